@@ -1,0 +1,117 @@
+# pve-passthrough build.  `make` builds ./pve-passthrough; `make check` runs every test tier;
+# `make demo` runs the tool on the bundled demo host.  See README.md.
+
+PREFIX  ?= /usr
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR  ?= $(PREFIX)/share/man
+DESTDIR ?=
+VERSION := 0.1.0
+
+CC      ?= cc
+PKGS     := libpci libconfuse jansson
+TESTPKGS := cmocka
+WARN := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla -Werror
+CFLAGS  ?= -O2 -g
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -I. -DPP_VERSION=\"$(VERSION)\" \
+             $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcrypto
+TESTLIBS = $(shell pkg-config --libs $(TESTPKGS) 2>/dev/null)
+
+B := build
+# Modules, lowest layer first.  Each becomes one static archive build/lib<mod>.a.
+MODULES := util settings pveconf sysfs policy assign host pveapi
+# What each module may link against (the layering of docs/design.md); unit-test binaries of a module
+# are linked only with these, so a forbidden call is a link error.
+DEPS_util    :=
+DEPS_settings := util
+DEPS_pveconf := util
+DEPS_sysfs   := util
+DEPS_policy  := pveconf sysfs util
+DEPS_assign  := policy pveconf sysfs util
+DEPS_host    := policy pveconf sysfs util
+DEPS_pveapi  := pveconf util
+
+srcs_of = $(wildcard $(1)/*.c)
+objs_of = $(patsubst %.c,$(B)/%.o,$(call srcs_of,$(1)))
+PRESENT_MODULES := $(foreach m,$(MODULES),$(if $(call srcs_of,$(m)),$(m)))
+ARCHIVES := $(foreach m,$(PRESENT_MODULES),$(B)/lib$(m).a)
+# link order: highest layer first
+LINK_ARCHIVES := $(foreach m,$(filter-out util,$(MODULES)) util,$(if $(call srcs_of,$(m)),$(B)/lib$(m).a))
+CLI_OBJS := $(call objs_of,cli)
+
+.PHONY: all deps demo check check-unit check-cli check-layering check-format check-asan check-kernel \
+        fuzz bench install clean format
+all: pve-passthrough
+
+pve-passthrough: $(CLI_OBJS) $(ARCHIVES)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJS) $(LINK_ARCHIVES) $(LIBS)
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/tests/support/%.o: tests/support/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DPP_SRCDIR=\"$(CURDIR)\" -MMD -MP -c -o $@ $<
+
+define archive_rule
+$(B)/lib$(1).a: $(call objs_of,$(1))
+	@rm -f $$@
+	$(AR) rcs $$@ $$^
+endef
+$(foreach m,$(PRESENT_MODULES),$(eval $(call archive_rule,$(m))))
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)
+
+# ---------------------------------------------------------------- tests
+# tests/unit/<module>_<topic>.c -> build/tests/<module>_<topic>, linked with lib<module>.a + its DEPS.
+UNIT_SRCS  := $(wildcard tests/unit/*_*.c)
+UNIT_BINS  := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
+TEST_SUPPORT := $(patsubst %.c,$(B)/%.o,$(wildcard tests/support/*.c))
+unit_mod = $(firstword $(subst _, ,$(notdir $(1))))
+unit_archives = $(B)/lib$(call unit_mod,$(1)).a $(foreach d,$(DEPS_$(call unit_mod,$(1))),$(B)/lib$(d).a)
+
+define unit_rule
+$(1): $(B)/tests/%: tests/unit/%.c $(TEST_SUPPORT) $(call unit_archives,$(1))
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(ALL_CFLAGS) $$(shell pkg-config --cflags cmocka) -Itests -DPP_SRCDIR=\"$$(CURDIR)\" \
+	  -o $$@ $$< $(TEST_SUPPORT) $(call unit_archives,$(1)) $$(LIBS) $$(TESTLIBS)
+endef
+$(foreach t,$(UNIT_BINS),$(eval $(call unit_rule,$(t))))
+
+deps:
+	@tools/deps.sh
+
+demo: deps pve-passthrough
+	@tools/demo.sh
+
+check: deps
+	@$(MAKE) --no-print-directory all
+	@tools/check.sh
+
+check-unit: $(UNIT_BINS)
+	@tools/run-tier.sh unit $(UNIT_BINS)
+
+check-cli: pve-passthrough
+	@tools/run-tier.sh cli tests/cli/run.sh
+
+check-layering: $(ARCHIVES)
+	@tools/check-layering.sh
+
+check-format:
+	@tools/check-format.sh
+
+check-asan: deps
+	@$(MAKE) --no-print-directory B=build-asan CC=clang \
+	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	  LDFLAGS="-fsanitize=address,undefined" all check-unit check-cli
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+install: pve-passthrough
+	install -D -m 0755 pve-passthrough $(DESTDIR)$(SBINDIR)/pve-passthrough
+	install -D -m 0644 doc/pve-passthrough.8 $(DESTDIR)$(MANDIR)/man8/pve-passthrough.8
+
+clean:
+	rm -rf build build-asan build-fuzz pve-passthrough

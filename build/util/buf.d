@@ -1,0 +1,2 @@
+build/util/buf.o: util/buf.c util/buf.h
+util/buf.h:

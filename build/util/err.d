@@ -1,0 +1,2 @@
+build/util/err.o: util/err.c util/err.h
+util/err.h:

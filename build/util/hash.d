@@ -1,0 +1,2 @@
+build/util/hash.o: util/hash.c util/hash.h
+util/hash.h:

@@ -1,0 +1,74 @@
+/* cli/cli.h - the front end: global options, the command table, exit codes, output helpers.
+ * Only cli/ prints to stdout; everything below it returns data or struct util_err. */
+#ifndef PP_CLI_H
+#define PP_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "util/err.h"
+#include "util/paths.h"
+
+/* Exit status, docs/cli.md. */
+enum cli_exit {
+	CLI_EXIT_OK = 0,
+	CLI_EXIT_FOUND = 1, /* refused, or findings at/above --fail-on */
+	CLI_EXIT_USAGE = 2, /* unknown command/option, malformed VMID/BDF/type */
+	CLI_EXIT_FAIL = 3,  /* could not finish: I/O, lock timeout, digest mismatch, API/TLS */
+};
+
+enum cli_format {
+	CLI_FORMAT_TEXT,
+	CLI_FORMAT_JSON,
+	CLI_FORMAT_PROMETHEUS,
+	CLI_FORMAT_NAGIOS,
+};
+
+struct cli_ctx {
+	struct util_paths paths; /* --root */
+	char node[256];          /* --node, or from /etc/pve/local, /etc/hostname, uname -n;
+					   "" when none could be found (then node_error says why) */
+	char node_error[1024];
+	char config_path[PP_PATH_MAX]; /* --config, or <root>/etc/pve-passthrough.conf */
+	bool config_explicit;          /* given with --config: a missing file is an error */
+	enum cli_format format;
+	int verbosity; /* -1 quiet, 0 normal, 1+ verbose */
+	bool color;    /* stdout is a TTY and NO_COLOR is unset */
+	const char *prog;
+};
+
+struct cli_command {
+	const char *name;
+	int (*fn)(struct cli_ctx *ctx, int argc, char **argv); /* argv[0] = command name */
+	const char *usage; /* one line: "lint [--normalize] FILE..." */
+	const char *summary;
+};
+
+/* Commands (one file each under cli/, registered in the table in cli/main.c). */
+
+/* For commands that need this node's name: 0, or prints why it is unknown and returns
+ * CLI_EXIT_FAIL. */
+int cli_need_node(const struct cli_ctx *ctx);
+
+/* Parses a --format value into ctx (allowed: a bitmask of 1 << enum cli_format).  Prints the
+ * usage error itself and returns CLI_EXIT_USAGE, or 0. */
+int cli_set_format(struct cli_ctx *ctx, const char *value, unsigned allowed);
+
+/* Messages on stderr, prefixed with the program name.  cli_warn is silenced by -q. */
+void cli_error(const struct cli_ctx *ctx, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
+void cli_warn(const struct cli_ctx *ctx, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
+void cli_info(const struct cli_ctx *ctx, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
+/* Prints "usage: pve-passthrough <usage of cmd>" on stderr and returns CLI_EXIT_USAGE. */
+int cli_usage_error(const struct cli_ctx *ctx, const char *cmd, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+
+/* Maps a -errno from the modules to an exit status (always CLI_EXIT_FAIL for errors). */
+int cli_exit_from_errno(int r);
+
+/* Looks up a command by exact name (never by prefix: a hookscript must not hit the wrong one). */
+const struct cli_command *cli_command_find(const char *name);
+
+#endif

@@ -1,0 +1,248 @@
+/* cli/main.c - entry point: global options, the command table, dispatch.
+ * Resolves --root, --node, --config, --format once, then hands a struct cli_ctx to the command.
+ * Must not contain command logic. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "pveconf/node.h"
+#include "util/fileio.h"
+
+#ifndef PP_VERSION
+#define PP_VERSION "0.0.0"
+#endif
+
+static int cmd_help(struct cli_ctx *ctx, int argc, char **argv);
+
+static const struct cli_command commands[] = {
+        {"help", cmd_help, "help [COMMAND]", "this list, or the usage of one command"},
+};
+
+const struct cli_command *cli_command_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+	        "usage: pve-passthrough [GLOBAL OPTIONS] COMMAND [ARGS]\n"
+	        "\n"
+	        "Safe Intel iGPU sharing (SR-IOV VFs, GVT-g mdev) for Proxmox VE.\n"
+	        "\n"
+	        "Global options:\n"
+	        "  --root DIR          read and write every host path under DIR (env PVE_PASSTHROUGH_ROOT)\n"
+	        "  --node NAME         this node's name (default: /etc/pve/local, /etc/hostname, uname -n)\n"
+	        "  --config FILE       the tool's configuration (default /etc/pve-passthrough.conf)\n"
+	        "  --format FORMAT     text or json (some commands: prometheus, nagios)\n"
+	        "  -q, --quiet         only errors\n"
+	        "  -v, --verbose       more detail\n"
+	        "  --version           print the version\n"
+	        "  -h, --help          this help; COMMAND --help for a command\n"
+	        "\n"
+	        "Commands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(out, "  %-38s %s\n", commands[i].usage, commands[i].summary);
+	fprintf(out,
+	        "\nExit status: 0 ok, 1 refused or findings, 2 usage error, 3 could not finish.\n"
+	        "See pve-passthrough(8).\n");
+}
+
+static int cmd_help(struct cli_ctx *ctx, int argc, char **argv)
+{
+	const struct cli_command *c;
+
+	if (argc < 2) {
+		usage(stdout);
+		return CLI_EXIT_OK;
+	}
+	c = cli_command_find(argv[1]);
+	if (!c)
+		return cli_usage_error(ctx, NULL, "unknown command '%s'", argv[1]);
+	printf("usage: pve-passthrough %s\n%s\nSee pve-passthrough(8) for details.\n", c->usage,
+	       c->summary);
+	return CLI_EXIT_OK;
+}
+
+int cli_need_node(const struct cli_ctx *ctx)
+{
+	if (ctx->node[0])
+		return 0;
+	cli_error(ctx, "%s", ctx->node_error);
+	return CLI_EXIT_FAIL;
+}
+
+static void vmsg(const struct cli_ctx *ctx, const char *level, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "%s: %s", ctx && ctx->prog ? ctx->prog : "pve-passthrough", level);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void cli_error(const struct cli_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(ctx, "error: ", fmt, ap);
+	va_end(ap);
+}
+
+void cli_warn(const struct cli_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ctx && ctx->verbosity < 0)
+		return;
+	va_start(ap, fmt);
+	vmsg(ctx, "warning: ", fmt, ap);
+	va_end(ap);
+}
+
+void cli_info(const struct cli_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ctx && ctx->verbosity < 1)
+		return;
+	va_start(ap, fmt);
+	vmsg(ctx, "", fmt, ap);
+	va_end(ap);
+}
+
+int cli_usage_error(const struct cli_ctx *ctx, const char *cmd, const char *fmt, ...)
+{
+	const struct cli_command *c = cmd ? cli_command_find(cmd) : NULL;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(ctx, "", fmt, ap);
+	va_end(ap);
+	if (c)
+		fprintf(stderr, "usage: pve-passthrough %s\n", c->usage);
+	else
+		fprintf(stderr, "Try 'pve-passthrough --help'.\n");
+	return CLI_EXIT_USAGE;
+}
+
+int cli_exit_from_errno(int r)
+{
+	return r < 0 ? CLI_EXIT_FAIL : CLI_EXIT_OK;
+}
+
+int cli_set_format(struct cli_ctx *ctx, const char *value, unsigned allowed)
+{
+	static const char *names[] = {"text", "json", "prometheus", "nagios"};
+
+	for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (strcmp(value, names[i]) != 0)
+			continue;
+		if (!(allowed & (1u << i)))
+			break;
+		ctx->format = (enum cli_format)i;
+		return 0;
+	}
+	cli_error(ctx, "--format %s is not available here (choose one of:%s%s%s%s)", value,
+	          allowed & 1 ? " text" : "", allowed & 2 ? " json" : "",
+	          allowed & 4 ? " prometheus" : "", allowed & 8 ? " nagios" : "");
+	return CLI_EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+	enum { OPT_ROOT = 256, OPT_NODE, OPT_CONFIG, OPT_FORMAT, OPT_VERSION };
+	static const struct option opts[] = {
+	        {"root", required_argument, NULL, OPT_ROOT},
+	        {"node", required_argument, NULL, OPT_NODE},
+	        {"config", required_argument, NULL, OPT_CONFIG},
+	        {"format", required_argument, NULL, OPT_FORMAT},
+	        {"quiet", no_argument, NULL, 'q'},
+	        {"verbose", no_argument, NULL, 'v'},
+	        {"version", no_argument, NULL, OPT_VERSION},
+	        {"help", no_argument, NULL, 'h'},
+	        {NULL, 0, NULL, 0},
+	};
+	struct cli_ctx ctx;
+	const char *root = getenv("PVE_PASSTHROUGH_ROOT");
+	const char *node = NULL, *config = NULL, *format = NULL, *nocolor = getenv("NO_COLOR");
+	const struct cli_command *cmd;
+	struct util_err err = {0};
+	int c, first;
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.prog = "pve-passthrough";
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+qvh", opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_ROOT: root = optarg; break;
+		case OPT_NODE: node = optarg; break;
+		case OPT_CONFIG: config = optarg; break;
+		case OPT_FORMAT: format = optarg; break;
+		case 'q': ctx.verbosity = -1; break;
+		case 'v': ctx.verbosity++; break;
+		case OPT_VERSION: printf("pve-passthrough %s\n", PP_VERSION); return CLI_EXIT_OK;
+		case 'h': usage(stdout); return CLI_EXIT_OK;
+		case ':':
+			return cli_usage_error(&ctx, NULL, "option %s needs a value",
+			                       argv[optind - 1]);
+		default:
+			return cli_usage_error(&ctx, NULL, "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return CLI_EXIT_USAGE;
+	}
+	cmd = cli_command_find(argv[optind]);
+	if (!cmd)
+		return cli_usage_error(&ctx, NULL, "unknown command '%s'", argv[optind]);
+
+	if (root && *root && !util_is_dir(root)) {
+		cli_error(&ctx, "--root %s: not a directory", root);
+		return CLI_EXIT_FAIL;
+	}
+	if (util_paths_init(&ctx.paths, root) < 0)
+		return cli_usage_error(&ctx, NULL, "--root: path too long");
+	if (format && cli_set_format(&ctx, format, 0xf))
+		return CLI_EXIT_USAGE;
+	ctx.color = isatty(STDOUT_FILENO) && !(nocolor && *nocolor);
+	if (config) {
+		if (strlen(config) >= sizeof(ctx.config_path))
+			return cli_usage_error(&ctx, NULL, "--config: path too long");
+		strcpy(ctx.config_path, config);
+		ctx.config_explicit = true;
+		if (access(config, R_OK) < 0) {
+			cli_error(&ctx, "--config %s: %s", config, strerror(errno));
+			return CLI_EXIT_FAIL;
+		}
+	} else {
+		util_path(&ctx.paths, ctx.config_path, sizeof(ctx.config_path), PP_ETC_TOOL_CONF);
+	}
+	if (node) {
+		if (pveconf_node_name_valid(node) < 0)
+			return cli_usage_error(&ctx, NULL, "--node '%s': not a valid node name",
+			                       node);
+		snprintf(ctx.node, sizeof(ctx.node), "%s", node);
+	} else {
+		/* not fatal here: only commands that need the node call cli_need_node() */
+		if (pveconf_node_name(&ctx.paths, ctx.node, sizeof(ctx.node), &err) < 0)
+			snprintf(ctx.node_error, sizeof(ctx.node_error), "%s", err.msg);
+	}
+	first = optind;
+	for (int i = first + 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			printf("usage: pve-passthrough %s\n%s\nSee pve-passthrough(8) for details.\n",
+			       cmd->usage, cmd->summary);
+			return CLI_EXIT_OK;
+		}
+	}
+	optind = 0; /* each command runs its own getopt_long from argv[0] = its name */
+	return cmd->fn(&ctx, argc - first, argv + first);
+}

@@ -1,0 +1,17 @@
+/* pveconf/node.h - which node this is. */
+#ifndef PP_PVECONF_NODE_H
+#define PP_PVECONF_NODE_H
+
+#include <stddef.h>
+
+#include "util/err.h"
+#include "util/paths.h"
+
+/* The node name: the target of <root>/etc/pve/local ("nodes/<name>"), else the first word of
+ * <root>/etc/hostname, else uname -n (real host only).  0 or -errno with a message. */
+int pveconf_node_name(const struct util_paths *p, char *buf, size_t n, struct util_err *e);
+
+/* 0 when name is a valid node name (a DNS label: letters, digits, '-'), else -EINVAL. */
+int pveconf_node_name_valid(const char *name);
+
+#endif

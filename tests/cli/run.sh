@@ -1,0 +1,44 @@
+#!/bin/sh
+# tests/cli/run.sh - golden-file tests of the command line.
+#
+# Each case is tests/cli/cases/NAME.sh, run with sh in a fresh empty directory ($TMP, also the cwd)
+# with these variables: PP (the binary), SRC (source tree), SHARED (../shared), DEMO (the demo host,
+# examples/demo-host), and the helper `copy_demo` (copies the demo host into $TMP/root and prints the
+# path).  What it prints (stdout, then stderr, then the exit status) must equal NAME.out, with $TMP
+# replaced by "@TMP@".  UPDATE_GOLDEN=1 rewrites the .out files instead of comparing.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+SRC=$(cd "$here/../.." && pwd)
+PP=$SRC/pve-passthrough
+SHARED=$(cd "$SRC/../shared" 2>/dev/null && pwd || echo "$SRC/../shared")
+DEMO=$SRC/examples/demo-host
+export PP SRC SHARED DEMO LC_ALL=C NO_COLOR=1
+unset PVE_PASSTHROUGH_ROOT
+pass=0; fail=0
+for case in "$here"/cases/*.sh; do
+	[ -e "$case" ] || continue
+	name=$(basename "$case" .sh)
+	TMP=$(mktemp -d /tmp/pp-cli-XXXXXX); export TMP
+	out=$TMP.out
+	(
+		cd "$TMP" || exit 99
+		copy_demo() { cp -a "$DEMO" "$TMP/root" && echo "$TMP/root"; }
+		. "$case" >"$TMP.stdout" 2>"$TMP.stderr"
+		echo "exit $?" >"$TMP.rc"
+	)
+	{ cat "$TMP.stdout"; echo "--- stderr"; cat "$TMP.stderr"; echo "--- status"; cat "$TMP.rc"; } |
+		sed "s#$TMP#@TMP@#g" >"$out"
+	if [ -n "${UPDATE_GOLDEN:-}" ]; then
+		cp "$out" "$here/cases/$name.out"
+		pass=$((pass + 1))
+	elif cmp -s "$out" "$here/cases/$name.out"; then
+		pass=$((pass + 1))
+	else
+		echo "FAIL cli/$name"
+		diff -u "$here/cases/$name.out" "$out" | head -n 40
+		fail=$((fail + 1))
+	fi
+	rm -rf "$TMP" "$TMP.stdout" "$TMP.stderr" "$TMP.rc" "$out"
+done
+echo "cli: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,245 @@
+/* Unit tests: util/fileio (whole reads, attributes, atomic replace incl. a writer killed at every
+ * step) and util/lock (flock timeout against a real second process). */
+#include <errno.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "support/tmpdir.h"
+#include "util/fileio.h"
+#include "util/hash.h"
+#include "util/lock.h"
+#include "util/paths.h"
+
+static void test_read_whole_and_limit(void **state)
+{
+	char *dir = tt_mkdtemp(), path[4096], *data;
+	size_t len;
+	struct util_err e = {0};
+
+	(void)state;
+	tt_write_bytes(dir, "f", "a\0b\n", 4);
+	snprintf(path, sizeof(path), "%s/f", dir);
+	assert_int_equal(util_file_read(path, 100, &data, &len, &e), 0);
+	assert_int_equal(len, 4);
+	assert_memory_equal(data, "a\0b\n", 4);
+	free(data);
+	assert_int_equal(util_file_read(path, 3, &data, &len, &e), -EFBIG);
+	assert_null(data);
+	assert_non_null(strstr(e.msg, "larger than 3 bytes"));
+	snprintf(path, sizeof(path), "%s/missing", dir);
+	assert_int_equal(util_file_read(path, 100, &data, &len, &e), -ENOENT);
+	assert_non_null(strstr(e.msg, "No such file"));
+	tt_rmrf(dir);
+	free(dir);
+}
+
+static void test_attr(void **state)
+{
+	char *dir = tt_mkdtemp(), path[4096], buf[16];
+	long v;
+
+	(void)state;
+	tt_write(dir, "numvfs", "7\n");
+	tt_write(dir, "vendor", "0x8086\n");
+	tt_write(dir, "bad", "7x\n");
+	snprintf(path, sizeof(path), "%s/numvfs", dir);
+	assert_int_equal(util_attr_read(path, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "7");
+	assert_int_equal(util_attr_read_long(path, 10, &v), 0);
+	assert_int_equal(v, 7);
+	snprintf(path, sizeof(path), "%s/vendor", dir);
+	assert_int_equal(util_attr_read_long(path, 16, &v), 0);
+	assert_int_equal(v, 0x8086);
+	snprintf(path, sizeof(path), "%s/bad", dir);
+	assert_int_equal(util_attr_read_long(path, 10, &v), -EINVAL);
+	tt_symlink(dir, "link", "../../../0000:00:02.0");
+	snprintf(path, sizeof(path), "%s/link", dir);
+	assert_int_equal(util_link_basename(path, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "0000:00:02.0");
+	tt_rmrf(dir);
+	free(dir);
+}
+
+static void test_paths(void **state)
+{
+	struct util_paths p;
+	char buf[64];
+
+	(void)state;
+	assert_int_equal(util_paths_init(&p, "/tmp/root/"), 0);
+	assert_int_equal(util_path(&p, buf, sizeof(buf), PP_SYS_PCI_DEVICES "/%s", "0000:00:02.0"), 0);
+	assert_string_equal(buf, "/tmp/root/sys/bus/pci/devices/0000:00:02.0");
+	assert_string_equal(util_path_display(&p, buf), "/sys/bus/pci/devices/0000:00:02.0");
+	assert_false(util_paths_is_host(&p));
+	assert_int_equal(util_paths_init(&p, "/"), 0);
+	assert_true(util_paths_is_host(&p));
+	assert_int_equal(util_path(&p, buf, sizeof(buf), PP_ETC_PVE_LOCAL), 0);
+	assert_string_equal(buf, "/etc/pve/local");
+	assert_int_equal(util_path(&p, buf, 8, PP_ETC_PVE_LOCAL), -ENAMETOOLONG);
+	assert_string_equal(buf, "");
+}
+
+static void test_atomic_keeps_mode(void **state)
+{
+	char *dir = tt_mkdtemp(), path[4096], *got;
+	struct util_err e = {0};
+	struct stat st;
+
+	(void)state;
+	tt_write(dir, "100.conf", "old\n");
+	snprintf(path, sizeof(path), "%s/100.conf", dir);
+	chmod(path, 0640);
+	assert_int_equal(util_file_write_atomic(path, "new\n", 4, NULL, &e), 0);
+	got = tt_read(dir, "100.conf", NULL);
+	assert_string_equal(got, "new\n");
+	free(got);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0640);
+	/* no temp file left behind */
+	snprintf(path, sizeof(path), "%s/100.conf.tmp.%ld", dir, (long)getpid());
+	assert_false(util_exists(path));
+	tt_rmrf(dir);
+	free(dir);
+}
+
+static void test_atomic_failure_leaves_old(void **state)
+{
+	char *dir = tt_mkdtemp(), path[4096], *got;
+	struct util_err e = {0};
+
+	(void)state;
+	/* target is a directory: rename fails, the temp file must go, nothing else changes */
+	tt_mkdir(dir, "d.conf");
+	tt_write(dir, "d.conf/keep", "x");
+	snprintf(path, sizeof(path), "%s/d.conf", dir);
+	assert_true(util_file_write_atomic(path, "new\n", 4, NULL, &e) < 0);
+	assert_non_null(strstr(e.msg, "cannot replace"));
+	got = tt_read(dir, "d.conf/keep", NULL);
+	assert_string_equal(got, "x");
+	free(got);
+	snprintf(path, sizeof(path), "%s/d.conf.tmp.%ld", dir, (long)getpid());
+	assert_false(util_exists(path));
+	tt_rmrf(dir);
+	free(dir);
+}
+
+/* The child stops itself at the chosen step; the parent kills it there with SIGKILL. */
+static void stop_at(enum util_write_step step, void *arg)
+{
+	if ((int)step == *(int *)arg)
+		raise(SIGSTOP);
+}
+
+static void test_atomic_killed_at_every_step(void **state)
+{
+	static const char old_c[] = "old content\n";
+	char newc[8192];
+
+	(void)state;
+	memset(newc, 'n', sizeof(newc) - 1);
+	newc[sizeof(newc) - 1] = '\n';
+	for (int step = UTIL_WRITE_STEP_TMP_CREATED; step <= UTIL_WRITE_STEP_RENAMED; step++) {
+		char *dir = tt_mkdtemp(), path[4096], *got;
+		size_t len;
+		int status;
+		pid_t pid;
+
+		tt_write(dir, "100.conf", old_c);
+		snprintf(path, sizeof(path), "%s/100.conf", dir);
+		pid = fork();
+		assert_true(pid >= 0);
+		if (pid == 0) {
+			struct util_write_opts o = {.step = stop_at, .step_arg = &step};
+
+			util_file_write_atomic(path, newc, sizeof(newc), &o, NULL);
+			_exit(0);
+		}
+		assert_int_equal(waitpid(pid, &status, WUNTRACED), pid);
+		assert_true(WIFSTOPPED(status));
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+		got = tt_read(dir, "100.conf", &len);
+		assert_non_null(got);
+		if (step == UTIL_WRITE_STEP_RENAMED) {
+			assert_int_equal(len, sizeof(newc));
+			assert_memory_equal(got, newc, sizeof(newc));
+		} else {
+			assert_string_equal(got, old_c);
+		}
+		free(got);
+		tt_rmrf(dir);
+		free(dir);
+	}
+}
+
+static void test_lock_timeout_real_process(void **state)
+{
+	char *dir = tt_mkdtemp(), path[4096];
+	struct util_err e = {0};
+	int pipefd[2], fd;
+	char c;
+	pid_t pid;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/var/lock/qemu-server/lock-100.conf", dir);
+	assert_int_equal(pipe(pipefd), 0);
+	pid = fork();
+	if (pid == 0) {
+		int lfd = util_lock_acquire(path, 1000, NULL);
+
+		c = lfd >= 0 ? 'y' : 'n';
+		if (write(pipefd[1], &c, 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	assert_int_equal(read(pipefd[0], &c, 1), 1);
+	assert_int_equal(c, 'y');
+	assert_int_equal(util_lock_acquire(path, 200, &e), -ETIMEDOUT);
+	assert_non_null(strstr(e.msg, "lock-100.conf"));
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	fd = util_lock_acquire(path, 200, &e);
+	assert_true(fd >= 0);
+	util_lock_release(fd);
+	tt_rmrf(dir);
+	free(dir);
+}
+
+static void test_sha(void **state)
+{
+	char hex[UTIL_SHA256_HEX_LEN + 1];
+
+	(void)state;
+	assert_int_equal(util_sha1_hex("abc", 3, hex), 0);
+	assert_string_equal(hex, "a9993e364706816aba3e25717850c26c9cd0d89d");
+	assert_int_equal(util_sha256_hex("abc", 3, hex), 0);
+	assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_read_whole_and_limit),
+		cmocka_unit_test(test_attr),
+		cmocka_unit_test(test_paths),
+		cmocka_unit_test(test_atomic_keeps_mode),
+		cmocka_unit_test(test_atomic_failure_leaves_old),
+		cmocka_unit_test(test_atomic_killed_at_every_step),
+		cmocka_unit_test(test_lock_timeout_real_process),
+		cmocka_unit_test(test_sha),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

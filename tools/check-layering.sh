@@ -1,0 +1,30 @@
+#!/bin/sh
+# check-layering.sh - the module rules of docs/design.md, checked on the compiled objects:
+#  - policy/ does no I/O (no open/read/write/stdio/dir calls);
+#  - only cli/ prints to stdout;
+#  - sysfs/ knows nothing of VMs (no pveconf_ calls), pveconf/ nothing of /sys (no sysfs_ calls).
+set -u
+cd "$(dirname "$0")/.."
+B=${B:-build}
+fail=0; checks=0
+undef() { for o in "$@"; do [ -f "$o" ] && nm -u "$o"; done | awk '{print $2}' | sort -u; }
+check() { # name, forbidden-regex, objects...
+	name=$1; re=$2; shift 2
+	checks=$((checks + 1))
+	bad=$(undef "$@" | grep -E "$re" || true)
+	if [ -n "$bad" ]; then
+		echo "layering: $name:" $bad; fail=$((fail + 1))
+	fi
+}
+io='^(open|open64|openat|fopen|fopen64|read|write|pread|pwrite|opendir|readdir|readdir64|stat|stat64|lstat|readlink|unlink|rename|mkdir|system|popen|execv|execvp|fork|socket|connect)$'
+out='^(stdout|printf|puts|putchar|vprintf)$'
+check "policy/ must not do I/O" "$io" $(ls $B/policy/*.o 2>/dev/null)
+check "only cli/ prints to stdout" "$out" $(ls $B/util/*.o $B/pveconf/*.o $B/sysfs/*.o $B/policy/*.o \
+	$B/assign/*.o $B/host/*.o $B/pveapi/*.o $B/settings/*.o 2>/dev/null)
+check "sysfs/ must not know VM configs" '^pveconf_' $(ls $B/sysfs/*.o 2>/dev/null)
+check "pveconf/ must not know /sys" '^sysfs_' $(ls $B/pveconf/*.o 2>/dev/null)
+check "util/ depends on nothing of ours" '^(pveconf|sysfs|policy|assign|host|pveapi|settings)_' \
+	$(ls $B/util/*.o 2>/dev/null)
+echo "layering: $((checks - fail)) passed, $fail failed"
+[ -n "${PP_TALLY:-}" ] && echo "layering $((checks - fail)) $fail" >>"$PP_TALLY"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,9 @@
+#!/bin/sh
+# demo.sh - runs the tool's main jobs on the bundled demo host (examples/demo-host), a fake Proxmox
+# node with an iGPU that has VFs and a few VMs, some of them misconfigured.  Changes nothing in it.
+set -u
+cd "$(dirname "$0")/.."
+PP=./pve-passthrough
+ROOT=examples/demo-host
+run() { printf '\n$ pve-passthrough %s\n' "$*"; $PP "$@"; echo "(exit $?)"; }
+echo "Demo host: $ROOT (node pve1).  Every command reads it through --root."

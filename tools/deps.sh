@@ -1,0 +1,21 @@
+#!/bin/sh
+# Installs the build and test dependencies on Debian 12 when they are missing (as root), or prints
+# the exact apt-get line to run (not root).  Used by `make demo` and `make check`.
+set -eu
+PKGS="gcc make pkg-config libpci-dev libconfuse-dev libjansson-dev libcurl4-openssl-dev libssl-dev
+libcmocka-dev pciutils clang libclang-rt-14-dev python3 openssl hyperfine time"
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+	echo "missing packages:$missing" >&2
+	echo "run as root:  apt-get update && apt-get install -y$missing" >&2
+	exit 1
+fi
+echo "deps: installing$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >&2
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >&2

@@ -1,0 +1,72 @@
+/* util/lock.c - flock with timeout, as PVE's lock_file does for lock-<vmid>.conf.
+ * Never prints. */
+#include "util/lock.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <string.h>
+#include <sys/file.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util/fileio.h"
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+int util_lock_acquire(const char *path, int timeout_ms, struct util_err *e)
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	long deadline;
+	int fd;
+
+	if (slash && slash != path && (size_t)(slash - path) < sizeof(dir)) {
+		memcpy(dir, path, (size_t)(slash - path));
+		dir[slash - path] = '\0';
+		if (!util_is_dir(dir)) {
+			int r = util_mkdir_p(dir, e);
+
+			if (r < 0)
+				return r;
+		}
+	}
+	fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return util_err_errno(e, -errno, "cannot open lock file %s", path);
+	deadline = now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
+	for (;;) {
+		struct timespec pause = {0, 10 * 1000000L};
+
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			return fd;
+		if (errno != EWOULDBLOCK && errno != EINTR) {
+			int r = util_err_errno(e, -errno, "cannot lock %s", path);
+
+			close(fd);
+			return r;
+		}
+		if (now_ms() >= deadline)
+			break;
+		nanosleep(&pause, NULL);
+	}
+	close(fd);
+	return util_err_set(e, -ETIMEDOUT,
+	                    "could not get the lock %s within %d s: another task holds it; retry "
+	                    "when it has finished",
+	                    path, timeout_ms / 1000);
+}
+
+void util_lock_release(int fd)
+{
+	if (fd >= 0) {
+		flock(fd, LOCK_UN);
+		close(fd);
+	}
+}
