@@ -63,6 +63,9 @@ $(foreach m,$(PRESENT_MODULES),$(eval $(call archive_rule,$(m))))
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 
+# Per-topic additions (fuzzing, benchmarks, kernel and API tiers) live in mk/*.mk.
+include $(wildcard mk/*.mk)
+
 # ---------------------------------------------------------------- tests
 # tests/unit/<module>_<topic>.c -> build/tests/<module>_<topic>, linked with lib<module>.a + its DEPS.
 UNIT_SRCS  := $(wildcard tests/unit/*_*.c)
@@ -85,9 +88,17 @@ deps:
 demo: deps pve-passthrough
 	@tools/demo.sh
 
+# Test tiers run by `make check`, in order; mk/*.mk files add theirs (CHECK_TIERS += check-kernel).
+CHECK_TIERS := check-unit check-cli check-layering check-format
+# Benchmarks run by `make bench`; mk/*.mk files add theirs.
+BENCH_TARGETS :=
+
 check: deps
 	@$(MAKE) --no-print-directory all
-	@tools/check.sh
+	@tools/check.sh $(CHECK_TIERS)
+
+bench: deps all
+	@set -e; for t in $(BENCH_TARGETS); do $(MAKE) --no-print-directory $$t; done
 
 check-unit: $(UNIT_BINS)
 	@tools/run-tier.sh unit $(UNIT_BINS)
