@@ -78,7 +78,8 @@ static void test_paths(void **state)
 
 	(void)state;
 	assert_int_equal(util_paths_init(&p, "/tmp/root/"), 0);
-	assert_int_equal(util_path(&p, buf, sizeof(buf), PP_SYS_PCI_DEVICES "/%s", "0000:00:02.0"), 0);
+	assert_int_equal(util_path(&p, buf, sizeof(buf), PP_SYS_PCI_DEVICES "/%s", "0000:00:02.0"),
+	                 0);
 	assert_string_equal(buf, "/tmp/root/sys/bus/pci/devices/0000:00:02.0");
 	assert_string_equal(util_path_display(&p, buf), "/sys/bus/pci/devices/0000:00:02.0");
 	assert_false(util_paths_is_host(&p));
@@ -225,20 +226,21 @@ static void test_sha(void **state)
 	assert_int_equal(util_sha1_hex("abc", 3, hex), 0);
 	assert_string_equal(hex, "a9993e364706816aba3e25717850c26c9cd0d89d");
 	assert_int_equal(util_sha256_hex("abc", 3, hex), 0);
-	assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	assert_string_equal(hex,
+	                    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_read_whole_and_limit),
-		cmocka_unit_test(test_attr),
-		cmocka_unit_test(test_paths),
-		cmocka_unit_test(test_atomic_keeps_mode),
-		cmocka_unit_test(test_atomic_failure_leaves_old),
-		cmocka_unit_test(test_atomic_killed_at_every_step),
-		cmocka_unit_test(test_lock_timeout_real_process),
-		cmocka_unit_test(test_sha),
+	        cmocka_unit_test(test_read_whole_and_limit),
+	        cmocka_unit_test(test_attr),
+	        cmocka_unit_test(test_paths),
+	        cmocka_unit_test(test_atomic_keeps_mode),
+	        cmocka_unit_test(test_atomic_failure_leaves_old),
+	        cmocka_unit_test(test_atomic_killed_at_every_step),
+	        cmocka_unit_test(test_lock_timeout_real_process),
+	        cmocka_unit_test(test_sha),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
