@@ -1,0 +1,149 @@
+/* assign/assign.h - give a VM an iGPU VF, a GVT-g mdev type or a mapped device, or take it away:
+ * plan first (pure data: which key, which value, which section, against which digest, and why),
+ * then apply through the safe writer under a node-wide allocation lock.  (docs/cli.md assign/release)
+ *
+ * Planning is pure: it reads a struct assign_input that the caller filled (host snapshot, every VM
+ * config of the node, mappings, who runs) and never touches a file.  Only assign_run() does I/O. */
+#ifndef PP_ASSIGN_ASSIGN_H
+#define PP_ASSIGN_ASSIGN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "pveconf/hostpci.h"
+#include "pveconf/vmconf.h"
+#include "sysfs/host.h"
+#include "util/buf.h"
+#include "util/err.h"
+#include "util/paths.h"
+
+#define ASSIGN_LOCK_TIMEOUT_MS 10000 /* as PVE's config lock */
+
+enum assign_kind {
+	ASSIGN_KIND_VF,      /* --vf auto|BDF */
+	ASSIGN_KIND_MDEV,    /* --mdev TYPE|auto */
+	ASSIGN_KIND_MAPPING, /* --mapping NAME */
+	ASSIGN_KIND_RELEASE, /* release --slot/--device/--all */
+};
+
+enum assign_release_what {
+	ASSIGN_RELEASE_SLOT,
+	ASSIGN_RELEASE_DEVICE,
+	ASSIGN_RELEASE_ALL,
+};
+
+/* What the person asked for (already checked for syntax by the front end). */
+struct assign_request {
+	unsigned vmid;
+	enum assign_kind kind;
+	char vf[SYSFS_BDF_LEN]; /* "" = auto */
+	char pf[SYSFS_BDF_LEN]; /* --pf, "" = the iGPU */
+	char mdev[96];          /* "" = auto */
+	char mapping[128];
+	int slot;                   /* --slot, -1 = lowest free */
+	enum pveconf_tristate pcie; /* --pcie / --no-pcie, UNSET = pcie=1 on q35 */
+	bool x_vga;
+	char romfile[256];
+	/* release */
+	enum assign_release_what release;
+	char device[SYSFS_BDF_LEN]; /* release --device */
+};
+
+/* One VM config of this node (the target included). */
+struct assign_vm {
+	unsigned vmid;
+	const struct pveconf_vm *conf;
+	bool running;
+};
+
+/* One alternative (`map` line for this node) of a PCI resource mapping. */
+struct assign_mapping_alt {
+	char bdfs[PVECONF_HOSTPCI_MAX_IDS][SYSFS_BDF_LEN]; /* path=, ';' = together */
+	size_t n;
+};
+
+struct assign_mapping {
+	char name[128];
+	struct assign_mapping_alt *alts; /* this node's map lines */
+	size_t n_alts;
+};
+
+/* Everything planning looks at, gathered by the caller. */
+struct assign_input {
+	const char *node;
+	const struct sysfs_host *host;
+	const struct assign_vm *vms;
+	size_t n_vms;
+	const struct assign_mapping *mappings;
+	size_t n_mappings;
+	const char *owner_node; /* node that owns the VMID (.vmlist), NULL = this one */
+	bool romfile_exists;    /* the request's --romfile exists under /usr/share/kvm */
+	const char *config_path; /* for the diff header, e.g. "/etc/pve/nodes/pve1/qemu-server/101.conf" */
+};
+
+enum assign_outcome {
+	ASSIGN_OUTCOME_CHANGE,    /* the plan changes the file */
+	ASSIGN_OUTCOME_NOTHING,   /* already assigned / nothing to release: exit 0 */
+	ASSIGN_OUTCOME_REFUSED,   /* a rule refused: exit 1, file untouched */
+	ASSIGN_OUTCOME_NEEDS_ARG, /* the request is ambiguous (e.g. several PFs, no --pf): exit 2 */
+};
+
+/* Why a plan was refused or allowed: a rule id (policy's, or assign's own) and a sentence. */
+struct assign_finding {
+	char rule[32];
+	bool refuses;
+	char message[2048];
+	char hint[512];
+};
+
+#define ASSIGN_MAX_FINDINGS 16
+
+struct assign_change {
+	char key[16]; /* hostpciN */
+	char value[512];
+	bool pending;      /* [PENDING] instead of main */
+	bool remove;       /* release: remove the key (main) or mark it deleted (pending delete) */
+	bool pending_drop; /* release: drop a not-yet-applied [PENDING] entry */
+};
+
+/* The plan: pure data, enough for --dry-run, JSON and apply. */
+struct assign_plan {
+	unsigned vmid;
+	enum assign_outcome outcome;
+	struct assign_change changes[PVECONF_HOSTPCI_MAX];
+	size_t n_changes;
+	char digest[41];   /* of the config the plan was computed against */
+	char summary[768]; /* one sentence: what happens (or why nothing), for a person */
+	char why[768];     /* how the device/type was chosen, "" when given explicitly */
+	struct assign_finding findings[ASSIGN_MAX_FINDINGS];
+	size_t n_findings;
+	char *before, *after; /* file bytes (malloc'd); after == NULL unless CHANGE */
+	size_t before_len, after_len;
+};
+
+/* Computes the plan (assign or release, by req->kind).  Returns 0 (the outcome says what) or
+ * -errno for internal failures (-ENOMEM, target VM missing from the input ...). */
+int assign_plan_make(const struct assign_input *in, const struct assign_request *req,
+                     struct assign_plan *plan, struct util_err *e);
+void assign_plan_free(struct assign_plan *plan);
+
+/* Unified diff (3 lines of context) of before -> after, labelled a/<path> b/<path>. */
+int assign_diff_unified(const char *before, size_t blen, const char *after, size_t alen,
+                        const char *path, struct util_buf *out);
+
+/* Is `machine:` a q35 machine type ("q35", "pc-q35-8.1", "type=q35,viommu=intel")? NULL = i440fx. */
+bool assign_machine_is_q35(const char *machine);
+
+/* Runs a request end to end on the host under p: takes the node-wide allocation lock
+ * (<root>/run/lock/pve-passthrough/alloc-<node>.lock), gathers, plans, and unless dry_run writes
+ * through the safe writer (per-VM lock, digest re-check).  The plan is filled in every case.
+ * -ETIMEDOUT when a lock was not obtained, -ESTALE when the config changed meanwhile. */
+struct assign_run_opts {
+	const char *node;
+	bool dry_run;
+	int lock_timeout_ms;
+};
+int assign_run(const struct util_paths *p, const struct assign_run_opts *o,
+               const struct assign_request *req, struct assign_plan *plan, struct util_err *e);
+
+#endif
