@@ -45,6 +45,8 @@ struct cli_command {
 };
 
 /* Commands (one file each under cli/, registered in the table in cli/main.c). */
+int cli_cmd_assign(struct cli_ctx *ctx, int argc, char **argv);  /* cli/assign.c */
+int cli_cmd_release(struct cli_ctx *ctx, int argc, char **argv); /* cli/assign.c */
 
 /* For commands that need this node's name: 0, or prints why it is unknown and returns
  * CLI_EXIT_FAIL. */

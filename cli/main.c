@@ -20,6 +20,15 @@ static int cmd_help(struct cli_ctx *ctx, int argc, char **argv);
 
 static const struct cli_command commands[] = {
         {"help", cmd_help, "help [COMMAND]", "this list, or the usage of one command"},
+        {"assign", cli_cmd_assign,
+         "assign VMID (--vf auto|BDF | --mdev TYPE|auto | --mapping NAME) [--pf BDF] [--slot N] "
+         "[--pcie|--no-pcie] [--x-vga] [--romfile FILE] [--dry-run] [--lock-timeout S] "
+         "[--format text|json]",
+         "give a VM an iGPU VF, a GVT-g type or a mapped device, after the guard's rules"},
+        {"release", cli_cmd_release,
+         "release VMID (--slot N | --device BDF | --all) [--dry-run] [--lock-timeout S] "
+         "[--format text|json]",
+         "take hostpci entries away from a VM (pending delete while it runs)"},
 };
 
 const struct cli_command *cli_command_find(const char *name)

@@ -1,0 +1,295 @@
+/* assign/gather.c - reads, under --root, what an assign or release is planned against: the host
+ * snapshot, every VM config of this node with whether it runs, this node's PCI mappings, and which
+ * node owns the VMID.  Reads only; must not write nor print. */
+#include "assign/gather.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/fileio.h"
+
+/* A VM runs when <run>/qemu-server/<vmid>.pid names a QEMU process started with -pidfile naming
+ * that file (as PVE checks; QEMU gets the /var/run spelling of the path). */
+static bool vm_running(const struct util_paths *p, unsigned vmid)
+{
+	char path[PP_PATH_MAX], want[64], *cmd = NULL;
+	long pid;
+	size_t len = 0;
+	bool qemu = false, match = false;
+
+	if (util_path(p, path, sizeof(path), PP_RUN_QEMU_SERVER "/%u.pid", vmid) < 0 ||
+	    util_attr_read_long(path, 10, &pid) < 0 || pid <= 0)
+		return false;
+	if (util_path(p, path, sizeof(path), PP_PROC "/%ld/cmdline", pid) < 0 ||
+	    util_file_read(path, 1 << 20, &cmd, &len, NULL) < 0)
+		return false;
+	snprintf(want, sizeof(want), PP_RUN_QEMU_SERVER "/%u.pid", vmid);
+	for (size_t i = 0; i < len;) {
+		const char *arg = cmd + i;
+		size_t n = strlen(arg);
+
+		if (i == 0) {
+			const char *base = strrchr(arg, '/') ? strrchr(arg, '/') + 1 : arg;
+
+			qemu = strcmp(base, "kvm") == 0 || strncmp(base, "qemu-system-", 12) == 0;
+		} else if (strcmp(arg, "-pidfile") == 0 && i + n + 1 < len) {
+			const char *f = arg + n + 1;
+
+			match = strcmp(f, want) == 0 ||
+			        (strncmp(f, "/var", 4) == 0 && strcmp(f + 4, want) == 0);
+		}
+		i += n + 1;
+	}
+	free(cmd);
+	return qemu && match;
+}
+
+static bool parse_vmid(const char *s, unsigned *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (!isdigit((unsigned char)s[0]) || s[0] == '0')
+		return false;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || v > 999999999UL)
+		return false;
+	*out = (unsigned)v;
+	return strcmp(end, ".conf") == 0;
+}
+
+static int read_vms(const struct util_paths *p, const char *node, struct assign_gather *g,
+                    struct util_err *e)
+{
+	char dir[PP_PATH_MAX], path[PP_PATH_MAX];
+	DIR *d;
+	struct dirent *de;
+	size_t cap = 0;
+	int r = 0;
+
+	if (util_path(p, dir, sizeof(dir), PP_ETC_PVE_NODES "/%s/qemu-server", node) < 0)
+		return util_err_set(e, -ENAMETOOLONG, "path too long");
+	d = opendir(dir);
+	if (!d) {
+		if (errno == ENOENT)
+			return 0; /* a node without VMs */
+		return util_err_errno(e, -errno, "cannot read %s", util_path_display(p, dir));
+	}
+	while ((de = readdir(d)) != NULL) {
+		unsigned vmid;
+		struct pveconf_vm *vm;
+
+		if (!parse_vmid(de->d_name, &vmid))
+			continue;
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >= sizeof(path))
+			continue;
+		r = pveconf_vm_load(path, &vm, e);
+		if (r == -ENOENT) {
+			r = 0; /* removed while we read the directory */
+			continue;
+		}
+		if (r < 0)
+			break;
+		if (g->n_vms == cap) {
+			struct assign_vm *nv;
+
+			cap = cap ? 2 * cap : 32;
+			nv = realloc(g->vms, cap * sizeof(*nv));
+			if (!nv) {
+				pveconf_vm_free(vm);
+				r = util_err_set(e, -ENOMEM, "out of memory");
+				break;
+			}
+			g->vms = nv;
+		}
+		g->vms[g->n_vms].vmid = vmid;
+		g->vms[g->n_vms].conf = vm;
+		g->vms[g->n_vms].running = vm_running(p, vmid);
+		g->n_vms++;
+	}
+	closedir(d);
+	return r;
+}
+
+/* /etc/pve/.vmlist: {"ids":{"100":{"node":"pve1","type":"qemu"}}}.  Falls back to looking for the
+ * config in every node's directory. */
+static void read_owner(const struct util_paths *p, unsigned vmid, struct assign_gather *g)
+{
+	char path[PP_PATH_MAX], key[16];
+	json_t *root, *ent, *node;
+	DIR *d;
+	struct dirent *de;
+
+	snprintf(key, sizeof(key), "%u", vmid);
+	if (util_path(p, path, sizeof(path), PP_ETC_PVE_VMLIST) == 0 &&
+	    (root = json_load_file(path, 0, NULL)) != NULL) {
+		ent = json_object_get(json_object_get(root, "ids"), key);
+		node = json_object_get(ent, "node");
+		if (json_is_string(node))
+			snprintf(g->owner, sizeof(g->owner), "%s", json_string_value(node));
+		json_decref(root);
+		if (g->owner[0])
+			return;
+	}
+	if (util_path(p, path, sizeof(path), PP_ETC_PVE_NODES) < 0 || !(d = opendir(path)))
+		return;
+	while ((de = readdir(d)) != NULL) {
+		char conf[PP_PATH_MAX];
+
+		if (de->d_name[0] == '.')
+			continue;
+		if (util_path(p, conf, sizeof(conf), PP_ETC_PVE_NODES "/%s/qemu-server/%u.conf",
+		              de->d_name, vmid) == 0 &&
+		    util_exists(conf)) {
+			snprintf(g->owner, sizeof(g->owner), "%s", de->d_name);
+			break;
+		}
+	}
+	closedir(d);
+}
+
+/* One `map` property string: keeps path= when node= is ours. */
+static int map_line(const char *props, const char *node, struct assign_mapping *m)
+{
+	char buf[1024], *save = NULL, *tok, path[512] = "";
+	bool ours = false;
+	struct assign_mapping_alt alt;
+
+	snprintf(buf, sizeof(buf), "%s", props);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (strncmp(tok, "node=", 5) == 0)
+			ours = strcmp(tok + 5, node) == 0;
+		else if (strncmp(tok, "path=", 5) == 0)
+			snprintf(path, sizeof(path), "%s", tok + 5);
+	}
+	if (!ours || !path[0])
+		return 0;
+	memset(&alt, 0, sizeof(alt));
+	for (tok = strtok_r(path, ";", &save); tok && alt.n < PVECONF_HOSTPCI_MAX_IDS;
+	     tok = strtok_r(NULL, ";", &save))
+		snprintf(alt.bdfs[alt.n++], SYSFS_BDF_LEN, "%s", tok);
+	{
+		struct assign_mapping_alt *na =
+		        realloc(m->alts, (m->n_alts + 1) * sizeof(*m->alts));
+
+		if (!na)
+			return -ENOMEM;
+		m->alts = na;
+		m->alts[m->n_alts++] = alt;
+	}
+	return 0;
+}
+
+/* /etc/pve/mapping/pci.cfg: "NAME" at column 0, then indented "map k=v,..." lines. */
+static int read_mappings(const struct util_paths *p, const char *node, struct assign_gather *g,
+                         struct util_err *e)
+{
+	char path[PP_PATH_MAX], *data = NULL, *save = NULL, *line;
+	size_t len;
+	struct assign_mapping *cur = NULL;
+	int r;
+
+	if (util_path(p, path, sizeof(path), PP_ETC_PVE_MAPPING_PCI) < 0)
+		return 0;
+	r = util_file_read(path, 1 << 20, &data, &len, e);
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0)
+		return r;
+	for (line = strtok_r(data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (line[0] == '#')
+			continue;
+		if (!isspace((unsigned char)line[0])) {
+			struct assign_mapping *nm =
+			        realloc(g->mappings, (g->n_mappings + 1) * sizeof(*nm));
+
+			if (!nm) {
+				free(data);
+				return util_err_set(e, -ENOMEM, "out of memory");
+			}
+			g->mappings = nm;
+			cur = &g->mappings[g->n_mappings++];
+			memset(cur, 0, sizeof(*cur));
+			snprintf(cur->name, sizeof(cur->name), "%s", line);
+			cur->name[strcspn(cur->name, " \t\r")] = '\0';
+			continue;
+		}
+		while (isspace((unsigned char)*line))
+			line++;
+		if (cur && strncmp(line, "map", 3) == 0 && isspace((unsigned char)line[3])) {
+			line += 4;
+			while (isspace((unsigned char)*line))
+				line++;
+			line[strcspn(line, " \t\r")] = '\0';
+			if (map_line(line, node, cur) < 0) {
+				free(data);
+				return util_err_set(e, -ENOMEM, "out of memory");
+			}
+		}
+	}
+	free(data);
+	return 0;
+}
+
+int assign_gather_read(const struct util_paths *p, const char *node,
+                       const struct assign_request *req, struct assign_gather *g,
+                       struct util_err *e)
+{
+	int r;
+
+	memset(g, 0, sizeof(*g));
+	r = sysfs_host_read_flags(p, 0, &g->host, e);
+	if (r == 0)
+		r = read_vms(p, node, g, e);
+	if (r == 0)
+		r = read_mappings(p, node, g, e);
+	if (r < 0) {
+		assign_gather_free(g);
+		return r;
+	}
+	read_owner(p, req->vmid, g);
+	if (util_path(p, g->config_path, sizeof(g->config_path),
+	              PP_ETC_PVE_NODES "/%s/qemu-server/%u.conf", node, req->vmid) < 0) {
+		assign_gather_free(g);
+		return util_err_set(e, -ENAMETOOLONG, "path too long");
+	}
+	snprintf(g->display_path, sizeof(g->display_path), "%s",
+	         util_path_display(p, g->config_path));
+	if (req->romfile[0]) {
+		char rom[PP_PATH_MAX];
+
+		g->input.romfile_exists =
+		        (req->romfile[0] == '/'
+		                 ? util_path(p, rom, sizeof(rom), "%s", req->romfile)
+		                 : util_path(p, rom, sizeof(rom), PP_USR_SHARE_KVM "/%s",
+		                             req->romfile)) == 0 &&
+		        util_exists(rom) && !util_is_dir(rom);
+	}
+	g->input.node = node;
+	g->input.host = g->host;
+	g->input.vms = g->vms;
+	g->input.n_vms = g->n_vms;
+	g->input.mappings = g->mappings;
+	g->input.n_mappings = g->n_mappings;
+	g->input.owner_node = g->owner[0] ? g->owner : NULL;
+	g->input.config_path = g->display_path;
+	return 0;
+}
+
+void assign_gather_free(struct assign_gather *g)
+{
+	for (size_t i = 0; i < g->n_vms; i++)
+		pveconf_vm_free((struct pveconf_vm *)g->vms[i].conf);
+	free(g->vms);
+	for (size_t i = 0; i < g->n_mappings; i++)
+		free(g->mappings[i].alts);
+	free(g->mappings);
+	sysfs_host_free(g->host);
+	memset(g, 0, sizeof(*g));
+}

@@ -1,0 +1,423 @@
+/* cli/assign.c - the `assign` and `release` commands: parse and check the arguments, run the plan
+ * (assign/), render it (text: summary + unified diff; JSON), map the outcome to the exit status.
+ * Must not contain planning logic. */
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "assign/assign.h"
+#include "cli/cli.h"
+
+/* VMID as PVE accepts it: 100..999999999, digits only. */
+static int parse_vmid(const char *s, unsigned *out)
+{
+	unsigned long v = 0;
+
+	if (!s || !*s || strlen(s) > 9)
+		return -EINVAL;
+	for (const char *c = s; *c; c++) {
+		if (!isdigit((unsigned char)*c))
+			return -EINVAL;
+		v = v * 10 + (unsigned long)(*c - '0');
+	}
+	if (v < 100)
+		return -EINVAL;
+	*out = (unsigned)v;
+	return 0;
+}
+
+/* [dddd:]bb:ss.f, hex in any case -> "dddd:bb:ss.f" lowercase. */
+static int parse_bdf(const char *s, char out[SYSFS_BDF_LEN])
+{
+	unsigned dom = 0, bus, slot, fn;
+	char tail;
+	int n;
+
+	if (strspn(s, "0123456789abcdefABCDEF:.") != strlen(s))
+		return -EINVAL;
+	if (sscanf(s, "%4x:%2x:%2x.%1x%c", &dom, &bus, &slot, &fn, &tail) == 4 &&
+	    strlen(s) == 12)
+		n = 4;
+	else if (sscanf(s, "%2x:%2x.%1x%c", &bus, &slot, &fn, &tail) == 3 && strlen(s) == 7)
+		n = 3;
+	else
+		return -EINVAL;
+	(void)n;
+	if (slot > 0x1f || fn > 7)
+		return -EINVAL;
+	snprintf(out, SYSFS_BDF_LEN, "%04x:%02x:%02x.%x", dom, bus, slot, fn);
+	return 0;
+}
+
+/* mdev type names as PVE's grammar takes them ([^/.:]+), limited to what sysfs names hold. */
+static bool valid_mdev_type(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n >= 96)
+		return false;
+	for (const char *c = s; *c; c++)
+		if (!isalnum((unsigned char)*c) && *c != '-' && *c != '_')
+			return false;
+	return true;
+}
+
+/* configid: ^[a-z][a-z0-9_-]+$ (case-insensitive). */
+static bool valid_configid(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n < 2 || n >= 128 || !isalpha((unsigned char)s[0]))
+		return false;
+	for (const char *c = s; *c; c++)
+		if (!isalnum((unsigned char)*c) && *c != '-' && *c != '_')
+			return false;
+	return true;
+}
+
+static const char *section_name(const struct assign_change *c)
+{
+	return c->pending ? "pending" : "main";
+}
+
+static int render_json(const struct cli_ctx *ctx, const struct assign_request *req,
+                       const struct assign_plan *plan, const char *diff, bool applied)
+{
+	json_t *o = json_object(), *fs = json_array();
+	static const char *outcomes[] = {"changed", "unchanged", "refused", "ambiguous"};
+	char *s;
+
+	(void)ctx;
+	json_object_set_new(o, "schema_version", json_integer(1));
+	json_object_set_new(o, "vmid", json_integer(plan->vmid));
+	json_object_set_new(o, "outcome", json_string(outcomes[plan->outcome]));
+	json_object_set_new(o, "applied", json_boolean(applied));
+	if (req->kind != ASSIGN_KIND_RELEASE) {
+		const struct assign_change *c = plan->n_changes ? &plan->changes[0] : NULL;
+
+		json_object_set_new(o, "key", c ? json_string(c->key) : json_null());
+		json_object_set_new(o, "value", c ? json_string(c->value) : json_null());
+		json_object_set_new(o, "section", c ? json_string(section_name(c)) : json_null());
+	} else {
+		json_t *cs = json_array();
+
+		for (size_t i = 0; i < plan->n_changes; i++) {
+			const struct assign_change *c = &plan->changes[i];
+
+			json_array_append_new(
+			        cs, json_pack("{s:s,s:s,s:s,s:s}", "key", c->key, "value", c->value,
+			                      "section", section_name(c), "action",
+			                      c->pending_drop ? "drop-pending"
+			                      : c->pending    ? "pending-delete"
+			                                      : "remove"));
+		}
+		json_object_set_new(o, "changes", cs);
+	}
+	json_object_set_new(o, "diff", diff ? json_string(diff) : json_null());
+	json_object_set_new(o, "digest", plan->digest[0] ? json_string(plan->digest) : json_null());
+	json_object_set_new(o, "message", json_string(plan->summary));
+	json_object_set_new(o, "why", plan->why[0] ? json_string(plan->why) : json_null());
+	for (size_t i = 0; i < plan->n_findings; i++) {
+		const struct assign_finding *f = &plan->findings[i];
+
+		json_array_append_new(fs, json_pack("{s:s,s:s,s:s,s:s}", "rule", f->rule,
+		                                    "severity", f->refuses ? "error" : "warning",
+		                                    "message", f->message, "hint", f->hint));
+	}
+	json_object_set_new(o, "findings", fs);
+	s = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	if (!s)
+		return -ENOMEM;
+	puts(s);
+	free(s);
+	return 0;
+}
+
+static int run(struct cli_ctx *ctx, const char *cmd, struct assign_request *req, bool dry_run,
+               int timeout_s)
+{
+	struct assign_run_opts o = {ctx->node, dry_run, timeout_s * 1000};
+	struct assign_plan plan;
+	struct util_err err = {0};
+	struct util_buf diff = {0};
+	bool applied;
+	int r, rc;
+
+	if (cli_need_node(ctx))
+		return CLI_EXIT_FAIL;
+	r = assign_run(&ctx->paths, &o, req, &plan, &err);
+	if (r < 0) {
+		cli_error(ctx, "%s", err.msg);
+		assign_plan_free(&plan);
+		return cli_exit_from_errno(r);
+	}
+	if (plan.outcome == ASSIGN_OUTCOME_NEEDS_ARG) {
+		assign_plan_free(&plan);
+		return cli_usage_error(ctx, cmd, "%s", plan.summary);
+	}
+	applied = plan.outcome == ASSIGN_OUTCOME_CHANGE && !dry_run;
+	if (plan.outcome == ASSIGN_OUTCOME_CHANGE) {
+		char path[PP_PATH_MAX];
+
+		snprintf(path, sizeof(path), PP_ETC_PVE_NODES "/%s/qemu-server/%u.conf", ctx->node,
+		         plan.vmid);
+		r = assign_diff_unified(plan.before, plan.before_len, plan.after, plan.after_len,
+		                        path, &diff);
+		if (r < 0) {
+			cli_error(ctx, "out of memory");
+			assign_plan_free(&plan);
+			return CLI_EXIT_FAIL;
+		}
+	}
+	rc = plan.outcome == ASSIGN_OUTCOME_REFUSED ? CLI_EXIT_FOUND : CLI_EXIT_OK;
+	if (ctx->format == CLI_FORMAT_JSON) {
+		render_json(ctx, req, &plan, plan.outcome == ASSIGN_OUTCOME_CHANGE ? util_buf_str(&diff)
+		                                                                    : NULL,
+		            applied);
+	} else {
+		for (size_t i = 0; i < plan.n_findings; i++) {
+			const struct assign_finding *f = &plan.findings[i];
+
+			if (f->refuses)
+				cli_error(ctx, "[%s] %s", f->rule, f->message);
+			else
+				cli_warn(ctx, "[%s] %s", f->rule, f->message);
+			if (f->hint[0] && (f->refuses || ctx->verbosity >= 0))
+				fprintf(stderr, "  fix: %s\n", f->hint);
+		}
+		if (plan.outcome == ASSIGN_OUTCOME_REFUSED) {
+			fprintf(stderr, "VM %u: refused, nothing written\n", plan.vmid);
+		} else {
+			if (plan.why[0] && ctx->verbosity >= 0)
+				printf("%s\n", plan.why);
+			if (plan.outcome == ASSIGN_OUTCOME_CHANGE && dry_run)
+				printf("%s (dry run, nothing written)\n%s", plan.summary,
+				       util_buf_str(&diff));
+			else if (ctx->verbosity >= 0 || plan.outcome == ASSIGN_OUTCOME_NOTHING)
+				printf("%s\n", plan.summary);
+		}
+	}
+	util_buf_free(&diff);
+	assign_plan_free(&plan);
+	return rc;
+}
+
+static int parse_timeout(const char *s, int *out)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	if (*s == '\0' || *end || v < 0 || v > 3600)
+		return -EINVAL;
+	*out = (int)v;
+	return 0;
+}
+
+int cli_cmd_assign(struct cli_ctx *ctx, int argc, char **argv)
+{
+	enum {
+		O_VF = 256, O_MDEV, O_MAPPING, O_PF, O_SLOT, O_PCIE, O_NOPCIE, O_XVGA, O_ROM, O_DRY,
+		O_API, O_TIMEOUT, O_FORMAT
+	};
+	static const struct option opts[] = {
+	        {"vf", required_argument, NULL, O_VF},
+	        {"mdev", required_argument, NULL, O_MDEV},
+	        {"mapping", required_argument, NULL, O_MAPPING},
+	        {"pf", required_argument, NULL, O_PF},
+	        {"slot", required_argument, NULL, O_SLOT},
+	        {"pcie", no_argument, NULL, O_PCIE},
+	        {"no-pcie", no_argument, NULL, O_NOPCIE},
+	        {"x-vga", no_argument, NULL, O_XVGA},
+	        {"romfile", required_argument, NULL, O_ROM},
+	        {"dry-run", no_argument, NULL, O_DRY},
+	        {"api", no_argument, NULL, O_API},
+	        {"lock-timeout", required_argument, NULL, O_TIMEOUT},
+	        {"format", required_argument, NULL, O_FORMAT},
+	        {NULL, 0, NULL, 0},
+	};
+	struct assign_request req;
+	bool dry_run = false;
+	int c, kinds = 0, timeout_s = ASSIGN_LOCK_TIMEOUT_MS / 1000;
+
+	memset(&req, 0, sizeof(req));
+	req.slot = -1;
+	req.pcie = PVECONF_UNSET;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case O_VF:
+			req.kind = ASSIGN_KIND_VF;
+			kinds++;
+			if (strcmp(optarg, "auto") != 0 && parse_bdf(optarg, req.vf) < 0)
+				return cli_usage_error(ctx, "assign",
+				                       "--vf '%s': not a PCI address (0000:00:02.1) "
+				                       "nor auto",
+				                       optarg);
+			break;
+		case O_MDEV:
+			req.kind = ASSIGN_KIND_MDEV;
+			kinds++;
+			if (strcmp(optarg, "auto") != 0) {
+				if (!valid_mdev_type(optarg))
+					return cli_usage_error(ctx, "assign",
+					                       "--mdev '%s': not an mdev type name "
+					                       "(i915-GVTg_V5_4) nor auto",
+					                       optarg);
+				snprintf(req.mdev, sizeof(req.mdev), "%s", optarg);
+			}
+			break;
+		case O_MAPPING:
+			req.kind = ASSIGN_KIND_MAPPING;
+			kinds++;
+			if (!valid_configid(optarg))
+				return cli_usage_error(ctx, "assign",
+				                       "--mapping '%s': not a mapping name (letters, "
+				                       "digits, '-', '_', starting with a letter)",
+				                       optarg);
+			snprintf(req.mapping, sizeof(req.mapping), "%s", optarg);
+			break;
+		case O_PF:
+			if (parse_bdf(optarg, req.pf) < 0)
+				return cli_usage_error(ctx, "assign",
+				                       "--pf '%s': not a PCI address (0000:00:02.0)",
+				                       optarg);
+			break;
+		case O_SLOT: {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+
+			if (!*optarg || *end || v < 0 || v >= PVECONF_HOSTPCI_MAX)
+				return cli_usage_error(ctx, "assign", "--slot '%s': not 0..15", optarg);
+			req.slot = (int)v;
+			break;
+		}
+		case O_PCIE: req.pcie = PVECONF_ON; break;
+		case O_NOPCIE: req.pcie = PVECONF_OFF; break;
+		case O_XVGA: req.x_vga = true; break;
+		case O_ROM:
+			if (!*optarg || strlen(optarg) >= sizeof(req.romfile) ||
+			    strpbrk(optarg, ",;="))
+				return cli_usage_error(ctx, "assign", "--romfile '%s': not a file name",
+				                       optarg);
+			snprintf(req.romfile, sizeof(req.romfile), "%s", optarg);
+			break;
+		case O_DRY: dry_run = true; break;
+		case O_API:
+			return cli_usage_error(ctx, "assign",
+			                       "--api is not available in this version: run assign on "
+			                       "the node that owns the VM");
+		case O_TIMEOUT:
+			if (parse_timeout(optarg, &timeout_s) < 0)
+				return cli_usage_error(ctx, "assign",
+				                       "--lock-timeout '%s': seconds, 0..3600", optarg);
+			break;
+		case O_FORMAT:
+			if (cli_set_format(ctx, optarg, 1u << CLI_FORMAT_TEXT | 1u << CLI_FORMAT_JSON))
+				return CLI_EXIT_USAGE;
+			break;
+		case ':':
+			return cli_usage_error(ctx, "assign", "option %s needs a value",
+			                       argv[optind - 1]);
+		default:
+			return cli_usage_error(ctx, "assign", "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind >= argc)
+		return cli_usage_error(ctx, "assign", "which VM? give its VMID");
+	if (parse_vmid(argv[optind], &req.vmid) < 0)
+		return cli_usage_error(ctx, "assign", "'%s' is not a VMID (100..999999999)",
+		                       argv[optind]);
+	if (optind + 1 < argc)
+		return cli_usage_error(ctx, "assign", "unexpected argument '%s'", argv[optind + 1]);
+	if (kinds != 1)
+		return cli_usage_error(ctx, "assign",
+		                       "give exactly one of --vf, --mdev, --mapping");
+	if (ctx->format != CLI_FORMAT_TEXT && ctx->format != CLI_FORMAT_JSON)
+		return cli_usage_error(ctx, "assign", "--format: text or json");
+	return run(ctx, "assign", &req, dry_run, timeout_s);
+}
+
+int cli_cmd_release(struct cli_ctx *ctx, int argc, char **argv)
+{
+	enum { O_SLOT = 256, O_DEVICE, O_ALL, O_DRY, O_TIMEOUT, O_FORMAT };
+	static const struct option opts[] = {
+	        {"slot", required_argument, NULL, O_SLOT},
+	        {"device", required_argument, NULL, O_DEVICE},
+	        {"all", no_argument, NULL, O_ALL},
+	        {"dry-run", no_argument, NULL, O_DRY},
+	        {"lock-timeout", required_argument, NULL, O_TIMEOUT},
+	        {"format", required_argument, NULL, O_FORMAT},
+	        {NULL, 0, NULL, 0},
+	};
+	struct assign_request req;
+	bool dry_run = false;
+	int c, whats = 0, timeout_s = ASSIGN_LOCK_TIMEOUT_MS / 1000;
+
+	memset(&req, 0, sizeof(req));
+	req.kind = ASSIGN_KIND_RELEASE;
+	req.slot = -1;
+	req.pcie = PVECONF_UNSET;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case O_SLOT: {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+
+			if (!*optarg || *end || v < 0 || v >= PVECONF_HOSTPCI_MAX)
+				return cli_usage_error(ctx, "release", "--slot '%s': not 0..15",
+				                       optarg);
+			req.slot = (int)v;
+			req.release = ASSIGN_RELEASE_SLOT;
+			whats++;
+			break;
+		}
+		case O_DEVICE:
+			if (parse_bdf(optarg, req.device) < 0)
+				return cli_usage_error(ctx, "release",
+				                       "--device '%s': not a PCI address (0000:00:02.1)",
+				                       optarg);
+			req.release = ASSIGN_RELEASE_DEVICE;
+			whats++;
+			break;
+		case O_ALL:
+			req.release = ASSIGN_RELEASE_ALL;
+			whats++;
+			break;
+		case O_DRY: dry_run = true; break;
+		case O_TIMEOUT:
+			if (parse_timeout(optarg, &timeout_s) < 0)
+				return cli_usage_error(ctx, "release",
+				                       "--lock-timeout '%s': seconds, 0..3600", optarg);
+			break;
+		case O_FORMAT:
+			if (cli_set_format(ctx, optarg, 1u << CLI_FORMAT_TEXT | 1u << CLI_FORMAT_JSON))
+				return CLI_EXIT_USAGE;
+			break;
+		case ':':
+			return cli_usage_error(ctx, "release", "option %s needs a value",
+			                       argv[optind - 1]);
+		default:
+			return cli_usage_error(ctx, "release", "unknown option '%s'",
+			                       argv[optind - 1]);
+		}
+	}
+	if (optind >= argc)
+		return cli_usage_error(ctx, "release", "which VM? give its VMID");
+	if (parse_vmid(argv[optind], &req.vmid) < 0)
+		return cli_usage_error(ctx, "release", "'%s' is not a VMID (100..999999999)",
+		                       argv[optind]);
+	if (optind + 1 < argc)
+		return cli_usage_error(ctx, "release", "unexpected argument '%s'",
+		                       argv[optind + 1]);
+	if (whats != 1)
+		return cli_usage_error(ctx, "release", "give exactly one of --slot, --device, --all");
+	if (ctx->format != CLI_FORMAT_TEXT && ctx->format != CLI_FORMAT_JSON)
+		return cli_usage_error(ctx, "release", "--format: text or json");
+	return run(ctx, "release", &req, dry_run, timeout_s);
+}
