@@ -76,7 +76,7 @@ UNIT_SRCS  := $(wildcard tests/unit/*_*.c)
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
 TEST_SUPPORT := $(patsubst %.c,$(B)/%.o,$(wildcard tests/support/*.c))
 unit_mod = $(firstword $(subst _, ,$(notdir $(1))))
-unit_archives = $(B)/lib$(call unit_mod,$(1)).a $(foreach d,$(DEPS_$(call unit_mod,$(1))),$(B)/lib$(d).a)
+unit_archives = $(B)/lib$(call unit_mod,$(1)).a $(foreach d,$(DEPS_$(call unit_mod,$(1))),$(if $(call srcs_of,$(d)),$(B)/lib$(d).a))
 
 define unit_rule
 $(1): $(B)/tests/%: tests/unit/%.c $(TEST_SUPPORT) $(call unit_archives,$(1))
