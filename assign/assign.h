@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "policy/policy.h"
 #include "pveconf/hostpci.h"
 #include "pveconf/vmconf.h"
 #include "sysfs/host.h"
@@ -60,12 +61,16 @@ struct assign_vm {
 struct assign_mapping_alt {
 	char bdfs[PVECONF_HOSTPCI_MAX_IDS][SYSFS_BDF_LEN]; /* path=, ';' = together */
 	size_t n;
+	char path[256];                 /* path= as written */
+	char id[16], subsystem_id[16]; /* "8086:a7a0", "" when absent */
+	int iommugroup;                 /* -1 when absent */
 };
 
 struct assign_mapping {
 	char name[128];
 	struct assign_mapping_alt *alts; /* this node's map lines */
 	size_t n_alts;
+	bool mdev; /* `mdev 1` */
 };
 
 /* Everything planning looks at, gathered by the caller. */
@@ -79,6 +84,8 @@ struct assign_input {
 	const char *owner_node; /* node that owns the VMID (.vmlist), NULL = this one */
 	bool romfile_exists;    /* the request's --romfile exists under /usr/share/kvm */
 	const char *config_path; /* for the diff header, e.g. "/etc/pve/nodes/pve1/qemu-server/101.conf" */
+	/* per-rule severities from the settings (POLICY_RULE_COUNT entries), NULL = defaults */
+	const enum policy_severity *severity;
 };
 
 enum assign_outcome {

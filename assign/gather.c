@@ -161,16 +161,24 @@ static int map_line(const char *props, const char *node, struct assign_mapping *
 	bool ours = false;
 	struct assign_mapping_alt alt;
 
+	memset(&alt, 0, sizeof(alt));
+	alt.iommugroup = -1;
 	snprintf(buf, sizeof(buf), "%s", props);
 	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		if (strncmp(tok, "node=", 5) == 0)
 			ours = strcmp(tok + 5, node) == 0;
 		else if (strncmp(tok, "path=", 5) == 0)
 			snprintf(path, sizeof(path), "%s", tok + 5);
+		else if (strncmp(tok, "id=", 3) == 0)
+			snprintf(alt.id, sizeof(alt.id), "%s", tok + 3);
+		else if (strncmp(tok, "subsystem-id=", 13) == 0)
+			snprintf(alt.subsystem_id, sizeof(alt.subsystem_id), "%s", tok + 13);
+		else if (strncmp(tok, "iommugroup=", 11) == 0)
+			alt.iommugroup = atoi(tok + 11);
 	}
 	if (!ours || !path[0])
 		return 0;
-	memset(&alt, 0, sizeof(alt));
+	snprintf(alt.path, sizeof(alt.path), "%s", path);
 	for (tok = strtok_r(path, ";", &save); tok && alt.n < PVECONF_HOSTPCI_MAX_IDS;
 	     tok = strtok_r(NULL, ";", &save))
 		snprintf(alt.bdfs[alt.n++], SYSFS_BDF_LEN, "%s", tok);
@@ -222,7 +230,9 @@ static int read_mappings(const struct util_paths *p, const char *node, struct as
 		}
 		while (isspace((unsigned char)*line))
 			line++;
-		if (cur && strncmp(line, "map", 3) == 0 && isspace((unsigned char)line[3])) {
+		if (cur && strncmp(line, "mdev", 4) == 0 && isspace((unsigned char)line[4])) {
+			cur->mdev = atoi(line + 5) == 1;
+		} else if (cur && strncmp(line, "map", 3) == 0 && isspace((unsigned char)line[3])) {
 			line += 4;
 			while (isspace((unsigned char)*line))
 				line++;

@@ -4,6 +4,8 @@
  * the target config to produce the before/after bytes.  Must not read or write any file, nor print. */
 #include "assign/assign.h"
 
+#include "assign/check.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -674,6 +676,29 @@ static int finish_after(struct pveconf_vm *copy, struct assign_plan *p, struct u
 	return p->after ? 0 : util_err_set(e, -ENOMEM, "out of memory");
 }
 
+/* The guard's rules on the candidate: the same refusals as at the VM's next start. */
+static int guard_rules(const struct assign_input *in, unsigned vmid, const struct pveconf_vm *cand,
+                       const char *key, struct assign_plan *p, struct util_err *e)
+{
+	struct assign_check chk;
+	int r = assign_check_policy(in, vmid, cand, key, &chk, e);
+
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < chk.n; i++) {
+		bool dup = false;
+
+		for (size_t j = 0; j < p->n_findings; j++)
+			dup |= strcmp(p->findings[j].rule, chk.v[i].rule) == 0;
+		if (dup || p->n_findings >= ASSIGN_MAX_FINDINGS)
+			continue;
+		p->findings[p->n_findings++] = chk.v[i];
+		if (chk.v[i].refuses)
+			p->outcome = ASSIGN_OUTCOME_REFUSED;
+	}
+	return 0;
+}
+
 static int plan_assign(const struct assign_input *in, const struct assign_request *req,
                        const struct assign_vm *vm, struct assign_plan *p, struct util_err *e)
 {
@@ -837,8 +862,10 @@ static int plan_assign(const struct assign_input *in, const struct assign_reques
 		r = pveconf_vm_set(copy, c->pending ? "PENDING" : NULL, c->key, c->value, e);
 	if (r == 0)
 		r = finish_after(copy, p, e);
+	if (r == 0)
+		r = guard_rules(in, req->vmid, copy, c->key, p, e);
 	pveconf_vm_free(copy);
-	if (r < 0)
+	if (r < 0 || p->outcome != ASSIGN_OUTCOME_CHANGE)
 		return r;
 	if (c->pending)
 		snprintf(p->summary, sizeof(p->summary),
