@@ -45,6 +45,7 @@ struct cli_command {
 };
 
 /* Commands (one file each under cli/, registered in the table in cli/main.c). */
+int cmd_lint(struct cli_ctx *ctx, int argc, char **argv);
 int cli_cmd_assign(struct cli_ctx *ctx, int argc, char **argv);  /* cli/assign.c */
 int cli_cmd_release(struct cli_ctx *ctx, int argc, char **argv); /* cli/assign.c */
 
