@@ -61,9 +61,9 @@ struct assign_vm {
 struct assign_mapping_alt {
 	char bdfs[PVECONF_HOSTPCI_MAX_IDS][SYSFS_BDF_LEN]; /* path=, ';' = together */
 	size_t n;
-	char path[256];                 /* path= as written */
+	char path[256];                /* path= as written */
 	char id[16], subsystem_id[16]; /* "8086:a7a0", "" when absent */
-	int iommugroup;                 /* -1 when absent */
+	int iommugroup;                /* -1 when absent */
 };
 
 struct assign_mapping {
@@ -83,7 +83,8 @@ struct assign_input {
 	size_t n_mappings;
 	const char *owner_node; /* node that owns the VMID (.vmlist), NULL = this one */
 	bool romfile_exists;    /* the request's --romfile exists under /usr/share/kvm */
-	const char *config_path; /* for the diff header, e.g. "/etc/pve/nodes/pve1/qemu-server/101.conf" */
+	const char *
+	        config_path; /* for the diff header, e.g. "/etc/pve/nodes/pve1/qemu-server/101.conf" */
 	/* per-rule severities from the settings (POLICY_RULE_COUNT entries), NULL = defaults */
 	const enum policy_severity *severity;
 };

@@ -50,7 +50,7 @@ static bool line_eq(const struct line *a, const struct line *b)
 }
 
 struct op {
-	char kind; /* ' ', '-', '+' */
+	char kind;     /* ' ', '-', '+' */
 	size_t ai, bi; /* line index in a (for ' ' and '-') and b (for ' ' and '+') */
 };
 
@@ -184,7 +184,8 @@ int assign_diff_unified(const char *before, size_t blen, const char *after, size
 		add_range(out, bs, bc);
 		util_buf_adds(out, " @@\n");
 		for (size_t j = first; j <= last; j++)
-			add_line(out, ops[j].kind, ops[j].kind == '+' ? &b[ops[j].bi] : &a[ops[j].ai]);
+			add_line(out, ops[j].kind,
+			         ops[j].kind == '+' ? &b[ops[j].bi] : &a[ops[j].ai]);
 		i = last + 1;
 	}
 out:

@@ -121,9 +121,38 @@ struct entry {
 
 typedef bool (*entry_fn)(const struct entry *en, void *arg); /* false = stop */
 
+/* The value of a line PVE drops, from the file's bytes ("hostpci0: 0000:00:02.3, pcie=1"). */
+static bool raw_value(const char *data, size_t len, unsigned line, const char *key, char *buf,
+                      size_t n)
+{
+	const char *p = data, *end = data + len, *eol;
+	size_t kl = strlen(key);
+
+	for (unsigned l = 1; l < line && p < end; l++) {
+		p = memchr(p, '\n', (size_t)(end - p));
+		p = p ? p + 1 : end;
+	}
+	if (p >= end)
+		return false;
+	eol = memchr(p, '\n', (size_t)(end - p));
+	eol = eol ? eol : end;
+	if ((size_t)(eol - p) <= kl || strncmp(p, key, kl) != 0 || p[kl] != ':')
+		return false;
+	p += kl + 1;
+	while (p < eol && isspace((unsigned char)*p))
+		p++;
+	while (eol > p && isspace((unsigned char)eol[-1]))
+		eol--;
+	snprintf(buf, n, "%.*s", (int)(eol - p), p);
+	return eol > p;
+}
+
 static void vm_entries(const struct assign_vm *vm, entry_fn fn, void *arg)
 {
 	size_t ns = pveconf_vm_section_count(vm->conf);
+	const struct pveconf_diag *diags;
+	size_t nd = pveconf_vm_diags(vm->conf, &diags);
+	struct util_buf bytes = {0};
 
 	for (size_t s = 0; s < ns; s++) {
 		const struct pveconf_section *sec = pveconf_vm_section(vm->conf, s);
@@ -143,9 +172,38 @@ static void vm_entries(const struct assign_vm *vm, entry_fn fn, void *arg)
 			en.value = kv[k].value;
 			en.parsed = hostpci_parse_lenient(kv[k].value, &en.h, &en.lenient) == 0;
 			if (!fn(&en, arg))
-				return;
+				goto out;
+		}
+		/* values PVE drops still tell which device a person meant: count them as used */
+		for (size_t d = 0; d < nd; d++) {
+			struct entry en;
+			char value[512];
+			const char *sname = diags[d].section ? diags[d].section : "main";
+
+			memset(&en, 0, sizeof(en));
+			if (diags[d].kind != PVECONF_DIAG_DROPPED || !diags[d].key ||
+			    !hostpci_index(diags[d].key, &en.index) ||
+			    strcmp(sname, sec->name) != 0 ||
+			    pveconf_vm_get(vm->conf, s == 0 ? NULL : sec->name, diags[d].key, NULL))
+				continue;
+			if (!bytes.s && pveconf_vm_serialize(vm->conf, &bytes) < 0)
+				goto out;
+			if (!raw_value(util_buf_str(&bytes), bytes.len, diags[d].line, diags[d].key,
+			               value, sizeof(value)))
+				continue;
+			en.vm = vm;
+			en.section = sec->name;
+			en.kind = sec->kind;
+			en.key = diags[d].key;
+			en.value = value;
+			en.parsed = hostpci_parse_lenient(value, &en.h, &en.lenient) == 0;
+			en.lenient = true;
+			if (!fn(&en, arg))
+				goto out;
 		}
 	}
+out:
+	util_buf_free(&bytes);
 }
 
 static void where_of(const struct entry *en, char *buf, size_t n)
@@ -202,8 +260,8 @@ static bool holders_cb(const struct entry *en, void *arg)
 		return true;
 	where_of(en, where, sizeof(where));
 	if (h->out)
-		util_buf_addf(h->out, "%sVM %u %s%s%s%s%s", h->count ? ", " : "", en->vm->vmid, where,
-		              *how || en->lenient ? " (" : "", how,
+		util_buf_addf(h->out, "%sVM %u %s%s%s%s%s", h->count ? ", " : "", en->vm->vmid,
+		              where, *how || en->lenient ? " (" : "", how,
 		              en->lenient ? (*how ? "; PVE drops the value" : "PVE drops the value")
 		                          : "",
 		              *how || en->lenient ? ")" : "");
@@ -312,8 +370,8 @@ static bool already_cb(const struct entry *en, void *arg)
 	char where[160];
 	bool hit = false;
 
-	if (!entry_is_live(en) || !en->parsed)
-		return true;
+	if (!entry_is_live(en) || !en->parsed || en->lenient)
+		return true; /* a value PVE drops is not assigned */
 	switch (r->kind) {
 	case ASSIGN_KIND_VF:
 		if (en->h.mdev[0] || en->h.n_ids != 1 || !en->h.ids[0].has_function)
@@ -346,8 +404,7 @@ static bool already_cb(const struct entry *en, void *arg)
 
 /* The SR-IOV PF to take a VF from: --pf, or the one iGPU PF.  NULL with the plan's outcome set. */
 static const struct sysfs_device *choose_pf(const struct assign_input *in,
-                                            const struct assign_request *req,
-                                            struct assign_plan *p)
+                                            const struct assign_request *req, struct assign_plan *p)
 {
 	const struct sysfs_device *found = NULL;
 	size_t n = 0, n_mdev = 0;
@@ -360,10 +417,11 @@ static const struct sysfs_device *choose_pf(const struct assign_input *in,
 			            "check the address with `pve-passthrough status`",
 			            "--pf %s: no such device on node %s", req->pf, in->node);
 		else if (found->role != SYSFS_ROLE_PF)
-			finding_add(p, "vf-unsupported", true,
-			            "name the device whose VFs you want (`pve-passthrough status` shows "
-			            "role pf)",
-			            "--pf %s is not an SR-IOV physical function", req->pf);
+			finding_add(
+			        p, "vf-unsupported", true,
+			        "name the device whose VFs you want (`pve-passthrough status` shows "
+			        "role pf)",
+			        "--pf %s is not an SR-IOV physical function", req->pf);
 		return p->outcome == ASSIGN_OUTCOME_REFUSED ? NULL : found;
 	}
 	for (size_t i = 0; i < in->host->n_devices; i++) {
@@ -384,15 +442,16 @@ static const struct sysfs_device *choose_pf(const struct assign_input *in,
 		found = NULL;
 	} else if (n == 0) {
 		if (n_mdev)
-			finding_add(p, "vf-unsupported", true,
-			            "use --mdev TYPE|auto on this host",
-			            "this host shares its iGPU through GVT-g (mdev types), not SR-IOV: it "
-			            "has no VFs to assign");
+			finding_add(
+			        p, "vf-unsupported", true, "use --mdev TYPE|auto on this host",
+			        "this host shares its iGPU through GVT-g (mdev types), not SR-IOV: it "
+			        "has no VFs to assign");
 		else
-			finding_add(p, "vf-unsupported", true,
-			            "`pve-passthrough status` shows what the iGPU supports; `pve-passthrough "
-			            "host setup sriov` enables VFs where it can",
-			            "no SR-IOV capable iGPU on node %s", in->node);
+			finding_add(
+			        p, "vf-unsupported", true,
+			        "`pve-passthrough status` shows what the iGPU supports; `pve-passthrough "
+			        "host setup sriov` enables VFs where it can",
+			        "no SR-IOV capable iGPU on node %s", in->node);
 	}
 	util_buf_free(&list);
 	return found;
@@ -433,10 +492,11 @@ static const struct sysfs_device *choose_parent(const struct assign_input *in,
 			            "check the address with `pve-passthrough status`",
 			            "--pf %s: no such device on node %s", req->pf, in->node);
 		else
-			finding_add(p, "mdev-unsupported", true,
-			            "on an SR-IOV host use --vf auto; for GVT-g run `pve-passthrough "
-			            "host setup gvtg` on a Gen5-Gen10 iGPU",
-			            "no device on node %s offers mdev types (no GVT-g)", in->node);
+			finding_add(
+			        p, "mdev-unsupported", true,
+			        "on an SR-IOV host use --vf auto; for GVT-g run `pve-passthrough "
+			        "host setup gvtg` on a Gen5-Gen10 iGPU",
+			        "no device on node %s offers mdev types (no GVT-g)", in->node);
 	}
 	util_buf_free(&list);
 	return found;
@@ -463,7 +523,8 @@ static int choose_vf(const struct assign_input *in, const struct assign_request 
 		existing++;
 		if (holders_of(in, req->vmid, pf->vfs[i], &who) == 0) {
 			strcpy(out, pf->vfs[i]);
-			snprintf(p->why, sizeof(p->why), "%s is the lowest-numbered VF of %s (VF %zu) "
+			snprintf(p->why, sizeof(p->why),
+			         "%s is the lowest-numbered VF of %s (VF %zu) "
 			         "that no other VM config on node %s names%s%s",
 			         out, pf->bdf, i, in->node, held.len ? "; taken before it: " : "",
 			         util_buf_str(&held));
@@ -497,26 +558,29 @@ static void choose_mdev(const struct assign_input *in, const struct assign_reque
 		struct util_buf who = {0};
 		long needs, left;
 
-		if (req->mdev[0] && strcmp(req->mdev, t->id) != 0 && strcmp(req->mdev, t->name) != 0)
+		if (req->mdev[0] && strcmp(req->mdev, t->id) != 0 &&
+		    strcmp(req->mdev, t->name) != 0)
 			continue;
 		needs = (long)mdev_needs(in, req->vmid, parent->bdf, t->id, &who);
 		left = t->available < 0 ? 0 : t->available - needs;
 		if (req->mdev[0]) {
 			if (left < 1)
-				finding_add(p, "mdev-exhausted", true,
-				            "release it from a VM that does not need it, or pick a smaller "
-				            "type (`pve-passthrough status` lists them)",
-				            "no instance of %s left on %s: %ld available, %ld needed by "
-				            "stopped VMs configured for it%s%s%s",
-				            t->id, parent->bdf, t->available, needs, needs ? " (" : "",
-				            util_buf_str(&who), needs ? ")" : "");
+				finding_add(
+				        p, "mdev-exhausted", true,
+				        "release it from a VM that does not need it, or pick a smaller "
+				        "type (`pve-passthrough status` lists them)",
+				        "no instance of %s left on %s: %ld available, %ld needed by "
+				        "stopped VMs configured for it%s%s%s",
+				        t->id, parent->bdf, t->available, needs, needs ? " (" : "",
+				        util_buf_str(&who), needs ? ")" : "");
 			else {
 				snprintf(out, outn, "%s", t->id);
-				snprintf(p->why, sizeof(p->why),
-				         "%s has %ld instance%s left on %s (%ld available, %ld needed by "
-				         "other VMs configured for it)",
-				         t->id, left, left == 1 ? "" : "s", parent->bdf, t->available,
-				         needs);
+				snprintf(
+				        p->why, sizeof(p->why),
+				        "%s has %ld instance%s left on %s (%ld available, %ld needed by "
+				        "other VMs configured for it)",
+				        t->id, left, left == 1 ? "" : "s", parent->bdf,
+				        t->available, needs);
 			}
 			util_buf_free(&who);
 			return;
@@ -540,10 +604,11 @@ static void choose_mdev(const struct assign_input *in, const struct assign_reque
 		            parent->bdf, util_buf_str(&others));
 	} else {
 		snprintf(out, outn, "%s", best->id);
-		snprintf(p->why, sizeof(p->why),
-		         "%s has the most instances left after the needs of the other VMs configured "
-		         "for it (%s)",
-		         best->id, util_buf_str(&others));
+		snprintf(
+		        p->why, sizeof(p->why),
+		        "%s has the most instances left after the needs of the other VMs configured "
+		        "for it (%s)",
+		        best->id, util_buf_str(&others));
 	}
 	util_buf_free(&others);
 }
@@ -557,10 +622,11 @@ static void device_rules(const struct assign_input *in, const struct assign_requ
 	struct util_buf who = {0};
 
 	if (!d) {
-		finding_add(p, "device-missing", true,
-		            "check the address with `pve-passthrough status`; VFs disappear when the "
-		            "PF driver is reloaded or after a kernel upgrade without the dkms module",
-		            "%s: no such device on node %s", bdf, in->node);
+		finding_add(
+		        p, "device-missing", true,
+		        "check the address with `pve-passthrough status`; VFs disappear when the "
+		        "PF driver is reloaded or after a kernel upgrade without the dkms module",
+		        "%s: no such device on node %s", bdf, in->node);
 		return;
 	}
 	if (d->role == SYSFS_ROLE_PF && d->n_vfs > 0) {
@@ -571,19 +637,21 @@ static void device_rules(const struct assign_input *in, const struct assign_requ
 		return;
 	}
 	if (!in->host->iommu)
-		finding_add(p, "iommu-off", true,
-		            "enable the IOMMU (intel_iommu=on on the kernel command line) and reboot",
-		            "the IOMMU is off on node %s: PVE cannot pass %s through", in->node, bdf);
+		finding_add(
+		        p, "iommu-off", true,
+		        "enable the IOMMU (intel_iommu=on on the kernel command line) and reboot",
+		        "the IOMMU is off on node %s: PVE cannot pass %s through", in->node, bdf);
 	if (holders_of(in, req->vmid, bdf, &who) > 0)
 		finding_add(p, "device-shared", true,
 		            "pick a free VF (--vf auto), or release it from that VM first",
 		            "%s is already used by %s", bdf, util_buf_str(&who));
 	else if (d->driver[0] && (strcmp(d->driver, "i915") == 0 || strcmp(d->driver, "xe") == 0))
-		finding_add(p, "vf-bound-on-host", false,
-		            "unbind it from the host driver, or pick another VF",
-		            "%s is bound to %s on the host: whatever uses it there loses it when the "
-		            "VM starts",
-		            bdf, d->driver);
+		finding_add(
+		        p, "vf-bound-on-host", false,
+		        "unbind it from the host driver, or pick another VF",
+		        "%s is bound to %s on the host: whatever uses it there loses it when the "
+		        "VM starts",
+		        bdf, d->driver);
 	util_buf_free(&who);
 }
 
@@ -741,8 +809,8 @@ static int plan_assign(const struct assign_input *in, const struct assign_reques
 		finding_add(p, "vm-locked", true,
 		            "wait for the task that holds it to finish; if none is running, "
 		            "`qm unlock VMID` clears it",
-		            "VM %u is locked (%s): PVE refuses config changes while it is", req->vmid,
-		            lock);
+		            "VM %u is locked (%s): PVE refuses config changes while it is",
+		            req->vmid, lock);
 		return 0;
 	}
 
@@ -752,7 +820,8 @@ static int plan_assign(const struct assign_input *in, const struct assign_reques
 
 			if (vf && vf->role == SYSFS_ROLE_VF && strcmp(vf->physfn, dev->bdf) != 0 &&
 			    req->pf[0]) {
-				finding_add(p, "vf-unsupported", true, "drop --pf, or name one of its VFs",
+				finding_add(p, "vf-unsupported", true,
+				            "drop --pf, or name one of its VFs",
 				            "%s is not a VF of %s", req->vf, dev->bdf);
 				return 0;
 			}
@@ -764,7 +833,8 @@ static int plan_assign(const struct assign_input *in, const struct assign_reques
 			return 0;
 		device_rules(in, req, chosen, p);
 		if (pveconf_hostpci_parse(chosen, &h, NULL) < 0) {
-			finding_add(p, "hostpci-invalid", true, NULL, "%s is not a PCI address", chosen);
+			finding_add(p, "hostpci-invalid", true, NULL, "%s is not a PCI address",
+			            chosen);
 			return 0;
 		}
 	} else if (req->kind == ASSIGN_KIND_MDEV) {
@@ -778,24 +848,26 @@ static int plan_assign(const struct assign_input *in, const struct assign_reques
 		const struct assign_mapping *m = mapping_find(in, req->mapping);
 
 		if (!m || m->n_alts == 0) {
-			finding_add(p, "mapping-missing", true,
-			            "create it under Datacenter > Resource Mappings, with a map line for "
-			            "this node",
-			            m ? "mapping '%s' has no device on node %s"
-			              : "no PCI mapping '%s' (for node %s) in /etc/pve/mapping/pci.cfg",
-			            req->mapping, in->node);
+			finding_add(
+			        p, "mapping-missing", true,
+			        "create it under Datacenter > Resource Mappings, with a map line for "
+			        "this node",
+			        m ? "mapping '%s' has no device on node %s"
+			          : "no PCI mapping '%s' (for node %s) in /etc/pve/mapping/pci.cfg",
+			        req->mapping, in->node);
 			return 0;
 		}
 		for (size_t i = 0; i < m->n_alts; i++)
 			for (size_t j = 0; j < m->alts[i].n; j++) {
-				const struct sysfs_device *d = host_find(in->host, m->alts[i].bdfs[j]);
+				const struct sysfs_device *d =
+				        host_find(in->host, m->alts[i].bdfs[j]);
 
 				if (d && d->role == SYSFS_ROLE_PF && d->n_vfs > 0)
-					finding_add(p, "pf-with-vfs", true,
-					            "map the VFs, not the PF",
-					            "mapping '%s' passes %s, the physical function of %zu "
-					            "active VFs",
-					            req->mapping, d->bdf, d->n_vfs);
+					finding_add(
+					        p, "pf-with-vfs", true, "map the VFs, not the PF",
+					        "mapping '%s' passes %s, the physical function of %zu "
+					        "active VFs",
+					        req->mapping, d->bdf, d->n_vfs);
 			}
 		snprintf(h.mapping, sizeof(h.mapping), "%s", req->mapping);
 	}
@@ -808,9 +880,10 @@ static int plan_assign(const struct assign_input *in, const struct assign_reques
 
 			snprintf(key, sizeof(key), "hostpci%d", req->slot);
 			v = next_value(vm->conf, key);
-			finding_add(p, "slot-taken", true,
-			            "pick another --slot, or leave it out to take the lowest free one",
-			            "VM %u already uses %s (%s)", req->vmid, key, v ? v : "");
+			finding_add(
+			        p, "slot-taken", true,
+			        "pick another --slot, or leave it out to take the lowest free one",
+			        "VM %u already uses %s (%s)", req->vmid, key, v ? v : "");
 		} else {
 			slot = req->slot;
 		}
@@ -819,7 +892,8 @@ static int plan_assign(const struct assign_input *in, const struct assign_reques
 			if (!slot_taken(vm->conf, i))
 				slot = i;
 		if (slot < 0)
-			finding_add(p, "slots-full", true, "release one with `pve-passthrough release`",
+			finding_add(p, "slots-full", true,
+			            "release one with `pve-passthrough release`",
 			            "VM %u uses every slot hostpci0..hostpci15", req->vmid);
 	}
 
@@ -840,7 +914,8 @@ static int plan_assign(const struct assign_input *in, const struct assign_reques
 		if (strpbrk(req->romfile, ",;") || !in->romfile_exists)
 			finding_add(p, "romfile-missing", true,
 			            "put the ROM file under /usr/share/kvm and give its name",
-			            "--romfile %s: no such file under /usr/share/kvm", req->romfile);
+			            "--romfile %s: no such file under /usr/share/kvm",
+			            req->romfile);
 		snprintf(h.romfile, sizeof(h.romfile), "%s", req->romfile);
 	}
 	if (p->outcome != ASSIGN_OUTCOME_CHANGE)
@@ -941,8 +1016,8 @@ static int plan_release(const struct assign_input *in, const struct assign_reque
 	}
 	if (p->n_changes == 0) {
 		p->outcome = ASSIGN_OUTCOME_NOTHING;
-		snprintf(p->summary, sizeof(p->summary), "VM %u has no %s%s to release: nothing to do",
-		         req->vmid,
+		snprintf(p->summary, sizeof(p->summary),
+		         "VM %u has no %s%s to release: nothing to do", req->vmid,
 		         req->release == ASSIGN_RELEASE_ALL    ? "hostpci entry"
 		         : req->release == ASSIGN_RELEASE_SLOT ? "entry in that slot"
 		                                               : "entry naming ",
@@ -953,8 +1028,8 @@ static int plan_release(const struct assign_input *in, const struct assign_reque
 		finding_add(p, "vm-locked", true,
 		            "wait for the task that holds it to finish; if none is running, "
 		            "`qm unlock VMID` clears it",
-		            "VM %u is locked (%s): PVE refuses config changes while it is", req->vmid,
-		            lock);
+		            "VM %u is locked (%s): PVE refuses config changes while it is",
+		            req->vmid, lock);
 		return 0;
 	}
 	r = copy_conf(vm->conf, p, &copy, e);
@@ -987,12 +1062,14 @@ static int plan_release(const struct assign_input *in, const struct assign_reque
 			snprintf(keys + strlen(keys), sizeof(keys) - strlen(keys), "%s%s",
 			         i ? ", " : "", p->changes[i].key);
 		if (vm->running)
-			snprintf(p->summary, sizeof(p->summary),
-			         "VM %u is running: %s marked for deletion in [PENDING]; PVE removes %s "
-			         "at the next start, after the stop has cleaned up",
-			         req->vmid, keys, p->n_changes > 1 ? "them" : "it");
+			snprintf(
+			        p->summary, sizeof(p->summary),
+			        "VM %u is running: %s marked for deletion in [PENDING]; PVE removes %s "
+			        "at the next start, after the stop has cleaned up",
+			        req->vmid, keys, p->n_changes > 1 ? "them" : "it");
 		else
-			snprintf(p->summary, sizeof(p->summary), "VM %u releases %s", req->vmid, keys);
+			snprintf(p->summary, sizeof(p->summary), "VM %u releases %s", req->vmid,
+			         keys);
 	}
 	return 0;
 }
@@ -1006,10 +1083,11 @@ int assign_plan_make(const struct assign_input *in, const struct assign_request 
 	p->vmid = req->vmid;
 	p->outcome = ASSIGN_OUTCOME_CHANGE;
 	if (in->owner_node && strcmp(in->owner_node, in->node) != 0) {
-		finding_add(p, "vm-other-node", true,
-		            "run it on that node (PVE changes a VM's config only where it lives), or "
-		            "use --api",
-		            "VM %u lives on node %s, not on %s", req->vmid, in->owner_node, in->node);
+		finding_add(
+		        p, "vm-other-node", true,
+		        "run it on that node (PVE changes a VM's config only where it lives), or "
+		        "use --api",
+		        "VM %u lives on node %s, not on %s", req->vmid, in->owner_node, in->node);
 		return 0;
 	}
 	vm = vm_find(in, req->vmid);

@@ -40,10 +40,11 @@ static int commit(const struct util_paths *p, const struct assign_gather *g,
 	if (r == 0) {
 		r = util_sha1_hex(now, len, digest);
 		if (r == 0 && strcmp(digest, plan->digest) != 0)
-			r = util_err_set(e, -ESTALE,
-			                 "%s changed meanwhile (digest %.12s, planned against %.12s): "
-			                 "nothing written; run the command again",
-			                 util_path_display(p, g->config_path), digest, plan->digest);
+			r = util_err_set(
+			        e, -ESTALE,
+			        "%s changed meanwhile (digest %.12s, planned against %.12s): "
+			        "nothing written; run the command again",
+			        util_path_display(p, g->config_path), digest, plan->digest);
 	}
 	free(now);
 	if (r == 0)
@@ -70,11 +71,12 @@ int assign_run(const struct util_paths *p, const struct assign_run_opts *o,
 		fd = util_lock_acquire(lockpath, o->lock_timeout_ms, e);
 		if (fd < 0) {
 			if (fd == -ETIMEDOUT)
-				util_err_set(e, fd,
-				             "could not get the node's allocation lock %s within %d s: "
-				             "another assign or release is running; retry when it has "
-				             "finished",
-				             util_path_display(p, lockpath), o->lock_timeout_ms / 1000);
+				util_err_set(
+				        e, fd,
+				        "could not get the node's allocation lock %s within %d s: "
+				        "another assign or release is running; retry when it has "
+				        "finished",
+				        util_path_display(p, lockpath), o->lock_timeout_ms / 1000);
 			return fd;
 		}
 	}

@@ -39,8 +39,7 @@ static int parse_bdf(const char *s, char out[SYSFS_BDF_LEN])
 
 	if (strspn(s, "0123456789abcdefABCDEF:.") != strlen(s))
 		return -EINVAL;
-	if (sscanf(s, "%4x:%2x:%2x.%1x%c", &dom, &bus, &slot, &fn, &tail) == 4 &&
-	    strlen(s) == 12)
+	if (sscanf(s, "%4x:%2x:%2x.%1x%c", &dom, &bus, &slot, &fn, &tail) == 4 && strlen(s) == 12)
 		n = 4;
 	else if (sscanf(s, "%2x:%2x.%1x%c", &bus, &slot, &fn, &tail) == 3 && strlen(s) == 7)
 		n = 3;
@@ -108,12 +107,12 @@ static int render_json(const struct cli_ctx *ctx, const struct assign_request *r
 		for (size_t i = 0; i < plan->n_changes; i++) {
 			const struct assign_change *c = &plan->changes[i];
 
-			json_array_append_new(
-			        cs, json_pack("{s:s,s:s,s:s,s:s}", "key", c->key, "value", c->value,
-			                      "section", section_name(c), "action",
-			                      c->pending_drop ? "drop-pending"
-			                      : c->pending    ? "pending-delete"
-			                                      : "remove"));
+			json_array_append_new(cs, json_pack("{s:s,s:s,s:s,s:s}", "key", c->key,
+			                                    "value", c->value, "section",
+			                                    section_name(c), "action",
+			                                    c->pending_drop ? "drop-pending"
+			                                    : c->pending    ? "pending-delete"
+			                                                    : "remove"));
 		}
 		json_object_set_new(o, "changes", cs);
 	}
@@ -176,8 +175,8 @@ static int run(struct cli_ctx *ctx, const char *cmd, struct assign_request *req,
 	}
 	rc = plan.outcome == ASSIGN_OUTCOME_REFUSED ? CLI_EXIT_FOUND : CLI_EXIT_OK;
 	if (ctx->format == CLI_FORMAT_JSON) {
-		render_json(ctx, req, &plan, plan.outcome == ASSIGN_OUTCOME_CHANGE ? util_buf_str(&diff)
-		                                                                    : NULL,
+		render_json(ctx, req, &plan,
+		            plan.outcome == ASSIGN_OUTCOME_CHANGE ? util_buf_str(&diff) : NULL,
 		            applied);
 	} else {
 		for (size_t i = 0; i < plan.n_findings; i++) {
@@ -221,8 +220,19 @@ static int parse_timeout(const char *s, int *out)
 int cli_cmd_assign(struct cli_ctx *ctx, int argc, char **argv)
 {
 	enum {
-		O_VF = 256, O_MDEV, O_MAPPING, O_PF, O_SLOT, O_PCIE, O_NOPCIE, O_XVGA, O_ROM, O_DRY,
-		O_API, O_TIMEOUT, O_FORMAT
+		O_VF = 256,
+		O_MDEV,
+		O_MAPPING,
+		O_PF,
+		O_SLOT,
+		O_PCIE,
+		O_NOPCIE,
+		O_XVGA,
+		O_ROM,
+		O_DRY,
+		O_API,
+		O_TIMEOUT,
+		O_FORMAT
 	};
 	static const struct option opts[] = {
 	        {"vf", required_argument, NULL, O_VF},
@@ -254,10 +264,11 @@ int cli_cmd_assign(struct cli_ctx *ctx, int argc, char **argv)
 			req.kind = ASSIGN_KIND_VF;
 			kinds++;
 			if (strcmp(optarg, "auto") != 0 && parse_bdf(optarg, req.vf) < 0)
-				return cli_usage_error(ctx, "assign",
-				                       "--vf '%s': not a PCI address (0000:00:02.1) "
-				                       "nor auto",
-				                       optarg);
+				return cli_usage_error(
+				        ctx, "assign",
+				        "--vf '%s': not a PCI address (0000:00:02.1) "
+				        "nor auto",
+				        optarg);
 			break;
 		case O_MDEV:
 			req.kind = ASSIGN_KIND_MDEV;
@@ -275,24 +286,26 @@ int cli_cmd_assign(struct cli_ctx *ctx, int argc, char **argv)
 			req.kind = ASSIGN_KIND_MAPPING;
 			kinds++;
 			if (!valid_configid(optarg))
-				return cli_usage_error(ctx, "assign",
-				                       "--mapping '%s': not a mapping name (letters, "
-				                       "digits, '-', '_', starting with a letter)",
-				                       optarg);
+				return cli_usage_error(
+				        ctx, "assign",
+				        "--mapping '%s': not a mapping name (letters, "
+				        "digits, '-', '_', starting with a letter)",
+				        optarg);
 			snprintf(req.mapping, sizeof(req.mapping), "%s", optarg);
 			break;
 		case O_PF:
 			if (parse_bdf(optarg, req.pf) < 0)
-				return cli_usage_error(ctx, "assign",
-				                       "--pf '%s': not a PCI address (0000:00:02.0)",
-				                       optarg);
+				return cli_usage_error(
+				        ctx, "assign",
+				        "--pf '%s': not a PCI address (0000:00:02.0)", optarg);
 			break;
 		case O_SLOT: {
 			char *end;
 			long v = strtol(optarg, &end, 10);
 
 			if (!*optarg || *end || v < 0 || v >= PVECONF_HOSTPCI_MAX)
-				return cli_usage_error(ctx, "assign", "--slot '%s': not 0..15", optarg);
+				return cli_usage_error(ctx, "assign", "--slot '%s': not 0..15",
+				                       optarg);
 			req.slot = (int)v;
 			break;
 		}
@@ -302,29 +315,33 @@ int cli_cmd_assign(struct cli_ctx *ctx, int argc, char **argv)
 		case O_ROM:
 			if (!*optarg || strlen(optarg) >= sizeof(req.romfile) ||
 			    strpbrk(optarg, ",;="))
-				return cli_usage_error(ctx, "assign", "--romfile '%s': not a file name",
-				                       optarg);
+				return cli_usage_error(ctx, "assign",
+				                       "--romfile '%s': not a file name", optarg);
 			snprintf(req.romfile, sizeof(req.romfile), "%s", optarg);
 			break;
 		case O_DRY: dry_run = true; break;
 		case O_API:
-			return cli_usage_error(ctx, "assign",
-			                       "--api is not available in this version: run assign on "
-			                       "the node that owns the VM");
+			return cli_usage_error(
+			        ctx, "assign",
+			        "--api is not available in this version: run assign on "
+			        "the node that owns the VM");
 		case O_TIMEOUT:
 			if (parse_timeout(optarg, &timeout_s) < 0)
 				return cli_usage_error(ctx, "assign",
-				                       "--lock-timeout '%s': seconds, 0..3600", optarg);
+				                       "--lock-timeout '%s': seconds, 0..3600",
+				                       optarg);
 			break;
 		case O_FORMAT:
-			if (cli_set_format(ctx, optarg, 1u << CLI_FORMAT_TEXT | 1u << CLI_FORMAT_JSON))
+			if (cli_set_format(ctx, optarg,
+			                   1u << CLI_FORMAT_TEXT | 1u << CLI_FORMAT_JSON))
 				return CLI_EXIT_USAGE;
 			break;
 		case ':':
 			return cli_usage_error(ctx, "assign", "option %s needs a value",
 			                       argv[optind - 1]);
 		default:
-			return cli_usage_error(ctx, "assign", "unknown option '%s'", argv[optind - 1]);
+			return cli_usage_error(ctx, "assign", "unknown option '%s'",
+			                       argv[optind - 1]);
 		}
 	}
 	if (optind >= argc)
@@ -379,9 +396,9 @@ int cli_cmd_release(struct cli_ctx *ctx, int argc, char **argv)
 		}
 		case O_DEVICE:
 			if (parse_bdf(optarg, req.device) < 0)
-				return cli_usage_error(ctx, "release",
-				                       "--device '%s': not a PCI address (0000:00:02.1)",
-				                       optarg);
+				return cli_usage_error(
+				        ctx, "release",
+				        "--device '%s': not a PCI address (0000:00:02.1)", optarg);
 			req.release = ASSIGN_RELEASE_DEVICE;
 			whats++;
 			break;
@@ -393,10 +410,12 @@ int cli_cmd_release(struct cli_ctx *ctx, int argc, char **argv)
 		case O_TIMEOUT:
 			if (parse_timeout(optarg, &timeout_s) < 0)
 				return cli_usage_error(ctx, "release",
-				                       "--lock-timeout '%s': seconds, 0..3600", optarg);
+				                       "--lock-timeout '%s': seconds, 0..3600",
+				                       optarg);
 			break;
 		case O_FORMAT:
-			if (cli_set_format(ctx, optarg, 1u << CLI_FORMAT_TEXT | 1u << CLI_FORMAT_JSON))
+			if (cli_set_format(ctx, optarg,
+			                   1u << CLI_FORMAT_TEXT | 1u << CLI_FORMAT_JSON))
 				return CLI_EXIT_USAGE;
 			break;
 		case ':':
@@ -416,7 +435,8 @@ int cli_cmd_release(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_usage_error(ctx, "release", "unexpected argument '%s'",
 		                       argv[optind + 1]);
 	if (whats != 1)
-		return cli_usage_error(ctx, "release", "give exactly one of --slot, --device, --all");
+		return cli_usage_error(ctx, "release",
+		                       "give exactly one of --slot, --device, --all");
 	if (ctx->format != CLI_FORMAT_TEXT && ctx->format != CLI_FORMAT_JSON)
 		return cli_usage_error(ctx, "release", "--format: text or json");
 	return run(ctx, "release", &req, dry_run, timeout_s);

@@ -36,9 +36,9 @@ static void same_as_gnu(const char *dir, const char *before, const char *after)
 
 	tt_write(dir, "a", before);
 	tt_write(dir, "b", after);
-	assert_int_equal(assign_diff_unified(before, strlen(before), after, strlen(after), "/x.conf",
-	                                     &out),
-	                 0);
+	assert_int_equal(
+	        assign_diff_unified(before, strlen(before), after, strlen(after), "/x.conf", &out),
+	        0);
 	snprintf(cmd, sizeof(cmd), "cd %s && diff -u a b | sed -n '/^@@/,$p'", dir);
 	gnu = run_capture(cmd);
 	if (strcmp(before, after) == 0) {
@@ -63,11 +63,12 @@ static void test_like_gnu(void **state)
 
 	(void)state;
 	/* insertion in the middle, at the start, at the end */
-	same_as_gnu(dir, conf,
-	            "boot: order=scsi0\ncores: 4\nhostpci0: 0000:00:02.1,pcie=1\nhostpci1: "
-	            "0000:00:02.3,pcie=1\nmachine: q35\nmemory: 8192\nname: win11\nnet0: virtio=AA:"
-	            "BB:CC:DD:EE:FF,bridge=vmbr0\nostype: win11\nscsi0: local-lvm:vm-101-disk-0,size="
-	            "64G\n");
+	same_as_gnu(
+	        dir, conf,
+	        "boot: order=scsi0\ncores: 4\nhostpci0: 0000:00:02.1,pcie=1\nhostpci1: "
+	        "0000:00:02.3,pcie=1\nmachine: q35\nmemory: 8192\nname: win11\nnet0: virtio=AA:"
+	        "BB:CC:DD:EE:FF,bridge=vmbr0\nostype: win11\nscsi0: local-lvm:vm-101-disk-0,size="
+	        "64G\n");
 	same_as_gnu(dir, conf, "agent: 1\n");
 	same_as_gnu(dir, "a\n", "a\nb\n");
 	same_as_gnu(dir, "b\n", "a\nb\n");
@@ -112,19 +113,20 @@ static void test_patch_applies(void **state)
 			else
 				util_buf_addf(&b, "line%d\n", i);
 		}
-		assert_int_equal(assign_diff_unified(util_buf_str(&a), a.len, util_buf_str(&b), b.len,
-		                                     "/f", &d),
+		assert_int_equal(assign_diff_unified(util_buf_str(&a), a.len, util_buf_str(&b),
+		                                     b.len, "/f", &d),
 		                 0);
 		tt_write(dir, "f", util_buf_str(&a));
 		tt_write(dir, "p", util_buf_str(&d));
-		snprintf(cmd, sizeof(cmd), "cd %s && rm -f out && patch -s -o out f p >/dev/null 2>&1 "
-		                           "|| echo FAILED; cat out 2>/dev/null",
+		snprintf(cmd, sizeof(cmd),
+		         "cd %s && rm -f out && patch -s -o out f p >/dev/null 2>&1 "
+		         "|| echo FAILED; cat out 2>/dev/null",
 		         dir);
 		got = run_capture(cmd);
 		glen = strlen(got);
 		if (d.len == 0)
-			assert_int_equal(a.len == b.len && memcmp(util_buf_str(&a), util_buf_str(&b),
-			                                          a.len) == 0,
+			assert_int_equal(a.len == b.len && memcmp(util_buf_str(&a),
+			                                          util_buf_str(&b), a.len) == 0,
 			                 1);
 		else
 			assert_string_equal(got, util_buf_str(&b));

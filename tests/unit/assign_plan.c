@@ -88,8 +88,9 @@ static void set_running(const char *root, unsigned vmid, int pid)
 	snprintf(rel, sizeof(rel), "run/qemu-server/%u.pid", vmid);
 	snprintf(buf, sizeof(buf), "%d\n", pid);
 	tt_write(root, rel, buf);
-	n = snprintf(cmd, sizeof(cmd), "/usr/bin/kvm%c-id%c%u%c-pidfile%c/var/run/qemu-server/%u.pid%c",
-	             0, 0, vmid, 0, 0, vmid, 0);
+	n = snprintf(cmd, sizeof(cmd),
+	             "/usr/bin/kvm%c-id%c%u%c-pidfile%c/var/run/qemu-server/%u.pid%c", 0, 0, vmid,
+	             0, 0, vmid, 0);
 	snprintf(rel, sizeof(rel), "proc/%d/cmdline", pid);
 	tt_write_bytes(root, rel, cmd, (size_t)n);
 }
@@ -150,8 +151,7 @@ static const struct assign_finding *finding(const struct assign_plan *p, const c
 }
 
 /* Runs a request that must be refused by rule; the file must not change. */
-static void expect_refused(const char *root, const struct assign_request *req,
-                                         const char *rule)
+static void expect_refused(const char *root, const struct assign_request *req, const char *rule)
 {
 	struct assign_plan plan;
 	struct util_err e = {0};
@@ -159,9 +159,11 @@ static void expect_refused(const char *root, const struct assign_request *req,
 
 	assert_int_equal(run(root, req, false, &plan, &e), 0);
 	if (plan.outcome != ASSIGN_OUTCOME_REFUSED || !finding(&plan, rule)) {
-		fprintf(stderr, "outcome %d, summary '%s', findings:\n", plan.outcome, plan.summary);
+		fprintf(stderr, "outcome %d, summary '%s', findings:\n", plan.outcome,
+		        plan.summary);
 		for (size_t i = 0; i < plan.n_findings; i++)
-			fprintf(stderr, "  %s: %s\n", plan.findings[i].rule, plan.findings[i].message);
+			fprintf(stderr, "  %s: %s\n", plan.findings[i].rule,
+			        plan.findings[i].message);
 		fail_msg("expected a refusal by %s", rule);
 	}
 	assert_true(finding(&plan, rule)->refuses);
@@ -293,7 +295,8 @@ static void test_no_free_vf_lists_holders(void **state)
 		assert_non_null(f);
 		assert_non_null(strstr(f->message, "02.1 by VM 100 hostpci0"));
 		assert_non_null(strstr(f->message, "02.2 by VM 101 [PENDING] hostpci3"));
-		assert_non_null(strstr(f->message, "02.3 by VM 102 hostpci0 (through its mapping)"));
+		assert_non_null(
+		        strstr(f->message, "02.3 by VM 102 hostpci0 (through its mapping)"));
 		assign_plan_free(&plan);
 	}
 	/* a function-less id holds every VF too */
@@ -318,7 +321,8 @@ static void test_snapshot_and_dropped_values_count_as_used(void **state)
 	put_vm(root, 102, "hostpci0: 0000:00:02.2, pcie=1\n");
 	put_vm(root, 101, BASE);
 	assert_int_equal(run(root, &req, true, &plan, &e), 0);
-	assert_int_equal(plan.outcome, ASSIGN_OUTCOME_REFUSED);
+	if (plan.outcome != ASSIGN_OUTCOME_REFUSED)
+		fail_msg("not refused: %s / %s", plan.summary, plan.why);
 	assert_non_null(strstr(plan.findings[0].message, "snapshot 'snap1' hostpci0"));
 	assert_non_null(strstr(plan.findings[0].message, "PVE drops the value"));
 	assign_plan_free(&plan);
@@ -500,8 +504,9 @@ static void test_running_goes_pending_and_release(void **state)
 	assert_int_equal(plan.outcome, ASSIGN_OUTCOME_CHANGE);
 	assert_true(plan.changes[0].pending);
 	assert_non_null(strstr(plan.summary, "next start"));
-	expect_file(root, 100, "cores: 2\nmachine: q35\nmemory: 2048\n\n[PENDING]\nhostpci0: "
-	                       "0000:00:02.1,pcie=1\n");
+	expect_file(root, 100,
+	            "cores: 2\nmachine: q35\nmemory: 2048\n\n[PENDING]\nhostpci0: "
+	            "0000:00:02.1,pcie=1\n");
 	assign_plan_free(&plan);
 	/* idempotent */
 	assert_int_equal(run(root, &req, false, &plan, &e), 0);
@@ -514,8 +519,9 @@ static void test_running_goes_pending_and_release(void **state)
 	req = release_req(100, ASSIGN_RELEASE_SLOT, 0, NULL);
 	assert_int_equal(run(root, &req, false, &plan, &e), 0);
 	assert_int_equal(plan.outcome, ASSIGN_OUTCOME_CHANGE);
-	expect_file(root, 100, "cores: 2\nhostpci0: 0000:00:02.1,pcie=1\nmachine: q35\n\n[PENDING]"
-	                       "\ndelete: hostpci0\n");
+	expect_file(root, 100,
+	            "cores: 2\nhostpci0: 0000:00:02.1,pcie=1\nmachine: q35\n\n[PENDING]"
+	            "\ndelete: hostpci0\n");
 	assign_plan_free(&plan);
 	/* again: nothing left to release */
 	assert_int_equal(run(root, &req, false, &plan, &e), 0);
@@ -532,7 +538,8 @@ static void test_release_stopped(void **state)
 	struct util_err e = {0};
 
 	(void)state;
-	put_vm(root, 101, "cores: 2\nhostpci0: 0000:00:02.1\nhostpci1: 0000:00:02.2,pcie=1\nmemory: 1\n");
+	put_vm(root, 101,
+	       "cores: 2\nhostpci0: 0000:00:02.1\nhostpci1: 0000:00:02.2,pcie=1\nmemory: 1\n");
 	assert_int_equal(run(root, &req, false, &plan, &e), 0);
 	assert_int_equal(plan.outcome, ASSIGN_OUTCOME_CHANGE);
 	expect_file(root, 101, "cores: 2\nhostpci0: 0000:00:02.1\nmemory: 1\n");
@@ -564,11 +571,10 @@ static void test_dry_run_changes_nothing(void **state)
 	assert_int_equal(assign_diff_unified(plan.before, plan.before_len, plan.after,
 	                                     plan.after_len, "/101.conf", &d),
 	                 0);
-	assert_string_equal(util_buf_str(&d), "--- a/101.conf\n+++ b/101.conf\n@@ -1,6 +1,7 @@\n"
+	assert_string_equal(util_buf_str(&d), "--- a/101.conf\n+++ b/101.conf\n@@ -1,5 +1,6 @@\n"
 	                                      " boot: order=scsi0;net0\n cores: 4\n"
 	                                      "+hostpci0: 0000:00:02.1,pcie=1\n machine: q35\n"
-	                                      " memory: 8192\n name: vm\n net0: virtio=BC:24:11:00:"
-	                                      "00:01,bridge=vmbr0\n");
+	                                      " memory: 8192\n name: vm\n");
 	/* no lock file was created: a dry run works on a read-only copy */
 	lock = tt_read(root, "run/lock/pve-passthrough/assign.lock", NULL);
 	assert_null(lock);
@@ -626,14 +632,25 @@ static void test_machine_q35(void **state)
 /* assign then release on generated configs: the file comes back byte for byte. */
 static void test_round_trip_property(void **state)
 {
-	static const char *keys[] = {"agent: 1",        "balloon: 0",      "bios: ovmf",
-	                             "boot: order=scsi0", "cores: 4",        "cpu: host",
-	                             "hostpci0: 0000:01:00.0", "hostpci1: 0000:02:00.0,pcie=1",
-	                             "hostpci10: 0000:03:00.0", "hostpci2: 0000:04:00.0",
-	                             "machine: q35",   "memory: 4096",    "name: gen",
+	static const char *keys[] = {"agent: 1",
+	                             "balloon: 0",
+	                             "bios: ovmf",
+	                             "boot: order=scsi0",
+	                             "cores: 4",
+	                             "cpu: host",
+	                             "hostpci0: 0000:01:00.0",
+	                             "hostpci1: 0000:02:00.0,pcie=1",
+	                             "hostpci10: 0000:03:00.0",
+	                             "hostpci2: 0000:04:00.0",
+	                             "machine: q35",
+	                             "memory: 4096",
+	                             "name: gen",
 	                             "net0: virtio=BC:24:11:AA:BB:CC,bridge=vmbr0",
-	                             "onboot: 1",      "ostype: win11",   "scsi0: local:1,size=8G",
-	                             "vga: none",      "vmgenid: 1234"};
+	                             "onboot: 1",
+	                             "ostype: win11",
+	                             "scsi0: local:1,size=8G",
+	                             "vga: none",
+	                             "vmgenid: 1234"};
 	char *root = sriov_host(7);
 	unsigned seed = 4242;
 	int checked = 0;
@@ -657,8 +674,9 @@ static void test_round_trip_property(void **state)
 		if (rand_r(&seed) % 3 == 0)
 			util_buf_addf(&c, "\n[PENDING]\nmemory: 8192\n");
 		if (rand_r(&seed) % 2)
-			util_buf_addf(&c, "\n[snap%d]\nhostpci0: 0000:00:02.5\nmemory: 1\nsnaptime: 1\n",
-			              round);
+			util_buf_addf(
+			        &c, "\n[snap%d]\nhostpci0: 0000:00:02.5\nmemory: 1\nsnaptime: 1\n",
+			        round);
 		put_vm(root, 101, util_buf_str(&c));
 		assert_int_equal(run(root, &req, false, &plan, &e), 0);
 		if (plan.outcome != ASSIGN_OUTCOME_CHANGE) {

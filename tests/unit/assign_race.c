@@ -88,7 +88,8 @@ static void test_parallel_auto_assign(void **state)
 
 		for (unsigned i = 0; i < NVF; i++) {
 			conf_of(101 + i, NULL, want, sizeof(want));
-			snprintf(rel, sizeof(rel), "etc/pve/nodes/pve1/qemu-server/%u.conf", 101 + i);
+			snprintf(rel, sizeof(rel), "etc/pve/nodes/pve1/qemu-server/%u.conf",
+			         101 + i);
 			tt_write(root, rel, want);
 		}
 		snprintf(rel, sizeof(rel), "etc/pve/nodes/pve1/qemu-server/%u.conf", 200);
@@ -102,7 +103,8 @@ static void test_parallel_auto_assign(void **state)
 			char *got, *line, value[64];
 			unsigned fn = 0;
 
-			snprintf(rel, sizeof(rel), "etc/pve/nodes/pve1/qemu-server/%u.conf", 101 + i);
+			snprintf(rel, sizeof(rel), "etc/pve/nodes/pve1/qemu-server/%u.conf",
+			         101 + i);
 			got = tt_read(root, rel, NULL);
 			assert_non_null(got);
 			line = strstr(got, "\nhostpci0: 0000:00:02.");
