@@ -48,6 +48,7 @@ struct cli_command {
 int cmd_lint(struct cli_ctx *ctx, int argc, char **argv);
 int cli_cmd_assign(struct cli_ctx *ctx, int argc, char **argv);  /* cli/assign.c */
 int cli_cmd_release(struct cli_ctx *ctx, int argc, char **argv); /* cli/assign.c */
+int cmd_status(struct cli_ctx *ctx, int argc, char **argv);
 
 /* For commands that need this node's name: 0, or prints why it is unknown and returns
  * CLI_EXIT_FAIL. */

@@ -31,6 +31,8 @@ static const struct cli_command commands[] = {
          "release VMID (--slot N | --device BDF | --all) [--dry-run] [--lock-timeout S] "
          "[--format text|json]",
          "take hostpci entries away from a VM (pending delete while it runs)"},
+        {"status", cmd_status, "status [--all] [--format text|json]",
+         "the host's iGPU, SR-IOV PFs/VFs, mdev types, IOMMU groups, drivers and which VMs use them"},
 };
 
 const struct cli_command *cli_command_find(const char *name)
