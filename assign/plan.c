@@ -982,6 +982,7 @@ static int plan_release(const struct assign_input *in, const struct assign_reque
 	const struct pveconf_kv *kv;
 	int pend = pveconf_vm_section_find(vm->conf, "PENDING");
 	const char *lock = pveconf_vm_get(vm->conf, NULL, "lock", NULL);
+	size_t marked = 0;
 	int r;
 
 	(void)in;
@@ -1003,8 +1004,10 @@ static int plan_release(const struct assign_input *in, const struct assign_reque
 			if (dup && (sec == 0 || !vm->running))
 				continue;
 			if (sec == 0 && vm->running &&
-			    pveconf_vm_pending_deletes(vm->conf, kv[k].key, &force))
-				continue; /* already marked for deletion */
+			    pveconf_vm_pending_deletes(vm->conf, kv[k].key, &force)) {
+				marked++; /* already marked for deletion */
+				continue;
+			}
 			memset(c, 0, sizeof(*c));
 			snprintf(c->key, sizeof(c->key), "%s", kv[k].key);
 			snprintf(c->value, sizeof(c->value), "%s", kv[k].value);
@@ -1013,6 +1016,15 @@ static int plan_release(const struct assign_input *in, const struct assign_reque
 			c->pending_drop = sec == 1;
 			p->n_changes++;
 		}
+	}
+	if (p->n_changes == 0 && marked) {
+		p->outcome = ASSIGN_OUTCOME_NOTHING;
+		snprintf(
+		        p->summary, sizeof(p->summary),
+		        "VM %u: already marked for deletion in [PENDING] (applies at its next start): "
+		        "nothing to do",
+		        req->vmid);
+		return 0;
 	}
 	if (p->n_changes == 0) {
 		p->outcome = ASSIGN_OUTCOME_NOTHING;
@@ -1056,20 +1068,31 @@ static int plan_release(const struct assign_input *in, const struct assign_reque
 	if (r < 0)
 		return r;
 	{
-		char keys[256] = "";
+		char keys[256] = "", drops[256] = "";
+		size_t nk = 0, nd = 0;
 
-		for (size_t i = 0; i < p->n_changes; i++)
-			snprintf(keys + strlen(keys), sizeof(keys) - strlen(keys), "%s%s",
-			         i ? ", " : "", p->changes[i].key);
-		if (vm->running)
+		for (size_t i = 0; i < p->n_changes; i++) {
+			bool drop = p->changes[i].pending_drop && vm->running;
+			char *b = drop ? drops : keys;
+
+			snprintf(b + strlen(b), 256 - strlen(b), "%s%s",
+			         (drop ? nd : nk) ? ", " : "", p->changes[i].key);
+			*(drop ? &nd : &nk) += 1;
+		}
+		if (!vm->running)
+			snprintf(p->summary, sizeof(p->summary), "VM %u releases %s", req->vmid,
+			         keys);
+		else if (nk)
 			snprintf(
 			        p->summary, sizeof(p->summary),
 			        "VM %u is running: %s marked for deletion in [PENDING]; PVE removes %s "
-			        "at the next start, after the stop has cleaned up",
-			        req->vmid, keys, p->n_changes > 1 ? "them" : "it");
+			        "at the next start, after the stop has cleaned up%s%s",
+			        req->vmid, keys, nk > 1 ? "them" : "it",
+			        nd ? "; dropped from [PENDING], not yet applied: " : "", drops);
 		else
-			snprintf(p->summary, sizeof(p->summary), "VM %u releases %s", req->vmid,
-			         keys);
+			snprintf(p->summary, sizeof(p->summary),
+			         "VM %u is running: %s dropped from [PENDING] (not yet applied)",
+			         req->vmid, drops);
 	}
 	return 0;
 }
