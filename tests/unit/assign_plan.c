@@ -329,6 +329,35 @@ static void test_snapshot_and_dropped_values_count_as_used(void **state)
 	cleanup(root);
 }
 
+static void test_several_pfs_need_pf(void **state)
+{
+	char *root = sriov_host(2);
+	struct assign_request req = vf_req(101, NULL);
+	struct assign_plan plan;
+	struct util_err e = {0};
+
+	(void)state;
+	/* a second SR-IOV Intel GPU (a discrete card) */
+	fs_add_device(root, "0000:03:00.0", 0x8086, 0x56a0, 0x030000);
+	fs_set_driver(root, "0000:03:00.0", "xe");
+	fs_make_pf(root, "0000:03:00.0", 2);
+	fs_add_vfs(root, "0000:03:00.0", 2, 40);
+	put_vm(root, 101, BASE);
+	assert_int_equal(run(root, &req, true, &plan, &e), 0);
+	assert_int_equal(plan.outcome, ASSIGN_OUTCOME_NEEDS_ARG);
+	assert_non_null(strstr(plan.summary, "--pf"));
+	assign_plan_free(&plan);
+	snprintf(req.pf, sizeof(req.pf), "0000:03:00.0");
+	assert_int_equal(run(root, &req, true, &plan, &e), 0);
+	assert_int_equal(plan.outcome, ASSIGN_OUTCOME_CHANGE);
+	assert_string_equal(plan.changes[0].value, "0000:03:00.1,pcie=1");
+	assign_plan_free(&plan);
+	/* --vf of the other PF with --pf: refused */
+	snprintf(req.vf, sizeof(req.vf), "0000:00:02.1");
+	expect_refused(root, &req, "vf-unsupported");
+	cleanup(root);
+}
+
 /* ------------------------------------------------------------------ refusals */
 
 static void test_refuse_pf_and_shared(void **state)
@@ -707,6 +736,7 @@ int main(void)
 	        cmocka_unit_test(test_vf_auto_i440fx_no_pcie),
 	        cmocka_unit_test(test_no_free_vf_lists_holders),
 	        cmocka_unit_test(test_snapshot_and_dropped_values_count_as_used),
+	        cmocka_unit_test(test_several_pfs_need_pf),
 	        cmocka_unit_test(test_refuse_pf_and_shared),
 	        cmocka_unit_test(test_refuse_pcie_on_i440fx),
 	        cmocka_unit_test(test_refuse_lock_and_other_node),
