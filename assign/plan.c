@@ -636,6 +636,13 @@ static void device_rules(const struct assign_input *in, const struct assign_requ
 		            bdf, d->n_vfs);
 		return;
 	}
+	if (req->kind == ASSIGN_KIND_VF && d->role != SYSFS_ROLE_VF) {
+		finding_add(p, "not-a-vf", true,
+		            "give one of the iGPU's VFs (`pve-passthrough status` lists them), or "
+		            "--vf auto; other devices are passed with qm set",
+		            "%s is not an SR-IOV virtual function", bdf);
+		return;
+	}
 	if (!in->host->iommu)
 		finding_add(
 		        p, "iommu-off", true,

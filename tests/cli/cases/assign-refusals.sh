@@ -6,6 +6,7 @@ pp assign 101 --vf 0000:00:02.0
 pp assign 101 --vf 0000:00:02.1
 pp assign 101 --vf 0000:00:02.3
 pp assign 101 --vf 0000:00:03.0
+pp assign 101 --vf 0000:00:14.0
 pp assign 102 --vf auto --pcie
 pp assign 103 --vf auto
 pp assign 200 --vf auto
