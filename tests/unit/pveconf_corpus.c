@@ -16,7 +16,7 @@
 #include "support/tmpdir.h"
 #include "util/fileio.h"
 
-#define CORPUS	 "corpus/pveconf"
+#define CORPUS   "corpus/pveconf"
 #define EXPECTED "corpus/pveconf-expected"
 
 static int cmp_str(const void *a, const void *b)
@@ -95,7 +95,7 @@ static void test_roundtrip_whole_corpus(void **state)
 		if (out.len != len || memcmp(out.s, data, len) != 0) {
 			if (!bad)
 				print_error("first file that does not round-trip: %s (byte %zu)\n",
-					    files[i], first_diff(out.s, out.len, data, len));
+				            files[i], first_diff(out.s, out.len, data, len));
 			bad++;
 		}
 		util_buf_free(&out);
@@ -130,7 +130,7 @@ static void test_writer_matches_pve_on_whole_corpus(void **state)
 		if (out.len != elen || memcmp(out.s ? out.s : "", exp, elen) != 0) {
 			if (!bad)
 				print_error("first file PVE writes differently: %s (byte %zu)\n",
-					    files[i], first_diff(out.s, out.len, exp, elen));
+				            files[i], first_diff(out.s, out.len, exp, elen));
 			bad++;
 		}
 		util_buf_free(&out);
@@ -235,7 +235,8 @@ static size_t our_warnings(const struct pveconf_vm *vm, char ***out)
 	for (size_t i = 0; i < n; i++) {
 		char *s, *cut;
 
-		if (d[i].kind != PVECONF_DIAG_DROPPED || strstr(d[i].message, "set again at line") ||
+		if (d[i].kind != PVECONF_DIAG_DROPPED ||
+		    strstr(d[i].message, "set again at line") ||
 		    strstr(d[i].message, "PVE removes") || strstr(d[i].message, "no cloud-init") ||
 		    strstr(d[i].message, "only kept in snapshot") ||
 		    strstr(d[i].message, "PVE drops it"))
@@ -251,7 +252,7 @@ static size_t our_warnings(const struct pveconf_vm *vm, char ***out)
 }
 
 static void compare_warnings(const char *name, const char *data, size_t len, char *wtext,
-			     size_t *bad)
+                             size_t *bad)
 {
 	struct pveconf_vm *vm = NULL;
 	struct util_err e = {0};
@@ -265,8 +266,8 @@ static void compare_warnings(const char *name, const char *data, size_t len, cha
 		if (i < ne && i < ng && strcmp(exp[i], got[i]) == 0)
 			continue;
 		if (!*bad)
-			print_error("%s: PVE warns '%s', we say '%s'\n", name, i < ne ? exp[i] : "-",
-				    i < ng ? got[i] : "-");
+			print_error("%s: PVE warns '%s', we say '%s'\n", name,
+			            i < ne ? exp[i] : "-", i < ng ? got[i] : "-");
 		(*bad)++;
 		break;
 	}
@@ -307,10 +308,10 @@ static void test_diagnostics_are_pves_warnings(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_roundtrip_whole_corpus),
-		cmocka_unit_test(test_writer_matches_pve_on_whole_corpus),
-		cmocka_unit_test(test_writer_edge_input),
-		cmocka_unit_test(test_diagnostics_are_pves_warnings),
+	        cmocka_unit_test(test_roundtrip_whole_corpus),
+	        cmocka_unit_test(test_writer_matches_pve_on_whole_corpus),
+	        cmocka_unit_test(test_writer_edge_input),
+	        cmocka_unit_test(test_diagnostics_are_pves_warnings),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
