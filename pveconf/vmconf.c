@@ -1014,7 +1014,8 @@ static int interpret(struct pveconf_vm *vm)
 		writer_diags(vm);
 	if (vm->oom || build_public(vm) < 0)
 		return -ENOMEM;
-	qsort(vm->diags, vm->ndiags, sizeof(*vm->diags), cmp_diag);
+	if (vm->ndiags)
+		qsort(vm->diags, vm->ndiags, sizeof(*vm->diags), cmp_diag);
 	return 0;
 }
 

@@ -219,7 +219,8 @@ static size_t pve_warnings(char *text, char ***out)
 			v[i] = m;
 		}
 	}
-	qsort(v, n, sizeof(*v), cmp_str);
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_str);
 	*out = v;
 	return n;
 }
