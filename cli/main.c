@@ -20,6 +20,8 @@ static int cmd_help(struct cli_ctx *ctx, int argc, char **argv);
 
 static const struct cli_command commands[] = {
         {"help", cmd_help, "help [COMMAND]", "this list, or the usage of one command"},
+        {"lint", cmd_lint, "lint [--normalize] FILE...",
+         "report what PVE would drop or rewrite in VM configs; --normalize prints PVE's rewrite"},
 };
 
 const struct cli_command *cli_command_find(const char *name)
