@@ -22,6 +22,11 @@ static const struct cli_command commands[] = {
         {"help", cmd_help, "help [COMMAND]", "this list, or the usage of one command"},
         {"lint", cmd_lint, "lint [--normalize] FILE...",
          "report what PVE would drop or rewrite in VM configs; --normalize prints PVE's rewrite"},
+        {"guard", cli_cmd_guard, "guard VMID PHASE",
+         "the pre-start hookscript: refuse a start that breaks a rule (exit 1)"},
+        {"audit", cli_cmd_audit,
+         "audit [--cluster] [--vmid N]... [--fail-on info|warning|error] [--format F]",
+         "check every VM config and this host against every rule"},
 };
 
 const struct cli_command *cli_command_find(const char *name)
