@@ -37,9 +37,10 @@ static void print_text(const struct cli_findings_view *v, FILE *out)
 				        name ? name : "", name ? ")" : "", x->node);
 			cur = x->vmid;
 		}
-		fprintf(out, "  %-7s  %-19s", policy_severity_name(x->severity), rule);
+		fprintf(out, "  %-7s  %s", policy_severity_name(x->severity), rule);
 		if (x->key[0])
-			fprintf(out, "  %s%s%s", strcmp(x->section, "main") ? x->section : "",
+			fprintf(out, "%*s%s%s%s", (int)(21 - strlen(rule)), "",
+			        strcmp(x->section, "main") ? x->section : "",
 			        strcmp(x->section, "main") ? "/" : "", x->key);
 		if (x->device[0])
 			fprintf(out, "  %s", x->device);

@@ -456,7 +456,6 @@ static int load_vm(const struct cli_ctx *ctx, struct cli_gather *g, const char *
 		/* values PVE drops never reach the keys: they are diagnostics of the reader */
 		for (size_t d = 0; d < n_diags; d++) {
 			struct policy_hostpci *hp;
-			const char *v;
 
 			if (!is_hostpci_key(diags[d].key) ||
 			    diags[d].kind != PVECONF_DIAG_DROPPED || !diags[d].section ||
@@ -464,9 +463,7 @@ static int load_vm(const struct cli_ctx *ctx, struct cli_gather *g, const char *
 				continue;
 			hp = &st->hps[st->n_hps++];
 			hp->key = diags[d].key;
-			v = strchr(diags[d].message, ':');
-			hp->value = keep(g, diags[d].message);
-			(void)v;
+			hp->value = NULL; /* the reader keeps only its reason */
 			hp->line = diags[d].line;
 			hp->valid = false;
 			hp->error = diags[d].message;
