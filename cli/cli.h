@@ -49,6 +49,9 @@ int cmd_lint(struct cli_ctx *ctx, int argc, char **argv);
 int cli_cmd_assign(struct cli_ctx *ctx, int argc, char **argv);  /* cli/assign.c */
 int cli_cmd_release(struct cli_ctx *ctx, int argc, char **argv); /* cli/assign.c */
 int cmd_status(struct cli_ctx *ctx, int argc, char **argv);
+int cli_cmd_guard(struct cli_ctx *ctx, int argc, char **argv); /* cli/guard.c */
+int cli_cmd_hook(struct cli_ctx *ctx, int argc, char **argv);  /* cli/hook.c */
+int cli_cmd_audit(struct cli_ctx *ctx, int argc, char **argv); /* cli/audit.c */
 
 /* For commands that need this node's name: 0, or prints why it is unknown and returns
  * CLI_EXIT_FAIL. */

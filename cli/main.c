@@ -33,6 +33,11 @@ static const struct cli_command commands[] = {
          "take hostpci entries away from a VM (pending delete while it runs)"},
         {"status", cmd_status, "status [--all] [--format text|json]",
          "the host's iGPU, SR-IOV PFs/VFs, mdev types, IOMMU groups, drivers and which VMs use them"},
+        {"guard", cli_cmd_guard, "guard VMID PHASE",
+         "the pre-start hookscript: refuse a start that breaks a rule (exit 1)"},
+        {"audit", cli_cmd_audit,
+         "audit [--cluster] [--vmid N]... [--fail-on info|warning|error] [--format F]",
+         "check every VM config and this host against every rule"},
 };
 
 const struct cli_command *cli_command_find(const char *name)

@@ -317,9 +317,22 @@ static bool rule_hostpci_invalid(struct ctx *c, const struct policy_vm *vm,
 	const struct pveconf_hostpci *p = &hp->parsed;
 
 	if (!hp->valid) {
-		emit(c, POLICY_RULE_HOSTPCI_INVALID, POLICY_SEVERITY_ERROR, vm, hp, NULL, NULL,
-		     "%s: '%s' is not valid (%s); PVE drops it at its next write and the device is not passed",
-		     hp->key, hp->value, hp->error ? hp->error : "does not parse");
+		const char *why = hp->error ? hp->error : "it does not parse";
+		size_t kl = strlen(hp->key);
+
+		/* the reader's reasons start with the key ("hostpci0: invalid key ...") */
+		if (strncmp(why, hp->key, kl) == 0 && why[kl] == ':')
+			why += kl + (why[kl + 1] == ' ' ? 2 : 1);
+		if (hp->value)
+			emit(c, POLICY_RULE_HOSTPCI_INVALID, POLICY_SEVERITY_ERROR, vm, hp, NULL,
+			     NULL,
+			     "%s: '%s' is not valid (%s); PVE drops it at its next write and the device is not passed",
+			     hp->key, hp->value, why);
+		else
+			emit(c, POLICY_RULE_HOSTPCI_INVALID, POLICY_SEVERITY_ERROR, vm, hp, NULL,
+			     NULL,
+			     "%s (line %u) is not valid (%s); PVE drops it at its next write and the device is not passed",
+			     hp->key, hp->line, why);
 		return true;
 	}
 	if (p->n_ids > 0 && p->mapping[0]) {
@@ -717,17 +730,20 @@ static bool shares_with(const struct ctx *c, const struct policy_entry *en,
 static void shared_emit(struct ctx *c, const struct policy_entry *en, const struct policy_entry *o,
                         const char *common, bool error)
 {
-	char who[64];
+	char who[64], hint[160];
 
+	put(hint, sizeof(hint),
+	    "give each VM its own VF (pve-passthrough assign %u --vf auto picks a free one)",
+	    en->vm->vmid);
 	vm_label(o->vm, who, sizeof(who));
 	if (error)
 		emit(c, POLICY_RULE_DEVICE_SHARED, POLICY_SEVERITY_ERROR, en->vm, en->hp, common,
-		     NULL,
+		     hint,
 		     "%s passes %s, which %s already uses (%s); a device can serve one VM at a time",
 		     en->hp->key, common, who, o->hp->key);
 	else
 		emit(c, POLICY_RULE_DEVICE_SHARED, POLICY_SEVERITY_WARNING, en->vm, en->hp, common,
-		     NULL,
+		     hint,
 		     "%s passes %s, which %s also passes (%s); the two VMs cannot run at the same time",
 		     en->hp->key, common, who, o->hp->key);
 }
@@ -837,11 +853,14 @@ static void judge_section(struct ctx *c, const struct policy_vm *vm,
 			rule_mapping_invalid(c, en);
 			if (!rule_device_missing(c, en)) {
 				rule_iommu_off(c, en);
-				rule_pf_with_vfs(c, en);
+				/* an entry that passes a PF with VFs must change anyway: what its
+				 * other functions would do is noise (and device-shared skips it) */
+				if (!rule_pf_with_vfs(c, en)) {
+					rule_iommu_group(c, en);
+					rule_vf_bound(c, en);
+				}
 				rule_pf_with_mdev(c, en);
 				rule_mdev(c, en);
-				rule_iommu_group(c, en);
-				rule_vf_bound(c, en);
 				rule_device_shared(c, en);
 			}
 		}
@@ -859,6 +878,7 @@ static void judge_section(struct ctx *c, const struct policy_vm *vm,
 static void rule_hookscript(struct ctx *c, const struct policy_vm *vm)
 {
 	const struct policy_section *m = vm->n_sections ? &vm->sections[0] : NULL;
+	char hint[64];
 
 	if (vm->hookscript &&
 	    (vm->hook_state == POLICY_HOOK_MISSING || vm->hook_state == POLICY_HOOK_NOT_EXECUTABLE))
@@ -866,8 +886,9 @@ static void rule_hookscript(struct ctx *c, const struct policy_vm *vm)
 		     "hookscript %s %s; PVE refuses every start of VM %u", vm->hookscript,
 		     vm->hook_state == POLICY_HOOK_MISSING ? "does not exist" : "is not executable",
 		     vm->vmid);
+	put(hint, sizeof(hint), "pve-passthrough hook install %u", vm->vmid);
 	if (m && m->kind == POLICY_SECTION_MAIN && m->n_hostpci && !vm->hook_is_guard)
-		emit(c, POLICY_RULE_GUARD_MISSING, POLICY_SEVERITY_INFO, vm, NULL, NULL, NULL,
+		emit(c, POLICY_RULE_GUARD_MISSING, POLICY_SEVERITY_INFO, vm, NULL, NULL, hint,
 		     "VM %u passes PCI devices through without the pre-start guard%s%s", vm->vmid,
 		     vm->hookscript ? "; its hookscript is " : "",
 		     vm->hookscript ? vm->hookscript : "");
