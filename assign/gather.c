@@ -4,13 +4,13 @@
 #include "assign/gather.h"
 
 #include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "pveconf/commit.h"
+#include "pveconf/vmlist.h"
 #include "util/fileio.h"
 
 /* A VM runs when <run>/qemu-server/<vmid>.pid names a QEMU process started with -pidfile naming
@@ -49,46 +49,27 @@ static bool vm_running(const struct util_paths *p, unsigned vmid)
 	return qemu && match;
 }
 
-static bool parse_vmid(const char *s, unsigned *out)
-{
-	char *end;
-	unsigned long v;
-
-	if (!isdigit((unsigned char)s[0]) || s[0] == '0')
-		return false;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || v > 999999999UL)
-		return false;
-	*out = (unsigned)v;
-	return strcmp(end, ".conf") == 0;
-}
-
 static int read_vms(const struct util_paths *p, const char *node, struct assign_gather *g,
                     struct util_err *e)
 {
-	char dir[PP_PATH_MAX], path[PP_PATH_MAX];
-	DIR *d;
-	struct dirent *de;
-	size_t cap = 0;
-	int r = 0;
+	struct pveconf_vmrefs refs = {0};
+	int r = pveconf_vms_scan(p, node, &refs, e);
 
-	if (util_path(p, dir, sizeof(dir), PP_ETC_PVE_NODES "/%s/qemu-server", node) < 0)
-		return util_err_set(e, -ENAMETOOLONG, "path too long");
-	d = opendir(dir);
-	if (!d) {
-		if (errno == ENOENT)
-			return 0; /* a node without VMs */
-		return util_err_errno(e, -errno, "cannot read %s", util_path_display(p, dir));
+	if (r < 0)
+		return r;
+	g->vms = calloc(refs.n ? refs.n : 1, sizeof(*g->vms));
+	if (!g->vms) {
+		pveconf_vmrefs_free(&refs);
+		return util_err_set(e, -ENOMEM, "out of memory");
 	}
-	while ((de = readdir(d)) != NULL) {
-		unsigned vmid;
+	for (size_t i = 0; i < refs.n && r == 0; i++) {
+		char path[PP_PATH_MAX];
 		struct pveconf_vm *vm;
 
-		if (!parse_vmid(de->d_name, &vmid))
-			continue;
-		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >= sizeof(path))
-			continue;
+		if (pveconf_vm_conf_path(p, node, refs.v[i].vmid, path, sizeof(path)) < 0) {
+			r = util_err_set(e, -ENAMETOOLONG, "path too long");
+			break;
+		}
 		r = pveconf_vm_load(path, &vm, e);
 		if (r == -ENOENT) {
 			r = 0; /* removed while we read the directory */
@@ -96,62 +77,38 @@ static int read_vms(const struct util_paths *p, const char *node, struct assign_
 		}
 		if (r < 0)
 			break;
-		if (g->n_vms == cap) {
-			struct assign_vm *nv;
-
-			cap = cap ? 2 * cap : 32;
-			nv = realloc(g->vms, cap * sizeof(*nv));
-			if (!nv) {
-				pveconf_vm_free(vm);
-				r = util_err_set(e, -ENOMEM, "out of memory");
-				break;
-			}
-			g->vms = nv;
-		}
-		g->vms[g->n_vms].vmid = vmid;
+		g->vms[g->n_vms].vmid = refs.v[i].vmid;
 		g->vms[g->n_vms].conf = vm;
-		g->vms[g->n_vms].running = vm_running(p, vmid);
+		g->vms[g->n_vms].running = vm_running(p, refs.v[i].vmid);
 		g->n_vms++;
 	}
-	closedir(d);
+	pveconf_vmrefs_free(&refs);
 	return r;
 }
 
-/* /etc/pve/.vmlist: {"ids":{"100":{"node":"pve1","type":"qemu"}}}.  Falls back to looking for the
- * config in every node's directory. */
+/* Which node owns vmid: /etc/pve/.vmlist, else the node directory holding its config. */
 static void read_owner(const struct util_paths *p, unsigned vmid, struct assign_gather *g)
 {
-	char path[PP_PATH_MAX], key[16];
-	json_t *root, *ent, *node;
-	DIR *d;
-	struct dirent *de;
+	struct pveconf_vmlist l = {0};
+	struct pveconf_vmrefs refs = {0};
+	const struct pveconf_vmlist_entry *ent;
 
-	snprintf(key, sizeof(key), "%u", vmid);
-	if (util_path(p, path, sizeof(path), PP_ETC_PVE_VMLIST) == 0 &&
-	    (root = json_load_file(path, 0, NULL)) != NULL) {
-		ent = json_object_get(json_object_get(root, "ids"), key);
-		node = json_object_get(ent, "node");
-		if (json_is_string(node))
-			snprintf(g->owner, sizeof(g->owner), "%s", json_string_value(node));
-		json_decref(root);
+	if (pveconf_vmlist_load(p, &l, NULL) == 0) {
+		ent = pveconf_vmlist_find(&l, vmid);
+		if (ent)
+			snprintf(g->owner, sizeof(g->owner), "%s", ent->node);
+		pveconf_vmlist_free(&l);
 		if (g->owner[0])
 			return;
 	}
-	if (util_path(p, path, sizeof(path), PP_ETC_PVE_NODES) < 0 || !(d = opendir(path)))
+	if (pveconf_vms_scan(p, NULL, &refs, NULL) < 0)
 		return;
-	while ((de = readdir(d)) != NULL) {
-		char conf[PP_PATH_MAX];
-
-		if (de->d_name[0] == '.')
-			continue;
-		if (util_path(p, conf, sizeof(conf), PP_ETC_PVE_NODES "/%s/qemu-server/%u.conf",
-		              de->d_name, vmid) == 0 &&
-		    util_exists(conf)) {
-			snprintf(g->owner, sizeof(g->owner), "%s", de->d_name);
+	for (size_t i = 0; i < refs.n; i++)
+		if (refs.v[i].vmid == vmid) {
+			snprintf(g->owner, sizeof(g->owner), "%s", refs.v[i].node);
 			break;
 		}
-	}
-	closedir(d);
+	pveconf_vmrefs_free(&refs);
 }
 
 /* One `map` property string: keeps path= when node= is ours. */
@@ -264,8 +221,7 @@ int assign_gather_read(const struct util_paths *p, const char *node,
 		return r;
 	}
 	read_owner(p, req->vmid, g);
-	if (util_path(p, g->config_path, sizeof(g->config_path),
-	              PP_ETC_PVE_NODES "/%s/qemu-server/%u.conf", node, req->vmid) < 0) {
+	if (pveconf_vm_conf_path(p, node, req->vmid, g->config_path, sizeof(g->config_path)) < 0) {
 		assign_gather_free(g);
 		return util_err_set(e, -ENAMETOOLONG, "path too long");
 	}
