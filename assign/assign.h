@@ -127,6 +127,7 @@ struct assign_plan {
 	size_t n_findings;
 	char *before, *after; /* file bytes (malloc'd); after == NULL unless CHANGE */
 	size_t before_len, after_len;
+	const enum policy_severity *severity; /* the input's, borrowed (NULL = defaults) */
 };
 
 /* Computes the plan (assign or release, by req->kind).  Returns 0 (the outcome says what) or
@@ -150,6 +151,8 @@ struct assign_run_opts {
 	const char *node;
 	bool dry_run;
 	int lock_timeout_ms;
+	/* per-rule severities from the settings (POLICY_RULE_COUNT entries), NULL = defaults */
+	const enum policy_severity *severity;
 };
 int assign_run(const struct util_paths *p, const struct assign_run_opts *o,
                const struct assign_request *req, struct assign_plan *plan, struct util_err *e);

@@ -94,6 +94,14 @@ static void finding_add(struct assign_plan *p, const char *rule, bool refuses, c
 
 	if (p->n_findings >= ASSIGN_MAX_FINDINGS)
 		return;
+	/* a rule the guard also has follows the settings' severity for it, as the guard does */
+	if (p->severity && policy_rule_find(rule)) {
+		enum policy_severity sev = p->severity[policy_rule_find(rule)->id];
+
+		if (sev == POLICY_SEVERITY_OFF)
+			return;
+		refuses = refuses && sev >= POLICY_SEVERITY_ERROR;
+	}
 	f = &p->findings[p->n_findings++];
 	snprintf(f->rule, sizeof(f->rule), "%s", rule);
 	f->refuses = refuses;
@@ -1110,6 +1118,7 @@ int assign_plan_make(const struct assign_input *in, const struct assign_request 
 	const struct assign_vm *vm;
 
 	memset(p, 0, sizeof(*p));
+	p->severity = in->severity;
 	p->vmid = req->vmid;
 	p->outcome = ASSIGN_OUTCOME_CHANGE;
 	if (in->owner_node && strcmp(in->owner_node, in->node) != 0) {

@@ -42,6 +42,7 @@ int assign_run(const struct util_paths *p, const struct assign_run_opts *o,
 	}
 	r = assign_gather_read(p, o->node, req, &g, e);
 	if (r == 0) {
+		g.input.severity = o->severity;
 		r = assign_plan_make(&g.input, req, plan, e);
 		if (r == 0 && plan->outcome == ASSIGN_OUTCOME_CHANGE && !o->dry_run)
 			r = pveconf_vm_commit(p, o->node, plan->vmid, plan->digest, plan->after,

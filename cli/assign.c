@@ -11,6 +11,7 @@
 
 #include "assign/assign.h"
 #include "cli/cli.h"
+#include "cli/gather.h"
 
 /* VMID as PVE accepts it: 100..999999999, digits only. */
 static int parse_vmid(const char *s, unsigned *out)
@@ -140,16 +141,27 @@ static int render_json(const struct cli_ctx *ctx, const struct assign_request *r
 static int run(struct cli_ctx *ctx, const char *cmd, struct assign_request *req, bool dry_run,
                int timeout_s)
 {
-	struct assign_run_opts o = {ctx->node, dry_run, timeout_s * 1000};
+	struct assign_run_opts o = {ctx->node, dry_run, timeout_s * 1000, NULL};
 	struct assign_plan plan;
 	struct util_err err = {0};
 	struct util_buf diff = {0};
+	struct cli_gather g;
 	bool applied;
 	int r, rc;
 
 	if (cli_need_node(ctx))
 		return CLI_EXIT_FAIL;
+	/* the rules' severities as the guard applies them (settings file overrides) */
+	memset(&g, 0, sizeof(g));
+	r = cli_gather_settings(ctx, &g, &err);
+	if (r < 0) {
+		cli_error(ctx, "%s", err.msg);
+		cli_gather_free(&g);
+		return CLI_EXIT_FAIL;
+	}
+	o.severity = g.severity;
 	r = assign_run(&ctx->paths, &o, req, &plan, &err);
+	cli_gather_free(&g);
 	if (r < 0) {
 		cli_error(ctx, "%s", err.msg);
 		assign_plan_free(&plan);
