@@ -136,7 +136,7 @@ static int run(const char *root, const struct assign_request *req, bool dry,
                struct assign_plan *plan, struct util_err *e)
 {
 	struct util_paths p;
-	struct assign_run_opts o = {"pve1", dry, 300};
+	struct assign_run_opts o = {"pve1", dry, 300, NULL};
 
 	assert_int_equal(util_paths_init(&p, root), 0);
 	return assign_run(&p, &o, req, plan, e);
