@@ -142,86 +142,39 @@ static bool is_bdf(const char *s)
 	       strtol(s + 4, NULL, 16) <= 0x1f;
 }
 
-static int cmp_entry(const void *a, const void *b)
-{
-	return strcmp(((const struct sysfs_pci_entry *)a)->bdf,
-	              ((const struct sysfs_pci_entry *)b)->bdf);
-}
-
 static int cmp_device(const void *a, const void *b)
 {
 	return strcmp(((const struct sysfs_device *)a)->bdf, ((const struct sysfs_device *)b)->bdf);
 }
 
-/* A device entry libpci can read: vendor, device and class present and hex. */
-static const char *entry_problem(int devfd, const char *name)
+static int hex_at(int dfd, const char *name, unsigned *out)
 {
-	static const char *const files[] = {"vendor", "device", "class"};
-	char rel[300], buf[32], *end;
+	char buf[32], *end;
+	unsigned long v;
 
-	for (size_t i = 0; i < 3; i++) {
-		snprintf(rel, sizeof(rel), "%s/%s", name, files[i]);
-		if (attr_at(devfd, rel, buf, sizeof(buf)) < 0)
-			return files[i];
-		if (strtoul(buf, &end, 16), end == buf || *end)
-			return files[i];
-	}
-	return NULL;
+	if (attr_at(dfd, name, buf, sizeof(buf)) < 0)
+		return -1;
+	v = strtoul(buf, &end, 16);
+	if (end == buf || *end)
+		return -1;
+	*out = (unsigned)v;
+	return 0;
 }
 
-/* Pre-scan of devices/: the bdf entries libpci can read, sorted; the rest become warnings.
- * *clean is false when anything was skipped (then libpci must not scan the directory itself). */
-static int prescan(struct sysfs_host *h, int devfd, const char *shown, struct sysfs_pci_entry **out,
-                   size_t *n_out, bool *clean, struct util_err *e)
+/* A device entry libpci can read: vendor, device and class present and hex (read once here and
+ * kept); NULL, or what is wrong. */
+static const char *entry_read(int devfd, const char *name, struct sysfs_pci_entry *ent)
 {
-	struct sysfs_pci_entry *ents = NULL, *ne;
-	size_t n = 0, cap = 0;
-	struct dirent *de;
-	int fd = dup(devfd);
-	DIR *d;
-
-	*clean = true;
-	if (fd < 0 || !(d = fdopendir(fd))) {
-		if (fd >= 0)
-			close(fd);
-		return util_err_errno(e, -errno, "cannot list %s", shown);
-	}
-	while ((de = readdir(d))) {
-		const char *bad;
-
-		if (de->d_name[0] == '.')
-			continue;
-		if (!is_bdf(de->d_name)) {
-			warn_add(h, "%s/%s: not a PCI address, skipped", shown, de->d_name);
-			*clean = false;
-			continue;
-		}
-		bad = entry_problem(devfd, de->d_name);
-		if (bad) {
-			warn_add(h, "%s/%s: incomplete device entry (no readable '%s'), skipped",
-			         shown, de->d_name, bad);
-			*clean = false;
-			continue;
-		}
-		if (n == cap) {
-			cap = cap ? cap * 2 : 64;
-			ne = realloc(ents, cap * sizeof(*ents));
-			if (!ne) {
-				closedir(d);
-				free(ents);
-				return util_err_set(e, -ENOMEM, "out of memory listing %s", shown);
-			}
-			ents = ne;
-		}
-		memset(&ents[n], 0, sizeof(ents[n]));
-		strcpy(ents[n++].bdf, de->d_name);
-	}
-	closedir(d);
-	if (n)
-		qsort(ents, n, sizeof(*ents), cmp_entry);
-	*out = ents;
-	*n_out = n;
-	return 0;
+	ent->dfd = openat(devfd, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (ent->dfd < 0)
+		return "no device directory behind the link";
+	if (hex_at(ent->dfd, "vendor", &ent->vendor) < 0)
+		return "no readable 'vendor'";
+	if (hex_at(ent->dfd, "device", &ent->device) < 0)
+		return "no readable 'device'";
+	if (hex_at(ent->dfd, "class", &ent->class_code) < 0)
+		return "no readable 'class'";
+	return NULL;
 }
 
 static void parse_description(struct sysfs_mdev_type *t)
@@ -317,16 +270,10 @@ static int read_device(int dfd, struct sysfs_device *dev)
 	long v;
 	int r;
 
-	if (attr_long_at(dfd, "vendor", 16, &v) == 0)
-		dev->vendor = (unsigned)v;
-	if (attr_long_at(dfd, "device", 16, &v) == 0)
-		dev->device = (unsigned)v;
 	if (attr_long_at(dfd, "subsystem_vendor", 16, &v) == 0)
 		dev->subsystem_vendor = (unsigned)v;
 	if (attr_long_at(dfd, "subsystem_device", 16, &v) == 0)
 		dev->subsystem_device = (unsigned)v;
-	if (attr_long_at(dfd, "class", 16, &v) == 0)
-		dev->class_code = (unsigned)v;
 	link_base_at(dfd, "driver", dev->driver, sizeof(dev->driver));
 	if (attr_at(dfd, "driver_override", buf, sizeof(buf)) == 0 && strcmp(buf, "(null)") != 0)
 		scopy(dev->driver_override, sizeof(dev->driver_override), buf);
@@ -370,12 +317,88 @@ static int read_device(int dfd, struct sysfs_device *dev)
 	return 0;
 }
 
+static int read_device(int dfd, struct sysfs_device *dev);
+
+static void device_free(struct sysfs_device *d)
+{
+	free(d->vfs);
+	free(d->mdev_types);
+}
+
+/* One pass over devices/: each entry libpci can read is read whole through one descriptor of its
+ * directory; the rest become warnings (*clean false: libpci must then not scan the directory
+ * itself, since it exits on such entries). */
+static int prescan(struct sysfs_host *h, int devfd, bool *clean, struct util_err *e)
+{
+	const char *shown = PP_SYS_PCI_DEVICES;
+	struct sysfs_pci_entry ent;
+	size_t cap = 0;
+	struct dirent *de;
+	int fd = dup(devfd), r = 0;
+	DIR *d;
+
+	*clean = true;
+	if (fd < 0 || !(d = fdopendir(fd))) {
+		if (fd >= 0)
+			close(fd);
+		return util_err_errno(e, -errno, "cannot list %s", shown);
+	}
+	while (r == 0 && (de = readdir(d))) {
+		struct sysfs_device *dev;
+		const char *bad;
+
+		if (de->d_name[0] == '.')
+			continue;
+		if (!is_bdf(de->d_name)) {
+			warn_add(h, "%s/%s: not a PCI address, skipped", shown, de->d_name);
+			*clean = false;
+			continue;
+		}
+		memset(&ent, 0, sizeof(ent));
+		bad = entry_read(devfd, de->d_name, &ent);
+		if (bad) {
+			warn_add(h, "%s/%s: incomplete device entry (%s), skipped", shown,
+			         de->d_name, bad);
+			if (ent.dfd >= 0)
+				close(ent.dfd);
+			*clean = false;
+			continue;
+		}
+		if (h->n_devices == cap) {
+			struct sysfs_device *nd;
+
+			cap = cap ? cap * 2 : 64;
+			nd = realloc(h->devices, cap * sizeof(*nd));
+			if (!nd) {
+				close(ent.dfd);
+				r = util_err_set(e, -ENOMEM, "out of memory listing %s", shown);
+				break;
+			}
+			h->devices = nd;
+		}
+		dev = &h->devices[h->n_devices++];
+		memset(dev, 0, sizeof(*dev));
+		strcpy(dev->bdf, de->d_name);
+		dev->vendor = ent.vendor;
+		dev->device = ent.device;
+		dev->class_code = ent.class_code;
+		r = read_device(ent.dfd, dev);
+		close(ent.dfd);
+		if (r < 0)
+			r = util_err_errno(e, r, "cannot read %s/%s", shown, de->d_name);
+	}
+	closedir(d);
+	if (r == 0 && h->n_devices > 1)
+		qsort(h->devices, h->n_devices, sizeof(*h->devices), cmp_device);
+	return r;
+}
+
 static int read_devices(const struct util_paths *p, unsigned flags, struct sysfs_host *h,
                         struct util_err *e)
 {
 	char path[PP_PATH_MAX], buspath[PP_PATH_MAX];
-	struct sysfs_pci_entry *ents = NULL;
-	size_t n = 0;
+	struct sysfs_pci_entry *ents;
+	size_t n, kept = 0;
 	bool clean;
 	int devfd, r;
 
@@ -389,40 +412,37 @@ static int read_devices(const struct util_paths *p, unsigned flags, struct sysfs
 			                PP_SYS_PCI_DEVICES);
 		return util_err_errno(e, -errno, "cannot open %s", path);
 	}
-	r = prescan(h, devfd, PP_SYS_PCI_DEVICES, &ents, &n, &clean, e);
-	if (r == 0 && n)
-		r = sysfs_pci_enumerate(buspath, ents, n, clean, flags & SYSFS_READ_NAMES, pci_warn,
-		                        h, e);
-	if (r == 0 && n) {
-		h->devices = calloc(n, sizeof(*h->devices));
-		if (!h->devices)
-			r = util_err_set(e, -ENOMEM, "out of memory reading %s", path);
+	r = prescan(h, devfd, &clean, e);
+	close(devfd);
+	n = h->n_devices;
+	if (r < 0 || n == 0)
+		return r;
+	/* libpci enumerates (and names) what the pre-scan found readable */
+	ents = calloc(n, sizeof(*ents));
+	if (!ents)
+		return util_err_set(e, -ENOMEM, "out of memory reading %s", path);
+	for (size_t i = 0; i < n; i++) {
+		strcpy(ents[i].bdf, h->devices[i].bdf);
+		ents[i].vendor = h->devices[i].vendor;
+		ents[i].device = h->devices[i].device;
+		ents[i].dfd = -1;
 	}
+	r = sysfs_pci_enumerate(buspath, ents, n, clean, flags & SYSFS_READ_NAMES, pci_warn, h, e);
 	for (size_t i = 0; r == 0 && i < n; i++) {
-		struct sysfs_device *dev;
-		int dfd;
-
-		if (!ents[i].seen)
-			continue;
-		dfd = openat(devfd, ents[i].bdf, O_PATH | O_DIRECTORY | O_CLOEXEC);
-		if (dfd < 0) { /* removed since the pre-scan (VFs being disabled) */
-			warn_add(h, "%s/%s: vanished while reading, skipped", PP_SYS_PCI_DEVICES,
-			         ents[i].bdf);
+		if (!ents[i].seen) { /* appeared between the pre-scan and libpci's scan */
+			device_free(&h->devices[i]);
 			continue;
 		}
-		dev = &h->devices[h->n_devices++];
-		strcpy(dev->bdf, ents[i].bdf);
-		strcpy(dev->vendor_name, ents[i].vendor_name);
-		strcpy(dev->device_name, ents[i].device_name);
-		r = read_device(dfd, dev);
-		close(dfd);
-		if (r < 0)
-			r = util_err_errno(e, r, "cannot read %s/%s", path, ents[i].bdf);
+		if (kept != i)
+			h->devices[kept] = h->devices[i];
+		strcpy(h->devices[kept].vendor_name, ents[i].vendor_name);
+		strcpy(h->devices[kept].device_name, ents[i].device_name);
+		kept++;
 	}
-	close(devfd);
 	free(ents);
 	if (r < 0)
 		return r;
+	h->n_devices = kept;
 	/* each VF's index is N of its PF's virtfnN link */
 	for (size_t i = 0; i < h->n_devices; i++) {
 		const struct sysfs_device *pf = &h->devices[i];
@@ -626,10 +646,8 @@ void sysfs_host_free(struct sysfs_host *h)
 {
 	if (!h)
 		return;
-	for (size_t i = 0; i < h->n_devices; i++) {
-		free(h->devices[i].vfs);
-		free(h->devices[i].mdev_types);
-	}
+	for (size_t i = 0; i < h->n_devices; i++)
+		device_free(&h->devices[i]);
 	free(h->devices);
 	free(h->mdevs);
 	for (size_t i = 0; i < 4; i++)
