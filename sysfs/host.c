@@ -161,18 +161,70 @@ static int hex_at(int dfd, const char *name, unsigned *out)
 	return 0;
 }
 
-/* A device entry libpci can read: vendor, device and class present and hex (read once here and
- * kept); NULL, or what is wrong. */
-static const char *entry_read(int devfd, const char *name, struct sysfs_pci_entry *ent)
+/* What a device's uevent says (one read instead of six): PCI_ID, PCI_CLASS, PCI_SUBSYS_ID, DRIVER. */
+struct uevent {
+	bool ids, subsys;
+	unsigned vendor, device, class_code, sv, sd;
+	char driver[64];
+};
+
+static void parse_uevent(char *text, struct uevent *u)
 {
-	ent->dfd = openat(devfd, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (ent->dfd < 0)
+	bool id = false, cls = false;
+	char *save = NULL;
+
+	memset(u, 0, sizeof(*u));
+	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		if (strncmp(l, "PCI_ID=", 7) == 0)
+			id = sscanf(l + 7, "%x:%x", &u->vendor, &u->device) == 2;
+		else if (strncmp(l, "PCI_CLASS=", 10) == 0)
+			cls = sscanf(l + 10, "%x", &u->class_code) == 1;
+		else if (strncmp(l, "PCI_SUBSYS_ID=", 14) == 0)
+			u->subsys = sscanf(l + 14, "%x:%x", &u->sv, &u->sd) == 2;
+		else if (strncmp(l, "DRIVER=", 7) == 0)
+			scopy(u->driver, sizeof(u->driver), l + 7);
+	}
+	u->ids = id && cls;
+}
+
+/* A device entry libpci can read: vendor, device and class present and hex.  The ids (and
+ * subsystem ids and driver) come from uevent when it has them, else from the vendor/device/class
+ * files; when libpci will read the files itself (names), their presence is checked too.
+ * Returns NULL, or what is wrong; *dfd is the O_PATH descriptor of the directory (or -1). */
+static const char *entry_read(int devfd, const char *name, bool names, int *dfd,
+                              struct sysfs_device *dev, bool *from_uevent)
+{
+	char text[1024];
+	struct uevent u;
+
+	*from_uevent = false;
+	*dfd = openat(devfd, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (*dfd < 0)
 		return "no device directory behind the link";
-	if (hex_at(ent->dfd, "vendor", &ent->vendor) < 0)
+	if (attr_at(*dfd, "uevent", text, sizeof(text)) == 0) {
+		parse_uevent(text, &u);
+		if (u.ids) {
+			dev->vendor = u.vendor;
+			dev->device = u.device;
+			dev->class_code = u.class_code;
+			dev->subsystem_vendor = u.sv;
+			dev->subsystem_device = u.sd;
+			memcpy(dev->driver, u.driver, sizeof(dev->driver));
+			*from_uevent = true;
+		}
+	}
+	if (*from_uevent) {
+		if (names && (faccessat(*dfd, "vendor", R_OK, 0) < 0 ||
+		              faccessat(*dfd, "device", R_OK, 0) < 0 ||
+		              faccessat(*dfd, "class", R_OK, 0) < 0))
+			return "uevent without readable 'vendor', 'device' and 'class'";
+		return NULL;
+	}
+	if (hex_at(*dfd, "vendor", &dev->vendor) < 0)
 		return "no readable 'vendor'";
-	if (hex_at(ent->dfd, "device", &ent->device) < 0)
+	if (hex_at(*dfd, "device", &dev->device) < 0)
 		return "no readable 'device'";
-	if (hex_at(ent->dfd, "class", &ent->class_code) < 0)
+	if (hex_at(*dfd, "class", &dev->class_code) < 0)
 		return "no readable 'class'";
 	return NULL;
 }
@@ -264,17 +316,19 @@ static int read_mdev_types(int dfd, struct sysfs_device *dev)
 }
 
 /* All attributes of one device, through the descriptor of its directory. */
-static int read_device(int dfd, struct sysfs_device *dev)
+static int read_device(int dfd, struct sysfs_device *dev, bool from_uevent)
 {
 	char buf[128], name[32];
 	long v;
 	int r;
 
-	if (attr_long_at(dfd, "subsystem_vendor", 16, &v) == 0)
-		dev->subsystem_vendor = (unsigned)v;
-	if (attr_long_at(dfd, "subsystem_device", 16, &v) == 0)
-		dev->subsystem_device = (unsigned)v;
-	link_base_at(dfd, "driver", dev->driver, sizeof(dev->driver));
+	if (!from_uevent) {
+		if (attr_long_at(dfd, "subsystem_vendor", 16, &v) == 0)
+			dev->subsystem_vendor = (unsigned)v;
+		if (attr_long_at(dfd, "subsystem_device", 16, &v) == 0)
+			dev->subsystem_device = (unsigned)v;
+		link_base_at(dfd, "driver", dev->driver, sizeof(dev->driver));
+	}
 	if (attr_at(dfd, "driver_override", buf, sizeof(buf)) == 0 && strcmp(buf, "(null)") != 0)
 		scopy(dev->driver_override, sizeof(dev->driver_override), buf);
 	dev->iommu_group = -1;
@@ -317,7 +371,7 @@ static int read_device(int dfd, struct sysfs_device *dev)
 	return 0;
 }
 
-static int read_device(int dfd, struct sysfs_device *dev);
+static int read_device(int dfd, struct sysfs_device *dev, bool from_uevent);
 
 static void device_free(struct sysfs_device *d)
 {
@@ -328,10 +382,11 @@ static void device_free(struct sysfs_device *d)
 /* One pass over devices/: each entry libpci can read is read whole through one descriptor of its
  * directory; the rest become warnings (*clean false: libpci must then not scan the directory
  * itself, since it exits on such entries). */
-static int prescan(struct sysfs_host *h, int devfd, bool *clean, struct util_err *e)
+static int prescan(struct sysfs_host *h, int devfd, bool names, bool *clean, struct util_err *e)
 {
 	const char *shown = PP_SYS_PCI_DEVICES;
-	struct sysfs_pci_entry ent;
+	struct sysfs_device tmp;
+	bool from_uevent;
 	size_t cap = 0;
 	struct dirent *de;
 	int fd = dup(devfd), r = 0;
@@ -344,8 +399,8 @@ static int prescan(struct sysfs_host *h, int devfd, bool *clean, struct util_err
 		return util_err_errno(e, -errno, "cannot list %s", shown);
 	}
 	while (r == 0 && (de = readdir(d))) {
-		struct sysfs_device *dev;
 		const char *bad;
+		int dfd;
 
 		if (de->d_name[0] == '.')
 			continue;
@@ -354,38 +409,35 @@ static int prescan(struct sysfs_host *h, int devfd, bool *clean, struct util_err
 			*clean = false;
 			continue;
 		}
-		memset(&ent, 0, sizeof(ent));
-		bad = entry_read(devfd, de->d_name, &ent);
+		memset(&tmp, 0, sizeof(tmp));
+		bad = entry_read(devfd, de->d_name, names, &dfd, &tmp, &from_uevent);
 		if (bad) {
 			warn_add(h, "%s/%s: incomplete device entry (%s), skipped", shown,
 			         de->d_name, bad);
-			if (ent.dfd >= 0)
-				close(ent.dfd);
+			if (dfd >= 0)
+				close(dfd);
 			*clean = false;
 			continue;
 		}
-		if (h->n_devices == cap) {
+		strcpy(tmp.bdf, de->d_name);
+		r = read_device(dfd, &tmp, from_uevent);
+		close(dfd);
+		if (r == 0 && h->n_devices == cap) {
 			struct sysfs_device *nd;
 
 			cap = cap ? cap * 2 : 64;
 			nd = realloc(h->devices, cap * sizeof(*nd));
-			if (!nd) {
-				close(ent.dfd);
-				r = util_err_set(e, -ENOMEM, "out of memory listing %s", shown);
-				break;
-			}
-			h->devices = nd;
+			if (!nd)
+				r = -ENOMEM;
+			else
+				h->devices = nd;
 		}
-		dev = &h->devices[h->n_devices++];
-		memset(dev, 0, sizeof(*dev));
-		strcpy(dev->bdf, de->d_name);
-		dev->vendor = ent.vendor;
-		dev->device = ent.device;
-		dev->class_code = ent.class_code;
-		r = read_device(ent.dfd, dev);
-		close(ent.dfd);
-		if (r < 0)
+		if (r < 0) {
+			device_free(&tmp);
 			r = util_err_errno(e, r, "cannot read %s/%s", shown, de->d_name);
+			break;
+		}
+		h->devices[h->n_devices++] = tmp;
 	}
 	closedir(d);
 	if (r == 0 && h->n_devices > 1)
@@ -412,7 +464,7 @@ static int read_devices(const struct util_paths *p, unsigned flags, struct sysfs
 			                PP_SYS_PCI_DEVICES);
 		return util_err_errno(e, -errno, "cannot open %s", path);
 	}
-	r = prescan(h, devfd, &clean, e);
+	r = prescan(h, devfd, flags & SYSFS_READ_NAMES, &clean, e);
 	close(devfd);
 	n = h->n_devices;
 	if (r < 0 || n == 0)
@@ -425,7 +477,6 @@ static int read_devices(const struct util_paths *p, unsigned flags, struct sysfs
 		strcpy(ents[i].bdf, h->devices[i].bdf);
 		ents[i].vendor = h->devices[i].vendor;
 		ents[i].device = h->devices[i].device;
-		ents[i].dfd = -1;
 	}
 	r = sysfs_pci_enumerate(buspath, ents, n, clean, flags & SYSFS_READ_NAMES, pci_warn, h, e);
 	for (size_t i = 0; r == 0 && i < n; i++) {

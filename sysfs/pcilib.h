@@ -14,9 +14,6 @@ struct sysfs_pci_entry {
 	char vendor_name[128];   /* from pci.ids when names were asked for, else "" */
 	char device_name[128];
 	bool seen; /* libpci enumerated it */
-	/* the caller's, untouched here: */
-	unsigned class_code;
-	int dfd; /* O_PATH descriptor of the device directory */
 };
 
 /* Runs libpci (access method forced to sysfs, sysfs.path = bus_pci) over the entries found by the
