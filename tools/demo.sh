@@ -8,6 +8,8 @@ ROOT=examples/demo-host
 run() { printf '\n$ pve-passthrough %s\n' "$*"; $PP "$@"; echo "(exit $?)"; }
 echo "Demo host: $ROOT (node pve1).  Every command reads it through --root."
 
+run --root "$ROOT" status
+run --root "$ROOT" status --all
 # assign/release: plans only on the bundled host (--dry-run writes nothing and takes no lock); the
 # real writes happen on a throwaway copy.
 echo
