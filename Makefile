@@ -69,6 +69,7 @@ $(foreach m,$(PRESENT_MODULES),$(eval $(call archive_rule,$(m))))
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 
+
 # ---------------------------------------------------------------- tests
 # tests/unit/<module>_<topic>.c -> build/tests/<module>_<topic>, linked with lib<module>.a + its DEPS.
 UNIT_SRCS  := $(wildcard tests/unit/*_*.c)
@@ -97,7 +98,7 @@ CHECK_TIERS := check-unit check-cli check-layering check-format
 BENCH_TARGETS :=
 
 # Per-topic additions (fuzzing, benchmarks, kernel and API tiers) live in mk/*.mk; included after
-# CHECK_TIERS and BENCH_TARGETS are set, so that their `+=` is not overwritten.
+# the two lists above so that their `CHECK_TIERS +=` / `BENCH_TARGETS +=` are kept.
 include $(wildcard mk/*.mk)
 
 check: deps
