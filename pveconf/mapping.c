@@ -11,15 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pveconf/seccfg.h"
 #include "pveconf/vmconf.h"
 #include "util/fileio.h"
 #include "util/hash.h"
-
-/* Perl's \s */
-static bool sp(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
 
 static bool hexl(char c)
 {
@@ -314,50 +309,17 @@ static void diag(struct parser *ps, unsigned line, const char *section, bool ski
 	m->n_diags++;
 }
 
-/* The next line that is not a comment (^\s*#); NULL at the end.  *lineno counts every line. */
-struct lines {
-	char *p, *end;
-	unsigned lineno;
-};
-
-static char *next_line(struct lines *ls)
-{
-	while (ls->p < ls->end) {
-		char *s = ls->p, *nl = memchr(s, '\n', (size_t)(ls->end - s));
-		char *t = s;
-
-		if (nl) {
-			*nl = '\0';
-			ls->p = nl + 1;
-		} else {
-			ls->p = ls->end;
-		}
-		ls->lineno++;
-		while (*t && sp(*t))
-			t++;
-		if (*t != '#')
-			return s;
-	}
-	return NULL;
-}
-
-/* Perl truth of a line: "" and "0" are false (and end a section body). */
-static bool truthy(const char *l)
-{
-	return l && l[0] && strcmp(l, "0") != 0;
-}
-
 /* Header: ^(\S+)\s*$ -> the id, NUL-terminated in place; NULL when not a header. */
 static char *header_id(char *l)
 {
 	char *e = l;
 
-	if (!*l || sp(*l))
+	if (!*l || pveconf_seccfg_space(*l))
 		return NULL;
-	while (*e && !sp(*e))
+	while (*e && !pveconf_seccfg_space(*e))
 		e++;
 	for (char *t = e; *t; t++)
-		if (!sp(*t))
+		if (!pveconf_seccfg_space(*t))
 			return NULL;
 	*e = '\0';
 	return l;
@@ -402,36 +364,8 @@ static int add_map(struct pveconf_pci_mapping *s, struct pveconf_pci_map *mp)
 	return 0;
 }
 
-/* Body line of a section: ^\s+(\S+)(\s+(.*\S))?\s*$ ; key and value (NULL) in place. */
-static bool body_split(char *l, char **k, char **v)
-{
-	char *t = l, *ke, *ve;
-
-	if (!sp(*t))
-		return false;
-	while (*t && sp(*t))
-		t++;
-	if (!*t)
-		return false;
-	*k = t;
-	while (*t && !sp(*t))
-		t++;
-	ke = t;
-	while (*t && sp(*t))
-		t++;
-	*v = NULL;
-	if (*t) {
-		ve = t + strlen(t);
-		while (ve > t && sp(ve[-1]))
-			ve--;
-		*ve = '\0';
-		*v = t;
-	}
-	*ke = '\0';
-	return true;
-}
-
-static void parse_section(struct parser *ps, struct lines *ls, char *id, unsigned hline)
+static void parse_section(struct parser *ps, struct pveconf_seccfg_lines *ls, char *id,
+                          unsigned hline)
 {
 	struct pveconf_pci_mapping s = {0};
 	bool skip = !configid_ok(id), seen[K_N] = {0};
@@ -445,7 +379,7 @@ static void parse_section(struct parser *ps, struct lines *ls, char *id, unsigne
 	s.mdev = s.live_migration = PVECONF_UNSET;
 	if (!s.name)
 		ps->oom = 1;
-	while (truthy(l = next_line(ls))) {
+	while (pveconf_seccfg_truthy(l = pveconf_seccfg_next(ls))) {
 		char *k, *v;
 		int key = -1;
 		struct util_buf why = {0};
@@ -453,7 +387,7 @@ static void parse_section(struct parser *ps, struct lines *ls, char *id, unsigne
 		if (skip)
 			continue;
 		last = ls->lineno;
-		if (!body_split(l, &k, &v)) {
+		if (!pveconf_seccfg_body(l, &k, &v)) {
 			diag(ps, ls->lineno, id, false, "ignore config line: %s", l);
 			continue;
 		}
@@ -557,7 +491,7 @@ int pveconf_pci_mappings_parse(const char *data, size_t len, struct pveconf_pci_
                                struct util_err *e)
 {
 	struct parser ps = {.out = out};
-	struct lines ls;
+	struct pveconf_seccfg_lines ls;
 	char *copy;
 
 	memset(out, 0, sizeof(*out));
@@ -578,9 +512,9 @@ int pveconf_pci_mappings_parse(const char *data, size_t len, struct pveconf_pci_
 	ls.end = copy + len;
 	ls.lineno = 0;
 	while (ls.p < ls.end && !ps.oom) {
-		char *l = next_line(&ls), *id;
+		char *l = pveconf_seccfg_next(&ls), *id;
 
-		if (!truthy(l))
+		if (!pveconf_seccfg_truthy(l))
 			continue;
 		id = header_id(l);
 		if (id)
