@@ -170,10 +170,9 @@ static int load_conf(const struct cli_ctx *ctx, unsigned vmid, struct pveconf_vm
 	if (pveconf_vm_conf_path(&ctx->paths, ctx->node, vmid, path, sizeof(path)) < 0)
 		return util_err_set(e, -EINVAL, "VM %u: config path too long", vmid);
 	if (!util_exists(path))
-		return util_err_set(
-		        e, -ENOENT,
-		        "VM %u has no config on node %s (%s); run this on the VM's node", vmid,
-		        ctx->node, util_path_display(&ctx->paths, path));
+		return util_err_set(e, -ENOENT,
+		                    "no config on node %s (%s); run this on the VM's node",
+		                    ctx->node, util_path_display(&ctx->paths, path));
 	return pveconf_vm_load(path, vm, e);
 }
 
