@@ -35,6 +35,8 @@ static const struct cli_command commands[] = {
          "the host's iGPU, SR-IOV PFs/VFs, mdev types, IOMMU groups, drivers and which VMs use them"},
         {"guard", cli_cmd_guard, "guard VMID PHASE",
          "the pre-start hookscript: refuse a start that breaks a rule (exit 1)"},
+        {"hook", cli_cmd_hook, "hook install|remove VMID...",
+         "make the guard a VM's hookscript (chaining an existing one), or undo that"},
         {"audit", cli_cmd_audit,
          "audit [--cluster] [--vmid N]... [--fail-on info|warning|error] [--format F]",
          "check every VM config and this host against every rule"},
