@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "pveconf/commit.h"
+#include "pveconf/mapping.h"
 #include "pveconf/vmlist.h"
 #include "util/fileio.h"
 
@@ -111,97 +112,50 @@ static void read_owner(const struct util_paths *p, unsigned vmid, struct assign_
 	pveconf_vmrefs_free(&refs);
 }
 
-/* One `map` property string: keeps path= when node= is ours. */
-static int map_line(const char *props, const char *node, struct assign_mapping *m)
-{
-	char buf[1024], *save = NULL, *tok, path[512] = "";
-	bool ours = false;
-	struct assign_mapping_alt alt;
-
-	memset(&alt, 0, sizeof(alt));
-	alt.iommugroup = -1;
-	snprintf(buf, sizeof(buf), "%s", props);
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		if (strncmp(tok, "node=", 5) == 0)
-			ours = strcmp(tok + 5, node) == 0;
-		else if (strncmp(tok, "path=", 5) == 0)
-			snprintf(path, sizeof(path), "%s", tok + 5);
-		else if (strncmp(tok, "id=", 3) == 0)
-			snprintf(alt.id, sizeof(alt.id), "%s", tok + 3);
-		else if (strncmp(tok, "subsystem-id=", 13) == 0)
-			snprintf(alt.subsystem_id, sizeof(alt.subsystem_id), "%s", tok + 13);
-		else if (strncmp(tok, "iommugroup=", 11) == 0)
-			alt.iommugroup = atoi(tok + 11);
-	}
-	if (!ours || !path[0])
-		return 0;
-	snprintf(alt.path, sizeof(alt.path), "%s", path);
-	for (tok = strtok_r(path, ";", &save); tok && alt.n < PVECONF_HOSTPCI_MAX_IDS;
-	     tok = strtok_r(NULL, ";", &save))
-		snprintf(alt.bdfs[alt.n++], SYSFS_BDF_LEN, "%s", tok);
-	{
-		struct assign_mapping_alt *na =
-		        realloc(m->alts, (m->n_alts + 1) * sizeof(*m->alts));
-
-		if (!na)
-			return -ENOMEM;
-		m->alts = na;
-		m->alts[m->n_alts++] = alt;
-	}
-	return 0;
-}
-
-/* /etc/pve/mapping/pci.cfg: "NAME" at column 0, then indented "map k=v,..." lines. */
+/* This node's alternatives of every PCI mapping, from pveconf's pci.cfg reader. */
 static int read_mappings(const struct util_paths *p, const char *node, struct assign_gather *g,
                          struct util_err *e)
 {
-	char path[PP_PATH_MAX], *data = NULL, *save = NULL, *line;
-	size_t len;
-	struct assign_mapping *cur = NULL;
-	int r;
+	struct pveconf_pci_mappings all = {0};
+	int r = pveconf_pci_mappings_load(p, &all, e);
 
-	if (util_path(p, path, sizeof(path), PP_ETC_PVE_MAPPING_PCI) < 0)
-		return 0;
-	r = util_file_read(path, 1 << 20, &data, &len, e);
-	if (r == -ENOENT)
-		return 0;
 	if (r < 0)
 		return r;
-	for (line = strtok_r(data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		if (line[0] == '#')
-			continue;
-		if (!isspace((unsigned char)line[0])) {
-			struct assign_mapping *nm =
-			        realloc(g->mappings, (g->n_mappings + 1) * sizeof(*nm));
+	g->mappings = calloc(all.n ? all.n : 1, sizeof(*g->mappings));
+	if (!g->mappings) {
+		pveconf_pci_mappings_free(&all);
+		return util_err_set(e, -ENOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < all.n && r == 0; i++) {
+		const struct pveconf_pci_mapping *src = &all.v[i];
+		struct assign_mapping *m = &g->mappings[g->n_mappings++];
 
-			if (!nm) {
-				free(data);
-				return util_err_set(e, -ENOMEM, "out of memory");
-			}
-			g->mappings = nm;
-			cur = &g->mappings[g->n_mappings++];
-			memset(cur, 0, sizeof(*cur));
-			snprintf(cur->name, sizeof(cur->name), "%s", line);
-			cur->name[strcspn(cur->name, " \t\r")] = '\0';
-			continue;
+		snprintf(m->name, sizeof(m->name), "%s", src->name);
+		m->mdev = src->mdev == PVECONF_ON;
+		m->alts = calloc(src->n_maps ? src->n_maps : 1, sizeof(*m->alts));
+		if (!m->alts) {
+			r = util_err_set(e, -ENOMEM, "out of memory");
+			break;
 		}
-		while (isspace((unsigned char)*line))
-			line++;
-		if (cur && strncmp(line, "mdev", 4) == 0 && isspace((unsigned char)line[4])) {
-			cur->mdev = atoi(line + 5) == 1;
-		} else if (cur && strncmp(line, "map", 3) == 0 && isspace((unsigned char)line[3])) {
-			line += 4;
-			while (isspace((unsigned char)*line))
-				line++;
-			line[strcspn(line, " \t\r")] = '\0';
-			if (map_line(line, node, cur) < 0) {
-				free(data);
-				return util_err_set(e, -ENOMEM, "out of memory");
-			}
+		for (size_t k = 0; k < src->n_maps; k++) {
+			const struct pveconf_pci_map *map = &src->maps[k];
+			struct assign_mapping_alt *alt = &m->alts[m->n_alts];
+
+			if (!map->node || strcmp(map->node, node) != 0)
+				continue; /* another node's alternative */
+			snprintf(alt->path, sizeof(alt->path), "%s", map->path ? map->path : "");
+			snprintf(alt->id, sizeof(alt->id), "%s", map->id);
+			snprintf(alt->subsystem_id, sizeof(alt->subsystem_id), "%s",
+			         map->subsystem_id);
+			alt->iommugroup = map->has_iommugroup ? (int)map->iommugroup : -1;
+			for (size_t d = 0; d < map->n_ids && alt->n < PVECONF_HOSTPCI_MAX_IDS; d++)
+				pveconf_pci_id_format(&map->ids[d], alt->bdfs[alt->n++],
+				                      SYSFS_BDF_LEN);
+			m->n_alts++;
 		}
 	}
-	free(data);
-	return 0;
+	pveconf_pci_mappings_free(&all);
+	return r;
 }
 
 int assign_gather_read(const struct util_paths *p, const char *node,

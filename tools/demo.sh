@@ -19,15 +19,19 @@ run --root "$ROOT" status
 run --root "$ROOT" status --all
 # assign/release: plans only on the bundled host (--dry-run writes nothing and takes no lock); the
 # real writes happen on a throwaway copy.
-echo
-echo "== assign and release (dry runs on the demo host)"
-run --root "$ROOT" assign 101 --vf auto --dry-run
-run --root "$ROOT" assign 110 --vf 0000:00:02.3 --dry-run
-run --root "$ROOT" release 104 --device 0000:00:02.1 --dry-run
-copy=$(mktemp -d /tmp/pp-demo-XXXXXX)
-cp -a "$ROOT" "$copy/root"
-echo
-echo "== on a throwaway copy ($copy/root): free VM 104's duplicate VF, then ask for a free one"
-run --root "$copy/root" -q release 104 --all
-run --root "$copy/root" assign 104 --vf auto
-rm -rf "$copy"
+if [ -e "$ROOT/etc/pve/nodes/pve1/qemu-server/101.conf" ]; then
+	echo
+	echo "== assign and release (dry runs on the demo host)"
+	run --root "$ROOT" assign 101 --vf auto --dry-run
+	run --root "$ROOT" assign 110 --vf 0000:00:02.3 --dry-run
+	run --root "$ROOT" release 104 --device 0000:00:02.1 --dry-run
+	copy=$(mktemp -d /tmp/pp-demo-XXXXXX)
+	cp -a "$ROOT" "$copy/root"
+	echo
+	echo "== on a throwaway copy ($copy/root): free VM 104's duplicate VF, then ask for a free one"
+	run --root "$copy/root" -q release 104 --all
+	run --root "$copy/root" assign 104 --vf auto
+	rm -rf "$copy"
+else
+	echo "(no VM configs under $ROOT/etc/pve/nodes/pve1/qemu-server yet: assign demo skipped)"
+fi
