@@ -81,6 +81,9 @@ struct assign_input {
 	size_t n_vms;
 	const struct assign_mapping *mappings;
 	size_t n_mappings;
+	/* PCI ids PVE holds for starting/running VMs (pci-id-reservations, active ones) */
+	const struct policy_reservation *reservations;
+	size_t n_reservations;
 	const char *owner_node; /* node that owns the VMID (.vmlist), NULL = this one */
 	bool romfile_exists;    /* the request's --romfile exists under /usr/share/kvm */
 	const char *

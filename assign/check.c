@@ -213,6 +213,8 @@ int assign_check_policy(const struct assign_input *in, unsigned vmid,
 	pin.n_vms = in->n_vms;
 	pin.mappings = maps;
 	pin.n_mappings = in->n_mappings;
+	pin.reservations = in->reservations;
+	pin.n_reservations = in->n_reservations;
 	pin.severity = in->severity;
 	r = policy_evaluate(&pin, &f, e);
 	if (r < 0)

@@ -8,47 +8,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "pveconf/commit.h"
 #include "pveconf/mapping.h"
+#include "pveconf/runstate.h"
 #include "pveconf/vmlist.h"
 #include "util/fileio.h"
-
-/* A VM runs when <run>/qemu-server/<vmid>.pid names a QEMU process started with -pidfile naming
- * that file (as PVE checks; QEMU gets the /var/run spelling of the path). */
-static bool vm_running(const struct util_paths *p, unsigned vmid)
-{
-	char path[PP_PATH_MAX], want[64], *cmd = NULL;
-	long pid;
-	size_t len = 0;
-	bool qemu = false, match = false;
-
-	if (util_path(p, path, sizeof(path), PP_RUN_QEMU_SERVER "/%u.pid", vmid) < 0 ||
-	    util_attr_read_long(path, 10, &pid) < 0 || pid <= 0)
-		return false;
-	if (util_path(p, path, sizeof(path), PP_PROC "/%ld/cmdline", pid) < 0 ||
-	    util_file_read(path, 1 << 20, &cmd, &len, NULL) < 0)
-		return false;
-	snprintf(want, sizeof(want), PP_RUN_QEMU_SERVER "/%u.pid", vmid);
-	for (size_t i = 0; i < len;) {
-		const char *arg = cmd + i;
-		size_t n = strlen(arg);
-
-		if (i == 0) {
-			const char *base = strrchr(arg, '/') ? strrchr(arg, '/') + 1 : arg;
-
-			qemu = strcmp(base, "kvm") == 0 || strncmp(base, "qemu-system-", 12) == 0;
-		} else if (strcmp(arg, "-pidfile") == 0 && i + n + 1 < len) {
-			const char *f = arg + n + 1;
-
-			match = strcmp(f, want) == 0 ||
-			        (strncmp(f, "/var", 4) == 0 && strcmp(f + 4, want) == 0);
-		}
-		i += n + 1;
-	}
-	free(cmd);
-	return qemu && match;
-}
 
 static int read_vms(const struct util_paths *p, const char *node, struct assign_gather *g,
                     struct util_err *e)
@@ -80,7 +46,7 @@ static int read_vms(const struct util_paths *p, const char *node, struct assign_
 			break;
 		g->vms[g->n_vms].vmid = refs.v[i].vmid;
 		g->vms[g->n_vms].conf = vm;
-		g->vms[g->n_vms].running = vm_running(p, refs.v[i].vmid);
+		g->vms[g->n_vms].running = pveconf_vm_running(p, refs.v[i].vmid, NULL);
 		g->n_vms++;
 	}
 	pveconf_vmrefs_free(&refs);
@@ -158,6 +124,34 @@ static int read_mappings(const struct util_paths *p, const char *node, struct as
 	return r;
 }
 
+/* PCI ids PVE holds for a VM that starts or runs (pci-id-reservations), still in force. */
+static int read_reservations(const struct util_paths *p, struct assign_gather *g,
+                             struct util_err *e)
+{
+	struct pveconf_pci_reservations all = {0};
+	long long now = (long long)time(NULL);
+	int r = pveconf_pci_reservations_load(p, &all, e);
+
+	if (r < 0)
+		return r;
+	g->reservations = calloc(all.n ? all.n : 1, sizeof(*g->reservations));
+	g->res_bdfs = calloc(all.n ? all.n : 1, sizeof(*g->res_bdfs));
+	if (!g->reservations || !g->res_bdfs) {
+		pveconf_pci_reservations_free(&all);
+		return util_err_set(e, -ENOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < all.n; i++) {
+		if (!pveconf_pci_reservation_active(p, &all.v[i], now))
+			continue;
+		snprintf(g->res_bdfs[g->n_reservations], 32, "%s", all.v[i].id);
+		g->reservations[g->n_reservations].bdf = g->res_bdfs[g->n_reservations];
+		g->reservations[g->n_reservations].vmid = all.v[i].vmid;
+		g->n_reservations++;
+	}
+	pveconf_pci_reservations_free(&all);
+	return 0;
+}
+
 int assign_gather_read(const struct util_paths *p, const char *node,
                        const struct assign_request *req, struct assign_gather *g,
                        struct util_err *e)
@@ -170,6 +164,8 @@ int assign_gather_read(const struct util_paths *p, const char *node,
 		r = read_vms(p, node, g, e);
 	if (r == 0)
 		r = read_mappings(p, node, g, e);
+	if (r == 0)
+		r = read_reservations(p, g, e);
 	if (r < 0) {
 		assign_gather_free(g);
 		return r;
@@ -198,6 +194,8 @@ int assign_gather_read(const struct util_paths *p, const char *node,
 	g->input.mappings = g->mappings;
 	g->input.n_mappings = g->n_mappings;
 	g->input.owner_node = g->owner[0] ? g->owner : NULL;
+	g->input.reservations = g->reservations;
+	g->input.n_reservations = g->n_reservations;
 	g->input.config_path = g->display_path;
 	return 0;
 }
@@ -210,6 +208,8 @@ void assign_gather_free(struct assign_gather *g)
 	for (size_t i = 0; i < g->n_mappings; i++)
 		free(g->mappings[i].alts);
 	free(g->mappings);
+	free(g->reservations);
+	free(g->res_bdfs);
 	sysfs_host_free(g->host);
 	memset(g, 0, sizeof(*g));
 }

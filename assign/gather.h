@@ -11,6 +11,9 @@ struct assign_gather {
 	size_t n_vms;
 	struct assign_mapping *mappings;
 	size_t n_mappings;
+	struct policy_reservation *reservations; /* active ones */
+	char (*res_bdfs)[32];
+	size_t n_reservations;
 	char owner[256];
 	char config_path[PP_PATH_MAX];  /* full path of the target's config */
 	char display_path[PP_PATH_MAX]; /* the same, as the host sees it */

@@ -286,6 +286,15 @@ static size_t holders_of(const struct assign_input *in, unsigned skip, const cha
 	for (size_t i = 0; i < in->n_vms; i++)
 		if (in->vms[i].vmid != skip)
 			vm_entries(&in->vms[i], holders_cb, &h);
+	/* PVE's own reservations: a VM that starts or runs with it, whatever its config says now */
+	for (size_t i = 0; i < in->n_reservations; i++) {
+		if (in->reservations[i].vmid == skip || strcmp(in->reservations[i].bdf, bdf) != 0)
+			continue;
+		if (out)
+			util_buf_addf(out, "%sVM %u (pci-id-reservations)", h.count ? ", " : "",
+			              in->reservations[i].vmid);
+		h.count++;
+	}
 	return h.count;
 }
 

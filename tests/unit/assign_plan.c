@@ -358,6 +358,29 @@ static void test_several_pfs_need_pf(void **state)
 	cleanup(root);
 }
 
+static void test_reservations_hold_devices(void **state)
+{
+	char *root = sriov_host(3);
+	struct assign_request req = vf_req(101, NULL);
+	struct assign_plan plan;
+	struct util_err e = {0};
+
+	(void)state;
+	/* VM 300 is starting with 02.1 (PVE reserved it until far in the future); 02.2 was reserved
+	 * by a VM that has stopped long ago */
+	tt_write(root, "run/qemu-server/pci-id-reservations",
+	         "0000:00:02.1 300 time:99999999999\n0000:00:02.2 301 time:1\n");
+	put_vm(root, 101, BASE);
+	assert_int_equal(run(root, &req, true, &plan, &e), 0);
+	assert_int_equal(plan.outcome, ASSIGN_OUTCOME_CHANGE);
+	assert_string_equal(plan.changes[0].value, "0000:00:02.2,pcie=1");
+	assert_non_null(strstr(plan.why, "02.1 by VM 300 (pci-id-reservations)"));
+	assign_plan_free(&plan);
+	req = vf_req(101, "0000:00:02.1");
+	expect_refused(root, &req, "device-shared");
+	cleanup(root);
+}
+
 /* ------------------------------------------------------------------ refusals */
 
 static void test_refuse_pf_and_shared(void **state)
@@ -737,6 +760,7 @@ int main(void)
 	        cmocka_unit_test(test_no_free_vf_lists_holders),
 	        cmocka_unit_test(test_snapshot_and_dropped_values_count_as_used),
 	        cmocka_unit_test(test_several_pfs_need_pf),
+	        cmocka_unit_test(test_reservations_hold_devices),
 	        cmocka_unit_test(test_refuse_pf_and_shared),
 	        cmocka_unit_test(test_refuse_pcie_on_i440fx),
 	        cmocka_unit_test(test_refuse_lock_and_other_node),
