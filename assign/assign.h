@@ -115,6 +115,7 @@ struct assign_change {
 	bool pending;      /* [PENDING] instead of main */
 	bool remove;       /* release: remove the key (main) or mark it deleted (pending delete) */
 	bool pending_drop; /* release: drop a not-yet-applied [PENDING] entry */
+	bool dropped;      /* release: a line PVE drops anyway (never active): removed directly */
 };
 
 /* The plan: pure data, enough for --dry-run, JSON and apply. */

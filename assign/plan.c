@@ -999,6 +999,32 @@ static bool release_matches(const struct assign_request *req, const char *key, c
 	return false;
 }
 
+struct dropped_ctx {
+	const struct assign_request *req;
+	struct assign_plan *p;
+};
+
+static bool dropped_cb(const struct entry *en, void *arg)
+{
+	struct dropped_ctx *dc = arg;
+	struct assign_change *c;
+
+	if (!en->lenient || en->kind != PVECONF_SECTION_MAIN ||
+	    dc->p->n_changes >= PVECONF_HOSTPCI_MAX ||
+	    !release_matches(dc->req, en->key, en->value))
+		return true;
+	for (size_t j = 0; j < dc->p->n_changes; j++)
+		if (strcmp(dc->p->changes[j].key, en->key) == 0)
+			return true;
+	c = &dc->p->changes[dc->p->n_changes++];
+	memset(c, 0, sizeof(*c));
+	snprintf(c->key, sizeof(c->key), "%s", en->key);
+	snprintf(c->value, sizeof(c->value), "%s", en->value);
+	c->remove = true;
+	c->dropped = true;
+	return true;
+}
+
 static int plan_release(const struct assign_input *in, const struct assign_request *req,
                         const struct assign_vm *vm, struct assign_plan *p, struct util_err *e)
 {
@@ -1041,6 +1067,12 @@ static int plan_release(const struct assign_input *in, const struct assign_reque
 			p->n_changes++;
 		}
 	}
+	/* lines PVE drops (a typo): never active, so they go directly, running or not */
+	{
+		struct dropped_ctx dc = {req, p};
+
+		vm_entries(vm, dropped_cb, &dc);
+	}
 	if (p->n_changes == 0 && marked) {
 		p->outcome = ASSIGN_OUTCOME_NOTHING;
 		snprintf(
@@ -1073,7 +1105,9 @@ static int plan_release(const struct assign_input *in, const struct assign_reque
 		struct assign_change *c = &p->changes[i];
 		bool force;
 
-		if (c->pending_drop) {
+		if (c->dropped) {
+			r = pveconf_vm_unset(copy, NULL, c->key, e);
+		} else if (c->pending_drop) {
 			r = pveconf_vm_unset(copy, "PENDING", c->key, e);
 		} else if (vm->running) {
 			r = pveconf_vm_pending_delete(copy, c->key, true, e);
@@ -1092,31 +1126,36 @@ static int plan_release(const struct assign_input *in, const struct assign_reque
 	if (r < 0)
 		return r;
 	{
-		char keys[256] = "", drops[256] = "";
-		size_t nk = 0, nd = 0;
+		char keys[256] = "", drops[256] = "", gone[256] = "";
+		size_t nk = 0;
 
 		for (size_t i = 0; i < p->n_changes; i++) {
-			bool drop = p->changes[i].pending_drop && vm->running;
-			char *b = drop ? drops : keys;
+			const struct assign_change *c = &p->changes[i];
+			char *b = c->dropped ? gone : c->pending_drop && vm->running ? drops : keys;
 
-			snprintf(b + strlen(b), 256 - strlen(b), "%s%s",
-			         (drop ? nd : nk) ? ", " : "", p->changes[i].key);
-			*(drop ? &nd : &nk) += 1;
+			snprintf(b + strlen(b), 256 - strlen(b), "%s%s", *b ? ", " : "", c->key);
+			nk += b == keys;
 		}
-		if (!vm->running)
-			snprintf(p->summary, sizeof(p->summary), "VM %u releases %s", req->vmid,
-			         keys);
-		else if (nk)
+		if (!vm->running || !nk)
+			snprintf(p->summary, sizeof(p->summary), "VM %u %s%s%s%s%s%s%s%s",
+			         req->vmid, vm->running ? "is running: " : "",
+			         keys[0] ? "releases " : "", keys,
+			         drops[0] ? (keys[0] ? "; " : "") : "", drops,
+			         drops[0] ? " dropped from [PENDING] (not yet applied)" : "",
+			         gone[0] ? (keys[0] || drops[0] ? "; removed " : "removes ") : "",
+			         gone);
+		else
 			snprintf(
 			        p->summary, sizeof(p->summary),
 			        "VM %u is running: %s marked for deletion in [PENDING]; PVE removes %s "
-			        "at the next start, after the stop has cleaned up%s%s",
+			        "at the next start, after the stop has cleaned up%s%s%s%s",
 			        req->vmid, keys, nk > 1 ? "them" : "it",
-			        nd ? "; dropped from [PENDING], not yet applied: " : "", drops);
-		else
-			snprintf(p->summary, sizeof(p->summary),
-			         "VM %u is running: %s dropped from [PENDING] (not yet applied)",
-			         req->vmid, drops);
+			        drops[0] ? "; dropped from [PENDING], not yet applied: " : "",
+			        drops, gone[0] ? "; removed: " : "", gone);
+		if (gone[0])
+			snprintf(p->summary + strlen(p->summary),
+			         sizeof(p->summary) - strlen(p->summary),
+			         " (a value PVE drops: it was never in use)");
 	}
 	return 0;
 }

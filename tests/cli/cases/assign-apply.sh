@@ -15,3 +15,8 @@ pp release 101 --all
 mkdir -p "$root/usr/share/kvm" && echo rom >"$root/usr/share/kvm/vbios.rom"
 pp assign 102 --vf 00:02.6 --x-vga --romfile vbios.rom
 cat "$Q/102.conf"
+# a line PVE drops (blank after the comma) is never in use: release removes it directly
+printf 'cores: 1\nhostpci0: 0000:00:02.7, pcie=1\nmachine: q35\n' >"$Q/108.conf"
+pp assign 108 --vf 0000:00:02.7 --dry-run | tail -3
+pp release 108 --slot 0
+cat "$Q/108.conf"
