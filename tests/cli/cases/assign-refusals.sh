@@ -23,3 +23,10 @@ pp assign 106 --vf auto
 # all 16 slots taken
 for i in 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15; do echo "hostpci$i: 0000:01:00.0"; done >"$Q/107.conf"
 pp assign 107 --mapping iGPU-VF
+# a slot in use (main or [PENDING]) given with --slot
+printf 'cores: 1\nhostpci0: 0000:01:00.0\nmachine: q35\n\n[PENDING]\nhostpci1: 0000:02:00.0\n' >"$Q/108.conf"
+pp assign 108 --mapping iGPU-VF --slot 1
+# no IOMMU: PVE cannot pass anything through
+rm -rf "$root/sys/class/iommu"/*
+printf 'cores: 1\nmachine: q35\n' >"$Q/109.conf"
+pp assign 109 --vf 0000:00:02.4
