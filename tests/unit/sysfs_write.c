@@ -169,6 +169,28 @@ static void test_enoent_without_driver(void **state)
 	assert_non_null(strstr(f->e.msg, "the PF is bound to vfio-pci"));
 }
 
+/* Not a GPU (an SR-IOV NVMe controller, as in the real-kernel tier): no i915 advice. */
+static void test_enoent_other_pf(void **state)
+{
+	struct fx *f = *state;
+	struct sysfs_numvfs_result res;
+	const char *nvme = "0000:01:00.0";
+
+	fs_add_device(f->root, nvme, 0x1b36, 0x0010, 0x010802);
+	fs_make_pf(f->root, nvme, 4);
+	assert_int_equal(sysfs_sriov_set_numvfs(&f->p, &f->w, nvme, 2, NULL, 0, &res, &f->e),
+	                 -ENOENT);
+	assert_string_equal(f->e.msg,
+	                    "0000:01:00.0: cannot set sriov_numvfs: no driver is bound to "
+	                    "the PF, so the kernel cannot configure SR-IOV; bind the PF "
+	                    "to its driver first");
+	fs_set_driver(f->root, nvme, "nvme");
+	assert_int_equal(sysfs_sriov_set_numvfs(&f->p, &f->w, nvme, 5, NULL, 0, &res, &f->e),
+	                 -ERANGE);
+	assert_int_equal(sysfs_sriov_set_numvfs(&f->p, &f->w, nvme, 2, NULL, 0, &res, &f->e), 0);
+	assert_int_equal(res.n_vfs, 2);
+}
+
 static void test_enoent_stock_driver(void **state)
 {
 	struct fx *f = *state;
@@ -469,6 +491,7 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_refuse_above_total, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_totalvfs_zero_says_max_vfs, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_enoent_without_driver, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_enoent_other_pf, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_enoent_stock_driver, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_rocket_lake_has_neither, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_errno_translations, setup, teardown),
