@@ -426,6 +426,26 @@ int sysfs_mdev_create(const struct util_paths *p, const struct sysfs_writer *w, 
 	return 0;
 }
 
+int sysfs_mdev_available(const struct util_paths *p, const char *parent, const char *type,
+                         long *out, struct util_err *e)
+{
+	char path[PP_PATH_MAX];
+	int r;
+
+	if (!name_safe(parent) || !name_safe(type))
+		return util_err_set(e, -EINVAL, "'%s' / '%s': not a parent and mdev type name",
+		                    parent, type);
+	if (util_path(p, path, sizeof(path),
+	              PP_SYS_CLASS_MDEV_BUS "/%s/mdev_supported_types/%s/available_instances",
+	              parent, type) < 0)
+		return util_err_set(e, -ENAMETOOLONG, "--root: path too long");
+	r = util_attr_read_long(path, 10, out);
+	if (r < 0)
+		return util_err_errno(e, r, "%s: cannot read available_instances of mdev type %s",
+		                      parent, type);
+	return 0;
+}
+
 int sysfs_mdev_remove(const struct util_paths *p, const struct sysfs_writer *w, const char *uuid,
                       struct util_err *e)
 {
