@@ -66,9 +66,6 @@ $(foreach m,$(PRESENT_MODULES),$(eval $(call archive_rule,$(m))))
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 
-# Per-topic additions (fuzzing, benchmarks, kernel and API tiers) live in mk/*.mk.
-include $(wildcard mk/*.mk)
-
 # ---------------------------------------------------------------- tests
 # tests/unit/<module>_<topic>.c -> build/tests/<module>_<topic>, linked with lib<module>.a + its DEPS.
 UNIT_SRCS  := $(wildcard tests/unit/*_*.c)
@@ -95,6 +92,10 @@ demo: deps $(BIN)
 CHECK_TIERS := check-unit check-cli check-layering check-format
 # Benchmarks run by `make bench`; mk/*.mk files add theirs.
 BENCH_TARGETS :=
+
+# Per-topic additions (fuzzing, benchmarks, kernel and API tiers) live in mk/*.mk; included after
+# CHECK_TIERS and BENCH_TARGETS are set, so that their `+=` is not overwritten.
+include $(wildcard mk/*.mk)
 
 check: deps
 	@$(MAKE) --no-print-directory all

@@ -20,6 +20,8 @@ static int cmd_help(struct cli_ctx *ctx, int argc, char **argv);
 
 static const struct cli_command commands[] = {
         {"help", cmd_help, "help [COMMAND]", "this list, or the usage of one command"},
+        {"status", cmd_status, "status [--all] [--format text|json]",
+         "the host's iGPU, SR-IOV PFs/VFs, mdev types, IOMMU groups, drivers and which VMs use them"},
 };
 
 const struct cli_command *cli_command_find(const char *name)
@@ -79,8 +81,9 @@ int cli_need_node(const struct cli_ctx *ctx)
 	return CLI_EXIT_FAIL;
 }
 
-__attribute__((format(printf, 3, 0))) static void vmsg(const struct cli_ctx *ctx, const char *level,
-                                                       const char *fmt, va_list ap)
+static void vmsg(const struct cli_ctx *ctx, const char *level, const char *fmt, va_list ap)
+        __attribute__((format(printf, 3, 0)));
+static void vmsg(const struct cli_ctx *ctx, const char *level, const char *fmt, va_list ap)
 {
 	fprintf(stderr, "%s: %s", ctx && ctx->prog ? ctx->prog : "pve-passthrough", level);
 	vfprintf(stderr, fmt, ap);

@@ -1,0 +1,773 @@
+/* sysfs/host.c - reads the host snapshot of sysfs/host.h in one pass of directory reads:
+ * /sys/bus/pci/devices once, each device whole through one directory descriptor (uevent for ids
+ * and driver, then driver_override, iommu_group, SR-IOV attributes and links), skipping with a
+ * warning the entries libpci would die on; then libpci for enumeration and names
+ * (sysfs/pcilib.c); mdev types of the parents in /sys/class/mdev_bus, mdev instances, IOMMU,
+ * kernel, cmdline and module parameters.
+ * Must not know anything of VMs, must not print, must not write. */
+#include "sysfs/host.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sysfs/pcilib.h"
+#include "util/fileio.h"
+
+static const char *const module_names[4] = {"i915", "xe", "kvmgt", "vfio_pci"};
+
+static int warn_add(struct sysfs_host *h, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
+static int warn_add(struct sysfs_host *h, const char *fmt, ...)
+{
+	char **nw, *msg;
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = vasprintf(&msg, fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		return -ENOMEM;
+	nw = realloc(h->warnings, (h->n_warnings + 1) * sizeof(*nw));
+	if (!nw) {
+		free(msg);
+		return -ENOMEM;
+	}
+	h->warnings = nw;
+	h->warnings[h->n_warnings++] = msg;
+	return 0;
+}
+
+static void pci_warn(void *arg, const char *msg)
+{
+	warn_add(arg, "libpci: %s", msg);
+}
+
+/* Reads a small attribute relative to a directory descriptor; trailing whitespace trimmed. */
+static int attr_at(int dfd, const char *name, char *buf, size_t n)
+{
+	ssize_t got;
+	int fd;
+
+	buf[0] = '\0';
+	fd = openat(dfd, name, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	do
+		got = read(fd, buf, n - 1);
+	while (got < 0 && errno == EINTR);
+	if (got < 0) {
+		int r = -errno;
+
+		close(fd);
+		return r;
+	}
+	close(fd);
+	while (got > 0 && (buf[got - 1] == '\n' || buf[got - 1] == ' ' || buf[got - 1] == '\t'))
+		got--;
+	buf[got] = '\0';
+	return 0;
+}
+
+static int attr_long_at(int dfd, const char *name, int base, long *out)
+{
+	char buf[64], *end;
+	long v;
+	int r = attr_at(dfd, name, buf, sizeof(buf));
+
+	if (r < 0)
+		return r;
+	errno = 0;
+	v = strtol(buf, &end, base);
+	if (errno || end == buf || *end)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+/* The last component of a symlink's target ("../../../0000:00:02.0" -> "0000:00:02.0"). */
+static int link_base_at(int dfd, const char *name, char *buf, size_t n)
+{
+	char target[1024];
+	const char *base;
+	ssize_t len = readlinkat(dfd, name, target, sizeof(target) - 1);
+
+	buf[0] = '\0';
+	if (len < 0)
+		return -errno;
+	target[len] = '\0';
+	while (len > 1 && target[len - 1] == '/')
+		target[--len] = '\0';
+	base = strrchr(target, '/');
+	base = base ? base + 1 : target;
+	if (strlen(base) >= n)
+		return -ENAMETOOLONG;
+	strcpy(buf, base);
+	return 0;
+}
+
+/* Copies with truncation (all attribute values here are short; a longer one is cut, not refused). */
+static void scopy(char *dst, size_t n, const char *src)
+{
+	size_t len = strnlen(src, n - 1);
+
+	memcpy(dst, src, len);
+	dst[len] = '\0';
+}
+
+static bool is_hex(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+}
+
+/* "dddd:bb:dd.f" with lowercase hex, as the kernel names devices (domain 4 to 7 digits). */
+static bool is_bdf(const char *s)
+{
+	size_t len = strlen(s), dom = len - 8, i;
+
+	if (len < 12 || len >= SYSFS_BDF_LEN)
+		return false;
+	for (i = 0; i < dom; i++)
+		if (!is_hex(s[i]))
+			return false;
+	s += dom;
+	return s[0] == ':' && is_hex(s[1]) && is_hex(s[2]) && s[3] == ':' && is_hex(s[4]) &&
+	       is_hex(s[5]) && s[6] == '.' && s[7] >= '0' && s[7] <= '7' &&
+	       strtol(s + 4, NULL, 16) <= 0x1f;
+}
+
+static int cmp_device(const void *a, const void *b)
+{
+	return strcmp(((const struct sysfs_device *)a)->bdf, ((const struct sysfs_device *)b)->bdf);
+}
+
+static int hex_at(int dfd, const char *name, unsigned *out)
+{
+	char buf[32], *end;
+	unsigned long v;
+
+	if (attr_at(dfd, name, buf, sizeof(buf)) < 0)
+		return -1;
+	v = strtoul(buf, &end, 16);
+	if (end == buf || *end)
+		return -1;
+	*out = (unsigned)v;
+	return 0;
+}
+
+/* What a device's uevent says (one read instead of six): PCI_ID, PCI_CLASS, PCI_SUBSYS_ID, DRIVER. */
+struct uevent {
+	bool ids, subsys;
+	unsigned vendor, device, class_code, sv, sd;
+	char driver[64];
+};
+
+static void parse_uevent(char *text, struct uevent *u)
+{
+	bool id = false, cls = false;
+	char *save = NULL;
+
+	memset(u, 0, sizeof(*u));
+	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		if (strncmp(l, "PCI_ID=", 7) == 0)
+			id = sscanf(l + 7, "%x:%x", &u->vendor, &u->device) == 2;
+		else if (strncmp(l, "PCI_CLASS=", 10) == 0)
+			cls = sscanf(l + 10, "%x", &u->class_code) == 1;
+		else if (strncmp(l, "PCI_SUBSYS_ID=", 14) == 0)
+			u->subsys = sscanf(l + 14, "%x:%x", &u->sv, &u->sd) == 2;
+		else if (strncmp(l, "DRIVER=", 7) == 0)
+			scopy(u->driver, sizeof(u->driver), l + 7);
+	}
+	u->ids = id && cls;
+}
+
+/* A device entry libpci can read: vendor, device and class present and hex.  The ids (and
+ * subsystem ids and driver) come from uevent when it has them, else from the vendor/device/class
+ * files; when libpci will read the files itself (names), their presence is checked too.
+ * Returns NULL, or what is wrong; *dfd is the O_PATH descriptor of the directory (or -1). */
+static const char *entry_read(int devfd, const char *name, bool names, int *dfd,
+                              struct sysfs_device *dev, bool *from_uevent)
+{
+	char text[1024];
+	struct uevent u;
+
+	*from_uevent = false;
+	*dfd = openat(devfd, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (*dfd < 0)
+		return "no device directory behind the link";
+	if (attr_at(*dfd, "uevent", text, sizeof(text)) == 0) {
+		parse_uevent(text, &u);
+		if (u.ids) {
+			dev->vendor = u.vendor;
+			dev->device = u.device;
+			dev->class_code = u.class_code;
+			dev->subsystem_vendor = u.sv;
+			dev->subsystem_device = u.sd;
+			memcpy(dev->driver, u.driver, sizeof(dev->driver));
+			*from_uevent = true;
+		}
+	}
+	if (*from_uevent) {
+		if (names && (faccessat(*dfd, "vendor", R_OK, 0) < 0 ||
+		              faccessat(*dfd, "device", R_OK, 0) < 0 ||
+		              faccessat(*dfd, "class", R_OK, 0) < 0))
+			return "uevent without readable 'vendor', 'device' and 'class'";
+		return NULL;
+	}
+	if (hex_at(*dfd, "vendor", &dev->vendor) < 0)
+		return "no readable 'vendor'";
+	if (hex_at(*dfd, "device", &dev->device) < 0)
+		return "no readable 'device'";
+	if (hex_at(*dfd, "class", &dev->class_code) < 0)
+		return "no readable 'class'";
+	return NULL;
+}
+
+static void parse_description(struct sysfs_mdev_type *t)
+{
+	char *save = NULL, copy[sizeof(t->description)], *line;
+
+	t->low_gm_mb = t->high_gm_mb = t->fence = t->weight = -1;
+	t->resolution[0] = '\0';
+	snprintf(copy, sizeof(copy), "%s", t->description);
+	for (line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *colon = strchr(line, ':'), *v;
+
+		if (!colon)
+			continue;
+		*colon = '\0';
+		v = colon + 1;
+		while (*v == ' ' || *v == '\t')
+			v++;
+		if (strcmp(line, "low_gm_size") == 0)
+			t->low_gm_mb = strtol(v, NULL, 10);
+		else if (strcmp(line, "high_gm_size") == 0)
+			t->high_gm_mb = strtol(v, NULL, 10);
+		else if (strcmp(line, "fence") == 0)
+			t->fence = strtol(v, NULL, 10);
+		else if (strcmp(line, "weight") == 0)
+			t->weight = strtol(v, NULL, 10);
+		else if (strcmp(line, "resolution") == 0)
+			snprintf(t->resolution, sizeof(t->resolution), "%s", v);
+	}
+}
+
+static int cmp_mdev_type(const void *a, const void *b)
+{
+	return strcmp(((const struct sysfs_mdev_type *)a)->id,
+	              ((const struct sysfs_mdev_type *)b)->id);
+}
+
+static int read_mdev_types(int dfd, struct sysfs_device *dev)
+{
+	int fd = openat(dfd, "mdev_supported_types", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct dirent *de;
+	size_t cap = 0;
+	DIR *d;
+
+	if (fd < 0)
+		return errno == ENOENT || errno == ENOTDIR ? 0 : -errno;
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return -errno;
+	}
+	while ((de = readdir(d))) {
+		struct sysfs_mdev_type *t;
+		char rel[300];
+		long v;
+
+		if (de->d_name[0] == '.' || strlen(de->d_name) >= sizeof(t->id))
+			continue;
+		if (dev->n_mdev_types == cap) {
+			struct sysfs_mdev_type *nt;
+
+			cap = cap ? cap * 2 : 8;
+			nt = realloc(dev->mdev_types, cap * sizeof(*nt));
+			if (!nt) {
+				closedir(d);
+				return -ENOMEM;
+			}
+			dev->mdev_types = nt;
+		}
+		t = &dev->mdev_types[dev->n_mdev_types++];
+		memset(t, 0, sizeof(*t));
+		strcpy(t->id, de->d_name);
+		snprintf(rel, sizeof(rel), "%s/name", de->d_name);
+		attr_at(dirfd(d), rel, t->name, sizeof(t->name));
+		snprintf(rel, sizeof(rel), "%s/description", de->d_name);
+		attr_at(dirfd(d), rel, t->description, sizeof(t->description));
+		snprintf(rel, sizeof(rel), "%s/device_api", de->d_name);
+		attr_at(dirfd(d), rel, t->device_api, sizeof(t->device_api));
+		snprintf(rel, sizeof(rel), "%s/available_instances", de->d_name);
+		t->available = attr_long_at(dirfd(d), rel, 10, &v) == 0 ? v : -1;
+		parse_description(t);
+	}
+	closedir(d);
+	if (dev->n_mdev_types > 1)
+		qsort(dev->mdev_types, dev->n_mdev_types, sizeof(*dev->mdev_types), cmp_mdev_type);
+	return 0;
+}
+
+/* All attributes of one device, through the descriptor of its directory. */
+static int read_device(int dfd, struct sysfs_device *dev, bool from_uevent)
+{
+	char buf[128], name[32];
+	long v;
+
+	if (!from_uevent) {
+		if (attr_long_at(dfd, "subsystem_vendor", 16, &v) == 0)
+			dev->subsystem_vendor = (unsigned)v;
+		if (attr_long_at(dfd, "subsystem_device", 16, &v) == 0)
+			dev->subsystem_device = (unsigned)v;
+		link_base_at(dfd, "driver", dev->driver, sizeof(dev->driver));
+	}
+	if (attr_at(dfd, "driver_override", buf, sizeof(buf)) == 0 && strcmp(buf, "(null)") != 0)
+		scopy(dev->driver_override, sizeof(dev->driver_override), buf);
+	dev->iommu_group = -1;
+	if (link_base_at(dfd, "iommu_group", buf, sizeof(buf)) == 0)
+		dev->iommu_group = atoi(buf);
+	dev->totalvfs = dev->numvfs = -1;
+	dev->vf_index = -1;
+	dev->role = SYSFS_ROLE_DEVICE;
+	if (attr_long_at(dfd, "sriov_totalvfs", 10, &v) == 0) {
+		size_t cap = 0;
+
+		dev->role = SYSFS_ROLE_PF;
+		dev->totalvfs = (int)v;
+		dev->numvfs = attr_long_at(dfd, "sriov_numvfs", 10, &v) == 0 ? (int)v : -1;
+		for (unsigned i = 0; i < 65536; i++) {
+			char vf[SYSFS_BDF_LEN];
+
+			snprintf(name, sizeof(name), "virtfn%u", i);
+			if (link_base_at(dfd, name, vf, sizeof(vf)) < 0)
+				break;
+			if (dev->n_vfs == cap) {
+				char(*nv)[SYSFS_BDF_LEN];
+
+				cap = cap ? cap * 2 : 8;
+				nv = realloc(dev->vfs, cap * sizeof(*nv));
+				if (!nv)
+					return -ENOMEM;
+				dev->vfs = nv;
+			}
+			strcpy(dev->vfs[dev->n_vfs++], vf);
+		}
+	}
+	if (link_base_at(dfd, "physfn", dev->physfn, sizeof(dev->physfn)) == 0)
+		dev->role = SYSFS_ROLE_VF;
+	if (dev->vendor == 0x8086 && (dev->class_code >> 16) == 0x03)
+		dev->platform = sysfs_igpu_lookup(dev->device);
+	return 0;
+}
+
+static void device_free(struct sysfs_device *d)
+{
+	free(d->vfs);
+	free(d->mdev_types);
+}
+
+/* One pass over devices/: each entry libpci can read is read whole through one descriptor of its
+ * directory; the rest become warnings (*clean false: libpci must then not scan the directory
+ * itself, since it exits on such entries). */
+static int prescan(struct sysfs_host *h, int devfd, bool names, bool *clean, struct util_err *e)
+{
+	const char *shown = PP_SYS_PCI_DEVICES;
+	struct sysfs_device tmp;
+	bool from_uevent;
+	size_t cap = 0;
+	struct dirent *de;
+	int fd = dup(devfd), r = 0;
+	DIR *d;
+
+	*clean = true;
+	if (fd < 0 || !(d = fdopendir(fd))) {
+		if (fd >= 0)
+			close(fd);
+		return util_err_errno(e, -errno, "cannot list %s", shown);
+	}
+	while (r == 0 && (de = readdir(d))) {
+		const char *bad;
+		int dfd;
+
+		if (de->d_name[0] == '.')
+			continue;
+		if (!is_bdf(de->d_name)) {
+			warn_add(h, "%s/%s: not a PCI address, skipped", shown, de->d_name);
+			*clean = false;
+			continue;
+		}
+		memset(&tmp, 0, sizeof(tmp));
+		bad = entry_read(devfd, de->d_name, names, &dfd, &tmp, &from_uevent);
+		if (bad) {
+			warn_add(h, "%s/%s: incomplete device entry (%s), skipped", shown,
+			         de->d_name, bad);
+			if (dfd >= 0)
+				close(dfd);
+			*clean = false;
+			continue;
+		}
+		strcpy(tmp.bdf, de->d_name);
+		r = read_device(dfd, &tmp, from_uevent);
+		close(dfd);
+		if (r == 0 && h->n_devices == cap) {
+			struct sysfs_device *nd;
+
+			cap = cap ? cap * 2 : 64;
+			nd = realloc(h->devices, cap * sizeof(*nd));
+			if (!nd)
+				r = -ENOMEM;
+			else
+				h->devices = nd;
+		}
+		if (r < 0) {
+			device_free(&tmp);
+			r = util_err_errno(e, r, "cannot read %s/%s", shown, de->d_name);
+			break;
+		}
+		h->devices[h->n_devices++] = tmp;
+	}
+	closedir(d);
+	if (r == 0 && h->n_devices > 1)
+		qsort(h->devices, h->n_devices, sizeof(*h->devices), cmp_device);
+	return r;
+}
+
+static int read_devices(const struct util_paths *p, unsigned flags, struct sysfs_host *h,
+                        struct util_err *e)
+{
+	char path[PP_PATH_MAX], buspath[PP_PATH_MAX];
+	struct sysfs_pci_entry *ents;
+	size_t n, kept = 0;
+	bool clean;
+	int devfd, r;
+
+	if (util_path(p, path, sizeof(path), PP_SYS_PCI_DEVICES) < 0 ||
+	    util_path(p, buspath, sizeof(buspath), PP_SYS_BUS_PCI) < 0)
+		return util_err_set(e, -ENAMETOOLONG, "--root: path too long");
+	devfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (devfd < 0) {
+		if (errno == ENOENT) /* no PCI bus here (a container, a --root without sys/) */
+			return warn_add(h, "%s does not exist: no PCI devices listed",
+			                PP_SYS_PCI_DEVICES);
+		return util_err_errno(e, -errno, "cannot open %s", path);
+	}
+	r = prescan(h, devfd, flags & SYSFS_READ_NAMES, &clean, e);
+	close(devfd);
+	n = h->n_devices;
+	if (r < 0 || n == 0)
+		return r;
+	/* libpci enumerates (and names) what the pre-scan found readable */
+	ents = calloc(n, sizeof(*ents));
+	if (!ents)
+		return util_err_set(e, -ENOMEM, "out of memory reading %s", path);
+	for (size_t i = 0; i < n; i++) {
+		strcpy(ents[i].bdf, h->devices[i].bdf);
+		ents[i].vendor = h->devices[i].vendor;
+		ents[i].device = h->devices[i].device;
+	}
+	r = sysfs_pci_enumerate(buspath, ents, n, clean, flags & SYSFS_READ_NAMES, pci_warn, h, e);
+	for (size_t i = 0; r == 0 && i < n; i++) {
+		if (!ents[i].seen) { /* appeared between the pre-scan and libpci's scan */
+			device_free(&h->devices[i]);
+			continue;
+		}
+		if (kept != i)
+			h->devices[kept] = h->devices[i];
+		strcpy(h->devices[kept].vendor_name, ents[i].vendor_name);
+		strcpy(h->devices[kept].device_name, ents[i].device_name);
+		kept++;
+	}
+	free(ents);
+	if (r < 0)
+		return r;
+	h->n_devices = kept;
+	/* each VF's index is N of its PF's virtfnN link */
+	for (size_t i = 0; i < h->n_devices; i++) {
+		const struct sysfs_device *pf = &h->devices[i];
+
+		for (size_t k = 0; k < pf->n_vfs; k++) {
+			struct sysfs_device *vf =
+			        (struct sysfs_device *)sysfs_host_find(h, pf->vfs[k]);
+
+			if (vf && strcmp(vf->physfn, pf->bdf) == 0)
+				vf->vf_index = (int)k;
+		}
+	}
+	return 0;
+}
+
+/* mdev types of the PCI devices that are mdev parents: the kernel lists them in
+ * /sys/class/mdev_bus, so one directory read replaces a failed lookup per device. */
+static int read_mdev_parents(const struct util_paths *p, struct sysfs_host *h)
+{
+	char path[PP_PATH_MAX];
+	struct dirent *de;
+	DIR *d;
+	int r = 0;
+
+	if (util_path(p, path, sizeof(path), PP_SYS_CLASS_MDEV_BUS) < 0)
+		return -ENAMETOOLONG;
+	d = opendir(path);
+	if (!d)
+		return errno == ENOENT ? 0 : -errno;
+	while (r == 0 && (de = readdir(d))) {
+		struct sysfs_device *dev = (struct sysfs_device *)sysfs_host_find(h, de->d_name);
+		int dfd;
+
+		if (!dev || dev->n_mdev_types) /* not a PCI device (mtty ...), or seen */
+			continue;
+		dfd = openat(dirfd(d), de->d_name, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (dfd < 0)
+			continue;
+		r = read_mdev_types(dfd, dev);
+		close(dfd);
+	}
+	closedir(d);
+	return r;
+}
+
+static int cmp_mdev(const void *a, const void *b)
+{
+	return strcmp(((const struct sysfs_mdev *)a)->uuid, ((const struct sysfs_mdev *)b)->uuid);
+}
+
+static int read_mdevs(const struct util_paths *p, struct sysfs_host *h)
+{
+	char path[PP_PATH_MAX];
+	struct dirent *de;
+	size_t cap = 0;
+	DIR *d;
+
+	if (util_path(p, path, sizeof(path), PP_SYS_MDEV_DEVICES) < 0)
+		return -ENAMETOOLONG;
+	d = opendir(path);
+	if (!d)
+		return errno == ENOENT ? 0 : -errno;
+	while ((de = readdir(d))) {
+		char target[1024], rel[300], *slash;
+		struct sysfs_mdev *m;
+		ssize_t len;
+
+		if (de->d_name[0] == '.' || strlen(de->d_name) >= sizeof(m->uuid))
+			continue;
+		if (h->n_mdevs == cap) {
+			struct sysfs_mdev *nm;
+
+			cap = cap ? cap * 2 : 8;
+			nm = realloc(h->mdevs, cap * sizeof(*nm));
+			if (!nm) {
+				closedir(d);
+				return -ENOMEM;
+			}
+			h->mdevs = nm;
+		}
+		m = &h->mdevs[h->n_mdevs++];
+		memset(m, 0, sizeof(*m));
+		strcpy(m->uuid, de->d_name);
+		snprintf(rel, sizeof(rel), "%s/mdev_type", de->d_name);
+		link_base_at(dirfd(d), rel, m->type, sizeof(m->type));
+		/* the entry links to <parent device dir>/<uuid> */
+		len = readlinkat(dirfd(d), de->d_name, target, sizeof(target) - 1);
+		if (len > 0) {
+			target[len] = '\0';
+			slash = strrchr(target, '/');
+			if (slash) {
+				*slash = '\0';
+				slash = strrchr(target, '/');
+				slash = slash ? slash + 1 : target;
+				scopy(m->parent, sizeof(m->parent), slash);
+			}
+		}
+	}
+	closedir(d);
+	if (h->n_mdevs > 1)
+		qsort(h->mdevs, h->n_mdevs, sizeof(*h->mdevs), cmp_mdev);
+	return 0;
+}
+
+static int cmp_param(const void *a, const void *b)
+{
+	return strcmp(((const struct sysfs_module_param *)a)->name,
+	              ((const struct sysfs_module_param *)b)->name);
+}
+
+static int read_module(const struct util_paths *p, struct sysfs_module *m, const char *name)
+{
+	char path[PP_PATH_MAX];
+	struct dirent *de;
+	size_t cap = 0;
+	int fd;
+	DIR *d;
+
+	snprintf(m->name, sizeof(m->name), "%s", name);
+	if (util_path(p, path, sizeof(path), PP_SYS_MODULE "/%s", name) < 0)
+		return -ENAMETOOLONG;
+	fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	m->loaded = true;
+	d = NULL;
+	{
+		int pfd = openat(fd, "parameters", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+		close(fd);
+		if (pfd < 0)
+			return 0;
+		d = fdopendir(pfd);
+		if (!d) {
+			close(pfd);
+			return -errno;
+		}
+	}
+	while ((de = readdir(d))) {
+		struct sysfs_module_param *mp;
+
+		if (de->d_name[0] == '.' || strlen(de->d_name) >= sizeof(mp->name))
+			continue;
+		if (m->n_params == cap) {
+			struct sysfs_module_param *np;
+
+			cap = cap ? cap * 2 : 16;
+			np = realloc(m->params, cap * sizeof(*np));
+			if (!np) {
+				closedir(d);
+				return -ENOMEM;
+			}
+			m->params = np;
+		}
+		mp = &m->params[m->n_params];
+		strcpy(mp->name, de->d_name);
+		if (attr_at(dirfd(d), de->d_name, mp->value, sizeof(mp->value)) < 0)
+			continue; /* write-only parameter */
+		m->n_params++;
+	}
+	closedir(d);
+	if (m->n_params > 1)
+		qsort(m->params, m->n_params, sizeof(*m->params), cmp_param);
+	return 0;
+}
+
+static int cmp_warning(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool dir_has_entry(const char *path)
+{
+	struct dirent *de;
+	bool any = false;
+	DIR *d = opendir(path);
+
+	if (!d)
+		return false;
+	while (!any && (de = readdir(d)))
+		any = de->d_name[0] != '.';
+	closedir(d);
+	return any;
+}
+
+int sysfs_host_read_flags(const struct util_paths *p, unsigned flags, struct sysfs_host **out,
+                          struct util_err *e)
+{
+	struct sysfs_host *h = calloc(1, sizeof(*h));
+	char path[PP_PATH_MAX];
+	int r;
+
+	*out = NULL;
+	if (!h)
+		return util_err_set(e, -ENOMEM, "out of memory");
+	r = read_devices(p, flags, h, e);
+	if (r == 0) {
+		r = read_mdev_parents(p, h);
+		if (r < 0)
+			r = util_err_errno(e, r, "cannot read %s", PP_SYS_CLASS_MDEV_BUS);
+	}
+	if (r == 0) {
+		r = read_mdevs(p, h);
+		if (r < 0)
+			r = util_err_errno(e, r, "cannot read %s", PP_SYS_MDEV_DEVICES);
+	}
+	for (size_t i = 0; r == 0 && i < 4; i++) {
+		r = read_module(p, &h->modules[i], module_names[i]);
+		if (r < 0)
+			r = util_err_errno(e, r, "cannot read %s/%s", PP_SYS_MODULE,
+			                   module_names[i]);
+	}
+	if (r < 0) {
+		sysfs_host_free(h);
+		return r;
+	}
+	if (util_path(p, path, sizeof(path), PP_SYS_CLASS_IOMMU) == 0)
+		h->iommu = dir_has_entry(path);
+	if (util_path(p, path, sizeof(path), PP_PROC_OSRELEASE) == 0)
+		util_attr_read(path, h->kernel_release, sizeof(h->kernel_release));
+	if (util_path(p, path, sizeof(path), PP_PROC_CMDLINE) == 0)
+		util_attr_read(path, h->cmdline, sizeof(h->cmdline));
+	if (h->n_warnings > 1) /* readdir order differs between filesystems */
+		qsort(h->warnings, h->n_warnings, sizeof(*h->warnings), cmp_warning);
+	*out = h;
+	return 0;
+}
+
+int sysfs_host_read(const struct util_paths *p, struct sysfs_host **out, struct util_err *e)
+{
+	return sysfs_host_read_flags(p, SYSFS_READ_NAMES, out, e);
+}
+
+void sysfs_host_free(struct sysfs_host *h)
+{
+	if (!h)
+		return;
+	for (size_t i = 0; i < h->n_devices; i++)
+		device_free(&h->devices[i]);
+	free(h->devices);
+	free(h->mdevs);
+	for (size_t i = 0; i < 4; i++)
+		free(h->modules[i].params);
+	for (size_t i = 0; i < h->n_warnings; i++)
+		free(h->warnings[i]);
+	free(h->warnings);
+	free(h);
+}
+
+bool sysfs_bdf_valid(const char *s)
+{
+	return s && is_bdf(s);
+}
+
+const struct sysfs_device *sysfs_host_find(const struct sysfs_host *h, const char *bdf)
+{
+	struct sysfs_device key;
+
+	if (!h || !bdf || strlen(bdf) >= sizeof(key.bdf) || !h->n_devices)
+		return NULL;
+	strcpy(key.bdf, bdf);
+	return bsearch(&key, h->devices, h->n_devices, sizeof(*h->devices), cmp_device);
+}
+
+const struct sysfs_module *sysfs_host_module(const struct sysfs_host *h, const char *name)
+{
+	for (size_t i = 0; h && i < 4; i++)
+		if (strcmp(h->modules[i].name, name) == 0)
+			return &h->modules[i];
+	return NULL;
+}
+
+const char *sysfs_host_module_param(const struct sysfs_host *h, const char *module,
+                                    const char *param)
+{
+	const struct sysfs_module *m = sysfs_host_module(h, module);
+
+	for (size_t i = 0; m && i < m->n_params; i++)
+		if (strcmp(m->params[i].name, param) == 0)
+			return m->params[i].value;
+	return NULL;
+}
