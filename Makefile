@@ -63,6 +63,10 @@ $(foreach m,$(PRESENT_MODULES),$(eval $(call archive_rule,$(m))))
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 
+# Test tiers run by `make check`, in order; mk/*.mk files add theirs (CHECK_TIERS += check-kernel).
+CHECK_TIERS := check-unit check-cli check-layering check-format
+# Benchmarks run by `make bench`; mk/*.mk files add theirs.
+BENCH_TARGETS :=
 # Per-topic additions (fuzzing, benchmarks, kernel and API tiers) live in mk/*.mk.
 include $(wildcard mk/*.mk)
 
@@ -87,11 +91,6 @@ deps:
 
 demo: deps pve-passthrough
 	@tools/demo.sh
-
-# Test tiers run by `make check`, in order; mk/*.mk files add theirs (CHECK_TIERS += check-kernel).
-CHECK_TIERS := check-unit check-cli check-layering check-format
-# Benchmarks run by `make bench`; mk/*.mk files add theirs.
-BENCH_TARGETS :=
 
 check: deps
 	@$(MAKE) --no-print-directory all
