@@ -21,7 +21,8 @@
 
 static const char *const module_names[4] = {"i915", "xe", "kvmgt", "vfio_pci"};
 
-static int warn_add(struct sysfs_host *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int warn_add(struct sysfs_host *h, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
 static int warn_add(struct sysfs_host *h, const char *fmt, ...)
 {
 	char **nw, *msg;
@@ -170,8 +171,8 @@ static const char *entry_problem(int devfd, const char *name)
 
 /* Pre-scan of devices/: the bdf entries libpci can read, sorted; the rest become warnings.
  * *clean is false when anything was skipped (then libpci must not scan the directory itself). */
-static int prescan(struct sysfs_host *h, int devfd, const char *shown,
-                   struct sysfs_pci_entry **out, size_t *n_out, bool *clean, struct util_err *e)
+static int prescan(struct sysfs_host *h, int devfd, const char *shown, struct sysfs_pci_entry **out,
+                   size_t *n_out, bool *clean, struct util_err *e)
 {
 	struct sysfs_pci_entry *ents = NULL, *ne;
 	size_t n = 0, cap = 0;
@@ -384,7 +385,8 @@ static int read_devices(const struct util_paths *p, unsigned flags, struct sysfs
 	devfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (devfd < 0) {
 		if (errno == ENOENT) /* no PCI bus here (a container, a --root without sys/) */
-			return warn_add(h, "%s does not exist: no PCI devices listed", PP_SYS_PCI_DEVICES);
+			return warn_add(h, "%s does not exist: no PCI devices listed",
+			                PP_SYS_PCI_DEVICES);
 		return util_err_errno(e, -errno, "cannot open %s", path);
 	}
 	r = prescan(h, devfd, PP_SYS_PCI_DEVICES, &ents, &n, &clean, e);
@@ -426,7 +428,8 @@ static int read_devices(const struct util_paths *p, unsigned flags, struct sysfs
 		const struct sysfs_device *pf = &h->devices[i];
 
 		for (size_t k = 0; k < pf->n_vfs; k++) {
-			struct sysfs_device *vf = (struct sysfs_device *)sysfs_host_find(h, pf->vfs[k]);
+			struct sysfs_device *vf =
+			        (struct sysfs_device *)sysfs_host_find(h, pf->vfs[k]);
 
 			if (vf && strcmp(vf->physfn, pf->bdf) == 0)
 				vf->vf_index = (int)k;
@@ -628,6 +631,11 @@ void sysfs_host_free(struct sysfs_host *h)
 		free(h->warnings[i]);
 	free(h->warnings);
 	free(h);
+}
+
+bool sysfs_bdf_valid(const char *s)
+{
+	return s && is_bdf(s);
 }
 
 const struct sysfs_device *sysfs_host_find(const struct sysfs_host *h, const char *bdf)

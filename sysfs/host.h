@@ -128,6 +128,9 @@ enum sysfs_read_flag {
 int sysfs_host_read_flags(const struct util_paths *p, unsigned flags, struct sysfs_host **out,
                           struct util_err *e);
 
+/* True for a full PCI address as the kernel spells it: lowercase "dddd:bb:dd.f". */
+bool sysfs_bdf_valid(const char *s);
+
 /* The device with that bdf ("0000:00:02.1"), or NULL. */
 const struct sysfs_device *sysfs_host_find(const struct sysfs_host *h, const char *bdf);
 /* The module by name ("i915"), or NULL when not one of the four read. */

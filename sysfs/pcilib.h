@@ -10,10 +10,10 @@
 
 struct sysfs_pci_entry {
 	char bdf[16];
-	unsigned vendor, device;     /* filled by libpci (from the vendor/device files) */
-	char vendor_name[128];       /* from pci.ids when names were asked for, else "" */
+	unsigned vendor, device; /* filled by libpci (from the vendor/device files) */
+	char vendor_name[128];   /* from pci.ids when names were asked for, else "" */
 	char device_name[128];
-	bool seen;                   /* libpci enumerated it */
+	bool seen; /* libpci enumerated it */
 };
 
 /* Runs libpci (access method forced to sysfs, sysfs.path = bus_pci) over the entries found by the
