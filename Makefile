@@ -66,13 +66,6 @@ $(foreach m,$(PRESENT_MODULES),$(eval $(call archive_rule,$(m))))
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 
-# Test tiers run by `make check`, in order; mk/*.mk files add theirs (CHECK_TIERS += check-kernel).
-CHECK_TIERS := check-unit check-cli check-layering check-format
-# Benchmarks run by `make bench`; mk/*.mk files add theirs.
-BENCH_TARGETS :=
-# Per-topic additions (fuzzing, benchmarks, kernel and API tiers) live in mk/*.mk.
-include $(wildcard mk/*.mk)
-
 # ---------------------------------------------------------------- tests
 # tests/unit/<module>_<topic>.c -> build/tests/<module>_<topic>, linked with lib<module>.a + its DEPS.
 UNIT_SRCS  := $(wildcard tests/unit/*_*.c)
@@ -94,6 +87,15 @@ deps:
 
 demo: deps $(BIN)
 	@tools/demo.sh
+
+# Test tiers run by `make check`, in order; mk/*.mk files add theirs (CHECK_TIERS += check-kernel).
+CHECK_TIERS := check-unit check-cli check-layering check-format
+# Benchmarks run by `make bench`; mk/*.mk files add theirs.
+BENCH_TARGETS :=
+
+# Per-topic additions (fuzzing, benchmarks, kernel and API tiers) live in mk/*.mk; included after
+# CHECK_TIERS and BENCH_TARGETS are set, so that their `+=` is not overwritten.
+include $(wildcard mk/*.mk)
 
 check: deps
 	@$(MAKE) --no-print-directory all

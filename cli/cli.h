@@ -45,6 +45,7 @@ struct cli_command {
 };
 
 /* Commands (one file each under cli/, registered in the table in cli/main.c). */
+int cmd_status(struct cli_ctx *ctx, int argc, char **argv);
 
 /* For commands that need this node's name: 0, or prints why it is unknown and returns
  * CLI_EXIT_FAIL. */

@@ -20,6 +20,8 @@ static int cmd_help(struct cli_ctx *ctx, int argc, char **argv);
 
 static const struct cli_command commands[] = {
         {"help", cmd_help, "help [COMMAND]", "this list, or the usage of one command"},
+        {"status", cmd_status, "status [--all] [--format text|json]",
+         "the host's iGPU, SR-IOV PFs/VFs, mdev types, IOMMU groups, drivers and which VMs use them"},
 };
 
 const struct cli_command *cli_command_find(const char *name)

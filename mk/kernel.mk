@@ -9,7 +9,7 @@ $(KTEST_BIN): $(KTEST_SRCS) $(wildcard tests/kernel/*.h) $(ARCHIVES)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Itests -o $@ $(KTEST_SRCS) $(LINK_ARCHIVES) $(LIBS)
 
-check-kernel: pve-passthrough $(KTEST_BIN)
-	@tests/kernel/run.sh $(KTEST_OUT) pve-passthrough $(KTEST_BIN)
+check-kernel: $(BIN) $(KTEST_BIN)
+	@tests/kernel/run.sh $(KTEST_OUT) $(BIN) $(KTEST_BIN)
 
 CHECK_TIERS += check-kernel

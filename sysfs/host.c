@@ -560,6 +560,11 @@ static int read_module(const struct util_paths *p, struct sysfs_module *m, const
 	return 0;
 }
 
+static int cmp_warning(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 static bool dir_has_entry(const char *path)
 {
 	struct dirent *de;
@@ -606,6 +611,8 @@ int sysfs_host_read_flags(const struct util_paths *p, unsigned flags, struct sys
 		util_attr_read(path, h->kernel_release, sizeof(h->kernel_release));
 	if (util_path(p, path, sizeof(path), PP_PROC_CMDLINE) == 0)
 		util_attr_read(path, h->cmdline, sizeof(h->cmdline));
+	if (h->n_warnings > 1) /* readdir order differs between filesystems */
+		qsort(h->warnings, h->n_warnings, sizeof(*h->warnings), cmp_warning);
 	*out = h;
 	return 0;
 }
