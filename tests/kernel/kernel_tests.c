@@ -12,6 +12,8 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "ktest.h"
 #include "sysfs/host.h"
 #include "sysfs/write.h"
@@ -90,6 +92,106 @@ static int attr_long(const struct kt *k, const char *rel, long *v)
 	if (util_path(&k->paths, path, sizeof path, "%s", rel) != 0)
 		return -ENAMETOOLONG;
 	return util_attr_read_long(path, 10, v);
+}
+
+/* Runs `pve-passthrough status --format json` in the guest and returns the parsed document (NULL
+ * after a failed check). */
+static json_t *status_json(struct kt *k, const char *name)
+{
+	char *argv[] = {"pve-passthrough", "status", "--format", "json", NULL};
+	char *out, *err;
+	json_error_t jerr;
+	json_t *doc = NULL;
+	int rc = ktest_run(argv, &out, &err);
+
+	if (rc == 0 && out)
+		doc = json_loads(out, 0, &jerr);
+	if (!doc)
+		ktest_check(&k->t, name, false,
+		            "status --format json: exit %d, stderr '%s', stdout '%.300s'", rc,
+		            err ? err : "", out ? out : "");
+	free(out);
+	free(err);
+	return doc;
+}
+
+static json_t *status_device(json_t *doc, const char *bdf)
+{
+	size_t i;
+	json_t *d;
+	json_array_foreach(json_object_get(doc, "devices"), i, d)
+	{
+		if (json_is_string(json_object_get(d, "bdf")) &&
+		    strcmp(json_string_value(json_object_get(d, "bdf")), bdf) == 0)
+			return d;
+	}
+	return NULL;
+}
+
+static const char *jstr(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+	return json_is_string(v) ? json_string_value(v) : "(not a string)";
+}
+
+/* status shows the PF with totalvfs 4 and n VFs, each VF with its physfn */
+static void check_status(struct kt *k, const char *name, int n)
+{
+	json_t *doc = status_json(k, name), *pf, *sriov, *vfs;
+	char why[512] = "";
+
+	if (!doc)
+		return;
+	pf = status_device(doc, k->pf);
+	sriov = pf ? json_object_get(pf, "sriov") : NULL;
+	vfs = json_object_get(sriov, "vfs");
+	if (json_integer_value(json_object_get(doc, "schema_version")) != 1 ||
+	    !json_is_true(json_object_get(doc, "iommu")))
+		snprintf(why, sizeof why, "schema_version/iommu wrong");
+	else if (!pf)
+		snprintf(why, sizeof why, "PF %s not in devices", k->pf);
+	else if (strcmp(jstr(pf, "role"), "pf") != 0 || strcmp(jstr(pf, "vendor"), "1b36") != 0 ||
+	         strcmp(jstr(pf, "class"), "010802") != 0 ||
+	         !json_is_null(json_object_get(pf, "platform")) ||
+	         !json_is_integer(json_object_get(pf, "iommu_group")))
+		snprintf(why, sizeof why, "PF: role '%s' vendor '%s' class '%s'", jstr(pf, "role"),
+		         jstr(pf, "vendor"), jstr(pf, "class"));
+	else if (json_integer_value(json_object_get(sriov, "totalvfs")) != 4 ||
+	         json_integer_value(json_object_get(sriov, "numvfs")) != n ||
+	         json_array_size(vfs) != (size_t)n)
+		snprintf(why, sizeof why,
+		         "PF sriov: totalvfs %lld numvfs %lld, %zu vfs; want 4 %d %d",
+		         (long long)json_integer_value(json_object_get(sriov, "totalvfs")),
+		         (long long)json_integer_value(json_object_get(sriov, "numvfs")),
+		         json_array_size(vfs), n, n);
+	for (size_t i = 0; !why[0] && i < json_array_size(vfs); i++) {
+		const char *bdf = json_string_value(json_array_get(vfs, i));
+		json_t *vf = bdf ? status_device(doc, bdf) : NULL;
+		if (!vf || strcmp(jstr(vf, "role"), "vf") != 0 ||
+		    strcmp(jstr(vf, "physfn"), k->pf) != 0 ||
+		    !json_is_null(json_object_get(vf, "sriov")))
+			snprintf(why, sizeof why, "VF %s: %s, role '%s' physfn '%s'",
+			         bdf ? bdf : "?", vf ? "listed" : "not listed",
+			         vf ? jstr(vf, "role") : "", vf ? jstr(vf, "physfn") : "");
+	}
+	ktest_check(&k->t, name, !why[0], "%s", why);
+	json_decref(doc);
+}
+
+static void test_status_text(struct kt *k)
+{
+	char *argv[] = {"pve-passthrough", "status", NULL};
+	char *out, *err;
+	int rc = ktest_run(argv, &out, &err);
+
+	ktest_check(&k->t, "status-text",
+	            rc == 0 && out && strstr(out, k->pf) && strstr(out, "No Intel iGPU"),
+	            "status: exit %d, stderr '%s', stdout '%.400s'", rc, err ? err : "",
+	            out ? out : "");
+	if (out)
+		ktest_info("pve-passthrough status in the guest:\n%s", out);
+	free(out);
+	free(err);
 }
 
 static void test_snapshot(struct kt *k)
@@ -207,6 +309,7 @@ static void test_sriov(struct kt *k)
 	            "r %d (%s) before %d after %d n_vfs %zu partial %d writes '%s'", r, e.msg,
 	            res.before, res.after, res.n_vfs, res.partial, vals);
 	check_vfs(k, "sriov-enable-2-reread", 2);
+	check_status(k, "status-json-2-vfs", 2);
 
 	r = set_numvfs(k, 2, &res, &e, NULL, 0);
 	ktest_check(&k->t, "sriov-same-count-noop", r == 0 && res.unchanged && k->rec.n == 0,
@@ -225,6 +328,7 @@ static void test_sriov(struct kt *k)
 	            "r %d (%s) before %d after %d n_vfs %zu writes '%s', want 0,3", r, e.msg,
 	            res.before, res.after, res.n_vfs, vals);
 	check_vfs(k, "sriov-n-to-m-reread", 3);
+	check_status(k, "status-json-3-vfs", 3);
 
 	/* above sriov_totalvfs: the kernel says ERANGE, the project's code refuses before writing */
 	r = sysfs_attr_write(NULL, path, "5");
@@ -493,6 +597,8 @@ int main(void)
 	k.w.arg = &k.rec;
 	test_snapshot(&k);
 	if (k.pf[0]) {
+		check_status(&k, "status-json-pf", 0);
+		test_status_text(&k);
 		test_sriov(&k);
 		if (k.vf0[0])
 			test_bind(&k);
