@@ -57,7 +57,8 @@ if [ -n "$broken" ] || [ "$failed" -ne 0 ] || [ -n "${VERBOSE:-}" ]; then
 	fi
 fi
 [ -n "$broken" ] && { echo "kernel: BROKEN: $broken"; failed=$((failed + 1)); }
-echo "kernel: guest $(sed -n 's/^KTEST-BEGIN //p' "$log.txt" | head -n 1) booted and tested in ${secs}s"
+kver=$(sed -n 's/^KTEST-BEGIN //p' "$log.txt" | head -n 1)
+echo "kernel: QEMU ran ${secs}s (guest kernel ${kver:-$(cat "$out/kver")})"
 echo "kernel: $passed passed, $failed failed"
 [ -n "${PP_TALLY:-}" ] && echo "kernel $passed $failed" >>"$PP_TALLY"
 [ "$failed" -eq 0 ]
