@@ -54,6 +54,7 @@ if [ -n "$broken" ] || [ "$failed" -ne 0 ] || [ -n "${VERBOSE:-}" ]; then
 		echo "---"
 	else
 		printf '%s\n' "$results" | grep -v '^PASS '
+		sed -n '/^KTEST-DMESG/,$p' "$log.txt"
 	fi
 fi
 [ -n "$broken" ] && { echo "kernel: BROKEN: $broken"; failed=$((failed + 1)); }

@@ -44,6 +44,19 @@ static int record_write(void *arg, const char *path, const char *data, size_t le
 	return r;
 }
 
+/* A writer that loses every write of "0" to sriov_numvfs (reports success without reaching the
+ * kernel) and passes the rest to the real one: as if something re-enabled VFs between the two
+ * writes of N -> 0 -> M, so the kernel's own EBUSY reaches the project's translation. */
+static int lose_zero_write(void *arg, const char *path, const char *data, size_t len)
+{
+	size_t plen = strlen(path);
+	(void)arg;
+	if (plen >= 13 && strcmp(path + plen - 13, "/sriov_numvfs") == 0 && len >= 1 &&
+	    data[0] == '0')
+		return 0;
+	return sysfs_attr_write_real(NULL, path, data, len);
+}
+
 struct kt {
 	struct ktest t;
 	struct util_paths paths;
@@ -330,6 +343,19 @@ static void test_sriov(struct kt *k)
 	check_vfs(k, "sriov-n-to-m-reread", 3);
 	check_status(k, "status-json-3-vfs", 3);
 
+	/* the kernel's own EBUSY (VFs enabled when the new count arrives), translated */
+	{
+		struct sysfs_writer lose = {lose_zero_write, NULL};
+		long now = -1;
+		memset(&e, 0, sizeof e);
+		r = sysfs_sriov_set_numvfs(&k->paths, &lose, k->pf, 2, NULL, 0, &res, &e);
+		util_attr_read_long(path, 10, &now);
+		ktest_check(&k->t, "sriov-kernel-ebusy-message",
+		            r == -EBUSY && strstr(e.msg, k->pf) &&
+		                    strstr(e.msg, "set it to 0 first") && now == 3,
+		            "r %d, message '%s', sriov_numvfs now %ld (want 3)", r, e.msg, now);
+	}
+
 	/* above sriov_totalvfs: the kernel says ERANGE, the project's code refuses before writing */
 	r = sysfs_attr_write(NULL, path, "5");
 	ktest_check(&k->t, "sriov-kernel-erange", r == -ERANGE,
@@ -384,6 +410,18 @@ static void test_bind(struct kt *k)
 	            "bind %s: %d (%s), changed %d, previous driver '%s'", k->vf0, r, e.msg,
 	            undo.changed, undo.driver);
 	check_driver(k, "vf-bind-vfio-pci-reread", k->vf0, "vfio-pci", "vfio-pci");
+	{
+		json_t *doc = status_json(k, "status-json-vf-on-vfio");
+		json_t *vf = doc ? status_device(doc, k->vf0) : NULL;
+		if (doc)
+			ktest_check(&k->t, "status-json-vf-on-vfio",
+			            vf && strcmp(jstr(vf, "driver"), "vfio-pci") == 0 &&
+			                    strcmp(jstr(vf, "driver_override"), "vfio-pci") == 0,
+			            "VF %s in status: %s, driver '%s' override '%s'", k->vf0,
+			            vf ? "listed" : "not listed", vf ? jstr(vf, "driver") : "",
+			            vf ? jstr(vf, "driver_override") : "");
+		json_decref(doc);
+	}
 	if ((h = snapshot(k, "vf-vfio-group-node"))) {
 		const struct sysfs_device *d = sysfs_host_find(h, k->vf0);
 		group = d ? d->iommu_group : -1;
