@@ -78,6 +78,33 @@ static void write_config(const char *root, const char *bdf, unsigned vendor, uns
 	tt_write_bytes(root, rel, c, sizeof(c));
 }
 
+static void read_ids(const char *root, const char *bdf, unsigned *vendor, unsigned *device,
+                     unsigned *cls);
+static void dev_driver(const char *root, const char *bdf, char *buf, size_t n);
+
+/* uevent as the kernel writes it for a PCI device (DRIVER only while bound) */
+static void write_uevent(const char *root, const char *bdf)
+{
+	char text[512], drv[64], line[96];
+	unsigned vendor, device, cls;
+
+	read_ids(root, bdf, &vendor, &device, &cls);
+	dev_driver(root, bdf, drv, sizeof(drv));
+	text[0] = '\0';
+	if (drv[0]) {
+		snprintf(line, sizeof(line), "DRIVER=%s\n", drv);
+		strcat(text, line);
+	}
+	snprintf(line, sizeof(line), "PCI_CLASS=%X\nPCI_ID=%04X:%04X\nPCI_SUBSYS_ID=8086:0000\n",
+	         cls, vendor, device);
+	strcat(text, line);
+	snprintf(line, sizeof(line),
+	         "PCI_SLOT_NAME=%s\nMODALIAS=pci:v%08Xd%08Xsv00008086sd00000000\n", bdf, vendor,
+	         device);
+	strcat(text, line);
+	writef(root, text, DEVDIR "/%s/uevent", bdf);
+}
+
 void fs_add_device(const char *root, const char *bdf, unsigned vendor, unsigned device,
                    unsigned class_code)
 {
@@ -96,6 +123,7 @@ void fs_add_device(const char *root, const char *bdf, unsigned vendor, unsigned 
 	snprintf(target, sizeof(target), "../../../devices/pci0000:00/%s", bdf);
 	snprintf(rel, sizeof(rel), "sys/bus/pci/devices/%s", bdf);
 	tt_symlink(root, rel, target);
+	write_uevent(root, bdf);
 }
 
 void fs_set_driver(const char *root, const char *bdf, const char *driver)
@@ -104,13 +132,16 @@ void fs_set_driver(const char *root, const char *bdf, const char *driver)
 
 	snprintf(full, sizeof(full), "%s/" DEVDIR "/%s/driver", root, bdf);
 	unlink(full);
-	if (!driver || !*driver)
+	if (!driver || !*driver) {
+		write_uevent(root, bdf);
 		return;
+	}
 	writef(root, "", "sys/bus/pci/drivers/%s/bind", driver);
 	writef(root, "", "sys/bus/pci/drivers/%s/unbind", driver);
 	snprintf(rel, sizeof(rel), DEVDIR "/%s/driver", bdf);
 	snprintf(target, sizeof(target), "../../../bus/pci/drivers/%s", driver);
 	tt_symlink(root, rel, target);
+	write_uevent(root, bdf);
 }
 
 void fs_set_group(const char *root, const char *bdf, int group)
