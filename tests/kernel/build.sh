@@ -65,7 +65,7 @@ mods="nvme vfio vfio_pci vfio_iommu_type1 mdev"
 for mod in $mods; do
 	modprobe -S "$kver" --show-depends "$mod" || die "module $mod not in /lib/modules/$kver"
 done | sed -n 's/^insmod \([^ ]*\).*/\1/p' | sort -u | while read -r ko; do
-	rel=${ko#/lib/modules/$kver/}
+	rel=${ko#/lib/modules/"$kver"/}
 	mkdir -p "$r/lib/modules/$kver/$(dirname "$rel")"
 	cp "$ko" "$r/lib/modules/$kver/$rel"
 done

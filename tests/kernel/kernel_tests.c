@@ -249,6 +249,18 @@ static void test_snapshot(struct kt *k)
 	vp = sysfs_host_module(h, "vfio_pci");
 	ktest_check(&k->t, "snapshot-module-vfio-pci", vp && vp->loaded,
 	            "vfio_pci not seen as loaded");
+	{
+		/* vfio-pci's parameters as the kernel shows them (defaults; "ids" is not readable) */
+		const char *sr = sysfs_host_module_param(h, "vfio_pci", "enable_sriov");
+		const char *d3 = sysfs_host_module_param(h, "vfio_pci", "disable_idle_d3");
+		const struct sysfs_module *i915 = sysfs_host_module(h, "i915");
+		ktest_check(&k->t, "snapshot-module-params",
+		            sr && strcmp(sr, "N") == 0 && d3 && strcmp(d3, "N") == 0 && i915 &&
+		                    !i915->loaded,
+		            "vfio_pci enable_sriov '%s' disable_idle_d3 '%s', i915 %s",
+		            sr ? sr : "(none)", d3 ? d3 : "(none)",
+		            i915 && i915->loaded ? "loaded" : "not loaded");
+	}
 	sysfs_host_free(h);
 }
 
