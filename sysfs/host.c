@@ -320,7 +320,6 @@ static int read_device(int dfd, struct sysfs_device *dev, bool from_uevent)
 {
 	char buf[128], name[32];
 	long v;
-	int r;
 
 	if (!from_uevent) {
 		if (attr_long_at(dfd, "subsystem_vendor", 16, &v) == 0)
@@ -363,9 +362,6 @@ static int read_device(int dfd, struct sysfs_device *dev, bool from_uevent)
 	}
 	if (link_base_at(dfd, "physfn", dev->physfn, sizeof(dev->physfn)) == 0)
 		dev->role = SYSFS_ROLE_VF;
-	r = read_mdev_types(dfd, dev);
-	if (r < 0)
-		return r;
 	if (dev->vendor == 0x8086 && (dev->class_code >> 16) == 0x03)
 		dev->platform = sysfs_igpu_lookup(dev->device);
 	return 0;
@@ -509,6 +505,36 @@ static int read_devices(const struct util_paths *p, unsigned flags, struct sysfs
 	return 0;
 }
 
+/* mdev types of the PCI devices that are mdev parents: the kernel lists them in
+ * /sys/class/mdev_bus, so one directory read replaces a failed lookup per device. */
+static int read_mdev_parents(const struct util_paths *p, struct sysfs_host *h)
+{
+	char path[PP_PATH_MAX];
+	struct dirent *de;
+	DIR *d;
+	int r = 0;
+
+	if (util_path(p, path, sizeof(path), PP_SYS_CLASS_MDEV_BUS) < 0)
+		return -ENAMETOOLONG;
+	d = opendir(path);
+	if (!d)
+		return errno == ENOENT ? 0 : -errno;
+	while (r == 0 && (de = readdir(d))) {
+		struct sysfs_device *dev = (struct sysfs_device *)sysfs_host_find(h, de->d_name);
+		int dfd;
+
+		if (!dev || dev->n_mdev_types) /* not a PCI device (mtty ...), or seen */
+			continue;
+		dfd = openat(dirfd(d), de->d_name, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (dfd < 0)
+			continue;
+		r = read_mdev_types(dfd, dev);
+		close(dfd);
+	}
+	closedir(d);
+	return r;
+}
+
 static int cmp_mdev(const void *a, const void *b)
 {
 	return strcmp(((const struct sysfs_mdev *)a)->uuid, ((const struct sysfs_mdev *)b)->uuid);
@@ -558,8 +584,7 @@ static int read_mdevs(const struct util_paths *p, struct sysfs_host *h)
 				*slash = '\0';
 				slash = strrchr(target, '/');
 				slash = slash ? slash + 1 : target;
-				if (is_bdf(slash))
-					strcpy(m->parent, slash);
+				scopy(m->parent, sizeof(m->parent), slash);
 			}
 		}
 	}
@@ -661,6 +686,11 @@ int sysfs_host_read_flags(const struct util_paths *p, unsigned flags, struct sys
 	if (!h)
 		return util_err_set(e, -ENOMEM, "out of memory");
 	r = read_devices(p, flags, h, e);
+	if (r == 0) {
+		r = read_mdev_parents(p, h);
+		if (r < 0)
+			r = util_err_errno(e, r, "cannot read %s", PP_SYS_CLASS_MDEV_BUS);
+	}
 	if (r == 0) {
 		r = read_mdevs(p, h);
 		if (r < 0)

@@ -347,25 +347,27 @@ int sysfs_mdev_create(const struct util_paths *p, const struct sysfs_writer *w, 
 	long avail;
 	int r;
 
-	if (!sysfs_bdf_valid(parent))
-		return util_err_set(e, -EINVAL, "'%s' is not a PCI address (0000:00:02.0)", parent);
+	if (!name_safe(parent))
+		return util_err_set(e, -EINVAL, "'%s' is not a device address or name", parent);
 	if (!name_safe(type))
 		return util_err_set(e, -EINVAL, "'%s' is not an mdev type name", type);
 	if (!uuid_valid(uuid))
 		return util_err_set(e, -EINVAL, "'%s' is not a UUID (36 characters, 8-4-4-4-12)",
 		                    uuid);
-	if (!dev_exists(p, parent))
-		return util_err_set(e, -ENODEV, "%s: no such PCI device", parent);
-	util_path(p, path, sizeof(path), PP_SYS_PCI_DEVICES "/%s/mdev_supported_types", parent);
-	if (!util_is_dir(path))
+	/* parents (PCI or not: mtty) are listed in /sys/class/mdev_bus */
+	util_path(p, path, sizeof(path), PP_SYS_CLASS_MDEV_BUS "/%s/mdev_supported_types", parent);
+	if (!util_is_dir(path)) {
+		if (!sysfs_bdf_valid(parent) || !dev_exists(p, parent))
+			return util_err_set(e, -ENODEV, "%s: no such device", parent);
 		return util_err_set(
 		        e, -ENOENT,
 		        "%s offers no mdev types: GVT-g needs i915.enable_gvt=1 on the "
 		        "kernel command line and the kvmgt module loaded (on a platform "
 		        "with GVT-g: 5th to 10th gen Core)",
 		        parent);
-	util_path(p, path, sizeof(path), PP_SYS_PCI_DEVICES "/%s/mdev_supported_types/%s", parent,
-	          type);
+	}
+	util_path(p, path, sizeof(path), PP_SYS_CLASS_MDEV_BUS "/%s/mdev_supported_types/%s",
+	          parent, type);
 	if (!util_is_dir(path))
 		return util_err_set(
 		        e, -ENOENT,
@@ -373,7 +375,7 @@ int sysfs_mdev_create(const struct util_paths *p, const struct sysfs_writer *w, 
 		        "types it offers)",
 		        parent, type);
 	util_path(p, path, sizeof(path),
-	          PP_SYS_PCI_DEVICES "/%s/mdev_supported_types/%s/available_instances", parent,
+	          PP_SYS_CLASS_MDEV_BUS "/%s/mdev_supported_types/%s/available_instances", parent,
 	          type);
 	if (util_attr_read_long(path, 10, &avail) == 0 && avail <= 0)
 		return util_err_set(
@@ -381,7 +383,7 @@ int sysfs_mdev_create(const struct util_paths *p, const struct sysfs_writer *w, 
 		        "%s: mdev type %s has no instance left (available_instances 0); "
 		        "free one or use a smaller type (_8 gives the most instances)",
 		        parent, type);
-	util_path(p, path, sizeof(path), PP_SYS_PCI_DEVICES "/%s/mdev_supported_types/%s/create",
+	util_path(p, path, sizeof(path), PP_SYS_CLASS_MDEV_BUS "/%s/mdev_supported_types/%s/create",
 	          parent, type);
 	r = sysfs_attr_write(w, path, uuid);
 	switch (r) {

@@ -64,7 +64,8 @@ int sysfs_sriov_set_numvfs(const struct util_paths *p, const struct sysfs_writer
  * buf needs 37 bytes.  0 or -EINVAL (out of range). */
 int sysfs_mdev_uuid(unsigned index, unsigned vmid, char *buf, size_t n);
 
-/* Creates an mdev of type (directory name, "i915-GVTg_V5_4") on parent with that UUID, after
+/* Creates an mdev of type (directory name, "i915-GVTg_V5_4") on parent (its name in
+ * /sys/class/mdev_bus: a PCI address, or e.g. "mtty" for the kernel's sample driver) with that UUID, after
  * checking that the type exists and has an instance left; verifies the instance appeared.
  * EINVAL/EEXIST/EUSERS and others translated.  0 or -errno with a message. */
 int sysfs_mdev_create(const struct util_paths *p, const struct sysfs_writer *w, const char *parent,

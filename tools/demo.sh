@@ -7,3 +7,6 @@ PP=./pve-passthrough
 ROOT=examples/demo-host
 run() { printf '\n$ pve-passthrough %s\n' "$*"; $PP "$@"; echo "(exit $?)"; }
 echo "Demo host: $ROOT (node pve1).  Every command reads it through --root."
+
+run --root "$ROOT" status
+run --root "$ROOT" status --all

@@ -503,36 +503,9 @@ static void test_no_driver(struct kt *k)
 	check_vfs(k, "sriov-enable-after-rebind-reread", 1);
 }
 
-/* mtty's parent is not a PCI device (/sys/devices/virtual/mtty/mtty) but sysfs_mdev_create takes a
- * PCI address, as an iGPU always is: give it one in a small root (in the guest's tmpfs) whose
- * sys/bus/pci/devices/<bdf> and sys/bus/mdev entries are links into the real /sys, so every check
- * and write of the project's code reaches the real kernel. */
-#define MTTY_BDF  "0000:ff:00.0"
-#define MTTY_ROOT "/tmp/mtty-root"
-
-static int mtty_root(const struct kt *k, struct util_paths *mp)
-{
-	char real[PP_PATH_MAX], fake[PP_PATH_MAX];
-	struct util_err e = {0};
-
-	util_paths_init(mp, MTTY_ROOT);
-	util_path(mp, fake, sizeof fake, PP_SYS_PCI_DEVICES);
-	if (util_mkdir_p(fake, &e) != 0)
-		return -1;
-	util_path(mp, fake, sizeof fake, PP_SYS_PCI_DEVICES "/" MTTY_BDF);
-	util_path(&k->paths, real, sizeof real, PP_SYS_CLASS_MDEV_BUS "/mtty");
-	if (symlink(real, fake) != 0 && errno != EEXIST)
-		return -1;
-	util_path(mp, fake, sizeof fake, PP_SYS_MDEV_DEVICES);
-	*strrchr(fake, '/') = '\0';
-	if (util_mkdir_p(fake, &e) != 0)
-		return -1;
-	util_path(mp, fake, sizeof fake, PP_SYS_MDEV_DEVICES);
-	util_path(&k->paths, real, sizeof real, PP_SYS_MDEV_DEVICES);
-	if (symlink(real, fake) != 0 && errno != EEXIST)
-		return -1;
-	return 0;
-}
+/* mtty's parent is not a PCI device (/sys/devices/virtual/mtty/mtty): it is named by its entry in
+ * /sys/class/mdev_bus, as an iGPU is by its PCI address. */
+#define MTTY_PARENT "mtty"
 
 static long mtty_available(const struct kt *k, const char *type)
 {
@@ -552,24 +525,22 @@ static void check_mdev_listed(struct kt *k, const char *name, const char *uuid, 
 	if (!h)
 		return;
 	for (size_t i = 0; i < h->n_mdevs; i++)
-		if (strcmp(h->mdevs[i].uuid, uuid) == 0 && strcmp(h->mdevs[i].type, type) == 0)
+		if (strcmp(h->mdevs[i].uuid, uuid) == 0 && strcmp(h->mdevs[i].type, type) == 0 &&
+		    strcmp(h->mdevs[i].parent, MTTY_PARENT) == 0)
 			found = true;
-	ktest_check(&k->t, name, found == want, "mdev %s of type %s %s in the snapshot (%zu mdevs)",
-	            uuid, type, found ? "listed" : "not listed", h->n_mdevs);
+	ktest_check(&k->t, name, found == want,
+	            "mdev %s of type %s on " MTTY_PARENT " %s in the snapshot (%zu mdevs)", uuid,
+	            type, found ? "listed" : "not listed", h->n_mdevs);
 	sysfs_host_free(h);
 }
 
 static void test_mdev(struct kt *k)
 {
-	struct util_paths mp;
 	struct util_err e = {0};
-	char uuid[40], uuid2[40];
+	char uuid[40], uuid2[40], vals[128];
 	long before, before1, after, after1;
 	int r;
 
-	if (!ktest_check(&k->t, "mdev-mtty-parent", mtty_root(k, &mp) == 0,
-	                 "cannot link %s into the real /sys: %s", MTTY_ROOT, strerror(errno)))
-		return;
 	r = sysfs_mdev_uuid(1, 100, uuid, sizeof uuid);
 	ktest_check(&k->t, "mdev-pve-uuid",
 	            r == 0 && strcmp(uuid, "00000001-0000-0000-0000-000000000100") == 0,
@@ -577,38 +548,42 @@ static void test_mdev(struct kt *k)
 	before = mtty_available(k, "mtty-2");
 	before1 = mtty_available(k, "mtty-1");
 	rec_reset(k);
-	r = sysfs_mdev_create(&mp, &k->w, MTTY_BDF, "mtty-2", uuid, &e);
+	r = sysfs_mdev_create(&k->paths, &k->w, MTTY_PARENT, "mtty-2", uuid, &e);
 	after = mtty_available(k, "mtty-2");
 	after1 = mtty_available(k, "mtty-1");
 	/* mtty has 24 ports: a mtty-2 instance takes two of them */
 	ktest_check(&k->t, "mdev-create",
-	            r == 0 && before > 0 && after == before - 1 && after1 == before1 - 2,
-	            "create: %d (%s); mtty-2 available %ld -> %ld, mtty-1 %ld -> %ld", r, e.msg,
-	            before, after, before1, after1);
+	            r == 0 && before > 0 && after == before - 1 && after1 == before1 - 2 &&
+	                    strcmp(rec_values(k, "/mtty-2/create", vals, sizeof vals), uuid) == 0,
+	            "create: %d (%s); mtty-2 available %ld -> %ld, mtty-1 %ld -> %ld; writes to "
+	            "create '%s'",
+	            r, e.msg, before, after, before1, after1, vals);
 	check_mdev_listed(k, "mdev-create-reread", uuid, "mtty-2", true);
 
 	memset(&e, 0, sizeof e);
-	r = sysfs_mdev_create(&mp, &k->w, MTTY_BDF, "mtty-2", uuid, &e);
+	r = sysfs_mdev_create(&k->paths, &k->w, MTTY_PARENT, "mtty-2", uuid, &e);
 	ktest_check(&k->t, "mdev-create-duplicate",
 	            r == -EEXIST && strstr(e.msg, uuid) && mtty_available(k, "mtty-2") == after,
 	            "second create of %s: %d, message '%s'", uuid, r, e.msg);
 
 	memset(&e, 0, sizeof e);
-	r = sysfs_mdev_create(&mp, &k->w, MTTY_BDF, "mtty-9", uuid, &e);
+	r = sysfs_mdev_create(&k->paths, &k->w, MTTY_PARENT, "mtty-9", uuid, &e);
 	ktest_check(&k->t, "mdev-create-unknown-type", r == -ENOENT && strstr(e.msg, "mtty-9"),
 	            "create of type mtty-9: %d, message '%s'", r, e.msg);
 
 	memset(&e, 0, sizeof e);
-	r = sysfs_mdev_remove(&mp, &k->w, uuid, &e);
+	rec_reset(k);
+	r = sysfs_mdev_remove(&k->paths, &k->w, uuid, &e);
 	ktest_check(&k->t, "mdev-remove",
-	            r == 0 && mtty_available(k, "mtty-2") == before &&
+	            r == 0 && strcmp(rec_values(k, "/remove", vals, sizeof vals), "1") == 0 &&
+	                    mtty_available(k, "mtty-2") == before &&
 	                    mtty_available(k, "mtty-1") == before1,
 	            "remove: %d (%s); mtty-2 available %ld (was %ld before create)", r, e.msg,
 	            mtty_available(k, "mtty-2"), before);
 	check_mdev_listed(k, "mdev-remove-reread", uuid, "mtty-2", false);
 
 	memset(&e, 0, sizeof e);
-	r = sysfs_mdev_remove(&mp, &k->w, uuid, &e);
+	r = sysfs_mdev_remove(&k->paths, &k->w, uuid, &e);
 	ktest_check(&k->t, "mdev-remove-absent", r == -ENOENT, "second remove: %d (%s)", r, e.msg);
 
 	/* every instance taken: the project's code refuses the next one with EUSERS */
@@ -616,21 +591,21 @@ static void test_mdev(struct kt *k)
 	r = 0;
 	for (unsigned i = 0; i < (unsigned)before && r == 0; i++) {
 		sysfs_mdev_uuid(i, 200, uuid2, sizeof uuid2);
-		r = sysfs_mdev_create(&mp, &k->w, MTTY_BDF, "mtty-2", uuid2, &e);
+		r = sysfs_mdev_create(&k->paths, &k->w, MTTY_PARENT, "mtty-2", uuid2, &e);
 	}
 	ktest_check(&k->t, "mdev-fill", r == 0 && mtty_available(k, "mtty-2") == 0,
 	            "creating %ld mtty-2: %d (%s), available now %ld", before, r, e.msg,
 	            mtty_available(k, "mtty-2"));
 	memset(&e, 0, sizeof e);
 	sysfs_mdev_uuid(99, 200, uuid2, sizeof uuid2);
-	r = sysfs_mdev_create(&mp, &k->w, MTTY_BDF, "mtty-2", uuid2, &e);
+	r = sysfs_mdev_create(&k->paths, &k->w, MTTY_PARENT, "mtty-2", uuid2, &e);
 	ktest_check(&k->t, "mdev-exhausted-eusers",
 	            r == -EUSERS && strstr(e.msg, "no instance left"),
 	            "create with none left: %d, message '%s'", r, e.msg);
 	r = 0;
 	for (unsigned i = 0; i < (unsigned)before; i++) {
 		sysfs_mdev_uuid(i, 200, uuid2, sizeof uuid2);
-		r |= sysfs_mdev_remove(&mp, &k->w, uuid2, &e);
+		r |= sysfs_mdev_remove(&k->paths, &k->w, uuid2, &e);
 	}
 	ktest_check(&k->t, "mdev-remove-all", r == 0 && mtty_available(k, "mtty-2") == before,
 	            "removing them: %d, available %ld, want %ld", r, mtty_available(k, "mtty-2"),

@@ -494,7 +494,7 @@ static int react(struct fs_kernel *k, const char *rel, const char *data)
 	const char *base = strrchr(rel, '/') + 1;
 	char full[PATH_MAX];
 
-	if (sscanf(rel, "/sys/bus/pci/devices/%127[^/]/mdev_supported_types/%127[^/]/create", a,
+	if (sscanf(rel, "/sys/class/mdev_bus/%127[^/]/mdev_supported_types/%127[^/]/create", a,
 	           b) == 2)
 		return k_create(k, a, b, data);
 	if (sscanf(rel, "/sys/bus/mdev/devices/%127[^/]/remove", a) == 1)
