@@ -559,6 +559,24 @@ static void test_mdev(struct kt *k)
 	            "create '%s'",
 	            r, e.msg, before, after, before1, after1, vals);
 	check_mdev_listed(k, "mdev-create-reread", uuid, "mtty-2", true);
+	{
+		json_t *doc = status_json(k, "status-json-mdev"), *m;
+		size_t i;
+		bool found = false;
+		if (doc) {
+			json_array_foreach(json_object_get(doc, "mdevs"), i, m)
+			{
+				found |= strcmp(jstr(m, "uuid"), uuid) == 0 &&
+				         strcmp(jstr(m, "type"), "mtty-2") == 0 &&
+				         strcmp(jstr(m, "parent"), MTTY_PARENT) == 0;
+			}
+			ktest_check(&k->t, "status-json-mdev", found,
+			            "status: mdev %s (mtty-2 on " MTTY_PARENT
+			            ") not in \"mdevs\" (%zu)",
+			            uuid, json_array_size(json_object_get(doc, "mdevs")));
+			json_decref(doc);
+		}
+	}
 
 	memset(&e, 0, sizeof e);
 	r = sysfs_mdev_create(&k->paths, &k->w, MTTY_PARENT, "mtty-2", uuid, &e);
