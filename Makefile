@@ -29,7 +29,7 @@ DEPS_sysfs   := util
 DEPS_policy  := pveconf sysfs util
 DEPS_assign  := policy pveconf sysfs util
 DEPS_host    := policy pveconf sysfs util
-DEPS_pveapi  := pveconf util
+DEPS_pveapi  := settings pveconf util
 
 srcs_of = $(wildcard $(1)/*.c)
 objs_of = $(patsubst %.c,$(B)/%.o,$(call srcs_of,$(1)))
