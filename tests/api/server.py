@@ -141,8 +141,10 @@ class Handler(BaseHTTPRequestHandler):
         self.send_response(status, reason)
         self.send_header("Content-Type", "application/json;charset=UTF-8")
         self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        # headers and body in one write (no Nagle/delayed-ACK stall between them)
+        self._headers_buffer.append(b"\r\n")
+        self._headers_buffer.append(body)
+        self.flush_headers()
 
     def fail(self, status, message, errors=None):
         reason = message.split("\n")[0] if status != 401 else "No ticket"
@@ -315,6 +317,7 @@ class Server(ThreadingHTTPServer):
         # TLS handshake in the connection's own thread: a client that refuses the certificate
         # (wrong pin, wrong CA) only ends its own connection.
         try:
+            request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             request = self.ssl_ctx.wrap_socket(request, server_side=True)
         except (ssl.SSLError, OSError):
             return
