@@ -53,12 +53,47 @@ void settings_api_cfg_opts(cfg_opt_t out[2])
 	/* Constant template; cfg_init() copies it. */
 	static cfg_opt_t sub[] = API_OPTS();
 	cfg_opt_t secs[] = {
-	        CFG_SEC("api", sub, CFGF_NONE),
+	        CFG_SEC("api", sub, CFGF_MULTI),
 	        CFG_SEC("cluster", sub, CFGF_MULTI | CFGF_TITLE | CFGF_NO_TITLE_DUPES),
 	};
 
 	out[0] = secs[0];
 	out[1] = secs[1];
+}
+
+/* libconfuse records where a section ends; messages point at where it starts: the line of
+ * `api {` (title "") or `cluster "title" {`.  Falls back to def. */
+static int header_line(const char *path, const char *title, int def)
+{
+	FILE *f = fopen(path, "re");
+	char line[1024];
+	int n = 0, found = 0;
+
+	if (!f)
+		return def;
+	while (!found && fgets(line, sizeof(line), f)) {
+		const char *p = line;
+		size_t tl = strlen(title);
+
+		n++;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (!title[0]) {
+			found = strncmp(p, "api", 3) == 0 && (p[3] == '{' || isspace((unsigned char)p[3]));
+			continue;
+		}
+		if (strncmp(p, "cluster", 7) != 0 || !isspace((unsigned char)p[7]))
+			continue;
+		p += 7;
+		while (isspace((unsigned char)*p))
+			p++;
+		if (*p == '"' || *p == '\'')
+			p++;
+		found = strncmp(p, title, tl) == 0 && !isalnum((unsigned char)p[tl]) && p[tl] != '-' &&
+		        p[tl] != '_';
+	}
+	fclose(f);
+	return found ? n : def;
 }
 
 static int copy_opt(cfg_t *sec, const char *opt, char *dst, size_t n, const char *where,
@@ -84,7 +119,7 @@ static int block_from_cfg(cfg_t *sec, const char *path, const char *name, struct
 	int r;
 
 	memset(s, 0, sizeof(*s));
-	snprintf(s->where, sizeof(s->where), "%s:%d", path, sec->line);
+	snprintf(s->where, sizeof(s->where), "%s:%d", path, header_line(path, name, sec->line));
 	if (strlen(name) >= sizeof(s->name))
 		return util_err_set(e, -EINVAL, "%s: cluster name \"%s\" is too long", s->where,
 		                    name);
@@ -127,8 +162,15 @@ int settings_api_from_cfg(cfg_t *root, const char *path, struct settings_api_lis
 	out->v = calloc(nclusters + 1, sizeof(*out->v));
 	if (!out->v)
 		return util_err_set(e, -ENOMEM, "out of memory");
-	if (cfg_size(root, "api") > 0) {
-		if ((r = block_from_cfg(cfg_getsec(root, "api"), path, "", &out->v[n], e)) < 0)
+	/* "api" is declared MULTI only so that an absent block counts 0 */
+	if (cfg_size(root, "api") > 1) {
+		r = util_err_set(e, -EINVAL,
+		                 "%s:%d: more than one api block; name the others: cluster \"NAME\" { }",
+		                 path, cfg_getnsec(root, "api", 1)->line);
+		goto fail;
+	}
+	if (cfg_size(root, "api") == 1) {
+		if ((r = block_from_cfg(cfg_getnsec(root, "api", 0), path, "", &out->v[n], e)) < 0)
 			goto fail;
 		n++;
 		out->has_default = 1;
@@ -157,9 +199,13 @@ int settings_api_load(const char *path, struct settings_api_list *out, struct ut
 	struct err_sink sink = {.e = e, .path = path};
 	cfg_opt_t sub[] = API_OPTS(CFG_SIMPLE_STR(SINK_NAME, &sink.dummy), );
 	cfg_opt_t root_opts[] = {
-	        CFG_SEC("api", sub, CFGF_NONE),
+	        CFG_SEC("api", sub, CFGF_MULTI),
 	        CFG_SEC("cluster", sub, CFGF_MULTI | CFGF_TITLE | CFGF_NO_TITLE_DUPES),
 	        CFG_SIMPLE_STR(SINK_NAME, &sink.dummy),
+	        /* other modules' top-level options are skipped (libconfuse 3.3 cannot skip their
+	         * sections, and skips misspelt options inside ours too: the merged schema, parsed
+	         * without CFGF_IGNORE_UNKNOWN, is strict) */
+	        CFG_STR("__unknown", NULL, CFGF_NONE),
 	        CFG_END(),
 	};
 	cfg_t *cfg;
