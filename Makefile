@@ -89,9 +89,9 @@ demo: deps pve-passthrough
 	@tools/demo.sh
 
 # Test tiers run by `make check`, in order; mk/*.mk files add theirs (CHECK_TIERS += check-kernel).
-CHECK_TIERS := check-unit check-cli check-layering check-format
+CHECK_TIERS := check-unit check-cli check-layering check-format $(CHECK_TIERS)
 # Benchmarks run by `make bench`; mk/*.mk files add theirs.
-BENCH_TARGETS :=
+BENCH_TARGETS := $(BENCH_TARGETS)
 
 check: deps
 	@$(MAKE) --no-print-directory all

@@ -98,10 +98,11 @@ static int secret_file_read(const char *path, const char *what, char *out, size_
 		goto out;
 	}
 	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
-		r = util_err_set(e, -EACCES,
-		                 "%s %s may be read by group or others (mode %04o); it holds a secret: "
-		                 "chmod 600 %s",
-		                 what, path, (unsigned)(st.st_mode & 07777), path);
+		r = util_err_set(
+		        e, -EACCES,
+		        "%s %s may be read by group or others (mode %04o); it holds a secret: "
+		        "chmod 600 %s",
+		        what, path, (unsigned)(st.st_mode & 07777), path);
 		goto out;
 	}
 	len = read(fd, buf, sizeof(buf) - 1);
@@ -147,10 +148,11 @@ int pveapi_token_file_read(const char *path, char *out, size_t n, struct util_er
 		return r;
 	if (!token_valid(out)) {
 		wipe(out, n);
-		return util_err_set(e, -EINVAL,
-		                    "token file %s: the first line must be USER@REALM!TOKENID=SECRET "
-		                    "(as printed by `pveum user token add`)",
-		                    path);
+		return util_err_set(
+		        e, -EINVAL,
+		        "token file %s: the first line must be USER@REALM!TOKENID=SECRET "
+		        "(as printed by `pveum user token add`)",
+		        path);
 	}
 	return 0;
 }
@@ -406,7 +408,8 @@ static void job_http_error(struct pveapi_client *c, struct pveapi_job *j)
 		{
 			char pm[400];
 
-			snprintf(pm, sizeof(pm), "%s", json_is_string(v) ? json_string_value(v) : "?");
+			snprintf(pm, sizeof(pm), "%s",
+			         json_is_string(v) ? json_string_value(v) : "?");
 			strip_nl(pm);
 			util_buf_addf(&b, "%s%s: %s", sep, k, pm);
 			sep = "; ";
@@ -414,8 +417,9 @@ static void job_http_error(struct pveapi_client *c, struct pveapi_job *j)
 		util_buf_adds(&b, ")");
 	}
 	if (j->status == 401)
-		util_buf_addf(&b, "; %s", c->token[0] ? "check the API token (token-file)"
-		                                        : "check user and password-file");
+		util_buf_addf(&b, "; %s",
+		              c->token[0] ? "check the API token (token-file)"
+		                          : "check user and password-file");
 	j->rc = http_errno(j->status, msg[0] ? msg : reason);
 	if (j->rc == -ESTALE)
 		util_buf_adds(&b, "; the config changed meanwhile, plan again");
@@ -437,8 +441,8 @@ static void job_finish(struct slot *sl, CURLcode res)
 		switch (res) {
 		case CURLE_OPERATION_TIMEDOUT:
 			j->rc = util_err_set(&j->err, -ETIMEDOUT,
-			                     "%s: %s %s: no answer within %u s (timeout)", c->hostport,
-			                     j->method, j->path, c->s.timeout_s);
+			                     "%s: %s %s: no answer within %u s (timeout)",
+			                     c->hostport, j->method, j->path, c->s.timeout_s);
 			break;
 		case CURLE_COULDNT_CONNECT:
 			j->rc = util_err_set(&j->err, -ECONNREFUSED, "%s: cannot connect: %s",
@@ -454,23 +458,26 @@ static void job_finish(struct slot *sl, CURLcode res)
 		case CURLE_SSL_CERTPROBLEM:
 		case CURLE_SSL_ISSUER_ERROR:
 			if (j->seen_fp[0])
-				j->rc = util_err_set(&j->err, -EKEYREJECTED,
-				                     "%s: TLS: the server's certificate has SHA-256 "
-				                     "fingerprint %s, expected %s (fingerprint in %s); "
-				                     "not connecting",
-				                     c->hostport, j->seen_fp, c->s.fingerprint,
-				                     c->s.where[0] ? c->s.where : "--api-fingerprint");
+				j->rc = util_err_set(
+				        &j->err, -EKEYREJECTED,
+				        "%s: TLS: the server's certificate has SHA-256 "
+				        "fingerprint %s, expected %s (fingerprint in %s); "
+				        "not connecting",
+				        c->hostport, j->seen_fp, c->s.fingerprint,
+				        c->s.where[0] ? c->s.where : "--api-fingerprint");
 			else if (c->s.fingerprint[0])
-				j->rc = util_err_set(&j->err, -EKEYREJECTED,
-				                     "%s: TLS handshake failed (pinned fingerprint %s): %s",
-				                     c->hostport, c->s.fingerprint, why);
+				j->rc = util_err_set(
+				        &j->err, -EKEYREJECTED,
+				        "%s: TLS handshake failed (pinned fingerprint %s): %s",
+				        c->hostport, c->s.fingerprint, why);
 			else
-				j->rc = util_err_set(&j->err, -EKEYREJECTED,
-				                     "%s: TLS: the server's certificate is not trusted "
-				                     "(%s%s): %s; set ca-file (the cluster's "
-				                     "pve-root-ca.pem) or fingerprint",
-				                     c->hostport, c->s.ca_file[0] ? "ca-file " : "system CAs",
-				                     c->s.ca_file, why);
+				j->rc = util_err_set(
+				        &j->err, -EKEYREJECTED,
+				        "%s: TLS: the server's certificate is not trusted "
+				        "(%s%s): %s; set ca-file (the cluster's "
+				        "pve-root-ca.pem) or fingerprint",
+				        c->hostport, c->s.ca_file[0] ? "ca-file " : "system CAs",
+				        c->s.ca_file, why);
 			break;
 		default:
 			j->rc = util_err_set(&j->err, -EIO, "%s: %s %s: %s", c->hostport, j->method,
@@ -486,8 +493,8 @@ static void job_finish(struct slot *sl, CURLcode res)
 	if (!json_is_object(root)) {
 		json_decref(root);
 		j->rc = util_err_set(&j->err, -EBADMSG,
-		                     "%s: %s %s: the answer is not a PVE API JSON object", c->hostport,
-		                     j->method, j->path);
+		                     "%s: %s %s: the answer is not a PVE API JSON object",
+		                     c->hostport, j->method, j->path);
 		return;
 	}
 	j->data = json_incref(json_object_get(root, "data"));
@@ -578,8 +585,7 @@ unsigned pveapi_run_requests(const struct pveapi_run *run)
 	return run->requests;
 }
 
-static void complete(struct pveapi_run *run, struct pveapi_job *j,
-                     const struct pveapi_run_ops *ops)
+static void complete(struct pveapi_run *run, struct pveapi_job *j, const struct pveapi_run_ops *ops)
 {
 	if (j->rc && is_unreachable(j->rc) && j->node[0]) {
 		pveapi_run_node_down(run, j->node, j->rc, j->err.msg);
@@ -629,9 +635,10 @@ static struct pveapi_job *pick(struct pveapi_run *run, const struct pveapi_run_o
 			if (why)
 				util_err_set(&j->err, fail, "%s", why);
 			else
-				util_err_set(&j->err, fail,
-				             "%s %s: not sent, the deadline for the whole fetch passed",
-				             j->method, j->path);
+				util_err_set(
+				        &j->err, fail,
+				        "%s %s: not sent, the deadline for the whole fetch passed",
+				        j->method, j->path);
 			j->rc = fail;
 			ops->done(run, j, ops->arg);
 			/* done may have pushed jobs; restart the scan */
@@ -726,7 +733,8 @@ int pveapi_run_jobs(struct pveapi_client *c, struct pveapi_job *first,
 		CURLMsg *m;
 
 		while (run.in_flight < c->nslots) {
-			struct pveapi_job *j = pick(&run, ops, deadline, per_node_share(&run, c->nslots));
+			struct pveapi_job *j =
+			        pick(&run, ops, deadline, per_node_share(&run, c->nslots));
 			struct slot *sl = NULL;
 
 			if (!j)
@@ -736,7 +744,8 @@ int pveapi_run_jobs(struct pveapi_client *c, struct pveapi_job *first,
 					sl = &c->slots[i];
 			if (!sl || start(&run, sl, j, deadline) < 0) {
 				if (!sl)
-					util_err_set(&j->err, -EIO, "internal: no free transfer slot");
+					util_err_set(&j->err, -EIO,
+					             "internal: no free transfer slot");
 				j->rc = j->err.code;
 				complete(&run, j, ops);
 			}
@@ -777,8 +786,7 @@ int pveapi_run_jobs(struct pveapi_client *c, struct pveapi_job *first,
 
 /* ------------------------------------------------------------------ client */
 
-int pveapi_client_new(const struct settings_api *s, struct pveapi_client **out,
-                      struct util_err *e)
+int pveapi_client_new(const struct settings_api *s, struct pveapi_client **out, struct util_err *e)
 {
 	struct pveapi_client *c;
 	const char *h;
@@ -831,8 +839,7 @@ void pveapi_client_free(struct pveapi_client *c)
 	free(c);
 }
 
-void pveapi_client_set_limits(struct pveapi_client *c, unsigned max_in_flight,
-                              unsigned deadline_ms)
+void pveapi_client_set_limits(struct pveapi_client *c, unsigned max_in_flight, unsigned deadline_ms)
 {
 	if (max_in_flight < 1)
 		max_in_flight = MAX_IN_FLIGHT_DEFAULT;
@@ -921,8 +928,9 @@ int pveapi_client_login(struct pveapi_client *c, struct util_err *e)
 	r = run_one(c, j, e);
 	if (r) {
 		if (r == -EACCES)
-			util_err_set(e, r, "%s: login as %s failed (HTTP 401): check user and "
-			                   "password-file %s",
+			util_err_set(e, r,
+			             "%s: login as %s failed (HTTP 401): check user and "
+			             "password-file %s",
 			             c->hostport, c->s.user, c->s.password_file);
 		pveapi_job_free(j);
 		return r;
@@ -981,8 +989,8 @@ int pveapi_get(struct pveapi_client *c, const char *path, json_t **data, struct 
 }
 
 int pveapi_vm_config_put(struct pveapi_client *c, const char *node, unsigned vmid,
-                         const struct pveapi_param *params, size_t nparams,
-                         const char *delete_keys, const char *digest, struct util_err *e)
+                         const struct pveapi_param *params, size_t nparams, const char *delete_keys,
+                         const char *digest, struct util_err *e)
 {
 	struct pveapi_param *all = calloc(nparams + 2, sizeof(*all));
 	char path[256];

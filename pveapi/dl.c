@@ -16,10 +16,11 @@ static int sym(struct pveapi_dl *dl, void *slot, const char *name, struct util_e
 	dlerror();
 	p = dlsym(dl->handle, name);
 	if (!p)
-		return util_err_set(e, -ENOTSUP,
-		                    "%s has no %s; the API commands need libcurl4 (OpenSSL flavour, "
-		                    "Debian package libcurl4) >= 7.80",
-		                    CURL_SONAME, name);
+		return util_err_set(
+		        e, -ENOTSUP,
+		        "%s has no %s; the API commands need libcurl4 (OpenSSL flavour, "
+		        "Debian package libcurl4) >= 7.80",
+		        CURL_SONAME, name);
 	memcpy(slot, &p, sizeof(p));
 	return 0;
 }
@@ -32,9 +33,10 @@ int pveapi_dl_open(struct pveapi_dl *dl, struct util_err *e)
 	memset(dl, 0, sizeof(*dl));
 	dl->handle = dlopen(CURL_SONAME, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
 	if (!dl->handle)
-		return util_err_set(e, -ENOENT,
-		                    "cannot load %s (%s); the API commands need the package libcurl4",
-		                    CURL_SONAME, dlerror());
+		return util_err_set(
+		        e, -ENOENT,
+		        "cannot load %s (%s); the API commands need the package libcurl4",
+		        CURL_SONAME, dlerror());
 #define S(field, name)                                                                             \
 	if (!r)                                                                                    \
 	r = sym(dl, &dl->field, name, e)
@@ -69,10 +71,11 @@ int pveapi_dl_open(struct pveapi_dl *dl, struct util_err *e)
 		goto fail;
 	v = dl->version_info(CURLVERSION_NOW);
 	if (!v || !v->ssl_version || strncmp(v->ssl_version, "OpenSSL", 7) != 0) {
-		r = util_err_set(e, -ENOTSUP,
-		                 "%s uses TLS library %s; certificate pinning needs the OpenSSL flavour "
-		                 "(Debian package libcurl4)",
-		                 CURL_SONAME, v && v->ssl_version ? v->ssl_version : "none");
+		r = util_err_set(
+		        e, -ENOTSUP,
+		        "%s uses TLS library %s; certificate pinning needs the OpenSSL flavour "
+		        "(Debian package libcurl4)",
+		        CURL_SONAME, v && v->ssl_version ? v->ssl_version : "none");
 		goto fail;
 	}
 	if (dl->global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {

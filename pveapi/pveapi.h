@@ -26,8 +26,7 @@ struct pveapi_client;
 
 /* Loads libcurl, reads the credentials (token file or password file, permission-checked) and
  * prepares TLS.  Nothing is sent yet; a ticket login happens on the first request. */
-int pveapi_client_new(const struct settings_api *s, struct pveapi_client **out,
-                      struct util_err *e);
+int pveapi_client_new(const struct settings_api *s, struct pveapi_client **out, struct util_err *e);
 void pveapi_client_free(struct pveapi_client *c);
 
 /* At most max_in_flight requests at a time (default 16, 1..256); deadline_ms bounds a whole
@@ -63,8 +62,8 @@ int pveapi_get(struct pveapi_client *c, const char *path, json_t **data, struct 
  * delete_keys (comma-separated, NULL for none), only when the config still has digest (NULL
  * to skip the check; never do that after planning).  -ESTALE when it changed meanwhile. */
 int pveapi_vm_config_put(struct pveapi_client *c, const char *node, unsigned vmid,
-                         const struct pveapi_param *params, size_t nparams,
-                         const char *delete_keys, const char *digest, struct util_err *e);
+                         const struct pveapi_param *params, size_t nparams, const char *delete_keys,
+                         const char *digest, struct util_err *e);
 
 /* Reads a token file: 0, -EACCES when group or others may access it, -EINVAL when it does not
  * hold USER@REALM!TOKENID=SECRET (the message never shows the content).  out gets the token. */

@@ -49,7 +49,9 @@ static char *val_str(struct fetch *f, json_t *v)
 	case JSON_INTEGER:
 		snprintf(buf, sizeof(buf), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
 		return xstrdup(f, buf);
-	case JSON_REAL: snprintf(buf, sizeof(buf), "%.15g", json_real_value(v)); return xstrdup(f, buf);
+	case JSON_REAL:
+		snprintf(buf, sizeof(buf), "%.15g", json_real_value(v));
+		return xstrdup(f, buf);
 	case JSON_TRUE: return xstrdup(f, "1");
 	case JSON_FALSE: return xstrdup(f, "0");
 	case JSON_NULL: return xstrdup(f, "");
@@ -213,7 +215,8 @@ static void on_resources(struct fetch *f, struct pveapi_run *run, struct pveapi_
 
 		if (!type || strcmp(type, "qemu") != 0 || !node || vmid < 1 || vmid > 999999999)
 			continue;
-		if ((f->o->node && strcmp(node, f->o->node) != 0) || !vm_wanted(f->o, (unsigned)vmid))
+		if ((f->o->node && strcmp(node, f->o->node) != 0) ||
+		    !vm_wanted(f->o, (unsigned)vmid))
 			continue;
 		vm = &s->vms[n];
 		vm->vmid = (unsigned)vmid;
@@ -229,7 +232,8 @@ static void on_resources(struct fetch *f, struct pveapi_run *run, struct pveapi_
 		if (jc)
 			pveapi_run_push(run, jc);
 		if ((f->o->current == PVEAPI_CURRENT_ALL ||
-		     (f->o->current == PVEAPI_CURRENT_RUNNING && strcmp(vm->status, "running") == 0))) {
+		     (f->o->current == PVEAPI_CURRENT_RUNNING &&
+		      strcmp(vm->status, "running") == 0))) {
 			jc = pveapi_job_new("GET", node, K_CURRENT, n,
 			                    "/nodes/%s/qemu/%u/config?current=1", node, vm->vmid);
 			if (jc)
@@ -325,7 +329,8 @@ static void on_pci(struct fetch *f, struct pveapi_run *run, struct pveapi_job *j
 			node->sriov_fields = true;
 			p->virtfns = calloc(json_array_size(vf) + 1, sizeof(char *));
 			if (p->virtfns)
-				json_array_foreach(vf, q, e) p->virtfns[p->nvirtfns++] = val_str(f, e);
+				json_array_foreach(vf, q, e) p->virtfns[p->nvirtfns++] =
+				        val_str(f, e);
 		}
 		if (p->mdev) {
 			struct pveapi_job *jm =

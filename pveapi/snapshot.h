@@ -39,7 +39,7 @@ struct pveapi_mdev_type {
 };
 
 struct pveapi_pci {
-	char *id;                        /* "0000:00:02.0" */
+	char *id;                       /* "0000:00:02.0" */
 	char *class_, *vendor, *device; /* "0x030000", "0x8086", "0xa7a0" */
 	char *subsystem_vendor, *subsystem_device, *vendor_name, *device_name;
 	long iommugroup; /* -1 = none */

@@ -40,12 +40,15 @@ static void sink_errfunc(cfg_t *cfg, const char *fmt, va_list ap)
 	util_err_set(s->e, -EINVAL, "%s:%d: %s", s->path, cfg->line, msg);
 }
 
-#define API_OPTS(...)                                                                            \
+#define API_OPTS(...)                                                                              \
 	{                                                                                          \
 		CFG_STR("url", NULL, CFGF_NONE), CFG_STR("token-file", NULL, CFGF_NONE),           \
-		        CFG_STR("user", NULL, CFGF_NONE), CFG_STR("password-file", NULL, CFGF_NONE), \
-		        CFG_STR("ca-file", NULL, CFGF_NONE), CFG_STR("fingerprint", NULL, CFGF_NONE), \
-		        CFG_INT("timeout", SETTINGS_API_TIMEOUT_DEFAULT, CFGF_NONE), __VA_ARGS__ CFG_END() \
+		        CFG_STR("user", NULL, CFGF_NONE),                                          \
+		        CFG_STR("password-file", NULL, CFGF_NONE),                                 \
+		        CFG_STR("ca-file", NULL, CFGF_NONE),                                       \
+		        CFG_STR("fingerprint", NULL, CFGF_NONE),                                   \
+		        CFG_INT("timeout", SETTINGS_API_TIMEOUT_DEFAULT, CFGF_NONE),               \
+		        __VA_ARGS__ CFG_END()                                                      \
 	}
 
 void settings_api_cfg_opts(cfg_opt_t out[2])
@@ -79,7 +82,8 @@ static int header_line(const char *path, const char *title, int def)
 		while (*p == ' ' || *p == '\t')
 			p++;
 		if (!title[0]) {
-			found = strncmp(p, "api", 3) == 0 && (p[3] == '{' || isspace((unsigned char)p[3]));
+			found = strncmp(p, "api", 3) == 0 &&
+			        (p[3] == '{' || isspace((unsigned char)p[3]));
 			continue;
 		}
 		if (strncmp(p, "cluster", 7) != 0 || !isspace((unsigned char)p[7]))
@@ -89,8 +93,8 @@ static int header_line(const char *path, const char *title, int def)
 			p++;
 		if (*p == '"' || *p == '\'')
 			p++;
-		found = strncmp(p, title, tl) == 0 && !isalnum((unsigned char)p[tl]) && p[tl] != '-' &&
-		        p[tl] != '_';
+		found = strncmp(p, title, tl) == 0 && !isalnum((unsigned char)p[tl]) &&
+		        p[tl] != '-' && p[tl] != '_';
 	}
 	fclose(f);
 	return found ? n : def;
@@ -105,8 +109,8 @@ static int copy_opt(cfg_t *sec, const char *opt, char *dst, size_t n, const char
 	if (!v)
 		return 0;
 	if (strlen(v) >= n)
-		return util_err_set(e, -EINVAL, "%s: %s is too long (at most %zu characters)", where,
-		                    opt, n - 1);
+		return util_err_set(e, -EINVAL, "%s: %s is too long (at most %zu characters)",
+		                    where, opt, n - 1);
 	memcpy(dst, v, strlen(v) + 1);
 	return 0;
 }
@@ -132,17 +136,19 @@ static int block_from_cfg(cfg_t *sec, const char *path, const char *name, struct
 	    (r = copy_opt(sec, "ca-file", s->ca_file, sizeof(s->ca_file), s->where, e)))
 		return r;
 	if (url[0] && settings_api_url_normalize(url, s->url, sizeof(s->url)) < 0)
-		return util_err_set(e, -EINVAL,
-		                    "%s: url \"%s\" is not an HTTPS address; write HOST, HOST:PORT or "
-		                    "https://HOST:PORT",
-		                    s->where, url);
+		return util_err_set(
+		        e, -EINVAL,
+		        "%s: url \"%s\" is not an HTTPS address; write HOST, HOST:PORT or "
+		        "https://HOST:PORT",
+		        s->where, url);
 	if (cfg_getstr(sec, "fingerprint") &&
 	    settings_api_fingerprint_normalize(cfg_getstr(sec, "fingerprint"), s->fingerprint,
 	                                       sizeof(s->fingerprint)) < 0)
-		return util_err_set(e, -EINVAL,
-		                    "%s: fingerprint must be the certificate's SHA-256 as 32 hex bytes "
-		                    "(AA:BB:...), as shown by `pvenode cert info`",
-		                    s->where);
+		return util_err_set(
+		        e, -EINVAL,
+		        "%s: fingerprint must be the certificate's SHA-256 as 32 hex bytes "
+		        "(AA:BB:...), as shown by `pvenode cert info`",
+		        s->where);
 	t = cfg_getint(sec, "timeout");
 	if (t < 1 || t > 3600)
 		return util_err_set(e, -EINVAL, "%s: timeout must be 1..3600 seconds, not %ld",
@@ -164,9 +170,10 @@ int settings_api_from_cfg(cfg_t *root, const char *path, struct settings_api_lis
 		return util_err_set(e, -ENOMEM, "out of memory");
 	/* "api" is declared MULTI only so that an absent block counts 0 */
 	if (cfg_size(root, "api") > 1) {
-		r = util_err_set(e, -EINVAL,
-		                 "%s:%d: more than one api block; name the others: cluster \"NAME\" { }",
-		                 path, cfg_getnsec(root, "api", 1)->line);
+		r = util_err_set(
+		        e, -EINVAL,
+		        "%s:%d: more than one api block; name the others: cluster \"NAME\" { }",
+		        path, cfg_getnsec(root, "api", 1)->line);
 		goto fail;
 	}
 	if (cfg_size(root, "api") == 1) {
@@ -181,8 +188,10 @@ int settings_api_from_cfg(cfg_t *root, const char *path, struct settings_api_lis
 		if ((r = block_from_cfg(sec, path, cfg_title(sec), &out->v[n], e)) < 0)
 			goto fail;
 		if (!out->v[n].name[0]) {
-			r = util_err_set(e, -EINVAL, "%s: a cluster block needs a name: cluster \"NAME\" { ... }",
-			                 out->v[n].where);
+			r = util_err_set(
+			        e, -EINVAL,
+			        "%s: a cluster block needs a name: cluster \"NAME\" { ... }",
+			        out->v[n].where);
 			goto fail;
 		}
 		n++;
@@ -247,7 +256,8 @@ const struct settings_api *settings_api_find(const struct settings_api_list *l, 
 	for (size_t i = 0; l && i < l->n; i++) {
 		if ((!name || !name[0]) && l->has_default && i == 0)
 			return &l->v[0];
-		if (name && name[0] && (i > 0 || !l->has_default) && strcmp(l->v[i].name, name) == 0)
+		if (name && name[0] && (i > 0 || !l->has_default) &&
+		    strcmp(l->v[i].name, name) == 0)
 			return &l->v[i];
 	}
 	return NULL;
@@ -282,15 +292,17 @@ int settings_api_override(struct settings_api *s, const struct settings_api_over
 	if (o->fingerprint) {
 		if (settings_api_fingerprint_normalize(o->fingerprint, s->fingerprint,
 		                                       sizeof(s->fingerprint)) < 0)
-			return util_err_set(e, -EINVAL,
-			                    "--api-fingerprint must be the certificate's SHA-256 as 32 hex "
-			                    "bytes (AA:BB:...)");
+			return util_err_set(
+			        e, -EINVAL,
+			        "--api-fingerprint must be the certificate's SHA-256 as 32 hex "
+			        "bytes (AA:BB:...)");
 		s->ca_file[0] = '\0';
 	}
 	if (o->ca_file) {
 		if (o->fingerprint)
-			return util_err_set(e, -EINVAL,
-			                    "--api-ca-file and --api-fingerprint exclude each other");
+			return util_err_set(
+			        e, -EINVAL,
+			        "--api-ca-file and --api-fingerprint exclude each other");
 		if ((r = set_str(s->ca_file, sizeof(s->ca_file), o->ca_file, "--api-ca-file", e)))
 			return r;
 		s->fingerprint[0] = '\0';
@@ -305,17 +317,19 @@ int settings_api_check(const struct settings_api *s, struct util_err *e)
 	const char *w = s->where[0] ? s->where : "command line";
 
 	if (!s->url[0])
-		return util_err_set(e, -EINVAL, "%s: no API url; set url in the api block or --api-url",
-		                    w);
-	if (s->token_file[0] && (s->user[0] || s->password_file[0]))
 		return util_err_set(e, -EINVAL,
-		                    "%s: token-file and user/password-file exclude each other; keep one",
-		                    w);
+		                    "%s: no API url; set url in the api block or --api-url", w);
+	if (s->token_file[0] && (s->user[0] || s->password_file[0]))
+		return util_err_set(
+		        e, -EINVAL,
+		        "%s: token-file and user/password-file exclude each other; keep one", w);
 	if (!s->token_file[0] && !(s->user[0] && s->password_file[0]))
 		return util_err_set(e, -EINVAL,
-		                    "%s: no credentials; set token-file, or user and password-file", w);
+		                    "%s: no credentials; set token-file, or user and password-file",
+		                    w);
 	if (s->ca_file[0] && s->fingerprint[0])
-		return util_err_set(e, -EINVAL, "%s: ca-file and fingerprint exclude each other", w);
+		return util_err_set(e, -EINVAL, "%s: ca-file and fingerprint exclude each other",
+		                    w);
 	return 0;
 }
 
@@ -354,7 +368,8 @@ int settings_api_url_normalize(const char *in, char *out, size_t n)
 			return -EINVAL;
 		p = pe;
 	}
-	if (*p && strcmp(p, "/") != 0 && strcmp(p, "/api2/json") != 0 && strcmp(p, "/api2/json/") != 0)
+	if (*p && strcmp(p, "/") != 0 && strcmp(p, "/api2/json") != 0 &&
+	    strcmp(p, "/api2/json/") != 0)
 		return -EINVAL;
 	r = snprintf(out, n, "https://%.*s:%lu/api2/json", (int)hostlen, host, port);
 	return r < 0 || (size_t)r >= n ? -EINVAL : 0;

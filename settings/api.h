@@ -23,15 +23,16 @@
 #define SETTINGS_API_TIMEOUT_DEFAULT 10 /* seconds per request */
 
 struct settings_api {
-	char name[64];     /* "" for the api { } block, else the cluster's title */
-	char url[512];     /* normalized: "https://HOST:PORT/api2/json" ("" = not set) */
+	char name[64]; /* "" for the api { } block, else the cluster's title */
+	char url[512]; /* normalized: "https://HOST:PORT/api2/json" ("" = not set) */
 	char token_file[PP_PATH_MAX];
 	char user[128];
 	char password_file[PP_PATH_MAX];
 	char ca_file[PP_PATH_MAX];
 	char fingerprint[96]; /* normalized "AA:BB:..." (32 bytes) or "" */
 	unsigned timeout_s;
-	char where[PP_PATH_MAX + 32]; /* "FILE:LINE" of the block, for messages ("" = command line) */
+	char where[PP_PATH_MAX +
+	           32]; /* "FILE:LINE" of the block, for messages ("" = command line) */
 };
 
 struct settings_api_list {

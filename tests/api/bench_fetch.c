@@ -56,8 +56,9 @@ int main(int argc, char **argv)
 		else if (strcmp(a, "--deadline-ms") == 0)
 			deadline = (unsigned)atoi(v);
 		else {
-			fprintf(stderr, "usage: bench_fetch --url URL --token-file F (--ca-file F | "
-			                "--fingerprint FP) [--parallel N] [--deadline-ms MS] [-v]\n");
+			fprintf(stderr,
+			        "usage: bench_fetch --url URL --token-file F (--ca-file F | "
+			        "--fingerprint FP) [--parallel N] [--deadline-ms MS] [-v]\n");
 			return 2;
 		}
 	}

@@ -39,7 +39,10 @@ void ts_start(struct ts *t, const char *cert, const char *data_args, const char 
 	snprintf(cmd, sizeof(cmd), "%s %s/certs", tt_src("tests/api/mkcerts.sh"), t->dir);
 	if (system(cmd) != 0)
 		die("mkcerts.sh failed");
-	s = tt_read(t->dir, cert && strcmp(cert, "wrongname") == 0 ? "certs/wrongname.fp" : "certs/server.fp", &len);
+	s = tt_read(t->dir,
+	            cert && strcmp(cert, "wrongname") == 0 ? "certs/wrongname.fp"
+	                                                   : "certs/server.fp",
+	            &len);
 	if (!s)
 		die("no fingerprint");
 	s[strcspn(s, "\n")] = '\0';
@@ -67,10 +70,9 @@ void ts_start(struct ts *t, const char *cert, const char *data_args, const char 
 		         "exec %s %s --cert %s/certs/%s.pem --key %s/certs/%s.key %s "
 		         "--token %s --user root@pam --password-file %s --control %s --log %s "
 		         "--fingerprint %s --port-file %s/port %s",
-		         python(), tt_src("tests/api/server.py"), t->dir, cert ? cert : "server", t->dir,
-		         cert ? cert : "server", data_args,
-		         t->token_file, t->password_file, t->control, t->log, t->fp, t->dir,
-		         extra ? extra : "");
+		         python(), tt_src("tests/api/server.py"), t->dir, cert ? cert : "server",
+		         t->dir, cert ? cert : "server", data_args, t->token_file, t->password_file,
+		         t->control, t->log, t->fp, t->dir, extra ? extra : "");
 		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
 		_exit(127);
 	}

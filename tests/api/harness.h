@@ -13,8 +13,8 @@ struct ts {
 	pid_t pid;
 	int port;
 	char url[128];
-	char fp[96];       /* the server certificate's SHA-256 (openssl CLI) */
-	char secret[64];    /* the token's secret part */
+	char fp[96];     /* the server certificate's SHA-256 (openssl CLI) */
+	char secret[64]; /* the token's secret part */
 	char token_file[1024];
 	char password_file[1024];
 	char ca[1024], other_ca[1024];

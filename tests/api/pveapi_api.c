@@ -213,9 +213,9 @@ static void test_pin_accepted(void **state)
 	(void)state;
 	ts_settings(&srv, &s);
 	s.ca_file[0] = '\0'; /* the throwaway CA is nowhere in the system store */
-	assert_int_equal(settings_api_fingerprint_normalize(srv.fp, s.fingerprint,
-	                                                    sizeof(s.fingerprint)),
-	                 0);
+	assert_int_equal(
+	        settings_api_fingerprint_normalize(srv.fp, s.fingerprint, sizeof(s.fingerprint)),
+	        0);
 	assert_int_equal(fetch(&s, &snap, &e), 0);
 	assert_int_equal(snap.nvms, 4);
 	pveapi_snapshot_free(&snap);
@@ -337,7 +337,8 @@ static void test_403_one_vm(void **state)
 	assert_int_equal(fetch(&s, &snap, &e), 0);
 	vm = pveapi_snapshot_vm(&snap, 101);
 	assert_int_equal(vm->err, -EPERM);
-	assert_non_null(strstr(vm->errmsg, "HTTP 403 Permission check failed (/vms/101, VM.Audit)"));
+	assert_non_null(
+	        strstr(vm->errmsg, "HTTP 403 Permission check failed (/vms/101, VM.Audit)"));
 	assert_non_null(strstr(vm->errmsg, "GET /nodes/pve1/qemu/101/config"));
 	/* the reason and the message are the same sentence: said once */
 	assert_null(strstr(strstr(vm->errmsg, "VM.Audit") + 1, "VM.Audit"));
@@ -363,7 +364,8 @@ static void test_500_with_message(void **state)
 	assert_false(n->has_pci);
 	assert_true(n->reachable); /* an error from a node that answers */
 	assert_int_equal(n->err, -EIO);
-	assert_non_null(strstr(n->errmsg, "HTTP 500 Internal Server Error: lspci failed: exit code 1"));
+	assert_non_null(
+	        strstr(n->errmsg, "HTTP 500 Internal Server Error: lspci failed: exit code 1"));
 	assert_true(pveapi_snapshot_node(&snap, "pve1")->has_pci);
 	pveapi_snapshot_free(&snap);
 }
@@ -404,7 +406,8 @@ static void test_digest_put(void **state)
 	/* a token may write mapping= entries, with the digest we planned against */
 	assert_int_equal(pveapi_vm_config_put(c, "pve1", 101, p, 1, "onboot", digest, &e), 0);
 	assert_int_equal(pveapi_get(c, "/nodes/pve1/qemu/101/config", &conf, &e), 0);
-	assert_string_equal(json_string_value(json_object_get(conf, "hostpci1")), "mapping=someNic");
+	assert_string_equal(json_string_value(json_object_get(conf, "hostpci1")),
+	                    "mapping=someNic");
 	assert_null(json_object_get(conf, "onboot"));
 	assert_string_not_equal(json_string_value(json_object_get(conf, "digest")), digest);
 	json_decref(conf);

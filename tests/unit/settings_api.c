@@ -114,9 +114,9 @@ static void test_errors_name_file_and_line(void **state)
 	assert_non_null(strstr(e.msg, "32 hex bytes"));
 
 	util_err_clear(&e);
-	assert_int_equal(load("api {\n url = \"pve1\"\n token-file = \"/t\"\n timeout = 0\n}\n", &l,
-	                      &e),
-	                 -EINVAL);
+	assert_int_equal(
+	        load("api {\n url = \"pve1\"\n token-file = \"/t\"\n timeout = 0\n}\n", &l, &e),
+	        -EINVAL);
 	assert_non_null(strstr(e.msg, "timeout"));
 
 	/* a syntax error inside the block: libconfuse's message, with our file and line */
@@ -155,8 +155,8 @@ static void test_url_normalize(void **state)
 	assert_int_equal(settings_api_url_normalize("https://192.0.2.1:8006/", out, sizeof(out)),
 	                 0);
 	assert_string_equal(out, "https://192.0.2.1:8006/api2/json");
-	assert_int_equal(settings_api_url_normalize("https://[::1]:8006/api2/json", out, sizeof(out)),
-	                 0);
+	assert_int_equal(
+	        settings_api_url_normalize("https://[::1]:8006/api2/json", out, sizeof(out)), 0);
 	assert_string_equal(out, "https://[::1]:8006/api2/json");
 	assert_int_equal(settings_api_url_normalize("http://pve1", out, sizeof(out)), -EINVAL);
 	assert_int_equal(settings_api_url_normalize("pve1:0", out, sizeof(out)), -EINVAL);
@@ -169,8 +169,9 @@ static void test_url_normalize(void **state)
 static void test_fingerprint_normalize(void **state)
 {
 	char out[96];
-	const char *up = "39:91:67:B6:54:09:E0:74:02:A9:1D:E4:70:5C:A5:E1:37:BD:CF:90:1C:A5:8D:8D:86:"
-	                 "24:75:6E:5C:2C:D7:F7";
+	const char *up =
+	        "39:91:67:B6:54:09:E0:74:02:A9:1D:E4:70:5C:A5:E1:37:BD:CF:90:1C:A5:8D:8D:86:"
+	        "24:75:6E:5C:2C:D7:F7";
 
 	(void)state;
 	assert_int_equal(settings_api_fingerprint_normalize(up, out, sizeof(out)), 0);
@@ -181,10 +182,11 @@ static void test_fingerprint_normalize(void **state)
 	                 0);
 	assert_string_equal(out, up);
 	/* SHA-1 length, odd digits, junk */
-	assert_int_equal(settings_api_fingerprint_normalize("AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:"
-	                                                    "77:88:99:AA:BB:CC:DD",
-	                                                    out, sizeof(out)),
-	                 -EINVAL);
+	assert_int_equal(
+	        settings_api_fingerprint_normalize("AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:"
+	                                           "77:88:99:AA:BB:CC:DD",
+	                                           out, sizeof(out)),
+	        -EINVAL);
 	assert_int_equal(settings_api_fingerprint_normalize("zz", out, sizeof(out)), -EINVAL);
 	assert_int_equal(settings_api_fingerprint_normalize("", out, sizeof(out)), -EINVAL);
 }
