@@ -35,8 +35,9 @@ srcs_of = $(wildcard $(1)/*.c)
 objs_of = $(patsubst %.c,$(B)/%.o,$(call srcs_of,$(1)))
 PRESENT_MODULES := $(foreach m,$(MODULES),$(if $(call srcs_of,$(m)),$(m)))
 ARCHIVES := $(foreach m,$(PRESENT_MODULES),$(B)/lib$(m).a)
-# link order: highest layer first
-LINK_ARCHIVES := $(foreach m,$(filter-out util,$(MODULES)) util,$(if $(call srcs_of,$(m)),$(B)/lib$(m).a))
+# link order: highest layer first (MODULES reversed), so each archive comes before what it uses
+reverse = $(if $(1),$(call reverse,$(wordlist 2,$(words $(1)),$(1))) $(firstword $(1)))
+LINK_ARCHIVES := $(foreach m,$(call reverse,$(MODULES)),$(if $(call srcs_of,$(m)),$(B)/lib$(m).a))
 CLI_OBJS := $(call objs_of,cli)
 
 # The binary; check-asan builds its own under build-asan/.
