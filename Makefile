@@ -119,7 +119,7 @@ check-format:
 check-asan: deps
 	@$(MAKE) --no-print-directory B=build-asan BIN=build-asan/pve-passthrough CC=clang \
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
-	  LDFLAGS="-fsanitize=address,undefined" all check-unit check-cli
+	  LDFLAGS="-fsanitize=address,undefined" all check-unit check-cli $(ASAN_TIERS)
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

@@ -21,3 +21,5 @@ check-api: $(API_TEST_BINS)
 	@tools/run-tier.sh api $(API_TEST_BINS)
 
 CHECK_TIERS += check-api
+# the API tier also runs under `make check-asan` (the network and JSON code is where it matters)
+ASAN_TIERS += check-api

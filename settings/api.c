@@ -21,7 +21,8 @@ struct err_sink {
 	const char *path;
 };
 
-static void sink_errfunc(cfg_t *cfg, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static void sink_errfunc(cfg_t *cfg, const char *fmt,
+                                                               va_list ap)
 {
 	cfg_opt_t *o = NULL;
 	struct err_sink *s;
