@@ -5,7 +5,7 @@
  *     url         = "https://pve1:8006"    # HOST, HOST:PORT or https://HOST[:PORT][/api2/json]
  *     token-file  = "/etc/pve-passthrough/api-token"   # USER@REALM!TOKENID=SECRET, mode 0600
  *     # or: user = "root@pam"  password-file = "/root/.pve-pass"   (ticket login)
- *     ca-file     = "/etc/pve/pve-root-ca.pem"   # or: fingerprint = "AA:BB:...:FF"
+ *     ca-file     = ".../pve-root-ca.pem"   # the cluster CA; or: fingerprint = "AA:BB:...:FF"
  *     timeout     = 10                     # seconds per request
  *   }
  *   cluster "edge" { url = ... }           # any number, for fleets
