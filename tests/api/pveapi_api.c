@@ -370,6 +370,26 @@ static void test_500_with_message(void **state)
 	pveapi_snapshot_free(&snap);
 }
 
+static void test_mapping_forbidden(void **state)
+{
+	struct settings_api s;
+	struct pveapi_snapshot snap;
+	struct util_err e = {0};
+
+	(void)state;
+	/* a token without Mapping.Audit: the mappings are missing, the rest is there */
+	ts_control(&srv, "{\"rules\":[{\"path\":\"/cluster/mapping/pci\",\"status\":403,"
+	                 "\"reason\":\"Permission check failed\",\"message\":\"Permission check "
+	                 "failed (/mapping/pci, Mapping.Audit)\\n\"}]}");
+	ts_settings(&srv, &s);
+	assert_int_equal(fetch(&s, &snap, &e), 0);
+	assert_int_equal(snap.mappings_err, -EPERM);
+	assert_non_null(strstr(snap.mappings_errmsg, "Mapping.Audit"));
+	assert_int_equal(snap.nmappings, 0);
+	assert_int_equal(snap.nvms, 4);
+	pveapi_snapshot_free(&snap);
+}
+
 static void test_400_parameter_errors(void **state)
 {
 	struct settings_api s;
@@ -700,6 +720,7 @@ int main(void)
 	        cmocka_unit_test_setup(test_401_empty_body_injected, reset),
 	        cmocka_unit_test_setup(test_403_one_vm, reset),
 	        cmocka_unit_test_setup(test_500_with_message, reset),
+	        cmocka_unit_test_setup(test_mapping_forbidden, reset),
 	        cmocka_unit_test_setup(test_400_parameter_errors, reset),
 	        cmocka_unit_test_setup(test_digest_put, reset),
 	        cmocka_unit_test_setup(test_token_cannot_write_host, reset),
