@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -66,6 +67,8 @@ void ts_start(struct ts *t, const char *cert, const char *data_args, const char 
 	if (t->pid < 0)
 		die("fork");
 	if (t->pid == 0) {
+		/* no orphaned server when a test binary dies */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
 		snprintf(cmd, sizeof(cmd),
 		         "exec %s %s --cert %s/certs/%s.pem --key %s/certs/%s.key %s "
 		         "--token %s --user root@pam --password-file %s --control %s --log %s "

@@ -577,14 +577,14 @@ static void test_unresponsive_node_times_out(void **state)
 	const struct pveapi_node *n;
 
 	(void)state;
-	ts_control(&srv, "{\"hang\":[\"pve2\"],\"hang_s\":4}");
+	ts_control(&srv, "{\"hang\":[\"pve2\"],\"hang_s\":6}");
 	ts_settings(&srv, &s);
-	s.timeout_s = 1;
+	s.timeout_s = 2;
 	assert_int_equal(fetch(&s, &snap, &e), 0);
 	n = pveapi_snapshot_node(&snap, "pve2");
 	assert_false(n->reachable);
 	assert_int_equal(n->err, -ETIMEDOUT);
-	assert_non_null(strstr(n->errmsg, "no answer within 1 s"));
+	assert_non_null(strstr(n->errmsg, "no answer within 2 s"));
 	assert_int_equal(pveapi_snapshot_vm(&snap, 200)->err, -ETIMEDOUT);
 	assert_int_equal(pveapi_snapshot_vm(&snap, 100)->err, 0);
 	assert_int_equal(pveapi_snapshot_vm(&snap, 300)->err, 0);
