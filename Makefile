@@ -35,7 +35,7 @@ srcs_of = $(wildcard $(1)/*.c)
 objs_of = $(patsubst %.c,$(B)/%.o,$(call srcs_of,$(1)))
 PRESENT_MODULES := $(foreach m,$(MODULES),$(if $(call srcs_of,$(m)),$(m)))
 ARCHIVES := $(foreach m,$(PRESENT_MODULES),$(B)/lib$(m).a)
-# link order: highest layer first (MODULES reversed), so each archive comes before what it uses
+# link order: highest layer first
 reverse = $(if $(1),$(call reverse,$(wordlist 2,$(words $(1)),$(1))) $(firstword $(1)))
 LINK_ARCHIVES := $(foreach m,$(call reverse,$(MODULES)),$(if $(call srcs_of,$(m)),$(B)/lib$(m).a))
 CLI_OBJS := $(call objs_of,cli)
@@ -67,9 +67,6 @@ $(foreach m,$(PRESENT_MODULES),$(eval $(call archive_rule,$(m))))
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 
-# Per-topic additions (fuzzing, benchmarks, kernel and API tiers) live in mk/*.mk.
-include $(wildcard mk/*.mk)
-
 # ---------------------------------------------------------------- tests
 # tests/unit/<module>_<topic>.c -> build/tests/<module>_<topic>, linked with lib<module>.a + its DEPS.
 UNIT_SRCS  := $(wildcard tests/unit/*_*.c)
@@ -93,9 +90,13 @@ demo: deps $(BIN)
 	@tools/demo.sh
 
 # Test tiers run by `make check`, in order; mk/*.mk files add theirs (CHECK_TIERS += check-kernel).
-CHECK_TIERS := check-unit check-cli check-layering check-format $(CHECK_TIERS)
+CHECK_TIERS := check-unit check-cli check-layering check-format
 # Benchmarks run by `make bench`; mk/*.mk files add theirs.
-BENCH_TARGETS := $(BENCH_TARGETS)
+BENCH_TARGETS :=
+
+# Per-topic additions (fuzzing, benchmarks, kernel and API tiers) live in mk/*.mk; included after
+# CHECK_TIERS and BENCH_TARGETS are set, so that their `+=` is not overwritten.
+include $(wildcard mk/*.mk)
 
 check: deps
 	@$(MAKE) --no-print-directory all
