@@ -74,6 +74,38 @@ static void test_blocks(void **state)
 	settings_api_list_free(&l);
 }
 
+/* The way settings/settings.c takes the sections into its own (strict) schema. */
+static void test_merged_schema(void **state)
+{
+	cfg_opt_t guard[] = {CFG_INT("timeout", 5, CFGF_NONE), CFG_END()};
+	cfg_opt_t opts[] = {CFG_SEC("guard", guard, CFGF_NONE), CFG_END(), CFG_END(), CFG_END()};
+	char *dir = tt_mkdtemp(), path[1100];
+	struct settings_api_list l;
+	struct util_err e = {0};
+	cfg_t *cfg;
+
+	(void)state;
+	settings_api_cfg_opts(&opts[1]);
+	tt_write(
+	        dir, "c.conf",
+	        "guard { timeout = 7 }\n"
+	        "api { url = \"pve1\" token-file = \"/t\" }\n"
+	        "cluster \"b\" { url = \"pve9:443\" user = \"root@pam\" password-file = \"/p\" }\n");
+	snprintf(path, sizeof(path), "%s/c.conf", dir);
+	cfg = cfg_init(opts, CFGF_NONE);
+	assert_int_equal(cfg_parse(cfg, path), CFG_SUCCESS);
+	assert_int_equal(cfg_getint(cfg_getsec(cfg, "guard"), "timeout"), 7);
+	assert_int_equal(settings_api_from_cfg(cfg, path, &l, &e), 0);
+	assert_int_equal(l.n, 2);
+	assert_string_equal(settings_api_find(&l, NULL)->url, "https://pve1:8006/api2/json");
+	assert_string_equal(settings_api_find(&l, "b")->url, "https://pve9:443/api2/json");
+	assert_non_null(strstr(settings_api_find(&l, "b")->where, "c.conf:3"));
+	settings_api_list_free(&l);
+	cfg_free(cfg);
+	tt_rmrf(dir);
+	free(dir);
+}
+
 static void test_missing_file_is_empty(void **state)
 {
 	struct settings_api_list l;
@@ -244,6 +276,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_blocks),
+	        cmocka_unit_test(test_merged_schema),
 	        cmocka_unit_test(test_missing_file_is_empty),
 	        cmocka_unit_test(test_errors_name_file_and_line),
 	        cmocka_unit_test(test_url_normalize),
