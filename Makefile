@@ -29,14 +29,15 @@ DEPS_sysfs   := util
 DEPS_policy  := pveconf sysfs util
 DEPS_assign  := policy pveconf sysfs util
 DEPS_host    := policy pveconf sysfs util
-DEPS_pveapi  := pveconf util
+DEPS_pveapi  := settings pveconf util
 
 srcs_of = $(wildcard $(1)/*.c)
 objs_of = $(patsubst %.c,$(B)/%.o,$(call srcs_of,$(1)))
 PRESENT_MODULES := $(foreach m,$(MODULES),$(if $(call srcs_of,$(m)),$(m)))
 ARCHIVES := $(foreach m,$(PRESENT_MODULES),$(B)/lib$(m).a)
 # link order: highest layer first
-LINK_ARCHIVES := $(foreach m,$(filter-out util,$(MODULES)) util,$(if $(call srcs_of,$(m)),$(B)/lib$(m).a))
+reverse = $(if $(1),$(call reverse,$(wordlist 2,$(words $(1)),$(1))) $(firstword $(1)))
+LINK_ARCHIVES := $(foreach m,$(call reverse,$(MODULES)),$(if $(call srcs_of,$(m)),$(B)/lib$(m).a))
 CLI_OBJS := $(call objs_of,cli)
 
 # The binary; check-asan builds its own under build-asan/.
@@ -119,7 +120,7 @@ check-format:
 check-asan: deps
 	@$(MAKE) --no-print-directory B=build-asan BIN=build-asan/pve-passthrough CC=clang \
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
-	  LDFLAGS="-fsanitize=address,undefined" all check-unit check-cli
+	  LDFLAGS="-fsanitize=address,undefined" all check-unit check-cli $(ASAN_TIERS)
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
