@@ -31,7 +31,7 @@ DEPS_sysfs   := util
 DEPS_policy  := pveconf sysfs util
 DEPS_assign  := policy pveconf sysfs util
 DEPS_host    := policy pveconf sysfs util
-DEPS_pveapi  := pveconf util
+DEPS_pveapi  := settings pveconf util
 
 srcs_of = $(wildcard $(1)/*.c)
 objs_of = $(patsubst %.c,$(B)/%.o,$(call srcs_of,$(1)))
@@ -123,7 +123,7 @@ check-format:
 check-asan: deps
 	@$(MAKE) --no-print-directory B=build-asan BIN=build-asan/pve-passthrough CC=clang \
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
-	  LDFLAGS="-fsanitize=address,undefined" all check-unit check-cli
+	  LDFLAGS="-fsanitize=address,undefined" all check-unit check-cli $(ASAN_TIERS)
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

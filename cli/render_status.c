@@ -307,6 +307,20 @@ int cli_status_render_json(FILE *out, const struct cli_status_view *v)
 		if (v->shown[i])
 			json_array_append_new(devs, device_json(v, &h->devices[i]));
 	json_object_set_new(root, "devices", devs);
+	/* additions to the abridged example of docs/cli.md: live mdev instances, running kernel */
+	{
+		json_t *mdevs = json_array();
+
+		for (size_t i = 0; i < h->n_mdevs; i++) {
+			json_t *m = json_object();
+
+			json_object_set_new(m, "uuid", json_string(h->mdevs[i].uuid));
+			json_object_set_new(m, "type", str_or_null(h->mdevs[i].type));
+			json_object_set_new(m, "parent", str_or_null(h->mdevs[i].parent));
+			json_array_append_new(mdevs, m);
+		}
+		json_object_set_new(root, "mdevs", mdevs);
+	}
 	json_object_set_new(root, "kernel", str_or_null(h->kernel_release));
 	r = json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	fputc('\n', out);

@@ -1,8 +1,9 @@
 /* sysfs/host.c - reads the host snapshot of sysfs/host.h in one pass of directory reads:
- * a pre-scan of /sys/bus/pci/devices (entries libpci would die on are skipped with a warning),
- * libpci for enumeration and names (sysfs/pcilib.c), then each device's text attributes and
- * links through one directory descriptor per device, mdev types and instances, IOMMU, kernel,
- * cmdline and module parameters.
+ * /sys/bus/pci/devices once, each device whole through one directory descriptor (uevent for ids
+ * and driver, then driver_override, iommu_group, SR-IOV attributes and links), skipping with a
+ * warning the entries libpci would die on; then libpci for enumeration and names
+ * (sysfs/pcilib.c); mdev types of the parents in /sys/class/mdev_bus, mdev instances, IOMMU,
+ * kernel, cmdline and module parameters.
  * Must not know anything of VMs, must not print, must not write. */
 #include "sysfs/host.h"
 
@@ -366,8 +367,6 @@ static int read_device(int dfd, struct sysfs_device *dev, bool from_uevent)
 		dev->platform = sysfs_igpu_lookup(dev->device);
 	return 0;
 }
-
-static int read_device(int dfd, struct sysfs_device *dev, bool from_uevent);
 
 static void device_free(struct sysfs_device *d)
 {

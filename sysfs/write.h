@@ -71,6 +71,11 @@ int sysfs_mdev_uuid(unsigned index, unsigned vmid, char *buf, size_t n);
 int sysfs_mdev_create(const struct util_paths *p, const struct sysfs_writer *w, const char *parent,
                       const char *type, const char *uuid, struct util_err *e);
 
+/* available_instances of type on parent (name in /sys/class/mdev_bus, PCI or not), read now.
+ * 0 or -errno with a message. */
+int sysfs_mdev_available(const struct util_paths *p, const char *parent, const char *type,
+                         long *out, struct util_err *e);
+
 /* Removes an mdev instance (writes 1 to its remove).  The caller must know no VM holds it (the
  * write blocks until released).  0 or -errno with a message. */
 int sysfs_mdev_remove(const struct util_paths *p, const struct sysfs_writer *w, const char *uuid,

@@ -229,43 +229,50 @@ void fs_add_vfs(const char *root, const char *pf, int n, int first_group)
 	writef(root, buf, DEVDIR "/%s/sriov_numvfs", pf);
 }
 
-void fs_add_mdev_type(const char *root, const char *bdf, const char *type, const char *name,
+/* Where a parent's directory lives, relative to sys/: a PCI device, or a virtual device such as
+ * the kernel's mtty sample ("devices/virtual/mtty/mtty"). */
+static void parent_dir(const char *parent, char *buf, size_t n)
+{
+	if (strchr(parent, ':'))
+		snprintf(buf, n, "devices/pci0000:00/%s", parent);
+	else
+		snprintf(buf, n, "devices/virtual/%s/%s", parent, parent);
+}
+
+void fs_add_mdev_type(const char *root, const char *parent, const char *type, const char *name,
                       const char *description, int available)
 {
-	char buf[PATH_MAX];
+	char buf[PATH_MAX], dir[PATH_MAX], target[PATH_MAX], full[PATH_MAX];
 
-	writef(root, name, DEVDIR "/%s/mdev_supported_types/%s/name", bdf, type);
-	writef(root, description, DEVDIR "/%s/mdev_supported_types/%s/description", bdf, type);
-	writef(root, "vfio-pci\n", DEVDIR "/%s/mdev_supported_types/%s/device_api", bdf, type);
+	parent_dir(parent, dir, sizeof(dir));
+	writef(root, name, "sys/%s/mdev_supported_types/%s/name", dir, type);
+	writef(root, description, "sys/%s/mdev_supported_types/%s/description", dir, type);
+	writef(root, "vfio-pci\n", "sys/%s/mdev_supported_types/%s/device_api", dir, type);
 	snprintf(buf, sizeof(buf), "%d\n", available);
-	writef(root, buf, DEVDIR "/%s/mdev_supported_types/%s/available_instances", bdf, type);
-	writef(root, "", DEVDIR "/%s/mdev_supported_types/%s/create", bdf, type);
-	writef(root, "", DEVDIR "/%s/mdev_supported_types/%s/devices/.keep", bdf, type);
-	snprintf(buf, sizeof(buf), "sys/class/mdev_bus/%s", bdf);
-	{
-		char target[PATH_MAX], full[PATH_MAX];
-
-		snprintf(full, sizeof(full), "%s/%s", root, buf);
-		snprintf(target, sizeof(target), "../../devices/pci0000:00/%s", bdf);
-		if (access(full, F_OK) != 0)
-			tt_symlink(root, buf, target);
-	}
+	writef(root, buf, "sys/%s/mdev_supported_types/%s/available_instances", dir, type);
+	writef(root, "", "sys/%s/mdev_supported_types/%s/create", dir, type);
+	writef(root, "", "sys/%s/mdev_supported_types/%s/devices/.keep", dir, type);
+	snprintf(buf, sizeof(buf), "sys/class/mdev_bus/%s", parent);
+	snprintf(full, sizeof(full), "%s/%s", root, buf);
+	snprintf(target, sizeof(target), "../../%s", dir);
+	if (access(full, F_OK) != 0)
+		tt_symlink(root, buf, target);
 }
 
 void fs_add_mdev(const char *root, const char *parent, const char *type, const char *uuid)
 {
-	char rel[PATH_MAX], target[PATH_MAX];
+	char rel[PATH_MAX], target[PATH_MAX], dir[PATH_MAX];
 
-	writef(root, "", DEVDIR "/%s/%s/remove", parent, uuid);
-	snprintf(rel, sizeof(rel), DEVDIR "/%s/%s/mdev_type", parent, uuid);
+	parent_dir(parent, dir, sizeof(dir));
+	writef(root, "", "sys/%s/%s/remove", dir, uuid);
+	snprintf(rel, sizeof(rel), "sys/%s/%s/mdev_type", dir, uuid);
 	snprintf(target, sizeof(target), "../mdev_supported_types/%s", type);
 	relink(root, rel, target);
-	snprintf(rel, sizeof(rel), DEVDIR "/%s/mdev_supported_types/%s/devices/%s", parent, type,
-	         uuid);
+	snprintf(rel, sizeof(rel), "sys/%s/mdev_supported_types/%s/devices/%s", dir, type, uuid);
 	snprintf(target, sizeof(target), "../../../%s", uuid);
 	relink(root, rel, target);
 	snprintf(rel, sizeof(rel), "sys/bus/mdev/devices/%s", uuid);
-	snprintf(target, sizeof(target), "../../../devices/pci0000:00/%s/%s", parent, uuid);
+	snprintf(target, sizeof(target), "../../../%s/%s", dir, uuid);
 	relink(root, rel, target);
 }
 
@@ -413,8 +420,8 @@ static int k_create(struct fs_kernel *k, const char *parent, const char *type, c
 	snprintf(full, sizeof(full), "%s/sys/bus/mdev/devices/%s", k->root, uuid);
 	if (access(full, F_OK) == 0)
 		return -EEXIST;
-	snprintf(full, sizeof(full), DEVDIR "/%s/mdev_supported_types/%s/available_instances",
-	         parent, type);
+	snprintf(full, sizeof(full),
+	         "sys/class/mdev_bus/%s/mdev_supported_types/%s/available_instances", parent, type);
 	avail = read_int(k->root, "%s", full);
 	if (avail <= 0)
 		return -EUSERS;
@@ -440,13 +447,13 @@ static int k_remove(struct fs_kernel *k, const char *uuid)
 	snprintf(rel, sizeof(rel), "sys/bus/mdev/devices/%s/mdev_type", uuid);
 	link_target_base(k->root, rel, type, sizeof(type));
 	unlink(full);
-	snprintf(full, sizeof(full), "%s/" DEVDIR "/%s/%s", k->root, parent, uuid);
+	snprintf(full, sizeof(full), "%s/sys/class/mdev_bus/%s/%s", k->root, parent, uuid);
 	rmtree(full);
-	snprintf(full, sizeof(full), "%s/" DEVDIR "/%s/mdev_supported_types/%s/devices/%s", k->root,
-	         parent, type, uuid);
+	snprintf(full, sizeof(full), "%s/sys/class/mdev_bus/%s/mdev_supported_types/%s/devices/%s",
+	         k->root, parent, type, uuid);
 	unlink(full);
-	snprintf(rel, sizeof(rel), DEVDIR "/%s/mdev_supported_types/%s/available_instances", parent,
-	         type);
+	snprintf(rel, sizeof(rel),
+	         "sys/class/mdev_bus/%s/mdev_supported_types/%s/available_instances", parent, type);
 	avail = read_int(k->root, "%s", rel);
 	snprintf(buf, sizeof(buf), "%d\n", avail + 1);
 	tt_write(k->root, rel, buf);
