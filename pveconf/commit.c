@@ -177,6 +177,11 @@ int pveconf_vm_commit(const struct util_paths *p, const char *node, unsigned vmi
 		                    "new config for VM %u is %zu bytes; pmxcfs takes at most 1 MiB "
 		                    "per file: nothing written",
 		                    vmid, len);
+	if (expected_digest &&
+	    (strlen(expected_digest) != UTIL_SHA1_HEX_LEN ||
+	     strspn(expected_digest, "0123456789abcdefABCDEF") != UTIL_SHA1_HEX_LEN))
+		return util_err_set(e, -EINVAL, "'%s' is not a SHA-1 digest (40 hex digits)",
+		                    expected_digest);
 	r = check_owner(p, node, vmid, e);
 	if (r < 0)
 		return r;

@@ -37,6 +37,7 @@ int pveconf_vm_lock_path(const struct util_paths *p, unsigned vmid, char *buf, s
  *               the file exists
  *   -ENOENT     no config for the VMID on this node
  *   -EFBIG      data larger than 1 MiB (pmxcfs' limit)
+ *   -EINVAL     bad node name, or expected_digest is not 40 hex digits
  *   other -errno on I/O errors.  Every failure leaves the old file untouched. */
 int pveconf_vm_commit(const struct util_paths *p, const char *node, unsigned vmid,
                       const char *expected_digest, const void *data, size_t len,

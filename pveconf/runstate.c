@@ -38,11 +38,12 @@ bool pveconf_qemu_cmdline_is_vm(const char *cmdline, size_t len, unsigned vmid)
 
 	if (n0 == 0)
 		return false;
-	/* argv[0]: /usr/bin/kvm or .../qemu-system-<arch> */
+	/* argv[0]: PVE takes anything ending in "kvm" (/usr/bin/kvm); we also take
+	 * .../qemu-system-<arch> (PVE: qemu-system-x86_64) */
 	for (size_t i = 0; i < n0; i++)
 		if (cmdline[i] == '/')
 			base = cmdline + i + 1;
-	if (!arg_is(base, end, "kvm") &&
+	if (!(n0 >= 3 && memcmp(cmdline + n0 - 3, "kvm", 3) == 0) &&
 	    !((size_t)(cmdline + n0 - base) > 12 && memcmp(base, "qemu-system-", 12) == 0))
 		return false;
 	snprintf(want_var, sizeof(want_var), PP_VAR_RUN_QEMU_SERVER "/%u.pid", vmid);

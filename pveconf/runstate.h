@@ -11,9 +11,10 @@
 #include "util/paths.h"
 
 /* True when <root>/run/qemu-server/<vmid>.pid holds a pid whose <root>/proc/<pid>/cmdline is a
- * QEMU process (argv[0] /usr/bin/kvm or qemu-system-*) started with -pidfile naming that file
- * (/var/run/qemu-server/<vmid>.pid or /run/qemu-server/<vmid>.pid).  *pid (may be NULL) gets the
- * pid when running.  Anything unreadable or malformed means "not running". */
+ * QEMU process (argv[0] ending in "kvm" like /usr/bin/kvm, or qemu-system-*) started with
+ * -pidfile naming that file (/var/run/qemu-server/<vmid>.pid or /run/qemu-server/<vmid>.pid),
+ * and not a zombie.  *pid (may be NULL) gets the pid when running.  Anything unreadable or
+ * malformed means "not running". */
 bool pveconf_vm_running(const struct util_paths *p, unsigned vmid, long *pid);
 
 /* Is this NUL-separated cmdline the QEMU of vmid?  (The pure part of pveconf_vm_running.) */

@@ -124,6 +124,11 @@ static void test_digest_mismatch(void **state)
 	assert_non_null(strstr(e.msg, "/etc/pve/nodes/pve1/qemu-server/100.conf"));
 	assert_null(strstr(e.msg, f->dir)); /* the root is not shown */
 	assert_conf(f, old_conf);
+	/* a malformed digest is a caller error, not a mismatch */
+	assert_int_equal(
+	        pveconf_vm_commit(&f->p, "pve1", 100, "abc", new_conf, strlen(new_conf), NULL, &e),
+	        -EINVAL);
+	assert_non_null(strstr(e.msg, "not a SHA-1 digest"));
 	/* upper-case hex of the right digest is the same digest */
 	for (char *c = f->digest; *c; c++)
 		if (*c >= 'a' && *c <= 'f')
