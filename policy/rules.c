@@ -987,7 +987,8 @@ int policy_evaluate(const struct policy_input *in, struct policy_findings *out, 
 	free(c.mains);
 	if (c.err)
 		return util_err_set(e, c.err, "out of memory evaluating the rules");
-	qsort(out->v, out->n, sizeof(out->v[0]), finding_cmp);
+	if (out->n)
+		qsort(out->v, out->n, sizeof(out->v[0]), finding_cmp);
 	return 0;
 }
 
