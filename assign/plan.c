@@ -363,8 +363,6 @@ struct already {
 	const struct assign_request *req;
 	const char *pf; /* VF auto: any VF of this PF; mdev: parent */
 	const struct sysfs_host *host;
-	bool pending_deleted_checker;
-	const struct pveconf_vm *conf;
 	char found[256];
 };
 

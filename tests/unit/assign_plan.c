@@ -3,6 +3,7 @@
  * assign changes exactly one line at PVE's sorted position, running VMs get [PENDING], idempotence,
  * release in both states, lock timeouts, and the assign -> release round trip over generated
  * configs. */
+#include <dirent.h>
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -681,7 +683,8 @@ static void test_machine_q35(void **state)
 
 /* ------------------------------------------------------------------ round trip */
 
-/* assign then release on generated configs: the file comes back byte for byte. */
+/* assign then release on generated configs, stopped (main section) and running ([PENDING], then
+ * dropped from it): the file comes back byte for byte. */
 static void test_round_trip_property(void **state)
 {
 	static const char *keys[] = {"agent: 1",
@@ -705,10 +708,11 @@ static void test_round_trip_property(void **state)
 	                             "vmgenid: 1234"};
 	char *root = sriov_host(7);
 	unsigned seed = 4242;
-	int checked = 0;
+	int checked[2] = {0, 0};
 
 	(void)state;
-	for (int round = 0; round < 120; round++) {
+	for (int round = 0; round < 200; round++) {
+		bool running = round % 2;
 		struct util_buf c = {0};
 		struct assign_request req = vf_req(101, NULL);
 		struct assign_plan plan;
@@ -730,7 +734,17 @@ static void test_round_trip_property(void **state)
 			        &c, "\n[snap%d]\nhostpci0: 0000:00:02.5\nmemory: 1\nsnaptime: 1\n",
 			        round);
 		put_vm(root, 101, util_buf_str(&c));
+		if (running) {
+			set_running(root, 101, 5000 + round);
+		} else {
+			char pidfile[4096];
+
+			snprintf(pidfile, sizeof(pidfile), "%s/run/qemu-server/101.pid", root);
+			unlink(pidfile);
+		}
 		assert_int_equal(run(root, &req, false, &plan, &e), 0);
+		if (plan.outcome == ASSIGN_OUTCOME_CHANGE)
+			assert_int_equal(plan.changes[0].pending, running);
 		if (plan.outcome != ASSIGN_OUTCOME_CHANGE) {
 			assign_plan_free(&plan);
 			util_buf_free(&c);
@@ -746,9 +760,65 @@ static void test_round_trip_property(void **state)
 		assert_string_equal(back, util_buf_str(&c));
 		free(back);
 		util_buf_free(&c);
+		checked[running]++;
+	}
+	/* both states, most rounds (some configs already have a VF: nothing to assign) */
+	assert_true(checked[0] > 50 && checked[1] > 50);
+	cleanup(root);
+}
+
+/* The same round trip on every real config of the corpus (shared/corpus/pveconf). */
+static void test_round_trip_corpus(void **state)
+{
+	char *root = sriov_host(7);
+	const char *dir = tt_shared("corpus/pveconf");
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int checked = 0, files = 0;
+
+	(void)state;
+	assert_non_null(d);
+	while ((de = readdir(d)) != NULL) {
+		struct assign_request req = vf_req(101, NULL);
+		struct assign_plan plan;
+		struct util_err e = {0};
+		char path[4096], *orig, *back;
+		size_t len = 0;
+		int slot;
+
+		if (!strstr(de->d_name, ".conf"))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		orig = tt_read(dir, de->d_name, &len);
+		if (!orig || strlen(orig) != len) { /* NUL bytes: not a text config */
+			free(orig);
+			continue;
+		}
+		files++;
+		put_vm(root, 101, orig);
+		assert_int_equal(run(root, &req, false, &plan, &e), 0);
+		if (plan.outcome != ASSIGN_OUTCOME_CHANGE) {
+			assign_plan_free(&plan);
+			free(orig);
+			continue;
+		}
+		slot = atoi(plan.changes[0].key + 7);
+		assign_plan_free(&plan);
+		req = release_req(101, ASSIGN_RELEASE_SLOT, slot, NULL);
+		assert_int_equal(run(root, &req, false, &plan, &e), 0);
+		assign_plan_free(&plan);
+		back = get_vm(root, 101);
+		if (strcmp(back, orig) != 0)
+			fail_msg("%s: not byte-identical after assign + release", path);
+		free(back);
+		free(orig);
 		checked++;
 	}
-	assert_true(checked > 60);
+	closedir(d);
+	print_message("corpus: %d of %d configs got a VF and gave it back byte-identically\n",
+	              checked, files);
+	assert_true(files > 200);
+	assert_true(checked > files / 3);
 	cleanup(root);
 }
 
@@ -774,6 +844,7 @@ int main(void)
 	        cmocka_unit_test(test_lock_timeouts),
 	        cmocka_unit_test(test_machine_q35),
 	        cmocka_unit_test(test_round_trip_property),
+	        cmocka_unit_test(test_round_trip_corpus),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
