@@ -1,0 +1,192 @@
+/* assign/release.c - the plan of a release: which hostpci entries go, and how (removed from a
+ * stopped VM; a [PENDING] delete for a running VM, so PVE's stop cleanup still sees the entry and
+ * removes its mdev; a not-yet-applied [PENDING] value dropped; a line PVE drops removed).
+ * Pure: edits a private copy of the config; no I/O, no printing. */
+#include "assign/entries.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+static bool release_matches(const struct assign_request *req, const char *key, const char *value)
+{
+	struct pveconf_hostpci h;
+	bool lenient;
+	int idx;
+
+	if (!assign_hostpci_index(key, &idx))
+		return false;
+	switch (req->release) {
+	case ASSIGN_RELEASE_ALL: return true;
+	case ASSIGN_RELEASE_SLOT: return idx == req->slot;
+	case ASSIGN_RELEASE_DEVICE:
+		if (assign_hostpci_parse_lenient(value, &h, &lenient) < 0)
+			return false;
+		for (size_t i = 0; i < h.n_ids; i++)
+			if (pveconf_pci_id_match(&h.ids[i], req->device))
+				return true;
+		return false;
+	}
+	return false;
+}
+
+struct dropped_ctx {
+	const struct assign_request *req;
+	struct assign_plan *p;
+};
+
+static bool dropped_cb(const struct assign_entry *en, void *arg)
+{
+	struct dropped_ctx *dc = arg;
+	struct assign_change *c;
+
+	if (!en->lenient || en->kind != PVECONF_SECTION_MAIN ||
+	    dc->p->n_changes >= PVECONF_HOSTPCI_MAX ||
+	    !release_matches(dc->req, en->key, en->value))
+		return true;
+	for (size_t j = 0; j < dc->p->n_changes; j++)
+		if (strcmp(dc->p->changes[j].key, en->key) == 0)
+			return true;
+	c = &dc->p->changes[dc->p->n_changes++];
+	memset(c, 0, sizeof(*c));
+	snprintf(c->key, sizeof(c->key), "%s", en->key);
+	snprintf(c->value, sizeof(c->value), "%s", en->value);
+	c->remove = true;
+	c->dropped = true;
+	return true;
+}
+
+int assign_release_plan(const struct assign_input *in, const struct assign_request *req,
+                        const struct assign_vm *vm, struct assign_plan *p, struct util_err *e)
+{
+	struct pveconf_vm *copy = NULL;
+	const struct pveconf_kv *kv;
+	int pend = pveconf_vm_section_find(vm->conf, "PENDING");
+	const char *lock = pveconf_vm_get(vm->conf, NULL, "lock", NULL);
+	size_t marked = 0;
+	int r;
+
+	(void)in;
+	/* keys to release: main ones, then pending-only ones */
+	for (int sec = 0; sec < 2; sec++) {
+		size_t nk;
+
+		if (sec == 1 && pend < 0)
+			break;
+		nk = pveconf_vm_keys(vm->conf, sec == 0 ? 0 : (size_t)pend, &kv);
+		for (size_t k = 0; k < nk && p->n_changes < PVECONF_HOSTPCI_MAX; k++) {
+			struct assign_change *c = &p->changes[p->n_changes];
+			bool force, dup = false;
+
+			if (!release_matches(req, kv[k].key, kv[k].value))
+				continue;
+			for (size_t j = 0; j < p->n_changes; j++)
+				dup |= strcmp(p->changes[j].key, kv[k].key) == 0;
+			if (dup && (sec == 0 || !vm->running))
+				continue;
+			if (sec == 0 && vm->running &&
+			    pveconf_vm_pending_deletes(vm->conf, kv[k].key, &force)) {
+				marked++; /* already marked for deletion */
+				continue;
+			}
+			memset(c, 0, sizeof(*c));
+			snprintf(c->key, sizeof(c->key), "%s", kv[k].key);
+			snprintf(c->value, sizeof(c->value), "%s", kv[k].value);
+			c->remove = true;
+			c->pending = vm->running || sec == 1;
+			c->pending_drop = sec == 1;
+			p->n_changes++;
+		}
+	}
+	/* lines PVE drops (a typo): never active, so they go directly, running or not */
+	{
+		struct dropped_ctx dc = {req, p};
+
+		assign_vm_entries(vm, dropped_cb, &dc);
+	}
+	if (p->n_changes == 0 && marked) {
+		p->outcome = ASSIGN_OUTCOME_NOTHING;
+		snprintf(
+		        p->summary, sizeof(p->summary),
+		        "VM %u: already marked for deletion in [PENDING] (applies at its next start): "
+		        "nothing to do",
+		        req->vmid);
+		return 0;
+	}
+	if (p->n_changes == 0) {
+		p->outcome = ASSIGN_OUTCOME_NOTHING;
+		snprintf(p->summary, sizeof(p->summary),
+		         "VM %u has no %s%s to release: nothing to do", req->vmid,
+		         req->release == ASSIGN_RELEASE_ALL    ? "hostpci entry"
+		         : req->release == ASSIGN_RELEASE_SLOT ? "entry in that slot"
+		                                               : "entry naming ",
+		         req->release == ASSIGN_RELEASE_DEVICE ? req->device : "");
+		return 0;
+	}
+	if (lock) {
+		assign_finding_add(p, "vm-locked", true,
+		                   "wait for the task that holds it to finish; if none is running, "
+		                   "`qm unlock VMID` clears it",
+		                   "VM %u is locked (%s): PVE refuses config changes while it is",
+		                   req->vmid, lock);
+		return 0;
+	}
+	r = assign_conf_copy(vm->conf, p, &copy, e);
+	for (size_t i = 0; r == 0 && i < p->n_changes; i++) {
+		struct assign_change *c = &p->changes[i];
+		bool force;
+
+		if (c->dropped) {
+			r = pveconf_vm_unset(copy, NULL, c->key, e);
+		} else if (c->pending_drop) {
+			r = pveconf_vm_unset(copy, "PENDING", c->key, e);
+		} else if (vm->running) {
+			r = pveconf_vm_pending_delete(copy, c->key, true, e);
+		} else {
+			r = pveconf_vm_unset(copy, NULL, c->key, e);
+			/* a stopped VM: a [PENDING] value or delete mark for it goes too */
+			if (r == 0 && pend >= 0 && pveconf_vm_get(copy, "PENDING", c->key, NULL))
+				r = pveconf_vm_unset(copy, "PENDING", c->key, e);
+			if (r == 0 && pveconf_vm_pending_deletes(copy, c->key, &force))
+				r = pveconf_vm_pending_delete(copy, c->key, false, e);
+		}
+	}
+	if (r == 0)
+		r = assign_conf_finish(copy, p, e);
+	pveconf_vm_free(copy);
+	if (r < 0)
+		return r;
+	{
+		char keys[256] = "", drops[256] = "", gone[256] = "";
+		size_t nk = 0;
+
+		for (size_t i = 0; i < p->n_changes; i++) {
+			const struct assign_change *c = &p->changes[i];
+			char *b = c->dropped ? gone : c->pending_drop && vm->running ? drops : keys;
+
+			snprintf(b + strlen(b), 256 - strlen(b), "%s%s", *b ? ", " : "", c->key);
+			nk += b == keys;
+		}
+		if (!vm->running || !nk)
+			snprintf(p->summary, sizeof(p->summary), "VM %u %s%s%s%s%s%s%s%s",
+			         req->vmid, vm->running ? "is running: " : "",
+			         keys[0] ? "releases " : "", keys,
+			         drops[0] ? (keys[0] ? "; " : "") : "", drops,
+			         drops[0] ? " dropped from [PENDING] (not yet applied)" : "",
+			         gone[0] ? (keys[0] || drops[0] ? "; removed " : "removes ") : "",
+			         gone);
+		else
+			snprintf(
+			        p->summary, sizeof(p->summary),
+			        "VM %u is running: %s marked for deletion in [PENDING]; PVE removes %s "
+			        "at the next start, after the stop has cleaned up%s%s%s%s",
+			        req->vmid, keys, nk > 1 ? "them" : "it",
+			        drops[0] ? "; dropped from [PENDING], not yet applied: " : "",
+			        drops, gone[0] ? "; removed: " : "", gone);
+		if (gone[0])
+			snprintf(p->summary + strlen(p->summary),
+			         sizeof(p->summary) - strlen(p->summary),
+			         " (a value PVE drops: it was never in use)");
+	}
+	return 0;
+}
