@@ -1642,6 +1642,18 @@ int pveconf_vm_set(struct pveconf_vm *vm, const char *section, const char *key, 
 	if (strcmp(key, "delete") == 0 || strcmp(key, "description") == 0)
 		return util_err_set(e, -EINVAL, "%s: '%s' is not set through this editor", vm->name,
 		                    key);
+	{
+		/* never write what PVE would drop: its own check, its own words */
+		const struct pveconf_keyinfo *ki = pveconf_key_lookup(key, strlen(key));
+		char nbuf[64], err[1024];
+		const char *o;
+		size_t ol;
+
+		if (pveconf_value_check(ki, key, value, strlen(value), nbuf, sizeof(nbuf), &o, &ol,
+		                        err, sizeof(err)) < 0)
+			return util_err_set(e, -EINVAL, "%s: %s: %s", vm->name, key,
+			                    ki ? err : "unknown setting");
+	}
 	s = edit_section(vm, section, e);
 	if (!s && !pending)
 		return -EINVAL;
