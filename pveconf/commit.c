@@ -106,7 +106,10 @@ static int check_owner(const struct util_paths *p, const char *node, unsigned vm
 	if (r < 0)
 		return r;
 	ent = pveconf_vmlist_find(&l, vmid);
-	if (ent && strcmp(ent->node, node) != 0)
+	if (ent && ent->type[0] && strcmp(ent->type, "qemu") != 0)
+		r = util_err_set(e, -EEXIST, "VMID %u is a %s guest on node '%s', not a VM", vmid,
+		                 ent->type, ent->node);
+	else if (ent && strcmp(ent->node, node) != 0)
 		r = util_err_set(
 		        e, -EEXIST,
 		        "VM %u belongs to node '%s', not '%s' (/etc/pve/.vmlist): change it "

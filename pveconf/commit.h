@@ -33,8 +33,8 @@ int pveconf_vm_lock_path(const struct util_paths *p, unsigned vmid, char *buf, s
  *   -ETIMEDOUT  another task holds the VM lock (CLI: exit 3)
  *   -ESTALE     the file changed meanwhile (digest differs; exit 3)
  *   -EBUSY      the config on disk has `lock: x` ("VM is locked (x)")
- *   -EEXIST     /etc/pve/.vmlist says the VMID lives on another node, or (expected_digest NULL)
- *               the file exists
+ *   -EEXIST     /etc/pve/.vmlist says the VMID lives on another node or is a container, or
+ *               (expected_digest NULL) the file exists
  *   -ENOENT     no config for the VMID on this node
  *   -EFBIG      data larger than 1 MiB (pmxcfs' limit)
  *   -EINVAL     bad node name, or expected_digest is not 40 hex digits

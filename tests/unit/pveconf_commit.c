@@ -307,6 +307,13 @@ static void test_other_node(void **state)
 	                                   strlen(new_conf), NULL, &e),
 	                 -EEXIST);
 	assert_non_null(strstr(e.msg, "belongs to node 'pve2'"));
+	/* a container's VMID is never written as a VM config */
+	tt_write(f->dir, "etc/pve/.vmlist",
+	         "{\"ids\": {\"300\": {\"node\": \"pve1\", \"type\": \"lxc\"}}}");
+	assert_int_equal(
+	        pveconf_vm_commit(&f->p, "pve1", 300, NULL, new_conf, strlen(new_conf), NULL, &e),
+	        -EEXIST);
+	assert_non_null(strstr(e.msg, "lxc"));
 	/* a corrupt .vmlist is an error, not a pass */
 	tt_write(f->dir, "etc/pve/.vmlist", "{\"ids\": ");
 	assert_int_equal(pveconf_vm_commit(&f->p, "pve1", 100, f->digest, new_conf,
