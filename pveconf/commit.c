@@ -86,7 +86,8 @@ bool pveconf_vm_lock_get(const char *data, size_t len, char *buf, size_t n)
 				memcpy(buf, v, vl);
 				buf[vl] = '\0';
 			}
-			found = true;
+			/* PVE's check_lock tests Perl truth: "lock: 0" does not lock */
+			found = !(ve - v == 1 && v[0] == '0');
 		}
 		s = nl ? nl + 1 : end;
 	}

@@ -44,7 +44,8 @@ int pveconf_vm_commit(const struct util_paths *p, const char *node, unsigned vmi
                       const struct pveconf_commit_opts *opts, struct util_err *e);
 
 /* The `lock:` value of a config's main section, as PVE reads it (last one wins, one pair of
- * double quotes removed).  True and the value in buf when set. */
+ * double quotes removed).  True, with the value in buf, when PVE considers the VM locked (any
+ * value but "0"). */
 bool pveconf_vm_lock_get(const char *data, size_t len, char *buf, size_t n);
 
 #endif

@@ -270,6 +270,8 @@ static void test_lock_get_table(void **state)
 	        {"lock: backup  \r\n", "backup"},              /* trailing blanks and CR */
 	        {"lock: bogus\n", "bogus"},                    /* enums are not checked */
 	        {"lock: a\nlock: b\n", "b"},                   /* last wins */
+	        {"lock: 0\n", NULL},                           /* Perl truth: "0" does not lock */
+	        {"lock: backup\nlock: 0\n", NULL},             /* last wins */
 	        {" lock: backup\n", NULL},                     /* leading blank: not a key */
 	        {"Lock: backup\n", NULL},                      /* keys are lowercase */
 	        {"#lock: backup\n", NULL},                     /* comment */
