@@ -93,6 +93,17 @@ static void test_corpus_round_trip(void **state)
 	assert_string_equal(vf->maps[2].subsystem_id, "");
 	assert_string_equal(vf->description, "Intel iGPU SR-IOV VFs");
 	assert_int_equal(vf->mdev, PVECONF_UNSET);
+	{
+		const struct pveconf_pci_map *on[4];
+
+		assert_int_equal(pveconf_pci_mapping_maps_on(vf, "pve1", on, 4), 2);
+		assert_int_equal(on[0]->iommugroup, 20);
+		assert_int_equal(on[1]->iommugroup, 21);
+		assert_int_equal(pveconf_pci_mapping_maps_on(vf, "pve2", on, 4), 1);
+		assert_int_equal(on[0]->line, 5);
+		assert_int_equal(pveconf_pci_mapping_maps_on(vf, "pve1", on, 1), 2);
+		assert_int_equal(pveconf_pci_mapping_maps_on(vf, "pve9", on, 4), 0);
+	}
 	gvt = pveconf_pci_mapping_find(&m, "gvtg");
 	assert_non_null(gvt);
 	assert_int_equal(gvt->mdev, PVECONF_ON);
