@@ -4,6 +4,8 @@
  * into the plan's findings (error = refusal).  Pure: no I/O, no printing. */
 #include "assign/check.h"
 
+#include "assign/entries.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -182,7 +184,7 @@ int assign_check_policy(const struct assign_input *in, unsigned vmid,
 		pvms[i].n_sections = builds[i].n_sections;
 		pvms[i].hookscript = NULL; /* judged by the guard at start, not by assign */
 		pvms[i].hook_state = POLICY_HOOK_NONE;
-		pvms[i].lock = pveconf_vm_get(conf, NULL, "lock", NULL);
+		pvms[i].lock = assign_vm_lock(conf);
 	}
 	if (r < 0) {
 		util_err_set(e, r, "out of memory");

@@ -511,7 +511,7 @@ static int plan_assign(const struct assign_input *in, const struct assign_reques
 		return 0;
 	}
 
-	lock = pveconf_vm_get(vm->conf, NULL, "lock", NULL);
+	lock = assign_vm_lock(vm->conf);
 	if (lock) {
 		assign_finding_add(p, "vm-locked", true,
 		                   "wait for the task that holds it to finish; if none is running, "

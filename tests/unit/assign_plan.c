@@ -426,6 +426,17 @@ static void test_refuse_lock_and_other_node(void **state)
 	(void)state;
 	put_vm(root, 101, "cores: 1\nlock: backup\n");
 	expect_refused(root, &req, "vm-locked");
+	/* "lock: 0" does not lock (PVE tests Perl truth) */
+	{
+		struct assign_plan plan;
+		struct util_err e = {0};
+
+		put_vm(root, 101, "cores: 1\nlock: 0\n");
+		assert_int_equal(run(root, &req, false, &plan, &e), 0);
+		assert_int_equal(plan.outcome, ASSIGN_OUTCOME_CHANGE);
+		assign_plan_free(&plan);
+		expect_file(root, 101, "cores: 1\nhostpci0: 0000:00:02.1\nlock: 0\n");
+	}
 	put_vm(root, 101, BASE);
 	tt_write(root, "etc/pve/.vmlist",
 	         "{\"version\":3,\"ids\":{\"101\":{\"node\":\"pve1\",\"type\":\"qemu\"},"
