@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "pveconf/hostpci.h"
+#include "pveconf/runstate.h"
 #include "pveconf/storage.h"
 #include "pveconf/vmlist.h"
 #include "pveconf/node.h"
@@ -99,38 +100,9 @@ int cli_gather_settings(const struct cli_ctx *ctx, struct cli_gather *g, struct 
 
 /* ------------------------------------------------------------------ running VMs */
 
-/* A VM runs when <run>/qemu-server/<vmid>.pid names a live QEMU process started with -pidfile
- * naming that file (PVE passes /var/run/..., which is /run). */
 static bool vm_running(const struct util_paths *p, unsigned vmid)
 {
-	char path[PP_PATH_MAX], buf[32], want[64], want_var[64], *cmd = NULL;
-	size_t len, i = 0;
-	bool ok = false, qemu = false;
-	long pid;
-
-	if (util_path(p, path, sizeof(path), PP_RUN_QEMU_SERVER "/%u.pid", vmid) < 0 ||
-	    util_attr_read(path, buf, sizeof(buf)) < 0)
-		return false;
-	pid = strtol(buf, NULL, 10);
-	if (pid <= 0 || util_path(p, path, sizeof(path), PP_PROC "/%ld/cmdline", pid) < 0 ||
-	    util_file_read(path, 1 << 20, &cmd, &len, NULL) < 0)
-		return false;
-	snprintf(want, sizeof(want), PP_RUN_QEMU_SERVER "/%u.pid", vmid);
-	snprintf(want_var, sizeof(want_var), PP_VAR_RUN_QEMU_SERVER "/%u.pid", vmid);
-	for (const char *a = cmd, *prev = NULL; a < cmd + len; a += strlen(a) + 1, i++) {
-		if (i == 0) {
-			const char *base = strrchr(a, '/') ? strrchr(a, '/') + 1 : a;
-
-			qemu = strcmp(base, "kvm") == 0 || strncmp(base, "qemu-system-", 12) == 0;
-		}
-		if (prev && strcmp(prev, "-pidfile") == 0) {
-			/* PVE passes /var/run/qemu-server/<vmid>.pid; /var/run is /run */
-			ok |= strcmp(a, want) == 0 || strcmp(a, want_var) == 0;
-		}
-		prev = a;
-	}
-	free(cmd);
-	return qemu && ok;
+	return pveconf_vm_running(p, vmid, NULL);
 }
 
 /* ------------------------------------------------------------------ mappings, reservations */
@@ -182,53 +154,28 @@ static int load_mappings(const struct cli_ctx *ctx, struct cli_gather *g, struct
 	return 0;
 }
 
+/* The reservations still in force (pid: its VM runs; time: not expired), through pveconf. */
 static int load_reservations(const struct cli_ctx *ctx, struct cli_gather *g, struct util_err *e)
 {
-	char path[PP_PATH_MAX], *data;
-	size_t len, n = 0;
-	time_t now = time(NULL);
+	struct pveconf_pci_reservations all;
+	long long now = (long long)time(NULL);
 	int r;
 
-	util_path(&ctx->paths, path, sizeof(path), PP_RUN_PCI_RESERVATIONS);
-	r = util_file_read(path, 1 << 20, &data, &len, e);
-	if (r == -ENOENT)
-		return 0;
+	r = pveconf_pci_reservations_load(&ctx->paths, &all, e);
 	if (r < 0)
 		return r;
-	for (size_t i = 0; i < len; i++)
-		n += data[i] == '\n';
-	g->reservations = calloc(n + 1, sizeof(*g->reservations));
+	g->reservations = calloc(all.n + 1, sizeof(*g->reservations));
 	if (!g->reservations) {
-		free(data);
+		pveconf_pci_reservations_free(&all);
 		return util_err_set(e, -ENOMEM, "out of memory");
 	}
-	/* "<id> <vmid> pid:<pid>" (held while the process lives) or "<id> <vmid> time:<epoch>"
-	 * (a start in progress; PVE lets it expire) */
-	for (char *l = data, *next; l && *l; l = next) {
-		char id[32], how[32];
-		unsigned vmid;
-		bool live = false;
-
-		next = strchr(l, '\n');
-		if (next)
-			*next++ = 0;
-		if (sscanf(l, "%31s %u %31s", id, &vmid, how) != 3)
+	for (size_t i = 0; i < all.n; i++) {
+		if (!pveconf_pci_reservation_active(&ctx->paths, &all.v[i], now))
 			continue;
-		if (strncmp(how, "pid:", 4) == 0) {
-			char proc[PP_PATH_MAX];
-
-			util_path(&ctx->paths, proc, sizeof(proc), PP_PROC "/%ld",
-			          strtol(how + 4, NULL, 10));
-			live = util_is_dir(proc);
-		} else if (strncmp(how, "time:", 5) == 0) {
-			live = strtoll(how + 5, NULL, 10) + 60 >= (long long)now;
-		}
-		if (!live)
-			continue;
-		g->reservations[g->n_reservations].bdf = keep(g, id);
-		g->reservations[g->n_reservations++].vmid = vmid;
+		g->reservations[g->n_reservations].bdf = keep(g, all.v[i].id);
+		g->reservations[g->n_reservations++].vmid = all.v[i].vmid;
 	}
-	free(data);
+	pveconf_pci_reservations_free(&all);
 	return 0;
 }
 

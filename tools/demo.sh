@@ -18,18 +18,9 @@ else
 	echo "(no VM configs under $ROOT/etc/pve/nodes/pve1/qemu-server yet: lint skipped)"
 fi
 
-# audit and the pre-start guard.  Until examples/demo-host has its etc/ (the PVE side), the same
-# scenario is built in a temporary copy by tests/cli/fakehost.sh.
-AROOT=$ROOT
-if [ ! -d "$ROOT/etc/pve" ]; then
-	AROOT=$(mktemp -d /tmp/pp-demo-XXXXXX)
-	trap 'rm -rf "$AROOT"' EXIT
-	(SRC=$(pwd) DEMO=$(pwd)/$ROOT; export SRC DEMO; . tests/cli/fakehost.sh; fh_demo "$AROOT/root")
-	AROOT=$AROOT/root
-	echo "(demo host without etc/ yet: audit and guard run on a copy with the scenario's VMs)"
-fi
-run --root "$AROOT" audit
-run --root "$AROOT" audit --format nagios
+# audit (every rule over every VM config and the host) and the pre-start guard
+run --root "$ROOT" audit
+run --root "$ROOT" audit --format nagios
 echo
 echo "# The guard as PVE runs it before each start (exit 1 = the start is refused):"
-for vm in 100 104 103 108; do run --root "$AROOT" guard $vm pre-start; done
+for vm in 100 104 103 108; do run --root "$ROOT" guard $vm pre-start; done
