@@ -268,8 +268,8 @@ static bool is_hostpci_key(const char *k)
 
 /* Loads one config and turns it into a policy_vm.  main_only: the guard judges the main
  * section only (PVE has applied [PENDING] before a normal start). */
-static int load_vm(const struct cli_ctx *ctx, struct cli_gather *g, const char *path, unsigned vmid,
-                   const char *node, bool main_only, struct util_err *e)
+static int add_model(struct cli_gather *g, const struct pveconf_vm *conf, unsigned vmid,
+                     const char *node, bool main_only, struct util_err *e)
 {
 	struct policy_vm *vm;
 	struct cli_gather_vm *st;
@@ -280,12 +280,7 @@ static int load_vm(const struct cli_ctx *ctx, struct cli_gather *g, const char *
 	r = add_vm(g, &vm, &st);
 	if (r < 0)
 		return util_err_set(e, r, "out of memory");
-	r = pveconf_vm_load(path, &st->conf, e);
-	if (r < 0) {
-		g->n_vms--;
-		free(st);
-		return r;
-	}
+	st->conf = (struct pveconf_vm *)conf; /* read only here; the caller owns it */
 	vm->vmid = vmid;
 	vm->node = keep(g, node);
 	n_sec = pveconf_vm_section_count(st->conf);
@@ -360,12 +355,27 @@ static int load_vm(const struct cli_ctx *ctx, struct cli_gather *g, const char *
 	vm->hookscript = keep(g, pveconf_vm_get(st->conf, NULL, "hookscript", NULL));
 	vm->lock = keep(g, pveconf_vm_get(st->conf, NULL, "lock", NULL));
 	g->names[g->n_vms - 1] = keep(g, pveconf_vm_get(st->conf, NULL, "name", NULL));
-	/* the rules need only what was copied: a node's worth of config models would cost
-	 * ~10 KiB per VM of peak memory (audit of 10,000 configs) */
-	pveconf_vm_free(st->conf);
+	/* the rules need only what was copied: the model is not kept (a node's worth of config
+	 * models would cost ~10 KiB per VM of peak memory, audit of 10,000 configs) */
 	st->conf = NULL;
-	(void)ctx;
+	g->in.vms = g->vms;
+	g->in.n_vms = g->n_vms;
 	return 0;
+}
+
+static int load_vm(const struct cli_ctx *ctx, struct cli_gather *g, const char *path, unsigned vmid,
+                   const char *node, bool main_only, struct util_err *e)
+{
+	struct pveconf_vm *conf;
+	int r;
+
+	(void)ctx;
+	r = pveconf_vm_load(path, &conf, e);
+	if (r < 0)
+		return r;
+	r = add_model(g, conf, vmid, node, main_only, e);
+	pveconf_vm_free(conf);
+	return r;
 }
 
 /* Every qemu config of this node (or of every node), in vmid order (pveconf enumeration). */
@@ -493,7 +503,6 @@ const char *cli_gather_vm_name(const struct cli_gather *g, unsigned vmid)
 void cli_gather_free(struct cli_gather *g)
 {
 	for (size_t i = 0; i < g->n_vms; i++) {
-		pveconf_vm_free(g->store[i]->conf);
 		free(g->store[i]->hps);
 		free(g->store[i]->secs);
 		free(g->store[i]);
