@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "pveconf/hostpci.h"
+#include "pveconf/runstate.h"
 #include "pveconf/storage.h"
 #include "pveconf/vmlist.h"
 #include "pveconf/node.h"
@@ -99,38 +100,9 @@ int cli_gather_settings(const struct cli_ctx *ctx, struct cli_gather *g, struct 
 
 /* ------------------------------------------------------------------ running VMs */
 
-/* A VM runs when <run>/qemu-server/<vmid>.pid names a live QEMU process started with -pidfile
- * naming that file (PVE passes /var/run/..., which is /run). */
 static bool vm_running(const struct util_paths *p, unsigned vmid)
 {
-	char path[PP_PATH_MAX], buf[32], want[64], want_var[64], *cmd = NULL;
-	size_t len, i = 0;
-	bool ok = false, qemu = false;
-	long pid;
-
-	if (util_path(p, path, sizeof(path), PP_RUN_QEMU_SERVER "/%u.pid", vmid) < 0 ||
-	    util_attr_read(path, buf, sizeof(buf)) < 0)
-		return false;
-	pid = strtol(buf, NULL, 10);
-	if (pid <= 0 || util_path(p, path, sizeof(path), PP_PROC "/%ld/cmdline", pid) < 0 ||
-	    util_file_read(path, 1 << 20, &cmd, &len, NULL) < 0)
-		return false;
-	snprintf(want, sizeof(want), PP_RUN_QEMU_SERVER "/%u.pid", vmid);
-	snprintf(want_var, sizeof(want_var), PP_VAR_RUN_QEMU_SERVER "/%u.pid", vmid);
-	for (const char *a = cmd, *prev = NULL; a < cmd + len; a += strlen(a) + 1, i++) {
-		if (i == 0) {
-			const char *base = strrchr(a, '/') ? strrchr(a, '/') + 1 : a;
-
-			qemu = strcmp(base, "kvm") == 0 || strncmp(base, "qemu-system-", 12) == 0;
-		}
-		if (prev && strcmp(prev, "-pidfile") == 0) {
-			/* PVE passes /var/run/qemu-server/<vmid>.pid; /var/run is /run */
-			ok |= strcmp(a, want) == 0 || strcmp(a, want_var) == 0;
-		}
-		prev = a;
-	}
-	free(cmd);
-	return qemu && ok;
+	return pveconf_vm_running(p, vmid, NULL);
 }
 
 /* ------------------------------------------------------------------ mappings, reservations */
@@ -182,53 +154,28 @@ static int load_mappings(const struct cli_ctx *ctx, struct cli_gather *g, struct
 	return 0;
 }
 
+/* The reservations still in force (pid: its VM runs; time: not expired), through pveconf. */
 static int load_reservations(const struct cli_ctx *ctx, struct cli_gather *g, struct util_err *e)
 {
-	char path[PP_PATH_MAX], *data;
-	size_t len, n = 0;
-	time_t now = time(NULL);
+	struct pveconf_pci_reservations all;
+	long long now = (long long)time(NULL);
 	int r;
 
-	util_path(&ctx->paths, path, sizeof(path), PP_RUN_PCI_RESERVATIONS);
-	r = util_file_read(path, 1 << 20, &data, &len, e);
-	if (r == -ENOENT)
-		return 0;
+	r = pveconf_pci_reservations_load(&ctx->paths, &all, e);
 	if (r < 0)
 		return r;
-	for (size_t i = 0; i < len; i++)
-		n += data[i] == '\n';
-	g->reservations = calloc(n + 1, sizeof(*g->reservations));
+	g->reservations = calloc(all.n + 1, sizeof(*g->reservations));
 	if (!g->reservations) {
-		free(data);
+		pveconf_pci_reservations_free(&all);
 		return util_err_set(e, -ENOMEM, "out of memory");
 	}
-	/* "<id> <vmid> pid:<pid>" (held while the process lives) or "<id> <vmid> time:<epoch>"
-	 * (a start in progress; PVE lets it expire) */
-	for (char *l = data, *next; l && *l; l = next) {
-		char id[32], how[32];
-		unsigned vmid;
-		bool live = false;
-
-		next = strchr(l, '\n');
-		if (next)
-			*next++ = 0;
-		if (sscanf(l, "%31s %u %31s", id, &vmid, how) != 3)
+	for (size_t i = 0; i < all.n; i++) {
+		if (!pveconf_pci_reservation_active(&ctx->paths, &all.v[i], now))
 			continue;
-		if (strncmp(how, "pid:", 4) == 0) {
-			char proc[PP_PATH_MAX];
-
-			util_path(&ctx->paths, proc, sizeof(proc), PP_PROC "/%ld",
-			          strtol(how + 4, NULL, 10));
-			live = util_is_dir(proc);
-		} else if (strncmp(how, "time:", 5) == 0) {
-			live = strtoll(how + 5, NULL, 10) + 60 >= (long long)now;
-		}
-		if (!live)
-			continue;
-		g->reservations[g->n_reservations].bdf = keep(g, id);
-		g->reservations[g->n_reservations++].vmid = vmid;
+		g->reservations[g->n_reservations].bdf = keep(g, all.v[i].id);
+		g->reservations[g->n_reservations++].vmid = all.v[i].vmid;
 	}
-	free(data);
+	pveconf_pci_reservations_free(&all);
 	return 0;
 }
 
@@ -321,8 +268,8 @@ static bool is_hostpci_key(const char *k)
 
 /* Loads one config and turns it into a policy_vm.  main_only: the guard judges the main
  * section only (PVE has applied [PENDING] before a normal start). */
-static int load_vm(const struct cli_ctx *ctx, struct cli_gather *g, const char *path, unsigned vmid,
-                   const char *node, bool main_only, struct util_err *e)
+static int add_model(struct cli_gather *g, const struct pveconf_vm *conf, unsigned vmid,
+                     const char *node, bool main_only, struct util_err *e)
 {
 	struct policy_vm *vm;
 	struct cli_gather_vm *st;
@@ -333,12 +280,7 @@ static int load_vm(const struct cli_ctx *ctx, struct cli_gather *g, const char *
 	r = add_vm(g, &vm, &st);
 	if (r < 0)
 		return util_err_set(e, r, "out of memory");
-	r = pveconf_vm_load(path, &st->conf, e);
-	if (r < 0) {
-		g->n_vms--;
-		free(st);
-		return r;
-	}
+	st->conf = (struct pveconf_vm *)conf; /* read only here; the caller owns it */
 	vm->vmid = vmid;
 	vm->node = keep(g, node);
 	n_sec = pveconf_vm_section_count(st->conf);
@@ -413,12 +355,27 @@ static int load_vm(const struct cli_ctx *ctx, struct cli_gather *g, const char *
 	vm->hookscript = keep(g, pveconf_vm_get(st->conf, NULL, "hookscript", NULL));
 	vm->lock = keep(g, pveconf_vm_get(st->conf, NULL, "lock", NULL));
 	g->names[g->n_vms - 1] = keep(g, pveconf_vm_get(st->conf, NULL, "name", NULL));
-	/* the rules need only what was copied: a node's worth of config models would cost
-	 * ~10 KiB per VM of peak memory (audit of 10,000 configs) */
-	pveconf_vm_free(st->conf);
+	/* the rules need only what was copied: the model is not kept (a node's worth of config
+	 * models would cost ~10 KiB per VM of peak memory, audit of 10,000 configs) */
 	st->conf = NULL;
-	(void)ctx;
+	g->in.vms = g->vms;
+	g->in.n_vms = g->n_vms;
 	return 0;
+}
+
+static int load_vm(const struct cli_ctx *ctx, struct cli_gather *g, const char *path, unsigned vmid,
+                   const char *node, bool main_only, struct util_err *e)
+{
+	struct pveconf_vm *conf;
+	int r;
+
+	(void)ctx;
+	r = pveconf_vm_load(path, &conf, e);
+	if (r < 0)
+		return r;
+	r = add_model(g, conf, vmid, node, main_only, e);
+	pveconf_vm_free(conf);
+	return r;
 }
 
 /* Every qemu config of this node (or of every node), in vmid order (pveconf enumeration). */
@@ -546,7 +503,6 @@ const char *cli_gather_vm_name(const struct cli_gather *g, unsigned vmid)
 void cli_gather_free(struct cli_gather *g)
 {
 	for (size_t i = 0; i < g->n_vms; i++) {
-		pveconf_vm_free(g->store[i]->conf);
 		free(g->store[i]->hps);
 		free(g->store[i]->secs);
 		free(g->store[i]);

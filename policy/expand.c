@@ -121,13 +121,24 @@ static void alt_fill(const struct sysfs_host *host, const struct pveconf_pci_id 
 	}
 }
 
+const struct sysfs_host *policy_host_of(const struct policy_input *in, const char *node)
+{
+	if (!node)
+		return NULL;
+	if (in->node && strcmp(in->node, node) == 0)
+		return in->host;
+	for (size_t i = 0; i < in->n_other_hosts; i++)
+		if (in->other_hosts[i].node && strcmp(in->other_hosts[i].node, node) == 0)
+			return in->other_hosts[i].host;
+	return NULL;
+}
+
 void policy_entry_expand(const struct policy_input *in, const struct policy_vm *vm,
                          const struct policy_section *sec, const struct policy_hostpci *hp,
                          struct policy_entry *out)
 {
 	const struct pveconf_hostpci *p = &hp->parsed;
-	bool here = in->node && vm->node && strcmp(in->node, vm->node) == 0;
-	const struct sysfs_host *host = here ? in->host : NULL;
+	const struct sysfs_host *host = policy_host_of(in, vm->node);
 
 	memset(out, 0, sizeof(*out));
 	out->vm = vm;

@@ -40,6 +40,9 @@ void policy_entry_expand(const struct policy_input *in, const struct policy_vm *
                          const struct policy_section *sec, const struct policy_hostpci *hp,
                          struct policy_entry *out);
 
+/* The hardware of node (in->host for in->node, else from in->other_hosts), or NULL. */
+const struct sysfs_host *policy_host_of(const struct policy_input *in, const char *node);
+
 /* Does id name bdf ("0000:00:02.1")?  Missing domain = 0000, missing function = whole slot. */
 bool policy_id_match(const struct pveconf_pci_id *id, const char *bdf);
 

@@ -135,6 +135,11 @@ struct policy_reservation {
 	unsigned vmid;
 };
 
+struct policy_node_host {
+	const char *node;
+	const struct sysfs_host *host;
+};
+
 enum policy_mode {
 	POLICY_MODE_AUDIT,
 	POLICY_MODE_GUARD,
@@ -143,9 +148,13 @@ enum policy_mode {
 struct policy_input {
 	enum policy_mode mode;
 	unsigned guard_vmid; /* POLICY_MODE_GUARD: the VM that starts (must be in vms) */
-	const char *node;    /* this node: hardware rules apply to its VMs only */
-	const struct sysfs_host
-	        *host; /* this node's hardware; NULL = unknown (skip hardware rules) */
+	const char *node;    /* this node */
+	/* this node's hardware; NULL = unknown (no hardware rules for its VMs) */
+	const struct sysfs_host *host;
+	/* other nodes' hardware (e.g. from the REST API); VMs of a node without one get the rules
+	 * that need no hardware */
+	const struct policy_node_host *other_hosts;
+	size_t n_other_hosts;
 	const struct policy_vm *vms;
 	size_t n_vms;
 	const struct policy_mapping *mappings;

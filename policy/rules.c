@@ -232,14 +232,14 @@ emit(struct ctx *c, enum policy_rule_id r, enum policy_severity sev, const struc
 
 /* ------------------------------------------------------------------ helpers */
 
-static bool same_node(const struct ctx *c, const struct policy_vm *vm)
+static bool same_node(const struct policy_vm *a, const struct policy_vm *b)
 {
-	return c->in->node && vm->node && strcmp(c->in->node, vm->node) == 0;
+	return a->node && b->node && strcmp(a->node, b->node) == 0;
 }
 
 static const struct sysfs_host *host_of(const struct ctx *c, const struct policy_vm *vm)
 {
-	return same_node(c, vm) ? c->in->host : NULL;
+	return policy_host_of(c->in, vm->node);
 }
 
 /* The device with that bdf (devices are sorted by bdf); policy/ uses only the data of host.h. */
@@ -512,7 +512,7 @@ static const struct policy_vm *mdev_user(const struct ctx *c, const struct polic
 		const struct policy_entry *o = &c->mains[i];
 
 		if (o->vm != self && o->mdev && o->n_alts && alt_has(&o->alts[0], bdf) &&
-		    same_node(c, o->vm))
+		    same_node(o->vm, self))
 			return o->vm;
 	}
 	return NULL;
@@ -600,7 +600,7 @@ static void rule_mdev(struct ctx *c, const struct policy_entry *en)
 	for (size_t i = 0; i < c->n_mains; i++) {
 		const struct policy_entry *o = &c->mains[i];
 
-		if (o->mdev && same_node(c, o->vm) && o->n_alts && o->alts[0].n_devs &&
+		if (o->mdev && same_node(o->vm, en->vm) && o->n_alts && o->alts[0].n_devs &&
 		    strcmp(o->alts[0].devs[0], d->bdf) == 0 &&
 		    strcmp(o->hp->parsed.mdev, type) == 0)
 			users++;
@@ -621,7 +621,7 @@ static const struct policy_vm *device_user(const struct ctx *c, const struct pol
 	for (size_t i = 0; i < c->n_mains; i++) {
 		const struct policy_entry *o = &c->mains[i];
 
-		if (o->vm == self || o->mdev || !same_node(c, o->vm))
+		if (o->vm == self || o->mdev || !same_node(o->vm, self))
 			continue;
 		for (size_t a = 0; a < o->n_alts; a++)
 			if (alt_has(&o->alts[a], bdf))
@@ -898,23 +898,32 @@ static void rule_hookscript(struct ctx *c, const struct policy_vm *vm)
 }
 
 /* pf-driver: an Intel GPU PF with SR-IOV whose driver cannot create VFs. */
-static void rule_pf_driver(struct ctx *c)
+static void pf_driver_host(struct ctx *c, const char *node, const struct sysfs_host *h)
 {
-	const struct sysfs_host *h = c->in->host;
-
-	if (!h || !in_scope(c, POLICY_RULE_PF_DRIVER))
-		return;
-	for (size_t i = 0; i < h->n_devices; i++) {
+	for (size_t i = 0; h && i < h->n_devices; i++) {
 		const struct sysfs_device *d = &h->devices[i];
+		size_t before = c->out->n;
 
 		if (d->role != SYSFS_ROLE_PF || d->totalvfs <= 0 || !d->platform ||
 		    driver_is_gpu(d->driver))
 			continue;
 		emit(c, POLICY_RULE_PF_DRIVER, POLICY_SEVERITY_ERROR, NULL, NULL, d->bdf, NULL,
-		     "SR-IOV PF %s (%s) is %s%s, not i915 or xe, so it cannot create VFs", d->bdf,
-		     d->platform->platform, d->driver[0] ? "bound to " : "not bound to any driver",
-		     d->driver);
+		     "SR-IOV PF %s (%s) on node %s is %s%s, not i915 or xe, so it cannot create VFs",
+		     d->bdf, d->platform->platform, node ? node : "?",
+		     d->driver[0] ? "bound to " : "not bound to any driver", d->driver);
+		if (c->out->n > before && node)
+			put(c->out->v[before].node, sizeof(c->out->v[before].node), "%s", node);
 	}
+}
+
+/* pf-driver, for this host and every other node whose hardware is known. */
+static void rule_pf_driver(struct ctx *c)
+{
+	if (!in_scope(c, POLICY_RULE_PF_DRIVER))
+		return;
+	pf_driver_host(c, c->in->node, c->in->host);
+	for (size_t i = 0; i < c->in->n_other_hosts; i++)
+		pf_driver_host(c, c->in->other_hosts[i].node, c->in->other_hosts[i].host);
 }
 
 static int finding_cmp(const void *pa, const void *pb)

@@ -16,33 +16,22 @@ else
 	echo "(no VM configs under $ROOT/etc/pve/nodes/pve1/qemu-server yet: lint skipped)"
 fi
 
-run --root "$ROOT" status
-run --root "$ROOT" status --all
-# audit and the pre-start guard.  Until examples/demo-host has its etc/ (the PVE side), the same
-# scenario is built in a temporary copy by tests/cli/fakehost.sh.
-AROOT=$ROOT
-if [ ! -d "$ROOT/etc/pve" ]; then
-	AROOT=$(mktemp -d /tmp/pp-demo-XXXXXX)
-	trap 'rm -rf "$AROOT"' EXIT
-	(SRC=$(pwd) DEMO=$(pwd)/$ROOT; export SRC DEMO; . tests/cli/fakehost.sh; fh_demo "$AROOT/root")
-	AROOT=$AROOT/root
-	echo "(demo host without etc/ yet: audit and guard run on a copy with the scenario's VMs)"
-fi
-run --root "$AROOT" audit
-run --root "$AROOT" audit --format nagios
+# audit (every rule over every VM config and the host) and the pre-start guard
+run --root "$ROOT" audit
+run --root "$ROOT" audit --format nagios
 echo
 echo "# The guard as PVE runs it before each start (exit 1 = the start is refused):"
-for vm in 100 104 103 108; do run --root "$AROOT" guard $vm pre-start; done
+for vm in 100 104 103 108; do run --root "$ROOT" guard $vm pre-start; done
 
 # assign/release: plans only on the demo host (--dry-run writes nothing and takes no lock); the real
 # writes happen on a throwaway copy.
 echo
 echo "== assign and release (dry runs on the demo host)"
-run --root "$AROOT" assign 101 --vf auto --dry-run
-run --root "$AROOT" assign 110 --vf 0000:00:02.3 --dry-run
-run --root "$AROOT" release 104 --device 0000:00:02.1 --dry-run
+run --root "$ROOT" assign 101 --vf auto --dry-run
+run --root "$ROOT" assign 110 --vf 0000:00:02.3 --dry-run
+run --root "$ROOT" release 104 --device 0000:00:02.1 --dry-run
 copy=$(mktemp -d /tmp/pp-demo-XXXXXX)
-cp -a "$AROOT" "$copy/root"
+cp -a "$ROOT" "$copy/root"
 echo
 echo "== on a throwaway copy: free VM 104's duplicate VF, then ask for a free one"
 run --root "$copy/root" -q release 104 --all

@@ -209,6 +209,7 @@ struct rcase {
 	const char *mdevs[3];
 	const struct policy_reservation *res;
 	const char *overrides; /* "rule=severity;..." */
+	int pve2;              /* node pve2's hardware is known: 1 + enum host_kind; 0 unknown */
 	/* expected findings, one per line: rule severity vmid section key device */
 	const char *expect;
 };
@@ -338,6 +339,21 @@ static const struct rcase cases[] = {
          {{100, true, "q35", {"host=00:02.1"}, .guard = true},
           {104, true, "q35", {"host=0000:00:02.1"}, .guard = true}},
          .expect = "device-shared error 104 main hostpci0 0000:00:02.1\n"},
+        {"other node's hardware unknown: config rules only",
+         HOST_SRIOV,
+         POLICY_MODE_AUDIT,
+         0,
+         {{200, false, NULL, {"0000:00:02.0,pcie=1"}, .node = "pve2", .guard = true}},
+         .expect = "pcie-needs-q35 error 200 main hostpci0 -\n"},
+        {"other node's hardware known (REST API): its rules apply there",
+         HOST_SRIOV,
+         POLICY_MODE_AUDIT,
+         0,
+         {{200, false, "q35", {"0000:00:02.0"}, .node = "pve2", .guard = true},
+          {201, false, "q35", {"0000:00:02.1"}, .node = "pve2", .guard = true}},
+         .pve2 = 1 + HOST_PF_VFIO,
+         .expect = "pf-driver error 0 - - 0000:00:02.0\n"
+                   "device-missing error 201 main hostpci0 0000:00:02.1\n"},
         {"other node's VMs never share",
          HOST_SRIOV,
          POLICY_MODE_AUDIT,
@@ -524,9 +540,10 @@ static const struct rcase cases[] = {
 
 static void run_case(const struct rcase *tc)
 {
-	struct sysfs_device devs[32];
+	struct sysfs_device devs[32], devs2[32];
 	struct sysfs_mdev mdevs[3];
-	struct sysfs_host host;
+	struct sysfs_host host, host2;
+	struct policy_node_host other = {"pve2", &host2};
 	struct policy_vm vms[MAX_VMS];
 	struct vm_store *st = calloc(MAX_VMS, sizeof(*st));
 	enum policy_severity sev[POLICY_RULE_COUNT];
@@ -580,6 +597,11 @@ static void run_case(const struct rcase *tc)
 	in.reservations = tc->res;
 	in.n_reservations = n_res;
 	in.severity = sev;
+	if (tc->pve2) {
+		host_build(&host2, devs2, (enum host_kind)(tc->pve2 - 1), NULL, 0);
+		in.other_hosts = &other;
+		in.n_other_hosts = 1;
+	}
 	assert_int_equal(policy_evaluate(&in, &f, &e), 0);
 	for (size_t i = 0; i < f.n; i++) {
 		const struct policy_finding *x = &f.v[i];

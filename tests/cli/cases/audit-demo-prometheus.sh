@@ -1,5 +1,4 @@
 # audit --format prometheus: textfile-collector lines, one per (VM, rule, severity), plus totals
-. "$SRC/tests/cli/fakehost.sh"
-fh_demo "$TMP/root"
-"$PP" --root "$TMP/root" audit --format prometheus
+R=$DEMO
+"$PP" --root "$R" audit --format prometheus
 echo "rc=$?"

@@ -1,8 +1,7 @@
 # audit options: --vmid, --fail-on, --cluster (other nodes: config rules only, no hardware), and
 # usage errors (exit 2)
 . "$SRC/tests/cli/fakehost.sh"
-fh_demo "$TMP/root"
-R=$TMP/root
+R=$(copy_demo)
 echo "== --vmid 104 --vmid 108"
 "$PP" --root "$R" audit --vmid 104 --vmid 108; echo "rc=$?"
 echo "== --fail-on: warnings only"

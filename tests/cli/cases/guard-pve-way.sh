@@ -2,8 +2,7 @@
 # minimal environment with PVE_MIGRATED_FROM (empty, or the source node of an incoming migration,
 # whose directory then holds the config).  Also through the installed snippet itself.
 . "$SRC/tests/cli/fakehost.sh"
-R=$TMP/root
-fh_demo "$R"
+R=$(copy_demo)
 run() { env -i LC_ALL=C PATH=/usr/sbin:/usr/bin:/sbin:/bin PVE_PASSTHROUGH_ROOT="$R" \
 	PVE_MIGRATED_FROM="$1" "$PP" guard "$2" pre-start <&- 2>&1; echo "rc=$?"; }
 echo "== VM 104 (same VF as running VM 100)"; run "" 104

@@ -2,8 +2,7 @@
 # off silences it), internal errors allowed with a warning or refused, the timeout, and a malformed
 # file (exit 3 for audit naming file and line; the guard falls back to the built-in default).
 . "$SRC/tests/cli/fakehost.sh"
-R=$TMP/root
-fh_demo "$R"
+R=$(copy_demo)
 conf() { cat >"$R/etc/pve-passthrough.conf"; }
 conf <<'CONF'
 # demo: VM 107 may start with pcie=1 on i440fx, vf-bound-on-host is not reported

@@ -2,9 +2,9 @@
 # for one that has one (the old script still runs, its status is honoured), remove restores what
 # was there; no snippets storage: refused with how to enable it; VM locked / not on this node.
 . "$SRC/tests/cli/fakehost.sh"
-R=$TMP/root
-fh_demo "$R"
+R=$(copy_demo)
 C=$R/etc/pve/nodes/pve1/qemu-server
+mkdir -p "$R/var/lib/vz/snippets"
 printf '#!/bin/sh\necho "old hook: $1 $2"\n[ "$2" = post-stop ] && exit 7\nexit 0\n' >"$R/var/lib/vz/snippets/old.sh"
 chmod +x "$R/var/lib/vz/snippets/old.sh"
 sed -i 's/^cores: 4$/cores: 4\nhookscript: local:snippets\/old.sh/' "$C/101.conf"
