@@ -90,6 +90,9 @@ struct assign_input {
 	        config_path; /* for the diff header, e.g. "/etc/pve/nodes/pve1/qemu-server/101.conf" */
 	/* per-rule severities from the settings (POLICY_RULE_COUNT entries), NULL = defaults */
 	const enum policy_severity *severity;
+	/* tests only: called between planning and writing (e.g. to change the file meanwhile) */
+	void (*after_plan)(void *arg);
+	void *after_plan_arg;
 };
 
 enum assign_outcome {
@@ -157,6 +160,9 @@ struct assign_run_opts {
 	int lock_timeout_ms;
 	/* per-rule severities from the settings (POLICY_RULE_COUNT entries), NULL = defaults */
 	const enum policy_severity *severity;
+	/* tests only: called between planning and writing (e.g. to change the file meanwhile) */
+	void (*after_plan)(void *arg);
+	void *after_plan_arg;
 };
 int assign_run(const struct util_paths *p, const struct assign_run_opts *o,
                const struct assign_request *req, struct assign_plan *plan, struct util_err *e);

@@ -44,6 +44,8 @@ int assign_run(const struct util_paths *p, const struct assign_run_opts *o,
 	if (r == 0) {
 		g.input.severity = o->severity;
 		r = assign_plan_make(&g.input, req, plan, e);
+		if (r == 0 && o->after_plan)
+			o->after_plan(o->after_plan_arg);
 		if (r == 0 && plan->outcome == ASSIGN_OUTCOME_CHANGE && !o->dry_run)
 			r = pveconf_vm_commit(p, o->node, plan->vmid, plan->digest, plan->after,
 			                      plan->after_len, &copts, e);

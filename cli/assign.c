@@ -141,7 +141,7 @@ static int render_json(const struct cli_ctx *ctx, const struct assign_request *r
 static int run(struct cli_ctx *ctx, const char *cmd, struct assign_request *req, bool dry_run,
                int timeout_s)
 {
-	struct assign_run_opts o = {ctx->node, dry_run, timeout_s * 1000, NULL};
+	struct assign_run_opts o = {ctx->node, dry_run, timeout_s * 1000, NULL, NULL, NULL};
 	struct assign_plan plan;
 	struct util_err err = {0};
 	struct util_buf diff = {0};

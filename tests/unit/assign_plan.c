@@ -138,7 +138,7 @@ static int run(const char *root, const struct assign_request *req, bool dry,
                struct assign_plan *plan, struct util_err *e)
 {
 	struct util_paths p;
-	struct assign_run_opts o = {"pve1", dry, 300, NULL};
+	struct assign_run_opts o = {"pve1", dry, 300, NULL, NULL, NULL};
 
 	assert_int_equal(util_paths_init(&p, root), 0);
 	return assign_run(&p, &o, req, plan, e);
@@ -678,6 +678,33 @@ static void test_lock_timeouts(void **state)
 	cleanup(root);
 }
 
+/* Someone (qm set, the GUI) changes the config between our plan and our write: nothing of ours is
+ * written, their change stays, and the error says so (-ESTALE: exit 3). */
+static void change_meanwhile(void *arg)
+{
+	put_vm(arg, 101, "cores: 8\nmemory: 1024\n");
+}
+
+static void test_changed_meanwhile(void **state)
+{
+	char *root = sriov_host(2);
+	struct assign_request req = vf_req(101, NULL);
+	struct assign_plan plan;
+	struct util_err e = {0};
+	struct util_paths p;
+	struct assign_run_opts o = {"pve1", false, 300, NULL, change_meanwhile, root};
+
+	(void)state;
+	put_vm(root, 101, BASE);
+	assert_int_equal(util_paths_init(&p, root), 0);
+	assert_int_equal(assign_run(&p, &o, &req, &plan, &e), -ESTALE);
+	assert_non_null(strstr(e.msg, "changed meanwhile"));
+	assert_int_equal(plan.outcome, ASSIGN_OUTCOME_CHANGE); /* the plan itself was fine */
+	assign_plan_free(&plan);
+	expect_file(root, 101, "cores: 8\nmemory: 1024\n");
+	cleanup(root);
+}
+
 static void test_machine_q35(void **state)
 {
 	(void)state;
@@ -853,6 +880,7 @@ int main(void)
 	        cmocka_unit_test(test_release_stopped),
 	        cmocka_unit_test(test_dry_run_changes_nothing),
 	        cmocka_unit_test(test_lock_timeouts),
+	        cmocka_unit_test(test_changed_meanwhile),
 	        cmocka_unit_test(test_machine_q35),
 	        cmocka_unit_test(test_round_trip_property),
 	        cmocka_unit_test(test_round_trip_corpus),
