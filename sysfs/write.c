@@ -214,6 +214,34 @@ static int numvfs_error(const struct util_paths *p, struct util_err *e, int r, c
 	}
 }
 
+/* After the way N -> 0 -> M failed at M: what the PF has now, as re-read (the 0 may not have
+ * taken: something re-enabled VFs in between, or the write never reached the kernel). */
+static void failed_note(const struct util_paths *p, const char *pf, int cur,
+                        struct sysfs_numvfs_result *res, struct util_err *e)
+{
+	size_t used = e ? strlen(e->msg) : 0;
+	int now = -1;
+
+	if (dev_attr_int(p, pf, "sriov_numvfs", &now) == 0)
+		res->after = now;
+	if (!e || used + 1 >= sizeof(e->msg))
+		return;
+	if (now < 0)
+		snprintf(e->msg + used, sizeof(e->msg) - used,
+		         " (the PF had %d VFs before; sriov_numvfs cannot be re-read, so its state "
+		         "now is unknown)",
+		         cur);
+	else if (now == 0)
+		snprintf(e->msg + used, sizeof(e->msg) - used,
+		         " (the PF had %d VFs; they were disabled on the way and it now has none)",
+		         cur);
+	else
+		snprintf(e->msg + used, sizeof(e->msg) - used,
+		         " (the PF had %d VFs; sriov_numvfs reads %d now: the write of 0 did not "
+		         "take, or VFs were enabled again meanwhile)",
+		         cur, now);
+}
+
 int sysfs_sriov_set_numvfs(const struct util_paths *p, const struct sysfs_writer *w, const char *pf,
                            int n, const struct sysfs_vf_use *in_use, size_t n_in_use,
                            struct sysfs_numvfs_result *res, struct util_err *e)
@@ -296,12 +324,8 @@ int sysfs_sriov_set_numvfs(const struct util_paths *p, const struct sysfs_writer
 	r = sysfs_attr_write(w, path, num);
 	if (r < 0) {
 		r = numvfs_error(p, e, r, pf, n, total);
-		if (cur > 0 && n > 0 && e)
-			snprintf(
-			        e->msg + strlen(e->msg), sizeof(e->msg) - strlen(e->msg),
-			        " (the PF had %d VFs; they were disabled on the way and it now has "
-			        "none)",
-			        cur);
+		if (cur > 0 && n > 0)
+			failed_note(p, pf, cur, res, e);
 		return r;
 	}
 	if (dev_attr_int(p, pf, "sriov_numvfs", &res->after) < 0)

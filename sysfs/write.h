@@ -40,7 +40,7 @@ struct sysfs_vf_use {
 struct sysfs_numvfs_result {
 	int before; /* sriov_numvfs before */
 	int requested;
-	int after;      /* sriov_numvfs re-read afterwards */
+	int after;      /* sriov_numvfs re-read afterwards (also after a failed N -> 0 -> M) */
 	size_t n_vfs;   /* virtfnN links found afterwards */
 	bool unchanged; /* already at the requested count: nothing written */
 	bool partial;   /* the driver enabled fewer than requested (still a success) */

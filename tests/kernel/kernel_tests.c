@@ -362,10 +362,14 @@ static void test_sriov(struct kt *k)
 		memset(&e, 0, sizeof e);
 		r = sysfs_sriov_set_numvfs(&k->paths, &lose, k->pf, 2, NULL, 0, &res, &e);
 		util_attr_read_long(path, 10, &now);
-		ktest_check(&k->t, "sriov-kernel-ebusy-message",
-		            r == -EBUSY && strstr(e.msg, k->pf) &&
-		                    strstr(e.msg, "set it to 0 first") && now == 3,
-		            "r %d, message '%s', sriov_numvfs now %ld (want 3)", r, e.msg, now);
+		/* the note after the failure says what was re-read, not "disabled on the way" */
+		ktest_check(
+		        &k->t, "sriov-kernel-ebusy-message",
+		        r == -EBUSY && strstr(e.msg, k->pf) && strstr(e.msg, "set it to 0 first") &&
+		                strstr(e.msg, "sriov_numvfs reads 3 now") &&
+		                !strstr(e.msg, "disabled on the way") && res.after == 3 && now == 3,
+		        "r %d, message '%s', res.after %d, sriov_numvfs now %ld (want 3)", r, e.msg,
+		        res.after, now);
 	}
 
 	/* above sriov_totalvfs: the kernel says ERANGE, the project's code refuses before writing */

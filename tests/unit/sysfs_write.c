@@ -249,10 +249,40 @@ static void test_errno_translations(void **state)
 	                 -ENOMEM);
 	assert_non_null(strstr(f->e.msg, "the PF had 2 VFs; they were disabled on the way"));
 	assert_int_equal(numvfs(f), 0);
+	assert_int_equal(res.after, 0);
 	f->k.fail_suffix = "/sriov_numvfs";
 	f->k.fail_errno = EBUSY;
 	assert_int_equal(sysfs_sriov_set_numvfs(&f->p, &f->w, PF, 3, NULL, 0, &res, &f->e), -EBUSY);
 	assert_non_null(strstr(f->e.msg, "set it to 0 first"));
+}
+
+/* Loses every "0" written to sriov_numvfs (reports success, never reaches the fake kernel): as if
+ * something re-enabled the VFs between the two writes of N -> 0 -> M. */
+static int lose_zero(void *arg, const char *path, const char *data, size_t len)
+{
+	size_t plen = strlen(path);
+
+	if (plen >= 13 && strcmp(path + plen - 13, "/sriov_numvfs") == 0 && data[0] == '0')
+		return 0;
+	return fs_kernel_write(arg, path, data, len);
+}
+
+/* The kernel's EBUSY at M (the 0 did not take): the message says what sriov_numvfs reads now
+ * rather than claiming the VFs were disabled. */
+static void test_failure_note_true_to_state(void **state)
+{
+	struct fx *f = *state;
+	struct sysfs_writer lose = {lose_zero, &f->k};
+	struct sysfs_numvfs_result res;
+
+	assert_int_equal(sysfs_sriov_set_numvfs(&f->p, &f->w, PF, 3, NULL, 0, &res, &f->e), 0);
+	assert_int_equal(sysfs_sriov_set_numvfs(&f->p, &lose, PF, 2, NULL, 0, &res, &f->e), -EBUSY);
+	assert_non_null(strstr(f->e.msg, "set it to 0 first"));
+	assert_non_null(strstr(f->e.msg, "the PF had 3 VFs; sriov_numvfs reads 3 now"));
+	assert_null(strstr(f->e.msg, "disabled on the way"));
+	assert_int_equal(res.before, 3);
+	assert_int_equal(res.after, 3);
+	assert_int_equal(numvfs(f), 3);
 }
 
 static void test_refuse_vf_in_use(void **state)
@@ -524,6 +554,7 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_enoent_stock_driver, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_rocket_lake_has_neither, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_errno_translations, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_failure_note_true_to_state, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_refuse_vf_in_use, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_partial_enable_reported, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_mdev_create_remove, setup, teardown),
