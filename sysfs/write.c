@@ -4,6 +4,7 @@
  * Must not know VMs (in-use facts come from the caller), must not print. */
 #include "sysfs/write.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -569,6 +570,45 @@ int sysfs_driver_bind_undo(const struct util_paths *p, const struct sysfs_writer
 	return 0;
 }
 
+/* Why drivers_probe left bdf without driver, as far as sysfs shows it: the driver is not
+ * registered (module not loaded), or, for vfio-pci, the device has no IOMMU group (vfio-pci's
+ * probe refuses such a device: no IOMMU, or it is off). */
+static void bind_cause(const struct util_paths *p, const char *bdf, const char *driver, char *buf,
+                       size_t n)
+{
+	char path[PP_PATH_MAX], group[32];
+	bool registered, vfio = strcmp(driver, "vfio-pci") == 0, grouped, iommu = false;
+
+	registered = util_path(p, path, sizeof(path), PP_SYS_PCI_DRIVERS "/%s", driver) == 0 &&
+	             util_is_dir(path);
+	grouped = dev_link(p, bdf, "iommu_group", group, sizeof(group)) == 0;
+	if (vfio && !grouped && util_path(p, path, sizeof(path), PP_SYS_CLASS_IOMMU) == 0) {
+		DIR *d = opendir(path);
+		struct dirent *de;
+
+		while (d && !iommu && (de = readdir(d)))
+			iommu = de->d_name[0] != '.';
+		if (d)
+			closedir(d);
+	}
+	if (!registered)
+		snprintf(
+		        buf, n,
+		        "driver %s is not registered (%s/%s missing): load its module (modprobe %s)%s.",
+		        driver, PP_SYS_PCI_DRIVERS, driver, driver,
+		        vfio && !grouped ? ", and note the device has no IOMMU group either" : "");
+	else if (vfio && !grouped)
+		snprintf(
+		        buf, n,
+		        "the device has no IOMMU group (no iommu_group link) and vfio-pci only "
+		        "takes devices in one: %s; turn on VT-d in the firmware (BIOS/UEFI) and add "
+		        "intel_iommu=on to the kernel command line, then reboot.",
+		        iommu ? "the IOMMU is on but does not cover this device"
+		              : "no IOMMU is active (" PP_SYS_CLASS_IOMMU " is empty)");
+	else
+		snprintf(buf, n, "the %s driver's probe declined it (see dmesg).", driver);
+}
+
 int sysfs_driver_bind(const struct util_paths *p, const struct sysfs_writer *w, const char *bdf,
                       const char *driver, struct sysfs_bind_undo *undo, struct util_err *e)
 {
@@ -608,17 +648,16 @@ int sysfs_driver_bind(const struct util_paths *p, const struct sysfs_writer *w, 
 	/* drivers_probe succeeds even when nothing bound: the link is the truth */
 	{
 		struct util_err ue = {0};
+		char why[512];
 		int u = sysfs_driver_bind_undo(p, w, undo, &ue);
 
-		return util_err_set(
-		        e, r < 0 ? r : -EIO,
-		        "%s: not bound to %s after drivers_probe (%s%s); is the %s module "
-		        "loaded? %s",
-		        bdf, driver,
-		        r < 0 ? strerror(-r) : "now: ", r < 0 ? "" : (now[0] ? now : "no driver"),
-		        driver,
-		        u < 0 ? ue.msg
-		              : (undo->driver[0] ? "The previous driver was restored."
-		                                 : "It was left unbound, as before."));
+		bind_cause(p, bdf, driver, why, sizeof(why));
+		return util_err_set(e, r < 0 ? r : -EIO,
+		                    "%s: not bound to %s after drivers_probe (%s%s); %s %s", bdf,
+		                    driver, r < 0 ? strerror(-r) : "now: ",
+		                    r < 0 ? "" : (now[0] ? now : "no driver"), why,
+		                    u < 0 ? ue.msg
+		                          : (undo->driver[0] ? "The previous driver was restored."
+		                                             : "It was left unbound, as before."));
 	}
 }

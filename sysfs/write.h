@@ -93,7 +93,9 @@ struct sysfs_bind_undo {
 
 /* Binds bdf to driver ("vfio-pci"): driver_override, unbind from the current driver,
  * drivers_probe, then checks the driver link.  When the check fails the previous state is
- * restored before returning the error.  0 or -errno with a message; undo is filled either way. */
+ * restored before returning the error, whose message names the cause sysfs shows: the driver not
+ * registered (module not loaded), or for vfio-pci a device without an IOMMU group (IOMMU off).
+ * 0 or -errno with a message; undo is filled either way. */
 int sysfs_driver_bind(const struct util_paths *p, const struct sysfs_writer *w, const char *bdf,
                       const char *driver, struct sysfs_bind_undo *undo, struct util_err *e);
 

@@ -470,6 +470,10 @@ static int k_bind(struct fs_kernel *k, const char *bdf, const char *drv)
 	dev_driver(k->root, bdf, cur, sizeof(cur));
 	if (cur[0])
 		return -EBUSY;
+	/* vfio-pci's probe refuses a device outside an IOMMU group (no IOMMU, or it is off) */
+	snprintf(full, sizeof(full), "%s/" DEVDIR "/%s/iommu_group", k->root, bdf);
+	if (strcmp(drv, "vfio-pci") == 0 && access(full, F_OK) != 0)
+		return -EINVAL;
 	fs_set_driver(k->root, bdf, drv);
 	return 0;
 }

@@ -5,7 +5,8 @@
  *
  * And a fake kernel: a struct sysfs_writer hook that records every write and reacts as the kernel
  * does (VFs appear on sriov_numvfs, EBUSY on N->M, ERANGE above totalvfs, ENOENT without an
- * SR-IOV driver, available_instances drops on create, drivers_probe honours driver_override). */
+ * SR-IOV driver, available_instances drops on create, drivers_probe honours driver_override,
+ * vfio-pci refuses a device without an IOMMU group). */
 #ifndef PP_TESTS_FAKESYS_H
 #define PP_TESTS_FAKESYS_H
 

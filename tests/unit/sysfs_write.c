@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -506,6 +507,9 @@ static void test_bind_verified(void **state)
 	assert_int_equal(system(cmd), 0);
 	assert_int_equal(sysfs_driver_bind(&f->p, &f->w, vf, "vfio-pci", &undo, &f->e), -EIO);
 	assert_non_null(strstr(f->e.msg, "not bound to vfio-pci after drivers_probe"));
+	assert_non_null(strstr(f->e.msg, "driver vfio-pci is not registered"));
+	assert_non_null(strstr(f->e.msg, "modprobe vfio-pci"));
+	assert_null(strstr(f->e.msg, "IOMMU"));
 	assert_non_null(strstr(f->e.msg, "The previous driver was restored."));
 	{
 		struct sysfs_host *h = NULL;
@@ -519,6 +523,36 @@ static void test_bind_verified(void **state)
 	                 -ENODEV);
 	assert_int_equal(sysfs_driver_bind(&f->p, &f->w, "bogus", "vfio-pci", &undo, &f->e),
 	                 -EINVAL);
+}
+
+/* vfio-pci loaded, but the VF has no IOMMU group (booted without intel_iommu=on): vfio-pci's
+ * probe refuses it, and the message names that cause, not the module. */
+static void test_bind_without_iommu_group(void **state)
+{
+	struct fx *f = *state;
+	struct sysfs_numvfs_result res;
+	struct sysfs_bind_undo undo;
+	const char *vf = "0000:00:02.1";
+	char path[4200];
+
+	assert_int_equal(sysfs_sriov_set_numvfs(&f->p, &f->w, PF, 1, NULL, 0, &res, &f->e), 0);
+	snprintf(path, sizeof(path), "%s/sys/devices/pci0000:00/%s/iommu_group", f->root, vf);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(sysfs_driver_bind(&f->p, &f->w, vf, "vfio-pci", &undo, &f->e), -EIO);
+	assert_non_null(strstr(f->e.msg, "not bound to vfio-pci after drivers_probe"));
+	assert_non_null(strstr(f->e.msg, "no IOMMU group"));
+	assert_non_null(strstr(f->e.msg, "no IOMMU is active"));
+	assert_non_null(strstr(f->e.msg, "intel_iommu=on"));
+	assert_non_null(strstr(f->e.msg, "VT-d"));
+	assert_null(strstr(f->e.msg, "modprobe"));
+	assert_non_null(strstr(f->e.msg, "It was left unbound, as before."));
+	/* an IOMMU present that does not cover the device: said so */
+	fs_set_iommu(f->root, true);
+	assert_int_equal(sysfs_driver_bind(&f->p, &f->w, vf, "vfio-pci", &undo, &f->e), -EIO);
+	assert_non_null(strstr(f->e.msg, "the IOMMU is on but does not cover this device"));
+	/* with its group back, the same bind works */
+	fs_set_group(f->root, vf, 100);
+	assert_int_equal(sysfs_driver_bind(&f->p, &f->w, vf, "vfio-pci", &undo, &f->e), 0);
 }
 
 static void test_real_writer(void **state)
@@ -562,6 +596,7 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_mdev_without_gvt, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_bind_and_undo, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_bind_verified, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_bind_without_iommu_group, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_real_writer, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
