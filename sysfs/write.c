@@ -347,6 +347,35 @@ int sysfs_sriov_set_numvfs(const struct util_paths *p, const struct sysfs_writer
 	return 0;
 }
 
+int sysfs_sriov_set_autoprobe(const struct util_paths *p, const struct sysfs_writer *w,
+                              const char *pf, bool on, struct util_err *e)
+{
+	char path[PP_PATH_MAX];
+	int now = -1, r;
+
+	if (!sysfs_bdf_valid(pf))
+		return util_err_set(e, -EINVAL, "'%s' is not a PCI address (0000:00:02.0)", pf);
+	if (!dev_exists(p, pf))
+		return util_err_set(e, -ENODEV, "%s: no such PCI device", pf);
+	if (dev_attr_int(p, pf, "sriov_drivers_autoprobe", &now) < 0)
+		return util_err_set(e, -EOPNOTSUPP,
+		                    "%s: not an SR-IOV device (no sriov_drivers_autoprobe)", pf);
+	if (now == (on ? 1 : 0))
+		return 0;
+	if (util_path(p, path, sizeof(path), PP_SYS_PCI_DEVICES "/%s/sriov_drivers_autoprobe", pf) <
+	    0)
+		return util_err_set(e, -ENAMETOOLONG, "--root: path too long");
+	r = sysfs_attr_write(w, path, on ? "1" : "0");
+	if (r < 0)
+		return util_err_errno(e, r, "%s: cannot set sriov_drivers_autoprobe to %d", pf,
+		                      on ? 1 : 0);
+	if (dev_attr_int(p, pf, "sriov_drivers_autoprobe", &now) < 0 || now != (on ? 1 : 0))
+		return util_err_set(e, -EIO,
+		                    "%s: sriov_drivers_autoprobe reads %d after writing %d", pf,
+		                    now, on ? 1 : 0);
+	return 0;
+}
+
 /* ---- mdev */
 
 int sysfs_mdev_uuid(unsigned index, unsigned vmid, char *buf, size_t n)
@@ -529,6 +558,43 @@ static int set_override(const struct util_paths *p, const struct sysfs_writer *w
 {
 	/* an empty line clears it (an empty write would not reach the kernel) */
 	return write_dev(p, w, bdf, "driver_override", drv[0] ? drv : "\n");
+}
+
+int sysfs_driver_unbind(const struct util_paths *p, const struct sysfs_writer *w, const char *bdf,
+                        struct sysfs_bind_undo *undo, struct util_err *e)
+{
+	char drv[64], now[64], buf[64];
+	int r;
+
+	if (undo)
+		memset(undo, 0, sizeof(*undo));
+	if (!sysfs_bdf_valid(bdf))
+		return util_err_set(e, -EINVAL, "'%s' is not a PCI address (0000:00:02.0)", bdf);
+	if (!dev_exists(p, bdf))
+		return util_err_set(e, -ENODEV, "%s: no such PCI device", bdf);
+	dev_link(p, bdf, "driver", drv, sizeof(drv));
+	if (undo) {
+		snprintf(undo->bdf, sizeof(undo->bdf), "%s", bdf);
+		snprintf(undo->driver, sizeof(undo->driver), "%s", drv);
+		if (dev_attr(p, bdf, "driver_override", buf, sizeof(buf)) == 0 &&
+		    strcmp(buf, "(null)") != 0)
+			snprintf(undo->override, sizeof(undo->override), "%s", buf);
+	}
+	if (!drv[0])
+		return 0;
+	r = unbind(p, w, bdf, drv);
+	dev_link(p, bdf, "driver", now, sizeof(now));
+	if (now[0] && r == 0)
+		r = -EIO;
+	if (now[0])
+		return util_err_set(e, r,
+		                    "%s: cannot unbind it from %s (%s; now: %s); a driver that is "
+		                    "in use may refuse, see dmesg",
+		                    bdf, drv, strerror(-r), now);
+	/* ENODEV: it went away from that driver meanwhile, which is what was asked */
+	if (undo)
+		undo->changed = true;
+	return 0;
 }
 
 int sysfs_driver_bind_undo(const struct util_paths *p, const struct sysfs_writer *w,

@@ -58,6 +58,12 @@ int sysfs_sriov_set_numvfs(const struct util_paths *p, const struct sysfs_writer
                            int n, const struct sysfs_vf_use *in_use, size_t n_in_use,
                            struct sysfs_numvfs_result *res, struct util_err *e);
 
+/* Sets sriov_drivers_autoprobe of the PF pf: whether drivers probe its VFs as they appear (off:
+ * new VFs stay unbound until bound explicitly, e.g. to vfio-pci).  Re-read to verify.
+ * -EOPNOTSUPP on a device without SR-IOV.  0 or -errno with a message. */
+int sysfs_sriov_set_autoprobe(const struct util_paths *p, const struct sysfs_writer *w,
+                              const char *pf, bool on, struct util_err *e);
+
 /* ---- mdev */
 
 /* PVE's UUID for the mdev of VM vmid's hostpci<index>: "%08d-0000-0000-0000-%012d" (index, vmid).
@@ -98,6 +104,13 @@ struct sysfs_bind_undo {
  * 0 or -errno with a message; undo is filled either way. */
 int sysfs_driver_bind(const struct util_paths *p, const struct sysfs_writer *w, const char *bdf,
                       const char *driver, struct sysfs_bind_undo *undo, struct util_err *e);
+
+/* Unbinds bdf from the driver it has (writes its bdf to that driver's unbind), leaving
+ * driver_override alone, and checks the driver link is gone.  Already unbound: nothing written.
+ * undo (may be NULL) is filled so that sysfs_driver_bind_undo() binds it back.
+ * 0 or -errno with a message. */
+int sysfs_driver_unbind(const struct util_paths *p, const struct sysfs_writer *w, const char *bdf,
+                        struct sysfs_bind_undo *undo, struct util_err *e);
 
 /* Puts back the driver_override and the driver recorded in undo (drivers_probe, falling back to
  * the driver's bind file), and checks the driver link.  0 or -errno with a message. */

@@ -322,10 +322,15 @@ static void test_sriov(struct kt *k)
 	/* NVMe VFs start offline and the nvme driver would fail on them: keep them unbound */
 	util_path(&k->paths, path, sizeof path, PP_SYS_PCI_DEVICES "/%s/sriov_drivers_autoprobe",
 	          k->pf);
-	r = sysfs_attr_write(NULL, path, "0");
+	rec_reset(k);
+	memset(&e, 0, sizeof e);
+	r = sysfs_sriov_set_autoprobe(&k->paths, &k->w, k->pf, false, &e);
 	ktest_check(&k->t, "sriov-autoprobe-off",
-	            r == 0 && util_attr_read_long(path, 10, &v) == 0 && v == 0,
-	            "write 0 to %s: %d, reads %ld", path, r, v);
+	            r == 0 && util_attr_read_long(path, 10, &v) == 0 && v == 0 &&
+	                    strcmp(rec_values(k, "/sriov_drivers_autoprobe", vals, sizeof vals),
+	                           "0") == 0,
+	            "sysfs_sriov_set_autoprobe(%s, off): %d (%s), reads %ld, writes '%s'", k->pf, r,
+	            e.msg, v, vals);
 
 	r = set_numvfs(k, 2, &res, &e, NULL, 0);
 	ktest_check(&k->t, "sriov-enable-2",
@@ -463,7 +468,7 @@ static void test_no_driver(struct kt *k)
 	struct sysfs_numvfs_result res;
 	struct sysfs_bind_undo undo;
 	struct util_err e;
-	char path[PP_PATH_MAX];
+	char vals[128];
 	int r;
 
 	r = set_numvfs(k, 0, &res, &e, NULL, 0);
@@ -472,9 +477,14 @@ static void test_no_driver(struct kt *k)
 	check_vfs(k, "sriov-disable-reread", 0);
 
 	/* the PF without a driver: the kernel answers ENOENT, the message says why */
-	util_path(&k->paths, path, sizeof path, PP_SYS_PCI_DRIVERS "/nvme/unbind");
-	r = sysfs_attr_write(NULL, path, k->pf);
-	ktest_check(&k->t, "pf-unbind-nvme", r == 0, "writing %s to %s: %d", k->pf, path, r);
+	rec_reset(k);
+	memset(&e, 0, sizeof e);
+	r = sysfs_driver_unbind(&k->paths, &k->w, k->pf, &undo, &e);
+	ktest_check(&k->t, "pf-unbind-nvme",
+	            r == 0 && undo.changed && strcmp(undo.driver, "nvme") == 0 &&
+	                    strcmp(rec_values(k, "/nvme/unbind", vals, sizeof vals), k->pf) == 0,
+	            "sysfs_driver_unbind(%s): %d (%s), previous driver '%s', writes '%s'", k->pf, r,
+	            e.msg, undo.driver, vals);
 	check_driver(k, "pf-unbind-nvme-reread", k->pf, "", "");
 	r = set_numvfs(k, 2, &res, &e, NULL, 0);
 	ktest_check(&k->t, "sriov-enoent-no-driver",

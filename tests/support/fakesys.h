@@ -56,7 +56,8 @@ struct fs_kernel {
 	int fail_errno;
 	int fail_skip; /* let this many matching writes through first */
 	int vf_limit;  /* > 0: the driver enables at most this many VFs (partial enable) */
-	const char *probe_default; /* driver drivers_probe binds when no override ("" = none) */
+	const char *probe_default; /* driver drivers_probe (and, with sriov_drivers_autoprobe
+	                              on, a new VF) binds when no override ("" = none) */
 };
 
 void fs_kernel_init(struct fs_kernel *k, const char *root);

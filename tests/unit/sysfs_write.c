@@ -555,6 +555,91 @@ static void test_bind_without_iommu_group(void **state)
 	assert_int_equal(sysfs_driver_bind(&f->p, &f->w, vf, "vfio-pci", &undo, &f->e), 0);
 }
 
+/* sriov_drivers_autoprobe through the writer: off, new VFs stay unbound; on, the driver takes
+ * them as they appear (the fake kernel probes them with probe_default). */
+static void test_autoprobe(void **state)
+{
+	struct fx *f = *state;
+	struct sysfs_numvfs_result res;
+	struct sysfs_host *h = NULL;
+	char *s;
+
+	f->k.probe_default = "i915";
+	assert_int_equal(sysfs_sriov_set_autoprobe(&f->p, &f->w, PF, false, &f->e), 0);
+	assert_int_equal(f->k.n_log, 1);
+	assert_string_equal(f->k.log[0].path,
+	                    "/sys/bus/pci/devices/" PF "/sriov_drivers_autoprobe");
+	assert_string_equal(f->k.log[0].data, "0");
+	s = tt_read(f->root, "sys/bus/pci/devices/" PF "/sriov_drivers_autoprobe", NULL);
+	assert_string_equal(s, "0");
+	free(s);
+	/* already off: nothing written */
+	assert_int_equal(sysfs_sriov_set_autoprobe(&f->p, &f->w, PF, false, &f->e), 0);
+	assert_int_equal(f->k.n_log, 1);
+	assert_int_equal(sysfs_sriov_set_numvfs(&f->p, &f->w, PF, 2, NULL, 0, &res, &f->e), 0);
+	assert_int_equal(sysfs_host_read_flags(&f->p, 0, &h, &f->e), 0);
+	assert_string_equal(sysfs_host_find(h, "0000:00:02.1")->driver, "");
+	assert_string_equal(sysfs_host_find(h, "0000:00:02.2")->driver, "");
+	sysfs_host_free(h);
+	/* on again: the next VFs are probed */
+	assert_int_equal(sysfs_sriov_set_autoprobe(&f->p, &f->w, PF, true, &f->e), 0);
+	assert_int_equal(sysfs_sriov_set_numvfs(&f->p, &f->w, PF, 3, NULL, 0, &res, &f->e), 0);
+	assert_int_equal(sysfs_host_read_flags(&f->p, 0, &h, &f->e), 0);
+	assert_string_equal(sysfs_host_find(h, "0000:00:02.3")->driver, "i915");
+	sysfs_host_free(h);
+	/* refused where there is no SR-IOV, and errors translated */
+	fs_add_device(f->root, "0000:00:1f.0", 0x8086, 0x7a04, 0x060100);
+	assert_int_equal(sysfs_sriov_set_autoprobe(&f->p, &f->w, "0000:00:1f.0", false, &f->e),
+	                 -EOPNOTSUPP);
+	assert_non_null(strstr(f->e.msg, "not an SR-IOV device"));
+	f->k.fail_suffix = "/sriov_drivers_autoprobe";
+	f->k.fail_errno = EACCES;
+	assert_int_equal(sysfs_sriov_set_autoprobe(&f->p, &f->w, PF, false, &f->e), -EACCES);
+	assert_non_null(strstr(f->e.msg, "cannot set sriov_drivers_autoprobe to 0"));
+}
+
+/* A plain unbind (the PF from its driver), verified, and undone with sysfs_driver_bind_undo. */
+static void test_unbind(void **state)
+{
+	struct fx *f = *state;
+	struct sysfs_bind_undo undo;
+	struct sysfs_host *h = NULL;
+	char *s;
+
+	f->k.probe_default = "i915";
+	assert_int_equal(sysfs_driver_unbind(&f->p, &f->w, PF, &undo, &f->e), 0);
+	assert_true(undo.changed);
+	assert_string_equal(undo.driver, "i915");
+	assert_int_equal(f->k.n_log, 1);
+	assert_string_equal(f->k.log[0].path, "/sys/bus/pci/drivers/i915/unbind");
+	assert_string_equal(f->k.log[0].data, PF);
+	assert_int_equal(sysfs_host_read_flags(&f->p, 0, &h, &f->e), 0);
+	assert_string_equal(sysfs_host_find(h, PF)->driver, "");
+	assert_string_equal(sysfs_host_find(h, PF)->driver_override, "");
+	sysfs_host_free(h);
+	/* unbound already: nothing written, nothing to undo */
+	{
+		struct sysfs_bind_undo again;
+
+		assert_int_equal(sysfs_driver_unbind(&f->p, &f->w, PF, &again, &f->e), 0);
+		assert_false(again.changed);
+		assert_int_equal(f->k.n_log, 1);
+		assert_int_equal(sysfs_driver_unbind(&f->p, &f->w, PF, NULL, &f->e), 0);
+	}
+	assert_int_equal(sysfs_driver_bind_undo(&f->p, &f->w, &undo, &f->e), 0);
+	s = tt_read(f->root, "sys/devices/pci0000:00/" PF "/uevent", NULL);
+	assert_non_null(strstr(s, "DRIVER=i915"));
+	free(s);
+	/* the driver refuses: the link is still there, the message says so */
+	f->k.fail_suffix = "/unbind";
+	f->k.fail_errno = EBUSY;
+	assert_int_equal(sysfs_driver_unbind(&f->p, &f->w, PF, &undo, &f->e), -EBUSY);
+	assert_non_null(strstr(f->e.msg, "cannot unbind it from i915"));
+	assert_non_null(strstr(f->e.msg, "now: i915"));
+	assert_int_equal(sysfs_driver_unbind(&f->p, &f->w, "0000:00:09.0", &undo, &f->e), -ENODEV);
+	assert_int_equal(sysfs_driver_unbind(&f->p, &f->w, "bogus", &undo, &f->e), -EINVAL);
+}
+
 static void test_real_writer(void **state)
 {
 	struct fx *f = *state;
@@ -597,6 +682,8 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_bind_and_undo, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_bind_verified, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_bind_without_iommu_group, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_autoprobe, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_unbind, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_real_writer, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
