@@ -2,8 +2,8 @@
  * /sys/bus/pci/devices once, each device whole through one directory descriptor (uevent for ids
  * and driver, then driver_override, iommu_group, SR-IOV attributes and links), skipping with a
  * warning the entries libpci would die on; then libpci for enumeration and names
- * (sysfs/pcilib.c); mdev types of the parents in /sys/class/mdev_bus, mdev instances, IOMMU,
- * kernel, cmdline and module parameters.
+ * (sysfs/pcilib.c); mdev types of the parents in /sys/class/mdev_bus (PCI or not: mtty), mdev
+ * instances, IOMMU, kernel, cmdline and module parameters.
  * Must not know anything of VMs, must not print, must not write. */
 #include "sysfs/host.h"
 
@@ -265,7 +265,7 @@ static int cmp_mdev_type(const void *a, const void *b)
 	              ((const struct sysfs_mdev_type *)b)->id);
 }
 
-static int read_mdev_types(int dfd, struct sysfs_device *dev)
+static int read_mdev_types(int dfd, struct sysfs_mdev_type **types, size_t *n_types)
 {
 	int fd = openat(dfd, "mdev_supported_types", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	struct dirent *de;
@@ -286,18 +286,18 @@ static int read_mdev_types(int dfd, struct sysfs_device *dev)
 
 		if (de->d_name[0] == '.' || strlen(de->d_name) >= sizeof(t->id))
 			continue;
-		if (dev->n_mdev_types == cap) {
+		if (*n_types == cap) {
 			struct sysfs_mdev_type *nt;
 
 			cap = cap ? cap * 2 : 8;
-			nt = realloc(dev->mdev_types, cap * sizeof(*nt));
+			nt = realloc(*types, cap * sizeof(*nt));
 			if (!nt) {
 				closedir(d);
 				return -ENOMEM;
 			}
-			dev->mdev_types = nt;
+			*types = nt;
 		}
-		t = &dev->mdev_types[dev->n_mdev_types++];
+		t = &(*types)[(*n_types)++];
 		memset(t, 0, sizeof(*t));
 		strcpy(t->id, de->d_name);
 		snprintf(rel, sizeof(rel), "%s/name", de->d_name);
@@ -311,8 +311,8 @@ static int read_mdev_types(int dfd, struct sysfs_device *dev)
 		parse_description(t);
 	}
 	closedir(d);
-	if (dev->n_mdev_types > 1)
-		qsort(dev->mdev_types, dev->n_mdev_types, sizeof(*dev->mdev_types), cmp_mdev_type);
+	if (*n_types > 1)
+		qsort(*types, *n_types, sizeof(**types), cmp_mdev_type);
 	return 0;
 }
 
@@ -504,12 +504,21 @@ static int read_devices(const struct util_paths *p, unsigned flags, struct sysfs
 	return 0;
 }
 
-/* mdev types of the PCI devices that are mdev parents: the kernel lists them in
- * /sys/class/mdev_bus, so one directory read replaces a failed lookup per device. */
+static int cmp_mdev_parent(const void *a, const void *b)
+{
+	return strcmp(((const struct sysfs_mdev_parent *)a)->name,
+	              ((const struct sysfs_mdev_parent *)b)->name);
+}
+
+/* mdev types of every parent the kernel lists in /sys/class/mdev_bus (one directory read
+ * instead of a failed lookup per device): a PCI device's go to its struct sysfs_device, the
+ * others (mtty) to h->mdev_parents.  A PCI address not in the snapshot (an entry skipped with a
+ * warning) is left out. */
 static int read_mdev_parents(const struct util_paths *p, struct sysfs_host *h)
 {
 	char path[PP_PATH_MAX];
 	struct dirent *de;
+	size_t cap = 0;
 	DIR *d;
 	int r = 0;
 
@@ -520,17 +529,40 @@ static int read_mdev_parents(const struct util_paths *p, struct sysfs_host *h)
 		return errno == ENOENT ? 0 : -errno;
 	while (r == 0 && (de = readdir(d))) {
 		struct sysfs_device *dev = (struct sysfs_device *)sysfs_host_find(h, de->d_name);
+		struct sysfs_mdev_parent *mp = NULL;
 		int dfd;
 
-		if (!dev || dev->n_mdev_types) /* not a PCI device (mtty ...), or seen */
+		if (de->d_name[0] == '.' || (dev && dev->n_mdev_types) ||
+		    (!dev && (is_bdf(de->d_name) || strlen(de->d_name) >= sizeof(mp->name))))
 			continue;
+		if (!dev && h->n_mdev_parents == cap) {
+			struct sysfs_mdev_parent *np;
+
+			cap = cap ? cap * 2 : 4;
+			np = realloc(h->mdev_parents, cap * sizeof(*np));
+			if (!np) {
+				r = -ENOMEM;
+				break;
+			}
+			h->mdev_parents = np;
+		}
 		dfd = openat(dirfd(d), de->d_name, O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (dfd < 0)
 			continue;
-		r = read_mdev_types(dfd, dev);
+		if (dev) {
+			r = read_mdev_types(dfd, &dev->mdev_types, &dev->n_mdev_types);
+		} else {
+			mp = &h->mdev_parents[h->n_mdev_parents++];
+			memset(mp, 0, sizeof(*mp));
+			strcpy(mp->name, de->d_name);
+			r = read_mdev_types(dfd, &mp->types, &mp->n_types);
+		}
 		close(dfd);
 	}
 	closedir(d);
+	if (h->n_mdev_parents > 1)
+		qsort(h->mdev_parents, h->n_mdev_parents, sizeof(*h->mdev_parents),
+		      cmp_mdev_parent);
 	return r;
 }
 
@@ -730,6 +762,9 @@ void sysfs_host_free(struct sysfs_host *h)
 		device_free(&h->devices[i]);
 	free(h->devices);
 	free(h->mdevs);
+	for (size_t i = 0; i < h->n_mdev_parents; i++)
+		free(h->mdev_parents[i].types);
+	free(h->mdev_parents);
 	for (size_t i = 0; i < 4; i++)
 		free(h->modules[i].params);
 	for (size_t i = 0; i < h->n_warnings; i++)
@@ -751,6 +786,30 @@ const struct sysfs_device *sysfs_host_find(const struct sysfs_host *h, const cha
 		return NULL;
 	strcpy(key.bdf, bdf);
 	return bsearch(&key, h->devices, h->n_devices, sizeof(*h->devices), cmp_device);
+}
+
+const struct sysfs_mdev_type *sysfs_host_mdev_type(const struct sysfs_host *h, const char *parent,
+                                                   const char *type)
+{
+	const struct sysfs_mdev_type *types = NULL;
+	const struct sysfs_device *dev = sysfs_host_find(h, parent);
+	size_t n = 0;
+
+	if (!h || !parent || !type)
+		return NULL;
+	if (dev) {
+		types = dev->mdev_types;
+		n = dev->n_mdev_types;
+	}
+	for (size_t i = 0; !dev && i < h->n_mdev_parents; i++)
+		if (strcmp(h->mdev_parents[i].name, parent) == 0) {
+			types = h->mdev_parents[i].types;
+			n = h->mdev_parents[i].n_types;
+		}
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(types[i].id, type) == 0)
+			return &types[i];
+	return NULL;
 }
 
 const struct sysfs_module *sysfs_host_module(const struct sysfs_host *h, const char *name)

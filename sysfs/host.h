@@ -63,6 +63,15 @@ struct sysfs_mdev {
 	char parent[SYSFS_BDF_LEN]; /* parent device bdf (a non-PCI parent: its name, "mtty") */
 };
 
+/* An mdev parent that is not a PCI device: an entry of /sys/class/mdev_bus named otherwise than
+ * a PCI address (the kernel's mtty sample: "mtty").  PCI parents keep their types in struct
+ * sysfs_device. */
+struct sysfs_mdev_parent {
+	char name[64];
+	struct sysfs_mdev_type *types; /* sorted by id */
+	size_t n_types;
+};
+
 struct sysfs_device {
 	char bdf[SYSFS_BDF_LEN];
 	unsigned vendor, device; /* from the vendor/device files (VFs: not config space) */
@@ -110,6 +119,8 @@ struct sysfs_host {
 	/* entries of devices/ that were skipped, with why (a half-written or broken entry) */
 	char **warnings;
 	size_t n_warnings;
+	struct sysfs_mdev_parent *mdev_parents; /* non-PCI mdev parents, sorted by name */
+	size_t n_mdev_parents;
 };
 
 /* Reads the whole snapshot under p's root.  0 or -errno with a message (libpci failures are caught
@@ -133,6 +144,10 @@ bool sysfs_bdf_valid(const char *s);
 
 /* The device with that bdf ("0000:00:02.1"), or NULL. */
 const struct sysfs_device *sysfs_host_find(const struct sysfs_host *h, const char *bdf);
+/* The mdev type (directory name, "i915-GVTg_V5_4") offered by parent (a PCI address or the name
+ * of a non-PCI parent, "mtty"), or NULL. */
+const struct sysfs_mdev_type *sysfs_host_mdev_type(const struct sysfs_host *h, const char *parent,
+                                                   const char *type);
 /* The module by name ("i915"), or NULL when not one of the four read. */
 const struct sysfs_module *sysfs_host_module(const struct sysfs_host *h, const char *name);
 /* A module parameter's value, or NULL when the module or the parameter is absent. */

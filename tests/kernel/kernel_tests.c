@@ -98,15 +98,6 @@ static struct sysfs_host *snapshot(struct kt *k, const char *check)
 	return h;
 }
 
-static int attr_long(const struct kt *k, const char *rel, long *v)
-{
-	char path[PP_PATH_MAX];
-	*v = -1;
-	if (util_path(&k->paths, path, sizeof path, "%s", rel) != 0)
-		return -ENAMETOOLONG;
-	return util_attr_read_long(path, 10, v);
-}
-
 /* Runs `pve-passthrough status --format json` in the guest and returns the parsed document (NULL
  * after a failed check). */
 static json_t *status_json(struct kt *k, const char *name)
@@ -521,13 +512,20 @@ static void test_no_driver(struct kt *k)
  * /sys/class/mdev_bus, as an iGPU is by its PCI address. */
 #define MTTY_PARENT "mtty"
 
-static long mtty_available(const struct kt *k, const char *type)
+/* available_instances of an mtty type, from a fresh snapshot (the non-PCI parent's types);
+ * -1 when the snapshot does not list the type. */
+static long mtty_available(struct kt *k, const char *type)
 {
-	char rel[256];
+	struct sysfs_host *h = snapshot(k, "mdev-snapshot-read");
+	const struct sysfs_mdev_type *t;
 	long v;
-	snprintf(rel, sizeof rel,
-	         PP_SYS_CLASS_MDEV_BUS "/mtty/mdev_supported_types/%s/available_instances", type);
-	return attr_long(k, rel, &v) == 0 ? v : -1;
+
+	if (!h)
+		return -1;
+	t = sysfs_host_mdev_type(h, MTTY_PARENT, type);
+	v = t ? t->available : -1;
+	sysfs_host_free(h);
+	return v;
 }
 
 /* The snapshot lists the instance uuid with that type (want = true) or does not list it. */
@@ -559,6 +557,32 @@ static void test_mdev(struct kt *k)
 	ktest_check(&k->t, "mdev-pve-uuid",
 	            r == 0 && strcmp(uuid, "00000001-0000-0000-0000-000000000100") == 0,
 	            "sysfs_mdev_uuid(1, 100): %d '%s'", r, uuid);
+	/* mtty is an mdev parent that is not a PCI device: the snapshot lists it with its types */
+	{
+		struct sysfs_host *h = snapshot(k, "mdev-parent-snapshot");
+		const struct sysfs_mdev_type *t1 = NULL, *t2 = NULL;
+		size_t n_types = 0;
+
+		if (h) {
+			for (size_t i = 0; i < h->n_mdev_parents; i++)
+				if (strcmp(h->mdev_parents[i].name, MTTY_PARENT) == 0)
+					n_types = h->mdev_parents[i].n_types;
+			t1 = sysfs_host_mdev_type(h, MTTY_PARENT, "mtty-1");
+			t2 = sysfs_host_mdev_type(h, MTTY_PARENT, "mtty-2");
+			ktest_check(
+			        &k->t, "mdev-parent-snapshot",
+			        n_types == 2 && t1 && t2 && t1->available == 24 &&
+			                t2->available == 12 &&
+			                strcmp(t2->device_api, "vfio-pci") == 0 && t2->name[0],
+			        "%zu non-PCI parents, mtty with %zu types; mtty-1 available %ld, "
+			        "mtty-2 available %ld device_api '%s' name '%s' (want 2 types, "
+			        "24, 12, vfio-pci)",
+			        h->n_mdev_parents, n_types, t1 ? t1->available : -1,
+			        t2 ? t2->available : -1, t2 ? t2->device_api : "",
+			        t2 ? t2->name : "");
+			sysfs_host_free(h);
+		}
+	}
 	before = mtty_available(k, "mtty-2");
 	before1 = mtty_available(k, "mtty-1");
 	rec_reset(k);
@@ -588,6 +612,26 @@ static void test_mdev(struct kt *k)
 			            "status: mdev %s (mtty-2 on " MTTY_PARENT
 			            ") not in \"mdevs\" (%zu)",
 			            uuid, json_array_size(json_object_get(doc, "mdevs")));
+			/* and the parent's types, with the instance taken */
+			found = false;
+			json_array_foreach(json_object_get(doc, "mdev_parents"), i, m)
+			{
+				size_t ti;
+				json_t *t;
+
+				if (strcmp(jstr(m, "name"), MTTY_PARENT) != 0)
+					continue;
+				json_array_foreach(json_object_get(m, "mdev_types"), ti, t)
+				{
+					found |= strcmp(jstr(t, "type"), "mtty-2") == 0 &&
+					         json_integer_value(
+					                 json_object_get(t, "available")) == after;
+				}
+			}
+			ktest_check(&k->t, "status-json-mdev-parent", found,
+			            "status: \"mdev_parents\" has no " MTTY_PARENT
+			            " with mtty-2 available %ld",
+			            after);
 			json_decref(doc);
 		}
 	}

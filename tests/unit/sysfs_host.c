@@ -293,7 +293,51 @@ static void test_gvtg_host(void **state)
 	assert_string_equal(h->mdevs[0].uuid, "00000000-0000-0000-0000-000000000100");
 	assert_string_equal(h->mdevs[0].type, "i915-GVTg_V5_4");
 	assert_string_equal(h->mdevs[0].parent, PF);
-	assert_false(h->iommu); /* no sys/class/iommu at all */
+	assert_false(h->iommu);                 /* no sys/class/iommu at all */
+	assert_int_equal(h->n_mdev_parents, 0); /* a PCI parent's types are on its device */
+	assert_ptr_equal(sysfs_host_mdev_type(h, PF, "i915-GVTg_V5_8"), &gpu->mdev_types[1]);
+	assert_null(sysfs_host_mdev_type(h, PF, "i915-GVTg_V5_1"));
+	sysfs_host_free(h);
+	tt_rmrf(root);
+	free(root);
+}
+
+/* Parents that are not PCI devices (mtty): their types in h->mdev_parents, sorted; a PCI address
+ * in mdev_bus whose device entry was skipped is not taken for one. */
+static void test_non_pci_mdev_parents(void **state)
+{
+	char *root = tt_mkdtemp();
+	struct sysfs_host *h;
+	const struct sysfs_mdev_type *t;
+
+	(void)state;
+	fs_add_device(root, PF, 0x8086, 0x3e92, 0x030000);
+	fs_add_mdev_type(root, "mtty", "mtty-2", "Dual port mtty\n", "Dual port mtty\n", 12);
+	fs_add_mdev_type(root, "mtty", "mtty-1", "Single port mtty\n", "Single port mtty\n", 24);
+	fs_add_mdev_type(root, "aaa_sample", "aaa-1", "one\n", "", 1);
+	fs_add_mdev(root, "mtty", "mtty-2", "00000000-0000-0000-0000-000000000200");
+	/* a PCI address in mdev_bus without a device entry in the snapshot: not a non-PCI parent */
+	fs_add_mdev_type(root, "0000:00:03.0", "i915-GVTg_V5_4", "GVTg_V5_4\n", "", 1);
+	h = read_root(root, 0);
+	assert_int_equal(h->n_mdev_parents, 2);
+	assert_string_equal(h->mdev_parents[0].name, "aaa_sample");
+	assert_string_equal(h->mdev_parents[1].name, "mtty");
+	assert_int_equal(h->mdev_parents[1].n_types, 2);
+	t = &h->mdev_parents[1].types[0];
+	assert_string_equal(t->id, "mtty-1");
+	assert_string_equal(t->name, "Single port mtty");
+	assert_string_equal(t->device_api, "vfio-pci");
+	assert_int_equal(t->available, 24);
+	assert_int_equal(t->weight, -1);
+	t = sysfs_host_mdev_type(h, "mtty", "mtty-2");
+	assert_non_null(t);
+	assert_int_equal(t->available, 12);
+	assert_null(sysfs_host_mdev_type(h, "mtty", "mtty-3"));
+	assert_null(sysfs_host_mdev_type(h, "0000:00:03.0", "i915-GVTg_V5_4"));
+	assert_null(sysfs_host_mdev_type(h, PF, "mtty-2"));
+	assert_int_equal(h->n_mdevs, 1);
+	assert_string_equal(h->mdevs[0].parent, "mtty");
+	assert_int_equal(sysfs_host_find(h, PF)->n_mdev_types, 0);
 	sysfs_host_free(h);
 	tt_rmrf(root);
 	free(root);
@@ -376,6 +420,7 @@ int main(void)
 	        cmocka_unit_test(test_broken_entries_skipped),
 	        cmocka_unit_test(test_libpci_error_trapped),
 	        cmocka_unit_test(test_gvtg_host),
+	        cmocka_unit_test(test_non_pci_mdev_parents),
 	        cmocka_unit_test(test_empty_root),
 	        cmocka_unit_test(test_bdf_valid),
 	        cmocka_unit_test(test_igpu_table),
