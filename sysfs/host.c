@@ -361,8 +361,6 @@ static int read_device(int dfd, struct sysfs_device *dev, bool from_uevent)
 			strcpy(dev->vfs[dev->n_vfs++], vf);
 		}
 	}
-	if (link_base_at(dfd, "physfn", dev->physfn, sizeof(dev->physfn)) == 0)
-		dev->role = SYSFS_ROLE_VF;
 	if (dev->vendor == 0x8086 && (dev->class_code >> 16) == 0x03)
 		dev->platform = sysfs_igpu_lookup(dev->device);
 	return 0;
@@ -460,6 +458,17 @@ static int read_devices(const struct util_paths *p, unsigned flags, struct sysfs
 		return util_err_errno(e, -errno, "cannot open %s", path);
 	}
 	r = prescan(h, devfd, flags & SYSFS_READ_NAMES, &clean, e);
+	/* A VF is named by its PF's virtfnN links (read above), so no device needs its physfn
+	 * link read, unless entries were skipped: a skipped PF's VFs are found by theirs. */
+	for (size_t i = 0; r == 0 && !clean && i < h->n_devices; i++) {
+		struct sysfs_device *d = &h->devices[i];
+		char rel[SYSFS_BDF_LEN + 8];
+
+		snprintf(rel, sizeof(rel), "%s/physfn", d->bdf);
+		if (d->role != SYSFS_ROLE_PF &&
+		    link_base_at(devfd, rel, d->physfn, sizeof(d->physfn)) == 0)
+			d->role = SYSFS_ROLE_VF;
+	}
 	close(devfd);
 	n = h->n_devices;
 	if (r < 0 || n == 0)
@@ -489,7 +498,7 @@ static int read_devices(const struct util_paths *p, unsigned flags, struct sysfs
 	if (r < 0)
 		return r;
 	h->n_devices = kept;
-	/* each VF's index is N of its PF's virtfnN link */
+	/* each PF's virtfnN link makes its target a VF with index N */
 	for (size_t i = 0; i < h->n_devices; i++) {
 		const struct sysfs_device *pf = &h->devices[i];
 
@@ -497,8 +506,11 @@ static int read_devices(const struct util_paths *p, unsigned flags, struct sysfs
 			struct sysfs_device *vf =
 			        (struct sysfs_device *)sysfs_host_find(h, pf->vfs[k]);
 
-			if (vf && strcmp(vf->physfn, pf->bdf) == 0)
-				vf->vf_index = (int)k;
+			if (!vf || vf->role == SYSFS_ROLE_PF)
+				continue;
+			vf->role = SYSFS_ROLE_VF;
+			strcpy(vf->physfn, pf->bdf);
+			vf->vf_index = (int)k;
 		}
 	}
 	return 0;
@@ -631,60 +643,102 @@ static int cmp_param(const void *a, const void *b)
 	              ((const struct sysfs_module_param *)b)->name);
 }
 
-static int read_module(const struct util_paths *p, struct sysfs_module *m, const char *name)
+static int param_add(struct sysfs_module *m, size_t *cap, struct sysfs_module_param **out)
 {
-	char path[PP_PATH_MAX];
+	if (m->n_params == *cap) {
+		struct sysfs_module_param *np;
+
+		*cap = *cap ? *cap * 2 : 16;
+		np = realloc(m->params, *cap * sizeof(*np));
+		if (!np)
+			return -ENOMEM;
+		m->params = np;
+	}
+	*out = &m->params[m->n_params];
+	return 0;
+}
+
+/* The named parameters of module m ("i915.max_vfs" entries of names that start with its name):
+ * one read each, no directory listing. */
+static int read_params_named(int fd, struct sysfs_module *m, const char *const *names)
+{
+	size_t cap = 0, len = strlen(m->name);
+
+	for (size_t i = 0; names[i]; i++) {
+		struct sysfs_module_param *mp;
+		char rel[96];
+		int r;
+
+		if (strncmp(names[i], m->name, len) != 0 || names[i][len] != '.' ||
+		    !names[i][len + 1] || strchr(names[i] + len + 1, '/') ||
+		    strlen(names[i] + len + 1) >= sizeof(mp->name))
+			continue;
+		r = param_add(m, &cap, &mp);
+		if (r < 0)
+			return r;
+		strcpy(mp->name, names[i] + len + 1);
+		snprintf(rel, sizeof(rel), "parameters/%s", mp->name);
+		if (attr_at(fd, rel, mp->value, sizeof(mp->value)) == 0)
+			m->n_params++; /* absent or write-only: left out */
+	}
+	return 0;
+}
+
+static int read_params_all(int fd, struct sysfs_module *m)
+{
+	int pfd = openat(fd, "parameters", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	struct dirent *de;
 	size_t cap = 0;
-	int fd;
 	DIR *d;
 
-	snprintf(m->name, sizeof(m->name), "%s", name);
-	if (util_path(p, path, sizeof(path), PP_SYS_MODULE "/%s", name) < 0)
-		return -ENAMETOOLONG;
-	fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
+	if (pfd < 0)
 		return 0;
-	m->loaded = true;
-	d = NULL;
-	{
-		int pfd = openat(fd, "parameters", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-		close(fd);
-		if (pfd < 0)
-			return 0;
-		d = fdopendir(pfd);
-		if (!d) {
-			close(pfd);
-			return -errno;
-		}
+	d = fdopendir(pfd);
+	if (!d) {
+		close(pfd);
+		return -errno;
 	}
 	while ((de = readdir(d))) {
 		struct sysfs_module_param *mp;
 
 		if (de->d_name[0] == '.' || strlen(de->d_name) >= sizeof(mp->name))
 			continue;
-		if (m->n_params == cap) {
-			struct sysfs_module_param *np;
-
-			cap = cap ? cap * 2 : 16;
-			np = realloc(m->params, cap * sizeof(*np));
-			if (!np) {
-				closedir(d);
-				return -ENOMEM;
-			}
-			m->params = np;
+		if (param_add(m, &cap, &mp) < 0) {
+			closedir(d);
+			return -ENOMEM;
 		}
-		mp = &m->params[m->n_params];
 		strcpy(mp->name, de->d_name);
 		if (attr_at(dirfd(d), de->d_name, mp->value, sizeof(mp->value)) < 0)
 			continue; /* write-only parameter */
 		m->n_params++;
 	}
 	closedir(d);
-	if (m->n_params > 1)
-		qsort(m->params, m->n_params, sizeof(*m->params), cmp_param);
 	return 0;
+}
+
+/* Whether module name is loaded, and its parameters as o asks: all, none, or the named ones. */
+static int read_module(const struct util_paths *p, const struct sysfs_read_opts *o,
+                       struct sysfs_module *m, const char *name)
+{
+	char path[PP_PATH_MAX];
+	int fd, r;
+
+	snprintf(m->name, sizeof(m->name), "%s", name);
+	if (util_path(p, path, sizeof(path), PP_SYS_MODULE "/%s", name) < 0)
+		return -ENAMETOOLONG;
+	if ((o->flags & SYSFS_READ_NO_PARAMS) || (o->params && !o->params[0])) {
+		m->loaded = faccessat(AT_FDCWD, path, F_OK, 0) == 0;
+		return 0;
+	}
+	fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	m->loaded = true;
+	r = o->params ? read_params_named(fd, m, o->params) : read_params_all(fd, m);
+	close(fd);
+	if (r == 0 && m->n_params > 1)
+		qsort(m->params, m->n_params, sizeof(*m->params), cmp_param);
+	return r;
 }
 
 static int cmp_warning(const void *a, const void *b)
@@ -706,8 +760,8 @@ static bool dir_has_entry(const char *path)
 	return any;
 }
 
-int sysfs_host_read_flags(const struct util_paths *p, unsigned flags, struct sysfs_host **out,
-                          struct util_err *e)
+int sysfs_host_read_opts(const struct util_paths *p, const struct sysfs_read_opts *o,
+                         struct sysfs_host **out, struct util_err *e)
 {
 	struct sysfs_host *h = calloc(1, sizeof(*h));
 	char path[PP_PATH_MAX];
@@ -716,7 +770,7 @@ int sysfs_host_read_flags(const struct util_paths *p, unsigned flags, struct sys
 	*out = NULL;
 	if (!h)
 		return util_err_set(e, -ENOMEM, "out of memory");
-	r = read_devices(p, flags, h, e);
+	r = read_devices(p, o->flags, h, e);
 	if (r == 0) {
 		r = read_mdev_parents(p, h);
 		if (r < 0)
@@ -728,7 +782,7 @@ int sysfs_host_read_flags(const struct util_paths *p, unsigned flags, struct sys
 			r = util_err_errno(e, r, "cannot read %s", PP_SYS_MDEV_DEVICES);
 	}
 	for (size_t i = 0; r == 0 && i < 4; i++) {
-		r = read_module(p, &h->modules[i], module_names[i]);
+		r = read_module(p, o, &h->modules[i], module_names[i]);
 		if (r < 0)
 			r = util_err_errno(e, r, "cannot read %s/%s", PP_SYS_MODULE,
 			                   module_names[i]);
@@ -747,6 +801,14 @@ int sysfs_host_read_flags(const struct util_paths *p, unsigned flags, struct sys
 		qsort(h->warnings, h->n_warnings, sizeof(*h->warnings), cmp_warning);
 	*out = h;
 	return 0;
+}
+
+int sysfs_host_read_flags(const struct util_paths *p, unsigned flags, struct sysfs_host **out,
+                          struct util_err *e)
+{
+	struct sysfs_read_opts o = {.flags = flags, .params = NULL};
+
+	return sysfs_host_read_opts(p, &o, out, e);
 }
 
 int sysfs_host_read(const struct util_paths *p, struct sysfs_host **out, struct util_err *e)
