@@ -169,6 +169,28 @@ struct uevent {
 	char driver[64];
 };
 
+/* "8086:A7A0" (one hex number, or two with sep between); strtoul, not sscanf: this runs for
+ * every device on every read, and sscanf costs several times more. */
+static bool hex_pair(const char *s, char sep, unsigned *a, unsigned *b)
+{
+	char *end;
+	unsigned long v = strtoul(s, &end, 16);
+
+	if (end == s || v > 0xffffff)
+		return false;
+	*a = (unsigned)v;
+	if (!sep)
+		return !*end;
+	if (*end != sep)
+		return false;
+	s = end + 1;
+	v = strtoul(s, &end, 16);
+	if (end == s || *end || v > 0xffff)
+		return false;
+	*b = (unsigned)v;
+	return true;
+}
+
 static void parse_uevent(char *text, struct uevent *u)
 {
 	bool id = false, cls = false;
@@ -177,11 +199,11 @@ static void parse_uevent(char *text, struct uevent *u)
 	memset(u, 0, sizeof(*u));
 	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
 		if (strncmp(l, "PCI_ID=", 7) == 0)
-			id = sscanf(l + 7, "%x:%x", &u->vendor, &u->device) == 2;
+			id = hex_pair(l + 7, ':', &u->vendor, &u->device);
 		else if (strncmp(l, "PCI_CLASS=", 10) == 0)
-			cls = sscanf(l + 10, "%x", &u->class_code) == 1;
+			cls = hex_pair(l + 10, 0, &u->class_code, NULL);
 		else if (strncmp(l, "PCI_SUBSYS_ID=", 14) == 0)
-			u->subsys = sscanf(l + 14, "%x:%x", &u->sv, &u->sd) == 2;
+			u->subsys = hex_pair(l + 14, ':', &u->sv, &u->sd);
 		else if (strncmp(l, "DRIVER=", 7) == 0)
 			scopy(u->driver, sizeof(u->driver), l + 7);
 	}
@@ -343,7 +365,7 @@ static int read_device(int dfd, struct sysfs_device *dev, bool from_uevent)
 		dev->role = SYSFS_ROLE_PF;
 		dev->totalvfs = (int)v;
 		dev->numvfs = attr_long_at(dfd, "sriov_numvfs", 10, &v) == 0 ? (int)v : -1;
-		for (unsigned i = 0; i < 65536; i++) {
+		for (unsigned i = 0; dev->numvfs != 0 && i < 65536; i++) { /* 0: no virtfn */
 			char vf[SYSFS_BDF_LEN];
 
 			snprintf(name, sizeof(name), "virtfn%u", i);
@@ -372,6 +394,61 @@ static void device_free(struct sysfs_device *d)
 	free(d->mdev_types);
 }
 
+static int cmp_bdf(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+/* The PCI addresses listed in devices/ (read straight with getdents64: no DIR, no dup),
+ * sorted, so the devices are read in bdf order and need no sorting afterwards.  Other names
+ * become warnings (*clean false).  *out is malloc'd. */
+static int list_bdfs(struct sysfs_host *h, int devfd, char (**out)[SYSFS_BDF_LEN], size_t *n,
+                     bool *clean)
+{
+	char dents[16384], (*bdfs)[SYSFS_BDF_LEN] = NULL;
+	size_t cap = 0;
+	ssize_t got;
+
+	*n = 0;
+	while ((got = getdents64(devfd, dents, sizeof(dents))) > 0) {
+		for (ssize_t off = 0; off < got;) {
+			const struct dirent64 *de = (const struct dirent64 *)(dents + off);
+
+			off += de->d_reclen;
+			if (de->d_name[0] == '.')
+				continue;
+			if (!is_bdf(de->d_name)) {
+				warn_add(h, "%s/%s: not a PCI address, skipped", PP_SYS_PCI_DEVICES,
+				         de->d_name);
+				*clean = false;
+				continue;
+			}
+			if (*n == cap) {
+				char(*nb)[SYSFS_BDF_LEN];
+
+				cap = cap ? cap * 2 : 64;
+				nb = realloc(bdfs, cap * sizeof(*nb));
+				if (!nb) {
+					free(bdfs);
+					return -ENOMEM;
+				}
+				bdfs = nb;
+			}
+			strcpy(bdfs[(*n)++], de->d_name);
+		}
+	}
+	if (got < 0) {
+		int r = -errno;
+
+		free(bdfs);
+		return r;
+	}
+	if (*n > 1)
+		qsort(bdfs, *n, sizeof(*bdfs), cmp_bdf);
+	*out = bdfs;
+	return 0;
+}
+
 /* One pass over devices/: each entry libpci can read is read whole through one descriptor of its
  * directory; the rest become warnings (*clean false: libpci must then not scan the directory
  * itself, since it exits on such entries). */
@@ -380,61 +457,44 @@ static int prescan(struct sysfs_host *h, int devfd, bool names, bool *clean, str
 	const char *shown = PP_SYS_PCI_DEVICES;
 	struct sysfs_device tmp;
 	bool from_uevent;
-	size_t cap = 0;
-	struct dirent *de;
-	int fd = dup(devfd), r = 0;
-	DIR *d;
+	char(*bdfs)[SYSFS_BDF_LEN] = NULL;
+	size_t n = 0;
+	int r;
 
 	*clean = true;
-	if (fd < 0 || !(d = fdopendir(fd))) {
-		if (fd >= 0)
-			close(fd);
-		return util_err_errno(e, -errno, "cannot list %s", shown);
+	r = list_bdfs(h, devfd, &bdfs, &n, clean);
+	if (r < 0)
+		return util_err_errno(e, r, "cannot list %s", shown);
+	if (n) {
+		h->devices = malloc(n * sizeof(*h->devices));
+		if (!h->devices)
+			r = util_err_set(e, -ENOMEM, "out of memory reading %s", shown);
 	}
-	while (r == 0 && (de = readdir(d))) {
+	for (size_t i = 0; r == 0 && i < n; i++) {
 		const char *bad;
 		int dfd;
 
-		if (de->d_name[0] == '.')
-			continue;
-		if (!is_bdf(de->d_name)) {
-			warn_add(h, "%s/%s: not a PCI address, skipped", shown, de->d_name);
-			*clean = false;
-			continue;
-		}
 		memset(&tmp, 0, sizeof(tmp));
-		bad = entry_read(devfd, de->d_name, names, &dfd, &tmp, &from_uevent);
+		bad = entry_read(devfd, bdfs[i], names, &dfd, &tmp, &from_uevent);
 		if (bad) {
-			warn_add(h, "%s/%s: incomplete device entry (%s), skipped", shown,
-			         de->d_name, bad);
+			warn_add(h, "%s/%s: incomplete device entry (%s), skipped", shown, bdfs[i],
+			         bad);
 			if (dfd >= 0)
 				close(dfd);
 			*clean = false;
 			continue;
 		}
-		strcpy(tmp.bdf, de->d_name);
+		strcpy(tmp.bdf, bdfs[i]);
 		r = read_device(dfd, &tmp, from_uevent);
 		close(dfd);
-		if (r == 0 && h->n_devices == cap) {
-			struct sysfs_device *nd;
-
-			cap = cap ? cap * 2 : 64;
-			nd = realloc(h->devices, cap * sizeof(*nd));
-			if (!nd)
-				r = -ENOMEM;
-			else
-				h->devices = nd;
-		}
 		if (r < 0) {
 			device_free(&tmp);
-			r = util_err_errno(e, r, "cannot read %s/%s", shown, de->d_name);
+			r = util_err_errno(e, r, "cannot read %s/%s", shown, bdfs[i]);
 			break;
 		}
-		h->devices[h->n_devices++] = tmp;
+		h->devices[h->n_devices++] = tmp; /* in bdf order already */
 	}
-	closedir(d);
-	if (r == 0 && h->n_devices > 1)
-		qsort(h->devices, h->n_devices, sizeof(*h->devices), cmp_device);
+	free(bdfs);
 	return r;
 }
 
