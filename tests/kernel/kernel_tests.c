@@ -252,6 +252,47 @@ static void test_snapshot(struct kt *k)
 		            sr ? sr : "(none)", d3 ? d3 : "(none)",
 		            i915 && i915->loaded ? "loaded" : "not loaded");
 	}
+	/* the guard's cheaper reads: no parameters, or only named ones; the same devices */
+	{
+		static const char *const named[] = {"vfio_pci.enable_sriov", "i915.max_vfs", NULL};
+		struct sysfs_read_opts none = {SYSFS_READ_NO_PARAMS, NULL}, some = {0, named};
+		struct sysfs_host *hn = NULL, *hs = NULL;
+		struct util_err e = {0};
+		char why[1400] = "";
+		int rn = sysfs_host_read_opts(&k->paths, &none, &hn, &e);
+		int rs = rn ? rn : sysfs_host_read_opts(&k->paths, &some, &hs, &e);
+
+		if (rn || rs)
+			snprintf(why, sizeof why, "sysfs_host_read_opts: %d %d %s", rn, rs, e.msg);
+		else if (!sysfs_host_module(hn, "vfio_pci")->loaded ||
+		         sysfs_host_module(hn, "vfio_pci")->n_params != 0 ||
+		         hn->n_devices != h->n_devices)
+			snprintf(why, sizeof why,
+			         "no params: vfio_pci loaded %d, %zu params, %zu "
+			         "devices (full read %zu)",
+			         sysfs_host_module(hn, "vfio_pci")->loaded,
+			         sysfs_host_module(hn, "vfio_pci")->n_params, hn->n_devices,
+			         h->n_devices);
+		else if (sysfs_host_module(hs, "vfio_pci")->n_params != 1 ||
+		         !sysfs_host_module_param(hs, "vfio_pci", "enable_sriov") ||
+		         strcmp(sysfs_host_module_param(hs, "vfio_pci", "enable_sriov"), "N") != 0)
+			snprintf(why, sizeof why,
+			         "named: vfio_pci has %zu params, enable_sriov '%s'",
+			         sysfs_host_module(hs, "vfio_pci")->n_params,
+			         sysfs_host_module_param(hs, "vfio_pci", "enable_sriov")
+			                 ? sysfs_host_module_param(hs, "vfio_pci", "enable_sriov")
+			                 : "(none)");
+		for (size_t d = 0; !why[0] && d < h->n_devices; d++)
+			if (strcmp(hn->devices[d].bdf, h->devices[d].bdf) != 0 ||
+			    hn->devices[d].role != h->devices[d].role ||
+			    strcmp(hn->devices[d].driver, h->devices[d].driver) != 0 ||
+			    hn->devices[d].iommu_group != h->devices[d].iommu_group)
+				snprintf(why, sizeof why, "device %zu differs: %s / %s", d,
+				         hn->devices[d].bdf, h->devices[d].bdf);
+		ktest_check(&k->t, "snapshot-param-choice", !why[0], "%s", why);
+		sysfs_host_free(hn);
+		sysfs_host_free(hs);
+	}
 	sysfs_host_free(h);
 }
 
