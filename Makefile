@@ -39,11 +39,14 @@ ARCHIVES := $(foreach m,$(PRESENT_MODULES),$(B)/lib$(m).a)
 LINK_ARCHIVES := $(foreach m,$(filter-out util,$(MODULES)) util,$(if $(call srcs_of,$(m)),$(B)/lib$(m).a))
 CLI_OBJS := $(call objs_of,cli)
 
+# The binary; check-asan builds its own under build-asan/.
+BIN ?= pve-passthrough
+
 .PHONY: all deps demo check check-unit check-cli check-layering check-format check-asan check-kernel \
         fuzz bench install clean format
-all: pve-passthrough
+all: $(BIN)
 
-pve-passthrough: $(CLI_OBJS) $(ARCHIVES)
+$(BIN): $(CLI_OBJS) $(ARCHIVES)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJS) $(LINK_ARCHIVES) $(LIBS)
 
 $(B)/%.o: %.c
@@ -85,7 +88,7 @@ $(foreach t,$(UNIT_BINS),$(eval $(call unit_rule,$(t))))
 deps:
 	@tools/deps.sh
 
-demo: deps pve-passthrough
+demo: deps $(BIN)
 	@tools/demo.sh
 
 # Test tiers run by `make check`, in order; mk/*.mk files add theirs (CHECK_TIERS += check-kernel).
@@ -103,8 +106,8 @@ bench: deps all
 check-unit: $(UNIT_BINS)
 	@tools/run-tier.sh unit $(UNIT_BINS)
 
-check-cli: pve-passthrough
-	@tools/run-tier.sh cli tests/cli/run.sh
+check-cli: $(BIN)
+	@PP_BIN=$(abspath $(BIN)) tools/run-tier.sh cli tests/cli/run.sh
 
 check-layering: $(ARCHIVES)
 	@tools/check-layering.sh
@@ -113,15 +116,15 @@ check-format:
 	@tools/check-format.sh
 
 check-asan: deps
-	@$(MAKE) --no-print-directory B=build-asan CC=clang \
+	@$(MAKE) --no-print-directory B=build-asan BIN=build-asan/pve-passthrough CC=clang \
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	  LDFLAGS="-fsanitize=address,undefined" all check-unit check-cli
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 
-install: pve-passthrough
-	install -D -m 0755 pve-passthrough $(DESTDIR)$(SBINDIR)/pve-passthrough
+install: $(BIN)
+	install -D -m 0755 $(BIN) $(DESTDIR)$(SBINDIR)/pve-passthrough
 	install -D -m 0644 doc/pve-passthrough.8 $(DESTDIR)$(MANDIR)/man8/pve-passthrough.8
 
 clean:

@@ -79,7 +79,8 @@ int cli_need_node(const struct cli_ctx *ctx)
 	return CLI_EXIT_FAIL;
 }
 
-static void vmsg(const struct cli_ctx *ctx, const char *level, const char *fmt, va_list ap)
+__attribute__((format(printf, 3, 0))) static void vmsg(const struct cli_ctx *ctx, const char *level,
+                                                       const char *fmt, va_list ap)
 {
 	fprintf(stderr, "%s: %s", ctx && ctx->prog ? ctx->prog : "pve-passthrough", level);
 	vfprintf(stderr, fmt, ap);

@@ -11,14 +11,14 @@
 #include "util/buf.h"
 #include "util/err.h"
 
-#define PVECONF_HOSTPCI_MAX_IDS 16	/* "A;B;..." devices passed together */
-#define PVECONF_HOSTPCI_MAX 16		/* hostpci0..hostpci15 */
+#define PVECONF_HOSTPCI_MAX_IDS 16 /* "A;B;..." devices passed together */
+#define PVECONF_HOSTPCI_MAX     16 /* hostpci0..hostpci15 */
 
 /* One id of host=: [dddd:]bb:ss[.f] (lowercase hex, as PVE's regex demands). */
 struct pveconf_pci_id {
 	bool has_domain;
-	bool has_function;	/* false: "00:02" = every function of the slot */
-	unsigned domain;	/* 0 when !has_domain */
+	bool has_function; /* false: "00:02" = every function of the slot */
+	unsigned domain;   /* 0 when !has_domain */
 	unsigned bus, slot, function;
 };
 
@@ -35,11 +35,11 @@ enum pveconf_hostpci_driver {
 };
 
 struct pveconf_hostpci {
-	struct pveconf_pci_id ids[PVECONF_HOSTPCI_MAX_IDS];	/* host=, in order */
-	size_t n_ids;						/* 0 when host= is absent */
-	char mapping[128];	/* mapping=NAME, "" when absent */
-	char mdev[128];		/* mdev=TYPE, "" when absent */
-	char romfile[256];	/* "" when absent */
+	struct pveconf_pci_id ids[PVECONF_HOSTPCI_MAX_IDS]; /* host=, in order */
+	size_t n_ids;                                       /* 0 when host= is absent */
+	char mapping[128];                                  /* mapping=NAME, "" when absent */
+	char mdev[128];                                     /* mdev=TYPE, "" when absent */
+	char romfile[256];                                  /* "" when absent */
 	/* vendor-id=0x8086 etc. as written ("" when absent) */
 	char vendor_id[8], device_id[8], sub_vendor_id[8], sub_device_id[8];
 	enum pveconf_tristate rombar, pcie, x_vga, legacy_igd;

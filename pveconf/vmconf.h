@@ -30,7 +30,7 @@ enum pveconf_section_kind {
 struct pveconf_section {
 	enum pveconf_section_kind kind;
 	const char *name; /* "main", "PENDING", "special:cloudinit", or the snapshot name */
-	unsigned line;	  /* line of the header (0 for main) */
+	unsigned line;    /* line of the header (0 for main) */
 };
 
 /* An effective key of a section: the value PVE keeps (after its checks and trimming). */
@@ -51,13 +51,14 @@ struct pveconf_diag {
 	unsigned line;
 	const char *key;     /* NULL when the line is not a key line */
 	const char *section; /* section name as in struct pveconf_section ("main", ...) */
-	const char *message; /* "hostpci16: unknown setting", "unknown section 'weird section'" ... */
+	const char
+	        *message; /* "hostpci16: unknown setting", "unknown section 'weird section'" ... */
 };
 
 /* Parses a config held in memory.  name is used in messages only.  Never fails on content (every
  * problem becomes a diagnostic); -ENOMEM, or -EFBIG above PVECONF_VM_MAX_BYTES. */
 int pveconf_vm_parse(const char *data, size_t len, const char *name, struct pveconf_vm **out,
-		     struct util_err *e);
+                     struct util_err *e);
 /* Reads and parses a file (at most PVECONF_VM_MAX_BYTES).  0 or -errno with a message naming it. */
 int pveconf_vm_load(const char *path, struct pveconf_vm **out, struct util_err *e);
 void pveconf_vm_free(struct pveconf_vm *vm);
@@ -81,7 +82,7 @@ int pveconf_vm_section_find(const struct pveconf_vm *vm, const char *name);
 size_t pveconf_vm_keys(const struct pveconf_vm *vm, size_t section, const struct pveconf_kv **out);
 /* The effective value of key in the named section (NULL = main), or NULL.  *line may be NULL. */
 const char *pveconf_vm_get(const struct pveconf_vm *vm, const char *section, const char *key,
-			   unsigned *line);
+                           unsigned *line);
 /* [PENDING] delete: list: is key marked for deletion (force = with '!')? */
 bool pveconf_vm_pending_deletes(const struct pveconf_vm *vm, const char *key, bool *force);
 
@@ -92,10 +93,10 @@ size_t pveconf_vm_diags(const struct pveconf_vm *vm, const struct pveconf_diag *
  * section: NULL or "main", or "PENDING" (created at PVE's position when missing).
  * A new key goes where PVE's byte-wise sort puts it among the section's keys. */
 int pveconf_vm_set(struct pveconf_vm *vm, const char *section, const char *key, const char *value,
-		   struct util_err *e);
+                   struct util_err *e);
 /* Removes the key's line(s) from the section; -ENOENT when absent. */
 int pveconf_vm_unset(struct pveconf_vm *vm, const char *section, const char *key,
-		     struct util_err *e);
+                     struct util_err *e);
 /* Adds key to / removes it from [PENDING]'s delete: list, as qm set does. */
 int pveconf_vm_pending_delete(struct pveconf_vm *vm, const char *key, bool add, struct util_err *e);
 

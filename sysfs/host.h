@@ -16,8 +16,8 @@
 
 enum sysfs_role {
 	SYSFS_ROLE_DEVICE, /* no SR-IOV relation */
-	SYSFS_ROLE_PF,	   /* has the SR-IOV capability (sriov_totalvfs present) */
-	SYSFS_ROLE_VF,	   /* has a physfn link */
+	SYSFS_ROLE_PF,     /* has the SR-IOV capability (sriov_totalvfs present) */
+	SYSFS_ROLE_VF,     /* has a physfn link */
 };
 
 /* Which iGPU virtualization a platform supports (from shared/data/intel-igpu-ids.tsv). */
@@ -30,13 +30,13 @@ enum sysfs_virt {
 /* One row of the generated Intel device-id table. */
 struct sysfs_igpu_platform {
 	unsigned device_id;
-	const char *platform;	/* "Raptor Lake-P" */
-	const char *marketing;	/* "13th gen Core mobile" ... */
-	const char *gfx_ip;	/* "Gen12" / "Xe-LPG" ... */
-	enum sysfs_virt virt;	/* what the platform can do */
+	const char *platform;  /* "Raptor Lake-P" */
+	const char *marketing; /* "13th gen Core mobile" ... */
+	const char *gfx_ip;    /* "Gen12" / "Xe-LPG" ... */
+	enum sysfs_virt virt;  /* what the platform can do */
 	bool gvt_g;
-	bool sriov_i915_dkms;	/* SR-IOV through i915-sriov-dkms */
-	bool sriov_xe_dkms;	/* SR-IOV through the dkms xe */
+	bool sriov_i915_dkms;          /* SR-IOV through i915-sriov-dkms */
+	bool sriov_xe_dkms;            /* SR-IOV through the dkms xe */
 	const char *sriov_upstream_xe; /* as in the table ("-", "yes", "7.x" ...) */
 	const char *notes;
 };
@@ -45,11 +45,11 @@ struct sysfs_igpu_platform {
 const struct sysfs_igpu_platform *sysfs_igpu_lookup(unsigned device_id);
 
 struct sysfs_mdev_type {
-	char id[96];	      /* directory name: "i915-GVTg_V5_4" */
-	char name[96];	      /* contents of name ("GVTg_V5_4"), "" when absent */
-	char description[512];/* raw text, newlines kept */
-	char device_api[32];  /* "vfio-pci" */
-	long available;	      /* available_instances, -1 when unreadable */
+	char id[96];           /* directory name: "i915-GVTg_V5_4" */
+	char name[96];         /* contents of name ("GVTg_V5_4"), "" when absent */
+	char description[512]; /* raw text, newlines kept */
+	char device_api[32];   /* "vfio-pci" */
+	long available;        /* available_instances, -1 when unreadable */
 	/* fields parsed from description ("low_gm_size: 128MB\nhigh_gm_size: 512MB\nfence: 4\n
 	 * resolution: 1920x1200\nweight: 4"), -1 / "" when absent */
 	long low_gm_mb, high_gm_mb, fence, weight;
@@ -59,27 +59,27 @@ struct sysfs_mdev_type {
 /* A live mdev instance (/sys/bus/mdev/devices/<uuid>). */
 struct sysfs_mdev {
 	char uuid[40];
-	char type[96];			/* mdev_type link target's name */
-	char parent[SYSFS_BDF_LEN];	/* parent device bdf */
+	char type[96];              /* mdev_type link target's name */
+	char parent[SYSFS_BDF_LEN]; /* parent device bdf */
 };
 
 struct sysfs_device {
 	char bdf[SYSFS_BDF_LEN];
-	unsigned vendor, device;		/* from the vendor/device files (VFs: not config space) */
+	unsigned vendor, device; /* from the vendor/device files (VFs: not config space) */
 	unsigned subsystem_vendor, subsystem_device;
-	unsigned class_code;			/* 0x030000 */
+	unsigned class_code;                     /* 0x030000 */
 	char vendor_name[128], device_name[128]; /* from pci.ids, "" when unknown */
-	char driver[64];			/* "" when unbound */
-	char driver_override[64];		/* "" when unset ("(null)") */
-	int iommu_group;			/* -1 without IOMMU */
+	char driver[64];                         /* "" when unbound */
+	char driver_override[64];                /* "" when unset ("(null)") */
+	int iommu_group;                         /* -1 without IOMMU */
 	enum sysfs_role role;
 	/* PF: */
-	int totalvfs, numvfs;			/* -1 when not a PF */
-	char (*vfs)[SYSFS_BDF_LEN];		/* virtfn0.. in index order */
+	int totalvfs, numvfs;       /* -1 when not a PF */
+	char (*vfs)[SYSFS_BDF_LEN]; /* virtfn0.. in index order */
 	size_t n_vfs;
 	/* VF: */
-	char physfn[SYSFS_BDF_LEN];		/* "" when not a VF */
-	int vf_index;				/* N of the PF's virtfnN link, -1 when not a VF */
+	char physfn[SYSFS_BDF_LEN]; /* "" when not a VF */
+	int vf_index;               /* N of the PF's virtfnN link, -1 when not a VF */
 	/* mdev parent: */
 	struct sysfs_mdev_type *mdev_types;
 	size_t n_mdev_types;
@@ -92,8 +92,8 @@ struct sysfs_module_param {
 };
 
 struct sysfs_module {
-	char name[16];		/* "i915", "xe", "kvmgt", "vfio_pci" */
-	bool loaded;		/* /sys/module/<name> exists */
+	char name[16]; /* "i915", "xe", "kvmgt", "vfio_pci" */
+	bool loaded;   /* /sys/module/<name> exists */
 	struct sysfs_module_param *params;
 	size_t n_params;
 };
@@ -103,9 +103,9 @@ struct sysfs_host {
 	size_t n_devices;
 	struct sysfs_mdev *mdevs;
 	size_t n_mdevs;
-	bool iommu;		     /* /sys/class/iommu has an entry */
-	char kernel_release[128];    /* /proc/sys/kernel/osrelease, "" when unreadable */
-	char cmdline[4096];	     /* /proc/cmdline */
+	bool iommu;                     /* /sys/class/iommu has an entry */
+	char kernel_release[128];       /* /proc/sys/kernel/osrelease, "" when unreadable */
+	char cmdline[4096];             /* /proc/cmdline */
 	struct sysfs_module modules[4]; /* i915, xe, kvmgt, vfio_pci in this order */
 	/* entries of devices/ that were skipped, with why (a half-written or broken entry) */
 	char **warnings;
@@ -123,6 +123,6 @@ const struct sysfs_device *sysfs_host_find(const struct sysfs_host *h, const cha
 const struct sysfs_module *sysfs_host_module(const struct sysfs_host *h, const char *name);
 /* A module parameter's value, or NULL when the module or the parameter is absent. */
 const char *sysfs_host_module_param(const struct sysfs_host *h, const char *module,
-				    const char *param);
+                                    const char *param);
 
 #endif

@@ -9,7 +9,7 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 SRC=$(cd "$here/../.." && pwd)
-PP=$SRC/pve-passthrough
+PP=${PP_BIN:-$SRC/pve-passthrough}
 SHARED=$(cd "$SRC/../shared" 2>/dev/null && pwd || echo "$SRC/../shared")
 DEMO=$SRC/examples/demo-host
 export PP SRC SHARED DEMO LC_ALL=C NO_COLOR=1
