@@ -117,6 +117,20 @@ struct sysfs_host {
 int sysfs_host_read(const struct util_paths *p, struct sysfs_host **out, struct util_err *e);
 void sysfs_host_free(struct sysfs_host *h);
 
+/* Optional parts of the snapshot for sysfs_host_read_flags(). */
+enum sysfs_read_flag {
+	SYSFS_READ_NAMES =
+	        1, /* vendor_name/device_name from pci.ids: loading that file costs ~10 ms
+				 of CPU, so a caller on a hot path (the guard) leaves it out */
+};
+/* sysfs_host_read() is sysfs_host_read_flags(p, SYSFS_READ_NAMES, ...).  Without SYSFS_READ_NAMES
+ * the names are "" and everything else is the same. */
+int sysfs_host_read_flags(const struct util_paths *p, unsigned flags, struct sysfs_host **out,
+                          struct util_err *e);
+
+/* True for a full PCI address as the kernel spells it: lowercase "dddd:bb:dd.f". */
+bool sysfs_bdf_valid(const char *s);
+
 /* The device with that bdf ("0000:00:02.1"), or NULL. */
 const struct sysfs_device *sysfs_host_find(const struct sysfs_host *h, const char *bdf);
 /* The module by name ("i915"), or NULL when not one of the four read. */
