@@ -1,2 +1,0 @@
-build/util/buf.o: util/buf.c util/buf.h
-util/buf.h:
