@@ -447,6 +447,25 @@ static int find_last_setup(const struct util_paths *p, char *id, size_t n, struc
 	return r;
 }
 
+int host_journal_last_setup(const struct util_paths *p, char *id, size_t id_len, char *mode,
+                            size_t mode_len, struct util_err *e)
+{
+	char dir[PP_PATH_MAX + 128];
+	struct jread jr;
+	int r;
+
+	mode[0] = '\0';
+	r = find_last_setup(p, id, id_len, e);
+	if (r < 0 || !id[0])
+		return r;
+	util_path(p, dir, sizeof(dir), HOST_JOURNAL_DIR "/%s", id);
+	r = jread_load(dir, &jr, false, e);
+	if (r == 0)
+		snprintf(mode, mode_len, "%s", jr.mode);
+	jread_free(&jr);
+	return r;
+}
+
 int host_journal_mark(const struct util_paths *p, const char *id, const char *state,
                       struct util_err *e)
 {

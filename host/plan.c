@@ -269,8 +269,8 @@ static int check_platform(struct host_plan *pl, const struct host_setup_opts *o,
 
 /* ------------------------------------------------------------------ cmdline */
 
-static void want_for(enum host_mode m, const struct host_facts *f, char xe_probe[64],
-                     struct host_cmdline_want *w)
+void host_mode_want(enum host_mode m, unsigned device_id, char xe_probe[64],
+                    struct host_cmdline_want *w)
 {
 	static const char *i915_tok[] = {"intel_iommu=on", "i915.enable_guc=3", "i915.max_vfs=7",
 	                                 "module_blacklist=xe", NULL};
@@ -290,7 +290,7 @@ static void want_for(enum host_mode m, const struct host_facts *f, char xe_probe
 		w->forbid_items = i915_items;
 		break;
 	case HOST_MODE_SRIOV_XE:
-		snprintf(xe_probe, 64, "xe.force_probe=%04x", f->device_id);
+		snprintf(xe_probe, 64, "xe.force_probe=%04x", device_id);
 		xe_tok[0] = "intel_iommu=on";
 		xe_tok[1] = "xe.max_vfs=7";
 		xe_tok[2] = xe_probe;
@@ -606,7 +606,7 @@ int host_setup_plan(const struct util_paths *p, const struct host_setup_opts *o,
 	if (r < 0)
 		goto out;
 	/* kernel command line, in the file the bootloader in use reads */
-	want_for(o->mode, f, xe_probe, &w);
+	host_mode_want(o->mode, f->device_id, xe_probe, &w);
 	if (pl->boot.loader == HOST_LOADER_SYSTEMD_BOOT) {
 		r = plan_sdboot(p, pl, o->replace_conflicts, &w, &cmdline_changed, e);
 	} else {

@@ -29,6 +29,14 @@ struct host_facts {
 	int vfs_in_use;		/* VFs a running VM holds (reservation or running config) */
 	int mdevs_in_use;	/* mdev instances a running VM holds */
 	char in_use[256];	/* "VM 100 (0000:00:02.1)" for the refusal message */
+	/* for doctor: */
+	int iommu;		/* 1 on, 0 off, -1 unknown */
+	char pf_driver[64];	/* "" when unbound */
+	bool i915_loaded, xe_loaded, kvmgt_loaded;
+	char enable_guc[16], max_vfs[16], enable_gvt[16]; /* i915 parameters, "" when absent */
+	size_t n_mdev_types;	/* GVT-g types on the PF */
+	long mdev_available;	/* sum of available_instances */
+	char running[128];	/* running kernel release */
 };
 
 struct host_setup_opts {
@@ -113,6 +121,15 @@ struct host_rollback_opts {
 int host_rollback_plan(const struct util_paths *p, const struct host_rollback_opts *o,
                        const struct host_facts *f, struct host_plan *plan, bool *found,
                        char *setup_id, size_t id_len, struct util_err *e);
+
+/* The newest applied setup journal: its id and mode name ("sriov-i915"), or id "" when none.
+ * 0 or -errno. */
+int host_journal_last_setup(const struct util_paths *p, char *id, size_t id_len, char *mode,
+                            size_t mode_len, struct util_err *e);
+
+/* The command-line tokens a mode needs and forbids (buf holds xe.force_probe=<id>). */
+void host_mode_want(enum host_mode m, unsigned device_id, char buf[64],
+                    struct host_cmdline_want *w);
 
 /* Marks the setup journal id as rolled back.  0 or -errno. */
 int host_journal_mark(const struct util_paths *p, const char *id, const char *state,
