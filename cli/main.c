@@ -20,6 +20,13 @@ static int cmd_help(struct cli_ctx *ctx, int argc, char **argv);
 
 static const struct cli_command commands[] = {
         {"help", cmd_help, "help [COMMAND]", "this list, or the usage of one command"},
+        {"host", cmd_host,
+         "host setup sriov|gvtg [--vfs N] [--driver i915|xe] [--replace-conflicts] "
+         "[--dkms-deb FILE] [--dry-run] | host rollback [--dry-run] [--force] | "
+         "host vfs [--pf BDF] [--wait SEC] N",
+         "configure the host for SR-IOV or GVT-g, undo the last setup, set the VF count"},
+        {"doctor", cmd_doctor, "doctor [--fail-on info|warning|error]",
+         "check the host end to end: platform, IOMMU, cmdline, driver, VFs, dkms per kernel"},
 };
 
 const struct cli_command *cli_command_find(const char *name)

@@ -172,6 +172,10 @@ int host_plan_diff(const struct host_plan *plan, struct util_buf *out)
 
 		snprintf(a, sizeof(a), "%s%s", c->existed ? "a" : "", c->existed ? c->path : "/dev/null");
 		snprintf(b, sizeof(b), "%s%s", c->remove ? "" : "b", c->remove ? "/dev/null" : c->path);
+		if (c->is_dir) {
+			r = util_buf_addf(out, "remove empty directory %s\n", c->path);
+			continue;
+		}
 		if (c->is_link) {
 			r = util_buf_addf(out, "%s symlink %s -> %s\n",
 			                  c->remove ? "remove" : "create", c->path, c->target);

@@ -117,7 +117,8 @@ static void pick_mode(const struct util_paths *p, const struct host_facts *f,
 		snprintf(fs->mode_why, sizeof(fs->mode_why), "xe.max_vfs in /proc/cmdline");
 	} else if (strstr(proc, "i915.max_vfs=") || f->max_vfs[0]) {
 		fs->mode = HOST_MODE_SRIOV_I915;
-		snprintf(fs->mode_why, sizeof(fs->mode_why), "i915.max_vfs in /proc/cmdline");
+		snprintf(fs->mode_why, sizeof(fs->mode_why), "%s",
+		         f->max_vfs[0] ? "the dkms i915 is loaded (max_vfs)" : "i915.max_vfs in /proc/cmdline");
 	} else {
 		fs->mode = f->can_sriov_i915  ? HOST_MODE_SRIOV_I915
 		           : f->can_sriov_xe ? HOST_MODE_SRIOV_XE
@@ -499,10 +500,12 @@ int host_doctor_run(const struct util_paths *p, const struct host_facts *f,
 		        "only full passthrough of the whole iGPU to one VM is possible",
 		        "%s (8086:%04x) has neither SR-IOV nor GVT-g", f->platform, f->device_id);
 	else
-		r = add(fs, "platform", f->pf_bdf, NULL, "%s (8086:%04x%s%s): %s%s%s; host mode %s (%s)",
+		r = add(fs, "platform", f->pf_bdf, NULL, "%s (8086:%04x%s%s) can do %s%s%s%s%s",
 		        f->platform, f->device_id, f->gfx ? ", " : "", f->gfx ? f->gfx : "",
-		        f->can_gvtg ? "GVT-g" : "", f->can_sriov_i915 ? "SR-IOV via i915-sriov-dkms " : "",
-		        f->can_sriov_xe ? "SR-IOV via xe" : "", host_mode_name(fs->mode), fs->mode_why);
+		        f->can_gvtg ? "GVT-g" : "", f->can_gvtg && f->can_sriov_i915 ? ", " : "",
+		        f->can_sriov_i915 ? "SR-IOV via i915-sriov-dkms" : "",
+		        f->can_sriov_xe && (f->can_gvtg || f->can_sriov_i915) ? ", " : "",
+		        f->can_sriov_xe ? "SR-IOV via xe" : "");
 	if (r == 0 && f->iommu == 0)
 		r = add(fs, "iommu-off", NULL,
 		        "enable VT-d in the firmware setup and put intel_iommu=on on the kernel command "

@@ -1,0 +1,114 @@
+/* cli/cmd_doctor.c - `doctor`: the host checks of host/doctor.c (facts from sysfs/) rendered as
+ * text or as docs/cli.md's findings JSON, exit status per --fail-on.  No checks of its own. */
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "host/doctor.h"
+
+static int parse_level(const char *s, enum host_severity *out)
+{
+	if (strcmp(s, "info") == 0)
+		*out = HOST_SEVERITY_INFO;
+	else if (strcmp(s, "warning") == 0)
+		*out = HOST_SEVERITY_WARNING;
+	else if (strcmp(s, "error") == 0)
+		*out = HOST_SEVERITY_ERROR;
+	else
+		return -1;
+	return 0;
+}
+
+int cmd_doctor(struct cli_ctx *ctx, int argc, char **argv)
+{
+	enum { OPT_FAIL_ON = 256 };
+	static const struct option opts[] = {
+	        {"fail-on", required_argument, NULL, OPT_FAIL_ON},
+	        {NULL, 0, NULL, 0},
+	};
+	enum host_severity fail_on = HOST_SEVERITY_ERROR;
+	struct host_facts f;
+	struct host_findings fs;
+	struct util_err e = {0};
+	size_t count[3] = {0};
+	bool found = false;
+	int c, r;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_FAIL_ON:
+			if (parse_level(optarg, &fail_on) < 0)
+				return cli_usage_error(ctx, "doctor",
+				                       "--fail-on %s: info, warning or error", optarg);
+			break;
+		default:
+			return cli_usage_error(ctx, "doctor", "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind != argc)
+		return cli_usage_error(ctx, "doctor", "doctor takes no arguments");
+	if (ctx->format != CLI_FORMAT_TEXT && ctx->format != CLI_FORMAT_JSON) {
+		cli_error(ctx, "doctor: --format text or json");
+		return CLI_EXIT_USAGE;
+	}
+	r = cli_host_facts(ctx, &f, &e);
+	if (r == 0)
+		r = host_doctor_run(&ctx->paths, &f, &fs, &e);
+	if (r < 0) {
+		cli_error(ctx, "%s", e.msg);
+		return CLI_EXIT_FAIL;
+	}
+	for (size_t i = 0; i < fs.n; i++) {
+		count[fs.v[i].severity]++;
+		found = found || fs.v[i].severity >= fail_on;
+	}
+	if (ctx->format == CLI_FORMAT_JSON) {
+		json_t *o = json_object(), *arr = json_array();
+		char *s;
+
+		json_object_set_new(o, "schema_version", json_integer(1));
+		json_object_set_new(o, "node", ctx->node[0] ? json_string(ctx->node) : json_null());
+		json_object_set_new(o, "mode", json_string(host_mode_name(fs.mode)));
+		for (size_t i = 0; i < fs.n; i++) {
+			const struct host_finding *h = &fs.v[i];
+			json_t *j = json_object();
+
+			json_object_set_new(j, "rule", json_string(h->rule));
+			json_object_set_new(j, "severity", json_string(host_severity_name(h->severity)));
+			json_object_set_new(j, "node", ctx->node[0] ? json_string(ctx->node) : json_null());
+			json_object_set_new(j, "vmid", json_null());
+			json_object_set_new(j, "section", json_null());
+			json_object_set_new(j, "key", json_null());
+			json_object_set_new(j, "device", h->device[0] ? json_string(h->device) : json_null());
+			json_object_set_new(j, "message", json_string(h->message));
+			json_object_set_new(j, "hint", json_string(h->hint));
+			json_array_append_new(arr, j);
+		}
+		json_object_set_new(o, "findings", arr);
+		json_object_set_new(o, "summary",
+		                    json_pack("{s:I,s:I,s:I}", "error", (json_int_t)count[2], "warning",
+		                              (json_int_t)count[1], "info", (json_int_t)count[0]));
+		s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		if (s)
+			printf("%s\n", s);
+		free(s);
+		json_decref(o);
+	} else {
+		printf("doctor: %s, host mode %s (%s)\n", ctx->node[0] ? ctx->node : "this host",
+		       host_mode_name(fs.mode), fs.mode_why);
+		for (size_t i = 0; i < fs.n; i++) {
+			const struct host_finding *h = &fs.v[i];
+
+			printf("%-7s %-20s %s%s%s\n", host_severity_name(h->severity), h->rule,
+			       h->device[0] ? h->device : "", h->device[0] ? ": " : "", h->message);
+			if (h->hint[0])
+				printf("%-28s fix: %s\n", "", h->hint);
+		}
+		printf("%zu error(s), %zu warning(s), %zu info\n", count[2], count[1], count[0]);
+	}
+	host_findings_free(&fs);
+	return found ? CLI_EXIT_FOUND : CLI_EXIT_OK;
+}
