@@ -106,12 +106,12 @@ int host_diff_unified(const char *name_a, const char *a, size_t la, const char *
 		if (i < n && j < m && eq(&A, i, &B, j)) {
 			ops[nops++] = OP_KEEP;
 			i++, j++;
-		} else if (j < m && (i == n || t[i * (m + 1) + j + 1] >= t[(i + 1) * (m + 1) + j])) {
-			ops[nops++] = OP_ADD;
-			j++;
-		} else {
+		} else if (i < n && (j == m || t[(i + 1) * (m + 1) + j] >= t[i * (m + 1) + j + 1])) {
 			ops[nops++] = OP_DEL;
 			i++;
+		} else {
+			ops[nops++] = OP_ADD;
+			j++;
 		}
 	}
 	r = util_buf_addf(out, "--- %s\n+++ %s\n", name_a, name_b);

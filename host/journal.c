@@ -23,6 +23,8 @@ struct journal {
 	char dir[PP_PATH_MAX + 128]; /* full path */
 	const char *kind, *mode, *of, *state;
 	struct util_buf body;
+	char (*made)[PP_PATH_MAX]; /* directories created by this apply, in order */
+	size_t n_made;
 };
 
 static int jsave(struct journal *j, struct util_err *e)
@@ -119,6 +121,14 @@ static int make_parents(struct journal *j, const char *host_path, struct util_er
 			r = util_err_errno(e, -errno, "cannot create %s", missing[i]);
 		if (r == 0)
 			r = util_buf_addf(&j->body, "mkdir\t%s\n", missing[i]);
+		if (r == 0) {
+			char (*nm)[PP_PATH_MAX] = realloc(j->made, (j->n_made + 1) * sizeof(*nm));
+
+			if (nm) {
+				j->made = nm;
+				snprintf(nm[j->n_made++], PP_PATH_MAX, "%s", missing[i]);
+			}
+		}
 		free(missing[i]);
 	}
 	return r;
@@ -237,6 +247,7 @@ int host_plan_apply(const struct util_paths *p, const struct host_plan *plan,
 		j.state = "applied";
 		r = jsave(&j, e);
 		util_buf_free(&j.body);
+		free(j.made);
 		return r;
 	}
 	/* undo what was done, newest first, then bring the bootloader back in line */
@@ -245,6 +256,12 @@ int host_plan_apply(const struct util_paths *p, const struct host_plan *plan,
 
 		for (size_t i = done; i-- > 0;)
 			do_change(p, &plan->changes[i], true, &e2);
+		for (size_t i = j.n_made; i-- > 0;) {
+			char full[PP_PATH_MAX];
+
+			util_path(p, full, sizeof(full), "%s", j.made[i]);
+			rmdir(full);
+		}
 		if (done)
 			for (size_t i = 0; i < plan->n_cmds; i++)
 				if (is_refresh(&plan->cmds[i]))
@@ -254,6 +271,7 @@ int host_plan_apply(const struct util_paths *p, const struct host_plan *plan,
 		jsave(&j, &e2);
 	}
 	util_buf_free(&j.body);
+	free(j.made);
 	return r;
 }
 
@@ -625,6 +643,21 @@ static int rb_change(const struct util_paths *p, const struct host_rollback_opts
 		*touched_cmdline = true;
 	if (strcmp(c->path, HOST_UNIT_FILE) == 0)
 		*touched_unit = true;
+	/* /etc/kernel/cmdline edited since: only the setup's tokens go, even with --force */
+	if (cur_exists && strcmp(cursha, je->after) != 0 &&
+	    strcmp(c->path, PP_ETC_KERNEL_CMDLINE) == 0 && c->n_edits) {
+		r = unmerge_kernel_cmdline(cur, curlen, c, &nc->new_data);
+		if (r == 0) {
+			nc->new_len = strlen(nc->new_data);
+			r = asprintf(&msg,
+			             "%s changed since the setup: only the tokens the setup added are "
+			             "removed, your later edits stay",
+			             c->path) < 0
+			            ? -ENOMEM
+			            : add_str(&pl->notes, &pl->n_notes, msg);
+		}
+		return r;
+	}
 	if (!cur_exists || strcmp(cursha, je->after) == 0 || o->force) {
 		if (cur_exists && strcmp(cursha, je->after) != 0 &&
 		    asprintf(&msg, "%s changed since the setup; restored anyway (--force); its "
@@ -643,19 +676,6 @@ static int rb_change(const struct util_paths *p, const struct host_rollback_opts
 		return r;
 	}
 	/* changed since the setup */
-	if (strcmp(c->path, PP_ETC_KERNEL_CMDLINE) == 0 && c->n_edits) {
-		r = unmerge_kernel_cmdline(cur, curlen, c, &nc->new_data);
-		if (r == 0) {
-			nc->new_len = strlen(nc->new_data);
-			r = asprintf(&msg,
-			             "%s changed since the setup: only the tokens the setup added are "
-			             "removed, your later edits stay",
-			             c->path) < 0
-			            ? -ENOMEM
-			            : add_str(&pl->notes, &pl->n_notes, msg);
-		}
-		return r;
-	}
 	{
 		struct util_buf d = {0};
 		char a[PP_PATH_MAX + 32];
