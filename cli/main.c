@@ -20,6 +20,13 @@ static int cmd_help(struct cli_ctx *ctx, int argc, char **argv);
 
 static const struct cli_command commands[] = {
         {"help", cmd_help, "help [COMMAND]", "this list, or the usage of one command"},
+        {"lint", cmd_lint, "lint [--normalize] FILE...",
+         "report what PVE would drop or rewrite in VM configs; --normalize prints PVE's rewrite"},
+        {"guard", cli_cmd_guard, "guard VMID PHASE",
+         "the pre-start hookscript: refuse a start that breaks a rule (exit 1)"},
+        {"audit", cli_cmd_audit,
+         "audit [--cluster] [--vmid N]... [--fail-on info|warning|error] [--format F]",
+         "check every VM config and this host against every rule"},
         {"host", cmd_host,
          "host setup sriov|gvtg [--vfs N] [--driver i915|xe] [--replace-conflicts] "
          "[--dkms-deb FILE] [--dry-run] | host rollback [--dry-run] [--force] | "

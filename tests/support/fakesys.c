@@ -520,9 +520,11 @@ int fs_kernel_write(void *arg, const char *path, const char *data, size_t len)
 
 	snprintf(copy, sizeof(copy), "%.*s", (int)len, data);
 	if (k->fail_suffix && strlen(rel) >= strlen(k->fail_suffix) &&
-	    strcmp(rel + strlen(rel) - strlen(k->fail_suffix), k->fail_suffix) == 0) {
+	    strcmp(rel + strlen(rel) - strlen(k->fail_suffix), k->fail_suffix) == 0 &&
+	    k->fail_skip-- <= 0) {
 		r = -k->fail_errno;
 		k->fail_suffix = NULL;
+		k->fail_skip = 0;
 	} else {
 		r = react(k, rel, copy);
 	}

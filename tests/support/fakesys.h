@@ -52,7 +52,8 @@ struct fs_kernel {
 	/* inject: the next write whose path ends with fail_suffix fails with fail_errno */
 	const char *fail_suffix;
 	int fail_errno;
-	int vf_limit; /* > 0: the driver enables at most this many VFs (partial enable) */
+	int fail_skip; /* let this many matching writes through first */
+	int vf_limit;  /* > 0: the driver enables at most this many VFs (partial enable) */
 	const char *probe_default; /* driver drivers_probe binds when no override ("" = none) */
 };
 

@@ -1,0 +1,124 @@
+/* cli/cmd_lint.c - `lint [--normalize] FILE...`: reads VM config files exactly as PVE does and
+ * reports, with file:line, every line or value PVE would drop (exit 1) or rewrite (a note, exit 0)
+ * at its next write; --normalize prints what PVE's own writer would write.  Front end only: the
+ * reading and writing are pveconf/vmconf. */
+#include <errno.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "pveconf/vmconf.h"
+
+static void print_text(const char *file, const struct pveconf_diag *d, size_t n, FILE *out)
+{
+	for (size_t i = 0; i < n; i++)
+		fprintf(out, "%s:%u: %s%s\n", file, d[i].line,
+			d[i].kind == PVECONF_DIAG_CHANGED ? "note: " : "", d[i].message);
+}
+
+static json_t *json_file(const char *file, const struct pveconf_diag *d, size_t n,
+			 const struct util_buf *normalized)
+{
+	json_t *f = json_object(), *arr = json_array();
+
+	for (size_t i = 0; i < n; i++) {
+		json_t *o = json_object();
+
+		json_object_set_new(o, "line", json_integer(d[i].line));
+		json_object_set_new(o, "key", d[i].key ? json_string(d[i].key) : json_null());
+		json_object_set_new(o, "section", json_string(d[i].section));
+		json_object_set_new(o, "kind", json_string(d[i].kind == PVECONF_DIAG_DROPPED
+								   ? "dropped"
+								   : "changed"));
+		json_object_set_new(o, "message", json_string(d[i].message));
+		json_array_append_new(arr, o);
+	}
+	json_object_set_new(f, "file", json_string(file));
+	json_object_set_new(f, "diagnostics", arr);
+	if (normalized)
+		json_object_set_new(f, "normalized",
+				    json_stringn(util_buf_str(normalized), normalized->len));
+	return f;
+}
+
+int cmd_lint(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"normalize", no_argument, NULL, 'n'},
+		{NULL, 0, NULL, 0},
+	};
+	bool normalize = false, dropped = false, failed = false;
+	json_t *root = NULL, *files = NULL;
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+		if (c == 'n')
+			normalize = true;
+		else
+			return cli_usage_error(ctx, "lint", "lint: unknown option '%s'",
+					       argv[optind - 1]);
+	}
+	if (ctx->format != CLI_FORMAT_TEXT && ctx->format != CLI_FORMAT_JSON) {
+		cli_error(ctx, "lint: --format must be text or json");
+		return CLI_EXIT_USAGE;
+	}
+	if (optind >= argc)
+		return cli_usage_error(ctx, "lint", "lint: no FILE given");
+	if (ctx->format == CLI_FORMAT_JSON) {
+		root = json_object();
+		files = json_array();
+		json_object_set_new(root, "schema_version", json_integer(1));
+	}
+	for (int i = optind; i < argc; i++) {
+		const char *file = argv[i];
+		struct pveconf_vm *vm = NULL;
+		struct util_err err = {0};
+		const struct pveconf_diag *d;
+		struct util_buf norm = {0};
+		size_t n;
+		int r;
+
+		r = pveconf_vm_load(file, &vm, &err);
+		if (r < 0) {
+			cli_error(ctx, "%s", err.msg);
+			failed = true;
+			continue;
+		}
+		n = pveconf_vm_diags(vm, &d);
+		for (size_t k = 0; k < n; k++)
+			if (d[k].kind == PVECONF_DIAG_DROPPED)
+				dropped = true;
+		if (normalize && pveconf_vm_write_pve(vm, &norm) < 0) {
+			cli_error(ctx, "%s: out of memory", file);
+			failed = true;
+		} else if (root) {
+			json_array_append_new(files, json_file(file, d, n, normalize ? &norm : NULL));
+		} else if (normalize) {
+			/* the config on stdout, the findings on stderr */
+			if (argc - optind > 1)
+				printf("%s==> %s <==\n", i > optind ? "\n" : "", file);
+			fwrite(norm.s ? norm.s : "", 1, norm.len, stdout);
+			print_text(file, d, n, stderr);
+		} else {
+			print_text(file, d, n, stdout);
+		}
+		util_buf_free(&norm);
+		pveconf_vm_free(vm);
+	}
+	if (root) {
+		json_object_set_new(root, "files", files);
+		json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		putchar('\n');
+		json_decref(root);
+	}
+	if (fflush(stdout) != 0) {
+		cli_error(ctx, "writing the output failed: %s", strerror(errno));
+		return CLI_EXIT_FAIL;
+	}
+	if (failed)
+		return CLI_EXIT_FAIL;
+	return dropped ? CLI_EXIT_FOUND : CLI_EXIT_OK;
+}

@@ -1,0 +1,664 @@
+/* cli/gather.c - reads the files the rules need and fills a struct policy_input: VM configs
+ * (pveconf/ reader, every section, dropped hostpci values from its diagnostics), the host
+ * snapshot (sysfs/), /etc/pve/mapping/pci.cfg, pci-id-reservations, which VMs run, hookscripts,
+ * and the settings.  Reads only; never locks (the guard runs while PVE holds the VM lock). */
+#include "cli/gather.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "pveconf/hostpci.h"
+#include "pveconf/node.h"
+#include "pveconf/vmconf.h"
+#include "util/fileio.h"
+
+#define GATHER_MAX_SECTIONS 64
+
+struct cli_gather_vm {
+	struct pveconf_vm *conf;
+	struct policy_section secs[GATHER_MAX_SECTIONS];
+	struct policy_hostpci *hps;
+	size_t n_hps;
+};
+
+int cli_vmid_parse(const char *s, unsigned *vmid)
+{
+	unsigned long v = 0;
+	size_t n = strlen(s);
+
+	if (n < 3 || n > 9 || s[0] == '0')
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)s[i]))
+			return -EINVAL;
+		v = v * 10 + (unsigned long)(s[i] - '0');
+	}
+	*vmid = (unsigned)v;
+	return 0;
+}
+
+static const char *keep(struct cli_gather *g, const char *s)
+{
+	char *c;
+
+	if (!s)
+		return NULL;
+	if (g->n_strings == g->cap_strings) {
+		size_t cap = g->cap_strings ? g->cap_strings * 2 : 64;
+		char **v = realloc(g->strings, cap * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		g->strings = v;
+		g->cap_strings = cap;
+	}
+	c = strdup(s);
+	if (c)
+		g->strings[g->n_strings++] = c;
+	return c;
+}
+
+static void warn(struct cli_gather *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void warn(struct cli_gather *g, const char *fmt, ...)
+{
+	char **v = realloc(g->warnings, (g->n_warnings + 1) * sizeof(*v));
+	va_list ap;
+
+	if (!v)
+		return;
+	g->warnings = v;
+	va_start(ap, fmt);
+	if (vasprintf(&v[g->n_warnings], fmt, ap) >= 0)
+		g->n_warnings++;
+	va_end(ap);
+}
+
+/* ------------------------------------------------------------------ settings */
+
+int cli_gather_settings(const struct cli_ctx *ctx, struct cli_gather *g, struct util_err *e)
+{
+	const char *known[POLICY_RULE_COUNT + 1];
+	int r;
+
+	for (int i = 0; i < POLICY_RULE_COUNT; i++) {
+		known[i] = policy_rule_get((enum policy_rule_id)i)->name;
+		g->severity[i] = policy_rule_get((enum policy_rule_id)i)->severity;
+	}
+	known[POLICY_RULE_COUNT] = NULL;
+	r = settings_load(ctx->config_path, ctx->config_explicit, known, &g->settings, e);
+	if (r < 0) {
+		settings_defaults(&g->settings);
+		return r;
+	}
+	for (size_t i = 0; i < g->settings.n_rules; i++) {
+		const struct settings_rule *sr = &g->settings.rules[i];
+		const struct policy_rule *rule = policy_rule_find(sr->name);
+
+		if (rule && sr->severity[0])
+			policy_severity_parse(sr->severity, &g->severity[rule->id]);
+	}
+	g->in.severity = g->severity;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ running VMs */
+
+/* A VM runs when <run>/qemu-server/<vmid>.pid names a live QEMU process started with -pidfile
+ * naming that file (PVE passes /var/run/..., which is /run). */
+static bool vm_running(const struct util_paths *p, unsigned vmid)
+{
+	char path[PP_PATH_MAX], buf[32], want[64], *cmd = NULL;
+	size_t len, i = 0;
+	bool ok = false, qemu = false;
+	long pid;
+
+	if (util_path(p, path, sizeof(path), PP_RUN_QEMU_SERVER "/%u.pid", vmid) < 0 ||
+	    util_attr_read(path, buf, sizeof(buf)) < 0)
+		return false;
+	pid = strtol(buf, NULL, 10);
+	if (pid <= 0 || util_path(p, path, sizeof(path), PP_PROC "/%ld/cmdline", pid) < 0 ||
+	    util_file_read(path, 1 << 20, &cmd, &len, NULL) < 0)
+		return false;
+	snprintf(want, sizeof(want), PP_RUN_QEMU_SERVER "/%u.pid", vmid);
+	for (const char *a = cmd, *prev = NULL; a < cmd + len; a += strlen(a) + 1, i++) {
+		if (i == 0) {
+			const char *base = strrchr(a, '/') ? strrchr(a, '/') + 1 : a;
+
+			qemu = strcmp(base, "kvm") == 0 || strncmp(base, "qemu-system-", 12) == 0;
+		}
+		if (prev && strcmp(prev, "-pidfile") == 0) {
+			size_t al = strlen(a), wl = strlen(want);
+
+			/* "/run/qemu-server/100.pid" or the same under "/var" */
+			ok |= al >= wl && strcmp(a + al - wl, want) == 0 &&
+			      (al == wl || (al == wl + 4 && strncmp(a, PP_VAR_LIB_VZ, 4) == 0));
+		}
+		prev = a;
+	}
+	free(cmd);
+	return qemu && ok;
+}
+
+/* ------------------------------------------------------------------ mappings, reservations */
+
+/* /etc/pve/mapping/pci.cfg: "NAME" header lines, then indented "map k=v,..." / "mdev 0|1" lines;
+ * a mapping's map lines are consecutive, so each mapping points into one array of them. */
+static int load_mappings(const struct cli_ctx *ctx, struct cli_gather *g, struct util_err *e)
+{
+	char path[PP_PATH_MAX], *data;
+	size_t len, n = 1, lineno = 0;
+	int r;
+
+	util_path(&ctx->paths, path, sizeof(path), PP_ETC_PVE_MAPPING_PCI);
+	r = util_file_read(path, 1 << 20, &data, &len, e);
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < len; i++)
+		n += data[i] == '\n';
+	g->map_lines = calloc(n, sizeof(*g->map_lines));
+	g->mappings = calloc(n, sizeof(*g->mappings));
+	if (!g->map_lines || !g->mappings) {
+		free(data);
+		return util_err_set(e, -ENOMEM, "out of memory");
+	}
+	for (char *l = data, *next; l && *l; l = next) {
+		struct policy_mapping *m = g->n_mappings ? &g->mappings[g->n_mappings - 1] : NULL;
+		struct policy_map_line *ml;
+		char *body = l, *kv, *save = NULL;
+
+		next = strchr(l, '\n');
+		if (next)
+			*next++ = 0;
+		lineno++;
+		if (!*l || l[0] == '#')
+			continue;
+		if (!isspace((unsigned char)l[0])) {
+			m = &g->mappings[g->n_mappings++];
+			m->name = keep(g, l);
+			m->maps = &g->map_lines[g->n_map_lines];
+			continue;
+		}
+		while (isspace((unsigned char)*body))
+			body++;
+		if (!m || !*body || body[0] == '#')
+			continue;
+		if (strncmp(body, "mdev ", 5) == 0) {
+			m->mdev = atoi(body + 5) != 0;
+			continue;
+		}
+		if (strncmp(body, "map ", 4) != 0)
+			continue;
+		ml = &g->map_lines[g->n_map_lines++];
+		m->n_maps++;
+		ml->iommugroup = -1;
+		ml->line = (unsigned)lineno;
+		for (kv = strtok_r(body + 4, ",", &save); kv; kv = strtok_r(NULL, ",", &save)) {
+			char *eq = strchr(kv, '=');
+
+			while (isspace((unsigned char)*kv))
+				kv++;
+			if (!eq)
+				continue;
+			*eq++ = 0;
+			if (strcmp(kv, "node") == 0)
+				ml->node = keep(g, eq);
+			else if (strcmp(kv, "path") == 0)
+				ml->path = keep(g, eq);
+			else if (strcmp(kv, "id") == 0)
+				ml->id = keep(g, eq);
+			else if (strcmp(kv, "subsystem-id") == 0)
+				ml->subsystem_id = keep(g, eq);
+			else if (strcmp(kv, "iommugroup") == 0)
+				ml->iommugroup = atoi(eq);
+		}
+	}
+	free(data);
+	return 0;
+}
+
+static int load_reservations(const struct cli_ctx *ctx, struct cli_gather *g, struct util_err *e)
+{
+	char path[PP_PATH_MAX], *data;
+	size_t len, n = 0;
+	time_t now = time(NULL);
+	int r;
+
+	util_path(&ctx->paths, path, sizeof(path), PP_RUN_PCI_RESERVATIONS);
+	r = util_file_read(path, 1 << 20, &data, &len, e);
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < len; i++)
+		n += data[i] == '\n';
+	g->reservations = calloc(n + 1, sizeof(*g->reservations));
+	if (!g->reservations) {
+		free(data);
+		return util_err_set(e, -ENOMEM, "out of memory");
+	}
+	/* "<id> <vmid> pid:<pid>" (held while the process lives) or "<id> <vmid> time:<epoch>"
+	 * (a start in progress; PVE lets it expire) */
+	for (char *l = data, *next; l && *l; l = next) {
+		char id[32], how[32];
+		unsigned vmid;
+		bool live = false;
+
+		next = strchr(l, '\n');
+		if (next)
+			*next++ = 0;
+		if (sscanf(l, "%31s %u %31s", id, &vmid, how) != 3)
+			continue;
+		if (strncmp(how, "pid:", 4) == 0) {
+			char proc[PP_PATH_MAX];
+
+			util_path(&ctx->paths, proc, sizeof(proc), PP_PROC "/%ld",
+			          strtol(how + 4, NULL, 10));
+			live = util_is_dir(proc);
+		} else if (strncmp(how, "time:", 5) == 0) {
+			live = strtoll(how + 5, NULL, 10) + 60 >= (long long)now;
+		}
+		if (!live)
+			continue;
+		g->reservations[g->n_reservations].bdf = keep(g, id);
+		g->reservations[g->n_reservations++].vmid = vmid;
+	}
+	free(data);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ hookscripts */
+
+/* "local:snippets/x.sh" -> <root><storage path>/snippets/x.sh through storage.cfg (dir storages
+ * have a path; network ones are mounted at /mnt/pve/<id>). */
+static int hook_path(const struct cli_ctx *ctx, const char *volume, char *out, size_t n)
+{
+	char path[PP_PATH_MAX], *data, id[128], *cur = NULL;
+	const char *colon = strchr(volume, ':');
+	size_t len, idlen;
+	int found = -ENOENT;
+
+	if (!colon || (idlen = (size_t)(colon - volume)) >= sizeof(id))
+		return -EINVAL;
+	memcpy(id, volume, idlen);
+	id[idlen] = 0;
+	util_path(&ctx->paths, path, sizeof(path), PP_ETC_PVE_STORAGE);
+	if (util_file_read(path, 1 << 20, &data, &len, NULL) < 0)
+		return -ENOENT;
+	for (char *l = data, *next; l && *l; l = next) {
+		next = strchr(l, '\n');
+		if (next)
+			*next++ = 0;
+		if (!isspace((unsigned char)l[0]) && strchr(l, ':')) {
+			char *name = strchr(l, ':') + 1;
+
+			while (isspace((unsigned char)*name))
+				name++;
+			cur = strcmp(name, id) == 0 ? name : NULL;
+			if (cur && strncmp(l, "dir:", 4) != 0) {
+				util_path(&ctx->paths, out, n, "/mnt/pve/%s/%s", id, colon + 1);
+				found = 0;
+			}
+		} else if (cur) {
+			char *t = l;
+
+			while (isspace((unsigned char)*t))
+				t++;
+			if (strncmp(t, "path ", 5) == 0) {
+				util_path(&ctx->paths, out, n, "%s/%s", t + 5, colon + 1);
+				found = 0;
+			}
+		}
+	}
+	free(data);
+	return found;
+}
+
+static void hook_state(const struct cli_ctx *ctx, struct policy_vm *vm)
+{
+	char path[PP_PATH_MAX], *data;
+	struct stat st;
+	size_t len;
+
+	if (!vm->hookscript) {
+		vm->hook_state = POLICY_HOOK_NONE;
+		return;
+	}
+	if (hook_path(ctx, vm->hookscript, path, sizeof(path)) < 0 || stat(path, &st) < 0 ||
+	    !S_ISREG(st.st_mode)) {
+		vm->hook_state = POLICY_HOOK_MISSING;
+		return;
+	}
+	vm->hook_state = st.st_mode & 0111 ? POLICY_HOOK_OK : POLICY_HOOK_NOT_EXECUTABLE;
+	if (util_file_read(path, 1 << 16, &data, &len, NULL) == 0) {
+		vm->hook_is_guard = strstr(data, "pve-passthrough guard") != NULL;
+		free(data);
+	}
+}
+
+/* ------------------------------------------------------------------ VM configs */
+
+static int add_vm(struct cli_gather *g, struct policy_vm **vm, struct cli_gather_vm **st)
+{
+	if (g->n_vms == g->cap_vms) {
+		size_t cap = g->cap_vms ? g->cap_vms * 2 : 32;
+		struct policy_vm *v = realloc(g->vms, cap * sizeof(*v));
+		struct cli_gather_vm **s;
+		const char **nm;
+
+		if (!v)
+			return -ENOMEM;
+		g->vms = v;
+		s = realloc(g->store, cap * sizeof(*s));
+		if (!s)
+			return -ENOMEM;
+		g->store = s;
+		nm = realloc(g->names, cap * sizeof(*nm));
+		if (!nm)
+			return -ENOMEM;
+		g->names = nm;
+		g->cap_vms = cap;
+	}
+	*st = calloc(1, sizeof(**st));
+	if (!*st)
+		return -ENOMEM;
+	*vm = &g->vms[g->n_vms];
+	memset(*vm, 0, sizeof(**vm));
+	g->store[g->n_vms] = *st;
+	g->names[g->n_vms] = NULL;
+	g->n_vms++;
+	return 0;
+}
+
+static bool is_hostpci_key(const char *k)
+{
+	return k && strncmp(k, "hostpci", 7) == 0 && isdigit((unsigned char)k[7]);
+}
+
+/* Loads one config and turns it into a policy_vm.  main_only: the guard judges the main
+ * section only (PVE has applied [PENDING] before a normal start). */
+static int load_vm(const struct cli_ctx *ctx, struct cli_gather *g, const char *path, unsigned vmid,
+                   const char *node, bool main_only, struct util_err *e)
+{
+	struct policy_vm *vm;
+	struct cli_gather_vm *st;
+	const struct pveconf_diag *diags;
+	size_t n_sec, n_diags, total = 0, ns = 0;
+	int r;
+
+	r = add_vm(g, &vm, &st);
+	if (r < 0)
+		return util_err_set(e, r, "out of memory");
+	r = pveconf_vm_load(path, &st->conf, e);
+	if (r < 0) {
+		g->n_vms--;
+		free(st);
+		return r;
+	}
+	vm->vmid = vmid;
+	vm->node = keep(g, node);
+	n_sec = pveconf_vm_section_count(st->conf);
+	n_diags = pveconf_vm_diags(st->conf, &diags);
+	for (size_t s = 0; s < n_sec; s++) {
+		const struct pveconf_kv *kv;
+		size_t n = pveconf_vm_keys(st->conf, s, &kv);
+
+		for (size_t i = 0; i < n; i++)
+			total += is_hostpci_key(kv[i].key);
+	}
+	for (size_t d = 0; d < n_diags; d++)
+		total += is_hostpci_key(diags[d].key) && diags[d].kind == PVECONF_DIAG_DROPPED;
+	st->hps = calloc(total + 1, sizeof(*st->hps));
+	if (!st->hps)
+		return util_err_set(e, -ENOMEM, "out of memory");
+	for (size_t s = 0; s < n_sec && ns < GATHER_MAX_SECTIONS; s++) {
+		const struct pveconf_section *ps = pveconf_vm_section(st->conf, s);
+		struct policy_section *sec = &st->secs[ns];
+		const struct pveconf_kv *kv;
+		size_t n;
+
+		if (ps->kind == PVECONF_SECTION_SPECIAL)
+			continue;
+		if (main_only && ps->kind != PVECONF_SECTION_MAIN)
+			continue;
+		sec->kind = ps->kind == PVECONF_SECTION_MAIN      ? POLICY_SECTION_MAIN
+		            : ps->kind == PVECONF_SECTION_PENDING ? POLICY_SECTION_PENDING
+		                                                  : POLICY_SECTION_SNAPSHOT;
+		sec->name = sec->kind == POLICY_SECTION_SNAPSHOT ? ps->name : NULL;
+		sec->hostpci = &st->hps[st->n_hps];
+		n = pveconf_vm_keys(st->conf, s, &kv);
+		for (size_t i = 0; i < n; i++) {
+			struct policy_hostpci *hp;
+			struct util_err pe = {0};
+
+			if (strcmp(kv[i].key, "machine") == 0)
+				sec->machine = kv[i].value;
+			else if (strcmp(kv[i].key, "vga") == 0)
+				sec->vga = kv[i].value;
+			if (!is_hostpci_key(kv[i].key))
+				continue;
+			hp = &st->hps[st->n_hps++];
+			hp->key = kv[i].key;
+			hp->value = kv[i].value;
+			hp->line = kv[i].line;
+			hp->valid = pveconf_hostpci_parse(kv[i].value, &hp->parsed, &pe) == 0;
+			if (!hp->valid)
+				hp->error = keep(g, pe.msg);
+		}
+		/* values PVE drops never reach the keys: they are diagnostics of the reader */
+		for (size_t d = 0; d < n_diags; d++) {
+			struct policy_hostpci *hp;
+
+			if (!is_hostpci_key(diags[d].key) ||
+			    diags[d].kind != PVECONF_DIAG_DROPPED || !diags[d].section ||
+			    strcmp(diags[d].section, ps->name) != 0)
+				continue;
+			hp = &st->hps[st->n_hps++];
+			hp->key = diags[d].key;
+			hp->value = NULL; /* the reader keeps only its reason */
+			hp->line = diags[d].line;
+			hp->valid = false;
+			hp->error = diags[d].message;
+		}
+		sec->n_hostpci = (size_t)(&st->hps[st->n_hps] - sec->hostpci);
+		ns++;
+	}
+	vm->sections = st->secs;
+	vm->n_sections = ns;
+	vm->hookscript = pveconf_vm_get(st->conf, NULL, "hookscript", NULL);
+	vm->lock = pveconf_vm_get(st->conf, NULL, "lock", NULL);
+	g->names[g->n_vms - 1] = pveconf_vm_get(st->conf, NULL, "name", NULL);
+	(void)ctx;
+	return 0;
+}
+
+/* Every <vmid>.conf of one node directory, in vmid order. */
+static int scan_node(const struct cli_ctx *ctx, struct cli_gather *g, const char *node, bool here,
+                     struct util_err *e)
+{
+	char dir[PP_PATH_MAX], path[PP_PATH_MAX];
+	struct dirent **ents = NULL;
+	int n, r = 0;
+
+	util_path(&ctx->paths, dir, sizeof(dir), PP_ETC_PVE_NODES "/%s/qemu-server", node);
+	n = scandir(dir, &ents, NULL, alphasort);
+	if (n < 0)
+		return errno == ENOENT ? 0 : util_err_errno(e, -errno, "%s", dir);
+	/* vmid order, not name order ("1000" after "999") */
+	for (int pass = 3; pass <= 9 && r == 0; pass++)
+		for (int i = 0; i < n && r == 0; i++) {
+			char *dot = strrchr(ents[i]->d_name, '.');
+			unsigned vmid;
+
+			if (!dot || strcmp(dot, ".conf") != 0 ||
+			    (int)(dot - ents[i]->d_name) != pass)
+				continue;
+			*dot = 0;
+			if (cli_vmid_parse(ents[i]->d_name, &vmid) < 0) {
+				*dot = '.';
+				continue;
+			}
+			*dot = '.';
+			util_path(&ctx->paths, path, sizeof(path),
+			          PP_ETC_PVE_NODES "/%s/qemu-server/%u.conf", node, vmid);
+			r = load_vm(ctx, g, path, vmid, node, false, e);
+			if (r == 0) {
+				struct policy_vm *vm = &g->vms[g->n_vms - 1];
+
+				vm->running = here && vm_running(&ctx->paths, vmid);
+				hook_state(ctx, vm);
+			} else if (r != -ENOMEM) {
+				warn(g, "%s", e->msg);
+				r = 0;
+			}
+		}
+	for (int i = 0; i < n; i++)
+		free(ents[i]);
+	free(ents);
+	return r;
+}
+
+static int gather_audit(const struct cli_ctx *ctx, const struct cli_gather_opts *o,
+                        struct cli_gather *g, struct util_err *e)
+{
+	char dir[PP_PATH_MAX];
+	struct dirent **ents = NULL;
+	int n, r = 0;
+
+	if (!o->cluster)
+		return scan_node(ctx, g, ctx->node, true, e);
+	util_path(&ctx->paths, dir, sizeof(dir), PP_ETC_PVE_NODES);
+	n = scandir(dir, &ents, NULL, alphasort);
+	if (n < 0)
+		return util_err_errno(e, -errno, "%s", dir);
+	for (int i = 0; i < n && r == 0; i++)
+		if (ents[i]->d_name[0] != '.' && pveconf_node_name_valid(ents[i]->d_name) == 0)
+			r = scan_node(ctx, g, ents[i]->d_name,
+			              strcmp(ents[i]->d_name, ctx->node) == 0, e);
+	for (int i = 0; i < n; i++)
+		free(ents[i]);
+	free(ents);
+	return r;
+}
+
+/* The guard: the starting VM (main section) and the VMs that run now (their main sections). */
+static int gather_guard(const struct cli_ctx *ctx, const struct cli_gather_opts *o,
+                        struct cli_gather *g, struct util_err *e)
+{
+	char path[PP_PATH_MAX], dir[PP_PATH_MAX];
+	struct dirent **ents = NULL;
+	int n, r;
+
+	if (o->migrated_from && *o->migrated_from) {
+		if (pveconf_node_name_valid(o->migrated_from) < 0)
+			return util_err_set(e, -EINVAL, "PVE_MIGRATED_FROM '%s' is not a node name",
+			                    o->migrated_from);
+		util_path(&ctx->paths, path, sizeof(path),
+		          PP_ETC_PVE_NODES "/%s/qemu-server/%u.conf", o->migrated_from, o->vmid);
+	} else {
+		util_path(&ctx->paths, path, sizeof(path), PP_ETC_PVE_QEMU "/%u.conf", o->vmid);
+	}
+	r = load_vm(ctx, g, path, o->vmid, ctx->node, true, e);
+	if (r < 0)
+		return r;
+	util_path(&ctx->paths, dir, sizeof(dir), PP_RUN_QEMU_SERVER);
+	n = scandir(dir, &ents, NULL, alphasort);
+	for (int i = 0; i < n; i++) {
+		char *dot = strrchr(ents[i]->d_name, '.');
+		unsigned vmid;
+
+		if (r == 0 && dot && strcmp(dot, ".pid") == 0) {
+			*dot = 0;
+			if (cli_vmid_parse(ents[i]->d_name, &vmid) == 0 && vmid != o->vmid &&
+			    vm_running(&ctx->paths, vmid)) {
+				struct util_err le = {0};
+
+				util_path(&ctx->paths, path, sizeof(path),
+				          PP_ETC_PVE_QEMU "/%u.conf", vmid);
+				r = load_vm(ctx, g, path, vmid, ctx->node, true, &le);
+				if (r == 0)
+					g->vms[g->n_vms - 1].running = true;
+				else if (r != -ENOMEM)
+					r = 0; /* a running VM without a config here: not ours */
+			}
+		}
+		free(ents[i]);
+	}
+	free(ents);
+	return r == -ENOMEM ? util_err_set(e, r, "out of memory") : 0;
+}
+
+int cli_gather_run(const struct cli_ctx *ctx, const struct cli_gather_opts *o, struct cli_gather *g,
+                   struct util_err *e)
+{
+	int r;
+
+	if (!ctx->node[0])
+		return util_err_set(e, -ENOENT, "%s", ctx->node_error);
+	r = sysfs_host_read_flags(&ctx->paths, o->read_names ? SYSFS_READ_NAMES : 0, &g->host, e);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < g->host->n_warnings; i++)
+		warn(g, "%s", g->host->warnings[i]);
+	r = load_mappings(ctx, g, e);
+	if (r == 0)
+		r = load_reservations(ctx, g, e);
+	if (r == 0)
+		r = o->mode == POLICY_MODE_GUARD ? gather_guard(ctx, o, g, e)
+		                                 : gather_audit(ctx, o, g, e);
+	if (r < 0)
+		return r;
+	g->in.mode = o->mode;
+	g->in.guard_vmid = o->vmid;
+	g->in.node = ctx->node;
+	g->in.host = g->host;
+	g->in.vms = g->vms;
+	g->in.n_vms = g->n_vms;
+	g->in.mappings = g->mappings;
+	g->in.n_mappings = g->n_mappings;
+	g->in.reservations = g->reservations;
+	g->in.n_reservations = g->n_reservations;
+	g->in.severity = g->severity;
+	return 0;
+}
+
+const char *cli_gather_vm_name(const struct cli_gather *g, unsigned vmid)
+{
+	for (size_t i = 0; i < g->n_vms; i++)
+		if (g->vms[i].vmid == vmid)
+			return g->names[i];
+	return NULL;
+}
+
+void cli_gather_free(struct cli_gather *g)
+{
+	for (size_t i = 0; i < g->n_vms; i++) {
+		pveconf_vm_free(g->store[i]->conf);
+		free(g->store[i]->hps);
+		free(g->store[i]);
+	}
+	free(g->store);
+	free(g->vms);
+	free(g->names);
+	free(g->mappings);
+	free(g->map_lines);
+	free(g->reservations);
+	for (size_t i = 0; i < g->n_strings; i++)
+		free(g->strings[i]);
+	free(g->strings);
+	for (size_t i = 0; i < g->n_warnings; i++)
+		free(g->warnings[i]);
+	free(g->warnings);
+	if (g->host)
+		sysfs_host_free(g->host);
+	settings_free(&g->settings);
+	memset(g, 0, sizeof(*g));
+}

@@ -1,0 +1,62 @@
+/* cli/gather.h - collects what policy/ judges (VM configs with parsed hostpci entries, the host
+ * snapshot, resource mappings, PCI reservations, running state, hookscripts, settings) into a
+ * struct policy_input.  The only place that turns files into rule input. */
+#ifndef PP_CLI_GATHER_H
+#define PP_CLI_GATHER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "cli/cli.h"
+#include "policy/policy.h"
+#include "settings/settings.h"
+
+struct cli_gather_opts {
+	enum policy_mode mode;
+	unsigned vmid;             /* guard: the VM that starts */
+	const char *migrated_from; /* guard: PVE_MIGRATED_FROM ("" or NULL = not migrating) */
+	bool cluster;              /* audit: every node in /etc/pve/nodes */
+	bool read_names;           /* read pci.ids names (not on the guard's hot path) */
+};
+
+struct cli_gather_vm; /* owned storage per VM */
+
+struct cli_gather {
+	struct policy_input in;
+	struct settings settings;
+	enum policy_severity severity[POLICY_RULE_COUNT];
+	struct sysfs_host *host;
+	struct policy_vm *vms;
+	struct cli_gather_vm **store; /* one per vms[] entry */
+	const char **names;           /* VM names (name:), NULL when absent; per vms[] */
+	size_t n_vms, cap_vms;
+	struct policy_mapping *mappings;
+	size_t n_mappings;
+	struct policy_map_line *map_lines;
+	size_t n_map_lines;
+	struct policy_reservation *reservations;
+	size_t n_reservations;
+	char **strings; /* owned strings the input points into */
+	size_t n_strings, cap_strings;
+	/* things that were skipped, for the caller to print as warnings */
+	char **warnings;
+	size_t n_warnings;
+};
+
+/* Loads the settings (ctx->config_path) and maps them onto g->severity.  -EINVAL with
+ * "FILE:LINE: problem" for a malformed file. */
+int cli_gather_settings(const struct cli_ctx *ctx, struct cli_gather *g, struct util_err *e);
+
+/* Gathers everything for opts->mode.  0 or -errno with a message (the guard's config missing is
+ * -ENOENT).  Call cli_gather_settings() first. */
+int cli_gather_run(const struct cli_ctx *ctx, const struct cli_gather_opts *opts,
+                   struct cli_gather *g, struct util_err *e);
+void cli_gather_free(struct cli_gather *g);
+
+/* The VM name of a vmid, or NULL. */
+const char *cli_gather_vm_name(const struct cli_gather *g, unsigned vmid);
+
+/* "100" as PVE writes VMIDs (100..999999999, no sign, no leading zero): 0 or -EINVAL. */
+int cli_vmid_parse(const char *s, unsigned *vmid);
+
+#endif

@@ -1,0 +1,121 @@
+/* cli/guard.c - `guard VMID PHASE`: the pre-start hookscript entry point (docs/pve.md 6).
+ * Only pre-start checks anything.  Read-only and lock-free: PVE holds the VM's config lock while
+ * the hook runs, so taking it (or writing the config) would hang the start.  Bounded by the
+ * configured timeout; internal errors allow (with a warning) or refuse, as configured. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "cli/gather.h"
+
+/* The SIGALRM handler can only see globals: what to say and how to exit when time is up. */
+static char timeout_msg[512];
+static size_t timeout_len;
+static volatile sig_atomic_t timeout_status;
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	if (write(STDERR_FILENO, timeout_msg, timeout_len) < 0) {
+		/* nothing left to try: the exit status still tells PVE */
+	}
+	_exit(timeout_status);
+}
+
+static bool phase_valid(const char *p)
+{
+	return strcmp(p, "pre-start") == 0 || strcmp(p, "post-start") == 0 ||
+	       strcmp(p, "pre-stop") == 0 || strcmp(p, "post-stop") == 0;
+}
+
+/* An internal error: the start goes ahead (default) or is refused, as configured. */
+static int internal_error(const struct cli_ctx *ctx, unsigned vmid, const struct settings *s,
+                          const char *msg)
+{
+	if (s->guard_on_error == SETTINGS_ON_ERROR_REFUSE) {
+		cli_error(ctx,
+		          "guard: VM %u: %s; refusing the start (guard on-internal-error = refuse)",
+		          vmid, msg);
+		return CLI_EXIT_FAIL;
+	}
+	fprintf(stderr,
+	        "%s: warning: guard: VM %u: %s; allowing the start unchecked (guard on-internal-error = allow)\n",
+	        ctx->prog, vmid, msg);
+	return CLI_EXIT_OK;
+}
+
+int cli_cmd_guard(struct cli_ctx *ctx, int argc, char **argv)
+{
+	struct cli_gather g;
+	struct cli_gather_opts o = {.mode = POLICY_MODE_GUARD};
+	struct policy_findings f = {0};
+	struct util_err e = {0};
+	unsigned vmid;
+	size_t refused = 0;
+	int r;
+
+	if (argc != 3)
+		return cli_usage_error(ctx, "guard",
+		                       "guard needs VMID and PHASE (as PVE passes them)");
+	if (cli_vmid_parse(argv[1], &vmid) < 0)
+		return cli_usage_error(ctx, "guard", "'%s' is not a VMID (100..999999999)",
+		                       argv[1]);
+	if (!phase_valid(argv[2]))
+		return cli_usage_error(
+		        ctx, "guard",
+		        "'%s' is not a hook phase (pre-start, post-start, pre-stop, post-stop)",
+		        argv[2]);
+	if (strcmp(argv[2], "pre-start") != 0)
+		return CLI_EXIT_OK;
+
+	memset(&g, 0, sizeof(g));
+	r = cli_gather_settings(ctx, &g, &e);
+	if (r < 0) {
+		/* the behaviour on errors is itself unknown: the built-in default applies */
+		r = internal_error(ctx, vmid, &g.settings, e.msg);
+		cli_gather_free(&g);
+		return r;
+	}
+	timeout_status = g.settings.guard_on_error == SETTINGS_ON_ERROR_REFUSE ? CLI_EXIT_FAIL : 0;
+	timeout_len = (size_t)snprintf(
+	        timeout_msg, sizeof(timeout_msg),
+	        "%s: %sguard: VM %u: no answer within %u s (guard timeout); %s the start\n",
+	        ctx->prog, timeout_status ? "error: " : "warning: ", vmid, g.settings.guard_timeout,
+	        timeout_status ? "refusing" : "allowing");
+	if (timeout_len >= sizeof(timeout_msg))
+		timeout_len = sizeof(timeout_msg) - 1;
+	signal(SIGALRM, on_alarm);
+	alarm(g.settings.guard_timeout);
+
+	o.vmid = vmid;
+	o.migrated_from = getenv("PVE_MIGRATED_FROM");
+	r = cli_gather_run(ctx, &o, &g, &e);
+	if (r == 0)
+		r = policy_evaluate(&g.in, &f, &e);
+	if (r < 0) {
+		alarm(0);
+		r = internal_error(ctx, vmid, &g.settings, e.msg);
+		cli_gather_free(&g);
+		return r;
+	}
+	for (size_t i = 0; i < f.n; i++) {
+		const struct policy_finding *x = &f.v[i];
+		bool block = x->severity == POLICY_SEVERITY_ERROR;
+
+		if (!block && ctx->verbosity < 0)
+			continue;
+		fprintf(stderr, "%s: %s VM %u [%s] %s%s%s%s: %s; fix: %s\n", ctx->prog,
+		        block ? "refusing to start" : "warning for", vmid,
+		        policy_rule_get(x->rule)->name, x->key, x->device[0] ? " " : "", x->device,
+		        x->key[0] || x->device[0] ? "" : "-", x->message, x->hint);
+		refused += block;
+	}
+	alarm(0);
+	policy_findings_free(&f);
+	cli_gather_free(&g);
+	return refused ? CLI_EXIT_FOUND : CLI_EXIT_OK;
+}

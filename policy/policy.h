@@ -1,0 +1,185 @@
+/* policy/policy.h - the rules that keep iGPU sharing safe: plain input in, findings out.
+ *
+ * Pure: no I/O, no printing.  The caller (cli/) gathers a snapshot of the host (sysfs/host.h), the
+ * VM configs with their hostpci entries already parsed (pveconf/hostpci.h), the resource mappings,
+ * the PCI reservations, which VMs run, and the per-rule severities, and gets a list of findings. */
+#ifndef PP_POLICY_H
+#define PP_POLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "pveconf/hostpci.h"
+#include "sysfs/host.h"
+#include "util/err.h"
+
+enum policy_severity {
+	POLICY_SEVERITY_OFF = -1, /* rule disabled by the settings */
+	POLICY_SEVERITY_INFO = 0,
+	POLICY_SEVERITY_WARNING = 1,
+	POLICY_SEVERITY_ERROR = 2,
+};
+
+/* Where a rule runs (bit mask). */
+enum policy_scope {
+	POLICY_SCOPE_GUARD = 1, /* pre-start guard: the starting VM's main section */
+	POLICY_SCOPE_AUDIT = 2, /* audit: every VM, every section */
+	POLICY_SCOPE_HOST = 4,  /* about the host itself, no VM */
+};
+
+enum policy_rule_id {
+	POLICY_RULE_PF_WITH_VFS,
+	POLICY_RULE_PF_WITH_MDEV,
+	POLICY_RULE_DEVICE_SHARED,
+	POLICY_RULE_DEVICE_MISSING,
+	POLICY_RULE_MDEV_TYPE_MISSING,
+	POLICY_RULE_MDEV_EXHAUSTED,
+	POLICY_RULE_IOMMU_OFF,
+	POLICY_RULE_IOMMU_GROUP_SHARED,
+	POLICY_RULE_PCIE_NEEDS_Q35,
+	POLICY_RULE_HOSTPCI_INVALID,
+	POLICY_RULE_HOSTPCI_IN_SNAPSHOT,
+	POLICY_RULE_HOSTPCI_PENDING,
+	POLICY_RULE_MAPPING_MISSING,
+	POLICY_RULE_MAPPING_INVALID,
+	POLICY_RULE_VF_BOUND_ON_HOST,
+	POLICY_RULE_PF_DRIVER,
+	POLICY_RULE_HOOKSCRIPT_MISSING,
+	POLICY_RULE_GUARD_MISSING,
+	POLICY_RULE_COUNT,
+};
+
+struct policy_rule {
+	enum policy_rule_id id;
+	const char *name; /* stable id: "pf-with-vfs" */
+	enum policy_severity severity;
+	unsigned scope; /* enum policy_scope bits */
+	const char *summary;
+	const char *fix;
+};
+
+/* The rule table, indexed by enum policy_rule_id. */
+const struct policy_rule *policy_rule_get(enum policy_rule_id id);
+/* The rule with that name, or NULL. */
+const struct policy_rule *policy_rule_find(const char *name);
+const char *policy_severity_name(enum policy_severity s); /* "error", "warning", "info", "off" */
+/* "info"/"warning"/"error"/"off" -> severity; -EINVAL otherwise. */
+int policy_severity_parse(const char *s, enum policy_severity *out);
+
+/* ------------------------------------------------------------------ input */
+
+/* One hostpciN line of a section, parsed by the gatherer with pveconf_hostpci_parse(). */
+struct policy_hostpci {
+	const char *key;   /* "hostpci0" */
+	const char *value; /* as written */
+	unsigned line;
+	bool valid;                    /* false: PVE drops the value */
+	const char *error;             /* PVE's reason when !valid */
+	struct pveconf_hostpci parsed; /* meaningful when valid */
+};
+
+enum policy_section_kind {
+	POLICY_SECTION_MAIN,
+	POLICY_SECTION_PENDING,
+	POLICY_SECTION_SNAPSHOT,
+};
+
+struct policy_section {
+	enum policy_section_kind kind;
+	const char *name; /* snapshot name; NULL for main and pending */
+	const struct policy_hostpci *hostpci;
+	size_t n_hostpci;
+	const char *machine; /* effective values, NULL when absent */
+	const char *vga;
+};
+
+enum policy_hook_state {
+	POLICY_HOOK_NONE,    /* no hookscript: */
+	POLICY_HOOK_OK,      /* the script exists and is executable */
+	POLICY_HOOK_MISSING, /* volume not resolvable or the file is absent */
+	POLICY_HOOK_NOT_EXECUTABLE,
+};
+
+struct policy_vm {
+	unsigned vmid;
+	const char *node;
+	bool running;
+	const struct policy_section *sections; /* main first */
+	size_t n_sections;
+	const char *hookscript; /* value of hookscript:, NULL when absent */
+	enum policy_hook_state hook_state;
+	bool hook_is_guard; /* the hookscript runs this tool's guard */
+	const char *lock;   /* lock: value, NULL when absent */
+};
+
+/* One `map` line of /etc/pve/mapping/pci.cfg. */
+struct policy_map_line {
+	const char *node;
+	const char *path;         /* "0000:00:02.1" or "A;B" (passed together) */
+	const char *id;           /* "8086:a7a0" */
+	const char *subsystem_id; /* "1028:0b1a", NULL when absent */
+	int iommugroup;           /* -1 when absent */
+	unsigned line;
+};
+
+struct policy_mapping {
+	const char *name;
+	const struct policy_map_line *maps;
+	size_t n_maps;
+	bool mdev; /* mdev 1: the mapping is used with mdev= */
+};
+
+/* One line of /run/qemu-server/pci-id-reservations (a device held by a starting/running VM). */
+struct policy_reservation {
+	const char *bdf;
+	unsigned vmid;
+};
+
+enum policy_mode {
+	POLICY_MODE_AUDIT,
+	POLICY_MODE_GUARD,
+};
+
+struct policy_input {
+	enum policy_mode mode;
+	unsigned guard_vmid; /* POLICY_MODE_GUARD: the VM that starts (must be in vms) */
+	const char *node;    /* this node: hardware rules apply to its VMs only */
+	const struct sysfs_host
+	        *host; /* this node's hardware; NULL = unknown (skip hardware rules) */
+	const struct policy_vm *vms;
+	size_t n_vms;
+	const struct policy_mapping *mappings;
+	size_t n_mappings;
+	const struct policy_reservation *reservations;
+	size_t n_reservations;
+	/* Per-rule severity (POLICY_RULE_COUNT entries), NULL = the table's defaults. */
+	const enum policy_severity *severity;
+};
+
+/* ------------------------------------------------------------------ output */
+
+struct policy_finding {
+	enum policy_rule_id rule;
+	enum policy_severity severity;
+	char node[64];
+	unsigned vmid;              /* 0 for host-level findings */
+	char section[80];           /* "main", "pending", "snapshot:NAME"; "" for host-level */
+	char key[16];               /* "hostpci0"; "" when none */
+	char device[SYSFS_BDF_LEN]; /* "" when none */
+	char message[512];
+	char hint[512];
+};
+
+struct policy_findings {
+	struct policy_finding *v;
+	size_t n, cap;
+};
+
+/* Runs every rule of the mode's scope.  Findings come sorted: host-level first, then by vmid, most
+ * severe first, then key.  0 or -ENOMEM. */
+int policy_evaluate(const struct policy_input *in, struct policy_findings *out, struct util_err *e);
+void policy_findings_free(struct policy_findings *f);
+/* Number of findings at severity s. */
+size_t policy_findings_count(const struct policy_findings *f, enum policy_severity s);
+
+#endif

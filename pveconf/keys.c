@@ -1,0 +1,476 @@
+/* pveconf/keys.c - PVE 9's key table for VM configs and the value checks PVE applies when it reads
+ * one (check_type, the string formats we need exactly, property-string splitting).
+ * Facts from qemu-server 9.2.6 ($confdesc) and pve-common 9.2 (JSONSchema); our own table and code.
+ * Pure functions: no I/O, no allocation. */
+#include "pveconf/keys.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define B  PVECONF_KTYPE_BOOL
+#define I  PVECONF_KTYPE_INT
+#define N  PVECONF_KTYPE_NUM
+#define S  PVECONF_KTYPE_STR
+#define F0 PVECONF_KFMT_NONE
+#define FX PVECONF_KFMT_OTHER
+
+/* Every key of qemu-server 9.2's $confdesc (cloud-init keys included).  Indexed keys carry their
+ * count: usb has MAX_USB_DEVICES = 14, i.e. usb0..usb13. */
+static const struct pveconf_keyinfo keytab[] = {
+	{"acpi", B, F0, 0},
+	{"affinity", S, FX, 0},
+	{"agent", S, FX, 0},
+	{"allow-ksm", B, F0, 0},
+	{"amd-sev", S, FX, 0},
+	{"arch", S, F0, 0},
+	{"args", S, F0, 0},
+	{"audio0", S, FX, 0},
+	{"autostart", B, F0, 0},
+	{"balloon", I, F0, 0},
+	{"bios", S, F0, 0},
+	{"boot", S, FX, 0},
+	{"bootdisk", S, FX, 0},
+	{"cdrom", S, FX, 0},
+	{"cicustom", S, FX, 0},
+	{"cipassword", S, F0, 0},
+	{"citype", S, F0, 0},
+	{"ciupgrade", B, F0, 0},
+	{"ciuser", S, F0, 0},
+	{"cores", I, F0, 0},
+	{"cpu", S, FX, 0},
+	{"cpulimit", N, F0, 0},
+	{"cpuunits", I, F0, 0},
+	{"description", S, F0, 0},
+	{"efidisk0", S, FX, 0},
+	{"freeze", B, F0, 0},
+	{"hookscript", S, FX, 0},
+	{"hotplug", S, FX, 0},
+	{"hugepages", S, F0, 0},
+	{"intel-tdx", S, FX, 0},
+	{"ivshmem", S, FX, 0},
+	{"keephugepages", B, F0, 0},
+	{"keyboard", S, F0, 0},
+	{"kvm", B, F0, 0},
+	{"localtime", B, F0, 0},
+	{"lock", S, F0, 0},
+	{"machine", S, FX, 0},
+	{"memory", S, PVECONF_KFMT_MEMORY, 0},
+	{"meta", S, FX, 0},
+	{"migrate_downtime", N, F0, 0},
+	{"migrate_speed", I, F0, 0},
+	{"name", S, PVECONF_KFMT_DNSNAME, 0},
+	{"nameserver", S, FX, 0},
+	{"numa", B, F0, 0},
+	{"onboot", B, F0, 0},
+	{"ostype", S, F0, 0},
+	{"parent", S, PVECONF_KFMT_CONFIGID, 0},
+	{"protection", B, F0, 0},
+	{"reboot", B, F0, 0},
+	{"rng0", S, FX, 0},
+	{"running-nets-host-mtu", S, F0, 0},
+	{"runningcpu", S, F0, 0},
+	{"runningmachine", S, FX, 0},
+	{"scsihw", S, F0, 0},
+	{"searchdomain", S, F0, 0},
+	{"shares", I, F0, 0},
+	{"smbios1", S, FX, 0},
+	{"smp", I, F0, 0},
+	{"snaptime", I, F0, 0},
+	{"sockets", I, F0, 0},
+	{"spice_enhancements", S, FX, 0},
+	{"sshkeys", S, FX, 0},
+	{"startdate", S, F0, 0},
+	{"startup", S, FX, 0},
+	{"tablet", B, F0, 0},
+	{"tags", S, FX, 0},
+	{"tdf", B, F0, 0},
+	{"template", B, F0, 0},
+	{"tpmstate0", S, FX, 0},
+	{"vcpus", I, F0, 0},
+	{"vga", S, FX, 0},
+	{"vmgenid", S, F0, 0},
+	{"vmstate", S, FX, 0},
+	{"vmstatestorage", S, FX, 0},
+	{"watchdog", S, FX, 0},
+	/* indexed */
+	{"hostpci", S, PVECONF_KFMT_HOSTPCI, 16},
+	{"ide", S, FX, 4},
+	{"ipconfig", S, FX, 32},
+	{"net", S, FX, 32},
+	{"numa", S, FX, 8},
+	{"parallel", S, F0, 3},
+	{"sata", S, FX, 6},
+	{"scsi", S, FX, 31},
+	{"serial", S, F0, 4},
+	{"unused", S, FX, 256},
+	{"usb", S, FX, 14},
+	{"virtio", S, FX, 16},
+	{"virtiofs", S, FX, 10},
+};
+
+const struct pveconf_keyinfo *pveconf_key_lookup(const char *key, size_t len)
+{
+	size_t base = len, i;
+	unsigned long idx = 0;
+
+	while (base > 0 && key[base - 1] >= '0' && key[base - 1] <= '9')
+		base--;
+	for (i = 0; i < sizeof(keytab) / sizeof(keytab[0]); i++) {
+		const struct pveconf_keyinfo *k = &keytab[i];
+
+		if (k->count == 0) {
+			if (strlen(k->name) == len && memcmp(k->name, key, len) == 0)
+				return k;
+			continue;
+		}
+		if (base == len || strlen(k->name) != base || memcmp(k->name, key, base) != 0)
+			continue;
+		/* the index as PVE spells it: no leading zeros, below the count */
+		if (len - base > 1 && key[base] == '0')
+			return NULL;
+		if (len - base > 4)
+			return NULL;
+		idx = 0;
+		for (size_t j = base; j < len; j++)
+			idx = idx * 10 + (unsigned long)(key[j] - '0');
+		return idx < k->count ? k : NULL;
+	}
+	return NULL;
+}
+
+bool pveconf_key_is_drive(const char *key)
+{
+	static const char *const bases[] = {"ide", "sata", "scsi", "virtio"};
+	const struct pveconf_keyinfo *k = pveconf_key_lookup(key, strlen(key));
+
+	if (!k)
+		return false;
+	if (strcmp(key, "efidisk0") == 0 || strcmp(key, "tpmstate0") == 0)
+		return true;
+	for (size_t i = 0; i < sizeof(bases) / sizeof(bases[0]); i++)
+		if (k->count && strcmp(k->name, bases[i]) == 0)
+			return true;
+	return false;
+}
+
+bool pveconf_is_ascii_space(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+static bool is_alnum(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+static bool is_digit(unsigned char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+bool pveconf_is_configid(const char *s, size_t n)
+{
+	unsigned char c0 = n ? (unsigned char)s[0] : 0;
+
+	if (n < 2 || !((c0 >= 'a' && c0 <= 'z') || (c0 >= 'A' && c0 <= 'Z')))
+		return false;
+	for (size_t i = 1; i < n; i++)
+		if (!is_alnum((unsigned char)s[i]) && s[i] != '_' && s[i] != '-')
+			return false;
+	return true;
+}
+
+bool pveconf_is_dns_name(const char *s, size_t n)
+{
+	size_t start = 0;
+
+	if (n == 0)
+		return false;
+	for (size_t i = 0; i <= n; i++) {
+		if (i < n && s[i] != '.')
+			continue;
+		/* label s[start..i) */
+		if (i == start || !is_alnum((unsigned char)s[start]) ||
+		    !is_alnum((unsigned char)s[i - 1]))
+			return false;
+		for (size_t j = start; j < i; j++)
+			if (!is_alnum((unsigned char)s[j]) && s[j] != '-')
+				return false;
+		start = i + 1;
+	}
+	return true;
+}
+
+static bool ieq(const char *s, size_t n, const char *word)
+{
+	size_t wl = strlen(word);
+
+	if (n != wl)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		if (c != word[i])
+			return false;
+	}
+	return true;
+}
+
+/* pve-common parse_boolean: 1 / 0 / -1 (not a boolean) */
+static int parse_boolean(const char *s, size_t n)
+{
+	if ((n == 1 && s[0] == '1') || ieq(s, n, "on") || ieq(s, n, "yes") || ieq(s, n, "true"))
+		return 1;
+	if ((n == 1 && s[0] == '0') || ieq(s, n, "off") || ieq(s, n, "no") || ieq(s, n, "false"))
+		return 0;
+	return -1;
+}
+
+int pveconf_propstr_split(const char *data, size_t len, const struct pveconf_propdef *defs,
+			  size_t n, struct pveconf_propval *vals, char *err, size_t errn)
+{
+	size_t pos = 0;
+	bool default_used = false;
+
+	for (size_t i = 0; i < n; i++)
+		vals[i] = (struct pveconf_propval){0};
+	while (pos <= len) {
+		const char *part = data + pos;
+		const char *comma = memchr(part, ',', len - pos);
+		size_t plen = comma ? (size_t)(comma - part) : len - pos;
+		const char *eq = memchr(part, '=', plen);
+		bool blank = true;
+
+		pos += plen + 1;
+		for (size_t i = 0; i < plen; i++)
+			if (!pveconf_is_ascii_space((unsigned char)part[i]))
+				blank = false;
+		if (blank)
+			continue;
+		if (eq && eq > part && eq + 1 < part + plen) {
+			size_t kl = (size_t)(eq - part), k;
+			const char *v = eq + 1;
+			size_t vl = plen - kl - 1;
+
+			for (k = 0; k < n; k++)
+				if (strlen(defs[k].key) == kl && memcmp(defs[k].key, part, kl) == 0)
+					break;
+			if (k < n && vals[k].set) {
+				snprintf(err, errn,
+					 "duplicate key in comma-separated list property: %.*s", (int)kl,
+					 part);
+				return -EINVAL;
+			}
+			if (k == n) {
+				snprintf(err, errn,
+					 "invalid key in comma-separated list property: %.*s", (int)kl,
+					 part);
+				return -EINVAL;
+			}
+			if (defs[k].is_bool && parse_boolean(v, vl) >= 0) {
+				v = parse_boolean(v, vl) ? "1" : "0";
+				vl = 1;
+			}
+			vals[k] = (struct pveconf_propval){v, vl, true};
+		} else if (!eq) {
+			size_t k;
+
+			for (k = 0; k < n; k++)
+				if (defs[k].default_key)
+					break;
+			if (default_used && k < n) {
+				snprintf(err, errn,
+					 "duplicate key in comma-separated list property: %s",
+					 defs[k].key);
+				return -EINVAL;
+			}
+			if (k == n) {
+				snprintf(err, errn, "value without key, but schema does not define a "
+						    "default key");
+				return -EINVAL;
+			}
+			default_used = true;
+			/* PVE only refuses when the earlier value is true in Perl's sense */
+			if (vals[k].set && !(vals[k].len == 0 || (vals[k].len == 1 && vals[k].v[0] == '0'))) {
+				snprintf(err, errn,
+					 "duplicate key in comma-separated list property: %s",
+					 defs[k].key);
+				return -EINVAL;
+			}
+			if (defs[k].is_bool && parse_boolean(part, plen) >= 0)
+				vals[k] = (struct pveconf_propval){parse_boolean(part, plen) ? "1" : "0", 1,
+								   true};
+			else
+				vals[k] = (struct pveconf_propval){part, plen, true};
+		} else {
+			snprintf(err, errn, "missing key in comma-separated list property");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* memory: pve-qm-memory, { current: integer, default key, minimum 16 } */
+static int check_memory(const char *v, size_t len, char *err, size_t errn)
+{
+	static const struct pveconf_propdef defs[] = {{"current", false, true}};
+	struct pveconf_propval val;
+	bool isint = true;
+	size_t i = 0;
+
+	err[0] = '\0';
+	if (pveconf_propstr_split(v, len, defs, 1, &val, err, errn) < 0)
+		return -EINVAL;
+	if (!val.set) {
+		snprintf(err, errn, "current: property is missing and it is not optional");
+		return -EINVAL;
+	}
+	if (val.len && (val.v[0] == '+' || val.v[0] == '-'))
+		i = 1;
+	if (i == val.len)
+		isint = false;
+	for (; i < val.len; i++)
+		if (!is_digit((unsigned char)val.v[i]))
+			isint = false;
+	if (!isint) {
+		snprintf(err, errn, "current: type check ('integer') failed - got '%.*s'",
+			 (int)(val.len > 200 ? 200 : val.len), val.v);
+		return -EINVAL;
+	}
+	{
+		char num[64];
+
+		snprintf(num, sizeof(num), "%.*s", (int)(val.len < 63 ? val.len : 63), val.v);
+		if (val.len >= 63 ? val.v[0] == '-' : strtod(num, NULL) < 16) {
+			snprintf(err, errn, "current: value must have a minimum value of 16");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* Perl's int() of a digit string, as PVE's check_type returns it */
+static void perl_int(const char *v, size_t len, char *buf, size_t bufn)
+{
+	size_t i = 0;
+
+	while (i + 1 < len && v[i] == '0')
+		i++;
+	if (len - i < 20 || (len - i == 20 && memcmp(v + i, "18446744073709551615", 20) <= 0)) {
+		snprintf(buf, bufn, "%.*s", (int)(len - i), v + i);
+	} else {
+		char *tmp = malloc(len - i + 1);
+		double d;
+
+		if (!tmp) {
+			snprintf(buf, bufn, "%.*s", (int)(len - i), v + i);
+			return;
+		}
+		memcpy(tmp, v + i, len - i);
+		tmp[len - i] = '\0';
+		d = strtod(tmp, NULL);
+		free(tmp);
+		snprintf(buf, bufn, "%.15g", d);
+	}
+}
+
+int pveconf_value_check(const struct pveconf_keyinfo *ki, const char *key, const char *value,
+			size_t len, char *buf, size_t bufn, const char **out, size_t *outlen,
+			char *err, size_t errn)
+{
+	int shown = (int)(len > 200 ? 200 : len);
+
+	if (!ki) {
+		snprintf(err, errn, "unknown setting '%s'", key);
+		return -EINVAL;
+	}
+	if (memchr(value, '\n', len) || memchr(value, '\r', len)) {
+		snprintf(err, errn, "property contains a line feed");
+		return -EINVAL;
+	}
+	*out = value;
+	*outlen = len;
+	switch (ki->type) {
+	case PVECONF_KTYPE_BOOL: {
+		int b = parse_boolean(value, len);
+
+		if (b < 0) {
+			snprintf(err, errn, "type check ('boolean') failed - got '%.*s'", shown,
+				 value);
+			return -EINVAL;
+		}
+		*out = b ? "1" : "0";
+		*outlen = 1;
+		return 0;
+	}
+	case PVECONF_KTYPE_INT:
+		for (size_t i = 0; i < len; i++)
+			if (!is_digit((unsigned char)value[i]))
+				len = 0;
+		if (len == 0) {
+			snprintf(err, errn, "type check ('integer') failed - got '%.*s'", shown,
+				 value);
+			return -EINVAL;
+		}
+		perl_int(value, len, buf, bufn);
+		*out = buf;
+		*outlen = strlen(buf);
+		return 0;
+	case PVECONF_KTYPE_NUM: {
+		size_t i = 0;
+		bool ok = true;
+
+		while (i < len && is_digit((unsigned char)value[i]))
+			i++;
+		if (i == 0)
+			ok = false;
+		if (ok && i < len) {
+			size_t f = ++i;
+
+			if (value[f - 1] != '.')
+				ok = false;
+			while (i < len && is_digit((unsigned char)value[i]))
+				i++;
+			if (i == f || i != len)
+				ok = false;
+		}
+		if (!ok) {
+			snprintf(err, errn, "type check ('number') failed - got '%.*s'", shown,
+				 value);
+			return -EINVAL;
+		}
+		return 0;
+	}
+	case PVECONF_KTYPE_STR:
+		break;
+	}
+	switch (ki->fmt) {
+	case PVECONF_KFMT_NONE:
+		if (len >= 2 && value[0] == '"' && value[len - 1] == '"') {
+			*out = value + 1;
+			*outlen = len - 2;
+		}
+		return 0;
+	case PVECONF_KFMT_OTHER: return 0;
+	case PVECONF_KFMT_HOSTPCI: return pveconf_hostpci_check(value, len, err, errn);
+	case PVECONF_KFMT_MEMORY: return check_memory(value, len, err, errn);
+	case PVECONF_KFMT_CONFIGID:
+		if (!pveconf_is_configid(value, len)) {
+			snprintf(err, errn, "invalid configuration ID '%.*s'", shown, value);
+			return -EINVAL;
+		}
+		return 0;
+	case PVECONF_KFMT_DNSNAME:
+		if (!pveconf_is_dns_name(value, len)) {
+			snprintf(err, errn, "value does not look like a valid DNS name");
+			return -EINVAL;
+		}
+		return 0;
+	}
+	return 0;
+}

@@ -1,0 +1,72 @@
+/* pveconf/keys.h - private to pveconf/: PVE 9's VM config key table and its value checks
+ * (qemu-server 9.2 $confdesc + check_type, pve-common JSONSchema property strings). */
+#ifndef PP_PVECONF_KEYS_H
+#define PP_PVECONF_KEYS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum pveconf_ktype {
+	PVECONF_KTYPE_BOOL,
+	PVECONF_KTYPE_INT,
+	PVECONF_KTYPE_NUM,
+	PVECONF_KTYPE_STR,
+};
+
+/* Which string format a key has (only the ones we validate are named; the others pass). */
+enum pveconf_kfmt {
+	PVECONF_KFMT_NONE, /* formatless string: loses one pair of surrounding quotes */
+	PVECONF_KFMT_OTHER,
+	PVECONF_KFMT_HOSTPCI,
+	PVECONF_KFMT_MEMORY,
+	PVECONF_KFMT_CONFIGID,
+	PVECONF_KFMT_DNSNAME,
+};
+
+struct pveconf_keyinfo {
+	const char *name; /* base name ("hostpci" for hostpci0..15) */
+	enum pveconf_ktype type;
+	enum pveconf_kfmt fmt;
+	unsigned count; /* 0: a plain key; N: indexed name0..name(N-1) */
+};
+
+/* Looks a key up in the main schema; NULL when PVE does not know it. */
+const struct pveconf_keyinfo *pveconf_key_lookup(const char *key, size_t len);
+/* Is key a drive key whose volume can be in use (ide, sata, scsi, virtio, efidisk0, tpmstate0)? */
+bool pveconf_key_is_drive(const char *key);
+
+/* PVE's check_type for one value.  On success returns 0 and puts the value PVE keeps into
+ * out/outlen (a pointer into value, or into buf for normalised booleans and integers).
+ * On failure returns -EINVAL with PVE's reason in err ("type check ('boolean') failed - got 'x'",
+ * "unknown setting 'foo'", "host: value does not match the regex pattern"). */
+int pveconf_value_check(const struct pveconf_keyinfo *ki, const char *key, const char *value,
+			size_t len, char *buf, size_t bufn, const char **out, size_t *outlen,
+			char *err, size_t errn);
+
+/* One parsed property-string key (pve-common parse_property_string). */
+struct pveconf_propdef {
+	const char *key;
+	bool is_bool;
+	bool default_key;
+};
+struct pveconf_propval {
+	const char *v; /* into the input, or "1"/"0" for parsed booleans */
+	size_t len;
+	bool set;
+};
+
+/* Splits a property string the way parse_property_string does (empty parts skipped, bare value =
+ * default key, duplicate/invalid/missing key = error).  vals has n entries parallel to defs.
+ * 0, or -EINVAL with PVE's words in err. */
+int pveconf_propstr_split(const char *data, size_t len, const struct pveconf_propdef *defs,
+			  size_t n, struct pveconf_propval *vals, char *err, size_t errn);
+
+/* PVE's hostpci format check (no storage), errors joined by "; " in PVE's words. */
+int pveconf_hostpci_check(const char *value, size_t len, char *err, size_t errn);
+
+/* Small shared helpers. */
+bool pveconf_is_configid(const char *s, size_t n);
+bool pveconf_is_dns_name(const char *s, size_t n);
+bool pveconf_is_ascii_space(unsigned char c);
+
+#endif

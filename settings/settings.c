@@ -1,0 +1,210 @@
+/* settings/settings.c - parses /etc/pve-passthrough.conf with libconfuse into struct settings.
+ * libconfuse's errors and our value checks both come back as "FILE:LINE: problem" in struct
+ * util_err (through its error callback).  Must not print: libconfuse's default error function
+ * writes to stderr, so it is always replaced. */
+#include "settings/settings.h"
+
+#include <confuse.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util/fileio.h"
+
+/* What the callbacks need while one file is parsed.  libconfuse passes its callbacks no user
+ * pointer, so the parse in progress is found through this thread-local, set only for the
+ * duration of cfg_parse() in settings_load(). */
+struct parse_ctx {
+	const char *path;
+	const char *const *known;
+	char msg[1024];
+	bool failed;
+};
+static _Thread_local struct parse_ctx *current;
+
+static void on_error(cfg_t *cfg, const char *fmt, va_list ap)
+{
+	char text[768];
+
+	if (!current || current->failed)
+		return; /* keep the first problem: later ones are often its echoes */
+	vsnprintf(text, sizeof(text), fmt, ap);
+	snprintf(current->msg, sizeof(current->msg), "%s:%d: %s", current->path,
+	         cfg ? cfg->line : 0, text);
+	current->failed = true;
+}
+
+static int check_severity(cfg_t *cfg, cfg_opt_t *opt)
+{
+	static const char *ok[] = {"info", "warning", "error", "off"};
+	const char *v = cfg_opt_getnstr(opt, cfg_opt_size(opt) - 1);
+
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+		if (v && strcmp(v, ok[i]) == 0)
+			return 0;
+	cfg_error(cfg, "severity '%s' is not one of info, warning, error, off", v ? v : "");
+	return -1;
+}
+
+static int check_on_error(cfg_t *cfg, cfg_opt_t *opt)
+{
+	const char *v = cfg_opt_getnstr(opt, cfg_opt_size(opt) - 1);
+
+	if (v && (strcmp(v, "allow") == 0 || strcmp(v, "refuse") == 0))
+		return 0;
+	cfg_error(cfg, "on-internal-error '%s' is not one of allow, refuse", v ? v : "");
+	return -1;
+}
+
+static int check_timeout(cfg_t *cfg, cfg_opt_t *opt)
+{
+	long v = cfg_opt_getnint(opt, cfg_opt_size(opt) - 1);
+
+	if (v >= 1 && v <= 600)
+		return 0;
+	cfg_error(cfg, "timeout %ld is out of range (1..600 seconds)", v);
+	return -1;
+}
+
+static int check_rule(cfg_t *cfg, cfg_opt_t *opt)
+{
+	cfg_t *sec = cfg_opt_getnsec(opt, cfg_opt_size(opt) - 1);
+	const char *name = sec ? cfg_title(sec) : NULL;
+
+	if (!current || !current->known || !name)
+		return 0;
+	for (size_t i = 0; current->known[i]; i++)
+		if (strcmp(current->known[i], name) == 0)
+			return 0;
+	cfg_error(cfg, "unknown rule '%s' (pve-passthrough(8) lists the rule ids)", name);
+	return -1;
+}
+
+/* libconfuse accepts a file that ends inside a section ("guard {" without "}"); find the line of
+ * the first '{' left open, skipping quoted strings and # // comments.  0 when balanced. */
+static unsigned unclosed_brace(const char *p)
+{
+	unsigned line = 1, open_lines[32], depth = 0;
+	char quote = 0;
+
+	for (; *p; p++) {
+		if (*p == '\n')
+			line++;
+		if (quote) {
+			if (*p == '\\' && p[1])
+				p++;
+			else if (*p == quote)
+				quote = 0;
+			continue;
+		}
+		if (*p == '"' || *p == '\'')
+			quote = *p;
+		else if (*p == '#' || (*p == '/' && p[1] == '/'))
+			while (p[1] && p[1] != '\n')
+				p++;
+		else if (*p == '{' && depth < 32)
+			open_lines[depth++] = line;
+		else if (*p == '}' && depth)
+			depth--;
+	}
+	return depth ? open_lines[depth - 1] : 0;
+}
+
+void settings_defaults(struct settings *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->guard_on_error = SETTINGS_ON_ERROR_ALLOW;
+	s->guard_timeout = SETTINGS_GUARD_TIMEOUT_DEFAULT;
+}
+
+int settings_load(const char *path, bool must_exist, const char *const *known_rules,
+                  struct settings *out, struct util_err *e)
+{
+	cfg_opt_t rule_opts[] = {CFG_STR("severity", "", CFGF_NONE), CFG_END()};
+	cfg_opt_t guard_opts[] = {
+	        CFG_STR("on-internal-error", "allow", CFGF_NONE),
+	        CFG_INT("timeout", SETTINGS_GUARD_TIMEOUT_DEFAULT, CFGF_NONE),
+	        CFG_END(),
+	};
+	cfg_opt_t opts[] = {
+	        CFG_SEC("guard", guard_opts, CFGF_NONE),
+	        CFG_SEC("rule", rule_opts, CFGF_MULTI | CFGF_TITLE | CFGF_NO_TITLE_DUPES),
+	        CFG_END(),
+	};
+	struct parse_ctx ctx = {.path = path, .known = known_rules};
+	cfg_t *cfg, *guard;
+	char *data;
+	size_t len;
+	int r;
+
+	settings_defaults(out);
+	r = util_file_read(path, 1 << 20, &data, &len, e);
+	if (r == -ENOENT && !must_exist)
+		return 0;
+	if (r < 0)
+		return r;
+	if (strlen(data) != len) {
+		free(data);
+		return util_err_set(e, -EINVAL, "%s: contains a NUL byte; it is not a text file",
+		                    path);
+	}
+	r = (int)unclosed_brace(data);
+	if (r) {
+		free(data);
+		return util_err_set(e, -EINVAL, "%s:%d: this '{' is never closed; add the '}'",
+		                    path, r);
+	}
+	cfg = cfg_init(opts, CFGF_NONE);
+	if (!cfg) {
+		free(data);
+		return util_err_set(e, -ENOMEM, "%s: out of memory", path);
+	}
+	cfg_set_error_function(cfg, on_error);
+	cfg_set_validate_func(cfg, "rule|severity", check_severity);
+	cfg_set_validate_func(cfg, "rule", check_rule);
+	cfg_set_validate_func(cfg, "guard|on-internal-error", check_on_error);
+	cfg_set_validate_func(cfg, "guard|timeout", check_timeout);
+	current = &ctx;
+	r = cfg_parse_buf(cfg, data);
+	current = NULL;
+	free(data);
+	if (r != CFG_SUCCESS) {
+		if (!ctx.failed)
+			snprintf(ctx.msg, sizeof(ctx.msg), "%s: cannot be parsed", path);
+		cfg_free(cfg);
+		return util_err_set(e, -EINVAL, "%s", ctx.msg);
+	}
+	guard = cfg_getsec(cfg, "guard");
+	if (guard) {
+		out->guard_on_error = strcmp(cfg_getstr(guard, "on-internal-error"), "refuse") == 0
+		                              ? SETTINGS_ON_ERROR_REFUSE
+		                              : SETTINGS_ON_ERROR_ALLOW;
+		out->guard_timeout = (unsigned)cfg_getint(guard, "timeout");
+	}
+	out->n_rules = cfg_size(cfg, "rule");
+	out->rules = calloc(out->n_rules ? out->n_rules : 1, sizeof(*out->rules));
+	if (!out->rules) {
+		cfg_free(cfg);
+		return util_err_set(e, -ENOMEM, "%s: out of memory", path);
+	}
+	for (size_t i = 0; i < out->n_rules; i++) {
+		cfg_t *sec = cfg_getnsec(cfg, "rule", (unsigned)i);
+
+		snprintf(out->rules[i].name, sizeof(out->rules[i].name), "%s", cfg_title(sec));
+		snprintf(out->rules[i].severity, sizeof(out->rules[i].severity), "%s",
+		         cfg_getstr(sec, "severity"));
+		out->rules[i].line = (unsigned)sec->line;
+	}
+	cfg_free(cfg);
+	return 0;
+}
+
+void settings_free(struct settings *s)
+{
+	free(s->rules);
+	s->rules = NULL;
+	s->n_rules = 0;
+}

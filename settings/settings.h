@@ -1,0 +1,48 @@
+/* settings/settings.h - the tool's own configuration file, /etc/pve-passthrough.conf (libconfuse).
+ *
+ *   guard {
+ *     on-internal-error = allow    # allow (default, with a warning) | refuse
+ *     timeout = 5                  # seconds the guard may take before it gives up (1..600)
+ *   }
+ *   rule pf-with-vfs { severity = warning }   # info | warning | error | off
+ *
+ * Reads and validates; knows nothing of the rules themselves beyond the names it is given. */
+#ifndef PP_SETTINGS_H
+#define PP_SETTINGS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util/err.h"
+
+enum settings_on_error {
+	SETTINGS_ON_ERROR_ALLOW,
+	SETTINGS_ON_ERROR_REFUSE,
+};
+
+struct settings_rule {
+	char name[64];
+	char severity[16]; /* "info", "warning", "error", "off"; "" = unchanged */
+	unsigned line;
+};
+
+struct settings {
+	enum settings_on_error guard_on_error;
+	unsigned guard_timeout; /* seconds */
+	struct settings_rule *rules;
+	size_t n_rules;
+};
+
+#define SETTINGS_GUARD_TIMEOUT_DEFAULT 5
+
+/* Built-in defaults (what a missing file means). */
+void settings_defaults(struct settings *s);
+
+/* Reads path.  A missing file gives the defaults unless must_exist.  known_rules (NULL-terminated,
+ * or NULL to accept any name) are the rule ids a "rule NAME" section may name.  A malformed file:
+ * -EINVAL with "FILE:LINE: problem" in e.  Other failures: -errno. */
+int settings_load(const char *path, bool must_exist, const char *const *known_rules,
+                  struct settings *out, struct util_err *e);
+void settings_free(struct settings *s);
+
+#endif
