@@ -42,10 +42,12 @@ int cmd_doctor(struct cli_ctx *ctx, int argc, char **argv)
 		case OPT_FAIL_ON:
 			if (parse_level(optarg, &fail_on) < 0)
 				return cli_usage_error(ctx, "doctor",
-				                       "--fail-on %s: info, warning or error", optarg);
+				                       "--fail-on %s: info, warning or error",
+				                       optarg);
 			break;
 		default:
-			return cli_usage_error(ctx, "doctor", "unknown option '%s'", argv[optind - 1]);
+			return cli_usage_error(ctx, "doctor", "unknown option '%s'",
+			                       argv[optind - 1]);
 		}
 	}
 	if (optind != argc)
@@ -77,20 +79,24 @@ int cmd_doctor(struct cli_ctx *ctx, int argc, char **argv)
 			json_t *j = json_object();
 
 			json_object_set_new(j, "rule", json_string(h->rule));
-			json_object_set_new(j, "severity", json_string(host_severity_name(h->severity)));
-			json_object_set_new(j, "node", ctx->node[0] ? json_string(ctx->node) : json_null());
+			json_object_set_new(j, "severity",
+			                    json_string(host_severity_name(h->severity)));
+			json_object_set_new(j, "node",
+			                    ctx->node[0] ? json_string(ctx->node) : json_null());
 			json_object_set_new(j, "vmid", json_null());
 			json_object_set_new(j, "section", json_null());
 			json_object_set_new(j, "key", json_null());
-			json_object_set_new(j, "device", h->device[0] ? json_string(h->device) : json_null());
+			json_object_set_new(j, "device",
+			                    h->device[0] ? json_string(h->device) : json_null());
 			json_object_set_new(j, "message", json_string(h->message));
 			json_object_set_new(j, "hint", json_string(h->hint));
 			json_array_append_new(arr, j);
 		}
 		json_object_set_new(o, "findings", arr);
 		json_object_set_new(o, "summary",
-		                    json_pack("{s:I,s:I,s:I}", "error", (json_int_t)count[2], "warning",
-		                              (json_int_t)count[1], "info", (json_int_t)count[0]));
+		                    json_pack("{s:I,s:I,s:I}", "error", (json_int_t)count[2],
+		                              "warning", (json_int_t)count[1], "info",
+		                              (json_int_t)count[0]));
 		s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		if (s)
 			printf("%s\n", s);

@@ -41,7 +41,8 @@ static void print_plan_text(const struct cli_ctx *ctx, const struct host_plan *p
 		printf("\nNo file changes.\n");
 	util_buf_free(&d);
 	if (pl->n_cmds) {
-		printf("\nCommands%s:\n", run_cmds ? "" : " (not run: run them yourself, in this order)");
+		printf("\nCommands%s:\n",
+		       run_cmds ? "" : " (not run: run them yourself, in this order)");
 		for (size_t i = 0; i < pl->n_cmds; i++) {
 			struct util_buf l = {0};
 
@@ -160,8 +161,9 @@ static int run_plan(struct cli_ctx *ctx, struct host_plan *pl, const char *kind,
 			json_object_set_new(o, "error", json_string(e.msg));
 		json_out(o);
 	} else if (r == 0) {
-		printf("\nApplied (journal %s%s/%s).\n", util_paths_is_host(&ctx->paths) ? "" : "under --root: ",
-		       HOST_JOURNAL_DIR, journal);
+		printf("\nApplied (journal %s%s/%s).\n",
+		       util_paths_is_host(&ctx->paths) ? "" : "under --root: ", HOST_JOURNAL_DIR,
+		       journal);
 		if (!exec && pl->n_cmds)
 			printf("The commands above were not run (--root is not /): run them on the "
 			       "host.\n");
@@ -204,24 +206,28 @@ static int host_setup(struct cli_ctx *ctx, int argc, char **argv)
 		case OPT_VFS:
 			o.vfs = (int)strtol(optarg, &end, 10);
 			if (*end || o.vfs < 1 || o.vfs > 7)
-				return cli_usage_error(ctx, "host", "--vfs %s: a number from 1 to 7",
-				                       optarg);
+				return cli_usage_error(ctx, "host",
+				                       "--vfs %s: a number from 1 to 7", optarg);
 			break;
 		case OPT_DRIVER:
 			if (strcmp(optarg, "i915") && strcmp(optarg, "xe"))
-				return cli_usage_error(ctx, "host", "--driver %s: i915 or xe", optarg);
+				return cli_usage_error(ctx, "host", "--driver %s: i915 or xe",
+				                       optarg);
 			driver = optarg;
 			break;
 		case OPT_DRY: dry = true; break;
 		case OPT_REPLACE: o.replace_conflicts = true; break;
 		case OPT_DEB: o.dkms_deb = optarg; break;
-		default: return cli_usage_error(ctx, "host", "host setup: unknown option '%s'", argv[optind - 1]);
+		default:
+			return cli_usage_error(ctx, "host", "host setup: unknown option '%s'",
+			                       argv[optind - 1]);
 		}
 	}
 	if (optind + 1 != argc)
 		return cli_usage_error(ctx, "host", "host setup needs one of: sriov, gvtg");
 	if (strcmp(argv[optind], "sriov") == 0)
-		o.mode = driver && strcmp(driver, "xe") == 0 ? HOST_MODE_SRIOV_XE : HOST_MODE_SRIOV_I915;
+		o.mode = driver && strcmp(driver, "xe") == 0 ? HOST_MODE_SRIOV_XE
+		                                             : HOST_MODE_SRIOV_I915;
 	else if (strcmp(argv[optind], "gvtg") == 0 && !driver && !o.vfs)
 		o.mode = HOST_MODE_GVTG;
 	else if (strcmp(argv[optind], "gvtg") == 0)
@@ -235,9 +241,9 @@ static int host_setup(struct cli_ctx *ctx, int argc, char **argv)
 		cli_error(ctx, "%s", e.msg);
 		return CLI_EXIT_FAIL;
 	}
-	snprintf(title, sizeof(title), "%s host setup %s on %s %s", dry ? "Plan (dry run) for" : "Plan for",
-	         host_mode_name(o.mode), f.pf_bdf[0] ? f.pf_bdf : "(no iGPU)",
-	         f.platform ? f.platform : "");
+	snprintf(title, sizeof(title), "%s host setup %s on %s %s",
+	         dry ? "Plan (dry run) for" : "Plan for", host_mode_name(o.mode),
+	         f.pf_bdf[0] ? f.pf_bdf : "(no iGPU)", f.platform ? f.platform : "");
 	if (o.mode != HOST_MODE_GVTG) {
 		size_t l = strlen(title);
 
@@ -283,15 +289,17 @@ static int host_rollback(struct cli_ctx *ctx, int argc, char **argv)
 		switch (c) {
 		case OPT_DRY: dry = true; break;
 		case OPT_FORCE: ro.force = true; break;
-		default: return cli_usage_error(ctx, "host", "host rollback: unknown option '%s'", argv[optind - 1]);
+		default:
+			return cli_usage_error(ctx, "host", "host rollback: unknown option '%s'",
+			                       argv[optind - 1]);
 		}
 	}
 	if (optind != argc)
 		return cli_usage_error(ctx, "host", "host rollback takes no arguments");
 	r = cli_host_facts(ctx, &f, &e);
 	if (r == 0)
-		r = host_rollback_plan(&ctx->paths, &ro, &f, &pl, &found, setup_id, sizeof(setup_id),
-		                       &e);
+		r = host_rollback_plan(&ctx->paths, &ro, &f, &pl, &found, setup_id,
+		                       sizeof(setup_id), &e);
 	if (r < 0) {
 		cli_error(ctx, "%s", e.msg);
 		return CLI_EXIT_FAIL;
@@ -308,7 +316,8 @@ static int host_rollback(struct cli_ctx *ctx, int argc, char **argv)
 	         dry ? "Rollback plan (dry run)" : "Rollback", setup_id, host_mode_name(pl.mode));
 	/* VFs first: nothing may hold them (sysfs/ refuses while a VF is bound to vfio-pci) */
 	if (!pl.n_refusals && !dry && pl.mode != HOST_MODE_GVTG && f.numvfs > 0) {
-		if (util_paths_is_host(&ctx->paths) || getenv("PVE_PASSTHROUGH_TEST_SYSFS_WRITES")) {
+		if (util_paths_is_host(&ctx->paths) ||
+		    getenv("PVE_PASSTHROUGH_TEST_SYSFS_WRITES")) {
 			r = set_numvfs(ctx, f.pf_bdf, 0, &e);
 			if (r < 0) {
 				cli_error(ctx, "%s", e.msg);
@@ -321,7 +330,8 @@ static int host_rollback(struct cli_ctx *ctx, int argc, char **argv)
 		}
 	}
 	r = run_plan(ctx, &pl, "rollback", title, dry, setup_id, journal, sizeof(journal));
-	if (r == CLI_EXIT_OK && !dry && host_journal_mark(&ctx->paths, setup_id, "rolled-back", &e) < 0) {
+	if (r == CLI_EXIT_OK && !dry &&
+	    host_journal_mark(&ctx->paths, setup_id, "rolled-back", &e) < 0) {
 		cli_error(ctx, "%s", e.msg);
 		r = CLI_EXIT_FAIL;
 	}
@@ -350,9 +360,12 @@ static int host_vfs(struct cli_ctx *ctx, int argc, char **argv)
 		case OPT_WAIT:
 			wait = strtol(optarg, &end, 10);
 			if (*end || wait < 0 || wait > 600)
-				return cli_usage_error(ctx, "host", "--wait %s: seconds, 0 to 600", optarg);
+				return cli_usage_error(ctx, "host", "--wait %s: seconds, 0 to 600",
+				                       optarg);
 			break;
-		default: return cli_usage_error(ctx, "host", "host vfs: unknown option '%s'", argv[optind - 1]);
+		default:
+			return cli_usage_error(ctx, "host", "host vfs: unknown option '%s'",
+			                       argv[optind - 1]);
 		}
 	}
 	if (optind + 1 != argc)
@@ -381,7 +394,8 @@ static int host_vfs(struct cli_ctx *ctx, int argc, char **argv)
 	r = set_numvfs(ctx, f.pf_bdf, (int)n, &e);
 	if (r < 0) {
 		cli_error(ctx, "%s", e.msg);
-		return r == -EBUSY || r == -ERANGE || r == -EOPNOTSUPP ? CLI_EXIT_FOUND : CLI_EXIT_FAIL;
+		return r == -EBUSY || r == -ERANGE || r == -EOPNOTSUPP ? CLI_EXIT_FOUND
+		                                                       : CLI_EXIT_FAIL;
 	}
 	return CLI_EXIT_OK;
 }
@@ -389,7 +403,8 @@ static int host_vfs(struct cli_ctx *ctx, int argc, char **argv)
 int cmd_host(struct cli_ctx *ctx, int argc, char **argv)
 {
 	if (argc < 2)
-		return cli_usage_error(ctx, "host", "host needs a subcommand: setup, rollback, vfs");
+		return cli_usage_error(ctx, "host",
+		                       "host needs a subcommand: setup, rollback, vfs");
 	if (ctx->format != CLI_FORMAT_TEXT && ctx->format != CLI_FORMAT_JSON) {
 		cli_error(ctx, "host: --format text or json");
 		return CLI_EXIT_USAGE;

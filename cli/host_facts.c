@@ -31,8 +31,7 @@ int cli_host_facts(const struct cli_ctx *ctx, struct host_facts *f, struct util_
 
 		if (!is_igpu(d))
 			continue;
-		if (!pf || strcmp(d->bdf, "0000:00:02.0") == 0 ||
-		    (!pf->platform && d->platform))
+		if (!pf || strcmp(d->bdf, "0000:00:02.0") == 0 || (!pf->platform && d->platform))
 			pf = d;
 	}
 	f->iommu = h->iommu;

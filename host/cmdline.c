@@ -107,32 +107,86 @@ struct known_module {
 	const char *const *params; /* NULL: any parameter */
 };
 
-static const char *const i915_params[] = {
-        "enable_guc", "max_vfs", "enable_gvt", "force_probe", "modeset", "enable_fbc",
-        "enable_psr", "enable_dc", "guc_log_level", "enable_hangcheck", "fastboot", "reset",
-        "enable_dpcd_backlight", "invert_brightness", "disable_power_well", "enable_ips",
-        "enable_dp_mst", "edp_vswing", "guc_firmware_path", "huc_firmware_path",
-        "dmc_firmware_path", "gsc_firmware_path", "mitigations", "enable_sagv", "lmem_size",
-        "lmem_bar_size", "panel_use_ssc", "vbt_sdvo_panel_type", "vbt_firmware",
-        "enable_psr2_sel_fetch", "psr_safest_params", "nuclear_pageflip", "enable_debug_only_api",
-        "error_capture", "verbose_state_checks", "load_detect_test", "force_reset_modeset_test",
-        "disable_display", "memtest", "request_timeout_ms", "enable_hangcheck", "enable_guc_log",
-        NULL};
-static const char *const xe_params[] = {
-        "max_vfs", "force_probe", "guc_log_level", "guc_firmware_path", "huc_firmware_path",
-        "dmc_firmware_path", "gsc_firmware_path", "force_execlist", "probe_display",
-        "vram_bar_size", "wedged_mode", "enable_display", "svm_notifier_size", "enable_psmi",
-        "max_vfs", "admin_only_pf", NULL};
+static const char *const i915_params[] = {"enable_guc",
+                                          "max_vfs",
+                                          "enable_gvt",
+                                          "force_probe",
+                                          "modeset",
+                                          "enable_fbc",
+                                          "enable_psr",
+                                          "enable_dc",
+                                          "guc_log_level",
+                                          "enable_hangcheck",
+                                          "fastboot",
+                                          "reset",
+                                          "enable_dpcd_backlight",
+                                          "invert_brightness",
+                                          "disable_power_well",
+                                          "enable_ips",
+                                          "enable_dp_mst",
+                                          "edp_vswing",
+                                          "guc_firmware_path",
+                                          "huc_firmware_path",
+                                          "dmc_firmware_path",
+                                          "gsc_firmware_path",
+                                          "mitigations",
+                                          "enable_sagv",
+                                          "lmem_size",
+                                          "lmem_bar_size",
+                                          "panel_use_ssc",
+                                          "vbt_sdvo_panel_type",
+                                          "vbt_firmware",
+                                          "enable_psr2_sel_fetch",
+                                          "psr_safest_params",
+                                          "nuclear_pageflip",
+                                          "enable_debug_only_api",
+                                          "error_capture",
+                                          "verbose_state_checks",
+                                          "load_detect_test",
+                                          "force_reset_modeset_test",
+                                          "disable_display",
+                                          "memtest",
+                                          "request_timeout_ms",
+                                          "enable_hangcheck",
+                                          "enable_guc_log",
+                                          NULL};
+static const char *const xe_params[] = {"max_vfs",
+                                        "force_probe",
+                                        "guc_log_level",
+                                        "guc_firmware_path",
+                                        "huc_firmware_path",
+                                        "dmc_firmware_path",
+                                        "gsc_firmware_path",
+                                        "force_execlist",
+                                        "probe_display",
+                                        "vram_bar_size",
+                                        "wedged_mode",
+                                        "enable_display",
+                                        "svm_notifier_size",
+                                        "enable_psmi",
+                                        "max_vfs",
+                                        "admin_only_pf",
+                                        NULL};
 static const char *const vfio_pci_params[] = {
-        "ids", "nointxmask", "disable_vga", "disable_idle_d3", "enable_sriov",
-        "disable_denylist", NULL};
+        "ids",          "nointxmask",       "disable_vga", "disable_idle_d3",
+        "enable_sriov", "disable_denylist", NULL};
 
 static const struct known_module known[] = {
-        {"i915", i915_params}, {"xe", xe_params}, {"vfio_pci", vfio_pci_params},
-        {"vfio", NULL},        {"vfio_iommu_type1", NULL}, {"kvm", NULL},
-        {"kvm_intel", NULL},   {"kvmgt", NULL},	     {"nouveau", NULL},
-        {"amdgpu", NULL},      {"nvme_core", NULL},	     {"intel_idle", NULL},
-        {"zswap", NULL},       {"pcie_aspm", NULL},	     {"usbcore", NULL},
+        {"i915", i915_params},
+        {"xe", xe_params},
+        {"vfio_pci", vfio_pci_params},
+        {"vfio", NULL},
+        {"vfio_iommu_type1", NULL},
+        {"kvm", NULL},
+        {"kvm_intel", NULL},
+        {"kvmgt", NULL},
+        {"nouveau", NULL},
+        {"amdgpu", NULL},
+        {"nvme_core", NULL},
+        {"intel_idle", NULL},
+        {"zswap", NULL},
+        {"pcie_aspm", NULL},
+        {"usbcore", NULL},
         {"snd_hda_intel", NULL},
 };
 
@@ -176,15 +230,18 @@ bool host_token_valid(const char *tok, char *why, size_t n)
 			const char *v = token_value(tok);
 
 			if (strcmp(v, "on") && strcmp(v, "off") && strcmp(v, "igfx_off") &&
-			    strcmp(v, "sm_on") && strcmp(v, "sm_off") && strcmp(v, "tboot_noforce") &&
-			    strcmp(v, "forcedac") && strcmp(v, "strict")) {
-				snprintf(why, n, "'%s': intel_iommu takes on, off, igfx_off, sm_on...",
+			    strcmp(v, "sm_on") && strcmp(v, "sm_off") &&
+			    strcmp(v, "tboot_noforce") && strcmp(v, "forcedac") &&
+			    strcmp(v, "strict")) {
+				snprintf(why, n,
+				         "'%s': intel_iommu takes on, off, igfx_off, sm_on...",
 				         tok);
 				return false;
 			}
 		}
 		if (strcmp(key, "module_blacklist") == 0 && !*token_value(tok)) {
-			snprintf(why, n, "'%s': module_blacklist needs a comma list of modules", tok);
+			snprintf(why, n, "'%s': module_blacklist needs a comma list of modules",
+			         tok);
 			return false;
 		}
 		return true;
@@ -201,10 +258,11 @@ bool host_token_valid(const char *tok, char *why, size_t n)
 				return true;
 		for (size_t j = 0; known[i].params[j]; j++)
 			if (distance(param, known[i].params[j]) <= 2) {
-				snprintf(why, n,
-				         "'%s': %s has no parameter '%s' (did you mean %s.%s?); the "
-				         "kernel ignores it silently",
-				         tok, mod, param, mod, known[i].params[j]);
+				snprintf(
+				        why, n,
+				        "'%s': %s has no parameter '%s' (did you mean %s.%s?); the "
+				        "kernel ignores it silently",
+				        tok, mod, param, mod, known[i].params[j]);
 				return false;
 			}
 		snprintf(why, n, "'%s': %s has no parameter '%s'; the kernel ignores it silently",
@@ -212,23 +270,26 @@ bool host_token_valid(const char *tok, char *why, size_t n)
 		return false;
 	}
 	if (!isalpha((unsigned char)mod[0]) && mod[0] != '_') {
-		snprintf(why, n, "'%s': '%s' cannot be a module name; the kernel ignores it silently",
-		         tok, mod);
+		snprintf(why, n,
+		         "'%s': '%s' cannot be a module name; the kernel ignores it silently", tok,
+		         mod);
 		for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
 			if (distance(mod, known[i].name) == 1) {
 				size_t l = strlen(why);
 
-				snprintf(why + l, n - l, " (did you mean %s.%s?)", known[i].name, param);
+				snprintf(why + l, n - l, " (did you mean %s.%s?)", known[i].name,
+				         param);
 				break;
 			}
 		return false;
 	}
 	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
 		if (strlen(mod) >= 3 && distance(mod, known[i].name) == 1) {
-			snprintf(why, n,
-			         "'%s': no module '%s' (did you mean %s.%s?); the kernel ignores it "
-			         "silently",
-			         tok, mod, known[i].name, param);
+			snprintf(
+			        why, n,
+			        "'%s': no module '%s' (did you mean %s.%s?); the kernel ignores it "
+			        "silently",
+			        tok, mod, known[i].name, param);
 			return false;
 		}
 	return true;
@@ -236,8 +297,8 @@ bool host_token_valid(const char *tok, char *why, size_t n)
 
 /* ------------------------------------------------------------------ merge */
 
-static int push_edit(struct host_edit **edits, size_t *n, enum host_edit_kind kind,
-                     const char *key, const char *old, const char *value, bool applied)
+static int push_edit(struct host_edit **edits, size_t *n, enum host_edit_kind kind, const char *key,
+                     const char *old, const char *value, bool applied)
 {
 	struct host_edit *ne = realloc(*edits, (*n + 1) * sizeof(**edits));
 
@@ -343,7 +404,8 @@ int host_cmdline_merge(struct host_tokens *t, const struct host_cmdline_want *w,
 
 		while (r == 0 && (at = host_tokens_find(t, w->forbid[i])) >= 0) {
 			host_token_key(t->v[at], key, sizeof(key));
-			r = push_edit(edits, n_edits, HOST_EDIT_REMOVE, key, t->v[at], NULL, consent);
+			r = push_edit(edits, n_edits, HOST_EDIT_REMOVE, key, t->v[at], NULL,
+			              consent);
 			if (!consent)
 				break;
 			remove_token(t, (size_t)at);
@@ -391,10 +453,12 @@ int host_cmdline_merge(struct host_tokens *t, const struct host_cmdline_want *w,
 			r = set_token(t, (size_t)at, key, nl);
 			free(nl);
 			if (r == 0)
-				r = push_edit(edits, n_edits, HOST_EDIT_LIST_ADD, key, NULL, val, true);
+				r = push_edit(edits, n_edits, HOST_EDIT_LIST_ADD, key, NULL, val,
+				              true);
 		} else if (strcmp(token_value(t->v[at]), val) != 0 ||
 		           (strchr(t->v[at], '=') != NULL) != (strchr(tok, '=') != NULL)) {
-			r = push_edit(edits, n_edits, HOST_EDIT_REPLACE, key, t->v[at], val, consent);
+			r = push_edit(edits, n_edits, HOST_EDIT_REPLACE, key, t->v[at], val,
+			              consent);
 			if (r == 0 && consent) {
 				free(t->v[at]);
 				t->v[at] = strdup(tok);

@@ -28,7 +28,7 @@ long host_tokens_find(const struct host_tokens *t, const char *key);
 bool host_token_valid(const char *tok, char *why, size_t n);
 
 enum host_edit_kind {
-	HOST_EDIT_ADD,	    /* token appended */
+	HOST_EDIT_ADD,      /* token appended */
 	HOST_EDIT_LIST_ADD, /* item added to a comma list (module_blacklist=nouveau -> nouveau,xe) */
 	HOST_EDIT_REPLACE,  /* key had another value (conflict) */
 	HOST_EDIT_REMOVE,   /* a forbidden token removed (conflict) */
@@ -40,13 +40,13 @@ struct host_edit {
 	char key[64];
 	char old_value[256]; /* REPLACE/REMOVE: the token's old value ("" for a flag) */
 	char value[256];     /* ADD/REPLACE: the new value; LIST_*: the item */
-	bool applied;	     /* false: a conflict left alone for want of consent */
+	bool applied;        /* false: a conflict left alone for want of consent */
 };
 
 /* What a setup wants: tokens to have, keys to be absent, comma-list items to be absent. */
 struct host_cmdline_want {
-	const char *const *tokens;   /* "intel_iommu=on", "module_blacklist=xe" */
-	const char *const *forbid;   /* "i915.enable_gvt" */
+	const char *const *tokens;       /* "intel_iommu=on", "module_blacklist=xe" */
+	const char *const *forbid;       /* "i915.enable_gvt" */
 	const char *const *forbid_items; /* "module_blacklist=i915" */
 };
 

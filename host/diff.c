@@ -106,7 +106,8 @@ int host_diff_unified(const char *name_a, const char *a, size_t la, const char *
 		if (i < n && j < m && eq(&A, i, &B, j)) {
 			ops[nops++] = OP_KEEP;
 			i++, j++;
-		} else if (i < n && (j == m || t[(i + 1) * (m + 1) + j] >= t[i * (m + 1) + j + 1])) {
+		} else if (i < n &&
+		           (j == m || t[(i + 1) * (m + 1) + j] >= t[i * (m + 1) + j + 1])) {
 			ops[nops++] = OP_DEL;
 			i++;
 		} else {
@@ -170,8 +171,10 @@ int host_plan_diff(const struct host_plan *plan, struct util_buf *out)
 		const struct host_change *c = &plan->changes[i];
 		char a[PP_PATH_MAX + 8], b[PP_PATH_MAX + 8];
 
-		snprintf(a, sizeof(a), "%s%s", c->existed ? "a" : "", c->existed ? c->path : "/dev/null");
-		snprintf(b, sizeof(b), "%s%s", c->remove ? "" : "b", c->remove ? "/dev/null" : c->path);
+		snprintf(a, sizeof(a), "%s%s", c->existed ? "a" : "",
+		         c->existed ? c->path : "/dev/null");
+		snprintf(b, sizeof(b), "%s%s", c->remove ? "" : "b",
+		         c->remove ? "/dev/null" : c->path);
 		if (c->is_dir) {
 			r = util_buf_addf(out, "remove empty directory %s\n", c->path);
 			continue;

@@ -116,7 +116,8 @@ int host_dkms_status_parse(const char *text, struct host_dkms_entry **out, size_
 			t++;
 		if (t < s + ll && *t != '#') {
 			if (parse_line(t, (size_t)(s + ll - t), &d)) {
-				struct host_dkms_entry *ne = realloc(*out, (*n + 1) * sizeof(**out));
+				struct host_dkms_entry *ne =
+				        realloc(*out, (*n + 1) * sizeof(**out));
 
 				if (!ne) {
 					free(*out);
@@ -334,9 +335,10 @@ int host_dkms_scan(const struct util_paths *p, const char *running,
 		util_path(p, path, sizeof(path), PP_VAR_LIB_DKMS "/%s", r->module);
 		if ((d = opendir(path))) {
 			while ((de = readdir(d)) && rc == 0) {
-				char (*ns)[64];
+				char(*ns)[64];
 
-				if (de->d_name[0] == '.' || strncmp(de->d_name, "kernel-", 7) == 0 ||
+				if (de->d_name[0] == '.' ||
+				    strncmp(de->d_name, "kernel-", 7) == 0 ||
 				    strcmp(de->d_name, "source") == 0)
 					continue;
 				ns = realloc(r->sources, (r->n_sources + 1) * sizeof(*ns));
@@ -394,8 +396,8 @@ int host_dkms_scan(const struct util_paths *p, const char *running,
 					if (de->d_name[0] != '.') {
 						char mdir[PP_PATH_MAX];
 
-						snprintf(mdir, sizeof(mdir), "%.3800s/%.200s/module", host,
-						         de->d_name);
+						snprintf(mdir, sizeof(mdir),
+						         "%.3800s/%.200s/module", host, de->d_name);
 						if (has_i915(p, mdir)) {
 							k->dkms_built = true;
 							snprintf(k->dkms_version,

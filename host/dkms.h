@@ -11,7 +11,7 @@
 #include "util/paths.h"
 
 #define HOST_DKMS_WINDOWS_SYSTEM "/usr/share/pve-passthrough/dkms-windows.tsv"
-#define HOST_DKMS_WINDOWS_LOCAL	 "/etc/pve-passthrough/dkms-windows.tsv"
+#define HOST_DKMS_WINDOWS_LOCAL  "/etc/pve-passthrough/dkms-windows.tsv"
 
 enum host_dkms_state {
 	HOST_DKMS_ADDED,
@@ -55,22 +55,22 @@ bool host_dkms_window_fits(const struct host_dkms_window *w, const char *kver);
 
 struct host_kernel {
 	char release[128];
-	bool headers;	     /* lib/modules/<kver>/build resolves to a directory */
+	bool headers;        /* lib/modules/<kver>/build resolves to a directory */
 	bool dkms_built;     /* the dkms tree has the module built for it */
 	bool dkms_installed; /* lib/modules/<kver>/updates/dkms/i915.ko* */
 	char dkms_version[64];
-	bool source_fits;    /* an added dkms source version's window covers this kernel */
-	char fitting[64];    /* the window table's newest release that covers it, "" if none */
+	bool source_fits; /* an added dkms source version's window covers this kernel */
+	char fitting[64]; /* the window table's newest release that covers it, "" if none */
 	bool running, next_boot, pinned;
 };
 
 struct host_dkms_report {
-	char module[64];	    /* dkms module name found ("i915-sriov-dkms"), "" when none */
-	char (*sources)[64];	    /* versions added to dkms (/var/lib/dkms/<module>/<ver>) */
+	char module[64];     /* dkms module name found ("i915-sriov-dkms"), "" when none */
+	char (*sources)[64]; /* versions added to dkms (/var/lib/dkms/<module>/<ver>) */
 	size_t n_sources;
 	struct host_kernel *kernels; /* installed kernels, newest first */
 	size_t n_kernels;
-	long next_boot;		    /* index into kernels, -1 when none */
+	long next_boot;                    /* index into kernels, -1 when none */
 	bool i915_loaded, running_is_dkms; /* /sys/module/i915, .../parameters/max_vfs */
 };
 

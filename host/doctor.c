@@ -16,31 +16,48 @@
 
 static const struct host_rule rules[] = {
         {"igpu-missing", HOST_SEVERITY_WARNING, "no Intel iGPU was found on the host"},
-        {"platform-unknown", HOST_SEVERITY_WARNING, "the iGPU's device id is not in the platform table"},
-        {"platform-unsupported", HOST_SEVERITY_ERROR, "the platform has neither SR-IOV nor GVT-g (Rocket Lake, Jasper Lake, Ice Lake...)"},
-        {"platform", HOST_SEVERITY_INFO, "the platform, what it can do and what the host is set up for"},
+        {"platform-unknown", HOST_SEVERITY_WARNING,
+         "the iGPU's device id is not in the platform table"},
+        {"platform-unsupported", HOST_SEVERITY_ERROR,
+         "the platform has neither SR-IOV nor GVT-g (Rocket Lake, Jasper Lake, Ice Lake...)"},
+        {"platform", HOST_SEVERITY_INFO,
+         "the platform, what it can do and what the host is set up for"},
         {"iommu-off", HOST_SEVERITY_ERROR, "no IOMMU is active"},
-        {"bootloader", HOST_SEVERITY_INFO, "which bootloader boots the host and which file holds its command line"},
-        {"cmdline-missing", HOST_SEVERITY_ERROR, "a token the mode needs is not in the persisted command line"},
-        {"cmdline-conflict", HOST_SEVERITY_ERROR, "a token that works against the mode is in the persisted command line"},
-        {"cmdline-pending", HOST_SEVERITY_WARNING, "the persisted command line differs from the running one (reboot pending)"},
-        {"cmdline-typo", HOST_SEVERITY_WARNING, "a token the kernel silently ignores (dotted typo)"},
-        {"cmdline-wrong-file", HOST_SEVERITY_WARNING, "iGPU tokens in a file the bootloader in use does not read"},
+        {"bootloader", HOST_SEVERITY_INFO,
+         "which bootloader boots the host and which file holds its command line"},
+        {"cmdline-missing", HOST_SEVERITY_ERROR,
+         "a token the mode needs is not in the persisted command line"},
+        {"cmdline-conflict", HOST_SEVERITY_ERROR,
+         "a token that works against the mode is in the persisted command line"},
+        {"cmdline-pending", HOST_SEVERITY_WARNING,
+         "the persisted command line differs from the running one (reboot pending)"},
+        {"cmdline-typo", HOST_SEVERITY_WARNING,
+         "a token the kernel silently ignores (dotted typo)"},
+        {"cmdline-wrong-file", HOST_SEVERITY_WARNING,
+         "iGPU tokens in a file the bootloader in use does not read"},
         {"pf-unbound", HOST_SEVERITY_ERROR, "the iGPU PF has no driver, or vfio-pci holds it"},
-        {"pf-driver-stock", HOST_SEVERITY_ERROR, "the running i915 is the stock module, not i915-sriov-dkms"},
+        {"pf-driver-stock", HOST_SEVERITY_ERROR,
+         "the running i915 is the stock module, not i915-sriov-dkms"},
         {"pf-guc", HOST_SEVERITY_WARNING, "i915.enable_guc is not 3 on an SR-IOV host"},
         {"vfs-total-zero", HOST_SEVERITY_ERROR, "sriov_totalvfs is 0 (max_vfs missing)"},
         {"vfs-count", HOST_SEVERITY_WARNING, "sriov_numvfs differs from the requested count"},
         {"vfs-not-persistent", HOST_SEVERITY_WARNING, "nothing creates the VFs at boot"},
-        {"vfs-other-mechanism", HOST_SEVERITY_WARNING, "another mechanism also writes sriov_numvfs at boot"},
-        {"dkms-missing", HOST_SEVERITY_ERROR, "an installed kernel (above all the next-boot one) has no i915-sriov-dkms module"},
-        {"dkms-not-installed", HOST_SEVERITY_WARNING, "the dkms module is built but not installed for a kernel"},
+        {"vfs-other-mechanism", HOST_SEVERITY_WARNING,
+         "another mechanism also writes sriov_numvfs at boot"},
+        {"dkms-missing", HOST_SEVERITY_ERROR,
+         "an installed kernel (above all the next-boot one) has no i915-sriov-dkms module"},
+        {"dkms-not-installed", HOST_SEVERITY_WARNING,
+         "the dkms module is built but not installed for a kernel"},
         {"dkms-broken", HOST_SEVERITY_ERROR, "dkms reports the module broken"},
-        {"dkms-window", HOST_SEVERITY_WARNING, "the kernel is outside the kernel window of the added i915-sriov-dkms release"},
-        {"headers-missing", HOST_SEVERITY_ERROR, "kernel headers missing: dkms cannot build for that kernel"},
+        {"dkms-window", HOST_SEVERITY_WARNING,
+         "the kernel is outside the kernel window of the added i915-sriov-dkms release"},
+        {"headers-missing", HOST_SEVERITY_ERROR,
+         "kernel headers missing: dkms cannot build for that kernel"},
         {"secure-boot", HOST_SEVERITY_WARNING, "Secure Boot is on: the dkms key must be enrolled"},
-        {"modprobe-conflict", HOST_SEVERITY_ERROR, "a modprobe.d or modules line works against the setup"},
-        {"module-obsolete", HOST_SEVERITY_WARNING, "a module that no longer exists is loaded at boot"},
+        {"modprobe-conflict", HOST_SEVERITY_ERROR,
+         "a modprobe.d or modules line works against the setup"},
+        {"module-obsolete", HOST_SEVERITY_WARNING,
+         "a module that no longer exists is loaded at boot"},
         {"gvtg-disabled", HOST_SEVERITY_ERROR, "i915 runs without enable_gvt on a GVT-g host"},
         {"gvtg-kvmgt", HOST_SEVERITY_ERROR, "kvmgt is not loaded on a GVT-g host"},
         {"gvtg-no-types", HOST_SEVERITY_ERROR, "the PF offers no mdev types"},
@@ -97,16 +114,17 @@ void host_findings_free(struct host_findings *fs)
 	memset(fs, 0, sizeof(*fs));
 }
 
-static void pick_mode(const struct util_paths *p, const struct host_facts *f,
-                      const char *proc, struct host_findings *fs)
+static void pick_mode(const struct util_paths *p, const struct host_facts *f, const char *proc,
+                      struct host_findings *fs)
 {
 	char id[128], mode[32];
 
 	if (host_journal_last_setup(p, id, sizeof(id), mode, sizeof(mode), NULL) == 0 && id[0]) {
-		fs->mode = strcmp(mode, "gvtg") == 0        ? HOST_MODE_GVTG
+		fs->mode = strcmp(mode, "gvtg") == 0       ? HOST_MODE_GVTG
 		           : strcmp(mode, "sriov-xe") == 0 ? HOST_MODE_SRIOV_XE
-		                                            : HOST_MODE_SRIOV_I915;
-		snprintf(fs->mode_why, sizeof(fs->mode_why), "set up by pve-passthrough (%.90s)", id);
+		                                           : HOST_MODE_SRIOV_I915;
+		snprintf(fs->mode_why, sizeof(fs->mode_why), "set up by pve-passthrough (%.90s)",
+		         id);
 		return;
 	}
 	if (strstr(proc, "i915.enable_gvt=1") || strstr(proc, "i915.enable_gvt=Y")) {
@@ -118,9 +136,10 @@ static void pick_mode(const struct util_paths *p, const struct host_facts *f,
 	} else if (strstr(proc, "i915.max_vfs=") || f->max_vfs[0]) {
 		fs->mode = HOST_MODE_SRIOV_I915;
 		snprintf(fs->mode_why, sizeof(fs->mode_why), "%s",
-		         f->max_vfs[0] ? "the dkms i915 is loaded (max_vfs)" : "i915.max_vfs in /proc/cmdline");
+		         f->max_vfs[0] ? "the dkms i915 is loaded (max_vfs)"
+		                       : "i915.max_vfs in /proc/cmdline");
 	} else {
-		fs->mode = f->can_sriov_i915  ? HOST_MODE_SRIOV_I915
+		fs->mode = f->can_sriov_i915 ? HOST_MODE_SRIOV_I915
 		           : f->can_sriov_xe ? HOST_MODE_SRIOV_XE
 		                             : HOST_MODE_GVTG;
 		snprintf(fs->mode_why, sizeof(fs->mode_why), "what the platform can do");
@@ -194,7 +213,9 @@ static int check_cmdline(const struct util_paths *p, const struct host_facts *f,
 	int r;
 
 	snprintf(setup, sizeof(setup), "pve-passthrough host setup %s",
-	         fs->mode == HOST_MODE_GVTG ? "gvtg" : fs->mode == HOST_MODE_SRIOV_XE ? "sriov --driver xe" : "sriov");
+	         fs->mode == HOST_MODE_GVTG       ? "gvtg"
+	         : fs->mode == HOST_MODE_SRIOV_XE ? "sriov --driver xe"
+	                                          : "sriov");
 	r = persisted(p, b, &line, &file);
 	if (r < 0)
 		return r;
@@ -238,8 +259,9 @@ static int check_cmdline(const struct util_paths *p, const struct host_facts *f,
 	}
 	for (size_t i = 0; i < rt.n && r == 0; i++)
 		if (!host_token_valid(rt.v[i], why, sizeof(why)))
-			r = add(fs, "cmdline-typo", NULL, "correct the token in the bootloader's file",
-			        "/proc/cmdline: %s", why);
+			r = add(fs, "cmdline-typo", NULL,
+			        "correct the token in the bootloader's file", "/proc/cmdline: %s",
+			        why);
 	for (size_t i = 0; i < pt.n && r == 0; i++)
 		if (!host_token_valid(pt.v[i], why, sizeof(why)) &&
 		    !(b->proc_cmdline[0] && host_tokens_find(&rt, pt.v[i]) >= 0))
@@ -267,7 +289,8 @@ static int check_cmdline(const struct util_paths *p, const struct host_facts *f,
 					r = add(fs, "cmdline-wrong-file", NULL, setup,
 					        "%s is in %s, but this host boots with %s, which reads %s: "
 					        "the token never reaches the kernel",
-					        w.tokens[i], ofile, host_loader_name(b->loader), file);
+					        w.tokens[i], ofile, host_loader_name(b->loader),
+					        file);
 					break;
 				}
 		host_tokens_free(&ot);
@@ -360,15 +383,15 @@ static int check_sriov(const struct util_paths *p, const struct host_facts *f,
 		             : "keep one mechanism: host setup sriov installs the tool's unit and "
 		               "reports this line",
 		        "%s line %d: '%s': %s", c[i].file, c[i].line, c[i].text,
-		        unit || n > 1 ? c[i].why : "sets sriov_numvfs at boot (not the tool's unit)");
+		        unit || n > 1 ? c[i].why
+		                      : "sets sriov_numvfs at boot (not the tool's unit)");
 	if (r == 0 && n == 1 && !unit)
 		downgrade(fs, HOST_SEVERITY_INFO);
 	if (r == 0 && !unit && n == 0)
 		r = add(fs, "vfs-not-persistent", f->pf_bdf, "pve-passthrough host setup sriov",
 		        "nothing sets sriov_numvfs at boot: the VFs are gone after a reboot");
 	else if (r == 0 && unit && !wants)
-		r = add(fs, "vfs-not-persistent", f->pf_bdf,
-		        "systemctl enable " HOST_UNIT_NAME,
+		r = add(fs, "vfs-not-persistent", f->pf_bdf, "systemctl enable " HOST_UNIT_NAME,
 		        "%s exists but is not enabled", HOST_UNIT_FILE);
 	free(c);
 	return r;
@@ -393,40 +416,45 @@ static int check_dkms(const struct util_paths *p, const struct host_facts *f,
 	}
 	for (size_t i = 0; i < rep.n_kernels && r == 0; i++) {
 		const struct host_kernel *k = &rep.kernels[i];
-		const char *when = k->next_boot ? (k->pinned ? " (pinned: boots next)" : " (newest: boots next)")
+		const char *when = k->next_boot ? (k->pinned ? " (pinned: boots next)"
+		                                             : " (newest: boots next)")
 		                   : k->running ? " (running)"
 		                                : "";
 		char hint[512];
 
 		if (!k->dkms_built && !k->dkms_installed) {
 			if (!k->headers)
-				snprintf(hint, sizeof(hint),
-				         "apt install proxmox-headers-%s, then dkms autoinstall -k %s%s%s",
-				         k->release, k->release, k->fitting[0] ? "; release fitting it: " : "",
-				         k->fitting);
+				snprintf(
+				        hint, sizeof(hint),
+				        "apt install proxmox-headers-%s, then dkms autoinstall -k %s%s%s",
+				        k->release, k->release,
+				        k->fitting[0] ? "; release fitting it: " : "", k->fitting);
 			else if (rep.n_sources && !k->source_fits && k->fitting[0])
-				snprintf(hint, sizeof(hint),
-				         "the added i915-sriov-dkms release does not cover %s: install "
-				         "release %s (host setup sriov --dkms-deb FILE)",
-				         k->release, k->fitting);
+				snprintf(
+				        hint, sizeof(hint),
+				        "the added i915-sriov-dkms release does not cover %s: install "
+				        "release %s (host setup sriov --dkms-deb FILE)",
+				        k->release, k->fitting);
 			else
-				snprintf(hint, sizeof(hint), "dkms autoinstall -k %s%s%s", k->release,
-				         k->fitting[0] ? "; release fitting it: " : "", k->fitting);
+				snprintf(hint, sizeof(hint), "dkms autoinstall -k %s%s%s",
+				         k->release, k->fitting[0] ? "; release fitting it: " : "",
+				         k->fitting);
 			r = add(fs, "dkms-missing", NULL, hint,
 			        "kernel %s%s has no i915-sriov-dkms module%s", k->release, when,
-			        k->next_boot ? ": after the reboot the stock i915 loads and every VF is "
-			                       "gone"
-			                     : "");
+			        k->next_boot
+			                ? ": after the reboot the stock i915 loads and every VF is "
+			                  "gone"
+			                : "");
 			if (r == 0 && !k->next_boot && !k->running)
 				downgrade(fs, HOST_SEVERITY_WARNING);
 		} else if (k->dkms_built && !k->dkms_installed) {
 			char h2[512];
 
-			snprintf(h2, sizeof(h2), "dkms install %s/%s -k %s", rep.module, k->dkms_version,
-			         k->release);
+			snprintf(h2, sizeof(h2), "dkms install %s/%s -k %s", rep.module,
+			         k->dkms_version, k->release);
 			r = add(fs, "dkms-not-installed", NULL, h2,
-			        "i915-sriov-dkms %s is built for %s%s but not installed", k->dkms_version,
-			        k->release, when);
+			        "i915-sriov-dkms %s is built for %s%s but not installed",
+			        k->dkms_version, k->release, when);
 		}
 		if (r == 0 && !k->headers && (k->next_boot || k->running)) {
 			snprintf(hint, sizeof(hint), "apt install proxmox-headers-%s", k->release);
@@ -435,7 +463,8 @@ static int check_dkms(const struct util_paths *p, const struct host_facts *f,
 			        "the module for it",
 			        k->release, when, k->release);
 		}
-		if (r == 0 && k->next_boot && rep.n_sources && !k->source_fits && !k->dkms_installed) {
+		if (r == 0 && k->next_boot && rep.n_sources && !k->source_fits &&
+		    !k->dkms_installed) {
 			const struct host_dkms_window *sw = NULL;
 
 			for (size_t j = 0; j < nw; j++)
@@ -490,10 +519,12 @@ int host_doctor_run(const struct util_paths *p, const struct host_facts *f,
 		return r;
 	pick_mode(p, f, b.proc_cmdline, fs);
 	if (!f->igpu)
-		r = add(fs, "igpu-missing", NULL, "this tool is for Intel iGPUs (vendor 8086, display class)",
+		r = add(fs, "igpu-missing", NULL,
+		        "this tool is for Intel iGPUs (vendor 8086, display class)",
 		        "no Intel iGPU found");
 	else if (!f->platform)
-		r = add(fs, "platform-unknown", f->pf_bdf, "update pve-passthrough (its platform table)",
+		r = add(fs, "platform-unknown", f->pf_bdf,
+		        "update pve-passthrough (its platform table)",
 		        "iGPU 8086:%04x is not in the platform table", f->device_id);
 	else if (!f->can_gvtg && !f->can_sriov_i915 && !f->can_sriov_xe)
 		r = add(fs, "platform-unsupported", f->pf_bdf,
@@ -522,12 +553,13 @@ int host_doctor_run(const struct util_paths *p, const struct host_facts *f,
 
 		util_path(p, path, sizeof(path), HOST_DKMS_MOK);
 		r = add(fs, "secure-boot", NULL,
-		        util_exists(path) ? "mokutil --import " HOST_DKMS_MOK
-		                            ", reboot, choose Enroll MOK in the MOK manager; check "
-		                            "with mokutil --test-key " HOST_DKMS_MOK
-		                          : "the dkms key " HOST_DKMS_MOK
-		                            " appears after the first dkms build; then mokutil --import "
-		                            "it and reboot to enroll it",
+		        util_exists(path)
+		                ? "mokutil --import " HOST_DKMS_MOK
+		                  ", reboot, choose Enroll MOK in the MOK manager; check "
+		                  "with mokutil --test-key " HOST_DKMS_MOK
+		                : "the dkms key " HOST_DKMS_MOK
+		                  " appears after the first dkms build; then mokutil --import "
+		                  "it and reboot to enroll it",
 		        "Secure Boot is on: the kernel loads the dkms module only when the dkms key is "
 		        "enrolled (\"Key was rejected by service\" otherwise)");
 		if (r == 0 && fs->mode == HOST_MODE_GVTG)
@@ -536,21 +568,28 @@ int host_doctor_run(const struct util_paths *p, const struct host_facts *f,
 	if (r == 0 && f->igpu)
 		r = host_modconf_scan(p, fs->mode, f->device_id, &c, &n, e);
 	for (size_t i = 0; i < n && r == 0; i++)
-		r = add(fs, strcmp(c[i].rule, "module-obsolete") == 0 ? "module-obsolete" : "modprobe-conflict",
-		        NULL, "remove or fix that line (and update-initramfs -u -k all for modprobe.d)",
+		r = add(fs,
+		        strcmp(c[i].rule, "module-obsolete") == 0 ? "module-obsolete"
+		                                                  : "modprobe-conflict",
+		        NULL,
+		        "remove or fix that line (and update-initramfs -u -k all for modprobe.d)",
 		        "%s line %d: '%s': %s", c[i].file, c[i].line, c[i].text, c[i].why);
 	free(c);
 	if (r == 0 && fs->mode == HOST_MODE_GVTG && f->igpu) {
-		if (f->i915_loaded && strcmp(f->enable_gvt, "Y") != 0 && strcmp(f->enable_gvt, "1") != 0)
-			r = add(fs, "gvtg-disabled", f->pf_bdf, "i915.enable_gvt=1 (host setup gvtg), reboot",
+		if (f->i915_loaded && strcmp(f->enable_gvt, "Y") != 0 &&
+		    strcmp(f->enable_gvt, "1") != 0)
+			r = add(fs, "gvtg-disabled", f->pf_bdf,
+			        "i915.enable_gvt=1 (host setup gvtg), reboot",
 			        "i915 runs without enable_gvt");
 		if (r == 0 && !f->kvmgt_loaded)
-			r = add(fs, "gvtg-kvmgt", f->pf_bdf, "host setup gvtg (adds kvmgt to modules-load.d), or modprobe kvmgt",
+			r = add(fs, "gvtg-kvmgt", f->pf_bdf,
+			        "host setup gvtg (adds kvmgt to modules-load.d), or modprobe kvmgt",
 			        "kvmgt is not loaded: no mdev types");
 		if (r == 0 && f->n_mdev_types == 0)
 			r = add(fs, "gvtg-no-types", f->pf_bdf,
 			        "needs i915.enable_gvt=1, kvmgt loaded and enough aperture in the BIOS (DVMT pre-allocated >= 64M)",
-			        "%s offers no mdev types (mdev_supported_types missing)", f->pf_bdf);
+			        "%s offers no mdev types (mdev_supported_types missing)",
+			        f->pf_bdf);
 	}
 	if (r < 0) {
 		host_findings_free(fs);

@@ -18,7 +18,7 @@ const char *host_severity_name(enum host_severity s);
 struct host_finding {
 	const char *rule; /* stable id, static: "dkms-missing" */
 	enum host_severity severity;
-	char device[16];  /* PCI address, "" when none */
+	char device[16]; /* PCI address, "" when none */
 	char message[768];
 	char hint[512];
 };

@@ -122,7 +122,7 @@ static int make_parents(struct journal *j, const char *host_path, struct util_er
 		if (r == 0)
 			r = util_buf_addf(&j->body, "mkdir\t%s\n", missing[i]);
 		if (r == 0) {
-			char (*nm)[PP_PATH_MAX] = realloc(j->made, (j->n_made + 1) * sizeof(*nm));
+			char(*nm)[PP_PATH_MAX] = realloc(j->made, (j->n_made + 1) * sizeof(*nm));
 
 			if (nm) {
 				j->made = nm;
@@ -209,13 +209,14 @@ int host_plan_apply(const struct util_paths *p, const struct host_plan *plan,
 			r = jfile(&j, name, c->new_data, c->new_len, e);
 		}
 		if (r == 0)
-			r = util_buf_addf(&j.body, "change\t%zu\t%s\t%d\t%d\t%d\t%o\t%s\t%d\t%o\t%s\t%s\n",
-			                  i, c->path, c->is_link, c->is_dir, c->existed, c->old_mode,
-			                  before, c->remove, c->new_mode, after,
-			                  c->target[0] ? c->target : "-");
+			r = util_buf_addf(
+			        &j.body, "change\t%zu\t%s\t%d\t%d\t%d\t%o\t%s\t%d\t%o\t%s\t%s\n", i,
+			        c->path, c->is_link, c->is_dir, c->existed, c->old_mode, before,
+			        c->remove, c->new_mode, after, c->target[0] ? c->target : "-");
 		for (size_t k = 0; k < c->n_edits && r == 0; k++)
 			r = util_buf_addf(&j.body, "edit\t%zu\t%d\t%d\t%s\t%s\t%s\n", i,
-			                  (int)c->edits[k].kind, c->edits[k].applied, c->edits[k].key,
+			                  (int)c->edits[k].kind, c->edits[k].applied,
+			                  c->edits[k].key,
 			                  c->edits[k].old_value[0] ? c->edits[k].old_value : "-",
 			                  c->edits[k].value[0] ? c->edits[k].value : "-");
 		if (r == 0 && !c->remove)
@@ -343,7 +344,7 @@ static int jread_load(const char *dir, struct jread *jr, bool with_data, struct 
 		else if (strcmp(f[0], "package") == 0 && nf == 2)
 			snprintf(jr->package, sizeof(jr->package), "%s", f[1]);
 		else if (strcmp(f[0], "mkdir") == 0 && nf == 2) {
-			char (*nd)[PP_PATH_MAX] = realloc(jr->dirs, (jr->n_dirs + 1) * sizeof(*nd));
+			char(*nd)[PP_PATH_MAX] = realloc(jr->dirs, (jr->n_dirs + 1) * sizeof(*nd));
 
 			if (!nd) {
 				r = -ENOMEM;
@@ -372,12 +373,13 @@ static int jread_load(const char *dir, struct jread *jr, bool with_data, struct 
 			c->remove = atoi(f[8]);
 			c->new_mode = (mode_t)strtoul(f[9], NULL, 8);
 			snprintf(ne->after, sizeof(ne->after), "%s", f[10]);
-			snprintf(c->target, sizeof(c->target), "%s", strcmp(f[11], "-") ? f[11] : "");
-			if (with_data && c->existed && !c->is_link) {
+			snprintf(c->target, sizeof(c->target), "%s",
+			         strcmp(f[11], "-") ? f[11] : "");
+			if (with_data && c->existed && !c->is_link && !c->is_dir) {
 				snprintf(path, sizeof(path), "%s/backup-%s", dir, f[1]);
 				r = util_file_read(path, TEXT_MAX, &c->old_data, &c->old_len, e);
 			}
-			if (r == 0 && with_data && !c->remove && !c->is_link) {
+			if (r == 0 && with_data && !c->remove && !c->is_link && !c->is_dir) {
 				snprintf(path, sizeof(path), "%s/after-%s", dir, f[1]);
 				r = util_file_read(path, TEXT_MAX, &c->new_data, &c->new_len, e);
 			}
@@ -397,7 +399,8 @@ static int jread_load(const char *dir, struct jread *jr, bool with_data, struct 
 			ne->kind = (enum host_edit_kind)atoi(f[2]);
 			ne->applied = atoi(f[3]);
 			snprintf(ne->key, sizeof(ne->key), "%s", f[4]);
-			snprintf(ne->old_value, sizeof(ne->old_value), "%s", strcmp(f[5], "-") ? f[5] : "");
+			snprintf(ne->old_value, sizeof(ne->old_value), "%s",
+			         strcmp(f[5], "-") ? f[5] : "");
 			snprintf(ne->value, sizeof(ne->value), "%s", strcmp(f[6], "-") ? f[6] : "");
 		} else if (strcmp(f[0], "done") == 0 && nf == 2) {
 			size_t i = (size_t)atol(f[1]);
@@ -649,10 +652,11 @@ static int rb_change(const struct util_paths *p, const struct host_rollback_opts
 		r = unmerge_kernel_cmdline(cur, curlen, c, &nc->new_data);
 		if (r == 0) {
 			nc->new_len = strlen(nc->new_data);
-			r = asprintf(&msg,
-			             "%s changed since the setup: only the tokens the setup added are "
-			             "removed, your later edits stay",
-			             c->path) < 0
+			r = asprintf(
+			            &msg,
+			            "%s changed since the setup: only the tokens the setup added are "
+			            "removed, your later edits stay",
+			            c->path) < 0
 			            ? -ENOMEM
 			            : add_str(&pl->notes, &pl->n_notes, msg);
 		}
@@ -660,8 +664,9 @@ static int rb_change(const struct util_paths *p, const struct host_rollback_opts
 	}
 	if (!cur_exists || strcmp(cursha, je->after) == 0 || o->force) {
 		if (cur_exists && strcmp(cursha, je->after) != 0 &&
-		    asprintf(&msg, "%s changed since the setup; restored anyway (--force); its "
-		                   "current content is kept in the rollback journal",
+		    asprintf(&msg,
+		             "%s changed since the setup; restored anyway (--force); its "
+		             "current content is kept in the rollback journal",
 		             c->path) >= 0)
 			r = add_str(&pl->notes, &pl->n_notes, msg);
 		if (c->existed) {
@@ -719,13 +724,14 @@ int host_rollback_plan(const struct util_paths *p, const struct host_rollback_op
 	r = jread_load(dir, &jr, true, e);
 	if (r < 0)
 		return r;
-	pl->mode = strcmp(jr.mode, "gvtg") == 0        ? HOST_MODE_GVTG
+	pl->mode = strcmp(jr.mode, "gvtg") == 0       ? HOST_MODE_GVTG
 	           : strcmp(jr.mode, "sriov-xe") == 0 ? HOST_MODE_SRIOV_XE
-	                                               : HOST_MODE_SRIOV_I915;
+	                                              : HOST_MODE_SRIOV_I915;
 	r = host_boot_detect(p, &pl->boot, e);
 	if (r == 0 && pl->mode != HOST_MODE_GVTG && f->vfs_in_use > 0 &&
-	    asprintf(&msg, "running VMs use %d VF(s) of %s (%s): stop them first; setting "
-	                   "sriov_numvfs to 0 under a running VM blocks",
+	    asprintf(&msg,
+	             "running VMs use %d VF(s) of %s (%s): stop them first; setting "
+	             "sriov_numvfs to 0 under a running VM blocks",
 	             f->vfs_in_use, f->pf_bdf, f->in_use) >= 0)
 		r = add_str(&pl->refusals, &pl->n_refusals, msg);
 	if (r == 0 && f->mdevs_in_use > 0 &&

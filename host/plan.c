@@ -14,7 +14,8 @@
 #include "util/fileio.h"
 
 #define TEXT_MAX (1 << 20)
-#define HEADER	 "# Written by pve-passthrough host setup (%s).  Undo: pve-passthrough host rollback\n"
+#define HEADER                                                                                     \
+	"# Written by pve-passthrough host setup (%s).  Undo: pve-passthrough host rollback\n"
 
 static int push_str(char ***v, size_t *n, const char *fmt, va_list ap)
 {
@@ -116,8 +117,8 @@ static int read_old(const struct util_paths *p, struct host_change *c, struct ut
 
 /* Adds a file write unless the file already holds exactly data (then edits are freed). */
 static int host_plan_file(const struct util_paths *p, struct host_plan *pl, const char *path,
-                   const char *data, size_t len, mode_t mode, struct host_edit *edits,
-                   size_t n_edits, struct util_err *e)
+                          const char *data, size_t len, mode_t mode, struct host_edit *edits,
+                          size_t n_edits, struct util_err *e)
 {
 	struct host_change tmp, *c;
 	int r;
@@ -129,7 +130,8 @@ static int host_plan_file(const struct util_paths *p, struct host_plan *pl, cons
 		free(edits);
 		return r;
 	}
-	if (tmp.existed && !tmp.is_link && tmp.old_len == len && memcmp(tmp.old_data, data, len) == 0) {
+	if (tmp.existed && !tmp.is_link && tmp.old_len == len &&
+	    memcmp(tmp.old_data, data, len) == 0) {
 		free(tmp.old_data);
 		free(edits);
 		return 0;
@@ -171,7 +173,8 @@ static int plan_link(const struct util_paths *p, struct host_plan *pl, const cha
 		return 0;
 	if (tmp.existed) {
 		free(tmp.old_data);
-		return note(pl, "%s exists and is not the tool's link; left alone (enable %s by hand)",
+		return note(pl,
+		            "%s exists and is not the tool's link; left alone (enable %s by hand)",
 		            path, HOST_UNIT_NAME);
 	}
 	c = new_change(pl, path);
@@ -212,13 +215,15 @@ static int check_platform(struct host_plan *pl, const struct host_setup_opts *o,
 	int r = 0;
 
 	if (!f->igpu)
-		return refuse(pl, "no Intel iGPU found (vendor 8086, display class, at 0000:00:02.0 "
-		                  "or with sriov_totalvfs / mdev_supported_types)");
-	if (!f->platform)
 		return refuse(pl,
-		              "iGPU 8086:%04x is not in the platform table; no setup is known to work "
-		              "for it (update pve-passthrough if it is a new platform)",
-		              f->device_id);
+		              "no Intel iGPU found (vendor 8086, display class, at 0000:00:02.0 "
+		              "or with sriov_totalvfs / mdev_supported_types)");
+	if (!f->platform)
+		return refuse(
+		        pl,
+		        "iGPU 8086:%04x is not in the platform table; no setup is known to work "
+		        "for it (update pve-passthrough if it is a new platform)",
+		        f->device_id);
 	if (!f->can_gvtg && !f->can_sriov_i915 && !f->can_sriov_xe)
 		return refuse(pl,
 		              "%s (8086:%04x) supports neither GVT-g nor SR-IOV: only full "
@@ -227,25 +232,28 @@ static int check_platform(struct host_plan *pl, const struct host_setup_opts *o,
 	switch (o->mode) {
 	case HOST_MODE_GVTG:
 		if (!f->can_gvtg)
-			r = refuse(pl,
-			           "%s (8086:%04x%s%s) has no GVT-g: GVT-g ended with 10th gen Core "
-			           "(Gen9); this platform does SR-IOV: pve-passthrough host setup sriov",
-			           name, f->device_id, f->gfx ? ", " : "", f->gfx ? f->gfx : "");
+			r = refuse(
+			        pl,
+			        "%s (8086:%04x%s%s) has no GVT-g: GVT-g ended with 10th gen Core "
+			        "(Gen9); this platform does SR-IOV: pve-passthrough host setup sriov",
+			        name, f->device_id, f->gfx ? ", " : "", f->gfx ? f->gfx : "");
 		break;
 	case HOST_MODE_SRIOV_I915:
 	case HOST_MODE_SRIOV_XE:
 		if (!f->can_sriov_i915 && !f->can_sriov_xe) {
-			r = refuse(pl,
-			           "%s (8086:%04x%s%s) has no SR-IOV: SR-IOV starts with Tiger Lake "
-			           "(Gen12)%s",
-			           name, f->device_id, f->gfx ? ", " : "", f->gfx ? f->gfx : "",
-			           f->can_gvtg ? "; this platform does GVT-g: pve-passthrough host "
-			                         "setup gvtg"
-			                       : "");
+			r = refuse(
+			        pl,
+			        "%s (8086:%04x%s%s) has no SR-IOV: SR-IOV starts with Tiger Lake "
+			        "(Gen12)%s",
+			        name, f->device_id, f->gfx ? ", " : "", f->gfx ? f->gfx : "",
+			        f->can_gvtg ? "; this platform does GVT-g: pve-passthrough host "
+			                      "setup gvtg"
+			                    : "");
 		} else if (o->mode == HOST_MODE_SRIOV_I915 && !f->can_sriov_i915) {
 			r = refuse(pl, "%s does SR-IOV only through xe: use --driver xe", name);
 		} else if (o->mode == HOST_MODE_SRIOV_XE && !f->can_sriov_xe) {
-			r = refuse(pl, "%s does SR-IOV only through i915-sriov-dkms: use --driver i915",
+			r = refuse(pl,
+			           "%s does SR-IOV only through i915-sriov-dkms: use --driver i915",
 			           name);
 		}
 		if (r == 0 && f->totalvfs > 0 && vfs > f->totalvfs)
@@ -401,21 +409,23 @@ static int plan_grub(const struct util_paths *p, struct host_plan *pl, bool cons
 			         "remove it by hand",
 			         PP_ETC_DEFAULT_GRUB);
 		if (r == 0 && removed) {
-			r = host_plan_file(p, pl, PP_ETC_DEFAULT_GRUB, rm_text, strlen(rm_text), 0644,
-			                   NULL, 0, e);
+			r = host_plan_file(p, pl, PP_ETC_DEFAULT_GRUB, rm_text, strlen(rm_text),
+			                   0644, NULL, 0, e);
 			*changed = true;
 		}
 	}
 	if (r == 0 && line.len) {
 		r = util_buf_addf(&drop, HEADER, host_mode_name(pl->mode));
 		if (r == 0)
-			r = util_buf_addf(&drop,
-			                  "GRUB_CMDLINE_LINUX_DEFAULT=\"${GRUB_CMDLINE_LINUX_DEFAULT}%s\"\n",
-			                  util_buf_str(&line));
+			r = util_buf_addf(
+			        &drop,
+			        "GRUB_CMDLINE_LINUX_DEFAULT=\"${GRUB_CMDLINE_LINUX_DEFAULT}%s\"\n",
+			        util_buf_str(&line));
 		if (r == 0) {
 			size_t before = pl->n_changes;
 
-			r = host_plan_file(p, pl, HOST_GRUB_DROPIN, drop.s, drop.len, 0644, ed, ned, e);
+			r = host_plan_file(p, pl, HOST_GRUB_DROPIN, drop.s, drop.len, 0644, ed, ned,
+			                   e);
 			ed = NULL;
 			*changed = *changed || pl->n_changes > before;
 		}
@@ -466,10 +476,11 @@ static int plan_sdboot(const struct util_paths *p, struct host_plan *pl, bool co
 	if (r < 0)
 		goto out;
 	if (host_tokens_find(&t, "root") < 0)
-		r = refuse(pl,
-		           "%s has no root= token: proxmox-boot-tool refresh would fail (\"No root= "
-		           "parameter\"); fix the file first",
-		           PP_ETC_KERNEL_CMDLINE);
+		r = refuse(
+		        pl,
+		        "%s has no root= token: proxmox-boot-tool refresh would fail (\"No root= "
+		        "parameter\"); fix the file first",
+		        PP_ETC_KERNEL_CMDLINE);
 	if (r == 0)
 		r = host_cmdline_merge(&t, w, consent, &ed, &ned);
 	if (r == 0)
@@ -508,8 +519,8 @@ static int plan_notes_scans(const struct util_paths *p, struct host_plan *pl,
 
 	r = host_modconf_scan(p, o->mode, f->device_id, &c, &n, e);
 	for (size_t i = 0; i < n && r == 0; i++)
-		r = note(pl, "%s line %d: '%s': %s; not changed by setup, edit it by hand", c[i].file,
-		         c[i].line, c[i].text, c[i].why);
+		r = note(pl, "%s line %d: '%s': %s; not changed by setup, edit it by hand",
+		         c[i].file, c[i].line, c[i].text, c[i].why);
 	free(c);
 	c = NULL;
 	n = 0;
@@ -545,21 +556,26 @@ static int plan_dkms_notes(const struct util_paths *p, struct host_plan *pl,
 		const struct host_kernel *k = &rep.kernels[rep.next_boot];
 
 		if (!k->dkms_built && !k->dkms_installed)
-			r = note(pl,
-			         "the kernel that boots next (%s) has no i915-sriov-dkms module: "
-			         "SR-IOV will not work after the reboot; install it (--dkms-deb FILE; "
-			         "release %s fits this kernel)%s",
-			         k->release, k->fitting[0] ? k->fitting : "(none known)",
-			         k->headers ? "" : " and the kernel headers (proxmox-headers-<kver>)");
+			r = note(
+			        pl,
+			        "the kernel that boots next (%s) has no i915-sriov-dkms module: "
+			        "SR-IOV will not work after the reboot; install it (--dkms-deb FILE; "
+			        "release %s fits this kernel)%s",
+			        k->release, k->fitting[0] ? k->fitting : "(none known)",
+			        k->headers ? ""
+			                   : " and the kernel headers (proxmox-headers-<kver>)");
 	}
 	if (r == 0 && pl->boot.secure_boot) {
 		util_path(p, path, sizeof(path), HOST_DKMS_MOK);
-		r = note(pl,
-		         "Secure Boot is on: the kernel rejects the dkms module (\"Key was rejected "
-		         "by service\") until the dkms key is enrolled: mokutil --import %s, reboot, "
-		         "then Enroll MOK in the blue MOK manager screen%s",
-		         HOST_DKMS_MOK, util_exists(path) ? "" : " (the key appears after the first "
-		                                                 "dkms build)");
+		r = note(
+		        pl,
+		        "Secure Boot is on: the kernel rejects the dkms module (\"Key was rejected "
+		        "by service\") until the dkms key is enrolled: mokutil --import %s, reboot, "
+		        "then Enroll MOK in the blue MOK manager screen%s",
+		        HOST_DKMS_MOK,
+		        util_exists(path) ? ""
+		                          : " (the key appears after the first "
+		                            "dkms build)");
 	}
 	host_dkms_report_free(&rep);
 	free(w);
@@ -593,7 +609,8 @@ int host_setup_plan(const struct util_paths *p, const struct host_setup_opts *o,
 		if (access(o->dkms_deb, R_OK) < 0)
 			r = refuse(pl, "--dkms-deb %s: %s", o->dkms_deb, strerror(errno));
 		else if (l == strlen(base) || strcmp(base + strlen(base) - 4, ".deb") != 0)
-			r = refuse(pl, "--dkms-deb %s: not a package file name (NAME_VERSION_ARCH.deb)",
+			r = refuse(pl,
+			           "--dkms-deb %s: not a package file name (NAME_VERSION_ARCH.deb)",
 			           o->dkms_deb);
 		else if (o->mode != HOST_MODE_SRIOV_I915 && o->mode != HOST_MODE_SRIOV_XE)
 			r = refuse(pl, "--dkms-deb is for SR-IOV setups");

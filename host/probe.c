@@ -142,7 +142,8 @@ static int expand(struct util_buf *out, const char *s, size_t len, const struct 
 
 				if (strncmp(rest + 1 + br, names[k], nl) == 0 &&
 				    (!br || rest[1 + br + nl] == '}') &&
-				    (br || !(isalnum((unsigned char)rest[1 + nl]) || rest[1 + nl] == '_'))) {
+				    (br || !(isalnum((unsigned char)rest[1 + nl]) ||
+				             rest[1 + nl] == '_'))) {
 					val = k == 0 ? v->dflt : v->linux_;
 					skip = nl + (br ? 2 : 0);
 				}
@@ -252,8 +253,7 @@ static void free_names(char **names, size_t n)
 	free(names);
 }
 
-int host_grub_cmdline(const struct util_paths *p, const char *skip, char **out,
-                      struct util_err *e)
+int host_grub_cmdline(const struct util_paths *p, const char *skip, char **out, struct util_err *e)
 {
 	struct grub_vars v = {0};
 	char path[PP_PATH_MAX], *data, **names = NULL;
@@ -293,8 +293,7 @@ int host_grub_cmdline(const struct util_paths *p, const char *skip, char **out,
 	return r < 0 ? util_err_errno(e, r, "reading the GRUB configuration") : 0;
 }
 
-int host_grub_text_remove(const char *text, const char *const *tokens, char **out,
-                          size_t *removed)
+int host_grub_text_remove(const char *text, const char *const *tokens, char **out, size_t *removed)
 {
 	struct util_buf b = {0};
 	const char *line = text;
@@ -308,10 +307,9 @@ int host_grub_text_remove(const char *text, const char *const *tokens, char **ou
 
 		while (*s == ' ' || *s == '\t')
 			s++;
-		q1 = (strncmp(s, "GRUB_CMDLINE_LINUX_DEFAULT=\"", 28) == 0)
-		             ? s + 27
-		     : (strncmp(s, "GRUB_CMDLINE_LINUX=\"", 20) == 0) ? s + 19
-		                                                       : NULL;
+		q1 = (strncmp(s, "GRUB_CMDLINE_LINUX_DEFAULT=\"", 28) == 0) ? s + 27
+		     : (strncmp(s, "GRUB_CMDLINE_LINUX=\"", 20) == 0)       ? s + 19
+		                                                            : NULL;
 		q2 = q1 ? memchr(q1 + 1, '"', (size_t)(line + ll - q1 - 1)) : NULL;
 		if (q1 && q2) {
 			char *inner = strndup(q1 + 1, (size_t)(q2 - q1 - 1)), *joined;
@@ -358,13 +356,12 @@ int host_grub_text_remove(const char *text, const char *const *tokens, char **ou
 
 /* ------------------------------------------------------------------ /etc scans */
 
-static int push_conflict(struct host_conflict **out, size_t *n, const char *rule,
-                         const char *file, int line, const char *text, size_t tl,
-                         const char *fmt, ...) __attribute__((format(printf, 8, 9)));
+static int push_conflict(struct host_conflict **out, size_t *n, const char *rule, const char *file,
+                         int line, const char *text, size_t tl, const char *fmt, ...)
+        __attribute__((format(printf, 8, 9)));
 
-static int push_conflict(struct host_conflict **out, size_t *n, const char *rule,
-                         const char *file, int line, const char *text, size_t tl,
-                         const char *fmt, ...)
+static int push_conflict(struct host_conflict **out, size_t *n, const char *rule, const char *file,
+                         int line, const char *text, size_t tl, const char *fmt, ...)
 {
 	struct host_conflict *nc = realloc(*out, (*n + 1) * sizeof(**out));
 	va_list ap;
@@ -421,11 +418,12 @@ static int scan_modprobe_line(struct host_conflict **out, size_t *n, const char 
 	const char *need = mode == HOST_MODE_SRIOV_XE ? "xe" : "i915";
 
 	if (nw >= 2 && strcmp(w[0], "blacklist") == 0 && mod_eq(w[1], need))
-		return push_conflict(out, n, "modprobe-conflict", file, ln, s, len,
-		                     "blacklists %s, the driver the iGPU needs for %s "
-		                     "(a blacklist only stops autoloading; with nothing else loading "
-		                     "it, the PF stays without a driver and no VF/mdev can exist)",
-		                     need, host_mode_name(mode));
+		return push_conflict(
+		        out, n, "modprobe-conflict", file, ln, s, len,
+		        "blacklists %s, the driver the iGPU needs for %s "
+		        "(a blacklist only stops autoloading; with nothing else loading "
+		        "it, the PF stays without a driver and no VF/mdev can exist)",
+		        need, host_mode_name(mode));
 	if (nw >= 3 && strcmp(w[0], "install") == 0 && mod_eq(w[1], need) &&
 	    (strstr(w[2], "false") || strstr(w[2], "true")))
 		return push_conflict(out, n, "modprobe-conflict", file, ln, s, len,
@@ -440,7 +438,8 @@ static int scan_modprobe_line(struct host_conflict **out, size_t *n, const char 
 			ids = w[i] + 4;
 			if (igpu_id)
 				snprintf(idbuf, sizeof(idbuf), "8086:%04x", igpu_id);
-			if (igpu_id ? strcasestr(ids, idbuf) != NULL : strcasestr(ids, "8086:") != NULL)
+			if (igpu_id ? strcasestr(ids, idbuf) != NULL
+			            : strcasestr(ids, "8086:") != NULL)
 				return push_conflict(
 				        out, n, "modprobe-conflict", file, ln, s, len,
 				        "vfio-pci claims the iGPU id (%s): it takes the PF before "
@@ -455,10 +454,10 @@ static int scan_modprobe_line(struct host_conflict **out, size_t *n, const char 
 				const char *v = w[i] + 11;
 
 				if (mode == HOST_MODE_GVTG)
-					return push_conflict(out, n, "modprobe-conflict", file, ln, s,
-					                     len,
-					                     "enable_guc is not for GVT-g (GVT-g needs "
-					                     "GuC submission off)");
+					return push_conflict(
+					        out, n, "modprobe-conflict", file, ln, s, len,
+					        "enable_guc is not for GVT-g (GVT-g needs "
+					        "GuC submission off)");
 				if (mode == HOST_MODE_SRIOV_I915 && strcmp(v, "3") != 0)
 					return push_conflict(
 					        out, n, "modprobe-conflict", file, ln, s, len,
@@ -485,12 +484,13 @@ static int scan_modules_line(struct host_conflict **out, size_t *n, const char *
 	if (nw < 1)
 		return 0;
 	if (mod_eq(w[0], "vfio_virqfd") || mod_eq(w[0], "vfio_mdev"))
-		return push_conflict(out, n, "module-obsolete", file, ln, s, len,
-		                     "%s no longer exists (%s): systemd-modules-load logs a failure "
-		                     "at every boot; remove the line",
-		                     w[0],
-		                     mod_eq(w[0], "vfio_virqfd") ? "merged into vfio in 6.2"
-		                                                 : "merged into vfio in 5.19");
+		return push_conflict(
+		        out, n, "module-obsolete", file, ln, s, len,
+		        "%s no longer exists (%s): systemd-modules-load logs a failure "
+		        "at every boot; remove the line",
+		        w[0],
+		        mod_eq(w[0], "vfio_virqfd") ? "merged into vfio in 6.2"
+		                                    : "merged into vfio in 5.19");
 	if (mod_eq(w[0], "kvmgt") && mode != HOST_MODE_GVTG)
 		return push_conflict(out, n, "modprobe-conflict", file, ln, s, len,
 		                     "kvmgt is GVT-g; on an SR-IOV host it must not be loaded");
@@ -577,11 +577,12 @@ static int scan_numvfs(const struct util_paths *p, const char *display, const ch
 		while (*t == ' ' || *t == '\t')
 			t++;
 		if (line && *t != '#' && strstr(line, "sriov_numvfs"))
-			r = push_conflict(out, n, "vfs-other-mechanism", display, ln, s, ll,
-			                  "%s also sets sriov_numvfs at boot; two mechanisms race "
-			                  "(the second write fails with EBUSY or changes the count): "
-			                  "keep only the tool's unit",
-			                  what);
+			r = push_conflict(
+			        out, n, "vfs-other-mechanism", display, ln, s, ll,
+			        "%s also sets sriov_numvfs at boot; two mechanisms race "
+			        "(the second write fails with EBUSY or changes the count): "
+			        "keep only the tool's unit",
+			        what);
 		free(line);
 		s = eol ? eol + 1 : NULL;
 	}

@@ -25,7 +25,7 @@
 enum host_mode {
 	HOST_MODE_SRIOV_I915, /* SR-IOV through i915-sriov-dkms */
 	HOST_MODE_SRIOV_XE,   /* SR-IOV through xe */
-	HOST_MODE_GVTG,	      /* GVT-g mdev through kvmgt */
+	HOST_MODE_GVTG,       /* GVT-g mdev through kvmgt */
 };
 const char *host_mode_name(enum host_mode m); /* "sriov-i915", "sriov-xe", "gvtg" */
 
@@ -38,13 +38,13 @@ const char *host_loader_name(enum host_loader l); /* "grub", "systemd-boot", "un
 
 struct host_boot {
 	enum host_loader loader;
-	bool from_proc;	      /* decided from /proc/cmdline; false: inferred from files */
-	bool uefi;	      /* /sys/firmware/efi exists */
-	bool pbt;	      /* /etc/kernel/proxmox-boot-uuids non-empty: proxmox-boot-tool manages ESPs */
-	bool secure_boot;     /* SecureBoot efivar reads 1 */
-	bool kernel_cmdline;  /* /etc/kernel/cmdline exists */
+	bool from_proc; /* decided from /proc/cmdline; false: inferred from files */
+	bool uefi;      /* /sys/firmware/efi exists */
+	bool pbt; /* /etc/kernel/proxmox-boot-uuids non-empty: proxmox-boot-tool manages ESPs */
+	bool secure_boot;    /* SecureBoot efivar reads 1 */
+	bool kernel_cmdline; /* /etc/kernel/cmdline exists */
 	char proc_cmdline[4096];
-	char why[256];	      /* the evidence, one sentence */
+	char why[256]; /* the evidence, one sentence */
 };
 
 /* Detects the bootloader: /proc/cmdline "initrd=\EFI\proxmox\" = systemd-boot, "BOOT_IMAGE=" =
@@ -59,21 +59,20 @@ const char *const *host_boot_refresh_argv(const struct host_boot *b);
 /* The command line GRUB will build: GRUB_CMDLINE_LINUX + GRUB_CMDLINE_LINUX_DEFAULT after
  * /etc/default/grub and /etc/default/grub.d/ *.cfg in order (skip: a drop-in name to leave out, or
  * NULL).  "$VAR"/"${VAR}" of the two variables are expanded.  *out malloc'd.  0 or -errno. */
-int host_grub_cmdline(const struct util_paths *p, const char *skip, char **out,
-                      struct util_err *e);
+int host_grub_cmdline(const struct util_paths *p, const char *skip, char **out, struct util_err *e);
 
 /* Removes whole tokens from the GRUB_CMDLINE_LINUX[_DEFAULT]= lines of a /etc/default/grub text.
  * *removed counts them.  *out malloc'd.  0 or -ENOMEM. */
-int host_grub_text_remove(const char *text, const char *const *tokens, char **out,
-                          size_t *removed);
+int host_grub_text_remove(const char *text, const char *const *tokens, char **out, size_t *removed);
 
 /* A line somewhere in /etc that works against the setup (or against any iGPU sharing). */
 struct host_conflict {
-	char rule[32];	 /* host rule id: "modprobe-conflict", "module-obsolete", "vfs-other-mechanism" */
-	char file[256];	 /* host path as displayed ("/etc/modprobe.d/i915.conf") */
-	int line;	 /* 1-based */
-	char text[256];	 /* the line */
-	char why[320];	 /* what it does wrong */
+	char rule
+	        [32]; /* host rule id: "modprobe-conflict", "module-obsolete", "vfs-other-mechanism" */
+	char file[256]; /* host path as displayed ("/etc/modprobe.d/i915.conf") */
+	int line;       /* 1-based */
+	char text[256]; /* the line */
+	char why[320];  /* what it does wrong */
 };
 
 /* Scans /etc/modprobe.d/ *.conf, /etc/modules and /etc/modules-load.d/ *.conf for lines that work

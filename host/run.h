@@ -12,15 +12,15 @@
 #include "util/err.h"
 
 enum host_run_mode {
-	HOST_RUN_EXEC,	 /* run the command (and record it) */
+	HOST_RUN_EXEC,   /* run the command (and record it) */
 	HOST_RUN_RECORD, /* only record it */
 };
 
 struct host_runner {
 	enum host_run_mode mode;
 	struct util_buf log; /* one line per command, shell-quoted for a person to copy */
-	int count;	     /* commands seen so far */
-	int fail_at;	     /* tests: the Nth command (1-based) fails with -EIO; 0 = never */
+	int count;           /* commands seen so far */
+	int fail_at;         /* tests: the Nth command (1-based) fails with -EIO; 0 = never */
 };
 
 /* Runs (or records) argv (NULL-terminated).  The child's stdout goes to our stderr so the tool's

@@ -19,47 +19,47 @@
 
 /* What the front end knows about the iGPU and its users. */
 struct host_facts {
-	bool igpu;		/* an Intel display-class PF was found */
+	bool igpu; /* an Intel display-class PF was found */
 	char pf_bdf[16];
 	unsigned device_id;
-	const char *platform;	/* "Raptor Lake-P", NULL when not in the table */
-	const char *gfx;	/* "Xe-LP" ..., may be NULL */
+	const char *platform; /* "Raptor Lake-P", NULL when not in the table */
+	const char *gfx;      /* "Xe-LP" ..., may be NULL */
 	bool can_gvtg, can_sriov_i915, can_sriov_xe;
-	int totalvfs, numvfs;	/* -1 when unknown */
-	int vfs_in_use;		/* VFs a running VM holds (reservation or running config) */
-	int mdevs_in_use;	/* mdev instances a running VM holds */
-	char in_use[256];	/* "VM 100 (0000:00:02.1)" for the refusal message */
+	int totalvfs, numvfs; /* -1 when unknown */
+	int vfs_in_use;       /* VFs a running VM holds (reservation or running config) */
+	int mdevs_in_use;     /* mdev instances a running VM holds */
+	char in_use[256];     /* "VM 100 (0000:00:02.1)" for the refusal message */
 	/* for doctor: */
-	int iommu;		/* 1 on, 0 off, -1 unknown */
-	char pf_driver[64];	/* "" when unbound */
+	int iommu;          /* 1 on, 0 off, -1 unknown */
+	char pf_driver[64]; /* "" when unbound */
 	bool i915_loaded, xe_loaded, kvmgt_loaded;
 	char enable_guc[16], max_vfs[16], enable_gvt[16]; /* i915 parameters, "" when absent */
-	size_t n_mdev_types;	/* GVT-g types on the PF */
-	long mdev_available;	/* sum of available_instances */
-	char running[128];	/* running kernel release */
+	size_t n_mdev_types;                              /* GVT-g types on the PF */
+	long mdev_available;                              /* sum of available_instances */
+	char running[128];                                /* running kernel release */
 };
 
 struct host_setup_opts {
 	enum host_mode mode;
-	int vfs;		  /* --vfs N, 0 = default (totalvfs, else 7) */
-	bool replace_conflicts;	  /* --replace-conflicts: consent to change conflicting tokens */
-	const char *dkms_deb;	  /* --dkms-deb FILE (a path on the real host), or NULL */
-	const char *tool;	  /* the binary the unit runs ("/usr/sbin/pve-passthrough") */
+	int vfs;                /* --vfs N, 0 = default (totalvfs, else 7) */
+	bool replace_conflicts; /* --replace-conflicts: consent to change conflicting tokens */
+	const char *dkms_deb;   /* --dkms-deb FILE (a path on the real host), or NULL */
+	const char *tool;       /* the binary the unit runs ("/usr/sbin/pve-passthrough") */
 };
 
 struct host_change {
 	char path[PP_PATH_MAX]; /* host path, "/etc/kernel/cmdline" */
-	bool is_link;		/* a symlink to target (created, or removed when remove) */
-	bool is_dir;		/* rollback only: an empty directory the setup created, removed */
+	bool is_link;           /* a symlink to target (created, or removed when remove) */
+	bool is_dir;            /* rollback only: an empty directory the setup created, removed */
 	char target[PP_PATH_MAX];
-	bool existed;		/* old content below is valid */
+	bool existed; /* old content below is valid */
 	char *old_data;
 	size_t old_len;
 	mode_t old_mode;
-	bool remove;		/* delete the file/link instead of writing new_data */
+	bool remove; /* delete the file/link instead of writing new_data */
 	char *new_data;
 	size_t new_len;
-	mode_t new_mode;	/* for a new file */
+	mode_t new_mode;         /* for a new file */
 	struct host_edit *edits; /* cmdline token edits made in this file */
 	size_t n_edits;
 };
@@ -78,7 +78,7 @@ struct host_plan {
 	size_t n_cmds;
 	char **refusals; /* non-empty: the setup must not run (exit 1) */
 	size_t n_refusals;
-	char **notes;	 /* conflicts left alone, warnings, next steps */
+	char **notes; /* conflicts left alone, warnings, next steps */
 	size_t n_notes;
 	char package[128]; /* the package --dkms-deb installs ("i915-sriov-dkms") */
 };
@@ -97,16 +97,16 @@ int host_diff_unified(const char *name_a, const char *a, size_t la, const char *
 struct host_apply_opts {
 	int fail_at_change; /* tests: the Nth change (1-based) fails with -EIO; 0 = never */
 	const char *kind;   /* "setup" or "rollback" (journal header) */
-	const char *of;	    /* rollback: the journal id it undoes */
+	const char *of;     /* rollback: the journal id it undoes */
 };
 
 /* Applies the plan: journal under /var/lib/pve-passthrough/journal/<id>/ (file, mode, SHA-256
  * before/after, backup of the old content, commands), atomic writes, then the commands through r.
  * On any failure, what was done is undone in reverse and the journal marked "failed".
  * journal_id (may be NULL) receives the id.  0 or -errno. */
-int host_plan_apply(const struct util_paths *p, const struct host_plan *plan,
-                    struct host_runner *r, const struct host_apply_opts *o, char *journal_id,
-                    size_t id_len, struct util_err *e);
+int host_plan_apply(const struct util_paths *p, const struct host_plan *plan, struct host_runner *r,
+                    const struct host_apply_opts *o, char *journal_id, size_t id_len,
+                    struct util_err *e);
 
 struct host_rollback_opts {
 	bool force; /* restore files changed since the setup anyway (their current content is

@@ -140,8 +140,10 @@ static void test_validate(void **state)
 	(void)state;
 	assert_true(host_token_valid("i915.enable_guc=3", why, sizeof(why)));
 	assert_true(host_token_valid("xe.force_probe=46d4", why, sizeof(why)));
-	assert_true(host_token_valid("pcie_acs_override=downstream,multifunction", why, sizeof(why)));
-	assert_true(host_token_valid("nvme_core.default_ps_max_latency_us=14900", why, sizeof(why)));
+	assert_true(
+	        host_token_valid("pcie_acs_override=downstream,multifunction", why, sizeof(why)));
+	assert_true(
+	        host_token_valid("nvme_core.default_ps_max_latency_us=14900", why, sizeof(why)));
 	/* proc_cmdline_samples.txt: "915.enable_guc=7" */
 	assert_false(host_token_valid("915.enable_guc=7", why, sizeof(why)));
 	assert_non_null(strstr(why, "did you mean i915.enable_guc"));

@@ -24,8 +24,8 @@ static void test_status_real_samples(void **state)
 	struct host_dkms_entry *d;
 
 	(void)state;
-	assert_int_equal(util_file_read(tt_shared("corpus/samples/dkms_status_outputs.txt"), 1 << 20,
-	                                &text, &len, NULL),
+	assert_int_equal(util_file_read(tt_shared("corpus/samples/dkms_status_outputs.txt"),
+	                                1 << 20, &text, &len, NULL),
 	                 0);
 	assert_int_equal(host_dkms_status_parse(text, &d, &n, &skipped), 0);
 	/* ten real lines; the grammar notes are comments */
@@ -100,7 +100,7 @@ static void test_windows_file(void **state)
 	assert_int_equal(host_dkms_windows_load(&p, &w, &n, src, sizeof(src), &e), 0);
 	assert_string_equal(src, "built-in");
 	assert_int_equal(n, 4);
-	assert_true(host_dkms_window_fits(&w[2], "6.8.12-4-pve"));  /* 2025.07.22: 6.8-6.16 */
+	assert_true(host_dkms_window_fits(&w[2], "6.8.12-4-pve")); /* 2025.07.22: 6.8-6.16 */
 	assert_false(host_dkms_window_fits(&w[2], "6.17.2-1-pve"));
 	assert_true(host_dkms_window_fits(&w[0], "7.0.14-8-pve")); /* 2026.05.06: 6.17-7.0 */
 	free(w);
