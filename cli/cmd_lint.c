@@ -15,11 +15,11 @@ static void print_text(const char *file, const struct pveconf_diag *d, size_t n,
 {
 	for (size_t i = 0; i < n; i++)
 		fprintf(out, "%s:%u: %s%s\n", file, d[i].line,
-			d[i].kind == PVECONF_DIAG_CHANGED ? "note: " : "", d[i].message);
+		        d[i].kind == PVECONF_DIAG_CHANGED ? "note: " : "", d[i].message);
 }
 
 static json_t *json_file(const char *file, const struct pveconf_diag *d, size_t n,
-			 const struct util_buf *normalized)
+                         const struct util_buf *normalized)
 {
 	json_t *f = json_object(), *arr = json_array();
 
@@ -29,9 +29,9 @@ static json_t *json_file(const char *file, const struct pveconf_diag *d, size_t 
 		json_object_set_new(o, "line", json_integer(d[i].line));
 		json_object_set_new(o, "key", d[i].key ? json_string(d[i].key) : json_null());
 		json_object_set_new(o, "section", json_string(d[i].section));
-		json_object_set_new(o, "kind", json_string(d[i].kind == PVECONF_DIAG_DROPPED
-								   ? "dropped"
-								   : "changed"));
+		json_object_set_new(
+		        o, "kind",
+		        json_string(d[i].kind == PVECONF_DIAG_DROPPED ? "dropped" : "changed"));
 		json_object_set_new(o, "message", json_string(d[i].message));
 		json_array_append_new(arr, o);
 	}
@@ -39,15 +39,15 @@ static json_t *json_file(const char *file, const struct pveconf_diag *d, size_t 
 	json_object_set_new(f, "diagnostics", arr);
 	if (normalized)
 		json_object_set_new(f, "normalized",
-				    json_stringn(util_buf_str(normalized), normalized->len));
+		                    json_stringn(util_buf_str(normalized), normalized->len));
 	return f;
 }
 
 int cmd_lint(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"normalize", no_argument, NULL, 'n'},
-		{NULL, 0, NULL, 0},
+	        {"normalize", no_argument, NULL, 'n'},
+	        {NULL, 0, NULL, 0},
 	};
 	bool normalize = false, dropped = false, failed = false;
 	json_t *root = NULL, *files = NULL;
@@ -59,7 +59,7 @@ int cmd_lint(struct cli_ctx *ctx, int argc, char **argv)
 			normalize = true;
 		else
 			return cli_usage_error(ctx, "lint", "lint: unknown option '%s'",
-					       argv[optind - 1]);
+			                       argv[optind - 1]);
 	}
 	if (ctx->format != CLI_FORMAT_TEXT && ctx->format != CLI_FORMAT_JSON) {
 		cli_error(ctx, "lint: --format must be text or json");
@@ -95,7 +95,8 @@ int cmd_lint(struct cli_ctx *ctx, int argc, char **argv)
 			cli_error(ctx, "%s: out of memory", file);
 			failed = true;
 		} else if (root) {
-			json_array_append_new(files, json_file(file, d, n, normalize ? &norm : NULL));
+			json_array_append_new(files,
+			                      json_file(file, d, n, normalize ? &norm : NULL));
 		} else if (normalize) {
 			/* the config on stdout, the findings on stderr */
 			if (argc - optind > 1)

@@ -24,6 +24,8 @@ static const struct cli_command commands[] = {
          "report what PVE would drop or rewrite in VM configs; --normalize prints PVE's rewrite"},
         {"guard", cli_cmd_guard, "guard VMID PHASE",
          "the pre-start hookscript: refuse a start that breaks a rule (exit 1)"},
+        {"hook", cli_cmd_hook, "hook install|remove VMID...",
+         "make the guard a VM's hookscript (chaining an existing one), or undo that"},
         {"audit", cli_cmd_audit,
          "audit [--cluster] [--vmid N]... [--fail-on info|warning|error] [--format F]",
          "check every VM config and this host against every rule"},
@@ -93,8 +95,10 @@ int cli_need_node(const struct cli_ctx *ctx)
 	return CLI_EXIT_FAIL;
 }
 
-__attribute__((format(printf, 3, 0))) static void vmsg(const struct cli_ctx *ctx, const char *level,
-                                                       const char *fmt, va_list ap)
+static void vmsg(const struct cli_ctx *ctx, const char *level, const char *fmt, va_list ap)
+        __attribute__((format(printf, 3, 0)));
+
+static void vmsg(const struct cli_ctx *ctx, const char *level, const char *fmt, va_list ap)
 {
 	fprintf(stderr, "%s: %s", ctx && ctx->prog ? ctx->prog : "pve-passthrough", level);
 	vfprintf(stderr, fmt, ap);

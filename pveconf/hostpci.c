@@ -27,19 +27,19 @@ enum {
 };
 
 static const struct pveconf_propdef hp_defs[HP_N] = {
-	[HP_HOST] = {"host", false, true},
-	[HP_MAPPING] = {"mapping", false, false},
-	[HP_ROMBAR] = {"rombar", true, false},
-	[HP_ROMFILE] = {"romfile", false, false},
-	[HP_PCIE] = {"pcie", true, false},
-	[HP_XVGA] = {"x-vga", true, false},
-	[HP_LEGACY_IGD] = {"legacy-igd", true, false},
-	[HP_MDEV] = {"mdev", false, false},
-	[HP_VENDOR] = {"vendor-id", false, false},
-	[HP_DEVICE] = {"device-id", false, false},
-	[HP_SUBVENDOR] = {"sub-vendor-id", false, false},
-	[HP_SUBDEVICE] = {"sub-device-id", false, false},
-	[HP_DRIVER] = {"driver", false, false},
+        [HP_HOST] = {"host", false, true},
+        [HP_MAPPING] = {"mapping", false, false},
+        [HP_ROMBAR] = {"rombar", true, false},
+        [HP_ROMFILE] = {"romfile", false, false},
+        [HP_PCIE] = {"pcie", true, false},
+        [HP_XVGA] = {"x-vga", true, false},
+        [HP_LEGACY_IGD] = {"legacy-igd", true, false},
+        [HP_MDEV] = {"mdev", false, false},
+        [HP_VENDOR] = {"vendor-id", false, false},
+        [HP_DEVICE] = {"device-id", false, false},
+        [HP_SUBVENDOR] = {"sub-vendor-id", false, false},
+        [HP_SUBDEVICE] = {"sub-device-id", false, false},
+        [HP_DRIVER] = {"driver", false, false},
 };
 
 static int hexval(char c)
@@ -134,7 +134,7 @@ static void add_err(char *err, size_t errn, const char *key, const char *msg)
 
 /* Splits and checks; vals filled on success.  Errors in PVE's words, joined by "; ". */
 static int hostpci_check_vals(const char *value, size_t len, struct pveconf_propval *vals,
-			      char *err, size_t errn)
+                              char *err, size_t errn)
 {
 	char msg[512];
 
@@ -149,8 +149,9 @@ static int hostpci_check_vals(const char *value, size_t len, struct pveconf_prop
 			continue;
 		if (hp_defs[k].is_bool) {
 			if (!(vl == 1 && (v[0] == '0' || v[0] == '1'))) {
-				snprintf(msg, sizeof(msg), "type check ('boolean') failed - got '%.*s'",
-					 SHOWN(vl), v);
+				snprintf(msg, sizeof(msg),
+				         "type check ('boolean') failed - got '%.*s'", SHOWN(vl),
+				         v);
 				add_err(err, errn, hp_defs[k].key, msg);
 			}
 			continue;
@@ -167,32 +168,32 @@ static int hostpci_check_vals(const char *value, size_t len, struct pveconf_prop
 				s = i + 1;
 			}
 			if (!ok)
-				add_err(err, errn, "host", "value does not match the regex pattern");
+				add_err(err, errn, "host",
+				        "value does not match the regex pattern");
 			break;
 		}
 		case HP_MAPPING:
 			if (!pveconf_is_configid(v, vl)) {
 				snprintf(msg, sizeof(msg),
-					 "invalid format - invalid configuration ID '%.*s'", SHOWN(vl),
-					 v);
+				         "invalid format - invalid configuration ID '%.*s'",
+				         SHOWN(vl), v);
 				add_err(err, errn, "mapping", msg);
 			}
 			break;
 		case HP_DRIVER:
 			if (!((vl == 4 && memcmp(v, "vfio", 4) == 0) ||
-			      (vl == 4 && memcmp(v, "keep", 4) == 0)))
-			{
+			      (vl == 4 && memcmp(v, "keep", 4) == 0))) {
 				snprintf(msg, sizeof(msg),
-					 "value '%.*s' does not have a value in the enumeration "
-					 "'vfio, keep'",
-					 SHOWN(vl), v);
+				         "value '%.*s' does not have a value in the enumeration "
+				         "'vfio, keep'",
+				         SHOWN(vl), v);
 				add_err(err, errn, "driver", msg);
 			}
 			break;
 		default:
 			if (!match_pattern(v, vl, k))
 				add_err(err, errn, hp_defs[k].key,
-					"value does not match the regex pattern");
+				        "value does not match the regex pattern");
 			break;
 		}
 	}
@@ -207,7 +208,7 @@ int pveconf_hostpci_check(const char *value, size_t len, char *err, size_t errn)
 }
 
 static int copy_str(char *dst, size_t n, const struct pveconf_propval *v, const char *key,
-		    struct util_err *e)
+                    struct util_err *e)
 {
 	if (!v->set) {
 		dst[0] = '\0';
@@ -215,7 +216,7 @@ static int copy_str(char *dst, size_t n, const struct pveconf_propval *v, const 
 	}
 	if (v->len >= n || memchr(v->v, '\0', v->len))
 		return util_err_set(e, -EINVAL, "%s: value too long (at most %zu characters)", key,
-				    n - 1);
+		                    n - 1);
 	memcpy(dst, v->v, v->len);
 	dst[v->len] = '\0';
 	return 0;
@@ -227,10 +228,10 @@ int pveconf_hostpci_parse(const char *value, struct pveconf_hostpci *out, struct
 	char err[1024];
 	size_t len = strlen(value);
 	enum pveconf_tristate *tri[HP_N] = {
-		[HP_ROMBAR] = &out->rombar,
-		[HP_PCIE] = &out->pcie,
-		[HP_XVGA] = &out->x_vga,
-		[HP_LEGACY_IGD] = &out->legacy_igd,
+	        [HP_ROMBAR] = &out->rombar,
+	        [HP_PCIE] = &out->pcie,
+	        [HP_XVGA] = &out->x_vga,
+	        [HP_LEGACY_IGD] = &out->legacy_igd,
 	};
 
 	memset(out, 0, sizeof(*out));
@@ -247,33 +248,35 @@ int pveconf_hostpci_parse(const char *value, struct pveconf_hostpci *out, struct
 				continue;
 			if (out->n_ids == PVECONF_HOSTPCI_MAX_IDS)
 				return util_err_set(e, -EINVAL, "host: more than %d devices",
-						    PVECONF_HOSTPCI_MAX_IDS);
+				                    PVECONF_HOSTPCI_MAX_IDS);
 			parse_id(v + s, i - s, &out->ids[out->n_ids++], &overflow);
 			if (overflow)
 				return util_err_set(e, -EINVAL,
-						    "host: PCI domain '%.*s' is too large",
-						    (int)(i - s), v + s);
+				                    "host: PCI domain '%.*s' is too large",
+				                    (int)(i - s), v + s);
 			s = i + 1;
 		}
 	}
 	if (copy_str(out->mapping, sizeof(out->mapping), &vals[HP_MAPPING], "mapping", e) < 0 ||
 	    copy_str(out->mdev, sizeof(out->mdev), &vals[HP_MDEV], "mdev", e) < 0 ||
 	    copy_str(out->romfile, sizeof(out->romfile), &vals[HP_ROMFILE], "romfile", e) < 0 ||
-	    copy_str(out->vendor_id, sizeof(out->vendor_id), &vals[HP_VENDOR], "vendor-id", e) < 0 ||
-	    copy_str(out->device_id, sizeof(out->device_id), &vals[HP_DEVICE], "device-id", e) < 0 ||
+	    copy_str(out->vendor_id, sizeof(out->vendor_id), &vals[HP_VENDOR], "vendor-id", e) <
+	            0 ||
+	    copy_str(out->device_id, sizeof(out->device_id), &vals[HP_DEVICE], "device-id", e) <
+	            0 ||
 	    copy_str(out->sub_vendor_id, sizeof(out->sub_vendor_id), &vals[HP_SUBVENDOR],
-		     "sub-vendor-id", e) < 0 ||
+	             "sub-vendor-id", e) < 0 ||
 	    copy_str(out->sub_device_id, sizeof(out->sub_device_id), &vals[HP_SUBDEVICE],
-		     "sub-device-id", e) < 0)
+	             "sub-device-id", e) < 0)
 		return -EINVAL;
 	for (int k = 0; k < HP_N; k++)
 		if (tri[k])
-			*tri[k] = !vals[k].set ? PVECONF_UNSET
-				  : vals[k].v[0] == '1' ? PVECONF_ON
-							: PVECONF_OFF;
-	out->driver = !vals[HP_DRIVER].set		   ? PVECONF_HOSTPCI_DRIVER_UNSET
-		      : vals[HP_DRIVER].v[0] == 'v' ? PVECONF_HOSTPCI_DRIVER_VFIO
-						    : PVECONF_HOSTPCI_DRIVER_KEEP;
+			*tri[k] = !vals[k].set          ? PVECONF_UNSET
+			          : vals[k].v[0] == '1' ? PVECONF_ON
+			                                : PVECONF_OFF;
+	out->driver = !vals[HP_DRIVER].set          ? PVECONF_HOSTPCI_DRIVER_UNSET
+	              : vals[HP_DRIVER].v[0] == 'v' ? PVECONF_HOSTPCI_DRIVER_VFIO
+	                                            : PVECONF_HOSTPCI_DRIVER_KEEP;
 	return 0;
 }
 
@@ -293,22 +296,22 @@ int pveconf_hostpci_format(const struct pveconf_hostpci *h, struct util_buf *out
 		const char *str;
 		enum pveconf_tristate tri;
 	} rest[] = {
-		{"device-id", h->device_id, PVECONF_UNSET},
-		{"driver",
-		 h->driver == PVECONF_HOSTPCI_DRIVER_VFIO   ? "vfio"
-		 : h->driver == PVECONF_HOSTPCI_DRIVER_KEEP ? "keep"
-							    : "",
-		 PVECONF_UNSET},
-		{"legacy-igd", "", h->legacy_igd},
-		{"mapping", h->n_ids ? h->mapping : "", PVECONF_UNSET},
-		{"mdev", h->mdev, PVECONF_UNSET},
-		{"pcie", "", h->pcie},
-		{"rombar", "", h->rombar},
-		{"romfile", h->romfile, PVECONF_UNSET},
-		{"sub-device-id", h->sub_device_id, PVECONF_UNSET},
-		{"sub-vendor-id", h->sub_vendor_id, PVECONF_UNSET},
-		{"vendor-id", h->vendor_id, PVECONF_UNSET},
-		{"x-vga", "", h->x_vga},
+	        {"device-id", h->device_id, PVECONF_UNSET},
+	        {"driver",
+	         h->driver == PVECONF_HOSTPCI_DRIVER_VFIO   ? "vfio"
+	         : h->driver == PVECONF_HOSTPCI_DRIVER_KEEP ? "keep"
+	                                                    : "",
+	         PVECONF_UNSET},
+	        {"legacy-igd", "", h->legacy_igd},
+	        {"mapping", h->n_ids ? h->mapping : "", PVECONF_UNSET},
+	        {"mdev", h->mdev, PVECONF_UNSET},
+	        {"pcie", "", h->pcie},
+	        {"rombar", "", h->rombar},
+	        {"romfile", h->romfile, PVECONF_UNSET},
+	        {"sub-device-id", h->sub_device_id, PVECONF_UNSET},
+	        {"sub-vendor-id", h->sub_vendor_id, PVECONF_UNSET},
+	        {"vendor-id", h->vendor_id, PVECONF_UNSET},
+	        {"x-vga", "", h->x_vga},
 	};
 	bool first = true;
 	int r = 0;
@@ -327,10 +330,10 @@ int pveconf_hostpci_format(const struct pveconf_hostpci *h, struct util_buf *out
 	for (size_t i = 0; i < sizeof(rest) / sizeof(rest[0]) && r == 0; i++) {
 		if (rest[i].tri != PVECONF_UNSET)
 			r = util_buf_addf(out, "%s%s=%d", first ? "" : ",", rest[i].key,
-					  rest[i].tri == PVECONF_ON);
+			                  rest[i].tri == PVECONF_ON);
 		else if (rest[i].str[0])
 			r = util_buf_addf(out, "%s%s=%s", first ? "" : ",", rest[i].key,
-					  rest[i].str);
+			                  rest[i].str);
 		else
 			continue;
 		first = false;

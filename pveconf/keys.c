@@ -20,95 +20,95 @@
 /* Every key of qemu-server 9.2's $confdesc (cloud-init keys included).  Indexed keys carry their
  * count: usb has MAX_USB_DEVICES = 14, i.e. usb0..usb13. */
 static const struct pveconf_keyinfo keytab[] = {
-	{"acpi", B, F0, 0},
-	{"affinity", S, FX, 0},
-	{"agent", S, FX, 0},
-	{"allow-ksm", B, F0, 0},
-	{"amd-sev", S, FX, 0},
-	{"arch", S, F0, 0},
-	{"args", S, F0, 0},
-	{"audio0", S, FX, 0},
-	{"autostart", B, F0, 0},
-	{"balloon", I, F0, 0},
-	{"bios", S, F0, 0},
-	{"boot", S, FX, 0},
-	{"bootdisk", S, FX, 0},
-	{"cdrom", S, FX, 0},
-	{"cicustom", S, FX, 0},
-	{"cipassword", S, F0, 0},
-	{"citype", S, F0, 0},
-	{"ciupgrade", B, F0, 0},
-	{"ciuser", S, F0, 0},
-	{"cores", I, F0, 0},
-	{"cpu", S, FX, 0},
-	{"cpulimit", N, F0, 0},
-	{"cpuunits", I, F0, 0},
-	{"description", S, F0, 0},
-	{"efidisk0", S, FX, 0},
-	{"freeze", B, F0, 0},
-	{"hookscript", S, FX, 0},
-	{"hotplug", S, FX, 0},
-	{"hugepages", S, F0, 0},
-	{"intel-tdx", S, FX, 0},
-	{"ivshmem", S, FX, 0},
-	{"keephugepages", B, F0, 0},
-	{"keyboard", S, F0, 0},
-	{"kvm", B, F0, 0},
-	{"localtime", B, F0, 0},
-	{"lock", S, F0, 0},
-	{"machine", S, FX, 0},
-	{"memory", S, PVECONF_KFMT_MEMORY, 0},
-	{"meta", S, FX, 0},
-	{"migrate_downtime", N, F0, 0},
-	{"migrate_speed", I, F0, 0},
-	{"name", S, PVECONF_KFMT_DNSNAME, 0},
-	{"nameserver", S, FX, 0},
-	{"numa", B, F0, 0},
-	{"onboot", B, F0, 0},
-	{"ostype", S, F0, 0},
-	{"parent", S, PVECONF_KFMT_CONFIGID, 0},
-	{"protection", B, F0, 0},
-	{"reboot", B, F0, 0},
-	{"rng0", S, FX, 0},
-	{"running-nets-host-mtu", S, F0, 0},
-	{"runningcpu", S, F0, 0},
-	{"runningmachine", S, FX, 0},
-	{"scsihw", S, F0, 0},
-	{"searchdomain", S, F0, 0},
-	{"shares", I, F0, 0},
-	{"smbios1", S, FX, 0},
-	{"smp", I, F0, 0},
-	{"snaptime", I, F0, 0},
-	{"sockets", I, F0, 0},
-	{"spice_enhancements", S, FX, 0},
-	{"sshkeys", S, FX, 0},
-	{"startdate", S, F0, 0},
-	{"startup", S, FX, 0},
-	{"tablet", B, F0, 0},
-	{"tags", S, FX, 0},
-	{"tdf", B, F0, 0},
-	{"template", B, F0, 0},
-	{"tpmstate0", S, FX, 0},
-	{"vcpus", I, F0, 0},
-	{"vga", S, FX, 0},
-	{"vmgenid", S, F0, 0},
-	{"vmstate", S, FX, 0},
-	{"vmstatestorage", S, FX, 0},
-	{"watchdog", S, FX, 0},
-	/* indexed */
-	{"hostpci", S, PVECONF_KFMT_HOSTPCI, 16},
-	{"ide", S, FX, 4},
-	{"ipconfig", S, FX, 32},
-	{"net", S, FX, 32},
-	{"numa", S, FX, 8},
-	{"parallel", S, F0, 3},
-	{"sata", S, FX, 6},
-	{"scsi", S, FX, 31},
-	{"serial", S, F0, 4},
-	{"unused", S, FX, 256},
-	{"usb", S, FX, 14},
-	{"virtio", S, FX, 16},
-	{"virtiofs", S, FX, 10},
+        {"acpi", B, F0, 0},
+        {"affinity", S, FX, 0},
+        {"agent", S, FX, 0},
+        {"allow-ksm", B, F0, 0},
+        {"amd-sev", S, FX, 0},
+        {"arch", S, F0, 0},
+        {"args", S, F0, 0},
+        {"audio0", S, FX, 0},
+        {"autostart", B, F0, 0},
+        {"balloon", I, F0, 0},
+        {"bios", S, F0, 0},
+        {"boot", S, FX, 0},
+        {"bootdisk", S, FX, 0},
+        {"cdrom", S, FX, 0},
+        {"cicustom", S, FX, 0},
+        {"cipassword", S, F0, 0},
+        {"citype", S, F0, 0},
+        {"ciupgrade", B, F0, 0},
+        {"ciuser", S, F0, 0},
+        {"cores", I, F0, 0},
+        {"cpu", S, FX, 0},
+        {"cpulimit", N, F0, 0},
+        {"cpuunits", I, F0, 0},
+        {"description", S, F0, 0},
+        {"efidisk0", S, FX, 0},
+        {"freeze", B, F0, 0},
+        {"hookscript", S, FX, 0},
+        {"hotplug", S, FX, 0},
+        {"hugepages", S, F0, 0},
+        {"intel-tdx", S, FX, 0},
+        {"ivshmem", S, FX, 0},
+        {"keephugepages", B, F0, 0},
+        {"keyboard", S, F0, 0},
+        {"kvm", B, F0, 0},
+        {"localtime", B, F0, 0},
+        {"lock", S, F0, 0},
+        {"machine", S, FX, 0},
+        {"memory", S, PVECONF_KFMT_MEMORY, 0},
+        {"meta", S, FX, 0},
+        {"migrate_downtime", N, F0, 0},
+        {"migrate_speed", I, F0, 0},
+        {"name", S, PVECONF_KFMT_DNSNAME, 0},
+        {"nameserver", S, FX, 0},
+        {"numa", B, F0, 0},
+        {"onboot", B, F0, 0},
+        {"ostype", S, F0, 0},
+        {"parent", S, PVECONF_KFMT_CONFIGID, 0},
+        {"protection", B, F0, 0},
+        {"reboot", B, F0, 0},
+        {"rng0", S, FX, 0},
+        {"running-nets-host-mtu", S, F0, 0},
+        {"runningcpu", S, F0, 0},
+        {"runningmachine", S, FX, 0},
+        {"scsihw", S, F0, 0},
+        {"searchdomain", S, F0, 0},
+        {"shares", I, F0, 0},
+        {"smbios1", S, FX, 0},
+        {"smp", I, F0, 0},
+        {"snaptime", I, F0, 0},
+        {"sockets", I, F0, 0},
+        {"spice_enhancements", S, FX, 0},
+        {"sshkeys", S, FX, 0},
+        {"startdate", S, F0, 0},
+        {"startup", S, FX, 0},
+        {"tablet", B, F0, 0},
+        {"tags", S, FX, 0},
+        {"tdf", B, F0, 0},
+        {"template", B, F0, 0},
+        {"tpmstate0", S, FX, 0},
+        {"vcpus", I, F0, 0},
+        {"vga", S, FX, 0},
+        {"vmgenid", S, F0, 0},
+        {"vmstate", S, FX, 0},
+        {"vmstatestorage", S, FX, 0},
+        {"watchdog", S, FX, 0},
+        /* indexed */
+        {"hostpci", S, PVECONF_KFMT_HOSTPCI, 16},
+        {"ide", S, FX, 4},
+        {"ipconfig", S, FX, 32},
+        {"net", S, FX, 32},
+        {"numa", S, FX, 8},
+        {"parallel", S, F0, 3},
+        {"sata", S, FX, 6},
+        {"scsi", S, FX, 31},
+        {"serial", S, F0, 4},
+        {"unused", S, FX, 256},
+        {"usb", S, FX, 14},
+        {"virtio", S, FX, 16},
+        {"virtiofs", S, FX, 10},
 };
 
 const struct pveconf_keyinfo *pveconf_key_lookup(const char *key, size_t len)
@@ -232,7 +232,7 @@ static int parse_boolean(const char *s, size_t n)
 }
 
 int pveconf_propstr_split(const char *data, size_t len, const struct pveconf_propdef *defs,
-			  size_t n, struct pveconf_propval *vals, char *err, size_t errn)
+                          size_t n, struct pveconf_propval *vals, char *err, size_t errn)
 {
 	size_t pos = 0;
 	bool default_used = false;
@@ -262,14 +262,14 @@ int pveconf_propstr_split(const char *data, size_t len, const struct pveconf_pro
 					break;
 			if (k < n && vals[k].set) {
 				snprintf(err, errn,
-					 "duplicate key in comma-separated list property: %.*s", (int)kl,
-					 part);
+				         "duplicate key in comma-separated list property: %.*s",
+				         (int)kl, part);
 				return -EINVAL;
 			}
 			if (k == n) {
 				snprintf(err, errn,
-					 "invalid key in comma-separated list property: %.*s", (int)kl,
-					 part);
+				         "invalid key in comma-separated list property: %.*s",
+				         (int)kl, part);
 				return -EINVAL;
 			}
 			if (defs[k].is_bool && parse_boolean(v, vl) >= 0) {
@@ -285,26 +285,28 @@ int pveconf_propstr_split(const char *data, size_t len, const struct pveconf_pro
 					break;
 			if (default_used && k < n) {
 				snprintf(err, errn,
-					 "duplicate key in comma-separated list property: %s",
-					 defs[k].key);
+				         "duplicate key in comma-separated list property: %s",
+				         defs[k].key);
 				return -EINVAL;
 			}
 			if (k == n) {
-				snprintf(err, errn, "value without key, but schema does not define a "
-						    "default key");
+				snprintf(err, errn,
+				         "value without key, but schema does not define a "
+				         "default key");
 				return -EINVAL;
 			}
 			default_used = true;
 			/* PVE only refuses when the earlier value is true in Perl's sense */
-			if (vals[k].set && !(vals[k].len == 0 || (vals[k].len == 1 && vals[k].v[0] == '0'))) {
+			if (vals[k].set &&
+			    !(vals[k].len == 0 || (vals[k].len == 1 && vals[k].v[0] == '0'))) {
 				snprintf(err, errn,
-					 "duplicate key in comma-separated list property: %s",
-					 defs[k].key);
+				         "duplicate key in comma-separated list property: %s",
+				         defs[k].key);
 				return -EINVAL;
 			}
 			if (defs[k].is_bool && parse_boolean(part, plen) >= 0)
-				vals[k] = (struct pveconf_propval){parse_boolean(part, plen) ? "1" : "0", 1,
-								   true};
+				vals[k] = (struct pveconf_propval){
+				        parse_boolean(part, plen) ? "1" : "0", 1, true};
 			else
 				vals[k] = (struct pveconf_propval){part, plen, true};
 		} else {
@@ -339,7 +341,7 @@ static int check_memory(const char *v, size_t len, char *err, size_t errn)
 			isint = false;
 	if (!isint) {
 		snprintf(err, errn, "current: type check ('integer') failed - got '%.*s'",
-			 (int)(val.len > 200 ? 200 : val.len), val.v);
+		         (int)(val.len > 200 ? 200 : val.len), val.v);
 		return -EINVAL;
 	}
 	{
@@ -380,8 +382,8 @@ static void perl_int(const char *v, size_t len, char *buf, size_t bufn)
 }
 
 int pveconf_value_check(const struct pveconf_keyinfo *ki, const char *key, const char *value,
-			size_t len, char *buf, size_t bufn, const char **out, size_t *outlen,
-			char *err, size_t errn)
+                        size_t len, char *buf, size_t bufn, const char **out, size_t *outlen,
+                        char *err, size_t errn)
 {
 	int shown = (int)(len > 200 ? 200 : len);
 
@@ -401,7 +403,7 @@ int pveconf_value_check(const struct pveconf_keyinfo *ki, const char *key, const
 
 		if (b < 0) {
 			snprintf(err, errn, "type check ('boolean') failed - got '%.*s'", shown,
-				 value);
+			         value);
 			return -EINVAL;
 		}
 		*out = b ? "1" : "0";
@@ -414,7 +416,7 @@ int pveconf_value_check(const struct pveconf_keyinfo *ki, const char *key, const
 				len = 0;
 		if (len == 0) {
 			snprintf(err, errn, "type check ('integer') failed - got '%.*s'", shown,
-				 value);
+			         value);
 			return -EINVAL;
 		}
 		perl_int(value, len, buf, bufn);
@@ -441,13 +443,12 @@ int pveconf_value_check(const struct pveconf_keyinfo *ki, const char *key, const
 		}
 		if (!ok) {
 			snprintf(err, errn, "type check ('number') failed - got '%.*s'", shown,
-				 value);
+			         value);
 			return -EINVAL;
 		}
 		return 0;
 	}
-	case PVECONF_KTYPE_STR:
-		break;
+	case PVECONF_KTYPE_STR: break;
 	}
 	switch (ki->fmt) {
 	case PVECONF_KFMT_NONE:

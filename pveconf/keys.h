@@ -40,8 +40,8 @@ bool pveconf_key_is_drive(const char *key);
  * On failure returns -EINVAL with PVE's reason in err ("type check ('boolean') failed - got 'x'",
  * "unknown setting 'foo'", "host: value does not match the regex pattern"). */
 int pveconf_value_check(const struct pveconf_keyinfo *ki, const char *key, const char *value,
-			size_t len, char *buf, size_t bufn, const char **out, size_t *outlen,
-			char *err, size_t errn);
+                        size_t len, char *buf, size_t bufn, const char **out, size_t *outlen,
+                        char *err, size_t errn);
 
 /* One parsed property-string key (pve-common parse_property_string). */
 struct pveconf_propdef {
@@ -59,7 +59,7 @@ struct pveconf_propval {
  * default key, duplicate/invalid/missing key = error).  vals has n entries parallel to defs.
  * 0, or -EINVAL with PVE's words in err. */
 int pveconf_propstr_split(const char *data, size_t len, const struct pveconf_propdef *defs,
-			  size_t n, struct pveconf_propval *vals, char *err, size_t errn);
+                          size_t n, struct pveconf_propval *vals, char *err, size_t errn);
 
 /* PVE's hostpci format check (no storage), errors joined by "; " in PVE's words. */
 int pveconf_hostpci_check(const char *value, size_t len, char *err, size_t errn);

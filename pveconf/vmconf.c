@@ -18,7 +18,7 @@
 
 struct vline {
 	size_t off, len; /* the line's bytes in vm->data, without its '\n' */
-	bool nl;	 /* followed by '\n' */
+	bool nl;         /* followed by '\n' */
 };
 
 struct kvent {
@@ -43,8 +43,8 @@ struct sect {
 	enum pveconf_section_kind kind;
 	const char *name; /* "main", "PENDING", "special:x", snapshot name */
 	const char *key;  /* name for duplicate detection: "cloudinit", snapshot name */
-	unsigned line;	  /* header line (1-based), 0 for main */
-	size_t hdr_idx;	  /* header line index, (size_t)-1 for main */
+	unsigned line;    /* header line (1-based), 0 for main */
+	size_t hdr_idx;   /* header line index, (size_t)-1 for main */
 	size_t body_end;  /* first line index after the body */
 	bool live;
 	enum schema schema;
@@ -137,11 +137,11 @@ static void arena_free(struct pveconf_vm *vm)
 /* ------------------------------------------------------------------ diagnostics */
 
 static void diag_add(struct pveconf_vm *vm, enum pveconf_diag_kind kind, unsigned line,
-		     const char *key, const char *section, const char *fmt, ...)
-	__attribute__((format(printf, 6, 7)));
+                     const char *key, const char *section, const char *fmt, ...)
+        __attribute__((format(printf, 6, 7)));
 
 static void diag_add(struct pveconf_vm *vm, enum pveconf_diag_kind kind, unsigned line,
-		     const char *key, const char *section, const char *fmt, ...)
+                     const char *key, const char *section, const char *fmt, ...)
 {
 	char msg[1024];
 	va_list ap;
@@ -161,11 +161,11 @@ static void diag_add(struct pveconf_vm *vm, enum pveconf_diag_kind kind, unsigne
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	vm->diags[vm->ndiags++] = (struct pveconf_diag){
-		.kind = kind,
-		.line = line,
-		.key = key ? arena_strndup(vm, key, strlen(key)) : NULL,
-		.section = section,
-		.message = arena_strndup(vm, msg, strlen(msg)),
+	        .kind = kind,
+	        .line = line,
+	        .key = key ? arena_strndup(vm, key, strlen(key)) : NULL,
+	        .section = section,
+	        .message = arena_strndup(vm, msg, strlen(msg)),
 	};
 }
 
@@ -243,7 +243,7 @@ static int decode_text(struct util_buf *out, const char *s, size_t n)
 		if (s[i] == '%' && i + 2 < n + 0 && hexv((unsigned char)s[i + 1]) >= 0 &&
 		    hexv((unsigned char)s[i + 2]) >= 0) {
 			tmp[m++] = (unsigned char)(hexv((unsigned char)s[i + 1]) * 16 +
-						   hexv((unsigned char)s[i + 2]));
+			                           hexv((unsigned char)s[i + 2]));
 			i += 2;
 		} else {
 			tmp[m++] = (unsigned char)s[i];
@@ -309,7 +309,7 @@ static size_t trailing_space(const unsigned char *s, size_t n)
 /* ------------------------------------------------------------------ sections and keys */
 
 static struct sect *sect_new(struct pveconf_vm *vm, enum pveconf_section_kind kind,
-			     const char *name, const char *key, unsigned line, size_t idx)
+                             const char *name, const char *key, unsigned line, size_t idx)
 {
 	struct sect *s;
 
@@ -345,8 +345,8 @@ static struct kvent *kv_find(struct sect *s, const char *key)
 }
 
 static void kv_set(struct pveconf_vm *vm, struct sect *s, const char *key, size_t keylen,
-		   const char *val, size_t vlen, const char *raw, size_t rawlen, unsigned line,
-		   bool is_args)
+                   const char *val, size_t vlen, const char *raw, size_t rawlen, unsigned line,
+                   bool is_args)
 {
 	char kbuf[256];
 	struct kvent *old;
@@ -356,7 +356,7 @@ static void kv_set(struct pveconf_vm *vm, struct sect *s, const char *key, size_
 	if (old) {
 		old->live = false;
 		diag_add(vm, PVECONF_DIAG_DROPPED, old->line, old->key, s->name,
-			 "%s: set again at line %u, the later value wins", old->key, line);
+		         "%s: set again at line %u, the later value wins", old->key, line);
 	}
 	if (s->nkv == s->kvcap) {
 		size_t cap = s->kvcap ? s->kvcap * 2 : 16;
@@ -370,14 +370,14 @@ static void kv_set(struct pveconf_vm *vm, struct sect *s, const char *key, size_
 		s->kvcap = cap;
 	}
 	s->kv[s->nkv++] = (struct kvent){
-		.key = old ? old->key : arena_strndup(vm, kbuf, strlen(kbuf)),
-		.val = arena_strndup(vm, val, vlen),
-		.vlen = vlen,
-		.raw = raw,
-		.rawlen = rawlen,
-		.line = line,
-		.live = true,
-		.is_args = is_args,
+	        .key = old ? old->key : arena_strndup(vm, kbuf, strlen(kbuf)),
+	        .val = arena_strndup(vm, val, vlen),
+	        .vlen = vlen,
+	        .raw = raw,
+	        .rawlen = rawlen,
+	        .line = line,
+	        .live = true,
+	        .is_args = is_args,
 	};
 }
 
@@ -469,7 +469,7 @@ static const char *snapstate_match(const char *p, size_t n)
 			e--;
 		w = e - j == 7 && memcmp(p + j, "prepare", 7) == 0  ? "prepare"
 		    : e - j == 6 && memcmp(p + j, "delete", 6) == 0 ? "delete"
-								    : NULL;
+		                                                    : NULL;
 		if (w)
 			return w;
 	}
@@ -514,9 +514,9 @@ static bool ends_with(const char *s, size_t n, const char *t, size_t *cut)
 /* drive_is_cloudinit: m@[:/](?:vm-\d+-)?cloudinit(?:\.(raw|qcow|qcow2|qed|vmdk|cloop))?$@ */
 static bool is_cloudinit_volume(const char *f, size_t n)
 {
-	static const char *const ends[] = {"cloudinit",	      "cloudinit.raw",	"cloudinit.qcow",
-					   "cloudinit.qcow2", "cloudinit.qed",	"cloudinit.vmdk",
-					   "cloudinit.cloop"};
+	static const char *const ends[] = {"cloudinit",       "cloudinit.raw", "cloudinit.qcow",
+	                                   "cloudinit.qcow2", "cloudinit.qed", "cloudinit.vmdk",
+	                                   "cloudinit.cloop"};
 
 	for (size_t i = 0; i < sizeof(ends) / sizeof(ends[0]); i++) {
 		size_t p, q;
@@ -552,7 +552,7 @@ static struct sect *main_sect(struct pveconf_vm *vm)
 }
 
 static struct sect *find_live(struct pveconf_vm *vm, enum pveconf_section_kind kind,
-			      const char *key)
+                              const char *key)
 {
 	for (size_t i = 0; i < vm->nsects; i++)
 		if (vm->sects[i].live && vm->sects[i].kind == kind &&
@@ -585,7 +585,7 @@ static int split_lines(struct pveconf_vm *vm)
 		pos += l + (nl ? 1 : 0);
 	}
 	vm->crlf = vm->nlines > 0 && vm->lines[0].nl && vm->lines[0].len > 0 &&
-		   vm->data[vm->lines[0].len - 1] == '\r';
+	           vm->data[vm->lines[0].len - 1] == '\r';
 	return 0;
 }
 
@@ -641,7 +641,7 @@ static bool header(const char *p, size_t n, int *kind, const char **name, size_t
 }
 
 static void read_key_line(struct pveconf_vm *vm, struct sect *cur, const char *p, size_t n,
-			  size_t kl, unsigned lineno)
+                          size_t kl, unsigned lineno)
 {
 	const char *v = p + kl + 1, *out;
 	size_t rest = n - kl - 1, s = 0, e = rest, outlen;
@@ -663,19 +663,19 @@ static void read_key_line(struct pveconf_vm *vm, struct sect *cur, const char *p
 	}
 	if (cur->schema == SCHEMA_NONE) {
 		diag_add(vm, PVECONF_DIAG_DROPPED, lineno, key, cur->name,
-			 "%s: check_type: no schema defined", key);
+		         "%s: check_type: no schema defined", key);
 		return;
 	}
 	if (cur->schema == SCHEMA_FLEECING) {
-		static const struct pveconf_keyinfo fleecing = {"fleecing-images", PVECONF_KTYPE_STR,
-								PVECONF_KFMT_OTHER, 0};
+		static const struct pveconf_keyinfo fleecing = {
+		        "fleecing-images", PVECONF_KTYPE_STR, PVECONF_KFMT_OTHER, 0};
 
 		ki = strcmp(key, "fleecing-images") == 0 ? &fleecing : NULL;
 	} else {
 		ki = pveconf_key_lookup(p, kl);
 	}
 	if (pveconf_value_check(ki, key, v + s, e - s, nbuf, sizeof(nbuf), &out, &outlen, err,
-				sizeof(err)) < 0) {
+	                        sizeof(err)) < 0) {
 		if (!ki)
 			snprintf(err, sizeof(err), "unknown setting");
 		show(shown, sizeof(shown), err, strlen(err));
@@ -690,14 +690,14 @@ static void read_key_line(struct pveconf_vm *vm, struct sect *cur, const char *p
 	if (strcmp(key, "cdrom") == 0) {
 		kv_set(vm, cur, "ide2", 4, out, outlen, v + s, e - s, lineno, false);
 		diag_add(vm, PVECONF_DIAG_CHANGED, lineno, key, cur->name,
-			 "cdrom: PVE writes it as ide2");
+		         "cdrom: PVE writes it as ide2");
 		return;
 	}
 	kv_set(vm, cur, p, kl, out, outlen, v + s, e - s, lineno, false);
 }
 
 static void read_line(struct pveconf_vm *vm, struct sect *cur, const char *p, size_t n,
-		      unsigned lineno)
+                      unsigned lineno)
 {
 	const char *v, *st;
 	size_t vl, kl;
@@ -730,14 +730,15 @@ static void read_line(struct pveconf_vm *vm, struct sect *cur, const char *p, si
 	if (word_value(p, n, "delete", &v, &vl)) {
 		if (cur->kind == PVECONF_SECTION_PENDING) {
 			if (cur->del)
-				diag_add(vm, PVECONF_DIAG_DROPPED, cur->del_line, "delete", cur->name,
-					 "delete: set again at line %u, the later value wins",
-					 lineno);
+				diag_add(vm, PVECONF_DIAG_DROPPED, cur->del_line, "delete",
+				         cur->name,
+				         "delete: set again at line %u, the later value wins",
+				         lineno);
 			cur->del = arena_strndup(vm, v, vl);
 			cur->del_line = lineno;
 		} else {
 			diag_add(vm, PVECONF_DIAG_DROPPED, lineno, "delete", cur->name,
-				 "property 'delete' is only allowed in [PENDING]");
+			         "property 'delete' is only allowed in [PENDING]");
 		}
 		return;
 	}
@@ -747,26 +748,26 @@ static void read_line(struct pveconf_vm *vm, struct sect *cur, const char *p, si
 	}
 	show(shown, sizeof(shown), p, n);
 	diag_add(vm, PVECONF_DIAG_DROPPED, lineno, NULL, cur->name, "unable to parse config: %s",
-		 shown);
+	         shown);
 }
 
 static void start_section(struct pveconf_vm *vm, struct sect **cur, int kind, const char *nm,
-			  size_t nl, unsigned lineno, size_t idx)
+                          size_t nl, unsigned lineno, size_t idx)
 {
 	char name[600], shown[512];
 	struct sect *old, *s;
 	const char *key, *pubname;
 	static const char *const what[] = {
-		[PVECONF_SECTION_PENDING] = "section",
-		[PVECONF_SECTION_SPECIAL] = "special section",
-		[PVECONF_SECTION_SNAPSHOT] = "snapshot section",
+	        [PVECONF_SECTION_PENDING] = "section",
+	        [PVECONF_SECTION_SPECIAL] = "special section",
+	        [PVECONF_SECTION_SNAPSHOT] = "snapshot section",
 	};
 
 	close_section(vm, *cur, idx);
 	if (kind < 0) {
 		show(shown, sizeof(shown), nm, nl);
 		diag_add(vm, PVECONF_DIAG_DROPPED, lineno, NULL, arena_strndup(vm, nm, nl),
-			 "unknown section '%s'", shown);
+		         "unknown section '%s'", shown);
 		*cur = NULL;
 		return;
 	}
@@ -783,8 +784,8 @@ static void start_section(struct pveconf_vm *vm, struct sect **cur, int kind, co
 	if (old) {
 		old->live = false;
 		diag_add(vm, PVECONF_DIAG_DROPPED, old->line, NULL, old->name,
-			 "duplicate %s: %s (the one at line %u replaces this one)", what[kind], key,
-			 lineno);
+		         "duplicate %s: %s (the one at line %u replaces this one)", what[kind], key,
+		         lineno);
 	}
 	s = sect_new(vm, (enum pveconf_section_kind)kind, pubname, key, lineno, idx);
 	if (!s) {
@@ -793,8 +794,8 @@ static void start_section(struct pveconf_vm *vm, struct sect **cur, int kind, co
 	}
 	if (kind == PVECONF_SECTION_SPECIAL)
 		s->schema = strcmp(key, "cloudinit") == 0  ? SCHEMA_RAW
-			    : strcmp(key, "fleecing") == 0 ? SCHEMA_FLEECING
-							   : SCHEMA_NONE;
+		            : strcmp(key, "fleecing") == 0 ? SCHEMA_FLEECING
+		                                           : SCHEMA_NONE;
 	*cur = s;
 }
 
@@ -860,31 +861,31 @@ static void writer_diags(struct pveconf_vm *vm)
 			if (kv->is_args && s->schema == SCHEMA_MAIN &&
 			    memchr(kv->val, '\r', kv->vlen)) {
 				diag_add(vm, PVECONF_DIAG_DROPPED, kv->line, kv->key, s->name,
-					 "args: property contains a line feed");
+				         "args: property contains a line feed");
 				continue;
 			}
 			write_value(s, kv, &v, &n);
 			if (n != kv->rawlen || memcmp(v, kv->raw, n) != 0) {
 				show(shown, sizeof(shown), v, n);
 				diag_add(vm, PVECONF_DIAG_CHANGED, kv->line, kv->key, s->name,
-					 "%s: PVE writes the value as '%s'", kv->key, shown);
+				         "%s: PVE writes the value as '%s'", kv->key, shown);
 			}
 		}
 	}
 	if (m->snapstate)
 		diag_add(vm, PVECONF_DIAG_DROPPED, m->snapstate_line, "snapstate", m->name,
-			 "snapstate: only kept in snapshot sections");
+		         "snapstate: only kept in snapshot sections");
 	if (smp && sockets && perl_true(sockets->val, sockets->vlen)) {
 		diag_add(vm, PVECONF_DIAG_CHANGED, smp->line, "smp", m->name,
-			 "smp: obsolete, PVE drops it because sockets is set");
+		         "smp: obsolete, PVE drops it because sockets is set");
 	} else if (smp && perl_true(smp->val, smp->vlen)) {
 		struct kvent *cores = kv_find(m, "cores");
 
 		diag_add(vm, PVECONF_DIAG_CHANGED, smp->line, "smp", m->name,
-			 "smp: obsolete, PVE writes it as sockets");
+		         "smp: obsolete, PVE writes it as sockets");
 		if (cores)
 			diag_add(vm, PVECONF_DIAG_DROPPED, cores->line, "cores", m->name,
-				 "cores: PVE drops it when it converts smp to sockets");
+			         "cores: PVE drops it when it converts smp to sockets");
 	}
 	for (size_t i = 0; i < m->nkv; i++) {
 		struct kvent *u = &m->kv[i];
@@ -904,9 +905,9 @@ static void writer_diags(struct pveconf_vm *vm)
 				    drive_file(s->kv[j].val, s->kv[j].vlen, &f, &fl) &&
 				    fl == u->vlen && memcmp(f, u->val, fl) == 0)
 					diag_add(vm, PVECONF_DIAG_DROPPED, u->line, u->key, m->name,
-						 "%s: the volume is attached as %s, PVE removes "
-						 "this entry",
-						 u->key, s->kv[j].key);
+					         "%s: the volume is attached as %s, PVE removes "
+					         "this entry",
+					         u->key, s->kv[j].key);
 			}
 		}
 	}
@@ -915,7 +916,7 @@ static void writer_diags(struct pveconf_vm *vm)
 
 		if (ci && !has_cloudinit(vm))
 			diag_add(vm, PVECONF_DIAG_DROPPED, ci->line, NULL, ci->name,
-				 "[special:cloudinit] is dropped: the VM has no cloud-init drive");
+			         "[special:cloudinit] is dropped: the VM has no cloud-init drive");
 	}
 }
 
@@ -941,7 +942,7 @@ static int build_public(struct pveconf_vm *vm)
 		for (size_t j = 0; j < s->nkv; j++)
 			if (s->kv[j].live)
 				s->pub[k++] = (struct pveconf_kv){s->kv[j].key, s->kv[j].val,
-								  s->kv[j].line};
+				                                  s->kv[j].line};
 		s->npub = k;
 	}
 	vm->npubsec = n;
@@ -1013,22 +1014,24 @@ static int interpret(struct pveconf_vm *vm)
 		writer_diags(vm);
 	if (vm->oom || build_public(vm) < 0)
 		return -ENOMEM;
-	qsort(vm->diags, vm->ndiags, sizeof(*vm->diags), cmp_diag);
+	if (vm->ndiags)
+		qsort(vm->diags, vm->ndiags, sizeof(*vm->diags), cmp_diag);
 	return 0;
 }
 
 int pveconf_vm_parse(const char *data, size_t len, const char *name, struct pveconf_vm **out,
-		     struct util_err *e)
+                     struct util_err *e)
 {
 	struct pveconf_vm *vm;
 	int r;
 
 	*out = NULL;
 	if (len > PVECONF_VM_MAX_BYTES)
-		return util_err_set(e, -EFBIG,
-				    "%s: %zu bytes is larger than 1 MiB, the most a PVE config file "
-				    "can hold (pmxcfs' limit)",
-				    name ? name : "config", len);
+		return util_err_set(
+		        e, -EFBIG,
+		        "%s: %zu bytes is larger than 1 MiB, the most a PVE config file "
+		        "can hold (pmxcfs' limit)",
+		        name ? name : "config", len);
 	vm = calloc(1, sizeof(*vm));
 	if (!vm)
 		return util_err_set(e, -ENOMEM, "out of memory");
@@ -1045,7 +1048,7 @@ int pveconf_vm_parse(const char *data, size_t len, const char *name, struct pvec
 	if (util_sha1_hex(vm->data, len, vm->digest) < 0) {
 		pveconf_vm_free(vm);
 		return util_err_set(e, -EIO, "%s: cannot compute the SHA-1 digest",
-				    name ? name : "config");
+		                    name ? name : "config");
 	}
 	r = interpret(vm);
 	if (r < 0) {
@@ -1066,9 +1069,9 @@ int pveconf_vm_load(const char *path, struct pveconf_vm **out, struct util_err *
 	r = util_file_read(path, PVECONF_VM_MAX_BYTES, &data, &len, e);
 	if (r == -EFBIG)
 		return util_err_set(e, r,
-				    "%s: larger than 1 MiB, the most a PVE config file can hold "
-				    "(pmxcfs' limit)",
-				    path);
+		                    "%s: larger than 1 MiB, the most a PVE config file can hold "
+		                    "(pmxcfs' limit)",
+		                    path);
 	if (r < 0)
 		return r;
 	r = pveconf_vm_parse(data, len, path, out, e);
@@ -1176,7 +1179,8 @@ static int gen_raw(struct pveconf_vm *vm, struct sect *s, bool pending, struct u
 					const char *f;
 					size_t fl;
 
-					used = d->kv[j].live && pveconf_key_is_drive(d->kv[j].key) &&
+					used = d->kv[j].live &&
+					       pveconf_key_is_drive(d->kv[j].key) &&
 					       drive_file(d->kv[j].val, d->kv[j].vlen, &f, &fl) &&
 					       fl == kv->vlen && memcmp(f, kv->val, fl) == 0;
 				}
@@ -1231,7 +1235,7 @@ int pveconf_vm_write_pve(const struct pveconf_vm *cvm, struct util_buf *out)
 	}
 	for (int pass = 0; pass < 2 && r == 0; pass++) {
 		enum pveconf_section_kind kind =
-			pass == 0 ? PVECONF_SECTION_SPECIAL : PVECONF_SECTION_SNAPSHOT;
+		        pass == 0 ? PVECONF_SECTION_SPECIAL : PVECONF_SECTION_SNAPSHOT;
 
 		n = 0;
 		for (size_t i = 0; i < vm->nsects; i++)
@@ -1239,12 +1243,13 @@ int pveconf_vm_write_pve(const struct pveconf_vm *cvm, struct util_buf *out)
 				list[n++] = &vm->sects[i];
 		qsort(list, n, sizeof(*list), cmp_sect_name);
 		for (size_t i = 0; i < n && r == 0; i++) {
-			if (kind == PVECONF_SECTION_SPECIAL && strcmp(list[i]->key, "cloudinit") == 0 &&
-			    !has_cloudinit(vm))
+			if (kind == PVECONF_SECTION_SPECIAL &&
+			    strcmp(list[i]->key, "cloudinit") == 0 && !has_cloudinit(vm))
 				continue;
-			r = util_buf_addf(out, kind == PVECONF_SECTION_SPECIAL ? "\n[special:%s]\n"
-									       : "\n[%s]\n",
-					  list[i]->key);
+			r = util_buf_addf(out,
+			                  kind == PVECONF_SECTION_SPECIAL ? "\n[special:%s]\n"
+			                                                  : "\n[%s]\n",
+			                  list[i]->key);
 			if (r == 0)
 				r = gen_raw(vm, list[i], false, out);
 		}
@@ -1289,7 +1294,7 @@ size_t pveconf_vm_keys(const struct pveconf_vm *vm, size_t section, const struct
 }
 
 const char *pveconf_vm_get(const struct pveconf_vm *vm, const char *section, const char *key,
-			   unsigned *line)
+                           unsigned *line)
 {
 	int i = pveconf_vm_section_find(vm, section);
 	struct sect *s;
@@ -1366,7 +1371,7 @@ static const char *eol(const struct pveconf_vm *vm);
 
 /* Replaces lines [start, start+ndel) by text (complete lines, each ending in '\n') and re-reads. */
 static int splice(struct pveconf_vm *vm, size_t start, size_t ndel, const char *text,
-		  struct util_err *e)
+                  struct util_err *e)
 {
 	struct util_buf b = {0};
 	size_t from = start < vm->nlines ? vm->lines[start].off : vm->len;
@@ -1397,7 +1402,7 @@ static int splice(struct pveconf_vm *vm, size_t start, size_t ndel, const char *
 		r = util_buf_add(&b, vm->data + to, vm->len - to);
 	if (r == 0 && b.len > PVECONF_VM_MAX_BYTES)
 		r = util_err_set(e, -EFBIG, "%s: the edited config would be larger than 1 MiB",
-				 vm->name);
+		                 vm->name);
 	if (r < 0) {
 		util_buf_free(&b);
 		return r == -ENOMEM ? util_err_set(e, r, "out of memory") : r;
@@ -1446,7 +1451,7 @@ static struct sect *edit_section(struct pveconf_vm *vm, const char *section, str
 	if (strcmp(section, "PENDING") == 0)
 		return find_live(vm, PVECONF_SECTION_PENDING, NULL);
 	util_err_set(e, -EINVAL, "%s: can only edit the main section or [PENDING], not '%s'",
-		     vm->name, section);
+	             vm->name, section);
 	return NULL;
 }
 
@@ -1456,7 +1461,7 @@ static size_t body_start(const struct sect *s)
 }
 
 static int check_kv(const struct pveconf_vm *vm, const char *key, const char *value,
-		    struct util_err *e)
+                    struct util_err *e)
 {
 	size_t kl = strlen(key), vl = value ? strlen(value) : 1;
 
@@ -1469,12 +1474,12 @@ static int check_kv(const struct pveconf_vm *vm, const char *key, const char *va
 		if (kl > 250 || key_prefix(tmp, strlen(tmp)) != kl)
 			return util_err_set(e, -EINVAL, "'%s' is not a config key", key);
 	}
-	if (value && (vl == 0 || strpbrk(value, "\r\n") ||
-		      pveconf_is_ascii_space((unsigned char)value[0]) ||
-		      pveconf_is_ascii_space((unsigned char)value[vl - 1])))
+	if (value &&
+	    (vl == 0 || strpbrk(value, "\r\n") || pveconf_is_ascii_space((unsigned char)value[0]) ||
+	     pveconf_is_ascii_space((unsigned char)value[vl - 1])))
 		return util_err_set(e, -EINVAL,
-				    "%s: value for %s must be one line without surrounding blanks",
-				    vm->name, key);
+		                    "%s: value for %s must be one line without surrounding blanks",
+		                    vm->name, key);
 	return 0;
 }
 
@@ -1490,8 +1495,8 @@ static int create_pending(struct pveconf_vm *vm, const char *line, struct util_e
 		if (!line_blank(vm, i))
 			last = i;
 	at = last == (size_t)-1 ? 0 : last + 1;
-	r = util_buf_addf(&t, "%s[PENDING]%s%s%s", last == (size_t)-1 ? "" : eol(vm), eol(vm),
-			  line, eol(vm));
+	r = util_buf_addf(&t, "%s[PENDING]%s%s%s", last == (size_t)-1 ? "" : eol(vm), eol(vm), line,
+	                  eol(vm));
 	if (r == 0 && at < vm->nlines && !line_blank(vm, at))
 		r = util_buf_adds(&t, eol(vm));
 	if (r < 0) {
@@ -1505,7 +1510,7 @@ static int create_pending(struct pveconf_vm *vm, const char *line, struct util_e
 
 /* Sets key's line in section s to `line` (replacing its last line, or inserting sorted). */
 static int put_line(struct pveconf_vm *vm, struct sect *s, const char *key, const char *line,
-		    struct util_err *e)
+                    struct util_err *e)
 {
 	size_t start = body_start(s), last_same = (size_t)-1, before = (size_t)-1,
 	       last_key = (size_t)-1, last_nonblank = (size_t)-1;
@@ -1588,7 +1593,8 @@ static int drop_lines(struct pveconf_vm *vm, struct sect *s, const char *key, st
 			if (r < 0)
 				return r;
 			removed++;
-			s = is_pending ? find_live(vm, PVECONF_SECTION_PENDING, NULL) : main_sect(vm);
+			s = is_pending ? find_live(vm, PVECONF_SECTION_PENDING, NULL)
+			               : main_sect(vm);
 			if (!s)
 				return removed;
 		}
@@ -1617,7 +1623,7 @@ static int drop_empty_pending(struct pveconf_vm *vm, struct util_err *e)
 static int rewrite_delete(struct pveconf_vm *vm, const char *key, bool add, struct util_err *e);
 
 int pveconf_vm_set(struct pveconf_vm *vm, const char *section, const char *key, const char *value,
-		   struct util_err *e)
+                   struct util_err *e)
 {
 	struct sect *s;
 	struct util_buf line = {0};
@@ -1627,8 +1633,8 @@ int pveconf_vm_set(struct pveconf_vm *vm, const char *section, const char *key, 
 	if ((r = check_kv(vm, key, value, e)) < 0)
 		return r;
 	if (strcmp(key, "delete") == 0 || strcmp(key, "description") == 0)
-		return util_err_set(e, -EINVAL, "%s: '%s' is not set through this editor",
-				    vm->name, key);
+		return util_err_set(e, -EINVAL, "%s: '%s' is not set through this editor", vm->name,
+		                    key);
 	s = edit_section(vm, section, e);
 	if (!s && !pending)
 		return -EINVAL;
@@ -1643,7 +1649,7 @@ int pveconf_vm_set(struct pveconf_vm *vm, const char *section, const char *key, 
 }
 
 int pveconf_vm_unset(struct pveconf_vm *vm, const char *section, const char *key,
-		     struct util_err *e)
+                     struct util_err *e)
 {
 	struct sect *s;
 	int r;
@@ -1653,15 +1659,15 @@ int pveconf_vm_unset(struct pveconf_vm *vm, const char *section, const char *key
 	s = edit_section(vm, section, e);
 	if (!s)
 		return section && strcmp(section, "PENDING") == 0
-			       ? util_err_set(e, -ENOENT, "%s: no [PENDING] section", vm->name)
-			       : -EINVAL;
+		               ? util_err_set(e, -ENOENT, "%s: no [PENDING] section", vm->name)
+		               : -EINVAL;
 	r = drop_lines(vm, s, key, e);
 	if (r < 0)
 		return r;
 	if (r == 0)
 		return util_err_set(e, -ENOENT, "%s: %s is not set in %s", vm->name, key,
-				    s->kind == PVECONF_SECTION_PENDING ? "[PENDING]"
-								       : "the main section");
+		                    s->kind == PVECONF_SECTION_PENDING ? "[PENDING]"
+		                                                       : "the main section");
 	if (section && strcmp(section, "PENDING") == 0)
 		return drop_empty_pending(vm, e);
 	return 0;
@@ -1701,7 +1707,7 @@ static int rewrite_delete(struct pveconf_vm *vm, const char *key, bool add, stru
 			if (j == n) {
 				if (n == sizeof(list) / sizeof(list[0]))
 					return util_err_set(e, -E2BIG, "%s: delete: list too long",
-							    vm->name);
+					                    vm->name);
 				memcpy(list[n].key, k, kl);
 				list[n].key[kl] = '\0';
 				n++;
@@ -1730,7 +1736,7 @@ static int rewrite_delete(struct pveconf_vm *vm, const char *key, bool add, stru
 	r = util_buf_adds(&line, "delete: ");
 	for (size_t j = 0; j < n && r == 0; j++)
 		r = util_buf_addf(&line, "%s%s%s", j ? "," : "", list[j].force ? "!" : "",
-				  list[j].key);
+		                  list[j].key);
 	if (r < 0) {
 		util_buf_free(&line);
 		return util_err_set(e, -ENOMEM, "out of memory");
@@ -1752,7 +1758,7 @@ int pveconf_vm_pending_delete(struct pveconf_vm *vm, const char *key, bool add, 
 		return util_err_set(e, -EINVAL, "'%s' is not a config key", key);
 	if (!add && !pveconf_vm_pending_deletes(vm, key, NULL))
 		return util_err_set(e, -ENOENT, "%s: %s is not marked for deletion in [PENDING]",
-				    vm->name, key);
+		                    vm->name, key);
 	p = find_live(vm, PVECONF_SECTION_PENDING, NULL);
 	if (add && p && kv_find(p, key)) {
 		/* qm set --delete: the pending value goes, the delete takes its place */
