@@ -56,7 +56,8 @@ static char *mkhost(enum boot_case c, const char *extra)
 		tt_write(root, "proc/cmdline", buf);
 		tt_write(root, "etc/default/grub", grub_file(extra));
 		if (c == GRUB_STRAY)
-			tt_write(root, "etc/kernel/cmdline", "root=ZFS=rpool/ROOT/pve-1 boot=zfs\n");
+			tt_write(root, "etc/kernel/cmdline",
+			         "root=ZFS=rpool/ROOT/pve-1 boot=zfs\n");
 		break;
 	case SDBOOT_ZFS:
 		tt_mkdir(root, "sys/firmware/efi");
@@ -70,10 +71,11 @@ static char *mkhost(enum boot_case c, const char *extra)
 		tt_write(root, "etc/kernel/proxmox-boot-uuids", "E014-501F\n");
 		break;
 	case GRUB_ZFS_PBT:
-		snprintf(buf, sizeof(buf),
-		         "BOOT_IMAGE=/ROOT/pve-1@/boot/vmlinuz-6.8.12-4-pve root=ZFS=rpool/ROOT/pve-1 "
-		         "ro boot=zfs %s\n",
-		         extra);
+		snprintf(
+		        buf, sizeof(buf),
+		        "BOOT_IMAGE=/ROOT/pve-1@/boot/vmlinuz-6.8.12-4-pve root=ZFS=rpool/ROOT/pve-1 "
+		        "ro boot=zfs %s\n",
+		        extra);
 		tt_write(root, "proc/cmdline", buf);
 		tt_write(root, "etc/default/grub", grub_file(extra));
 		tt_write(root, "etc/kernel/proxmox-boot-uuids", "6D31-87F4\nCE07-78FC\n");
@@ -167,8 +169,8 @@ static char *snapshot(const char *root)
 static void plan_for(const char *root, enum host_mode m, bool consent, struct host_plan *pl)
 {
 	struct util_paths p;
-	struct host_setup_opts o = {.mode = m, .replace_conflicts = consent,
-	                            .tool = "/usr/sbin/pve-passthrough"};
+	struct host_setup_opts o = {
+	        .mode = m, .replace_conflicts = consent, .tool = "/usr/sbin/pve-passthrough"};
 	struct host_facts f = raptor();
 	struct util_err e = {0};
 
@@ -287,9 +289,10 @@ static void test_detection(void **state)
 		assert_int_equal(b.loader, HOST_LOADER_SYSTEMD_BOOT);
 		assert_false(b.from_proc);
 		/* Secure Boot on: proxmox-boot-tool puts GRUB (shim) on the ESPs */
-		tt_write_bytes(root,
-		               "sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c",
-		               "\x06\x00\x00\x00\x01", 5);
+		tt_write_bytes(
+		        root,
+		        "sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c",
+		        "\x06\x00\x00\x00\x01", 5);
 		assert_int_equal(host_boot_detect(&p, &b, NULL), 0);
 		assert_true(b.secure_boot);
 		assert_int_equal(b.loader, HOST_LOADER_GRUB);
@@ -346,7 +349,7 @@ static void test_each_bootloader_edits_its_file(void **state)
 		assert_non_null(strstr(ch->new_data, "i915.enable_guc=3 i915.max_vfs=7"));
 		/* the other file is never touched */
 		assert_null(change(&pl, cases[i].c == SDBOOT_ZFS ? HOST_GRUB_DROPIN
-		                                                  : PP_ETC_KERNEL_CMDLINE));
+		                                                 : PP_ETC_KERNEL_CMDLINE));
 		assert_null(change(&pl, PP_ETC_DEFAULT_GRUB));
 		assert_non_null(change(&pl, HOST_MODULES_FILE));
 		assert_non_null(change(&pl, HOST_UNIT_FILE));
@@ -519,9 +522,11 @@ static void test_gvtg_and_scans(void **state)
 	tt_write(root, "etc/modprobe.d/vfio.conf", "options vfio-pci ids=8086:3e92,10de:1c82\n");
 	tt_write(root, "etc/modprobe.d/blacklist.conf", "# comment\nblacklist i915\n");
 	tt_write(root, "etc/modules", "vfio\nvfio_virqfd\nkvmgt\n");
-	tt_write(root, "etc/sysfs.conf", "# devices/x/sriov_numvfs = 1\n"
-	                                 "devices/pci0000:00/0000:00:02.0/sriov_numvfs = 7\n");
-	tt_write(root, "etc/rc.local", "#!/bin/sh\necho 7 > /sys/devices/pci0000:00/0000:00:02.0/sriov_numvfs\n");
+	tt_write(root, "etc/sysfs.conf",
+	         "# devices/x/sriov_numvfs = 1\n"
+	         "devices/pci0000:00/0000:00:02.0/sriov_numvfs = 7\n");
+	tt_write(root, "etc/rc.local",
+	         "#!/bin/sh\necho 7 > /sys/devices/pci0000:00/0000:00:02.0/sriov_numvfs\n");
 	assert_int_equal(host_modconf_scan(&p, HOST_MODE_SRIOV_I915, 0x3e92, &c, &n, &e), 0);
 	assert_int_equal(n, 4); /* vfio ids, blacklist, vfio_virqfd, kvmgt on SR-IOV */
 	assert_string_equal(c[0].file, "/etc/modprobe.d/blacklist.conf");
