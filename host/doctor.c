@@ -572,7 +572,9 @@ int host_doctor_run(const struct util_paths *p, const struct host_facts *f,
 		        strcmp(c[i].rule, "module-obsolete") == 0 ? "module-obsolete"
 		                                                  : "modprobe-conflict",
 		        NULL,
-		        "remove or fix that line (and update-initramfs -u -k all for modprobe.d)",
+		        strncmp(c[i].file, PP_ETC_MODPROBE_D, strlen(PP_ETC_MODPROBE_D)) == 0
+		                ? "fix or remove that line, then update-initramfs -u -k all"
+		                : "remove that line",
 		        "%s line %d: '%s': %s", c[i].file, c[i].line, c[i].text, c[i].why);
 	free(c);
 	if (r == 0 && fs->mode == HOST_MODE_GVTG && f->igpu) {

@@ -7,3 +7,8 @@ PP=./pve-passthrough
 ROOT=examples/demo-host
 run() { printf '\n$ pve-passthrough %s\n' "$*"; $PP "$@"; echo "(exit $?)"; }
 echo "Demo host: $ROOT (node pve1).  Every command reads it through --root."
+
+# host checks end to end (issue 7): the newest kernel has no i915-sriov-dkms module and no headers,
+# the #1 field failure, caught before the reboot; then what `host setup sriov` would change.
+run --root "$ROOT" doctor
+run --root "$ROOT" host setup sriov --dry-run
