@@ -127,12 +127,16 @@ int cmd_doctor(struct cli_ctx *ctx, int argc, char **argv)
 			json_t *j = json_object();
 
 			json_object_set_new(j, "rule", json_string(policy_rule_get(x->rule)->name));
-			json_object_set_new(j, "severity", json_string(policy_severity_name(x->severity)));
-			json_object_set_new(j, "node", json_string(x->node[0] ? x->node : ctx->node));
-			json_object_set_new(j, "vmid", x->vmid ? json_integer(x->vmid) : json_null());
+			json_object_set_new(j, "severity",
+			                    json_string(policy_severity_name(x->severity)));
+			json_object_set_new(j, "node",
+			                    json_string(x->node[0] ? x->node : ctx->node));
+			json_object_set_new(j, "vmid",
+			                    x->vmid ? json_integer(x->vmid) : json_null());
 			json_object_set_new(j, "section",
 			                    x->section[0] ? json_string(x->section) : json_null());
-			json_object_set_new(j, "key", x->key[0] ? json_string(x->key) : json_null());
+			json_object_set_new(j, "key",
+			                    x->key[0] ? json_string(x->key) : json_null());
 			json_object_set_new(j, "device",
 			                    x->device[0] ? json_string(x->device) : json_null());
 			json_object_set_new(j, "message", json_string(x->message));
@@ -172,9 +176,11 @@ int cmd_doctor(struct cli_ctx *ctx, int argc, char **argv)
 				if (x->vmid)
 					snprintf(where, sizeof(where), "VM %u%s%s%s%s: ", x->vmid,
 					         x->key[0] ? " " : "", x->key,
-					         x->section[0] && strcmp(x->section, "main") ? " " : "",
-					         x->section[0] && strcmp(x->section, "main") ? x->section
-					                                                     : "");
+					         x->section[0] && strcmp(x->section, "main") ? " "
+					                                                     : "",
+					         x->section[0] && strcmp(x->section, "main")
+					                 ? x->section
+					                 : "");
 				printf("%-7s %-20s %s%s\n", policy_severity_name(x->severity),
 				       policy_rule_get(x->rule)->name, where, x->message);
 				if (x->hint[0])

@@ -371,10 +371,10 @@ static int check_sriov(const struct util_paths *p, const struct host_facts *f,
 	if (r == 0 && f->totalvfs > 0 && want > 0 && f->numvfs != want)
 		r = add(fs, "vfs-count", f->pf_bdf,
 		        "pve-passthrough host vfs N sets it now (after checking no VM uses a VF)",
-		        "%s has %d VFs, the tool's unit asks for %d", f->pf_bdf, f->numvfs, want);
+		        "%d VFs enabled, the tool's unit asks for %d", f->numvfs, want);
 	else if (r == 0 && f->totalvfs > 0 && f->numvfs == 0)
 		r = add(fs, "vfs-count", f->pf_bdf, "pve-passthrough host vfs N",
-		        "%s has no VFs (sriov_totalvfs %d)", f->pf_bdf, f->totalvfs);
+		        "no VFs enabled (sriov_numvfs 0, sriov_totalvfs %d)", f->totalvfs);
 	if (r == 0)
 		r = host_vf_mechanisms_scan(p, &c, &n, NULL);
 	for (size_t i = 0; i < n && r == 0; i++)
@@ -423,7 +423,13 @@ static int check_dkms(const struct util_paths *p, const struct host_facts *f,
 		char hint[512];
 
 		if (!k->dkms_built && !k->dkms_installed) {
-			if (!k->headers)
+			if (!rep.n_sources)
+				snprintf(
+				        hint, sizeof(hint),
+				        "i915-sriov-dkms is not installed: get the release that fits "
+				        "(%s) and run host setup sriov --dkms-deb FILE",
+				        k->fitting[0] ? k->fitting : "none known for this kernel");
+			else if (!k->headers)
 				snprintf(
 				        hint, sizeof(hint),
 				        "apt install proxmox-headers-%s, then dkms autoinstall -k %s%s%s",

@@ -730,8 +730,8 @@ int host_rollback_plan(const struct util_paths *p, const struct host_rollback_op
 	r = host_boot_detect(p, &pl->boot, e);
 	if (r == 0 && pl->mode != HOST_MODE_GVTG && f->vfs_in_use > 0 &&
 	    asprintf(&msg,
-	             "running VMs use %d VF(s) of %s (%s): stop them first; setting "
-	             "sriov_numvfs to 0 under a running VM blocks",
+	             "%d VF(s) of %s are in use (%s): stop the VMs that use them first; "
+	             "setting sriov_numvfs to 0 under a running VM blocks",
 	             f->vfs_in_use, f->pf_bdf, f->in_use) >= 0)
 		r = add_str(&pl->refusals, &pl->n_refusals, msg);
 	if (r == 0 && f->mdevs_in_use > 0 &&

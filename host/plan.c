@@ -264,8 +264,8 @@ static int check_platform(struct host_plan *pl, const struct host_setup_opts *o,
 	if (r == 0 && f->vfs_in_use > 0 && f->numvfs > 0 &&
 	    (o->mode == HOST_MODE_GVTG || vfs != f->numvfs))
 		r = refuse(pl,
-		           "running VMs use %d VF(s) of %s (%s); changing the VF count destroys "
-		           "them: stop those VMs first",
+		           "%d VF(s) of %s are in use (%s); changing the VF count destroys "
+		           "them: stop the VMs that use them first",
 		           f->vfs_in_use, f->pf_bdf, f->in_use);
 	if (r == 0 && f->mdevs_in_use > 0 && o->mode != HOST_MODE_GVTG)
 		r = refuse(pl,

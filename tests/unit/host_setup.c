@@ -496,7 +496,7 @@ static void test_refusals(void **state)
 	snprintf(f.in_use, sizeof(f.in_use), "0000:00:02.1 bound to vfio-pci");
 	o.vfs = 3;
 	assert_int_equal(host_setup_plan(&p, &o, &f, &pl, &e), 0);
-	assert_non_null(strstr(pl.refusals[0], "stop those VMs"));
+	assert_non_null(strstr(pl.refusals[0], "stop the VMs that use them"));
 	host_plan_free(&pl);
 	o.vfs = 7; /* same count: nothing destroyed, allowed */
 	assert_int_equal(host_setup_plan(&p, &o, &f, &pl, &e), 0);
