@@ -103,7 +103,30 @@ static void test_windows_file(void **state)
 	assert_true(host_dkms_window_fits(&w[2], "6.8.12-4-pve")); /* 2025.07.22: 6.8-6.16 */
 	assert_false(host_dkms_window_fits(&w[2], "6.17.2-1-pve"));
 	assert_true(host_dkms_window_fits(&w[0], "7.0.14-8-pve")); /* 2026.05.06: 6.17-7.0 */
-	free(w);
+	/* the shipped data file says the same as the built-in copy */
+	{
+		char *shipped;
+		size_t len;
+		struct host_dkms_window *w2;
+		size_t n2;
+
+		assert_int_equal(util_file_read(tt_src("data/dkms-windows.tsv"), 1 << 16, &shipped,
+		                                &len, NULL),
+		                 0);
+		tt_write(root, "usr/share/pve-passthrough/dkms-windows.tsv", shipped);
+		free(shipped);
+		assert_int_equal(host_dkms_windows_load(&p, &w2, &n2, src, sizeof(src), &e), 0);
+		assert_int_equal(n2, n);
+		for (size_t i = 0; i < n; i++) {
+			assert_string_equal(w2[i].release, w[i].release);
+			assert_int_equal(w2[i].min_major * 100 + w2[i].min_minor,
+			                 w[i].min_major * 100 + w[i].min_minor);
+			assert_int_equal(w2[i].max_major * 100 + w2[i].max_minor,
+			                 w[i].max_major * 100 + w[i].max_minor);
+		}
+		free(w2);
+		free(w);
+	}
 	/* the shipped file, then a local override that wins */
 	tt_write(root, "usr/share/pve-passthrough/dkms-windows.tsv",
 	         "# release\tmin\tmax\n2025.07.22\t6.8\t6.16\n");
