@@ -1,16 +1,46 @@
 /* cli/host_facts.c - gathers struct host_facts (host/setup.h) from the sysfs/ snapshot: the iGPU
  * PF, its platform row, driver, VF counts, module parameters, and which VFs/mdevs are held (a VF
- * bound to vfio-pci, a live mdev instance).  No output. */
+ * bound to vfio-pci, a VF in PVE's PCI reservations of a running VM, a live mdev instance).
+ * No output. */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/gather.h"
 #include "host/setup.h"
 #include "sysfs/host.h"
 
 static bool is_igpu(const struct sysfs_device *d)
 {
 	return d->vendor == 0x8086 && (d->class_code >> 16) == 0x03 && d->role != SYSFS_ROLE_VF;
+}
+
+/* VFs in /run/qemu-server/pci-id-reservations (PVE writes them for running VMs) that are not
+ * bound to vfio-pci yet (a VM starting right now).  Best effort: without /etc/pve nothing. */
+static void held_by_reservation(const struct cli_ctx *ctx, const struct sysfs_device *pf,
+                                const struct sysfs_host *h, struct host_facts *f)
+{
+	struct cli_gather_opts go = {.mode = POLICY_MODE_AUDIT};
+	struct cli_gather g;
+	struct util_err e = {0};
+
+	if (!ctx->node[0])
+		return;
+	memset(&g, 0, sizeof(g));
+	if (cli_gather_settings(ctx, &g, &e) == 0 && cli_gather_run(ctx, &go, &g, &e) == 0) {
+		for (size_t i = 0; i < g.n_reservations; i++) {
+			const struct sysfs_device *vf = sysfs_host_find(h, g.reservations[i].bdf);
+			size_t l = strlen(f->in_use);
+
+			if (!vf || strcmp(vf->physfn, pf->bdf) != 0 ||
+			    strcmp(vf->driver, "vfio-pci") == 0)
+				continue;
+			f->vfs_in_use++;
+			snprintf(f->in_use + l, sizeof(f->in_use) - l, "%s%s reserved by VM %u",
+			         l ? ", " : "", vf->bdf, g.reservations[i].vmid);
+		}
+	}
+	cli_gather_free(&g);
 }
 
 int cli_host_facts(const struct cli_ctx *ctx, struct host_facts *f, struct util_err *e)
@@ -78,6 +108,7 @@ int cli_host_facts(const struct cli_ctx *ctx, struct host_facts *f, struct util_
 			snprintf(f->in_use + l, sizeof(f->in_use) - l, "%s%s bound to vfio-pci",
 			         l ? ", " : "", vf->bdf);
 		}
+		held_by_reservation(ctx, pf, h, f);
 		for (size_t i = 0; i < h->n_mdevs; i++) {
 			size_t l = strlen(f->in_use);
 
