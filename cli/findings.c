@@ -171,8 +171,9 @@ static int print_nagios(const struct cli_findings_view *v, FILE *out)
 	const char *word = status == 2 ? "CRITICAL" : status == 1 ? "WARNING" : "OK";
 	size_t shown = 0;
 
-	fprintf(out, "PVE-PASSTHROUGH %s - %zu error%s, %zu warning%s, %zu info in %zu VMs", word,
-	        ne, ne == 1 ? "" : "s", nw, nw == 1 ? "" : "s", ni, v->n_vms);
+	fprintf(out, "PVE-PASSTHROUGH %s - %zu error%s, %zu warning%s, %zu info in %zu VM%s", word,
+	        ne, ne == 1 ? "" : "s", nw, nw == 1 ? "" : "s", ni, v->n_vms,
+	        v->n_vms == 1 ? "" : "s");
 	/* name the worst findings (they come first within each VM) */
 	for (int s = POLICY_SEVERITY_ERROR; s >= POLICY_SEVERITY_WARNING && status; s--)
 		for (size_t i = 0; i < f->n && shown < 5; i++) {

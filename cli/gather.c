@@ -15,6 +15,8 @@
 #include <time.h>
 
 #include "pveconf/hostpci.h"
+#include "pveconf/storage.h"
+#include "pveconf/vmlist.h"
 #include "pveconf/node.h"
 #include "pveconf/vmconf.h"
 #include "util/fileio.h"
@@ -28,18 +30,7 @@ struct cli_gather_vm {
 
 int cli_vmid_parse(const char *s, unsigned *vmid)
 {
-	unsigned long v = 0;
-	size_t n = strlen(s);
-
-	if (n < 3 || n > 9 || s[0] == '0')
-		return -EINVAL;
-	for (size_t i = 0; i < n; i++) {
-		if (!isdigit((unsigned char)s[i]))
-			return -EINVAL;
-		v = v * 10 + (unsigned long)(s[i] - '0');
-	}
-	*vmid = (unsigned)v;
-	return 0;
+	return pveconf_vmid_parse(s, vmid);
 }
 
 static const char *keep(struct cli_gather *g, const char *s)
@@ -112,7 +103,7 @@ int cli_gather_settings(const struct cli_ctx *ctx, struct cli_gather *g, struct 
  * naming that file (PVE passes /var/run/..., which is /run). */
 static bool vm_running(const struct util_paths *p, unsigned vmid)
 {
-	char path[PP_PATH_MAX], buf[32], want[64], *cmd = NULL;
+	char path[PP_PATH_MAX], buf[32], want[64], want_var[64], *cmd = NULL;
 	size_t len, i = 0;
 	bool ok = false, qemu = false;
 	long pid;
@@ -125,6 +116,7 @@ static bool vm_running(const struct util_paths *p, unsigned vmid)
 	    util_file_read(path, 1 << 20, &cmd, &len, NULL) < 0)
 		return false;
 	snprintf(want, sizeof(want), PP_RUN_QEMU_SERVER "/%u.pid", vmid);
+	snprintf(want_var, sizeof(want_var), PP_VAR_RUN_QEMU_SERVER "/%u.pid", vmid);
 	for (const char *a = cmd, *prev = NULL; a < cmd + len; a += strlen(a) + 1, i++) {
 		if (i == 0) {
 			const char *base = strrchr(a, '/') ? strrchr(a, '/') + 1 : a;
@@ -132,11 +124,8 @@ static bool vm_running(const struct util_paths *p, unsigned vmid)
 			qemu = strcmp(base, "kvm") == 0 || strncmp(base, "qemu-system-", 12) == 0;
 		}
 		if (prev && strcmp(prev, "-pidfile") == 0) {
-			size_t al = strlen(a), wl = strlen(want);
-
-			/* "/run/qemu-server/100.pid" or the same under "/var" */
-			ok |= al >= wl && strcmp(a + al - wl, want) == 0 &&
-			      (al == wl || (al == wl + 4 && strncmp(a, PP_VAR_LIB_VZ, 4) == 0));
+			/* PVE passes /var/run/qemu-server/<vmid>.pid; /var/run is /run */
+			ok |= strcmp(a, want) == 0 || strcmp(a, want_var) == 0;
 		}
 		prev = a;
 	}
@@ -146,80 +135,50 @@ static bool vm_running(const struct util_paths *p, unsigned vmid)
 
 /* ------------------------------------------------------------------ mappings, reservations */
 
-/* /etc/pve/mapping/pci.cfg: "NAME" header lines, then indented "map k=v,..." / "mdev 0|1" lines;
- * a mapping's map lines are consecutive, so each mapping points into one array of them. */
+/* /etc/pve/mapping/pci.cfg through the pveconf reader; the lines PVE ignores become warnings. */
 static int load_mappings(const struct cli_ctx *ctx, struct cli_gather *g, struct util_err *e)
 {
-	char path[PP_PATH_MAX], *data;
-	size_t len, n = 1, lineno = 0;
+	struct pveconf_pci_mappings *pm = &g->pci_mappings;
+	size_t total = 0, k = 0;
 	int r;
 
-	util_path(&ctx->paths, path, sizeof(path), PP_ETC_PVE_MAPPING_PCI);
-	r = util_file_read(path, 1 << 20, &data, &len, e);
-	if (r == -ENOENT)
-		return 0;
+	r = pveconf_pci_mappings_load(&ctx->paths, pm, e);
 	if (r < 0)
 		return r;
-	for (size_t i = 0; i < len; i++)
-		n += data[i] == '\n';
-	g->map_lines = calloc(n, sizeof(*g->map_lines));
-	g->mappings = calloc(n, sizeof(*g->mappings));
-	if (!g->map_lines || !g->mappings) {
-		free(data);
+	for (size_t i = 0; i < pm->n_diags; i++) {
+		struct util_buf b = {0};
+
+		if (pveconf_mapping_diag_format(&pm->diags[i], PP_ETC_PVE_MAPPING_PCI, &b) == 0)
+			warn(g, "%s", util_buf_str(&b));
+		util_buf_free(&b);
+	}
+	for (size_t i = 0; i < pm->n; i++)
+		total += pm->v[i].n_maps;
+	g->map_lines = calloc(total + 1, sizeof(*g->map_lines));
+	g->mappings = calloc(pm->n + 1, sizeof(*g->mappings));
+	if (!g->map_lines || !g->mappings)
 		return util_err_set(e, -ENOMEM, "out of memory");
-	}
-	for (char *l = data, *next; l && *l; l = next) {
-		struct policy_mapping *m = g->n_mappings ? &g->mappings[g->n_mappings - 1] : NULL;
-		struct policy_map_line *ml;
-		char *body = l, *kv, *save = NULL;
+	for (size_t i = 0; i < pm->n; i++) {
+		const struct pveconf_pci_mapping *src = &pm->v[i];
+		struct policy_mapping *m = &g->mappings[g->n_mappings++];
 
-		next = strchr(l, '\n');
-		if (next)
-			*next++ = 0;
-		lineno++;
-		if (!*l || l[0] == '#')
-			continue;
-		if (!isspace((unsigned char)l[0])) {
-			m = &g->mappings[g->n_mappings++];
-			m->name = keep(g, l);
-			m->maps = &g->map_lines[g->n_map_lines];
-			continue;
-		}
-		while (isspace((unsigned char)*body))
-			body++;
-		if (!m || !*body || body[0] == '#')
-			continue;
-		if (strncmp(body, "mdev ", 5) == 0) {
-			m->mdev = atoi(body + 5) != 0;
-			continue;
-		}
-		if (strncmp(body, "map ", 4) != 0)
-			continue;
-		ml = &g->map_lines[g->n_map_lines++];
-		m->n_maps++;
-		ml->iommugroup = -1;
-		ml->line = (unsigned)lineno;
-		for (kv = strtok_r(body + 4, ",", &save); kv; kv = strtok_r(NULL, ",", &save)) {
-			char *eq = strchr(kv, '=');
+		m->name = src->name;
+		m->mdev = src->mdev == PVECONF_ON;
+		m->maps = &g->map_lines[k];
+		for (size_t j = 0; j < src->n_maps; j++) {
+			const struct pveconf_pci_map *pm1 = &src->maps[j];
+			struct policy_map_line *ml = &g->map_lines[k++];
 
-			while (isspace((unsigned char)*kv))
-				kv++;
-			if (!eq)
-				continue;
-			*eq++ = 0;
-			if (strcmp(kv, "node") == 0)
-				ml->node = keep(g, eq);
-			else if (strcmp(kv, "path") == 0)
-				ml->path = keep(g, eq);
-			else if (strcmp(kv, "id") == 0)
-				ml->id = keep(g, eq);
-			else if (strcmp(kv, "subsystem-id") == 0)
-				ml->subsystem_id = keep(g, eq);
-			else if (strcmp(kv, "iommugroup") == 0)
-				ml->iommugroup = atoi(eq);
+			ml->node = pm1->node;
+			ml->path = pm1->path;
+			ml->id = pm1->id[0] ? pm1->id : NULL;
+			ml->subsystem_id = pm1->subsystem_id[0] ? pm1->subsystem_id : NULL;
+			ml->iommugroup = pm1->has_iommugroup ? (int)pm1->iommugroup : -1;
+			ml->line = pm1->line;
+			m->n_maps++;
 		}
 	}
-	free(data);
+	g->n_map_lines = k;
 	return 0;
 }
 
@@ -275,52 +234,31 @@ static int load_reservations(const struct cli_ctx *ctx, struct cli_gather *g, st
 
 /* ------------------------------------------------------------------ hookscripts */
 
-/* "local:snippets/x.sh" -> <root><storage path>/snippets/x.sh through storage.cfg (dir storages
- * have a path; network ones are mounted at /mnt/pve/<id>). */
-static int hook_path(const struct cli_ctx *ctx, const char *volume, char *out, size_t n)
+/* "local:snippets/x.sh" -> <root><snippets dir of local>/x.sh (pveconf storage reader). */
+static int hook_path(const struct cli_ctx *ctx, struct cli_gather *g, const char *volume, char *out,
+                     size_t n)
 {
-	char path[PP_PATH_MAX], *data, id[128], *cur = NULL;
 	const char *colon = strchr(volume, ':');
-	size_t len, idlen;
-	int found = -ENOENT;
+	const struct pveconf_storage *st;
+	char id[128];
 
-	if (!colon || (idlen = (size_t)(colon - volume)) >= sizeof(id))
+	if (!colon || (size_t)(colon - volume) >= sizeof(id) ||
+	    strncmp(colon + 1, "snippets/", 9) != 0)
 		return -EINVAL;
-	memcpy(id, volume, idlen);
-	id[idlen] = 0;
-	util_path(&ctx->paths, path, sizeof(path), PP_ETC_PVE_STORAGE);
-	if (util_file_read(path, 1 << 20, &data, &len, NULL) < 0)
-		return -ENOENT;
-	for (char *l = data, *next; l && *l; l = next) {
-		next = strchr(l, '\n');
-		if (next)
-			*next++ = 0;
-		if (!isspace((unsigned char)l[0]) && strchr(l, ':')) {
-			char *name = strchr(l, ':') + 1;
-
-			while (isspace((unsigned char)*name))
-				name++;
-			cur = strcmp(name, id) == 0 ? name : NULL;
-			if (cur && strncmp(l, "dir:", 4) != 0) {
-				util_path(&ctx->paths, out, n, "/mnt/pve/%s/%s", id, colon + 1);
-				found = 0;
-			}
-		} else if (cur) {
-			char *t = l;
-
-			while (isspace((unsigned char)*t))
-				t++;
-			if (strncmp(t, "path ", 5) == 0) {
-				util_path(&ctx->paths, out, n, "%s/%s", t + 5, colon + 1);
-				found = 0;
-			}
-		}
+	memcpy(id, volume, (size_t)(colon - volume));
+	id[colon - volume] = 0;
+	if (!g->storages_loaded) {
+		if (pveconf_storages_load(&ctx->paths, &g->storages, NULL) < 0)
+			return -ENOENT;
+		g->storages_loaded = true;
 	}
-	free(data);
-	return found;
+	st = pveconf_storage_find(&g->storages, id);
+	if (!st || !st->snippets_dir)
+		return -ENOENT;
+	return util_path(&ctx->paths, out, n, "%s/%s", st->snippets_dir, colon + 10);
 }
 
-static void hook_state(const struct cli_ctx *ctx, struct policy_vm *vm)
+static void hook_state(const struct cli_ctx *ctx, struct cli_gather *g, struct policy_vm *vm)
 {
 	char path[PP_PATH_MAX], *data;
 	struct stat st;
@@ -330,7 +268,7 @@ static void hook_state(const struct cli_ctx *ctx, struct policy_vm *vm)
 		vm->hook_state = POLICY_HOOK_NONE;
 		return;
 	}
-	if (hook_path(ctx, vm->hookscript, path, sizeof(path)) < 0 || stat(path, &st) < 0 ||
+	if (hook_path(ctx, g, vm->hookscript, path, sizeof(path)) < 0 || stat(path, &st) < 0 ||
 	    !S_ISREG(st.st_mode)) {
 		vm->hook_state = POLICY_HOOK_MISSING;
 		return;
@@ -483,72 +421,36 @@ static int load_vm(const struct cli_ctx *ctx, struct cli_gather *g, const char *
 	return 0;
 }
 
-/* Every <vmid>.conf of one node directory, in vmid order. */
-static int scan_node(const struct cli_ctx *ctx, struct cli_gather *g, const char *node, bool here,
-                     struct util_err *e)
-{
-	char dir[PP_PATH_MAX], path[PP_PATH_MAX];
-	struct dirent **ents = NULL;
-	int n, r = 0;
-
-	util_path(&ctx->paths, dir, sizeof(dir), PP_ETC_PVE_NODES "/%s/qemu-server", node);
-	n = scandir(dir, &ents, NULL, alphasort);
-	if (n < 0)
-		return errno == ENOENT ? 0 : util_err_errno(e, -errno, "%s", dir);
-	/* vmid order, not name order ("1000" after "999") */
-	for (int pass = 3; pass <= 9 && r == 0; pass++)
-		for (int i = 0; i < n && r == 0; i++) {
-			char *dot = strrchr(ents[i]->d_name, '.');
-			unsigned vmid;
-
-			if (!dot || strcmp(dot, ".conf") != 0 ||
-			    (int)(dot - ents[i]->d_name) != pass)
-				continue;
-			*dot = 0;
-			if (cli_vmid_parse(ents[i]->d_name, &vmid) < 0) {
-				*dot = '.';
-				continue;
-			}
-			*dot = '.';
-			util_path(&ctx->paths, path, sizeof(path),
-			          PP_ETC_PVE_NODES "/%s/qemu-server/%u.conf", node, vmid);
-			r = load_vm(ctx, g, path, vmid, node, false, e);
-			if (r == 0) {
-				struct policy_vm *vm = &g->vms[g->n_vms - 1];
-
-				vm->running = here && vm_running(&ctx->paths, vmid);
-				hook_state(ctx, vm);
-			} else if (r != -ENOMEM) {
-				warn(g, "%s", e->msg);
-				r = 0;
-			}
-		}
-	for (int i = 0; i < n; i++)
-		free(ents[i]);
-	free(ents);
-	return r;
-}
-
+/* Every qemu config of this node (or of every node), in vmid order (pveconf enumeration). */
 static int gather_audit(const struct cli_ctx *ctx, const struct cli_gather_opts *o,
                         struct cli_gather *g, struct util_err *e)
 {
-	char dir[PP_PATH_MAX];
-	struct dirent **ents = NULL;
-	int n, r = 0;
+	struct pveconf_vmrefs refs;
+	char path[PP_PATH_MAX];
+	int r;
 
-	if (!o->cluster)
-		return scan_node(ctx, g, ctx->node, true, e);
-	util_path(&ctx->paths, dir, sizeof(dir), PP_ETC_PVE_NODES);
-	n = scandir(dir, &ents, NULL, alphasort);
-	if (n < 0)
-		return util_err_errno(e, -errno, "%s", dir);
-	for (int i = 0; i < n && r == 0; i++)
-		if (ents[i]->d_name[0] != '.' && pveconf_node_name_valid(ents[i]->d_name) == 0)
-			r = scan_node(ctx, g, ents[i]->d_name,
-			              strcmp(ents[i]->d_name, ctx->node) == 0, e);
-	for (int i = 0; i < n; i++)
-		free(ents[i]);
-	free(ents);
+	r = pveconf_vms_scan(&ctx->paths, o->cluster ? NULL : ctx->node, &refs, e);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < refs.n && r == 0; i++) {
+		const struct pveconf_vmref *ref = &refs.v[i];
+		bool here = strcmp(ref->node, ctx->node) == 0;
+
+		if (util_path(&ctx->paths, path, sizeof(path),
+		              PP_ETC_PVE_NODES "/%s/qemu-server/%u.conf", ref->node, ref->vmid) < 0)
+			continue;
+		r = load_vm(ctx, g, path, ref->vmid, ref->node, false, e);
+		if (r == 0) {
+			struct policy_vm *vm = &g->vms[g->n_vms - 1];
+
+			vm->running = here && vm_running(&ctx->paths, ref->vmid);
+			hook_state(ctx, g, vm);
+		} else if (r != -ENOMEM) {
+			warn(g, "%s", e->msg); /* one unreadable config does not stop the audit */
+			r = 0;
+		}
+	}
+	pveconf_vmrefs_free(&refs);
 	return r;
 }
 
@@ -654,6 +556,9 @@ void cli_gather_free(struct cli_gather *g)
 	free(g->names);
 	free(g->mappings);
 	free(g->map_lines);
+	pveconf_pci_mappings_free(&g->pci_mappings);
+	if (g->storages_loaded)
+		pveconf_storages_free(&g->storages);
 	free(g->reservations);
 	for (size_t i = 0; i < g->n_strings; i++)
 		free(g->strings[i]);

@@ -9,6 +9,8 @@
 
 #include "cli/cli.h"
 #include "policy/policy.h"
+#include "pveconf/mapping.h"
+#include "pveconf/storage.h"
 #include "settings/settings.h"
 
 struct cli_gather_opts {
@@ -34,6 +36,9 @@ struct cli_gather {
 	size_t n_mappings;
 	struct policy_map_line *map_lines;
 	size_t n_map_lines;
+	struct pveconf_pci_mappings pci_mappings; /* what mappings/map_lines point into */
+	struct pveconf_storages storages;         /* read when a hookscript needs resolving */
+	bool storages_loaded;
 	struct policy_reservation *reservations;
 	size_t n_reservations;
 	char **strings; /* owned strings the input points into */

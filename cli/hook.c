@@ -16,6 +16,7 @@
 #include "cli/cli.h"
 #include "cli/gather.h"
 #include "pveconf/commit.h"
+#include "pveconf/storage.h"
 #include "pveconf/vmconf.h"
 #include "util/buf.h"
 #include "util/fileio.h"
@@ -29,58 +30,29 @@ struct snippets {
 	char dir[PP_PATH_MAX]; /* <root><path>/snippets */
 };
 
-/* The first storage in storage.cfg with `snippets` in its content, and its directory. */
+/* The first storage with `snippets` content usable on this node (pveconf storage reader), and
+ * its snippets directory under the root. */
 static int find_snippets(const struct cli_ctx *ctx, struct snippets *out, struct util_err *e)
 {
-	char path[PP_PATH_MAX], *data, id[128] = "", type[32] = "", spath[PP_PATH_MAX] = "";
-	bool content = false;
-	size_t len;
+	struct pveconf_storages all;
+	const struct pveconf_storage *st;
 	int r;
 
-	util_path(&ctx->paths, path, sizeof(path), PP_ETC_PVE_STORAGE);
-	r = util_file_read(path, 1 << 20, &data, &len, e);
+	r = pveconf_storages_load(&ctx->paths, &all, e);
 	if (r < 0)
 		return r;
-	for (char *l = data, *next;; l = next) {
-		bool end = !l;
-
-		next = l ? strchr(l, '\n') : NULL;
-		if (next)
-			*next++ = 0;
-		if (end || (l[0] && l[0] != ' ' && l[0] != '\t' && l[0] != '#')) {
-			/* a section ends: was it a snippets storage? */
-			if (id[0] && content) {
-				snprintf(out->storage, sizeof(out->storage), "%s", id);
-				if (spath[0])
-					util_path(&ctx->paths, out->dir, sizeof(out->dir),
-					          "%s/snippets", spath);
-				else
-					util_path(&ctx->paths, out->dir, sizeof(out->dir),
-					          "/mnt/pve/%s/snippets", id);
-				free(data);
-				return 0;
-			}
-			if (end)
-				break;
-			id[0] = spath[0] = 0;
-			content = false;
-			if (sscanf(l, "%31[^:]: %127s", type, id) != 2)
-				id[0] = 0;
-		} else {
-			char *t = l;
-
-			while (*t == ' ' || *t == '\t')
-				t++;
-			if (strncmp(t, "path ", 5) == 0)
-				snprintf(spath, sizeof(spath), "%s", t + 5);
-			else if (strncmp(t, "content ", 8) == 0)
-				content = strstr(t + 8, "snippets") != NULL;
-		}
+	st = pveconf_storage_snippets_first(&all, ctx->node);
+	if (st) {
+		snprintf(out->storage, sizeof(out->storage), "%s", st->id);
+		r = util_path(&ctx->paths, out->dir, sizeof(out->dir), "%s", st->snippets_dir);
 	}
-	free(data);
+	pveconf_storages_free(&all);
+	if (st)
+		return r < 0 ? util_err_set(e, r, "snippets directory: path too long") : 0;
 	return util_err_set(
 	        e, -ENOENT,
-	        "no storage in /etc/pve/storage.cfg has 'snippets' content, so there is no place for the hookscript; enable it on a directory storage, e.g. pvesm set local --content iso,vztmpl,backup,snippets (list the content types it has now plus snippets)");
+	        "no storage in /etc/pve/storage.cfg has 'snippets' content on node %s, so there is no place for the hookscript; enable it on a directory storage, e.g. pvesm set local --content iso,vztmpl,backup,snippets (list the content types it has now plus snippets)",
+	        ctx->node);
 }
 
 /* dir + "/" + name into out; false when it does not fit. */
@@ -123,42 +95,23 @@ static const char shared_text[] =
 /* Resolves "storage:snippets/file" to the script's path on the host (without --root). */
 static int volume_path(const struct cli_ctx *ctx, const char *volume, char *out, size_t n)
 {
-	char path[PP_PATH_MAX], *data, want[160];
 	const char *colon = strchr(volume, ':');
-	size_t len;
-	bool in = false;
+	const struct pveconf_storage *st;
+	struct pveconf_storages all;
+	char id[128];
 	int r = -ENOENT;
 
-	if (!colon || (size_t)(colon - volume) >= 128)
+	if (!colon || (size_t)(colon - volume) >= sizeof(id) ||
+	    strncmp(colon + 1, "snippets/", 9) != 0)
 		return -EINVAL;
-	snprintf(want, sizeof(want), "%.*s", (int)(colon - volume), volume);
-	util_path(&ctx->paths, path, sizeof(path), PP_ETC_PVE_STORAGE);
-	if (util_file_read(path, 1 << 20, &data, &len, NULL) < 0)
+	memcpy(id, volume, (size_t)(colon - volume));
+	id[colon - volume] = 0;
+	if (pveconf_storages_load(&ctx->paths, &all, NULL) < 0)
 		return -ENOENT;
-	for (char *l = data, *next; l && *l; l = next) {
-		char type[32], id[128];
-
-		next = strchr(l, '\n');
-		if (next)
-			*next++ = 0;
-		if (l[0] != ' ' && l[0] != '\t' && sscanf(l, "%31[^:]: %127s", type, id) == 2) {
-			in = strcmp(id, want) == 0;
-			if (in && strcmp(type, "dir") != 0) {
-				snprintf(out, n, "/mnt/pve/%s/%s", id, colon + 1);
-				r = 0;
-			}
-		} else if (in) {
-			char *t = l;
-
-			while (*t == ' ' || *t == '\t')
-				t++;
-			if (strncmp(t, "path ", 5) == 0) {
-				snprintf(out, n, "%s/%s", t + 5, colon + 1);
-				r = 0;
-			}
-		}
-	}
-	free(data);
+	st = pveconf_storage_find(&all, id);
+	if (st && st->snippets_dir && join(out, n, st->snippets_dir, colon + 10))
+		r = 0;
+	pveconf_storages_free(&all);
 	return r;
 }
 
@@ -170,10 +123,9 @@ static int load_conf(const struct cli_ctx *ctx, unsigned vmid, struct pveconf_vm
 	if (pveconf_vm_conf_path(&ctx->paths, ctx->node, vmid, path, sizeof(path)) < 0)
 		return util_err_set(e, -EINVAL, "VM %u: config path too long", vmid);
 	if (!util_exists(path))
-		return util_err_set(
-		        e, -ENOENT,
-		        "VM %u has no config on node %s (%s); run this on the VM's node", vmid,
-		        ctx->node, util_path_display(&ctx->paths, path));
+		return util_err_set(e, -ENOENT,
+		                    "no config on node %s (%s); run this on the VM's node",
+		                    ctx->node, util_path_display(&ctx->paths, path));
 	return pveconf_vm_load(path, vm, e);
 }
 

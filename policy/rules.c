@@ -880,9 +880,12 @@ static void rule_hookscript(struct ctx *c, const struct policy_vm *vm)
 	const struct policy_section *m = vm->n_sections ? &vm->sections[0] : NULL;
 	char hint[64];
 
+	put(hint, sizeof(hint),
+	    "restore the snippet or chmod +x it; or pve-passthrough hook remove %u, or qm set %u --delete hookscript",
+	    vm->vmid, vm->vmid);
 	if (vm->hookscript &&
 	    (vm->hook_state == POLICY_HOOK_MISSING || vm->hook_state == POLICY_HOOK_NOT_EXECUTABLE))
-		emit(c, POLICY_RULE_HOOKSCRIPT_MISSING, POLICY_SEVERITY_ERROR, vm, NULL, NULL, NULL,
+		emit(c, POLICY_RULE_HOOKSCRIPT_MISSING, POLICY_SEVERITY_ERROR, vm, NULL, NULL, hint,
 		     "hookscript %s %s; PVE refuses every start of VM %u", vm->hookscript,
 		     vm->hook_state == POLICY_HOOK_MISSING ? "does not exist" : "is not executable",
 		     vm->vmid);
@@ -987,7 +990,8 @@ int policy_evaluate(const struct policy_input *in, struct policy_findings *out, 
 	free(c.mains);
 	if (c.err)
 		return util_err_set(e, c.err, "out of memory evaluating the rules");
-	qsort(out->v, out->n, sizeof(out->v[0]), finding_cmp);
+	if (out->n)
+		qsort(out->v, out->n, sizeof(out->v[0]), finding_cmp);
 	return 0;
 }
 

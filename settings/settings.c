@@ -25,6 +25,7 @@ struct parse_ctx {
 };
 static _Thread_local struct parse_ctx *current;
 
+static void on_error(cfg_t *cfg, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 static void on_error(cfg_t *cfg, const char *fmt, va_list ap)
 {
 	char text[768];

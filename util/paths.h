@@ -34,6 +34,7 @@
 #define PP_ETC_PVE_VMLIST        "/etc/pve/.vmlist"
 #define PP_ETC_HOSTNAME          "/etc/hostname"
 #define PP_RUN_QEMU_SERVER       "/run/qemu-server"
+#define PP_VAR_RUN_QEMU_SERVER   "/var/run/qemu-server" /* how PVE spells it in -pidfile */
 #define PP_RUN_PCI_RESERVATIONS  "/run/qemu-server/pci-id-reservations"
 #define PP_RUN_LOCK              "/run/lock/pve-passthrough"
 #define PP_VAR_LOCK_QEMU         "/var/lock/qemu-server"
@@ -53,6 +54,7 @@
 #define PP_USR_SRC               "/usr/src"
 #define PP_USR_SHARE_KVM         "/usr/share/kvm"
 #define PP_VAR_LIB_VZ            "/var/lib/vz"
+#define PP_MNT_PVE               "/mnt/pve" /* default mount point of nfs/cifs/cephfs storages */
 #define PP_VAR_LIB_TOOL          "/var/lib/pve-passthrough"
 #define PP_ETC_TOOL_CONF         "/etc/pve-passthrough.conf"
 #define PP_ETC_SYSTEMD_SYSTEM    "/etc/systemd/system"

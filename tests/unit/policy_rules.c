@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "policy/expand.h"
+#include "support/tmpdir.h"
 #include "policy/policy.h"
 
 /* ------------------------------------------------------------ fixture host */
@@ -653,6 +654,30 @@ static void test_messages_name_devices_and_vms(void **state)
 	policy_findings_free(&f);
 }
 
+/* The man page's RULES section lists every rule id (".B pf\-with\-vfs") with its default severity. */
+static void test_man_page_lists_every_rule(void **state)
+{
+	char *dir = strdup(tt_src("doc")), *man;
+
+	(void)state;
+	man = tt_read(dir, "pve-passthrough.8", NULL);
+	assert_non_null(man);
+	for (int r = 0; r < POLICY_RULE_COUNT; r++) {
+		const struct policy_rule *rule = policy_rule_get((enum policy_rule_id)r);
+		char want[128], *p = want;
+
+		p += sprintf(p, ".B ");
+		for (const char *c = rule->name; *c; c++)
+			p += *c == '-' ? sprintf(p, "\\-") : sprintf(p, "%c", *c);
+		sprintf(p, "\n(%s;", policy_severity_name(rule->severity));
+		if (!strstr(man, want))
+			fail_msg("doc/pve-passthrough.8 does not list rule %s as '%s'", rule->name,
+			         want);
+	}
+	free(man);
+	free(dir);
+}
+
 static void test_id_match_and_map_path(void **state)
 {
 	struct pveconf_pci_id ids[4];
@@ -678,6 +703,7 @@ int main(void)
 	        cmocka_unit_test(test_rule_cases),
 	        cmocka_unit_test(test_messages_name_devices_and_vms),
 	        cmocka_unit_test(test_id_match_and_map_path),
+	        cmocka_unit_test(test_man_page_lists_every_rule),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

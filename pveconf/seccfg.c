@@ -1,0 +1,78 @@
+/* pveconf/seccfg.c - line splitting and body-line syntax of PVE's SectionConfig files.
+ * Pure string handling; no I/O. */
+#include "pveconf/seccfg.h"
+
+#include <string.h>
+
+void pveconf_seccfg_init(struct pveconf_seccfg_lines *ls, char *buf, size_t len)
+{
+	ls->p = buf;
+	ls->end = buf + len;
+	ls->lineno = 0;
+	for (char *z = memchr(buf, '\0', len); z; z = memchr(z, '\0', (size_t)(buf + len - z)))
+		*z = '?';
+}
+
+/* Perl's \s */
+bool pveconf_seccfg_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+/* The next line that is not a comment (^\s*#); NULL at the end.  *lineno counts every line. */
+
+char *pveconf_seccfg_next(struct pveconf_seccfg_lines *ls)
+{
+	while (ls->p < ls->end) {
+		char *s = ls->p, *nl = memchr(s, '\n', (size_t)(ls->end - s));
+		char *t = s;
+
+		if (nl) {
+			*nl = '\0';
+			ls->p = nl + 1;
+		} else {
+			ls->p = ls->end;
+		}
+		ls->lineno++;
+		while (*t && pveconf_seccfg_space(*t))
+			t++;
+		if (*t != '#')
+			return s;
+	}
+	return NULL;
+}
+
+/* Perl truth of a line: "" and "0" are false (and end a section body). */
+bool pveconf_seccfg_truthy(const char *l)
+{
+	return l && l[0] && strcmp(l, "0") != 0;
+}
+
+/* Body line of a section: ^\s+(\S+)(\s+(.*\S))?\s*$ ; key and value (NULL) in place. */
+bool pveconf_seccfg_body(char *l, char **k, char **v)
+{
+	char *t = l, *ke, *ve;
+
+	if (!pveconf_seccfg_space(*t))
+		return false;
+	while (*t && pveconf_seccfg_space(*t))
+		t++;
+	if (!*t)
+		return false;
+	*k = t;
+	while (*t && !pveconf_seccfg_space(*t))
+		t++;
+	ke = t;
+	while (*t && pveconf_seccfg_space(*t))
+		t++;
+	*v = NULL;
+	if (*t) {
+		ve = t + strlen(t);
+		while (ve > t && pveconf_seccfg_space(ve[-1]))
+			ve--;
+		*ve = '\0';
+		*v = t;
+	}
+	*ke = '\0';
+	return true;
+}

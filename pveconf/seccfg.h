@@ -1,0 +1,28 @@
+/* pveconf/seccfg.h - line handling shared by the readers of PVE's section-config files
+ * (/etc/pve/mapping/pci.cfg, /etc/pve/storage.cfg), with the rules of PVE's SectionConfig parser.
+ * Internal to pveconf/. */
+#ifndef PP_PVECONF_SECCFG_H
+#define PP_PVECONF_SECCFG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Lines of a writable copy of the file; lineno counts every line read so far. */
+struct pveconf_seccfg_lines {
+	char *p, *end;
+	unsigned lineno;
+};
+
+/* buf holds len bytes plus a NUL.  NUL bytes inside become '?' (PVE treats them as ordinary
+ * non-blank characters, and so does every check on '?'). */
+void pveconf_seccfg_init(struct pveconf_seccfg_lines *ls, char *buf, size_t len);
+/* The next line that is not a comment (^\s*#), NUL-terminated in place; NULL at the end. */
+char *pveconf_seccfg_next(struct pveconf_seccfg_lines *ls);
+/* Perl's truth of a line: "" and "0" are false (and end a section body). */
+bool pveconf_seccfg_truthy(const char *l);
+/* Perl's \s. */
+bool pveconf_seccfg_space(char c);
+/* A body line ^\s+(\S+)(\s+(.*\S))?\s*$: key and value (NULL when none), in place. */
+bool pveconf_seccfg_body(char *l, char **k, char **v);
+
+#endif

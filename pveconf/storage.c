@@ -1,0 +1,445 @@
+/* pveconf/storage.c - the parts of /etc/pve/storage.cfg the hookscript installer needs: snippets
+ * storages, their paths and node restrictions, with PVE's own fix-ups of `local`.
+ * Reads only; does not check that the directories exist (the caller does, under --root). */
+#include "pveconf/storage.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pveconf/seccfg.h"
+#include "pveconf/vmconf.h"
+#include "util/fileio.h"
+
+#define LOCAL_PATH PP_VAR_LIB_VZ /* the host path PVE forces for `local` */
+
+static const char *const known_types[] = {"dir",       "btrfs", "nfs",         "cifs",    "cephfs",
+                                          "glusterfs", "lvm",   "lvmthin",     "zfspool", "zfs",
+                                          "rbd",       "iscsi", "iscsidirect", "pbs",     "esxi"};
+/* file storages that can hold snippets */
+static const char *const snippet_types[] = {"dir", "btrfs", "nfs", "cifs", "cephfs", "glusterfs"};
+/* mounted storages whose path defaults to /mnt/pve/<id> */
+static const char *const mount_types[] = {"nfs", "cifs", "cephfs", "glusterfs"};
+
+static bool in(const char *s, const char *const *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(s, list[i]) == 0)
+			return true;
+	return false;
+}
+#define IN(s, list) in(s, list, sizeof(list) / sizeof(list[0]))
+
+struct parser {
+	struct pveconf_storages *out;
+	size_t cap;
+	int oom;
+};
+
+static void diag(struct parser *ps, unsigned line, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+
+static void diag(struct parser *ps, unsigned line, const char *fmt, ...)
+{
+	struct pveconf_storages *s = ps->out;
+	struct pveconf_storage_diag *nv;
+	va_list ap;
+	char *msg;
+	int r;
+
+	va_start(ap, fmt);
+	r = vasprintf(&msg, fmt, ap);
+	va_end(ap);
+	nv = r < 0 ? NULL : realloc(s->diags, (s->n_diags + 1) * sizeof(*nv));
+	if (!nv) {
+		if (r >= 0)
+			free(msg);
+		ps->oom = 1;
+		return;
+	}
+	s->diags = nv;
+	s->diags[s->n_diags].line = line;
+	s->diags[s->n_diags].message = msg;
+	s->n_diags++;
+}
+
+static void storage_free(struct pveconf_storage *st)
+{
+	free(st->id);
+	free(st->type);
+	free(st->path);
+	free(st->snippets_dir);
+	for (size_t i = 0; i < st->n_nodes; i++)
+		free(st->nodes[i]);
+	free(st->nodes);
+	memset(st, 0, sizeof(*st));
+}
+
+/* PVE's split_list: separators , ; and blanks */
+static char *list_next(char **cur)
+{
+	char *s = *cur, *e;
+
+	s += strspn(s, ",; \t\r\n\f\v");
+	if (!*s)
+		return NULL;
+	e = s + strcspn(s, ",; \t\r\n\f\v");
+	*cur = *e ? e + 1 : e;
+	*e = '\0';
+	return s;
+}
+
+/* parse_storage_id: ^[a-z][a-z0-9\-\_\.]*[a-z0-9]$ (case-insensitive) */
+static bool storage_id_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n < 2)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = (char)(s[i] | 0x20);
+		bool letter = c >= 'a' && c <= 'z', digit = s[i] >= '0' && s[i] <= '9';
+
+		if (i == 0       ? !letter
+		    : i == n - 1 ? !(letter || digit)
+		                 : !(letter || digit || strchr("-_.", s[i])))
+			return false;
+	}
+	return true;
+}
+
+static bool node_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (!n)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = (char)(s[i] | 0x20);
+		bool an = (c >= 'a' && c <= 'z') || (s[i] >= '0' && s[i] <= '9');
+
+		if (!an && !(s[i] == '-' && i && i < n - 1))
+			return false;
+	}
+	return true;
+}
+
+/* "dir: local" -> type "dir", id "local" (PVE: ^(\S+):\s*(\S+)\s*$, type lowercased) */
+static bool header_split(char *l, char **type, char **id)
+{
+	char *colon = NULL, *t, *e;
+
+	if (!*l || pveconf_seccfg_space(*l))
+		return false;
+	for (t = l; *t && !pveconf_seccfg_space(*t); t++)
+		;
+	/* the first \S+ run, greedy: the type ends at its last ':' that leaves an id */
+	e = t;
+	while (*t && pveconf_seccfg_space(*t))
+		t++;
+	if (*t) { /* "type: id": the first run must end with ':' */
+		char *idend = t;
+
+		while (*idend && !pveconf_seccfg_space(*idend))
+			idend++;
+		for (char *x = idend; *x; x++)
+			if (!pveconf_seccfg_space(*x))
+				return false;
+		if (e[-1] != ':' || e - 1 == l)
+			return false;
+		*idend = '\0';
+		e[-1] = '\0';
+		*id = t;
+	} else { /* "type:id" */
+		for (char *x = e - 2; x > l; x--)
+			if (*x == ':') {
+				colon = x;
+				break;
+			}
+		if (!colon)
+			return false;
+		*e = '\0';
+		*colon = '\0';
+		*id = colon + 1;
+	}
+	*type = l;
+	for (char *x = l; *x; x++)
+		if (*x >= 'A' && *x <= 'Z')
+			*x = (char)(*x - 'A' + 'a');
+	return true;
+}
+
+static int set_str(char **dst, const char *v)
+{
+	free(*dst);
+	*dst = strdup(v);
+	return *dst ? 0 : -ENOMEM;
+}
+
+static int snippets_dir(struct pveconf_storage *st, const char *subdir)
+{
+	if (!st->snippets || !st->path)
+		return 0;
+	while (*subdir == '/')
+		subdir++;
+	free(st->snippets_dir);
+	if (asprintf(&st->snippets_dir, "%s/%s", strcmp(st->path, "/") ? st->path : "", subdir) <
+	    0) {
+		st->snippets_dir = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static int add(struct parser *ps, struct pveconf_storage *st, bool front)
+{
+	struct pveconf_storages *s = ps->out;
+
+	for (size_t i = 0; i < s->n; i++) { /* a repeated id replaces the earlier one */
+		if (strcmp(s->v[i].id, st->id) != 0)
+			continue;
+		storage_free(&s->v[i]);
+		memmove(&s->v[i], &s->v[i + 1], (s->n - i - 1) * sizeof(*s->v));
+		s->n--;
+		break;
+	}
+	if (s->n == ps->cap) {
+		size_t nc = ps->cap ? ps->cap * 2 : 8;
+		struct pveconf_storage *nv = realloc(s->v, nc * sizeof(*nv));
+
+		if (!nv)
+			return -ENOMEM;
+		s->v = nv;
+		ps->cap = nc;
+	}
+	if (front) {
+		memmove(&s->v[1], &s->v[0], s->n * sizeof(*s->v));
+		s->v[0] = *st;
+	} else {
+		s->v[s->n] = *st;
+	}
+	s->n++;
+	return 0;
+}
+
+static void parse_section(struct parser *ps, struct pveconf_seccfg_lines *ls, const char *type,
+                          const char *id)
+{
+	struct pveconf_storage st = {0};
+	char *l, *k, *v, subdir[256] = "snippets";
+	unsigned hline = ls->lineno;
+	bool skip = false, want_snippets = false;
+
+	if (!storage_id_ok(id)) {
+		diag(ps, hline, "skip section '%s': storage ID '%s' contains illegal characters",
+		     id, id);
+		skip = true;
+	} else if (!IN(type, known_types)) {
+		diag(ps, hline, "skip section '%s': unsupported type '%s'", id, type);
+		skip = true;
+	}
+	st.line = hline;
+	if (!skip && (set_str(&st.id, id) < 0 || set_str(&st.type, type) < 0))
+		ps->oom = 1;
+	while (pveconf_seccfg_truthy(l = pveconf_seccfg_next(ls))) {
+		if (skip)
+			continue;
+		if (!pveconf_seccfg_body(l, &k, &v)) {
+			diag(ps, ls->lineno, "section '%s': ignore config line: %s", id, l);
+			continue;
+		}
+		if (strcmp(k, "path") == 0 && v) {
+			if (set_str(&st.path, v) < 0)
+				ps->oom = 1;
+		} else if (strcmp(k, "content") == 0 && v) {
+			char *cur = v, *c;
+
+			want_snippets = false;
+			while ((c = list_next(&cur)))
+				if (strcmp(c, "snippets") == 0)
+					want_snippets = true;
+		} else if (strcmp(k, "content-dirs") == 0 && v) {
+			char *cur = v, *c;
+
+			while ((c = list_next(&cur)))
+				if (strncmp(c, "snippets=", 9) == 0)
+					snprintf(subdir, sizeof(subdir), "%s", c + 9);
+		} else if (strcmp(k, "disable") == 0) {
+			st.disabled = !v || strcmp(v, "0") != 0;
+		} else if (strcmp(k, "nodes") == 0 && v) {
+			char *cur = v, *c;
+
+			while ((c = list_next(&cur))) {
+				char **nv;
+
+				if (!node_ok(c))
+					continue;
+				nv = realloc(st.nodes, (st.n_nodes + 1) * sizeof(*nv));
+				if (!nv || !(nv[st.n_nodes] = strdup(c))) {
+					if (nv)
+						st.nodes = nv;
+					ps->oom = 1;
+					break;
+				}
+				st.nodes = nv;
+				st.n_nodes++;
+			}
+		}
+	}
+	if (skip || ps->oom) {
+		storage_free(&st);
+		return;
+	}
+	if (!st.path && IN(type, mount_types) && asprintf(&st.path, PP_MNT_PVE "/%s", id) < 0) {
+		st.path = NULL;
+		ps->oom = 1;
+	}
+	if (!st.path && (strcmp(type, "dir") == 0 || strcmp(type, "btrfs") == 0)) {
+		diag(ps, hline, "skip section '%s': missing value for required option 'path'", id);
+		storage_free(&st);
+		return;
+	}
+	if (want_snippets && !IN(type, snippet_types))
+		diag(ps, hline, "storage '%s': storage does not support content type 'snippets'",
+		     id);
+	st.snippets = want_snippets && IN(type, snippet_types);
+	if (snippets_dir(&st, subdir) < 0 || add(ps, &st, false) < 0) {
+		storage_free(&st);
+		ps->oom = 1;
+	}
+}
+
+/* PVE: `local` is always dir:/var/lib/vz; otherwise its built-in default replaces it. */
+static void fix_local(struct parser *ps)
+{
+	struct pveconf_storages *s = ps->out;
+	struct pveconf_storage *loc = NULL, def = {0};
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (strcmp(s->v[i].id, "local") == 0)
+			loc = &s->v[i];
+	if (loc && strcmp(loc->type, "dir") == 0 && strcmp(loc->path, LOCAL_PATH) == 0) {
+		struct pveconf_storage keep = *loc;
+
+		for (i = 0; i < keep.n_nodes; i++) /* PVE drops node restrictions of local */
+			free(keep.nodes[i]);
+		free(keep.nodes);
+		keep.nodes = NULL;
+		keep.n_nodes = 0;
+		memmove(loc, loc + 1, (size_t)(s->v + s->n - loc - 1) * sizeof(*loc));
+		s->n--;
+		if (add(ps, &keep, true) < 0) {
+			storage_free(&keep);
+			ps->oom = 1;
+		}
+		return;
+	}
+	if (loc)
+		diag(ps, loc->line,
+		     "storage 'local' is not dir:%s: PVE replaces it with its default", LOCAL_PATH);
+	def.snippets = true;
+	if (set_str(&def.id, "local") < 0 || set_str(&def.type, "dir") < 0 ||
+	    set_str(&def.path, LOCAL_PATH) < 0 || snippets_dir(&def, "snippets") < 0 ||
+	    add(ps, &def, true) < 0) {
+		storage_free(&def);
+		ps->oom = 1;
+	}
+}
+
+int pveconf_storages_parse(const char *data, size_t len, struct pveconf_storages *out,
+                           struct util_err *e)
+{
+	struct parser ps = {.out = out};
+	struct pveconf_seccfg_lines ls;
+	char *copy;
+
+	memset(out, 0, sizeof(*out));
+	if (len > PVECONF_VM_MAX_BYTES)
+		return util_err_set(e, -EFBIG, "/etc/pve/storage.cfg: larger than 1 MiB");
+	copy = malloc(len + 1);
+	if (!copy)
+		return util_err_set(e, -ENOMEM, "out of memory reading storage.cfg");
+	memcpy(copy, data, len);
+	copy[len] = '\0';
+	pveconf_seccfg_init(&ls, copy, len);
+	while (ls.p < ls.end && !ps.oom) {
+		char *l = pveconf_seccfg_next(&ls), *type, *id;
+
+		if (!pveconf_seccfg_truthy(l))
+			continue;
+		if (header_split(l, &type, &id))
+			parse_section(&ps, &ls, type, id);
+		else
+			diag(&ps, ls.lineno, "ignore config line: %s", l);
+	}
+	free(copy);
+	if (!ps.oom)
+		fix_local(&ps);
+	if (ps.oom) {
+		pveconf_storages_free(out);
+		return util_err_set(e, -ENOMEM, "out of memory reading storage.cfg");
+	}
+	return 0;
+}
+
+int pveconf_storages_load(const struct util_paths *p, struct pveconf_storages *out,
+                          struct util_err *e)
+{
+	char path[PP_PATH_MAX], *data;
+	size_t len;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	util_path(p, path, sizeof(path), PP_ETC_PVE_STORAGE);
+	r = util_file_read(path, PVECONF_VM_MAX_BYTES, &data, &len, e);
+	if (r == -ENOENT)
+		return pveconf_storages_parse("", 0, out, e);
+	if (r < 0)
+		return util_err_errno(e, r, "cannot read %s", util_path_display(p, path));
+	r = pveconf_storages_parse(data, len, out, e);
+	free(data);
+	return r;
+}
+
+void pveconf_storages_free(struct pveconf_storages *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		storage_free(&s->v[i]);
+	for (size_t i = 0; i < s->n_diags; i++)
+		free(s->diags[i].message);
+	free(s->v);
+	free(s->diags);
+	memset(s, 0, sizeof(*s));
+}
+
+const struct pveconf_storage *pveconf_storage_find(const struct pveconf_storages *s, const char *id)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (strcmp(s->v[i].id, id) == 0)
+			return &s->v[i];
+	return NULL;
+}
+
+bool pveconf_storage_snippets_on(const struct pveconf_storage *st, const char *node)
+{
+	if (!st->snippets || st->disabled || !st->snippets_dir)
+		return false;
+	if (st->n_nodes == 0)
+		return true;
+	for (size_t i = 0; i < st->n_nodes; i++)
+		if (node && strcmp(st->nodes[i], node) == 0)
+			return true;
+	return false;
+}
+
+const struct pveconf_storage *pveconf_storage_snippets_first(const struct pveconf_storages *s,
+                                                             const char *node)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (pveconf_storage_snippets_on(&s->v[i], node))
+			return &s->v[i];
+	return NULL;
+}

@@ -1,0 +1,40 @@
+# hook install / remove: the shared snippet for a VM without a hookscript, a chained per-VM snippet
+# for one that has one (the old script still runs, its status is honoured), remove restores what
+# was there; no snippets storage: refused with how to enable it; VM locked / not on this node.
+. "$SRC/tests/cli/fakehost.sh"
+R=$TMP/root
+fh_demo "$R"
+C=$R/etc/pve/nodes/pve1/qemu-server
+printf '#!/bin/sh\necho "old hook: $1 $2"\n[ "$2" = post-stop ] && exit 7\nexit 0\n' >"$R/var/lib/vz/snippets/old.sh"
+chmod +x "$R/var/lib/vz/snippets/old.sh"
+sed -i 's/^cores: 4$/cores: 4\nhookscript: local:snippets\/old.sh/' "$C/101.conf"
+cp "$C/100.conf" "$TMP/100.before"; cp "$C/101.conf" "$TMP/101.before"
+"$PP" --root "$R" hook install 100 101; echo "install rc=$?"
+diff "$TMP/100.before" "$C/100.conf"
+diff "$TMP/101.before" "$C/101.conf"
+ls "$R/var/lib/vz/snippets"
+cat "$R/var/lib/vz/snippets/pve-passthrough-guard-101.sh"
+echo "== again: nothing changes"
+"$PP" --root "$R" hook install 100; echo "rc=$?"
+echo "== the chain runs: guard, then the old script (its exit status counts)"
+sed "s#'/var/lib#'$R/var/lib#" "$R/var/lib/vz/snippets/pve-passthrough-guard-101.sh" >"$TMP/chain.sh"
+chmod +x "$TMP/chain.sh"
+for ph in pre-start post-stop; do
+	env -i LC_ALL=C PATH=/usr/bin:/bin PVE_PASSTHROUGH_ROOT="$R" PVE_PASSTHROUGH="$PP" \
+		"$TMP/chain.sh" 101 $ph <&-
+	echo "$ph rc=$?"
+done
+echo "== audit sees the guard (no guard-missing for 100, 101)"
+"$PP" --root "$R" audit --vmid 100 --vmid 101; echo "rc=$?"
+echo "== remove restores"
+"$PP" --root "$R" hook remove 100 101 103; echo "remove rc=$?"
+cmp "$TMP/100.before" "$C/100.conf" && echo "100 restored"
+cmp "$TMP/101.before" "$C/101.conf" && echo "101 restored"
+ls "$R/var/lib/vz/snippets"
+echo "== locked VM, VM of another node, bad VMID"
+"$PP" --root "$R" hook install 110 300; echo "rc=$?"
+"$PP" --root "$R" hook install abc; echo "rc=$?"
+"$PP" --root "$R" hook; echo "rc=$?"
+echo "== no snippets storage"
+fh_storage "$R"
+"$PP" --root "$R" hook install 102; echo "rc=$?"
