@@ -41,7 +41,8 @@ static char *host(const char *cmdline)
 	char *root = tt_mkdtemp(), buf[1024];
 
 	snprintf(buf, sizeof(buf),
-	         "BOOT_IMAGE=/boot/vmlinuz-6.8.12-4-pve root=/dev/mapper/pve-root ro %s\n", cmdline);
+	         "BOOT_IMAGE=/boot/vmlinuz-6.8.12-4-pve root=/dev/mapper/pve-root ro %s\n",
+	         cmdline);
 	tt_write(root, "proc/cmdline", buf);
 	snprintf(buf, sizeof(buf), "GRUB_CMDLINE_LINUX_DEFAULT=\"%s\"\n", cmdline);
 	tt_write(root, "etc/default/grub", buf);
@@ -67,7 +68,8 @@ static void run(const char *root, const struct host_facts *f, struct host_findin
 
 static void test_pf_states(void **state)
 {
-	char *root = host("quiet intel_iommu=on i915.enable_guc=3 i915.max_vfs=7 module_blacklist=xe");
+	char *root =
+	        host("quiet intel_iommu=on i915.enable_guc=3 i915.max_vfs=7 module_blacklist=xe");
 	struct host_facts f = facts();
 	struct host_findings fs;
 
