@@ -18,6 +18,8 @@
 	"# Written by pve-passthrough host setup (%s).  Undo: pve-passthrough host rollback\n"
 
 static int push_str(char ***v, size_t *n, const char *fmt, va_list ap)
+        __attribute__((format(printf, 3, 0)));
+static int push_str(char ***v, size_t *n, const char *fmt, va_list ap)
 {
 	char *s, **nv;
 
