@@ -558,6 +558,59 @@ static void test_gvtg_and_scans(void **state)
 	free(root);
 }
 
+static void test_dkms_deb_and_xe(void **state)
+{
+	char *root = mkhost(GRUB_LVM, "quiet"), deb[4200];
+	struct util_paths p;
+	struct host_plan pl, rb;
+	struct host_facts f = raptor();
+	struct host_setup_opts o = {.mode = HOST_MODE_SRIOV_I915, .tool = "x"};
+	struct util_buf argv = {0};
+	struct util_err e = {0};
+	bool found;
+
+	(void)state;
+	util_paths_init(&p, root);
+	snprintf(deb, sizeof(deb), "%s/i915-sriov-dkms_2025.07.22_amd64.deb", root);
+	tt_write(root, "i915-sriov-dkms_2025.07.22_amd64.deb", "!<arch>\n");
+	o.dkms_deb = deb;
+	assert_int_equal(host_setup_plan(&p, &o, &f, &pl, &e), 0);
+	assert_int_equal(pl.n_refusals, 0);
+	assert_string_equal(pl.package, "i915-sriov-dkms");
+	assert_string_equal(pl.cmds[0].v[0], "dpkg");
+	assert_string_equal(pl.cmds[0].v[2], deb);
+	assert_int_equal(apply(root, &pl, 0, 0, &argv), 0);
+	/* dpkg first, then the unit reload, the initramfs, the bootloader */
+	assert_non_null(strstr(util_buf_str(&argv),
+	                       "\nsystemctl daemon-reload\nupdate-initramfs -u -k "
+	                       "all\nupdate-grub\n"));
+	host_plan_free(&pl);
+	assert_int_equal(rollback(root, false, &rb, &found), 0);
+	assert_true(found);
+	assert_int_equal(rb.n_cmds, 4);
+	assert_string_equal(rb.cmds[1].v[0], "dpkg");
+	assert_string_equal(rb.cmds[1].v[1], "-r");
+	assert_string_equal(rb.cmds[1].v[2], "i915-sriov-dkms");
+	assert_string_equal(rb.cmds[3].v[0], "update-grub");
+	host_plan_free(&rb);
+	/* a file that is not a package is refused */
+	o.dkms_deb = "/etc/hostname";
+	assert_int_equal(host_setup_plan(&p, &o, &f, &pl, &e), 0);
+	assert_int_equal(pl.n_refusals, 1);
+	host_plan_free(&pl);
+	/* the xe path: force_probe with the device id, i915 blacklisted, xe not */
+	o.dkms_deb = NULL;
+	o.mode = HOST_MODE_SRIOV_XE;
+	assert_int_equal(host_setup_plan(&p, &o, &f, &pl, &e), 0);
+	assert_non_null(
+	        strstr(change(&pl, HOST_GRUB_DROPIN)->new_data,
+	               "intel_iommu=on xe.max_vfs=7 xe.force_probe=a7a0 module_blacklist=i915\""));
+	host_plan_free(&pl);
+	util_buf_free(&argv);
+	tt_rmrf(root);
+	free(root);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -568,6 +621,7 @@ int main(void)
 	        cmocka_unit_test(test_conflicts_and_user_edits),
 	        cmocka_unit_test(test_refusals),
 	        cmocka_unit_test(test_gvtg_and_scans),
+	        cmocka_unit_test(test_dkms_deb_and_xe),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
