@@ -254,10 +254,19 @@ static int host_setup(struct cli_ctx *ctx, int argc, char **argv)
 	return r;
 }
 
-static int set_numvfs(struct cli_ctx *ctx, const char *pf, int n, struct util_err *e)
+static int set_numvfs(struct cli_ctx *ctx, const struct host_facts *f, int n, struct util_err *e)
 {
 	struct sysfs_numvfs_result res;
-	int r = sysfs_sriov_set_numvfs(&ctx->paths, NULL, pf, n, NULL, 0, &res, e);
+	struct sysfs_vf_use use[16];
+	const char *pf = f->pf_bdf;
+	int r;
+
+	/* VFs held by VMs that sysfs/ cannot see (reserved, not bound to vfio-pci yet) */
+	for (size_t i = 0; i < f->n_held; i++) {
+		snprintf(use[i].bdf, sizeof(use[i].bdf), "%s", f->held[i]);
+		snprintf(use[i].reason, sizeof(use[i].reason), "%s", f->held_why[i]);
+	}
+	r = sysfs_sriov_set_numvfs(&ctx->paths, NULL, pf, n, use, f->n_held, &res, e);
 
 	if (r == 0 && ctx->format != CLI_FORMAT_JSON) {
 		if (res.unchanged)
@@ -318,7 +327,7 @@ static int host_rollback(struct cli_ctx *ctx, int argc, char **argv)
 	if (!pl.n_refusals && !dry && pl.mode != HOST_MODE_GVTG && f.numvfs > 0) {
 		if (util_paths_is_host(&ctx->paths) ||
 		    getenv("PVE_PASSTHROUGH_TEST_SYSFS_WRITES")) {
-			r = set_numvfs(ctx, f.pf_bdf, 0, &e);
+			r = set_numvfs(ctx, &f, 0, &e);
 			if (r < 0) {
 				cli_error(ctx, "%s", e.msg);
 				host_plan_free(&pl);
@@ -391,7 +400,7 @@ static int host_vfs(struct cli_ctx *ctx, int argc, char **argv)
 		cli_error(ctx, "no Intel iGPU PF found (give it with --pf BDF)");
 		return CLI_EXIT_FAIL;
 	}
-	r = set_numvfs(ctx, f.pf_bdf, (int)n, &e);
+	r = set_numvfs(ctx, &f, (int)n, &e);
 	if (r < 0) {
 		cli_error(ctx, "%s", e.msg);
 		return r == -EBUSY || r == -ERANGE || r == -EOPNOTSUPP ? CLI_EXIT_FOUND

@@ -38,6 +38,12 @@ static void held_by_reservation(const struct cli_ctx *ctx, const struct sysfs_de
 			f->vfs_in_use++;
 			snprintf(f->in_use + l, sizeof(f->in_use) - l, "%s%s reserved by VM %u",
 			         l ? ", " : "", vf->bdf, g.reservations[i].vmid);
+			if (f->n_held < 16) {
+				snprintf(f->held[f->n_held], sizeof(f->held[0]), "%s", vf->bdf);
+				snprintf(f->held_why[f->n_held++], sizeof(f->held_why[0]),
+				         "VM %u holds it (PVE's PCI reservation)",
+				         g.reservations[i].vmid);
+			}
 		}
 	}
 	cli_gather_free(&g);

@@ -29,6 +29,9 @@ struct host_facts {
 	int vfs_in_use;       /* VFs a running VM holds (reservation or running config) */
 	int mdevs_in_use;     /* mdev instances a running VM holds */
 	char in_use[256];     /* "VM 100 (0000:00:02.1)" for the refusal message */
+	char held[16][16];    /* the VFs counted in vfs_in_use by reservation (first 16) */
+	char held_why[16][64];
+	size_t n_held;
 	/* for doctor: */
 	int iommu;          /* 1 on, 0 off, -1 unknown */
 	char pf_driver[64]; /* "" when unbound */

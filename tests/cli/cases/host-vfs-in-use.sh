@@ -16,3 +16,9 @@ cat h/sys/devices/pci0000:00/0000:00:02.0/sriov_numvfs; echo
 "$PP" --root h host vfs x; echo "rc=$?"
 rm -rf h; mkhost h --numvfs 3 --vfio-vfs 1
 "$PP" --root h host vfs 0; echo "rc=$?"
+# a VF reserved by a starting VM (not bound to vfio-pci yet) also blocks `host vfs`
+rm -rf h; mkhost h --numvfs 3
+mkdir -p h/etc/pve/nodes/pve1/qemu-server h/run/qemu-server h/proc/4242
+ln -s nodes/pve1 h/etc/pve/local
+printf '0000:00:02.3 101 pid:4242\n' >h/run/qemu-server/pci-id-reservations
+"$PP" --root h host vfs 0; echo "rc=$?"
