@@ -69,8 +69,6 @@ $(foreach m,$(PRESENT_MODULES),$(eval $(call archive_rule,$(m))))
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 
-# Per-topic additions (fuzzing, benchmarks, kernel and API tiers) live in mk/*.mk.
-include $(wildcard mk/*.mk)
 
 # ---------------------------------------------------------------- tests
 # tests/unit/<module>_<topic>.c -> build/tests/<module>_<topic>, linked with lib<module>.a + its DEPS.
@@ -98,6 +96,10 @@ demo: deps $(BIN)
 CHECK_TIERS := check-unit check-cli check-layering check-format
 # Benchmarks run by `make bench`; mk/*.mk files add theirs.
 BENCH_TARGETS :=
+
+# Per-topic additions (fuzzing, benchmarks, kernel and API tiers) live in mk/*.mk; included after
+# the two lists above so that their `CHECK_TIERS +=` / `BENCH_TARGETS +=` are kept.
+include $(wildcard mk/*.mk)
 
 check: deps
 	@$(MAKE) --no-print-directory all

@@ -26,6 +26,25 @@ static void on_alarm(int sig)
 	_exit(timeout_status);
 }
 
+/* (Re)starts the clock: after s->guard_timeout seconds the process says so and exits with the
+ * configured status. */
+static void arm_timeout(const struct cli_ctx *ctx, unsigned vmid, const struct settings *s)
+{
+	int n;
+
+	alarm(0);
+	timeout_status = s->guard_on_error == SETTINGS_ON_ERROR_REFUSE ? CLI_EXIT_FAIL : 0;
+	n = snprintf(timeout_msg, sizeof(timeout_msg),
+	             "%s: %sguard: VM %u: no answer within %u s (guard timeout); %s the start\n",
+	             ctx->prog, timeout_status ? "error: " : "warning: ", vmid, s->guard_timeout,
+	             timeout_status ? "refusing" : "allowing");
+	timeout_len = n < 0                              ? 0
+	              : (size_t)n >= sizeof(timeout_msg) ? sizeof(timeout_msg) - 1
+	                                                 : (size_t)n;
+	signal(SIGALRM, on_alarm);
+	alarm(s->guard_timeout);
+}
+
 static bool phase_valid(const char *p)
 {
 	return strcmp(p, "pre-start") == 0 || strcmp(p, "post-start") == 0 ||
@@ -73,23 +92,18 @@ int cli_cmd_guard(struct cli_ctx *ctx, int argc, char **argv)
 		return CLI_EXIT_OK;
 
 	memset(&g, 0, sizeof(g));
+	/* the settings file itself is read under the built-in timeout and behaviour */
+	settings_defaults(&g.settings);
+	arm_timeout(ctx, vmid, &g.settings);
 	r = cli_gather_settings(ctx, &g, &e);
 	if (r < 0) {
 		/* the behaviour on errors is itself unknown: the built-in default applies */
+		alarm(0);
 		r = internal_error(ctx, vmid, &g.settings, e.msg);
 		cli_gather_free(&g);
 		return r;
 	}
-	timeout_status = g.settings.guard_on_error == SETTINGS_ON_ERROR_REFUSE ? CLI_EXIT_FAIL : 0;
-	timeout_len = (size_t)snprintf(
-	        timeout_msg, sizeof(timeout_msg),
-	        "%s: %sguard: VM %u: no answer within %u s (guard timeout); %s the start\n",
-	        ctx->prog, timeout_status ? "error: " : "warning: ", vmid, g.settings.guard_timeout,
-	        timeout_status ? "refusing" : "allowing");
-	if (timeout_len >= sizeof(timeout_msg))
-		timeout_len = sizeof(timeout_msg) - 1;
-	signal(SIGALRM, on_alarm);
-	alarm(g.settings.guard_timeout);
+	arm_timeout(ctx, vmid, &g.settings);
 
 	o.vmid = vmid;
 	o.migrated_from = getenv("PVE_MIGRATED_FROM");

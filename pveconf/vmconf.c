@@ -350,10 +350,12 @@ static void kv_set(struct pveconf_vm *vm, struct sect *s, const char *key, size_
 {
 	char kbuf[256];
 	struct kvent *old;
+	const char *oldkey = NULL;
 
 	snprintf(kbuf, sizeof(kbuf), "%.*s", (int)(keylen < 255 ? keylen : 255), key);
 	old = kv_find(s, kbuf);
 	if (old) {
+		oldkey = old->key; /* old points into s->kv, which may move below */
 		old->live = false;
 		diag_add(vm, PVECONF_DIAG_DROPPED, old->line, old->key, s->name,
 		         "%s: set again at line %u, the later value wins", old->key, line);
@@ -370,7 +372,7 @@ static void kv_set(struct pveconf_vm *vm, struct sect *s, const char *key, size_
 		s->kvcap = cap;
 	}
 	s->kv[s->nkv++] = (struct kvent){
-	        .key = old ? old->key : arena_strndup(vm, kbuf, strlen(kbuf)),
+	        .key = oldkey ? oldkey : arena_strndup(vm, kbuf, strlen(kbuf)),
 	        .val = arena_strndup(vm, val, vlen),
 	        .vlen = vlen,
 	        .raw = raw,

@@ -113,3 +113,36 @@ EOF
 	fh_running "$_r" 100 4242
 	fh_reserve "$_r" 0000:00:02.1 100 4242
 }
+
+# A GVT-g host: the demo hardware with the iGPU turned into a Coffee Lake GPU (8086:3e92) without
+# SR-IOV, offering two mdev types; "fh_mdev ROOT UUID TYPE" creates a live instance.
+fh_gvtg() {
+	_r=$1
+	fh_init "$_r" pve1
+	_pf=$_r/sys/devices/pci0000:00/0000:00:02.0
+	for _i in 1 2 3 4 5 6 7; do
+		rm -rf "$_r/sys/devices/pci0000:00/0000:00:02.$_i" "$_r/sys/bus/pci/devices/0000:00:02.$_i" \
+			"$_r/sys/kernel/iommu_groups/2$((_i - 1))"
+	done
+	rm -f "$_pf"/virtfn* "$_pf"/sriov_*
+	echo 0x3e92 >"$_pf/device"
+	for _t in 4:2:1 8:4:3; do
+		_d=$_pf/mdev_supported_types/i915-GVTg_V5_${_t%%:*}
+		mkdir -p "$_d"
+		echo "GVTg_V5_${_t%%:*}" >"$_d/name"
+		echo vfio-pci >"$_d/device_api"
+		_rest=${_t#*:}
+		echo "${_rest##*:}" >"$_d/available_instances"
+		printf 'low_gm_size: 128MB\nhigh_gm_size: 512MB\nfence: 4\nresolution: 1920x1200\nweight: %s\n' \
+			"${_rest%%:*}" >"$_d/description"
+	done
+}
+
+fh_mdev() {
+	_pf=$1/sys/devices/pci0000:00/0000:00:02.0
+	mkdir -p "$_pf/$2" "$1/sys/bus/mdev/devices"
+	ln -s "../mdev_supported_types/$3" "$_pf/$2/mdev_type"
+	ln -s "../../../devices/pci0000:00/0000:00:02.0/$2" "$1/sys/bus/mdev/devices/$2"
+	_a=$_pf/mdev_supported_types/$3/available_instances
+	echo $(($(cat "$_a") - 1)) >"$_a"
+}

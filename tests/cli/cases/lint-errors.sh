@@ -1,0 +1,12 @@
+# lint: a missing or unreadable file is exit 3 naming path and reason; usage errors are exit 2
+"$PP" lint "$TMP/missing.conf"; echo "rc=$?"
+mkdir "$TMP/dir.conf"
+"$PP" lint "$TMP/dir.conf"; echo "rc=$?"
+head -c 1048577 /dev/zero | tr '\0' '#' >"$TMP/big.conf"
+"$PP" lint "$TMP/big.conf"; echo "rc=$?"
+printf 'cores: 1\n' >"$TMP/ok.conf"
+"$PP" lint "$TMP/ok.conf" "$TMP/missing.conf"; echo "rc=$?"
+"$PP" lint; echo "rc=$?"
+"$PP" lint --bogus "$TMP/ok.conf"; echo "rc=$?"
+"$PP" --format nagios lint "$TMP/ok.conf"; echo "rc=$?"
+"$PP" lint --help; echo "rc=$?"

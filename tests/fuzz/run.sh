@@ -1,0 +1,54 @@
+#!/bin/sh
+# tests/fuzz/run.sh [--smoke] SECONDS TARGET... - replays the checked-in crashers of each libFuzzer
+# target (tests/fuzz/crashers/TARGET/), then fuzzes it for SECONDS, seeded from ../shared/corpus.
+# Prints "fuzz: N passed, N failed" (one test per replay and per run) and appends to $PP_TALLY.
+# The binaries are built by mk/fuzz.mk (build-fuzz/fuzz_TARGET).  Without clang: skipped.
+set -u
+cd "$(dirname "$0")/../.."
+smoke=""
+[ "${1:-}" = "--smoke" ] && { smoke=1; shift; }
+secs=$1; shift
+B=build-fuzz
+SHARED=${SHARED:-../shared}
+pass=0; fail=0
+tally() { [ -n "${PP_TALLY:-}" ] && echo "fuzz $pass $fail" >>"$PP_TALLY"; return 0; }
+if ! command -v "${FUZZ_CC:-clang}" >/dev/null 2>&1; then
+	echo "fuzz: clang not installed, fuzz targets skipped"
+	echo "fuzz: 0 passed, 0 failed"; tally; exit 0
+fi
+log=$(mktemp)
+for t in "$@"; do
+	bin=$B/fuzz_$t
+	seeds=$B/seeds-$t
+	rm -rf "$seeds"; mkdir -p "$seeds" "$B/corpus-$t"
+	case $t in
+	vmconf)
+		cp "$SHARED"/corpus/pveconf/*.conf "$SHARED"/corpus/pve-generated/edge-input.conf "$seeds"/ ;;
+	hostpci)
+		# every hostpci value of the corpus, one file each
+		cat "$SHARED"/corpus/pveconf/*.conf "$SHARED"/corpus/pve-generated/edge-input.conf |
+			sed -n 's/^hostpci[0-9]*: *//p' | sort -u |
+			awk -v d="$seeds" '{ f = d "/v" NR; printf "%s", $0 > f; close(f) }' ;;
+	esac
+	if ls tests/fuzz/crashers/"$t"/* >/dev/null 2>&1; then
+		if "$bin" tests/fuzz/crashers/"$t"/* >"$log" 2>&1; then
+			pass=$((pass + 1))
+		else
+			echo "FAIL fuzz/$t: a checked-in crasher fails again"; tail -n 30 "$log"
+			fail=$((fail + 1))
+		fi
+	fi
+	if "$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=16384 \
+		-artifact_prefix="$B/crash-$t-" -print_final_stats=1 "$B/corpus-$t" "$seeds" >"$log" 2>&1; then
+		pass=$((pass + 1))
+		[ -z "$smoke" ] && grep -E '^stat::number_of_executed_units|^Done' "$log" | sed "s/^/fuzz\/$t: /"
+	else
+		echo "FAIL fuzz/$t: crash or leak, input saved as $B/crash-$t-* (add it to tests/fuzz/crashers/$t/)"
+		grep -E 'ERROR|SUMMARY|Test unit written' "$log" | head -n 10
+		fail=$((fail + 1))
+	fi
+done
+rm -f "$log"
+echo "fuzz: $pass passed, $fail failed"
+tally
+[ "$fail" -eq 0 ]
