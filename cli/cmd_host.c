@@ -14,6 +14,7 @@
 #include "host/setup.h"
 #include "sysfs/host.h"
 #include "sysfs/write.h"
+#include "util/lock.h"
 
 #define TOOL_PATH "/usr/sbin/pve-passthrough"
 
@@ -122,7 +123,7 @@ static int run_plan(struct cli_ctx *ctx, struct host_plan *pl, const char *kind,
 	bool exec = !dry_run && util_paths_is_host(&ctx->paths);
 	const char *fail = getenv("PVE_PASSTHROUGH_TEST_FAIL_AT");
 	json_t *o = NULL;
-	int r;
+	int r, lock_fd;
 
 	run.mode = exec ? HOST_RUN_EXEC : HOST_RUN_RECORD;
 	/* test hook, honoured only under a --root: "change:N" or "command:N" fails that step */
@@ -152,7 +153,15 @@ static int run_plan(struct cli_ctx *ctx, struct host_plan *pl, const char *kind,
 		}
 		return CLI_EXIT_OK;
 	}
-	r = host_plan_apply(&ctx->paths, pl, &run, &ao, journal, jlen, &e);
+	/* one setup or rollback at a time */
+	{
+		char lock[PP_PATH_MAX];
+
+		util_path(&ctx->paths, lock, sizeof(lock), PP_RUN_LOCK "/host.lock");
+		lock_fd = util_lock_acquire(lock, 10000, &e);
+	}
+	r = lock_fd < 0 ? lock_fd : host_plan_apply(&ctx->paths, pl, &run, &ao, journal, jlen, &e);
+	util_lock_release(lock_fd);
 	if (o) {
 		json_object_set_new(o, "applied", json_boolean(r == 0));
 		json_object_set_new(o, "journal", json_string(journal));
@@ -167,6 +176,11 @@ static int run_plan(struct cli_ctx *ctx, struct host_plan *pl, const char *kind,
 		if (!exec && pl->n_cmds)
 			printf("The commands above were not run (--root is not /): run them on the "
 			       "host.\n");
+	}
+	if (r < 0 && lock_fd < 0) {
+		cli_error(ctx, "%s", e.msg);
+		host_runner_free(&run);
+		return CLI_EXIT_FAIL;
 	}
 	if (r < 0) {
 		cli_error(ctx, "%s", e.msg);
