@@ -282,7 +282,12 @@ static int set_numvfs(struct cli_ctx *ctx, const struct host_facts *f, int n, st
 	}
 	r = sysfs_sriov_set_numvfs(&ctx->paths, NULL, pf, n, use, f->n_held, &res, e);
 
-	if (r == 0 && ctx->format != CLI_FORMAT_JSON) {
+	if (r == 0 && ctx->format == CLI_FORMAT_JSON)
+		json_out(json_pack("{s:i,s:s,s:s,s:i,s:i,s:i,s:b,s:b,s:s}", "schema_version", 1,
+		                   "action", "vfs", "pf", pf, "before", res.before, "requested",
+		                   res.requested, "after", res.after, "unchanged", res.unchanged,
+		                   "partial", res.partial, "note", res.note));
+	else if (r == 0) {
 		if (res.unchanged)
 			printf("%s already has %d VFs.\n", pf, res.after);
 		else
