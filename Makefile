@@ -31,7 +31,7 @@ DEPS_sysfs   := util
 DEPS_policy  := pveconf sysfs util
 DEPS_assign  := policy pveconf sysfs util
 DEPS_host    := policy pveconf sysfs util
-DEPS_pveapi  := pveconf util
+DEPS_pveapi  := settings pveconf util
 
 srcs_of = $(wildcard $(1)/*.c)
 objs_of = $(patsubst %.c,$(B)/%.o,$(call srcs_of,$(1)))
@@ -69,7 +69,6 @@ $(foreach m,$(PRESENT_MODULES),$(eval $(call archive_rule,$(m))))
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 
-
 # ---------------------------------------------------------------- tests
 # tests/unit/<module>_<topic>.c -> build/tests/<module>_<topic>, linked with lib<module>.a + its DEPS.
 UNIT_SRCS  := $(wildcard tests/unit/*_*.c)
@@ -98,7 +97,7 @@ CHECK_TIERS := check-unit check-cli check-layering check-format
 BENCH_TARGETS :=
 
 # Per-topic additions (fuzzing, benchmarks, kernel and API tiers) live in mk/*.mk; included after
-# the two lists above so that their `CHECK_TIERS +=` / `BENCH_TARGETS +=` are kept.
+# CHECK_TIERS and BENCH_TARGETS are set, so that their `+=` is not overwritten.
 include $(wildcard mk/*.mk)
 
 check: deps
@@ -123,7 +122,7 @@ check-format:
 check-asan: deps
 	@$(MAKE) --no-print-directory B=build-asan BIN=build-asan/pve-passthrough CC=clang \
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
-	  LDFLAGS="-fsanitize=address,undefined" all check-unit check-cli
+	  LDFLAGS="-fsanitize=address,undefined" all check-unit check-cli $(ASAN_TIERS)
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

@@ -49,6 +49,7 @@ int cmd_lint(struct cli_ctx *ctx, int argc, char **argv);
 int cli_cmd_guard(struct cli_ctx *ctx, int argc, char **argv); /* cli/guard.c */
 int cli_cmd_hook(struct cli_ctx *ctx, int argc, char **argv);  /* cli/hook.c */
 int cli_cmd_audit(struct cli_ctx *ctx, int argc, char **argv); /* cli/audit.c */
+int cmd_status(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_host(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_doctor(struct cli_ctx *ctx, int argc, char **argv);
 

@@ -29,6 +29,8 @@ static const struct cli_command commands[] = {
         {"audit", cli_cmd_audit,
          "audit [--cluster] [--vmid N]... [--fail-on info|warning|error] [--format F]",
          "check every VM config and this host against every rule"},
+        {"status", cmd_status, "status [--all] [--format text|json]",
+         "the host's iGPU, SR-IOV PFs/VFs, mdev types, IOMMU groups, drivers and which VMs use them"},
         {"host", cmd_host,
          "host setup sriov|gvtg [--vfs N] [--driver i915|xe] [--replace-conflicts] "
          "[--dkms-deb FILE] [--dry-run] | host rollback [--dry-run] [--force] | "

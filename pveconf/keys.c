@@ -95,7 +95,10 @@ static const struct pveconf_keyinfo keytab[] = {
         {"vmstate", S, FX, 0},
         {"vmstatestorage", S, FX, 0},
         {"watchdog", S, FX, 0},
-        /* indexed */
+};
+
+/* indexed keys name0..name(count-1); sorted by name as well */
+static const struct pveconf_keyinfo indexed[] = {
         {"hostpci", S, PVECONF_KFMT_HOSTPCI, 16},
         {"ide", S, FX, 4},
         {"ipconfig", S, FX, 32},
@@ -111,34 +114,55 @@ static const struct pveconf_keyinfo keytab[] = {
         {"virtiofs", S, FX, 10},
 };
 
-const struct pveconf_keyinfo *pveconf_key_lookup(const char *key, size_t len)
+static int cmp_name(const char *key, size_t len, const char *name)
 {
-	size_t base = len, i;
-	unsigned long idx = 0;
+	size_t nl = strlen(name);
+	int c = memcmp(key, name, len < nl ? len : nl);
 
-	while (base > 0 && key[base - 1] >= '0' && key[base - 1] <= '9')
-		base--;
-	for (i = 0; i < sizeof(keytab) / sizeof(keytab[0]); i++) {
-		const struct pveconf_keyinfo *k = &keytab[i];
+	if (c)
+		return c;
+	return len < nl ? -1 : len > nl;
+}
 
-		if (k->count == 0) {
-			if (strlen(k->name) == len && memcmp(k->name, key, len) == 0)
-				return k;
-			continue;
-		}
-		if (base == len || strlen(k->name) != base || memcmp(k->name, key, base) != 0)
-			continue;
-		/* the index as PVE spells it: no leading zeros, below the count */
-		if (len - base > 1 && key[base] == '0')
-			return NULL;
-		if (len - base > 4)
-			return NULL;
-		idx = 0;
-		for (size_t j = base; j < len; j++)
-			idx = idx * 10 + (unsigned long)(key[j] - '0');
-		return idx < k->count ? k : NULL;
+static const struct pveconf_keyinfo *search(const struct pveconf_keyinfo *tab, size_t n,
+                                            const char *key, size_t len)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = cmp_name(key, len, tab[mid].name);
+
+		if (c == 0)
+			return &tab[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
 	}
 	return NULL;
+}
+
+const struct pveconf_keyinfo *pveconf_key_lookup(const char *key, size_t len)
+{
+	const struct pveconf_keyinfo *k =
+	        search(keytab, sizeof(keytab) / sizeof(keytab[0]), key, len);
+	size_t base = len;
+	unsigned long idx = 0;
+
+	if (k)
+		return k;
+	while (base > 0 && key[base - 1] >= '0' && key[base - 1] <= '9')
+		base--;
+	/* the index as PVE spells it: no leading zeros, below the count */
+	if (base == len || base == 0 || len - base > 4 || (len - base > 1 && key[base] == '0'))
+		return NULL;
+	k = search(indexed, sizeof(indexed) / sizeof(indexed[0]), key, base);
+	if (!k)
+		return NULL;
+	for (size_t j = base; j < len; j++)
+		idx = idx * 10 + (unsigned long)(key[j] - '0');
+	return idx < k->count ? k : NULL;
 }
 
 bool pveconf_key_is_drive(const char *key)

@@ -29,7 +29,8 @@ struct kvent {
 	size_t rawlen;
 	unsigned line;
 	bool live;
-	bool is_args; /* stored without check_type (PVE's args: special case) */
+	bool is_args;                     /* stored without check_type (PVE's args: special case) */
+	const struct pveconf_keyinfo *ki; /* its schema entry (main schema), NULL when none */
 };
 
 enum schema {
@@ -352,7 +353,10 @@ static void kv_set(struct pveconf_vm *vm, struct sect *s, const char *key, size_
 	struct kvent *old;
 	const char *oldkey = NULL;
 
-	snprintf(kbuf, sizeof(kbuf), "%.*s", (int)(keylen < 255 ? keylen : 255), key);
+	if (keylen > 255)
+		keylen = 255;
+	memcpy(kbuf, key, keylen);
+	kbuf[keylen] = '\0';
 	old = kv_find(s, kbuf);
 	if (old) {
 		oldkey = old->key; /* old points into s->kv, which may move below */
@@ -380,6 +384,7 @@ static void kv_set(struct pveconf_vm *vm, struct sect *s, const char *key, size_
 	        .line = line,
 	        .live = true,
 	        .is_args = is_args,
+	        .ki = s->schema == SCHEMA_MAIN ? pveconf_key_lookup(kbuf, keylen) : NULL,
 	};
 }
 
@@ -819,7 +824,7 @@ static void write_value(const struct sect *s, const struct kvent *kv, const char
 	*n = kv->vlen;
 	if (s->schema != SCHEMA_MAIN)
 		return;
-	ki = pveconf_key_lookup(kv->key, strlen(kv->key));
+	ki = kv->ki;
 	if (ki && ki->type == PVECONF_KTYPE_STR && ki->fmt == PVECONF_KFMT_NONE && *n >= 2 &&
 	    (*v)[0] == '"' && (*v)[*n - 1] == '"') {
 		*v += 1;
@@ -1637,6 +1642,18 @@ int pveconf_vm_set(struct pveconf_vm *vm, const char *section, const char *key, 
 	if (strcmp(key, "delete") == 0 || strcmp(key, "description") == 0)
 		return util_err_set(e, -EINVAL, "%s: '%s' is not set through this editor", vm->name,
 		                    key);
+	{
+		/* never write what PVE would drop: its own check, its own words */
+		const struct pveconf_keyinfo *ki = pveconf_key_lookup(key, strlen(key));
+		char nbuf[64], err[1024];
+		const char *o;
+		size_t ol;
+
+		if (pveconf_value_check(ki, key, value, strlen(value), nbuf, sizeof(nbuf), &o, &ol,
+		                        err, sizeof(err)) < 0)
+			return util_err_set(e, -EINVAL, "%s: %s: %s", vm->name, key,
+			                    ki ? err : "unknown setting");
+	}
 	s = edit_section(vm, section, e);
 	if (!s && !pending)
 		return -EINVAL;

@@ -1,8 +1,9 @@
 /* sysfs/host.c - reads the host snapshot of sysfs/host.h in one pass of directory reads:
- * a pre-scan of /sys/bus/pci/devices (entries libpci would die on are skipped with a warning),
- * libpci for enumeration and names (sysfs/pcilib.c), then each device's text attributes and
- * links through one directory descriptor per device, mdev types and instances, IOMMU, kernel,
- * cmdline and module parameters.
+ * /sys/bus/pci/devices once, each device whole through one directory descriptor (uevent for ids
+ * and driver, then driver_override, iommu_group, SR-IOV attributes and links), skipping with a
+ * warning the entries libpci would die on; then libpci for enumeration and names
+ * (sysfs/pcilib.c); mdev types of the parents in /sys/class/mdev_bus, mdev instances, IOMMU,
+ * kernel, cmdline and module parameters.
  * Must not know anything of VMs, must not print, must not write. */
 #include "sysfs/host.h"
 
@@ -142,86 +143,91 @@ static bool is_bdf(const char *s)
 	       strtol(s + 4, NULL, 16) <= 0x1f;
 }
 
-static int cmp_entry(const void *a, const void *b)
-{
-	return strcmp(((const struct sysfs_pci_entry *)a)->bdf,
-	              ((const struct sysfs_pci_entry *)b)->bdf);
-}
-
 static int cmp_device(const void *a, const void *b)
 {
 	return strcmp(((const struct sysfs_device *)a)->bdf, ((const struct sysfs_device *)b)->bdf);
 }
 
-/* A device entry libpci can read: vendor, device and class present and hex. */
-static const char *entry_problem(int devfd, const char *name)
+static int hex_at(int dfd, const char *name, unsigned *out)
 {
-	static const char *const files[] = {"vendor", "device", "class"};
-	char rel[300], buf[32], *end;
+	char buf[32], *end;
+	unsigned long v;
 
-	for (size_t i = 0; i < 3; i++) {
-		snprintf(rel, sizeof(rel), "%s/%s", name, files[i]);
-		if (attr_at(devfd, rel, buf, sizeof(buf)) < 0)
-			return files[i];
-		if (strtoul(buf, &end, 16), end == buf || *end)
-			return files[i];
-	}
-	return NULL;
+	if (attr_at(dfd, name, buf, sizeof(buf)) < 0)
+		return -1;
+	v = strtoul(buf, &end, 16);
+	if (end == buf || *end)
+		return -1;
+	*out = (unsigned)v;
+	return 0;
 }
 
-/* Pre-scan of devices/: the bdf entries libpci can read, sorted; the rest become warnings.
- * *clean is false when anything was skipped (then libpci must not scan the directory itself). */
-static int prescan(struct sysfs_host *h, int devfd, const char *shown, struct sysfs_pci_entry **out,
-                   size_t *n_out, bool *clean, struct util_err *e)
+/* What a device's uevent says (one read instead of six): PCI_ID, PCI_CLASS, PCI_SUBSYS_ID, DRIVER. */
+struct uevent {
+	bool ids, subsys;
+	unsigned vendor, device, class_code, sv, sd;
+	char driver[64];
+};
+
+static void parse_uevent(char *text, struct uevent *u)
 {
-	struct sysfs_pci_entry *ents = NULL, *ne;
-	size_t n = 0, cap = 0;
-	struct dirent *de;
-	int fd = dup(devfd);
-	DIR *d;
+	bool id = false, cls = false;
+	char *save = NULL;
 
-	*clean = true;
-	if (fd < 0 || !(d = fdopendir(fd))) {
-		if (fd >= 0)
-			close(fd);
-		return util_err_errno(e, -errno, "cannot list %s", shown);
+	memset(u, 0, sizeof(*u));
+	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		if (strncmp(l, "PCI_ID=", 7) == 0)
+			id = sscanf(l + 7, "%x:%x", &u->vendor, &u->device) == 2;
+		else if (strncmp(l, "PCI_CLASS=", 10) == 0)
+			cls = sscanf(l + 10, "%x", &u->class_code) == 1;
+		else if (strncmp(l, "PCI_SUBSYS_ID=", 14) == 0)
+			u->subsys = sscanf(l + 14, "%x:%x", &u->sv, &u->sd) == 2;
+		else if (strncmp(l, "DRIVER=", 7) == 0)
+			scopy(u->driver, sizeof(u->driver), l + 7);
 	}
-	while ((de = readdir(d))) {
-		const char *bad;
+	u->ids = id && cls;
+}
 
-		if (de->d_name[0] == '.')
-			continue;
-		if (!is_bdf(de->d_name)) {
-			warn_add(h, "%s/%s: not a PCI address, skipped", shown, de->d_name);
-			*clean = false;
-			continue;
+/* A device entry libpci can read: vendor, device and class present and hex.  The ids (and
+ * subsystem ids and driver) come from uevent when it has them, else from the vendor/device/class
+ * files; when libpci will read the files itself (names), their presence is checked too.
+ * Returns NULL, or what is wrong; *dfd is the O_PATH descriptor of the directory (or -1). */
+static const char *entry_read(int devfd, const char *name, bool names, int *dfd,
+                              struct sysfs_device *dev, bool *from_uevent)
+{
+	char text[1024];
+	struct uevent u;
+
+	*from_uevent = false;
+	*dfd = openat(devfd, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (*dfd < 0)
+		return "no device directory behind the link";
+	if (attr_at(*dfd, "uevent", text, sizeof(text)) == 0) {
+		parse_uevent(text, &u);
+		if (u.ids) {
+			dev->vendor = u.vendor;
+			dev->device = u.device;
+			dev->class_code = u.class_code;
+			dev->subsystem_vendor = u.sv;
+			dev->subsystem_device = u.sd;
+			memcpy(dev->driver, u.driver, sizeof(dev->driver));
+			*from_uevent = true;
 		}
-		bad = entry_problem(devfd, de->d_name);
-		if (bad) {
-			warn_add(h, "%s/%s: incomplete device entry (no readable '%s'), skipped",
-			         shown, de->d_name, bad);
-			*clean = false;
-			continue;
-		}
-		if (n == cap) {
-			cap = cap ? cap * 2 : 64;
-			ne = realloc(ents, cap * sizeof(*ents));
-			if (!ne) {
-				closedir(d);
-				free(ents);
-				return util_err_set(e, -ENOMEM, "out of memory listing %s", shown);
-			}
-			ents = ne;
-		}
-		memset(&ents[n], 0, sizeof(ents[n]));
-		strcpy(ents[n++].bdf, de->d_name);
 	}
-	closedir(d);
-	if (n)
-		qsort(ents, n, sizeof(*ents), cmp_entry);
-	*out = ents;
-	*n_out = n;
-	return 0;
+	if (*from_uevent) {
+		if (names && (faccessat(*dfd, "vendor", R_OK, 0) < 0 ||
+		              faccessat(*dfd, "device", R_OK, 0) < 0 ||
+		              faccessat(*dfd, "class", R_OK, 0) < 0))
+			return "uevent without readable 'vendor', 'device' and 'class'";
+		return NULL;
+	}
+	if (hex_at(*dfd, "vendor", &dev->vendor) < 0)
+		return "no readable 'vendor'";
+	if (hex_at(*dfd, "device", &dev->device) < 0)
+		return "no readable 'device'";
+	if (hex_at(*dfd, "class", &dev->class_code) < 0)
+		return "no readable 'class'";
+	return NULL;
 }
 
 static void parse_description(struct sysfs_mdev_type *t)
@@ -311,23 +317,18 @@ static int read_mdev_types(int dfd, struct sysfs_device *dev)
 }
 
 /* All attributes of one device, through the descriptor of its directory. */
-static int read_device(int dfd, struct sysfs_device *dev)
+static int read_device(int dfd, struct sysfs_device *dev, bool from_uevent)
 {
 	char buf[128], name[32];
 	long v;
-	int r;
 
-	if (attr_long_at(dfd, "vendor", 16, &v) == 0)
-		dev->vendor = (unsigned)v;
-	if (attr_long_at(dfd, "device", 16, &v) == 0)
-		dev->device = (unsigned)v;
-	if (attr_long_at(dfd, "subsystem_vendor", 16, &v) == 0)
-		dev->subsystem_vendor = (unsigned)v;
-	if (attr_long_at(dfd, "subsystem_device", 16, &v) == 0)
-		dev->subsystem_device = (unsigned)v;
-	if (attr_long_at(dfd, "class", 16, &v) == 0)
-		dev->class_code = (unsigned)v;
-	link_base_at(dfd, "driver", dev->driver, sizeof(dev->driver));
+	if (!from_uevent) {
+		if (attr_long_at(dfd, "subsystem_vendor", 16, &v) == 0)
+			dev->subsystem_vendor = (unsigned)v;
+		if (attr_long_at(dfd, "subsystem_device", 16, &v) == 0)
+			dev->subsystem_device = (unsigned)v;
+		link_base_at(dfd, "driver", dev->driver, sizeof(dev->driver));
+	}
 	if (attr_at(dfd, "driver_override", buf, sizeof(buf)) == 0 && strcmp(buf, "(null)") != 0)
 		scopy(dev->driver_override, sizeof(dev->driver_override), buf);
 	dev->iommu_group = -1;
@@ -362,20 +363,89 @@ static int read_device(int dfd, struct sysfs_device *dev)
 	}
 	if (link_base_at(dfd, "physfn", dev->physfn, sizeof(dev->physfn)) == 0)
 		dev->role = SYSFS_ROLE_VF;
-	r = read_mdev_types(dfd, dev);
-	if (r < 0)
-		return r;
 	if (dev->vendor == 0x8086 && (dev->class_code >> 16) == 0x03)
 		dev->platform = sysfs_igpu_lookup(dev->device);
 	return 0;
+}
+
+static void device_free(struct sysfs_device *d)
+{
+	free(d->vfs);
+	free(d->mdev_types);
+}
+
+/* One pass over devices/: each entry libpci can read is read whole through one descriptor of its
+ * directory; the rest become warnings (*clean false: libpci must then not scan the directory
+ * itself, since it exits on such entries). */
+static int prescan(struct sysfs_host *h, int devfd, bool names, bool *clean, struct util_err *e)
+{
+	const char *shown = PP_SYS_PCI_DEVICES;
+	struct sysfs_device tmp;
+	bool from_uevent;
+	size_t cap = 0;
+	struct dirent *de;
+	int fd = dup(devfd), r = 0;
+	DIR *d;
+
+	*clean = true;
+	if (fd < 0 || !(d = fdopendir(fd))) {
+		if (fd >= 0)
+			close(fd);
+		return util_err_errno(e, -errno, "cannot list %s", shown);
+	}
+	while (r == 0 && (de = readdir(d))) {
+		const char *bad;
+		int dfd;
+
+		if (de->d_name[0] == '.')
+			continue;
+		if (!is_bdf(de->d_name)) {
+			warn_add(h, "%s/%s: not a PCI address, skipped", shown, de->d_name);
+			*clean = false;
+			continue;
+		}
+		memset(&tmp, 0, sizeof(tmp));
+		bad = entry_read(devfd, de->d_name, names, &dfd, &tmp, &from_uevent);
+		if (bad) {
+			warn_add(h, "%s/%s: incomplete device entry (%s), skipped", shown,
+			         de->d_name, bad);
+			if (dfd >= 0)
+				close(dfd);
+			*clean = false;
+			continue;
+		}
+		strcpy(tmp.bdf, de->d_name);
+		r = read_device(dfd, &tmp, from_uevent);
+		close(dfd);
+		if (r == 0 && h->n_devices == cap) {
+			struct sysfs_device *nd;
+
+			cap = cap ? cap * 2 : 64;
+			nd = realloc(h->devices, cap * sizeof(*nd));
+			if (!nd)
+				r = -ENOMEM;
+			else
+				h->devices = nd;
+		}
+		if (r < 0) {
+			device_free(&tmp);
+			r = util_err_errno(e, r, "cannot read %s/%s", shown, de->d_name);
+			break;
+		}
+		h->devices[h->n_devices++] = tmp;
+	}
+	closedir(d);
+	if (r == 0 && h->n_devices > 1)
+		qsort(h->devices, h->n_devices, sizeof(*h->devices), cmp_device);
+	return r;
 }
 
 static int read_devices(const struct util_paths *p, unsigned flags, struct sysfs_host *h,
                         struct util_err *e)
 {
 	char path[PP_PATH_MAX], buspath[PP_PATH_MAX];
-	struct sysfs_pci_entry *ents = NULL;
-	size_t n = 0;
+	struct sysfs_pci_entry *ents;
+	size_t n, kept = 0;
 	bool clean;
 	int devfd, r;
 
@@ -389,40 +459,36 @@ static int read_devices(const struct util_paths *p, unsigned flags, struct sysfs
 			                PP_SYS_PCI_DEVICES);
 		return util_err_errno(e, -errno, "cannot open %s", path);
 	}
-	r = prescan(h, devfd, PP_SYS_PCI_DEVICES, &ents, &n, &clean, e);
-	if (r == 0 && n)
-		r = sysfs_pci_enumerate(buspath, ents, n, clean, flags & SYSFS_READ_NAMES, pci_warn,
-		                        h, e);
-	if (r == 0 && n) {
-		h->devices = calloc(n, sizeof(*h->devices));
-		if (!h->devices)
-			r = util_err_set(e, -ENOMEM, "out of memory reading %s", path);
+	r = prescan(h, devfd, flags & SYSFS_READ_NAMES, &clean, e);
+	close(devfd);
+	n = h->n_devices;
+	if (r < 0 || n == 0)
+		return r;
+	/* libpci enumerates (and names) what the pre-scan found readable */
+	ents = calloc(n, sizeof(*ents));
+	if (!ents)
+		return util_err_set(e, -ENOMEM, "out of memory reading %s", path);
+	for (size_t i = 0; i < n; i++) {
+		strcpy(ents[i].bdf, h->devices[i].bdf);
+		ents[i].vendor = h->devices[i].vendor;
+		ents[i].device = h->devices[i].device;
 	}
+	r = sysfs_pci_enumerate(buspath, ents, n, clean, flags & SYSFS_READ_NAMES, pci_warn, h, e);
 	for (size_t i = 0; r == 0 && i < n; i++) {
-		struct sysfs_device *dev;
-		int dfd;
-
-		if (!ents[i].seen)
-			continue;
-		dfd = openat(devfd, ents[i].bdf, O_PATH | O_DIRECTORY | O_CLOEXEC);
-		if (dfd < 0) { /* removed since the pre-scan (VFs being disabled) */
-			warn_add(h, "%s/%s: vanished while reading, skipped", PP_SYS_PCI_DEVICES,
-			         ents[i].bdf);
+		if (!ents[i].seen) { /* appeared between the pre-scan and libpci's scan */
+			device_free(&h->devices[i]);
 			continue;
 		}
-		dev = &h->devices[h->n_devices++];
-		strcpy(dev->bdf, ents[i].bdf);
-		strcpy(dev->vendor_name, ents[i].vendor_name);
-		strcpy(dev->device_name, ents[i].device_name);
-		r = read_device(dfd, dev);
-		close(dfd);
-		if (r < 0)
-			r = util_err_errno(e, r, "cannot read %s/%s", path, ents[i].bdf);
+		if (kept != i)
+			h->devices[kept] = h->devices[i];
+		strcpy(h->devices[kept].vendor_name, ents[i].vendor_name);
+		strcpy(h->devices[kept].device_name, ents[i].device_name);
+		kept++;
 	}
-	close(devfd);
 	free(ents);
 	if (r < 0)
 		return r;
+	h->n_devices = kept;
 	/* each VF's index is N of its PF's virtfnN link */
 	for (size_t i = 0; i < h->n_devices; i++) {
 		const struct sysfs_device *pf = &h->devices[i];
@@ -436,6 +502,36 @@ static int read_devices(const struct util_paths *p, unsigned flags, struct sysfs
 		}
 	}
 	return 0;
+}
+
+/* mdev types of the PCI devices that are mdev parents: the kernel lists them in
+ * /sys/class/mdev_bus, so one directory read replaces a failed lookup per device. */
+static int read_mdev_parents(const struct util_paths *p, struct sysfs_host *h)
+{
+	char path[PP_PATH_MAX];
+	struct dirent *de;
+	DIR *d;
+	int r = 0;
+
+	if (util_path(p, path, sizeof(path), PP_SYS_CLASS_MDEV_BUS) < 0)
+		return -ENAMETOOLONG;
+	d = opendir(path);
+	if (!d)
+		return errno == ENOENT ? 0 : -errno;
+	while (r == 0 && (de = readdir(d))) {
+		struct sysfs_device *dev = (struct sysfs_device *)sysfs_host_find(h, de->d_name);
+		int dfd;
+
+		if (!dev || dev->n_mdev_types) /* not a PCI device (mtty ...), or seen */
+			continue;
+		dfd = openat(dirfd(d), de->d_name, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (dfd < 0)
+			continue;
+		r = read_mdev_types(dfd, dev);
+		close(dfd);
+	}
+	closedir(d);
+	return r;
 }
 
 static int cmp_mdev(const void *a, const void *b)
@@ -487,8 +583,7 @@ static int read_mdevs(const struct util_paths *p, struct sysfs_host *h)
 				*slash = '\0';
 				slash = strrchr(target, '/');
 				slash = slash ? slash + 1 : target;
-				if (is_bdf(slash))
-					strcpy(m->parent, slash);
+				scopy(m->parent, sizeof(m->parent), slash);
 			}
 		}
 	}
@@ -560,6 +655,11 @@ static int read_module(const struct util_paths *p, struct sysfs_module *m, const
 	return 0;
 }
 
+static int cmp_warning(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 static bool dir_has_entry(const char *path)
 {
 	struct dirent *de;
@@ -586,6 +686,11 @@ int sysfs_host_read_flags(const struct util_paths *p, unsigned flags, struct sys
 		return util_err_set(e, -ENOMEM, "out of memory");
 	r = read_devices(p, flags, h, e);
 	if (r == 0) {
+		r = read_mdev_parents(p, h);
+		if (r < 0)
+			r = util_err_errno(e, r, "cannot read %s", PP_SYS_CLASS_MDEV_BUS);
+	}
+	if (r == 0) {
 		r = read_mdevs(p, h);
 		if (r < 0)
 			r = util_err_errno(e, r, "cannot read %s", PP_SYS_MDEV_DEVICES);
@@ -606,6 +711,8 @@ int sysfs_host_read_flags(const struct util_paths *p, unsigned flags, struct sys
 		util_attr_read(path, h->kernel_release, sizeof(h->kernel_release));
 	if (util_path(p, path, sizeof(path), PP_PROC_CMDLINE) == 0)
 		util_attr_read(path, h->cmdline, sizeof(h->cmdline));
+	if (h->n_warnings > 1) /* readdir order differs between filesystems */
+		qsort(h->warnings, h->n_warnings, sizeof(*h->warnings), cmp_warning);
 	*out = h;
 	return 0;
 }
@@ -619,10 +726,8 @@ void sysfs_host_free(struct sysfs_host *h)
 {
 	if (!h)
 		return;
-	for (size_t i = 0; i < h->n_devices; i++) {
-		free(h->devices[i].vfs);
-		free(h->devices[i].mdev_types);
-	}
+	for (size_t i = 0; i < h->n_devices; i++)
+		device_free(&h->devices[i]);
 	free(h->devices);
 	free(h->mdevs);
 	for (size_t i = 0; i < 4; i++)

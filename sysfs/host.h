@@ -60,7 +60,7 @@ struct sysfs_mdev_type {
 struct sysfs_mdev {
 	char uuid[40];
 	char type[96];              /* mdev_type link target's name */
-	char parent[SYSFS_BDF_LEN]; /* parent device bdf */
+	char parent[SYSFS_BDF_LEN]; /* parent device bdf (a non-PCI parent: its name, "mtty") */
 };
 
 struct sysfs_device {

@@ -79,12 +79,12 @@ static void take(struct pci_access *a, struct pci_dev *d, struct sysfs_pci_entry
 	ent = bsearch(bdf, ents, n, sizeof(*ents), cmp_bdf);
 	if (!ent) /* appeared after our pre-scan: leave it to the next read */
 		return;
+	ent->seen = true;
+	if (!names) /* the ids are the pre-scan's: no need to read the files again */
+		return;
 	pci_fill_info(d, PCI_FILL_IDENT);
 	ent->vendor = d->vendor_id;
 	ent->device = d->device_id;
-	ent->seen = true;
-	if (!names)
-		return;
 	if (pci_lookup_name(a, buf, sizeof(buf), PCI_LOOKUP_VENDOR | flags, d->vendor_id))
 		memcpy(ent->vendor_name, buf, sizeof(buf));
 	if (pci_lookup_name(a, buf, sizeof(buf), PCI_LOOKUP_DEVICE | flags, d->vendor_id,

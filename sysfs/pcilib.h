@@ -10,7 +10,7 @@
 
 struct sysfs_pci_entry {
 	char bdf[16];
-	unsigned vendor, device; /* filled by libpci (from the vendor/device files) */
+	unsigned vendor, device; /* from the pre-scan; libpci re-reads them for names */
 	char vendor_name[128];   /* from pci.ids when names were asked for, else "" */
 	char device_name[128];
 	bool seen; /* libpci enumerated it */

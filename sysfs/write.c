@@ -117,46 +117,53 @@ static int list_vfs(const struct util_paths *p, const char *pf, char (**out)[SYS
 }
 
 /* "Raptor Lake-P" etc. for the PF when it is an Intel GPU, else NULL. */
-static const struct sysfs_igpu_platform *pf_platform(const struct util_paths *p, const char *pf)
+/* Whether the device is an Intel GPU (vendor 8086, display class), and its platform row. */
+static bool intel_gpu(const struct util_paths *p, const char *bdf,
+                      const struct sysfs_igpu_platform **pl)
 {
 	char buf[32];
 	unsigned long vendor, device, cls;
 
-	if (dev_attr(p, pf, "vendor", buf, sizeof(buf)) < 0)
-		return NULL;
+	*pl = NULL;
+	if (dev_attr(p, bdf, "vendor", buf, sizeof(buf)) < 0)
+		return false;
 	vendor = strtoul(buf, NULL, 16);
-	if (dev_attr(p, pf, "device", buf, sizeof(buf)) < 0)
-		return NULL;
+	if (dev_attr(p, bdf, "device", buf, sizeof(buf)) < 0)
+		return false;
 	device = strtoul(buf, NULL, 16);
-	if (dev_attr(p, pf, "class", buf, sizeof(buf)) < 0)
-		return NULL;
+	if (dev_attr(p, bdf, "class", buf, sizeof(buf)) < 0)
+		return false;
 	cls = strtoul(buf, NULL, 16);
 	if (vendor != 0x8086 || (cls >> 16) != 0x03)
-		return NULL;
-	return sysfs_igpu_lookup((unsigned)device);
+		return false;
+	*pl = sysfs_igpu_lookup((unsigned)device);
+	return true;
 }
 
 /* The kernel's answer to a sriov_numvfs write, as the cause and the fix (docs/kernel.md,
- * docs/igpu.md "How it breaks"). */
+ * docs/igpu.md "How it breaks").  The iGPU-specific hints only for an Intel GPU. */
 static int numvfs_error(const struct util_paths *p, struct util_err *e, int r, const char *pf,
                         int n, int total)
 {
-	const struct sysfs_igpu_platform *pl = pf_platform(p, pf);
-	char drv[64], plat[320] = "";
+	const struct sysfs_igpu_platform *pl;
+	bool igpu = intel_gpu(p, pf, &pl);
+	char drv[64], plat[320] = "", desc[256];
 
 	dev_link(p, pf, "driver", drv, sizeof(drv));
 	if (pl && pl->virt != SYSFS_VIRT_SRIOV)
-		snprintf(plat, sizeof(plat), " (%s)", sysfs_igpu_describe(pl, (char[256]){0}, 256));
+		snprintf(plat, sizeof(plat), " (%s)", sysfs_igpu_describe(pl, desc, sizeof(desc)));
 	switch (r) {
 	case -ENOENT:
 		if (!drv[0])
 			return util_err_set(
 			        e, r,
-			        "%s: cannot set sriov_numvfs: no driver is bound to the "
-			        "PF, so the kernel cannot configure SR-IOV%s; check that "
-			        "i915/xe probed it (dmesg), that neither is blacklisted "
-			        "and that no 'options vfio-pci ids=' claims it",
-			        pf, plat);
+			        "%s: cannot set sriov_numvfs: no driver is bound to the PF, "
+			        "so the kernel cannot configure SR-IOV%s; %s",
+			        pf, plat,
+			        igpu ? "check that i915/xe probed it (dmesg), that neither "
+			               "is blacklisted and that no 'options vfio-pci ids=' "
+			               "claims it"
+			             : "bind the PF to its driver first");
 		if (strcmp(drv, "vfio-pci") == 0)
 			return util_err_set(
 			        e, r,
@@ -167,18 +174,22 @@ static int numvfs_error(const struct util_paths *p, struct util_err *e, int r, c
 		return util_err_set(
 		        e, r,
 		        "%s: cannot set sriov_numvfs: driver %s does not support SR-IOV "
-		        "configuration%s; on an SR-IOV platform this is the stock "
-		        "driver: install i915-sriov-dkms (or use xe with xe.max_vfs) and "
-		        "check it is built for the running kernel",
-		        pf, drv, plat);
+		        "configuration%s%s",
+		        pf, drv, plat,
+		        igpu && !plat[0] ? "; on an SR-IOV platform this is the stock driver: "
+		                           "install i915-sriov-dkms (or use xe with xe.max_vfs) "
+		                           "and check it is built for the running kernel"
+		                         : "");
 	case -ERANGE:
 		if (total == 0)
 			return util_err_set(
 			        e, r,
-			        "%s: cannot enable %d VFs: sriov_totalvfs is 0; the driver "
-			        "offers no VFs: add i915.max_vfs=7 (or xe.max_vfs=7) to the "
-			        "kernel command line and reboot",
-			        pf, n);
+			        "%s: cannot enable %d VFs: sriov_totalvfs is 0, the driver "
+			        "offers no VFs%s",
+			        pf, n,
+			        igpu ? ": add i915.max_vfs=7 (or xe.max_vfs=7) to the kernel "
+			               "command line and reboot"
+			             : "");
 		return util_err_set(e, r, "%s: cannot enable %d VFs: the PF offers at most %d", pf,
 		                    n, total);
 	case -EBUSY:
@@ -196,9 +207,9 @@ static int numvfs_error(const struct util_paths *p, struct util_err *e, int r, c
 	case -EIO:
 		return util_err_set(e, r,
 		                    "%s: the driver failed to enable %d VFs (input/output error); "
-		                    "see dmesg, check i915.enable_guc=3 and the GuC firmware, and "
-		                    "try fewer VFs",
-		                    pf, n);
+		                    "see dmesg%s, and try fewer VFs",
+		                    pf, n,
+		                    igpu ? ", check i915.enable_guc=3 and the GuC firmware" : "");
 	default: return util_err_errno(e, r, "%s: cannot set sriov_numvfs to %d", pf, n);
 	}
 }
@@ -219,8 +230,10 @@ int sysfs_sriov_set_numvfs(const struct util_paths *p, const struct sysfs_writer
 	if (!dev_exists(p, pf))
 		return util_err_set(e, -ENODEV, "%s: no such PCI device", pf);
 	if (dev_attr_int(p, pf, "sriov_totalvfs", &total) < 0) {
-		const struct sysfs_igpu_platform *pl = pf_platform(p, pf);
+		const struct sysfs_igpu_platform *pl;
 		char why[256];
+
+		intel_gpu(p, pf, &pl);
 
 		return util_err_set(
 		        e, -EOPNOTSUPP, "%s: not an SR-IOV device (no sriov_totalvfs)%s%s", pf,
@@ -347,25 +360,27 @@ int sysfs_mdev_create(const struct util_paths *p, const struct sysfs_writer *w, 
 	long avail;
 	int r;
 
-	if (!sysfs_bdf_valid(parent))
-		return util_err_set(e, -EINVAL, "'%s' is not a PCI address (0000:00:02.0)", parent);
+	if (!name_safe(parent))
+		return util_err_set(e, -EINVAL, "'%s' is not a device address or name", parent);
 	if (!name_safe(type))
 		return util_err_set(e, -EINVAL, "'%s' is not an mdev type name", type);
 	if (!uuid_valid(uuid))
 		return util_err_set(e, -EINVAL, "'%s' is not a UUID (36 characters, 8-4-4-4-12)",
 		                    uuid);
-	if (!dev_exists(p, parent))
-		return util_err_set(e, -ENODEV, "%s: no such PCI device", parent);
-	util_path(p, path, sizeof(path), PP_SYS_PCI_DEVICES "/%s/mdev_supported_types", parent);
-	if (!util_is_dir(path))
+	/* parents (PCI or not: mtty) are listed in /sys/class/mdev_bus */
+	util_path(p, path, sizeof(path), PP_SYS_CLASS_MDEV_BUS "/%s/mdev_supported_types", parent);
+	if (!util_is_dir(path)) {
+		if (!sysfs_bdf_valid(parent) || !dev_exists(p, parent))
+			return util_err_set(e, -ENODEV, "%s: no such device", parent);
 		return util_err_set(
 		        e, -ENOENT,
 		        "%s offers no mdev types: GVT-g needs i915.enable_gvt=1 on the "
 		        "kernel command line and the kvmgt module loaded (on a platform "
 		        "with GVT-g: 5th to 10th gen Core)",
 		        parent);
-	util_path(p, path, sizeof(path), PP_SYS_PCI_DEVICES "/%s/mdev_supported_types/%s", parent,
-	          type);
+	}
+	util_path(p, path, sizeof(path), PP_SYS_CLASS_MDEV_BUS "/%s/mdev_supported_types/%s",
+	          parent, type);
 	if (!util_is_dir(path))
 		return util_err_set(
 		        e, -ENOENT,
@@ -373,7 +388,7 @@ int sysfs_mdev_create(const struct util_paths *p, const struct sysfs_writer *w, 
 		        "types it offers)",
 		        parent, type);
 	util_path(p, path, sizeof(path),
-	          PP_SYS_PCI_DEVICES "/%s/mdev_supported_types/%s/available_instances", parent,
+	          PP_SYS_CLASS_MDEV_BUS "/%s/mdev_supported_types/%s/available_instances", parent,
 	          type);
 	if (util_attr_read_long(path, 10, &avail) == 0 && avail <= 0)
 		return util_err_set(
@@ -381,7 +396,7 @@ int sysfs_mdev_create(const struct util_paths *p, const struct sysfs_writer *w, 
 		        "%s: mdev type %s has no instance left (available_instances 0); "
 		        "free one or use a smaller type (_8 gives the most instances)",
 		        parent, type);
-	util_path(p, path, sizeof(path), PP_SYS_PCI_DEVICES "/%s/mdev_supported_types/%s/create",
+	util_path(p, path, sizeof(path), PP_SYS_CLASS_MDEV_BUS "/%s/mdev_supported_types/%s/create",
 	          parent, type);
 	r = sysfs_attr_write(w, path, uuid);
 	switch (r) {
@@ -408,6 +423,26 @@ int sysfs_mdev_create(const struct util_paths *p, const struct sysfs_writer *w, 
 	if (!util_exists(path))
 		return util_err_set(e, -EIO, "mdev %s was accepted but did not appear in %s", uuid,
 		                    PP_SYS_MDEV_DEVICES);
+	return 0;
+}
+
+int sysfs_mdev_available(const struct util_paths *p, const char *parent, const char *type,
+                         long *out, struct util_err *e)
+{
+	char path[PP_PATH_MAX];
+	int r;
+
+	if (!name_safe(parent) || !name_safe(type))
+		return util_err_set(e, -EINVAL, "'%s' / '%s': not a parent and mdev type name",
+		                    parent, type);
+	if (util_path(p, path, sizeof(path),
+	              PP_SYS_CLASS_MDEV_BUS "/%s/mdev_supported_types/%s/available_instances",
+	              parent, type) < 0)
+		return util_err_set(e, -ENAMETOOLONG, "--root: path too long");
+	r = util_attr_read_long(path, 10, out);
+	if (r < 0)
+		return util_err_errno(e, r, "%s: cannot read available_instances of mdev type %s",
+		                      parent, type);
 	return 0;
 }
 

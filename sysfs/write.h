@@ -64,11 +64,17 @@ int sysfs_sriov_set_numvfs(const struct util_paths *p, const struct sysfs_writer
  * buf needs 37 bytes.  0 or -EINVAL (out of range). */
 int sysfs_mdev_uuid(unsigned index, unsigned vmid, char *buf, size_t n);
 
-/* Creates an mdev of type (directory name, "i915-GVTg_V5_4") on parent with that UUID, after
+/* Creates an mdev of type (directory name, "i915-GVTg_V5_4") on parent (its name in
+ * /sys/class/mdev_bus: a PCI address, or e.g. "mtty" for the kernel's sample driver) with that UUID, after
  * checking that the type exists and has an instance left; verifies the instance appeared.
  * EINVAL/EEXIST/EUSERS and others translated.  0 or -errno with a message. */
 int sysfs_mdev_create(const struct util_paths *p, const struct sysfs_writer *w, const char *parent,
                       const char *type, const char *uuid, struct util_err *e);
+
+/* available_instances of type on parent (name in /sys/class/mdev_bus, PCI or not), read now.
+ * 0 or -errno with a message. */
+int sysfs_mdev_available(const struct util_paths *p, const char *parent, const char *type,
+                         long *out, struct util_err *e);
 
 /* Removes an mdev instance (writes 1 to its remove).  The caller must know no VM holds it (the
  * write blocks until released).  0 or -errno with a message. */

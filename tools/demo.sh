@@ -8,6 +8,8 @@ ROOT=examples/demo-host
 run() { printf '\n$ pve-passthrough %s\n' "$*"; $PP "$@"; echo "(exit $?)"; }
 echo "Demo host: $ROOT (node pve1).  Every command reads it through --root."
 
+run --root "$ROOT" status
+run --root "$ROOT" status --all
 # lint: what PVE itself would silently drop from the demo VMs' configs at its next write
 set -- "$ROOT"/etc/pve/nodes/pve1/qemu-server/*.conf
 if [ -e "$1" ]; then

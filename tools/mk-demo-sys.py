@@ -90,6 +90,11 @@ def device(bdf, vendor, dev, cls, driver, group, sub, vf=False, totalvfs=0):
     put(d + "/irq", "0\n")  # lspci asks for IRQ and resources
     put(d + "/resource", "0x0000000000000000 0x0000000000000000 0x0000000000000000\n" * 13)
     put(d + "/config", config(vendor, dev, cls, sub, totalvfs, vf))
+    put(d + "/uevent", ("DRIVER=%s\n" % driver if driver else "") +
+        "PCI_CLASS=%X\nPCI_ID=%04X:%04X\nPCI_SUBSYS_ID=%04X:%04X\nPCI_SLOT_NAME=%s\n"
+        "MODALIAS=pci:v%08Xd%08Xsv%08Xsd%08Xbc%02Xsc%02Xi%02X\n" % (
+            cls, vendor, dev, sub[0], sub[1], bdf, vendor, dev, sub[0], sub[1],
+            cls >> 16, (cls >> 8) & 0xff, cls & 0xff))
     link("sys/bus/pci/devices/" + bdf, "../../../devices/pci0000:00/" + bdf)
     if driver:
         drv = "sys/bus/pci/drivers/" + driver

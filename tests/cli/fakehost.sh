@@ -126,6 +126,9 @@ fh_gvtg() {
 	done
 	rm -f "$_pf"/virtfn* "$_pf"/sriov_*
 	echo 0x3e92 >"$_pf/device"
+	sed -i 's/^PCI_ID=8086:A7A0/PCI_ID=8086:3E92/' "$_pf/uevent" 2>/dev/null
+	mkdir -p "$_r/sys/class/mdev_bus"
+	ln -s ../../devices/pci0000:00/0000:00:02.0 "$_r/sys/class/mdev_bus/0000:00:02.0"
 	for _t in 4:2:1 8:4:3; do
 		_d=$_pf/mdev_supported_types/i915-GVTg_V5_${_t%%:*}
 		mkdir -p "$_d"

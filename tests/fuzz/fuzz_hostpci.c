@@ -24,7 +24,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		if (pveconf_hostpci_parse(a.s ? a.s : "", &h2, &e) != 0)
 			abort();
-		if (pveconf_hostpci_format(&h2, &b) < 0 || strcmp(a.s ? a.s : "", b.s ? b.s : "") != 0)
+		if (pveconf_hostpci_format(&h2, &b) < 0 ||
+		    strcmp(a.s ? a.s : "", b.s ? b.s : "") != 0)
 			abort();
 		for (size_t i = 0; i < h.n_ids; i++) {
 			char id[64];

@@ -78,6 +78,33 @@ static void write_config(const char *root, const char *bdf, unsigned vendor, uns
 	tt_write_bytes(root, rel, c, sizeof(c));
 }
 
+static void read_ids(const char *root, const char *bdf, unsigned *vendor, unsigned *device,
+                     unsigned *cls);
+static void dev_driver(const char *root, const char *bdf, char *buf, size_t n);
+
+/* uevent as the kernel writes it for a PCI device (DRIVER only while bound) */
+static void write_uevent(const char *root, const char *bdf)
+{
+	char text[512], drv[64], line[96];
+	unsigned vendor, device, cls;
+
+	read_ids(root, bdf, &vendor, &device, &cls);
+	dev_driver(root, bdf, drv, sizeof(drv));
+	text[0] = '\0';
+	if (drv[0]) {
+		snprintf(line, sizeof(line), "DRIVER=%s\n", drv);
+		strcat(text, line);
+	}
+	snprintf(line, sizeof(line), "PCI_CLASS=%X\nPCI_ID=%04X:%04X\nPCI_SUBSYS_ID=8086:0000\n",
+	         cls, vendor, device);
+	strcat(text, line);
+	snprintf(line, sizeof(line),
+	         "PCI_SLOT_NAME=%s\nMODALIAS=pci:v%08Xd%08Xsv00008086sd00000000\n", bdf, vendor,
+	         device);
+	strcat(text, line);
+	writef(root, text, DEVDIR "/%s/uevent", bdf);
+}
+
 void fs_add_device(const char *root, const char *bdf, unsigned vendor, unsigned device,
                    unsigned class_code)
 {
@@ -96,6 +123,7 @@ void fs_add_device(const char *root, const char *bdf, unsigned vendor, unsigned 
 	snprintf(target, sizeof(target), "../../../devices/pci0000:00/%s", bdf);
 	snprintf(rel, sizeof(rel), "sys/bus/pci/devices/%s", bdf);
 	tt_symlink(root, rel, target);
+	write_uevent(root, bdf);
 }
 
 void fs_set_driver(const char *root, const char *bdf, const char *driver)
@@ -104,13 +132,16 @@ void fs_set_driver(const char *root, const char *bdf, const char *driver)
 
 	snprintf(full, sizeof(full), "%s/" DEVDIR "/%s/driver", root, bdf);
 	unlink(full);
-	if (!driver || !*driver)
+	if (!driver || !*driver) {
+		write_uevent(root, bdf);
 		return;
+	}
 	writef(root, "", "sys/bus/pci/drivers/%s/bind", driver);
 	writef(root, "", "sys/bus/pci/drivers/%s/unbind", driver);
 	snprintf(rel, sizeof(rel), DEVDIR "/%s/driver", bdf);
 	snprintf(target, sizeof(target), "../../../bus/pci/drivers/%s", driver);
 	tt_symlink(root, rel, target);
+	write_uevent(root, bdf);
 }
 
 void fs_set_group(const char *root, const char *bdf, int group)
@@ -198,43 +229,50 @@ void fs_add_vfs(const char *root, const char *pf, int n, int first_group)
 	writef(root, buf, DEVDIR "/%s/sriov_numvfs", pf);
 }
 
-void fs_add_mdev_type(const char *root, const char *bdf, const char *type, const char *name,
+/* Where a parent's directory lives, relative to sys/: a PCI device, or a virtual device such as
+ * the kernel's mtty sample ("devices/virtual/mtty/mtty"). */
+static void parent_dir(const char *parent, char *buf, size_t n)
+{
+	if (strchr(parent, ':'))
+		snprintf(buf, n, "devices/pci0000:00/%s", parent);
+	else
+		snprintf(buf, n, "devices/virtual/%s/%s", parent, parent);
+}
+
+void fs_add_mdev_type(const char *root, const char *parent, const char *type, const char *name,
                       const char *description, int available)
 {
-	char buf[PATH_MAX];
+	char buf[PATH_MAX], dir[PATH_MAX], target[PATH_MAX], full[PATH_MAX];
 
-	writef(root, name, DEVDIR "/%s/mdev_supported_types/%s/name", bdf, type);
-	writef(root, description, DEVDIR "/%s/mdev_supported_types/%s/description", bdf, type);
-	writef(root, "vfio-pci\n", DEVDIR "/%s/mdev_supported_types/%s/device_api", bdf, type);
+	parent_dir(parent, dir, sizeof(dir));
+	writef(root, name, "sys/%s/mdev_supported_types/%s/name", dir, type);
+	writef(root, description, "sys/%s/mdev_supported_types/%s/description", dir, type);
+	writef(root, "vfio-pci\n", "sys/%s/mdev_supported_types/%s/device_api", dir, type);
 	snprintf(buf, sizeof(buf), "%d\n", available);
-	writef(root, buf, DEVDIR "/%s/mdev_supported_types/%s/available_instances", bdf, type);
-	writef(root, "", DEVDIR "/%s/mdev_supported_types/%s/create", bdf, type);
-	writef(root, "", DEVDIR "/%s/mdev_supported_types/%s/devices/.keep", bdf, type);
-	snprintf(buf, sizeof(buf), "sys/class/mdev_bus/%s", bdf);
-	{
-		char target[PATH_MAX], full[PATH_MAX];
-
-		snprintf(full, sizeof(full), "%s/%s", root, buf);
-		snprintf(target, sizeof(target), "../../devices/pci0000:00/%s", bdf);
-		if (access(full, F_OK) != 0)
-			tt_symlink(root, buf, target);
-	}
+	writef(root, buf, "sys/%s/mdev_supported_types/%s/available_instances", dir, type);
+	writef(root, "", "sys/%s/mdev_supported_types/%s/create", dir, type);
+	writef(root, "", "sys/%s/mdev_supported_types/%s/devices/.keep", dir, type);
+	snprintf(buf, sizeof(buf), "sys/class/mdev_bus/%s", parent);
+	snprintf(full, sizeof(full), "%s/%s", root, buf);
+	snprintf(target, sizeof(target), "../../%s", dir);
+	if (access(full, F_OK) != 0)
+		tt_symlink(root, buf, target);
 }
 
 void fs_add_mdev(const char *root, const char *parent, const char *type, const char *uuid)
 {
-	char rel[PATH_MAX], target[PATH_MAX];
+	char rel[PATH_MAX], target[PATH_MAX], dir[PATH_MAX];
 
-	writef(root, "", DEVDIR "/%s/%s/remove", parent, uuid);
-	snprintf(rel, sizeof(rel), DEVDIR "/%s/%s/mdev_type", parent, uuid);
+	parent_dir(parent, dir, sizeof(dir));
+	writef(root, "", "sys/%s/%s/remove", dir, uuid);
+	snprintf(rel, sizeof(rel), "sys/%s/%s/mdev_type", dir, uuid);
 	snprintf(target, sizeof(target), "../mdev_supported_types/%s", type);
 	relink(root, rel, target);
-	snprintf(rel, sizeof(rel), DEVDIR "/%s/mdev_supported_types/%s/devices/%s", parent, type,
-	         uuid);
+	snprintf(rel, sizeof(rel), "sys/%s/mdev_supported_types/%s/devices/%s", dir, type, uuid);
 	snprintf(target, sizeof(target), "../../../%s", uuid);
 	relink(root, rel, target);
 	snprintf(rel, sizeof(rel), "sys/bus/mdev/devices/%s", uuid);
-	snprintf(target, sizeof(target), "../../../devices/pci0000:00/%s/%s", parent, uuid);
+	snprintf(target, sizeof(target), "../../../%s/%s", dir, uuid);
 	relink(root, rel, target);
 }
 
@@ -382,8 +420,8 @@ static int k_create(struct fs_kernel *k, const char *parent, const char *type, c
 	snprintf(full, sizeof(full), "%s/sys/bus/mdev/devices/%s", k->root, uuid);
 	if (access(full, F_OK) == 0)
 		return -EEXIST;
-	snprintf(full, sizeof(full), DEVDIR "/%s/mdev_supported_types/%s/available_instances",
-	         parent, type);
+	snprintf(full, sizeof(full),
+	         "sys/class/mdev_bus/%s/mdev_supported_types/%s/available_instances", parent, type);
 	avail = read_int(k->root, "%s", full);
 	if (avail <= 0)
 		return -EUSERS;
@@ -409,13 +447,13 @@ static int k_remove(struct fs_kernel *k, const char *uuid)
 	snprintf(rel, sizeof(rel), "sys/bus/mdev/devices/%s/mdev_type", uuid);
 	link_target_base(k->root, rel, type, sizeof(type));
 	unlink(full);
-	snprintf(full, sizeof(full), "%s/" DEVDIR "/%s/%s", k->root, parent, uuid);
+	snprintf(full, sizeof(full), "%s/sys/class/mdev_bus/%s/%s", k->root, parent, uuid);
 	rmtree(full);
-	snprintf(full, sizeof(full), "%s/" DEVDIR "/%s/mdev_supported_types/%s/devices/%s", k->root,
-	         parent, type, uuid);
+	snprintf(full, sizeof(full), "%s/sys/class/mdev_bus/%s/mdev_supported_types/%s/devices/%s",
+	         k->root, parent, type, uuid);
 	unlink(full);
-	snprintf(rel, sizeof(rel), DEVDIR "/%s/mdev_supported_types/%s/available_instances", parent,
-	         type);
+	snprintf(rel, sizeof(rel),
+	         "sys/class/mdev_bus/%s/mdev_supported_types/%s/available_instances", parent, type);
 	avail = read_int(k->root, "%s", rel);
 	snprintf(buf, sizeof(buf), "%d\n", avail + 1);
 	tt_write(k->root, rel, buf);
@@ -463,7 +501,7 @@ static int react(struct fs_kernel *k, const char *rel, const char *data)
 	const char *base = strrchr(rel, '/') + 1;
 	char full[PATH_MAX];
 
-	if (sscanf(rel, "/sys/bus/pci/devices/%127[^/]/mdev_supported_types/%127[^/]/create", a,
+	if (sscanf(rel, "/sys/class/mdev_bus/%127[^/]/mdev_supported_types/%127[^/]/create", a,
 	           b) == 2)
 		return k_create(k, a, b, data);
 	if (sscanf(rel, "/sys/bus/mdev/devices/%127[^/]/remove", a) == 1)

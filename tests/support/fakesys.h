@@ -26,8 +26,9 @@ void fs_make_pf(const char *root, const char *pf, int total);
 void fs_add_vfs(const char *root, const char *pf, int n, int first_group);
 /* The bdf of VF i of pf (as fs_add_vfs names them). */
 void fs_vf_bdf(const char *pf, int i, char *buf, size_t n);
-/* An mdev type under <bdf>/mdev_supported_types. */
-void fs_add_mdev_type(const char *root, const char *bdf, const char *type, const char *name,
+/* An mdev type under <parent>/mdev_supported_types; parent is a bdf (a PCI device made with
+ * fs_add_device) or a name ("mtty": a virtual device, as the kernel's sample driver makes). */
+void fs_add_mdev_type(const char *root, const char *parent, const char *type, const char *name,
                       const char *description, int available);
 /* A live mdev instance of type on parent. */
 void fs_add_mdev(const char *root, const char *parent, const char *type, const char *uuid);

@@ -85,6 +85,10 @@ static const struct edit_case cases[] = {
         {"bad key", "cores: 1\n", SET, NULL, "Cores", "1", -EINVAL, NULL},
         {"bad value", "cores: 1\n", SET, NULL, "name", "a\nb", -EINVAL, NULL},
         {"value with surrounding blank", "cores: 1\n", SET, NULL, "name", " a", -EINVAL, NULL},
+        {"a value PVE would drop is refused", "cores: 1\n", SET, NULL, "hostpci0", "0000:00:0A.0",
+         -EINVAL, NULL},
+        {"an unknown key is refused", "cores: 1\n", SET, NULL, "hostpci16", "00:02.0", -EINVAL,
+         NULL},
         {"snapshot sections are not edited", "[snap]\n", SET, "snap", "cores", "1", -EINVAL, NULL},
 };
 

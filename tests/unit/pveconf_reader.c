@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "pveconf/keys.h"
 #include "pveconf/vmconf.h"
 #include "support/tmpdir.h"
 
@@ -292,6 +293,119 @@ static void test_reader_table(void **state)
 		check_case(&cases[i]);
 }
 
+/* The key table: every key of qemu-server 9.2's $confdesc is found, every index range ends where
+ * PVE's does (usb: MAX_USB_DEVICES = 14, so usb0..usb13). */
+static void test_key_table(void **state)
+{
+	static const char *const flat[] = {
+	        "acpi",
+	        "affinity",
+	        "agent",
+	        "allow-ksm",
+	        "amd-sev",
+	        "arch",
+	        "args",
+	        "audio0",
+	        "autostart",
+	        "balloon",
+	        "bios",
+	        "boot",
+	        "bootdisk",
+	        "cdrom",
+	        "cicustom",
+	        "cipassword",
+	        "citype",
+	        "ciupgrade",
+	        "ciuser",
+	        "cores",
+	        "cpu",
+	        "cpulimit",
+	        "cpuunits",
+	        "description",
+	        "efidisk0",
+	        "freeze",
+	        "hookscript",
+	        "hotplug",
+	        "hugepages",
+	        "intel-tdx",
+	        "ivshmem",
+	        "keephugepages",
+	        "keyboard",
+	        "kvm",
+	        "localtime",
+	        "lock",
+	        "machine",
+	        "memory",
+	        "meta",
+	        "migrate_downtime",
+	        "migrate_speed",
+	        "name",
+	        "nameserver",
+	        "numa",
+	        "onboot",
+	        "ostype",
+	        "parent",
+	        "protection",
+	        "reboot",
+	        "rng0",
+	        "running-nets-host-mtu",
+	        "runningcpu",
+	        "runningmachine",
+	        "scsihw",
+	        "searchdomain",
+	        "shares",
+	        "smbios1",
+	        "smp",
+	        "snaptime",
+	        "sockets",
+	        "spice_enhancements",
+	        "sshkeys",
+	        "startdate",
+	        "startup",
+	        "tablet",
+	        "tags",
+	        "tdf",
+	        "template",
+	        "tpmstate0",
+	        "vcpus",
+	        "vga",
+	        "vmgenid",
+	        "vmstate",
+	        "vmstatestorage",
+	        "watchdog",
+	};
+	static const struct {
+		const char *base;
+		unsigned count;
+	} idx[] = {
+	        {"hostpci", 16}, {"ide", 4},     {"ipconfig", 32}, {"net", 32},   {"numa", 8},
+	        {"parallel", 3}, {"sata", 6},    {"scsi", 31},     {"serial", 4}, {"unused", 256},
+	        {"usb", 14},     {"virtio", 16}, {"virtiofs", 10},
+	};
+	static const char *const unknown[] = {"foo",    "pending",  "digest",  "snapstate",
+	                                      "delete", "net",      "hostpci", "audio1",
+	                                      "rng1",   "efidisk1", "scsi00",  "net-1"};
+	char key[64];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(flat) / sizeof(flat[0]); i++)
+		if (!pveconf_key_lookup(flat[i], strlen(flat[i])))
+			fail_msg("%s not found", flat[i]);
+	for (size_t i = 0; i < sizeof(idx) / sizeof(idx[0]); i++) {
+		for (unsigned n = 0; n < idx[i].count; n++) {
+			snprintf(key, sizeof(key), "%s%u", idx[i].base, n);
+			if (!pveconf_key_lookup(key, strlen(key)))
+				fail_msg("%s not found", key);
+		}
+		snprintf(key, sizeof(key), "%s%u", idx[i].base, idx[i].count);
+		if (pveconf_key_lookup(key, strlen(key)))
+			fail_msg("%s is past PVE's range", key);
+	}
+	for (size_t i = 0; i < sizeof(unknown) / sizeof(unknown[0]); i++)
+		if (pveconf_key_lookup(unknown[i], strlen(unknown[i])))
+			fail_msg("%s should be unknown", unknown[i]);
+}
+
 static void test_sections_and_keys(void **state)
 {
 	static const char in[] = "cores: 1\nname: a\n[PENDING]\nhostpci1: 00:02.1\n"
@@ -424,6 +538,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_reader_table),
+	        cmocka_unit_test(test_key_table),
 	        cmocka_unit_test(test_sections_and_keys),
 	        cmocka_unit_test(test_hostile_inputs_round_trip),
 	        cmocka_unit_test(test_long_line_and_size_limit),

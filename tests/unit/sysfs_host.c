@@ -19,6 +19,16 @@
 
 #define PF "0000:00:02.0"
 
+/* Known and bounded: when libpci's own directory scan fails, the longjmp out of it leaves its DIR
+ * (and the device it was filling) behind.  sysfs/host.c lets libpci scan only a directory its
+ * pre-scan found clean, so this needs the directory to change in between; test_libpci_error_trapped
+ * provokes it on purpose.  LeakSanitizer hook (used by make check-asan only). */
+const char *__lsan_default_suppressions(void);
+const char *__lsan_default_suppressions(void)
+{
+	return "leak:__alloc_dir\nleak:libpci.so\n";
+}
+
 /* An SR-IOV host like the demo host, smaller: iGPU PF with 3 VFs (VF 0 on vfio-pci), NVMe, USB. */
 static char *build_sriov_host(void)
 {
@@ -135,6 +145,42 @@ static void test_without_names(void **state)
 	assert_string_equal(sysfs_host_find(h, PF)->vendor_name, "");
 	assert_string_equal(sysfs_host_find(h, PF)->platform->platform, "Raptor Lake-P");
 	sysfs_host_free(h);
+	tt_rmrf(root);
+	free(root);
+}
+
+static void rm_uevents(const char *root)
+{
+	char cmd[4200];
+
+	snprintf(cmd, sizeof(cmd), "rm -f '%s'/sys/devices/pci0000:00/*/uevent", root);
+	assert_int_equal(system(cmd), 0);
+}
+
+/* The ids, subsystem ids and driver come from uevent when present (one read) and from the
+ * vendor/device/class/subsystem_* files and the driver link when not: the same snapshot. */
+static void test_uevent_and_files_agree(void **state)
+{
+	char *root = build_sriov_host();
+	struct sysfs_host *a = read_root(root, 0), *b;
+
+	(void)state;
+	rm_uevents(root);
+	b = read_root(root, 0);
+	assert_int_equal(a->n_devices, b->n_devices);
+	for (size_t i = 0; i < a->n_devices; i++) {
+		assert_string_equal(a->devices[i].bdf, b->devices[i].bdf);
+		assert_int_equal(a->devices[i].vendor, b->devices[i].vendor);
+		assert_int_equal(a->devices[i].device, b->devices[i].device);
+		assert_int_equal(a->devices[i].class_code, b->devices[i].class_code);
+		assert_int_equal(a->devices[i].subsystem_vendor, b->devices[i].subsystem_vendor);
+		assert_int_equal(a->devices[i].subsystem_device, b->devices[i].subsystem_device);
+		assert_string_equal(a->devices[i].driver, b->devices[i].driver);
+	}
+	assert_string_equal(sysfs_host_find(b, "0000:00:02.1")->driver, "vfio-pci");
+	assert_int_equal(sysfs_host_find(b, "0000:00:02.1")->subsystem_vendor, 0x8086);
+	sysfs_host_free(a);
+	sysfs_host_free(b);
 	tt_rmrf(root);
 	free(root);
 }
@@ -326,6 +372,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_sriov_host),
 	        cmocka_unit_test(test_without_names),
+	        cmocka_unit_test(test_uevent_and_files_agree),
 	        cmocka_unit_test(test_broken_entries_skipped),
 	        cmocka_unit_test(test_libpci_error_trapped),
 	        cmocka_unit_test(test_gvtg_host),

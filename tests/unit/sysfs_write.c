@@ -169,6 +169,28 @@ static void test_enoent_without_driver(void **state)
 	assert_non_null(strstr(f->e.msg, "the PF is bound to vfio-pci"));
 }
 
+/* Not a GPU (an SR-IOV NVMe controller, as in the real-kernel tier): no i915 advice. */
+static void test_enoent_other_pf(void **state)
+{
+	struct fx *f = *state;
+	struct sysfs_numvfs_result res;
+	const char *nvme = "0000:01:00.0";
+
+	fs_add_device(f->root, nvme, 0x1b36, 0x0010, 0x010802);
+	fs_make_pf(f->root, nvme, 4);
+	assert_int_equal(sysfs_sriov_set_numvfs(&f->p, &f->w, nvme, 2, NULL, 0, &res, &f->e),
+	                 -ENOENT);
+	assert_string_equal(f->e.msg,
+	                    "0000:01:00.0: cannot set sriov_numvfs: no driver is bound to "
+	                    "the PF, so the kernel cannot configure SR-IOV; bind the PF "
+	                    "to its driver first");
+	fs_set_driver(f->root, nvme, "nvme");
+	assert_int_equal(sysfs_sriov_set_numvfs(&f->p, &f->w, nvme, 5, NULL, 0, &res, &f->e),
+	                 -ERANGE);
+	assert_int_equal(sysfs_sriov_set_numvfs(&f->p, &f->w, nvme, 2, NULL, 0, &res, &f->e), 0);
+	assert_int_equal(res.n_vfs, 2);
+}
+
 static void test_enoent_stock_driver(void **state)
 {
 	struct fx *f = *state;
@@ -274,6 +296,7 @@ static void test_mdev_create_remove(void **state)
 	struct fx *f = *state;
 	char uuid[40], *s;
 	struct sysfs_host *h = NULL;
+	long avail;
 
 	fs_add_mdev_type(f->root, PF, "i915-GVTg_V5_4", "GVTg_V5_4\n", "fence: 4\n", 2);
 	fs_add_mdev_type(f->root, PF, "i915-GVTg_V5_1", "GVTg_V5_1\n", "fence: 4\n", 0);
@@ -284,7 +307,12 @@ static void test_mdev_create_remove(void **state)
 	assert_int_equal(sysfs_mdev_uuid(0, 100, uuid, 36), -EINVAL);
 
 	assert_int_equal(sysfs_mdev_uuid(0, 100, uuid, sizeof(uuid)), 0);
+	assert_int_equal(sysfs_mdev_available(&f->p, PF, "i915-GVTg_V5_4", &avail, &f->e), 0);
+	assert_int_equal(avail, 2);
 	assert_int_equal(sysfs_mdev_create(&f->p, &f->w, PF, "i915-GVTg_V5_4", uuid, &f->e), 0);
+	assert_int_equal(sysfs_mdev_available(&f->p, PF, "i915-GVTg_V5_4", &avail, &f->e), 0);
+	assert_int_equal(avail, 1);
+	assert_int_equal(sysfs_mdev_available(&f->p, PF, "i915-GVTg_V5_9", &avail, &f->e), -ENOENT);
 	s = tt_read(f->root,
 	            "sys/devices/pci0000:00/" PF
 	            "/mdev_supported_types/i915-GVTg_V5_4/available_instances",
@@ -343,6 +371,29 @@ static void test_mdev_create_remove(void **state)
 	free(s);
 	assert_int_equal(sysfs_mdev_remove(&f->p, &f->w, uuid, &f->e), -ENOENT);
 	assert_non_null(strstr(f->e.msg, "no mdev"));
+}
+
+/* A parent that is not a PCI device: the kernel's mtty sample (as in the real-kernel tier). */
+static void test_mdev_virtual_parent(void **state)
+{
+	struct fx *f = *state;
+	const char *uuid = "00000000-0000-0000-0000-000000000200";
+	struct sysfs_host *h = NULL;
+	long avail;
+
+	fs_add_mdev_type(f->root, "mtty", "mtty-2", "Dual port mtty\n", "", 12);
+	assert_int_equal(sysfs_mdev_create(&f->p, &f->w, "mtty", "mtty-2", uuid, &f->e), 0);
+	assert_int_equal(sysfs_mdev_available(&f->p, "mtty", "mtty-2", &avail, &f->e), 0);
+	assert_int_equal(avail, 11);
+	assert_int_equal(sysfs_host_read_flags(&f->p, 0, &h, &f->e), 0);
+	assert_int_equal(h->n_mdevs, 1);
+	assert_string_equal(h->mdevs[0].parent, "mtty");
+	assert_string_equal(h->mdevs[0].type, "mtty-2");
+	sysfs_host_free(h);
+	assert_int_equal(sysfs_mdev_remove(&f->p, &f->w, uuid, &f->e), 0);
+	assert_int_equal(sysfs_mdev_available(&f->p, "mtty", "mtty-2", &avail, &f->e), 0);
+	assert_int_equal(avail, 12);
+	assert_int_equal(sysfs_mdev_create(&f->p, &f->w, "nosuch", "mtty-2", uuid, &f->e), -ENODEV);
 }
 
 static void test_mdev_without_gvt(void **state)
@@ -469,12 +520,14 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_refuse_above_total, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_totalvfs_zero_says_max_vfs, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_enoent_without_driver, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_enoent_other_pf, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_enoent_stock_driver, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_rocket_lake_has_neither, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_errno_translations, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_refuse_vf_in_use, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_partial_enable_reported, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_mdev_create_remove, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_mdev_virtual_parent, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_mdev_without_gvt, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_bind_and_undo, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_bind_verified, setup, teardown),

@@ -1,0 +1,90 @@
+/* cli/cmd_status.c - `status [--all]`: the host as it is (docs/cli.md): display-class devices,
+ * SR-IOV PFs and VFs, devices named by VM configs (--all: every PCI device), the iGPU's platform
+ * and what it supports, and which VMs use each device.  Reads; never changes anything. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/status.h"
+#include "cli/usage.h"
+#include "sysfs/host.h"
+
+int cmd_status(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+	        {"all", no_argument, NULL, 'a'},
+	        {"format", required_argument, NULL, 'f'},
+	        {NULL, 0, NULL, 0},
+	};
+	struct cli_usage usage = {0};
+	struct cli_status_view view;
+	struct util_err e = {0};
+	struct sysfs_host *h = NULL;
+	bool all = false, *shown;
+	int c, r;
+
+	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+		switch (c) {
+		case 'a': all = true; break;
+		case 'f':
+			if (cli_set_format(ctx, optarg,
+			                   1u << CLI_FORMAT_TEXT | 1u << CLI_FORMAT_JSON))
+				return CLI_EXIT_USAGE;
+			break;
+		default:
+			return cli_usage_error(ctx, "status", "unknown option '%s'",
+			                       argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error(ctx, "status", "unexpected argument '%s'", argv[optind]);
+	if (ctx->format != CLI_FORMAT_TEXT && ctx->format != CLI_FORMAT_JSON)
+		return cli_usage_error(ctx, "status", "status writes text or json");
+
+	r = sysfs_host_read(&ctx->paths, &h, &e);
+	if (r < 0) {
+		cli_error(ctx, "%s", e.msg);
+		return cli_exit_from_errno(r);
+	}
+	for (size_t i = 0; i < h->n_warnings; i++)
+		cli_warn(ctx, "%s", h->warnings[i]);
+	r = cli_usage_collect(ctx, h, &usage, &e);
+	if (r < 0) {
+		cli_error(ctx, "%s", e.msg);
+		sysfs_host_free(h);
+		return cli_exit_from_errno(r);
+	}
+	shown = calloc(h->n_devices ? h->n_devices : 1, sizeof(*shown));
+	if (!shown) {
+		cli_error(ctx, "out of memory");
+		cli_usage_free(&usage);
+		sysfs_host_free(h);
+		return CLI_EXIT_FAIL;
+	}
+	for (size_t i = 0; i < h->n_devices; i++) {
+		const struct sysfs_device *d = &h->devices[i];
+		size_t first;
+
+		shown[i] = all || (d->class_code >> 16) == 0x03 || d->role != SYSFS_ROLE_DEVICE ||
+		           cli_usage_of(&usage, d->bdf, &first) > 0;
+	}
+	view.host = h;
+	view.usage = &usage;
+	view.shown = shown;
+	view.node = ctx->node;
+	r = 0;
+	if (ctx->format == CLI_FORMAT_JSON)
+		r = cli_status_render_json(stdout, &view);
+	else
+		cli_status_render_text(stdout, &view);
+	free(shown);
+	cli_usage_free(&usage);
+	sysfs_host_free(h);
+	if (r < 0) {
+		cli_error(ctx, "cannot write the JSON output: %s", strerror(-r));
+		return CLI_EXIT_FAIL;
+	}
+	return CLI_EXIT_OK;
+}

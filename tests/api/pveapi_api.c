@@ -1,0 +1,740 @@
+/* API tests: pveapi/ against tests/api/server.py over real TLS on loopback - CA and pin
+ * verification, credentials, every error mapping, digest-checked writes, ticket login, partial
+ * failure (offline / unresponsive node), deadline, connection reuse, and that secrets never
+ * reach a message.  Run by `make check-api`. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "harness.h"
+#include "pveapi/pveapi.h"
+#include "pveapi/snapshot.h"
+#include "support/tmpdir.h"
+
+static struct ts srv; /* one server for the group; tests set its control file */
+
+static const char *fixture_args(void)
+{
+	static char buf[1100];
+
+	snprintf(buf, sizeof(buf), "--fixture %s", tt_src("tests/api/fixtures/cluster.json"));
+	return buf;
+}
+
+static int group_setup(void **state)
+{
+	(void)state;
+	ts_start(&srv, NULL, fixture_args(), NULL);
+	return 0;
+}
+
+static int group_teardown(void **state)
+{
+	(void)state;
+	ts_stop(&srv);
+	return 0;
+}
+
+static int reset(void **state)
+{
+	(void)state;
+	ts_control(&srv, "{}");
+	return 0;
+}
+
+/* No message may carry the token secret or the password. */
+static void assert_no_secret(const char *msg)
+{
+	assert_null(strstr(msg, srv.secret));
+	assert_null(strstr(msg, "correct horse"));
+	assert_null(strstr(msg, "wrong-secret-value"));
+}
+
+static struct pveapi_client *client(const struct settings_api *s)
+{
+	struct pveapi_client *c = NULL;
+	struct util_err e = {0};
+	int r = pveapi_client_new(s, &c, &e);
+
+	if (r)
+		fail_msg("pveapi_client_new: %s", e.msg);
+	return c;
+}
+
+static int fetch(const struct settings_api *s, struct pveapi_snapshot *snap, struct util_err *e)
+{
+	struct pveapi_client *c = client(s);
+	int r = pveapi_snapshot_fetch(c, NULL, snap, e);
+
+	pveapi_client_free(c);
+	return r;
+}
+
+static const char *kv(const struct pveapi_vm *vm, const char *key)
+{
+	return pveapi_kv_get(vm->config, vm->nconfig, key);
+}
+
+static void test_ca_snapshot(void **state)
+{
+	struct settings_api s;
+	struct pveapi_snapshot snap;
+	struct util_err e = {0};
+	const struct pveapi_vm *vm;
+	const struct pveapi_node *n;
+
+	(void)state;
+	ts_settings(&srv, &s);
+	assert_int_equal(fetch(&s, &snap, &e), 0);
+	/* qemu only: the container 400 is not listed */
+	assert_int_equal(snap.nvms, 4);
+	assert_null(pveapi_snapshot_vm(&snap, 400));
+	assert_int_equal(snap.nnodes, 3);
+	/* 3 cluster-wide + 3 hardware + 1 mdev (pve2) + 4 configs + 3 current (running VMs) */
+	assert_int_equal(snap.requests, 14);
+	assert_int_equal(snap.failed, 0);
+
+	vm = pveapi_snapshot_vm(&snap, 100);
+	assert_non_null(vm);
+	assert_string_equal(vm->node, "pve1");
+	assert_string_equal(vm->status, "running");
+	/* numbers arrive as JSON numbers and become text; strings stay strings */
+	assert_string_equal(kv(vm, "cores"), "1");
+	assert_string_equal(kv(vm, "memory"), "512");
+	assert_string_equal(kv(vm, "hostpci1"), "mapping=someGpu,mdev=some-model");
+	/* pending applied in config, not in ?current=1 */
+	assert_string_equal(kv(vm, "hostpci2"), "0000:00:02.1,pcie=1");
+	assert_true(vm->has_current);
+	assert_null(pveapi_kv_get(vm->current, vm->ncurrent, "hostpci2"));
+	assert_int_equal(strlen(vm->digest), 40);
+	vm = pveapi_snapshot_vm(&snap, 101);
+	assert_false(vm->has_current); /* stopped */
+	assert_string_equal(kv(vm, "hostpci0"), "0000:00:02.2,pcie=1,x-vga=1");
+
+	n = pveapi_snapshot_node(&snap, "pve1");
+	assert_true(n->reachable);
+	assert_true(n->has_pci);
+	assert_true(n->sriov_fields);
+	assert_int_equal(n->npci, 4);
+	assert_string_equal(n->pci[0].id, "0000:00:02.0");
+	assert_int_equal(n->pci[0].nvirtfns, 2);
+	assert_string_equal(n->pci[0].virtfns[1], "0000:00:02.2");
+	assert_string_equal(n->pci[1].physfn, "0000:00:02.0");
+	assert_int_equal(n->pci[1].iommugroup, 21);
+	assert_string_equal(n->ssl_fingerprint, srv.fp);
+	n = pveapi_snapshot_node(&snap, "pve2");
+	assert_false(n->sriov_fields); /* an older libpve-common: no physfn/virtfns */
+	assert_true(n->pci[0].mdev);
+	assert_int_equal(n->pci[0].nmdev_types, 2);
+	assert_string_equal(n->pci[0].mdev_types[0].type, "i915-GVTg_V5_4");
+	assert_int_equal(n->pci[0].mdev_types[1].available, 2);
+	assert_int_equal(n->pci[1].iommugroup, -1);
+
+	assert_int_equal(snap.nmappings, 2);
+	assert_string_equal(snap.mappings[1].id, "someGpu");
+	assert_true(snap.mappings[1].mdev);
+	assert_string_equal(snap.mappings[0].map[0],
+	                    "node=pve1,path=0000:01:00.0,id=8086:125c,iommugroup=12");
+	pveapi_snapshot_free(&snap);
+}
+
+static void test_wrong_ca_refused(void **state)
+{
+	struct settings_api s;
+	struct pveapi_snapshot snap;
+	struct util_err e = {0};
+	int before = ts_log_count(&srv, "req ");
+
+	(void)state;
+	ts_settings(&srv, &s);
+	snprintf(s.ca_file, sizeof(s.ca_file), "%s", srv.other_ca);
+	assert_int_equal(fetch(&s, &snap, &e), -EKEYREJECTED);
+	assert_non_null(strstr(e.msg, "not trusted"));
+	assert_non_null(strstr(e.msg, srv.other_ca));
+	assert_int_equal(snap.nvms, 0);
+	assert_no_secret(e.msg);
+	pveapi_snapshot_free(&snap);
+	/* no request got through the refused handshake */
+	assert_int_equal(ts_log_count(&srv, "req "), before);
+}
+
+static void test_system_cas_refuse_cluster_ca(void **state)
+{
+	struct settings_api s;
+	struct pveapi_snapshot snap;
+	struct util_err e = {0};
+
+	(void)state;
+	/* neither ca-file nor fingerprint: verification still on, against the system CAs */
+	ts_settings(&srv, &s);
+	s.ca_file[0] = '\0';
+	assert_int_equal(fetch(&s, &snap, &e), -EKEYREJECTED);
+	assert_non_null(strstr(e.msg, "system CAs"));
+	pveapi_snapshot_free(&snap);
+}
+
+static void test_hostname_checked_with_ca(void **state)
+{
+	struct ts other;
+	struct settings_api s;
+	struct pveapi_snapshot snap;
+	struct util_err e = {0};
+
+	(void)state;
+	ts_start(&other, "wrongname", fixture_args(), NULL);
+	ts_settings(&other, &s);
+	assert_int_equal(fetch(&s, &snap, &e), -EKEYREJECTED);
+	assert_non_null(strstr(e.msg, "127.0.0.1"));
+	pveapi_snapshot_free(&snap);
+	/* the pin names the certificate itself, so the same server is accepted by its pin */
+	s.ca_file[0] = '\0';
+	snprintf(s.fingerprint, sizeof(s.fingerprint), "%s", other.fp);
+	assert_int_equal(fetch(&s, &snap, &e), 0);
+	assert_int_equal(snap.nvms, 4);
+	pveapi_snapshot_free(&snap);
+	ts_stop(&other);
+}
+
+static void test_pin_accepted(void **state)
+{
+	struct settings_api s;
+	struct pveapi_snapshot snap;
+	struct util_err e = {0};
+
+	(void)state;
+	ts_settings(&srv, &s);
+	s.ca_file[0] = '\0'; /* the throwaway CA is nowhere in the system store */
+	assert_int_equal(
+	        settings_api_fingerprint_normalize(srv.fp, s.fingerprint, sizeof(s.fingerprint)),
+	        0);
+	assert_int_equal(fetch(&s, &snap, &e), 0);
+	assert_int_equal(snap.nvms, 4);
+	pveapi_snapshot_free(&snap);
+}
+
+static void test_pin_wrong_refused(void **state)
+{
+	struct settings_api s;
+	struct pveapi_snapshot snap;
+	struct util_err e = {0};
+	char wrong[96];
+
+	(void)state;
+	ts_settings(&srv, &s);
+	s.ca_file[0] = '\0';
+	snprintf(wrong, sizeof(wrong), "%s", srv.fp);
+	wrong[0] = wrong[0] == 'A' ? 'B' : 'A';
+	snprintf(s.fingerprint, sizeof(s.fingerprint), "%s", wrong);
+	snprintf(s.where, sizeof(s.where), "test.conf:3");
+	assert_int_equal(fetch(&s, &snap, &e), -EKEYREJECTED);
+	assert_non_null(strstr(e.msg, wrong));  /* expected */
+	assert_non_null(strstr(e.msg, srv.fp)); /* seen */
+	assert_non_null(strstr(e.msg, "test.conf:3"));
+	assert_no_secret(e.msg);
+	pveapi_snapshot_free(&snap);
+}
+
+static void test_token_file_permissions(void **state)
+{
+	struct settings_api s;
+	struct pveapi_client *c = NULL;
+	struct util_err e = {0};
+	char *dir = tt_mkdtemp(), path[1100], tok[128];
+
+	(void)state;
+	ts_settings(&srv, &s);
+	snprintf(tok, sizeof(tok), "root@pam!audit=%s\n", srv.secret);
+	tt_write(dir, "tok", tok);
+	snprintf(path, sizeof(path), "%s/tok", dir);
+	snprintf(s.token_file, sizeof(s.token_file), "%s", path);
+	chmod(path, 0644);
+	assert_int_equal(pveapi_client_new(&s, &c, &e), -EACCES);
+	assert_null(c);
+	assert_non_null(strstr(e.msg, "chmod 600"));
+	assert_non_null(strstr(e.msg, "0644"));
+	assert_no_secret(e.msg);
+	chmod(path, 0640);
+	assert_int_equal(pveapi_client_new(&s, &c, &e), -EACCES);
+	chmod(path, 0604);
+	assert_int_equal(pveapi_client_new(&s, &c, &e), -EACCES);
+	chmod(path, 0600);
+	assert_int_equal(pveapi_client_new(&s, &c, &e), 0);
+	pveapi_client_free(c);
+	c = NULL;
+	/* malformed content: refused without echoing it */
+	tt_write(dir, "tok", "wrong-secret-value\n");
+	chmod(path, 0600);
+	assert_int_equal(pveapi_client_new(&s, &c, &e), -EINVAL);
+	assert_non_null(strstr(e.msg, "USER@REALM!TOKENID=SECRET"));
+	assert_no_secret(e.msg);
+	/* missing file */
+	snprintf(s.token_file, sizeof(s.token_file), "%s/none", dir);
+	assert_int_equal(pveapi_client_new(&s, &c, &e), -ENOENT);
+	tt_rmrf(dir);
+	free(dir);
+}
+
+static void test_bad_token_401(void **state)
+{
+	struct settings_api s;
+	struct pveapi_snapshot snap;
+	struct util_err e = {0};
+	char *dir = tt_mkdtemp();
+
+	(void)state;
+	ts_settings(&srv, &s);
+	tt_write(dir, "tok", "root@pam!audit=wrong-secret-value\n");
+	snprintf(s.token_file, sizeof(s.token_file), "%s/tok", dir);
+	chmod(s.token_file, 0600);
+	assert_int_equal(fetch(&s, &snap, &e), -EACCES);
+	assert_non_null(strstr(e.msg, "HTTP 401"));
+	assert_non_null(strstr(e.msg, "token"));
+	assert_no_secret(e.msg);
+	/* an authentication failure stops the run: only the first three requests went out */
+	assert_true(snap.requests <= 3);
+	pveapi_snapshot_free(&snap);
+	tt_rmrf(dir);
+	free(dir);
+}
+
+static void test_401_empty_body_injected(void **state)
+{
+	struct settings_api s;
+	struct pveapi_snapshot snap;
+	struct util_err e = {0};
+
+	(void)state;
+	ts_control(&srv, "{\"rules\":[{\"path\":\"/cluster/resources.*\",\"status\":401,"
+	                 "\"reason\":\"invalid PVE ticket\",\"empty\":true}]}");
+	ts_settings(&srv, &s);
+	assert_int_equal(fetch(&s, &snap, &e), -EACCES);
+	assert_non_null(strstr(e.msg, "HTTP 401 invalid PVE ticket"));
+	assert_no_secret(e.msg);
+	pveapi_snapshot_free(&snap);
+}
+
+static void test_403_one_vm(void **state)
+{
+	struct settings_api s;
+	struct pveapi_snapshot snap;
+	struct util_err e = {0};
+	const struct pveapi_vm *vm;
+
+	(void)state;
+	ts_control(&srv, "{\"rules\":[{\"path\":\"/nodes/pve1/qemu/101/config\",\"status\":403,"
+	                 "\"reason\":\"Permission check failed (/vms/101, VM.Audit)\","
+	                 "\"message\":\"Permission check failed (/vms/101, VM.Audit)\\n\"}]}");
+	ts_settings(&srv, &s);
+	assert_int_equal(fetch(&s, &snap, &e), 0);
+	vm = pveapi_snapshot_vm(&snap, 101);
+	assert_int_equal(vm->err, -EPERM);
+	assert_non_null(
+	        strstr(vm->errmsg, "HTTP 403 Permission check failed (/vms/101, VM.Audit)"));
+	assert_non_null(strstr(vm->errmsg, "GET /nodes/pve1/qemu/101/config"));
+	/* the reason and the message are the same sentence: said once */
+	assert_null(strstr(strstr(vm->errmsg, "VM.Audit") + 1, "VM.Audit"));
+	assert_int_equal(pveapi_snapshot_vm(&snap, 100)->err, 0);
+	assert_int_equal(snap.failed, 1);
+	pveapi_snapshot_free(&snap);
+}
+
+static void test_500_with_message(void **state)
+{
+	struct settings_api s;
+	struct pveapi_snapshot snap;
+	struct util_err e = {0};
+	const struct pveapi_node *n;
+
+	(void)state;
+	ts_control(&srv, "{\"rules\":[{\"path\":\"/nodes/pve2/hardware/pci\",\"status\":500,"
+	                 "\"reason\":\"Internal Server Error\",\"message\":\"lspci failed: "
+	                 "exit code 1\\n\"}]}");
+	ts_settings(&srv, &s);
+	assert_int_equal(fetch(&s, &snap, &e), 0);
+	n = pveapi_snapshot_node(&snap, "pve2");
+	assert_false(n->has_pci);
+	assert_true(n->reachable); /* an error from a node that answers */
+	assert_int_equal(n->err, -EIO);
+	assert_non_null(
+	        strstr(n->errmsg, "HTTP 500 Internal Server Error: lspci failed: exit code 1"));
+	assert_true(pveapi_snapshot_node(&snap, "pve1")->has_pci);
+	pveapi_snapshot_free(&snap);
+}
+
+static void test_mapping_forbidden(void **state)
+{
+	struct settings_api s;
+	struct pveapi_snapshot snap;
+	struct util_err e = {0};
+
+	(void)state;
+	/* a token without Mapping.Audit: the mappings are missing, the rest is there */
+	ts_control(&srv, "{\"rules\":[{\"path\":\"/cluster/mapping/pci\",\"status\":403,"
+	                 "\"reason\":\"Permission check failed\",\"message\":\"Permission check "
+	                 "failed (/mapping/pci, Mapping.Audit)\\n\"}]}");
+	ts_settings(&srv, &s);
+	assert_int_equal(fetch(&s, &snap, &e), 0);
+	assert_int_equal(snap.mappings_err, -EPERM);
+	assert_non_null(strstr(snap.mappings_errmsg, "Mapping.Audit"));
+	assert_int_equal(snap.nmappings, 0);
+	assert_int_equal(snap.nvms, 4);
+	pveapi_snapshot_free(&snap);
+}
+
+static void test_400_parameter_errors(void **state)
+{
+	struct settings_api s;
+	struct pveapi_client *c;
+	struct util_err e = {0};
+	struct pveapi_param p[] = {{"Bad Key", "x"}, {"cores", "2"}};
+
+	(void)state;
+	ts_settings(&srv, &s);
+	c = client(&s);
+	assert_int_equal(pveapi_vm_config_put(c, "pve1", 101, p, 2, NULL, NULL, &e), -EINVAL);
+	assert_non_null(strstr(e.msg, "HTTP 400 Parameter verification failed."));
+	assert_non_null(strstr(e.msg, "Bad Key: property is not defined in schema"));
+	pveapi_client_free(c);
+}
+
+static void test_digest_put(void **state)
+{
+	struct settings_api s;
+	struct pveapi_client *c;
+	struct util_err e = {0};
+	json_t *conf = NULL;
+	char digest[64];
+	struct pveapi_param p[] = {{"hostpci1", "mapping=someNic"}};
+	struct pveapi_param p2[] = {{"cores", "8"}};
+
+	(void)state;
+	ts_settings(&srv, &s);
+	c = client(&s);
+	assert_int_equal(pveapi_get(c, "/nodes/pve1/qemu/101/config", &conf, &e), 0);
+	snprintf(digest, sizeof(digest), "%s", json_string_value(json_object_get(conf, "digest")));
+	json_decref(conf);
+	assert_int_equal(strlen(digest), 40);
+	/* a token may write mapping= entries, with the digest we planned against */
+	assert_int_equal(pveapi_vm_config_put(c, "pve1", 101, p, 1, "onboot", digest, &e), 0);
+	assert_int_equal(pveapi_get(c, "/nodes/pve1/qemu/101/config", &conf, &e), 0);
+	assert_string_equal(json_string_value(json_object_get(conf, "hostpci1")),
+	                    "mapping=someNic");
+	assert_null(json_object_get(conf, "onboot"));
+	assert_string_not_equal(json_string_value(json_object_get(conf, "digest")), digest);
+	json_decref(conf);
+	/* the same old digest again: changed meanwhile */
+	assert_int_equal(pveapi_vm_config_put(c, "pve1", 101, p2, 1, NULL, digest, &e), -ESTALE);
+	assert_non_null(strstr(e.msg, "detected modified configuration"));
+	assert_non_null(strstr(e.msg, "changed meanwhile"));
+	assert_int_equal(pveapi_get(c, "/nodes/pve1/qemu/101/config", &conf, &e), 0);
+	assert_int_equal(json_integer_value(json_object_get(conf, "cores")), 4); /* untouched */
+	json_decref(conf);
+	pveapi_client_free(c);
+}
+
+static void test_token_cannot_write_host(void **state)
+{
+	struct settings_api s;
+	struct pveapi_client *c;
+	struct util_err e = {0};
+	struct pveapi_param p[] = {{"hostpci3", "0000:00:02.2,pcie=1"}};
+
+	(void)state;
+	ts_settings(&srv, &s);
+	c = client(&s);
+	assert_true(pveapi_client_uses_token(c));
+	assert_int_equal(pveapi_vm_config_put(c, "pve1", 101, p, 1, NULL, NULL, &e), -EPERM);
+	assert_non_null(strstr(e.msg, "HTTP 403"));
+	pveapi_client_free(c);
+}
+
+static void test_ticket_login(void **state)
+{
+	struct settings_api s;
+	struct pveapi_client *c;
+	struct pveapi_snapshot snap;
+	struct util_err e = {0};
+	struct pveapi_param p[] = {{"hostpci3", "0000:00:02.2,pcie=1"}};
+	json_t *conf = NULL;
+	char *log;
+
+	(void)state;
+	ts_settings(&srv, &s);
+	s.token_file[0] = '\0';
+	snprintf(s.user, sizeof(s.user), "root@pam");
+	snprintf(s.password_file, sizeof(s.password_file), "%s", srv.password_file);
+	c = client(&s);
+	assert_false(pveapi_client_uses_token(c));
+	assert_int_equal(pveapi_snapshot_fetch(c, NULL, &snap, &e), 0);
+	assert_int_equal(snap.nvms, 4);
+	pveapi_snapshot_free(&snap);
+	/* root@pam may write host= entries; the write carries the CSRF token */
+	assert_int_equal(pveapi_vm_config_put(c, "pve1", 101, p, 1, NULL, NULL, &e), 0);
+	assert_int_equal(pveapi_get(c, "/nodes/pve1/qemu/101/config", &conf, &e), 0);
+	assert_string_equal(json_string_value(json_object_get(conf, "hostpci3")),
+	                    "0000:00:02.2,pcie=1");
+	json_decref(conf);
+	pveapi_client_free(c);
+	/* the password travelled in the POST body, never in a URL */
+	log = ts_log(&srv);
+	assert_non_null(strstr(log, "req POST /access/ticket"));
+	assert_null(strstr(log, "correct"));
+	assert_null(strstr(log, srv.secret));
+	free(log);
+}
+
+static void test_ticket_wrong_password(void **state)
+{
+	struct settings_api s;
+	struct pveapi_client *c;
+	struct pveapi_snapshot snap;
+	struct util_err e = {0};
+	char *dir = tt_mkdtemp();
+
+	(void)state;
+	ts_settings(&srv, &s);
+	s.token_file[0] = '\0';
+	snprintf(s.user, sizeof(s.user), "root@pam");
+	tt_write(dir, "pw", "wrong-secret-value\n");
+	snprintf(s.password_file, sizeof(s.password_file), "%s/pw", dir);
+	chmod(s.password_file, 0600);
+	c = client(&s);
+	assert_int_equal(pveapi_snapshot_fetch(c, NULL, &snap, &e), -EACCES);
+	assert_non_null(strstr(e.msg, "login as root@pam failed"));
+	assert_no_secret(e.msg);
+	pveapi_snapshot_free(&snap);
+	pveapi_client_free(c);
+	chmod(s.password_file, 0644);
+	assert_int_equal(pveapi_client_new(&s, &c, &e), -EACCES);
+	tt_rmrf(dir);
+	free(dir);
+}
+
+static void test_offline_node(void **state)
+{
+	struct settings_api s;
+	struct pveapi_snapshot snap;
+	struct util_err e = {0};
+	const struct pveapi_node *n;
+
+	(void)state;
+	ts_control(&srv, "{\"offline\":[\"pve3\"]}");
+	ts_settings(&srv, &s);
+	assert_int_equal(fetch(&s, &snap, &e), 0);
+	n = pveapi_snapshot_node(&snap, "pve3");
+	assert_false(n->reachable);
+	assert_int_equal(n->err, -EHOSTUNREACH);
+	assert_non_null(strstr(n->errmsg, "pve3"));
+	assert_string_equal(n->status, "offline");
+	assert_int_equal(pveapi_snapshot_vm(&snap, 300)->err, -EHOSTUNREACH);
+	assert_null(pveapi_snapshot_vm(&snap, 300)->config);
+	/* the rest completed */
+	assert_true(pveapi_snapshot_node(&snap, "pve1")->has_pci);
+	assert_true(pveapi_snapshot_node(&snap, "pve2")->has_pci);
+	assert_int_equal(pveapi_snapshot_vm(&snap, 200)->err, 0);
+	assert_string_equal(pveapi_kv_get(pveapi_snapshot_vm(&snap, 200)->config,
+	                                  pveapi_snapshot_vm(&snap, 200)->nconfig, "hostpci0"),
+	                    "0000:00:02.0,mdev=i915-GVTg_V5_4");
+	pveapi_snapshot_free(&snap);
+}
+
+static void test_proxy_595(void **state)
+{
+	struct settings_api s;
+	struct pveapi_snapshot snap;
+	struct util_err e = {0};
+	const struct pveapi_node *n;
+
+	(void)state;
+	/* /nodes still says online, but the proxied requests fail: found out per request */
+	ts_control(&srv, "{\"rules\":[{\"path\":\"/nodes/pve2/.*\",\"status\":595,"
+	                 "\"reason\":\"Connection refused\"}]}");
+	ts_settings(&srv, &s);
+	assert_int_equal(fetch(&s, &snap, &e), 0);
+	n = pveapi_snapshot_node(&snap, "pve2");
+	assert_false(n->reachable);
+	assert_int_equal(n->err, -EHOSTUNREACH);
+	assert_non_null(strstr(n->errmsg, "HTTP 595 Connection refused"));
+	assert_int_equal(pveapi_snapshot_vm(&snap, 200)->err, -EHOSTUNREACH);
+	assert_int_equal(pveapi_snapshot_vm(&snap, 100)->err, 0);
+	pveapi_snapshot_free(&snap);
+}
+
+static void test_unresponsive_node_times_out(void **state)
+{
+	struct settings_api s;
+	struct pveapi_snapshot snap;
+	struct util_err e = {0};
+	const struct pveapi_node *n;
+
+	(void)state;
+	ts_control(&srv, "{\"hang\":[\"pve2\"],\"hang_s\":6}");
+	ts_settings(&srv, &s);
+	s.timeout_s = 2;
+	assert_int_equal(fetch(&s, &snap, &e), 0);
+	n = pveapi_snapshot_node(&snap, "pve2");
+	assert_false(n->reachable);
+	assert_int_equal(n->err, -ETIMEDOUT);
+	assert_non_null(strstr(n->errmsg, "no answer within 2 s"));
+	assert_int_equal(pveapi_snapshot_vm(&snap, 200)->err, -ETIMEDOUT);
+	assert_int_equal(pveapi_snapshot_vm(&snap, 100)->err, 0);
+	assert_int_equal(pveapi_snapshot_vm(&snap, 300)->err, 0);
+	assert_true(pveapi_snapshot_node(&snap, "pve3")->has_pci);
+	pveapi_snapshot_free(&snap);
+}
+
+static void test_deadline(void **state)
+{
+	struct settings_api s;
+	struct pveapi_client *c;
+	struct pveapi_snapshot snap;
+	struct util_err e = {0};
+	int r, timed_out = 0;
+
+	(void)state;
+	/* every answer takes 600 ms, the whole fetch may take 800: the second wave cannot make it */
+	ts_control(&srv, "{\"latency_ms\":600}");
+	ts_settings(&srv, &s);
+	c = client(&s);
+	pveapi_client_set_limits(c, 4, 800);
+	r = pveapi_snapshot_fetch(c, NULL, &snap, &e);
+	if (r) {
+		assert_int_equal(r, -ETIMEDOUT); /* a very slow machine: even the list was late */
+	} else {
+		for (size_t i = 0; i < snap.nvms; i++)
+			timed_out += snap.vms[i].err == -ETIMEDOUT;
+		assert_true(timed_out > 0);
+	}
+	pveapi_snapshot_free(&snap);
+	pveapi_client_free(c);
+}
+
+static void test_connections_reused(void **state)
+{
+	struct ts big;
+	struct settings_api s;
+	struct pveapi_client *c;
+	struct pveapi_snapshot snap;
+	struct util_err e = {0};
+	int conns, reqs;
+
+	(void)state;
+	ts_start(&big, NULL, "--generate nodes=5,vms=200", NULL);
+	ts_settings(&big, &s);
+	c = client(&s);
+	pveapi_client_set_limits(c, 8, 0);
+	assert_int_equal(pveapi_snapshot_fetch(c, NULL, &snap, &e), 0);
+	assert_int_equal(snap.nvms, 200);
+	assert_int_equal(snap.failed, 0);
+	reqs = ts_log_count(&big, "req ");
+	conns = ts_log_count(&big, "conn");
+	assert_int_equal((unsigned)reqs, snap.requests);
+	/* 3 + 5 hw + 2 mdev + 200 configs + 100 current */
+	assert_int_equal(reqs, 310);
+	assert_true(conns >= 1);
+	assert_true(conns <= 8); /* never more connections than transfers in flight */
+	pveapi_snapshot_free(&snap);
+	pveapi_client_free(c);
+	ts_stop(&big);
+}
+
+static void test_node_filter(void **state)
+{
+	struct settings_api s;
+	struct pveapi_client *c;
+	struct pveapi_snapshot snap;
+	struct util_err e = {0};
+	struct pveapi_snapshot_opts o = {.node = "pve2", .current = PVEAPI_CURRENT_NONE};
+
+	(void)state;
+	ts_settings(&srv, &s);
+	c = client(&s);
+	assert_int_equal(pveapi_snapshot_fetch(c, &o, &snap, &e), 0);
+	assert_int_equal(snap.nvms, 1);
+	assert_int_equal(snap.vms[0].vmid, 200);
+	assert_int_equal(snap.nnodes, 1);
+	assert_string_equal(snap.nodes[0].name, "pve2");
+	assert_false(snap.vms[0].has_current);
+	pveapi_snapshot_free(&snap);
+	pveapi_client_free(c);
+}
+
+static void test_unknown_path(void **state)
+{
+	struct settings_api s;
+	struct pveapi_client *c;
+	struct util_err e = {0};
+	json_t *d = NULL;
+
+	(void)state;
+	ts_settings(&srv, &s);
+	c = client(&s);
+	assert_int_equal(pveapi_get(c, "/nodes/pve1/nothing", &d, &e), -ENOTSUP);
+	assert_non_null(strstr(e.msg, "HTTP 501"));
+	assert_null(d);
+	assert_int_equal(pveapi_get(c, "/version", &d, &e), 0);
+	assert_string_equal(json_string_value(json_object_get(d, "release")), "9.0");
+	json_decref(d);
+	pveapi_client_free(c);
+}
+
+static void test_connection_refused(void **state)
+{
+	struct settings_api s;
+	struct pveapi_snapshot snap;
+	struct util_err e = {0};
+	struct ts gone;
+
+	(void)state;
+	ts_start(&gone, NULL, fixture_args(), NULL);
+	ts_settings(&gone, &s);
+	ts_stop(&gone); /* the port is free now: nobody listens */
+	/* its files went with it: the group server's token and CA (never reached) */
+	snprintf(s.ca_file, sizeof(s.ca_file), "%s", srv.ca);
+	snprintf(s.token_file, sizeof(s.token_file), "%s", srv.token_file);
+	assert_int_equal(fetch(&s, &snap, &e), -ECONNREFUSED);
+	assert_non_null(strstr(e.msg, "cannot connect"));
+	pveapi_snapshot_free(&snap);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test_setup(test_ca_snapshot, reset),
+	        cmocka_unit_test_setup(test_wrong_ca_refused, reset),
+	        cmocka_unit_test_setup(test_system_cas_refuse_cluster_ca, reset),
+	        cmocka_unit_test_setup(test_hostname_checked_with_ca, reset),
+	        cmocka_unit_test_setup(test_pin_accepted, reset),
+	        cmocka_unit_test_setup(test_pin_wrong_refused, reset),
+	        cmocka_unit_test_setup(test_token_file_permissions, reset),
+	        cmocka_unit_test_setup(test_bad_token_401, reset),
+	        cmocka_unit_test_setup(test_401_empty_body_injected, reset),
+	        cmocka_unit_test_setup(test_403_one_vm, reset),
+	        cmocka_unit_test_setup(test_500_with_message, reset),
+	        cmocka_unit_test_setup(test_mapping_forbidden, reset),
+	        cmocka_unit_test_setup(test_400_parameter_errors, reset),
+	        cmocka_unit_test_setup(test_digest_put, reset),
+	        cmocka_unit_test_setup(test_token_cannot_write_host, reset),
+	        cmocka_unit_test_setup(test_ticket_login, reset),
+	        cmocka_unit_test_setup(test_ticket_wrong_password, reset),
+	        cmocka_unit_test_setup(test_offline_node, reset),
+	        cmocka_unit_test_setup(test_proxy_595, reset),
+	        cmocka_unit_test_setup(test_unresponsive_node_times_out, reset),
+	        cmocka_unit_test_setup(test_deadline, reset),
+	        cmocka_unit_test_setup(test_connections_reused, reset),
+	        cmocka_unit_test_setup(test_node_filter, reset),
+	        cmocka_unit_test_setup(test_unknown_path, reset),
+	        cmocka_unit_test_setup(test_connection_refused, reset),
+	};
+
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
