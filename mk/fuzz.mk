@@ -8,13 +8,14 @@ FUZZ_SMOKE_SECONDS ?= 3
 FUZZ_CC            ?= clang
 FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer -I. \
               -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-# the code under test, compiled straight into each target (pveconf and what it may use)
+# the code under test, compiled straight into each target (pveconf and what it may use;
+# pveconf/vmlist.c reads .vmlist with jansson)
 FUZZ_SRCS  := $(wildcard pveconf/*.c util/*.c)
 FUZZ_BINS  := $(FUZZ_TARGETS:%=$(FUZZ_B)/fuzz_%)
 
 $(FUZZ_B)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SRCS) $(wildcard pveconf/*.h util/*.h)
 	@mkdir -p $(FUZZ_B)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_SRCS) -lcrypto
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_SRCS) -ljansson -lcrypto
 
 .PHONY: check-fuzz-smoke
 fuzz: $(FUZZ_BINS)

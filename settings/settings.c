@@ -133,9 +133,13 @@ int settings_load(const char *path, bool must_exist, const char *const *known_ru
 	cfg_opt_t opts[] = {
 	        CFG_SEC("guard", guard_opts, CFGF_NONE),
 	        CFG_SEC("rule", rule_opts, CFGF_MULTI | CFGF_TITLE | CFGF_NO_TITLE_DUPES),
+	        CFG_END(), /* api { } and cluster "name" { } (settings/api.h) */
+	        CFG_END(),
 	        CFG_END(),
 	};
 	struct parse_ctx ctx = {.path = path, .known = known_rules};
+
+	settings_api_cfg_opts(&opts[2]);
 	cfg_t *cfg, *guard;
 	char *data;
 	size_t len;
@@ -185,6 +189,11 @@ int settings_load(const char *path, bool must_exist, const char *const *known_ru
 		                              : SETTINGS_ON_ERROR_ALLOW;
 		out->guard_timeout = (unsigned)cfg_getint(guard, "timeout");
 	}
+	r = settings_api_from_cfg(cfg, path, &out->api, e);
+	if (r < 0) {
+		cfg_free(cfg);
+		return r;
+	}
 	out->n_rules = cfg_size(cfg, "rule");
 	out->rules = calloc(out->n_rules ? out->n_rules : 1, sizeof(*out->rules));
 	if (!out->rules) {
@@ -205,6 +214,7 @@ int settings_load(const char *path, bool must_exist, const char *const *known_ru
 
 void settings_free(struct settings *s)
 {
+	settings_api_list_free(&s->api);
 	free(s->rules);
 	s->rules = NULL;
 	s->n_rules = 0;

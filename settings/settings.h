@@ -5,6 +5,7 @@
  *     timeout = 5                  # seconds the guard may take before it gives up (1..600)
  *   }
  *   rule pf-with-vfs { severity = warning }   # info | warning | error | off
+ *   api { ... }  cluster "name" { ... }        # the REST API blocks (settings/api.h)
  *
  * Reads and validates; knows nothing of the rules themselves beyond the names it is given. */
 #ifndef PP_SETTINGS_H
@@ -13,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "settings/api.h"
 #include "util/err.h"
 
 enum settings_on_error {
@@ -31,6 +33,7 @@ struct settings {
 	unsigned guard_timeout; /* seconds */
 	struct settings_rule *rules;
 	size_t n_rules;
+	struct settings_api_list api; /* api { } and cluster blocks, checked */
 };
 
 #define SETTINGS_GUARD_TIMEOUT_DEFAULT 5

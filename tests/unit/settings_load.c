@@ -51,6 +51,10 @@ static void test_full_file(void **state)
 	         "rule pf-with-vfs { severity = warning }\n"
 	         "rule guard-missing {\n"
 	         "  severity = off\n"
+	         "}\n"
+	         "api {\n"
+	         "  url = \"pve1\"\n"
+	         "  token-file = \"/etc/pve-passthrough/api-token\"\n"
 	         "}\n");
 	snprintf(path, sizeof(path), "%s/pp.conf", dir);
 	assert_int_equal(settings_load(path, true, known, &s, &e), 0);
@@ -61,6 +65,9 @@ static void test_full_file(void **state)
 	assert_string_equal(s.rules[0].severity, "warning");
 	assert_string_equal(s.rules[1].name, "guard-missing");
 	assert_string_equal(s.rules[1].severity, "off");
+	/* the api block lands in the same settings (settings/api.c checks it) */
+	assert_int_equal(s.api.n, 1);
+	assert_string_equal(s.api.v[0].url, "https://pve1:8006/api2/json");
 	settings_free(&s);
 	tt_rmrf(dir);
 	free(dir);
@@ -81,6 +88,7 @@ static void test_malformed(void **state)
 	        {"rule pf-with-vfs { severity = off }\nrule pf-with-vfs { severity = info }\n",
 	         ":2: found duplicate title 'pf-with-vfs'"},
 	        {"guard {\n  timeout = 3\n", ":1: this '{' is never closed"},
+	        {"rule pf-with-vfs { severity = info }\napi {\n  token-file = \"/t\"\n}\n", ":2:"},
 	};
 	char *dir = tt_mkdtemp(), path[4096];
 
