@@ -3,6 +3,7 @@
  * modprobe.d, GVT-g.  Findings are data; never prints, never changes anything. */
 #include "host/doctor.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -511,6 +512,49 @@ static int check_dkms(const struct util_paths *p, const struct host_facts *f,
 	return r;
 }
 
+/* Does the modules-style file (full path) have a line naming module? */
+static bool file_lists(const char *path, const char *module)
+{
+	char *data, *save = NULL;
+	size_t len;
+	bool found = false;
+
+	if (util_file_read(path, TEXT_MAX, &data, &len, NULL) < 0)
+		return false;
+	for (char *t = data, *ln; !found && (ln = strtok_r(t, "\n", &save)); t = NULL) {
+		ln += strspn(ln, " \t");
+		found = strncmp(ln, module, strlen(module)) == 0 &&
+		        (!ln[strlen(module)] || strchr(" \t#", ln[strlen(module)]));
+	}
+	free(data);
+	return found;
+}
+
+/* Is module listed in /etc/modules or /etc/modules-load.d/ *.conf (loaded at every boot)? */
+static bool loaded_at_boot(const struct util_paths *p, const char *module)
+{
+	char path[PP_PATH_MAX], f[PP_PATH_MAX + 256];
+	struct dirent *de;
+	bool found;
+	DIR *d;
+
+	util_path(p, path, sizeof(path), PP_ETC_MODULES);
+	found = file_lists(path, module);
+	util_path(p, path, sizeof(path), PP_ETC_MODULES_LOAD_D);
+	if (!found && (d = opendir(path))) {
+		while (!found && (de = readdir(d))) {
+			size_t l = strlen(de->d_name);
+
+			if (l < 5 || strcmp(de->d_name + l - 5, ".conf") != 0)
+				continue;
+			snprintf(f, sizeof(f), "%s/%s", path, de->d_name);
+			found = file_lists(f, module);
+		}
+		closedir(d);
+	}
+	return found;
+}
+
 int host_doctor_run(const struct util_paths *p, const struct host_facts *f,
                     struct host_findings *fs, struct util_err *e)
 {
@@ -589,6 +633,11 @@ int host_doctor_run(const struct util_paths *p, const struct host_facts *f,
 			r = add(fs, "gvtg-disabled", f->pf_bdf,
 			        "i915.enable_gvt=1 (host setup gvtg), reboot",
 			        "i915 runs without enable_gvt");
+		if (r == 0 && f->kvmgt_loaded && !loaded_at_boot(p, "kvmgt"))
+			r = add(fs, "gvtg-kvmgt", f->pf_bdf,
+			        "host setup gvtg (adds kvmgt to /etc/modules-load.d)",
+			        "kvmgt is loaded now but nothing loads it at boot: after a reboot there "
+			        "are no mdev types");
 		if (r == 0 && !f->kvmgt_loaded)
 			r = add(fs, "gvtg-kvmgt", f->pf_bdf,
 			        "host setup gvtg (adds kvmgt to modules-load.d), or modprobe kvmgt",

@@ -135,6 +135,11 @@ static void test_gvtg(void **state)
 	snprintf(f.enable_gvt, sizeof(f.enable_gvt), "Y");
 	f.kvmgt_loaded = true;
 	f.n_mdev_types = 2;
+	/* loaded now, but nothing loads it at the next boot */
+	run(root, &f, &fs);
+	assert_non_null(strstr(find(&fs, "gvtg-kvmgt")->message, "at boot"));
+	host_findings_free(&fs);
+	tt_write(root, "etc/modules-load.d/gvt.conf", "# GVT-g\n  kvmgt\n");
 	run(root, &f, &fs);
 	assert_null(find(&fs, "gvtg-disabled"));
 	assert_null(find(&fs, "gvtg-kvmgt"));
