@@ -592,6 +592,21 @@ static int rb_change(const struct util_paths *p, const struct host_rollback_opts
 
 	util_path(p, full, sizeof(full), "%s", c->path);
 	cur_exists = lstat(full, &st) == 0;
+	if (c->is_link && c->remove) { /* the setup removed a link: put it back */
+		if (cur_exists)
+			return 0;
+		nc = realloc(pl->changes, (pl->n_changes + 1) * sizeof(*nc));
+		if (!nc)
+			return -ENOMEM;
+		pl->changes = nc;
+		nc += pl->n_changes++;
+		memset(nc, 0, sizeof(*nc));
+		snprintf(nc->path, sizeof(nc->path), "%s", c->path);
+		snprintf(nc->target, sizeof(nc->target), "%s", c->target);
+		nc->is_link = true;
+		*touched_unit = true;
+		return 0;
+	}
 	if (c->is_link) {
 		char target[PP_PATH_MAX];
 		ssize_t l = cur_exists ? readlink(full, target, sizeof(target) - 1) : -1;

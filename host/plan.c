@@ -187,6 +187,33 @@ static int plan_link(const struct util_paths *p, struct host_plan *pl, const cha
 	return 0;
 }
 
+/* Removes a file or link of the tool's when it exists. */
+static int plan_remove(const struct util_paths *p, struct host_plan *pl, const char *path,
+                       struct util_err *e)
+{
+	struct host_change tmp, *c;
+	int r;
+
+	memset(&tmp, 0, sizeof(tmp));
+	snprintf(tmp.path, sizeof(tmp.path), "%s", path);
+	r = read_old(p, &tmp, e);
+	if (r < 0 || !tmp.existed)
+		return r;
+	c = new_change(pl, path);
+	if (!c) {
+		free(tmp.old_data);
+		return util_err_set(e, -ENOMEM, "out of memory");
+	}
+	c->existed = true;
+	c->is_link = tmp.is_link;
+	snprintf(c->target, sizeof(c->target), "%s", tmp.target);
+	c->old_data = tmp.old_data;
+	c->old_len = tmp.old_len;
+	c->old_mode = tmp.old_mode;
+	c->remove = true;
+	return 0;
+}
+
 void host_plan_free(struct host_plan *pl)
 {
 	for (size_t i = 0; i < pl->n_changes; i++) {
@@ -671,6 +698,15 @@ int host_setup_plan(const struct util_paths *p, const struct host_setup_opts *o,
 		r = host_plan_file(p, pl, HOST_UNIT_FILE, unit, strlen(unit), 0644, NULL, 0, e);
 		if (r == 0)
 			r = plan_link(p, pl, HOST_UNIT_WANTS, HOST_UNIT_FILE, e);
+		unit_changed = pl->n_changes > before;
+	}
+	/* GVT-g after an SR-IOV setup: the VF unit must go (VFs and GVT-g exclude each other) */
+	if (r == 0 && o->mode == HOST_MODE_GVTG)
+		r = plan_remove(p, pl, HOST_UNIT_WANTS, e);
+	if (r == 0 && o->mode == HOST_MODE_GVTG) {
+		size_t before = pl->n_changes;
+
+		r = plan_remove(p, pl, HOST_UNIT_FILE, e);
 		unit_changed = pl->n_changes > before;
 	}
 	if (r == 0)

@@ -611,6 +611,53 @@ static void test_dkms_deb_and_xe(void **state)
 	free(root);
 }
 
+static void test_mode_switch_and_stacked_rollbacks(void **state)
+{
+	char *root = mkhost(GRUB_LVM, "quiet"), *start, *after_sriov, *now;
+	struct host_plan pl, rb;
+	bool found;
+	size_t len;
+
+	(void)state;
+	start = snapshot(root);
+	plan_for(root, HOST_MODE_SRIOV_I915, false, &pl);
+	assert_int_equal(apply(root, &pl, 0, 0, NULL), 0);
+	host_plan_free(&pl);
+	after_sriov = snapshot(root);
+	/* GVT-g afterwards (say, the platform table was wrong): the VF unit and its link go */
+	{
+		struct util_paths p;
+		struct host_facts f = raptor();
+		struct host_setup_opts o = {.mode = HOST_MODE_GVTG, .tool = "x"};
+		struct util_err e = {0};
+
+		f.can_gvtg = true; /* pretend, to get past the refusal */
+		util_paths_init(&p, root);
+		assert_int_equal(host_setup_plan(&p, &o, &f, &pl, &e), 0);
+		assert_int_equal(pl.n_refusals, 0);
+		assert_true(change(&pl, HOST_UNIT_FILE)->remove);
+		assert_true(change(&pl, HOST_UNIT_WANTS)->remove);
+		assert_int_equal(apply(root, &pl, 0, 0, NULL), 0);
+		host_plan_free(&pl);
+	}
+	assert_null(tt_read(root, "etc/systemd/system/pve-passthrough-vfs.service", &len));
+	/* rollbacks undo the last setup first, then the one before */
+	assert_int_equal(rollback(root, false, &rb, &found), 0);
+	host_plan_free(&rb);
+	now = snapshot(root);
+	assert_string_equal(now, after_sriov);
+	free(now);
+	assert_int_equal(rollback(root, false, &rb, &found), 0);
+	host_plan_free(&rb);
+	now = snapshot(root);
+	assert_string_equal(now, start);
+	free(now);
+	free(start);
+	free(after_sriov);
+	tt_rmrf(root);
+	free(root);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -622,6 +669,7 @@ int main(void)
 	        cmocka_unit_test(test_refusals),
 	        cmocka_unit_test(test_gvtg_and_scans),
 	        cmocka_unit_test(test_dkms_deb_and_xe),
+	        cmocka_unit_test(test_mode_switch_and_stacked_rollbacks),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
