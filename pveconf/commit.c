@@ -86,7 +86,8 @@ bool pveconf_vm_lock_get(const char *data, size_t len, char *buf, size_t n)
 				memcpy(buf, v, vl);
 				buf[vl] = '\0';
 			}
-			found = true;
+			/* PVE's check_lock tests Perl truth: "lock: 0" does not lock */
+			found = !(ve - v == 1 && v[0] == '0');
 		}
 		s = nl ? nl + 1 : end;
 	}
@@ -106,7 +107,10 @@ static int check_owner(const struct util_paths *p, const char *node, unsigned vm
 	if (r < 0)
 		return r;
 	ent = pveconf_vmlist_find(&l, vmid);
-	if (ent && strcmp(ent->node, node) != 0)
+	if (ent && ent->type[0] && strcmp(ent->type, "qemu") != 0)
+		r = util_err_set(e, -EEXIST, "VMID %u is a %s guest on node '%s', not a VM", vmid,
+		                 ent->type, ent->node);
+	else if (ent && strcmp(ent->node, node) != 0)
 		r = util_err_set(
 		        e, -EEXIST,
 		        "VM %u belongs to node '%s', not '%s' (/etc/pve/.vmlist): change it "
@@ -177,6 +181,11 @@ int pveconf_vm_commit(const struct util_paths *p, const char *node, unsigned vmi
 		                    "new config for VM %u is %zu bytes; pmxcfs takes at most 1 MiB "
 		                    "per file: nothing written",
 		                    vmid, len);
+	if (expected_digest &&
+	    (strlen(expected_digest) != UTIL_SHA1_HEX_LEN ||
+	     strspn(expected_digest, "0123456789abcdefABCDEF") != UTIL_SHA1_HEX_LEN))
+		return util_err_set(e, -EINVAL, "'%s' is not a SHA-1 digest (40 hex digits)",
+		                    expected_digest);
 	r = check_owner(p, node, vmid, e);
 	if (r < 0)
 		return r;

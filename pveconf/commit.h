@@ -33,17 +33,19 @@ int pveconf_vm_lock_path(const struct util_paths *p, unsigned vmid, char *buf, s
  *   -ETIMEDOUT  another task holds the VM lock (CLI: exit 3)
  *   -ESTALE     the file changed meanwhile (digest differs; exit 3)
  *   -EBUSY      the config on disk has `lock: x` ("VM is locked (x)")
- *   -EEXIST     /etc/pve/.vmlist says the VMID lives on another node, or (expected_digest NULL)
- *               the file exists
+ *   -EEXIST     /etc/pve/.vmlist says the VMID lives on another node or is a container, or
+ *               (expected_digest NULL) the file exists
  *   -ENOENT     no config for the VMID on this node
  *   -EFBIG      data larger than 1 MiB (pmxcfs' limit)
+ *   -EINVAL     bad node name, or expected_digest is not 40 hex digits
  *   other -errno on I/O errors.  Every failure leaves the old file untouched. */
 int pveconf_vm_commit(const struct util_paths *p, const char *node, unsigned vmid,
                       const char *expected_digest, const void *data, size_t len,
                       const struct pveconf_commit_opts *opts, struct util_err *e);
 
 /* The `lock:` value of a config's main section, as PVE reads it (last one wins, one pair of
- * double quotes removed).  True and the value in buf when set. */
+ * double quotes removed).  True, with the value in buf, when PVE considers the VM locked (any
+ * value but "0"). */
 bool pveconf_vm_lock_get(const char *data, size_t len, char *buf, size_t n);
 
 #endif

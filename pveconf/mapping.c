@@ -571,6 +571,21 @@ const struct pveconf_pci_mapping *pveconf_pci_mapping_find(const struct pveconf_
 	return NULL;
 }
 
+size_t pveconf_pci_mapping_maps_on(const struct pveconf_pci_mapping *mapping, const char *node,
+                                   const struct pveconf_pci_map **out, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < mapping->n_maps; i++) {
+		if (strcmp(mapping->maps[i].node, node) != 0)
+			continue;
+		if (n < max)
+			out[n] = &mapping->maps[i];
+		n++;
+	}
+	return n;
+}
+
 int pveconf_mapping_diag_format(const struct pveconf_mapping_diag *d, const char *filename,
                                 struct util_buf *out)
 {

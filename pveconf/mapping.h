@@ -65,6 +65,11 @@ void pveconf_pci_mappings_free(struct pveconf_pci_mappings *m);
 const struct pveconf_pci_mapping *pveconf_pci_mapping_find(const struct pveconf_pci_mappings *m,
                                                            const char *name);
 
+/* The map lines of mapping for node, in file order (PVE tries them in this order at VM start):
+ * fills out with up to max pointers, returns how many there are in all. */
+size_t pveconf_pci_mapping_maps_on(const struct pveconf_pci_mapping *mapping, const char *node,
+                                   const struct pveconf_pci_map **out, size_t max);
+
 /* PVE's warning line: "file /etc/pve/mapping/pci.cfg line 13 - ignore config line: bad id!". */
 int pveconf_mapping_diag_format(const struct pveconf_mapping_diag *d, const char *filename,
                                 struct util_buf *out);

@@ -72,12 +72,13 @@ int pveconf_vmlist_parse(const char *data, size_t len, struct pveconf_vmlist *ou
 
 		if (pveconf_vmid_parse(key, &ent->vmid) < 0 || !node ||
 		    strlen(node) >= sizeof(ent->node) || pveconf_node_name_valid(node) < 0) {
-			json_decref(root);
+			int r = util_err_set(
+			        e, -EINVAL,
+			        "/etc/pve/.vmlist: entry \"%s\" has no valid VMID and node", key);
+
+			json_decref(root); /* owns key: after the message */
 			pveconf_vmlist_free(out);
-			return util_err_set(e, -EINVAL,
-			                    "/etc/pve/.vmlist: entry \"%s\" has no valid VMID and "
-			                    "node",
-			                    key);
+			return r;
 		}
 		strcpy(ent->node, node);
 		snprintf(ent->type, sizeof(ent->type), "%s", type ? type : "");

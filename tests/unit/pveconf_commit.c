@@ -124,6 +124,11 @@ static void test_digest_mismatch(void **state)
 	assert_non_null(strstr(e.msg, "/etc/pve/nodes/pve1/qemu-server/100.conf"));
 	assert_null(strstr(e.msg, f->dir)); /* the root is not shown */
 	assert_conf(f, old_conf);
+	/* a malformed digest is a caller error, not a mismatch */
+	assert_int_equal(
+	        pveconf_vm_commit(&f->p, "pve1", 100, "abc", new_conf, strlen(new_conf), NULL, &e),
+	        -EINVAL);
+	assert_non_null(strstr(e.msg, "not a SHA-1 digest"));
 	/* upper-case hex of the right digest is the same digest */
 	for (char *c = f->digest; *c; c++)
 		if (*c >= 'a' && *c <= 'f')
@@ -265,6 +270,8 @@ static void test_lock_get_table(void **state)
 	        {"lock: backup  \r\n", "backup"},              /* trailing blanks and CR */
 	        {"lock: bogus\n", "bogus"},                    /* enums are not checked */
 	        {"lock: a\nlock: b\n", "b"},                   /* last wins */
+	        {"lock: 0\n", NULL},                           /* Perl truth: "0" does not lock */
+	        {"lock: backup\nlock: 0\n", NULL},             /* last wins */
 	        {" lock: backup\n", NULL},                     /* leading blank: not a key */
 	        {"Lock: backup\n", NULL},                      /* keys are lowercase */
 	        {"#lock: backup\n", NULL},                     /* comment */
@@ -302,6 +309,13 @@ static void test_other_node(void **state)
 	                                   strlen(new_conf), NULL, &e),
 	                 -EEXIST);
 	assert_non_null(strstr(e.msg, "belongs to node 'pve2'"));
+	/* a container's VMID is never written as a VM config */
+	tt_write(f->dir, "etc/pve/.vmlist",
+	         "{\"ids\": {\"300\": {\"node\": \"pve1\", \"type\": \"lxc\"}}}");
+	assert_int_equal(
+	        pveconf_vm_commit(&f->p, "pve1", 300, NULL, new_conf, strlen(new_conf), NULL, &e),
+	        -EEXIST);
+	assert_non_null(strstr(e.msg, "lxc"));
 	/* a corrupt .vmlist is an error, not a pass */
 	tt_write(f->dir, "etc/pve/.vmlist", "{\"ids\": ");
 	assert_int_equal(pveconf_vm_commit(&f->p, "pve1", 100, f->digest, new_conf,

@@ -93,6 +93,17 @@ static void test_corpus_round_trip(void **state)
 	assert_string_equal(vf->maps[2].subsystem_id, "");
 	assert_string_equal(vf->description, "Intel iGPU SR-IOV VFs");
 	assert_int_equal(vf->mdev, PVECONF_UNSET);
+	{
+		const struct pveconf_pci_map *on[4];
+
+		assert_int_equal(pveconf_pci_mapping_maps_on(vf, "pve1", on, 4), 2);
+		assert_int_equal(on[0]->iommugroup, 20);
+		assert_int_equal(on[1]->iommugroup, 21);
+		assert_int_equal(pveconf_pci_mapping_maps_on(vf, "pve2", on, 4), 1);
+		assert_int_equal(on[0]->line, 5);
+		assert_int_equal(pveconf_pci_mapping_maps_on(vf, "pve1", on, 1), 2);
+		assert_int_equal(pveconf_pci_mapping_maps_on(vf, "pve9", on, 4), 0);
+	}
 	gvt = pveconf_pci_mapping_find(&m, "gvtg");
 	assert_non_null(gvt);
 	assert_int_equal(gvt->mdev, PVECONF_ON);
@@ -259,6 +270,38 @@ static void test_sections(void **state)
 	pveconf_pci_mappings_free(&m);
 }
 
+static void test_hostile(void **state)
+{
+	struct pveconf_pci_mappings m;
+	struct util_err e = {0};
+	size_t big = 1024 * 1024 + 1;
+	char *buf = malloc(big + 1);
+
+	(void)state;
+	/* over pmxcfs' 1 MiB: refused with a message */
+	memset(buf, 'a', big);
+	buf[big] = '\0';
+	assert_int_equal(pveconf_pci_mappings_parse(buf, big, &m, &e), -EFBIG);
+	assert_non_null(strstr(e.msg, "1 MiB"));
+	/* a 100k-character map line: parsed, rejected with PVE's reason, no crash */
+	memset(buf, 'x', 100000);
+	memcpy(buf, "longmap\n\tmap id=8086:a7a0,node=pve1,path=", 41);
+	strcpy(buf + 100000, "\n");
+	parse_str(buf, &m);
+	assert_int_equal(m.n, 1);
+	assert_false(m.v[0].usable);
+	assert_int_equal(m.n_diags, 2);
+	assert_non_null(strstr(m.diags[0].message, "path: value does not match"));
+	pveconf_pci_mappings_free(&m);
+	/* invalid UTF-8 in a description is kept byte for byte, as PVE does */
+	parse_str("u8\n\tmap id=8086:a7a0,node=pve1,path=0000:00:02.1\n\tdescription \xff\xfe\n",
+	          &m);
+	assert_int_equal(m.n_diags, 0);
+	assert_string_equal(m.v[0].description, "\xff\xfe");
+	pveconf_pci_mappings_free(&m);
+	free(buf);
+}
+
 static void test_load(void **state)
 {
 	char *dir = tt_mkdtemp();
@@ -287,6 +330,7 @@ int main(void)
 	        cmocka_unit_test(test_corpus_round_trip),
 	        cmocka_unit_test(test_body_lines_table),
 	        cmocka_unit_test(test_sections),
+	        cmocka_unit_test(test_hostile),
 	        cmocka_unit_test(test_load),
 	};
 
