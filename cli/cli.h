@@ -52,6 +52,12 @@ int cmd_status(struct cli_ctx *ctx, int argc, char **argv);
 int cli_cmd_guard(struct cli_ctx *ctx, int argc, char **argv); /* cli/guard.c */
 int cli_cmd_hook(struct cli_ctx *ctx, int argc, char **argv);  /* cli/hook.c */
 int cli_cmd_audit(struct cli_ctx *ctx, int argc, char **argv); /* cli/audit.c */
+int cmd_host(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_doctor(struct cli_ctx *ctx, int argc, char **argv);
+
+/* host/doctor facts from the sysfs snapshot (cli/host_facts.c).  0 or -errno. */
+struct host_facts;
+int cli_host_facts(const struct cli_ctx *ctx, struct host_facts *f, struct util_err *e);
 
 /* For commands that need this node's name: 0, or prints why it is unknown and returns
  * CLI_EXIT_FAIL. */

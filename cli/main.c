@@ -40,6 +40,13 @@ static const struct cli_command commands[] = {
         {"audit", cli_cmd_audit,
          "audit [--cluster] [--vmid N]... [--fail-on info|warning|error] [--format F]",
          "check every VM config and this host against every rule"},
+        {"host", cmd_host,
+         "host setup sriov|gvtg [--vfs N] [--driver i915|xe] [--replace-conflicts] "
+         "[--dkms-deb FILE] [--dry-run] | host rollback [--dry-run] [--force] | "
+         "host vfs [--pf BDF] [--wait SEC] N",
+         "configure the host for SR-IOV or GVT-g, undo the last setup, set the VF count"},
+        {"doctor", cmd_doctor, "doctor [--fail-on info|warning|error]",
+         "check the host end to end: platform, IOMMU, cmdline, driver, VFs, dkms per kernel"},
 };
 
 const struct cli_command *cli_command_find(const char *name)

@@ -37,3 +37,9 @@ echo "== on a throwaway copy: free VM 104's duplicate VF, then ask for a free on
 run --root "$copy/root" -q release 104 --all
 run --root "$copy/root" assign 104 --vf auto
 rm -rf "$copy"
+
+# host checks end to end: the newest kernel has no i915-sriov-dkms module and no headers (the #1
+# field failure, caught before the reboot); every audit rule follows; then what
+# `host setup sriov` would change (a dry run: nothing is written).
+run --root "$ROOT" doctor
+run --root "$ROOT" host setup sriov --dry-run

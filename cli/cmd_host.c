@@ -1,0 +1,448 @@
+/* cli/cmd_host.c - `host setup sriov|gvtg`, `host rollback`, `host vfs N`: option parsing, facts
+ * from sysfs/, the plan printed as a unified diff + commands (text or JSON), then the journaled
+ * apply through host/.  With --root other than "/" (or --dry-run) commands are listed, not run. */
+#include <errno.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "host/setup.h"
+#include "sysfs/host.h"
+#include "sysfs/write.h"
+#include "util/lock.h"
+
+#define TOOL_PATH "/usr/sbin/pve-passthrough"
+
+static const char *change_action(const struct host_change *c)
+{
+	if (c->is_dir)
+		return "rmdir";
+	if (c->is_link)
+		return c->remove ? "unlink" : "symlink";
+	if (c->remove)
+		return "remove";
+	return c->existed ? "modify" : "create";
+}
+
+static void print_plan_text(const struct cli_ctx *ctx, const struct host_plan *pl,
+                            const char *title, bool run_cmds)
+{
+	struct util_buf d = {0};
+
+	printf("%s\n", title);
+	printf("Bootloader: %s (%s)\n", host_loader_name(pl->boot.loader), pl->boot.why);
+	if (host_plan_diff(pl, &d) == 0 && d.len)
+		printf("\n%s", d.s);
+	else
+		printf("\nNo file changes.\n");
+	util_buf_free(&d);
+	if (pl->n_cmds) {
+		printf("\nCommands%s:\n",
+		       run_cmds ? "" : " (not run: run them yourself, in this order)");
+		for (size_t i = 0; i < pl->n_cmds; i++) {
+			struct util_buf l = {0};
+
+			host_argv_format(&l, (const char *const *)pl->cmds[i].v);
+			printf("  %s", l.s);
+			util_buf_free(&l);
+		}
+	}
+	if (pl->n_notes) {
+		printf("\nNotes:\n");
+		for (size_t i = 0; i < pl->n_notes; i++)
+			printf("  - %s\n", pl->notes[i]);
+	}
+	for (size_t i = 0; i < pl->n_refusals; i++)
+		cli_error(ctx, "refused: %s", pl->refusals[i]);
+}
+
+static json_t *plan_json(const struct host_plan *pl, const char *action, bool dry_run)
+{
+	json_t *o = json_object(), *ch = json_array(), *cmds = json_array(), *notes = json_array(),
+	       *ref = json_array();
+
+	json_object_set_new(o, "schema_version", json_integer(1));
+	json_object_set_new(o, "action", json_string(action));
+	json_object_set_new(o, "mode", json_string(host_mode_name(pl->mode)));
+	json_object_set_new(o, "dry_run", json_boolean(dry_run));
+	json_object_set_new(o, "bootloader",
+	                    json_pack("{s:s,s:b,s:b,s:b,s:s}", "name",
+	                              host_loader_name(pl->boot.loader), "uefi", pl->boot.uefi,
+	                              "proxmox_boot_tool", pl->boot.pbt, "secure_boot",
+	                              pl->boot.secure_boot, "evidence", pl->boot.why));
+	for (size_t i = 0; i < pl->n_changes; i++) {
+		const struct host_change *c = &pl->changes[i];
+		struct util_buf d = {0};
+		struct host_plan one = {.changes = (struct host_change *)c, .n_changes = 1};
+
+		host_plan_diff(&one, &d);
+		json_array_append_new(ch, json_pack("{s:s,s:s,s:s}", "path", c->path, "action",
+		                                    change_action(c), "diff", d.s ? d.s : ""));
+		util_buf_free(&d);
+	}
+	for (size_t i = 0; i < pl->n_cmds; i++) {
+		json_t *a = json_array();
+
+		for (size_t j = 0; pl->cmds[i].v[j]; j++)
+			json_array_append_new(a, json_string(pl->cmds[i].v[j]));
+		json_array_append_new(cmds, a);
+	}
+	for (size_t i = 0; i < pl->n_notes; i++)
+		json_array_append_new(notes, json_string(pl->notes[i]));
+	for (size_t i = 0; i < pl->n_refusals; i++)
+		json_array_append_new(ref, json_string(pl->refusals[i]));
+	json_object_set_new(o, "changes", ch);
+	json_object_set_new(o, "commands", cmds);
+	json_object_set_new(o, "notes", notes);
+	json_object_set_new(o, "refusals", ref);
+	return o;
+}
+
+static void json_out(json_t *o)
+{
+	char *s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+
+	if (s)
+		printf("%s\n", s);
+	free(s);
+	json_decref(o);
+}
+
+/* Finishes a plan: print, refuse, or apply.  kind "setup" / "rollback". */
+static int run_plan(struct cli_ctx *ctx, struct host_plan *pl, const char *kind, const char *title,
+                    bool dry_run, const char *of, char *journal, size_t jlen)
+{
+	struct host_runner run = {0};
+	struct host_apply_opts ao = {.kind = kind, .of = of};
+	struct util_err e = {0};
+	bool exec = !dry_run && util_paths_is_host(&ctx->paths);
+	const char *fail = getenv("PVE_PASSTHROUGH_TEST_FAIL_AT");
+	json_t *o = NULL;
+	int r, lock_fd;
+
+	run.mode = exec ? HOST_RUN_EXEC : HOST_RUN_RECORD;
+	/* test hook, honoured only under a --root: "change:N" or "command:N" fails that step */
+	if (fail && !util_paths_is_host(&ctx->paths)) {
+		if (strncmp(fail, "change:", 7) == 0)
+			ao.fail_at_change = atoi(fail + 7);
+		else if (strncmp(fail, "command:", 8) == 0)
+			run.fail_at = atoi(fail + 8);
+	}
+	if (ctx->format == CLI_FORMAT_JSON)
+		o = plan_json(pl, kind, dry_run);
+	else
+		print_plan_text(ctx, pl, title, exec || dry_run);
+	if (pl->n_refusals) {
+		if (o) {
+			json_object_set_new(o, "applied", json_false());
+			json_out(o);
+		}
+		return CLI_EXIT_FOUND;
+	}
+	if (dry_run || (!pl->n_changes && !pl->n_cmds)) {
+		if (o) {
+			json_object_set_new(o, "applied", json_false());
+			json_out(o);
+		} else if (!dry_run) {
+			printf("\nNothing to do: the host is already set up this way.\n");
+		}
+		return CLI_EXIT_OK;
+	}
+	/* one setup or rollback at a time */
+	{
+		char lock[PP_PATH_MAX];
+
+		util_path(&ctx->paths, lock, sizeof(lock), PP_RUN_LOCK "/host.lock");
+		lock_fd = util_lock_acquire(lock, 10000, &e);
+	}
+	r = lock_fd < 0 ? lock_fd : host_plan_apply(&ctx->paths, pl, &run, &ao, journal, jlen, &e);
+	util_lock_release(lock_fd);
+	if (o) {
+		json_object_set_new(o, "applied", json_boolean(r == 0));
+		json_object_set_new(o, "journal", json_string(journal));
+		json_object_set_new(o, "commands_run", json_boolean(exec));
+		if (r < 0)
+			json_object_set_new(o, "error", json_string(e.msg));
+		json_out(o);
+	} else if (r == 0) {
+		printf("\nApplied (journal %s%s/%s).\n",
+		       util_paths_is_host(&ctx->paths) ? "" : "under --root: ", HOST_JOURNAL_DIR,
+		       journal);
+		if (!exec && pl->n_cmds)
+			printf("The commands above were not run (--root is not /): run them on the "
+			       "host.\n");
+	}
+	if (r < 0 && lock_fd < 0) {
+		cli_error(ctx, "%s", e.msg);
+		host_runner_free(&run);
+		return CLI_EXIT_FAIL;
+	}
+	if (r < 0) {
+		cli_error(ctx, "%s", e.msg);
+		cli_error(ctx, "every change made so far was undone (journal %s marked failed)",
+		          journal);
+		host_runner_free(&run);
+		return CLI_EXIT_FAIL;
+	}
+	host_runner_free(&run);
+	return CLI_EXIT_OK;
+}
+
+static int host_setup(struct cli_ctx *ctx, int argc, char **argv)
+{
+	enum { OPT_VFS = 256, OPT_DRIVER, OPT_DRY, OPT_REPLACE, OPT_DEB };
+	static const struct option opts[] = {
+	        {"vfs", required_argument, NULL, OPT_VFS},
+	        {"driver", required_argument, NULL, OPT_DRIVER},
+	        {"dry-run", no_argument, NULL, OPT_DRY},
+	        {"replace-conflicts", no_argument, NULL, OPT_REPLACE},
+	        {"dkms-deb", required_argument, NULL, OPT_DEB},
+	        {NULL, 0, NULL, 0},
+	};
+	struct host_setup_opts o = {.tool = TOOL_PATH};
+	struct host_facts f;
+	struct host_plan pl;
+	struct util_err e = {0};
+	const char *driver = NULL;
+	char title[512], journal[128] = "";
+	bool dry = false;
+	int c, r;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		char *end;
+
+		switch (c) {
+		case OPT_VFS:
+			o.vfs = (int)strtol(optarg, &end, 10);
+			if (*end || o.vfs < 1 || o.vfs > 7)
+				return cli_usage_error(ctx, "host",
+				                       "--vfs %s: a number from 1 to 7", optarg);
+			break;
+		case OPT_DRIVER:
+			if (strcmp(optarg, "i915") && strcmp(optarg, "xe"))
+				return cli_usage_error(ctx, "host", "--driver %s: i915 or xe",
+				                       optarg);
+			driver = optarg;
+			break;
+		case OPT_DRY: dry = true; break;
+		case OPT_REPLACE: o.replace_conflicts = true; break;
+		case OPT_DEB: o.dkms_deb = optarg; break;
+		default:
+			return cli_usage_error(ctx, "host", "host setup: unknown option '%s'",
+			                       argv[optind - 1]);
+		}
+	}
+	if (optind + 1 != argc)
+		return cli_usage_error(ctx, "host", "host setup needs one of: sriov, gvtg");
+	if (strcmp(argv[optind], "sriov") == 0)
+		o.mode = driver && strcmp(driver, "xe") == 0 ? HOST_MODE_SRIOV_XE
+		                                             : HOST_MODE_SRIOV_I915;
+	else if (strcmp(argv[optind], "gvtg") == 0 && !driver && !o.vfs)
+		o.mode = HOST_MODE_GVTG;
+	else if (strcmp(argv[optind], "gvtg") == 0)
+		return cli_usage_error(ctx, "host", "--vfs and --driver are for sriov");
+	else
+		return cli_usage_error(ctx, "host", "host setup %s: sriov or gvtg", argv[optind]);
+	r = cli_host_facts(ctx, &f, &e);
+	if (r == 0)
+		r = host_setup_plan(&ctx->paths, &o, &f, &pl, &e);
+	if (r < 0) {
+		cli_error(ctx, "%s", e.msg);
+		return CLI_EXIT_FAIL;
+	}
+	snprintf(title, sizeof(title), "%s host setup %s on %s %s",
+	         dry ? "Plan (dry run) for" : "Plan for", host_mode_name(o.mode),
+	         f.pf_bdf[0] ? f.pf_bdf : "(no iGPU)", f.platform ? f.platform : "");
+	if (o.mode != HOST_MODE_GVTG) {
+		size_t l = strlen(title);
+
+		snprintf(title + l, sizeof(title) - l, ", %d VFs", pl.vfs);
+	}
+	r = run_plan(ctx, &pl, "setup", title, dry, NULL, journal, sizeof(journal));
+	host_plan_free(&pl);
+	return r;
+}
+
+static int set_numvfs(struct cli_ctx *ctx, const struct host_facts *f, int n, struct util_err *e)
+{
+	struct sysfs_numvfs_result res;
+	struct sysfs_vf_use use[16];
+	const char *pf = f->pf_bdf;
+	int r;
+
+	/* VFs held by VMs that sysfs/ cannot see (reserved, not bound to vfio-pci yet) */
+	for (size_t i = 0; i < f->n_held; i++) {
+		snprintf(use[i].bdf, sizeof(use[i].bdf), "%s", f->held[i]);
+		snprintf(use[i].reason, sizeof(use[i].reason), "%s", f->held_why[i]);
+	}
+	r = sysfs_sriov_set_numvfs(&ctx->paths, NULL, pf, n, use, f->n_held, &res, e);
+
+	if (r == 0 && ctx->format == CLI_FORMAT_JSON)
+		json_out(json_pack("{s:i,s:s,s:s,s:i,s:i,s:i,s:b,s:b,s:s}", "schema_version", 1,
+		                   "action", "vfs", "pf", pf, "before", res.before, "requested",
+		                   res.requested, "after", res.after, "unchanged", res.unchanged,
+		                   "partial", res.partial, "note", res.note));
+	else if (r == 0) {
+		if (res.unchanged)
+			printf("%s already has %d VFs.\n", pf, res.after);
+		else
+			printf("%s: sriov_numvfs %d -> %d%s%s\n", pf, res.before, res.after,
+			       res.note[0] ? ": " : "", res.note);
+	}
+	return r;
+}
+
+static int host_rollback(struct cli_ctx *ctx, int argc, char **argv)
+{
+	enum { OPT_DRY = 256, OPT_FORCE };
+	static const struct option opts[] = {
+	        {"dry-run", no_argument, NULL, OPT_DRY},
+	        {"force", no_argument, NULL, OPT_FORCE},
+	        {NULL, 0, NULL, 0},
+	};
+	struct host_rollback_opts ro = {0};
+	struct host_facts f;
+	struct host_plan pl;
+	struct util_err e = {0};
+	char setup_id[128] = "", journal[128] = "", title[256];
+	bool dry = false, found;
+	int c, r;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_DRY: dry = true; break;
+		case OPT_FORCE: ro.force = true; break;
+		default:
+			return cli_usage_error(ctx, "host", "host rollback: unknown option '%s'",
+			                       argv[optind - 1]);
+		}
+	}
+	if (optind != argc)
+		return cli_usage_error(ctx, "host", "host rollback takes no arguments");
+	r = cli_host_facts(ctx, &f, &e);
+	if (r == 0)
+		r = host_rollback_plan(&ctx->paths, &ro, &f, &pl, &found, setup_id,
+		                       sizeof(setup_id), &e);
+	if (r < 0) {
+		cli_error(ctx, "%s", e.msg);
+		return CLI_EXIT_FAIL;
+	}
+	if (!found) {
+		if (ctx->format == CLI_FORMAT_JSON)
+			json_out(json_pack("{s:i,s:s,s:b,s:n}", "schema_version", 1, "action",
+			                   "rollback", "applied", 0, "journal"));
+		else
+			printf("Nothing to roll back: no applied setup in %s.\n", HOST_JOURNAL_DIR);
+		return CLI_EXIT_OK;
+	}
+	snprintf(title, sizeof(title), "%s of setup %s (%s)",
+	         dry ? "Rollback plan (dry run)" : "Rollback", setup_id, host_mode_name(pl.mode));
+	/* VFs first: nothing may hold them (sysfs/ refuses while a VF is bound to vfio-pci) */
+	if (!pl.n_refusals && !dry && pl.mode != HOST_MODE_GVTG && f.numvfs > 0) {
+		if (util_paths_is_host(&ctx->paths) ||
+		    getenv("PVE_PASSTHROUGH_TEST_SYSFS_WRITES")) {
+			r = set_numvfs(ctx, &f, 0, &e);
+			if (r < 0) {
+				cli_error(ctx, "%s", e.msg);
+				host_plan_free(&pl);
+				return r == -EBUSY ? CLI_EXIT_FOUND : CLI_EXIT_FAIL;
+			}
+		} else if (ctx->format != CLI_FORMAT_JSON) {
+			printf("Next step (not done under --root): pve-passthrough host vfs --pf %s 0\n",
+			       f.pf_bdf);
+		}
+	}
+	r = run_plan(ctx, &pl, "rollback", title, dry, setup_id, journal, sizeof(journal));
+	if (r == CLI_EXIT_OK && !dry &&
+	    host_journal_mark(&ctx->paths, setup_id, "rolled-back", &e) < 0) {
+		cli_error(ctx, "%s", e.msg);
+		r = CLI_EXIT_FAIL;
+	}
+	host_plan_free(&pl);
+	return r;
+}
+
+static int host_vfs(struct cli_ctx *ctx, int argc, char **argv)
+{
+	enum { OPT_PF = 256, OPT_WAIT };
+	static const struct option opts[] = {
+	        {"pf", required_argument, NULL, OPT_PF},
+	        {"wait", required_argument, NULL, OPT_WAIT},
+	        {NULL, 0, NULL, 0},
+	};
+	struct host_facts f;
+	struct util_err e = {0};
+	const char *pf = NULL;
+	char *end;
+	long n, wait = 0;
+	int c, r;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_PF: pf = optarg; break;
+		case OPT_WAIT:
+			wait = strtol(optarg, &end, 10);
+			if (*end || wait < 0 || wait > 600)
+				return cli_usage_error(ctx, "host", "--wait %s: seconds, 0 to 600",
+				                       optarg);
+			break;
+		default:
+			return cli_usage_error(ctx, "host", "host vfs: unknown option '%s'",
+			                       argv[optind - 1]);
+		}
+	}
+	if (optind + 1 != argc)
+		return cli_usage_error(ctx, "host", "host vfs needs the VF count N");
+	n = strtol(argv[optind], &end, 10);
+	if (*end || n < 0 || n > 64)
+		return cli_usage_error(ctx, "host", "host vfs %s: a VF count (0 removes every VF)",
+		                       argv[optind]);
+	/* at boot the PF driver may still be probing: wait for a driver and sriov_totalvfs */
+	for (long t = 0;; t++) {
+		r = cli_host_facts(ctx, &f, &e);
+		if (r < 0) {
+			cli_error(ctx, "%s", e.msg);
+			return CLI_EXIT_FAIL;
+		}
+		if (pf && strcmp(f.pf_bdf, pf) != 0)
+			snprintf(f.pf_bdf, sizeof(f.pf_bdf), "%s", pf);
+		if ((f.pf_driver[0] && f.totalvfs > 0) || t >= wait)
+			break;
+		sleep(1);
+	}
+	if (!f.pf_bdf[0]) {
+		cli_error(ctx, "no Intel iGPU PF found (give it with --pf BDF)");
+		return CLI_EXIT_FAIL;
+	}
+	r = set_numvfs(ctx, &f, (int)n, &e);
+	if (r < 0) {
+		cli_error(ctx, "%s", e.msg);
+		return r == -EBUSY || r == -ERANGE || r == -EOPNOTSUPP ? CLI_EXIT_FOUND
+		                                                       : CLI_EXIT_FAIL;
+	}
+	return CLI_EXIT_OK;
+}
+
+int cmd_host(struct cli_ctx *ctx, int argc, char **argv)
+{
+	if (argc < 2)
+		return cli_usage_error(ctx, "host",
+		                       "host needs a subcommand: setup, rollback, vfs");
+	if (ctx->format != CLI_FORMAT_TEXT && ctx->format != CLI_FORMAT_JSON) {
+		cli_error(ctx, "host: --format text or json");
+		return CLI_EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "setup") == 0)
+		return host_setup(ctx, argc - 1, argv + 1);
+	if (strcmp(argv[1], "rollback") == 0)
+		return host_rollback(ctx, argc - 1, argv + 1);
+	if (strcmp(argv[1], "vfs") == 0)
+		return host_vfs(ctx, argc - 1, argv + 1);
+	return cli_usage_error(ctx, "host", "host %s: unknown subcommand (setup, rollback, vfs)",
+	                       argv[1]);
+}

@@ -1,0 +1,130 @@
+/* cli/host_facts.c - gathers struct host_facts (host/setup.h) from the sysfs/ snapshot: the iGPU
+ * PF, its platform row, driver, VF counts, module parameters, and which VFs/mdevs are held (a VF
+ * bound to vfio-pci, a VF in PVE's PCI reservations of a running VM, a live mdev instance).
+ * No output. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/gather.h"
+#include "host/setup.h"
+#include "sysfs/host.h"
+
+static bool is_igpu(const struct sysfs_device *d)
+{
+	return d->vendor == 0x8086 && (d->class_code >> 16) == 0x03 && d->role != SYSFS_ROLE_VF;
+}
+
+/* VFs in /run/qemu-server/pci-id-reservations (PVE writes them for running VMs) that are not
+ * bound to vfio-pci yet (a VM starting right now).  Best effort: without /etc/pve nothing. */
+static void held_by_reservation(const struct cli_ctx *ctx, const struct sysfs_device *pf,
+                                const struct sysfs_host *h, struct host_facts *f)
+{
+	struct cli_gather_opts go = {.mode = POLICY_MODE_AUDIT};
+	struct cli_gather g;
+	struct util_err e = {0};
+
+	if (!ctx->node[0])
+		return;
+	memset(&g, 0, sizeof(g));
+	if (cli_gather_settings(ctx, &g, &e) == 0 && cli_gather_run(ctx, &go, &g, &e) == 0) {
+		for (size_t i = 0; i < g.n_reservations; i++) {
+			const struct sysfs_device *vf = sysfs_host_find(h, g.reservations[i].bdf);
+			size_t l = strlen(f->in_use);
+
+			if (!vf || strcmp(vf->physfn, pf->bdf) != 0 ||
+			    strcmp(vf->driver, "vfio-pci") == 0)
+				continue;
+			f->vfs_in_use++;
+			snprintf(f->in_use + l, sizeof(f->in_use) - l, "%s%s reserved by VM %u",
+			         l ? ", " : "", vf->bdf, g.reservations[i].vmid);
+			if (f->n_held < 16) {
+				snprintf(f->held[f->n_held], sizeof(f->held[0]), "%s", vf->bdf);
+				snprintf(f->held_why[f->n_held++], sizeof(f->held_why[0]),
+				         "VM %u holds it (PVE's PCI reservation)",
+				         g.reservations[i].vmid);
+			}
+		}
+	}
+	cli_gather_free(&g);
+}
+
+int cli_host_facts(const struct cli_ctx *ctx, struct host_facts *f, struct util_err *e)
+{
+	struct sysfs_host *h = NULL;
+	const struct sysfs_device *pf = NULL;
+	const char *v;
+	int r;
+
+	memset(f, 0, sizeof(*f));
+	f->totalvfs = f->numvfs = -1;
+	f->iommu = -1;
+	r = sysfs_host_read(&ctx->paths, &h, e);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < h->n_devices; i++) {
+		const struct sysfs_device *d = &h->devices[i];
+
+		if (!is_igpu(d))
+			continue;
+		if (!pf || strcmp(d->bdf, "0000:00:02.0") == 0 || (!pf->platform && d->platform))
+			pf = d;
+	}
+	f->iommu = h->iommu;
+	snprintf(f->running, sizeof(f->running), "%s", h->kernel_release);
+	f->i915_loaded = sysfs_host_module(h, "i915") && sysfs_host_module(h, "i915")->loaded;
+	f->xe_loaded = sysfs_host_module(h, "xe") && sysfs_host_module(h, "xe")->loaded;
+	f->kvmgt_loaded = sysfs_host_module(h, "kvmgt") && sysfs_host_module(h, "kvmgt")->loaded;
+	if ((v = sysfs_host_module_param(h, "i915", "enable_guc")))
+		snprintf(f->enable_guc, sizeof(f->enable_guc), "%s", v);
+	if ((v = sysfs_host_module_param(h, "i915", "max_vfs")))
+		snprintf(f->max_vfs, sizeof(f->max_vfs), "%s", v);
+	if ((v = sysfs_host_module_param(h, "i915", "enable_gvt")))
+		snprintf(f->enable_gvt, sizeof(f->enable_gvt), "%s", v);
+	if (pf) {
+		const struct sysfs_igpu_platform *pl = pf->platform;
+
+		f->igpu = true;
+		snprintf(f->pf_bdf, sizeof(f->pf_bdf), "%s", pf->bdf);
+		f->device_id = pf->device;
+		snprintf(f->pf_driver, sizeof(f->pf_driver), "%s", pf->driver);
+		f->totalvfs = pf->totalvfs;
+		f->numvfs = pf->numvfs;
+		f->n_mdev_types = pf->n_mdev_types;
+		for (size_t i = 0; i < pf->n_mdev_types; i++)
+			if (pf->mdev_types[i].available > 0)
+				f->mdev_available += pf->mdev_types[i].available;
+		if (pl) {
+			f->platform = pl->platform;
+			f->gfx = pl->gfx_ip;
+			f->can_gvtg = pl->gvt_g;
+			f->can_sriov_i915 = pl->sriov_i915_dkms;
+			f->can_sriov_xe = pl->sriov_xe_dkms ||
+			                  (pl->sriov_upstream_xe &&
+			                   strncmp(pl->sriov_upstream_xe, "yes", 3) == 0);
+		}
+		/* held VFs: bound to vfio-pci (a VM has or had it); live mdevs on the PF */
+		for (size_t i = 0; i < pf->n_vfs; i++) {
+			const struct sysfs_device *vf = sysfs_host_find(h, pf->vfs[i]);
+			size_t l = strlen(f->in_use);
+
+			if (!vf || strcmp(vf->driver, "vfio-pci") != 0)
+				continue;
+			f->vfs_in_use++;
+			snprintf(f->in_use + l, sizeof(f->in_use) - l, "%s%s bound to vfio-pci",
+			         l ? ", " : "", vf->bdf);
+		}
+		held_by_reservation(ctx, pf, h, f);
+		for (size_t i = 0; i < h->n_mdevs; i++) {
+			size_t l = strlen(f->in_use);
+
+			if (strcmp(h->mdevs[i].parent, pf->bdf) != 0)
+				continue;
+			f->mdevs_in_use++;
+			snprintf(f->in_use + l, sizeof(f->in_use) - l, "%smdev %s", l ? ", " : "",
+			         h->mdevs[i].uuid);
+		}
+	}
+	sysfs_host_free(h);
+	return 0;
+}

@@ -1,0 +1,657 @@
+/* host/doctor.c - the host checks of `doctor`: platform, IOMMU, bootloader and persisted vs
+ * running cmdline, PF driver, VF count and persistence, dkms per installed kernel, Secure Boot,
+ * modprobe.d, GVT-g.  Findings are data; never prints, never changes anything. */
+#include "host/doctor.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host/dkms.h"
+#include "util/fileio.h"
+
+#define TEXT_MAX (1 << 20)
+
+static const struct host_rule rules[] = {
+        {"igpu-missing", HOST_SEVERITY_WARNING, "no Intel iGPU was found on the host"},
+        {"platform-unknown", HOST_SEVERITY_WARNING,
+         "the iGPU's device id is not in the platform table"},
+        {"platform-unsupported", HOST_SEVERITY_ERROR,
+         "the platform has neither SR-IOV nor GVT-g (Rocket Lake, Jasper Lake, Ice Lake...)"},
+        {"platform", HOST_SEVERITY_INFO,
+         "the platform, what it can do and what the host is set up for"},
+        {"iommu-off", HOST_SEVERITY_ERROR, "no IOMMU is active"},
+        {"bootloader", HOST_SEVERITY_INFO,
+         "which bootloader boots the host and which file holds its command line"},
+        {"cmdline-missing", HOST_SEVERITY_ERROR,
+         "a token the mode needs is not in the persisted command line"},
+        {"cmdline-conflict", HOST_SEVERITY_ERROR,
+         "a token that works against the mode is in the persisted command line"},
+        {"cmdline-pending", HOST_SEVERITY_WARNING,
+         "the persisted command line differs from the running one (reboot pending)"},
+        {"cmdline-typo", HOST_SEVERITY_WARNING,
+         "a token the kernel silently ignores (dotted typo)"},
+        {"cmdline-wrong-file", HOST_SEVERITY_WARNING,
+         "iGPU tokens in a file the bootloader in use does not read"},
+        {"pf-unbound", HOST_SEVERITY_ERROR, "the iGPU PF has no driver, or vfio-pci holds it"},
+        {"pf-driver-stock", HOST_SEVERITY_ERROR,
+         "the running i915 is the stock module, not i915-sriov-dkms"},
+        {"pf-guc", HOST_SEVERITY_WARNING, "i915.enable_guc is not 3 on an SR-IOV host"},
+        {"vfs-total-zero", HOST_SEVERITY_ERROR, "sriov_totalvfs is 0 (max_vfs missing)"},
+        {"vfs-count", HOST_SEVERITY_WARNING, "sriov_numvfs differs from the requested count"},
+        {"vfs-not-persistent", HOST_SEVERITY_WARNING, "nothing creates the VFs at boot"},
+        {"vfs-other-mechanism", HOST_SEVERITY_WARNING,
+         "another mechanism also writes sriov_numvfs at boot"},
+        {"dkms-missing", HOST_SEVERITY_ERROR,
+         "an installed kernel (above all the next-boot one) has no i915-sriov-dkms module"},
+        {"dkms-not-installed", HOST_SEVERITY_WARNING,
+         "the dkms module is built but not installed for a kernel"},
+        {"dkms-broken", HOST_SEVERITY_ERROR, "dkms reports the module broken"},
+        {"dkms-window", HOST_SEVERITY_WARNING,
+         "the kernel is outside the kernel window of the added i915-sriov-dkms release"},
+        {"headers-missing", HOST_SEVERITY_ERROR,
+         "kernel headers missing: dkms cannot build for that kernel"},
+        {"secure-boot", HOST_SEVERITY_WARNING, "Secure Boot is on: the dkms key must be enrolled"},
+        {"modprobe-conflict", HOST_SEVERITY_ERROR,
+         "a modprobe.d or modules line works against the setup"},
+        {"module-obsolete", HOST_SEVERITY_WARNING,
+         "a module that no longer exists is loaded at boot"},
+        {"gvtg-disabled", HOST_SEVERITY_ERROR, "i915 runs without enable_gvt on a GVT-g host"},
+        {"gvtg-kvmgt", HOST_SEVERITY_ERROR, "kvmgt is not loaded on a GVT-g host"},
+        {"gvtg-no-types", HOST_SEVERITY_ERROR, "the PF offers no mdev types"},
+};
+
+const struct host_rule *host_rules(size_t *n)
+{
+	*n = sizeof(rules) / sizeof(rules[0]);
+	return rules;
+}
+
+const char *host_severity_name(enum host_severity s)
+{
+	return s == HOST_SEVERITY_ERROR ? "error" : s == HOST_SEVERITY_WARNING ? "warning" : "info";
+}
+
+static int add(struct host_findings *fs, const char *rule, const char *dev, const char *hint,
+               const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static int add(struct host_findings *fs, const char *rule, const char *dev, const char *hint,
+               const char *fmt, ...)
+{
+	struct host_finding *nf = realloc(fs->v, (fs->n + 1) * sizeof(*nf));
+	va_list ap;
+
+	if (!nf)
+		return -ENOMEM;
+	fs->v = nf;
+	nf += fs->n++;
+	memset(nf, 0, sizeof(*nf));
+	nf->rule = rule;
+	nf->severity = HOST_SEVERITY_INFO;
+	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
+		if (strcmp(rules[i].id, rule) == 0) {
+			nf->rule = rules[i].id;
+			nf->severity = rules[i].severity;
+		}
+	snprintf(nf->device, sizeof(nf->device), "%s", dev ? dev : "");
+	snprintf(nf->hint, sizeof(nf->hint), "%s", hint ? hint : "");
+	va_start(ap, fmt);
+	vsnprintf(nf->message, sizeof(nf->message), fmt, ap);
+	va_end(ap);
+	return 0;
+}
+
+static void downgrade(struct host_findings *fs, enum host_severity s)
+{
+	if (fs->n)
+		fs->v[fs->n - 1].severity = s;
+}
+
+void host_findings_free(struct host_findings *fs)
+{
+	free(fs->v);
+	memset(fs, 0, sizeof(*fs));
+}
+
+static void pick_mode(const struct util_paths *p, const struct host_facts *f, const char *proc,
+                      struct host_findings *fs)
+{
+	char id[128], mode[32];
+
+	if (host_journal_last_setup(p, id, sizeof(id), mode, sizeof(mode), NULL) == 0 && id[0]) {
+		fs->mode = strcmp(mode, "gvtg") == 0       ? HOST_MODE_GVTG
+		           : strcmp(mode, "sriov-xe") == 0 ? HOST_MODE_SRIOV_XE
+		                                           : HOST_MODE_SRIOV_I915;
+		snprintf(fs->mode_why, sizeof(fs->mode_why), "set up by pve-passthrough (%.90s)",
+		         id);
+		return;
+	}
+	if (strstr(proc, "i915.enable_gvt=1") || strstr(proc, "i915.enable_gvt=Y")) {
+		fs->mode = HOST_MODE_GVTG;
+		snprintf(fs->mode_why, sizeof(fs->mode_why), "i915.enable_gvt in /proc/cmdline");
+	} else if (strstr(proc, "xe.max_vfs=")) {
+		fs->mode = HOST_MODE_SRIOV_XE;
+		snprintf(fs->mode_why, sizeof(fs->mode_why), "xe.max_vfs in /proc/cmdline");
+	} else if (strstr(proc, "i915.max_vfs=") || f->max_vfs[0]) {
+		fs->mode = HOST_MODE_SRIOV_I915;
+		snprintf(fs->mode_why, sizeof(fs->mode_why), "%s",
+		         f->max_vfs[0] ? "the dkms i915 is loaded (max_vfs)"
+		                       : "i915.max_vfs in /proc/cmdline");
+	} else {
+		fs->mode = f->can_sriov_i915 ? HOST_MODE_SRIOV_I915
+		           : f->can_sriov_xe ? HOST_MODE_SRIOV_XE
+		                             : HOST_MODE_GVTG;
+		snprintf(fs->mode_why, sizeof(fs->mode_why), "what the platform can do");
+	}
+}
+
+/* the persisted command line: GRUB with drop-ins, or /etc/kernel/cmdline's first line */
+static int persisted(const struct util_paths *p, const struct host_boot *b, char **out,
+                     const char **file)
+{
+	char path[PP_PATH_MAX], *data, *nl;
+	size_t len;
+
+	if (b->loader != HOST_LOADER_SYSTEMD_BOOT) {
+		*file = PP_ETC_DEFAULT_GRUB;
+		return host_grub_cmdline(p, NULL, out, NULL);
+	}
+	*file = PP_ETC_KERNEL_CMDLINE;
+	util_path(p, path, sizeof(path), PP_ETC_KERNEL_CMDLINE);
+	if (util_file_read(path, TEXT_MAX, &data, &len, NULL) < 0) {
+		*out = strdup("");
+		return *out ? 0 : -ENOMEM;
+	}
+	if ((nl = strchr(data, '\n')))
+		*nl = '\0';
+	*out = data;
+	return 0;
+}
+
+static bool has_item(const struct host_tokens *t, const char *key, const char *item)
+{
+	long at = host_tokens_find(t, key);
+	const char *v;
+	size_t l = strlen(item);
+
+	if (at < 0)
+		return false;
+	v = strchr(t->v[at], '=');
+	for (v = v ? v + 1 : ""; *v;) {
+		const char *c = strchr(v, ',');
+		size_t vl = c ? (size_t)(c - v) : strlen(v);
+
+		if (vl == l && strncmp(v, item, l) == 0)
+			return true;
+		v += vl + (c ? 1 : 0);
+	}
+	return false;
+}
+
+static bool has_token(const struct host_tokens *t, const char *tok)
+{
+	char key[64];
+	long at;
+
+	host_token_key(tok, key, sizeof(key));
+	if (strcmp(key, "module_blacklist") == 0)
+		return has_item(t, key, strchr(tok, '=') + 1);
+	at = host_tokens_find(t, key);
+	return at >= 0 && strcmp(strchr(t->v[at], '=') ? strchr(t->v[at], '=') + 1 : "",
+	                         strchr(tok, '=') ? strchr(tok, '=') + 1 : "") == 0;
+}
+
+static int check_cmdline(const struct util_paths *p, const struct host_facts *f,
+                         const struct host_boot *b, struct host_findings *fs)
+{
+	struct host_cmdline_want w;
+	struct host_tokens pt = {0}, rt = {0};
+	char buf[64], why[512], setup[64];
+	const char *file;
+	char *line = NULL;
+	int r;
+
+	snprintf(setup, sizeof(setup), "pve-passthrough host setup %s",
+	         fs->mode == HOST_MODE_GVTG       ? "gvtg"
+	         : fs->mode == HOST_MODE_SRIOV_XE ? "sriov --driver xe"
+	                                          : "sriov");
+	r = persisted(p, b, &line, &file);
+	if (r < 0)
+		return r;
+	r = add(fs, "bootloader", NULL, NULL, "%s%s; command line in %s%s (%s)",
+	        host_loader_name(b->loader), b->pbt ? " on ESPs managed by proxmox-boot-tool" : "",
+	        file, b->loader == HOST_LOADER_GRUB ? " + /etc/default/grub.d/*.cfg" : "", b->why);
+	host_mode_want(fs->mode, f->device_id, buf, &w);
+	if (r == 0)
+		r = host_tokens_split(line, &pt);
+	if (r == 0)
+		r = host_tokens_split(b->proc_cmdline, &rt);
+	for (size_t i = 0; w.tokens[i] && r == 0; i++)
+		if (!has_token(&pt, w.tokens[i]))
+			r = add(fs, "cmdline-missing", NULL, setup,
+			        "%s is not in the persisted command line (%s): %s needs it",
+			        w.tokens[i], file, host_mode_name(fs->mode));
+		else if (b->proc_cmdline[0] && !has_token(&rt, w.tokens[i]))
+			r = add(fs, "cmdline-pending", NULL,
+			        "reboot; if it is still missing afterwards, the bootloader reads another file",
+			        "%s is persisted in %s but not in /proc/cmdline: a reboot is pending",
+			        w.tokens[i], file);
+	for (size_t i = 0; w.forbid[i] && r == 0; i++) {
+		long at = host_tokens_find(&pt, w.forbid[i]);
+
+		if (at >= 0)
+			r = add(fs, "cmdline-conflict", NULL,
+			        "remove it, or let setup do it: host setup ... --replace-conflicts",
+			        "'%s' in %s works against %s", pt.v[at], file,
+			        host_mode_name(fs->mode));
+	}
+	for (size_t i = 0; w.forbid_items[i] && r == 0; i++) {
+		char key[64];
+		const char *item = strchr(w.forbid_items[i], '=') + 1;
+
+		host_token_key(w.forbid_items[i], key, sizeof(key));
+		if (has_item(&pt, key, item))
+			r = add(fs, "cmdline-conflict", NULL,
+			        "remove it from the list, or host setup ... --replace-conflicts",
+			        "%s in %s lists %s, the driver %s needs", key, file, item,
+			        host_mode_name(fs->mode));
+	}
+	for (size_t i = 0; i < rt.n && r == 0; i++)
+		if (!host_token_valid(rt.v[i], why, sizeof(why)))
+			r = add(fs, "cmdline-typo", NULL,
+			        "correct the token in the bootloader's file", "/proc/cmdline: %s",
+			        why);
+	for (size_t i = 0; i < pt.n && r == 0; i++)
+		if (!host_token_valid(pt.v[i], why, sizeof(why)) &&
+		    !(b->proc_cmdline[0] && host_tokens_find(&rt, pt.v[i]) >= 0))
+			r = add(fs, "cmdline-typo", NULL, "correct the token", "%s: %s", file, why);
+	/* tokens in the file the bootloader does not read */
+	if (r == 0) {
+		char path[PP_PATH_MAX], *other = NULL, *nl;
+		size_t len;
+		const char *ofile = NULL;
+		struct host_tokens ot = {0};
+
+		if (b->loader == HOST_LOADER_GRUB) {
+			util_path(p, path, sizeof(path), PP_ETC_KERNEL_CMDLINE);
+			if (util_file_read(path, TEXT_MAX, &other, &len, NULL) == 0) {
+				if ((nl = strchr(other, '\n')))
+					*nl = '\0';
+				ofile = PP_ETC_KERNEL_CMDLINE;
+			}
+		} else if (host_grub_cmdline(p, NULL, &other, NULL) == 0) {
+			ofile = PP_ETC_DEFAULT_GRUB;
+		}
+		if (ofile && host_tokens_split(other, &ot) == 0)
+			for (size_t i = 0; w.tokens[i] && r == 0; i++)
+				if (has_token(&ot, w.tokens[i]) && !has_token(&pt, w.tokens[i])) {
+					r = add(fs, "cmdline-wrong-file", NULL, setup,
+					        "%s is in %s, but this host boots with %s, which reads %s: "
+					        "the token never reaches the kernel",
+					        w.tokens[i], ofile, host_loader_name(b->loader),
+					        file);
+					break;
+				}
+		host_tokens_free(&ot);
+		free(other);
+	}
+	host_tokens_free(&pt);
+	host_tokens_free(&rt);
+	free(line);
+	return r;
+}
+
+static int unit_vfs(const struct util_paths *p, int *n)
+{
+	char path[PP_PATH_MAX], *data, *s;
+	size_t len;
+
+	*n = -1;
+	util_path(p, path, sizeof(path), HOST_UNIT_FILE);
+	if (util_file_read(path, 1 << 16, &data, &len, NULL) < 0)
+		return -ENOENT;
+	if ((s = strstr(data, "ExecStart="))) {
+		char *eol = strchr(s, '\n'), *sp;
+
+		if (eol)
+			*eol = '\0';
+		sp = strrchr(s, ' ');
+		if (sp)
+			*n = atoi(sp + 1);
+	}
+	free(data);
+	return 0;
+}
+
+static int check_sriov(const struct util_paths *p, const struct host_facts *f,
+                       struct host_findings *fs)
+{
+	struct host_conflict *c = NULL;
+	size_t n = 0;
+	int want = -1, r = 0;
+	bool unit, wants;
+	char path[PP_PATH_MAX];
+
+	if (!f->pf_driver[0])
+		r = add(fs, "pf-unbound", f->pf_bdf,
+		        "look for 'blacklist i915' / 'options vfio-pci ids=' in /etc/modprobe.d and the "
+		        "i915 lines of dmesg",
+		        "no driver is bound to the iGPU PF %s: no VF can be created (\"no driver bound "
+		        "to device; cannot configure SR-IOV\")",
+		        f->pf_bdf);
+	else if (strcmp(f->pf_driver, "vfio-pci") == 0)
+		r = add(fs, "pf-unbound", f->pf_bdf,
+		        "take the PF (and any 'All Functions' 00:02 entry) out of every VM config and "
+		        "remove 'options vfio-pci ids=8086:...'; then reboot",
+		        "the iGPU PF %s is bound to vfio-pci: a VM holds the PF or vfio-pci claimed its "
+		        "id, so every VF is gone",
+		        f->pf_bdf);
+	if (r == 0 && fs->mode == HOST_MODE_SRIOV_I915 && f->i915_loaded && !f->max_vfs[0])
+		r = add(fs, "pf-driver-stock", f->pf_bdf,
+		        "build and install i915-sriov-dkms for the running kernel (see the dkms "
+		        "findings), then reboot",
+		        "the running i915 is the stock module (no max_vfs parameter) on kernel %s: "
+		        "i915.max_vfs is ignored and sriov_numvfs writes fail with ENOENT",
+		        f->running[0] ? f->running : "?");
+	if (r == 0 && fs->mode == HOST_MODE_SRIOV_I915 && f->max_vfs[0] && f->enable_guc[0] &&
+	    strcmp(f->enable_guc, "3") != 0)
+		r = add(fs, "pf-guc", f->pf_bdf, "set i915.enable_guc=3 (host setup sriov)",
+		        "i915 runs with enable_guc=%s; SR-IOV needs 3", f->enable_guc);
+	if (r == 0 && f->totalvfs == 0 && f->max_vfs[0])
+		r = add(fs, "vfs-total-zero", f->pf_bdf,
+		        "add i915.max_vfs=7 to the kernel command line (host setup sriov) and reboot",
+		        "sriov_totalvfs of %s is 0: i915.max_vfs was not set at boot", f->pf_bdf);
+	if (r == 0)
+		unit_vfs(p, &want);
+	util_path(p, path, sizeof(path), HOST_UNIT_FILE);
+	unit = util_exists(path);
+	util_path(p, path, sizeof(path), HOST_UNIT_WANTS);
+	wants = util_exists(path) || util_link_basename(path, path, sizeof(path)) == 0;
+	if (r == 0 && f->totalvfs > 0 && want > 0 && f->numvfs != want)
+		r = add(fs, "vfs-count", f->pf_bdf,
+		        "pve-passthrough host vfs N sets it now (after checking no VM uses a VF)",
+		        "%d VFs enabled, the tool's unit asks for %d", f->numvfs, want);
+	else if (r == 0 && f->totalvfs > 0 && f->numvfs == 0)
+		r = add(fs, "vfs-count", f->pf_bdf, "pve-passthrough host vfs N",
+		        "no VFs enabled (sriov_numvfs 0, sriov_totalvfs %d)", f->totalvfs);
+	if (r == 0)
+		r = host_vf_mechanisms_scan(p, &c, &n, NULL);
+	for (size_t i = 0; i < n && r == 0; i++)
+		r = add(fs, "vfs-other-mechanism", NULL,
+		        unit ? "remove this line: the tool's unit already sets the count"
+		             : "keep one mechanism: host setup sriov installs the tool's unit and "
+		               "reports this line",
+		        "%s line %d: '%s': %s", c[i].file, c[i].line, c[i].text,
+		        unit || n > 1 ? c[i].why
+		                      : "sets sriov_numvfs at boot (not the tool's unit)");
+	if (r == 0 && n == 1 && !unit)
+		downgrade(fs, HOST_SEVERITY_INFO);
+	if (r == 0 && !unit && n == 0)
+		r = add(fs, "vfs-not-persistent", f->pf_bdf, "pve-passthrough host setup sriov",
+		        "nothing sets sriov_numvfs at boot: the VFs are gone after a reboot");
+	else if (r == 0 && unit && !wants)
+		r = add(fs, "vfs-not-persistent", f->pf_bdf, "systemctl enable " HOST_UNIT_NAME,
+		        "%s exists but is not enabled", HOST_UNIT_FILE);
+	free(c);
+	return r;
+}
+
+static int check_dkms(const struct util_paths *p, const struct host_facts *f,
+                      struct host_findings *fs, struct util_err *e)
+{
+	struct host_dkms_window *w = NULL;
+	struct host_dkms_report rep;
+	size_t nw = 0;
+	char src[PP_PATH_MAX];
+	int r;
+
+	r = host_dkms_windows_load(p, &w, &nw, src, sizeof(src), e);
+	if (r < 0)
+		return r;
+	r = host_dkms_scan(p, f->running, w, nw, &rep, e);
+	if (r < 0) {
+		free(w);
+		return r;
+	}
+	for (size_t i = 0; i < rep.n_kernels && r == 0; i++) {
+		const struct host_kernel *k = &rep.kernels[i];
+		const char *when = k->next_boot ? (k->pinned ? " (pinned: boots next)"
+		                                             : " (newest: boots next)")
+		                   : k->running ? " (running)"
+		                                : "";
+		char hint[512];
+
+		if (!k->dkms_built && !k->dkms_installed) {
+			if (!rep.n_sources)
+				snprintf(
+				        hint, sizeof(hint),
+				        "i915-sriov-dkms is not installed: get the release that fits "
+				        "(%s) and run host setup sriov --dkms-deb FILE",
+				        k->fitting[0] ? k->fitting : "none known for this kernel");
+			else if (!k->headers)
+				snprintf(
+				        hint, sizeof(hint),
+				        "apt install proxmox-headers-%s, then dkms autoinstall -k %s%s%s",
+				        k->release, k->release,
+				        k->fitting[0] ? "; release fitting it: " : "", k->fitting);
+			else if (rep.n_sources && !k->source_fits && k->fitting[0])
+				snprintf(
+				        hint, sizeof(hint),
+				        "the added i915-sriov-dkms release does not cover %s: install "
+				        "release %s (host setup sriov --dkms-deb FILE)",
+				        k->release, k->fitting);
+			else
+				snprintf(hint, sizeof(hint), "dkms autoinstall -k %s%s%s",
+				         k->release, k->fitting[0] ? "; release fitting it: " : "",
+				         k->fitting);
+			r = add(fs, "dkms-missing", NULL, hint,
+			        "kernel %s%s has no i915-sriov-dkms module%s", k->release, when,
+			        k->next_boot
+			                ? ": after the reboot the stock i915 loads and every VF is "
+			                  "gone"
+			                : "");
+			if (r == 0 && !k->next_boot && !k->running)
+				downgrade(fs, HOST_SEVERITY_WARNING);
+		} else if (k->dkms_built && !k->dkms_installed) {
+			char h2[512];
+
+			snprintf(h2, sizeof(h2), "dkms install %s/%s -k %s", rep.module,
+			         k->dkms_version, k->release);
+			r = add(fs, "dkms-not-installed", NULL, h2,
+			        "i915-sriov-dkms %s is built for %s%s but not installed",
+			        k->dkms_version, k->release, when);
+		}
+		if (r == 0 && !k->headers && (k->next_boot || k->running)) {
+			snprintf(hint, sizeof(hint), "apt install proxmox-headers-%s", k->release);
+			r = add(fs, "headers-missing", NULL, hint,
+			        "no headers for kernel %s%s (/lib/modules/%s/build): dkms cannot build "
+			        "the module for it",
+			        k->release, when, k->release);
+		}
+		if (r == 0 && k->next_boot && rep.n_sources && !k->source_fits &&
+		    !k->dkms_installed) {
+			const struct host_dkms_window *sw = NULL;
+
+			for (size_t j = 0; j < nw; j++)
+				for (size_t s = 0; s < rep.n_sources; s++)
+					if (strcmp(w[j].release, rep.sources[s]) == 0)
+						sw = &w[j];
+			if (sw)
+				r = add(fs, "dkms-window", NULL,
+				        "install the release that fits (host setup sriov --dkms-deb FILE) "
+				        "or pin an older kernel: proxmox-boot-tool kernel pin <kver>",
+				        "i915-sriov-dkms %s supports kernels %d.%d to %d.%d; %s is outside, "
+				        "dkms skips the build silently%s%s",
+				        sw->release, sw->min_major, sw->min_minor, sw->max_major,
+				        sw->max_minor, k->release,
+				        k->fitting[0] ? "; release fitting it: " : "", k->fitting);
+		}
+	}
+	/* dkms' own view, on the real host only */
+	if (r == 0 && util_paths_is_host(p)) {
+		const char *argv[] = {"dkms", "status", NULL};
+		char *out = NULL;
+		struct host_dkms_entry *d = NULL;
+		size_t nd = 0, skipped = 0;
+
+		if (host_run_capture(argv, 1 << 20, &out, NULL) == 0 &&
+		    host_dkms_status_parse(out, &d, &nd, &skipped) == 0)
+			for (size_t i = 0; i < nd && r == 0; i++)
+				if (d[i].state == HOST_DKMS_BROKEN)
+					r = add(fs, "dkms-broken", NULL,
+					        "dkms remove the version, then reinstall the package",
+					        "dkms status: %s/%s is broken", d[i].module,
+					        d[i].version);
+		free(d);
+		free(out);
+	}
+	host_dkms_report_free(&rep);
+	free(w);
+	return r;
+}
+
+/* Does the modules-style file (full path) have a line naming module? */
+static bool file_lists(const char *path, const char *module)
+{
+	char *data, *save = NULL;
+	size_t len;
+	bool found = false;
+
+	if (util_file_read(path, TEXT_MAX, &data, &len, NULL) < 0)
+		return false;
+	for (char *t = data, *ln; !found && (ln = strtok_r(t, "\n", &save)); t = NULL) {
+		ln += strspn(ln, " \t");
+		found = strncmp(ln, module, strlen(module)) == 0 &&
+		        (!ln[strlen(module)] || strchr(" \t#", ln[strlen(module)]));
+	}
+	free(data);
+	return found;
+}
+
+/* Is module listed in /etc/modules or /etc/modules-load.d/ *.conf (loaded at every boot)? */
+static bool loaded_at_boot(const struct util_paths *p, const char *module)
+{
+	char path[PP_PATH_MAX], f[PP_PATH_MAX + 256];
+	struct dirent *de;
+	bool found;
+	DIR *d;
+
+	util_path(p, path, sizeof(path), PP_ETC_MODULES);
+	found = file_lists(path, module);
+	util_path(p, path, sizeof(path), PP_ETC_MODULES_LOAD_D);
+	if (!found && (d = opendir(path))) {
+		while (!found && (de = readdir(d))) {
+			size_t l = strlen(de->d_name);
+
+			if (l < 5 || strcmp(de->d_name + l - 5, ".conf") != 0)
+				continue;
+			snprintf(f, sizeof(f), "%s/%s", path, de->d_name);
+			found = file_lists(f, module);
+		}
+		closedir(d);
+	}
+	return found;
+}
+
+int host_doctor_run(const struct util_paths *p, const struct host_facts *f,
+                    struct host_findings *fs, struct util_err *e)
+{
+	struct host_boot b;
+	struct host_conflict *c = NULL;
+	size_t n = 0;
+	int r;
+
+	memset(fs, 0, sizeof(*fs));
+	r = host_boot_detect(p, &b, e);
+	if (r < 0)
+		return r;
+	pick_mode(p, f, b.proc_cmdline, fs);
+	if (!f->igpu)
+		r = add(fs, "igpu-missing", NULL,
+		        "this tool is for Intel iGPUs (vendor 8086, display class)",
+		        "no Intel iGPU found");
+	else if (!f->platform)
+		r = add(fs, "platform-unknown", f->pf_bdf,
+		        "update pve-passthrough (its platform table)",
+		        "iGPU 8086:%04x is not in the platform table", f->device_id);
+	else if (!f->can_gvtg && !f->can_sriov_i915 && !f->can_sriov_xe)
+		r = add(fs, "platform-unsupported", f->pf_bdf,
+		        "only full passthrough of the whole iGPU to one VM is possible",
+		        "%s (8086:%04x) has neither SR-IOV nor GVT-g", f->platform, f->device_id);
+	else
+		r = add(fs, "platform", f->pf_bdf, NULL, "%s (8086:%04x%s%s) can do %s%s%s%s%s",
+		        f->platform, f->device_id, f->gfx ? ", " : "", f->gfx ? f->gfx : "",
+		        f->can_gvtg ? "GVT-g" : "", f->can_gvtg && f->can_sriov_i915 ? ", " : "",
+		        f->can_sriov_i915 ? "SR-IOV via i915-sriov-dkms" : "",
+		        f->can_sriov_xe && (f->can_gvtg || f->can_sriov_i915) ? ", " : "",
+		        f->can_sriov_xe ? "SR-IOV via xe" : "");
+	if (r == 0 && f->iommu == 0)
+		r = add(fs, "iommu-off", NULL,
+		        "enable VT-d in the firmware setup and put intel_iommu=on on the kernel command "
+		        "line (host setup does)",
+		        "no IOMMU is active (/sys/class/iommu is empty): nothing can be passed through");
+	if (r == 0)
+		r = check_cmdline(p, f, &b, fs);
+	if (r == 0 && f->igpu && fs->mode != HOST_MODE_GVTG)
+		r = check_sriov(p, f, fs);
+	if (r == 0 && fs->mode == HOST_MODE_SRIOV_I915)
+		r = check_dkms(p, f, fs, e);
+	if (r == 0 && b.secure_boot) {
+		char path[PP_PATH_MAX];
+
+		util_path(p, path, sizeof(path), HOST_DKMS_MOK);
+		r = add(fs, "secure-boot", NULL,
+		        util_exists(path)
+		                ? "mokutil --import " HOST_DKMS_MOK
+		                  ", reboot, choose Enroll MOK in the MOK manager; check "
+		                  "with mokutil --test-key " HOST_DKMS_MOK
+		                : "the dkms key " HOST_DKMS_MOK
+		                  " appears after the first dkms build; then mokutil --import "
+		                  "it and reboot to enroll it",
+		        "Secure Boot is on: the kernel loads the dkms module only when the dkms key is "
+		        "enrolled (\"Key was rejected by service\" otherwise)");
+		if (r == 0 && fs->mode == HOST_MODE_GVTG)
+			downgrade(fs, HOST_SEVERITY_INFO);
+	}
+	if (r == 0 && f->igpu)
+		r = host_modconf_scan(p, fs->mode, f->device_id, &c, &n, e);
+	for (size_t i = 0; i < n && r == 0; i++)
+		r = add(fs,
+		        strcmp(c[i].rule, "module-obsolete") == 0 ? "module-obsolete"
+		                                                  : "modprobe-conflict",
+		        NULL,
+		        strncmp(c[i].file, PP_ETC_MODPROBE_D, strlen(PP_ETC_MODPROBE_D)) == 0
+		                ? "fix or remove that line, then update-initramfs -u -k all"
+		                : "remove that line",
+		        "%s line %d: '%s': %s", c[i].file, c[i].line, c[i].text, c[i].why);
+	free(c);
+	if (r == 0 && fs->mode == HOST_MODE_GVTG && f->igpu) {
+		if (f->i915_loaded && strcmp(f->enable_gvt, "Y") != 0 &&
+		    strcmp(f->enable_gvt, "1") != 0)
+			r = add(fs, "gvtg-disabled", f->pf_bdf,
+			        "i915.enable_gvt=1 (host setup gvtg), reboot",
+			        "i915 runs without enable_gvt");
+		if (r == 0 && f->kvmgt_loaded && !loaded_at_boot(p, "kvmgt"))
+			r = add(fs, "gvtg-kvmgt", f->pf_bdf,
+			        "host setup gvtg (adds kvmgt to /etc/modules-load.d)",
+			        "kvmgt is loaded now but nothing loads it at boot: after a reboot there "
+			        "are no mdev types");
+		if (r == 0 && !f->kvmgt_loaded)
+			r = add(fs, "gvtg-kvmgt", f->pf_bdf,
+			        "host setup gvtg (adds kvmgt to modules-load.d), or modprobe kvmgt",
+			        "kvmgt is not loaded: no mdev types");
+		if (r == 0 && f->n_mdev_types == 0)
+			r = add(fs, "gvtg-no-types", f->pf_bdf,
+			        "needs i915.enable_gvt=1, kvmgt loaded and enough aperture in the BIOS (DVMT pre-allocated >= 64M)",
+			        "%s offers no mdev types (mdev_supported_types missing)",
+			        f->pf_bdf);
+	}
+	if (r < 0) {
+		host_findings_free(fs);
+		if (e && !e->msg[0])
+			util_err_set(e, r, "out of memory");
+	}
+	return r;
+}

@@ -1,0 +1,629 @@
+/* host/probe.c - bootloader detection, GRUB's command line, Secure Boot, and scans of /etc for
+ * lines that work against an iGPU setup.  Reads only; never writes, never runs commands. */
+#include "host/probe.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host/cmdline.h"
+#include "util/buf.h"
+#include "util/fileio.h"
+
+#define TEXT_MAX (1 << 20)
+
+const char *host_mode_name(enum host_mode m)
+{
+	switch (m) {
+	case HOST_MODE_SRIOV_I915: return "sriov-i915";
+	case HOST_MODE_SRIOV_XE: return "sriov-xe";
+	case HOST_MODE_GVTG: return "gvtg";
+	}
+	return "?";
+}
+
+const char *host_loader_name(enum host_loader l)
+{
+	switch (l) {
+	case HOST_LOADER_GRUB: return "grub";
+	case HOST_LOADER_SYSTEMD_BOOT: return "systemd-boot";
+	case HOST_LOADER_UNKNOWN: break;
+	}
+	return "unknown";
+}
+
+static bool file_nonblank(const char *path)
+{
+	char *data;
+	size_t len;
+	bool r = false;
+
+	if (util_file_read(path, TEXT_MAX, &data, &len, NULL) < 0)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (!isspace((unsigned char)data[i]))
+			r = true;
+	free(data);
+	return r;
+}
+
+int host_boot_detect(const struct util_paths *p, struct host_boot *b, struct util_err *e)
+{
+	char path[PP_PATH_MAX], buf[8];
+	char *data;
+	size_t len;
+
+	memset(b, 0, sizeof(*b));
+	util_path(p, path, sizeof(path), PP_SYS_FIRMWARE_EFI);
+	b->uefi = util_is_dir(path);
+	util_path(p, path, sizeof(path), PP_ETC_KERNEL_BOOT_UUIDS);
+	b->pbt = file_nonblank(path);
+	util_path(p, path, sizeof(path), PP_ETC_KERNEL_CMDLINE);
+	b->kernel_cmdline = util_exists(path);
+	util_path(p, path, sizeof(path), HOST_SECUREBOOT_VAR);
+	if (util_file_read(path, 64, &data, &len, NULL) == 0) {
+		/* 4 bytes of attributes, then the value */
+		b->secure_boot = len >= 5 && data[4] == 1;
+		free(data);
+	}
+	(void)buf;
+	util_path(p, path, sizeof(path), PP_PROC_CMDLINE);
+	if (util_attr_read(path, b->proc_cmdline, sizeof(b->proc_cmdline)) < 0)
+		b->proc_cmdline[0] = '\0';
+	if (strncmp(b->proc_cmdline, "initrd=\\EFI\\proxmox\\", 20) == 0) {
+		b->loader = HOST_LOADER_SYSTEMD_BOOT;
+		b->from_proc = true;
+		snprintf(b->why, sizeof(b->why),
+		         "/proc/cmdline starts with initrd=\\EFI\\proxmox\\ (systemd-boot)");
+	} else if (strstr(b->proc_cmdline, "BOOT_IMAGE=")) {
+		b->loader = HOST_LOADER_GRUB;
+		b->from_proc = true;
+		snprintf(b->why, sizeof(b->why), "/proc/cmdline has BOOT_IMAGE= (GRUB)%s",
+		         b->pbt ? ", ESPs managed by proxmox-boot-tool" : "");
+	} else if (b->pbt && b->uefi && !b->secure_boot && b->kernel_cmdline) {
+		b->loader = HOST_LOADER_SYSTEMD_BOOT;
+		snprintf(b->why, sizeof(b->why),
+		         "inferred: proxmox-boot-tool ESPs, UEFI without Secure Boot, "
+		         "/etc/kernel/cmdline present (/proc/cmdline says nothing)");
+	} else {
+		b->loader = HOST_LOADER_GRUB;
+		snprintf(b->why, sizeof(b->why), "inferred: %s (/proc/cmdline says nothing)",
+		         b->pbt ? "GRUB on ESPs managed by proxmox-boot-tool" : "GRUB");
+	}
+	(void)e;
+	return 0;
+}
+
+const char *const *host_boot_refresh_argv(const struct host_boot *b)
+{
+	static const char *const grub[] = {"update-grub", NULL};
+	static const char *const pbt[] = {"proxmox-boot-tool", "refresh", NULL};
+
+	return b->pbt || b->loader == HOST_LOADER_SYSTEMD_BOOT ? pbt : grub;
+}
+
+/* ------------------------------------------------------------------ GRUB */
+
+struct grub_vars {
+	char *linux_, *dflt;
+};
+
+static int set_var(char **var, const char *v)
+{
+	char *s = strdup(v);
+
+	if (!s)
+		return -ENOMEM;
+	free(*var);
+	*var = s;
+	return 0;
+}
+
+/* Expands $VAR / ${VAR} of the two cmdline variables inside a double-quoted value. */
+static int expand(struct util_buf *out, const char *s, size_t len, const struct grub_vars *v)
+{
+	int r = 0;
+
+	for (size_t i = 0; i < len && r == 0; i++) {
+		const char *rest = s + i;
+		const char *val = NULL;
+		size_t skip = 0;
+
+		if (*rest == '$') {
+			static const char *names[] = {"GRUB_CMDLINE_LINUX_DEFAULT",
+			                              "GRUB_CMDLINE_LINUX"};
+			for (int k = 0; k < 2 && !val; k++) {
+				size_t nl = strlen(names[k]);
+				bool br = rest[1] == '{';
+
+				if (strncmp(rest + 1 + br, names[k], nl) == 0 &&
+				    (!br || rest[1 + br + nl] == '}') &&
+				    (br || !(isalnum((unsigned char)rest[1 + nl]) ||
+				             rest[1 + nl] == '_'))) {
+					val = k == 0 ? v->dflt : v->linux_;
+					skip = nl + (br ? 2 : 0);
+				}
+			}
+		}
+		if (val) {
+			r = util_buf_adds(out, val ? val : "");
+			i += skip;
+		} else {
+			r = util_buf_addc(out, *rest);
+		}
+	}
+	return r;
+}
+
+static int grub_parse(const char *text, struct grub_vars *v)
+{
+	const char *line = text;
+	int r = 0;
+
+	while (line && *line && r == 0) {
+		const char *eol = strchr(line, '\n'), *s = line, *val;
+		size_t ll = eol ? (size_t)(eol - line) : strlen(line);
+		char **var = NULL;
+		struct util_buf b = {0};
+
+		while (s < line + ll && isspace((unsigned char)*s))
+			s++;
+		if (strncmp(s, "export ", 7) == 0)
+			s += 7;
+		if (strncmp(s, "GRUB_CMDLINE_LINUX_DEFAULT=", 27) == 0) {
+			var = &v->dflt;
+			val = s + 27;
+		} else if (strncmp(s, "GRUB_CMDLINE_LINUX=", 19) == 0) {
+			var = &v->linux_;
+			val = s + 19;
+		}
+		if (var) {
+			const char *end = line + ll;
+
+			if (*val == '"') {
+				const char *q = memchr(val + 1, '"', (size_t)(end - val - 1));
+
+				r = expand(&b, val + 1, (size_t)((q ? q : end) - val - 1), v);
+			} else if (*val == '\'') {
+				const char *q = memchr(val + 1, '\'', (size_t)(end - val - 1));
+
+				r = util_buf_add(&b, val + 1, (size_t)((q ? q : end) - val - 1));
+			} else {
+				const char *q = val;
+
+				while (q < end && !isspace((unsigned char)*q) && *q != '#')
+					q++;
+				r = expand(&b, val, (size_t)(q - val), v);
+			}
+			if (r == 0)
+				r = set_var(var, util_buf_str(&b));
+			util_buf_free(&b);
+		}
+		line = eol ? eol + 1 : NULL;
+	}
+	return r;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Sorted names in dir ending with suffix (NULL: all).  Caller frees. */
+static int list_dir(const char *dir, const char *suffix, char ***names, size_t *n)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	*names = NULL;
+	*n = 0;
+	if (!d)
+		return errno == ENOENT || errno == ENOTDIR ? 0 : -errno;
+	while ((de = readdir(d))) {
+		size_t l = strlen(de->d_name), sl = suffix ? strlen(suffix) : 0;
+		char **nn;
+
+		if (de->d_name[0] == '.')
+			continue;
+		if (suffix && (l < sl || strcmp(de->d_name + l - sl, suffix) != 0))
+			continue;
+		nn = realloc(*names, (*n + 1) * sizeof(*nn));
+		if (!nn || !(nn[*n] = strdup(de->d_name))) {
+			free(nn ? nn : *names);
+			closedir(d);
+			return -ENOMEM;
+		}
+		*names = nn;
+		(*n)++;
+	}
+	closedir(d);
+	if (*n)
+		qsort(*names, *n, sizeof(**names), cmp_str);
+	return 0;
+}
+
+static void free_names(char **names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+int host_grub_cmdline(const struct util_paths *p, const char *skip, char **out, struct util_err *e)
+{
+	struct grub_vars v = {0};
+	char path[PP_PATH_MAX], *data, **names = NULL;
+	size_t len, n = 0;
+	int r;
+
+	*out = NULL;
+	util_path(p, path, sizeof(path), PP_ETC_DEFAULT_GRUB);
+	r = util_file_read(path, TEXT_MAX, &data, &len, e);
+	if (r < 0 && r != -ENOENT)
+		return r;
+	if (r == 0) {
+		r = grub_parse(data, &v);
+		free(data);
+	} else {
+		r = 0;
+	}
+	util_path(p, path, sizeof(path), PP_ETC_DEFAULT_GRUB_D);
+	if (r == 0)
+		r = list_dir(path, ".cfg", &names, &n);
+	for (size_t i = 0; i < n && r == 0; i++) {
+		if (skip && strcmp(names[i], skip) == 0)
+			continue;
+		util_path(p, path, sizeof(path), PP_ETC_DEFAULT_GRUB_D "/%s", names[i]);
+		if (util_file_read(path, TEXT_MAX, &data, &len, NULL) == 0) {
+			r = grub_parse(data, &v);
+			free(data);
+		}
+	}
+	free_names(names, n);
+	if (r == 0 && asprintf(out, "%s%s%s", v.linux_ ? v.linux_ : "",
+	                       v.linux_ && *v.linux_ && v.dflt && *v.dflt ? " " : "",
+	                       v.dflt ? v.dflt : "") < 0)
+		r = -ENOMEM;
+	free(v.linux_);
+	free(v.dflt);
+	return r < 0 ? util_err_errno(e, r, "reading the GRUB configuration") : 0;
+}
+
+int host_grub_text_remove(const char *text, const char *const *tokens, char **out, size_t *removed)
+{
+	struct util_buf b = {0};
+	const char *line = text;
+	int r = 0;
+
+	*removed = 0;
+	while (line && *line && r == 0) {
+		const char *eol = strchr(line, '\n'), *s = line;
+		size_t ll = eol ? (size_t)(eol - line) + 1 : strlen(line);
+		const char *q1, *q2;
+
+		while (*s == ' ' || *s == '\t')
+			s++;
+		q1 = (strncmp(s, "GRUB_CMDLINE_LINUX_DEFAULT=\"", 28) == 0) ? s + 27
+		     : (strncmp(s, "GRUB_CMDLINE_LINUX=\"", 20) == 0)       ? s + 19
+		                                                            : NULL;
+		q2 = q1 ? memchr(q1 + 1, '"', (size_t)(line + ll - q1 - 1)) : NULL;
+		if (q1 && q2) {
+			char *inner = strndup(q1 + 1, (size_t)(q2 - q1 - 1)), *joined;
+			struct host_tokens t;
+
+			if (!inner || host_tokens_split(inner, &t) < 0) {
+				free(inner);
+				r = -ENOMEM;
+				break;
+			}
+			free(inner);
+			for (size_t i = 0; tokens[i]; i++)
+				for (size_t j = 0; j < t.n; j++)
+					if (strcmp(t.v[j], tokens[i]) == 0) {
+						free(t.v[j]);
+						memmove(&t.v[j], &t.v[j + 1],
+						        (t.n - j - 1) * sizeof(*t.v));
+						t.n--;
+						j--;
+						(*removed)++;
+					}
+			joined = host_tokens_join(&t);
+			host_tokens_free(&t);
+			if (!joined) {
+				r = -ENOMEM;
+				break;
+			}
+			r = util_buf_add(&b, line, (size_t)(q1 + 1 - line));
+			r = r ? r : util_buf_adds(&b, joined);
+			r = r ? r : util_buf_add(&b, q2, (size_t)(line + ll - q2));
+			free(joined);
+		} else {
+			r = util_buf_add(&b, line, ll);
+		}
+		line = eol ? eol + 1 : NULL;
+	}
+	if (r < 0) {
+		util_buf_free(&b);
+		return r;
+	}
+	*out = util_buf_steal(&b);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ /etc scans */
+
+static int push_conflict(struct host_conflict **out, size_t *n, const char *rule, const char *file,
+                         int line, const char *text, size_t tl, const char *fmt, ...)
+        __attribute__((format(printf, 8, 9)));
+
+static int push_conflict(struct host_conflict **out, size_t *n, const char *rule, const char *file,
+                         int line, const char *text, size_t tl, const char *fmt, ...)
+{
+	struct host_conflict *nc = realloc(*out, (*n + 1) * sizeof(**out));
+	va_list ap;
+
+	if (!nc)
+		return -ENOMEM;
+	*out = nc;
+	nc += *n;
+	memset(nc, 0, sizeof(*nc));
+	snprintf(nc->rule, sizeof(nc->rule), "%s", rule);
+	snprintf(nc->file, sizeof(nc->file), "%s", file);
+	nc->line = line;
+	snprintf(nc->text, sizeof(nc->text), "%.*s", (int)(tl < 255 ? tl : 255), text);
+	va_start(ap, fmt);
+	vsnprintf(nc->why, sizeof(nc->why), fmt, ap);
+	va_end(ap);
+	(*n)++;
+	return 0;
+}
+
+/* words of a line (up to '#'), at most 8 */
+static size_t words(const char *s, size_t len, char w[8][128])
+{
+	size_t nw = 0, i = 0;
+
+	while (i < len && nw < 8) {
+		size_t st;
+
+		while (i < len && isspace((unsigned char)s[i]))
+			i++;
+		if (i >= len || s[i] == '#')
+			break;
+		st = i;
+		while (i < len && !isspace((unsigned char)s[i]) && s[i] != '#')
+			i++;
+		snprintf(w[nw++], 128, "%.*s", (int)(i - st), s + st);
+	}
+	return nw;
+}
+
+static bool mod_eq(const char *a, const char *b)
+{
+	for (; *a && *b; a++, b++)
+		if ((*a == '-' ? '_' : *a) != (*b == '-' ? '_' : *b))
+			return false;
+	return *a == *b;
+}
+
+static int scan_modprobe_line(struct host_conflict **out, size_t *n, const char *file, int ln,
+                              const char *s, size_t len, enum host_mode mode, unsigned igpu_id)
+{
+	char w[8][128];
+	size_t nw = words(s, len, w);
+	const char *need = mode == HOST_MODE_SRIOV_XE ? "xe" : "i915";
+
+	if (nw >= 2 && strcmp(w[0], "blacklist") == 0 && mod_eq(w[1], need))
+		return push_conflict(
+		        out, n, "modprobe-conflict", file, ln, s, len,
+		        "blacklists %s, the driver the iGPU needs for %s "
+		        "(a blacklist only stops autoloading; with nothing else loading "
+		        "it, the PF stays without a driver and no VF/mdev can exist)",
+		        need, host_mode_name(mode));
+	if (nw >= 3 && strcmp(w[0], "install") == 0 && mod_eq(w[1], need) &&
+	    (strstr(w[2], "false") || strstr(w[2], "true")))
+		return push_conflict(out, n, "modprobe-conflict", file, ln, s, len,
+		                     "stops %s from ever loading", need);
+	if (nw >= 3 && strcmp(w[0], "options") == 0 && mod_eq(w[1], "vfio_pci")) {
+		for (size_t i = 2; i < nw; i++) {
+			char idbuf[16];
+			const char *ids;
+
+			if (strncmp(w[i], "ids=", 4) != 0)
+				continue;
+			ids = w[i] + 4;
+			if (igpu_id)
+				snprintf(idbuf, sizeof(idbuf), "8086:%04x", igpu_id);
+			if (igpu_id ? strcasestr(ids, idbuf) != NULL
+			            : strcasestr(ids, "8086:") != NULL)
+				return push_conflict(
+				        out, n, "modprobe-conflict", file, ln, s, len,
+				        "vfio-pci claims the iGPU id (%s): it takes the PF before "
+				        "i915/xe, so no VF or mdev can be created (left from a full "
+				        "passthrough setup?)",
+				        igpu_id ? idbuf : "8086:...");
+		}
+	}
+	if (nw >= 3 && strcmp(w[0], "options") == 0 && mod_eq(w[1], "i915")) {
+		for (size_t i = 2; i < nw; i++) {
+			if (strncmp(w[i], "enable_guc=", 11) == 0) {
+				const char *v = w[i] + 11;
+
+				if (mode == HOST_MODE_GVTG)
+					return push_conflict(
+					        out, n, "modprobe-conflict", file, ln, s, len,
+					        "enable_guc is not for GVT-g (GVT-g needs "
+					        "GuC submission off)");
+				if (mode == HOST_MODE_SRIOV_I915 && strcmp(v, "3") != 0)
+					return push_conflict(
+					        out, n, "modprobe-conflict", file, ln, s, len,
+					        "enable_guc=%s: SR-IOV needs enable_guc=3 (7 is an old "
+					        "value that breaks current i915-sriov-dkms)",
+					        v);
+			}
+			if (strncmp(w[i], "enable_gvt=", 11) == 0 && strcmp(w[i] + 11, "0") != 0 &&
+			    mode != HOST_MODE_GVTG)
+				return push_conflict(out, n, "modprobe-conflict", file, ln, s, len,
+				                     "enable_gvt is GVT-g; it must not be set for "
+				                     "SR-IOV");
+		}
+	}
+	return 0;
+}
+
+static int scan_modules_line(struct host_conflict **out, size_t *n, const char *file, int ln,
+                             const char *s, size_t len, enum host_mode mode)
+{
+	char w[8][128];
+	size_t nw = words(s, len, w);
+
+	if (nw < 1)
+		return 0;
+	if (mod_eq(w[0], "vfio_virqfd") || mod_eq(w[0], "vfio_mdev"))
+		return push_conflict(
+		        out, n, "module-obsolete", file, ln, s, len,
+		        "%s no longer exists (%s): systemd-modules-load logs a failure "
+		        "at every boot; remove the line",
+		        w[0],
+		        mod_eq(w[0], "vfio_virqfd") ? "merged into vfio in 6.2"
+		                                    : "merged into vfio in 5.19");
+	if (mod_eq(w[0], "kvmgt") && mode != HOST_MODE_GVTG)
+		return push_conflict(out, n, "modprobe-conflict", file, ln, s, len,
+		                     "kvmgt is GVT-g; on an SR-IOV host it must not be loaded");
+	return 0;
+}
+
+static int scan_file(const struct util_paths *p, const char *display, bool modules_syntax,
+                     enum host_mode mode, unsigned id, struct host_conflict **out, size_t *n)
+{
+	char path[PP_PATH_MAX], *data;
+	size_t len;
+	int ln = 0, r = 0;
+
+	util_path(p, path, sizeof(path), "%s", display);
+	if (util_file_read(path, TEXT_MAX, &data, &len, NULL) < 0)
+		return 0;
+	for (const char *s = data; s && *s && r == 0;) {
+		const char *eol = strchr(s, '\n');
+		size_t ll = eol ? (size_t)(eol - s) : strlen(s);
+
+		ln++;
+		r = modules_syntax ? scan_modules_line(out, n, display, ln, s, ll, mode)
+		                   : scan_modprobe_line(out, n, display, ln, s, ll, mode, id);
+		s = eol ? eol + 1 : NULL;
+	}
+	free(data);
+	return r;
+}
+
+int host_modconf_scan(const struct util_paths *p, enum host_mode mode, unsigned igpu_id,
+                      struct host_conflict **out, size_t *n, struct util_err *e)
+{
+	char path[PP_PATH_MAX], disp[PP_PATH_MAX], **names;
+	size_t nn;
+	int r;
+
+	*out = NULL;
+	*n = 0;
+	util_path(p, path, sizeof(path), PP_ETC_MODPROBE_D);
+	r = list_dir(path, ".conf", &names, &nn);
+	for (size_t i = 0; i < nn && r == 0; i++) {
+		snprintf(disp, sizeof(disp), PP_ETC_MODPROBE_D "/%s", names[i]);
+		r = scan_file(p, disp, false, mode, igpu_id, out, n);
+	}
+	free_names(names, nn);
+	if (r == 0)
+		r = scan_file(p, PP_ETC_MODULES, true, mode, igpu_id, out, n);
+	util_path(p, path, sizeof(path), PP_ETC_MODULES_LOAD_D);
+	if (r == 0)
+		r = list_dir(path, ".conf", &names, &nn);
+	else
+		nn = 0, names = NULL;
+	for (size_t i = 0; i < nn && r == 0; i++) {
+		snprintf(disp, sizeof(disp), PP_ETC_MODULES_LOAD_D "/%s", names[i]);
+		if (strcmp(disp, HOST_MODULES_FILE) != 0)
+			r = scan_file(p, disp, true, mode, igpu_id, out, n);
+	}
+	free_names(names, nn);
+	if (r < 0) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+		return util_err_errno(e, r, "scanning modprobe.d and modules");
+	}
+	return 0;
+}
+
+static int scan_numvfs(const struct util_paths *p, const char *display, const char *what,
+                       struct host_conflict **out, size_t *n)
+{
+	char path[PP_PATH_MAX], *data;
+	size_t len;
+	int ln = 0, r = 0;
+
+	util_path(p, path, sizeof(path), "%s", display);
+	if (util_file_read(path, TEXT_MAX, &data, &len, NULL) < 0)
+		return 0;
+	for (const char *s = data; s && *s && r == 0;) {
+		const char *eol = strchr(s, '\n'), *t = s;
+		size_t ll = eol ? (size_t)(eol - s) : strlen(s);
+		char *line = strndup(s, ll);
+
+		ln++;
+		while (*t == ' ' || *t == '\t')
+			t++;
+		if (line && *t != '#' && strstr(line, "sriov_numvfs"))
+			r = push_conflict(
+			        out, n, "vfs-other-mechanism", display, ln, s, ll,
+			        "%s also sets sriov_numvfs at boot; two mechanisms race "
+			        "(the second write fails with EBUSY or changes the count): "
+			        "keep only the tool's unit",
+			        what);
+		free(line);
+		s = eol ? eol + 1 : NULL;
+	}
+	free(data);
+	return r;
+}
+
+int host_vf_mechanisms_scan(const struct util_paths *p, struct host_conflict **out, size_t *n,
+                            struct util_err *e)
+{
+	static const struct {
+		const char *dir, *suffix, *what;
+	} dirs[] = {
+	        {PP_ETC_SYSFS_D, ".conf", "sysfsutils"},
+	        {HOST_ETC_TMPFILES_D, ".conf", "systemd-tmpfiles"},
+	        {PP_ETC_SYSTEMD_SYSTEM, ".service", "a systemd unit"},
+	};
+	char path[PP_PATH_MAX], disp[PP_PATH_MAX], **names;
+	size_t nn;
+	int r;
+
+	*out = NULL;
+	*n = 0;
+	r = scan_numvfs(p, PP_ETC_SYSFS_CONF, "sysfsutils (/etc/sysfs.conf)", out, n);
+	if (r == 0)
+		r = scan_numvfs(p, HOST_ETC_RC_LOCAL, "rc.local", out, n);
+	for (size_t d = 0; d < sizeof(dirs) / sizeof(dirs[0]) && r == 0; d++) {
+		util_path(p, path, sizeof(path), "%s", dirs[d].dir);
+		r = list_dir(path, dirs[d].suffix, &names, &nn);
+		for (size_t i = 0; i < nn && r == 0; i++) {
+			snprintf(disp, sizeof(disp), "%s/%s", dirs[d].dir, names[i]);
+			if (strcmp(disp, HOST_UNIT_FILE) != 0)
+				r = scan_numvfs(p, disp, dirs[d].what, out, n);
+		}
+		free_names(names, nn);
+	}
+	if (r < 0) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+		return util_err_errno(e, r, "scanning for sriov_numvfs writers");
+	}
+	return 0;
+}

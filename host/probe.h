@@ -1,0 +1,91 @@
+/* host/probe.h - reads how the host boots and loads modules: bootloader (docs/igpu.md order),
+ * Secure Boot, the GRUB command line as GRUB will build it, conflicting modprobe.d / modules lines,
+ * and every other mechanism that sets sriov_numvfs.  Read-only; every path under --root. */
+#ifndef PP_HOST_PROBE_H
+#define PP_HOST_PROBE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util/err.h"
+#include "util/paths.h"
+
+/* Files the tool owns or reads besides util/paths.h. */
+#define HOST_GRUB_DROPIN    PP_ETC_DEFAULT_GRUB_D "/pve-passthrough.cfg"
+#define HOST_MODULES_FILE   PP_ETC_MODULES_LOAD_D "/pve-passthrough.conf"
+#define HOST_UNIT_NAME      "pve-passthrough-vfs.service"
+#define HOST_UNIT_FILE      PP_ETC_SYSTEMD_SYSTEM "/" HOST_UNIT_NAME
+#define HOST_UNIT_WANTS     PP_ETC_SYSTEMD_SYSTEM "/multi-user.target.wants/" HOST_UNIT_NAME
+#define HOST_JOURNAL_DIR    PP_VAR_LIB_TOOL "/journal"
+#define HOST_ETC_TMPFILES_D "/etc/tmpfiles.d"
+#define HOST_ETC_RC_LOCAL   "/etc/rc.local"
+#define HOST_SECUREBOOT_VAR PP_SYS_EFIVARS "/SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c"
+#define HOST_DKMS_MOK       PP_VAR_LIB_DKMS "/mok.pub"
+
+enum host_mode {
+	HOST_MODE_SRIOV_I915, /* SR-IOV through i915-sriov-dkms */
+	HOST_MODE_SRIOV_XE,   /* SR-IOV through xe */
+	HOST_MODE_GVTG,       /* GVT-g mdev through kvmgt */
+};
+const char *host_mode_name(enum host_mode m); /* "sriov-i915", "sriov-xe", "gvtg" */
+
+enum host_loader {
+	HOST_LOADER_UNKNOWN,
+	HOST_LOADER_GRUB,
+	HOST_LOADER_SYSTEMD_BOOT,
+};
+const char *host_loader_name(enum host_loader l); /* "grub", "systemd-boot", "unknown" */
+
+struct host_boot {
+	enum host_loader loader;
+	bool from_proc; /* decided from /proc/cmdline; false: inferred from files */
+	bool uefi;      /* /sys/firmware/efi exists */
+	bool pbt; /* /etc/kernel/proxmox-boot-uuids non-empty: proxmox-boot-tool manages ESPs */
+	bool secure_boot;    /* SecureBoot efivar reads 1 */
+	bool kernel_cmdline; /* /etc/kernel/cmdline exists */
+	char proc_cmdline[4096];
+	char why[256]; /* the evidence, one sentence */
+};
+
+/* Detects the bootloader: /proc/cmdline "initrd=\EFI\proxmox\" = systemd-boot, "BOOT_IMAGE=" =
+ * GRUB; else proxmox-boot-tool on UEFI without Secure Boot with /etc/kernel/cmdline = systemd-boot,
+ * else GRUB.  0 or -errno. */
+int host_boot_detect(const struct util_paths *p, struct host_boot *b, struct util_err *e);
+
+/* The command that applies a changed command line: {"update-grub"} or
+ * {"proxmox-boot-tool", "refresh"}, NULL-terminated, static. */
+const char *const *host_boot_refresh_argv(const struct host_boot *b);
+
+/* The command line GRUB will build: GRUB_CMDLINE_LINUX + GRUB_CMDLINE_LINUX_DEFAULT after
+ * /etc/default/grub and /etc/default/grub.d/ *.cfg in order (skip: a drop-in name to leave out, or
+ * NULL).  "$VAR"/"${VAR}" of the two variables are expanded.  *out malloc'd.  0 or -errno. */
+int host_grub_cmdline(const struct util_paths *p, const char *skip, char **out, struct util_err *e);
+
+/* Removes whole tokens from the GRUB_CMDLINE_LINUX[_DEFAULT]= lines of a /etc/default/grub text.
+ * *removed counts them.  *out malloc'd.  0 or -ENOMEM. */
+int host_grub_text_remove(const char *text, const char *const *tokens, char **out, size_t *removed);
+
+/* A line somewhere in /etc that works against the setup (or against any iGPU sharing). */
+struct host_conflict {
+	char rule
+	        [32]; /* host rule id: "modprobe-conflict", "module-obsolete", "vfs-other-mechanism" */
+	char file[256]; /* host path as displayed ("/etc/modprobe.d/i915.conf") */
+	int line;       /* 1-based */
+	char text[256]; /* the line */
+	char why[320];  /* what it does wrong */
+};
+
+/* Scans /etc/modprobe.d/ *.conf, /etc/modules and /etc/modules-load.d/ *.conf for lines that work
+ * against mode: blacklist/install-false of the needed driver, "options vfio-pci ids=" claiming
+ * the iGPU (igpu_id: its device id, 0 = any 8086 id), old enable_guc values, enable_gvt on SR-IOV,
+ * kvmgt on SR-IOV, vfio_virqfd / vfio_mdev anywhere.  The tool's own module file is skipped.
+ * 0 or -errno. */
+int host_modconf_scan(const struct util_paths *p, enum host_mode mode, unsigned igpu_id,
+                      struct host_conflict **out, size_t *n, struct util_err *e);
+
+/* Finds every other place that writes sriov_numvfs at boot: /etc/sysfs.conf, /etc/sysfs.d,
+ * /etc/tmpfiles.d, /etc/rc.local, systemd units other than the tool's.  0 or -errno. */
+int host_vf_mechanisms_scan(const struct util_paths *p, struct host_conflict **out, size_t *n,
+                            struct util_err *e);
+
+#endif

@@ -1,0 +1,180 @@
+/* Unit tests: host/doctor on fake hosts: PF states (stock i915, vfio-pci, unbound), GVT-g without
+ * kvmgt or types, VF count against the unit, and every host rule id documented in the man page. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "host/doctor.h"
+#include "support/tmpdir.h"
+#include "util/fileio.h"
+
+static struct host_facts facts(void)
+{
+	struct host_facts f;
+
+	memset(&f, 0, sizeof(f));
+	f.igpu = true;
+	snprintf(f.pf_bdf, sizeof(f.pf_bdf), "0000:00:02.0");
+	f.device_id = 0xa7a0;
+	f.platform = "Raptor Lake-P";
+	f.can_sriov_i915 = f.can_sriov_xe = true;
+	f.totalvfs = 7;
+	f.numvfs = 7;
+	f.iommu = 1;
+	f.i915_loaded = true;
+	snprintf(f.pf_driver, sizeof(f.pf_driver), "i915");
+	snprintf(f.enable_guc, sizeof(f.enable_guc), "3");
+	snprintf(f.max_vfs, sizeof(f.max_vfs), "7");
+	snprintf(f.running, sizeof(f.running), "6.8.12-4-pve");
+	return f;
+}
+
+static char *host(const char *cmdline)
+{
+	char *root = tt_mkdtemp(), buf[1024];
+
+	snprintf(buf, sizeof(buf),
+	         "BOOT_IMAGE=/boot/vmlinuz-6.8.12-4-pve root=/dev/mapper/pve-root ro %s\n",
+	         cmdline);
+	tt_write(root, "proc/cmdline", buf);
+	snprintf(buf, sizeof(buf), "GRUB_CMDLINE_LINUX_DEFAULT=\"%s\"\n", cmdline);
+	tt_write(root, "etc/default/grub", buf);
+	return root;
+}
+
+static const struct host_finding *find(const struct host_findings *fs, const char *rule)
+{
+	for (size_t i = 0; i < fs->n; i++)
+		if (strcmp(fs->v[i].rule, rule) == 0)
+			return &fs->v[i];
+	return NULL;
+}
+
+static void run(const char *root, const struct host_facts *f, struct host_findings *fs)
+{
+	struct util_paths p;
+	struct util_err e = {0};
+
+	util_paths_init(&p, root);
+	assert_int_equal(host_doctor_run(&p, f, fs, &e), 0);
+}
+
+static void test_pf_states(void **state)
+{
+	char *root =
+	        host("quiet intel_iommu=on i915.enable_guc=3 i915.max_vfs=7 module_blacklist=xe");
+	struct host_facts f = facts();
+	struct host_findings fs;
+
+	(void)state;
+	run(root, &f, &fs);
+	assert_null(find(&fs, "cmdline-missing"));
+	assert_null(find(&fs, "cmdline-pending"));
+	assert_null(find(&fs, "pf-unbound"));
+	assert_non_null(find(&fs, "vfs-not-persistent"));
+	assert_int_equal(fs.mode, HOST_MODE_SRIOV_I915);
+	host_findings_free(&fs);
+	/* stock i915: no max_vfs */
+	f.max_vfs[0] = '\0';
+	f.totalvfs = 0;
+	run(root, &f, &fs);
+	assert_non_null(find(&fs, "pf-driver-stock"));
+	assert_int_equal(find(&fs, "pf-driver-stock")->severity, HOST_SEVERITY_ERROR);
+	host_findings_free(&fs);
+	/* the PF on vfio-pci: every VF gone */
+	f = facts();
+	snprintf(f.pf_driver, sizeof(f.pf_driver), "vfio-pci");
+	run(root, &f, &fs);
+	assert_non_null(strstr(find(&fs, "pf-unbound")->message, "vfio-pci"));
+	host_findings_free(&fs);
+	/* the unit asks for 3, 7 are there */
+	f = facts();
+	tt_write(root, "etc/systemd/system/pve-passthrough-vfs.service",
+	         "[Service]\nExecStart=/usr/sbin/pve-passthrough host vfs --wait 60 3\n");
+	run(root, &f, &fs);
+	assert_non_null(strstr(find(&fs, "vfs-count")->message, "asks for 3"));
+	/* exists but is not enabled */
+	assert_non_null(strstr(find(&fs, "vfs-not-persistent")->message, "not enabled"));
+	host_findings_free(&fs);
+	f.iommu = 0;
+	run(root, &f, &fs);
+	assert_non_null(find(&fs, "iommu-off"));
+	host_findings_free(&fs);
+	tt_rmrf(root);
+	free(root);
+}
+
+static void test_gvtg(void **state)
+{
+	char *root = host("quiet intel_iommu=on i915.enable_gvt=1 i915.enable_guc=2");
+	struct host_facts f = facts();
+	struct host_findings fs;
+
+	(void)state;
+	f.platform = "Comet Lake";
+	f.device_id = 0x9bc8;
+	f.can_sriov_i915 = f.can_sriov_xe = false;
+	f.can_gvtg = true;
+	f.totalvfs = f.numvfs = -1;
+	f.max_vfs[0] = f.enable_guc[0] = '\0';
+	run(root, &f, &fs);
+	assert_int_equal(fs.mode, HOST_MODE_GVTG);
+	assert_non_null(find(&fs, "gvtg-disabled"));
+	assert_non_null(find(&fs, "gvtg-kvmgt"));
+	assert_non_null(find(&fs, "gvtg-no-types"));
+	assert_non_null(strstr(find(&fs, "cmdline-conflict")->message, "i915.enable_guc=2"));
+	assert_null(find(&fs, "dkms-missing")); /* no dkms for GVT-g */
+	host_findings_free(&fs);
+	snprintf(f.enable_gvt, sizeof(f.enable_gvt), "Y");
+	f.kvmgt_loaded = true;
+	f.n_mdev_types = 2;
+	/* loaded now, but nothing loads it at the next boot */
+	run(root, &f, &fs);
+	assert_non_null(strstr(find(&fs, "gvtg-kvmgt")->message, "at boot"));
+	host_findings_free(&fs);
+	tt_write(root, "etc/modules-load.d/gvt.conf", "# GVT-g\n  kvmgt\n");
+	run(root, &f, &fs);
+	assert_null(find(&fs, "gvtg-disabled"));
+	assert_null(find(&fs, "gvtg-kvmgt"));
+	assert_null(find(&fs, "gvtg-no-types"));
+	host_findings_free(&fs);
+	tt_rmrf(root);
+	free(root);
+}
+
+static void test_rules_documented(void **state)
+{
+	char *man;
+	size_t len, n;
+	const struct host_rule *r = host_rules(&n);
+
+	(void)state;
+	assert_int_equal(util_file_read(tt_src("doc/pve-passthrough.8"), 1 << 20, &man, &len, NULL),
+	                 0);
+	for (size_t i = 0; i < n; i++) {
+		char want[128];
+
+		snprintf(want, sizeof(want), ".BR %s \"", r[i].id);
+		if (!strstr(man, want))
+			fail_msg("host rule %s is not in the man page's RULES section", r[i].id);
+	}
+	free(man);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test(test_pf_states),
+	        cmocka_unit_test(test_gvtg),
+	        cmocka_unit_test(test_rules_documented),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
