@@ -73,20 +73,20 @@ static void cells(const struct cli_status_view *v, const struct sysfs_device *d,
 		snprintf(cell[COL_NAME], 512, "%s", "-");
 }
 
-static void mdev_types_text(FILE *out, const struct sysfs_device *d)
+static void mdev_types_text(FILE *out, const struct sysfs_mdev_type *types, size_t n)
 {
 	size_t w = 0;
 
-	if (!d->n_mdev_types) {
+	if (!n) {
 		fprintf(out, "  mdev types: none\n");
 		return;
 	}
 	fprintf(out, "  mdev types:\n");
-	for (size_t i = 0; i < d->n_mdev_types; i++)
-		if (strlen(d->mdev_types[i].id) > w)
-			w = strlen(d->mdev_types[i].id);
-	for (size_t i = 0; i < d->n_mdev_types; i++) {
-		const struct sysfs_mdev_type *t = &d->mdev_types[i];
+	for (size_t i = 0; i < n; i++)
+		if (strlen(types[i].id) > w)
+			w = strlen(types[i].id);
+	for (size_t i = 0; i < n; i++) {
+		const struct sysfs_mdev_type *t = &types[i];
 
 		fprintf(out, "    %-*s  %ld available", (int)w, t->id, t->available);
 		if (t->resolution[0])
@@ -99,6 +99,13 @@ static void mdev_types_text(FILE *out, const struct sysfs_device *d)
 			fprintf(out, ", weight %ld", t->weight);
 		fputc('\n', out);
 	}
+}
+
+static void mdevs_text(FILE *out, const struct sysfs_host *h, const char *parent)
+{
+	for (size_t i = 0; i < h->n_mdevs; i++)
+		if (strcmp(h->mdevs[i].parent, parent) == 0)
+			fprintf(out, "  mdev %s  %s\n", h->mdevs[i].uuid, h->mdevs[i].type);
 }
 
 static void igpu_text(FILE *out, const struct cli_status_view *v, const struct sysfs_device *d)
@@ -125,11 +132,20 @@ static void igpu_text(FILE *out, const struct cli_status_view *v, const struct s
 		        d->driver[0] ? d->driver : "none");
 	}
 	if (d->n_mdev_types || (pl && pl->virt == SYSFS_VIRT_GVTG))
-		mdev_types_text(out, d);
-	for (size_t i = 0; i < v->host->n_mdevs; i++)
-		if (strcmp(v->host->mdevs[i].parent, d->bdf) == 0)
-			fprintf(out, "  mdev %s  %s\n", v->host->mdevs[i].uuid,
-			        v->host->mdevs[i].type);
+		mdev_types_text(out, d->mdev_types, d->n_mdev_types);
+	mdevs_text(out, v->host, d->bdf);
+}
+
+/* mdev parents that are not PCI devices (the kernel's mtty sample ...), after the iGPUs */
+static void mdev_parents_text(FILE *out, const struct sysfs_host *h)
+{
+	for (size_t i = 0; i < h->n_mdev_parents; i++) {
+		const struct sysfs_mdev_parent *mp = &h->mdev_parents[i];
+
+		fprintf(out, "\nmdev parent %s (not a PCI device)\n", mp->name);
+		mdev_types_text(out, mp->types, mp->n_types);
+		mdevs_text(out, h, mp->name);
+	}
 }
 
 static void modules_text(FILE *out, const struct sysfs_host *h)
@@ -210,6 +226,7 @@ void cli_status_render_text(FILE *out, const struct cli_status_view *v)
 	}
 	if (!igpus)
 		fprintf(out, "\nNo Intel iGPU: no display-class PCI device from vendor 8086.\n");
+	mdev_parents_text(out, h);
 }
 
 /* ---------------------------------------------------------------- JSON */
@@ -227,9 +244,27 @@ static json_t *str_or_null(const char *s)
 	return s && *s ? json_string(s) : json_null();
 }
 
+static json_t *mdev_types_json(const struct sysfs_mdev_type *types, size_t n)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < n; i++) {
+		const struct sysfs_mdev_type *t = &types[i];
+		json_t *to = json_object();
+
+		json_object_set_new(to, "type", json_string(t->id));
+		json_object_set_new(to, "name", json_string(t->name));
+		json_object_set_new(to, "available",
+		                    t->available >= 0 ? json_integer(t->available) : json_null());
+		json_object_set_new(to, "description", json_string(t->description));
+		json_array_append_new(a, to);
+	}
+	return a;
+}
+
 static json_t *device_json(const struct cli_status_view *v, const struct sysfs_device *d)
 {
-	json_t *o = json_object(), *types = json_array(), *used = json_array(), *sriov;
+	json_t *o = json_object(), *used = json_array(), *sriov;
 	size_t first, n = cli_usage_of(v->usage, d->bdf, &first);
 
 	json_object_set_new(o, "bdf", json_string(d->bdf));
@@ -260,18 +295,7 @@ static json_t *device_json(const struct cli_status_view *v, const struct sysfs_d
 	}
 	json_object_set_new(o, "sriov", sriov);
 	json_object_set_new(o, "physfn", str_or_null(d->physfn));
-	for (size_t i = 0; i < d->n_mdev_types; i++) {
-		const struct sysfs_mdev_type *t = &d->mdev_types[i];
-		json_t *to = json_object();
-
-		json_object_set_new(to, "type", json_string(t->id));
-		json_object_set_new(to, "name", json_string(t->name));
-		json_object_set_new(to, "available",
-		                    t->available >= 0 ? json_integer(t->available) : json_null());
-		json_object_set_new(to, "description", json_string(t->description));
-		json_array_append_new(types, to);
-	}
-	json_object_set_new(o, "mdev_types", types);
+	json_object_set_new(o, "mdev_types", mdev_types_json(d->mdev_types, d->n_mdev_types));
 	for (size_t i = 0; i < n; i++) {
 		const struct cli_use *u = &v->usage->uses[first + i];
 		json_t *uo = json_object();
@@ -320,6 +344,21 @@ int cli_status_render_json(FILE *out, const struct cli_status_view *v)
 			json_array_append_new(mdevs, m);
 		}
 		json_object_set_new(root, "mdevs", mdevs);
+	}
+	/* mdev parents that are not PCI devices (mtty ...), their types as a device's */
+	{
+		json_t *parents = json_array();
+
+		for (size_t i = 0; i < h->n_mdev_parents; i++) {
+			json_t *m = json_object();
+
+			json_object_set_new(m, "name", json_string(h->mdev_parents[i].name));
+			json_object_set_new(m, "mdev_types",
+			                    mdev_types_json(h->mdev_parents[i].types,
+			                                    h->mdev_parents[i].n_types));
+			json_array_append_new(parents, m);
+		}
+		json_object_set_new(root, "mdev_parents", parents);
 	}
 	json_object_set_new(root, "kernel", str_or_null(h->kernel_release));
 	r = json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);

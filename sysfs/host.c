@@ -2,8 +2,8 @@
  * /sys/bus/pci/devices once, each device whole through one directory descriptor (uevent for ids
  * and driver, then driver_override, iommu_group, SR-IOV attributes and links), skipping with a
  * warning the entries libpci would die on; then libpci for enumeration and names
- * (sysfs/pcilib.c); mdev types of the parents in /sys/class/mdev_bus, mdev instances, IOMMU,
- * kernel, cmdline and module parameters.
+ * (sysfs/pcilib.c); mdev types of the parents in /sys/class/mdev_bus (PCI or not: mtty), mdev
+ * instances, IOMMU, kernel, cmdline and module parameters.
  * Must not know anything of VMs, must not print, must not write. */
 #include "sysfs/host.h"
 
@@ -169,6 +169,28 @@ struct uevent {
 	char driver[64];
 };
 
+/* "8086:A7A0" (one hex number, or two with sep between); strtoul, not sscanf: this runs for
+ * every device on every read, and sscanf costs several times more. */
+static bool hex_pair(const char *s, char sep, unsigned *a, unsigned *b)
+{
+	char *end;
+	unsigned long v = strtoul(s, &end, 16);
+
+	if (end == s || v > 0xffffff)
+		return false;
+	*a = (unsigned)v;
+	if (!sep)
+		return !*end;
+	if (*end != sep)
+		return false;
+	s = end + 1;
+	v = strtoul(s, &end, 16);
+	if (end == s || *end || v > 0xffff)
+		return false;
+	*b = (unsigned)v;
+	return true;
+}
+
 static void parse_uevent(char *text, struct uevent *u)
 {
 	bool id = false, cls = false;
@@ -177,11 +199,11 @@ static void parse_uevent(char *text, struct uevent *u)
 	memset(u, 0, sizeof(*u));
 	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
 		if (strncmp(l, "PCI_ID=", 7) == 0)
-			id = sscanf(l + 7, "%x:%x", &u->vendor, &u->device) == 2;
+			id = hex_pair(l + 7, ':', &u->vendor, &u->device);
 		else if (strncmp(l, "PCI_CLASS=", 10) == 0)
-			cls = sscanf(l + 10, "%x", &u->class_code) == 1;
+			cls = hex_pair(l + 10, 0, &u->class_code, NULL);
 		else if (strncmp(l, "PCI_SUBSYS_ID=", 14) == 0)
-			u->subsys = sscanf(l + 14, "%x:%x", &u->sv, &u->sd) == 2;
+			u->subsys = hex_pair(l + 14, ':', &u->sv, &u->sd);
 		else if (strncmp(l, "DRIVER=", 7) == 0)
 			scopy(u->driver, sizeof(u->driver), l + 7);
 	}
@@ -265,7 +287,7 @@ static int cmp_mdev_type(const void *a, const void *b)
 	              ((const struct sysfs_mdev_type *)b)->id);
 }
 
-static int read_mdev_types(int dfd, struct sysfs_device *dev)
+static int read_mdev_types(int dfd, struct sysfs_mdev_type **types, size_t *n_types)
 {
 	int fd = openat(dfd, "mdev_supported_types", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	struct dirent *de;
@@ -286,18 +308,18 @@ static int read_mdev_types(int dfd, struct sysfs_device *dev)
 
 		if (de->d_name[0] == '.' || strlen(de->d_name) >= sizeof(t->id))
 			continue;
-		if (dev->n_mdev_types == cap) {
+		if (*n_types == cap) {
 			struct sysfs_mdev_type *nt;
 
 			cap = cap ? cap * 2 : 8;
-			nt = realloc(dev->mdev_types, cap * sizeof(*nt));
+			nt = realloc(*types, cap * sizeof(*nt));
 			if (!nt) {
 				closedir(d);
 				return -ENOMEM;
 			}
-			dev->mdev_types = nt;
+			*types = nt;
 		}
-		t = &dev->mdev_types[dev->n_mdev_types++];
+		t = &(*types)[(*n_types)++];
 		memset(t, 0, sizeof(*t));
 		strcpy(t->id, de->d_name);
 		snprintf(rel, sizeof(rel), "%s/name", de->d_name);
@@ -311,8 +333,8 @@ static int read_mdev_types(int dfd, struct sysfs_device *dev)
 		parse_description(t);
 	}
 	closedir(d);
-	if (dev->n_mdev_types > 1)
-		qsort(dev->mdev_types, dev->n_mdev_types, sizeof(*dev->mdev_types), cmp_mdev_type);
+	if (*n_types > 1)
+		qsort(*types, *n_types, sizeof(**types), cmp_mdev_type);
 	return 0;
 }
 
@@ -343,7 +365,7 @@ static int read_device(int dfd, struct sysfs_device *dev, bool from_uevent)
 		dev->role = SYSFS_ROLE_PF;
 		dev->totalvfs = (int)v;
 		dev->numvfs = attr_long_at(dfd, "sriov_numvfs", 10, &v) == 0 ? (int)v : -1;
-		for (unsigned i = 0; i < 65536; i++) {
+		for (unsigned i = 0; dev->numvfs != 0 && i < 65536; i++) { /* 0: no virtfn */
 			char vf[SYSFS_BDF_LEN];
 
 			snprintf(name, sizeof(name), "virtfn%u", i);
@@ -361,8 +383,6 @@ static int read_device(int dfd, struct sysfs_device *dev, bool from_uevent)
 			strcpy(dev->vfs[dev->n_vfs++], vf);
 		}
 	}
-	if (link_base_at(dfd, "physfn", dev->physfn, sizeof(dev->physfn)) == 0)
-		dev->role = SYSFS_ROLE_VF;
 	if (dev->vendor == 0x8086 && (dev->class_code >> 16) == 0x03)
 		dev->platform = sysfs_igpu_lookup(dev->device);
 	return 0;
@@ -374,6 +394,61 @@ static void device_free(struct sysfs_device *d)
 	free(d->mdev_types);
 }
 
+static int cmp_bdf(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+/* The PCI addresses listed in devices/ (read straight with getdents64: no DIR, no dup),
+ * sorted, so the devices are read in bdf order and need no sorting afterwards.  Other names
+ * become warnings (*clean false).  *out is malloc'd. */
+static int list_bdfs(struct sysfs_host *h, int devfd, char (**out)[SYSFS_BDF_LEN], size_t *n,
+                     bool *clean)
+{
+	char dents[16384], (*bdfs)[SYSFS_BDF_LEN] = NULL;
+	size_t cap = 0;
+	ssize_t got;
+
+	*n = 0;
+	while ((got = getdents64(devfd, dents, sizeof(dents))) > 0) {
+		for (ssize_t off = 0; off < got;) {
+			const struct dirent64 *de = (const struct dirent64 *)(dents + off);
+
+			off += de->d_reclen;
+			if (de->d_name[0] == '.')
+				continue;
+			if (!is_bdf(de->d_name)) {
+				warn_add(h, "%s/%s: not a PCI address, skipped", PP_SYS_PCI_DEVICES,
+				         de->d_name);
+				*clean = false;
+				continue;
+			}
+			if (*n == cap) {
+				char(*nb)[SYSFS_BDF_LEN];
+
+				cap = cap ? cap * 2 : 64;
+				nb = realloc(bdfs, cap * sizeof(*nb));
+				if (!nb) {
+					free(bdfs);
+					return -ENOMEM;
+				}
+				bdfs = nb;
+			}
+			strcpy(bdfs[(*n)++], de->d_name);
+		}
+	}
+	if (got < 0) {
+		int r = -errno;
+
+		free(bdfs);
+		return r;
+	}
+	if (*n > 1)
+		qsort(bdfs, *n, sizeof(*bdfs), cmp_bdf);
+	*out = bdfs;
+	return 0;
+}
+
 /* One pass over devices/: each entry libpci can read is read whole through one descriptor of its
  * directory; the rest become warnings (*clean false: libpci must then not scan the directory
  * itself, since it exits on such entries). */
@@ -382,61 +457,44 @@ static int prescan(struct sysfs_host *h, int devfd, bool names, bool *clean, str
 	const char *shown = PP_SYS_PCI_DEVICES;
 	struct sysfs_device tmp;
 	bool from_uevent;
-	size_t cap = 0;
-	struct dirent *de;
-	int fd = dup(devfd), r = 0;
-	DIR *d;
+	char(*bdfs)[SYSFS_BDF_LEN] = NULL;
+	size_t n = 0;
+	int r;
 
 	*clean = true;
-	if (fd < 0 || !(d = fdopendir(fd))) {
-		if (fd >= 0)
-			close(fd);
-		return util_err_errno(e, -errno, "cannot list %s", shown);
+	r = list_bdfs(h, devfd, &bdfs, &n, clean);
+	if (r < 0)
+		return util_err_errno(e, r, "cannot list %s", shown);
+	if (n) {
+		h->devices = malloc(n * sizeof(*h->devices));
+		if (!h->devices)
+			r = util_err_set(e, -ENOMEM, "out of memory reading %s", shown);
 	}
-	while (r == 0 && (de = readdir(d))) {
+	for (size_t i = 0; r == 0 && i < n; i++) {
 		const char *bad;
 		int dfd;
 
-		if (de->d_name[0] == '.')
-			continue;
-		if (!is_bdf(de->d_name)) {
-			warn_add(h, "%s/%s: not a PCI address, skipped", shown, de->d_name);
-			*clean = false;
-			continue;
-		}
 		memset(&tmp, 0, sizeof(tmp));
-		bad = entry_read(devfd, de->d_name, names, &dfd, &tmp, &from_uevent);
+		bad = entry_read(devfd, bdfs[i], names, &dfd, &tmp, &from_uevent);
 		if (bad) {
-			warn_add(h, "%s/%s: incomplete device entry (%s), skipped", shown,
-			         de->d_name, bad);
+			warn_add(h, "%s/%s: incomplete device entry (%s), skipped", shown, bdfs[i],
+			         bad);
 			if (dfd >= 0)
 				close(dfd);
 			*clean = false;
 			continue;
 		}
-		strcpy(tmp.bdf, de->d_name);
+		strcpy(tmp.bdf, bdfs[i]);
 		r = read_device(dfd, &tmp, from_uevent);
 		close(dfd);
-		if (r == 0 && h->n_devices == cap) {
-			struct sysfs_device *nd;
-
-			cap = cap ? cap * 2 : 64;
-			nd = realloc(h->devices, cap * sizeof(*nd));
-			if (!nd)
-				r = -ENOMEM;
-			else
-				h->devices = nd;
-		}
 		if (r < 0) {
 			device_free(&tmp);
-			r = util_err_errno(e, r, "cannot read %s/%s", shown, de->d_name);
+			r = util_err_errno(e, r, "cannot read %s/%s", shown, bdfs[i]);
 			break;
 		}
-		h->devices[h->n_devices++] = tmp;
+		h->devices[h->n_devices++] = tmp; /* in bdf order already */
 	}
-	closedir(d);
-	if (r == 0 && h->n_devices > 1)
-		qsort(h->devices, h->n_devices, sizeof(*h->devices), cmp_device);
+	free(bdfs);
 	return r;
 }
 
@@ -460,6 +518,17 @@ static int read_devices(const struct util_paths *p, unsigned flags, struct sysfs
 		return util_err_errno(e, -errno, "cannot open %s", path);
 	}
 	r = prescan(h, devfd, flags & SYSFS_READ_NAMES, &clean, e);
+	/* A VF is named by its PF's virtfnN links (read above), so no device needs its physfn
+	 * link read, unless entries were skipped: a skipped PF's VFs are found by theirs. */
+	for (size_t i = 0; r == 0 && !clean && i < h->n_devices; i++) {
+		struct sysfs_device *d = &h->devices[i];
+		char rel[SYSFS_BDF_LEN + 8];
+
+		snprintf(rel, sizeof(rel), "%s/physfn", d->bdf);
+		if (d->role != SYSFS_ROLE_PF &&
+		    link_base_at(devfd, rel, d->physfn, sizeof(d->physfn)) == 0)
+			d->role = SYSFS_ROLE_VF;
+	}
 	close(devfd);
 	n = h->n_devices;
 	if (r < 0 || n == 0)
@@ -489,7 +558,7 @@ static int read_devices(const struct util_paths *p, unsigned flags, struct sysfs
 	if (r < 0)
 		return r;
 	h->n_devices = kept;
-	/* each VF's index is N of its PF's virtfnN link */
+	/* each PF's virtfnN link makes its target a VF with index N */
 	for (size_t i = 0; i < h->n_devices; i++) {
 		const struct sysfs_device *pf = &h->devices[i];
 
@@ -497,19 +566,31 @@ static int read_devices(const struct util_paths *p, unsigned flags, struct sysfs
 			struct sysfs_device *vf =
 			        (struct sysfs_device *)sysfs_host_find(h, pf->vfs[k]);
 
-			if (vf && strcmp(vf->physfn, pf->bdf) == 0)
-				vf->vf_index = (int)k;
+			if (!vf || vf->role == SYSFS_ROLE_PF)
+				continue;
+			vf->role = SYSFS_ROLE_VF;
+			strcpy(vf->physfn, pf->bdf);
+			vf->vf_index = (int)k;
 		}
 	}
 	return 0;
 }
 
-/* mdev types of the PCI devices that are mdev parents: the kernel lists them in
- * /sys/class/mdev_bus, so one directory read replaces a failed lookup per device. */
+static int cmp_mdev_parent(const void *a, const void *b)
+{
+	return strcmp(((const struct sysfs_mdev_parent *)a)->name,
+	              ((const struct sysfs_mdev_parent *)b)->name);
+}
+
+/* mdev types of every parent the kernel lists in /sys/class/mdev_bus (one directory read
+ * instead of a failed lookup per device): a PCI device's go to its struct sysfs_device, the
+ * others (mtty) to h->mdev_parents.  A PCI address not in the snapshot (an entry skipped with a
+ * warning) is left out. */
 static int read_mdev_parents(const struct util_paths *p, struct sysfs_host *h)
 {
 	char path[PP_PATH_MAX];
 	struct dirent *de;
+	size_t cap = 0;
 	DIR *d;
 	int r = 0;
 
@@ -520,17 +601,40 @@ static int read_mdev_parents(const struct util_paths *p, struct sysfs_host *h)
 		return errno == ENOENT ? 0 : -errno;
 	while (r == 0 && (de = readdir(d))) {
 		struct sysfs_device *dev = (struct sysfs_device *)sysfs_host_find(h, de->d_name);
+		struct sysfs_mdev_parent *mp = NULL;
 		int dfd;
 
-		if (!dev || dev->n_mdev_types) /* not a PCI device (mtty ...), or seen */
+		if (de->d_name[0] == '.' || (dev && dev->n_mdev_types) ||
+		    (!dev && (is_bdf(de->d_name) || strlen(de->d_name) >= sizeof(mp->name))))
 			continue;
+		if (!dev && h->n_mdev_parents == cap) {
+			struct sysfs_mdev_parent *np;
+
+			cap = cap ? cap * 2 : 4;
+			np = realloc(h->mdev_parents, cap * sizeof(*np));
+			if (!np) {
+				r = -ENOMEM;
+				break;
+			}
+			h->mdev_parents = np;
+		}
 		dfd = openat(dirfd(d), de->d_name, O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (dfd < 0)
 			continue;
-		r = read_mdev_types(dfd, dev);
+		if (dev) {
+			r = read_mdev_types(dfd, &dev->mdev_types, &dev->n_mdev_types);
+		} else {
+			mp = &h->mdev_parents[h->n_mdev_parents++];
+			memset(mp, 0, sizeof(*mp));
+			strcpy(mp->name, de->d_name);
+			r = read_mdev_types(dfd, &mp->types, &mp->n_types);
+		}
 		close(dfd);
 	}
 	closedir(d);
+	if (h->n_mdev_parents > 1)
+		qsort(h->mdev_parents, h->n_mdev_parents, sizeof(*h->mdev_parents),
+		      cmp_mdev_parent);
 	return r;
 }
 
@@ -599,60 +703,102 @@ static int cmp_param(const void *a, const void *b)
 	              ((const struct sysfs_module_param *)b)->name);
 }
 
-static int read_module(const struct util_paths *p, struct sysfs_module *m, const char *name)
+static int param_add(struct sysfs_module *m, size_t *cap, struct sysfs_module_param **out)
 {
-	char path[PP_PATH_MAX];
+	if (m->n_params == *cap) {
+		struct sysfs_module_param *np;
+
+		*cap = *cap ? *cap * 2 : 16;
+		np = realloc(m->params, *cap * sizeof(*np));
+		if (!np)
+			return -ENOMEM;
+		m->params = np;
+	}
+	*out = &m->params[m->n_params];
+	return 0;
+}
+
+/* The named parameters of module m ("i915.max_vfs" entries of names that start with its name):
+ * one read each, no directory listing. */
+static int read_params_named(int fd, struct sysfs_module *m, const char *const *names)
+{
+	size_t cap = 0, len = strlen(m->name);
+
+	for (size_t i = 0; names[i]; i++) {
+		struct sysfs_module_param *mp;
+		char rel[96];
+		int r;
+
+		if (strncmp(names[i], m->name, len) != 0 || names[i][len] != '.' ||
+		    !names[i][len + 1] || strchr(names[i] + len + 1, '/') ||
+		    strlen(names[i] + len + 1) >= sizeof(mp->name))
+			continue;
+		r = param_add(m, &cap, &mp);
+		if (r < 0)
+			return r;
+		strcpy(mp->name, names[i] + len + 1);
+		snprintf(rel, sizeof(rel), "parameters/%s", mp->name);
+		if (attr_at(fd, rel, mp->value, sizeof(mp->value)) == 0)
+			m->n_params++; /* absent or write-only: left out */
+	}
+	return 0;
+}
+
+static int read_params_all(int fd, struct sysfs_module *m)
+{
+	int pfd = openat(fd, "parameters", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	struct dirent *de;
 	size_t cap = 0;
-	int fd;
 	DIR *d;
 
-	snprintf(m->name, sizeof(m->name), "%s", name);
-	if (util_path(p, path, sizeof(path), PP_SYS_MODULE "/%s", name) < 0)
-		return -ENAMETOOLONG;
-	fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
+	if (pfd < 0)
 		return 0;
-	m->loaded = true;
-	d = NULL;
-	{
-		int pfd = openat(fd, "parameters", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-		close(fd);
-		if (pfd < 0)
-			return 0;
-		d = fdopendir(pfd);
-		if (!d) {
-			close(pfd);
-			return -errno;
-		}
+	d = fdopendir(pfd);
+	if (!d) {
+		close(pfd);
+		return -errno;
 	}
 	while ((de = readdir(d))) {
 		struct sysfs_module_param *mp;
 
 		if (de->d_name[0] == '.' || strlen(de->d_name) >= sizeof(mp->name))
 			continue;
-		if (m->n_params == cap) {
-			struct sysfs_module_param *np;
-
-			cap = cap ? cap * 2 : 16;
-			np = realloc(m->params, cap * sizeof(*np));
-			if (!np) {
-				closedir(d);
-				return -ENOMEM;
-			}
-			m->params = np;
+		if (param_add(m, &cap, &mp) < 0) {
+			closedir(d);
+			return -ENOMEM;
 		}
-		mp = &m->params[m->n_params];
 		strcpy(mp->name, de->d_name);
 		if (attr_at(dirfd(d), de->d_name, mp->value, sizeof(mp->value)) < 0)
 			continue; /* write-only parameter */
 		m->n_params++;
 	}
 	closedir(d);
-	if (m->n_params > 1)
-		qsort(m->params, m->n_params, sizeof(*m->params), cmp_param);
 	return 0;
+}
+
+/* Whether module name is loaded, and its parameters as o asks: all, none, or the named ones. */
+static int read_module(const struct util_paths *p, const struct sysfs_read_opts *o,
+                       struct sysfs_module *m, const char *name)
+{
+	char path[PP_PATH_MAX];
+	int fd, r;
+
+	snprintf(m->name, sizeof(m->name), "%s", name);
+	if (util_path(p, path, sizeof(path), PP_SYS_MODULE "/%s", name) < 0)
+		return -ENAMETOOLONG;
+	if ((o->flags & SYSFS_READ_NO_PARAMS) || (o->params && !o->params[0])) {
+		m->loaded = faccessat(AT_FDCWD, path, F_OK, 0) == 0;
+		return 0;
+	}
+	fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	m->loaded = true;
+	r = o->params ? read_params_named(fd, m, o->params) : read_params_all(fd, m);
+	close(fd);
+	if (r == 0 && m->n_params > 1)
+		qsort(m->params, m->n_params, sizeof(*m->params), cmp_param);
+	return r;
 }
 
 static int cmp_warning(const void *a, const void *b)
@@ -674,8 +820,8 @@ static bool dir_has_entry(const char *path)
 	return any;
 }
 
-int sysfs_host_read_flags(const struct util_paths *p, unsigned flags, struct sysfs_host **out,
-                          struct util_err *e)
+int sysfs_host_read_opts(const struct util_paths *p, const struct sysfs_read_opts *o,
+                         struct sysfs_host **out, struct util_err *e)
 {
 	struct sysfs_host *h = calloc(1, sizeof(*h));
 	char path[PP_PATH_MAX];
@@ -684,7 +830,7 @@ int sysfs_host_read_flags(const struct util_paths *p, unsigned flags, struct sys
 	*out = NULL;
 	if (!h)
 		return util_err_set(e, -ENOMEM, "out of memory");
-	r = read_devices(p, flags, h, e);
+	r = read_devices(p, o->flags, h, e);
 	if (r == 0) {
 		r = read_mdev_parents(p, h);
 		if (r < 0)
@@ -696,7 +842,7 @@ int sysfs_host_read_flags(const struct util_paths *p, unsigned flags, struct sys
 			r = util_err_errno(e, r, "cannot read %s", PP_SYS_MDEV_DEVICES);
 	}
 	for (size_t i = 0; r == 0 && i < 4; i++) {
-		r = read_module(p, &h->modules[i], module_names[i]);
+		r = read_module(p, o, &h->modules[i], module_names[i]);
 		if (r < 0)
 			r = util_err_errno(e, r, "cannot read %s/%s", PP_SYS_MODULE,
 			                   module_names[i]);
@@ -717,6 +863,14 @@ int sysfs_host_read_flags(const struct util_paths *p, unsigned flags, struct sys
 	return 0;
 }
 
+int sysfs_host_read_flags(const struct util_paths *p, unsigned flags, struct sysfs_host **out,
+                          struct util_err *e)
+{
+	struct sysfs_read_opts o = {.flags = flags, .params = NULL};
+
+	return sysfs_host_read_opts(p, &o, out, e);
+}
+
 int sysfs_host_read(const struct util_paths *p, struct sysfs_host **out, struct util_err *e)
 {
 	return sysfs_host_read_flags(p, SYSFS_READ_NAMES, out, e);
@@ -730,6 +884,9 @@ void sysfs_host_free(struct sysfs_host *h)
 		device_free(&h->devices[i]);
 	free(h->devices);
 	free(h->mdevs);
+	for (size_t i = 0; i < h->n_mdev_parents; i++)
+		free(h->mdev_parents[i].types);
+	free(h->mdev_parents);
 	for (size_t i = 0; i < 4; i++)
 		free(h->modules[i].params);
 	for (size_t i = 0; i < h->n_warnings; i++)
@@ -751,6 +908,30 @@ const struct sysfs_device *sysfs_host_find(const struct sysfs_host *h, const cha
 		return NULL;
 	strcpy(key.bdf, bdf);
 	return bsearch(&key, h->devices, h->n_devices, sizeof(*h->devices), cmp_device);
+}
+
+const struct sysfs_mdev_type *sysfs_host_mdev_type(const struct sysfs_host *h, const char *parent,
+                                                   const char *type)
+{
+	const struct sysfs_mdev_type *types = NULL;
+	const struct sysfs_device *dev = sysfs_host_find(h, parent);
+	size_t n = 0;
+
+	if (!h || !parent || !type)
+		return NULL;
+	if (dev) {
+		types = dev->mdev_types;
+		n = dev->n_mdev_types;
+	}
+	for (size_t i = 0; !dev && i < h->n_mdev_parents; i++)
+		if (strcmp(h->mdev_parents[i].name, parent) == 0) {
+			types = h->mdev_parents[i].types;
+			n = h->mdev_parents[i].n_types;
+		}
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(types[i].id, type) == 0)
+			return &types[i];
+	return NULL;
 }
 
 const struct sysfs_module *sysfs_host_module(const struct sysfs_host *h, const char *name)

@@ -63,6 +63,15 @@ struct sysfs_mdev {
 	char parent[SYSFS_BDF_LEN]; /* parent device bdf (a non-PCI parent: its name, "mtty") */
 };
 
+/* An mdev parent that is not a PCI device: an entry of /sys/class/mdev_bus named otherwise than
+ * a PCI address (the kernel's mtty sample: "mtty").  PCI parents keep their types in struct
+ * sysfs_device. */
+struct sysfs_mdev_parent {
+	char name[64];
+	struct sysfs_mdev_type *types; /* sorted by id */
+	size_t n_types;
+};
+
 struct sysfs_device {
 	char bdf[SYSFS_BDF_LEN];
 	unsigned vendor, device; /* from the vendor/device files (VFs: not config space) */
@@ -110,6 +119,8 @@ struct sysfs_host {
 	/* entries of devices/ that were skipped, with why (a half-written or broken entry) */
 	char **warnings;
 	size_t n_warnings;
+	struct sysfs_mdev_parent *mdev_parents; /* non-PCI mdev parents, sorted by name */
+	size_t n_mdev_parents;
 };
 
 /* Reads the whole snapshot under p's root.  0 or -errno with a message (libpci failures are caught
@@ -117,22 +128,40 @@ struct sysfs_host {
 int sysfs_host_read(const struct util_paths *p, struct sysfs_host **out, struct util_err *e);
 void sysfs_host_free(struct sysfs_host *h);
 
-/* Optional parts of the snapshot for sysfs_host_read_flags(). */
+/* Optional parts of the snapshot for sysfs_host_read_flags() / sysfs_host_read_opts(). */
 enum sysfs_read_flag {
-	SYSFS_READ_NAMES =
-	        1, /* vendor_name/device_name from pci.ids: loading that file costs ~10 ms
-				 of CPU, so a caller on a hot path (the guard) leaves it out */
+	/* vendor_name/device_name from pci.ids: loading that file costs ~10 ms of CPU, so a
+	 * caller on a hot path (the guard) leaves it out */
+	SYSFS_READ_NAMES = 1,
+	/* no module parameters (modules[].loaded is still read): a third fewer system calls on a
+	 * host with i915 loaded */
+	SYSFS_READ_NO_PARAMS = 2,
 };
 /* sysfs_host_read() is sysfs_host_read_flags(p, SYSFS_READ_NAMES, ...).  Without SYSFS_READ_NAMES
  * the names are "" and everything else is the same. */
 int sysfs_host_read_flags(const struct util_paths *p, unsigned flags, struct sysfs_host **out,
                           struct util_err *e);
 
+struct sysfs_read_opts {
+	unsigned flags; /* enum sysfs_read_flag */
+	/* NULL: every parameter of the four modules (none with SYSFS_READ_NO_PARAMS); else only
+	 * these, "module.param" ("i915.max_vfs"), NULL-terminated (one read each, no listing);
+	 * names of other modules are ignored, absent parameters are left out */
+	const char *const *params;
+};
+/* sysfs_host_read_flags() with a choice of module parameters.  0 or -errno with a message. */
+int sysfs_host_read_opts(const struct util_paths *p, const struct sysfs_read_opts *o,
+                         struct sysfs_host **out, struct util_err *e);
+
 /* True for a full PCI address as the kernel spells it: lowercase "dddd:bb:dd.f". */
 bool sysfs_bdf_valid(const char *s);
 
 /* The device with that bdf ("0000:00:02.1"), or NULL. */
 const struct sysfs_device *sysfs_host_find(const struct sysfs_host *h, const char *bdf);
+/* The mdev type (directory name, "i915-GVTg_V5_4") offered by parent (a PCI address or the name
+ * of a non-PCI parent, "mtty"), or NULL. */
+const struct sysfs_mdev_type *sysfs_host_mdev_type(const struct sysfs_host *h, const char *parent,
+                                                   const char *type);
 /* The module by name ("i915"), or NULL when not one of the four read. */
 const struct sysfs_module *sysfs_host_module(const struct sysfs_host *h, const char *name);
 /* A module parameter's value, or NULL when the module or the parameter is absent. */

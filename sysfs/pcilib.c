@@ -67,6 +67,30 @@ static int cmp_bdf(const void *key, const void *ent)
 	return strcmp(key, ((const struct sysfs_pci_entry *)ent)->bdf);
 }
 
+/* "dddd:bb:dd.f" as snprintf("%04x:%02x:%02x.%x") would write it (a 5- to 8-digit domain
+ * kept whole), by hand: this runs for every device on every read. */
+static void bdf_format(char (*buf)[32], unsigned dom, unsigned bus, unsigned dev, unsigned fn)
+{
+	static const char hex[] = "0123456789abcdef";
+	char *out = *buf;
+	size_t len = 0;
+	int digits = 4;
+
+	while (digits < 8 && (dom >> (4 * digits)))
+		digits++;
+	for (int i = digits - 1; i >= 0; i--)
+		out[len++] = hex[(dom >> (4 * i)) & 0xf];
+	out[len++] = ':';
+	out[len++] = hex[(bus >> 4) & 0xf];
+	out[len++] = hex[bus & 0xf];
+	out[len++] = ':';
+	out[len++] = hex[(dev >> 4) & 0xf];
+	out[len++] = hex[dev & 0xf];
+	out[len++] = '.';
+	out[len++] = hex[fn & 0xf];
+	out[len] = '\0';
+}
+
 static void take(struct pci_access *a, struct pci_dev *d, struct sysfs_pci_entry *ents, size_t n,
                  bool names)
 {
@@ -74,8 +98,7 @@ static void take(struct pci_access *a, struct pci_dev *d, struct sysfs_pci_entry
 	struct sysfs_pci_entry *ent;
 	const int flags = PCI_LOOKUP_NO_NUMBERS | PCI_LOOKUP_NO_HWDB;
 
-	snprintf(bdf, sizeof(bdf), "%04x:%02x:%02x.%x", (unsigned)d->domain, d->bus, d->dev,
-	         d->func);
+	bdf_format(&bdf, (unsigned)d->domain, d->bus, d->dev, d->func);
 	ent = bsearch(bdf, ents, n, sizeof(*ents), cmp_bdf);
 	if (!ent) /* appeared after our pre-scan: leave it to the next read */
 		return;

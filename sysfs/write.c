@@ -4,6 +4,7 @@
  * Must not know VMs (in-use facts come from the caller), must not print. */
 #include "sysfs/write.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -214,6 +215,34 @@ static int numvfs_error(const struct util_paths *p, struct util_err *e, int r, c
 	}
 }
 
+/* After the way N -> 0 -> M failed at M: what the PF has now, as re-read (the 0 may not have
+ * taken: something re-enabled VFs in between, or the write never reached the kernel). */
+static void failed_note(const struct util_paths *p, const char *pf, int cur,
+                        struct sysfs_numvfs_result *res, struct util_err *e)
+{
+	size_t used = e ? strlen(e->msg) : 0;
+	int now = -1;
+
+	if (dev_attr_int(p, pf, "sriov_numvfs", &now) == 0)
+		res->after = now;
+	if (!e || used + 1 >= sizeof(e->msg))
+		return;
+	if (now < 0)
+		snprintf(e->msg + used, sizeof(e->msg) - used,
+		         " (the PF had %d VFs before; sriov_numvfs cannot be re-read, so its state "
+		         "now is unknown)",
+		         cur);
+	else if (now == 0)
+		snprintf(e->msg + used, sizeof(e->msg) - used,
+		         " (the PF had %d VFs; they were disabled on the way and it now has none)",
+		         cur);
+	else
+		snprintf(e->msg + used, sizeof(e->msg) - used,
+		         " (the PF had %d VFs; sriov_numvfs reads %d now: the write of 0 did not "
+		         "take, or VFs were enabled again meanwhile)",
+		         cur, now);
+}
+
 int sysfs_sriov_set_numvfs(const struct util_paths *p, const struct sysfs_writer *w, const char *pf,
                            int n, const struct sysfs_vf_use *in_use, size_t n_in_use,
                            struct sysfs_numvfs_result *res, struct util_err *e)
@@ -296,12 +325,8 @@ int sysfs_sriov_set_numvfs(const struct util_paths *p, const struct sysfs_writer
 	r = sysfs_attr_write(w, path, num);
 	if (r < 0) {
 		r = numvfs_error(p, e, r, pf, n, total);
-		if (cur > 0 && n > 0 && e)
-			snprintf(
-			        e->msg + strlen(e->msg), sizeof(e->msg) - strlen(e->msg),
-			        " (the PF had %d VFs; they were disabled on the way and it now has "
-			        "none)",
-			        cur);
+		if (cur > 0 && n > 0)
+			failed_note(p, pf, cur, res, e);
 		return r;
 	}
 	if (dev_attr_int(p, pf, "sriov_numvfs", &res->after) < 0)
@@ -319,6 +344,35 @@ int sysfs_sriov_set_numvfs(const struct util_paths *p, const struct sysfs_writer
 		        "%s: asked for %d VFs, the driver enabled %d (%zu virtfn links); see dmesg",
 		        pf, n, res->after, n_vfs);
 	}
+	return 0;
+}
+
+int sysfs_sriov_set_autoprobe(const struct util_paths *p, const struct sysfs_writer *w,
+                              const char *pf, bool on, struct util_err *e)
+{
+	char path[PP_PATH_MAX];
+	int now = -1, r;
+
+	if (!sysfs_bdf_valid(pf))
+		return util_err_set(e, -EINVAL, "'%s' is not a PCI address (0000:00:02.0)", pf);
+	if (!dev_exists(p, pf))
+		return util_err_set(e, -ENODEV, "%s: no such PCI device", pf);
+	if (dev_attr_int(p, pf, "sriov_drivers_autoprobe", &now) < 0)
+		return util_err_set(e, -EOPNOTSUPP,
+		                    "%s: not an SR-IOV device (no sriov_drivers_autoprobe)", pf);
+	if (now == (on ? 1 : 0))
+		return 0;
+	if (util_path(p, path, sizeof(path), PP_SYS_PCI_DEVICES "/%s/sriov_drivers_autoprobe", pf) <
+	    0)
+		return util_err_set(e, -ENAMETOOLONG, "--root: path too long");
+	r = sysfs_attr_write(w, path, on ? "1" : "0");
+	if (r < 0)
+		return util_err_errno(e, r, "%s: cannot set sriov_drivers_autoprobe to %d", pf,
+		                      on ? 1 : 0);
+	if (dev_attr_int(p, pf, "sriov_drivers_autoprobe", &now) < 0 || now != (on ? 1 : 0))
+		return util_err_set(e, -EIO,
+		                    "%s: sriov_drivers_autoprobe reads %d after writing %d", pf,
+		                    now, on ? 1 : 0);
 	return 0;
 }
 
@@ -506,6 +560,43 @@ static int set_override(const struct util_paths *p, const struct sysfs_writer *w
 	return write_dev(p, w, bdf, "driver_override", drv[0] ? drv : "\n");
 }
 
+int sysfs_driver_unbind(const struct util_paths *p, const struct sysfs_writer *w, const char *bdf,
+                        struct sysfs_bind_undo *undo, struct util_err *e)
+{
+	char drv[64], now[64], buf[64];
+	int r;
+
+	if (undo)
+		memset(undo, 0, sizeof(*undo));
+	if (!sysfs_bdf_valid(bdf))
+		return util_err_set(e, -EINVAL, "'%s' is not a PCI address (0000:00:02.0)", bdf);
+	if (!dev_exists(p, bdf))
+		return util_err_set(e, -ENODEV, "%s: no such PCI device", bdf);
+	dev_link(p, bdf, "driver", drv, sizeof(drv));
+	if (undo) {
+		snprintf(undo->bdf, sizeof(undo->bdf), "%s", bdf);
+		snprintf(undo->driver, sizeof(undo->driver), "%s", drv);
+		if (dev_attr(p, bdf, "driver_override", buf, sizeof(buf)) == 0 &&
+		    strcmp(buf, "(null)") != 0)
+			snprintf(undo->override, sizeof(undo->override), "%s", buf);
+	}
+	if (!drv[0])
+		return 0;
+	r = unbind(p, w, bdf, drv);
+	dev_link(p, bdf, "driver", now, sizeof(now));
+	if (now[0] && r == 0)
+		r = -EIO;
+	if (now[0])
+		return util_err_set(e, r,
+		                    "%s: cannot unbind it from %s (%s; now: %s); a driver that is "
+		                    "in use may refuse, see dmesg",
+		                    bdf, drv, strerror(-r), now);
+	/* ENODEV: it went away from that driver meanwhile, which is what was asked */
+	if (undo)
+		undo->changed = true;
+	return 0;
+}
+
 int sysfs_driver_bind_undo(const struct util_paths *p, const struct sysfs_writer *w,
                            const struct sysfs_bind_undo *undo, struct util_err *e)
 {
@@ -543,6 +634,45 @@ int sysfs_driver_bind_undo(const struct util_paths *p, const struct sysfs_writer
 		return util_err_set(e, -EIO, "%s: could not give it back to %s (now: %s)",
 		                    undo->bdf, undo->driver, now[0] ? now : "no driver");
 	return 0;
+}
+
+/* Why drivers_probe left bdf without driver, as far as sysfs shows it: the driver is not
+ * registered (module not loaded), or, for vfio-pci, the device has no IOMMU group (vfio-pci's
+ * probe refuses such a device: no IOMMU, or it is off). */
+static void bind_cause(const struct util_paths *p, const char *bdf, const char *driver, char *buf,
+                       size_t n)
+{
+	char path[PP_PATH_MAX], group[32];
+	bool registered, vfio = strcmp(driver, "vfio-pci") == 0, grouped, iommu = false;
+
+	registered = util_path(p, path, sizeof(path), PP_SYS_PCI_DRIVERS "/%s", driver) == 0 &&
+	             util_is_dir(path);
+	grouped = dev_link(p, bdf, "iommu_group", group, sizeof(group)) == 0;
+	if (vfio && !grouped && util_path(p, path, sizeof(path), PP_SYS_CLASS_IOMMU) == 0) {
+		DIR *d = opendir(path);
+		struct dirent *de;
+
+		while (d && !iommu && (de = readdir(d)))
+			iommu = de->d_name[0] != '.';
+		if (d)
+			closedir(d);
+	}
+	if (!registered)
+		snprintf(
+		        buf, n,
+		        "driver %s is not registered (%s/%s missing): load its module (modprobe %s)%s.",
+		        driver, PP_SYS_PCI_DRIVERS, driver, driver,
+		        vfio && !grouped ? ", and note the device has no IOMMU group either" : "");
+	else if (vfio && !grouped)
+		snprintf(
+		        buf, n,
+		        "the device has no IOMMU group (no iommu_group link) and vfio-pci only "
+		        "takes devices in one: %s; turn on VT-d in the firmware (BIOS/UEFI) and add "
+		        "intel_iommu=on to the kernel command line, then reboot.",
+		        iommu ? "the IOMMU is on but does not cover this device"
+		              : "no IOMMU is active (" PP_SYS_CLASS_IOMMU " is empty)");
+	else
+		snprintf(buf, n, "the %s driver's probe declined it (see dmesg).", driver);
 }
 
 int sysfs_driver_bind(const struct util_paths *p, const struct sysfs_writer *w, const char *bdf,
@@ -584,17 +714,16 @@ int sysfs_driver_bind(const struct util_paths *p, const struct sysfs_writer *w, 
 	/* drivers_probe succeeds even when nothing bound: the link is the truth */
 	{
 		struct util_err ue = {0};
+		char why[512];
 		int u = sysfs_driver_bind_undo(p, w, undo, &ue);
 
-		return util_err_set(
-		        e, r < 0 ? r : -EIO,
-		        "%s: not bound to %s after drivers_probe (%s%s); is the %s module "
-		        "loaded? %s",
-		        bdf, driver,
-		        r < 0 ? strerror(-r) : "now: ", r < 0 ? "" : (now[0] ? now : "no driver"),
-		        driver,
-		        u < 0 ? ue.msg
-		              : (undo->driver[0] ? "The previous driver was restored."
-		                                 : "It was left unbound, as before."));
+		bind_cause(p, bdf, driver, why, sizeof(why));
+		return util_err_set(e, r < 0 ? r : -EIO,
+		                    "%s: not bound to %s after drivers_probe (%s%s); %s %s", bdf,
+		                    driver, r < 0 ? strerror(-r) : "now: ",
+		                    r < 0 ? "" : (now[0] ? now : "no driver"), why,
+		                    u < 0 ? ue.msg
+		                          : (undo->driver[0] ? "The previous driver was restored."
+		                                             : "It was left unbound, as before."));
 	}
 }

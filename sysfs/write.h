@@ -40,7 +40,7 @@ struct sysfs_vf_use {
 struct sysfs_numvfs_result {
 	int before; /* sriov_numvfs before */
 	int requested;
-	int after;      /* sriov_numvfs re-read afterwards */
+	int after;      /* sriov_numvfs re-read afterwards (also after a failed N -> 0 -> M) */
 	size_t n_vfs;   /* virtfnN links found afterwards */
 	bool unchanged; /* already at the requested count: nothing written */
 	bool partial;   /* the driver enabled fewer than requested (still a success) */
@@ -57,6 +57,12 @@ struct sysfs_numvfs_result {
 int sysfs_sriov_set_numvfs(const struct util_paths *p, const struct sysfs_writer *w, const char *pf,
                            int n, const struct sysfs_vf_use *in_use, size_t n_in_use,
                            struct sysfs_numvfs_result *res, struct util_err *e);
+
+/* Sets sriov_drivers_autoprobe of the PF pf: whether drivers probe its VFs as they appear (off:
+ * new VFs stay unbound until bound explicitly, e.g. to vfio-pci).  Re-read to verify.
+ * -EOPNOTSUPP on a device without SR-IOV.  0 or -errno with a message. */
+int sysfs_sriov_set_autoprobe(const struct util_paths *p, const struct sysfs_writer *w,
+                              const char *pf, bool on, struct util_err *e);
 
 /* ---- mdev */
 
@@ -93,9 +99,18 @@ struct sysfs_bind_undo {
 
 /* Binds bdf to driver ("vfio-pci"): driver_override, unbind from the current driver,
  * drivers_probe, then checks the driver link.  When the check fails the previous state is
- * restored before returning the error.  0 or -errno with a message; undo is filled either way. */
+ * restored before returning the error, whose message names the cause sysfs shows: the driver not
+ * registered (module not loaded), or for vfio-pci a device without an IOMMU group (IOMMU off).
+ * 0 or -errno with a message; undo is filled either way. */
 int sysfs_driver_bind(const struct util_paths *p, const struct sysfs_writer *w, const char *bdf,
                       const char *driver, struct sysfs_bind_undo *undo, struct util_err *e);
+
+/* Unbinds bdf from the driver it has (writes its bdf to that driver's unbind), leaving
+ * driver_override alone, and checks the driver link is gone.  Already unbound: nothing written.
+ * undo (may be NULL) is filled so that sysfs_driver_bind_undo() binds it back.
+ * 0 or -errno with a message. */
+int sysfs_driver_unbind(const struct util_paths *p, const struct sysfs_writer *w, const char *bdf,
+                        struct sysfs_bind_undo *undo, struct util_err *e);
 
 /* Puts back the driver_override and the driver recorded in undo (drivers_probe, falling back to
  * the driver's bind file), and checks the driver link.  0 or -errno with a message. */

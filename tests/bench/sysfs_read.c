@@ -62,7 +62,8 @@ static double cpu_us(void)
 	return (double)t.tv_sec * 1e6 + (double)t.tv_nsec / 1e3;
 }
 
-static int measure(const struct util_paths *p, unsigned flags, int reads, const char *what)
+static int measure(const struct util_paths *p, const struct sysfs_read_opts *o, int reads,
+                   const char *what)
 {
 	struct util_err e = {0};
 	struct sysfs_host *h = NULL;
@@ -71,7 +72,7 @@ static int measure(const struct util_paths *p, unsigned flags, int reads, const 
 
 	for (int i = 0; i < reads; i++) {
 		t0 = cpu_us();
-		if (sysfs_host_read_flags(p, flags, &h, &e) < 0) {
+		if (sysfs_host_read_opts(p, o, &h, &e) < 0) {
 			fprintf(stderr, "bench: %s\n", e.msg);
 			return 1;
 		}
@@ -82,7 +83,8 @@ static int measure(const struct util_paths *p, unsigned flags, int reads, const 
 		if (t0 < best)
 			best = t0;
 	}
-	printf("sysfs-read %-22s %zu devices, %d reads: %.1f us CPU per read (mean), %.1f us (best)\n",
+	printf("sysfs-read %-34s %zu devices, %d reads: %.1f us CPU per read (mean), %.1f us "
+	       "(best)\n",
 	       what, n, reads, sum / reads, best);
 	return 0;
 }
@@ -102,9 +104,20 @@ int main(int argc, char **argv)
 	root = tt_mkdtemp();
 	build(root);
 	util_paths_init(&p, root);
-	r = measure(&p, 0, reads, "(guard: no names)");
-	if (!r)
-		r = measure(&p, SYSFS_READ_NAMES, reads / 20 + 1, "(status: pci.ids names)");
+	{
+		static const char *const named[] = {"i915.enable_guc", "i915.max_vfs",
+		                                    "vfio_pci.ids", NULL};
+		const struct sysfs_read_opts all = {0, NULL}, none = {SYSFS_READ_NO_PARAMS, NULL},
+		                             some = {0, named}, names = {SYSFS_READ_NAMES, NULL};
+
+		r = measure(&p, &all, reads, "(no names, all 45 params)");
+		if (!r)
+			r = measure(&p, &some, reads, "(no names, 3 named params)");
+		if (!r)
+			r = measure(&p, &none, reads, "(no names, SYSFS_READ_NO_PARAMS)");
+		if (!r)
+			r = measure(&p, &names, reads / 20 + 1, "(status: pci.ids names)");
+	}
 	tt_rmrf(root);
 	free(root);
 	return r;

@@ -98,15 +98,6 @@ static struct sysfs_host *snapshot(struct kt *k, const char *check)
 	return h;
 }
 
-static int attr_long(const struct kt *k, const char *rel, long *v)
-{
-	char path[PP_PATH_MAX];
-	*v = -1;
-	if (util_path(&k->paths, path, sizeof path, "%s", rel) != 0)
-		return -ENAMETOOLONG;
-	return util_attr_read_long(path, 10, v);
-}
-
 /* Runs `pve-passthrough status --format json` in the guest and returns the parsed document (NULL
  * after a failed check). */
 static json_t *status_json(struct kt *k, const char *name)
@@ -261,6 +252,47 @@ static void test_snapshot(struct kt *k)
 		            sr ? sr : "(none)", d3 ? d3 : "(none)",
 		            i915 && i915->loaded ? "loaded" : "not loaded");
 	}
+	/* the guard's cheaper reads: no parameters, or only named ones; the same devices */
+	{
+		static const char *const named[] = {"vfio_pci.enable_sriov", "i915.max_vfs", NULL};
+		struct sysfs_read_opts none = {SYSFS_READ_NO_PARAMS, NULL}, some = {0, named};
+		struct sysfs_host *hn = NULL, *hs = NULL;
+		struct util_err e = {0};
+		char why[1400] = "";
+		int rn = sysfs_host_read_opts(&k->paths, &none, &hn, &e);
+		int rs = rn ? rn : sysfs_host_read_opts(&k->paths, &some, &hs, &e);
+
+		if (rn || rs)
+			snprintf(why, sizeof why, "sysfs_host_read_opts: %d %d %s", rn, rs, e.msg);
+		else if (!sysfs_host_module(hn, "vfio_pci")->loaded ||
+		         sysfs_host_module(hn, "vfio_pci")->n_params != 0 ||
+		         hn->n_devices != h->n_devices)
+			snprintf(why, sizeof why,
+			         "no params: vfio_pci loaded %d, %zu params, %zu "
+			         "devices (full read %zu)",
+			         sysfs_host_module(hn, "vfio_pci")->loaded,
+			         sysfs_host_module(hn, "vfio_pci")->n_params, hn->n_devices,
+			         h->n_devices);
+		else if (sysfs_host_module(hs, "vfio_pci")->n_params != 1 ||
+		         !sysfs_host_module_param(hs, "vfio_pci", "enable_sriov") ||
+		         strcmp(sysfs_host_module_param(hs, "vfio_pci", "enable_sriov"), "N") != 0)
+			snprintf(why, sizeof why,
+			         "named: vfio_pci has %zu params, enable_sriov '%s'",
+			         sysfs_host_module(hs, "vfio_pci")->n_params,
+			         sysfs_host_module_param(hs, "vfio_pci", "enable_sriov")
+			                 ? sysfs_host_module_param(hs, "vfio_pci", "enable_sriov")
+			                 : "(none)");
+		for (size_t d = 0; !why[0] && d < h->n_devices; d++)
+			if (strcmp(hn->devices[d].bdf, h->devices[d].bdf) != 0 ||
+			    hn->devices[d].role != h->devices[d].role ||
+			    strcmp(hn->devices[d].driver, h->devices[d].driver) != 0 ||
+			    hn->devices[d].iommu_group != h->devices[d].iommu_group)
+				snprintf(why, sizeof why, "device %zu differs: %s / %s", d,
+				         hn->devices[d].bdf, h->devices[d].bdf);
+		ktest_check(&k->t, "snapshot-param-choice", !why[0], "%s", why);
+		sysfs_host_free(hn);
+		sysfs_host_free(hs);
+	}
 	sysfs_host_free(h);
 }
 
@@ -322,10 +354,15 @@ static void test_sriov(struct kt *k)
 	/* NVMe VFs start offline and the nvme driver would fail on them: keep them unbound */
 	util_path(&k->paths, path, sizeof path, PP_SYS_PCI_DEVICES "/%s/sriov_drivers_autoprobe",
 	          k->pf);
-	r = sysfs_attr_write(NULL, path, "0");
+	rec_reset(k);
+	memset(&e, 0, sizeof e);
+	r = sysfs_sriov_set_autoprobe(&k->paths, &k->w, k->pf, false, &e);
 	ktest_check(&k->t, "sriov-autoprobe-off",
-	            r == 0 && util_attr_read_long(path, 10, &v) == 0 && v == 0,
-	            "write 0 to %s: %d, reads %ld", path, r, v);
+	            r == 0 && util_attr_read_long(path, 10, &v) == 0 && v == 0 &&
+	                    strcmp(rec_values(k, "/sriov_drivers_autoprobe", vals, sizeof vals),
+	                           "0") == 0,
+	            "sysfs_sriov_set_autoprobe(%s, off): %d (%s), reads %ld, writes '%s'", k->pf, r,
+	            e.msg, v, vals);
 
 	r = set_numvfs(k, 2, &res, &e, NULL, 0);
 	ktest_check(&k->t, "sriov-enable-2",
@@ -362,10 +399,14 @@ static void test_sriov(struct kt *k)
 		memset(&e, 0, sizeof e);
 		r = sysfs_sriov_set_numvfs(&k->paths, &lose, k->pf, 2, NULL, 0, &res, &e);
 		util_attr_read_long(path, 10, &now);
-		ktest_check(&k->t, "sriov-kernel-ebusy-message",
-		            r == -EBUSY && strstr(e.msg, k->pf) &&
-		                    strstr(e.msg, "set it to 0 first") && now == 3,
-		            "r %d, message '%s', sriov_numvfs now %ld (want 3)", r, e.msg, now);
+		/* the note after the failure says what was re-read, not "disabled on the way" */
+		ktest_check(
+		        &k->t, "sriov-kernel-ebusy-message",
+		        r == -EBUSY && strstr(e.msg, k->pf) && strstr(e.msg, "set it to 0 first") &&
+		                strstr(e.msg, "sriov_numvfs reads 3 now") &&
+		                !strstr(e.msg, "disabled on the way") && res.after == 3 && now == 3,
+		        "r %d, message '%s', res.after %d, sriov_numvfs now %ld (want 3)", r, e.msg,
+		        res.after, now);
 	}
 
 	/* above sriov_totalvfs: the kernel says ERANGE, the project's code refuses before writing */
@@ -459,7 +500,7 @@ static void test_no_driver(struct kt *k)
 	struct sysfs_numvfs_result res;
 	struct sysfs_bind_undo undo;
 	struct util_err e;
-	char path[PP_PATH_MAX];
+	char vals[128];
 	int r;
 
 	r = set_numvfs(k, 0, &res, &e, NULL, 0);
@@ -468,9 +509,14 @@ static void test_no_driver(struct kt *k)
 	check_vfs(k, "sriov-disable-reread", 0);
 
 	/* the PF without a driver: the kernel answers ENOENT, the message says why */
-	util_path(&k->paths, path, sizeof path, PP_SYS_PCI_DRIVERS "/nvme/unbind");
-	r = sysfs_attr_write(NULL, path, k->pf);
-	ktest_check(&k->t, "pf-unbind-nvme", r == 0, "writing %s to %s: %d", k->pf, path, r);
+	rec_reset(k);
+	memset(&e, 0, sizeof e);
+	r = sysfs_driver_unbind(&k->paths, &k->w, k->pf, &undo, &e);
+	ktest_check(&k->t, "pf-unbind-nvme",
+	            r == 0 && undo.changed && strcmp(undo.driver, "nvme") == 0 &&
+	                    strcmp(rec_values(k, "/nvme/unbind", vals, sizeof vals), k->pf) == 0,
+	            "sysfs_driver_unbind(%s): %d (%s), previous driver '%s', writes '%s'", k->pf, r,
+	            e.msg, undo.driver, vals);
 	check_driver(k, "pf-unbind-nvme-reread", k->pf, "", "");
 	r = set_numvfs(k, 2, &res, &e, NULL, 0);
 	ktest_check(&k->t, "sriov-enoent-no-driver",
@@ -507,13 +553,20 @@ static void test_no_driver(struct kt *k)
  * /sys/class/mdev_bus, as an iGPU is by its PCI address. */
 #define MTTY_PARENT "mtty"
 
-static long mtty_available(const struct kt *k, const char *type)
+/* available_instances of an mtty type, from a fresh snapshot (the non-PCI parent's types);
+ * -1 when the snapshot does not list the type. */
+static long mtty_available(struct kt *k, const char *type)
 {
-	char rel[256];
+	struct sysfs_host *h = snapshot(k, "mdev-snapshot-read");
+	const struct sysfs_mdev_type *t;
 	long v;
-	snprintf(rel, sizeof rel,
-	         PP_SYS_CLASS_MDEV_BUS "/mtty/mdev_supported_types/%s/available_instances", type);
-	return attr_long(k, rel, &v) == 0 ? v : -1;
+
+	if (!h)
+		return -1;
+	t = sysfs_host_mdev_type(h, MTTY_PARENT, type);
+	v = t ? t->available : -1;
+	sysfs_host_free(h);
+	return v;
 }
 
 /* The snapshot lists the instance uuid with that type (want = true) or does not list it. */
@@ -545,6 +598,32 @@ static void test_mdev(struct kt *k)
 	ktest_check(&k->t, "mdev-pve-uuid",
 	            r == 0 && strcmp(uuid, "00000001-0000-0000-0000-000000000100") == 0,
 	            "sysfs_mdev_uuid(1, 100): %d '%s'", r, uuid);
+	/* mtty is an mdev parent that is not a PCI device: the snapshot lists it with its types */
+	{
+		struct sysfs_host *h = snapshot(k, "mdev-parent-snapshot");
+		const struct sysfs_mdev_type *t1 = NULL, *t2 = NULL;
+		size_t n_types = 0;
+
+		if (h) {
+			for (size_t i = 0; i < h->n_mdev_parents; i++)
+				if (strcmp(h->mdev_parents[i].name, MTTY_PARENT) == 0)
+					n_types = h->mdev_parents[i].n_types;
+			t1 = sysfs_host_mdev_type(h, MTTY_PARENT, "mtty-1");
+			t2 = sysfs_host_mdev_type(h, MTTY_PARENT, "mtty-2");
+			ktest_check(
+			        &k->t, "mdev-parent-snapshot",
+			        n_types == 2 && t1 && t2 && t1->available == 24 &&
+			                t2->available == 12 &&
+			                strcmp(t2->device_api, "vfio-pci") == 0 && t2->name[0],
+			        "%zu non-PCI parents, mtty with %zu types; mtty-1 available %ld, "
+			        "mtty-2 available %ld device_api '%s' name '%s' (want 2 types, "
+			        "24, 12, vfio-pci)",
+			        h->n_mdev_parents, n_types, t1 ? t1->available : -1,
+			        t2 ? t2->available : -1, t2 ? t2->device_api : "",
+			        t2 ? t2->name : "");
+			sysfs_host_free(h);
+		}
+	}
 	before = mtty_available(k, "mtty-2");
 	before1 = mtty_available(k, "mtty-1");
 	rec_reset(k);
@@ -574,6 +653,26 @@ static void test_mdev(struct kt *k)
 			            "status: mdev %s (mtty-2 on " MTTY_PARENT
 			            ") not in \"mdevs\" (%zu)",
 			            uuid, json_array_size(json_object_get(doc, "mdevs")));
+			/* and the parent's types, with the instance taken */
+			found = false;
+			json_array_foreach(json_object_get(doc, "mdev_parents"), i, m)
+			{
+				size_t ti;
+				json_t *t;
+
+				if (strcmp(jstr(m, "name"), MTTY_PARENT) != 0)
+					continue;
+				json_array_foreach(json_object_get(m, "mdev_types"), ti, t)
+				{
+					found |= strcmp(jstr(t, "type"), "mtty-2") == 0 &&
+					         json_integer_value(
+					                 json_object_get(t, "available")) == after;
+				}
+			}
+			ktest_check(&k->t, "status-json-mdev-parent", found,
+			            "status: \"mdev_parents\" has no " MTTY_PARENT
+			            " with mtty-2 available %ld",
+			            after);
 			json_decref(doc);
 		}
 	}

@@ -371,6 +371,8 @@ static void dev_driver(const char *root, const char *bdf, char *buf, size_t n)
 	link_target_base(root, rel, buf, n);
 }
 
+static int k_bind(struct fs_kernel *k, const char *bdf, const char *drv);
+
 static int k_numvfs(struct fs_kernel *k, const char *pf, const char *data)
 {
 	char drv[64], rel[PATH_MAX], vf[32], full[PATH_MAX];
@@ -402,6 +404,13 @@ static int k_numvfs(struct fs_kernel *k, const char *pf, const char *data)
 	}
 	make = k->vf_limit > 0 && k->vf_limit < n ? k->vf_limit : n;
 	fs_add_vfs(k->root, pf, make, 100);
+	/* with sriov_drivers_autoprobe on, new VFs are probed (bound to the default driver) */
+	if (read_int(k->root, DEVDIR "/%s/sriov_drivers_autoprobe", pf) != 0 && k->probe_default &&
+	    *k->probe_default)
+		for (int i = 0; i < make; i++) {
+			fs_vf_bdf(pf, i, vf, sizeof(vf));
+			k_bind(k, vf, k->probe_default);
+		}
 	snprintf(rel, sizeof(rel), "%d\n", make);
 	writef(k->root, rel, DEVDIR "/%s/sriov_numvfs", pf);
 	return 0;
@@ -470,6 +479,10 @@ static int k_bind(struct fs_kernel *k, const char *bdf, const char *drv)
 	dev_driver(k->root, bdf, cur, sizeof(cur));
 	if (cur[0])
 		return -EBUSY;
+	/* vfio-pci's probe refuses a device outside an IOMMU group (no IOMMU, or it is off) */
+	snprintf(full, sizeof(full), "%s/" DEVDIR "/%s/iommu_group", k->root, bdf);
+	if (strcmp(drv, "vfio-pci") == 0 && access(full, F_OK) != 0)
+		return -EINVAL;
 	fs_set_driver(k->root, bdf, drv);
 	return 0;
 }

@@ -5,7 +5,8 @@
  *
  * And a fake kernel: a struct sysfs_writer hook that records every write and reacts as the kernel
  * does (VFs appear on sriov_numvfs, EBUSY on N->M, ERANGE above totalvfs, ENOENT without an
- * SR-IOV driver, available_instances drops on create, drivers_probe honours driver_override). */
+ * SR-IOV driver, available_instances drops on create, drivers_probe honours driver_override,
+ * vfio-pci refuses a device without an IOMMU group). */
 #ifndef PP_TESTS_FAKESYS_H
 #define PP_TESTS_FAKESYS_H
 
@@ -55,7 +56,8 @@ struct fs_kernel {
 	int fail_errno;
 	int fail_skip; /* let this many matching writes through first */
 	int vf_limit;  /* > 0: the driver enables at most this many VFs (partial enable) */
-	const char *probe_default; /* driver drivers_probe binds when no override ("" = none) */
+	const char *probe_default; /* driver drivers_probe (and, with sriov_drivers_autoprobe
+	                              on, a new VF) binds when no override ("" = none) */
 };
 
 void fs_kernel_init(struct fs_kernel *k, const char *root);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -149,6 +150,74 @@ static void test_without_names(void **state)
 	free(root);
 }
 
+static struct sysfs_host *read_opts(const char *root, unsigned flags, const char *const *params)
+{
+	struct sysfs_read_opts o = {.flags = flags, .params = params};
+	struct util_paths p;
+	struct util_err e = {0};
+	struct sysfs_host *h = NULL;
+
+	assert_int_equal(util_paths_init(&p, root), 0);
+	if (sysfs_host_read_opts(&p, &o, &h, &e) != 0)
+		fail_msg("sysfs_host_read_opts: %s", e.msg);
+	return h;
+}
+
+/* Module parameters: all (default), none (SYSFS_READ_NO_PARAMS: loaded still known), or only
+ * the named ones; the devices are the same whichever. */
+static void test_module_param_choice(void **state)
+{
+	static const char *const named[] = {"i915.max_vfs", "i915.nosuch",     "xe.max_vfs",
+	                                    "vfio_pci.ids", "nouveau.modeset", "i915.",
+	                                    "i915",         "i915.../x",       NULL};
+	static const char *const none[] = {NULL};
+	char *root = build_sriov_host();
+	struct sysfs_host *all, *h;
+
+	(void)state;
+	fs_set_module_param(root, "vfio_pci", "ids", "8086:a7a0");
+	fs_set_module_param(root, "i915", "enable_gvt", "N");
+	all = read_root(root, 0);
+	assert_int_equal(sysfs_host_module(all, "i915")->n_params, 3);
+	assert_string_equal(sysfs_host_module_param(all, "i915", "enable_gvt"), "N");
+
+	h = read_root(root, SYSFS_READ_NO_PARAMS);
+	assert_true(sysfs_host_module(h, "i915")->loaded);
+	assert_true(sysfs_host_module(h, "vfio_pci")->loaded);
+	assert_false(sysfs_host_module(h, "xe")->loaded);
+	for (size_t i = 0; i < 4; i++)
+		assert_int_equal(h->modules[i].n_params, 0);
+	assert_null(sysfs_host_module_param(h, "i915", "max_vfs"));
+	assert_int_equal(h->n_devices, all->n_devices);
+	for (size_t i = 0; i < h->n_devices; i++) {
+		assert_string_equal(h->devices[i].bdf, all->devices[i].bdf);
+		assert_int_equal(h->devices[i].role, all->devices[i].role);
+		assert_string_equal(h->devices[i].physfn, all->devices[i].physfn);
+		assert_int_equal(h->devices[i].vf_index, all->devices[i].vf_index);
+		assert_string_equal(h->devices[i].driver, all->devices[i].driver);
+	}
+	sysfs_host_free(h);
+
+	h = read_opts(root, 0, named);
+	assert_true(sysfs_host_module(h, "i915")->loaded);
+	assert_int_equal(sysfs_host_module(h, "i915")->n_params, 1);
+	assert_string_equal(sysfs_host_module_param(h, "i915", "max_vfs"), "7");
+	assert_null(sysfs_host_module_param(h, "i915", "enable_gvt")); /* not asked for */
+	assert_null(sysfs_host_module_param(h, "i915", "nosuch"));
+	assert_string_equal(sysfs_host_module_param(h, "vfio_pci", "ids"), "8086:a7a0");
+	assert_false(sysfs_host_module(h, "xe")->loaded);
+	assert_int_equal(sysfs_host_module(h, "xe")->n_params, 0);
+	sysfs_host_free(h);
+
+	h = read_opts(root, 0, none); /* an empty list: no parameters */
+	assert_true(sysfs_host_module(h, "i915")->loaded);
+	assert_int_equal(sysfs_host_module(h, "i915")->n_params, 0);
+	sysfs_host_free(h);
+	sysfs_host_free(all);
+	tt_rmrf(root);
+	free(root);
+}
+
 static void rm_uevents(const char *root)
 {
 	char cmd[4200];
@@ -214,6 +283,49 @@ static void test_broken_entries_skipped(void **state)
 	}
 	assert_string_equal(sysfs_host_find(h, PF)->device_name,
 	                    "Raptor Lake-P [Iris Xe Graphics]");
+	/* VFs found through the PF's virtfnN links */
+	assert_int_equal(sysfs_host_find(h, "0000:00:02.2")->role, SYSFS_ROLE_VF);
+	assert_string_equal(sysfs_host_find(h, "0000:00:02.2")->physfn, PF);
+	assert_int_equal(sysfs_host_find(h, "0000:00:02.2")->vf_index, 1);
+	sysfs_host_free(h);
+	tt_rmrf(root);
+	free(root);
+}
+
+static void rm_rel(const char *root, const char *rel)
+{
+	char path[4200];
+
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	assert_int_equal(unlink(path), 0);
+}
+
+/* The PF's own entry is skipped (half-written): its VFs are still VFs, by their physfn links. */
+static void test_vf_of_skipped_pf(void **state)
+{
+	char *root = build_sriov_host();
+	struct sysfs_host *h;
+
+	(void)state;
+	rm_rel(root, "sys/devices/pci0000:00/" PF "/class");
+	rm_rel(root, "sys/devices/pci0000:00/" PF "/uevent");
+	h = read_root(root, 0);
+	assert_int_equal(h->n_devices, 6);
+	assert_int_equal(h->n_warnings, 1);
+	assert_null(sysfs_host_find(h, PF));
+	for (int i = 1; i <= 3; i++) {
+		char bdf[16];
+		const struct sysfs_device *vf;
+
+		snprintf(bdf, sizeof(bdf), "0000:00:02.%d", i);
+		vf = sysfs_host_find(h, bdf);
+		assert_non_null(vf);
+		assert_int_equal(vf->role, SYSFS_ROLE_VF);
+		assert_string_equal(vf->physfn, PF);
+		assert_int_equal(vf->vf_index, -1); /* the PF's virtfnN links were not read */
+	}
+	assert_int_equal(sysfs_host_find(h, "0000:01:00.0")->role, SYSFS_ROLE_DEVICE);
+	assert_string_equal(sysfs_host_find(h, "0000:01:00.0")->physfn, "");
 	sysfs_host_free(h);
 	tt_rmrf(root);
 	free(root);
@@ -293,7 +405,51 @@ static void test_gvtg_host(void **state)
 	assert_string_equal(h->mdevs[0].uuid, "00000000-0000-0000-0000-000000000100");
 	assert_string_equal(h->mdevs[0].type, "i915-GVTg_V5_4");
 	assert_string_equal(h->mdevs[0].parent, PF);
-	assert_false(h->iommu); /* no sys/class/iommu at all */
+	assert_false(h->iommu);                 /* no sys/class/iommu at all */
+	assert_int_equal(h->n_mdev_parents, 0); /* a PCI parent's types are on its device */
+	assert_ptr_equal(sysfs_host_mdev_type(h, PF, "i915-GVTg_V5_8"), &gpu->mdev_types[1]);
+	assert_null(sysfs_host_mdev_type(h, PF, "i915-GVTg_V5_1"));
+	sysfs_host_free(h);
+	tt_rmrf(root);
+	free(root);
+}
+
+/* Parents that are not PCI devices (mtty): their types in h->mdev_parents, sorted; a PCI address
+ * in mdev_bus whose device entry was skipped is not taken for one. */
+static void test_non_pci_mdev_parents(void **state)
+{
+	char *root = tt_mkdtemp();
+	struct sysfs_host *h;
+	const struct sysfs_mdev_type *t;
+
+	(void)state;
+	fs_add_device(root, PF, 0x8086, 0x3e92, 0x030000);
+	fs_add_mdev_type(root, "mtty", "mtty-2", "Dual port mtty\n", "Dual port mtty\n", 12);
+	fs_add_mdev_type(root, "mtty", "mtty-1", "Single port mtty\n", "Single port mtty\n", 24);
+	fs_add_mdev_type(root, "aaa_sample", "aaa-1", "one\n", "", 1);
+	fs_add_mdev(root, "mtty", "mtty-2", "00000000-0000-0000-0000-000000000200");
+	/* a PCI address in mdev_bus without a device entry in the snapshot: not a non-PCI parent */
+	fs_add_mdev_type(root, "0000:00:03.0", "i915-GVTg_V5_4", "GVTg_V5_4\n", "", 1);
+	h = read_root(root, 0);
+	assert_int_equal(h->n_mdev_parents, 2);
+	assert_string_equal(h->mdev_parents[0].name, "aaa_sample");
+	assert_string_equal(h->mdev_parents[1].name, "mtty");
+	assert_int_equal(h->mdev_parents[1].n_types, 2);
+	t = &h->mdev_parents[1].types[0];
+	assert_string_equal(t->id, "mtty-1");
+	assert_string_equal(t->name, "Single port mtty");
+	assert_string_equal(t->device_api, "vfio-pci");
+	assert_int_equal(t->available, 24);
+	assert_int_equal(t->weight, -1);
+	t = sysfs_host_mdev_type(h, "mtty", "mtty-2");
+	assert_non_null(t);
+	assert_int_equal(t->available, 12);
+	assert_null(sysfs_host_mdev_type(h, "mtty", "mtty-3"));
+	assert_null(sysfs_host_mdev_type(h, "0000:00:03.0", "i915-GVTg_V5_4"));
+	assert_null(sysfs_host_mdev_type(h, PF, "mtty-2"));
+	assert_int_equal(h->n_mdevs, 1);
+	assert_string_equal(h->mdevs[0].parent, "mtty");
+	assert_int_equal(sysfs_host_find(h, PF)->n_mdev_types, 0);
 	sysfs_host_free(h);
 	tt_rmrf(root);
 	free(root);
@@ -376,6 +532,9 @@ int main(void)
 	        cmocka_unit_test(test_broken_entries_skipped),
 	        cmocka_unit_test(test_libpci_error_trapped),
 	        cmocka_unit_test(test_gvtg_host),
+	        cmocka_unit_test(test_module_param_choice),
+	        cmocka_unit_test(test_vf_of_skipped_pf),
+	        cmocka_unit_test(test_non_pci_mdev_parents),
 	        cmocka_unit_test(test_empty_root),
 	        cmocka_unit_test(test_bdf_valid),
 	        cmocka_unit_test(test_igpu_table),

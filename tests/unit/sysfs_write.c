@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -249,10 +250,40 @@ static void test_errno_translations(void **state)
 	                 -ENOMEM);
 	assert_non_null(strstr(f->e.msg, "the PF had 2 VFs; they were disabled on the way"));
 	assert_int_equal(numvfs(f), 0);
+	assert_int_equal(res.after, 0);
 	f->k.fail_suffix = "/sriov_numvfs";
 	f->k.fail_errno = EBUSY;
 	assert_int_equal(sysfs_sriov_set_numvfs(&f->p, &f->w, PF, 3, NULL, 0, &res, &f->e), -EBUSY);
 	assert_non_null(strstr(f->e.msg, "set it to 0 first"));
+}
+
+/* Loses every "0" written to sriov_numvfs (reports success, never reaches the fake kernel): as if
+ * something re-enabled the VFs between the two writes of N -> 0 -> M. */
+static int lose_zero(void *arg, const char *path, const char *data, size_t len)
+{
+	size_t plen = strlen(path);
+
+	if (plen >= 13 && strcmp(path + plen - 13, "/sriov_numvfs") == 0 && data[0] == '0')
+		return 0;
+	return fs_kernel_write(arg, path, data, len);
+}
+
+/* The kernel's EBUSY at M (the 0 did not take): the message says what sriov_numvfs reads now
+ * rather than claiming the VFs were disabled. */
+static void test_failure_note_true_to_state(void **state)
+{
+	struct fx *f = *state;
+	struct sysfs_writer lose = {lose_zero, &f->k};
+	struct sysfs_numvfs_result res;
+
+	assert_int_equal(sysfs_sriov_set_numvfs(&f->p, &f->w, PF, 3, NULL, 0, &res, &f->e), 0);
+	assert_int_equal(sysfs_sriov_set_numvfs(&f->p, &lose, PF, 2, NULL, 0, &res, &f->e), -EBUSY);
+	assert_non_null(strstr(f->e.msg, "set it to 0 first"));
+	assert_non_null(strstr(f->e.msg, "the PF had 3 VFs; sriov_numvfs reads 3 now"));
+	assert_null(strstr(f->e.msg, "disabled on the way"));
+	assert_int_equal(res.before, 3);
+	assert_int_equal(res.after, 3);
+	assert_int_equal(numvfs(f), 3);
 }
 
 static void test_refuse_vf_in_use(void **state)
@@ -476,6 +507,9 @@ static void test_bind_verified(void **state)
 	assert_int_equal(system(cmd), 0);
 	assert_int_equal(sysfs_driver_bind(&f->p, &f->w, vf, "vfio-pci", &undo, &f->e), -EIO);
 	assert_non_null(strstr(f->e.msg, "not bound to vfio-pci after drivers_probe"));
+	assert_non_null(strstr(f->e.msg, "driver vfio-pci is not registered"));
+	assert_non_null(strstr(f->e.msg, "modprobe vfio-pci"));
+	assert_null(strstr(f->e.msg, "IOMMU"));
 	assert_non_null(strstr(f->e.msg, "The previous driver was restored."));
 	{
 		struct sysfs_host *h = NULL;
@@ -489,6 +523,121 @@ static void test_bind_verified(void **state)
 	                 -ENODEV);
 	assert_int_equal(sysfs_driver_bind(&f->p, &f->w, "bogus", "vfio-pci", &undo, &f->e),
 	                 -EINVAL);
+}
+
+/* vfio-pci loaded, but the VF has no IOMMU group (booted without intel_iommu=on): vfio-pci's
+ * probe refuses it, and the message names that cause, not the module. */
+static void test_bind_without_iommu_group(void **state)
+{
+	struct fx *f = *state;
+	struct sysfs_numvfs_result res;
+	struct sysfs_bind_undo undo;
+	const char *vf = "0000:00:02.1";
+	char path[4200];
+
+	assert_int_equal(sysfs_sriov_set_numvfs(&f->p, &f->w, PF, 1, NULL, 0, &res, &f->e), 0);
+	snprintf(path, sizeof(path), "%s/sys/devices/pci0000:00/%s/iommu_group", f->root, vf);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(sysfs_driver_bind(&f->p, &f->w, vf, "vfio-pci", &undo, &f->e), -EIO);
+	assert_non_null(strstr(f->e.msg, "not bound to vfio-pci after drivers_probe"));
+	assert_non_null(strstr(f->e.msg, "no IOMMU group"));
+	assert_non_null(strstr(f->e.msg, "no IOMMU is active"));
+	assert_non_null(strstr(f->e.msg, "intel_iommu=on"));
+	assert_non_null(strstr(f->e.msg, "VT-d"));
+	assert_null(strstr(f->e.msg, "modprobe"));
+	assert_non_null(strstr(f->e.msg, "It was left unbound, as before."));
+	/* an IOMMU present that does not cover the device: said so */
+	fs_set_iommu(f->root, true);
+	assert_int_equal(sysfs_driver_bind(&f->p, &f->w, vf, "vfio-pci", &undo, &f->e), -EIO);
+	assert_non_null(strstr(f->e.msg, "the IOMMU is on but does not cover this device"));
+	/* with its group back, the same bind works */
+	fs_set_group(f->root, vf, 100);
+	assert_int_equal(sysfs_driver_bind(&f->p, &f->w, vf, "vfio-pci", &undo, &f->e), 0);
+}
+
+/* sriov_drivers_autoprobe through the writer: off, new VFs stay unbound; on, the driver takes
+ * them as they appear (the fake kernel probes them with probe_default). */
+static void test_autoprobe(void **state)
+{
+	struct fx *f = *state;
+	struct sysfs_numvfs_result res;
+	struct sysfs_host *h = NULL;
+	char *s;
+
+	f->k.probe_default = "i915";
+	assert_int_equal(sysfs_sriov_set_autoprobe(&f->p, &f->w, PF, false, &f->e), 0);
+	assert_int_equal(f->k.n_log, 1);
+	assert_string_equal(f->k.log[0].path,
+	                    "/sys/bus/pci/devices/" PF "/sriov_drivers_autoprobe");
+	assert_string_equal(f->k.log[0].data, "0");
+	s = tt_read(f->root, "sys/bus/pci/devices/" PF "/sriov_drivers_autoprobe", NULL);
+	assert_string_equal(s, "0");
+	free(s);
+	/* already off: nothing written */
+	assert_int_equal(sysfs_sriov_set_autoprobe(&f->p, &f->w, PF, false, &f->e), 0);
+	assert_int_equal(f->k.n_log, 1);
+	assert_int_equal(sysfs_sriov_set_numvfs(&f->p, &f->w, PF, 2, NULL, 0, &res, &f->e), 0);
+	assert_int_equal(sysfs_host_read_flags(&f->p, 0, &h, &f->e), 0);
+	assert_string_equal(sysfs_host_find(h, "0000:00:02.1")->driver, "");
+	assert_string_equal(sysfs_host_find(h, "0000:00:02.2")->driver, "");
+	sysfs_host_free(h);
+	/* on again: the next VFs are probed */
+	assert_int_equal(sysfs_sriov_set_autoprobe(&f->p, &f->w, PF, true, &f->e), 0);
+	assert_int_equal(sysfs_sriov_set_numvfs(&f->p, &f->w, PF, 3, NULL, 0, &res, &f->e), 0);
+	assert_int_equal(sysfs_host_read_flags(&f->p, 0, &h, &f->e), 0);
+	assert_string_equal(sysfs_host_find(h, "0000:00:02.3")->driver, "i915");
+	sysfs_host_free(h);
+	/* refused where there is no SR-IOV, and errors translated */
+	fs_add_device(f->root, "0000:00:1f.0", 0x8086, 0x7a04, 0x060100);
+	assert_int_equal(sysfs_sriov_set_autoprobe(&f->p, &f->w, "0000:00:1f.0", false, &f->e),
+	                 -EOPNOTSUPP);
+	assert_non_null(strstr(f->e.msg, "not an SR-IOV device"));
+	f->k.fail_suffix = "/sriov_drivers_autoprobe";
+	f->k.fail_errno = EACCES;
+	assert_int_equal(sysfs_sriov_set_autoprobe(&f->p, &f->w, PF, false, &f->e), -EACCES);
+	assert_non_null(strstr(f->e.msg, "cannot set sriov_drivers_autoprobe to 0"));
+}
+
+/* A plain unbind (the PF from its driver), verified, and undone with sysfs_driver_bind_undo. */
+static void test_unbind(void **state)
+{
+	struct fx *f = *state;
+	struct sysfs_bind_undo undo;
+	struct sysfs_host *h = NULL;
+	char *s;
+
+	f->k.probe_default = "i915";
+	assert_int_equal(sysfs_driver_unbind(&f->p, &f->w, PF, &undo, &f->e), 0);
+	assert_true(undo.changed);
+	assert_string_equal(undo.driver, "i915");
+	assert_int_equal(f->k.n_log, 1);
+	assert_string_equal(f->k.log[0].path, "/sys/bus/pci/drivers/i915/unbind");
+	assert_string_equal(f->k.log[0].data, PF);
+	assert_int_equal(sysfs_host_read_flags(&f->p, 0, &h, &f->e), 0);
+	assert_string_equal(sysfs_host_find(h, PF)->driver, "");
+	assert_string_equal(sysfs_host_find(h, PF)->driver_override, "");
+	sysfs_host_free(h);
+	/* unbound already: nothing written, nothing to undo */
+	{
+		struct sysfs_bind_undo again;
+
+		assert_int_equal(sysfs_driver_unbind(&f->p, &f->w, PF, &again, &f->e), 0);
+		assert_false(again.changed);
+		assert_int_equal(f->k.n_log, 1);
+		assert_int_equal(sysfs_driver_unbind(&f->p, &f->w, PF, NULL, &f->e), 0);
+	}
+	assert_int_equal(sysfs_driver_bind_undo(&f->p, &f->w, &undo, &f->e), 0);
+	s = tt_read(f->root, "sys/devices/pci0000:00/" PF "/uevent", NULL);
+	assert_non_null(strstr(s, "DRIVER=i915"));
+	free(s);
+	/* the driver refuses: the link is still there, the message says so */
+	f->k.fail_suffix = "/unbind";
+	f->k.fail_errno = EBUSY;
+	assert_int_equal(sysfs_driver_unbind(&f->p, &f->w, PF, &undo, &f->e), -EBUSY);
+	assert_non_null(strstr(f->e.msg, "cannot unbind it from i915"));
+	assert_non_null(strstr(f->e.msg, "now: i915"));
+	assert_int_equal(sysfs_driver_unbind(&f->p, &f->w, "0000:00:09.0", &undo, &f->e), -ENODEV);
+	assert_int_equal(sysfs_driver_unbind(&f->p, &f->w, "bogus", &undo, &f->e), -EINVAL);
 }
 
 static void test_real_writer(void **state)
@@ -524,6 +673,7 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_enoent_stock_driver, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_rocket_lake_has_neither, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_errno_translations, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_failure_note_true_to_state, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_refuse_vf_in_use, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_partial_enable_reported, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_mdev_create_remove, setup, teardown),
@@ -531,6 +681,9 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_mdev_without_gvt, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_bind_and_undo, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_bind_verified, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_bind_without_iommu_group, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_autoprobe, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_unbind, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_real_writer, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
