@@ -465,7 +465,10 @@ int cli_gather_run(const struct cli_ctx *ctx, const struct cli_gather_opts *o, s
 
 	if (!ctx->node[0])
 		return util_err_set(e, -ENOENT, "%s", ctx->node_error);
-	r = sysfs_host_read_flags(&ctx->paths, o->read_names ? SYSFS_READ_NAMES : 0, &g->host, e);
+	/* the rules use no module parameters: leaving them out saves a third of the reads */
+	r = sysfs_host_read_flags(&ctx->paths,
+	                          (o->read_names ? SYSFS_READ_NAMES : 0) | SYSFS_READ_NO_PARAMS,
+	                          &g->host, e);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < g->host->n_warnings; i++)
