@@ -380,14 +380,19 @@ int cli_gather_run(const struct cli_ctx *ctx, const struct cli_gather_opts *o, s
 
 	if (!ctx->node[0])
 		return util_err_set(e, -ENOENT, "%s", ctx->node_error);
-	/* the rules use no module parameters: leaving them out saves a third of the reads */
-	r = sysfs_host_read_flags(&ctx->paths,
-	                          (o->read_names ? SYSFS_READ_NAMES : 0) | SYSFS_READ_NO_PARAMS,
-	                          &g->host, e);
-	if (r < 0)
-		return r;
-	for (size_t i = 0; i < g->host->n_warnings; i++)
-		warn(g, "%s", g->host->warnings[i]);
+	if (o->host) {
+		g->in.host = o->host; /* the caller's, with its warnings already told */
+	} else {
+		/* the rules use no module parameters: leaving them out saves a third of the reads */
+		r = sysfs_host_read_flags(
+		        &ctx->paths, (o->read_names ? SYSFS_READ_NAMES : 0) | SYSFS_READ_NO_PARAMS,
+		        &g->host, e);
+		if (r < 0)
+			return r;
+		for (size_t i = 0; i < g->host->n_warnings; i++)
+			warn(g, "%s", g->host->warnings[i]);
+		g->in.host = g->host;
+	}
 	r = load_mappings(ctx, g, e);
 	if (r == 0)
 		r = load_reservations(ctx, g, e);
@@ -399,7 +404,6 @@ int cli_gather_run(const struct cli_ctx *ctx, const struct cli_gather_opts *o, s
 	g->in.mode = o->mode;
 	g->in.guard_vmid = o->vmid;
 	g->in.node = ctx->node;
-	g->in.host = g->host;
 	g->in.vms = g->vms;
 	g->in.n_vms = g->n_vms;
 	g->in.mappings = g->mappings;

@@ -19,6 +19,8 @@ struct cli_gather_opts {
 	const char *migrated_from; /* guard: PVE_MIGRATED_FROM ("" or NULL = not migrating) */
 	bool cluster;              /* audit: every node in /etc/pve/nodes */
 	bool read_names;           /* read pci.ids names (not on the guard's hot path) */
+	/* a snapshot the caller already read (status): used instead of reading one, not freed */
+	const struct sysfs_host *host;
 };
 
 struct policy_vm_build; /* owned storage per VM (policy/build.h) */

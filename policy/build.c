@@ -63,8 +63,7 @@ static enum policy_section_kind kind_of(enum pveconf_section_kind k)
 }
 
 /* Sections as written (ALL, or MAIN only). */
-static int build_sections(const struct pveconf_vm *conf, bool main_only,
-                          struct policy_vm_build *b)
+static int build_sections(const struct pveconf_vm *conf, bool main_only, struct policy_vm_build *b)
 {
 	const struct pveconf_diag *diags;
 	size_t n_sec = pveconf_vm_section_count(conf), n_diags = pveconf_vm_diags(conf, &diags);
@@ -174,8 +173,7 @@ static int build_next_start(const struct pveconf_vm *conf, struct policy_vm_buil
 }
 
 int policy_vm_build(const struct pveconf_vm *conf, unsigned vmid, const char *node,
-                    enum policy_build_view view, struct policy_vm_build *out,
-                    struct util_err *e)
+                    enum policy_build_view view, struct policy_vm_build *out, struct util_err *e)
 {
 	const char *lock;
 	int r;

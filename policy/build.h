@@ -30,8 +30,7 @@ struct policy_vm_build {
 /* Builds vm from conf.  Hostpci values PVE drops (the reader's diagnostics) are kept as invalid
  * entries in ALL and MAIN views, so hostpci-invalid can name them.  0 or -ENOMEM. */
 int policy_vm_build(const struct pveconf_vm *conf, unsigned vmid, const char *node,
-                    enum policy_build_view view, struct policy_vm_build *out,
-                    struct util_err *e);
+                    enum policy_build_view view, struct policy_vm_build *out, struct util_err *e);
 void policy_vm_build_free(struct policy_vm_build *b);
 
 #endif
