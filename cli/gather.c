@@ -151,10 +151,9 @@ static int load_mappings(const struct cli_ctx *ctx, struct cli_gather *g, struct
 static int load_reservations(const struct cli_ctx *ctx, struct cli_gather *g, struct util_err *e)
 {
 	struct pveconf_pci_reservations all;
-	long long now = (long long)time(NULL);
 	int r;
 
-	r = pveconf_pci_reservations_load(&ctx->paths, &all, e);
+	r = pveconf_pci_reservations_load_active(&ctx->paths, (long long)time(NULL), &all, e);
 	if (r < 0)
 		return r;
 	g->reservations = calloc(all.n + 1, sizeof(*g->reservations));
@@ -163,8 +162,6 @@ static int load_reservations(const struct cli_ctx *ctx, struct cli_gather *g, st
 		return util_err_set(e, -ENOMEM, "out of memory");
 	}
 	for (size_t i = 0; i < all.n; i++) {
-		if (!pveconf_pci_reservation_active(&ctx->paths, &all.v[i], now))
-			continue;
 		g->reservations[g->n_reservations].bdf = keep(g, all.v[i].id);
 		g->reservations[g->n_reservations++].vmid = all.v[i].vmid;
 	}

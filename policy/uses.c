@@ -49,8 +49,7 @@ static int add(struct policy_uses *u, const struct policy_entry *en, const char 
 	return 0;
 }
 
-int policy_uses_collect(const struct policy_input *in, struct policy_uses *out,
-                        struct util_err *e)
+int policy_uses_collect(const struct policy_input *in, struct policy_uses *out, struct util_err *e)
 {
 	struct policy_entry *en = malloc(sizeof(*en)); /* ~4 KiB: not on the stack */
 

@@ -139,9 +139,10 @@ static void test_uses(void **state)
 	}
 	/* main: 02.1, (02.2 dropped: nothing), 1f.3 domain-less; pending: 00:02 = PF + both VFs;
 	 * snapshot: the PF */
-	assert_string_equal(got, "0000:00:02.1 main hostpci0|0000:00:1f.3 main hostpci3|"
-	                         "0000:00:02.0 pending hostpci2|0000:00:02.1 pending hostpci2|"
-	                         "0000:00:02.2 pending hostpci2|0000:00:02.0 snapshot:snap1 hostpci0|");
+	assert_string_equal(got,
+	                    "0000:00:02.1 main hostpci0|0000:00:1f.3 main hostpci3|"
+	                    "0000:00:02.0 pending hostpci2|0000:00:02.1 pending hostpci2|"
+	                    "0000:00:02.2 pending hostpci2|0000:00:02.0 snapshot:snap1 hostpci0|");
 	policy_uses_free(&u);
 
 	/* another node's VM names nothing on this node's hardware */
