@@ -3,7 +3,7 @@
 # the exact apt-get line to run (not root).  Used by `make demo` and `make check`.
 set -eu
 PKGS="gcc make pkg-config libpci-dev libconfuse-dev libjansson-dev libcurl4-openssl-dev libssl-dev
-libcmocka-dev pciutils clang libclang-rt-14-dev python3 openssl hyperfine time python3-proxmoxer python3-requests"
+libcmocka-dev pciutils clang clang-format libclang-rt-14-dev python3 openssl hyperfine time python3-proxmoxer python3-requests"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
