@@ -208,7 +208,7 @@ int main(int argc, char **argv)
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.prog = "pve-passthrough";
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+qvh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:qvh", opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_ROOT: root = optarg; break;
 		case OPT_NODE: node = optarg; break;
@@ -222,6 +222,8 @@ int main(int argc, char **argv)
 			return cli_usage_error(&ctx, NULL, "option %s needs a value",
 			                       argv[optind - 1]);
 		default:
+			if (optopt > 0 && optopt < 256) /* a short one, maybe in a cluster (-qx) */
+				return cli_usage_error(&ctx, NULL, "unknown option '-%c'", optopt);
 			return cli_usage_error(&ctx, NULL, "unknown option '%s'", argv[optind - 1]);
 		}
 	}
