@@ -10,8 +10,8 @@
 #include "util/err.h"
 #include "util/paths.h"
 
-#define HOST_DKMS_WINDOWS_SYSTEM "/usr/share/pve-passthrough/dkms-windows.tsv"
-#define HOST_DKMS_WINDOWS_LOCAL  "/etc/pve-passthrough/dkms-windows.tsv"
+#define HOST_DKMS_WINDOWS_SYSTEM PP_DKMS_WINDOWS_SYSTEM
+#define HOST_DKMS_WINDOWS_LOCAL  PP_DKMS_WINDOWS_LOCAL
 
 enum host_dkms_state {
 	HOST_DKMS_ADDED,

@@ -261,8 +261,8 @@ static int check_cmdline(const struct util_paths *p, const struct host_facts *f,
 	for (size_t i = 0; i < rt.n && r == 0; i++)
 		if (!host_token_valid(rt.v[i], why, sizeof(why)))
 			r = add(fs, "cmdline-typo", NULL,
-			        "correct the token in the bootloader's file", "/proc/cmdline: %s",
-			        why);
+			        "correct the token in the bootloader's file",
+			        PP_PROC_CMDLINE ": %s", why);
 	for (size_t i = 0; i < pt.n && r == 0; i++)
 		if (!host_token_valid(pt.v[i], why, sizeof(why)) &&
 		    !(b->proc_cmdline[0] && host_tokens_find(&rt, pt.v[i]) >= 0))

@@ -78,20 +78,21 @@ int host_boot_detect(const struct util_paths *p, struct host_boot *b, struct uti
 		b->loader = HOST_LOADER_SYSTEMD_BOOT;
 		b->from_proc = true;
 		snprintf(b->why, sizeof(b->why),
-		         "/proc/cmdline starts with initrd=\\EFI\\proxmox\\ (systemd-boot)");
+		         PP_PROC_CMDLINE " starts with initrd=\\EFI\\proxmox\\ (systemd-boot)");
 	} else if (strstr(b->proc_cmdline, "BOOT_IMAGE=")) {
 		b->loader = HOST_LOADER_GRUB;
 		b->from_proc = true;
-		snprintf(b->why, sizeof(b->why), "/proc/cmdline has BOOT_IMAGE= (GRUB)%s",
+		snprintf(b->why, sizeof(b->why), PP_PROC_CMDLINE " has BOOT_IMAGE= (GRUB)%s",
 		         b->pbt ? ", ESPs managed by proxmox-boot-tool" : "");
 	} else if (b->pbt && b->uefi && !b->secure_boot && b->kernel_cmdline) {
 		b->loader = HOST_LOADER_SYSTEMD_BOOT;
 		snprintf(b->why, sizeof(b->why),
 		         "inferred: proxmox-boot-tool ESPs, UEFI without Secure Boot, "
-		         "/etc/kernel/cmdline present (/proc/cmdline says nothing)");
+		         "%s present (%s says nothing)",
+		         PP_ETC_KERNEL_CMDLINE, PP_PROC_CMDLINE);
 	} else {
 		b->loader = HOST_LOADER_GRUB;
-		snprintf(b->why, sizeof(b->why), "inferred: %s (/proc/cmdline says nothing)",
+		snprintf(b->why, sizeof(b->why), "inferred: %s (" PP_PROC_CMDLINE " says nothing)",
 		         b->pbt ? "GRUB on ESPs managed by proxmox-boot-tool" : "GRUB");
 	}
 	(void)e;

@@ -17,8 +17,8 @@
 #define HOST_UNIT_FILE      PP_ETC_SYSTEMD_SYSTEM "/" HOST_UNIT_NAME
 #define HOST_UNIT_WANTS     PP_ETC_SYSTEMD_SYSTEM "/multi-user.target.wants/" HOST_UNIT_NAME
 #define HOST_JOURNAL_DIR    PP_VAR_LIB_TOOL "/journal"
-#define HOST_ETC_TMPFILES_D "/etc/tmpfiles.d"
-#define HOST_ETC_RC_LOCAL   "/etc/rc.local"
+#define HOST_ETC_TMPFILES_D PP_ETC_TMPFILES_D
+#define HOST_ETC_RC_LOCAL   PP_ETC_RC_LOCAL
 #define HOST_SECUREBOOT_VAR PP_SYS_EFIVARS "/SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c"
 #define HOST_DKMS_MOK       PP_VAR_LIB_DKMS "/mok.pub"
 

@@ -496,7 +496,7 @@ int pveconf_pci_mappings_parse(const char *data, size_t len, struct pveconf_pci_
 
 	memset(out, 0, sizeof(*out));
 	if (len > PVECONF_VM_MAX_BYTES)
-		return util_err_set(e, -EFBIG, "/etc/pve/mapping/pci.cfg: larger than 1 MiB");
+		return util_err_set(e, -EFBIG, PP_ETC_PVE_MAPPING_PCI ": larger than 1 MiB");
 	if (util_sha1_hex(data, len, out->digest) < 0)
 		return util_err_set(e, -EIO, "cannot compute the digest of pci.cfg");
 	copy = malloc(len + 1);

@@ -358,7 +358,7 @@ int pveconf_storages_parse(const char *data, size_t len, struct pveconf_storages
 
 	memset(out, 0, sizeof(*out));
 	if (len > PVECONF_VM_MAX_BYTES)
-		return util_err_set(e, -EFBIG, "/etc/pve/storage.cfg: larger than 1 MiB");
+		return util_err_set(e, -EFBIG, PP_ETC_PVE_STORAGE ": larger than 1 MiB");
 	copy = malloc(len + 1);
 	if (!copy)
 		return util_err_set(e, -ENOMEM, "out of memory reading storage.cfg");

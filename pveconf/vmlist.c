@@ -51,12 +51,12 @@ int pveconf_vmlist_parse(const char *data, size_t len, struct pveconf_vmlist *ou
 	out->n = 0;
 	root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
 	if (!root)
-		return util_err_set(e, -EINVAL, "/etc/pve/.vmlist line %d column %d: %s", je.line,
+		return util_err_set(e, -EINVAL, PP_ETC_PVE_VMLIST " line %d column %d: %s", je.line,
 		                    je.column, je.text);
 	ids = json_object_get(root, "ids");
 	if (!json_is_object(root) || !json_is_object(ids)) {
 		json_decref(root);
-		return util_err_set(e, -EINVAL, "/etc/pve/.vmlist: no \"ids\" object");
+		return util_err_set(e, -EINVAL, PP_ETC_PVE_VMLIST ": no \"ids\" object");
 	}
 	out->v = calloc(json_object_size(ids) + 1, sizeof(*out->v));
 	if (!out->v) {
@@ -74,7 +74,7 @@ int pveconf_vmlist_parse(const char *data, size_t len, struct pveconf_vmlist *ou
 		    strlen(node) >= sizeof(ent->node) || pveconf_node_name_valid(node) < 0) {
 			int r = util_err_set(
 			        e, -EINVAL,
-			        "/etc/pve/.vmlist: entry \"%s\" has no valid VMID and node", key);
+			        PP_ETC_PVE_VMLIST ": entry \"%s\" has no valid VMID and node", key);
 
 			json_decref(root); /* owns key: after the message */
 			pveconf_vmlist_free(out);

@@ -58,6 +58,10 @@
 #define PP_VAR_LIB_TOOL          "/var/lib/pve-passthrough"
 #define PP_ETC_TOOL_CONF         "/etc/pve-passthrough.conf"
 #define PP_ETC_SYSTEMD_SYSTEM    "/etc/systemd/system"
+#define PP_ETC_TMPFILES_D        "/etc/tmpfiles.d"
+#define PP_ETC_RC_LOCAL          "/etc/rc.local"
+#define PP_DKMS_WINDOWS_SYSTEM   "/usr/share/pve-passthrough/dkms-windows.tsv"
+#define PP_DKMS_WINDOWS_LOCAL    "/etc/pve-passthrough/dkms-windows.tsv"
 
 /* The root every host path is read and written under.  "" means the real host ("/"). */
 struct util_paths {
