@@ -51,6 +51,8 @@ cat_ms=$(python3 -c "import json;r=json.load(open('$tmp/h.json'))['results'];pri
 lint_ms=$(python3 -c "import json;r=json.load(open('$tmp/h.json'))['results'];print('%.1f'%(r[1]['mean']*1000))")
 cat_rss=$(rss cat *.conf)
 lint_rss=$(rss "$PP" lint *.conf)
-echo "bench-lint: cat  $files files: ${cat_ms} ms wall (mean of 10), peak RSS $((cat_rss / 1024)).$(((cat_rss % 1024) * 10 / 1024)) MiB"
-echo "bench-lint: lint $files files: ${lint_ms} ms wall (mean of 10), peak RSS $((lint_rss / 1024)).$(((lint_rss % 1024) * 10 / 1024)) MiB"
-python3 -c "print('bench-lint: lint/cat wall time ratio %.2f (aim: <= 2), lint peak RSS %s MiB (aim: < 32)' % ($lint_ms / $cat_ms, '%.1f' % ($lint_rss / 1024)))"
+# KiB -> MiB with one decimal, rounded the same way on every line
+mib() { python3 -c "print('%.1f' % ($1 / 1024))"; }
+echo "bench-lint: cat  $files files: ${cat_ms} ms wall (mean of 10), peak RSS $(mib "$cat_rss") MiB"
+echo "bench-lint: lint $files files: ${lint_ms} ms wall (mean of 10), peak RSS $(mib "$lint_rss") MiB"
+python3 -c "print('bench-lint: lint/cat wall time ratio %.2f (aim: <= 2), lint peak RSS %s MiB (aim: < 32)' % ($lint_ms / $cat_ms, '$(mib "$lint_rss")'))"
