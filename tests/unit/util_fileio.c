@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -184,6 +185,49 @@ static void test_atomic_killed_at_every_step(void **state)
 	}
 }
 
+/* A write that fails half-way (the file size limit: EFBIG, as a full disk gives ENOSPC) leaves the
+ * old file as it was and no temp file.  Run in a child, whose limit does not touch the tests. */
+static void test_atomic_write_error_removes_tmp(void **state)
+{
+	char *dir = tt_mkdtemp(), path[4096], tmp[4200], *got;
+	static char newc[8192];
+	int status;
+	pid_t pid;
+
+	(void)state;
+	memset(newc, 'n', sizeof(newc));
+	tt_write(dir, "100.conf", "old content\n");
+	snprintf(path, sizeof(path), "%s/100.conf", dir);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct rlimit rl = {.rlim_cur = 1000, .rlim_max = 1000};
+		struct util_err e = {0};
+		int r;
+
+		signal(SIGXFSZ, SIG_IGN);
+		if (setrlimit(RLIMIT_FSIZE, &rl) < 0)
+			_exit(10);
+		r = util_file_write_atomic(path, newc, sizeof(newc), NULL, &e);
+		snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
+		if (r != -EFBIG)
+			_exit(11);
+		if (!strstr(e.msg, "cannot write"))
+			_exit(12);
+		_exit(util_exists(tmp) ? 13 : 0);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	got = tt_read(dir, "100.conf", NULL);
+	assert_string_equal(got, "old content\n");
+	free(got);
+	snprintf(tmp, sizeof(tmp), "%s/100.conf.tmp.%ld", dir, (long)pid);
+	assert_false(util_exists(tmp));
+	tt_rmrf(dir);
+	free(dir);
+}
+
 static void test_lock_timeout_real_process(void **state)
 {
 	char *dir = tt_mkdtemp(), path[4096];
@@ -239,6 +283,7 @@ int main(void)
 	        cmocka_unit_test(test_atomic_keeps_mode),
 	        cmocka_unit_test(test_atomic_failure_leaves_old),
 	        cmocka_unit_test(test_atomic_killed_at_every_step),
+	        cmocka_unit_test(test_atomic_write_error_removes_tmp),
 	        cmocka_unit_test(test_lock_timeout_real_process),
 	        cmocka_unit_test(test_sha),
 	};
