@@ -70,7 +70,7 @@ static void usage(FILE *out)
 	        "  --config FILE       the tool's configuration (default /etc/pve-passthrough.conf)\n"
 	        "  --format FORMAT     text or json (some commands: prometheus, nagios)\n"
 	        "  -q, --quiet         only errors\n"
-	        "  -v, --verbose       more detail\n"
+	        "  -v, --verbose       more detail (first: root, node and config in use, on stderr)\n"
 	        "  --version           print the version\n"
 	        "  -h, --help          this help; COMMAND --help for a command\n"
 	        "\n"
@@ -266,6 +266,12 @@ int main(int argc, char **argv)
 		if (pveconf_node_name(&ctx.paths, ctx.node, sizeof(ctx.node), &err) < 0)
 			snprintf(ctx.node_error, sizeof(ctx.node_error), "%s", err.msg);
 	}
+	/* -v: what every command works on, on stderr */
+	cli_info(&ctx, "root %s, node %s%s%s%s, config %s%s",
+	         ctx.paths.root[0] ? ctx.paths.root : "/", ctx.node[0] ? ctx.node : "unknown",
+	         ctx.node[0] ? "" : " (", ctx.node[0] ? "" : ctx.node_error, ctx.node[0] ? "" : ")",
+	         ctx.config_path,
+	         ctx.config_explicit || util_exists(ctx.config_path) ? "" : " (absent: defaults)");
 	first = optind;
 	for (int i = first + 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {

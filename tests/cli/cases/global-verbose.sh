@@ -1,0 +1,10 @@
+# -v tells on stderr what every command works on (root, node, config); without -v, or with -q, nothing
+mkdir -p "$TMP/r/etc"
+echo node7 >"$TMP/r/etc/hostname"
+"$PP" -v --root "$TMP/r" help >/dev/null; echo "rc=$?"
+: >"$TMP/pp.conf"
+"$PP" --verbose --root "$TMP/r" --node pve2 --config "$TMP/pp.conf" lint /dev/null; echo "rc=$?"
+rm "$TMP/r/etc/hostname"
+"$PP" -v --root "$TMP/r" help >/dev/null; echo "rc=$?"
+"$PP" --root "$TMP/r" help >/dev/null; echo "rc=$?"
+"$PP" -v -q --root "$TMP/r" help >/dev/null; echo "rc=$?"
