@@ -181,6 +181,17 @@ static int install_one(const struct cli_ctx *ctx, const struct snippets *sn, uns
 			        "VM %u: its hookscript '%s' names no storage in storage.cfg; fix or remove it first (qm set %u --delete hookscript)",
 			        vmid, cur, vmid);
 		}
+		/* chained as it is: PVE already refuses every start while it is missing, and
+		 * audit no longer sees it (hookscript-missing judges the snippet), so say it now */
+		if (util_path(&ctx->paths, path, sizeof(path), "%s", prev) == 0 &&
+		    access(path, X_OK) != 0)
+			cli_warn(
+			        ctx,
+			        "VM %u: its previous hookscript %s (%s) %s; the chained snippet runs "
+			        "it and fails the same way until you restore it or run hook remove %u",
+			        vmid, cur, prev,
+			        access(path, F_OK) != 0 ? "does not exist" : "is not executable",
+			        vmid);
 		util_buf_addf(
 		        &b,
 		        "#!/bin/sh\n"
