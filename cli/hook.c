@@ -148,6 +148,7 @@ static int install_one(const struct cli_ctx *ctx, const struct snippets *sn, uns
 	struct pveconf_vm *vm = NULL;
 	const char *cur;
 	char value[256], path[PP_PATH_MAX], prev[PP_PATH_MAX], old[256];
+	bool fresh = false; /* this call created the snippet at path */
 	int r;
 
 	r = load_conf(ctx, vmid, &vm, e);
@@ -165,8 +166,11 @@ static int install_one(const struct cli_ctx *ctx, const struct snippets *sn, uns
 		return 0;
 	}
 	if (!cur) {
-		if (!join(path, sizeof(path), sn->dir, HOOK_SHARED))
+		if (!join(path, sizeof(path), sn->dir, HOOK_SHARED)) {
+			pveconf_vm_free(vm);
 			return util_err_set(e, -ENAMETOOLONG, "%s: path too long", sn->dir);
+		}
+		fresh = !util_exists(path);
 		r = util_mkdir_p(sn->dir, e);
 		if (r == 0)
 			r = write_snippet(path, shared_text, e);
@@ -211,6 +215,7 @@ static int install_one(const struct cli_ctx *ctx, const struct snippets *sn, uns
 			pveconf_vm_free(vm);
 			return util_err_set(e, -ENAMETOOLONG, "%s: path too long", sn->dir);
 		}
+		fresh = !util_exists(path);
 		r = util_mkdir_p(sn->dir, e);
 		if (r == 0)
 			r = write_snippet(path, util_buf_str(&b), e);
@@ -222,6 +227,9 @@ static int install_one(const struct cli_ctx *ctx, const struct snippets *sn, uns
 		r = pveconf_vm_set(vm, NULL, "hookscript", value, e);
 	if (r == 0)
 		r = commit(ctx, vmid, vm, e);
+	/* the config was not changed (locked, another node...): take back a snippet made for it */
+	if (r < 0 && fresh)
+		unlink(path);
 	if (r == 0 && cur)
 		printf("VM %u: hookscript %s (runs the guard, then the previous %s)\n", vmid, value,
 		       cur);
