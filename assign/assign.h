@@ -64,6 +64,7 @@ struct assign_mapping_alt {
 	char path[256];                /* path= as written */
 	char id[16], subsystem_id[16]; /* "8086:a7a0", "" when absent */
 	int iommugroup;                /* -1 when absent */
+	unsigned line;                 /* of the map line in pci.cfg */
 };
 
 struct assign_mapping {

@@ -64,6 +64,7 @@ int assign_check_policy(const struct assign_input *in, unsigned vmid,
 			lines[li].subsystem_id =
 			        m->alts[a].subsystem_id[0] ? m->alts[a].subsystem_id : NULL;
 			lines[li].iommugroup = m->alts[a].iommugroup;
+			lines[li].line = m->alts[a].line;
 		}
 	}
 	memset(&pin, 0, sizeof(pin));

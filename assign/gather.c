@@ -114,6 +114,7 @@ static int read_mappings(const struct util_paths *p, const char *node, struct as
 			snprintf(alt->subsystem_id, sizeof(alt->subsystem_id), "%s",
 			         map->subsystem_id);
 			alt->iommugroup = map->has_iommugroup ? (int)map->iommugroup : -1;
+			alt->line = map->line;
 			for (size_t d = 0; d < map->n_ids && alt->n < PVECONF_HOSTPCI_MAX_IDS; d++)
 				pveconf_pci_id_format(&map->ids[d], alt->bdfs[alt->n++],
 				                      SYSFS_BDF_LEN);

@@ -356,6 +356,10 @@ static int host_rollback(struct cli_ctx *ctx, int argc, char **argv)
 			printf("Next step (not done under --root): pve-passthrough host vfs --pf %s 0\n",
 			       f.pf_bdf);
 		}
+	} else if (!pl.n_refusals && dry && pl.mode != HOST_MODE_GVTG && f.numvfs > 0 &&
+	           ctx->format != CLI_FORMAT_JSON) {
+		printf("First: sriov_numvfs of %s %d -> 0 (pve-passthrough host vfs --pf %s 0)\n",
+		       f.pf_bdf, f.numvfs, f.pf_bdf);
 	}
 	r = run_plan(ctx, &pl, "rollback", title, dry, setup_id, journal, sizeof(journal));
 	if (r == CLI_EXIT_OK && !dry &&

@@ -148,6 +148,7 @@ static int install_one(const struct cli_ctx *ctx, const struct snippets *sn, uns
 	struct pveconf_vm *vm = NULL;
 	const char *cur;
 	char value[256], path[PP_PATH_MAX], prev[PP_PATH_MAX], old[256];
+	bool fresh = false; /* this call created the snippet at path */
 	int r;
 
 	r = load_conf(ctx, vmid, &vm, e);
@@ -165,8 +166,11 @@ static int install_one(const struct cli_ctx *ctx, const struct snippets *sn, uns
 		return 0;
 	}
 	if (!cur) {
-		if (!join(path, sizeof(path), sn->dir, HOOK_SHARED))
+		if (!join(path, sizeof(path), sn->dir, HOOK_SHARED)) {
+			pveconf_vm_free(vm);
 			return util_err_set(e, -ENAMETOOLONG, "%s: path too long", sn->dir);
+		}
+		fresh = !util_exists(path);
 		r = util_mkdir_p(sn->dir, e);
 		if (r == 0)
 			r = write_snippet(path, shared_text, e);
@@ -181,6 +185,17 @@ static int install_one(const struct cli_ctx *ctx, const struct snippets *sn, uns
 			        "VM %u: its hookscript '%s' names no storage in storage.cfg; fix or remove it first (qm set %u --delete hookscript)",
 			        vmid, cur, vmid);
 		}
+		/* chained as it is: PVE already refuses every start while it is missing, and
+		 * audit no longer sees it (hookscript-missing judges the snippet), so say it now */
+		if (util_path(&ctx->paths, path, sizeof(path), "%s", prev) == 0 &&
+		    access(path, X_OK) != 0)
+			cli_warn(
+			        ctx,
+			        "VM %u: its previous hookscript %s (%s) %s; the chained snippet runs "
+			        "it and fails the same way until you restore it or run hook remove %u",
+			        vmid, cur, prev,
+			        access(path, F_OK) != 0 ? "does not exist" : "is not executable",
+			        vmid);
 		util_buf_addf(
 		        &b,
 		        "#!/bin/sh\n"
@@ -200,6 +215,7 @@ static int install_one(const struct cli_ctx *ctx, const struct snippets *sn, uns
 			pveconf_vm_free(vm);
 			return util_err_set(e, -ENAMETOOLONG, "%s: path too long", sn->dir);
 		}
+		fresh = !util_exists(path);
 		r = util_mkdir_p(sn->dir, e);
 		if (r == 0)
 			r = write_snippet(path, util_buf_str(&b), e);
@@ -211,6 +227,9 @@ static int install_one(const struct cli_ctx *ctx, const struct snippets *sn, uns
 		r = pveconf_vm_set(vm, NULL, "hookscript", value, e);
 	if (r == 0)
 		r = commit(ctx, vmid, vm, e);
+	/* the config was not changed (locked, another node...): take back a snippet made for it */
+	if (r < 0 && fresh)
+		unlink(path);
 	if (r == 0 && cur)
 		printf("VM %u: hookscript %s (runs the guard, then the previous %s)\n", vmid, value,
 		       cur);

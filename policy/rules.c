@@ -812,14 +812,18 @@ static void rule_device_shared(struct ctx *c, const struct policy_entry *en)
 	for (size_t r = 0; r < c->in->n_reservations; r++) {
 		const struct policy_reservation *res = &c->in->reservations[r];
 		bool all = true;
+		char hint[160];
 
 		if (res->vmid == en->vm->vmid)
 			continue;
 		for (size_t a = 0; a < en->n_alts; a++)
 			all &= alt_has(&en->alts[a], res->bdf);
+		put(hint, sizeof(hint),
+		    "give each VM its own VF (pve-passthrough assign %u --vf auto picks a free one)",
+		    en->vm->vmid);
 		if (all && device_user(c, en->vm, res->bdf) == NULL)
 			emit(c, POLICY_RULE_DEVICE_SHARED, POLICY_SEVERITY_ERROR, en->vm, en->hp,
-			     res->bdf, NULL,
+			     res->bdf, hint,
 			     "%s passes %s, which VM %u holds (pci-id-reservations); a device can serve one VM at a time",
 			     en->hp->key, res->bdf, res->vmid);
 	}

@@ -1,7 +1,7 @@
 #!/bin/sh
 # check-layering.sh - the module rules of docs/design.md, checked on the compiled objects:
 #  - policy/ does no I/O (no open/read/write/stdio/dir calls);
-#  - only cli/ prints to stdout;
+#  - only cli/ prints to stdout; no module prints to stderr or calls exit() (below cli/);
 #  - sysfs/ knows nothing of VMs (no pveconf_ calls), pveconf/ nothing of /sys (no sysfs_ calls).
 #  - host paths are spelt only in util/paths.h (checked on the sources).
 set -u
@@ -17,11 +17,14 @@ check() { # name, forbidden-regex, objects...
 		echo "layering: $name:" $bad; fail=$((fail + 1))
 	fi
 }
-io='^(open|open64|openat|fopen|fopen64|read|write|pread|pwrite|opendir|readdir|readdir64|stat|stat64|lstat|readlink|unlink|rename|mkdir|system|popen|execv|execvp|fork|socket|connect)$'
+io='^(open|open64|openat|openat64|fopen|fopen64|fdopen|read|write|pread|pwrite|fread|fwrite|fgets|getline|opendir|readdir|readdir64|scandir|glob|stat|stat64|lstat|fstatat|access|readlink|unlink|rename|mkdir|system|popen|execv|execvp|fork|socket|connect|util_file_.*|util_attr_.*|util_lock_.*|pci_.*)$'
 out='^(stdout|printf|puts|putchar|vprintf)$'
 check "policy/ must not do I/O" "$io" $(ls $B/policy/*.o 2>/dev/null)
 check "only cli/ prints to stdout" "$out" $(ls $B/util/*.o $B/pveconf/*.o $B/sysfs/*.o $B/policy/*.o \
 	$B/assign/*.o $B/host/*.o $B/pveapi/*.o $B/settings/*.o 2>/dev/null)
+check "modules must not print to stderr or exit" '^(stderr|perror|vfprintf|fprintf|fputs|dprintf|exit)$' \
+	$(ls $B/util/*.o $B/pveconf/*.o $B/sysfs/*.o $B/policy/*.o $B/assign/*.o $B/host/*.o \
+	$B/pveapi/*.o $B/settings/*.o 2>/dev/null)
 check "sysfs/ must not know VM configs" '^pveconf_' $(ls $B/sysfs/*.o 2>/dev/null)
 check "pveconf/ must not know /sys" '^sysfs_' $(ls $B/pveconf/*.o 2>/dev/null)
 check "util/ depends on nothing of ours" '^(pveconf|sysfs|policy|assign|host|pveapi|settings)_' \
