@@ -7,11 +7,120 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/api.h"
 #include "cli/cli.h"
 #include "cli/findings.h"
 #include "cli/gather.h"
 
-#define AUDIT_MAX_VMIDS 64
+#define AUDIT_MAX_VMIDS     64
+#define AUDIT_MAX_CLUSTERS  32
+
+/* What --api adds to the local gather: the clients, the snapshots and the nodes' hardware. */
+struct audit_api {
+	struct settings_api_overrides over;
+	const char *names[AUDIT_MAX_CLUSTERS];
+	size_t n_names;
+	bool all; /* --cluster without a name: every configured cluster */
+	struct cli_api_cluster *clusters;
+	size_t n_clusters;
+	struct pveapi_snapshot *snaps;
+	struct cli_api_hosts hosts;
+};
+
+static void audit_api_free(struct audit_api *a)
+{
+	for (size_t i = 0; a->snaps && i < a->n_clusters; i++)
+		pveapi_snapshot_free(&a->snaps[i]);
+	free(a->snaps);
+	cli_api_clusters_free(a->clusters, a->n_clusters);
+	cli_api_hosts_free(&a->hosts);
+}
+
+/* Every configured cluster fetched in turn (each in parallel inside), into g.  0 when at least
+ * one cluster gave its VM list; else the first error. */
+static int audit_api_gather(struct cli_ctx *ctx, struct audit_api *a, const unsigned *vmids,
+                            size_t n_vmids, struct cli_gather *g, struct util_err *e)
+{
+	size_t ok = 0;
+	int r, first = 0;
+
+	r = cli_api_clusters(ctx, &a->over, a->names, a->n_names, a->all, &a->clusters,
+	                     &a->n_clusters, e);
+	if (r < 0)
+		return r;
+	a->snaps = calloc(a->n_clusters, sizeof(*a->snaps));
+	if (!a->snaps)
+		return util_err_set(e, -ENOMEM, "out of memory");
+	for (size_t i = 0; i < a->n_clusters; i++) {
+		struct pveapi_snapshot_opts so = {.current = PVEAPI_CURRENT_RUNNING,
+		                                  .vmids = n_vmids ? vmids : NULL,
+		                                  .nvmids = n_vmids};
+		struct cli_api_cluster *c = &a->clusters[i];
+		struct util_err ce = {0};
+		char prefix[80] = "";
+
+		if (a->n_clusters > 1)
+			snprintf(prefix, sizeof(prefix), "%s/", c->s.name[0] ? c->s.name : "api");
+		r = pveapi_snapshot_fetch(c->client, &so, &a->snaps[i], &ce);
+		if (r < 0) {
+			/* a whole cluster unreadable: one of several is a finding, alone it is exit 3 */
+			if (!first) {
+				first = r;
+				*e = ce;
+			}
+			if (a->n_clusters > 1) {
+				const char *why = cli_gather_keep(g, ce.msg);
+				char name[96];
+
+				snprintf(name, sizeof(name), "%s*", prefix);
+				if (!why || (r = cli_api_hosts_add_unreachable(
+				                     &a->hosts, cli_gather_keep(g, name), why)) < 0)
+					return util_err_set(e, -ENOMEM, "out of memory");
+			}
+			continue;
+		}
+		ok++;
+		for (size_t k = 0; k < a->snaps[i].nnodes; k++)
+			if (!a->snaps[i].nodes[k].reachable)
+				cli_warn(ctx, "%s: node %s: %s", pveapi_client_url(c->client),
+				         a->snaps[i].nodes[k].name,
+				         a->snaps[i].nodes[k].errmsg ? a->snaps[i].nodes[k].errmsg
+				                                     : "unreachable");
+			else if (a->snaps[i].nodes[k].has_pci && !a->snaps[i].nodes[k].sriov_fields)
+				cli_info(ctx,
+				         "node %s%s: its hardware list has no physfn/virtfns (no SR-IOV "
+				         "enabled, or libpve-common before 9.1.12): PF/VF rules are "
+				         "limited there",
+				         prefix, a->snaps[i].nodes[k].name);
+		for (size_t k = 0; k < a->snaps[i].nvms; k++)
+			if (a->snaps[i].vms[k].err &&
+			    pveapi_snapshot_node(&a->snaps[i], a->snaps[i].vms[k].node) &&
+			    pveapi_snapshot_node(&a->snaps[i], a->snaps[i].vms[k].node)->reachable)
+				cli_warn(ctx, "VM %u: %s", a->snaps[i].vms[k].vmid,
+				         a->snaps[i].vms[k].errmsg ? a->snaps[i].vms[k].errmsg
+				                                   : "config not readable");
+		if (a->snaps[i].mappings_err)
+			cli_warn(ctx, "%s: %s", pveapi_client_url(c->client),
+			         a->snaps[i].mappings_errmsg ? a->snaps[i].mappings_errmsg
+			                                     : "mappings not readable");
+		r = cli_api_gather(&a->snaps[i], prefix, g, &a->hosts, e);
+		if (r < 0)
+			return r;
+	}
+	if (!ok)
+		return first;
+	g->in.mode = POLICY_MODE_AUDIT;
+	g->in.node = "";
+	g->in.host = NULL;
+	g->in.other_hosts = a->hosts.v;
+	g->in.n_other_hosts = a->hosts.n;
+	g->in.vms = g->vms;
+	g->in.n_vms = g->n_vms;
+	g->in.mappings = g->mappings;
+	g->in.n_mappings = g->n_mappings;
+	g->in.severity = g->severity;
+	return 0;
+}
 
 static const char *name_of(const void *arg, unsigned vmid)
 {
@@ -38,11 +147,12 @@ int cli_cmd_audit(struct cli_ctx *ctx, int argc, char **argv)
 {
 	enum { OPT_CLUSTER = 256, OPT_API, OPT_VMID, OPT_FAIL_ON, OPT_FORMAT };
 	static const struct option opts[] = {
-	        {"cluster", no_argument, NULL, OPT_CLUSTER},
+	        {"cluster", optional_argument, NULL, OPT_CLUSTER},
 	        {"api", no_argument, NULL, OPT_API},
 	        {"vmid", required_argument, NULL, OPT_VMID},
 	        {"fail-on", required_argument, NULL, OPT_FAIL_ON},
 	        {"format", required_argument, NULL, OPT_FORMAT},
+	        CLI_API_OPTIONS,
 	        {NULL, 0, NULL, 0},
 	};
 	struct cli_gather_opts o = {.mode = POLICY_MODE_AUDIT, .read_names = false};
@@ -53,16 +163,28 @@ int cli_cmd_audit(struct cli_ctx *ctx, int argc, char **argv)
 	struct cli_findings_view view;
 	struct util_err e = {0};
 	struct cli_gather g;
+	struct audit_api api = {0};
+	bool use_api = false;
 	int c, r;
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
-		case OPT_CLUSTER: o.cluster = true; break;
-		case OPT_API:
-			return cli_usage_error(
-			        ctx, "audit",
-			        "--api is not available in this build (use --cluster)");
+		case OPT_CLUSTER:
+			/* --cluster NAME (with --api): audit takes no operands, so a following
+			 * word is the name */
+			if (!optarg && optind < argc && argv[optind][0] != '-')
+				optarg = argv[optind++];
+			o.cluster = true;
+			if (!optarg)
+				api.all = true;
+			else if (api.n_names == AUDIT_MAX_CLUSTERS)
+				return cli_usage_error(ctx, "audit", "at most %d --cluster",
+				                       AUDIT_MAX_CLUSTERS);
+			else
+				api.names[api.n_names++] = optarg;
+			break;
+		case OPT_API: use_api = true; break;
 		case OPT_VMID:
 			if (cli_vmid_parse(optarg, &vmids[n_vmids]) < 0)
 				return cli_usage_error(ctx, "audit", "--vmid '%s': not a VMID",
@@ -86,18 +208,30 @@ int cli_cmd_audit(struct cli_ctx *ctx, int argc, char **argv)
 			return cli_usage_error(ctx, "audit", "option %s needs a value",
 			                       argv[optind - 1]);
 		default:
+			if (cli_api_option(&api.over, c, optarg))
+				break;
 			return cli_usage_error(ctx, "audit", "unknown option '%s'",
 			                       argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
 		return cli_usage_error(ctx, "audit", "unexpected argument '%s'", argv[optind]);
-	if (cli_need_node(ctx))
+	if (!use_api && (api.n_names || api.over.url || api.over.token_file ||
+	                 api.over.fingerprint || api.over.ca_file))
+		return cli_usage_error(ctx, "audit",
+		                       "--cluster NAME and the --api-* options go with --api");
+	if (api.all && api.n_names)
+		return cli_usage_error(ctx, "audit",
+		                       "--cluster without a name means every cluster; name them all "
+		                       "or none");
+	if (!use_api && cli_need_node(ctx))
 		return ctx->format == CLI_FORMAT_NAGIOS ? 3 : CLI_EXIT_FAIL;
 
 	memset(&g, 0, sizeof(g));
 	r = cli_gather_settings(ctx, &g, &e);
-	if (r == 0)
+	if (r == 0 && use_api)
+		r = audit_api_gather(ctx, &api, vmids, n_vmids, &g, &e);
+	else if (r == 0)
 		r = cli_gather_run(ctx, &o, &g, &e);
 	if (r == 0)
 		r = policy_evaluate(&g.in, &f, &e);
@@ -107,6 +241,7 @@ int cli_cmd_audit(struct cli_ctx *ctx, int argc, char **argv)
 		else
 			cli_error(ctx, "%s", e.msg);
 		cli_gather_free(&g);
+		audit_api_free(&api);
 		return ctx->format == CLI_FORMAT_NAGIOS ? 3 : CLI_EXIT_FAIL;
 	}
 	for (size_t i = 0; i < g.n_warnings; i++)
@@ -119,7 +254,10 @@ int cli_cmd_audit(struct cli_ctx *ctx, int argc, char **argv)
 	} else {
 		n_checked = g.n_vms;
 	}
-	view = (struct cli_findings_view){.node = ctx->node,
+	view = (struct cli_findings_view){.node = use_api && api.n_clusters == 1 &&
+	                                                  api.clusters[0].s.name[0]
+	                                          ? api.clusters[0].s.name
+	                                          : ctx->node,
 	                                  .findings = &f,
 	                                  .n_vms = n_checked,
 	                                  .vm_name = name_of,
@@ -134,5 +272,6 @@ int cli_cmd_audit(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	policy_findings_free(&f);
 	cli_gather_free(&g);
+	audit_api_free(&api);
 	return r;
 }
