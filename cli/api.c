@@ -48,30 +48,26 @@ static int cluster_add(const struct settings_api *base, const struct settings_ap
 	return pveapi_client_new(&c->s, &c->client, e);
 }
 
-int cli_api_clusters(const struct cli_ctx *ctx, const struct settings_api_overrides *o,
-                     const char *const *names, size_t n_names, bool all,
-                     struct cli_api_cluster **out, size_t *n, struct util_err *e)
+int cli_api_clusters(const struct cli_ctx *ctx, const struct settings_api_list *list,
+                     const struct settings_api_overrides *o, const char *const *names,
+                     size_t n_names, bool all, struct cli_api_cluster **out, size_t *n,
+                     struct util_err *e)
 {
-	struct settings_api_list l = {0};
+	const struct settings_api_list l = *list;
 	struct settings_api none = {.timeout_s = SETTINGS_API_TIMEOUT_DEFAULT};
 	size_t want;
-	int r;
+	int r = 0;
 
 	*out = NULL;
 	*n = 0;
-	r = settings_api_load(ctx->config_path, &l, e);
-	if (r < 0)
-		return r;
 	want = all ? l.n : n_names ? n_names : 1;
 	if (all && !l.n) {
-		settings_api_list_free(&l);
 		return util_err_set(e, -EINVAL,
 		                    "%s has no api { } or cluster \"NAME\" { } block to audit",
 		                    ctx->config_path);
 	}
 	*out = calloc(want, sizeof(**out));
 	if (!*out) {
-		settings_api_list_free(&l);
 		return util_err_set(e, -ENOMEM, "out of memory");
 	}
 	for (size_t i = 0; i < want && r == 0; i++) {
@@ -87,17 +83,17 @@ int cli_api_clusters(const struct cli_ctx *ctx, const struct settings_api_overri
 			break;
 		}
 		if (!s && !o->url) {
-			r = util_err_set(e, -EINVAL,
-			                 "no API to talk to: add an api { url = ... } block to %s or "
-			                 "give --api-url (with --api-token-file)",
-			                 ctx->config_path);
+			r = util_err_set(
+			        e, -EINVAL,
+			        "no API to talk to: add an api { url = ... } block to %s or "
+			        "give --api-url (with --api-token-file)",
+			        ctx->config_path);
 			break;
 		}
 		r = cluster_add(s ? s : &none, o, &(*out)[i], e);
 		if (r == 0)
 			(*n)++;
 	}
-	settings_api_list_free(&l);
 	if (r < 0) {
 		cli_api_clusters_free(*out, *n);
 		*out = NULL;

@@ -20,12 +20,12 @@ enum {
 	CLI_API_OPT_FINGERPRINT,
 	CLI_API_OPT_CA_FILE,
 };
-#define CLI_API_OPTIONS                                                        \
-	{"api-url", required_argument, NULL, CLI_API_OPT_URL},                 \
-	        {"api-token-file", required_argument, NULL, CLI_API_OPT_TOKEN_FILE}, \
-	        {"api-fingerprint", required_argument, NULL, CLI_API_OPT_FINGERPRINT}, \
-	{                                                                      \
-		"api-ca-file", required_argument, NULL, CLI_API_OPT_CA_FILE    \
+#define CLI_API_OPTIONS                                                                            \
+	{"api-url", required_argument, NULL, CLI_API_OPT_URL},                                     \
+	        {"api-token-file", required_argument, NULL, CLI_API_OPT_TOKEN_FILE},               \
+	        {"api-fingerprint", required_argument, NULL, CLI_API_OPT_FINGERPRINT},             \
+	{                                                                                          \
+		"api-ca-file", required_argument, NULL, CLI_API_OPT_CA_FILE                        \
 	}
 
 /* Stores an --api-* option; false when c is none of them. */
@@ -37,13 +37,15 @@ struct cli_api_cluster {
 	struct pveapi_client *client;
 };
 
-/* The clusters named (names NULL: the api { } block; all: every block of the file), each with
+/* The clusters named (names NULL: the api { } block; all: every block of list, the settings'
+ * api/cluster blocks from cli_gather_settings()), each with
  * the overrides applied and a client made.  Nothing is sent.  0 or -errno (-EINVAL settings,
  * -EACCES token file readable by others ...).  *out has *n entries; free with
  * cli_api_clusters_free. */
-int cli_api_clusters(const struct cli_ctx *ctx, const struct settings_api_overrides *o,
-                     const char *const *names, size_t n_names, bool all,
-                     struct cli_api_cluster **out, size_t *n, struct util_err *e);
+int cli_api_clusters(const struct cli_ctx *ctx, const struct settings_api_list *list,
+                     const struct settings_api_overrides *o, const char *const *names,
+                     size_t n_names, bool all, struct cli_api_cluster **out, size_t *n,
+                     struct util_err *e);
 void cli_api_clusters_free(struct cli_api_cluster *v, size_t n);
 
 /* A node's hardware from the API as a host snapshot (no drivers, no module state, no live mdev
@@ -70,15 +72,16 @@ int cli_api_mappings_text(const struct pveapi_snapshot *snap, struct util_buf *b
 
 /* assign --api (cli/api_assign.c). */
 struct cli_api_assign_opts {
+	const struct settings_api_list *list; /* the settings' api/cluster blocks */
 	const struct settings_api_overrides *over;
 	bool dry_run;
 	const enum policy_severity *severity; /* from the settings, NULL = defaults */
 };
 struct cli_api_assign_result {
-	char node[64];          /* the node that holds the VM */
-	char config_path[256];  /* its config, for the diff header */
-	bool running;           /* PVE puts hostpci changes of a running VM into [PENDING] */
-	bool applied;           /* the PUT went through */
+	char node[64];         /* the node that holds the VM */
+	char config_path[256]; /* its config, for the diff header */
+	bool running;          /* PVE puts hostpci changes of a running VM into [PENDING] */
+	bool applied;          /* the PUT went through */
 };
 /* Plans against the VM's node as the API shows it and, unless dry_run, PUTs the change with the
  * digest.  0 (plan->outcome says what) or -errno: -EOPNOTSUPP a token cannot write this
@@ -86,6 +89,11 @@ struct cli_api_assign_result {
 int cli_api_assign(const struct cli_ctx *ctx, const struct cli_api_assign_opts *o,
                    const struct assign_request *req, struct assign_plan *plan,
                    struct cli_api_assign_result *res, struct util_err *e);
+
+/* status --api (cli/api_status.c): node NULL/"" = this host's name.  Prints; returns the exit
+ * status. */
+int cli_api_status(struct cli_ctx *ctx, const struct settings_api_overrides *over, const char *node,
+                   bool all);
 
 /* The text of a VM config as PVE's file would hold it, from the API's config (and current). */
 int cli_api_config_text(const struct pveapi_vm *vm, struct util_buf *out);

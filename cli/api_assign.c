@@ -125,7 +125,7 @@ int cli_api_assign(const struct cli_ctx *ctx, const struct cli_api_assign_opts *
 
 	memset(plan, 0, sizeof(*plan));
 	memset(res, 0, sizeof(*res));
-	r = cli_api_clusters(ctx, o->over, NULL, 0, false, &a.cl, &a.n_cl, e);
+	r = cli_api_clusters(ctx, o->list, o->over, NULL, 0, false, &a.cl, &a.n_cl, e);
 	if (r < 0)
 		goto out;
 	/* PVE lets only root@pam write host= entries (--vf, --mdev): say so before sending */

@@ -163,7 +163,7 @@ static int run(struct cli_ctx *ctx, const char *cmd, struct assign_request *req,
 	}
 	o.severity = g.severity;
 	if (api) {
-		struct cli_api_assign_opts ao = {api, dry_run, g.severity};
+		struct cli_api_assign_opts ao = {&g.settings.api, api, dry_run, g.severity};
 
 		r = cli_api_assign(ctx, &ao, req, &plan, &ar, &err);
 	} else {

@@ -12,8 +12,8 @@
 #include "cli/findings.h"
 #include "cli/gather.h"
 
-#define AUDIT_MAX_VMIDS     64
-#define AUDIT_MAX_CLUSTERS  32
+#define AUDIT_MAX_VMIDS    64
+#define AUDIT_MAX_CLUSTERS 32
 
 /* What --api adds to the local gather: the clients, the snapshots and the nodes' hardware. */
 struct audit_api {
@@ -36,6 +36,22 @@ static void audit_api_free(struct audit_api *a)
 	cli_api_hosts_free(&a->hosts);
 }
 
+/* The report's "node" with --api: the cluster's name, the API's host, or "fleet". */
+static const char *api_label(const struct audit_api *a, char *buf, size_t n)
+{
+	const char *url, *end;
+
+	if (a->n_clusters != 1)
+		return "fleet";
+	if (a->clusters[0].s.name[0])
+		return a->clusters[0].s.name;
+	url = a->clusters[0].s.url;
+	url += strncmp(url, "https://", 8) == 0 ? 8 : 0;
+	end = url + strcspn(url, ":/");
+	snprintf(buf, n, "%.*s", (int)(end - url), url);
+	return buf;
+}
+
 /* Every configured cluster fetched in turn (each in parallel inside), into g.  0 when at least
  * one cluster gave its VM list; else the first error. */
 static int audit_api_gather(struct cli_ctx *ctx, struct audit_api *a, const unsigned *vmids,
@@ -44,8 +60,8 @@ static int audit_api_gather(struct cli_ctx *ctx, struct audit_api *a, const unsi
 	size_t ok = 0;
 	int r, first = 0;
 
-	r = cli_api_clusters(ctx, &a->over, a->names, a->n_names, a->all, &a->clusters,
-	                     &a->n_clusters, e);
+	r = cli_api_clusters(ctx, &g->settings.api, &a->over, a->names, a->n_names, a->all,
+	                     &a->clusters, &a->n_clusters, e);
 	if (r < 0)
 		return r;
 	a->snaps = calloc(a->n_clusters, sizeof(*a->snaps));
@@ -87,11 +103,12 @@ static int audit_api_gather(struct cli_ctx *ctx, struct audit_api *a, const unsi
 				         a->snaps[i].nodes[k].errmsg ? a->snaps[i].nodes[k].errmsg
 				                                     : "unreachable");
 			else if (a->snaps[i].nodes[k].has_pci && !a->snaps[i].nodes[k].sriov_fields)
-				cli_info(ctx,
-				         "node %s%s: its hardware list has no physfn/virtfns (no SR-IOV "
-				         "enabled, or libpve-common before 9.1.12): PF/VF rules are "
-				         "limited there",
-				         prefix, a->snaps[i].nodes[k].name);
+				cli_warn(
+				        ctx,
+				        "node %s%s: its hardware list has no physfn/virtfns (no SR-IOV "
+				        "enabled, or libpve-common before 9.1.12): PF/VF rules are "
+				        "limited there",
+				        prefix, a->snaps[i].nodes[k].name);
 		for (size_t k = 0; k < a->snaps[i].nvms; k++)
 			if (a->snaps[i].vms[k].err &&
 			    pveapi_snapshot_node(&a->snaps[i], a->snaps[i].vms[k].node) &&
@@ -127,13 +144,14 @@ static const char *name_of(const void *arg, unsigned vmid)
 	return cli_gather_vm_name(arg, vmid);
 }
 
-/* Keeps only the findings about the given VMs (host-level ones go too). */
+/* Keeps only the findings about the given VMs (host-level ones go too, except node-unreachable:
+ * the VMs asked for may be on that node). */
 static void keep_vmids(struct policy_findings *f, const unsigned *ids, size_t n)
 {
 	size_t k = 0;
 
 	for (size_t i = 0; i < f->n; i++) {
-		bool keep = false;
+		bool keep = f->v[i].rule == POLICY_RULE_NODE_UNREACHABLE;
 
 		for (size_t j = 0; j < n && !keep; j++)
 			keep = f->v[i].vmid == ids[j];
@@ -164,6 +182,7 @@ int cli_cmd_audit(struct cli_ctx *ctx, int argc, char **argv)
 	struct util_err e = {0};
 	struct cli_gather g;
 	struct audit_api api = {0};
+	char label[128];
 	bool use_api = false;
 	int c, r;
 
@@ -221,9 +240,10 @@ int cli_cmd_audit(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_usage_error(ctx, "audit",
 		                       "--cluster NAME and the --api-* options go with --api");
 	if (api.all && api.n_names)
-		return cli_usage_error(ctx, "audit",
-		                       "--cluster without a name means every cluster; name them all "
-		                       "or none");
+		return cli_usage_error(
+		        ctx, "audit",
+		        "--cluster without a name means every cluster; name them all "
+		        "or none");
 	if (!use_api && cli_need_node(ctx))
 		return ctx->format == CLI_FORMAT_NAGIOS ? 3 : CLI_EXIT_FAIL;
 
@@ -254,10 +274,8 @@ int cli_cmd_audit(struct cli_ctx *ctx, int argc, char **argv)
 	} else {
 		n_checked = g.n_vms;
 	}
-	view = (struct cli_findings_view){.node = use_api && api.n_clusters == 1 &&
-	                                                  api.clusters[0].s.name[0]
-	                                          ? api.clusters[0].s.name
-	                                          : ctx->node,
+	view = (struct cli_findings_view){.node = use_api ? api_label(&api, label, sizeof(label))
+	                                                  : ctx->node,
 	                                  .findings = &f,
 	                                  .n_vms = n_checked,
 	                                  .vm_name = name_of,

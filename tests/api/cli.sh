@@ -86,7 +86,7 @@ done
 run audit-vmid $PPC audit --api --vmid 105 --vmid 300
 run audit-overrides $PP --config /dev/null audit --api --api-url "$url" \
 	--api-token-file "$d/token" --api-fingerprint "$fp" --format nagios
-run audit-fleet $PPC audit --api --cluster --format prometheus
+run audit-fleet $PPC audit --api --cluster --vmid 102 --format json
 run audit-cluster-name $PPC audit --api --cluster edge --fail-on warning --format nagios
 
 # --- one node offline: node-unreachable, the rest judged; exit per --fail-on
@@ -98,7 +98,7 @@ ctl '{"hang": ["pve2"], "hang_s": 4}'
 run audit-hang $PPC -q audit --api --format prometheus
 # node-unreachable turned down to a warning: --fail-on error passes
 cp "$d/pp.conf" "$d/pp-warn.conf"
-printf 'rule node-unreachable {\n  severity = "info"\n}\n' >>"$d/pp-warn.conf"
+printf 'rule node-unreachable {\n  severity = info\n}\n' >>"$d/pp-warn.conf"
 ctl '{"offline": ["pve3"]}'
 run audit-offline-severity $PP --config "$d/pp-warn.conf" -q audit --api --vmid 300 --vmid 302
 # every node down and the cluster list fails too: nothing read, exit 3
@@ -125,7 +125,7 @@ run audit-usage $PPC audit --cluster edge
 run status-pve1 $PPC status --api --node pve1 --format json
 run status-pve3 $PPC status --api --node pve3
 run status-pve2-text $PPC status --api --node pve2
-run status-no-node $PPC status --api
+run status-no-node $PP --config "$d/pp.conf" --node elsewhere status --api
 run status-unknown-node $PPC status --api --node pve9
 
 # --- assign --api
@@ -137,12 +137,15 @@ expect "dry run: nothing written" sh -c "! grep -q '^req PUT' '$d/log'"
 run assign-mapping $PPC assign --api 108 --mapping igpu-vf
 expect "PUT sent with the digest" grep -Eq '^put 108 digest=[0-9a-f]{40} hostpci0=mapping=igpu-vf' "$d/log"
 run assign-mapping-again $PPC assign --api 108 --mapping igpu-vf
-run assign-running $PPC assign --api 302 --mapping igpu-vf --slot 3
+run assign-refused $PPC assign --api 104 --mapping igpu-vf --pcie
+expect "refused: nothing written" sh -c "! grep -q '^put 104' '$d/log'"
+# a running VM: PVE keeps the new entry pending
+run assign-running $PPC assign --api 105 --mapping igpu-vf --slot 3
+run audit-after-assign $PPC audit --api --vmid 105 --vmid 108
 # digest mismatch: the server changes the config between our GET and PUT
 ctl '{"touch_before_put": [101]}'
 run assign-digest $PPC assign --api 101 --mapping igpu-vf --slot 2
 ctl '{}'
-run assign-refused $PPC assign --api 102 --mapping igpu-vf
 
 echo "api-cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
