@@ -91,14 +91,15 @@ static int usage_of(const struct cli_gather *g, const char *node, const struct s
 
 					for (size_t i = 0; i < hp->parsed.n_ids && !hit; i++)
 						hit = id_names(&hp->parsed.ids[i], bdf);
-					for (size_t m = 0; hp->parsed.mapping[0] && m < g->n_mappings;
-					     m++) {
+					for (size_t m = 0;
+					     hp->parsed.mapping[0] && m < g->n_mappings; m++) {
 						const struct policy_mapping *pm = &g->mappings[m];
 
 						if (strcmp(pm->name, hp->parsed.mapping) != 0)
 							continue;
 						for (size_t l = 0; l < pm->n_maps && !hit; l++)
-							hit = pm->maps[l].node && pm->maps[l].path &&
+							hit = pm->maps[l].node &&
+							      pm->maps[l].path &&
 							      strcmp(pm->maps[l].node, node) == 0 &&
 							      strstr(pm->maps[l].path, bdf);
 					}
@@ -139,8 +140,8 @@ static int node_check(struct pveapi_client *c, const char *node, char *names, si
 	return 0;
 }
 
-int cli_api_status(struct cli_ctx *ctx, const struct settings_api_overrides *over,
-                   const char *node, bool all)
+int cli_api_status(struct cli_ctx *ctx, const struct settings_api_overrides *over, const char *node,
+                   bool all)
 {
 	struct cli_api_cluster *cl = NULL;
 	struct pveapi_snapshot snap = {0};
@@ -175,7 +176,8 @@ int cli_api_status(struct cli_ctx *ctx, const struct settings_api_overrides *ove
 	}
 	n = names[0] ? NULL : pveapi_snapshot_node(&snap, node);
 	if (!n) {
-		rc = cli_usage_error(ctx, "status", "%s%s%s is not a node of the cluster (nodes: %s); "
+		rc = cli_usage_error(ctx, "status",
+		                     "%s%s%s is not a node of the cluster (nodes: %s); "
 		                     "name one with --node",
 		                     node[0] ? "'" : "", node[0] ? node : "this host",
 		                     node[0] ? "'" : "", names);
