@@ -129,8 +129,7 @@ static int read_reservations(const struct util_paths *p, struct assign_gather *g
                              struct util_err *e)
 {
 	struct pveconf_pci_reservations all = {0};
-	long long now = (long long)time(NULL);
-	int r = pveconf_pci_reservations_load(p, &all, e);
+	int r = pveconf_pci_reservations_load_active(p, (long long)time(NULL), &all, e);
 
 	if (r < 0)
 		return r;
@@ -141,8 +140,6 @@ static int read_reservations(const struct util_paths *p, struct assign_gather *g
 		return util_err_set(e, -ENOMEM, "out of memory");
 	}
 	for (size_t i = 0; i < all.n; i++) {
-		if (!pveconf_pci_reservation_active(p, &all.v[i], now))
-			continue;
 		snprintf(g->res_bdfs[g->n_reservations], 32, "%s", all.v[i].id);
 		g->reservations[g->n_reservations].bdf = g->res_bdfs[g->n_reservations];
 		g->reservations[g->n_reservations].vmid = all.v[i].vmid;

@@ -4,7 +4,6 @@
  * and the settings.  Reads only; never locks (the guard runs while PVE holds the VM lock). */
 #include "cli/gather.h"
 
-#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -14,6 +13,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "policy/build.h"
 #include "pveconf/hostpci.h"
 #include "pveconf/runstate.h"
 #include "pveconf/storage.h"
@@ -21,13 +21,6 @@
 #include "pveconf/node.h"
 #include "pveconf/vmconf.h"
 #include "util/fileio.h"
-
-struct cli_gather_vm {
-	struct pveconf_vm *conf;
-	struct policy_section *secs;
-	struct policy_hostpci *hps;
-	size_t n_hps;
-};
 
 int cli_vmid_parse(const char *s, unsigned *vmid)
 {
@@ -172,10 +165,9 @@ static int mappings_from(struct cli_gather *g, struct util_err *e)
 static int load_reservations(const struct cli_ctx *ctx, struct cli_gather *g, struct util_err *e)
 {
 	struct pveconf_pci_reservations all;
-	long long now = (long long)time(NULL);
 	int r;
 
-	r = pveconf_pci_reservations_load(&ctx->paths, &all, e);
+	r = pveconf_pci_reservations_load_active(&ctx->paths, (long long)time(NULL), &all, e);
 	if (r < 0)
 		return r;
 	g->reservations = calloc(all.n + 1, sizeof(*g->reservations));
@@ -184,8 +176,6 @@ static int load_reservations(const struct cli_ctx *ctx, struct cli_gather *g, st
 		return util_err_set(e, -ENOMEM, "out of memory");
 	}
 	for (size_t i = 0; i < all.n; i++) {
-		if (!pveconf_pci_reservation_active(&ctx->paths, &all.v[i], now))
-			continue;
 		g->reservations[g->n_reservations].bdf = keep(g, all.v[i].id);
 		g->reservations[g->n_reservations++].vmid = all.v[i].vmid;
 	}
@@ -243,12 +233,12 @@ static void hook_state(const struct cli_ctx *ctx, struct cli_gather *g, struct p
 
 /* ------------------------------------------------------------------ VM configs */
 
-static int add_vm(struct cli_gather *g, struct policy_vm **vm, struct cli_gather_vm **st)
+static int add_vm(struct cli_gather *g, struct policy_vm **vm, struct policy_vm_build **st)
 {
 	if (g->n_vms == g->cap_vms) {
 		size_t cap = g->cap_vms ? g->cap_vms * 2 : 32;
 		struct policy_vm *v = realloc(g->vms, cap * sizeof(*v));
-		struct cli_gather_vm **s;
+		struct policy_vm_build **s;
 		const char **nm;
 
 		if (!v)
@@ -275,103 +265,25 @@ static int add_vm(struct cli_gather *g, struct policy_vm **vm, struct cli_gather
 	return 0;
 }
 
-static bool is_hostpci_key(const char *k)
-{
-	return k && strncmp(k, "hostpci", 7) == 0 && isdigit((unsigned char)k[7]);
-}
-
-/* Loads one config and turns it into a policy_vm.  main_only: the guard judges the main
- * section only (PVE has applied [PENDING] before a normal start). */
+/* Turns one config model into a policy_vm (policy/build.h).  main_only: the guard judges the
+ * main section only (PVE has applied [PENDING] before a normal start).  The caller keeps the
+ * model; nothing here points into it. */
 static int add_model(struct cli_gather *g, const struct pveconf_vm *conf, unsigned vmid,
                      const char *node, bool main_only, struct util_err *e)
 {
 	struct policy_vm *vm;
-	struct cli_gather_vm *st;
-	const struct pveconf_diag *diags;
-	size_t n_sec, n_diags, total = 0, ns = 0;
+	struct policy_vm_build *st;
 	int r;
 
 	r = add_vm(g, &vm, &st);
 	if (r < 0)
 		return util_err_set(e, r, "out of memory");
-	st->conf = (struct pveconf_vm *)conf; /* read only here; the caller owns it */
-	vm->vmid = vmid;
-	vm->node = keep(g, node);
-	n_sec = pveconf_vm_section_count(st->conf);
-	n_diags = pveconf_vm_diags(st->conf, &diags);
-	for (size_t s = 0; s < n_sec; s++) {
-		const struct pveconf_kv *kv;
-		size_t n = pveconf_vm_keys(st->conf, s, &kv);
-
-		for (size_t i = 0; i < n; i++)
-			total += is_hostpci_key(kv[i].key);
-	}
-	for (size_t d = 0; d < n_diags; d++)
-		total += is_hostpci_key(diags[d].key) && diags[d].kind == PVECONF_DIAG_DROPPED;
-	st->hps = calloc(total + 1, sizeof(*st->hps));
-	st->secs = calloc(n_sec + 1, sizeof(*st->secs));
-	if (!st->hps || !st->secs)
-		return util_err_set(e, -ENOMEM, "out of memory");
-	for (size_t s = 0; s < n_sec; s++) {
-		const struct pveconf_section *ps = pveconf_vm_section(st->conf, s);
-		struct policy_section *sec = &st->secs[ns];
-		const struct pveconf_kv *kv;
-		size_t n;
-
-		if (ps->kind == PVECONF_SECTION_SPECIAL)
-			continue;
-		if (main_only && ps->kind != PVECONF_SECTION_MAIN)
-			continue;
-		sec->kind = ps->kind == PVECONF_SECTION_MAIN      ? POLICY_SECTION_MAIN
-		            : ps->kind == PVECONF_SECTION_PENDING ? POLICY_SECTION_PENDING
-		                                                  : POLICY_SECTION_SNAPSHOT;
-		sec->name = sec->kind == POLICY_SECTION_SNAPSHOT ? keep(g, ps->name) : NULL;
-		sec->hostpci = &st->hps[st->n_hps];
-		n = pveconf_vm_keys(st->conf, s, &kv);
-		for (size_t i = 0; i < n; i++) {
-			struct policy_hostpci *hp;
-			struct util_err pe = {0};
-
-			if (strcmp(kv[i].key, "machine") == 0)
-				sec->machine = keep(g, kv[i].value);
-			else if (strcmp(kv[i].key, "vga") == 0)
-				sec->vga = keep(g, kv[i].value);
-			if (!is_hostpci_key(kv[i].key))
-				continue;
-			hp = &st->hps[st->n_hps++];
-			hp->key = keep(g, kv[i].key);
-			hp->value = keep(g, kv[i].value);
-			hp->line = kv[i].line;
-			hp->valid = pveconf_hostpci_parse(kv[i].value, &hp->parsed, &pe) == 0;
-			if (!hp->valid)
-				hp->error = keep(g, pe.msg);
-		}
-		/* values PVE drops never reach the keys: they are diagnostics of the reader */
-		for (size_t d = 0; d < n_diags; d++) {
-			struct policy_hostpci *hp;
-
-			if (!is_hostpci_key(diags[d].key) ||
-			    diags[d].kind != PVECONF_DIAG_DROPPED || !diags[d].section ||
-			    strcmp(diags[d].section, ps->name) != 0)
-				continue;
-			hp = &st->hps[st->n_hps++];
-			hp->key = keep(g, diags[d].key);
-			hp->value = NULL; /* the reader keeps only its reason */
-			hp->line = diags[d].line;
-			hp->valid = false;
-			hp->error = keep(g, diags[d].message);
-		}
-		sec->n_hostpci = (size_t)(&st->hps[st->n_hps] - sec->hostpci);
-		ns++;
-	}
-	vm->sections = st->secs;
-	vm->n_sections = ns;
-	vm->hookscript = keep(g, pveconf_vm_get(st->conf, NULL, "hookscript", NULL));
-	vm->lock = keep(g, pveconf_vm_get(st->conf, NULL, "lock", NULL));
-	g->names[g->n_vms - 1] = keep(g, pveconf_vm_get(st->conf, NULL, "name", NULL));
-	/* the rules need only what was copied: the model is not kept (a node's worth of config
-	 * models would cost ~10 KiB per VM of peak memory, audit of 10,000 configs) */
-	st->conf = NULL;
+	r = policy_vm_build(conf, vmid, node, main_only ? POLICY_BUILD_MAIN : POLICY_BUILD_ALL, st,
+	                    e);
+	if (r < 0)
+		return r;
+	*vm = st->vm;
+	g->names[g->n_vms - 1] = st->name;
 	g->in.vms = g->vms;
 	g->in.n_vms = g->n_vms;
 	return 0;
@@ -490,14 +402,19 @@ int cli_gather_run(const struct cli_ctx *ctx, const struct cli_gather_opts *o, s
 
 	if (!ctx->node[0])
 		return util_err_set(e, -ENOENT, "%s", ctx->node_error);
-	/* the rules use no module parameters: leaving them out saves a third of the reads */
-	r = sysfs_host_read_flags(&ctx->paths,
-	                          (o->read_names ? SYSFS_READ_NAMES : 0) | SYSFS_READ_NO_PARAMS,
-	                          &g->host, e);
-	if (r < 0)
-		return r;
-	for (size_t i = 0; i < g->host->n_warnings; i++)
-		warn(g, "%s", g->host->warnings[i]);
+	if (o->host) {
+		g->in.host = o->host; /* the caller's, with its warnings already told */
+	} else {
+		/* the rules use no module parameters: leaving them out saves a third of the reads */
+		r = sysfs_host_read_flags(
+		        &ctx->paths, (o->read_names ? SYSFS_READ_NAMES : 0) | SYSFS_READ_NO_PARAMS,
+		        &g->host, e);
+		if (r < 0)
+			return r;
+		for (size_t i = 0; i < g->host->n_warnings; i++)
+			warn(g, "%s", g->host->warnings[i]);
+		g->in.host = g->host;
+	}
 	r = load_mappings(ctx, g, e);
 	if (r == 0)
 		r = load_reservations(ctx, g, e);
@@ -509,7 +426,6 @@ int cli_gather_run(const struct cli_ctx *ctx, const struct cli_gather_opts *o, s
 	g->in.mode = o->mode;
 	g->in.guard_vmid = o->vmid;
 	g->in.node = ctx->node;
-	g->in.host = g->host;
 	g->in.vms = g->vms;
 	g->in.n_vms = g->n_vms;
 	g->in.mappings = g->mappings;
@@ -531,8 +447,7 @@ const char *cli_gather_vm_name(const struct cli_gather *g, unsigned vmid)
 void cli_gather_free(struct cli_gather *g)
 {
 	for (size_t i = 0; i < g->n_vms; i++) {
-		free(g->store[i]->hps);
-		free(g->store[i]->secs);
+		policy_vm_build_free(g->store[i]);
 		free(g->store[i]);
 	}
 	free(g->store);

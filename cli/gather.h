@@ -20,9 +20,11 @@ struct cli_gather_opts {
 	const char *migrated_from; /* guard: PVE_MIGRATED_FROM ("" or NULL = not migrating) */
 	bool cluster;              /* audit: every node in /etc/pve/nodes */
 	bool read_names;           /* read pci.ids names (not on the guard's hot path) */
+	/* a snapshot the caller already read (status): used instead of reading one, not freed */
+	const struct sysfs_host *host;
 };
 
-struct cli_gather_vm; /* owned storage per VM */
+struct policy_vm_build; /* owned storage per VM (policy/build.h) */
 
 struct cli_gather {
 	struct policy_input in;
@@ -30,8 +32,8 @@ struct cli_gather {
 	enum policy_severity severity[POLICY_RULE_COUNT];
 	struct sysfs_host *host;
 	struct policy_vm *vms;
-	struct cli_gather_vm **store; /* one per vms[] entry */
-	const char **names;           /* VM names (name:), NULL when absent; per vms[] */
+	struct policy_vm_build **store; /* one per vms[] entry */
+	const char **names;             /* VM names (name:), NULL when absent; per vms[] */
 	size_t n_vms, cap_vms;
 	struct policy_mapping *mappings;
 	size_t n_mappings;

@@ -4,9 +4,10 @@
  * No output. */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli/cli.h"
-#include "cli/gather.h"
+#include "pveconf/runstate.h"
 #include "host/setup.h"
 #include "sysfs/host.h"
 
@@ -15,38 +16,33 @@ static bool is_igpu(const struct sysfs_device *d)
 	return d->vendor == 0x8086 && (d->class_code >> 16) == 0x03 && d->role != SYSFS_ROLE_VF;
 }
 
-/* VFs in /run/qemu-server/pci-id-reservations (PVE writes them for running VMs) that are not
- * bound to vfio-pci yet (a VM starting right now).  Best effort: without /etc/pve nothing. */
+/* VFs in /run/qemu-server/pci-id-reservations that are in force as PVE reads them (pid: that
+ * VM's QEMU runs, time: not expired) and not bound to vfio-pci yet (a VM starting right now).
+ * Best effort: an unreadable file adds nothing. */
 static void held_by_reservation(const struct cli_ctx *ctx, const struct sysfs_device *pf,
                                 const struct sysfs_host *h, struct host_facts *f)
 {
-	struct cli_gather_opts go = {.mode = POLICY_MODE_AUDIT};
-	struct cli_gather g;
-	struct util_err e = {0};
+	struct pveconf_pci_reservations res;
 
-	if (!ctx->node[0])
+	if (pveconf_pci_reservations_load_active(&ctx->paths, (long long)time(NULL), &res, NULL) <
+	    0)
 		return;
-	memset(&g, 0, sizeof(g));
-	if (cli_gather_settings(ctx, &g, &e) == 0 && cli_gather_run(ctx, &go, &g, &e) == 0) {
-		for (size_t i = 0; i < g.n_reservations; i++) {
-			const struct sysfs_device *vf = sysfs_host_find(h, g.reservations[i].bdf);
-			size_t l = strlen(f->in_use);
+	for (size_t i = 0; i < res.n; i++) {
+		const struct sysfs_device *vf = sysfs_host_find(h, res.v[i].id);
+		size_t l = strlen(f->in_use);
 
-			if (!vf || strcmp(vf->physfn, pf->bdf) != 0 ||
-			    strcmp(vf->driver, "vfio-pci") == 0)
-				continue;
-			f->vfs_in_use++;
-			snprintf(f->in_use + l, sizeof(f->in_use) - l, "%s%s reserved by VM %u",
-			         l ? ", " : "", vf->bdf, g.reservations[i].vmid);
-			if (f->n_held < 16) {
-				snprintf(f->held[f->n_held], sizeof(f->held[0]), "%s", vf->bdf);
-				snprintf(f->held_why[f->n_held++], sizeof(f->held_why[0]),
-				         "VM %u holds it (PVE's PCI reservation)",
-				         g.reservations[i].vmid);
-			}
+		if (!vf || strcmp(vf->physfn, pf->bdf) != 0 || strcmp(vf->driver, "vfio-pci") == 0)
+			continue;
+		f->vfs_in_use++;
+		snprintf(f->in_use + l, sizeof(f->in_use) - l, "%s%s reserved by VM %u",
+		         l ? ", " : "", vf->bdf, res.v[i].vmid);
+		if (f->n_held < 16) {
+			snprintf(f->held[f->n_held], sizeof(f->held[0]), "%s", vf->bdf);
+			snprintf(f->held_why[f->n_held++], sizeof(f->held_why[0]),
+			         "VM %u holds it (PVE's PCI reservation)", res.v[i].vmid);
 		}
 	}
-	cli_gather_free(&g);
+	pveconf_pci_reservations_free(&res);
 }
 
 int cli_host_facts(const struct cli_ctx *ctx, struct host_facts *f, struct util_err *e)

@@ -1,23 +1,80 @@
-/* cli/usage.c - the VM side of `status`: which VM configs name each device (used_by).
- * Lives in cli/ because it joins the two halves that the modules keep apart: sysfs/ (devices)
- * and pveconf/ (VM configs, running VMs).  Must not print. */
+/* cli/usage.c - the VM side of `status`: which VM configs of this node name each device
+ * (used_by).  Gathers the configs like the audit does (cli/gather.c: every section, running
+ * state) and expands their hostpci entries with the rules' own expansion (policy_uses_collect),
+ * so status and the rules agree on what "00:02", "A;B", mapping= and mdev= cover.  Must not print
+ * except the gatherer's warnings through cli_warn. */
 #include "cli/usage.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "cli/gather.h"
+
+static int use_cmp(const void *pa, const void *pb)
+{
+	const struct cli_use *a = pa, *b = pb;
+	int c = strcmp(a->bdf, b->bdf);
+
+	if (c)
+		return c;
+	if (a->vmid != b->vmid)
+		return a->vmid < b->vmid ? -1 : 1;
+	/* main, pending, then snapshots by name */
+	c = (a->section[0] != 'm') - (b->section[0] != 'm');
+	if (!c)
+		c = (a->section[0] != 'p') - (b->section[0] != 'p');
+	if (!c)
+		c = strcmp(a->section, b->section);
+	if (c)
+		return c;
+	/* hostpci2 before hostpci10 */
+	if (strlen(a->key) != strlen(b->key))
+		return strlen(a->key) < strlen(b->key) ? -1 : 1;
+	return strcmp(a->key, b->key);
+}
 
 int cli_usage_collect(const struct cli_ctx *ctx, const struct sysfs_host *h, struct cli_usage *out,
                       struct util_err *e)
 {
-	(void)ctx;
-	(void)h;
-	(void)e;
-	/* The VM-config side (pveconf/vmconf.h, pveconf/hostpci.h, running-VM detection) is built
-	 * on other branches; this function is filled in when those are merged.  Until then no
-	 * device has a user, and status lists used_by as []. */
+	struct cli_gather_opts go = {.mode = POLICY_MODE_AUDIT, .host = h};
+	struct cli_gather g;
+	struct policy_uses pu = {0};
+	int r;
+
 	out->uses = NULL;
 	out->n = 0;
-	return 0;
+	/* no node name (a machine without Proxmox): no VM configs, so no users */
+	if (!ctx->node[0])
+		return 0;
+	memset(&g, 0, sizeof(g));
+	r = cli_gather_run(ctx, &go, &g, e);
+	for (size_t i = 0; i < g.n_warnings; i++)
+		cli_warn(ctx, "%s", g.warnings[i]);
+	if (r == 0)
+		r = policy_uses_collect(&g.in, &pu, e);
+	if (r == 0 && pu.n) {
+		out->uses = calloc(pu.n, sizeof(*out->uses));
+		if (!out->uses)
+			r = util_err_set(e, -ENOMEM, "out of memory");
+	}
+	for (size_t i = 0; r == 0 && i < pu.n; i++) {
+		struct cli_use *u = &out->uses[out->n++];
+
+		snprintf(u->bdf, sizeof(u->bdf), "%s", pu.v[i].bdf);
+		u->vmid = pu.v[i].vm->vmid;
+		policy_section_label(pu.v[i].sec, u->section, sizeof(u->section));
+		snprintf(u->key, sizeof(u->key), "%s", pu.v[i].hp->key);
+		u->running = pu.v[i].vm->running;
+	}
+	if (out->n)
+		qsort(out->uses, out->n, sizeof(*out->uses), use_cmp);
+	policy_uses_free(&pu);
+	cli_gather_free(&g);
+	if (r < 0)
+		cli_usage_free(out);
+	return r;
 }
 
 void cli_usage_free(struct cli_usage *u)

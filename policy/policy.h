@@ -110,7 +110,7 @@ struct policy_vm {
 	const char *hookscript; /* value of hookscript:, NULL when absent */
 	enum policy_hook_state hook_state;
 	bool hook_is_guard; /* the hookscript runs this tool's guard */
-	const char *lock;   /* lock: value, NULL when absent */
+	const char *lock;   /* lock: value, NULL when absent or not locking ('lock: 0') */
 };
 
 /* One `map` line of /etc/pve/mapping/pci.cfg. */
@@ -196,5 +196,32 @@ int policy_evaluate(const struct policy_input *in, struct policy_findings *out, 
 void policy_findings_free(struct policy_findings *f);
 /* Number of findings at severity s. */
 size_t policy_findings_count(const struct policy_findings *f, enum policy_severity s);
+
+/* "main", "pending" or "snapshot:NAME" (docs/cli.md's section names). */
+void policy_section_label(const struct policy_section *s, char *buf, size_t n);
+
+/* ------------------------------------------------------------------ uses (status's used_by) */
+
+/* A device of this node's hardware that a hostpci entry names, with PVE's semantics: a
+ * function-less id covers every function of the slot (an iGPU's PF and all its VFs), "A;B" names
+ * each, mapping= names the devices of every map line for the VM's node (each an alternative PVE
+ * may pick), mdev= names its parent (which is not passed through).  Values PVE drops name
+ * nothing. */
+struct policy_use {
+	char bdf[SYSFS_BDF_LEN];
+	const struct policy_vm *vm;
+	const struct policy_section *sec;
+	const struct policy_hostpci *hp;
+	bool mdev; /* the entry creates an mdev instance on this parent */
+};
+
+struct policy_uses {
+	struct policy_use *v; /* in->vms order, then section, then entry; one per (entry, device) */
+	size_t n, cap;
+};
+
+/* Every use of a device of in->host by the VMs of in->node, every section.  0 or -ENOMEM. */
+int policy_uses_collect(const struct policy_input *in, struct policy_uses *out, struct util_err *e);
+void policy_uses_free(struct policy_uses *u);
 
 #endif

@@ -141,12 +141,7 @@ static bool in_scope(const struct ctx *c, enum policy_rule_id r)
 
 static void section_name(const struct policy_section *s, char *buf, size_t n)
 {
-	if (!s || s->kind == POLICY_SECTION_MAIN)
-		snprintf(buf, n, "main");
-	else if (s->kind == POLICY_SECTION_PENDING)
-		snprintf(buf, n, "pending");
-	else
-		snprintf(buf, n, "snapshot:%s", s->name ? s->name : "");
+	policy_section_label(s, buf, n);
 }
 
 /* snprintf through a va_list: truncation of long user values is intended, not a bug */

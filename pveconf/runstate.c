@@ -247,6 +247,21 @@ int pveconf_pci_reservations_load(const struct util_paths *p, struct pveconf_pci
 	return r;
 }
 
+int pveconf_pci_reservations_load_active(const struct util_paths *p, long long now,
+                                         struct pveconf_pci_reservations *out, struct util_err *e)
+{
+	size_t k = 0;
+	int r = pveconf_pci_reservations_load(p, out, e);
+
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < out->n; i++)
+		if (pveconf_pci_reservation_active(p, &out->v[i], now))
+			out->v[k++] = out->v[i];
+	out->n = k;
+	return 0;
+}
+
 void pveconf_pci_reservations_free(struct pveconf_pci_reservations *r)
 {
 	free(r->v);

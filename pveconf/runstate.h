@@ -48,6 +48,10 @@ int pveconf_pci_reservations_parse(const char *data, size_t len,
 /* Reads <root>/run/qemu-server/pci-id-reservations; a missing file = no reservations. */
 int pveconf_pci_reservations_load(const struct util_paths *p, struct pveconf_pci_reservations *out,
                                   struct util_err *e);
+/* pveconf_pci_reservations_load() keeping only the reservations in force at now
+ * (pveconf_pci_reservation_active): what holds a device as PVE's reserve_pci_usage sees it. */
+int pveconf_pci_reservations_load_active(const struct util_paths *p, long long now,
+                                         struct pveconf_pci_reservations *out, struct util_err *e);
 void pveconf_pci_reservations_free(struct pveconf_pci_reservations *r);
 /* The reservation of id ("0000:00:02.1"), or NULL. */
 const struct pveconf_pci_reservation *pveconf_pci_reservation_find(

@@ -16,6 +16,9 @@ else
 	echo "(no VM configs under $ROOT/etc/pve/nodes/pve1/qemu-server yet: lint skipped)"
 fi
 
+# status: the iGPU, its VFs, and which VM config names each (every section, running or not)
+run --root "$ROOT" status
+
 # audit (every rule over every VM config and the host) and the pre-start guard
 run --root "$ROOT" audit
 run --root "$ROOT" audit --format nagios
@@ -33,7 +36,11 @@ run --root "$ROOT" release 104 --device 0000:00:02.1 --dry-run
 copy=$(mktemp -d /tmp/pp-demo-XXXXXX)
 cp -a "$ROOT" "$copy/root"
 echo
-echo "== on a throwaway copy: free VM 104's duplicate VF, then ask for a free one"
+echo "== on a throwaway copy: every VF is named by some config, so first fix the two broken VMs"
+echo "== (103 passes the whole slot, 107 cannot start) and free 104's duplicate VF, then give 104 a"
+echo "== free one"
+run --root "$copy/root" -q release 103 --all
+run --root "$copy/root" -q release 107 --all
 run --root "$copy/root" -q release 104 --all
 run --root "$copy/root" assign 104 --vf auto
 rm -rf "$copy"

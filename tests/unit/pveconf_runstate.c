@@ -190,6 +190,16 @@ static void test_reservations_load_active(void **state)
 	assert_true(pveconf_pci_reservation_active(&p, &r.v[2], 999));
 	assert_false(pveconf_pci_reservation_active(&p, &r.v[2], 1000));
 	pveconf_pci_reservations_free(&r);
+	/* the same filter in one call: at 999 VM 100's and the time: entry hold, at 1000 only 100's */
+	assert_int_equal(pveconf_pci_reservations_load_active(&p, 999, &r, &e), 0);
+	assert_int_equal(r.n, 2);
+	assert_string_equal(r.v[0].id, "0000:00:02.1");
+	assert_string_equal(r.v[1].id, "0000:00:02.3");
+	pveconf_pci_reservations_free(&r);
+	assert_int_equal(pveconf_pci_reservations_load_active(&p, 1000, &r, &e), 0);
+	assert_int_equal(r.n, 1);
+	assert_int_equal(r.v[0].vmid, 100);
+	pveconf_pci_reservations_free(&r);
 	tt_rmrf(dir);
 	free(dir);
 }

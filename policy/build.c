@@ -1,0 +1,206 @@
+/* policy/build.c - turns a parsed VM config (pveconf/ model) into a struct policy_vm: its sections,
+ * their hostpci entries parsed with pveconf_hostpci_parse, machine and vga, hookscript and lock.
+ * Pure: no I/O, no printing; must not decide anything the rules decide. */
+#include "policy/build.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *keep(struct policy_vm_build *b, const char *s)
+{
+	char *c;
+
+	if (!s)
+		return NULL;
+	if (b->n_strings == b->cap_strings) {
+		size_t cap = b->cap_strings ? b->cap_strings * 2 : 16;
+		char **v = realloc(b->strings, cap * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		b->strings = v;
+		b->cap_strings = cap;
+	}
+	c = strdup(s);
+	if (c)
+		b->strings[b->n_strings++] = c;
+	return c;
+}
+
+/* "hostpci" followed by digits only (an index PVE does not know is still a hostpci key: the
+ * reader reports it as dropped) */
+static bool is_hostpci_key(const char *k)
+{
+	if (!k || strncmp(k, "hostpci", 7) != 0 || !k[7])
+		return false;
+	for (k += 7; *k; k++)
+		if (!isdigit((unsigned char)*k))
+			return false;
+	return true;
+}
+
+static void hp_set(struct policy_vm_build *b, struct policy_hostpci *hp, const char *key,
+                   const char *value, unsigned line)
+{
+	struct util_err pe = {0};
+
+	hp->key = keep(b, key);
+	hp->value = keep(b, value);
+	hp->line = line;
+	hp->valid = pveconf_hostpci_parse(value, &hp->parsed, &pe) == 0;
+	if (!hp->valid)
+		hp->error = keep(b, pe.msg);
+}
+
+static enum policy_section_kind kind_of(enum pveconf_section_kind k)
+{
+	return k == PVECONF_SECTION_MAIN      ? POLICY_SECTION_MAIN
+	       : k == PVECONF_SECTION_PENDING ? POLICY_SECTION_PENDING
+	                                      : POLICY_SECTION_SNAPSHOT;
+}
+
+/* Sections as written (ALL, or MAIN only). */
+static int build_sections(const struct pveconf_vm *conf, bool main_only, struct policy_vm_build *b)
+{
+	const struct pveconf_diag *diags;
+	size_t n_sec = pveconf_vm_section_count(conf), n_diags = pveconf_vm_diags(conf, &diags);
+	size_t total = 0, n_hps = 0, ns = 0;
+
+	for (size_t s = 0; s < n_sec; s++) {
+		const struct pveconf_kv *kv;
+		size_t n = pveconf_vm_keys(conf, s, &kv);
+
+		for (size_t i = 0; i < n; i++)
+			total += is_hostpci_key(kv[i].key);
+	}
+	for (size_t d = 0; d < n_diags; d++)
+		total += is_hostpci_key(diags[d].key) && diags[d].kind == PVECONF_DIAG_DROPPED;
+	b->hps = calloc(total + 1, sizeof(*b->hps));
+	b->secs = calloc(n_sec + 1, sizeof(*b->secs));
+	if (!b->hps || !b->secs)
+		return -ENOMEM;
+	for (size_t s = 0; s < n_sec; s++) {
+		const struct pveconf_section *ps = pveconf_vm_section(conf, s);
+		struct policy_section *sec = &b->secs[ns];
+		const struct pveconf_kv *kv;
+		size_t n;
+
+		if (ps->kind == PVECONF_SECTION_SPECIAL)
+			continue;
+		if (main_only && ps->kind != PVECONF_SECTION_MAIN)
+			continue;
+		sec->kind = kind_of(ps->kind);
+		sec->name = sec->kind == POLICY_SECTION_SNAPSHOT ? keep(b, ps->name) : NULL;
+		sec->hostpci = &b->hps[n_hps];
+		n = pveconf_vm_keys(conf, s, &kv);
+		for (size_t i = 0; i < n; i++) {
+			if (strcmp(kv[i].key, "machine") == 0)
+				sec->machine = keep(b, kv[i].value);
+			else if (strcmp(kv[i].key, "vga") == 0)
+				sec->vga = keep(b, kv[i].value);
+			else if (is_hostpci_key(kv[i].key))
+				hp_set(b, &b->hps[n_hps++], kv[i].key, kv[i].value, kv[i].line);
+		}
+		/* values PVE drops never reach the keys: they are diagnostics of the reader */
+		for (size_t d = 0; d < n_diags; d++) {
+			struct policy_hostpci *hp;
+
+			if (!is_hostpci_key(diags[d].key) ||
+			    diags[d].kind != PVECONF_DIAG_DROPPED || !diags[d].section ||
+			    strcmp(diags[d].section, ps->name) != 0)
+				continue;
+			hp = &b->hps[n_hps++];
+			hp->key = keep(b, diags[d].key);
+			hp->value = NULL; /* the reader keeps only its reason */
+			hp->line = diags[d].line;
+			hp->valid = false;
+			hp->error = keep(b, diags[d].message);
+		}
+		sec->n_hostpci = (size_t)(&b->hps[n_hps] - sec->hostpci);
+		ns++;
+	}
+	b->vm.sections = b->secs;
+	b->vm.n_sections = ns;
+	return 0;
+}
+
+/* The value the next start sees: [PENDING]'s over main's, unless pending deletes it. */
+static const char *next_get(const struct pveconf_vm *conf, bool has_pending, const char *key,
+                            unsigned *line)
+{
+	const char *v = has_pending ? pveconf_vm_get(conf, "PENDING", key, line) : NULL;
+	bool force;
+
+	if (v)
+		return v;
+	if (pveconf_vm_pending_deletes(conf, key, &force))
+		return NULL;
+	return pveconf_vm_get(conf, NULL, key, line);
+}
+
+static int build_next_start(const struct pveconf_vm *conf, struct policy_vm_build *b)
+{
+	bool has_pending = pveconf_vm_section_find(conf, "PENDING") >= 0;
+	struct policy_section *sec;
+	size_t n_hps = 0;
+
+	b->hps = calloc(PVECONF_HOSTPCI_MAX, sizeof(*b->hps));
+	b->secs = calloc(1, sizeof(*b->secs));
+	if (!b->hps || !b->secs)
+		return -ENOMEM;
+	for (int i = 0; i < PVECONF_HOSTPCI_MAX; i++) {
+		char key[16];
+		unsigned line = 0;
+		const char *v;
+
+		snprintf(key, sizeof(key), "hostpci%d", i);
+		v = next_get(conf, has_pending, key, &line);
+		if (v)
+			hp_set(b, &b->hps[n_hps++], key, v, line);
+	}
+	sec = &b->secs[0];
+	sec->kind = POLICY_SECTION_MAIN;
+	sec->hostpci = b->hps;
+	sec->n_hostpci = n_hps;
+	sec->machine = keep(b, next_get(conf, has_pending, "machine", NULL));
+	sec->vga = keep(b, next_get(conf, has_pending, "vga", NULL));
+	b->vm.sections = b->secs;
+	b->vm.n_sections = 1;
+	return 0;
+}
+
+int policy_vm_build(const struct pveconf_vm *conf, unsigned vmid, const char *node,
+                    enum policy_build_view view, struct policy_vm_build *out, struct util_err *e)
+{
+	const char *lock;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	out->vm.vmid = vmid;
+	out->vm.node = keep(out, node);
+	r = view == POLICY_BUILD_NEXT_START ? build_next_start(conf, out)
+	                                    : build_sections(conf, view == POLICY_BUILD_MAIN, out);
+	if (r < 0) {
+		policy_vm_build_free(out);
+		return util_err_set(e, r, "out of memory");
+	}
+	out->vm.hookscript = keep(out, pveconf_vm_get(conf, NULL, "hookscript", NULL));
+	lock = pveconf_vm_get(conf, NULL, "lock", NULL);
+	/* as PVE's check_lock: 'lock: 0' and an empty lock do not lock */
+	out->vm.lock = lock && *lock && strcmp(lock, "0") != 0 ? keep(out, lock) : NULL;
+	out->name = keep(out, pveconf_vm_get(conf, NULL, "name", NULL));
+	return 0;
+}
+
+void policy_vm_build_free(struct policy_vm_build *b)
+{
+	for (size_t i = 0; i < b->n_strings; i++)
+		free(b->strings[i]);
+	free(b->strings);
+	free(b->secs);
+	free(b->hps);
+	memset(b, 0, sizeof(*b));
+}
