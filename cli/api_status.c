@@ -8,48 +8,6 @@
 
 #include "cli/api.h"
 #include "cli/status.h"
-#include "pveconf/hostpci.h"
-
-static int use_add(struct cli_usage *u, size_t *cap, const char *bdf, const struct policy_vm *vm,
-                   const struct policy_section *sec, const char *key)
-{
-	struct cli_use *x;
-
-	for (size_t i = 0; i < u->n; i++) /* one line per device, VM, section and key */
-		if (strcmp(u->uses[i].bdf, bdf) == 0 && u->uses[i].vmid == vm->vmid &&
-		    strcmp(u->uses[i].key, key) == 0 &&
-		    strcmp(u->uses[i].section,
-		           sec->kind == POLICY_SECTION_PENDING ? "pending" : "main") == 0)
-			return 0;
-	if (u->n == *cap) {
-		size_t c = *cap ? *cap * 2 : 16;
-		struct cli_use *v = realloc(u->uses, c * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		u->uses = v;
-		*cap = c;
-	}
-	x = &u->uses[u->n++];
-	memset(x, 0, sizeof(*x));
-	snprintf(x->bdf, sizeof(x->bdf), "%s", bdf);
-	x->vmid = vm->vmid;
-	snprintf(x->section, sizeof(x->section), "%s",
-	         sec->kind == POLICY_SECTION_PENDING ? "pending" : "main");
-	snprintf(x->key, sizeof(x->key), "%s", key);
-	x->running = vm->running;
-	return 0;
-}
-
-/* Does an id as written ("0000:00:02.1", or the whole slot "0000:00:02") name bdf? */
-static bool id_names(const struct pveconf_pci_id *id, const char *bdf)
-{
-	char s[SYSFS_BDF_LEN + 8];
-
-	pveconf_pci_id_format(id, s, sizeof(s));
-	return id->has_function ? strcmp(s, bdf) == 0
-	                        : strncmp(s, bdf, strlen(s)) == 0 && bdf[strlen(s)] == '.';
-}
 
 static int cmp_use(const void *pa, const void *pb)
 {
@@ -64,54 +22,39 @@ static int cmp_use(const void *pa, const void *pb)
 	return r ? r : strcmp(a->key, b->key);
 }
 
-/* Which VM configs of node name each device of h (host= ids and this node's map lines). */
-static int usage_of(const struct cli_gather *g, const char *node, const struct sysfs_host *h,
-                    struct cli_usage *u)
+/* Which VM configs of node name each device of h, with the rules' own expansion
+ * (policy_uses_collect, as the local status). */
+static int usage_of(struct cli_gather *g, const char *node, const struct sysfs_host *h,
+                    struct cli_usage *u, struct util_err *e)
 {
-	size_t cap = 0;
+	struct policy_uses pu = {0};
+	int r;
 
-	for (size_t v = 0; v < g->n_vms; v++) {
-		const struct policy_vm *vm = &g->vms[v];
+	g->in.node = node;
+	g->in.host = h;
+	g->in.vms = g->vms;
+	g->in.n_vms = g->n_vms;
+	g->in.mappings = g->mappings;
+	g->in.n_mappings = g->n_mappings;
+	r = policy_uses_collect(&g->in, &pu, e);
+	if (r == 0 && pu.n) {
+		u->uses = calloc(pu.n, sizeof(*u->uses));
+		if (!u->uses)
+			r = util_err_set(e, -ENOMEM, "out of memory");
+	}
+	for (size_t i = 0; r == 0 && i < pu.n; i++) {
+		struct cli_use *x = &u->uses[u->n++];
 
-		if (!vm->node || strcmp(vm->node, node) != 0)
-			continue;
-		for (size_t s = 0; s < vm->n_sections; s++) {
-			const struct policy_section *sec = &vm->sections[s];
-
-			if (sec->kind == POLICY_SECTION_SNAPSHOT)
-				continue;
-			for (size_t k = 0; k < sec->n_hostpci; k++) {
-				const struct policy_hostpci *hp = &sec->hostpci[k];
-
-				if (!hp->valid)
-					continue;
-				for (size_t d = 0; d < h->n_devices; d++) {
-					const char *bdf = h->devices[d].bdf;
-					bool hit = false;
-
-					for (size_t i = 0; i < hp->parsed.n_ids && !hit; i++)
-						hit = id_names(&hp->parsed.ids[i], bdf);
-					for (size_t m = 0;
-					     hp->parsed.mapping[0] && m < g->n_mappings; m++) {
-						const struct policy_mapping *pm = &g->mappings[m];
-
-						if (strcmp(pm->name, hp->parsed.mapping) != 0)
-							continue;
-						for (size_t l = 0; l < pm->n_maps && !hit; l++)
-							hit = pm->maps[l].node &&
-							      pm->maps[l].path &&
-							      strcmp(pm->maps[l].node, node) == 0 &&
-							      strstr(pm->maps[l].path, bdf);
-					}
-					if (hit && use_add(u, &cap, bdf, vm, sec, hp->key) < 0)
-						return -ENOMEM;
-				}
-			}
-		}
+		snprintf(x->bdf, sizeof(x->bdf), "%s", pu.v[i].bdf);
+		x->vmid = pu.v[i].vm->vmid;
+		policy_section_label(pu.v[i].sec, x->section, sizeof(x->section));
+		snprintf(x->key, sizeof(x->key), "%s", pu.v[i].hp->key);
+		x->running = pu.v[i].vm->running;
 	}
 	if (u->n)
 		qsort(u->uses, u->n, sizeof(*u->uses), cmp_use);
-	return 0;
+	policy_uses_free(&pu);
+	return r;
 }
 
 /* GET /nodes: names is left "" when node is one of them, else gets the list of nodes. */
@@ -197,8 +140,8 @@ int cli_api_status(struct cli_ctx *ctx, const struct settings_api_overrides *ove
 	h = cli_api_host(n);
 	if (r == 0 && !h)
 		r = util_err_set(&e, -ENOMEM, "out of memory");
-	if (r == 0 && usage_of(&g, node, h, &usage) < 0)
-		r = util_err_set(&e, -ENOMEM, "out of memory");
+	if (r == 0)
+		r = usage_of(&g, node, h, &usage, &e);
 	shown = calloc(h && h->n_devices ? h->n_devices : 1, sizeof(*shown));
 	if (r == 0 && !shown)
 		r = util_err_set(&e, -ENOMEM, "out of memory");

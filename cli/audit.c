@@ -36,6 +36,13 @@ static void audit_api_free(struct audit_api *a)
 	cli_api_hosts_free(&a->hosts);
 }
 
+static int cmp_node(const void *pa, const void *pb)
+{
+	const struct pveapi_node *a = pa, *b = pb;
+
+	return strcmp(a->name ? a->name : "", b->name ? b->name : "");
+}
+
 /* The report's "node" with --api: the cluster's name, the API's host, or "fleet". */
 static const char *api_label(const struct audit_api *a, char *buf, size_t n)
 {
@@ -96,6 +103,10 @@ static int audit_api_gather(struct cli_ctx *ctx, struct audit_api *a, const unsi
 			continue;
 		}
 		ok++;
+		/* the nodes in name order (they come in the order their answers arrived) */
+		if (a->snaps[i].nnodes)
+			qsort(a->snaps[i].nodes, a->snaps[i].nnodes, sizeof(*a->snaps[i].nodes),
+			      cmp_node);
 		for (size_t k = 0; k < a->snaps[i].nnodes; k++)
 			if (!a->snaps[i].nodes[k].reachable)
 				cli_warn(ctx, "%s: node %s: %s", pveapi_client_url(c->client),
