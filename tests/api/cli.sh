@@ -18,11 +18,13 @@ d=$(mktemp -d /tmp/pp-apicli-XXXXXX); pid=""
 cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$d"; }
 trap cleanup EXIT INT TERM
 "$here/mkcerts.sh" "$d/certs"
-(umask 077 && echo 'root@pam!audit=8f2c5a9e-1b7d-4e3a-9c0f-2d6b8a1e4f70' >"$d/token")
+(umask 077 && echo 'root@pam!audit=8f2c5a9e-1b7d-4e3a-9c0f-2d6b8a1e4f70' >"$d/token" &&
+	echo 'Tr0ub4dor&3-test' >"$d/password")
 cp "$here/fixtures/demo.json" "$d/fixture.json"
 echo '{}' >"$d/ctl"
 "$py" "$here/server.py" --cert "$d/certs/server.pem" --key "$d/certs/server.key" \
-	--fixture "$d/fixture.json" --token "$d/token" --control "$d/ctl" --log "$d/log" \
+	--fixture "$d/fixture.json" --token "$d/token" --user root@pam --password-file "$d/password" \
+	--control "$d/ctl" --log "$d/log" \
 	--port-file "$d/port" &
 pid=$!
 i=0; while [ ! -s "$d/port" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
@@ -45,6 +47,9 @@ cluster "edge" {
 }
 EOF
 PPC="$PP --config $d/pp.conf"
+# root@pam with a ticket (POST /access/ticket), which may write host= entries
+printf 'api {\n  url = "%s"\n  user = "root@pam"\n  password-file = "%s"\n  ca-file = "%s"\n}\n' \
+	"$url" "$d/password" "$d/certs/ca.pem" >"$d/pp-root.conf"
 ctl() { echo "$1" >"$d/ctl"; }
 requests() { grep -c '^req ' "$d/log" 2>/dev/null || echo 0; }
 
@@ -148,6 +153,13 @@ run audit-after-assign $PPC audit --api --vmid 105 --vmid 108
 ctl '{"touch_before_put": [101]}'
 run assign-digest $PPC assign --api 101 --mapping igpu-vf --slot 2
 ctl '{}'
+
+# root@pam (ticket): --vf auto picks pve4's free VF and writes a host= entry
+run assign-ticket-vf $PP --config "$d/pp-root.conf" assign --api 401 --vf auto
+expect "host= written with a ticket and the digest" \
+	grep -Eq '^put 401 digest=[0-9a-f]{40} hostpci0=0000:00:02.2,pcie=1$' "$d/log"
+expect "the write used the ticket cookie" grep -q '^req PUT /nodes/pve4/qemu/401/config auth=cookie' "$d/log"
+expect "the password is in no output" sh -c "! grep -rq 'Tr0ub4dor' '$d'/*.out"
 
 echo "api-cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
