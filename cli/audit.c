@@ -36,6 +36,14 @@ static void audit_api_free(struct audit_api *a)
 	cli_api_hosts_free(&a->hosts);
 }
 
+static bool any_reachable(const struct pveapi_snapshot *s)
+{
+	for (size_t k = 0; k < s->nnodes; k++)
+		if (s->nodes[k].reachable)
+			return true;
+	return false;
+}
+
 static int cmp_node(const void *pa, const void *pb)
 {
 	const struct pveapi_node *a = pa, *b = pb;
@@ -85,6 +93,12 @@ static int audit_api_gather(struct cli_ctx *ctx, struct audit_api *a, const unsi
 		if (a->n_clusters > 1)
 			snprintf(prefix, sizeof(prefix), "%s/", c->s.name[0] ? c->s.name : "api");
 		r = pveapi_snapshot_fetch(c->client, &so, &a->snaps[i], &ce);
+		if (r == 0 && a->snaps[i].nnodes && !any_reachable(&a->snaps[i]))
+			r = util_err_set(&ce, -EHOSTUNREACH,
+			                 "%s: no node of the cluster could be read (%s: %s)",
+			                 pveapi_client_url(c->client), a->snaps[i].nodes[0].name,
+			                 a->snaps[i].nodes[0].errmsg ? a->snaps[i].nodes[0].errmsg
+			                                             : "unreachable");
 		if (r < 0) {
 			/* a whole cluster unreadable: one of several is a finding, alone it is exit 3 */
 			if (!first) {

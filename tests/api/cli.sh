@@ -108,6 +108,9 @@ cp "$d/pp.conf" "$d/pp-warn.conf"
 printf 'rule node-unreachable {\n  severity = info\n}\n' >>"$d/pp-warn.conf"
 ctl '{"offline": ["pve3"]}'
 run audit-offline-severity $PP --config "$d/pp-warn.conf" -q audit --api --vmid 300 --vmid 302
+# every node down (the cluster list still answers, as pmxcfs keeps it): nothing judged, exit 3
+ctl '{"offline": ["pve1", "pve2", "pve3", "pve4"]}'
+run audit-nodes-down $PPC audit --api --format json
 # every node down and the cluster list fails too: nothing read, exit 3
 ctl '{"rules": [{"path": "/cluster/resources.*", "status": 595, "reason": "No route to host"}], "offline": ["pve1", "pve2", "pve3", "pve4"]}'
 run audit-all-down $PPC audit --api
