@@ -15,7 +15,8 @@
 #define AUDIT_MAX_VMIDS    64
 #define AUDIT_MAX_CLUSTERS 32
 
-/* What --api adds to the local gather: the clients, the snapshots and the nodes' hardware. */
+/* What --api adds: the clients, and per cluster its snapshot, its rule input and its nodes'
+ * hardware.  Each cluster is judged on its own (mapping names and VMIDs are per cluster). */
 struct audit_api {
 	struct settings_api_overrides over;
 	const char *names[AUDIT_MAX_CLUSTERS];
@@ -24,16 +25,26 @@ struct audit_api {
 	struct cli_api_cluster *clusters;
 	size_t n_clusters;
 	struct pveapi_snapshot *snaps;
-	struct cli_api_hosts hosts;
+	struct cli_gather *gs;
+	struct cli_api_hosts *hosts;
 };
 
 static void audit_api_free(struct audit_api *a)
 {
-	for (size_t i = 0; a->snaps && i < a->n_clusters; i++)
-		pveapi_snapshot_free(&a->snaps[i]);
+	for (size_t i = 0; i < a->n_clusters; i++) {
+		if (a->snaps)
+			pveapi_snapshot_free(&a->snaps[i]);
+		if (a->gs) {
+			a->gs[i].in.severity = NULL;
+			cli_gather_free(&a->gs[i]);
+		}
+		if (a->hosts)
+			cli_api_hosts_free(&a->hosts[i]);
+	}
 	free(a->snaps);
+	free(a->gs);
+	free(a->hosts);
 	cli_api_clusters_free(a->clusters, a->n_clusters);
-	cli_api_hosts_free(&a->hosts);
 }
 
 static bool any_reachable(const struct pveapi_snapshot *s)
@@ -67,10 +78,53 @@ static const char *api_label(const struct audit_api *a, char *buf, size_t n)
 	return buf;
 }
 
-/* Every configured cluster fetched in turn (each in parallel inside), into g.  0 when at least
- * one cluster gave its VM list; else the first error. */
-static int audit_api_gather(struct cli_ctx *ctx, struct audit_api *a, const unsigned *vmids,
-                            size_t n_vmids, struct cli_gather *g, struct util_err *e)
+/* Judges cluster i's gather and appends the findings to f, node names prefixed (fleets). */
+static int judge_one(struct audit_api *a, size_t i, const char *prefix,
+                     const enum policy_severity *severity, struct policy_findings *f,
+                     struct util_err *e)
+{
+	struct cli_gather *g = &a->gs[i];
+	struct policy_findings fi = {0};
+	int r;
+
+	g->in.mode = POLICY_MODE_AUDIT;
+	g->in.node = "";
+	g->in.host = NULL;
+	g->in.other_hosts = a->hosts[i].v;
+	g->in.n_other_hosts = a->hosts[i].n;
+	g->in.vms = g->vms;
+	g->in.n_vms = g->n_vms;
+	g->in.mappings = g->mappings;
+	g->in.n_mappings = g->n_mappings;
+	g->in.severity = severity;
+	r = policy_evaluate(&g->in, &fi, e);
+	for (size_t k = 0; r == 0 && k < fi.n; k++) {
+		struct policy_finding *x;
+
+		if (f->n == f->cap) {
+			size_t cap = f->cap ? f->cap * 2 : 64;
+			struct policy_finding *v = realloc(f->v, cap * sizeof(*v));
+
+			if (!v) {
+				r = util_err_set(e, -ENOMEM, "out of memory");
+				break;
+			}
+			f->v = v;
+			f->cap = cap;
+		}
+		x = &f->v[f->n++];
+		*x = fi.v[k];
+		if (*prefix)
+			snprintf(x->node, sizeof(x->node), "%s%s", prefix, fi.v[k].node);
+	}
+	policy_findings_free(&fi);
+	return r;
+}
+
+/* Every configured cluster fetched in turn (each in parallel inside) and judged by the rules.
+ * 0 when at least one cluster could be read; else the first error. */
+static int audit_api_judge(struct cli_ctx *ctx, struct audit_api *a, const struct cli_gather *g,
+                           struct policy_findings *f, struct util_err *e)
 {
 	size_t ok = 0;
 	int r, first = 0;
@@ -80,25 +134,26 @@ static int audit_api_gather(struct cli_ctx *ctx, struct audit_api *a, const unsi
 	if (r < 0)
 		return r;
 	a->snaps = calloc(a->n_clusters, sizeof(*a->snaps));
-	if (!a->snaps)
+	a->gs = calloc(a->n_clusters, sizeof(*a->gs));
+	a->hosts = calloc(a->n_clusters, sizeof(*a->hosts));
+	if (!a->snaps || !a->gs || !a->hosts)
 		return util_err_set(e, -ENOMEM, "out of memory");
 	for (size_t i = 0; i < a->n_clusters; i++) {
-		struct pveapi_snapshot_opts so = {.current = PVEAPI_CURRENT_RUNNING,
-		                                  .vmids = n_vmids ? vmids : NULL,
-		                                  .nvmids = n_vmids};
+		/* every VM is fetched even with --vmid: the others count for device sharing */
+		struct pveapi_snapshot_opts so = {.current = PVEAPI_CURRENT_RUNNING};
 		struct cli_api_cluster *c = &a->clusters[i];
+		struct pveapi_snapshot *sn = &a->snaps[i];
 		struct util_err ce = {0};
 		char prefix[80] = "";
 
 		if (a->n_clusters > 1)
 			snprintf(prefix, sizeof(prefix), "%s/", c->s.name[0] ? c->s.name : "api");
-		r = pveapi_snapshot_fetch(c->client, &so, &a->snaps[i], &ce);
-		if (r == 0 && a->snaps[i].nnodes && !any_reachable(&a->snaps[i]))
+		r = pveapi_snapshot_fetch(c->client, &so, sn, &ce);
+		if (r == 0 && sn->nnodes && !any_reachable(sn))
 			r = util_err_set(&ce, -EHOSTUNREACH,
 			                 "%s: no node of the cluster could be read (%s: %s)",
-			                 pveapi_client_url(c->client), a->snaps[i].nodes[0].name,
-			                 a->snaps[i].nodes[0].errmsg ? a->snaps[i].nodes[0].errmsg
-			                                             : "unreachable");
+			                 pveapi_client_url(c->client), sn->nodes[0].name,
+			                 sn->nodes[0].errmsg ? sn->nodes[0].errmsg : "unreachable");
 		if (r < 0) {
 			/* a whole cluster unreadable: one of several is a finding, alone it is exit 3 */
 			if (!first) {
@@ -106,62 +161,50 @@ static int audit_api_gather(struct cli_ctx *ctx, struct audit_api *a, const unsi
 				*e = ce;
 			}
 			if (a->n_clusters > 1) {
-				const char *why = cli_gather_keep(g, ce.msg);
-				char name[96];
+				const char *why = cli_gather_keep(&a->gs[i], ce.msg);
 
-				snprintf(name, sizeof(name), "%s*", prefix);
-				if (!why || (r = cli_api_hosts_add_unreachable(
-				                     &a->hosts, cli_gather_keep(g, name), why)) < 0)
+				if (!why ||
+				    cli_api_hosts_add_unreachable(&a->hosts[i], "*", why) < 0 ||
+				    judge_one(a, i, prefix, g->severity, f, e) < 0)
 					return util_err_set(e, -ENOMEM, "out of memory");
 			}
 			continue;
 		}
 		ok++;
 		/* the nodes in name order (they come in the order their answers arrived) */
-		if (a->snaps[i].nnodes)
-			qsort(a->snaps[i].nodes, a->snaps[i].nnodes, sizeof(*a->snaps[i].nodes),
-			      cmp_node);
-		for (size_t k = 0; k < a->snaps[i].nnodes; k++)
-			if (!a->snaps[i].nodes[k].reachable)
+		if (sn->nnodes)
+			qsort(sn->nodes, sn->nnodes, sizeof(*sn->nodes), cmp_node);
+		for (size_t k = 0; k < sn->nnodes; k++)
+			if (!sn->nodes[k].reachable)
 				cli_warn(ctx, "%s: node %s: %s", pveapi_client_url(c->client),
-				         a->snaps[i].nodes[k].name,
-				         a->snaps[i].nodes[k].errmsg ? a->snaps[i].nodes[k].errmsg
-				                                     : "unreachable");
-			else if (a->snaps[i].nodes[k].has_pci && !a->snaps[i].nodes[k].sriov_fields)
+				         sn->nodes[k].name,
+				         sn->nodes[k].errmsg ? sn->nodes[k].errmsg : "unreachable");
+			else if (sn->nodes[k].has_pci && !sn->nodes[k].sriov_fields)
 				cli_warn(
 				        ctx,
 				        "node %s%s: its hardware list has no physfn/virtfns (no SR-IOV "
 				        "enabled, or libpve-common before 9.1.12): PF/VF rules are "
 				        "limited there",
-				        prefix, a->snaps[i].nodes[k].name);
-		for (size_t k = 0; k < a->snaps[i].nvms; k++)
-			if (a->snaps[i].vms[k].err &&
-			    pveapi_snapshot_node(&a->snaps[i], a->snaps[i].vms[k].node) &&
-			    pveapi_snapshot_node(&a->snaps[i], a->snaps[i].vms[k].node)->reachable)
-				cli_warn(ctx, "VM %u: %s", a->snaps[i].vms[k].vmid,
-				         a->snaps[i].vms[k].errmsg ? a->snaps[i].vms[k].errmsg
-				                                   : "config not readable");
-		if (a->snaps[i].mappings_err)
+				        prefix, sn->nodes[k].name);
+		for (size_t k = 0; k < sn->nvms; k++) {
+			const struct pveapi_node *n = pveapi_snapshot_node(sn, sn->vms[k].node);
+
+			if (sn->vms[k].err && n && n->reachable)
+				cli_warn(ctx, "VM %u: %s", sn->vms[k].vmid,
+				         sn->vms[k].errmsg ? sn->vms[k].errmsg
+				                           : "config not readable");
+		}
+		if (sn->mappings_err)
 			cli_warn(ctx, "%s: %s", pveapi_client_url(c->client),
-			         a->snaps[i].mappings_errmsg ? a->snaps[i].mappings_errmsg
-			                                     : "mappings not readable");
-		r = cli_api_gather(&a->snaps[i], prefix, g, &a->hosts, e);
+			         sn->mappings_errmsg ? sn->mappings_errmsg
+			                             : "mappings not readable");
+		r = cli_api_gather(sn, "", &a->gs[i], &a->hosts[i], e);
+		if (r == 0)
+			r = judge_one(a, i, prefix, g->severity, f, e);
 		if (r < 0)
 			return r;
 	}
-	if (!ok)
-		return first;
-	g->in.mode = POLICY_MODE_AUDIT;
-	g->in.node = "";
-	g->in.host = NULL;
-	g->in.other_hosts = a->hosts.v;
-	g->in.n_other_hosts = a->hosts.n;
-	g->in.vms = g->vms;
-	g->in.n_vms = g->n_vms;
-	g->in.mappings = g->mappings;
-	g->in.n_mappings = g->n_mappings;
-	g->in.severity = g->severity;
-	return 0;
+	return ok ? 0 : first;
 }
 
 static const char *name_of(const void *arg, unsigned vmid)
@@ -274,12 +317,13 @@ int cli_cmd_audit(struct cli_ctx *ctx, int argc, char **argv)
 
 	memset(&g, 0, sizeof(g));
 	r = cli_gather_settings(ctx, &g, &e);
-	if (r == 0 && use_api)
-		r = audit_api_gather(ctx, &api, vmids, n_vmids, &g, &e);
-	else if (r == 0)
+	if (r == 0 && use_api) {
+		r = audit_api_judge(ctx, &api, &g, &f, &e);
+	} else if (r == 0) {
 		r = cli_gather_run(ctx, &o, &g, &e);
-	if (r == 0)
-		r = policy_evaluate(&g.in, &f, &e);
+		if (r == 0)
+			r = policy_evaluate(&g.in, &f, &e);
+	}
 	if (r < 0) {
 		if (ctx->format == CLI_FORMAT_NAGIOS)
 			printf("PVE-PASSTHROUGH UNKNOWN - %s\n", e.msg);
@@ -291,20 +335,23 @@ int cli_cmd_audit(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	for (size_t i = 0; i < g.n_warnings; i++)
 		cli_warn(ctx, "%s", g.warnings[i]);
-	if (n_vmids) {
-		keep_vmids(&f, vmids, n_vmids);
-		for (size_t i = 0; i < g.n_vms; i++)
+	for (size_t k = 0; k < (use_api ? api.n_clusters : 1); k++) {
+		const struct cli_gather *gc = use_api && api.gs ? &api.gs[k] : &g;
+
+		for (size_t i = 0; i < gc->n_vms; i++)
 			for (size_t j = 0; j < n_vmids; j++)
-				n_checked += g.vms[i].vmid == vmids[j];
-	} else {
-		n_checked = g.n_vms;
+				n_checked += gc->vms[i].vmid == vmids[j];
+		if (!n_vmids)
+			n_checked += gc->n_vms;
 	}
+	if (n_vmids)
+		keep_vmids(&f, vmids, n_vmids);
 	view = (struct cli_findings_view){.node = use_api ? api_label(&api, label, sizeof(label))
 	                                                  : ctx->node,
 	                                  .findings = &f,
 	                                  .n_vms = n_checked,
-	                                  .vm_name = name_of,
-	                                  .arg = &g};
+	                                  .vm_name = use_api && api.n_clusters > 1 ? NULL : name_of,
+	                                  .arg = use_api ? (const void *)api.gs : &g};
 	r = cli_findings_print(&view, ctx->format, stdout);
 	if (ctx->format != CLI_FORMAT_NAGIOS) {
 		bool hit = false;

@@ -157,6 +157,9 @@ ctl '{"touch_before_put": [101]}'
 run assign-digest $PPC assign --api 101 --mapping igpu-vf --slot 2
 ctl '{}'
 
+# a fleet judges each cluster on its own: 108's mapping (map line for pve1) is found in both
+run audit-fleet-mapping $PPC audit --api --cluster --vmid 108 --format json
+
 # root@pam (ticket): --vf auto picks pve4's free VF and writes a host= entry
 run assign-ticket-vf $PP --config "$d/pp-root.conf" assign --api 401 --vf auto
 expect "host= written with a ticket and the digest" \
