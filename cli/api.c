@@ -324,7 +324,7 @@ int cli_api_gather(const struct pveapi_snapshot *snap, const char *prefix, struc
 	}
 	for (size_t i = 0; i < snap->nnodes && r == 0; i++) {
 		const struct pveapi_node *n = &snap->nodes[i];
-		const char *name = label(g, prefix, n->name);
+		const char *name = label(g, prefix, n->name), *why;
 		struct sysfs_host *h = NULL;
 
 		if (n->reachable && n->has_pci) {
@@ -332,9 +332,15 @@ int cli_api_gather(const struct pveapi_snapshot *snap, const char *prefix, struc
 			if (!h)
 				return util_err_set(e, -ENOMEM, "out of memory");
 		}
-		r = hosts_add(hosts, name, h,
-		              n->reachable ? NULL
-		                           : cli_gather_keep(g, n->errmsg ? n->errmsg : "offline"));
+		if (!n->reachable)
+			why = cli_gather_keep(g, n->errmsg ? n->errmsg : "offline");
+		else if (!n->has_pci) /* answers, but not its hardware: judged without it */
+			why = cli_gather_keep(g, n->errmsg ? n->errmsg
+			                                   : "its hardware list (GET /nodes/NODE/"
+			                                     "hardware/pci) could not be read");
+		else
+			why = NULL;
+		r = hosts_add(hosts, name, h, why);
 		if (r < 0) {
 			if (h)
 				sysfs_host_free(h);

@@ -103,6 +103,9 @@ run audit-offline-json $PPC audit --api --format json
 # a node that does not answer in time (timeout = 2 s in the config)
 ctl '{"hang": ["pve2"], "hang_s": 4}'
 run audit-hang $PPC -q audit --api --format prometheus
+# a node that answers but not with its hardware: node-unreachable, its VMs judged without it
+ctl '{"rules": [{"path": "/nodes/pve2/hardware/pci", "status": 500, "message": "got timeout"}]}'
+run audit-no-hardware $PPC -q audit --api --vmid 200 --vmid 201
 # node-unreachable turned down to a warning: --fail-on error passes
 cp "$d/pp.conf" "$d/pp-warn.conf"
 printf 'rule node-unreachable {\n  severity = info\n}\n' >>"$d/pp-warn.conf"
