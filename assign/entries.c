@@ -70,6 +70,15 @@ const struct assign_vm *assign_vm_find(const struct assign_input *in, unsigned v
 	return NULL;
 }
 
+void assign_refuse_locked(struct assign_plan *p, unsigned vmid, const char *lock)
+{
+	assign_finding_add(p, "vm-locked", true,
+	                   "wait for the task that holds it to finish; if none is running, "
+	                   "`qm unlock VMID` clears it",
+	                   "VM %u is locked (%s): PVE refuses config changes while it is", vmid,
+	                   lock);
+}
+
 void assign_finding_add(struct assign_plan *p, const char *rule, bool refuses, const char *hint,
                         const char *fmt, ...)
 {

@@ -31,6 +31,9 @@ const struct assign_vm *assign_vm_find(const struct assign_input *in, unsigned v
 void assign_finding_add(struct assign_plan *p, const char *rule, bool refuses, const char *hint,
                         const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
+/* The vm-locked refusal (PVE refuses config changes while lock: is set), for assign and release. */
+void assign_refuse_locked(struct assign_plan *p, unsigned vmid, const char *lock);
+
 /* Calls fn for every hostpci entry of vm in every section PVE keeps (fn returns false to stop). */
 void assign_vm_entries(const struct assign_vm *vm,
                        bool (*fn)(const struct assign_entry *en, void *arg), void *arg);

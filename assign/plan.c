@@ -513,11 +513,7 @@ static int plan_assign(const struct assign_input *in, const struct assign_reques
 
 	lock = assign_vm_lock(vm->conf);
 	if (lock) {
-		assign_finding_add(p, "vm-locked", true,
-		                   "wait for the task that holds it to finish; if none is running, "
-		                   "`qm unlock VMID` clears it",
-		                   "VM %u is locked (%s): PVE refuses config changes while it is",
-		                   req->vmid, lock);
+		assign_refuse_locked(p, req->vmid, lock);
 		return 0;
 	}
 

@@ -124,11 +124,7 @@ int assign_release_plan(const struct assign_input *in, const struct assign_reque
 		return 0;
 	}
 	if (lock) {
-		assign_finding_add(p, "vm-locked", true,
-		                   "wait for the task that holds it to finish; if none is running, "
-		                   "`qm unlock VMID` clears it",
-		                   "VM %u is locked (%s): PVE refuses config changes while it is",
-		                   req->vmid, lock);
+		assign_refuse_locked(p, req->vmid, lock);
 		return 0;
 	}
 	r = assign_conf_copy(vm->conf, p, &copy, e);

@@ -228,7 +228,7 @@ bool pveconf_is_dns_name(const char *s, size_t n)
 	return true;
 }
 
-static bool ieq(const char *s, size_t n, const char *word)
+bool pveconf_ieq(const char *s, size_t n, const char *word)
 {
 	size_t wl = strlen(word);
 
@@ -248,9 +248,11 @@ static bool ieq(const char *s, size_t n, const char *word)
 /* pve-common parse_boolean: 1 / 0 / -1 (not a boolean) */
 static int parse_boolean(const char *s, size_t n)
 {
-	if ((n == 1 && s[0] == '1') || ieq(s, n, "on") || ieq(s, n, "yes") || ieq(s, n, "true"))
+	if ((n == 1 && s[0] == '1') || pveconf_ieq(s, n, "on") || pveconf_ieq(s, n, "yes") ||
+	    pveconf_ieq(s, n, "true"))
 		return 1;
-	if ((n == 1 && s[0] == '0') || ieq(s, n, "off") || ieq(s, n, "no") || ieq(s, n, "false"))
+	if ((n == 1 && s[0] == '0') || pveconf_ieq(s, n, "off") || pveconf_ieq(s, n, "no") ||
+	    pveconf_ieq(s, n, "false"))
 		return 0;
 	return -1;
 }

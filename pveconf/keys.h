@@ -69,4 +69,7 @@ bool pveconf_is_configid(const char *s, size_t n);
 bool pveconf_is_dns_name(const char *s, size_t n);
 bool pveconf_is_ascii_space(unsigned char c);
 
+/* Does s (n bytes) equal the lowercase word, ASCII case ignored? */
+bool pveconf_ieq(const char *s, size_t n, const char *word);
+
 #endif

@@ -404,21 +404,6 @@ static void finish_description(struct pveconf_vm *vm, struct sect *s)
 	}
 }
 
-static bool ieq_n(const char *s, size_t n, const char *word)
-{
-	if (strlen(word) != n)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-
-		if (c >= 'A' && c <= 'Z')
-			c = (char)(c - 'A' + 'a');
-		if (c != word[i])
-			return false;
-	}
-	return true;
-}
-
 static bool is_lower(char c)
 {
 	return c >= 'a' && c <= 'z';
@@ -616,13 +601,13 @@ static bool header(const char *p, size_t n, int *kind, const char **name, size_t
 		return false;
 	*name = p + 1;
 	*namelen = e - 2;
-	if (ieq_n(*name, *namelen, "pending")) {
+	if (pveconf_ieq(*name, *namelen, "pending")) {
 		*kind = PVECONF_SECTION_PENDING;
 		return true;
 	}
-	if (*namelen > 8 && ieq_n(*name, 8, "special:") &&
-	    (ieq_n(*name + 8, *namelen - 8, "cloudinit") ||
-	     ieq_n(*name + 8, *namelen - 8, "fleecing"))) {
+	if (*namelen > 8 && pveconf_ieq(*name, 8, "special:") &&
+	    (pveconf_ieq(*name + 8, *namelen - 8, "cloudinit") ||
+	     pveconf_ieq(*name + 8, *namelen - 8, "fleecing"))) {
 		*kind = PVECONF_SECTION_SPECIAL;
 		*name += 8;
 		*namelen -= 8;

@@ -50,37 +50,11 @@ static void pci_warn(void *arg, const char *msg)
 	warn_add(arg, "libpci: %s", msg);
 }
 
-/* Reads a small attribute relative to a directory descriptor; trailing whitespace trimmed. */
-static int attr_at(int dfd, const char *name, char *buf, size_t n)
-{
-	ssize_t got;
-	int fd;
-
-	buf[0] = '\0';
-	fd = openat(dfd, name, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	do
-		got = read(fd, buf, n - 1);
-	while (got < 0 && errno == EINTR);
-	if (got < 0) {
-		int r = -errno;
-
-		close(fd);
-		return r;
-	}
-	close(fd);
-	while (got > 0 && (buf[got - 1] == '\n' || buf[got - 1] == ' ' || buf[got - 1] == '\t'))
-		got--;
-	buf[got] = '\0';
-	return 0;
-}
-
 static int attr_long_at(int dfd, const char *name, int base, long *out)
 {
 	char buf[64], *end;
 	long v;
-	int r = attr_at(dfd, name, buf, sizeof(buf));
+	int r = util_attr_readat(dfd, name, buf, sizeof(buf));
 
 	if (r < 0)
 		return r;
@@ -153,7 +127,7 @@ static int hex_at(int dfd, const char *name, unsigned *out)
 	char buf[32], *end;
 	unsigned long v;
 
-	if (attr_at(dfd, name, buf, sizeof(buf)) < 0)
+	if (util_attr_readat(dfd, name, buf, sizeof(buf)) < 0)
 		return -1;
 	v = strtoul(buf, &end, 16);
 	if (end == buf || *end)
@@ -224,7 +198,7 @@ static const char *entry_read(int devfd, const char *name, bool names, int *dfd,
 	*dfd = openat(devfd, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (*dfd < 0)
 		return "no device directory behind the link";
-	if (attr_at(*dfd, "uevent", text, sizeof(text)) == 0) {
+	if (util_attr_readat(*dfd, "uevent", text, sizeof(text)) == 0) {
 		parse_uevent(text, &u);
 		if (u.ids) {
 			dev->vendor = u.vendor;
@@ -323,11 +297,11 @@ static int read_mdev_types(int dfd, struct sysfs_mdev_type **types, size_t *n_ty
 		memset(t, 0, sizeof(*t));
 		strcpy(t->id, de->d_name);
 		snprintf(rel, sizeof(rel), "%s/name", de->d_name);
-		attr_at(dirfd(d), rel, t->name, sizeof(t->name));
+		util_attr_readat(dirfd(d), rel, t->name, sizeof(t->name));
 		snprintf(rel, sizeof(rel), "%s/description", de->d_name);
-		attr_at(dirfd(d), rel, t->description, sizeof(t->description));
+		util_attr_readat(dirfd(d), rel, t->description, sizeof(t->description));
 		snprintf(rel, sizeof(rel), "%s/device_api", de->d_name);
-		attr_at(dirfd(d), rel, t->device_api, sizeof(t->device_api));
+		util_attr_readat(dirfd(d), rel, t->device_api, sizeof(t->device_api));
 		snprintf(rel, sizeof(rel), "%s/available_instances", de->d_name);
 		t->available = attr_long_at(dirfd(d), rel, 10, &v) == 0 ? v : -1;
 		parse_description(t);
@@ -351,7 +325,8 @@ static int read_device(int dfd, struct sysfs_device *dev, bool from_uevent)
 			dev->subsystem_device = (unsigned)v;
 		link_base_at(dfd, "driver", dev->driver, sizeof(dev->driver));
 	}
-	if (attr_at(dfd, "driver_override", buf, sizeof(buf)) == 0 && strcmp(buf, "(null)") != 0)
+	if (util_attr_readat(dfd, "driver_override", buf, sizeof(buf)) == 0 &&
+	    strcmp(buf, "(null)") != 0)
 		scopy(dev->driver_override, sizeof(dev->driver_override), buf);
 	dev->iommu_group = -1;
 	if (link_base_at(dfd, "iommu_group", buf, sizeof(buf)) == 0)
@@ -738,7 +713,7 @@ static int read_params_named(int fd, struct sysfs_module *m, const char *const *
 			return r;
 		strcpy(mp->name, names[i] + len + 1);
 		snprintf(rel, sizeof(rel), "parameters/%s", mp->name);
-		if (attr_at(fd, rel, mp->value, sizeof(mp->value)) == 0)
+		if (util_attr_readat(fd, rel, mp->value, sizeof(mp->value)) == 0)
 			m->n_params++; /* absent or write-only: left out */
 	}
 	return 0;
@@ -768,7 +743,7 @@ static int read_params_all(int fd, struct sysfs_module *m)
 			return -ENOMEM;
 		}
 		strcpy(mp->name, de->d_name);
-		if (attr_at(dirfd(d), de->d_name, mp->value, sizeof(mp->value)) < 0)
+		if (util_attr_readat(dirfd(d), de->d_name, mp->value, sizeof(mp->value)) < 0)
 			continue; /* write-only parameter */
 		m->n_params++;
 	}

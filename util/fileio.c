@@ -71,7 +71,7 @@ int util_file_read(const char *path, size_t max, char **data, size_t *len, struc
 	return 0;
 }
 
-int util_attr_read(const char *path, char *buf, size_t n)
+int util_attr_readat(int dfd, const char *name, char *buf, size_t n)
 {
 	int fd;
 	ssize_t got;
@@ -79,7 +79,7 @@ int util_attr_read(const char *path, char *buf, size_t n)
 	if (n == 0)
 		return -EINVAL;
 	buf[0] = '\0';
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = openat(dfd, name, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	do
@@ -97,6 +97,11 @@ int util_attr_read(const char *path, char *buf, size_t n)
 		got--;
 	buf[got] = '\0';
 	return 0;
+}
+
+int util_attr_read(const char *path, char *buf, size_t n)
+{
+	return util_attr_readat(AT_FDCWD, path, buf, n);
 }
 
 int util_attr_read_long(const char *path, int base, long *out)

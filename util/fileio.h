@@ -15,6 +15,8 @@ int util_file_read(const char *path, size_t max, char **data, size_t *len, struc
 /* Reads a small text attribute (sysfs, /proc) into buf, trailing whitespace trimmed.
  * 0 or -errno (no message: absent attributes are often normal). */
 int util_attr_read(const char *path, char *buf, size_t n);
+/* The same, relative to a directory descriptor (openat; AT_FDCWD for a plain path). */
+int util_attr_readat(int dfd, const char *name, char *buf, size_t n);
 /* Parses an attribute as an integer in the given base (0 = auto, accepts 0x). 0 or -errno. */
 int util_attr_read_long(const char *path, int base, long *out);
 
