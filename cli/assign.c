@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "assign/assign.h"
+#include "cli/api.h"
 #include "cli/cli.h"
 #include "cli/gather.h"
 
@@ -139,17 +140,18 @@ static int render_json(const struct cli_ctx *ctx, const struct assign_request *r
 }
 
 static int run(struct cli_ctx *ctx, const char *cmd, struct assign_request *req, bool dry_run,
-               int timeout_s)
+               int timeout_s, const struct settings_api_overrides *api)
 {
 	struct assign_run_opts o = {ctx->node, dry_run, timeout_s * 1000, NULL, NULL, NULL};
 	struct assign_plan plan;
 	struct util_err err = {0};
 	struct util_buf diff = {0};
 	struct cli_gather g;
+	struct cli_api_assign_result ar = {0};
 	bool applied;
 	int r, rc;
 
-	if (cli_need_node(ctx))
+	if (!api && cli_need_node(ctx))
 		return CLI_EXIT_FAIL;
 	/* the rules' severities as the guard applies them (settings file overrides) */
 	memset(&g, 0, sizeof(g));
@@ -160,12 +162,19 @@ static int run(struct cli_ctx *ctx, const char *cmd, struct assign_request *req,
 		return CLI_EXIT_FAIL;
 	}
 	o.severity = g.severity;
-	r = assign_run(&ctx->paths, &o, req, &plan, &err);
+	if (api) {
+		struct cli_api_assign_opts ao = {&g.settings.api, api, dry_run, g.severity};
+
+		r = cli_api_assign(ctx, &ao, req, &plan, &ar, &err);
+	} else {
+		r = assign_run(&ctx->paths, &o, req, &plan, &err);
+	}
 	cli_gather_free(&g);
 	if (r < 0) {
 		cli_error(ctx, "%s", err.msg);
 		assign_plan_free(&plan);
-		return cli_exit_from_errno(r);
+		/* a token that may not write host= entries: refused before sending (exit 1) */
+		return r == -EOPNOTSUPP ? CLI_EXIT_FOUND : cli_exit_from_errno(r);
 	}
 	if (plan.outcome == ASSIGN_OUTCOME_NEEDS_ARG) {
 		assign_plan_free(&plan);
@@ -175,8 +184,11 @@ static int run(struct cli_ctx *ctx, const char *cmd, struct assign_request *req,
 	if (plan.outcome == ASSIGN_OUTCOME_CHANGE) {
 		char path[PP_PATH_MAX];
 
-		snprintf(path, sizeof(path), PP_ETC_PVE_NODES "/%s/qemu-server/%u.conf", ctx->node,
-		         plan.vmid);
+		if (api)
+			snprintf(path, sizeof(path), "%s", ar.config_path);
+		else
+			snprintf(path, sizeof(path), PP_ETC_PVE_NODES "/%s/qemu-server/%u.conf",
+			         ctx->node, plan.vmid);
 		r = assign_diff_unified(plan.before, plan.before_len, plan.after, plan.after_len,
 		                        path, &diff);
 		if (r < 0) {
@@ -211,6 +223,12 @@ static int run(struct cli_ctx *ctx, const char *cmd, struct assign_request *req,
 				       util_buf_str(&diff));
 			else if (ctx->verbosity >= 0 || plan.outcome == ASSIGN_OUTCOME_NOTHING)
 				printf("%s\n", plan.summary);
+			if (api && applied && ar.running)
+				printf("VM %u runs on node %s: PVE put the change into its pending "
+				       "config; it applies at the next start\n",
+				       plan.vmid, ar.node);
+			else if (api && applied)
+				printf("written through the API of node %s\n", ar.node);
 		}
 	}
 	util_buf_free(&diff);
@@ -260,10 +278,12 @@ int cli_cmd_assign(struct cli_ctx *ctx, int argc, char **argv)
 	        {"api", no_argument, NULL, O_API},
 	        {"lock-timeout", required_argument, NULL, O_TIMEOUT},
 	        {"format", required_argument, NULL, O_FORMAT},
+	        CLI_API_OPTIONS,
 	        {NULL, 0, NULL, 0},
 	};
 	struct assign_request req;
-	bool dry_run = false;
+	struct settings_api_overrides over = {0};
+	bool dry_run = false, use_api = false;
 	int c, kinds = 0, timeout_s = ASSIGN_LOCK_TIMEOUT_MS / 1000;
 
 	memset(&req, 0, sizeof(req));
@@ -332,11 +352,7 @@ int cli_cmd_assign(struct cli_ctx *ctx, int argc, char **argv)
 			snprintf(req.romfile, sizeof(req.romfile), "%s", optarg);
 			break;
 		case O_DRY: dry_run = true; break;
-		case O_API:
-			return cli_usage_error(
-			        ctx, "assign",
-			        "--api is not available in this version: run assign on "
-			        "the node that owns the VM");
+		case O_API: use_api = true; break;
 		case O_TIMEOUT:
 			if (parse_timeout(optarg, &timeout_s) < 0)
 				return cli_usage_error(ctx, "assign",
@@ -352,6 +368,8 @@ int cli_cmd_assign(struct cli_ctx *ctx, int argc, char **argv)
 			return cli_usage_error(ctx, "assign", "option %s needs a value",
 			                       argv[optind - 1]);
 		default:
+			if (cli_api_option(&over, c, optarg))
+				break;
 			return cli_usage_error(ctx, "assign", "unknown option '%s'",
 			                       argv[optind - 1]);
 		}
@@ -368,7 +386,9 @@ int cli_cmd_assign(struct cli_ctx *ctx, int argc, char **argv)
 		                       "give exactly one of --vf, --mdev, --mapping");
 	if (ctx->format != CLI_FORMAT_TEXT && ctx->format != CLI_FORMAT_JSON)
 		return cli_usage_error(ctx, "assign", "--format: text or json");
-	return run(ctx, "assign", &req, dry_run, timeout_s);
+	if (!use_api && (over.url || over.token_file || over.fingerprint || over.ca_file))
+		return cli_usage_error(ctx, "assign", "the --api-* options go with --api");
+	return run(ctx, "assign", &req, dry_run, timeout_s, use_api ? &over : NULL);
 }
 
 int cli_cmd_release(struct cli_ctx *ctx, int argc, char **argv)
@@ -451,5 +471,5 @@ int cli_cmd_release(struct cli_ctx *ctx, int argc, char **argv)
 		                       "give exactly one of --slot, --device, --all");
 	if (ctx->format != CLI_FORMAT_TEXT && ctx->format != CLI_FORMAT_JSON)
 		return cli_usage_error(ctx, "release", "--format: text or json");
-	return run(ctx, "release", &req, dry_run, timeout_s);
+	return run(ctx, "release", &req, dry_run, timeout_s, NULL);
 }

@@ -7,24 +7,219 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/api.h"
 #include "cli/cli.h"
 #include "cli/findings.h"
 #include "cli/gather.h"
 
-#define AUDIT_MAX_VMIDS 64
+#define AUDIT_MAX_VMIDS    64
+#define AUDIT_MAX_CLUSTERS 32
+
+/* What --api adds: the clients, and per cluster its snapshot, its rule input and its nodes'
+ * hardware.  Each cluster is judged on its own (mapping names and VMIDs are per cluster). */
+struct audit_api {
+	struct settings_api_overrides over;
+	const char *names[AUDIT_MAX_CLUSTERS];
+	size_t n_names;
+	bool all; /* --cluster without a name: every configured cluster */
+	struct cli_api_cluster *clusters;
+	size_t n_clusters;
+	struct pveapi_snapshot *snaps;
+	struct cli_gather *gs;
+	struct cli_api_hosts *hosts;
+};
+
+static void audit_api_free(struct audit_api *a)
+{
+	for (size_t i = 0; i < a->n_clusters; i++) {
+		if (a->snaps)
+			pveapi_snapshot_free(&a->snaps[i]);
+		if (a->gs) {
+			a->gs[i].in.severity = NULL;
+			cli_gather_free(&a->gs[i]);
+		}
+		if (a->hosts)
+			cli_api_hosts_free(&a->hosts[i]);
+	}
+	free(a->snaps);
+	free(a->gs);
+	free(a->hosts);
+	cli_api_clusters_free(a->clusters, a->n_clusters);
+}
+
+static bool any_reachable(const struct pveapi_snapshot *s)
+{
+	for (size_t k = 0; k < s->nnodes; k++)
+		if (s->nodes[k].reachable)
+			return true;
+	return false;
+}
+
+static int cmp_node(const void *pa, const void *pb)
+{
+	const struct pveapi_node *a = pa, *b = pb;
+
+	return strcmp(a->name ? a->name : "", b->name ? b->name : "");
+}
+
+/* The report's "node" with --api: the cluster's name, the API's host, or "fleet". */
+static const char *api_label(const struct audit_api *a, char *buf, size_t n)
+{
+	const char *url, *end;
+
+	if (a->n_clusters != 1)
+		return "fleet";
+	if (a->clusters[0].s.name[0])
+		return a->clusters[0].s.name;
+	url = a->clusters[0].s.url;
+	url += strncmp(url, "https://", 8) == 0 ? 8 : 0;
+	end = url + strcspn(url, ":/");
+	snprintf(buf, n, "%.*s", (int)(end - url), url);
+	return buf;
+}
+
+/* Judges cluster i's gather and appends the findings to f, node names prefixed (fleets). */
+static int judge_one(struct audit_api *a, size_t i, const char *prefix,
+                     const enum policy_severity *severity, struct policy_findings *f,
+                     struct util_err *e)
+{
+	struct cli_gather *g = &a->gs[i];
+	struct policy_findings fi = {0};
+	int r;
+
+	g->in.mode = POLICY_MODE_AUDIT;
+	g->in.node = "";
+	g->in.host = NULL;
+	g->in.other_hosts = a->hosts[i].v;
+	g->in.n_other_hosts = a->hosts[i].n;
+	g->in.vms = g->vms;
+	g->in.n_vms = g->n_vms;
+	g->in.mappings = g->mappings;
+	g->in.n_mappings = g->n_mappings;
+	g->in.severity = severity;
+	r = policy_evaluate(&g->in, &fi, e);
+	for (size_t k = 0; r == 0 && k < fi.n; k++) {
+		struct policy_finding *x;
+
+		if (f->n == f->cap) {
+			size_t cap = f->cap ? f->cap * 2 : 64;
+			struct policy_finding *v = realloc(f->v, cap * sizeof(*v));
+
+			if (!v) {
+				r = util_err_set(e, -ENOMEM, "out of memory");
+				break;
+			}
+			f->v = v;
+			f->cap = cap;
+		}
+		x = &f->v[f->n++];
+		*x = fi.v[k];
+		if (*prefix)
+			snprintf(x->node, sizeof(x->node), "%s%s", prefix, fi.v[k].node);
+	}
+	policy_findings_free(&fi);
+	return r;
+}
+
+/* Every configured cluster fetched in turn (each in parallel inside) and judged by the rules.
+ * 0 when at least one cluster could be read; else the first error. */
+static int audit_api_judge(struct cli_ctx *ctx, struct audit_api *a, const struct cli_gather *g,
+                           struct policy_findings *f, struct util_err *e)
+{
+	size_t ok = 0;
+	int r, first = 0;
+
+	r = cli_api_clusters(ctx, &g->settings.api, &a->over, a->names, a->n_names, a->all,
+	                     &a->clusters, &a->n_clusters, e);
+	if (r < 0)
+		return r;
+	a->snaps = calloc(a->n_clusters, sizeof(*a->snaps));
+	a->gs = calloc(a->n_clusters, sizeof(*a->gs));
+	a->hosts = calloc(a->n_clusters, sizeof(*a->hosts));
+	if (!a->snaps || !a->gs || !a->hosts)
+		return util_err_set(e, -ENOMEM, "out of memory");
+	for (size_t i = 0; i < a->n_clusters; i++) {
+		/* every VM is fetched even with --vmid: the others count for device sharing */
+		struct pveapi_snapshot_opts so = {.current = PVEAPI_CURRENT_RUNNING};
+		struct cli_api_cluster *c = &a->clusters[i];
+		struct pveapi_snapshot *sn = &a->snaps[i];
+		struct util_err ce = {0};
+		char prefix[80] = "";
+
+		if (a->n_clusters > 1)
+			snprintf(prefix, sizeof(prefix), "%s/", c->s.name[0] ? c->s.name : "api");
+		r = pveapi_snapshot_fetch(c->client, &so, sn, &ce);
+		if (r == 0 && sn->nnodes && !any_reachable(sn))
+			r = util_err_set(&ce, -EHOSTUNREACH,
+			                 "%s: no node of the cluster could be read (%s: %s)",
+			                 pveapi_client_url(c->client), sn->nodes[0].name,
+			                 sn->nodes[0].errmsg ? sn->nodes[0].errmsg : "unreachable");
+		if (r < 0) {
+			/* a whole cluster unreadable: one of several is a finding, alone it is exit 3 */
+			if (!first) {
+				first = r;
+				*e = ce;
+			}
+			if (a->n_clusters > 1) {
+				const char *why = cli_gather_keep(&a->gs[i], ce.msg);
+
+				if (!why ||
+				    cli_api_hosts_add_unreachable(&a->hosts[i], "*", why) < 0 ||
+				    judge_one(a, i, prefix, g->severity, f, e) < 0)
+					return util_err_set(e, -ENOMEM, "out of memory");
+			}
+			continue;
+		}
+		ok++;
+		/* the nodes in name order (they come in the order their answers arrived) */
+		if (sn->nnodes)
+			qsort(sn->nodes, sn->nnodes, sizeof(*sn->nodes), cmp_node);
+		for (size_t k = 0; k < sn->nnodes; k++)
+			if (!sn->nodes[k].reachable)
+				cli_warn(ctx, "%s: node %s: %s", pveapi_client_url(c->client),
+				         sn->nodes[k].name,
+				         sn->nodes[k].errmsg ? sn->nodes[k].errmsg : "unreachable");
+			else if (sn->nodes[k].has_pci && !sn->nodes[k].sriov_fields)
+				cli_warn(
+				        ctx,
+				        "node %s%s: its hardware list has no physfn/virtfns (no SR-IOV "
+				        "enabled, or libpve-common before 9.1.12): PF/VF rules are "
+				        "limited there",
+				        prefix, sn->nodes[k].name);
+		for (size_t k = 0; k < sn->nvms; k++) {
+			const struct pveapi_node *n = pveapi_snapshot_node(sn, sn->vms[k].node);
+
+			if (sn->vms[k].err && n && n->reachable)
+				cli_warn(ctx, "VM %u: %s", sn->vms[k].vmid,
+				         sn->vms[k].errmsg ? sn->vms[k].errmsg
+				                           : "config not readable");
+		}
+		if (sn->mappings_err)
+			cli_warn(ctx, "%s: %s", pveapi_client_url(c->client),
+			         sn->mappings_errmsg ? sn->mappings_errmsg
+			                             : "mappings not readable");
+		r = cli_api_gather(sn, "", &a->gs[i], &a->hosts[i], e);
+		if (r == 0)
+			r = judge_one(a, i, prefix, g->severity, f, e);
+		if (r < 0)
+			return r;
+	}
+	return ok ? 0 : first;
+}
 
 static const char *name_of(const void *arg, unsigned vmid)
 {
 	return cli_gather_vm_name(arg, vmid);
 }
 
-/* Keeps only the findings about the given VMs (host-level ones go too). */
+/* Keeps only the findings about the given VMs (host-level ones go too, except node-unreachable:
+ * the VMs asked for may be on that node). */
 static void keep_vmids(struct policy_findings *f, const unsigned *ids, size_t n)
 {
 	size_t k = 0;
 
 	for (size_t i = 0; i < f->n; i++) {
-		bool keep = false;
+		bool keep = f->v[i].rule == POLICY_RULE_NODE_UNREACHABLE;
 
 		for (size_t j = 0; j < n && !keep; j++)
 			keep = f->v[i].vmid == ids[j];
@@ -38,11 +233,12 @@ int cli_cmd_audit(struct cli_ctx *ctx, int argc, char **argv)
 {
 	enum { OPT_CLUSTER = 256, OPT_API, OPT_VMID, OPT_FAIL_ON, OPT_FORMAT };
 	static const struct option opts[] = {
-	        {"cluster", no_argument, NULL, OPT_CLUSTER},
+	        {"cluster", optional_argument, NULL, OPT_CLUSTER},
 	        {"api", no_argument, NULL, OPT_API},
 	        {"vmid", required_argument, NULL, OPT_VMID},
 	        {"fail-on", required_argument, NULL, OPT_FAIL_ON},
 	        {"format", required_argument, NULL, OPT_FORMAT},
+	        CLI_API_OPTIONS,
 	        {NULL, 0, NULL, 0},
 	};
 	struct cli_gather_opts o = {.mode = POLICY_MODE_AUDIT, .read_names = false};
@@ -53,16 +249,29 @@ int cli_cmd_audit(struct cli_ctx *ctx, int argc, char **argv)
 	struct cli_findings_view view;
 	struct util_err e = {0};
 	struct cli_gather g;
+	struct audit_api api = {0};
+	char label[128];
+	bool use_api = false;
 	int c, r;
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
-		case OPT_CLUSTER: o.cluster = true; break;
-		case OPT_API:
-			return cli_usage_error(
-			        ctx, "audit",
-			        "--api is not available in this build (use --cluster)");
+		case OPT_CLUSTER:
+			/* --cluster NAME (with --api): audit takes no operands, so a following
+			 * word is the name */
+			if (!optarg && optind < argc && argv[optind][0] != '-')
+				optarg = argv[optind++];
+			o.cluster = true;
+			if (!optarg)
+				api.all = true;
+			else if (api.n_names == AUDIT_MAX_CLUSTERS)
+				return cli_usage_error(ctx, "audit", "at most %d --cluster",
+				                       AUDIT_MAX_CLUSTERS);
+			else
+				api.names[api.n_names++] = optarg;
+			break;
+		case OPT_API: use_api = true; break;
 		case OPT_VMID:
 			if (cli_vmid_parse(optarg, &vmids[n_vmids]) < 0)
 				return cli_usage_error(ctx, "audit", "--vmid '%s': not a VMID",
@@ -86,44 +295,63 @@ int cli_cmd_audit(struct cli_ctx *ctx, int argc, char **argv)
 			return cli_usage_error(ctx, "audit", "option %s needs a value",
 			                       argv[optind - 1]);
 		default:
+			if (cli_api_option(&api.over, c, optarg))
+				break;
 			return cli_usage_error(ctx, "audit", "unknown option '%s'",
 			                       argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
 		return cli_usage_error(ctx, "audit", "unexpected argument '%s'", argv[optind]);
-	if (cli_need_node(ctx))
+	if (!use_api && (api.n_names || api.over.url || api.over.token_file ||
+	                 api.over.fingerprint || api.over.ca_file))
+		return cli_usage_error(ctx, "audit",
+		                       "--cluster NAME and the --api-* options go with --api");
+	if (api.all && api.n_names)
+		return cli_usage_error(
+		        ctx, "audit",
+		        "--cluster without a name means every cluster; name them all "
+		        "or none");
+	if (!use_api && cli_need_node(ctx))
 		return ctx->format == CLI_FORMAT_NAGIOS ? 3 : CLI_EXIT_FAIL;
 
 	memset(&g, 0, sizeof(g));
 	r = cli_gather_settings(ctx, &g, &e);
-	if (r == 0)
+	if (r == 0 && use_api) {
+		r = audit_api_judge(ctx, &api, &g, &f, &e);
+	} else if (r == 0) {
 		r = cli_gather_run(ctx, &o, &g, &e);
-	if (r == 0)
-		r = policy_evaluate(&g.in, &f, &e);
+		if (r == 0)
+			r = policy_evaluate(&g.in, &f, &e);
+	}
 	if (r < 0) {
 		if (ctx->format == CLI_FORMAT_NAGIOS)
 			printf("PVE-PASSTHROUGH UNKNOWN - %s\n", e.msg);
 		else
 			cli_error(ctx, "%s", e.msg);
 		cli_gather_free(&g);
+		audit_api_free(&api);
 		return ctx->format == CLI_FORMAT_NAGIOS ? 3 : CLI_EXIT_FAIL;
 	}
 	for (size_t i = 0; i < g.n_warnings; i++)
 		cli_warn(ctx, "%s", g.warnings[i]);
-	if (n_vmids) {
-		keep_vmids(&f, vmids, n_vmids);
-		for (size_t i = 0; i < g.n_vms; i++)
+	for (size_t k = 0; k < (use_api ? api.n_clusters : 1); k++) {
+		const struct cli_gather *gc = use_api && api.gs ? &api.gs[k] : &g;
+
+		for (size_t i = 0; i < gc->n_vms; i++)
 			for (size_t j = 0; j < n_vmids; j++)
-				n_checked += g.vms[i].vmid == vmids[j];
-	} else {
-		n_checked = g.n_vms;
+				n_checked += gc->vms[i].vmid == vmids[j];
+		if (!n_vmids)
+			n_checked += gc->n_vms;
 	}
-	view = (struct cli_findings_view){.node = ctx->node,
+	if (n_vmids)
+		keep_vmids(&f, vmids, n_vmids);
+	view = (struct cli_findings_view){.node = use_api ? api_label(&api, label, sizeof(label))
+	                                                  : ctx->node,
 	                                  .findings = &f,
 	                                  .n_vms = n_checked,
-	                                  .vm_name = name_of,
-	                                  .arg = &g};
+	                                  .vm_name = use_api && api.n_clusters > 1 ? NULL : name_of,
+	                                  .arg = use_api ? (const void *)api.gs : &g};
 	r = cli_findings_print(&view, ctx->format, stdout);
 	if (ctx->format != CLI_FORMAT_NAGIOS) {
 		bool hit = false;
@@ -134,5 +362,6 @@ int cli_cmd_audit(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	policy_findings_free(&f);
 	cli_gather_free(&g);
+	audit_api_free(&api);
 	return r;
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/api.h"
 #include "cli/cli.h"
 #include "cli/status.h"
 #include "cli/usage.h"
@@ -16,8 +17,14 @@ int cmd_status(struct cli_ctx *ctx, int argc, char **argv)
 	static const struct option opts[] = {
 	        {"all", no_argument, NULL, 'a'},
 	        {"format", required_argument, NULL, 'f'},
+	        {"api", no_argument, NULL, 'A'},
+	        {"node", required_argument, NULL, 'n'},
+	        CLI_API_OPTIONS,
 	        {NULL, 0, NULL, 0},
 	};
+	struct settings_api_overrides over = {0};
+	const char *api_node = NULL;
+	bool use_api = false;
 	struct cli_usage usage = {0};
 	struct cli_status_view view;
 	struct util_err e = {0};
@@ -28,12 +35,16 @@ int cmd_status(struct cli_ctx *ctx, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
 		switch (c) {
 		case 'a': all = true; break;
+		case 'A': use_api = true; break;
+		case 'n': api_node = optarg; break;
 		case 'f':
 			if (cli_set_format(ctx, optarg,
 			                   1u << CLI_FORMAT_TEXT | 1u << CLI_FORMAT_JSON))
 				return CLI_EXIT_USAGE;
 			break;
 		default:
+			if (cli_api_option(&over, c, optarg))
+				break;
 			return cli_usage_error(ctx, "status", "unknown option '%s'",
 			                       argv[optind - 1]);
 		}
@@ -42,6 +53,12 @@ int cmd_status(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_usage_error(ctx, "status", "unexpected argument '%s'", argv[optind]);
 	if (ctx->format != CLI_FORMAT_TEXT && ctx->format != CLI_FORMAT_JSON)
 		return cli_usage_error(ctx, "status", "status writes text or json");
+	if (!use_api &&
+	    (api_node || over.url || over.token_file || over.fingerprint || over.ca_file))
+		return cli_usage_error(ctx, "status",
+		                       "--node and the --api-* options go with --api");
+	if (use_api)
+		return cli_api_status(ctx, &over, api_node, all);
 
 	r = sysfs_host_read(&ctx->paths, &h, &e);
 	if (r < 0) {

@@ -101,15 +101,29 @@ static bool vm_running(const struct util_paths *p, unsigned vmid)
 /* ------------------------------------------------------------------ mappings, reservations */
 
 /* /etc/pve/mapping/pci.cfg through the pveconf reader; the lines PVE ignores become warnings. */
+static int mappings_from(struct cli_gather *g, struct util_err *e);
+
 static int load_mappings(const struct cli_ctx *ctx, struct cli_gather *g, struct util_err *e)
+{
+	int r = pveconf_pci_mappings_load(&ctx->paths, &g->pci_mappings, e);
+
+	return r < 0 ? r : mappings_from(g, e);
+}
+
+int cli_gather_mappings_parse(struct cli_gather *g, const char *text, size_t len,
+                              struct util_err *e)
+{
+	int r = pveconf_pci_mappings_parse(text, len, &g->pci_mappings, e);
+
+	return r < 0 ? r : mappings_from(g, e);
+}
+
+/* g->pci_mappings -> g->mappings and g->map_lines. */
+static int mappings_from(struct cli_gather *g, struct util_err *e)
 {
 	struct pveconf_pci_mappings *pm = &g->pci_mappings;
 	size_t total = 0, k = 0;
-	int r;
 
-	r = pveconf_pci_mappings_load(&ctx->paths, pm, e);
-	if (r < 0)
-		return r;
 	for (size_t i = 0; i < pm->n_diags; i++) {
 		struct util_buf b = {0};
 
@@ -273,6 +287,17 @@ static int add_model(struct cli_gather *g, const struct pveconf_vm *conf, unsign
 	g->in.vms = g->vms;
 	g->in.n_vms = g->n_vms;
 	return 0;
+}
+
+int cli_gather_add_config(struct cli_gather *g, const struct pveconf_vm *conf, unsigned vmid,
+                          const char *node, struct util_err *e)
+{
+	return add_model(g, conf, vmid, node, false, e);
+}
+
+const char *cli_gather_keep(struct cli_gather *g, const char *s)
+{
+	return keep(g, s);
 }
 
 static int load_vm(const struct cli_ctx *ctx, struct cli_gather *g, const char *path, unsigned vmid,

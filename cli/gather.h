@@ -11,6 +11,7 @@
 #include "policy/policy.h"
 #include "pveconf/mapping.h"
 #include "pveconf/storage.h"
+#include "pveconf/vmconf.h"
 #include "settings/settings.h"
 
 struct cli_gather_opts {
@@ -59,6 +60,15 @@ int cli_gather_settings(const struct cli_ctx *ctx, struct cli_gather *g, struct 
 int cli_gather_run(const struct cli_ctx *ctx, const struct cli_gather_opts *opts,
                    struct cli_gather *g, struct util_err *e);
 void cli_gather_free(struct cli_gather *g);
+
+/* For other sources of configs (the REST API, cli/api.c): adds one config model as a VM of
+ * node (every section; the caller keeps conf); the new VM is g->vms[g->n_vms - 1].  Parses a
+ * mapping/pci.cfg text into g->mappings.  keep: a copy of s owned by g.  0 or -errno. */
+int cli_gather_add_config(struct cli_gather *g, const struct pveconf_vm *conf, unsigned vmid,
+                          const char *node, struct util_err *e);
+int cli_gather_mappings_parse(struct cli_gather *g, const char *text, size_t len,
+                              struct util_err *e);
+const char *cli_gather_keep(struct cli_gather *g, const char *s);
 
 /* The VM name of a vmid, or NULL. */
 const char *cli_gather_vm_name(const struct cli_gather *g, unsigned vmid);

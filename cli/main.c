@@ -25,20 +25,24 @@ static const struct cli_command commands[] = {
         {"assign", cli_cmd_assign,
          "assign VMID (--vf auto|BDF | --mdev TYPE|auto | --mapping NAME) [--pf BDF] [--slot N] "
          "[--pcie|--no-pcie] [--x-vga] [--romfile FILE] [--dry-run] [--lock-timeout S] "
-         "[--format text|json]",
+         "[--format text|json] [--api [--api-url URL] [--api-token-file F] "
+         "[--api-fingerprint FP|--api-ca-file F]]",
          "give a VM an iGPU VF, a GVT-g type or a mapped device, after the guard's rules"},
         {"release", cli_cmd_release,
          "release VMID (--slot N | --device BDF | --all) [--dry-run] [--lock-timeout S] "
          "[--format text|json]",
          "take hostpci entries away from a VM (pending delete while it runs)"},
-        {"status", cmd_status, "status [--all] [--format text|json]",
+        {"status", cmd_status,
+         "status [--all] [--format text|json] [--api [--node NAME] [--api-*]]",
          "the host's iGPU, SR-IOV PFs/VFs, mdev types, IOMMU groups, drivers and which VMs use them"},
         {"guard", cli_cmd_guard, "guard VMID PHASE",
          "the pre-start hookscript: refuse a start that breaks a rule (exit 1)"},
         {"hook", cli_cmd_hook, "hook install|remove VMID...",
          "make the guard a VM's hookscript (chaining an existing one), or undo that"},
         {"audit", cli_cmd_audit,
-         "audit [--cluster] [--vmid N]... [--fail-on info|warning|error] [--format F]",
+         "audit [--cluster [NAME]] [--api [--api-url URL] [--api-token-file F] "
+         "[--api-fingerprint FP|--api-ca-file F]] [--vmid N]... [--fail-on info|warning|error] "
+         "[--format F]",
          "check every VM config and this host against every rule"},
         {"host", cmd_host,
          "host setup sriov|gvtg [--vfs N] [--driver i915|xe] [--replace-conflicts] "

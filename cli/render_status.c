@@ -153,6 +153,10 @@ static void modules_text(FILE *out, const struct sysfs_host *h)
 	static const char *const interesting[] = {"enable_guc", "max_vfs", "enable_gvt",
 	                                          "force_probe"};
 
+	if (!h->modules[0].name[0]) { /* a snapshot without module state (status --api) */
+		fprintf(out, "Modules: (not known)\n");
+		return;
+	}
 	fprintf(out, "Modules:");
 	for (size_t i = 0; i < 4; i++) {
 		const struct sysfs_module *m = &h->modules[i];

@@ -46,6 +46,7 @@ enum policy_rule_id {
 	POLICY_RULE_PF_DRIVER,
 	POLICY_RULE_HOOKSCRIPT_MISSING,
 	POLICY_RULE_GUARD_MISSING,
+	POLICY_RULE_NODE_UNREACHABLE,
 	POLICY_RULE_COUNT,
 };
 
@@ -138,6 +139,11 @@ struct policy_reservation {
 struct policy_node_host {
 	const char *node;
 	const struct sysfs_host *host;
+	/* non-NULL: the node could not be read (through the REST API), this says why; the audit
+	 * reports node-unreachable and judges its VMs without hardware */
+	const char *unreachable;
+	/* the hardware came without drivers (the REST API does not list them): no pf-driver */
+	bool drivers_unknown;
 };
 
 enum policy_mode {

@@ -70,6 +70,9 @@ static const struct policy_rule rules[POLICY_RULE_COUNT] = {
         {POLICY_RULE_GUARD_MISSING, "guard-missing", POLICY_SEVERITY_INFO, A,
          "the VM passes devices through without this guard as hookscript",
          "pve-passthrough hook install VMID"},
+        {POLICY_RULE_NODE_UNREACHABLE, "node-unreachable", POLICY_SEVERITY_ERROR, A | H,
+         "a node of the cluster could not be read through the REST API (offline, timing out, an error): its VMs were judged without its hardware and its findings may be incomplete",
+         "bring the node back (pvecm status), or check its pveproxy; then audit again"},
 };
 
 const struct policy_rule *policy_rule_get(enum policy_rule_id id)
@@ -915,6 +918,24 @@ static void pf_driver_host(struct ctx *c, const char *node, const struct sysfs_h
 	}
 }
 
+/* node-unreachable: a node whose hardware or configs could not be read through the API. */
+static void rule_node_unreachable(struct ctx *c)
+{
+	if (!in_scope(c, POLICY_RULE_NODE_UNREACHABLE))
+		return;
+	for (size_t i = 0; i < c->in->n_other_hosts; i++) {
+		const struct policy_node_host *nh = &c->in->other_hosts[i];
+		size_t before = c->out->n;
+
+		if (!nh->unreachable)
+			continue;
+		emit(c, POLICY_RULE_NODE_UNREACHABLE, POLICY_SEVERITY_ERROR, NULL, NULL, NULL, NULL,
+		     "node %s could not be read: %s", nh->node ? nh->node : "?", nh->unreachable);
+		if (c->out->n > before && nh->node)
+			put(c->out->v[before].node, sizeof(c->out->v[before].node), "%s", nh->node);
+	}
+}
+
 /* pf-driver, for this host and every other node whose hardware is known. */
 static void rule_pf_driver(struct ctx *c)
 {
@@ -922,7 +943,8 @@ static void rule_pf_driver(struct ctx *c)
 		return;
 	pf_driver_host(c, c->in->node, c->in->host);
 	for (size_t i = 0; i < c->in->n_other_hosts; i++)
-		pf_driver_host(c, c->in->other_hosts[i].node, c->in->other_hosts[i].host);
+		if (!c->in->other_hosts[i].drivers_unknown)
+			pf_driver_host(c, c->in->other_hosts[i].node, c->in->other_hosts[i].host);
 }
 
 static int finding_cmp(const void *pa, const void *pb)
@@ -972,8 +994,10 @@ int policy_evaluate(const struct policy_input *in, struct policy_findings *out, 
 	}
 	c.n_mains = k;
 
-	if (in->mode == POLICY_MODE_AUDIT)
+	if (in->mode == POLICY_MODE_AUDIT) {
 		rule_pf_driver(&c);
+		rule_node_unreachable(&c);
+	}
 	for (size_t v = 0; v < in->n_vms && !c.err; v++) {
 		const struct policy_vm *vm = &in->vms[v];
 		const char *main_machine = NULL;

@@ -11,6 +11,7 @@ Behaviour that tests change while it runs is read from --control FILE (JSON) on 
   {"latency_ms": 20,              # added to every answer
    "offline": ["pve3"],           # /nodes/pve3/... answer 595 "No route to host", /nodes says offline
    "hang": ["pve2"], "hang_s": 5, # /nodes/pve2/... answer only after hang_s seconds
+   "touch_before_put": [101],     # a PUT of VM 101's config finds it changed by someone else
    "rules": [{"method": "GET", "path": "/nodes/pve1/hardware/pci", "status": 500,
               "reason": "...", "message": "...", "errors": {"p": "msg"}, "empty": false}]}
 A rule's path is a regular expression matched against the whole path (with query).
@@ -280,6 +281,10 @@ class Handler(BaseHTTPRequestHandler):
             if method == "GET":
                 return self.reply(200, c.config(vm, query.get("current") == "1"))
             if method == "PUT":
+                if vm["vmid"] in ctl.get("touch_before_put", []):
+                    vm["config"]["tags"] = "changed-meanwhile"  # another writer got there first
+                self.server.note("put %d %s" % (vm["vmid"], " ".join(
+                    "%s=%s" % (k, v) for k, v in sorted(params.items()))))
                 return self.put_config(vm, params, kind)
         return self.fail(501, "Method '%s %s' not implemented" % (method, path))
 
@@ -300,6 +305,9 @@ class Handler(BaseHTTPRequestHandler):
                     return self.fail(403, "Permission check failed (/, Sys.Modify)")
         for k, v in params.items():
             if k in ("digest", "delete"):
+                continue
+            if vm["status"] == "running" and re.fullmatch(r"hostpci\d+", k):
+                vm["pending"][k] = v  # as PVE: hot-plugging a PCI device is not possible
                 continue
             vm["config"][k] = int(v) if re.fullmatch(r"-?\d+", v) and k in (
                 "cores", "sockets", "numa", "balloon", "onboot") else v

@@ -1,0 +1,101 @@
+/* cli/api.h - internal to cli/: the --api side of audit, status and assign.  Options and settings
+ * to a connected client, and what the REST API tells (pveapi/snapshot.h) turned into the same
+ * inputs the local files give: a struct cli_gather for the rules, a struct sysfs_host per node. */
+#ifndef PP_CLI_API_H
+#define PP_CLI_API_H
+
+#include <getopt.h>
+#include <stdbool.h>
+
+#include "assign/assign.h"
+#include "cli/cli.h"
+#include "cli/gather.h"
+#include "pveapi/snapshot.h"
+#include "settings/api.h"
+
+/* getopt_long values of the four --api-* overrides; CLI_API_OPTIONS goes into a command's table */
+enum {
+	CLI_API_OPT_URL = 0x4000,
+	CLI_API_OPT_TOKEN_FILE,
+	CLI_API_OPT_FINGERPRINT,
+	CLI_API_OPT_CA_FILE,
+};
+#define CLI_API_OPTIONS                                                                            \
+	{"api-url", required_argument, NULL, CLI_API_OPT_URL},                                     \
+	        {"api-token-file", required_argument, NULL, CLI_API_OPT_TOKEN_FILE},               \
+	        {"api-fingerprint", required_argument, NULL, CLI_API_OPT_FINGERPRINT},             \
+	{                                                                                          \
+		"api-ca-file", required_argument, NULL, CLI_API_OPT_CA_FILE                        \
+	}
+
+/* Stores an --api-* option; false when c is none of them. */
+bool cli_api_option(struct settings_api_overrides *o, int c, const char *arg);
+
+/* One cluster to talk to: its settings (config file block + overrides) and client. */
+struct cli_api_cluster {
+	struct settings_api s;
+	struct pveapi_client *client;
+};
+
+/* The clusters named (names NULL: the api { } block; all: every block of list, the settings'
+ * api/cluster blocks from cli_gather_settings()), each with
+ * the overrides applied and a client made.  Nothing is sent.  0 or -errno (-EINVAL settings,
+ * -EACCES token file readable by others ...).  *out has *n entries; free with
+ * cli_api_clusters_free. */
+int cli_api_clusters(const struct cli_ctx *ctx, const struct settings_api_list *list,
+                     const struct settings_api_overrides *o, const char *const *names,
+                     size_t n_names, bool all, struct cli_api_cluster **out, size_t *n,
+                     struct util_err *e);
+void cli_api_clusters_free(struct cli_api_cluster *v, size_t n);
+
+/* A node's hardware from the API as a host snapshot (no drivers, no module state, no live mdev
+ * instances; totalvfs = numvfs = the VFs listed).  NULL when out of memory. */
+struct sysfs_host *cli_api_host(const struct pveapi_node *n);
+
+/* Adds the snapshot to g: VM configs (running VMs with ?current=1: main = current, [PENDING] =
+ * what differs), the mappings, each reachable node's hardware (hosts[] gets one sysfs_host per
+ * node, owned by the caller) and an unreachable entry per node that could not be read.  prefix
+ * ("edge/" or "") goes before node names (fleets).  0 or -ENOMEM. */
+struct cli_api_hosts {
+	struct policy_node_host *v;
+	struct sysfs_host **owned;
+	size_t n, cap;
+};
+int cli_api_gather(const struct pveapi_snapshot *snap, const char *prefix, struct cli_gather *g,
+                   struct cli_api_hosts *hosts, struct util_err *e);
+void cli_api_hosts_free(struct cli_api_hosts *h);
+/* A node (or a whole cluster: "edge/" + "*") that could not be read: node-unreachable.  0 or -ENOMEM. */
+int cli_api_hosts_add_unreachable(struct cli_api_hosts *h, const char *node, const char *why);
+
+/* /cluster/mapping/pci as pci.cfg text (for pveconf's reader).  0 or -ENOMEM. */
+int cli_api_mappings_text(const struct pveapi_snapshot *snap, struct util_buf *b);
+
+/* assign --api (cli/api_assign.c). */
+struct cli_api_assign_opts {
+	const struct settings_api_list *list; /* the settings' api/cluster blocks */
+	const struct settings_api_overrides *over;
+	bool dry_run;
+	const enum policy_severity *severity; /* from the settings, NULL = defaults */
+};
+struct cli_api_assign_result {
+	char node[64];         /* the node that holds the VM */
+	char config_path[256]; /* its config, for the diff header */
+	bool running;          /* PVE puts hostpci changes of a running VM into [PENDING] */
+	bool applied;          /* the PUT went through */
+};
+/* Plans against the VM's node as the API shows it and, unless dry_run, PUTs the change with the
+ * digest.  0 (plan->outcome says what) or -errno: -EOPNOTSUPP a token cannot write this
+ * (nothing sent), -ESTALE changed meanwhile, -ENOENT no such VM, API/TLS errors. */
+int cli_api_assign(const struct cli_ctx *ctx, const struct cli_api_assign_opts *o,
+                   const struct assign_request *req, struct assign_plan *plan,
+                   struct cli_api_assign_result *res, struct util_err *e);
+
+/* status --api (cli/api_status.c): node NULL/"" = this host's name.  Prints; returns the exit
+ * status. */
+int cli_api_status(struct cli_ctx *ctx, const struct settings_api_overrides *over, const char *node,
+                   bool all);
+
+/* The text of a VM config as PVE's file would hold it, from the API's config (and current). */
+int cli_api_config_text(const struct pveapi_vm *vm, struct util_buf *out);
+
+#endif

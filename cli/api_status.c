@@ -1,0 +1,182 @@
+/* cli/api_status.c - `status --api [--node NAME]`: the hardware view of a remote node as the REST
+ * API shows it (GET /nodes/{node}/hardware/pci + mdev types), in the same JSON schema as the
+ * local status, with used_by from the node's VM configs.  What the API does not tell (driver,
+ * driver_override, kernel, module state, live mdev instances) is null or empty.  Reads only. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/api.h"
+#include "cli/status.h"
+
+static int cmp_use(const void *pa, const void *pb)
+{
+	const struct cli_use *a = pa, *b = pb;
+	int r = strcmp(a->bdf, b->bdf);
+
+	if (r)
+		return r;
+	if (a->vmid != b->vmid)
+		return a->vmid < b->vmid ? -1 : 1;
+	r = strcmp(a->section, b->section);
+	return r ? r : strcmp(a->key, b->key);
+}
+
+/* Which VM configs of node name each device of h, with the rules' own expansion
+ * (policy_uses_collect, as the local status). */
+static int usage_of(struct cli_gather *g, const char *node, const struct sysfs_host *h,
+                    struct cli_usage *u, struct util_err *e)
+{
+	struct policy_uses pu = {0};
+	int r;
+
+	g->in.node = node;
+	g->in.host = h;
+	g->in.vms = g->vms;
+	g->in.n_vms = g->n_vms;
+	g->in.mappings = g->mappings;
+	g->in.n_mappings = g->n_mappings;
+	r = policy_uses_collect(&g->in, &pu, e);
+	if (r == 0 && pu.n) {
+		u->uses = calloc(pu.n, sizeof(*u->uses));
+		if (!u->uses)
+			r = util_err_set(e, -ENOMEM, "out of memory");
+	}
+	for (size_t i = 0; r == 0 && i < pu.n; i++) {
+		struct cli_use *x = &u->uses[u->n++];
+
+		snprintf(x->bdf, sizeof(x->bdf), "%s", pu.v[i].bdf);
+		x->vmid = pu.v[i].vm->vmid;
+		policy_section_label(pu.v[i].sec, x->section, sizeof(x->section));
+		snprintf(x->key, sizeof(x->key), "%s", pu.v[i].hp->key);
+		x->running = pu.v[i].vm->running;
+	}
+	if (u->n)
+		qsort(u->uses, u->n, sizeof(*u->uses), cmp_use);
+	policy_uses_free(&pu);
+	return r;
+}
+
+/* GET /nodes: names is left "" when node is one of them, else gets the list of nodes. */
+static int node_check(struct pveapi_client *c, const char *node, char *names, size_t n,
+                      struct util_err *e)
+{
+	json_t *data = NULL, *it;
+	bool found = false;
+	size_t i;
+	int r = pveapi_get(c, "/nodes", &data, e);
+
+	if (r < 0)
+		return r;
+	json_array_foreach(data, i, it)
+	{
+		const char *nm = json_string_value(json_object_get(it, "node"));
+
+		if (!nm)
+			continue;
+		found |= strcmp(nm, node) == 0;
+		snprintf(names + strlen(names), n - strlen(names), "%s%s", i ? ", " : "", nm);
+	}
+	json_decref(data);
+	if (found)
+		names[0] = 0;
+	return 0;
+}
+
+int cli_api_status(struct cli_ctx *ctx, const struct settings_api_overrides *over, const char *node,
+                   bool all)
+{
+	struct cli_api_cluster *cl = NULL;
+	struct pveapi_snapshot snap = {0};
+	struct pveapi_snapshot_opts so = {.current = PVEAPI_CURRENT_RUNNING};
+	struct cli_api_hosts hosts = {0};
+	struct cli_usage usage = {0};
+	struct cli_status_view view;
+	struct util_err e = {0};
+	struct cli_gather g;
+	const struct pveapi_node *n;
+	struct sysfs_host *h = NULL;
+	bool *shown = NULL;
+	char names[512] = "";
+	size_t n_cl = 0;
+	int r, rc = CLI_EXIT_FAIL;
+
+	memset(&g, 0, sizeof(g));
+	if (!node || !*node)
+		node = ctx->node;
+	so.node = node[0] ? node : NULL;
+	r = cli_gather_settings(ctx, &g, &e);
+	if (r == 0)
+		r = cli_api_clusters(ctx, &g.settings.api, over, NULL, 0, false, &cl, &n_cl, &e);
+	if (r == 0)
+		r = node_check(cl[0].client, node, names, sizeof(names), &e);
+	if (r == 0)
+		r = pveapi_snapshot_fetch(cl[0].client, &so, &snap, &e);
+	if (r < 0) {
+		cli_error(ctx, "%s", e.msg);
+		rc = cli_exit_from_errno(r);
+		goto out;
+	}
+	n = names[0] ? NULL : pveapi_snapshot_node(&snap, node);
+	if (!n) {
+		rc = cli_usage_error(ctx, "status",
+		                     "%s%s%s is not a node of the cluster (nodes: %s); "
+		                     "name one with --node",
+		                     node[0] ? "'" : "", node[0] ? node : "this host",
+		                     node[0] ? "'" : "", names);
+		goto out;
+	}
+	if (!n->reachable || !n->has_pci) {
+		cli_error(ctx, "node %s could not be read: %s", node,
+		          n->errmsg ? n->errmsg : "no hardware list");
+		goto out;
+	}
+	if (!n->sriov_fields)
+		cli_warn(ctx,
+		         "node %s: its hardware list has no physfn/virtfns (no SR-IOV enabled, or "
+		         "libpve-common before 9.1.12): PF/VF relations are not shown",
+		         node);
+	r = cli_api_gather(&snap, "", &g, &hosts, &e);
+	h = cli_api_host(n);
+	if (r == 0 && !h)
+		r = util_err_set(&e, -ENOMEM, "out of memory");
+	if (r == 0)
+		r = usage_of(&g, node, h, &usage, &e);
+	shown = calloc(h && h->n_devices ? h->n_devices : 1, sizeof(*shown));
+	if (r == 0 && !shown)
+		r = util_err_set(&e, -ENOMEM, "out of memory");
+	if (r < 0) {
+		cli_error(ctx, "%s", e.msg);
+		goto out;
+	}
+	for (size_t i = 0; i < h->n_devices; i++) {
+		const struct sysfs_device *d = &h->devices[i];
+		size_t first;
+
+		shown[i] = all || (d->class_code >> 16) == 0x03 || d->role != SYSFS_ROLE_DEVICE ||
+		           cli_usage_of(&usage, d->bdf, &first) > 0;
+	}
+	view.host = h;
+	view.usage = &usage;
+	view.shown = shown;
+	view.node = node;
+	rc = CLI_EXIT_OK;
+	if (ctx->format == CLI_FORMAT_JSON) {
+		if (cli_status_render_json(stdout, &view) < 0) {
+			cli_error(ctx, "cannot write the JSON output");
+			rc = CLI_EXIT_FAIL;
+		}
+	} else {
+		cli_status_render_text(stdout, &view);
+	}
+out:
+	free(shown);
+	cli_usage_free(&usage);
+	if (h)
+		sysfs_host_free(h);
+	cli_api_hosts_free(&hosts);
+	cli_gather_free(&g);
+	pveapi_snapshot_free(&snap);
+	cli_api_clusters_free(cl, n_cl);
+	return rc;
+}

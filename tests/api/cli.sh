@@ -1,0 +1,174 @@
+#!/bin/sh
+# tests/api/cli.sh - golden tests of `audit --api`, `status --api` and `assign --api` against the
+# local HTTPS test server (tests/api/server.py, fixture tests/api/fixtures/demo.json: 4 nodes, an
+# iGPU PF with VFs on pve1 and pve4, the same without physfn/virtfns on pve2, GVT-g on pve3, VMs
+# with the demo host's problems).  A throwaway CA per run (mkcerts.sh).
+#
+# Each case prints stdout, stderr and the exit status into tests/api/cli/NAME.out, with the port,
+# the temp dir and the run's certificate fingerprints replaced by @PORT@, @TMP@, @FP@,
+# @WRONGFP@.  UPDATE_GOLDEN=1 rewrites the .out files.  Prints "api-cli: N passed, N failed".
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+SRC=$(cd "$here/../.." && pwd)
+PP=${PP_BIN:-$SRC/pve-passthrough}
+export LC_ALL=C NO_COLOR=1
+unset PVE_PASSTHROUGH_ROOT
+py=/usr/bin/python3; [ -x "$py" ] || py=python3
+d=$(mktemp -d /tmp/pp-apicli-XXXXXX); pid=""
+cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$d"; }
+trap cleanup EXIT INT TERM
+"$here/mkcerts.sh" "$d/certs"
+(umask 077 && echo 'root@pam!audit=8f2c5a9e-1b7d-4e3a-9c0f-2d6b8a1e4f70' >"$d/token" &&
+	echo 'Tr0ub4dor&3-test' >"$d/password")
+cp "$here/fixtures/demo.json" "$d/fixture.json"
+echo '{}' >"$d/ctl"
+"$py" "$here/server.py" --cert "$d/certs/server.pem" --key "$d/certs/server.key" \
+	--fixture "$d/fixture.json" --token "$d/token" --user root@pam --password-file "$d/password" \
+	--control "$d/ctl" --log "$d/log" \
+	--port-file "$d/port" &
+pid=$!
+i=0; while [ ! -s "$d/port" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+port=$(cat "$d/port")
+url="https://127.0.0.1:$port"
+fp=$(cat "$d/certs/server.fp"); wfp=$(cat "$d/certs/wrongname.fp")
+# (a refused token: which of the first parallel requests reports it varies: @FIRST-OF-PARALLEL@)
+# the tool's config: the cluster as `api { }`, and a second name for the same server
+cat >"$d/pp.conf" <<EOF
+api {
+  url = "$url"
+  token-file = "$d/token"
+  ca-file = "$d/certs/ca.pem"
+  timeout = 2
+}
+cluster "edge" {
+  url = "$url"
+  token-file = "$d/token"
+  fingerprint = "$fp"
+}
+EOF
+PPC="$PP --config $d/pp.conf"
+# root@pam with a ticket (POST /access/ticket), which may write host= entries
+printf 'api {\n  url = "%s"\n  user = "root@pam"\n  password-file = "%s"\n  ca-file = "%s"\n}\n' \
+	"$url" "$d/password" "$d/certs/ca.pem" >"$d/pp-root.conf"
+ctl() { echo "$1" >"$d/ctl"; }
+requests() { grep -c '^req ' "$d/log" 2>/dev/null || echo 0; }
+
+pass=0; fail=0
+# check NAME: compares what the case wrote to $d/case.{stdout,stderr,rc}
+check() {
+	name=$1
+	out=$d/$name.out
+	{ cat "$d/case.stdout"; echo "--- stderr"; cat "$d/case.stderr"; echo "--- status"
+	  cat "$d/case.rc"; } | sed -e "s#$d#@TMP@#g" -e "s#:$port#:@PORT@#g" -e "s#$fp#@FP@#g" \
+		-e "s#$wfp#@WRONGFP@#g" \
+		-e 's#GET /[a-z/]*\(?type=vm\)\{0,1\}: HTTP 401#GET @FIRST-OF-PARALLEL@: HTTP 401#' >"$out"
+	if [ -n "${UPDATE_GOLDEN:-}" ]; then
+		cp "$out" "$here/cli/$name.out"
+		pass=$((pass + 1))
+	elif cmp -s "$out" "$here/cli/$name.out"; then
+		pass=$((pass + 1))
+	else
+		echo "FAIL api-cli/$name"
+		diff -u "$here/cli/$name.out" "$out" | head -n 40
+		fail=$((fail + 1))
+	fi
+}
+# run NAME CMD...: runs the command, then check
+run() {
+	name=$1; shift
+	"$@" >"$d/case.stdout" 2>"$d/case.stderr"
+	echo "exit $?" >"$d/case.rc"
+	check "$name"
+}
+# expect WHAT CONDITION...: a check that is not a golden file
+expect() {
+	what=$1; shift
+	if "$@"; then pass=$((pass + 1)); else echo "FAIL api-cli: $what"; fail=$((fail + 1)); fi
+}
+
+# --- audit --api, every format
+for f in text json prometheus nagios; do
+	run "audit-$f" $PPC audit --api --format $f
+done
+run audit-vmid $PPC audit --api --vmid 105 --vmid 300
+run audit-overrides $PP --config /dev/null audit --api --api-url "$url" \
+	--api-token-file "$d/token" --api-fingerprint "$fp" --format nagios
+run audit-fleet $PPC audit --api --cluster --vmid 102 --format json
+run audit-cluster-name $PPC audit --api --cluster edge --fail-on warning --format nagios
+
+# --- one node offline: node-unreachable, the rest judged; exit per --fail-on
+ctl '{"offline": ["pve3"]}'
+run audit-offline-text $PPC audit --api
+run audit-offline-json $PPC audit --api --format json
+# a node that does not answer in time (timeout = 2 s in the config)
+ctl '{"hang": ["pve2"], "hang_s": 4}'
+run audit-hang $PPC -q audit --api --format prometheus
+# a node that answers but not with its hardware: node-unreachable, its VMs judged without it
+ctl '{"rules": [{"path": "/nodes/pve2/hardware/pci", "status": 500, "message": "got timeout"}]}'
+run audit-no-hardware $PPC -q audit --api --vmid 200 --vmid 201
+# node-unreachable turned down to a warning: --fail-on error passes
+cp "$d/pp.conf" "$d/pp-warn.conf"
+printf 'rule node-unreachable {\n  severity = info\n}\n' >>"$d/pp-warn.conf"
+ctl '{"offline": ["pve3"]}'
+run audit-offline-severity $PP --config "$d/pp-warn.conf" -q audit --api --vmid 300 --vmid 302
+# every node down (the cluster list still answers, as pmxcfs keeps it): nothing judged, exit 3
+ctl '{"offline": ["pve1", "pve2", "pve3", "pve4"]}'
+run audit-nodes-down $PPC audit --api --format json
+# every node down and the cluster list fails too: nothing read, exit 3
+ctl '{"rules": [{"path": "/cluster/resources.*", "status": 595, "reason": "No route to host"}], "offline": ["pve1", "pve2", "pve3", "pve4"]}'
+run audit-all-down $PPC audit --api
+run audit-all-down-nagios $PPC audit --api --format nagios
+ctl '{}'
+
+# --- TLS and credentials: refused, exit 3
+run audit-wrong-fp $PP --config /dev/null audit --api --api-url "$url" \
+	--api-token-file "$d/token" --api-fingerprint "$wfp"
+run audit-wrong-ca $PP --config /dev/null audit --api --api-url "$url" \
+	--api-token-file "$d/token" --api-ca-file "$d/certs/other-ca.pem"
+cp "$d/token" "$d/token-open"; chmod 644 "$d/token-open"
+before=$(requests)
+run audit-token-perms $PPC audit --api --api-token-file "$d/token-open"
+expect "token file readable by others: no request sent" [ "$(requests)" = "$before" ]
+(umask 077 && echo 'root@pam!audit=wrong' >"$d/token-bad")
+run audit-401 $PPC audit --api --api-token-file "$d/token-bad"
+run audit-no-api $PP --config /dev/null audit --api
+run audit-usage $PPC audit --cluster edge
+
+# --- status --api
+run status-pve1 $PPC status --api --node pve1 --format json
+run status-pve3 $PPC status --api --node pve3
+run status-pve2-text $PPC status --api --node pve2
+run status-no-node $PP --config "$d/pp.conf" --node elsewhere status --api
+run status-unknown-node $PPC status --api --node pve9
+
+# --- assign --api
+before=$(requests)
+run assign-host-token $PPC assign --api 108 --vf auto
+expect "token + host=: no request sent" [ "$(requests)" = "$before" ]
+run assign-mapping-dry $PPC assign --api 108 --mapping igpu-vf --dry-run
+expect "dry run: nothing written" sh -c "! grep -q '^req PUT' '$d/log'"
+run assign-mapping $PPC assign --api 108 --mapping igpu-vf
+expect "PUT sent with the digest" grep -Eq '^put 108 digest=[0-9a-f]{40} hostpci0=mapping=igpu-vf' "$d/log"
+run assign-mapping-again $PPC assign --api 108 --mapping igpu-vf
+run assign-refused $PPC assign --api 104 --mapping igpu-vf --pcie
+expect "refused: nothing written" sh -c "! grep -q '^put 104' '$d/log'"
+# a running VM: PVE keeps the new entry pending
+run assign-running $PPC assign --api 105 --mapping igpu-vf --slot 3
+run audit-after-assign $PPC audit --api --vmid 105 --vmid 108
+# digest mismatch: the server changes the config between our GET and PUT
+ctl '{"touch_before_put": [101]}'
+run assign-digest $PPC assign --api 101 --mapping igpu-vf --slot 2
+ctl '{}'
+
+# a fleet judges each cluster on its own: 108's mapping (map line for pve1) is found in both
+run audit-fleet-mapping $PPC audit --api --cluster --vmid 108 --format json
+
+# root@pam (ticket): --vf auto picks pve4's free VF and writes a host= entry
+run assign-ticket-vf $PP --config "$d/pp-root.conf" assign --api 401 --vf auto
+expect "host= written with a ticket and the digest" \
+	grep -Eq '^put 401 digest=[0-9a-f]{40} hostpci0=0000:00:02.2,pcie=1$' "$d/log"
+expect "the write used the ticket cookie" grep -q '^req PUT /nodes/pve4/qemu/401/config auth=cookie' "$d/log"
+expect "the password is in no output" sh -c "! grep -rq 'Tr0ub4dor' '$d'/*.out"
+
+echo "api-cli: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
