@@ -193,8 +193,9 @@ int cli_api_assign(const struct cli_ctx *ctx, const struct cli_api_assign_opts *
 	r = node_mappings(&a, res->node, e);
 	if (r < 0)
 		goto out;
+	/* a label for messages: the file lives on the remote node, never under our --root */
 	snprintf(res->config_path, sizeof(res->config_path),
-	         "/etc/pve/nodes/%s/qemu-server/%u.conf", res->node, req->vmid);
+	         PP_ETC_PVE_NODES "/%s/qemu-server/%u.conf", res->node, req->vmid);
 	in.node = res->node;
 	in.host = a.host;
 	in.vms = a.vms;
