@@ -229,7 +229,7 @@ static void keep_vmids(struct policy_findings *f, const unsigned *ids, size_t n)
 	f->n = k;
 }
 
-int cli_cmd_audit(struct cli_ctx *ctx, int argc, char **argv)
+static int audit_run(struct cli_ctx *ctx, int argc, char **argv, bool *parsed)
 {
 	enum { OPT_CLUSTER = 256, OPT_API, OPT_VMID, OPT_FAIL_ON, OPT_FORMAT };
 	static const struct option opts[] = {
@@ -315,6 +315,7 @@ int cli_cmd_audit(struct cli_ctx *ctx, int argc, char **argv)
 	if (!use_api && cli_need_node(ctx))
 		return ctx->format == CLI_FORMAT_NAGIOS ? 3 : CLI_EXIT_FAIL;
 
+	*parsed = true; /* from here on, nagios exit 2 means CRITICAL */
 	memset(&g, 0, sizeof(g));
 	r = cli_gather_settings(ctx, &g, &e);
 	if (r == 0 && use_api) {
@@ -363,5 +364,25 @@ int cli_cmd_audit(struct cli_ctx *ctx, int argc, char **argv)
 	policy_findings_free(&f);
 	cli_gather_free(&g);
 	audit_api_free(&api);
+	return r;
+}
+
+/* Nagios reads exit 2 as CRITICAL: a usage error under --format nagios must be UNKNOWN (3) with a
+ * status line, so the wrapper looks for the format before the options are parsed. */
+int cli_cmd_audit(struct cli_ctx *ctx, int argc, char **argv)
+{
+	bool nagios = ctx->format == CLI_FORMAT_NAGIOS, parsed = false;
+	int r;
+
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--format=nagios") == 0 ||
+		    (strcmp(argv[i], "--format") == 0 && i + 1 < argc &&
+		     strcmp(argv[i + 1], "nagios") == 0))
+			nagios = true;
+	r = audit_run(ctx, argc, argv, &parsed);
+	if (r == CLI_EXIT_USAGE && nagios && !parsed) {
+		printf("PVE-PASSTHROUGH UNKNOWN - usage error: see pve-passthrough audit --help\n");
+		return 3;
+	}
 	return r;
 }
