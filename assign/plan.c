@@ -353,7 +353,34 @@ static void device_rules(const struct assign_input *in, const struct assign_requ
 {
 	const struct sysfs_device *d = assign_host_find(in->host, bdf);
 	struct util_buf who = {0};
+	size_t blen = strlen(bdf);
 
+	if (!strchr(bdf, '.')) {
+		/* "0000:00:02": PVE passes every function of the slot, the PF with its VFs */
+		for (size_t i = 0; i < in->host->n_devices; i++) {
+			const struct sysfs_device *f = &in->host->devices[i];
+
+			if (strncmp(f->bdf, bdf, blen) != 0 || f->bdf[blen] != '.' ||
+			    f->role != SYSFS_ROLE_PF || f->n_vfs == 0)
+				continue;
+			assign_finding_add(
+			        p, "pf-with-vfs", true,
+			        "assign one VF with its function: --vf auto",
+			        "%s has no function, so it names every function of the slot, "
+			        "including the physical function %s of %zu active VFs: "
+			        "passing it destroys them and crashes every VM using them",
+			        bdf, f->bdf, f->n_vfs);
+			return;
+		}
+		assign_finding_add(
+		        p, "not-a-vf", true,
+		        "give one VF with its function (`pve-passthrough status` lists "
+		        "them), or --vf auto",
+		        "%s has no function: it names every function of the slot, not one "
+		        "VF",
+		        bdf);
+		return;
+	}
 	if (!d) {
 		assign_finding_add(
 		        p, "device-missing", true,

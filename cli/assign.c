@@ -45,12 +45,18 @@ static int parse_bdf(const char *s, char out[SYSFS_BDF_LEN])
 		n = 4;
 	else if (sscanf(s, "%2x:%2x.%1x%c", &bus, &slot, &fn, &tail) == 3 && strlen(s) == 7)
 		n = 3;
+	else if (sscanf(s, "%4x:%2x:%2x%c", &dom, &bus, &slot, &tail) == 3 && strlen(s) == 10)
+		n = 0; /* function-less: every function of the slot (refused by the plan) */
+	else if (sscanf(s, "%2x:%2x%c", &bus, &slot, &tail) == 2 && strlen(s) == 5)
+		n = 0;
 	else
 		return -EINVAL;
-	(void)n;
-	if (slot > 0x1f || fn > 7)
+	if (slot > 0x1f || (n && fn > 7))
 		return -EINVAL;
-	snprintf(out, SYSFS_BDF_LEN, "%04x:%02x:%02x.%x", dom, bus, slot, fn);
+	if (n)
+		snprintf(out, SYSFS_BDF_LEN, "%04x:%02x:%02x.%x", dom, bus, slot, fn);
+	else
+		snprintf(out, SYSFS_BDF_LEN, "%04x:%02x:%02x", dom, bus, slot);
 	return 0;
 }
 
