@@ -539,11 +539,9 @@ int pveconf_pci_mappings_load(const struct util_paths *p, struct pveconf_pci_map
 
 	memset(out, 0, sizeof(*out));
 	util_path(p, path, sizeof(path), PP_ETC_PVE_MAPPING_PCI);
-	r = util_file_read(path, PVECONF_VM_MAX_BYTES, &data, &len, e);
-	if (r == -ENOENT)
-		return pveconf_pci_mappings_parse("", 0, out, e);
+	r = pveconf_seccfg_read(path, util_path_display(p, path), &data, &len, e);
 	if (r < 0)
-		return util_err_errno(e, r, "cannot read %s", util_path_display(p, path));
+		return r;
 	r = pveconf_pci_mappings_parse(data, len, out, e);
 	free(data);
 	return r;

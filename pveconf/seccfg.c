@@ -1,6 +1,11 @@
 /* pveconf/seccfg.c - line splitting and body-line syntax of PVE's SectionConfig files.
  * Pure string handling; no I/O. */
+#include <stdlib.h>
+#include <errno.h>
 #include "pveconf/seccfg.h"
+#include "pveconf/vmconf.h"
+#include "util/err.h"
+#include "util/fileio.h"
 
 #include <string.h>
 
@@ -75,4 +80,20 @@ bool pveconf_seccfg_body(char *l, char **k, char **v)
 	}
 	*ke = '\0';
 	return true;
+}
+
+int pveconf_seccfg_read(const char *path, const char *display, char **data, size_t *len,
+                        struct util_err *e)
+{
+	int r = util_file_read(path, PVECONF_VM_MAX_BYTES, data, len, e);
+
+	if (r == -ENOENT) {
+		/* no such file: no mappings / storages, as PVE reads it */
+		*data = calloc(1, 1);
+		*len = 0;
+		return *data ? 0 : util_err_set(e, -ENOMEM, "out of memory reading %s", display);
+	}
+	if (r < 0)
+		return util_err_errno(e, r, "cannot read %s", display);
+	return 0;
 }

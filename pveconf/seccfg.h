@@ -7,6 +7,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+struct util_err;
+
+/* Reads a section-config file (at most 1 MiB, pmxcfs' limit) into a malloc'd NUL-terminated
+ * buffer; a missing file reads as empty, as PVE treats it.  0 or -errno with a message naming
+ * display (the path as the user knows it). */
+int pveconf_seccfg_read(const char *path, const char *display, char **data, size_t *len,
+                        struct util_err *e);
+
 /* Lines of a writable copy of the file; lineno counts every line read so far. */
 struct pveconf_seccfg_lines {
 	char *p, *end;

@@ -394,11 +394,9 @@ int pveconf_storages_load(const struct util_paths *p, struct pveconf_storages *o
 
 	memset(out, 0, sizeof(*out));
 	util_path(p, path, sizeof(path), PP_ETC_PVE_STORAGE);
-	r = util_file_read(path, PVECONF_VM_MAX_BYTES, &data, &len, e);
-	if (r == -ENOENT)
-		return pveconf_storages_parse("", 0, out, e);
+	r = pveconf_seccfg_read(path, util_path_display(p, path), &data, &len, e);
 	if (r < 0)
-		return util_err_errno(e, r, "cannot read %s", util_path_display(p, path));
+		return r;
 	r = pveconf_storages_parse(data, len, out, e);
 	free(data);
 	return r;
