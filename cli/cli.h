@@ -58,6 +58,13 @@ int cmd_doctor(struct cli_ctx *ctx, int argc, char **argv);
 /* host/doctor facts from the sysfs snapshot (cli/host_facts.c).  0 or -errno. */
 struct host_facts;
 int cli_host_facts(const struct cli_ctx *ctx, struct host_facts *f, struct util_err *e);
+/* The same for the PF at pf_bdf (NULL: the iGPU): the iGPU when it is that PF, else a generic
+ * SR-IOV PF (f->generic; f->pf_bdf stays "" when no device has that address). */
+int cli_host_facts_pf(const struct cli_ctx *ctx, const char *pf_bdf, struct host_facts *f,
+                      struct util_err *e);
+/* The facts of the PF the last applied setup is about: a generic PF's setup names its PF in the
+ * journal; otherwise the iGPU's (cli_host_facts). */
+int cli_host_facts_setup(const struct cli_ctx *ctx, struct host_facts *f, struct util_err *e);
 
 /* For commands that need this node's name: 0, or prints why it is unknown and returns
  * CLI_EXIT_FAIL. */

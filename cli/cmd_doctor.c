@@ -62,7 +62,7 @@ int cmd_doctor(struct cli_ctx *ctx, int argc, char **argv)
 		cli_error(ctx, "doctor: --format text or json");
 		return CLI_EXIT_USAGE;
 	}
-	r = cli_host_facts(ctx, &f, &e);
+	r = cli_host_facts_setup(ctx, &f, &e);
 	if (r == 0)
 		r = host_doctor_run(&ctx->paths, &f, &fs, &e);
 	if (r < 0) {

@@ -195,9 +195,10 @@ static int run_plan(struct cli_ctx *ctx, struct host_plan *pl, const char *kind,
 
 static int host_setup(struct cli_ctx *ctx, int argc, char **argv)
 {
-	enum { OPT_VFS = 256, OPT_DRIVER, OPT_DRY, OPT_REPLACE, OPT_DEB };
+	enum { OPT_VFS = 256, OPT_DRIVER, OPT_DRY, OPT_REPLACE, OPT_DEB, OPT_PF };
 	static const struct option opts[] = {
 	        {"vfs", required_argument, NULL, OPT_VFS},
+	        {"pf", required_argument, NULL, OPT_PF},
 	        {"driver", required_argument, NULL, OPT_DRIVER},
 	        {"dry-run", no_argument, NULL, OPT_DRY},
 	        {"replace-conflicts", no_argument, NULL, OPT_REPLACE},
@@ -208,7 +209,7 @@ static int host_setup(struct cli_ctx *ctx, int argc, char **argv)
 	struct host_facts f;
 	struct host_plan pl;
 	struct util_err e = {0};
-	const char *driver = NULL;
+	const char *driver = NULL, *pf = NULL;
 	char title[512], journal[128] = "";
 	bool dry = false;
 	int c, r;
@@ -219,9 +220,20 @@ static int host_setup(struct cli_ctx *ctx, int argc, char **argv)
 		switch (c) {
 		case OPT_VFS:
 			o.vfs = (int)strtol(optarg, &end, 10);
-			if (*end || o.vfs < 1 || o.vfs > 7)
-				return cli_usage_error(ctx, "host",
-				                       "--vfs %s: a number from 1 to 7", optarg);
+			if (*end || o.vfs < 1 || o.vfs > 256)
+				return cli_usage_error(
+				        ctx, "host",
+				        "--vfs %s: a number from 1 to 7 (iGPU), up to "
+				        "the PF's sriov_totalvfs (--pf)",
+				        optarg);
+			break;
+		case OPT_PF:
+			if (strlen(optarg) != 12 || optarg[4] != ':' || optarg[7] != ':' ||
+			    optarg[10] != '.')
+				return cli_usage_error(
+				        ctx, "host", "--pf '%s': not a PCI address (0000:01:00.0)",
+				        optarg);
+			pf = optarg;
 			break;
 		case OPT_DRIVER:
 			if (strcmp(optarg, "i915") && strcmp(optarg, "xe"))
@@ -248,16 +260,37 @@ static int host_setup(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_usage_error(ctx, "host", "--vfs and --driver are for sriov");
 	else
 		return cli_usage_error(ctx, "host", "host setup %s: sriov or gvtg", argv[optind]);
-	r = cli_host_facts(ctx, &f, &e);
-	if (r == 0)
-		r = host_setup_plan(&ctx->paths, &o, &f, &pl, &e);
+	r = cli_host_facts_pf(ctx, pf, &f, &e);
+	if (r < 0) {
+		cli_error(ctx, "%s", e.msg);
+		return CLI_EXIT_FAIL;
+	}
+	if (f.generic) { /* --pf names a PF that is not the iGPU */
+		if (o.mode == HOST_MODE_GVTG || driver || o.dkms_deb)
+			return cli_usage_error(
+			        ctx, "host",
+			        "--pf %s is not an Intel iGPU: host setup sriov --pf "
+			        "BDF --vfs N, without %s",
+			        pf,
+			        o.mode == HOST_MODE_GVTG ? "gvtg"
+			        : driver                 ? "--driver"
+			                                 : "--dkms-deb");
+		o.mode = HOST_MODE_SRIOV_GENERIC;
+	} else if (o.vfs > 7) {
+		return cli_usage_error(ctx, "host", "--vfs %d: a number from 1 to 7 for the iGPU",
+		                       o.vfs);
+	}
+	r = host_setup_plan(&ctx->paths, &o, &f, &pl, &e);
 	if (r < 0) {
 		cli_error(ctx, "%s", e.msg);
 		return CLI_EXIT_FAIL;
 	}
 	snprintf(title, sizeof(title), "%s host setup %s on %s %s",
 	         dry ? "Plan (dry run) for" : "Plan for", host_mode_name(o.mode),
-	         f.pf_bdf[0] ? f.pf_bdf : "(no iGPU)", f.platform ? f.platform : "");
+	         f.pf_bdf[0] ? f.pf_bdf
+	         : f.generic ? pf
+	                     : "(no iGPU)",
+	         f.platform ? f.platform : f.pf_name);
 	if (o.mode != HOST_MODE_GVTG) {
 		size_t l = strlen(title);
 
@@ -324,7 +357,7 @@ static int host_rollback(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if (optind != argc)
 		return cli_usage_error(ctx, "host", "host rollback takes no arguments");
-	r = cli_host_facts(ctx, &f, &e);
+	r = cli_host_facts_setup(ctx, &f, &e);
 	if (r == 0)
 		r = host_rollback_plan(&ctx->paths, &ro, &f, &pl, &found, setup_id,
 		                       sizeof(setup_id), &e);
@@ -347,6 +380,10 @@ static int host_rollback(struct cli_ctx *ctx, int argc, char **argv)
 		if (util_paths_is_host(&ctx->paths) ||
 		    getenv("PVE_PASSTHROUGH_TEST_SYSFS_WRITES")) {
 			r = set_numvfs(ctx, &f, 0, &e);
+			/* a generic PF: drivers probe new VFs again, as before the setup */
+			if (r == 0 && pl.mode == HOST_MODE_SRIOV_GENERIC)
+				r = sysfs_sriov_set_autoprobe(&ctx->paths, NULL, f.pf_bdf, true,
+				                              &e);
 			if (r < 0) {
 				cli_error(ctx, "%s", e.msg);
 				host_plan_free(&pl);
@@ -408,22 +445,29 @@ static int host_vfs(struct cli_ctx *ctx, int argc, char **argv)
 		                       argv[optind]);
 	/* at boot the PF driver may still be probing: wait for a driver and sriov_totalvfs */
 	for (long t = 0;; t++) {
-		r = cli_host_facts(ctx, &f, &e);
+		r = cli_host_facts_pf(ctx, pf, &f, &e);
 		if (r < 0) {
 			cli_error(ctx, "%s", e.msg);
 			return CLI_EXIT_FAIL;
 		}
-		if (pf && strcmp(f.pf_bdf, pf) != 0)
-			snprintf(f.pf_bdf, sizeof(f.pf_bdf), "%s", pf);
 		if ((f.pf_driver[0] && f.totalvfs > 0) || t >= wait)
 			break;
 		sleep(1);
 	}
 	if (!f.pf_bdf[0]) {
-		cli_error(ctx, "no Intel iGPU PF found (give it with --pf BDF)");
+		if (pf)
+			cli_error(ctx, "--pf %s: no such PCI device", pf);
+		else
+			cli_error(ctx, "no Intel iGPU PF found (give it with --pf BDF)");
 		return CLI_EXIT_FAIL;
 	}
-	r = set_numvfs(ctx, &f, (int)n, &e);
+	/* a generic PF's VFs are for VMs: no host driver may probe them (PVE binds vfio-pci at
+	 * VM start); an NVMe VF probed by nvme also waits offline for its timeout */
+	r = f.generic && n > 0 && f.numvfs == 0
+	            ? sysfs_sriov_set_autoprobe(&ctx->paths, NULL, f.pf_bdf, false, &e)
+	            : 0;
+	if (r == 0)
+		r = set_numvfs(ctx, &f, (int)n, &e);
 	if (r < 0) {
 		cli_error(ctx, "%s", e.msg);
 		return r == -EBUSY || r == -ERANGE || r == -EOPNOTSUPP ? CLI_EXIT_FOUND

@@ -1,7 +1,8 @@
 /* cli/host_facts.c - gathers struct host_facts (host/setup.h) from the sysfs/ snapshot: the iGPU
  * PF, its platform row, driver, VF counts, module parameters, and which VFs/mdevs are held (a VF
- * bound to vfio-pci, a VF in PVE's PCI reservations of a running VM, a live mdev instance).
- * No output. */
+ * bound to vfio-pci, a VF in PVE's PCI reservations of a running VM, a live mdev instance).  With
+ * a PF address that is not the iGPU: the same for that generic SR-IOV PF, plus the IOMMU token its
+ * kernel needs.  No output. */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -45,7 +46,62 @@ static void held_by_reservation(const struct cli_ctx *ctx, const struct sysfs_de
 	pveconf_pci_reservations_free(&res);
 }
 
+/* held VFs of pf: bound to vfio-pci (a VM has or had it) or reserved by a running VM */
+static void held_vfs(const struct cli_ctx *ctx, const struct sysfs_device *pf,
+                     const struct sysfs_host *h, struct host_facts *f)
+{
+	for (size_t i = 0; i < pf->n_vfs; i++) {
+		const struct sysfs_device *vf = sysfs_host_find(h, pf->vfs[i]);
+		size_t l = strlen(f->in_use);
+
+		if (!vf || strcmp(vf->driver, "vfio-pci") != 0)
+			continue;
+		f->vfs_in_use++;
+		snprintf(f->in_use + l, sizeof(f->in_use) - l, "%s%s bound to vfio-pci",
+		         l ? ", " : "", vf->bdf);
+	}
+	held_by_reservation(ctx, pf, h, f);
+}
+
+/* --pf names a PF that is not the iGPU: a generic SR-IOV PF (a NIC, an NVMe controller) */
+static void generic_facts(const struct cli_ctx *ctx, const char *bdf, const struct sysfs_host *h,
+                          struct host_facts *f)
+{
+	const struct sysfs_device *d = sysfs_host_find(h, bdf);
+
+	f->generic = true;
+	host_iommu_token(&ctx->paths, f->running, f->iommu_token, f->iommu_why);
+	if (!d)
+		return;
+	snprintf(f->pf_bdf, sizeof(f->pf_bdf), "%s", d->bdf);
+	f->vendor_id = d->vendor;
+	f->device_id = d->device;
+	snprintf(f->pf_name, sizeof(f->pf_name), "%s%s%s", d->vendor_name,
+	         d->vendor_name[0] && d->device_name[0] ? " " : "", d->device_name);
+	snprintf(f->pf_driver, sizeof(f->pf_driver), "%s", d->driver);
+	f->totalvfs = d->totalvfs;
+	f->numvfs = d->numvfs;
+	held_vfs(ctx, d, h, f);
+}
+
 int cli_host_facts(const struct cli_ctx *ctx, struct host_facts *f, struct util_err *e)
+{
+	return cli_host_facts_pf(ctx, NULL, f, e);
+}
+
+int cli_host_facts_setup(const struct cli_ctx *ctx, struct host_facts *f, struct util_err *e)
+{
+	char id[128], mode[32], pf[16] = "";
+	int r;
+
+	r = host_journal_last_setup(&ctx->paths, id, sizeof(id), mode, sizeof(mode), e);
+	if (r == 0 && id[0] && host_mode_parse(mode) == HOST_MODE_SRIOV_GENERIC)
+		r = host_journal_setup_pf(&ctx->paths, id, pf, sizeof(pf), e);
+	return r < 0 ? r : cli_host_facts_pf(ctx, pf[0] ? pf : NULL, f, e);
+}
+
+int cli_host_facts_pf(const struct cli_ctx *ctx, const char *pf_bdf, struct host_facts *f,
+                      struct util_err *e)
 {
 	struct sysfs_host *h = NULL;
 	const struct sysfs_device *pf = NULL;
@@ -61,7 +117,7 @@ int cli_host_facts(const struct cli_ctx *ctx, struct host_facts *f, struct util_
 	for (size_t i = 0; i < h->n_devices; i++) {
 		const struct sysfs_device *d = &h->devices[i];
 
-		if (!is_igpu(d))
+		if (!is_igpu(d) || (pf_bdf && strcmp(d->bdf, pf_bdf) != 0))
 			continue;
 		if (!pf || strcmp(d->bdf, "0000:00:02.0") == 0 || (!pf->platform && d->platform))
 			pf = d;
@@ -77,6 +133,8 @@ int cli_host_facts(const struct cli_ctx *ctx, struct host_facts *f, struct util_
 		snprintf(f->max_vfs, sizeof(f->max_vfs), "%s", v);
 	if ((v = sysfs_host_module_param(h, "i915", "enable_gvt")))
 		snprintf(f->enable_gvt, sizeof(f->enable_gvt), "%s", v);
+	if (!pf && pf_bdf)
+		generic_facts(ctx, pf_bdf, h, f);
 	if (pf) {
 		const struct sysfs_igpu_platform *pl = pf->platform;
 
@@ -99,18 +157,8 @@ int cli_host_facts(const struct cli_ctx *ctx, struct host_facts *f, struct util_
 			                  (pl->sriov_upstream_xe &&
 			                   strncmp(pl->sriov_upstream_xe, "yes", 3) == 0);
 		}
-		/* held VFs: bound to vfio-pci (a VM has or had it); live mdevs on the PF */
-		for (size_t i = 0; i < pf->n_vfs; i++) {
-			const struct sysfs_device *vf = sysfs_host_find(h, pf->vfs[i]);
-			size_t l = strlen(f->in_use);
-
-			if (!vf || strcmp(vf->driver, "vfio-pci") != 0)
-				continue;
-			f->vfs_in_use++;
-			snprintf(f->in_use + l, sizeof(f->in_use) - l, "%s%s bound to vfio-pci",
-			         l ? ", " : "", vf->bdf);
-		}
-		held_by_reservation(ctx, pf, h, f);
+		/* held VFs; live mdevs on the PF */
+		held_vfs(ctx, pf, h, f);
 		for (size_t i = 0; i < h->n_mdevs; i++) {
 			size_t l = strlen(f->in_use);
 

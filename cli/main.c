@@ -46,9 +46,10 @@ static const struct cli_command commands[] = {
          "check every VM config and this host against every rule"},
         {"host", cmd_host,
          "host setup sriov|gvtg [--vfs N] [--driver i915|xe] [--replace-conflicts] "
-         "[--dkms-deb FILE] [--dry-run] | host rollback [--dry-run] [--force] | "
-         "host vfs [--pf BDF] [--wait SEC] N",
-         "configure the host for SR-IOV or GVT-g, undo the last setup, set the VF count"},
+         "[--dkms-deb FILE] [--dry-run] | host setup sriov --pf BDF --vfs N [--dry-run] | "
+         "host rollback [--dry-run] [--force] | host vfs [--pf BDF] [--wait SEC] N",
+         "configure the host for iGPU SR-IOV or GVT-g, or SR-IOV on another PF (--pf); undo "
+         "the last setup; set the VF count"},
         {"doctor", cmd_doctor, "doctor [--fail-on info|warning|error]",
          "check the host end to end: platform, IOMMU, cmdline, driver, VFs, dkms per kernel"},
 };

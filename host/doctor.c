@@ -23,6 +23,8 @@ static const struct host_rule rules[] = {
          "the platform has neither SR-IOV nor GVT-g (Rocket Lake, Jasper Lake, Ice Lake...)"},
         {"platform", HOST_SEVERITY_INFO,
          "the platform, what it can do and what the host is set up for"},
+        {"generic-pf", HOST_SEVERITY_INFO,
+         "the generic SR-IOV PF (not an iGPU) the host is set up for, and its IOMMU needs"},
         {"iommu-off", HOST_SEVERITY_ERROR, "no IOMMU is active"},
         {"bootloader", HOST_SEVERITY_INFO,
          "which bootloader boots the host and which file holds its command line"},
@@ -121,9 +123,7 @@ static void pick_mode(const struct util_paths *p, const struct host_facts *f, co
 	char id[128], mode[32];
 
 	if (host_journal_last_setup(p, id, sizeof(id), mode, sizeof(mode), NULL) == 0 && id[0]) {
-		fs->mode = strcmp(mode, "gvtg") == 0       ? HOST_MODE_GVTG
-		           : strcmp(mode, "sriov-xe") == 0 ? HOST_MODE_SRIOV_XE
-		                                           : HOST_MODE_SRIOV_I915;
+		fs->mode = host_mode_parse(mode);
 		snprintf(fs->mode_why, sizeof(fs->mode_why), "set up by pve-passthrough (%.90s)",
 		         id);
 		return;
@@ -213,16 +213,18 @@ static int check_cmdline(const struct util_paths *p, const struct host_facts *f,
 	char *line = NULL;
 	int r;
 
-	snprintf(setup, sizeof(setup), "pve-passthrough host setup %s",
+	snprintf(setup, sizeof(setup), "pve-passthrough host setup %s%s",
 	         fs->mode == HOST_MODE_GVTG       ? "gvtg"
 	         : fs->mode == HOST_MODE_SRIOV_XE ? "sriov --driver xe"
-	                                          : "sriov");
+	                                          : "sriov",
+	         fs->mode == HOST_MODE_SRIOV_GENERIC ? " --pf BDF" : "");
 	r = persisted(p, b, &line, &file);
 	if (r < 0)
 		return r;
 	r = add(fs, "bootloader", NULL, NULL, "%s%s; command line in %s%s (%s)",
 	        host_loader_name(b->loader), b->pbt ? " on ESPs managed by proxmox-boot-tool" : "",
 	        file, b->loader == HOST_LOADER_GRUB ? " + /etc/default/grub.d/*.cfg" : "", b->why);
+	snprintf(buf, sizeof(buf), "%s", f->iommu_token); /* sriov-generic's token */
 	host_mode_want(fs->mode, f->device_id, buf, &w);
 	if (r == 0)
 		r = host_tokens_split(line, &pt);
@@ -334,7 +336,17 @@ static int check_sriov(const struct util_paths *p, const struct host_facts *f,
 	bool unit, wants;
 	char path[PP_PATH_MAX];
 
-	if (!f->pf_driver[0])
+	if (!f->pf_driver[0] && f->generic)
+		r = add(fs, "pf-unbound", f->pf_bdf,
+		        "load the PF's driver; look for blacklist / 'options vfio-pci ids=' lines in "
+		        "/etc/modprobe.d",
+		        "no driver is bound to the PF %s: no VF can be created", f->pf_bdf);
+	else if (f->generic && strcmp(f->pf_driver, "vfio-pci") == 0)
+		r = add(fs, "pf-unbound", f->pf_bdf,
+		        "take the PF out of every VM config and out of 'options vfio-pci ids='",
+		        "the PF %s is bound to vfio-pci: a VM holds the PF, so every VF is gone",
+		        f->pf_bdf);
+	else if (!f->pf_driver[0])
 		r = add(fs, "pf-unbound", f->pf_bdf,
 		        "look for 'blacklist i915' / 'options vfio-pci ids=' in /etc/modprobe.d and the "
 		        "i915 lines of dmesg",
@@ -398,13 +410,30 @@ static int check_sriov(const struct util_paths *p, const struct host_facts *f,
 	return r;
 }
 
+/* The headers package of a kernel release: Proxmox VE's kernels end in -pve, Debian's do not. */
+static const char *headers_pkg(const char *release)
+{
+	size_t l = strlen(release);
+
+	return l > 4 && strcmp(release + l - 4, "-pve") == 0 ? "proxmox-headers" : "linux-headers";
+}
+
+static bool dkms_registered(const struct util_paths *p)
+{
+	char path[PP_PATH_MAX];
+
+	util_path(p, path, sizeof(path), PP_VAR_LIB_DKMS "/i915-sriov-dkms");
+	return util_exists(path);
+}
+
 static int check_dkms(const struct util_paths *p, const struct host_facts *f,
                       struct host_findings *fs, struct util_err *e)
 {
 	struct host_dkms_window *w = NULL;
 	struct host_dkms_report rep;
 	size_t nw = 0;
-	char src[PP_PATH_MAX];
+	char src[PP_PATH_MAX], said[400] = "";
+	char *status = NULL; /* `dkms status`, run on the real host only */
 	int r;
 
 	r = host_dkms_windows_load(p, &w, &nw, src, sizeof(src), e);
@@ -414,6 +443,20 @@ static int check_dkms(const struct util_paths *p, const struct host_facts *f,
 	if (r < 0) {
 		free(w);
 		return r;
+	}
+	if (util_paths_is_host(p)) {
+		const char *argv[] = {"dkms", "status", NULL};
+
+		if (host_run_capture(argv, 1 << 20, &status, NULL) < 0)
+			status = NULL;
+	}
+	/* dkms' own words about the module, quoted in the findings */
+	for (const char *s = status; s && *s;) {
+		size_t l = strcspn(s, "\n"), at = strlen(said);
+
+		if (strncmp(s, "i915-sriov-dkms", 15) == 0 && at + l + 3 < sizeof(said))
+			snprintf(said + at, sizeof(said) - at, "%s%.*s", at ? "; " : "", (int)l, s);
+		s += l + (s[l] == '\n');
 	}
 	for (size_t i = 0; i < rep.n_kernels && r == 0; i++) {
 		const struct host_kernel *k = &rep.kernels[i];
@@ -431,11 +474,10 @@ static int check_dkms(const struct util_paths *p, const struct host_facts *f,
 				        "(%s) and run host setup sriov --dkms-deb FILE",
 				        k->fitting[0] ? k->fitting : "none known for this kernel");
 			else if (!k->headers)
-				snprintf(
-				        hint, sizeof(hint),
-				        "apt install proxmox-headers-%s, then dkms autoinstall -k %s%s%s",
-				        k->release, k->release,
-				        k->fitting[0] ? "; release fitting it: " : "", k->fitting);
+				snprintf(hint, sizeof(hint),
+				         "apt install %s-%s, then dkms autoinstall -k %s%s%s",
+				         headers_pkg(k->release), k->release, k->release,
+				         k->fitting[0] ? "; release fitting it: " : "", k->fitting);
 			else if (rep.n_sources && !k->source_fits && k->fitting[0])
 				snprintf(
 				        hint, sizeof(hint),
@@ -447,11 +489,12 @@ static int check_dkms(const struct util_paths *p, const struct host_facts *f,
 				         k->release, k->fitting[0] ? "; release fitting it: " : "",
 				         k->fitting);
 			r = add(fs, "dkms-missing", NULL, hint,
-			        "kernel %s%s has no i915-sriov-dkms module%s", k->release, when,
+			        "kernel %s%s has no i915-sriov-dkms module%s%s%s", k->release, when,
 			        k->next_boot
 			                ? ": after the reboot the stock i915 loads and every VF is "
 			                  "gone"
-			                : "");
+			                : "",
+			        said[0] ? "; dkms status: " : "", said);
 			if (r == 0 && !k->next_boot && !k->running)
 				downgrade(fs, HOST_SEVERITY_WARNING);
 		} else if (k->dkms_built && !k->dkms_installed) {
@@ -464,7 +507,8 @@ static int check_dkms(const struct util_paths *p, const struct host_facts *f,
 			        k->dkms_version, k->release, when);
 		}
 		if (r == 0 && !k->headers && (k->next_boot || k->running)) {
-			snprintf(hint, sizeof(hint), "apt install proxmox-headers-%s", k->release);
+			snprintf(hint, sizeof(hint), "apt install %s-%s", headers_pkg(k->release),
+			         k->release);
 			r = add(fs, "headers-missing", NULL, hint,
 			        "no headers for kernel %s%s (/lib/modules/%s/build): dkms cannot build "
 			        "the module for it",
@@ -490,14 +534,11 @@ static int check_dkms(const struct util_paths *p, const struct host_facts *f,
 		}
 	}
 	/* dkms' own view, on the real host only */
-	if (r == 0 && util_paths_is_host(p)) {
-		const char *argv[] = {"dkms", "status", NULL};
-		char *out = NULL;
+	if (r == 0 && status) {
 		struct host_dkms_entry *d = NULL;
 		size_t nd = 0, skipped = 0;
 
-		if (host_run_capture(argv, 1 << 20, &out, NULL) == 0 &&
-		    host_dkms_status_parse(out, &d, &nd, &skipped) == 0)
+		if (host_dkms_status_parse(status, &d, &nd, &skipped) == 0)
 			for (size_t i = 0; i < nd && r == 0; i++)
 				if (d[i].state == HOST_DKMS_BROKEN)
 					r = add(fs, "dkms-broken", NULL,
@@ -505,8 +546,8 @@ static int check_dkms(const struct util_paths *p, const struct host_facts *f,
 					        "dkms status: %s/%s is broken", d[i].module,
 					        d[i].version);
 		free(d);
-		free(out);
 	}
+	free(status);
 	host_dkms_report_free(&rep);
 	free(w);
 	return r;
@@ -568,7 +609,14 @@ int host_doctor_run(const struct util_paths *p, const struct host_facts *f,
 	if (r < 0)
 		return r;
 	pick_mode(p, f, b.proc_cmdline, fs);
-	if (!f->igpu)
+	if (fs->mode == HOST_MODE_SRIOV_GENERIC)
+		r = add(fs, "generic-pf", f->pf_bdf[0] ? f->pf_bdf : NULL, NULL,
+		        "%s%04x:%04x%s%s (driver %s): generic SR-IOV PF, %s; %d of %d VFs enabled; %s",
+		        f->pf_bdf[0] ? "" : "the PF of the setup is gone; ", f->vendor_id,
+		        f->device_id, f->pf_name[0] ? " " : "", f->pf_name,
+		        f->pf_driver[0] ? f->pf_driver : "none", fs->mode_why, f->numvfs,
+		        f->totalvfs, f->iommu_why);
+	else if (!f->igpu)
 		r = add(fs, "igpu-missing", NULL,
 		        "this tool is for Intel iGPUs (vendor 8086, display class)",
 		        "no Intel iGPU found");
@@ -594,9 +642,10 @@ int host_doctor_run(const struct util_paths *p, const struct host_facts *f,
 		        "no IOMMU is active (/sys/class/iommu is empty): nothing can be passed through");
 	if (r == 0)
 		r = check_cmdline(p, f, &b, fs);
-	if (r == 0 && f->igpu && fs->mode != HOST_MODE_GVTG)
+	if (r == 0 && (f->igpu || f->generic) && fs->mode != HOST_MODE_GVTG)
 		r = check_sriov(p, f, fs);
-	if (r == 0 && fs->mode == HOST_MODE_SRIOV_I915)
+	/* the dkms checks: on an i915 SR-IOV host, and wherever i915-sriov-dkms is registered */
+	if (r == 0 && (fs->mode == HOST_MODE_SRIOV_I915 || dkms_registered(p)))
 		r = check_dkms(p, f, fs, e);
 	if (r == 0 && b.secure_boot) {
 		char path[PP_PATH_MAX];

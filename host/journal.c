@@ -193,6 +193,8 @@ int host_plan_apply(const struct util_paths *p, const struct host_plan *plan,
 		snprintf(journal_id, id_len, "%s", j.id);
 	if (plan->package[0])
 		r = util_buf_addf(&j.body, "package\t%s\n", plan->package);
+	if (r == 0 && plan->pf[0])
+		r = util_buf_addf(&j.body, "pf\t%s\n", plan->pf);
 	for (size_t i = 0; i < plan->n_changes && r == 0; i++) {
 		const struct host_change *c = &plan->changes[i];
 		char before[UTIL_SHA256_HEX_LEN + 1] = "-", after[UTIL_SHA256_HEX_LEN + 1] = "-";
@@ -287,6 +289,7 @@ struct jentry {
 struct jread {
 	char kind[32], mode[32], state[32];
 	char package[128];
+	char pf[16];
 	struct jentry *ch;
 	size_t n;
 	char (*dirs)[PP_PATH_MAX];
@@ -343,6 +346,8 @@ static int jread_load(const char *dir, struct jread *jr, bool with_data, struct 
 			snprintf(jr->state, sizeof(jr->state), "%s", line + 6);
 		else if (strcmp(f[0], "package") == 0 && nf == 2)
 			snprintf(jr->package, sizeof(jr->package), "%s", f[1]);
+		else if (strcmp(f[0], "pf") == 0 && nf == 2)
+			snprintf(jr->pf, sizeof(jr->pf), "%s", f[1]);
 		else if (strcmp(f[0], "mkdir") == 0 && nf == 2) {
 			char(*nd)[PP_PATH_MAX] = realloc(jr->dirs, (jr->n_dirs + 1) * sizeof(*nd));
 
@@ -483,6 +488,22 @@ int host_journal_last_setup(const struct util_paths *p, char *id, size_t id_len,
 	r = jread_load(dir, &jr, false, e);
 	if (r == 0)
 		snprintf(mode, mode_len, "%s", jr.mode);
+	jread_free(&jr);
+	return r;
+}
+
+int host_journal_setup_pf(const struct util_paths *p, const char *id, char *pf, size_t pf_len,
+                          struct util_err *e)
+{
+	char dir[PP_PATH_MAX + 128];
+	struct jread jr;
+	int r;
+
+	pf[0] = '\0';
+	util_path(p, dir, sizeof(dir), HOST_JOURNAL_DIR "/%s", id);
+	r = jread_load(dir, &jr, false, e);
+	if (r == 0)
+		snprintf(pf, pf_len, "%s", jr.pf);
 	jread_free(&jr);
 	return r;
 }
@@ -739,9 +760,8 @@ int host_rollback_plan(const struct util_paths *p, const struct host_rollback_op
 	r = jread_load(dir, &jr, true, e);
 	if (r < 0)
 		return r;
-	pl->mode = strcmp(jr.mode, "gvtg") == 0       ? HOST_MODE_GVTG
-	           : strcmp(jr.mode, "sriov-xe") == 0 ? HOST_MODE_SRIOV_XE
-	                                              : HOST_MODE_SRIOV_I915;
+	pl->mode = host_mode_parse(jr.mode);
+	snprintf(pl->pf, sizeof(pl->pf), "%s", jr.pf);
 	r = host_boot_detect(p, &pl->boot, e);
 	if (r == 0 && pl->mode != HOST_MODE_GVTG && f->vfs_in_use > 0 &&
 	    asprintf(&msg,

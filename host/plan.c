@@ -243,6 +243,31 @@ static int check_platform(struct host_plan *pl, const struct host_setup_opts *o,
 	const char *name = f->platform ? f->platform : "this iGPU";
 	int r = 0;
 
+	if (o->mode == HOST_MODE_SRIOV_GENERIC) {
+		if (!f->pf_bdf[0])
+			return refuse(pl, "no PCI device at the address given with --pf");
+		if (f->totalvfs <= 0)
+			return refuse(
+			        pl,
+			        "%s has no SR-IOV capability (no sriov_totalvfs%s): it cannot "
+			        "create VFs",
+			        f->pf_bdf, f->totalvfs == 0 ? " above 0" : "");
+		if (!f->pf_driver[0])
+			r = note(
+			        pl,
+			        "%s has no driver bound now: the unit waits up to 60 s at boot for "
+			        "one (writing sriov_numvfs needs the PF driver)",
+			        f->pf_bdf);
+		if (r == 0 && vfs > f->totalvfs)
+			r = refuse(pl, "--vfs %d: %s offers at most %d VFs (sriov_totalvfs)", vfs,
+			           f->pf_bdf, f->totalvfs);
+		if (r == 0 && f->vfs_in_use > 0 && f->numvfs > 0 && vfs != f->numvfs)
+			r = refuse(pl,
+			           "%d VF(s) of %s are in use (%s); changing the VF count destroys "
+			           "them: stop the VMs that use them first",
+			           f->vfs_in_use, f->pf_bdf, f->in_use);
+		return r;
+	}
 	if (!f->igpu)
 		return refuse(pl,
 		              "no Intel iGPU found (vendor 8086, display class, at 0000:00:02.0 "
@@ -259,6 +284,7 @@ static int check_platform(struct host_plan *pl, const struct host_setup_opts *o,
 		              "passthrough of the whole iGPU to one VM, or host use",
 		              name, f->device_id);
 	switch (o->mode) {
+	case HOST_MODE_SRIOV_GENERIC: break; /* handled above */
 	case HOST_MODE_GVTG:
 		if (!f->can_gvtg)
 			r = refuse(
@@ -318,6 +344,8 @@ void host_mode_want(enum host_mode m, unsigned device_id, char xe_probe[64],
 	static const char *gvt_tok[] = {"intel_iommu=on", "i915.enable_gvt=1", NULL};
 	static const char *gvt_forbid[] = {"i915.enable_guc", "i915.max_vfs", NULL};
 	static const char *xe_tok[5];
+	static const char *generic_tok[2];
+	static const char *none[] = {NULL};
 
 	memset(w, 0, sizeof(*w));
 	switch (m) {
@@ -341,6 +369,14 @@ void host_mode_want(enum host_mode m, unsigned device_id, char xe_probe[64],
 		w->tokens = gvt_tok;
 		w->forbid = gvt_forbid;
 		w->forbid_items = i915_items;
+		break;
+	case HOST_MODE_SRIOV_GENERIC:
+		/* buf holds the IOMMU token (host_iommu_token), "" when the kernel needs none */
+		generic_tok[0] = xe_probe[0] ? xe_probe : NULL;
+		generic_tok[1] = NULL;
+		w->tokens = generic_tok;
+		w->forbid = none;
+		w->forbid_items = none;
 		break;
 	}
 }
@@ -546,7 +582,9 @@ static int plan_notes_scans(const struct util_paths *p, struct host_plan *pl,
 	size_t n = 0;
 	int r;
 
-	r = host_modconf_scan(p, o->mode, f->device_id, &c, &n, e);
+	r = o->mode == HOST_MODE_SRIOV_GENERIC
+	            ? 0
+	            : host_modconf_scan(p, o->mode, f->device_id, &c, &n, e);
 	for (size_t i = 0; i < n && r == 0; i++)
 		r = note(pl, "%s line %d: '%s': %s; not changed by setup, edit it by hand",
 		         c[i].file, c[i].line, c[i].text, c[i].why);
@@ -622,6 +660,8 @@ int host_setup_plan(const struct util_paths *p, const struct host_setup_opts *o,
 
 	memset(pl, 0, sizeof(*pl));
 	pl->mode = o->mode;
+	if (o->mode == HOST_MODE_SRIOV_GENERIC)
+		snprintf(pl->pf, sizeof(pl->pf), "%s", f->pf_bdf);
 	pl->vfs = o->vfs > 0 ? o->vfs : (f->totalvfs > 0 ? f->totalvfs : 7);
 	if (pl->vfs > 7 && o->vfs <= 0)
 		pl->vfs = 7;
@@ -652,6 +692,13 @@ int host_setup_plan(const struct util_paths *p, const struct host_setup_opts *o,
 	if (r < 0)
 		goto out;
 	/* kernel command line, in the file the bootloader in use reads */
+	if (o->mode == HOST_MODE_SRIOV_GENERIC) {
+		snprintf(xe_probe, sizeof(xe_probe), "%s", f->iommu_token);
+		r = note(pl, "%s%s", f->iommu_why,
+		         f->iommu_token[0] ? "" : ": no IOMMU token is added");
+		if (r < 0)
+			goto out;
+	}
 	host_mode_want(o->mode, f->device_id, xe_probe, &w);
 	if (pl->boot.loader == HOST_LOADER_SYSTEMD_BOOT) {
 		r = plan_sdboot(p, pl, o->replace_conflicts, &w, &cmdline_changed, e);
@@ -681,8 +728,8 @@ int host_setup_plan(const struct util_paths *p, const struct host_setup_opts *o,
 
 		snprintf(unit, sizeof(unit),
 		         HEADER "[Unit]\n"
-		                "Description=pve-passthrough: %d SR-IOV virtual functions on the "
-		                "iGPU %s\n"
+		                "Description=pve-passthrough: %d SR-IOV virtual functions on "
+		                "%s%s\n"
 		                "Documentation=man:pve-passthrough(8)\n"
 		                "After=systemd-modules-load.service systemd-udev-settle.service\n"
 		                "Before=pve-guests.service\n"
@@ -694,7 +741,9 @@ int host_setup_plan(const struct util_paths *p, const struct host_setup_opts *o,
 		                "\n"
 		                "[Install]\n"
 		                "WantedBy=multi-user.target\n",
-		         host_mode_name(o->mode), pl->vfs, f->pf_bdf, o->tool, f->pf_bdf, pl->vfs);
+		         host_mode_name(o->mode), pl->vfs,
+		         o->mode == HOST_MODE_SRIOV_GENERIC ? "" : "the iGPU ", f->pf_bdf, o->tool,
+		         f->pf_bdf, pl->vfs);
 		r = host_plan_file(p, pl, HOST_UNIT_FILE, unit, strlen(unit), 0644, NULL, 0, e);
 		if (r == 0)
 			r = plan_link(p, pl, HOST_UNIT_WANTS, HOST_UNIT_FILE, e);

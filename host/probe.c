@@ -22,8 +22,95 @@ const char *host_mode_name(enum host_mode m)
 	case HOST_MODE_SRIOV_I915: return "sriov-i915";
 	case HOST_MODE_SRIOV_XE: return "sriov-xe";
 	case HOST_MODE_GVTG: return "gvtg";
+	case HOST_MODE_SRIOV_GENERIC: return "sriov-generic";
 	}
 	return "?";
+}
+
+enum host_mode host_mode_parse(const char *name)
+{
+	return strcmp(name, "gvtg") == 0            ? HOST_MODE_GVTG
+	       : strcmp(name, "sriov-xe") == 0      ? HOST_MODE_SRIOV_XE
+	       : strcmp(name, "sriov-generic") == 0 ? HOST_MODE_SRIOV_GENERIC
+	                                            : HOST_MODE_SRIOV_I915;
+}
+
+/* Does the text of a kernel config set this option to y? */
+static bool config_yes(const char *text, const char *opt)
+{
+	size_t l = strlen(opt);
+
+	for (const char *s = text; (s = strstr(s, opt)); s += l)
+		if ((s == text || s[-1] == '\n') && strncmp(s + l, "=y", 2) == 0 &&
+		    (s[l + 2] == '\n' || !s[l + 2]))
+			return true;
+	return false;
+}
+
+void host_iommu_token(const struct util_paths *p, const char *release, char token[32],
+                      char why[256])
+{
+	char path[PP_PATH_MAX], *text = NULL;
+	size_t len;
+	const char *vendor = NULL, *evidence = "";
+
+	util_path(p, path, sizeof(path), PP_SYS_ACPI_TABLES "/DMAR");
+	if (util_exists(path)) {
+		vendor = "intel";
+		evidence = "ACPI DMAR table";
+	} else {
+		util_path(p, path, sizeof(path), PP_SYS_ACPI_TABLES "/IVRS");
+		if (util_exists(path)) {
+			vendor = "amd";
+			evidence = "ACPI IVRS table";
+		}
+	}
+	if (!vendor) {
+		util_path(p, path, sizeof(path), PP_PROC_CPUINFO);
+		if (util_file_read(path, TEXT_MAX, &text, &len, NULL) == 0) {
+			if (strstr(text, "GenuineIntel"))
+				vendor = "intel";
+			else if (strstr(text, "AuthenticAMD"))
+				vendor = "amd";
+			evidence = "CPU vendor in /proc/cpuinfo";
+			free(text);
+			text = NULL;
+		}
+	}
+	if (vendor && strcmp(vendor, "amd") == 0) {
+		token[0] = '\0';
+		snprintf(why, 256, "AMD IOMMU (%s): the kernel enables it by default", evidence);
+		return;
+	}
+	snprintf(token, 32, "intel_iommu=on");
+	if (!vendor) {
+		snprintf(why, 256,
+		         "IOMMU vendor unknown (no ACPI DMAR/IVRS table, no CPU vendor): "
+		         "intel_iommu=on is added to be sure");
+		return;
+	}
+	util_path(p, path, sizeof(path), PP_BOOT "/config-%s",
+	          release && release[0] ? release : "?");
+	if (!release || !release[0] || util_file_read(path, 1 << 22, &text, &len, NULL) < 0) {
+		snprintf(why, 256,
+		         "Intel IOMMU (%s); /boot/config-%s unreadable, so it may be off by "
+		         "default",
+		         evidence, release && release[0] ? release : "?");
+		return;
+	}
+	if (config_yes(text, "CONFIG_INTEL_IOMMU_DEFAULT_ON") ||
+	    config_yes(text, "CONFIG_INTEL_IOMMU_DEFAULT_ON_INTGPU_OFF")) {
+		token[0] = '\0';
+		snprintf(why, 256,
+		         "Intel IOMMU (%s): kernel %s enables it by default (/boot/config-%s)",
+		         evidence, release, release);
+	} else {
+		snprintf(why, 256,
+		         "Intel IOMMU (%s): kernel %s leaves it off by default "
+		         "(/boot/config-%s)",
+		         evidence, release, release);
+	}
+	free(text);
 }
 
 const char *host_loader_name(enum host_loader l)

@@ -26,8 +26,22 @@ enum host_mode {
 	HOST_MODE_SRIOV_I915, /* SR-IOV through i915-sriov-dkms */
 	HOST_MODE_SRIOV_XE,   /* SR-IOV through xe */
 	HOST_MODE_GVTG,       /* GVT-g mdev through kvmgt */
+	/* SR-IOV on a PF that is not an Intel iGPU (a NIC, an NVMe controller): the IOMMU token
+	 * where the kernel needs it, vfio modules, the VF unit; nothing of i915/xe */
+	HOST_MODE_SRIOV_GENERIC,
 };
-const char *host_mode_name(enum host_mode m); /* "sriov-i915", "sriov-xe", "gvtg" */
+/* "sriov-i915", "sriov-xe", "gvtg", "sriov-generic" */
+const char *host_mode_name(enum host_mode m);
+/* The mode of a journal's mode name; the iGPU SR-IOV mode for an unknown name. */
+enum host_mode host_mode_parse(const char *name);
+
+/* The IOMMU token a generic SR-IOV PF needs on the kernel command line: "intel_iommu=on" when
+ * the IOMMU is Intel's (ACPI DMAR table; without tables the CPU vendor in /proc/cpuinfo) and
+ * /boot/config-<release> does not enable it by default (CONFIG_INTEL_IOMMU_DEFAULT_ON or
+ * ..._DEFAULT_ON_INTGPU_OFF, which leaves only integrated GPUs out), or when that cannot be told;
+ * "" for AMD-Vi (on by default).  why: one sentence of evidence. */
+void host_iommu_token(const struct util_paths *p, const char *release, char token[32],
+                      char why[256]);
 
 enum host_loader {
 	HOST_LOADER_UNKNOWN,

@@ -40,6 +40,12 @@ struct host_facts {
 	size_t n_mdev_types;                              /* GVT-g types on the PF */
 	long mdev_available;                              /* sum of available_instances */
 	char running[128];                                /* running kernel release */
+	/* a generic SR-IOV PF (--pf names a PF that is not an Intel iGPU; igpu is false then): */
+	bool generic;
+	unsigned vendor_id;
+	char pf_name[260];    /* "vendor device" from pci.ids, "" when unknown */
+	char iommu_token[32]; /* the IOMMU token it needs (host_iommu_token), "" none */
+	char iommu_why[256];
 };
 
 struct host_setup_opts {
@@ -84,6 +90,7 @@ struct host_plan {
 	char **notes; /* conflicts left alone, warnings, next steps */
 	size_t n_notes;
 	char package[128]; /* the package --dkms-deb installs ("i915-sriov-dkms") */
+	char pf[16];       /* sriov-generic: the PF set up (journaled: rollback needs it) */
 };
 
 /* Builds the plan for `host setup`.  0 or -errno (I/O); refusals are data. */
@@ -130,9 +137,14 @@ int host_rollback_plan(const struct util_paths *p, const struct host_rollback_op
 int host_journal_last_setup(const struct util_paths *p, char *id, size_t id_len, char *mode,
                             size_t mode_len, struct util_err *e);
 
-/* The command-line tokens a mode needs and forbids (buf holds xe.force_probe=<id>). */
+/* The command-line tokens a mode needs and forbids (buf holds xe.force_probe=<id>; for
+ * sriov-generic the caller puts the IOMMU token, struct host_facts.iommu_token, in buf first). */
 void host_mode_want(enum host_mode m, unsigned device_id, char buf[64],
                     struct host_cmdline_want *w);
+
+/* The PF a setup journal names (sriov-generic setups), "" when none.  0 or -errno. */
+int host_journal_setup_pf(const struct util_paths *p, const char *id, char *pf, size_t pf_len,
+                          struct util_err *e);
 
 /* Marks the setup journal id as rolled back.  0 or -errno. */
 int host_journal_mark(const struct util_paths *p, const char *id, const char *state,

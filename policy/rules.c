@@ -478,10 +478,14 @@ static bool rule_pf_with_vfs(struct ctx *c, const struct policy_entry *en)
 
 		for (size_t i = 0; i < al->n_devs; i++) {
 			const struct sysfs_device *d = dev(h, al->devs[i]);
-			char how[200];
+			char how[200], hint[200];
 
 			if (!pf_with_vfs(d))
 				continue;
+			/* the example VF is one of this PF's (a NIC's VFs are not at 00:02.x) */
+			put(hint, sizeof(hint),
+			    "pass a VF (e.g. %s) instead of the PF, with a full id including the function",
+			    d->n_vfs ? d->vfs[0] : "0000:00:02.1");
 			if (en->via == POLICY_VIA_MAPPING)
 				put(how, sizeof(how), "through mapping '%s' (pci.cfg line %u)",
 				    en->mapping->name, al->map->line);
@@ -493,7 +497,7 @@ static bool rule_pf_with_vfs(struct ctx *c, const struct policy_entry *en)
 			else
 				put(how, sizeof(how), "directly");
 			emit(c, POLICY_RULE_PF_WITH_VFS, POLICY_SEVERITY_ERROR, en->vm, en->hp,
-			     d->bdf, NULL,
+			     d->bdf, hint,
 			     "%s passes SR-IOV PF %s %s; it has %zu active VFs, which vanish when vfio-pci takes the PF (VMs using them fail)",
 			     en->hp->key, d->bdf, how, d->n_vfs ? d->n_vfs : (size_t)d->numvfs);
 			hit = true;
