@@ -102,8 +102,10 @@ int assign_mapping_from_pveconf(const struct pveconf_pci_mapping *src, const cha
 		if (map->raw && strlen(map->raw) < sizeof(alt->raw))
 			strcpy(alt->raw, map->raw);
 		alt->line = map->line;
-		for (size_t d = 0; d < map->n_ids && alt->n < PVECONF_HOSTPCI_MAX_IDS; d++)
+		for (size_t d = 0; d < map->n_ids && alt->n < PVECONF_HOSTPCI_MAX_IDS; d++) {
+			alt->ids[alt->n] = map->ids[d];
 			pveconf_pci_id_format(&map->ids[d], alt->bdfs[alt->n++], SYSFS_BDF_LEN);
+		}
 		m->n_alts++;
 	}
 	return 0;
