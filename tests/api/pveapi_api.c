@@ -124,26 +124,34 @@ static void test_ca_snapshot(void **state)
 	assert_true(n->reachable);
 	assert_true(n->has_pci);
 	assert_true(n->sriov_fields);
-	assert_int_equal(n->npci, 4);
+	/* PVE's lspci of the demo host with 2 VFs: the PF, 2 VFs and 5 other devices */
+	assert_int_equal(n->npci, 8);
 	assert_string_equal(n->pci[0].id, "0000:00:02.0");
+	assert_string_equal(n->pci[0].vendor, "0x8086");
+	/* "virtfns" arrives as an object {"virtfn0": ..., "virtfn1": ...} */
 	assert_int_equal(n->pci[0].nvirtfns, 2);
+	assert_string_equal(n->pci[0].virtfns[0], "0000:00:02.1");
 	assert_string_equal(n->pci[0].virtfns[1], "0000:00:02.2");
 	assert_string_equal(n->pci[1].physfn, "0000:00:02.0");
-	assert_int_equal(n->pci[1].iommugroup, 21);
+	assert_int_equal(n->pci[1].iommugroup, 20);
 	assert_string_equal(n->ssl_fingerprint, srv.fp);
 	n = pveapi_snapshot_node(&snap, "pve2");
-	assert_false(n->sriov_fields); /* an older libpve-common: no physfn/virtfns */
+	assert_false(n->sriov_fields); /* GVT-g: no physfn/virtfns */
 	assert_true(n->pci[0].mdev);
-	assert_int_equal(n->pci[0].nmdev_types, 2);
+	assert_int_equal(n->pci[0].nmdev_types, 4);
 	assert_string_equal(n->pci[0].mdev_types[0].type, "i915-GVTg_V5_4");
-	assert_int_equal(n->pci[0].mdev_types[1].available, 2);
-	assert_int_equal(n->pci[1].iommugroup, -1);
+	assert_int_equal(n->pci[0].mdev_types[2].available, 3);
+	/* the description keeps PVE's final newline */
+	assert_string_equal(n->pci[0].mdev_types[1].description,
+	                    "low_gm_size: 256MB\nhigh_gm_size: 1024MB\nfence: 4\n"
+	                    "resolution: 1920x1200\nweight: 8\n");
+	assert_int_equal(n->pci[1].iommugroup, -1); /* a node without IOMMU */
 
 	assert_int_equal(snap.nmappings, 2);
 	assert_string_equal(snap.mappings[1].id, "someGpu");
 	assert_true(snap.mappings[1].mdev);
 	assert_string_equal(snap.mappings[0].map[0],
-	                    "node=pve1,path=0000:01:00.0,id=8086:125c,iommugroup=12");
+	                    "node=pve1,path=0000:02:00.0,id=8086:125c,iommugroup=5");
 	pveapi_snapshot_free(&snap);
 }
 
