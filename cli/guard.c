@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "cli/gather.h"
+#include "pveconf/vmlist.h"
 
 /* The SIGALRM handler can only see globals: what to say and how to exit when time is up. */
 static char timeout_msg[512];
@@ -106,7 +107,7 @@ int cli_cmd_guard(struct cli_ctx *ctx, int argc, char **argv)
 	if (argc != 3)
 		return cli_usage_error(ctx, "guard",
 		                       "guard needs VMID and PHASE (as PVE passes them)");
-	if (cli_vmid_parse(argv[1], &vmid) < 0)
+	if (pveconf_vmid_parse(argv[1], &vmid) < 0)
 		return cli_usage_error(ctx, "guard", "'%s' is not a VMID (100..999999999)",
 		                       argv[1]);
 	if (!phase_valid(argv[2]))
