@@ -22,11 +22,6 @@
 #include "pveconf/vmconf.h"
 #include "util/fileio.h"
 
-int cli_vmid_parse(const char *s, unsigned *vmid)
-{
-	return pveconf_vmid_parse(s, vmid);
-}
-
 static const char *keep(struct cli_gather *g, const char *s)
 {
 	char *c;
@@ -150,6 +145,8 @@ static int mappings_from(struct cli_gather *g, struct util_err *e)
 
 			ml->node = pm1->node;
 			ml->path = pm1->path;
+			ml->ids = pm1->ids;
+			ml->n_ids = pm1->n_ids;
 			ml->id = pm1->id[0] ? pm1->id : NULL;
 			ml->subsystem_id = pm1->subsystem_id[0] ? pm1->subsystem_id : NULL;
 			ml->iommugroup = pm1->has_iommugroup ? (int)pm1->iommugroup : -1;
@@ -376,7 +373,7 @@ static int gather_guard(const struct cli_ctx *ctx, const struct cli_gather_opts 
 
 		if (r == 0 && dot && strcmp(dot, ".pid") == 0) {
 			*dot = 0;
-			if (cli_vmid_parse(ents[i]->d_name, &vmid) == 0 && vmid != o->vmid &&
+			if (pveconf_vmid_parse(ents[i]->d_name, &vmid) == 0 && vmid != o->vmid &&
 			    vm_running(&ctx->paths, vmid)) {
 				struct util_err le = {0};
 

@@ -116,10 +116,12 @@ struct policy_vm {
 /* One `map` line of /etc/pve/mapping/pci.cfg. */
 struct policy_map_line {
 	const char *node;
-	const char *path;         /* "0000:00:02.1" or "A;B" (passed together) */
-	const char *id;           /* "8086:a7a0" */
-	const char *subsystem_id; /* "1028:0b1a", NULL when absent */
-	int iommugroup;           /* -1 when absent */
+	const char *path; /* "0000:00:02.1" or "A;B" (passed together), as written */
+	const struct pveconf_pci_id *ids; /* path= as pveconf's reader parsed it */
+	size_t n_ids;                     /* 0: no usable path */
+	const char *id;                   /* "8086:a7a0" */
+	const char *subsystem_id;         /* "1028:0b1a", NULL when absent */
+	int iommugroup;                   /* -1 when absent */
 	unsigned line;
 };
 
