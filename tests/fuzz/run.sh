@@ -29,6 +29,11 @@ for t in "$@"; do
 		cat "$SHARED"/corpus/pveconf/*.conf "$SHARED"/corpus/pve-generated/edge-input.conf |
 			sed -n 's/^hostpci[0-9]*: *//p' | sort -u |
 			awk -v d="$seeds" '{ f = d "/v" NR; printf "%s", $0 > f; close(f) }' ;;
+	klog)
+		# the kernel logs of the samples, whole, and as /dev/kmsg records
+		cp "$SHARED"/corpus/samples/dmesg_*.txt "$seeds"/
+		sed -n 's/^\[ *\([0-9]*\)\.\([0-9]*\)\] /6,1,\1\2,-;/p' \
+			"$SHARED"/corpus/samples/dmesg_failures_i915.txt >"$seeds"/records ;;
 	esac
 	if ls tests/fuzz/crashers/"$t"/* >/dev/null 2>&1; then
 		if "$bin" tests/fuzz/crashers/"$t"/* >"$log" 2>&1; then
