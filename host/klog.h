@@ -67,6 +67,9 @@ struct host_klog_match {
  * order of first appearance.  *out is malloc'd.  0/-ENOMEM. */
 int host_klog_match(const struct host_klog *log, struct host_klog_match **out, size_t *n);
 
+/* 0 when every row of the signature table compiles (for the unit test), else -EINVAL. */
+int host_klog_table_check(void);
+
 /* The rules the table can produce, for the registry and the man page: ids in table order. */
 const char *const *host_klog_rule_ids(size_t *n);
 

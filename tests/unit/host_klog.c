@@ -370,6 +370,7 @@ static void test_rule_ids(void **state)
 	const char *const *ids = host_klog_rule_ids(&n);
 
 	(void)state;
+	assert_int_equal(host_klog_table_check(), 0);
 	assert_true(n >= 15);
 	for (size_t i = 0; i < n; i++)
 		for (size_t j = i + 1; j < n; j++)
