@@ -3,6 +3,7 @@
  * is policy/'s job) and never prints. */
 #include "pveapi/snapshot.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -287,6 +288,57 @@ static void on_mapping(struct fetch *f, struct pveapi_job *j)
 	s->nmappings = n;
 }
 
+/* "virtfns" as PVE::SysFSTools::lspci sends it: an object {"virtfn0": "0000:00:02.1", ...}
+ * (one key per virtfnN link of the PF; JSON objects have no order, and PVE's encoder sorts the
+ * keys as text, virtfn10 before virtfn2).  Kept as a list in VF-index order; keys that are not
+ * virtfnN are ignored. */
+struct vf_ent {
+	unsigned long index;
+	const char *bdf;
+};
+
+static int cmp_vf_ent(const void *a, const void *b)
+{
+	const struct vf_ent *x = a, *y = b;
+
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+static void virtfns_from(struct fetch *f, json_t *obj, struct pveapi_pci *p)
+{
+	struct vf_ent *ents = calloc(json_object_size(obj) + 1, sizeof(*ents));
+	size_t n = 0;
+	const char *key;
+	json_t *v;
+
+	if (!ents) {
+		f->oom = 1;
+		return;
+	}
+	json_object_foreach(obj, key, v)
+	{
+		char *end;
+		unsigned long idx;
+
+		if (strncmp(key, "virtfn", 6) != 0 || !isdigit((unsigned char)key[6]) ||
+		    !json_is_string(v))
+			continue;
+		idx = strtoul(key + 6, &end, 10);
+		if (*end)
+			continue;
+		ents[n].index = idx;
+		ents[n].bdf = json_string_value(v);
+		n++;
+	}
+	qsort(ents, n, sizeof(*ents), cmp_vf_ent);
+	p->virtfns = calloc(n + 1, sizeof(char *));
+	if (!p->virtfns)
+		f->oom = 1;
+	for (size_t i = 0; p->virtfns && i < n; i++)
+		p->virtfns[p->nvirtfns++] = xstrdup(f, ents[i].bdf);
+	free(ents);
+}
+
 static void on_pci(struct fetch *f, struct pveapi_run *run, struct pveapi_job *j)
 {
 	struct pveapi_node *node = &f->s->nodes[j->index];
@@ -308,8 +360,7 @@ static void on_pci(struct fetch *f, struct pveapi_run *run, struct pveapi_job *j
 	json_array_foreach(j->data, k, it)
 	{
 		struct pveapi_pci *p = &node->pci[n];
-		json_t *vf = json_object_get(it, "virtfns"), *e;
-		size_t q;
+		json_t *vf = json_object_get(it, "virtfns");
 
 		p->id = get_str(f, it, "id");
 		p->class_ = get_str(f, it, "class");
@@ -325,12 +376,9 @@ static void on_pci(struct fetch *f, struct pveapi_run *run, struct pveapi_job *j
 			p->physfn = get_str(f, it, "physfn");
 			node->sriov_fields = true;
 		}
-		if (json_is_array(vf)) {
+		if (json_is_object(vf)) {
 			node->sriov_fields = true;
-			p->virtfns = calloc(json_array_size(vf) + 1, sizeof(char *));
-			if (p->virtfns)
-				json_array_foreach(vf, q, e) p->virtfns[p->nvirtfns++] =
-				        val_str(f, e);
+			virtfns_from(f, vf, p);
 		}
 		if (p->mdev) {
 			struct pveapi_job *jm =

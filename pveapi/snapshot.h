@@ -45,7 +45,7 @@ struct pveapi_pci {
 	long iommugroup; /* -1 = none */
 	bool mdev;       /* an mdev parent */
 	char *physfn;    /* the PF of a VF, or NULL */
-	char **virtfns;  /* the VFs of a PF */
+	char **virtfns;  /* the VFs of a PF, in virtfnN order (the API sends an object) */
 	size_t nvirtfns;
 	struct pveapi_mdev_type *mdev_types; /* for mdev parents */
 	size_t nmdev_types;

@@ -1,8 +1,9 @@
 #!/bin/sh
 # tests/api/cli.sh - golden tests of `audit --api`, `status --api` and `assign --api` against the
-# local HTTPS test server (tests/api/server.py, fixture tests/api/fixtures/demo.json: 4 nodes, an
-# iGPU PF with VFs on pve1 and pve4, the same without physfn/virtfns on pve2, GVT-g on pve3, VMs
-# with the demo host's problems).  A throwaway CA per run (mkcerts.sh).
+# local HTTPS test server (tests/api/server.py, fixture tests/api/fixtures/demo.json: 4 nodes whose
+# hardware is what PVE's own lspci returned for our fake hosts (../shared/corpus/pve-api): the demo
+# host's iGPU PF with 7 VFs on pve1 (2 on pve4), an older libpve-common without physfn/virtfns on
+# pve2, the GVT-g host on pve3; VMs with the demo host's problems).  A throwaway CA per run (mkcerts.sh).
 #
 # Each case prints stdout, stderr and the exit status into tests/api/cli/NAME.out, with the port,
 # the temp dir and the run's certificate fingerprints replaced by @PORT@, @TMP@, @FP@,
@@ -90,6 +91,19 @@ expect() {
 for f in text json prometheus nagios; do
 	run "audit-$f" $PPC audit --api --format $f
 done
+# the tool's first promise through the API: the PF of active VFs given to a VM (102 on pve1), seen
+# through "virtfns" as PVE sends it (an object) - and not on pve2, whose lspci lacks the fields
+$PPC audit --api --format json >"$d/audit.json" 2>/dev/null
+pf_flagged() {
+	"$py" -c 'import json,sys; f=json.load(open(sys.argv[1]))["findings"]
+sys.exit(0 if any(x["rule"]=="pf-with-vfs" and x["vmid"]==int(sys.argv[2]) and x["node"]==sys.argv[3]
+                  for x in f) else 1)' "$d/audit.json" "$@"
+}
+expect "audit --api flags VM 102 given the PF of active VFs (virtfns object)" pf_flagged 102 pve1
+pf_not_flagged() { ! pf_flagged "$@"; }
+expect "no pf-with-vfs on a node whose lspci has no virtfns" pf_not_flagged 200 pve2
+expect "fixtures carry no hand-written hardware (PVE's outputs only)" \
+	sh -c "! grep -l '\"pci\"\|virtfn' '$here'/fixtures/*.json"
 run audit-vmid $PPC audit --api --vmid 105 --vmid 300
 run audit-overrides $PP --config /dev/null audit --api --api-url "$url" \
 	--api-token-file "$d/token" --api-fingerprint "$fp" --format nagios

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -124,26 +125,34 @@ static void test_ca_snapshot(void **state)
 	assert_true(n->reachable);
 	assert_true(n->has_pci);
 	assert_true(n->sriov_fields);
-	assert_int_equal(n->npci, 4);
+	/* PVE's lspci of the demo host with 2 VFs: the PF, 2 VFs and 5 other devices */
+	assert_int_equal(n->npci, 8);
 	assert_string_equal(n->pci[0].id, "0000:00:02.0");
+	assert_string_equal(n->pci[0].vendor, "0x8086");
+	/* "virtfns" arrives as an object {"virtfn0": ..., "virtfn1": ...} */
 	assert_int_equal(n->pci[0].nvirtfns, 2);
+	assert_string_equal(n->pci[0].virtfns[0], "0000:00:02.1");
 	assert_string_equal(n->pci[0].virtfns[1], "0000:00:02.2");
 	assert_string_equal(n->pci[1].physfn, "0000:00:02.0");
-	assert_int_equal(n->pci[1].iommugroup, 21);
+	assert_int_equal(n->pci[1].iommugroup, 20);
 	assert_string_equal(n->ssl_fingerprint, srv.fp);
 	n = pveapi_snapshot_node(&snap, "pve2");
-	assert_false(n->sriov_fields); /* an older libpve-common: no physfn/virtfns */
+	assert_false(n->sriov_fields); /* GVT-g: no physfn/virtfns */
 	assert_true(n->pci[0].mdev);
-	assert_int_equal(n->pci[0].nmdev_types, 2);
+	assert_int_equal(n->pci[0].nmdev_types, 4);
 	assert_string_equal(n->pci[0].mdev_types[0].type, "i915-GVTg_V5_4");
-	assert_int_equal(n->pci[0].mdev_types[1].available, 2);
-	assert_int_equal(n->pci[1].iommugroup, -1);
+	assert_int_equal(n->pci[0].mdev_types[2].available, 3);
+	/* the description keeps PVE's final newline */
+	assert_string_equal(n->pci[0].mdev_types[1].description,
+	                    "low_gm_size: 256MB\nhigh_gm_size: 1024MB\nfence: 4\n"
+	                    "resolution: 1920x1200\nweight: 8\n");
+	assert_int_equal(n->pci[1].iommugroup, -1); /* a node without IOMMU */
 
 	assert_int_equal(snap.nmappings, 2);
 	assert_string_equal(snap.mappings[1].id, "someGpu");
 	assert_true(snap.mappings[1].mdev);
 	assert_string_equal(snap.mappings[0].map[0],
-	                    "node=pve1,path=0000:01:00.0,id=8086:125c,iommugroup=12");
+	                    "node=pve1,path=0000:02:00.0,id=8086:125c,iommugroup=5");
 	pveapi_snapshot_free(&snap);
 }
 
@@ -267,9 +276,27 @@ static void test_token_file_permissions(void **state)
 	chmod(path, 0604);
 	assert_int_equal(pveapi_client_new(&s, &c, &e), -EACCES);
 	chmod(path, 0600);
+	/* owned by someone else than root or the invoking user: refused however tight the mode */
+	assert_int_equal(chown(path, 4242, 4242), 0);
+	assert_int_equal(pveapi_client_new(&s, &c, &e), -EACCES);
+	assert_non_null(strstr(e.msg, "belongs to uid 4242"));
+	assert_no_secret(e.msg);
+	assert_int_equal(chown(path, getuid(), getgid()), 0);
 	assert_int_equal(pveapi_client_new(&s, &c, &e), 0);
+	/* no core dump, no ptrace while the token is in memory; as before once it is wiped */
+	assert_int_equal(prctl(PR_GET_DUMPABLE, 0, 0, 0, 0), 0);
 	pveapi_client_free(c);
+	assert_int_equal(prctl(PR_GET_DUMPABLE, 0, 0, 0, 0), 1);
 	c = NULL;
+	/* a FIFO in place of the token file: refused at once */
+	unlink(path);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	alarm(10);
+	assert_int_equal(pveapi_client_new(&s, &c, &e), -EINVAL);
+	alarm(0);
+	assert_non_null(strstr(e.msg, "is not a regular file"));
+	unlink(path);
+	tt_write(dir, "tok", tok);
 	/* malformed content: refused without echoing it */
 	tt_write(dir, "tok", "wrong-secret-value\n");
 	chmod(path, 0600);

@@ -2,7 +2,15 @@
 """tests/api/server.py - a local HTTPS stand-in for a PVE cluster's REST API (tests and bench only).
 
 Serves a multi-node cluster from a fixture file (or a generated one) shaped like the real API
-(docs/pve.md section 7): envelope {"data": ...}, integers and booleans as JSON numbers, the rest
+(docs/pve.md section 7).  A node's hardware is never written by hand: `"hardware": "demo-host"`
+serves what PVE's own functions returned for that host (../shared/corpus/pve-api/NAME.json:
+GET .../hardware/pci = PVE::SysFSTools::lspci, .../hardware/pci/{id}/mdev = get_mdev_types),
+changed only the way the host's state changes lspci's answer:
+  "vfs": N               only the first N VFs enabled (sriov_numvfs=N): fewer virtfnN keys and
+                         VF entries; 0 = no "virtfns" key at all, as lspci leaves it out
+  "pve_common": "9.1.11" a libpve-common older than 9.1.12, whose lspci has no physfn/virtfns
+  "iommu": false         no IOMMU: no iommu_group link, lspci says "iommugroup": -1
+Other answers: envelope {"data": ...}, integers and booleans as JSON numbers, the rest
 strings, `digest` in VM configs and honoured on PUT, errors as HTTP status + reason phrase + body
 {"data":null,"message":...,"errors":{...}}, 401 with an empty body.  Checks the auth header (API
 token, or ticket cookie + CSRFPreventionToken for writes).  Listens on loopback only.
@@ -31,6 +39,42 @@ import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 API = "/api2/json"
+CORPUS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "shared",
+                      "corpus", "pve-api")
+
+
+def pve_version_lt(a, b):
+    return [int(x) for x in a.split(".")] < [int(x) for x in b.split(".")]
+
+
+def hardware(node, corpus):
+    """The node's (pci list, {id: mdev types}) from PVE's own output for its host."""
+    with open(os.path.join(corpus, node["hardware"] + ".json")) as f:
+        raw = json.load(f)
+    pci = raw["hardware/pci"]
+    mdev = {k[len("hardware/pci/"):-len("/mdev")]: v for k, v in raw.items()
+            if k.startswith("hardware/pci/") and k.endswith("/mdev")}
+    if "vfs" in node:
+        keep = node["vfs"]
+        gone = set()
+        for d in pci:
+            vf = d.get("virtfns")
+            if vf is None:
+                continue
+            for k in list(vf):
+                if int(k[len("virtfn"):]) >= keep:
+                    gone.add(vf.pop(k))
+            if not vf:
+                del d["virtfns"]
+        pci = [d for d in pci if d["id"] not in gone]
+    if "pve_common" in node and pve_version_lt(node["pve_common"], "9.1.12"):
+        for d in pci:
+            d.pop("physfn", None)
+            d.pop("virtfns", None)
+    if node.get("iommu") is False:
+        for d in pci:
+            d["iommugroup"] = -1
+    return pci, mdev
 
 
 def digest_of(conf):
@@ -42,32 +86,9 @@ def generate(spec):
     """nodes=5,vms=1000[,mdev=1]: a cluster like the bench's."""
     opts = dict(kv.split("=") for kv in spec.split(","))
     nnodes, nvms = int(opts.get("nodes", 5)), int(opts.get("vms", 1000))
-    nodes = []
-    for i in range(1, nnodes + 1):
-        pci = []
-        pf = {"id": "0000:00:02.0", "class": "0x030000", "vendor": "0x8086", "device": "0xa7a0",
-              "subsystem_vendor": "0x1028", "subsystem_device": "0x0b29", "iommugroup": 0,
-              "vendor_name": "Intel Corporation", "device_name": "Raptor Lake-P [Iris Xe Graphics]",
-              "virtfns": ["0000:00:02.%d" % f for f in range(1, 8)]}
-        if i % 2 == 0:  # GVT-g style parent instead of SR-IOV
-            del pf["virtfns"]
-            pf["mdev"] = 1
-        pci.append(pf)
-        if "virtfns" in pf:
-            for f in range(1, 8):
-                pci.append({"id": "0000:00:02.%d" % f, "class": "0x030000", "vendor": "0x8086",
-                            "device": "0xa7a0", "iommugroup": 20 + f, "physfn": "0000:00:02.0",
-                            "vendor_name": "Intel Corporation", "device_name": "Iris Xe VF"})
-        for d in range(3, 30):
-            pci.append({"id": "0000:00:%02x.0" % d, "class": "0x060400", "vendor": "0x8086",
-                        "device": "0x%04x" % (0x7a00 + d), "iommugroup": d,
-                        "vendor_name": "Intel Corporation", "device_name": "Bridge %d" % d})
-        nodes.append({"node": "pve%d" % i, "status": "online", "pci": pci,
-                      "mdev": {"0000:00:02.0": [
-                          {"type": "i915-GVTg_V5_4", "available": 2, "name": "GVTg_V5_4",
-                           "description": "low_gm_size: 128MB\nhigh_gm_size: 512MB\n"},
-                          {"type": "i915-GVTg_V5_8", "available": 4, "name": "GVTg_V5_8",
-                           "description": "low_gm_size: 64MB\nhigh_gm_size: 384MB\n"}]}})
+    # SR-IOV (the demo host) and GVT-g nodes in turn, as PVE's own functions return them
+    nodes = [{"node": "pve%d" % i, "status": "online",
+              "hardware": "demo-host" if i % 2 else "gvtg-host"} for i in range(1, nnodes + 1)]
     vms = []
     for v in range(nvms):
         vmid = 100 + v
@@ -85,14 +106,19 @@ def generate(spec):
                     "config": conf})
     return {"nodes": nodes, "vms": vms, "lxc": [{"vmid": 90000, "node": "pve1", "status": "running"}],
             "mappings": [{"id": "igpu-vf", "description": "iGPU VFs",
-                          "map": ["node=pve%d,path=0000:00:02.1,id=8086:a7a0,iommugroup=21" % i
+                          "map": ["node=pve%d,path=0000:00:02.1,id=8086:a7a0,iommugroup=20" % i
                                   for i in range(1, nnodes + 1, 2)]}]}
 
 
 class Cluster:
-    def __init__(self, data):
+    def __init__(self, data, corpus):
         self.lock = threading.Lock()
         self.nodes = {n["node"]: n for n in data["nodes"]}
+        for n in self.nodes.values():
+            if "pci" in n:
+                raise SystemExit("node %s: hand-written \"pci\"; name the host whose PVE output to "
+                                 "serve with \"hardware\"" % n["node"])
+            n["pci"], n["mdev"] = hardware(n, corpus) if "hardware" in n else ([], {})
         self.vms = {}
         for vm in data["vms"]:
             vm.setdefault("pending", {})
@@ -356,6 +382,7 @@ def main():
     ap.add_argument("--port", type=int, default=0)
     ap.add_argument("--port-file", required=True)
     ap.add_argument("--fingerprint", default="")
+    ap.add_argument("--corpus", default=CORPUS, help="PVE's own API outputs (pve-api/)")
     a = ap.parse_args()
     if a.fixture:
         with open(a.fixture) as f:
@@ -363,7 +390,7 @@ def main():
     else:
         data = generate(a.generate or "nodes=3,vms=10")
     srv = Server(("127.0.0.1", a.port), Handler)  # loopback only
-    srv.cluster = Cluster(data)
+    srv.cluster = Cluster(data, a.corpus)
     srv.control_path = a.control
     srv.latency = a.latency_ms / 1000.0
     srv.token = open(a.token).read().strip() if a.token else None

@@ -1,7 +1,8 @@
 #!/bin/sh
 # run.sh OUT BINARY... - the real-kernel tier (`make check-kernel`): packages (packages.sh), mtty and
 # the initramfs (build.sh), then the QEMU boot that runs the guest tests (boot.sh).  Ends with
-# "kernel: N passed, N failed" and appends "kernel N M" to $PP_TALLY like tools/run-tier.sh.
+# "kernel: N passed, N failed" and appends "kernel N M" to $PP_TALLY like tools/run-tier.sh.  A boot that fails before the guest's tests
+# begin (panic, QEMU failure: outside the project) is retried once, saying so.
 set -u
 here=$(dirname "$0")
 out=$1; shift
@@ -24,4 +25,11 @@ esac
 "$here/build.sh" "$out" "$@" || fail "FAILED: could not build the guest (see above)"
 t1=$(date +%s)
 [ -n "${VERBOSE:-}" ] && echo "kernel: packages, mtty and initramfs ready in $((t1 - t0))s"
-"$here/boot.sh" "$out"
+KTEST_RETRY=1 "$here/boot.sh" "$out"
+rc=$?
+if [ "$rc" -eq 3 ]; then
+	echo "kernel: retrying the boot once: the first one failed before the project's code ran"
+	"$here/boot.sh" "$out"
+	rc=$?
+fi
+exit "$rc"
