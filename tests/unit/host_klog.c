@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "host/klog.h"
+#include "policy/policy.h"
 #include "support/tmpdir.h"
 #include "util/fileio.h"
 
@@ -372,9 +373,16 @@ static void test_rule_ids(void **state)
 	(void)state;
 	assert_int_equal(host_klog_table_check(), 0);
 	assert_true(n >= 15);
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
+		const struct policy_rule *r = policy_rule_find(ids[i]);
+
+		/* every rule the table names is a host rule of the registry */
+		if (!r || !(r->scope & POLICY_SCOPE_HOST))
+			fail_msg("kernel log rule %s is not a host rule of policy/rules.def",
+			         ids[i]);
 		for (size_t j = i + 1; j < n; j++)
 			assert_string_not_equal(ids[i], ids[j]);
+	}
 }
 
 int main(void)
