@@ -15,7 +15,7 @@ FUZZ_BINS  := $(FUZZ_TARGETS:%=$(FUZZ_B)/fuzz_%)
 
 $(FUZZ_B)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SRCS) $(wildcard pveconf/*.h util/*.h)
 	@mkdir -p $(FUZZ_B)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_SRCS) -ljansson -lcrypto
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_SRCS) -ljansson -lmd
 
 # the kernel-log reader is in host/ but uses only util/
 $(FUZZ_B)/fuzz_klog: tests/fuzz/fuzz_klog.c host/klog.c host/klog_sig.c host/klog.h $(wildcard util/*.c util/*.h)
