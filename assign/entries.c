@@ -170,7 +170,7 @@ void assign_vm_entries(const struct assign_vm *vm,
 			const char *sname = diags[d].section ? diags[d].section : "main";
 
 			memset(&en, 0, sizeof(en));
-			if (diags[d].kind != PVECONF_DIAG_DROPPED || !diags[d].key ||
+			if (!pveconf_diag_is_loss(diags[d].kind) || !diags[d].key ||
 			    !assign_hostpci_index(diags[d].key, &en.index) ||
 			    strcmp(sname, sec->name) != 0 ||
 			    pveconf_vm_get(vm->conf, s == 0 ? NULL : sec->name, diags[d].key, NULL))

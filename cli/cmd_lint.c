@@ -14,8 +14,21 @@
 static void print_text(const char *file, const struct pveconf_diag *d, size_t n, FILE *out)
 {
 	for (size_t i = 0; i < n; i++)
-		fprintf(out, "%s:%u: %s%s\n", file, d[i].line,
-		        d[i].kind == PVECONF_DIAG_CHANGED ? "note: " : "", d[i].message);
+		fprintf(out, "%s:%u: %s%s%s\n", file, d[i].line,
+		        d[i].kind == PVECONF_DIAG_CHANGED ? "note: " : "", d[i].message,
+		        d[i].kind == PVECONF_DIAG_SILENT ? " (PVE drops this without a warning)"
+		                                         : "");
+}
+
+static const char *kind_name(enum pveconf_diag_kind k)
+{
+	switch (k) {
+	case PVECONF_DIAG_DROPPED: return "dropped";
+	case PVECONF_DIAG_CHANGED: return "changed";
+	case PVECONF_DIAG_SILENT: return "silent";
+	case PVECONF_DIAG_UNWRITABLE: return "unwritable";
+	}
+	return "dropped";
 }
 
 static json_t *json_file(const char *file, const struct pveconf_diag *d, size_t n,
@@ -29,9 +42,7 @@ static json_t *json_file(const char *file, const struct pveconf_diag *d, size_t 
 		json_object_set_new(o, "line", json_integer(d[i].line));
 		json_object_set_new(o, "key", d[i].key ? json_string(d[i].key) : json_null());
 		json_object_set_new(o, "section", json_string(d[i].section));
-		json_object_set_new(
-		        o, "kind",
-		        json_string(d[i].kind == PVECONF_DIAG_DROPPED ? "dropped" : "changed"));
+		json_object_set_new(o, "kind", json_string(kind_name(d[i].kind)));
 		json_object_set_new(o, "message", json_string(d[i].message));
 		json_array_append_new(arr, o);
 	}
@@ -89,7 +100,7 @@ int cmd_lint(struct cli_ctx *ctx, int argc, char **argv)
 		}
 		n = pveconf_vm_diags(vm, &d);
 		for (size_t k = 0; k < n; k++)
-			if (d[k].kind == PVECONF_DIAG_DROPPED)
+			if (pveconf_diag_is_loss(d[k].kind))
 				dropped = true;
 		if (normalize && pveconf_vm_write_pve(vm, &norm) < 0) {
 			cli_error(ctx, "%s: out of memory", file);

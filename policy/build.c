@@ -77,7 +77,7 @@ static int build_sections(const struct pveconf_vm *conf, bool main_only, struct 
 			total += is_hostpci_key(kv[i].key);
 	}
 	for (size_t d = 0; d < n_diags; d++)
-		total += is_hostpci_key(diags[d].key) && diags[d].kind == PVECONF_DIAG_DROPPED;
+		total += is_hostpci_key(diags[d].key) && pveconf_diag_is_loss(diags[d].kind);
 	b->hps = calloc(total + 1, sizeof(*b->hps));
 	b->secs = calloc(n_sec + 1, sizeof(*b->secs));
 	if (!b->hps || !b->secs)
@@ -108,9 +108,8 @@ static int build_sections(const struct pveconf_vm *conf, bool main_only, struct 
 		for (size_t d = 0; d < n_diags; d++) {
 			struct policy_hostpci *hp;
 
-			if (!is_hostpci_key(diags[d].key) ||
-			    diags[d].kind != PVECONF_DIAG_DROPPED || !diags[d].section ||
-			    strcmp(diags[d].section, ps->name) != 0)
+			if (!is_hostpci_key(diags[d].key) || !pveconf_diag_is_loss(diags[d].kind) ||
+			    !diags[d].section || strcmp(diags[d].section, ps->name) != 0)
 				continue;
 			hp = &b->hps[n_hps++];
 			hp->key = keep(b, diags[d].key);

@@ -361,8 +361,12 @@ static void kv_set(struct pveconf_vm *vm, struct sect *s, const char *key, size_
 	if (old) {
 		oldkey = old->key; /* old points into s->kv, which may move below */
 		old->live = false;
-		diag_add(vm, PVECONF_DIAG_DROPPED, old->line, old->key, s->name,
-		         "%s: set again at line %u, the later value wins", old->key, line);
+		if (old->vlen == vlen && memcmp(old->val, val, vlen) == 0)
+			diag_add(vm, PVECONF_DIAG_CHANGED, old->line, old->key, s->name,
+			         "%s: set again with the same value at line %u", old->key, line);
+		else
+			diag_add(vm, PVECONF_DIAG_SILENT, old->line, old->key, s->name,
+			         "%s: set again at line %u, the later value wins", old->key, line);
 	}
 	if (s->nkv == s->kvcap) {
 		size_t cap = s->kvcap ? s->kvcap * 2 : 16;
@@ -722,7 +726,7 @@ static void read_line(struct pveconf_vm *vm, struct sect *cur, const char *p, si
 	if (word_value(p, n, "delete", &v, &vl)) {
 		if (cur->kind == PVECONF_SECTION_PENDING) {
 			if (cur->del)
-				diag_add(vm, PVECONF_DIAG_DROPPED, cur->del_line, "delete",
+				diag_add(vm, PVECONF_DIAG_SILENT, cur->del_line, "delete",
 				         cur->name,
 				         "delete: set again at line %u, the later value wins",
 				         lineno);
@@ -865,7 +869,7 @@ static void writer_diags(struct pveconf_vm *vm)
 		}
 	}
 	if (m->snapstate)
-		diag_add(vm, PVECONF_DIAG_DROPPED, m->snapstate_line, "snapstate", m->name,
+		diag_add(vm, PVECONF_DIAG_SILENT, m->snapstate_line, "snapstate", m->name,
 		         "snapstate: only kept in snapshot sections");
 	if (smp && sockets && perl_true(sockets->val, sockets->vlen)) {
 		diag_add(vm, PVECONF_DIAG_CHANGED, smp->line, "smp", m->name,
@@ -876,7 +880,7 @@ static void writer_diags(struct pveconf_vm *vm)
 		diag_add(vm, PVECONF_DIAG_CHANGED, smp->line, "smp", m->name,
 		         "smp: obsolete, PVE writes it as sockets");
 		if (cores)
-			diag_add(vm, PVECONF_DIAG_DROPPED, cores->line, "cores", m->name,
+			diag_add(vm, PVECONF_DIAG_SILENT, cores->line, "cores", m->name,
 			         "cores: PVE drops it when it converts smp to sockets");
 	}
 	for (size_t i = 0; i < m->nkv; i++) {
@@ -896,7 +900,7 @@ static void writer_diags(struct pveconf_vm *vm)
 				if (s->kv[j].live && pveconf_key_is_drive(s->kv[j].key) &&
 				    drive_file(s->kv[j].val, s->kv[j].vlen, &f, &fl) &&
 				    fl == u->vlen && memcmp(f, u->val, fl) == 0)
-					diag_add(vm, PVECONF_DIAG_DROPPED, u->line, u->key, m->name,
+					diag_add(vm, PVECONF_DIAG_SILENT, u->line, u->key, m->name,
 					         "%s: the volume is attached as %s, PVE removes "
 					         "this entry",
 					         u->key, s->kv[j].key);
@@ -907,7 +911,7 @@ static void writer_diags(struct pveconf_vm *vm)
 		struct sect *ci = find_live(vm, PVECONF_SECTION_SPECIAL, "cloudinit");
 
 		if (ci && !has_cloudinit(vm))
-			diag_add(vm, PVECONF_DIAG_DROPPED, ci->line, NULL, ci->name,
+			diag_add(vm, PVECONF_DIAG_SILENT, ci->line, NULL, ci->name,
 			         "[special:cloudinit] is dropped: the VM has no cloud-init drive");
 	}
 }

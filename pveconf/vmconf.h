@@ -41,9 +41,17 @@ struct pveconf_kv {
 };
 
 enum pveconf_diag_kind {
-	PVECONF_DIAG_DROPPED, /* PVE drops the line or value at its next write */
+	PVECONF_DIAG_DROPPED, /* PVE warns and drops the line, value or section at its next write */
 	PVECONF_DIAG_CHANGED, /* PVE keeps it but rewrites it differently (e.g. quotes removed) */
+	PVECONF_DIAG_SILENT,  /* PVE drops it at its next write without a warning */
+	PVECONF_DIAG_UNWRITABLE, /* PVE's writer dies on it: every PVE write of this VM fails */
 };
+
+/* Does PVE lose something there (every kind but CHANGED)?  lint exits 1 on these. */
+static inline bool pveconf_diag_is_loss(enum pveconf_diag_kind kind)
+{
+	return kind != PVECONF_DIAG_CHANGED;
+}
 
 /* Something PVE would drop or change, in PVE's words. */
 struct pveconf_diag {
@@ -69,7 +77,8 @@ const char *pveconf_vm_digest(const struct pveconf_vm *vm);
 /* The model's bytes: identical to the input until the model is edited. */
 int pveconf_vm_serialize(const struct pveconf_vm *vm, struct util_buf *out);
 
-/* What PVE's write_vm_config(parse_vm_config(file)) produces, byte for byte. */
+/* What PVE's write_vm_config(parse_vm_config(file)) produces, byte for byte; -ERANGE (nothing
+ * added to out) where PVE's writer dies (a PVECONF_DIAG_UNWRITABLE diagnostic says why). */
 int pveconf_vm_write_pve(const struct pveconf_vm *vm, struct util_buf *out);
 
 /* Sections PVE keeps, main first, in file order. */

@@ -256,7 +256,7 @@ static void check_case(const struct reader_case *c)
 	for (size_t i = 0; i < n; i++) {
 		char got[1200];
 
-		if (d[i].kind != PVECONF_DIAG_DROPPED)
+		if (!pveconf_diag_is_loss(d[i].kind))
 			continue;
 		snprintf(got, sizeof(got), "%u:%s", d[i].line, d[i].message);
 		if (k >= 6 || !c->diags[k])
