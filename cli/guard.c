@@ -41,8 +41,34 @@ static void arm_timeout(const struct cli_ctx *ctx, unsigned vmid, const struct s
 	timeout_len = n < 0                              ? 0
 	              : (size_t)n >= sizeof(timeout_msg) ? sizeof(timeout_msg) - 1
 	                                                 : (size_t)n;
-	signal(SIGALRM, on_alarm);
 	alarm(s->guard_timeout);
+}
+
+/* Whoever exec'd us may have left SIGALRM blocked or ignored (both survive exec): without this,
+ * the time limit would never fire.  Called once before the first arm_timeout. */
+static void alarm_reset(void)
+{
+	struct sigaction sa;
+	sigset_t set;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, NULL);
+	sigemptyset(&set);
+	sigaddset(&set, SIGALRM);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+}
+
+/* Test hook, honoured only under a --root: PVE_PASSTHROUGH_TEST_STALL=guard makes the guard wait
+ * for ever once its clock runs, as a hung read of /etc/pve would. */
+static void test_stall(const struct cli_ctx *ctx, const char *where)
+{
+	const char *v = getenv("PVE_PASSTHROUGH_TEST_STALL");
+
+	if (v && strcmp(v, where) == 0 && !util_paths_is_host(&ctx->paths))
+		for (;;)
+			pause();
 }
 
 static bool phase_valid(const char *p)
@@ -94,6 +120,7 @@ int cli_cmd_guard(struct cli_ctx *ctx, int argc, char **argv)
 	memset(&g, 0, sizeof(g));
 	/* the settings file itself is read under the built-in timeout and behaviour */
 	settings_defaults(&g.settings);
+	alarm_reset();
 	arm_timeout(ctx, vmid, &g.settings);
 	r = cli_gather_settings(ctx, &g, &e);
 	if (r < 0) {
@@ -104,6 +131,7 @@ int cli_cmd_guard(struct cli_ctx *ctx, int argc, char **argv)
 		return r;
 	}
 	arm_timeout(ctx, vmid, &g.settings);
+	test_stall(ctx, "guard");
 
 	o.vmid = vmid;
 	o.migrated_from = getenv("PVE_MIGRATED_FROM");

@@ -2,7 +2,7 @@
 # FUZZ_SECONDS; `make check` runs the tier check-fuzz-smoke: the checked-in crashers replayed, then
 # FUZZ_SMOKE_SECONDS of fuzzing per target (skipped with a note when clang is missing).
 FUZZ_B             := build-fuzz
-FUZZ_TARGETS       := vmconf hostpci
+FUZZ_TARGETS       := vmconf hostpci pvefiles
 FUZZ_SECONDS       ?= 120
 FUZZ_SMOKE_SECONDS ?= 3
 FUZZ_CC            ?= clang

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -34,6 +35,7 @@ struct pveapi_client {
 	char hostport[300]; /* for messages */
 	char token[512];    /* "USER@REALM!TOKENID=SECRET" or "" */
 	char password[512];
+	int dumpable; /* PR_GET_DUMPABLE before the secret was read (restored by _free) */
 	char ticket[1024];
 	char csrf[256];
 	bool logged_in;
@@ -86,7 +88,7 @@ static int secret_file_read(const char *path, const char *what, char *out, size_
 	ssize_t len;
 	int fd, r = 0;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return util_err_errno(e, -errno, "%s %s", what, path);
 	if (fstat(fd, &st) < 0) {
@@ -95,6 +97,15 @@ static int secret_file_read(const char *path, const char *what, char *out, size_
 	}
 	if (!S_ISREG(st.st_mode)) {
 		r = util_err_set(e, -EINVAL, "%s %s is not a regular file", what, path);
+		goto out;
+	}
+	/* someone else's file could have been planted (or be swapped) to feed us a credential */
+	if (st.st_uid != 0 && st.st_uid != getuid()) {
+		r = util_err_set(
+		        e, -EACCES,
+		        "%s %s belongs to uid %u, not to root or to you (uid %u); it holds a "
+		        "secret: chown root: %s",
+		        what, path, (unsigned)st.st_uid, (unsigned)getuid(), path);
 		goto out;
 	}
 	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
@@ -800,6 +811,9 @@ int pveapi_client_new(const struct settings_api *s, struct pveapi_client **out, 
 		return util_err_set(e, -ENOMEM, "out of memory");
 	c->s = *s;
 	c->max_in_flight = MAX_IN_FLIGHT_DEFAULT;
+	/* no core dump and no ptrace by others while a secret is in memory (restored when freed) */
+	c->dumpable = prctl(PR_GET_DUMPABLE, 0, 0, 0, 0);
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	h = strstr(c->s.url, "://");
 	snprintf(c->hostport, sizeof(c->hostport), "%.*s", (int)strcspn(h + 3, "/"), h + 3);
 	if (s->token_file[0])
@@ -835,7 +849,13 @@ void pveapi_client_free(struct pveapi_client *c)
 		wipe_slist(c, &c->hdr_write);
 		pveapi_dl_close(&c->dl);
 	}
-	wipe(c, sizeof(*c));
+	{
+		int dumpable = c->dumpable;
+
+		wipe(c, sizeof(*c));
+		if (dumpable > 0)
+			prctl(PR_SET_DUMPABLE, dumpable, 0, 0, 0);
+	}
 	free(c);
 }
 

@@ -1,5 +1,6 @@
 /* pveconf/commit.c - the safe write of a VM config (docs/pve.md section 4): VM lock, digest
  * re-check under the lock, owner node check against .vmlist, temp file + rename.
+ * The digest is checked under the lock and again immediately before rename().
  * Works on bytes only; must not parse configs beyond finding `lock:`, and must not print. */
 #include "pveconf/commit.h"
 
@@ -162,6 +163,23 @@ static int check_current(const char *path, const char *shown, unsigned vmid,
 	return r;
 }
 
+/* The same check once more, after the new content is written and immediately before rename():
+ * writers that do not take PVE's lock (a script's `sed -i`) are caught unless they rename in the
+ * microseconds between this read and our rename() (the remaining window, docs in commit.h). */
+struct recheck {
+	const char *path, *shown;
+	unsigned vmid;
+	const char *expected_digest;
+	bool ignore_vm_lock;
+};
+
+static int recheck(void *arg, struct util_err *e)
+{
+	const struct recheck *c = arg;
+
+	return check_current(c->path, c->shown, c->vmid, c->expected_digest, c->ignore_vm_lock, e);
+}
+
 int pveconf_vm_commit(const struct util_paths *p, const char *node, unsigned vmid,
                       const char *expected_digest, const void *data, size_t len,
                       const struct pveconf_commit_opts *opts, struct util_err *e)
@@ -199,8 +217,17 @@ int pveconf_vm_commit(const struct util_paths *p, const char *node, unsigned vmi
 		                         util_path_display(p, lpath), timeout / 1000.0, vmid)
 		               : fd;
 	r = check_current(path, shown, vmid, expected_digest, opts && opts->ignore_vm_lock, e);
-	if (r == 0)
-		r = util_file_write_atomic(path, data, len, opts ? opts->write : NULL, e);
+	if (r == 0) {
+		struct recheck rc = {path, shown, vmid, expected_digest,
+		                     opts && opts->ignore_vm_lock};
+		struct util_write_opts wo = {0};
+
+		if (opts && opts->write)
+			wo = *opts->write;
+		wo.precommit = recheck;
+		wo.precommit_arg = &rc;
+		r = util_file_write_atomic(path, data, len, &wo, e);
+	}
 	util_lock_release(fd);
 	return r;
 }

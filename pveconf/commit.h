@@ -1,9 +1,16 @@
 /* pveconf/commit.h - writing a VM config the way PVE does it safely (docs/pve.md section 4).
  *
  * Lock /var/lock/qemu-server/lock-<vmid>.conf, re-read the file under the lock, refuse if its
- * digest is not the one the change was planned against, write <file>.tmp.<pid> and rename() it
- * over /etc/pve/nodes/<node>/qemu-server/<vmid>.conf.  Works on bytes: the caller produces them
- * (pveconf/vmconf.h), this file only guards and places them. */
+ * digest is not the one the change was planned against, write the new content to a temporary
+ * file (util_file_write_atomic: unnamed O_TMPFILE, else <file>.pp-tmp.<pid>.<random>), re-read
+ * and compare the digest once more immediately before rename(), then rename() it over
+ * /etc/pve/nodes/<node>/qemu-server/<vmid>.conf.  Works on bytes: the caller produces them
+ * (pveconf/vmconf.h), this file only guards and places them.
+ *
+ * The remaining window: a writer that ignores PVE's lock (a script running `sed -i`, which
+ * renames its own temp file over the config) and renames between our last read and our rename()
+ * - a few microseconds, one read() + SHA-1 of at most 1 MiB + rename() - loses its edit.  Writers
+ * that take the lock (PVE itself, `qm set`) never lose anything. */
 #ifndef PP_PVECONF_COMMIT_H
 #define PP_PVECONF_COMMIT_H
 

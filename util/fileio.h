@@ -8,11 +8,23 @@
 
 #include "util/err.h"
 
-/* Reads the whole file into a NUL-terminated malloc'd buffer (*len excludes the NUL; the content
- * may contain NUL bytes).  More than max bytes: -EFBIG.  0 or -errno, message in e. */
-int util_file_read(const char *path, size_t max, char **data, size_t *len, struct util_err *e);
+/* Opens name (relative to dfd, or AT_FDCWD) for reading with O_NONBLOCK, so that a FIFO in place
+ * of a file never blocks, and refuses anything but a regular file (a directory: -EISDIR; a FIFO,
+ * device or socket: -EINVAL; a message naming shown and what it is).  flags may add O_NOFOLLOW
+ * (a symbolic link: -ELOOP).  The fd or -errno. */
+int util_open_regular(int dfd, const char *name, int flags, const char *shown, struct util_err *e);
 
-/* Reads a small text attribute (sysfs, /proc) into buf, trailing whitespace trimmed.
+/* Reads the whole regular file into a NUL-terminated malloc'd buffer (*len excludes the NUL; the
+ * content may contain NUL bytes).  More than max bytes: -EFBIG.  Never blocks on a FIFO (see
+ * util_open_regular).  0 or -errno, message in e. */
+int util_file_read(const char *path, size_t max, char **data, size_t *len, struct util_err *e);
+/* The same relative to a directory fd, with extra open flags (O_NOFOLLOW); shown names the file
+ * in messages. */
+int util_file_readat(int dfd, const char *name, int flags, const char *shown, size_t max,
+                     char **data, size_t *len, struct util_err *e);
+
+/* Reads a small text attribute (sysfs, /proc) into buf, trailing whitespace trimmed.  Anything
+ * but a regular file (a FIFO planted in a copied tree) is -EINVAL / -EISDIR, never a hang.
  * 0 or -errno (no message: absent attributes are often normal). */
 int util_attr_read(const char *path, char *buf, size_t n);
 /* The same, relative to a directory descriptor (openat; AT_FDCWD for a plain path). */
@@ -40,15 +52,41 @@ enum util_write_step {
 
 struct util_write_opts {
 	mode_t mode_if_new; /* mode for a file that does not exist yet (0 = 0644) */
+	bool nofollow;      /* refuse (-ELOOP) when the file to replace is a symbolic link */
+	/* Called after the new content is complete under its temporary name, immediately before
+	 * rename(): a negative return (message in e) abandons the write.  pveconf/commit.c re-checks
+	 * the digest of the file being replaced here.  NULL: none. */
+	int (*precommit)(void *arg, struct util_err *e);
+	void *precommit_arg;
 	/* Called at each step (tests only); NULL in production. */
 	void (*step)(enum util_write_step step, void *arg);
 	void *step_arg;
 };
 
-/* Replaces path with data: writes "<path>.tmp.<pid>" (O_CREAT|O_EXCL) in the same directory with
- * the old file's mode and ownership, fsyncs, then rename()s it over path.  On any failure the temp
- * file is removed and the old file is untouched.  0 or -errno, message in e. */
+/* Our temporary files: "<name>.pp-tmp.<pid>.<16 random hex digits>" next to the file they
+ * replace. */
+#define UTIL_TMP_TAG ".pp-tmp."
+
+/* Replaces path with data, atomically: the new content is written to an unnamed O_TMPFILE in the
+ * same directory where the file system allows it (else straight to a uniquely named temporary
+ * file, O_EXCL), with the old file's mode and ownership, fsynced, given its temporary name, passed
+ * to opts->precommit, then rename()d over path.  Before that, stale temporary files of ours in the
+ * directory (their writer's pid no longer runs) are removed.  On any failure the temporary file
+ * is removed and the old file is untouched.  0 or -errno, message in e. */
 int util_file_write_atomic(const char *path, const void *data, size_t len,
                            const struct util_write_opts *opts, struct util_err *e);
+/* The same for name in the directory dfd (the journal writes under a verified directory fd);
+ * shown names the file in messages. */
+int util_file_write_atomicat(int dfd, const char *name, const char *shown, const void *data,
+                             size_t len, const struct util_write_opts *opts, struct util_err *e);
+
+/* True when entry is one of our temporary file names; base receives the name it was replacing
+ * and pid its writer. */
+bool util_tmp_name_parse(const char *entry, char *base, size_t n, long *pid);
+/* The stale temporary files of ours in the directory dfd (writer gone): a malloc'd array of
+ * malloc'd names.  0 or -errno. */
+int util_tmp_stale(int dfd, char ***names, size_t *n);
+/* Removes them; the number removed. */
+size_t util_tmp_clean(int dfd);
 
 #endif

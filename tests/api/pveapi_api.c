@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -275,9 +276,27 @@ static void test_token_file_permissions(void **state)
 	chmod(path, 0604);
 	assert_int_equal(pveapi_client_new(&s, &c, &e), -EACCES);
 	chmod(path, 0600);
+	/* owned by someone else than root or the invoking user: refused however tight the mode */
+	assert_int_equal(chown(path, 4242, 4242), 0);
+	assert_int_equal(pveapi_client_new(&s, &c, &e), -EACCES);
+	assert_non_null(strstr(e.msg, "belongs to uid 4242"));
+	assert_no_secret(e.msg);
+	assert_int_equal(chown(path, getuid(), getgid()), 0);
 	assert_int_equal(pveapi_client_new(&s, &c, &e), 0);
+	/* no core dump, no ptrace while the token is in memory; as before once it is wiped */
+	assert_int_equal(prctl(PR_GET_DUMPABLE, 0, 0, 0, 0), 0);
 	pveapi_client_free(c);
+	assert_int_equal(prctl(PR_GET_DUMPABLE, 0, 0, 0, 0), 1);
 	c = NULL;
+	/* a FIFO in place of the token file: refused at once */
+	unlink(path);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	alarm(10);
+	assert_int_equal(pveapi_client_new(&s, &c, &e), -EINVAL);
+	alarm(0);
+	assert_non_null(strstr(e.msg, "is not a regular file"));
+	unlink(path);
+	tt_write(dir, "tok", tok);
 	/* malformed content: refused without echoing it */
 	tt_write(dir, "tok", "wrong-secret-value\n");
 	chmod(path, 0600);

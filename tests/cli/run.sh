@@ -15,6 +15,12 @@ DEMO=$SRC/examples/demo-host
 export PP SRC SHARED DEMO LC_ALL=C NO_COLOR=1
 unset PVE_PASSTHROUGH_ROOT
 pass=0; fail=0
+# the ground truth is not optional: the corpus cases need it; say so and fail instead of a diff
+if [ ! -d "$SHARED/corpus" ]; then
+	echo "FAIL cli: $SHARED/corpus is missing (the shared ground truth next to the source tree);" \
+		"the lint-* cases read PVE's own configs from it"
+	fail=1
+fi
 for case in "$here"/cases/*.sh; do
 	[ -e "$case" ] || continue
 	name=$(basename "$case" .sh)

@@ -16,6 +16,10 @@ if ! command -v "${FUZZ_CC:-clang}" >/dev/null 2>&1; then
 	echo "fuzz: clang not installed, fuzz targets skipped"
 	echo "fuzz: 0 passed, 0 failed"; tally; exit 0
 fi
+if [ ! -d "$SHARED/corpus" ]; then
+	echo "FAIL fuzz: $SHARED/corpus is missing: the seed corpora are PVE's own files from it"
+	echo "fuzz: 0 passed, 1 failed"; fail=1; tally; exit 1
+fi
 log=$(mktemp)
 for t in "$@"; do
 	bin=$B/fuzz_$t
@@ -29,6 +33,12 @@ for t in "$@"; do
 		cat "$SHARED"/corpus/pveconf/*.conf "$SHARED"/corpus/pve-generated/edge-input.conf |
 			sed -n 's/^hostpci[0-9]*: *//p' | sort -u |
 			awk -v d="$seeds" '{ f = d "/v" NR; printf "%s", $0 > f; close(f) }' ;;
+	pvefiles)
+		cp "$SHARED"/corpus/pve-generated/pci.cfg.* "$seeds"/
+		for f in etc/pve/mapping/pci.cfg etc/pve/storage.cfg etc/pve/.vmlist \
+			run/qemu-server/pci-id-reservations; do
+			[ -f "examples/demo-host/$f" ] && cp "examples/demo-host/$f" "$seeds/demo-$(basename "$f")"
+		done ;;
 	esac
 	if ls tests/fuzz/crashers/"$t"/* >/dev/null 2>&1; then
 		if "$bin" tests/fuzz/crashers/"$t"/* >"$log" 2>&1; then

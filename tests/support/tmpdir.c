@@ -137,5 +137,18 @@ const char *tt_shared(const char *rel)
 
 	i = (i + 1) % 4;
 	snprintf(buf[i], sizeof(buf[i]), "%s/../shared/%s", PP_SRCDIR, rel);
+	/* the ground truth is not optional: without it a test fails at once, saying why */
+	{
+		char top[PATH_MAX];
+
+		snprintf(top, sizeof(top), "%s/../shared/corpus", PP_SRCDIR);
+		if (access(top, F_OK) != 0) {
+			fprintf(stderr,
+			        "FAIL: %s is missing: the tests read PVE's own outputs from it "
+			        "(put the shared ground truth next to the source tree)\n",
+			        top);
+			abort();
+		}
+	}
 	return buf[i];
 }

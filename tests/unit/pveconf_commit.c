@@ -1,6 +1,7 @@
 /* Unit tests: pveconf/commit (safe write of a VM config): digest re-check under the lock, the VM
  * lock held by a real second process, `lock:` detection, owner node from .vmlist, the 1 MiB
  * limit, and a writer killed between every step of the write. */
+#include <dirent.h>
 #include <errno.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -436,6 +437,99 @@ static void test_killed_between_steps(void **state)
 	}
 }
 
+/* Entries of the config's directory other than the config itself (temporary files left). */
+static int dir_extra(struct fx *f)
+{
+	char dir[4096];
+	DIR *d;
+	struct dirent *de;
+	int n = 0;
+
+	snprintf(dir, sizeof(dir), "%s/etc/pve/nodes/pve1/qemu-server", f->dir);
+	d = opendir(dir);
+	assert_non_null(d);
+	while ((de = readdir(d)))
+		n += de->d_name[0] != '.' && strcmp(de->d_name, "100.conf") != 0;
+	closedir(d);
+	return n;
+}
+
+/* A real `sed -i` (which takes no lock and renames its own temp file over the config) runs after
+ * our new content is written and before our rename(): the digest re-check just before rename()
+ * sees it; its edit stays and ours is refused (issue 13 defect 4). */
+static void run_sed(enum util_write_step step, void *arg)
+{
+	const char *path = arg;
+
+	if (step == UTIL_WRITE_STEP_TMP_WRITTEN) {
+		pid_t pid = fork();
+		int st;
+
+		if (pid == 0) {
+			execlp("sed", "sed", "-i", "s/^cores: 4/cores: 6/", path, (char *)NULL);
+			_exit(127);
+		}
+		assert_int_equal(waitpid(pid, &st, 0), pid);
+		assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	}
+}
+
+static void test_sed_before_rename_is_seen(void **state)
+{
+	struct fx *f = fx_new(old_conf);
+	struct util_err e = {0};
+	char cpath[4096], *got;
+	struct util_write_opts w = {.step = run_sed, .step_arg = cpath};
+	struct pveconf_commit_opts o = {.write = &w};
+
+	(void)state;
+	snprintf(cpath, sizeof(cpath), "%s/%s", f->dir, CONF_REL);
+	assert_int_equal(pveconf_vm_commit(&f->p, "pve1", 100, f->digest, new_conf,
+	                                   strlen(new_conf), &o, &e),
+	                 -ESTALE);
+	assert_non_null(strstr(e.msg, "changed meanwhile"));
+	got = conf_now(f);
+	assert_non_null(strstr(got, "cores: 6\n"));
+	assert_null(strstr(got, "hostpci0"));
+	free(got);
+	assert_int_equal(dir_extra(f), 0);
+	fx_free(f);
+}
+
+/* Killed between writing and renaming: the named temporary file a killed writer leaves is removed
+ * by the next commit (its pid is gone), and a stale file of another naming is left alone. */
+static void test_stale_tmp_cleaned(void **state)
+{
+	struct fx *f = fx_new(old_conf);
+	struct util_err e = {0};
+	int step = UTIL_WRITE_STEP_TMP_WRITTEN, status;
+	char digest[UTIL_SHA1_HEX_LEN + 1];
+	pid_t pid;
+
+	(void)state;
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct util_write_opts w = {.step = stop_at, .step_arg = &step};
+		struct pveconf_commit_opts o = {.write = &w};
+
+		pveconf_vm_commit(&f->p, "pve1", 100, f->digest, new_conf, strlen(new_conf), &o,
+		                  NULL);
+		_exit(0);
+	}
+	assert_int_equal(waitpid(pid, &status, WUNTRACED), pid);
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	tt_write(f->dir, "etc/pve/nodes/pve1/qemu-server/100.conf.tmp.1", "PVE's own\n");
+	assert_int_equal(dir_extra(f), 2);
+	assert_conf(f, old_conf);
+	util_sha1_hex(old_conf, strlen(old_conf), digest);
+	assert_int_equal(pveconf_vm_commit(&f->p, "pve1", 100, digest, "cores: 8\n", 9, NULL, &e),
+	                 0);
+	assert_int_equal(dir_extra(f), 1); /* only 100.conf.tmp.1 */
+	fx_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -450,6 +544,8 @@ int main(void)
 	        cmocka_unit_test(test_missing_and_create),
 	        cmocka_unit_test(test_size_limit),
 	        cmocka_unit_test(test_killed_between_steps),
+	        cmocka_unit_test(test_sed_before_rename_is_seen),
+	        cmocka_unit_test(test_stale_tmp_cleaned),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

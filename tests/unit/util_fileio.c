@@ -274,6 +274,65 @@ static void test_sha(void **state)
 	                    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
+/* A FIFO, a directory or a device where a file is expected: a clear error naming the path, at
+ * once (issue 13 defect 6).  alarm() turns a regression (a blocking open) into a failure. */
+static void test_not_regular_never_blocks(void **state)
+{
+	char *dir = tt_mkdtemp(), path[4096], buf[64], *data;
+	struct util_err e = {0};
+	size_t len;
+
+	(void)state;
+	alarm(10);
+	snprintf(path, sizeof(path), "%s/pci.cfg", dir);
+	assert_int_equal(mkfifo(path, 0644), 0);
+	assert_int_equal(util_file_read(path, 1 << 20, &data, &len, &e), -EINVAL);
+	assert_non_null(strstr(e.msg, "pci.cfg is a FIFO, not a regular file"));
+	assert_int_equal(util_attr_read(path, buf, sizeof(buf)), -EINVAL);
+	tt_mkdir(dir, "d");
+	snprintf(path, sizeof(path), "%s/d", dir);
+	assert_int_equal(util_file_read(path, 1 << 20, &data, &len, &e), -EISDIR);
+	assert_non_null(strstr(e.msg, "is a directory"));
+	assert_int_equal(util_file_read("/dev/zero", 1 << 20, &data, &len, &e), -EINVAL);
+	assert_non_null(strstr(e.msg, "/dev/zero is a character device"));
+	/* /dev/null is the empty file */
+	assert_int_equal(util_file_read("/dev/null", 1 << 20, &data, &len, &e), 0);
+	assert_int_equal(len, 0);
+	free(data);
+	alarm(0);
+	tt_rmrf(dir);
+	free(dir);
+}
+
+/* Temporary names are unique: a leftover with the old "<file>.tmp.<pid>" naming of this very pid
+ * (a killed run whose pid came back) does not make the write fail on O_EXCL (defect 3); two
+ * writes in a row leave nothing; our naming is recognised. */
+static void test_tmp_names(void **state)
+{
+	char *dir = tt_mkdtemp(), path[4096], name[64], base[64], *got;
+	struct util_err e = {0};
+	long pid;
+
+	(void)state;
+	tt_write(dir, "100.conf", "old\n");
+	snprintf(name, sizeof(name), "100.conf.tmp.%ld", (long)getpid());
+	tt_write(dir, name, "left by a killed run\n");
+	snprintf(path, sizeof(path), "%s/100.conf", dir);
+	assert_int_equal(util_file_write_atomic(path, "new\n", 4, NULL, &e), 0);
+	assert_int_equal(util_file_write_atomic(path, "new2\n", 5, NULL, &e), 0);
+	got = tt_read(dir, "100.conf", NULL);
+	assert_string_equal(got, "new2\n");
+	free(got);
+	assert_true(util_tmp_name_parse("100.conf.pp-tmp.4242.0123456789abcdef", base, sizeof(base),
+	                                &pid));
+	assert_string_equal(base, "100.conf");
+	assert_int_equal(pid, 4242);
+	assert_false(util_tmp_name_parse("100.conf.tmp.4242", NULL, 0, NULL));
+	assert_false(util_tmp_name_parse("100.conf.pp-tmp.4242.xyz", NULL, 0, NULL));
+	tt_rmrf(dir);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -286,6 +345,8 @@ int main(void)
 	        cmocka_unit_test(test_atomic_write_error_removes_tmp),
 	        cmocka_unit_test(test_lock_timeout_real_process),
 	        cmocka_unit_test(test_sha),
+	        cmocka_unit_test(test_not_regular_never_blocks),
+	        cmocka_unit_test(test_tmp_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -20,7 +20,7 @@ guard {
 }
 CONF
 "$PP" --root "$R" guard 999 pre-start; echo "rc=$?"
-echo "== timeout: a config that blocks (a FIFO nobody writes) - the guard gives up after 1 s"
+echo "== a FIFO in place of the VM config: refused at once, naming it (never a hang)"
 conf <<'CONF'
 guard {
 	on-internal-error = refuse
@@ -30,9 +30,12 @@ CONF
 rm "$R/etc/pve/nodes/pve1/qemu-server/101.conf"
 mkfifo "$R/etc/pve/nodes/pve1/qemu-server/101.conf"
 "$PP" --root "$R" guard 101 pre-start; echo "refuse rc=$?"
-sed -i 's/refuse/allow/' "$R/etc/pve-passthrough.conf"
-"$PP" --root "$R" guard 101 pre-start; echo "allow rc=$?"
 rm "$R/etc/pve/nodes/pve1/qemu-server/101.conf"
+cp "$DEMO/etc/pve/nodes/pve1/qemu-server/101.conf" "$R/etc/pve/nodes/pve1/qemu-server/"
+echo "== timeout: a guard that hangs (test hook) gives up after 1 s"
+PVE_PASSTHROUGH_TEST_STALL=guard "$PP" --root "$R" guard 101 pre-start; echo "refuse rc=$?"
+sed -i 's/refuse/allow/' "$R/etc/pve-passthrough.conf"
+PVE_PASSTHROUGH_TEST_STALL=guard "$PP" --root "$R" guard 101 pre-start; echo "allow rc=$?"
 echo "== malformed settings"
 conf <<'CONF'
 guard {
