@@ -102,7 +102,7 @@ int pveconf_node_list(const struct util_paths *p, char (*names)[64], size_t max,
 		    stat(sub, &st) < 0 || !S_ISDIR(st.st_mode))
 			continue;
 		(*total)++;
-		if (*n < max) /* a valid name has at most 63 characters */
+		if (*n < max && strlen(de->d_name) < 64)
 			memcpy(names[(*n)++], de->d_name, strlen(de->d_name) + 1);
 	}
 	closedir(d);

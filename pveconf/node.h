@@ -12,7 +12,7 @@
 int pveconf_node_name(const struct util_paths *p, char *buf, size_t n, struct util_err *e);
 
 /* The cluster's nodes as pmxcfs shows them: the directories of <root>/etc/pve/nodes with a
- * valid node name, sorted; at most max (the rest are counted in *total).  0 (none: not a PVE
+ * valid node name, sorted; at most max names of up to 63 characters (*total counts them all).  0 (none: not a PVE
  * node or pmxcfs not mounted) or -errno. */
 int pveconf_node_list(const struct util_paths *p, char (*names)[64], size_t max, size_t *n,
                       size_t *total, struct util_err *e);
