@@ -46,6 +46,7 @@ struct host_facts {
 	char pf_name[260];    /* "vendor device" from pci.ids, "" when unknown */
 	char iommu_token[32]; /* the IOMMU token it needs (host_iommu_token), "" none */
 	char iommu_why[256];
+	const char *kernel_log; /* doctor --kernel-log FILE; NULL = <root>/dev/kmsg */
 };
 
 struct host_setup_opts {
