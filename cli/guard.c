@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "cli/gather.h"
+#include "gather/gather.h"
 #include "pveconf/vmlist.h"
 
 /* The SIGALRM handler can only see globals: what to say and how to exit when time is up. */
@@ -96,8 +96,8 @@ static int internal_error(const struct cli_ctx *ctx, unsigned vmid, const struct
 
 int cli_cmd_guard(struct cli_ctx *ctx, int argc, char **argv)
 {
-	struct cli_gather g;
-	struct cli_gather_opts o = {.mode = POLICY_MODE_GUARD};
+	struct gather_node g;
+	struct gather_opts o;
 	struct policy_findings f = {0};
 	struct util_err e = {0};
 	unsigned vmid;
@@ -123,26 +123,28 @@ int cli_cmd_guard(struct cli_ctx *ctx, int argc, char **argv)
 	settings_defaults(&g.settings);
 	alarm_reset();
 	arm_timeout(ctx, vmid, &g.settings);
-	r = cli_gather_settings(ctx, &g, &e);
+	r = cli_settings(ctx, &g, &e);
 	if (r < 0) {
 		/* the behaviour on errors is itself unknown: the built-in default applies */
 		alarm(0);
 		r = internal_error(ctx, vmid, &g.settings, e.msg);
-		cli_gather_free(&g);
+		gather_free(&g);
 		return r;
 	}
 	arm_timeout(ctx, vmid, &g.settings);
 	test_stall(ctx, "guard");
 
+	/* the fast path of the one producer: the starting VM and the running ones */
+	cli_gather_opts(ctx, GATHER_GUARD, &o);
 	o.vmid = vmid;
 	o.migrated_from = getenv("PVE_MIGRATED_FROM");
-	r = cli_gather_run(ctx, &o, &g, &e);
+	r = gather_local(&o, &g, &e);
 	if (r == 0)
 		r = policy_evaluate(&g.in, &f, &e);
 	if (r < 0) {
 		alarm(0);
 		r = internal_error(ctx, vmid, &g.settings, e.msg);
-		cli_gather_free(&g);
+		gather_free(&g);
 		return r;
 	}
 	for (size_t i = 0; i < f.n; i++) {
@@ -159,6 +161,6 @@ int cli_cmd_guard(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	alarm(0);
 	policy_findings_free(&f);
-	cli_gather_free(&g);
+	gather_free(&g);
 	return refused ? CLI_EXIT_FOUND : CLI_EXIT_OK;
 }
