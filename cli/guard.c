@@ -1,7 +1,8 @@
 /* cli/guard.c - `guard VMID PHASE`: the pre-start hookscript entry point (docs/pve.md 6).
  * Only pre-start checks anything.  Read-only and lock-free: PVE holds the VM's config lock while
  * the hook runs, so taking it (or writing the config) would hang the start.  Bounded by the
- * configured timeout; internal errors allow (with a warning) or refuse, as configured. */
+ * configured timeout; internal errors allow (with a warning) or refuse, as configured.  A broken
+ * settings file never weakens it (see cli_cmd_guard). */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -97,6 +98,7 @@ static int internal_error(const struct cli_ctx *ctx, unsigned vmid, const struct
 int cli_cmd_guard(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct gather_node g;
+	struct settings guard;
 	struct gather_opts o;
 	struct policy_findings f = {0};
 	struct util_err e = {0};
@@ -119,19 +121,42 @@ int cli_cmd_guard(struct cli_ctx *ctx, int argc, char **argv)
 		return CLI_EXIT_OK;
 
 	memset(&g, 0, sizeof(g));
-	/* the settings file itself is read under the built-in timeout and behaviour */
+	/* the settings the guard needs to decide (on-internal-error, timeout) first and strictly,
+	 * under the built-in timeout: when they cannot be read, whether a failure may allow the
+	 * start is unknown, so the start is refused */
 	settings_defaults(&g.settings);
 	alarm_reset();
 	arm_timeout(ctx, vmid, &g.settings);
-	r = cli_settings(ctx, &g, &e);
-	if (r < 0) {
-		/* the behaviour on errors is itself unknown: the built-in default applies */
+	if (settings_guard_load(ctx->config_path, ctx->config_explicit, &guard, &e) < 0) {
 		alarm(0);
-		r = internal_error(ctx, vmid, &g.settings, e.msg);
-		gather_free(&g);
-		return r;
+		cli_error(
+		        ctx,
+		        "guard: VM %u: %s; refusing the start (the guard's own settings are broken: "
+		        "whether on-internal-error allows is unknown)",
+		        vmid, e.msg);
+		return CLI_EXIT_FAIL;
 	}
-	arm_timeout(ctx, vmid, &g.settings);
+	arm_timeout(ctx, vmid, &guard);
+	/* the rest of the file (rule severities) never weakens the guard: broken, it is refused
+	 * (refuse) or ignored, every rule running at its default severity (allow) */
+	if (cli_settings(ctx, &g, &e) < 0) {
+		if (guard.guard_on_error == SETTINGS_ON_ERROR_REFUSE) {
+			alarm(0);
+			cli_error(ctx,
+			          "guard: VM %u: %s; refusing the start (guard on-internal-error = "
+			          "refuse)",
+			          vmid, e.msg);
+			gather_free(&g);
+			return CLI_EXIT_FAIL;
+		}
+		fprintf(stderr,
+		        "%s: warning: guard: VM %u: ignoring %s; every rule runs with its default "
+		        "severity\n",
+		        ctx->prog, vmid, e.msg);
+		memset(&e, 0, sizeof(e));
+	}
+	g.settings.guard_on_error = guard.guard_on_error;
+	g.settings.guard_timeout = guard.guard_timeout;
 	test_stall(ctx, "guard");
 
 	/* the fast path of the one producer: the starting VM and the running ones */

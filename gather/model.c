@@ -48,15 +48,14 @@ void gather_warn(struct gather_node *g, const char *fmt, ...)
 int gather_settings(const char *config_path, bool explicit_path, struct gather_node *g,
                     struct util_err *e)
 {
-	const char *known[POLICY_RULE_COUNT + 1];
 	int r;
 
-	for (int i = 0; i < POLICY_RULE_COUNT; i++) {
-		known[i] = policy_rule_get((enum policy_rule_id)i)->name;
+	for (int i = 0; i < POLICY_RULE_COUNT; i++)
 		g->severity[i] = policy_rule_get((enum policy_rule_id)i)->severity;
-	}
-	known[POLICY_RULE_COUNT] = NULL;
-	r = settings_load(config_path, explicit_path, known, &g->settings, e);
+	g->in.severity = g->severity;
+	/* every id of the registry, whatever its scope: a host rule's severity is a setting of
+	 * doctor, and the guard runs guard-scope rules only */
+	r = settings_load(config_path, explicit_path, policy_rule_names(), &g->settings, e);
 	if (r < 0) {
 		settings_defaults(&g->settings);
 		return r;
@@ -68,7 +67,6 @@ int gather_settings(const char *config_path, bool explicit_path, struct gather_n
 		if (rule && sr->severity[0])
 			policy_severity_parse(sr->severity, &g->severity[rule->id]);
 	}
-	g->in.severity = g->severity;
 	return 0;
 }
 
