@@ -49,10 +49,17 @@ install-files: $(PKG_UNITS) $(PKG_COMPLETION)
 	cp -R --no-preserve=ownership examples/demo-host $(DESTDIR)$(DOCDIR)/examples/demo-host
 	find $(DESTDIR)$(DOCDIR)/examples/demo-host -name '.git*' -delete
 
-# The Debian package, from a clean tree: ../pve-passthrough_<version>_amd64.deb, copied here.
+# The Debian package, built from a clean copy of the tree (the files git knows, committed or not)
+# in build/deb/src, so that dpkg-buildpackage's ../ outputs stay in build/deb; the .deb is copied
+# here.  dh_auto_test runs check-unit and check-cli, which read ../shared (linked next to the copy).
+DEB_DIR := $(B)/deb
 deb:
-	dpkg-buildpackage -us -uc -b
-	cp ../pve-passthrough_$(VERSION)*_$$(dpkg --print-architecture).deb .
+	rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)/src
+	git ls-files -z -co --exclude-standard | tar --null -T - --ignore-failed-read -cf - | \
+	  tar -xf - -C $(DEB_DIR)/src
+	if [ -d ../shared ]; then ln -s $(abspath ../shared) $(DEB_DIR)/shared; fi
+	cd $(DEB_DIR)/src && dpkg-buildpackage -us -uc -b
+	rm -f pve-passthrough_*.deb && cp $(DEB_DIR)/pve-passthrough_*.deb .
 
 check-install:
 	@tools/run-tier.sh install tests/package/install.sh
