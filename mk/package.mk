@@ -24,7 +24,7 @@ $(foreach m,$(MODULES) cli,$(call objs_of,$(m))): $(B)/.prefix
 $(B)/.prefix: FORCE
 	@mkdir -p $(B)
 	@[ "$$(cat $@ 2>/dev/null)" = "$(PREFIX)" ] || echo "$(PREFIX)" >$@
-.PHONY: FORCE install-files deb check-install check-package check-package-trixie
+.PHONY: FORCE install-files deb check-install
 FORCE:
 
 $(PKG_B)/units/%: units/%.in $(B)/.prefix
@@ -65,9 +65,3 @@ check-install:
 	@tools/run-tier.sh install tests/package/install.sh
 CHECK_TIERS += check-install
 
-# Debian 12 (PVE 8) in `make check`; Debian 13 (PVE 9) separately (tier times: README).
-check-package:
-	@SUITE=bookworm tools/run-tier.sh package tests/package/chroot.sh
-check-package-trixie:
-	@SUITE=trixie tools/run-tier.sh package-trixie tests/package/chroot.sh
-CHECK_TIERS += check-package
