@@ -24,7 +24,7 @@ $(foreach m,$(MODULES) cli,$(call objs_of,$(m))): $(B)/.prefix
 $(B)/.prefix: FORCE
 	@mkdir -p $(B)
 	@[ "$$(cat $@ 2>/dev/null)" = "$(PREFIX)" ] || echo "$(PREFIX)" >$@
-.PHONY: FORCE install-files deb check-install
+.PHONY: FORCE install-files deb check-install clean-package
 FORCE:
 
 $(PKG_B)/units/%: units/%.in $(B)/.prefix
@@ -50,9 +50,10 @@ install-files: $(PKG_UNITS) $(PKG_COMPLETION)
 	find $(DESTDIR)$(DOCDIR)/examples/demo-host -name '.git*' -delete
 
 # The Debian package, built from a clean copy of the tree (the files git knows, committed or not)
-# in build/deb/src, so that dpkg-buildpackage's ../ outputs stay in build/deb; the .deb is copied
-# here.  dh_auto_test runs check-unit and check-cli, which read ../shared (linked next to the copy).
-DEB_DIR := $(B)/deb
+# in build-deb/src (not under build/, whose *.d files the Makefile reads as dependencies), so that
+# dpkg-buildpackage's ../ outputs stay in build-deb; the .deb is copied here.  dh_auto_test runs
+# check-unit and check-cli, which read ../shared (linked next to the copy).
+DEB_DIR := build-deb
 deb:
 	rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)/src
 	git ls-files -z -co --exclude-standard | tar --null -T - --ignore-failed-read -cf - | \
@@ -60,6 +61,10 @@ deb:
 	if [ -d ../shared ]; then ln -s $(abspath ../shared) $(DEB_DIR)/shared; fi
 	cd $(DEB_DIR)/src && dpkg-buildpackage -us -uc -b
 	rm -f pve-passthrough_*.deb && cp $(DEB_DIR)/pve-passthrough_*.deb .
+
+clean: clean-package
+clean-package:
+	rm -rf $(DEB_DIR) pve-passthrough_*.deb
 
 check-install:
 	@tools/run-tier.sh install tests/package/install.sh
