@@ -62,6 +62,8 @@ static const struct host_rule rules[] = {
         {"gvtg-disabled", HOST_SEVERITY_ERROR, "i915 runs without enable_gvt on a GVT-g host"},
         {"gvtg-kvmgt", HOST_SEVERITY_ERROR, "kvmgt is not loaded on a GVT-g host"},
         {"gvtg-no-types", HOST_SEVERITY_ERROR, "the PF offers no mdev types"},
+        {"journal-interrupted", HOST_SEVERITY_ERROR,
+         "a host setup or rollback was interrupted (crash, kill) half-way"},
 };
 
 const struct host_rule *host_rules(size_t *n)
@@ -568,6 +570,23 @@ int host_doctor_run(const struct util_paths *p, const struct host_facts *f,
 	if (r < 0)
 		return r;
 	pick_mode(p, f, b.proc_cmdline, fs);
+	{
+		char iid[128], ikind[32];
+		struct util_err je = {0};
+
+		if (host_journal_interrupted(p, iid, sizeof(iid), ikind, sizeof(ikind), &je) < 0)
+			r = add(fs, "journal-interrupted", NULL,
+			        "fix the state directory, then run pve-passthrough host rollback",
+			        "%s", je.msg);
+		else if (iid[0])
+			r = add(fs, "journal-interrupted", NULL,
+			        "run pve-passthrough host rollback: it undoes the steps that were "
+			        "applied; host setup refuses until then",
+			        "the %s of journal %s/%s stopped half-way (state applying)", ikind,
+			        HOST_JOURNAL_DIR, iid);
+		if (r < 0)
+			return r;
+	}
 	if (!f->igpu)
 		r = add(fs, "igpu-missing", NULL,
 		        "this tool is for Intel iGPUs (vendor 8086, display class)",
