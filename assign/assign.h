@@ -59,7 +59,8 @@ struct assign_vm {
 
 /* One alternative (`map` line for this node) of a PCI resource mapping. */
 struct assign_mapping_alt {
-	char bdfs[PVECONF_HOSTPCI_MAX_IDS][SYSFS_BDF_LEN]; /* path=, ';' = together */
+	char bdfs[PVECONF_HOSTPCI_MAX_IDS][SYSFS_BDF_LEN];  /* path=, ';' = together */
+	struct pveconf_pci_id ids[PVECONF_HOSTPCI_MAX_IDS]; /* the same, as pveconf parsed them */
 	size_t n;
 	char path[256];                /* path= as written */
 	char id[16], subsystem_id[16]; /* "8086:a7a0", "" when absent */
@@ -143,10 +144,6 @@ struct assign_plan {
 int assign_plan_make(const struct assign_input *in, const struct assign_request *req,
                      struct assign_plan *plan, struct util_err *e);
 void assign_plan_free(struct assign_plan *plan);
-
-/* Unified diff (3 lines of context) of before -> after, labelled a/<path> b/<path>. */
-int assign_diff_unified(const char *before, size_t blen, const char *after, size_t alen,
-                        const char *path, struct util_buf *out);
 
 /* Is `machine:` a q35 machine type ("q35", "pc-q35-8.1", "type=q35,viommu=intel")? NULL = i440fx. */
 bool assign_machine_is_q35(const char *machine);

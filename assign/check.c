@@ -60,6 +60,8 @@ int assign_check_policy(const struct assign_input *in, unsigned vmid,
 		for (size_t a = 0; a < m->n_alts; a++, li++) {
 			lines[li].node = in->node;
 			lines[li].path = m->alts[a].path;
+			lines[li].ids = m->alts[a].ids;
+			lines[li].n_ids = m->alts[a].n;
 			lines[li].id = m->alts[a].id;
 			lines[li].subsystem_id =
 			        m->alts[a].subsystem_id[0] ? m->alts[a].subsystem_id : NULL;

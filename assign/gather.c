@@ -115,9 +115,12 @@ static int read_mappings(const struct util_paths *p, const char *node, struct as
 			         map->subsystem_id);
 			alt->iommugroup = map->has_iommugroup ? (int)map->iommugroup : -1;
 			alt->line = map->line;
-			for (size_t d = 0; d < map->n_ids && alt->n < PVECONF_HOSTPCI_MAX_IDS; d++)
+			for (size_t d = 0; d < map->n_ids && alt->n < PVECONF_HOSTPCI_MAX_IDS;
+			     d++) {
+				alt->ids[alt->n] = map->ids[d];
 				pveconf_pci_id_format(&map->ids[d], alt->bdfs[alt->n++],
 				                      SYSFS_BDF_LEN);
+			}
 			m->n_alts++;
 		}
 	}

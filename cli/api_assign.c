@@ -100,9 +100,12 @@ static int node_mappings(struct api_assign *a, const char *node, struct util_err
 			snprintf(alt->subsystem_id, sizeof(alt->subsystem_id), "%s",
 			         map->subsystem_id);
 			alt->iommugroup = map->has_iommugroup ? (int)map->iommugroup : -1;
-			for (size_t d = 0; d < map->n_ids && alt->n < PVECONF_HOSTPCI_MAX_IDS; d++)
+			for (size_t d = 0; d < map->n_ids && alt->n < PVECONF_HOSTPCI_MAX_IDS;
+			     d++) {
+				alt->ids[alt->n] = map->ids[d];
 				pveconf_pci_id_format(&map->ids[d], alt->bdfs[alt->n++],
 				                      SYSFS_BDF_LEN);
+			}
 			m->n_alts++;
 		}
 	}

@@ -13,50 +13,22 @@
 #include "cli/api.h"
 #include "cli/cli.h"
 #include "cli/gather.h"
-
-/* VMID as PVE accepts it: 100..999999999, digits only. */
-static int parse_vmid(const char *s, unsigned *out)
-{
-	unsigned long v = 0;
-
-	if (!s || !*s || strlen(s) > 9)
-		return -EINVAL;
-	for (const char *c = s; *c; c++) {
-		if (!isdigit((unsigned char)*c))
-			return -EINVAL;
-		v = v * 10 + (unsigned long)(*c - '0');
-	}
-	if (v < 100)
-		return -EINVAL;
-	*out = (unsigned)v;
-	return 0;
-}
+#include "pveconf/vmlist.h"
+#include "util/diff.h"
 
 /* [dddd:]bb:ss.f, hex in any case -> "dddd:bb:ss.f" lowercase. */
 static int parse_bdf(const char *s, char out[SYSFS_BDF_LEN])
 {
-	unsigned dom = 0, bus, slot, fn;
-	char tail;
-	int n;
+	struct pveconf_pci_id id;
+	const char *colon = strchr(s, ':'), *last = strrchr(s, ':');
 
-	if (strspn(s, "0123456789abcdefABCDEF:.") != strlen(s))
+	/* pveconf's PCI-id grammar, any case; a domain has 4 digits, a slot is 0..1f */
+	if (pveconf_pci_id_parse(s, strlen(s), PVECONF_PCI_ID_ANY_CASE, &id) < 0 ||
+	    (id.has_domain && (colon == last || colon - s != 4)) || id.slot > 0x1f ||
+	    (id.has_function && id.function > 7))
 		return -EINVAL;
-	if (sscanf(s, "%4x:%2x:%2x.%1x%c", &dom, &bus, &slot, &fn, &tail) == 4 && strlen(s) == 12)
-		n = 4;
-	else if (sscanf(s, "%2x:%2x.%1x%c", &bus, &slot, &fn, &tail) == 3 && strlen(s) == 7)
-		n = 3;
-	else if (sscanf(s, "%4x:%2x:%2x%c", &dom, &bus, &slot, &tail) == 3 && strlen(s) == 10)
-		n = 0; /* function-less: every function of the slot (refused by the plan) */
-	else if (sscanf(s, "%2x:%2x%c", &bus, &slot, &tail) == 2 && strlen(s) == 5)
-		n = 0;
-	else
-		return -EINVAL;
-	if (slot > 0x1f || (n && fn > 7))
-		return -EINVAL;
-	if (n)
-		snprintf(out, SYSFS_BDF_LEN, "%04x:%02x:%02x.%x", dom, bus, slot, fn);
-	else
-		snprintf(out, SYSFS_BDF_LEN, "%04x:%02x:%02x", dom, bus, slot);
+	/* function-less = every function of the slot (refused by the plan) */
+	pveconf_pci_id_format(&id, out, SYSFS_BDF_LEN);
 	return 0;
 }
 
@@ -195,8 +167,12 @@ static int run(struct cli_ctx *ctx, const char *cmd, struct assign_request *req,
 		else
 			snprintf(path, sizeof(path), PP_ETC_PVE_NODES "/%s/qemu-server/%u.conf",
 			         ctx->node, plan.vmid);
-		r = assign_diff_unified(plan.before, plan.before_len, plan.after, plan.after_len,
-		                        path, &diff);
+		char la[PP_PATH_MAX + 2], lb[PP_PATH_MAX + 2];
+
+		snprintf(la, sizeof(la), "a%s", path);
+		snprintf(lb, sizeof(lb), "b%s", path);
+		r = util_diff_unified(la, plan.before, plan.before_len, lb, plan.after,
+		                      plan.after_len, 0, &diff);
 		if (r < 0) {
 			cli_error(ctx, "out of memory");
 			assign_plan_free(&plan);
@@ -382,7 +358,7 @@ int cli_cmd_assign(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if (optind >= argc)
 		return cli_usage_error(ctx, "assign", "which VM? give its VMID");
-	if (parse_vmid(argv[optind], &req.vmid) < 0)
+	if (pveconf_vmid_parse(argv[optind], &req.vmid) < 0)
 		return cli_usage_error(ctx, "assign", "'%s' is not a VMID (100..999999999)",
 		                       argv[optind]);
 	if (optind + 1 < argc)
@@ -466,7 +442,7 @@ int cli_cmd_release(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if (optind >= argc)
 		return cli_usage_error(ctx, "release", "which VM? give its VMID");
-	if (parse_vmid(argv[optind], &req.vmid) < 0)
+	if (pveconf_vmid_parse(argv[optind], &req.vmid) < 0)
 		return cli_usage_error(ctx, "release", "'%s' is not a VMID (100..999999999)",
 		                       argv[optind]);
 	if (optind + 1 < argc)

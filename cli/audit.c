@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "cli/findings.h"
 #include "cli/gather.h"
+#include "pveconf/vmlist.h"
 
 #define AUDIT_MAX_VMIDS    64
 #define AUDIT_MAX_CLUSTERS 32
@@ -273,7 +274,7 @@ static int audit_run(struct cli_ctx *ctx, int argc, char **argv, bool *parsed)
 			break;
 		case OPT_API: use_api = true; break;
 		case OPT_VMID:
-			if (cli_vmid_parse(optarg, &vmids[n_vmids]) < 0)
+			if (pveconf_vmid_parse(optarg, &vmids[n_vmids]) < 0)
 				return cli_usage_error(ctx, "audit", "--vmid '%s': not a VMID",
 				                       optarg);
 			if (++n_vmids == AUDIT_MAX_VMIDS)

@@ -11,17 +11,9 @@
 #include "cli/gather.h"
 #include "host/doctor.h"
 
-static int parse_level(const char *s, enum host_severity *out)
+static int parse_level(const char *s, enum policy_severity *out)
 {
-	if (strcmp(s, "info") == 0)
-		*out = HOST_SEVERITY_INFO;
-	else if (strcmp(s, "warning") == 0)
-		*out = HOST_SEVERITY_WARNING;
-	else if (strcmp(s, "error") == 0)
-		*out = HOST_SEVERITY_ERROR;
-	else
-		return -1;
-	return 0;
+	return policy_severity_parse(s, out) < 0 || *out == POLICY_SEVERITY_OFF ? -1 : 0;
 }
 
 int cmd_doctor(struct cli_ctx *ctx, int argc, char **argv)
@@ -31,7 +23,7 @@ int cmd_doctor(struct cli_ctx *ctx, int argc, char **argv)
 	        {"fail-on", required_argument, NULL, OPT_FAIL_ON},
 	        {NULL, 0, NULL, 0},
 	};
-	enum host_severity fail_on = HOST_SEVERITY_ERROR;
+	enum policy_severity fail_on = POLICY_SEVERITY_ERROR;
 	struct host_facts f;
 	struct host_findings fs;
 	struct util_err e = {0};
@@ -62,38 +54,43 @@ int cmd_doctor(struct cli_ctx *ctx, int argc, char **argv)
 		cli_error(ctx, "doctor: --format text or json");
 		return CLI_EXIT_USAGE;
 	}
-	r = cli_host_facts(ctx, &f, &e);
-	if (r == 0)
-		r = host_doctor_run(&ctx->paths, &f, &fs, &e);
-	if (r < 0) {
+	/* the settings first: they set the severities of host rules and VM rules alike */
+	memset(&g, 0, sizeof(g));
+	if (cli_gather_settings(ctx, &g, &e) < 0) {
 		cli_error(ctx, "%s", e.msg);
+		cli_gather_free(&g);
 		return CLI_EXIT_FAIL;
 	}
-	for (size_t i = 0; i < fs.n; i++) {
-		count[fs.v[i].severity]++;
-		found = found || fs.v[i].severity >= fail_on;
+	r = cli_host_facts(ctx, &f, &e);
+	if (r == 0)
+		r = host_doctor_run(&ctx->paths, &f, g.severity, &fs, &e);
+	if (r < 0) {
+		cli_error(ctx, "%s", e.msg);
+		cli_gather_free(&g);
+		return CLI_EXIT_FAIL;
+	}
+	for (size_t i = 0; i < fs.f.n; i++) {
+		count[fs.f.v[i].severity]++;
+		found = found || fs.f.v[i].severity >= fail_on;
 	}
 	/* every VM rule of the audit, when this node's configs can be read */
-	memset(&g, 0, sizeof(g));
 	if (!ctx->node[0]) {
 		snprintf(audit_skip, sizeof(audit_skip), "%s", ctx->node_error);
-	} else if (cli_gather_settings(ctx, &g, &e) < 0 || cli_gather_run(ctx, &go, &g, &e) < 0 ||
-	           policy_evaluate(&g.in, &pf, &e) < 0) {
+	} else if (cli_gather_run(ctx, &go, &g, &e) < 0 || policy_evaluate(&g.in, &pf, &e) < 0) {
 		snprintf(audit_skip, sizeof(audit_skip), "%s", e.msg);
 	} else {
 		have_audit = true;
 		for (size_t i = 0; i < pf.n; i++) {
 			const struct policy_finding *x = &pf.v[i];
-			const char *name = policy_rule_get(x->rule)->name;
 			bool dup = false;
 
-			for (size_t j = 0; j < fs.n && !dup; j++)
-				dup = x->vmid == 0 && strcmp(fs.v[j].rule, name) == 0;
+			for (size_t j = 0; j < fs.f.n && !dup; j++)
+				dup = x->vmid == 0 && fs.f.v[j].rule == x->rule;
 			if (dup || x->severity < POLICY_SEVERITY_INFO)
 				continue;
 			pf.v[k++] = *x;
 			count[x->severity]++;
-			found = found || (int)x->severity >= (int)fail_on;
+			found = found || x->severity >= fail_on;
 		}
 		pf.n = k;
 	}
@@ -104,13 +101,13 @@ int cmd_doctor(struct cli_ctx *ctx, int argc, char **argv)
 		json_object_set_new(o, "schema_version", json_integer(1));
 		json_object_set_new(o, "node", ctx->node[0] ? json_string(ctx->node) : json_null());
 		json_object_set_new(o, "mode", json_string(host_mode_name(fs.mode)));
-		for (size_t i = 0; i < fs.n; i++) {
-			const struct host_finding *h = &fs.v[i];
+		for (size_t i = 0; i < fs.f.n; i++) {
+			const struct policy_finding *h = &fs.f.v[i];
 			json_t *j = json_object();
 
-			json_object_set_new(j, "rule", json_string(h->rule));
+			json_object_set_new(j, "rule", json_string(policy_rule_get(h->rule)->name));
 			json_object_set_new(j, "severity",
-			                    json_string(host_severity_name(h->severity)));
+			                    json_string(policy_severity_name(h->severity)));
 			json_object_set_new(j, "node",
 			                    ctx->node[0] ? json_string(ctx->node) : json_null());
 			json_object_set_new(j, "vmid", json_null());
@@ -159,11 +156,12 @@ int cmd_doctor(struct cli_ctx *ctx, int argc, char **argv)
 	} else {
 		printf("doctor: %s, host mode %s (%s)\n", ctx->node[0] ? ctx->node : "this host",
 		       host_mode_name(fs.mode), fs.mode_why);
-		for (size_t i = 0; i < fs.n; i++) {
-			const struct host_finding *h = &fs.v[i];
+		for (size_t i = 0; i < fs.f.n; i++) {
+			const struct policy_finding *h = &fs.f.v[i];
 
-			printf("%-7s %-20s %s%s%s\n", host_severity_name(h->severity), h->rule,
-			       h->device[0] ? h->device : "", h->device[0] ? ": " : "", h->message);
+			printf("%-7s %-20s %s%s%s\n", policy_severity_name(h->severity),
+			       policy_rule_get(h->rule)->name, h->device[0] ? h->device : "",
+			       h->device[0] ? ": " : "", h->message);
 			if (h->hint[0])
 				printf("%-28s fix: %s\n", "", h->hint);
 		}

@@ -22,11 +22,6 @@
 #include "pveconf/vmconf.h"
 #include "util/fileio.h"
 
-int cli_vmid_parse(const char *s, unsigned *vmid)
-{
-	return pveconf_vmid_parse(s, vmid);
-}
-
 static const char *keep(struct cli_gather *g, const char *s)
 {
 	char *c;
@@ -67,15 +62,15 @@ static void warn(struct cli_gather *g, const char *fmt, ...)
 
 int cli_gather_settings(const struct cli_ctx *ctx, struct cli_gather *g, struct util_err *e)
 {
-	const char *known[POLICY_RULE_COUNT + 1];
 	int r;
 
-	for (int i = 0; i < POLICY_RULE_COUNT; i++) {
-		known[i] = policy_rule_get((enum policy_rule_id)i)->name;
+	for (int i = 0; i < POLICY_RULE_COUNT; i++)
 		g->severity[i] = policy_rule_get((enum policy_rule_id)i)->severity;
-	}
-	known[POLICY_RULE_COUNT] = NULL;
-	r = settings_load(ctx->config_path, ctx->config_explicit, known, &g->settings, e);
+	g->in.severity = g->severity;
+	/* every id of the registry, whatever its scope: a host rule's severity is a setting of
+	 * doctor, and the guard runs guard-scope rules only */
+	r = settings_load(ctx->config_path, ctx->config_explicit, policy_rule_names(), &g->settings,
+	                  e);
 	if (r < 0) {
 		settings_defaults(&g->settings);
 		return r;
@@ -87,7 +82,6 @@ int cli_gather_settings(const struct cli_ctx *ctx, struct cli_gather *g, struct 
 		if (rule && sr->severity[0])
 			policy_severity_parse(sr->severity, &g->severity[rule->id]);
 	}
-	g->in.severity = g->severity;
 	return 0;
 }
 
@@ -150,6 +144,8 @@ static int mappings_from(struct cli_gather *g, struct util_err *e)
 
 			ml->node = pm1->node;
 			ml->path = pm1->path;
+			ml->ids = pm1->ids;
+			ml->n_ids = pm1->n_ids;
 			ml->id = pm1->id[0] ? pm1->id : NULL;
 			ml->subsystem_id = pm1->subsystem_id[0] ? pm1->subsystem_id : NULL;
 			ml->iommugroup = pm1->has_iommugroup ? (int)pm1->iommugroup : -1;
@@ -376,7 +372,7 @@ static int gather_guard(const struct cli_ctx *ctx, const struct cli_gather_opts 
 
 		if (r == 0 && dot && strcmp(dot, ".pid") == 0) {
 			*dot = 0;
-			if (cli_vmid_parse(ents[i]->d_name, &vmid) == 0 && vmid != o->vmid &&
+			if (pveconf_vmid_parse(ents[i]->d_name, &vmid) == 0 && vmid != o->vmid &&
 			    vm_running(&ctx->paths, vmid)) {
 				struct util_err le = {0};
 

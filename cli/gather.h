@@ -73,7 +73,4 @@ const char *cli_gather_keep(struct cli_gather *g, const char *s);
 /* The VM name of a vmid, or NULL. */
 const char *cli_gather_vm_name(const struct cli_gather *g, unsigned vmid);
 
-/* "100" as PVE writes VMIDs (100..999999999, no sign, no leading zero): 0 or -EINVAL. */
-int cli_vmid_parse(const char *s, unsigned *vmid);
-
 #endif

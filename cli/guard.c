@@ -1,7 +1,8 @@
 /* cli/guard.c - `guard VMID PHASE`: the pre-start hookscript entry point (docs/pve.md 6).
  * Only pre-start checks anything.  Read-only and lock-free: PVE holds the VM's config lock while
  * the hook runs, so taking it (or writing the config) would hang the start.  Bounded by the
- * configured timeout; internal errors allow (with a warning) or refuse, as configured. */
+ * configured timeout; internal errors allow (with a warning) or refuse, as configured.  A broken
+ * settings file never weakens it (see cli_cmd_guard). */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 
 #include "cli/cli.h"
 #include "cli/gather.h"
+#include "pveconf/vmlist.h"
 
 /* The SIGALRM handler can only see globals: what to say and how to exit when time is up. */
 static char timeout_msg[512];
@@ -96,6 +98,7 @@ static int internal_error(const struct cli_ctx *ctx, unsigned vmid, const struct
 int cli_cmd_guard(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct cli_gather g;
+	struct settings guard;
 	struct cli_gather_opts o = {.mode = POLICY_MODE_GUARD};
 	struct policy_findings f = {0};
 	struct util_err e = {0};
@@ -106,7 +109,7 @@ int cli_cmd_guard(struct cli_ctx *ctx, int argc, char **argv)
 	if (argc != 3)
 		return cli_usage_error(ctx, "guard",
 		                       "guard needs VMID and PHASE (as PVE passes them)");
-	if (cli_vmid_parse(argv[1], &vmid) < 0)
+	if (pveconf_vmid_parse(argv[1], &vmid) < 0)
 		return cli_usage_error(ctx, "guard", "'%s' is not a VMID (100..999999999)",
 		                       argv[1]);
 	if (!phase_valid(argv[2]))
@@ -118,19 +121,42 @@ int cli_cmd_guard(struct cli_ctx *ctx, int argc, char **argv)
 		return CLI_EXIT_OK;
 
 	memset(&g, 0, sizeof(g));
-	/* the settings file itself is read under the built-in timeout and behaviour */
+	/* the settings the guard needs to decide (on-internal-error, timeout) first and strictly,
+	 * under the built-in timeout: when they cannot be read, whether a failure may allow the
+	 * start is unknown, so the start is refused */
 	settings_defaults(&g.settings);
 	alarm_reset();
 	arm_timeout(ctx, vmid, &g.settings);
-	r = cli_gather_settings(ctx, &g, &e);
-	if (r < 0) {
-		/* the behaviour on errors is itself unknown: the built-in default applies */
+	if (settings_guard_load(ctx->config_path, ctx->config_explicit, &guard, &e) < 0) {
 		alarm(0);
-		r = internal_error(ctx, vmid, &g.settings, e.msg);
-		cli_gather_free(&g);
-		return r;
+		cli_error(
+		        ctx,
+		        "guard: VM %u: %s; refusing the start (the guard's own settings are broken: "
+		        "whether on-internal-error allows is unknown)",
+		        vmid, e.msg);
+		return CLI_EXIT_FAIL;
 	}
-	arm_timeout(ctx, vmid, &g.settings);
+	arm_timeout(ctx, vmid, &guard);
+	/* the rest of the file (rule severities) never weakens the guard: broken, it is refused
+	 * (refuse) or ignored, every rule running at its default severity (allow) */
+	if (cli_gather_settings(ctx, &g, &e) < 0) {
+		if (guard.guard_on_error == SETTINGS_ON_ERROR_REFUSE) {
+			alarm(0);
+			cli_error(ctx,
+			          "guard: VM %u: %s; refusing the start (guard on-internal-error = "
+			          "refuse)",
+			          vmid, e.msg);
+			cli_gather_free(&g);
+			return CLI_EXIT_FAIL;
+		}
+		fprintf(stderr,
+		        "%s: warning: guard: VM %u: ignoring %s; every rule runs with its default "
+		        "severity\n",
+		        ctx->prog, vmid, e.msg);
+		memset(&e, 0, sizeof(e));
+	}
+	g.settings.guard_on_error = guard.guard_on_error;
+	g.settings.guard_timeout = guard.guard_timeout;
 	test_stall(ctx, "guard");
 
 	o.vmid = vmid;

@@ -15,6 +15,7 @@
 
 #include "cli/cli.h"
 #include "cli/gather.h"
+#include "pveconf/vmlist.h"
 #include "pveconf/commit.h"
 #include "pveconf/storage.h"
 #include "pveconf/vmconf.h"
@@ -304,7 +305,7 @@ int cli_cmd_hook(struct cli_ctx *ctx, int argc, char **argv)
 	for (int i = 2; i < argc; i++) {
 		if (n == 256)
 			return cli_usage_error(ctx, "hook", "at most 256 VMIDs at once");
-		if (cli_vmid_parse(argv[i], &vmids[n++]) < 0)
+		if (pveconf_vmid_parse(argv[i], &vmids[n++]) < 0)
 			return cli_usage_error(ctx, "hook", "'%s' is not a VMID (100..999999999)",
 			                       argv[i]);
 	}

@@ -261,7 +261,7 @@ int main(int argc, char **argv)
 		util_path(&ctx.paths, ctx.config_path, sizeof(ctx.config_path), PP_ETC_TOOL_CONF);
 	}
 	if (node) {
-		if (pveconf_node_name_valid(node) < 0)
+		if (pveconf_node_name_valid(node) < 0 || strlen(node) >= sizeof(ctx.node))
 			return cli_usage_error(&ctx, NULL, "--node '%s': not a valid node name",
 			                       node);
 		snprintf(ctx.node, sizeof(ctx.node), "%s", node);

@@ -15,88 +15,29 @@
 
 #define TEXT_MAX (1 << 20)
 
-static const struct host_rule rules[] = {
-        {"igpu-missing", HOST_SEVERITY_WARNING, "no Intel iGPU was found on the host"},
-        {"platform-unknown", HOST_SEVERITY_WARNING,
-         "the iGPU's device id is not in the platform table"},
-        {"platform-unsupported", HOST_SEVERITY_ERROR,
-         "the platform has neither SR-IOV nor GVT-g (Rocket Lake, Jasper Lake, Ice Lake...)"},
-        {"platform", HOST_SEVERITY_INFO,
-         "the platform, what it can do and what the host is set up for"},
-        {"iommu-off", HOST_SEVERITY_ERROR, "no IOMMU is active"},
-        {"bootloader", HOST_SEVERITY_INFO,
-         "which bootloader boots the host and which file holds its command line"},
-        {"cmdline-missing", HOST_SEVERITY_ERROR,
-         "a token the mode needs is not in the persisted command line"},
-        {"cmdline-conflict", HOST_SEVERITY_ERROR,
-         "a token that works against the mode is in the persisted command line"},
-        {"cmdline-pending", HOST_SEVERITY_WARNING,
-         "the persisted command line differs from the running one (reboot pending)"},
-        {"cmdline-typo", HOST_SEVERITY_WARNING,
-         "a token the kernel silently ignores (dotted typo)"},
-        {"cmdline-wrong-file", HOST_SEVERITY_WARNING,
-         "iGPU tokens in a file the bootloader in use does not read"},
-        {"pf-unbound", HOST_SEVERITY_ERROR, "the iGPU PF has no driver, or vfio-pci holds it"},
-        {"pf-driver-stock", HOST_SEVERITY_ERROR,
-         "the running i915 is the stock module, not i915-sriov-dkms"},
-        {"pf-guc", HOST_SEVERITY_WARNING, "i915.enable_guc is not 3 on an SR-IOV host"},
-        {"vfs-total-zero", HOST_SEVERITY_ERROR, "sriov_totalvfs is 0 (max_vfs missing)"},
-        {"vfs-count", HOST_SEVERITY_WARNING, "sriov_numvfs differs from the requested count"},
-        {"vfs-not-persistent", HOST_SEVERITY_WARNING, "nothing creates the VFs at boot"},
-        {"vfs-other-mechanism", HOST_SEVERITY_WARNING,
-         "another mechanism also writes sriov_numvfs at boot"},
-        {"dkms-missing", HOST_SEVERITY_ERROR,
-         "an installed kernel (above all the next-boot one) has no i915-sriov-dkms module"},
-        {"dkms-not-installed", HOST_SEVERITY_WARNING,
-         "the dkms module is built but not installed for a kernel"},
-        {"dkms-broken", HOST_SEVERITY_ERROR, "dkms reports the module broken"},
-        {"dkms-window", HOST_SEVERITY_WARNING,
-         "the kernel is outside the kernel window of the added i915-sriov-dkms release"},
-        {"headers-missing", HOST_SEVERITY_ERROR,
-         "kernel headers missing: dkms cannot build for that kernel"},
-        {"secure-boot", HOST_SEVERITY_WARNING, "Secure Boot is on: the dkms key must be enrolled"},
-        {"modprobe-conflict", HOST_SEVERITY_ERROR,
-         "a modprobe.d or modules line works against the setup"},
-        {"module-obsolete", HOST_SEVERITY_WARNING,
-         "a module that no longer exists is loaded at boot"},
-        {"gvtg-disabled", HOST_SEVERITY_ERROR, "i915 runs without enable_gvt on a GVT-g host"},
-        {"gvtg-kvmgt", HOST_SEVERITY_ERROR, "kvmgt is not loaded on a GVT-g host"},
-        {"gvtg-no-types", HOST_SEVERITY_ERROR, "the PF offers no mdev types"},
-        {"journal-interrupted", HOST_SEVERITY_ERROR,
-         "a host setup or rollback was interrupted (crash, kill) half-way"},
+/* The settings' severities while host_doctor_run() runs (NULL = the registry's defaults). */
+struct run {
+	struct host_findings *fs;
+	const enum policy_severity *severity;
 };
 
-const struct host_rule *host_rules(size_t *n)
-{
-	*n = sizeof(rules) / sizeof(rules[0]);
-	return rules;
-}
-
-const char *host_severity_name(enum host_severity s)
-{
-	return s == HOST_SEVERITY_ERROR ? "error" : s == HOST_SEVERITY_WARNING ? "warning" : "info";
-}
-
-static int add(struct host_findings *fs, const char *rule, const char *dev, const char *hint,
+static int add(struct run *rn, enum policy_rule_id rule, const char *dev, const char *hint,
                const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-static int add(struct host_findings *fs, const char *rule, const char *dev, const char *hint,
+static int add(struct run *rn, enum policy_rule_id rule, const char *dev, const char *hint,
                const char *fmt, ...)
 {
-	struct host_finding *nf = realloc(fs->v, (fs->n + 1) * sizeof(*nf));
+	enum policy_severity sev = policy_rule_severity(rn->severity, rule);
+	struct policy_finding *nf;
 	va_list ap;
 
+	rn->fs->last_dropped = sev == POLICY_SEVERITY_OFF;
+	if (rn->fs->last_dropped)
+		return 0;
+	nf = policy_findings_add(&rn->fs->f);
 	if (!nf)
 		return -ENOMEM;
-	fs->v = nf;
-	nf += fs->n++;
-	memset(nf, 0, sizeof(*nf));
 	nf->rule = rule;
-	nf->severity = HOST_SEVERITY_INFO;
-	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
-		if (strcmp(rules[i].id, rule) == 0) {
-			nf->rule = rules[i].id;
-			nf->severity = rules[i].severity;
-		}
+	nf->severity = sev;
 	snprintf(nf->device, sizeof(nf->device), "%s", dev ? dev : "");
 	snprintf(nf->hint, sizeof(nf->hint), "%s", hint ? hint : "");
 	va_start(ap, fmt);
@@ -105,15 +46,18 @@ static int add(struct host_findings *fs, const char *rule, const char *dev, cons
 	return 0;
 }
 
-static void downgrade(struct host_findings *fs, enum host_severity s)
+/* Lowers the severity of the finding just added (never above what the settings allow). */
+static void downgrade(struct run *rn, enum policy_severity s)
 {
-	if (fs->n)
-		fs->v[fs->n - 1].severity = s;
+	struct policy_findings *f = &rn->fs->f;
+
+	if (f->n && !rn->fs->last_dropped && s < f->v[f->n - 1].severity)
+		f->v[f->n - 1].severity = s;
 }
 
 void host_findings_free(struct host_findings *fs)
 {
-	free(fs->v);
+	policy_findings_free(&fs->f);
 	memset(fs, 0, sizeof(*fs));
 }
 
@@ -206,8 +150,9 @@ static bool has_token(const struct host_tokens *t, const char *tok)
 }
 
 static int check_cmdline(const struct util_paths *p, const struct host_facts *f,
-                         const struct host_boot *b, struct host_findings *fs)
+                         const struct host_boot *b, struct run *rn)
 {
+	struct host_findings *fs = rn->fs;
 	struct host_cmdline_want w;
 	struct host_tokens pt = {0}, rt = {0};
 	char buf[64], why[512], setup[64];
@@ -222,7 +167,7 @@ static int check_cmdline(const struct util_paths *p, const struct host_facts *f,
 	r = persisted(p, b, &line, &file);
 	if (r < 0)
 		return r;
-	r = add(fs, "bootloader", NULL, NULL, "%s%s; command line in %s%s (%s)",
+	r = add(rn, POLICY_RULE_BOOTLOADER, NULL, NULL, "%s%s; command line in %s%s (%s)",
 	        host_loader_name(b->loader), b->pbt ? " on ESPs managed by proxmox-boot-tool" : "",
 	        file, b->loader == HOST_LOADER_GRUB ? " + /etc/default/grub.d/*.cfg" : "", b->why);
 	host_mode_want(fs->mode, f->device_id, buf, &w);
@@ -232,11 +177,11 @@ static int check_cmdline(const struct util_paths *p, const struct host_facts *f,
 		r = host_tokens_split(b->proc_cmdline, &rt);
 	for (size_t i = 0; w.tokens[i] && r == 0; i++)
 		if (!has_token(&pt, w.tokens[i]))
-			r = add(fs, "cmdline-missing", NULL, setup,
+			r = add(rn, POLICY_RULE_CMDLINE_MISSING, NULL, setup,
 			        "%s is not in the persisted command line (%s): %s needs it",
 			        w.tokens[i], file, host_mode_name(fs->mode));
 		else if (b->proc_cmdline[0] && !has_token(&rt, w.tokens[i]))
-			r = add(fs, "cmdline-pending", NULL,
+			r = add(rn, POLICY_RULE_CMDLINE_PENDING, NULL,
 			        "reboot; if it is still missing afterwards, the bootloader reads another file",
 			        "%s is persisted in %s but not in /proc/cmdline: a reboot is pending",
 			        w.tokens[i], file);
@@ -244,7 +189,7 @@ static int check_cmdline(const struct util_paths *p, const struct host_facts *f,
 		long at = host_tokens_find(&pt, w.forbid[i]);
 
 		if (at >= 0)
-			r = add(fs, "cmdline-conflict", NULL,
+			r = add(rn, POLICY_RULE_CMDLINE_CONFLICT, NULL,
 			        "remove it, or let setup do it: host setup ... --replace-conflicts",
 			        "'%s' in %s works against %s", pt.v[at], file,
 			        host_mode_name(fs->mode));
@@ -255,20 +200,21 @@ static int check_cmdline(const struct util_paths *p, const struct host_facts *f,
 
 		host_token_key(w.forbid_items[i], key, sizeof(key));
 		if (has_item(&pt, key, item))
-			r = add(fs, "cmdline-conflict", NULL,
+			r = add(rn, POLICY_RULE_CMDLINE_CONFLICT, NULL,
 			        "remove it from the list, or host setup ... --replace-conflicts",
 			        "%s in %s lists %s, the driver %s needs", key, file, item,
 			        host_mode_name(fs->mode));
 	}
 	for (size_t i = 0; i < rt.n && r == 0; i++)
 		if (!host_token_valid(rt.v[i], why, sizeof(why)))
-			r = add(fs, "cmdline-typo", NULL,
+			r = add(rn, POLICY_RULE_CMDLINE_TYPO, NULL,
 			        "correct the token in the bootloader's file",
 			        PP_PROC_CMDLINE ": %s", why);
 	for (size_t i = 0; i < pt.n && r == 0; i++)
 		if (!host_token_valid(pt.v[i], why, sizeof(why)) &&
 		    !(b->proc_cmdline[0] && host_tokens_find(&rt, pt.v[i]) >= 0))
-			r = add(fs, "cmdline-typo", NULL, "correct the token", "%s: %s", file, why);
+			r = add(rn, POLICY_RULE_CMDLINE_TYPO, NULL, "correct the token", "%s: %s",
+			        file, why);
 	/* tokens in the file the bootloader does not read */
 	if (r == 0) {
 		char path[PP_PATH_MAX], *other = NULL, *nl;
@@ -289,7 +235,7 @@ static int check_cmdline(const struct util_paths *p, const struct host_facts *f,
 		if (ofile && host_tokens_split(other, &ot) == 0)
 			for (size_t i = 0; w.tokens[i] && r == 0; i++)
 				if (has_token(&ot, w.tokens[i]) && !has_token(&pt, w.tokens[i])) {
-					r = add(fs, "cmdline-wrong-file", NULL, setup,
+					r = add(rn, POLICY_RULE_CMDLINE_WRONG_FILE, NULL, setup,
 					        "%s is in %s, but this host boots with %s, which reads %s: "
 					        "the token never reaches the kernel",
 					        w.tokens[i], ofile, host_loader_name(b->loader),
@@ -327,9 +273,9 @@ static int unit_vfs(const struct util_paths *p, int *n)
 	return 0;
 }
 
-static int check_sriov(const struct util_paths *p, const struct host_facts *f,
-                       struct host_findings *fs)
+static int check_sriov(const struct util_paths *p, const struct host_facts *f, struct run *rn)
 {
+	struct host_findings *fs = rn->fs;
 	struct host_conflict *c = NULL;
 	size_t n = 0;
 	int want = -1, r = 0;
@@ -337,21 +283,21 @@ static int check_sriov(const struct util_paths *p, const struct host_facts *f,
 	char path[PP_PATH_MAX];
 
 	if (!f->pf_driver[0])
-		r = add(fs, "pf-unbound", f->pf_bdf,
+		r = add(rn, POLICY_RULE_PF_UNBOUND, f->pf_bdf,
 		        "look for 'blacklist i915' / 'options vfio-pci ids=' in /etc/modprobe.d and the "
 		        "i915 lines of dmesg",
 		        "no driver is bound to the iGPU PF %s: no VF can be created (\"no driver bound "
 		        "to device; cannot configure SR-IOV\")",
 		        f->pf_bdf);
 	else if (strcmp(f->pf_driver, "vfio-pci") == 0)
-		r = add(fs, "pf-unbound", f->pf_bdf,
+		r = add(rn, POLICY_RULE_PF_UNBOUND, f->pf_bdf,
 		        "take the PF (and any 'All Functions' 00:02 entry) out of every VM config and "
 		        "remove 'options vfio-pci ids=8086:...'; then reboot",
 		        "the iGPU PF %s is bound to vfio-pci: a VM holds the PF or vfio-pci claimed its "
 		        "id, so every VF is gone",
 		        f->pf_bdf);
 	if (r == 0 && fs->mode == HOST_MODE_SRIOV_I915 && f->i915_loaded && !f->max_vfs[0])
-		r = add(fs, "pf-driver-stock", f->pf_bdf,
+		r = add(rn, POLICY_RULE_PF_DRIVER_STOCK, f->pf_bdf,
 		        "build and install i915-sriov-dkms for the running kernel (see the dkms "
 		        "findings), then reboot",
 		        "the running i915 is the stock module (no max_vfs parameter) on kernel %s: "
@@ -359,10 +305,11 @@ static int check_sriov(const struct util_paths *p, const struct host_facts *f,
 		        f->running[0] ? f->running : "?");
 	if (r == 0 && fs->mode == HOST_MODE_SRIOV_I915 && f->max_vfs[0] && f->enable_guc[0] &&
 	    strcmp(f->enable_guc, "3") != 0)
-		r = add(fs, "pf-guc", f->pf_bdf, "set i915.enable_guc=3 (host setup sriov)",
+		r = add(rn, POLICY_RULE_PF_GUC, f->pf_bdf,
+		        "set i915.enable_guc=3 (host setup sriov)",
 		        "i915 runs with enable_guc=%s; SR-IOV needs 3", f->enable_guc);
 	if (r == 0 && f->totalvfs == 0 && f->max_vfs[0])
-		r = add(fs, "vfs-total-zero", f->pf_bdf,
+		r = add(rn, POLICY_RULE_VFS_TOTAL_ZERO, f->pf_bdf,
 		        "add i915.max_vfs=7 to the kernel command line (host setup sriov) and reboot",
 		        "sriov_totalvfs of %s is 0: i915.max_vfs was not set at boot", f->pf_bdf);
 	if (r == 0)
@@ -372,16 +319,16 @@ static int check_sriov(const struct util_paths *p, const struct host_facts *f,
 	util_path(p, path, sizeof(path), HOST_UNIT_WANTS);
 	wants = util_exists(path) || util_link_basename(path, path, sizeof(path)) == 0;
 	if (r == 0 && f->totalvfs > 0 && want > 0 && f->numvfs != want)
-		r = add(fs, "vfs-count", f->pf_bdf,
+		r = add(rn, POLICY_RULE_VFS_COUNT, f->pf_bdf,
 		        "pve-passthrough host vfs N sets it now (after checking no VM uses a VF)",
 		        "%d VFs enabled, the tool's unit asks for %d", f->numvfs, want);
 	else if (r == 0 && f->totalvfs > 0 && f->numvfs == 0)
-		r = add(fs, "vfs-count", f->pf_bdf, "pve-passthrough host vfs N",
+		r = add(rn, POLICY_RULE_VFS_COUNT, f->pf_bdf, "pve-passthrough host vfs N",
 		        "no VFs enabled (sriov_numvfs 0, sriov_totalvfs %d)", f->totalvfs);
 	if (r == 0)
 		r = host_vf_mechanisms_scan(p, &c, &n, NULL);
 	for (size_t i = 0; i < n && r == 0; i++)
-		r = add(fs, "vfs-other-mechanism", NULL,
+		r = add(rn, POLICY_RULE_VFS_OTHER_MECHANISM, NULL,
 		        unit ? "remove this line: the tool's unit already sets the count"
 		             : "keep one mechanism: host setup sriov installs the tool's unit and "
 		               "reports this line",
@@ -389,19 +336,21 @@ static int check_sriov(const struct util_paths *p, const struct host_facts *f,
 		        unit || n > 1 ? c[i].why
 		                      : "sets sriov_numvfs at boot (not the tool's unit)");
 	if (r == 0 && n == 1 && !unit)
-		downgrade(fs, HOST_SEVERITY_INFO);
+		downgrade(rn, POLICY_SEVERITY_INFO);
 	if (r == 0 && !unit && n == 0)
-		r = add(fs, "vfs-not-persistent", f->pf_bdf, "pve-passthrough host setup sriov",
+		r = add(rn, POLICY_RULE_VFS_NOT_PERSISTENT, f->pf_bdf,
+		        "pve-passthrough host setup sriov",
 		        "nothing sets sriov_numvfs at boot: the VFs are gone after a reboot");
 	else if (r == 0 && unit && !wants)
-		r = add(fs, "vfs-not-persistent", f->pf_bdf, "systemctl enable " HOST_UNIT_NAME,
-		        "%s exists but is not enabled", HOST_UNIT_FILE);
+		r = add(rn, POLICY_RULE_VFS_NOT_PERSISTENT, f->pf_bdf,
+		        "systemctl enable " HOST_UNIT_NAME, "%s exists but is not enabled",
+		        HOST_UNIT_FILE);
 	free(c);
 	return r;
 }
 
-static int check_dkms(const struct util_paths *p, const struct host_facts *f,
-                      struct host_findings *fs, struct util_err *e)
+static int check_dkms(const struct util_paths *p, const struct host_facts *f, struct run *rn,
+                      struct util_err *e)
 {
 	struct host_dkms_window *w = NULL;
 	struct host_dkms_report rep;
@@ -448,26 +397,26 @@ static int check_dkms(const struct util_paths *p, const struct host_facts *f,
 				snprintf(hint, sizeof(hint), "dkms autoinstall -k %s%s%s",
 				         k->release, k->fitting[0] ? "; release fitting it: " : "",
 				         k->fitting);
-			r = add(fs, "dkms-missing", NULL, hint,
+			r = add(rn, POLICY_RULE_DKMS_MISSING, NULL, hint,
 			        "kernel %s%s has no i915-sriov-dkms module%s", k->release, when,
 			        k->next_boot
 			                ? ": after the reboot the stock i915 loads and every VF is "
 			                  "gone"
 			                : "");
 			if (r == 0 && !k->next_boot && !k->running)
-				downgrade(fs, HOST_SEVERITY_WARNING);
+				downgrade(rn, POLICY_SEVERITY_WARNING);
 		} else if (k->dkms_built && !k->dkms_installed) {
 			char h2[512];
 
 			snprintf(h2, sizeof(h2), "dkms install %s/%s -k %s", rep.module,
 			         k->dkms_version, k->release);
-			r = add(fs, "dkms-not-installed", NULL, h2,
+			r = add(rn, POLICY_RULE_DKMS_NOT_INSTALLED, NULL, h2,
 			        "i915-sriov-dkms %s is built for %s%s but not installed",
 			        k->dkms_version, k->release, when);
 		}
 		if (r == 0 && !k->headers && (k->next_boot || k->running)) {
 			snprintf(hint, sizeof(hint), "apt install proxmox-headers-%s", k->release);
-			r = add(fs, "headers-missing", NULL, hint,
+			r = add(rn, POLICY_RULE_HEADERS_MISSING, NULL, hint,
 			        "no headers for kernel %s%s (/lib/modules/%s/build): dkms cannot build "
 			        "the module for it",
 			        k->release, when, k->release);
@@ -481,7 +430,7 @@ static int check_dkms(const struct util_paths *p, const struct host_facts *f,
 					if (strcmp(w[j].release, rep.sources[s]) == 0)
 						sw = &w[j];
 			if (sw)
-				r = add(fs, "dkms-window", NULL,
+				r = add(rn, POLICY_RULE_DKMS_WINDOW, NULL,
 				        "install the release that fits (host setup sriov --dkms-deb FILE) "
 				        "or pin an older kernel: proxmox-boot-tool kernel pin <kver>",
 				        "i915-sriov-dkms %s supports kernels %d.%d to %d.%d; %s is outside, "
@@ -502,7 +451,7 @@ static int check_dkms(const struct util_paths *p, const struct host_facts *f,
 		    host_dkms_status_parse(out, &d, &nd, &skipped) == 0)
 			for (size_t i = 0; i < nd && r == 0; i++)
 				if (d[i].state == HOST_DKMS_BROKEN)
-					r = add(fs, "dkms-broken", NULL,
+					r = add(rn, POLICY_RULE_DKMS_BROKEN, NULL,
 					        "dkms remove the version, then reinstall the package",
 					        "dkms status: %s/%s is broken", d[i].module,
 					        d[i].version);
@@ -558,8 +507,10 @@ static bool loaded_at_boot(const struct util_paths *p, const char *module)
 }
 
 int host_doctor_run(const struct util_paths *p, const struct host_facts *f,
-                    struct host_findings *fs, struct util_err *e)
+                    const enum policy_severity *severity, struct host_findings *fs,
+                    struct util_err *e)
 {
+	struct run run = {fs, severity}, *rn = &run;
 	struct host_boot b;
 	struct host_conflict *c = NULL;
 	size_t n = 0;
@@ -575,11 +526,11 @@ int host_doctor_run(const struct util_paths *p, const struct host_facts *f,
 		struct util_err je = {0};
 
 		if (host_journal_interrupted(p, iid, sizeof(iid), ikind, sizeof(ikind), &je) < 0)
-			r = add(fs, "journal-interrupted", NULL,
+			r = add(rn, POLICY_RULE_JOURNAL_INTERRUPTED, NULL,
 			        "fix the state directory, then run pve-passthrough host rollback",
 			        "%s", je.msg);
 		else if (iid[0])
-			r = add(fs, "journal-interrupted", NULL,
+			r = add(rn, POLICY_RULE_JOURNAL_INTERRUPTED, NULL,
 			        "run pve-passthrough host rollback: it undoes the steps that were "
 			        "applied; host setup refuses until then",
 			        "the %s of journal %s/%s stopped half-way (state applying)", ikind,
@@ -588,40 +539,41 @@ int host_doctor_run(const struct util_paths *p, const struct host_facts *f,
 			return r;
 	}
 	if (!f->igpu)
-		r = add(fs, "igpu-missing", NULL,
+		r = add(rn, POLICY_RULE_IGPU_MISSING, NULL,
 		        "this tool is for Intel iGPUs (vendor 8086, display class)",
 		        "no Intel iGPU found");
 	else if (!f->platform)
-		r = add(fs, "platform-unknown", f->pf_bdf,
+		r = add(rn, POLICY_RULE_PLATFORM_UNKNOWN, f->pf_bdf,
 		        "update pve-passthrough (its platform table)",
 		        "iGPU 8086:%04x is not in the platform table", f->device_id);
 	else if (!f->can_gvtg && !f->can_sriov_i915 && !f->can_sriov_xe)
-		r = add(fs, "platform-unsupported", f->pf_bdf,
+		r = add(rn, POLICY_RULE_PLATFORM_UNSUPPORTED, f->pf_bdf,
 		        "only full passthrough of the whole iGPU to one VM is possible",
 		        "%s (8086:%04x) has neither SR-IOV nor GVT-g", f->platform, f->device_id);
 	else
-		r = add(fs, "platform", f->pf_bdf, NULL, "%s (8086:%04x%s%s) can do %s%s%s%s%s",
-		        f->platform, f->device_id, f->gfx ? ", " : "", f->gfx ? f->gfx : "",
-		        f->can_gvtg ? "GVT-g" : "", f->can_gvtg && f->can_sriov_i915 ? ", " : "",
+		r = add(rn, POLICY_RULE_PLATFORM, f->pf_bdf, NULL,
+		        "%s (8086:%04x%s%s) can do %s%s%s%s%s", f->platform, f->device_id,
+		        f->gfx ? ", " : "", f->gfx ? f->gfx : "", f->can_gvtg ? "GVT-g" : "",
+		        f->can_gvtg && f->can_sriov_i915 ? ", " : "",
 		        f->can_sriov_i915 ? "SR-IOV via i915-sriov-dkms" : "",
 		        f->can_sriov_xe && (f->can_gvtg || f->can_sriov_i915) ? ", " : "",
 		        f->can_sriov_xe ? "SR-IOV via xe" : "");
 	if (r == 0 && f->iommu == 0)
-		r = add(fs, "iommu-off", NULL,
+		r = add(rn, POLICY_RULE_IOMMU_OFF, NULL,
 		        "enable VT-d in the firmware setup and put intel_iommu=on on the kernel command "
 		        "line (host setup does)",
 		        "no IOMMU is active (/sys/class/iommu is empty): nothing can be passed through");
 	if (r == 0)
-		r = check_cmdline(p, f, &b, fs);
+		r = check_cmdline(p, f, &b, rn);
 	if (r == 0 && f->igpu && fs->mode != HOST_MODE_GVTG)
-		r = check_sriov(p, f, fs);
+		r = check_sriov(p, f, rn);
 	if (r == 0 && fs->mode == HOST_MODE_SRIOV_I915)
-		r = check_dkms(p, f, fs, e);
+		r = check_dkms(p, f, rn, e);
 	if (r == 0 && b.secure_boot) {
 		char path[PP_PATH_MAX];
 
 		util_path(p, path, sizeof(path), HOST_DKMS_MOK);
-		r = add(fs, "secure-boot", NULL,
+		r = add(rn, POLICY_RULE_SECURE_BOOT, NULL,
 		        util_exists(path)
 		                ? "mokutil --import " HOST_DKMS_MOK
 		                  ", reboot, choose Enroll MOK in the MOK manager; check "
@@ -632,14 +584,14 @@ int host_doctor_run(const struct util_paths *p, const struct host_facts *f,
 		        "Secure Boot is on: the kernel loads the dkms module only when the dkms key is "
 		        "enrolled (\"Key was rejected by service\" otherwise)");
 		if (r == 0 && fs->mode == HOST_MODE_GVTG)
-			downgrade(fs, HOST_SEVERITY_INFO);
+			downgrade(rn, POLICY_SEVERITY_INFO);
 	}
 	if (r == 0 && f->igpu)
 		r = host_modconf_scan(p, fs->mode, f->device_id, &c, &n, e);
 	for (size_t i = 0; i < n && r == 0; i++)
-		r = add(fs,
-		        strcmp(c[i].rule, "module-obsolete") == 0 ? "module-obsolete"
-		                                                  : "modprobe-conflict",
+		r = add(rn,
+		        strcmp(c[i].rule, "module-obsolete") == 0 ? POLICY_RULE_MODULE_OBSOLETE
+		                                                  : POLICY_RULE_MODPROBE_CONFLICT,
 		        NULL,
 		        strncmp(c[i].file, PP_ETC_MODPROBE_D, strlen(PP_ETC_MODPROBE_D)) == 0
 		                ? "fix or remove that line, then update-initramfs -u -k all"
@@ -649,20 +601,20 @@ int host_doctor_run(const struct util_paths *p, const struct host_facts *f,
 	if (r == 0 && fs->mode == HOST_MODE_GVTG && f->igpu) {
 		if (f->i915_loaded && strcmp(f->enable_gvt, "Y") != 0 &&
 		    strcmp(f->enable_gvt, "1") != 0)
-			r = add(fs, "gvtg-disabled", f->pf_bdf,
+			r = add(rn, POLICY_RULE_GVTG_DISABLED, f->pf_bdf,
 			        "i915.enable_gvt=1 (host setup gvtg), reboot",
 			        "i915 runs without enable_gvt");
 		if (r == 0 && f->kvmgt_loaded && !loaded_at_boot(p, "kvmgt"))
-			r = add(fs, "gvtg-kvmgt", f->pf_bdf,
+			r = add(rn, POLICY_RULE_GVTG_KVMGT, f->pf_bdf,
 			        "host setup gvtg (adds kvmgt to /etc/modules-load.d)",
 			        "kvmgt is loaded now but nothing loads it at boot: after a reboot there "
 			        "are no mdev types");
 		if (r == 0 && !f->kvmgt_loaded)
-			r = add(fs, "gvtg-kvmgt", f->pf_bdf,
+			r = add(rn, POLICY_RULE_GVTG_KVMGT, f->pf_bdf,
 			        "host setup gvtg (adds kvmgt to modules-load.d), or modprobe kvmgt",
 			        "kvmgt is not loaded: no mdev types");
 		if (r == 0 && f->n_mdev_types == 0)
-			r = add(fs, "gvtg-no-types", f->pf_bdf,
+			r = add(rn, POLICY_RULE_GVTG_NO_TYPES, f->pf_bdf,
 			        "needs i915.enable_gvt=1, kvmgt loaded and enough aperture in the BIOS (DVMT pre-allocated >= 64M)",
 			        "%s offers no mdev types (mdev_supported_types missing)",
 			        f->pf_bdf);

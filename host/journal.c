@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "host/setup.h"
+#include "util/diff.h"
 #include "util/fileio.h"
 #include "util/hash.h"
 
@@ -906,7 +907,8 @@ static int rb_change(const struct util_paths *p, const struct host_rollback_opts
 		char a[PP_PATH_MAX + 32];
 
 		snprintf(a, sizeof(a), "%s (as written by the setup)", c->path);
-		r = host_diff_unified(a, c->new_data, c->new_len, c->path, cur, curlen, &d);
+		r = util_diff_unified(a, c->new_data, c->new_len, c->path, cur, curlen,
+		                      UTIL_DIFF_FULL_RANGES, &d);
 		if (r == 0 &&
 		    asprintf(&msg,
 		             "%s changed since the setup; not restored (--force restores it "

@@ -95,9 +95,6 @@ void host_plan_free(struct host_plan *plan);
 
 /* Unified diff of every change ("--- a/etc/kernel/cmdline" ...) appended to out.  0 or -ENOMEM. */
 int host_plan_diff(const struct host_plan *plan, struct util_buf *out);
-/* Unified diff of two texts (3 lines of context); nothing when equal.  0 or -ENOMEM. */
-int host_diff_unified(const char *name_a, const char *a, size_t la, const char *name_b,
-                      const char *b, size_t lb, struct util_buf *out);
 
 struct host_apply_opts {
 	int fail_at_change; /* tests: the Nth change (1-based) fails with -EIO; 0 = never */

@@ -7,74 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static bool parse_bdf(const char *bdf, unsigned *dom, unsigned *bus, unsigned *slot, unsigned *fn)
-{
-	char tail;
-
-	return sscanf(bdf, "%x:%x:%x.%x%c", dom, bus, slot, fn, &tail) == 4;
-}
-
-bool policy_id_match(const struct pveconf_pci_id *id, const char *bdf)
-{
-	unsigned dom, bus, slot, fn;
-
-	if (!parse_bdf(bdf, &dom, &bus, &slot, &fn))
-		return false;
-	if ((id->has_domain ? id->domain : 0) != dom || id->bus != bus || id->slot != slot)
-		return false;
-	return !id->has_function || id->function == fn;
-}
-
-static bool hexn(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f') ||
-		      (s[i] >= 'A' && s[i] <= 'F')))
-			return false;
-	return true;
-}
-
-int policy_map_path_parse(const char *path, struct pveconf_pci_id *ids, size_t max)
-{
-	size_t n = 0;
-	const char *p = path;
-
-	while (*p) {
-		const char *end = strchr(p, ';');
-		size_t len = end ? (size_t)(end - p) : strlen(p);
-		struct pveconf_pci_id id = {0};
-		char part[32];
-
-		if (len == 0 || len >= sizeof(part) || n >= max)
-			return -1;
-		memcpy(part, p, len);
-		part[len] = 0;
-		/* dddd:bb:ss.f, bb:ss.f, dddd:bb:ss or bb:ss */
-		if (len == 12 && hexn(part, 4) && part[4] == ':' && hexn(part + 5, 2) &&
-		    part[7] == ':' && hexn(part + 8, 2) && part[10] == '.' && hexn(part + 11, 1)) {
-			id.has_domain = id.has_function = true;
-			sscanf(part, "%x:%x:%x.%x", &id.domain, &id.bus, &id.slot, &id.function);
-		} else if (len == 7 && hexn(part, 2) && part[2] == ':' && hexn(part + 3, 2) &&
-		           part[5] == '.' && hexn(part + 6, 1)) {
-			id.has_function = true;
-			sscanf(part, "%x:%x.%x", &id.bus, &id.slot, &id.function);
-		} else if (len == 10 && hexn(part, 4) && part[4] == ':' && hexn(part + 5, 2) &&
-		           part[7] == ':' && hexn(part + 8, 2)) {
-			id.has_domain = true;
-			sscanf(part, "%x:%x:%x", &id.domain, &id.bus, &id.slot);
-		} else if (len == 5 && hexn(part, 2) && part[2] == ':' && hexn(part + 3, 2)) {
-			sscanf(part, "%x:%x", &id.bus, &id.slot);
-		} else {
-			return -1;
-		}
-		ids[n++] = id;
-		p += len;
-		if (*p == ';')
-			p++;
-	}
-	return (int)n;
-}
-
 static void format_id(const struct pveconf_pci_id *id, char *buf, size_t n)
 {
 	if (id->has_function)
@@ -111,7 +43,7 @@ static void alt_fill(const struct sysfs_host *host, const struct pveconf_pci_id 
 			continue;
 		}
 		for (size_t d = 0; d < host->n_devices; d++) {
-			if (policy_id_match(&ids[i], host->devices[d].bdf)) {
+			if (pveconf_pci_id_match(&ids[i], host->devices[d].bdf)) {
 				alt_add(a, host->devices[d].bdf);
 				found++;
 			}
@@ -154,18 +86,17 @@ void policy_entry_expand(const struct policy_input *in, const struct policy_vm *
 			return;
 		for (size_t l = 0; l < out->mapping->n_maps; l++) {
 			const struct policy_map_line *ml = &out->mapping->maps[l];
-			struct pveconf_pci_id ids[PVECONF_HOSTPCI_MAX_IDS];
-			int n;
-
 			if (!ml->node || !vm->node || strcmp(ml->node, vm->node) != 0)
 				continue;
 			if (out->n_alts >= POLICY_ENTRY_MAX_ALTS)
 				break;
-			n = ml->path ? policy_map_path_parse(ml->path, ids, PVECONF_HOSTPCI_MAX_IDS)
-			             : -1;
 			out->alts[out->n_alts].map = ml;
-			if (n > 0)
-				alt_fill(host, ids, out->mdev ? 1 : (size_t)n,
+			if (ml->n_ids > 0) /* path= as pveconf's reader parsed it */
+				alt_fill(host, ml->ids,
+				         out->mdev ? 1
+				                   : (ml->n_ids < PVECONF_HOSTPCI_MAX_IDS
+				                              ? ml->n_ids
+				                              : PVECONF_HOSTPCI_MAX_IDS),
 				         &out->alts[out->n_alts]);
 			else
 				snprintf(out->alts[out->n_alts].missing, SYSFS_BDF_LEN, "%s",

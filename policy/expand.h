@@ -43,11 +43,4 @@ void policy_entry_expand(const struct policy_input *in, const struct policy_vm *
 /* The hardware of node (in->host for in->node, else from in->other_hosts), or NULL. */
 const struct sysfs_host *policy_host_of(const struct policy_input *in, const char *node);
 
-/* Does id name bdf ("0000:00:02.1")?  Missing domain = 0000, missing function = whole slot. */
-bool policy_id_match(const struct pveconf_pci_id *id, const char *bdf);
-
-/* Parses a mapping path "0000:00:02.1;0000:00:02.2" into ids; returns the count, or -1 when a
- * part is not a PCI id. */
-int policy_map_path_parse(const char *path, struct pveconf_pci_id *ids, size_t max);
-
 #endif

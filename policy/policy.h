@@ -27,26 +27,11 @@ enum policy_scope {
 	POLICY_SCOPE_HOST = 4,  /* about the host itself, no VM */
 };
 
+/* Every rule id, from the registry (policy/rules.def): POLICY_RULE_PF_WITH_VFS, ... */
 enum policy_rule_id {
-	POLICY_RULE_PF_WITH_VFS,
-	POLICY_RULE_PF_WITH_MDEV,
-	POLICY_RULE_DEVICE_SHARED,
-	POLICY_RULE_DEVICE_MISSING,
-	POLICY_RULE_MDEV_TYPE_MISSING,
-	POLICY_RULE_MDEV_EXHAUSTED,
-	POLICY_RULE_IOMMU_OFF,
-	POLICY_RULE_IOMMU_GROUP_SHARED,
-	POLICY_RULE_PCIE_NEEDS_Q35,
-	POLICY_RULE_HOSTPCI_INVALID,
-	POLICY_RULE_HOSTPCI_IN_SNAPSHOT,
-	POLICY_RULE_HOSTPCI_PENDING,
-	POLICY_RULE_MAPPING_MISSING,
-	POLICY_RULE_MAPPING_INVALID,
-	POLICY_RULE_VF_BOUND_ON_HOST,
-	POLICY_RULE_PF_DRIVER,
-	POLICY_RULE_HOOKSCRIPT_MISSING,
-	POLICY_RULE_GUARD_MISSING,
-	POLICY_RULE_NODE_UNREACHABLE,
+#define PP_RULE(id, name, sev, scope, summary, fix) POLICY_RULE_##id,
+#include "policy/rules.def"
+#undef PP_RULE
 	POLICY_RULE_COUNT,
 };
 
@@ -59,13 +44,18 @@ struct policy_rule {
 	const char *fix;
 };
 
-/* The rule table, indexed by enum policy_rule_id. */
+/* The registry (policy/registry.c), indexed by enum policy_rule_id. */
 const struct policy_rule *policy_rule_get(enum policy_rule_id id);
 /* The rule with that name, or NULL. */
 const struct policy_rule *policy_rule_find(const char *name);
 const char *policy_severity_name(enum policy_severity s); /* "error", "warning", "info", "off" */
 /* "info"/"warning"/"error"/"off" -> severity; -EINVAL otherwise. */
 int policy_severity_parse(const char *s, enum policy_severity *out);
+/* Every rule id, NULL-terminated (for the settings' validation).  Static storage. */
+const char *const *policy_rule_names(void);
+/* The severity rule r has under severity (POLICY_RULE_COUNT entries, NULL = the defaults). */
+enum policy_severity policy_rule_severity(const enum policy_severity *severity,
+                                          enum policy_rule_id r);
 
 /* ------------------------------------------------------------------ input */
 
@@ -116,10 +106,12 @@ struct policy_vm {
 /* One `map` line of /etc/pve/mapping/pci.cfg. */
 struct policy_map_line {
 	const char *node;
-	const char *path;         /* "0000:00:02.1" or "A;B" (passed together) */
-	const char *id;           /* "8086:a7a0" */
-	const char *subsystem_id; /* "1028:0b1a", NULL when absent */
-	int iommugroup;           /* -1 when absent */
+	const char *path; /* "0000:00:02.1" or "A;B" (passed together), as written */
+	const struct pveconf_pci_id *ids; /* path= as pveconf's reader parsed it */
+	size_t n_ids;                     /* 0: no usable path */
+	const char *id;                   /* "8086:a7a0" */
+	const char *subsystem_id;         /* "1028:0b1a", NULL when absent */
+	int iommugroup;                   /* -1 when absent */
 	unsigned line;
 };
 
@@ -181,10 +173,11 @@ struct policy_finding {
 	char section[80];           /* "main", "pending", "snapshot:NAME"; "" for host-level */
 	char key[16];               /* "hostpci0"; "" when none */
 	char device[SYSFS_BDF_LEN]; /* "" when none */
-	char message[512];
+	char message[768];
 	char hint[512];
 };
 
+/* One list of findings for every scope: the guard's, the audit's and the host's (doctor). */
 struct policy_findings {
 	struct policy_finding *v;
 	size_t n, cap;
@@ -194,6 +187,8 @@ struct policy_findings {
  * severe first, then key.  0 or -ENOMEM. */
 int policy_evaluate(const struct policy_input *in, struct policy_findings *out, struct util_err *e);
 void policy_findings_free(struct policy_findings *f);
+/* Appends a zeroed finding and returns it; NULL when out of memory. */
+struct policy_finding *policy_findings_add(struct policy_findings *f);
 /* Number of findings at severity s. */
 size_t policy_findings_count(const struct policy_findings *f, enum policy_severity s);
 

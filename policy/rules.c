@@ -1,4 +1,5 @@
-/* policy/rules.c - the rule table and one small function per rule; policy_evaluate() runs them.
+/* policy/rules.c - one small function per VM rule (guard and audit scope); policy_evaluate() runs
+ * them.  The rules' ids, severities and texts are the registry's (policy/rules.def).
  * Pure: works on the plain structs of policy.h, allocates only the findings list.  Must not read
  * files, print, or know where the input came from. */
 #include "policy/policy.h"
@@ -11,108 +12,8 @@
 
 #include "policy/expand.h"
 
-#define G POLICY_SCOPE_GUARD
-#define A POLICY_SCOPE_AUDIT
-#define H POLICY_SCOPE_HOST
-
-static const struct policy_rule rules[POLICY_RULE_COUNT] = {
-        {POLICY_RULE_PF_WITH_VFS, "pf-with-vfs", POLICY_SEVERITY_ERROR, G | A,
-         "an entry passes an SR-IOV PF whose VFs exist (directly, by a function-less id such as 00:02, in a ';' list or through a mapping); the PF goes to vfio-pci and every VF disappears",
-         "pass a VF (e.g. 0000:00:02.1) instead of the PF, with a full id including the function"},
-        {POLICY_RULE_PF_WITH_MDEV, "pf-with-mdev", POLICY_SEVERITY_ERROR, G | A,
-         "an entry passes a GPU that serves mdev (GVT-g) instances or that other VMs use with mdev=",
-         "give this VM an mdev instead (hostpciN: PF,mdev=TYPE) or remove the mdev users first"},
-        {POLICY_RULE_DEVICE_SHARED, "device-shared", POLICY_SEVERITY_ERROR, G | A,
-         "two VMs pass the same device: an error when both can run together (one is running), a warning when the configs merely overlap",
-         "give each VM its own VF (pve-passthrough assign VMID --vf auto)"},
-        {POLICY_RULE_DEVICE_MISSING, "device-missing", POLICY_SEVERITY_ERROR, G | A,
-         "an entry names a device this node does not have (e.g. VFs gone after a kernel upgrade)",
-         "recreate the VFs (check with pve-passthrough doctor) or fix the id"},
-        {POLICY_RULE_MDEV_TYPE_MISSING, "mdev-type-missing", POLICY_SEVERITY_ERROR, G | A,
-         "mdev=TYPE names a type the parent device does not offer",
-         "pick a type listed by pve-passthrough status (mdev_supported_types)"},
-        {POLICY_RULE_MDEV_EXHAUSTED, "mdev-exhausted", POLICY_SEVERITY_ERROR, G | A,
-         "no mdev instance of the type is left for this VM (error at start); the VMs configured for a type together need more instances than exist (warning)",
-         "use a smaller type (GVTg_*_8 gives the most instances) or stop another VM"},
-        {POLICY_RULE_IOMMU_OFF, "iommu-off", POLICY_SEVERITY_ERROR, G | A,
-         "PCI passthrough without an IOMMU: PVE refuses the start",
-         "add intel_iommu=on to the kernel command line (pve-passthrough host setup) and reboot"},
-        {POLICY_RULE_IOMMU_GROUP_SHARED, "iommu-group-shared", POLICY_SEVERITY_WARNING, G | A,
-         "the device's IOMMU group holds devices the host or another VM uses; PVE binds the whole group to vfio-pci",
-         "pass a device that is alone in its group, or move the other devices out of use"},
-        {POLICY_RULE_PCIE_NEEDS_Q35, "pcie-needs-q35", POLICY_SEVERITY_ERROR, G | A,
-         "pcie=1 needs a q35 machine type; the VM does not start",
-         "set machine: q35, or drop pcie=1"},
-        {POLICY_RULE_HOSTPCI_INVALID, "hostpci-invalid", POLICY_SEVERITY_ERROR, G | A,
-         "PVE cannot parse the hostpci value and drops it at its next write (or fails at start)",
-         "rewrite the value in PVE's grammar (pve-passthrough lint shows the reason)"},
-        {POLICY_RULE_HOSTPCI_IN_SNAPSHOT, "hostpci-in-snapshot", POLICY_SEVERITY_WARNING, A,
-         "a snapshot holds a hostpci entry that would break a rule if the VM were rolled back",
-         "delete the snapshot or fix the entry after a rollback"},
-        {POLICY_RULE_HOSTPCI_PENDING, "hostpci-pending", POLICY_SEVERITY_INFO, A,
-         "a pending hostpci change applies at the next start; it takes the severity of the rule it would break",
-         "fix or revert the pending change (qm revert VMID --revert hostpciN)"},
-        {POLICY_RULE_MAPPING_MISSING, "mapping-missing", POLICY_SEVERITY_ERROR, G | A,
-         "mapping=NAME names a resource mapping that does not exist, or has no map line for the VM's node",
-         "create the mapping under Datacenter > Resource Mappings, or fix the name"},
-        {POLICY_RULE_MAPPING_INVALID, "mapping-invalid", POLICY_SEVERITY_ERROR, G | A,
-         "a map line's device, id, subsystem-id or iommugroup no longer match the hardware",
-         "edit the mapping to match pve-passthrough status"},
-        {POLICY_RULE_VF_BOUND_ON_HOST, "vf-bound-on-host", POLICY_SEVERITY_WARNING, G | A,
-         "an assigned VF is bound to i915/xe on the host (a host program may be using it)",
-         "keep VFs on vfio-pci (or set sriov_drivers_autoprobe=0 on the PF)"},
-        {POLICY_RULE_PF_DRIVER, "pf-driver", POLICY_SEVERITY_ERROR, A | H,
-         "the SR-IOV PF is not bound to i915/xe (e.g. vfio-pci), so no VF can exist",
-         "remove vfio-pci ids=/driver_override for the iGPU and let i915 or xe probe it"},
-        {POLICY_RULE_HOOKSCRIPT_MISSING, "hookscript-missing", POLICY_SEVERITY_ERROR, A,
-         "the VM's hookscript does not exist or is not executable: every start fails",
-         "restore the snippet, chmod +x it, or pve-passthrough hook remove VMID"},
-        {POLICY_RULE_GUARD_MISSING, "guard-missing", POLICY_SEVERITY_INFO, A,
-         "the VM passes devices through without this guard as hookscript",
-         "pve-passthrough hook install VMID"},
-        {POLICY_RULE_NODE_UNREACHABLE, "node-unreachable", POLICY_SEVERITY_ERROR, A | H,
-         "a node of the cluster could not be read through the REST API (offline, timing out, an error): its VMs were judged without its hardware and its findings may be incomplete",
-         "bring the node back (pvecm status), or check its pveproxy; then audit again"},
-};
-
-const struct policy_rule *policy_rule_get(enum policy_rule_id id)
-{
-	return (unsigned)id < POLICY_RULE_COUNT ? &rules[id] : NULL;
-}
-
-const struct policy_rule *policy_rule_find(const char *name)
-{
-	for (size_t i = 0; i < POLICY_RULE_COUNT; i++)
-		if (strcmp(rules[i].name, name) == 0)
-			return &rules[i];
-	return NULL;
-}
-
-const char *policy_severity_name(enum policy_severity s)
-{
-	switch (s) {
-	case POLICY_SEVERITY_INFO: return "info";
-	case POLICY_SEVERITY_WARNING: return "warning";
-	case POLICY_SEVERITY_ERROR: return "error";
-	default: return "off";
-	}
-}
-
-int policy_severity_parse(const char *s, enum policy_severity *out)
-{
-	static const char *names[] = {"info", "warning", "error"};
-
-	for (int i = 0; i < 3; i++)
-		if (strcmp(s, names[i]) == 0) {
-			*out = (enum policy_severity)i;
-			return 0;
-		}
-	if (strcmp(s, "off") == 0) {
-		*out = POLICY_SEVERITY_OFF;
-		return 0;
-	}
-	return -EINVAL;
-}
+/* the registry entry of r */
+#define RULE(r) (policy_rule_get(r))
 
 /* ------------------------------------------------------------------ findings */
 
@@ -129,14 +30,14 @@ struct ctx {
 
 static enum policy_severity configured(const struct ctx *c, enum policy_rule_id r)
 {
-	return c->in->severity ? c->in->severity[r] : rules[r].severity;
+	return policy_rule_severity(c->in->severity, r);
 }
 
 static bool in_scope(const struct ctx *c, enum policy_rule_id r)
 {
 	unsigned want = c->in->mode == POLICY_MODE_GUARD ? POLICY_SCOPE_GUARD : POLICY_SCOPE_AUDIT;
 
-	return (rules[r].scope & want) && configured(c, r) != POLICY_SEVERITY_OFF;
+	return (RULE(r)->scope & want) && configured(c, r) != POLICY_SEVERITY_OFF;
 }
 
 static void section_name(const struct policy_section *s, char *buf, size_t n)
@@ -156,21 +57,11 @@ static void __attribute__((format(printf, 3, 4))) put(char *buf, size_t n, const
 
 static struct policy_finding *add(struct ctx *c)
 {
-	struct policy_findings *f = c->out;
+	struct policy_finding *f = policy_findings_add(c->out);
 
-	if (f->n == f->cap) {
-		size_t cap = f->cap ? f->cap * 2 : 16;
-		struct policy_finding *v = realloc(f->v, cap * sizeof(*v));
-
-		if (!v) {
-			c->err = -ENOMEM;
-			return NULL;
-		}
-		f->v = v;
-		f->cap = cap;
-	}
-	memset(&f->v[f->n], 0, sizeof(f->v[0]));
-	return &f->v[f->n++];
+	if (!f)
+		c->err = -ENOMEM;
+	return f;
 }
 
 /* Records a finding of rule r at severity sev (already capped by the settings).  Findings about a
@@ -219,13 +110,13 @@ emit(struct ctx *c, enum policy_rule_id r, enum policy_severity sev, const struc
 	if (as == r)
 		put(f->message, sizeof(f->message), "%s", msg);
 	else if (as == POLICY_RULE_HOSTPCI_PENDING)
-		put(f->message, sizeof(f->message), "pending change breaks %s: %s", rules[r].name,
+		put(f->message, sizeof(f->message), "pending change breaks %s: %s", RULE(r)->name,
 		    msg);
 	else
 		put(f->message, sizeof(f->message),
 		    "a rollback to snapshot '%s' would break %s: %s", s->name ? s->name : "",
-		    rules[r].name, msg);
-	put(f->hint, sizeof(f->hint), "%s", hint ? hint : rules[r].fix);
+		    RULE(r)->name, msg);
+	put(f->hint, sizeof(f->hint), "%s", hint ? hint : RULE(r)->fix);
 }
 
 /* ------------------------------------------------------------------ helpers */
@@ -432,7 +323,7 @@ static bool rule_device_missing(struct ctx *c, const struct policy_entry *en)
 	if (!h || en->via == POLICY_VIA_MAPPING || en->n_alts == 0 || !en->alts[0].missing[0])
 		return false;
 	al = &en->alts[0];
-	put(hint, sizeof(hint), "%s", rules[POLICY_RULE_DEVICE_MISSING].fix);
+	put(hint, sizeof(hint), "%s", RULE(POLICY_RULE_DEVICE_MISSING)->fix);
 	for (size_t d = 0; d < h->n_devices; d++) {
 		const struct sysfs_device *pf = &h->devices[d];
 		unsigned dom, bus, slot, fn, pdom, pbus, pslot, pfn;
@@ -1025,6 +916,21 @@ int policy_evaluate(const struct policy_input *in, struct policy_findings *out, 
 	if (out->n)
 		qsort(out->v, out->n, sizeof(out->v[0]), finding_cmp);
 	return 0;
+}
+
+struct policy_finding *policy_findings_add(struct policy_findings *f)
+{
+	if (f->n == f->cap) {
+		size_t cap = f->cap ? f->cap * 2 : 16;
+		struct policy_finding *v = realloc(f->v, cap * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		f->v = v;
+		f->cap = cap;
+	}
+	memset(&f->v[f->n], 0, sizeof(f->v[0]));
+	return &f->v[f->n++];
 }
 
 void policy_findings_free(struct policy_findings *f)

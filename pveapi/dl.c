@@ -8,6 +8,8 @@
 #include <string.h>
 
 #define CURL_SONAME "libcurl.so.4"
+/* the Debian package that ships it: libcurl4 up to Debian 12, libcurl4t64 from Debian 13 */
+#define CURL_PACKAGE "libcurl4 (Debian 12, PVE 8) or libcurl4t64 (Debian 13, PVE 9)"
 
 static int sym(struct pveapi_dl *dl, void *slot, const char *name, struct util_err *e)
 {
@@ -18,9 +20,9 @@ static int sym(struct pveapi_dl *dl, void *slot, const char *name, struct util_e
 	if (!p)
 		return util_err_set(
 		        e, -ENOTSUP,
-		        "%s has no %s; the API commands need libcurl4 (OpenSSL flavour, "
-		        "Debian package libcurl4) >= 7.80",
-		        CURL_SONAME, name);
+		        "%s has no %s; the API commands need libcurl >= 7.80, OpenSSL flavour: "
+		        "apt install %s",
+		        CURL_SONAME, name, CURL_PACKAGE);
 	memcpy(slot, &p, sizeof(p));
 	return 0;
 }
@@ -33,10 +35,9 @@ int pveapi_dl_open(struct pveapi_dl *dl, struct util_err *e)
 	memset(dl, 0, sizeof(*dl));
 	dl->handle = dlopen(CURL_SONAME, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
 	if (!dl->handle)
-		return util_err_set(
-		        e, -ENOENT,
-		        "cannot load %s (%s); the API commands need the package libcurl4",
-		        CURL_SONAME, dlerror());
+		return util_err_set(e, -ENOENT,
+		                    "cannot load %s (%s); the API commands need it: apt install %s",
+		                    CURL_SONAME, dlerror(), CURL_PACKAGE);
 #define S(field, name)                                                                             \
 	if (!r)                                                                                    \
 	r = sym(dl, &dl->field, name, e)
@@ -73,9 +74,9 @@ int pveapi_dl_open(struct pveapi_dl *dl, struct util_err *e)
 	if (!v || !v->ssl_version || strncmp(v->ssl_version, "OpenSSL", 7) != 0) {
 		r = util_err_set(
 		        e, -ENOTSUP,
-		        "%s uses TLS library %s; certificate pinning needs the OpenSSL flavour "
-		        "(Debian package libcurl4)",
-		        CURL_SONAME, v && v->ssl_version ? v->ssl_version : "none");
+		        "%s uses TLS library %s; certificate pinning needs the OpenSSL flavour: "
+		        "apt install %s",
+		        CURL_SONAME, v && v->ssl_version ? v->ssl_version : "none", CURL_PACKAGE);
 		goto fail;
 	}
 	if (dl->global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {

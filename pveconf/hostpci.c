@@ -42,23 +42,24 @@ static const struct pveconf_propdef hp_defs[HP_N] = {
         [HP_DRIVER] = {"driver", false, false},
 };
 
-static int hexval(char c)
+static int hexval(char c, unsigned flags)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
 	if (c >= 'a' && c <= 'f')
 		return c - 'a' + 10;
+	if ((flags & PVECONF_PCI_ID_ANY_CASE) && c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
 	return -1; /* PVE's pattern is lowercase only */
 }
 
-/* One id: (?:[a-f0-9]{4,}:)?[a-f0-9]{2}:[a-f0-9]{2}(?:\.[a-f0-9])?  over s[0..n).
- * Fills id when given; *overflow when the domain does not fit 32 bits. */
-static bool parse_id(const char *s, size_t n, struct pveconf_pci_id *id, bool *overflow)
+int pveconf_pci_id_parse(const char *s, size_t n, unsigned flags, struct pveconf_pci_id *id)
 {
 	size_t run = 0, p = 0;
 	struct pveconf_pci_id r = {0};
+	bool overflow = false;
 
-	while (run < n && hexval(s[run]) >= 0)
+	while (run < n && hexval(s[run], flags) >= 0)
 		run++;
 	if (run >= 4 && run < n && s[run] == ':') {
 		unsigned long long d = 0;
@@ -66,29 +67,50 @@ static bool parse_id(const char *s, size_t n, struct pveconf_pci_id *id, bool *o
 		for (size_t i = 0; i < run; i++) {
 			if (d > 0xffffffffULL)
 				break;
-			d = d * 16 + (unsigned)hexval(s[i]);
+			d = d * 16 + (unsigned)hexval(s[i], flags);
 		}
-		if (d > 0xffffffffULL && overflow)
-			*overflow = true;
+		overflow = d > 0xffffffffULL;
 		r.has_domain = true;
-		r.domain = (unsigned)d;
+		r.domain = overflow ? 0xffffffffU : (unsigned)d;
 		p = run + 1;
+	} else if (flags & PVECONF_PCI_ID_NEED_DOMAIN) {
+		return -EINVAL;
 	}
-	if (n - p < 5 || hexval(s[p]) < 0 || hexval(s[p + 1]) < 0 || s[p + 2] != ':' ||
-	    hexval(s[p + 3]) < 0 || hexval(s[p + 4]) < 0)
-		return false;
-	r.bus = (unsigned)(hexval(s[p]) * 16 + hexval(s[p + 1]));
-	r.slot = (unsigned)(hexval(s[p + 3]) * 16 + hexval(s[p + 4]));
+	if (n - p < 5 || hexval(s[p], flags) < 0 || hexval(s[p + 1], flags) < 0 ||
+	    s[p + 2] != ':' || hexval(s[p + 3], flags) < 0 || hexval(s[p + 4], flags) < 0)
+		return -EINVAL;
+	r.bus = (unsigned)(hexval(s[p], flags) * 16 + hexval(s[p + 1], flags));
+	r.slot = (unsigned)(hexval(s[p + 3], flags) * 16 + hexval(s[p + 4], flags));
 	p += 5;
 	if (p < n) {
-		if (n - p != 2 || s[p] != '.' || hexval(s[p + 1]) < 0)
-			return false;
+		if (n - p != 2 || s[p] != '.' || hexval(s[p + 1], flags) < 0)
+			return -EINVAL;
 		r.has_function = true;
-		r.function = (unsigned)hexval(s[p + 1]);
+		r.function = (unsigned)hexval(s[p + 1], flags);
 	}
 	if (id)
 		*id = r;
-	return true;
+	return overflow ? -ERANGE : 0;
+}
+
+int pveconf_pci_ids_parse(const char *s, unsigned flags, struct pveconf_pci_id *ids, size_t max)
+{
+	size_t n = 0;
+
+	for (;;) {
+		size_t len = strcspn(s, ";");
+		int r;
+
+		if (n == max)
+			return -E2BIG;
+		r = pveconf_pci_id_parse(s, len, flags, &ids[n]);
+		if (r == -EINVAL)
+			return r;
+		n++;
+		if (!s[len])
+			return (int)n;
+		s += len + 1;
+	}
 }
 
 static bool match_pattern(const char *v, size_t n, int which)
@@ -164,7 +186,7 @@ static int hostpci_check_vals(const char *value, size_t len, struct pveconf_prop
 			for (size_t i = 0; i <= vl && ok; i++) {
 				if (i < vl && v[i] != ';')
 					continue;
-				ok = parse_id(v + s, i - s, NULL, NULL);
+				ok = pveconf_pci_id_parse(v + s, i - s, 0, NULL) != -EINVAL;
 				s = i + 1;
 			}
 			if (!ok)
@@ -242,15 +264,12 @@ int pveconf_hostpci_parse(const char *value, struct pveconf_hostpci *out, struct
 		size_t vl = vals[HP_HOST].len, s = 0;
 
 		for (size_t i = 0; i <= vl; i++) {
-			bool overflow = false;
-
 			if (i < vl && v[i] != ';')
 				continue;
 			if (out->n_ids == PVECONF_HOSTPCI_MAX_IDS)
 				return util_err_set(e, -EINVAL, "host: more than %d devices",
 				                    PVECONF_HOSTPCI_MAX_IDS);
-			parse_id(v + s, i - s, &out->ids[out->n_ids++], &overflow);
-			if (overflow)
+			if (pveconf_pci_id_parse(v + s, i - s, 0, &out->ids[out->n_ids++]) < 0)
 				return util_err_set(e, -EINVAL,
 				                    "host: PCI domain '%.*s' is too large",
 				                    (int)(i - s), v + s);
@@ -344,9 +363,8 @@ int pveconf_hostpci_format(const struct pveconf_hostpci *h, struct util_buf *out
 bool pveconf_pci_id_match(const struct pveconf_pci_id *id, const char *bdf)
 {
 	struct pveconf_pci_id dev;
-	bool overflow = false;
 
-	if (!parse_id(bdf, strlen(bdf), &dev, &overflow) || overflow)
+	if (pveconf_pci_id_parse(bdf, strlen(bdf), 0, &dev) < 0)
 		return false;
 	if (id->domain != dev.domain || id->bus != dev.bus || id->slot != dev.slot)
 		return false;

@@ -58,6 +58,20 @@ int pveconf_hostpci_parse(const char *value, struct pveconf_hostpci *out, struct
  * then the other keys k=v sorted by key name, booleans as 0/1: "0000:00:02.3,pcie=1". */
 int pveconf_hostpci_format(const struct pveconf_hostpci *h, struct util_buf *out);
 
+/* The one PCI-id grammar of the tool (PVE's, qemu-server PCI.pm and pci.cfg path=):
+ * (?:[a-f0-9]{4,}:)?[a-f0-9]{2}:[a-f0-9]{2}(?:\.[a-f0-9])? over s[0..n), nothing else around it.
+ * Used for hostpci host=, pci.cfg path=, a person's --vf/--pf/--device and sysfs addresses. */
+enum pveconf_pci_id_flags {
+	PVECONF_PCI_ID_ANY_CASE = 1,    /* A-F too (a person's input; PVE's files are lowercase) */
+	PVECONF_PCI_ID_NEED_DOMAIN = 2, /* pci.cfg path=: the domain is required */
+};
+/* 0; -EINVAL when s is not an id; -ERANGE when the domain does not fit 32 bits (id is filled,
+ * its domain clamped, for callers that accept it as PVE's regex does).  id may be NULL. */
+int pveconf_pci_id_parse(const char *s, size_t n, unsigned flags, struct pveconf_pci_id *id);
+/* "A;B;C" (devices passed together) into ids: the count, -EINVAL when a part is not an id,
+ * -E2BIG when there are more than max. */
+int pveconf_pci_ids_parse(const char *s, unsigned flags, struct pveconf_pci_id *ids, size_t max);
+
 /* Formats one id in full form ("0000:00:02.1", or "0000:00:02" without function). */
 void pveconf_pci_id_format(const struct pveconf_pci_id *id, char *buf, size_t n);
 

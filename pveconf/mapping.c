@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pveconf/node.h"
 #include "pveconf/seccfg.h"
 #include "pveconf/vmconf.h"
 #include "util/fileio.h"
@@ -44,19 +45,6 @@ static bool configid_ok(const char *s)
 	return true;
 }
 
-/* pve-node: ^[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?$ */
-static bool node_ok(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n == 0 || !alnum(s[0]) || !alnum(s[n - 1]))
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!alnum(s[i]) && s[i] != '-')
-			return false;
-	return true;
-}
-
 /* ^[0-9A-Fa-f]{4}:[0-9A-Fa-f]{4}$ */
 static bool vendev_ok(const char *s)
 {
@@ -81,37 +69,6 @@ static bool integer_ok(const char *s)
 	return true;
 }
 
-/* One id of path=: [a-f0-9]{4,}:[a-f0-9]{2}:[a-f0-9]{2}(\.[a-f0-9])? ; returns chars used or 0 */
-static size_t pci_id_scan(const char *s, struct pveconf_pci_id *id)
-{
-	size_t i = 0, dl;
-	unsigned long dom = 0;
-
-	while (hexl(s[i]))
-		i++;
-	dl = i;
-	if (dl < 4 || s[i] != ':' || !hexl(s[i + 1]) || !hexl(s[i + 2]) || s[i + 3] != ':' ||
-	    !hexl(s[i + 4]) || !hexl(s[i + 5]))
-		return 0;
-	for (size_t k = 0; k < dl; k++) {
-		dom = dom * 16 + (unsigned long)(s[k] <= '9' ? s[k] - '0' : s[k] - 'a' + 10);
-		if (dom > 0xffffffffUL)
-			dom = 0xffffffffUL;
-	}
-	memset(id, 0, sizeof(*id));
-	id->has_domain = true;
-	id->domain = (unsigned)dom;
-	id->bus = (unsigned)strtoul((char[]){s[i + 1], s[i + 2], 0}, NULL, 16);
-	id->slot = (unsigned)strtoul((char[]){s[i + 4], s[i + 5], 0}, NULL, 16);
-	i += 6;
-	if (s[i] == '.' && hexl(s[i + 1])) {
-		id->has_function = true;
-		id->function = (unsigned)strtoul((char[]){s[i + 1], 0}, NULL, 16);
-		i += 2;
-	}
-	return i;
-}
-
 /* path: ^(?:ID;)*ID$ ; fills ids (malloc'd) */
 static bool path_parse(const char *s, struct pveconf_pci_map *m)
 {
@@ -119,9 +76,10 @@ static bool path_parse(const char *s, struct pveconf_pci_map *m)
 
 	for (;;) {
 		struct pveconf_pci_id id;
-		size_t used = pci_id_scan(s, &id);
+		size_t used = strcspn(s, ";");
 
-		if (!used)
+		/* PVE's path regex takes a domain of any length: a too large one is clamped */
+		if (pveconf_pci_id_parse(s, used, PVECONF_PCI_ID_NEED_DOMAIN, &id) == -EINVAL)
 			return false;
 		if (m->n_ids == cap) {
 			struct pveconf_pci_id *nv;
@@ -220,7 +178,7 @@ static bool map_parse(const char *value, struct pveconf_pci_map *m, struct util_
 			if (!vals[required[i]])
 				why[required[i]] = "property is missing and it is not optional";
 		}
-		if (vals[0] && !node_ok(vals[0]))
+		if (vals[0] && pveconf_node_name_valid(vals[0]) < 0)
 			why[0] = "invalid format - value does not look like a valid node name";
 		if (vals[1] && !vendev_ok(vals[1]))
 			why[1] = "value does not match the regex pattern";

@@ -15,7 +15,8 @@ int pveconf_node_name_valid(const char *name)
 {
 	size_t n = strlen(name);
 
-	if (n == 0 || n > 63 || name[0] == '-' || name[n - 1] == '-')
+	/* PVE's pve-node format: ^[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?$ (no length limit) */
+	if (n == 0 || name[0] == '-' || name[n - 1] == '-')
 		return -EINVAL;
 	for (size_t i = 0; i < n; i++)
 		if (!isalnum((unsigned char)name[i]) && name[i] != '-')

@@ -11,7 +11,9 @@
  * <root>/etc/hostname, else uname -n (real host only).  0 or -errno with a message. */
 int pveconf_node_name(const struct util_paths *p, char *buf, size_t n, struct util_err *e);
 
-/* 0 when name is a valid node name (a DNS label: letters, digits, '-'), else -EINVAL. */
+/* 0 when name is a valid node name (PVE's pve-node: letters, digits, '-' inside), else -EINVAL.
+ * The one node-name check: --node, PVE_MIGRATED_FROM, .vmlist, pci.cfg map lines, storage.cfg
+ * nodes all use it. */
 int pveconf_node_name_valid(const char *name);
 
 #endif

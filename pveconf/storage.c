@@ -11,6 +11,7 @@
 
 #include "pveconf/seccfg.h"
 #include "pveconf/vmconf.h"
+#include "pveconf/node.h"
 #include "util/fileio.h"
 
 #define LOCAL_PATH PP_VAR_LIB_VZ /* the host path PVE forces for `local` */
@@ -105,22 +106,6 @@ static bool storage_id_ok(const char *s)
 		if (i == 0       ? !letter
 		    : i == n - 1 ? !(letter || digit)
 		                 : !(letter || digit || strchr("-_.", s[i])))
-			return false;
-	}
-	return true;
-}
-
-static bool node_ok(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (!n)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		char c = (char)(s[i] | 0x20);
-		bool an = (c >= 'a' && c <= 'z') || (s[i] >= '0' && s[i] <= '9');
-
-		if (!an && !(s[i] == '-' && i && i < n - 1))
 			return false;
 	}
 	return true;
@@ -274,7 +259,7 @@ static void parse_section(struct parser *ps, struct pveconf_seccfg_lines *ls, co
 			while ((c = list_next(&cur))) {
 				char **nv;
 
-				if (!node_ok(c))
+				if (pveconf_node_name_valid(c) < 0)
 					continue;
 				nv = realloc(st.nodes, (st.n_nodes + 1) * sizeof(*nv));
 				if (!nv || !(nv[st.n_nodes] = strdup(c))) {

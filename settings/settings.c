@@ -114,6 +114,56 @@ static unsigned unclosed_brace(const char *p)
 	return depth ? open_lines[depth - 1] : 0;
 }
 
+/* The guard { } blocks of the file, found without parsing the rest: every byte outside them is
+ * blanked (newlines kept, so libconfuse's line numbers stay the file's).  Quotes and # // comments
+ * are skipped; only a "guard" word at depth 0 followed by '{' opens a block.  A NUL byte inside a
+ * block stays (and fails the parse); outside one it is blanked with the rest.  Returns the number
+ * of blocks found. */
+static size_t guard_blocks(const char *data, size_t len, char *out)
+{
+	size_t depth = 0, blocks = 0, keep_from = (size_t)-1;
+	char quote = 0;
+
+	for (size_t i = 0; i < len; i++)
+		out[i] = data[i] == '\n' ? '\n' : ' ';
+	out[len] = '\0';
+	for (size_t i = 0; i < len; i++) {
+		char c = data[i];
+
+		if (quote) {
+			if (c == '\\' && i + 1 < len)
+				i++;
+			else if (c == quote)
+				quote = 0;
+		} else if (c == '"' || c == '\'') {
+			quote = c;
+		} else if (c == '#' || (c == '/' && i + 1 < len && data[i + 1] == '/')) {
+			while (i + 1 < len && data[i + 1] != '\n')
+				i++;
+		} else if (c == '{') {
+			depth++;
+		} else if (c == '}' && depth) {
+			if (--depth == 0 && keep_from != (size_t)-1) {
+				memcpy(out + keep_from, data + keep_from, i + 1 - keep_from);
+				keep_from = (size_t)-1;
+				blocks++;
+			}
+		} else if (depth == 0 && c == 'g' && strncmp(data + i, "guard", 5) == 0 &&
+		           i + 5 <= len && (i == 0 || strchr(" \t\n;}", data[i - 1]))) {
+			size_t j = i + 5;
+
+			while (j < len && strchr(" \t\r\n", data[j]))
+				j++;
+			if (j < len && data[j] == '{') {
+				keep_from = i;
+				depth++;
+				i = j;
+			}
+		}
+	}
+	return blocks;
+}
+
 void settings_defaults(struct settings *s)
 {
 	memset(s, 0, sizeof(*s));
@@ -152,9 +202,13 @@ int settings_load(const char *path, bool must_exist, const char *const *known_ru
 	if (r < 0)
 		return r;
 	if (strlen(data) != len) {
+		unsigned line = 1;
+
+		for (const char *c = data; *c; c++)
+			line += *c == '\n';
 		free(data);
-		return util_err_set(e, -EINVAL, "%s: contains a NUL byte; it is not a text file",
-		                    path);
+		return util_err_set(e, -EINVAL, "%s:%u: contains a NUL byte; it is not a text file",
+		                    path, line);
 	}
 	r = (int)unclosed_brace(data);
 	if (r) {
@@ -218,4 +272,72 @@ void settings_free(struct settings *s)
 	free(s->rules);
 	s->rules = NULL;
 	s->n_rules = 0;
+}
+
+int settings_guard_load(const char *path, bool must_exist, struct settings *out, struct util_err *e)
+{
+	cfg_opt_t guard_opts[] = {
+	        CFG_STR("on-internal-error", "allow", CFGF_NONE),
+	        CFG_INT("timeout", SETTINGS_GUARD_TIMEOUT_DEFAULT, CFGF_NONE),
+	        CFG_END(),
+	};
+	cfg_opt_t opts[] = {
+	        CFG_SEC("guard", guard_opts, CFGF_NONE),
+	        CFG_END(),
+	};
+	struct parse_ctx ctx = {.path = path};
+	cfg_t *cfg, *guard;
+	char *data, *text;
+	const char *oie;
+	size_t len;
+	long timeout;
+	int r;
+
+	settings_defaults(out);
+	r = util_file_read(path, 1 << 20, &data, &len, e);
+	if (r == -ENOENT && !must_exist)
+		return 0;
+	if (r < 0)
+		return r;
+	text = malloc(len + 1);
+	if (!text) {
+		free(data);
+		return util_err_set(e, -ENOMEM, "%s: out of memory", path);
+	}
+	r = (int)guard_blocks(data, len, text);
+	free(data);
+	if (r == 0 || strlen(text) != len) {
+		free(text);
+		return r == 0 ? 0
+		              : util_err_set(e, -EINVAL,
+		                             "%s: a guard { } block contains a NUL byte", path);
+	}
+	cfg = cfg_init(opts, CFGF_NONE);
+	if (!cfg) {
+		free(text);
+		return util_err_set(e, -ENOMEM, "%s: out of memory", path);
+	}
+	cfg_set_error_function(cfg, on_error);
+	cfg_set_validate_func(cfg, "guard|on-internal-error", check_on_error);
+	current = &ctx;
+	r = cfg_parse_buf(cfg, text);
+	current = NULL;
+	free(text);
+	if (r != CFG_SUCCESS) {
+		if (!ctx.failed)
+			snprintf(ctx.msg, sizeof(ctx.msg), "%s: the guard block cannot be parsed",
+			         path);
+		cfg_free(cfg);
+		return util_err_set(e, -EINVAL, "%s", ctx.msg);
+	}
+	guard = cfg_getsec(cfg, "guard");
+	oie = guard ? cfg_getstr(guard, "on-internal-error") : "allow";
+	timeout = guard ? cfg_getint(guard, "timeout") : SETTINGS_GUARD_TIMEOUT_DEFAULT;
+	out->guard_on_error =
+	        strcmp(oie, "refuse") == 0 ? SETTINGS_ON_ERROR_REFUSE : SETTINGS_ON_ERROR_ALLOW;
+	/* a timeout out of range keeps the built-in one; settings_load() reports its line */
+	if (timeout >= 1 && timeout <= 600)
+		out->guard_timeout = (unsigned)timeout;
+	cfg_free(cfg);
+	return 0;
 }

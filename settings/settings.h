@@ -48,4 +48,14 @@ int settings_load(const char *path, bool must_exist, const char *const *known_ru
                   struct settings *out, struct util_err *e);
 void settings_free(struct settings *s);
 
+/* What the guard needs before anything else, read strictly and apart from the rest of the file:
+ * on-internal-error and timeout of the guard { } block, found even when other parts of the file
+ * are broken.  out gets the defaults plus those two.  A timeout out of range keeps the default
+ * (settings_load() reports it).  -EINVAL with "FILE:LINE: problem" when the guard block itself
+ * cannot be read, or on-internal-error is neither allow nor refuse: then whether the guard may
+ * allow is unknown.  A missing file gives the defaults unless must_exist.  Other failures:
+ * -errno. */
+int settings_guard_load(const char *path, bool must_exist, struct settings *out,
+                        struct util_err *e);
+
 #endif

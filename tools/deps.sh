@@ -2,7 +2,7 @@
 # Installs the build and test dependencies on Debian 12 when they are missing (as root), or prints
 # the exact apt-get line to run (not root).  Used by `make demo` and `make check`.
 set -eu
-PKGS="gcc make pkg-config libpci-dev libconfuse-dev libjansson-dev libcurl4-openssl-dev libssl-dev
+PKGS="gcc make pkg-config libpci-dev libconfuse-dev libjansson-dev libcurl4-openssl-dev libssl-dev libmd-dev
 libcmocka-dev pciutils clang clang-format libclang-rt-14-dev python3 openssl hyperfine time python3-proxmoxer python3-requests"
 missing=""
 for p in $PKGS; do

@@ -1,14 +1,16 @@
-/* util/hash.c - digests through OpenSSL's libcrypto.  No I/O.
- * The low-level SHA*_Init/Update/Final functions, not EVP (nor SHA1(), which is EVP in 3.x):
- * EVP's first use initialises OpenSSL's library context, providers and name tables, about 1 ms of
- * CPU that every guard call would pay for one config digest (make bench-guard). */
-#define OPENSSL_SUPPRESS_DEPRECATED /* the low-level API is deprecated, not removed, in 3.x */
+/* util/hash.c - digests through libmd (Debian's libmd0, in bookworm and trixie alike).  No I/O.
+ * libmd, not OpenSSL: it is a small shared library (no library context, providers or name tables
+ * to set up at the first digest), so the guard pays only its mapping at process start, and Debian's
+ * security updates reach it, which a statically linked libcrypto never got.  libcrypto is still
+ * used, dynamically, by the libcurl that pveapi/ loads for --api (certificate pins). */
 #include "util/hash.h"
 
-#include <errno.h>
-#include <openssl/sha.h>
+#include <sys/types.h>
 
-static int to_hex(const unsigned char *raw, unsigned int n, char *out)
+#include <sha1.h>
+#include <sha2.h>
+
+static void to_hex(const unsigned char *raw, unsigned int n, char *out)
 {
 	static const char hex[] = "0123456789abcdef";
 
@@ -17,25 +19,28 @@ static int to_hex(const unsigned char *raw, unsigned int n, char *out)
 		out[2 * i + 1] = hex[raw[i] & 15];
 	}
 	out[2 * n] = '\0';
-	return 0;
 }
 
 int util_sha1_hex(const void *data, size_t len, char *out)
 {
-	unsigned char raw[SHA_DIGEST_LENGTH];
-	SHA_CTX c;
+	unsigned char raw[SHA1_DIGEST_LENGTH];
+	SHA1_CTX c;
 
-	if (!SHA1_Init(&c) || !SHA1_Update(&c, data, len) || !SHA1_Final(raw, &c))
-		return -EIO;
-	return to_hex(raw, SHA_DIGEST_LENGTH, out);
+	SHA1Init(&c);
+	SHA1Update(&c, data, len);
+	SHA1Final(raw, &c);
+	to_hex(raw, SHA1_DIGEST_LENGTH, out);
+	return 0;
 }
 
 int util_sha256_hex(const void *data, size_t len, char *out)
 {
 	unsigned char raw[SHA256_DIGEST_LENGTH];
-	SHA256_CTX c;
+	SHA2_CTX c;
 
-	if (!SHA256_Init(&c) || !SHA256_Update(&c, data, len) || !SHA256_Final(raw, &c))
-		return -EIO;
-	return to_hex(raw, SHA256_DIGEST_LENGTH, out);
+	SHA256Init(&c);
+	SHA256Update(&c, data, len);
+	SHA256Final(raw, &c);
+	to_hex(raw, SHA256_DIGEST_LENGTH, out);
+	return 0;
 }

@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "assign/assign.h"
+#include "util/diff.h"
 #include "support/fakesys.h"
 #include "support/tmpdir.h"
 #include "util/lock.h"
@@ -633,8 +634,8 @@ static void test_dry_run_changes_nothing(void **state)
 	assert_int_equal(run(root, &req, true, &plan, &e), 0);
 	assert_int_equal(plan.outcome, ASSIGN_OUTCOME_CHANGE);
 	expect_file(root, 101, BASE);
-	assert_int_equal(assign_diff_unified(plan.before, plan.before_len, plan.after,
-	                                     plan.after_len, "/101.conf", &d),
+	assert_int_equal(util_diff_unified("a/101.conf", plan.before, plan.before_len, "b/101.conf",
+	                                   plan.after, plan.after_len, 0, &d),
 	                 0);
 	assert_string_equal(util_buf_str(&d), "--- a/101.conf\n+++ b/101.conf\n@@ -1,5 +1,6 @@\n"
 	                                      " boot: order=scsi0;net0\n cores: 4\n"

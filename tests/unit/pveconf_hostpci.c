@@ -147,6 +147,38 @@ static void test_id_match(void **state)
 	}
 }
 
+/* The one PCI-id grammar: lists (pci.cfg path=, host=A;B), the flags for a person's input and
+ * for path= (domain required), and matching against sysfs addresses; these were four parsers
+ * (hostpci, pci.cfg, policy's map paths, assign's --vf) before issue 10. */
+static void test_id_grammar_one_place(void **state)
+{
+	struct pveconf_pci_id ids[4], id;
+
+	(void)state;
+	assert_int_equal(pveconf_pci_ids_parse("0000:00:02.1;00:02", 0, ids, 4), 2);
+	assert_true(pveconf_pci_id_match(&ids[0], "0000:00:02.1"));
+	assert_false(pveconf_pci_id_match(&ids[0], "0000:00:02.2"));
+	assert_true(pveconf_pci_id_match(&ids[1], "0000:00:02.0"));
+	assert_true(pveconf_pci_id_match(&ids[1], "0000:00:02.7"));
+	assert_false(pveconf_pci_id_match(&ids[1], "0001:00:02.0"));
+	assert_false(pveconf_pci_id_match(&ids[1], "0000:00:03.0"));
+	/* PVE's ^(?:ID;)*ID$: no empty part */
+	assert_int_equal(pveconf_pci_ids_parse("0000:00:02.x", 0, ids, 4), -EINVAL);
+	assert_int_equal(pveconf_pci_ids_parse("", 0, ids, 4), -EINVAL);
+	assert_int_equal(pveconf_pci_ids_parse("0000:00:02.1;", 0, ids, 4), -EINVAL);
+	assert_int_equal(pveconf_pci_ids_parse(";", 0, ids, 4), -EINVAL);
+	assert_int_equal(pveconf_pci_ids_parse("00:02.1;00:02.2;00:02.3", 0, ids, 2), -E2BIG);
+	/* path= needs the domain; files are lowercase, a person may type upper case */
+	assert_int_equal(pveconf_pci_ids_parse("00:02.1", PVECONF_PCI_ID_NEED_DOMAIN, ids, 4),
+	                 -EINVAL);
+	assert_int_equal(pveconf_pci_id_parse("0000:00:0A.1", 12, 0, &id), -EINVAL);
+	assert_int_equal(pveconf_pci_id_parse("0000:00:0A.1", 12, PVECONF_PCI_ID_ANY_CASE, &id), 0);
+	assert_int_equal(id.slot, 0x0a);
+	/* a domain beyond 32 bits: flagged, clamped */
+	assert_int_equal(pveconf_pci_id_parse("123456789:00:02.0", 17, 0, &id), -ERANGE);
+	assert_int_equal(id.domain, 0xffffffffU);
+}
+
 static void test_limits_of_the_struct(void **state)
 {
 	struct pveconf_hostpci h;
@@ -169,6 +201,7 @@ int main(void)
 	        cmocka_unit_test(test_grammar_table),
 	        cmocka_unit_test(test_structure),
 	        cmocka_unit_test(test_id_match),
+	        cmocka_unit_test(test_id_grammar_one_place),
 	        cmocka_unit_test(test_limits_of_the_struct),
 	};
 

@@ -109,12 +109,69 @@ static void test_malformed(void **state)
 	free(dir);
 }
 
+/* The guard's own two settings are read apart from the rest, so a broken rule line elsewhere
+ * cannot hide on-internal-error = refuse (issue 15, defect 1). */
+static void test_guard_settings_first(void **state)
+{
+	static const struct {
+		const char *text;
+		size_t len; /* 0: strlen */
+		int want_r;
+		enum settings_on_error want_oie;
+		unsigned want_timeout;
+		const char *want_msg;
+	} cases[] = {
+	        {"guard {\n on-internal-error = refuse\n timeout = 9\n}\nrule nope { severity = of }\n",
+	         0, 0, SETTINGS_ON_ERROR_REFUSE, 9, NULL},
+	        {"rule pf-with-vfs { severity = off }\n# guard { on-internal-error = refuse }\n", 0,
+	         0, SETTINGS_ON_ERROR_ALLOW, SETTINGS_GUARD_TIMEOUT_DEFAULT, NULL},
+	        {"rule x {\n}\nguard{on-internal-error=\"refuse\"}\n", 0, 0,
+	         SETTINGS_ON_ERROR_REFUSE, SETTINGS_GUARD_TIMEOUT_DEFAULT, NULL},
+	        {"guard {\n timeout = 0\n}\n", 0, 0, SETTINGS_ON_ERROR_ALLOW,
+	         SETTINGS_GUARD_TIMEOUT_DEFAULT, NULL},
+	        {"guard {\n on-internal-error = refuse\n}\n\0rule {\n", 40, 0,
+	         SETTINGS_ON_ERROR_REFUSE, SETTINGS_GUARD_TIMEOUT_DEFAULT, NULL},
+	        {"\nguard {\n on-internal-error = refsue\n}\n", 0, -EINVAL, SETTINGS_ON_ERROR_ALLOW,
+	         0, ":3: on-internal-error 'refsue'"},
+	        {"guard {\n on-internal-error = refuse\n timeout = soon\n}\n", 0, -EINVAL,
+	         SETTINGS_ON_ERROR_ALLOW, 0, ":3:"},
+	};
+	char *dir = tt_mkdtemp(), path[4096];
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/pp.conf", dir);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct settings s;
+		struct util_err e = {0};
+		size_t len = cases[i].len ? cases[i].len : strlen(cases[i].text);
+		FILE *fp = fopen(path, "w");
+		int r;
+
+		assert_non_null(fp);
+		assert_int_equal(fwrite(cases[i].text, 1, len, fp), len);
+		fclose(fp);
+		r = settings_guard_load(path, true, &s, &e);
+		if (r != cases[i].want_r)
+			fail_msg("case %zu: r=%d (%s), want %d", i, r, e.msg, cases[i].want_r);
+		if (r == 0) {
+			assert_int_equal(s.guard_on_error, cases[i].want_oie);
+			assert_int_equal(s.guard_timeout, cases[i].want_timeout);
+		} else if (!strstr(e.msg, cases[i].want_msg) || !strstr(e.msg, path)) {
+			fail_msg("case %zu: msg '%s', want '%s'", i, e.msg, cases[i].want_msg);
+		}
+		settings_free(&s);
+	}
+	tt_rmrf(dir);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_missing_file),
 	        cmocka_unit_test(test_full_file),
 	        cmocka_unit_test(test_malformed),
+	        cmocka_unit_test(test_guard_settings_first),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,8 +1,10 @@
-/* assign/diff.c - a unified diff (as `diff -u` writes it, 3 lines of context) of two small texts,
- * for --dry-run.  Pure: works on memory only; must not read files or print. */
-#include "assign/assign.h"
+/* util/diff.c - the unified diff (as GNU `diff -u` writes it, 3 lines of context) of two small
+ * texts: common prefix and suffix, an LCS table over the middle.  Used by assign --dry-run and by
+ * host setup/rollback.  Pure: works on memory only; must not read files or print. */
+#include "util/diff.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -123,17 +125,17 @@ static void add_line(struct util_buf *out, char kind, const struct line *l)
 		util_buf_adds(out, "\\ No newline at end of file\n");
 }
 
-static void add_range(struct util_buf *out, size_t start, size_t count)
+static void add_range(struct util_buf *out, size_t start, size_t count, unsigned flags)
 {
 	/* diff -u: a one-line range is just its line; an empty one names the line before it */
-	if (count == 1)
+	if (count == 1 && !(flags & UTIL_DIFF_FULL_RANGES))
 		util_buf_addf(out, "%zu", start + 1);
 	else
 		util_buf_addf(out, "%zu,%zu", count ? start + 1 : start, count);
 }
 
-int assign_diff_unified(const char *before, size_t blen, const char *after, size_t alen,
-                        const char *path, struct util_buf *out)
+int util_diff_unified(const char *label_a, const char *before, size_t blen, const char *label_b,
+                      const char *after, size_t alen, unsigned flags, struct util_buf *out)
 {
 	enum { CONTEXT = 3 };
 	struct line *a = NULL, *b = NULL;
@@ -142,9 +144,9 @@ int assign_diff_unified(const char *before, size_t blen, const char *after, size
 	bool header = false;
 	int r;
 
-	r = split_lines(before, blen, &a, &na);
+	r = split_lines(before ? before : "", blen, &a, &na);
 	if (r == 0)
-		r = split_lines(after, alen, &b, &nb);
+		r = split_lines(after ? after : "", alen, &b, &nb);
 	if (r == 0)
 		r = edit_script(a, na, b, nb, &ops, &nops);
 	if (r < 0)
@@ -176,12 +178,12 @@ int assign_diff_unified(const char *before, size_t blen, const char *after, size
 		}
 		if (!header) {
 			header = true;
-			util_buf_addf(out, "--- a%s\n+++ b%s\n", path, path);
+			util_buf_addf(out, "--- %s\n+++ %s\n", label_a, label_b);
 		}
 		util_buf_adds(out, "@@ -");
-		add_range(out, as, ac);
+		add_range(out, as, ac, flags);
 		util_buf_adds(out, " +");
-		add_range(out, bs, bc);
+		add_range(out, bs, bc, flags);
 		util_buf_adds(out, " @@\n");
 		for (size_t j = first; j <= last; j++)
 			add_line(out, ops[j].kind,

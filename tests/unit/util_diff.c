@@ -1,4 +1,4 @@
-/* Unit tests: assign/diff.c (the unified diff of --dry-run).  Checked against the real tools:
+/* Unit tests: util/diff.c (the unified diff of assign --dry-run and host setup).  Checked against the real tools:
  * hunks equal to GNU `diff -u` for the edits assign makes, and `patch` turns before into after for
  * many generated edits. */
 #include <setjmp.h>
@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "assign/assign.h"
+#include "util/diff.h"
 #include "support/tmpdir.h"
 
 static char *run_capture(const char *cmd)
@@ -36,9 +36,9 @@ static void same_as_gnu(const char *dir, const char *before, const char *after)
 
 	tt_write(dir, "a", before);
 	tt_write(dir, "b", after);
-	assert_int_equal(
-	        assign_diff_unified(before, strlen(before), after, strlen(after), "/x.conf", &out),
-	        0);
+	assert_int_equal(util_diff_unified("a/x.conf", before, strlen(before), "b/x.conf", after,
+	                                   strlen(after), 0, &out),
+	                 0);
 	snprintf(cmd, sizeof(cmd), "cd %s && diff -u a b | sed -n '/^@@/,$p'", dir);
 	gnu = run_capture(cmd);
 	if (strcmp(before, after) == 0) {
@@ -113,8 +113,8 @@ static void test_patch_applies(void **state)
 			else
 				util_buf_addf(&b, "line%d\n", i);
 		}
-		assert_int_equal(assign_diff_unified(util_buf_str(&a), a.len, util_buf_str(&b),
-		                                     b.len, "/f", &d),
+		assert_int_equal(util_diff_unified("a/f", util_buf_str(&a), a.len, "b/f",
+		                                   util_buf_str(&b), b.len, 0, &d),
 		                 0);
 		tt_write(dir, "f", util_buf_str(&a));
 		tt_write(dir, "p", util_buf_str(&d));
