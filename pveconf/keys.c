@@ -4,6 +4,8 @@
  * Pure functions: no I/O, no allocation. */
 #include "pveconf/keys.h"
 
+#include "pveconf/format.h"
+
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -20,98 +22,98 @@
 /* Every key of qemu-server 9.2's $confdesc (cloud-init keys included).  Indexed keys carry their
  * count: usb has MAX_USB_DEVICES = 14, i.e. usb0..usb13. */
 static const struct pveconf_keyinfo keytab[] = {
-        {"acpi", B, F0, 0},
-        {"affinity", S, FX, 0},
-        {"agent", S, FX, 0},
-        {"allow-ksm", B, F0, 0},
-        {"amd-sev", S, FX, 0},
-        {"arch", S, F0, 0},
-        {"args", S, F0, 0},
-        {"audio0", S, FX, 0},
-        {"autostart", B, F0, 0},
-        {"balloon", I, F0, 0},
-        {"bios", S, F0, 0},
-        {"boot", S, FX, 0},
-        {"bootdisk", S, FX, 0},
-        {"cdrom", S, FX, 0},
-        {"cicustom", S, FX, 0},
-        {"cipassword", S, F0, 0},
-        {"citype", S, F0, 0},
-        {"ciupgrade", B, F0, 0},
-        {"ciuser", S, F0, 0},
-        {"cores", I, F0, 0},
-        {"cpu", S, FX, 0},
-        {"cpulimit", N, F0, 0},
-        {"cpuunits", I, F0, 0},
-        {"description", S, F0, 0},
-        {"efidisk0", S, FX, 0},
-        {"freeze", B, F0, 0},
-        {"hookscript", S, FX, 0},
-        {"hotplug", S, FX, 0},
-        {"hugepages", S, F0, 0},
-        {"intel-tdx", S, FX, 0},
-        {"ivshmem", S, FX, 0},
-        {"keephugepages", B, F0, 0},
-        {"keyboard", S, F0, 0},
-        {"kvm", B, F0, 0},
-        {"localtime", B, F0, 0},
-        {"lock", S, F0, 0},
-        {"machine", S, FX, 0},
-        {"memory", S, PVECONF_KFMT_MEMORY, 0},
-        {"meta", S, FX, 0},
-        {"migrate_downtime", N, F0, 0},
-        {"migrate_speed", I, F0, 0},
-        {"name", S, PVECONF_KFMT_DNSNAME, 0},
-        {"nameserver", S, FX, 0},
-        {"numa", B, F0, 0},
-        {"onboot", B, F0, 0},
-        {"ostype", S, F0, 0},
-        {"parent", S, PVECONF_KFMT_CONFIGID, 0},
-        {"protection", B, F0, 0},
-        {"reboot", B, F0, 0},
-        {"rng0", S, FX, 0},
-        {"running-nets-host-mtu", S, F0, 0},
-        {"runningcpu", S, F0, 0},
-        {"runningmachine", S, FX, 0},
-        {"scsihw", S, F0, 0},
-        {"searchdomain", S, F0, 0},
-        {"shares", I, F0, 0},
-        {"smbios1", S, FX, 0},
-        {"smp", I, F0, 0},
-        {"snaptime", I, F0, 0},
-        {"sockets", I, F0, 0},
-        {"spice_enhancements", S, FX, 0},
-        {"sshkeys", S, FX, 0},
-        {"startdate", S, F0, 0},
-        {"startup", S, FX, 0},
-        {"tablet", B, F0, 0},
-        {"tags", S, FX, 0},
-        {"tdf", B, F0, 0},
-        {"template", B, F0, 0},
-        {"tpmstate0", S, FX, 0},
-        {"vcpus", I, F0, 0},
-        {"vga", S, FX, 0},
-        {"vmgenid", S, F0, 0},
-        {"vmstate", S, FX, 0},
-        {"vmstatestorage", S, FX, 0},
-        {"watchdog", S, FX, 0},
+        {"acpi", B, F0, 0, NULL, NULL, false},
+        {"affinity", S, FX, 0, .fn = pveconf_fmt_cpuset},
+        {"agent", S, FX, 0, .ps = &pveconf_fmt_agent},
+        {"allow-ksm", B, F0, 0, NULL, NULL, false},
+        {"amd-sev", S, FX, 0, .ps = &pveconf_fmt_sev},
+        {"arch", S, F0, 0, NULL, NULL, false},
+        {"args", S, F0, 0, NULL, NULL, false},
+        {"audio0", S, FX, 0, .ps = &pveconf_fmt_audio},
+        {"autostart", B, F0, 0, NULL, NULL, false},
+        {"balloon", I, F0, 0, NULL, NULL, false},
+        {"bios", S, F0, 0, NULL, NULL, false},
+        {"boot", S, FX, 0, .ps = &pveconf_fmt_boot},
+        {"bootdisk", S, FX, 0, .fn = pveconf_fmt_bootdisk},
+        {"cdrom", S, FX, 0, .ps = &pveconf_fmt_ide},
+        {"cicustom", S, FX, 0, .ps = &pveconf_fmt_cicustom},
+        {"cipassword", S, F0, 0, NULL, NULL, false},
+        {"citype", S, F0, 0, NULL, NULL, false},
+        {"ciupgrade", B, F0, 0, NULL, NULL, false},
+        {"ciuser", S, F0, 0, NULL, NULL, false},
+        {"cores", I, F0, 0, NULL, NULL, false},
+        {"cpu", S, FX, 0, NULL, NULL, false},
+        {"cpulimit", N, F0, 0, NULL, NULL, false},
+        {"cpuunits", I, F0, 0, NULL, NULL, false},
+        {"description", S, F0, 0, NULL, NULL, false},
+        {"efidisk0", S, FX, 0, .ps = &pveconf_fmt_efidisk},
+        {"freeze", B, F0, 0, NULL, NULL, false},
+        {"hookscript", S, FX, 0, .fn = pveconf_fmt_volume_id, .strict = true},
+        {"hotplug", S, FX, 0, .fn = pveconf_fmt_hotplug},
+        {"hugepages", S, F0, 0, NULL, NULL, false},
+        {"intel-tdx", S, FX, 0, .ps = &pveconf_fmt_tdx},
+        {"ivshmem", S, FX, 0, .ps = &pveconf_fmt_ivshmem},
+        {"keephugepages", B, F0, 0, NULL, NULL, false},
+        {"keyboard", S, F0, 0, NULL, NULL, false},
+        {"kvm", B, F0, 0, NULL, NULL, false},
+        {"localtime", B, F0, 0, NULL, NULL, false},
+        {"lock", S, F0, 0, NULL, NULL, false},
+        {"machine", S, FX, 0, .ps = &pveconf_fmt_machine, .strict = true},
+        {"memory", S, PVECONF_KFMT_MEMORY, 0, .strict = true},
+        {"meta", S, FX, 0, .ps = &pveconf_fmt_meta},
+        {"migrate_downtime", N, F0, 0, NULL, NULL, false},
+        {"migrate_speed", I, F0, 0, NULL, NULL, false},
+        {"name", S, PVECONF_KFMT_DNSNAME, 0, .strict = true},
+        {"nameserver", S, FX, 0, .fn = pveconf_fmt_address_list},
+        {"numa", B, F0, 0, NULL, NULL, false},
+        {"onboot", B, F0, 0, NULL, NULL, false},
+        {"ostype", S, F0, 0, NULL, NULL, false},
+        {"parent", S, PVECONF_KFMT_CONFIGID, 0, NULL, NULL, false},
+        {"protection", B, F0, 0, NULL, NULL, false},
+        {"reboot", B, F0, 0, NULL, NULL, false},
+        {"rng0", S, FX, 0, .ps = &pveconf_fmt_rng},
+        {"running-nets-host-mtu", S, F0, 0, NULL, NULL, false},
+        {"runningcpu", S, F0, 0, NULL, NULL, false},
+        {"runningmachine", S, FX, 0, .ps = &pveconf_fmt_machine},
+        {"scsihw", S, F0, 0, NULL, NULL, false},
+        {"searchdomain", S, F0, 0, NULL, NULL, false},
+        {"shares", I, F0, 0, NULL, NULL, false},
+        {"smbios1", S, FX, 0, .ps = &pveconf_fmt_smbios1},
+        {"smp", I, F0, 0, NULL, NULL, false},
+        {"snaptime", I, F0, 0, NULL, NULL, false},
+        {"sockets", I, F0, 0, NULL, NULL, false},
+        {"spice_enhancements", S, FX, 0, .ps = &pveconf_fmt_spice},
+        {"sshkeys", S, FX, 0, .fn = pveconf_fmt_urlencoded},
+        {"startdate", S, F0, 0, NULL, NULL, false},
+        {"startup", S, FX, 0, .fn = pveconf_fmt_startup},
+        {"tablet", B, F0, 0, NULL, NULL, false},
+        {"tags", S, FX, 0, .fn = pveconf_fmt_tag_list},
+        {"tdf", B, F0, 0, NULL, NULL, false},
+        {"template", B, F0, 0, NULL, NULL, false},
+        {"tpmstate0", S, FX, 0, .ps = &pveconf_fmt_tpmstate},
+        {"vcpus", I, F0, 0, NULL, NULL, false},
+        {"vga", S, FX, 0, .ps = &pveconf_fmt_vga, .strict = true},
+        {"vmgenid", S, F0, 0, NULL, NULL, false},
+        {"vmstate", S, FX, 0, .fn = pveconf_fmt_volume_id},
+        {"vmstatestorage", S, FX, 0, .fn = pveconf_fmt_storage_id},
+        {"watchdog", S, FX, 0, .ps = &pveconf_fmt_watchdog},
 };
 
 /* indexed keys name0..name(count-1); sorted by name as well */
 static const struct pveconf_keyinfo indexed[] = {
-        {"hostpci", S, PVECONF_KFMT_HOSTPCI, 16},
-        {"ide", S, FX, 4},
-        {"ipconfig", S, FX, 32},
-        {"net", S, FX, 32},
-        {"numa", S, FX, 8},
-        {"parallel", S, F0, 3},
-        {"sata", S, FX, 6},
-        {"scsi", S, FX, 31},
-        {"serial", S, F0, 4},
-        {"unused", S, FX, 256},
-        {"usb", S, FX, 14},
-        {"virtio", S, FX, 16},
-        {"virtiofs", S, FX, 10},
+        {"hostpci", S, PVECONF_KFMT_HOSTPCI, 16, .strict = true},
+        {"ide", S, FX, 4, .ps = &pveconf_fmt_ide},
+        {"ipconfig", S, FX, 32, .ps = &pveconf_fmt_ipconfig},
+        {"net", S, FX, 32, .ps = &pveconf_fmt_net},
+        {"numa", S, FX, 8, .ps = &pveconf_fmt_numa},
+        {"parallel", S, F0, 3, NULL, NULL, false},
+        {"sata", S, FX, 6, .ps = &pveconf_fmt_sata},
+        {"scsi", S, FX, 31, .ps = &pveconf_fmt_scsi},
+        {"serial", S, F0, 4, NULL, NULL, false},
+        {"unused", S, FX, 256, .ps = &pveconf_fmt_unused},
+        {"usb", S, FX, 14, .ps = &pveconf_fmt_usb},
+        {"virtio", S, FX, 16, .ps = &pveconf_fmt_virtio},
+        {"virtiofs", S, FX, 10, .ps = &pveconf_fmt_virtiofs},
 };
 
 static int cmp_name(const char *key, size_t len, const char *name)
@@ -411,6 +413,14 @@ int pveconf_value_check(const struct pveconf_keyinfo *ki, const char *key, const
                         size_t len, char *buf, size_t bufn, const char **out, size_t *outlen,
                         char *err, size_t errn)
 {
+	return pveconf_value_check_at(ki, PVECONF_CHECK_ALL, key, value, len, buf, bufn, out,
+	                              outlen, err, errn);
+}
+
+int pveconf_value_check_at(const struct pveconf_keyinfo *ki, enum pveconf_check level,
+                           const char *key, const char *value, size_t len, char *buf, size_t bufn,
+                           const char **out, size_t *outlen, char *err, size_t errn)
+{
 	int shown = (int)(len > 200 ? 200 : len);
 
 	if (!ki) {
@@ -483,7 +493,15 @@ int pveconf_value_check(const struct pveconf_keyinfo *ki, const char *key, const
 			*outlen = len - 2;
 		}
 		return 0;
-	case PVECONF_KFMT_OTHER: return 0;
+	case PVECONF_KFMT_OTHER:
+		if (level == PVECONF_CHECK_LAZY && !ki->strict)
+			return 0;
+		if (ki->ps)
+			return pveconf_format_check(ki->ps, value, len, err, errn) < 0 ? -EINVAL
+			                                                               : 0;
+		if (ki->fn)
+			return ki->fn(value, len, err, errn) < 0 ? -EINVAL : 0;
+		return 0;
 	case PVECONF_KFMT_HOSTPCI: return pveconf_hostpci_check(value, len, err, errn);
 	case PVECONF_KFMT_MEMORY: return check_memory(value, len, err, errn);
 	case PVECONF_KFMT_CONFIGID:

@@ -23,11 +23,24 @@ enum pveconf_kfmt {
 	PVECONF_KFMT_DNSNAME,
 };
 
+struct pveconf_format;
+
 struct pveconf_keyinfo {
 	const char *name; /* base name ("hostpci" for hostpci0..15) */
 	enum pveconf_ktype type;
 	enum pveconf_kfmt fmt;
 	unsigned count; /* 0: a plain key; N: indexed name0..name(N-1) */
+	/* PVECONF_KFMT_OTHER: the format check_type applies (one of the two, or neither) */
+	const struct pveconf_format *ps; /* a property string (pveconf/format_tables.c) */
+	int (*fn)(const char *v, size_t n, char *err, size_t errn); /* a named format */
+	bool strict; /* checked even when the reader is lazy (what the guard reads) */
+};
+
+/* How much the reader checks: everything PVE checks, or only the keys the guard reads
+ * (hostpci*, machine, vga, memory, name, hookscript, lock...) beyond their types. */
+enum pveconf_check {
+	PVECONF_CHECK_ALL,
+	PVECONF_CHECK_LAZY,
 };
 
 /* Looks a key up in the main schema; NULL when PVE does not know it. */
@@ -42,6 +55,10 @@ bool pveconf_key_is_drive(const char *key);
 int pveconf_value_check(const struct pveconf_keyinfo *ki, const char *key, const char *value,
                         size_t len, char *buf, size_t bufn, const char **out, size_t *outlen,
                         char *err, size_t errn);
+/* The same with a check level (pveconf_value_check is PVECONF_CHECK_ALL). */
+int pveconf_value_check_at(const struct pveconf_keyinfo *ki, enum pveconf_check level,
+                           const char *key, const char *value, size_t len, char *buf, size_t bufn,
+                           const char **out, size_t *outlen, char *err, size_t errn);
 
 /* One parsed property-string key (pve-common parse_property_string). */
 struct pveconf_propdef {

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pveconf/format.h"
 #include "pveconf/keys.h"
 #include "util/fileio.h"
 #include "util/hash.h"
@@ -609,9 +610,10 @@ static bool header(const char *p, size_t n, int *kind, const char **name, size_t
 		*kind = PVECONF_SECTION_PENDING;
 		return true;
 	}
+	/* m/^\[special:$re\]\s*$/i with $re a qr// of its own: only "special:" ignores case */
 	if (*namelen > 8 && pveconf_ieq(*name, 8, "special:") &&
-	    (pveconf_ieq(*name + 8, *namelen - 8, "cloudinit") ||
-	     pveconf_ieq(*name + 8, *namelen - 8, "fleecing"))) {
+	    ((*namelen - 8 == 9 && memcmp(*name + 8, "cloudinit", 9) == 0) ||
+	     (*namelen - 8 == 8 && memcmp(*name + 8, "fleecing", 8) == 0))) {
 		*kind = PVECONF_SECTION_SPECIAL;
 		*name += 8;
 		*namelen -= 8;
@@ -663,8 +665,13 @@ static void read_key_line(struct pveconf_vm *vm, struct sect *cur, const char *p
 		return;
 	}
 	if (cur->schema == SCHEMA_FLEECING) {
-		static const struct pveconf_keyinfo fleecing = {
-		        "fleecing-images", PVECONF_KTYPE_STR, PVECONF_KFMT_OTHER, 0};
+		static const struct pveconf_keyinfo fleecing = {"fleecing-images",
+		                                                PVECONF_KTYPE_STR,
+		                                                PVECONF_KFMT_OTHER,
+		                                                0,
+		                                                NULL,
+		                                                pveconf_fmt_volume_id_list,
+		                                                false};
 
 		ki = strcmp(key, "fleecing-images") == 0 ? &fleecing : NULL;
 	} else {

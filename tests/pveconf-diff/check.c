@@ -97,6 +97,28 @@ static bool line_listed(const char *noeffect, unsigned line)
 	return false;
 }
 
+/* a whole section silently lost: every key line of its body (after the header at line hdr, up to
+ * the next header) is confirmed by .pve-noeffect */
+static bool body_listed(const char *data, size_t len, const char *noeffect, unsigned hdr)
+{
+	const char *p;
+	size_t l;
+
+	for (unsigned n = hdr + 1; nth_line(data, len, n, &p, &l); n++) {
+		size_t k = 0;
+
+		while (k < l && (p[k] == ' ' || p[k] == '\t' || p[k] == '\r'))
+			k++;
+		if (k == l || p[k] == '#')
+			continue;
+		if (p[k] == '[')
+			break;
+		if (!line_listed(noeffect, n))
+			return false;
+	}
+	return true;
+}
+
 /* does .pve-drops hold the line "key KEY"? */
 static bool drops_key(const char *drops, size_t dlen, const char *key)
 {
@@ -169,7 +191,8 @@ static void check_case(const char *dir, const char *name, struct result *res)
 		for (size_t i = 0; i < nd && res->agree; i++)
 			if (pveconf_diag_is_loss(d[i].kind) &&
 			    (d[i].kind != PVECONF_DIAG_SILENT ||
-			     !line_listed(noeffect, d[i].line))) {
+			     !(d[i].key ? line_listed(noeffect, d[i].line)
+			                : body_listed(data, len, noeffect, d[i].line)))) {
 				res->agree = false;
 				snprintf(res->why + strlen(res->why),
 				         sizeof(res->why) - strlen(res->why),
