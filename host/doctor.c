@@ -625,6 +625,23 @@ int host_doctor_run(const struct util_paths *p, const struct host_facts *f,
 	if (r < 0)
 		return r;
 	pick_mode(p, f, b.proc_cmdline, fs);
+	{
+		char iid[128], ikind[32];
+		struct util_err je = {0};
+
+		if (host_journal_interrupted(p, iid, sizeof(iid), ikind, sizeof(ikind), &je) < 0)
+			r = add(rn, POLICY_RULE_JOURNAL_INTERRUPTED, NULL,
+			        "fix the state directory, then run pve-passthrough host rollback",
+			        "%s", je.msg);
+		else if (iid[0])
+			r = add(rn, POLICY_RULE_JOURNAL_INTERRUPTED, NULL,
+			        "run pve-passthrough host rollback: it undoes the steps that were "
+			        "applied; host setup refuses until then",
+			        "the %s of journal %s/%s stopped half-way (state applying)", ikind,
+			        HOST_JOURNAL_DIR, iid);
+		if (r < 0)
+			return r;
+	}
 	if (fs->mode == HOST_MODE_SRIOV_GENERIC)
 		r = add(rn, POLICY_RULE_GENERIC_PF, f->pf_bdf[0] ? f->pf_bdf : NULL, NULL,
 		        "%s%04x:%04x%s%s (driver %s): generic SR-IOV PF, %s; %d of %d VFs enabled; %s",
