@@ -678,16 +678,18 @@ int host_journal_last_setup(const struct util_paths *p, char *id, size_t id_len,
 int host_journal_setup_pf(const struct util_paths *p, const char *id, char *pf, size_t pf_len,
                           struct util_err *e)
 {
-	char dir[PP_PATH_MAX + 128];
 	struct jread jr;
-	int r;
+	int r, jfd;
 
 	pf[0] = '\0';
-	util_path(p, dir, sizeof(dir), HOST_JOURNAL_DIR "/%s", id);
-	r = jread_load(dir, &jr, false, e);
+	jfd = journal_dir_open(p, false, e);
+	if (jfd < 0)
+		return jfd;
+	r = jread_load(jfd, id, &jr, false, e);
 	if (r == 0)
 		snprintf(pf, pf_len, "%s", jr.pf);
 	jread_free(&jr);
+	close(jfd);
 	return r;
 }
 
