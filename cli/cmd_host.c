@@ -121,17 +121,14 @@ static int run_plan(struct cli_ctx *ctx, struct host_plan *pl, const char *kind,
 	struct host_apply_opts ao = {.kind = kind, .of = of};
 	struct util_err e = {0};
 	bool exec = !dry_run && util_paths_is_host(&ctx->paths);
-	const char *fail = getenv("PVE_PASSTHROUGH_TEST_FAIL_AT");
 	json_t *o = NULL;
 	int r, lock_fd;
 
 	run.mode = exec ? HOST_RUN_EXEC : HOST_RUN_RECORD;
-	/* test hook, honoured only under a --root: "change:N" or "command:N" fails that step */
-	if (fail && !util_paths_is_host(&ctx->paths)) {
-		if (strncmp(fail, "change:", 7) == 0)
-			ao.fail_at_change = atoi(fail + 7);
-		else if (strncmp(fail, "command:", 8) == 0)
-			run.fail_at = atoi(fail + 8);
+	/* test seams (the test binary only), honoured only under a --root */
+	if (!util_paths_is_host(&ctx->paths)) {
+		ao.fail_at_change = ctx->seams->fail_at_change;
+		run.fail_at = ctx->seams->fail_at_command;
 	}
 	if (ctx->format == CLI_FORMAT_JSON)
 		o = plan_json(pl, kind, dry_run);
@@ -344,8 +341,7 @@ static int host_rollback(struct cli_ctx *ctx, int argc, char **argv)
 	         dry ? "Rollback plan (dry run)" : "Rollback", setup_id, host_mode_name(pl.mode));
 	/* VFs first: nothing may hold them (sysfs/ refuses while a VF is bound to vfio-pci) */
 	if (!pl.n_refusals && !dry && pl.mode != HOST_MODE_GVTG && f.numvfs > 0) {
-		if (util_paths_is_host(&ctx->paths) ||
-		    getenv("PVE_PASSTHROUGH_TEST_SYSFS_WRITES")) {
+		if (util_paths_is_host(&ctx->paths)) {
 			r = set_numvfs(ctx, &f, 0, &e);
 			if (r < 0) {
 				cli_error(ctx, "%s", e.msg);
