@@ -30,6 +30,7 @@ enum cli_format {
 struct cli_seams {
 	int fail_at_change;  /* host apply: the Nth change (1-based) fails, 0 = none */
 	int fail_at_command; /* host apply: the Nth command fails */
+	int kill_at_change;  /* host apply: SIGKILL right after the Nth change (a crash) */
 	bool stall_guard;    /* the guard hangs once its clock runs, as a stuck read would */
 };
 

@@ -13,9 +13,11 @@ int main(int argc, char **argv)
 	const char *fail = getenv("PVE_PASSTHROUGH_TEST_FAIL_AT");
 	const char *stall = getenv("PVE_PASSTHROUGH_TEST_STALL");
 
-	/* "change:N" or "command:N": that step of host apply fails */
+	/* "change:N" or "command:N": that step of host apply fails; "kill:N": killed after change N */
 	if (fail && strncmp(fail, "change:", 7) == 0)
 		s.fail_at_change = atoi(fail + 7);
+	else if (fail && strncmp(fail, "kill:", 5) == 0)
+		s.kill_at_change = atoi(fail + 5);
 	else if (fail && strncmp(fail, "command:", 8) == 0)
 		s.fail_at_command = atoi(fail + 8);
 	s.stall_guard = stall && strcmp(stall, "guard") == 0;
