@@ -70,9 +70,12 @@ int cli_cmd_audit(struct cli_ctx *ctx, int argc, char **argv); /* cli/audit.c */
 int cmd_host(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_doctor(struct cli_ctx *ctx, int argc, char **argv);
 
-/* host/doctor facts from the sysfs snapshot (cli/host_facts.c).  0 or -errno. */
+/* host/doctor facts from the sysfs snapshot h (module parameters included), or from one read
+ * here when h is NULL (cli/host_facts.c).  0 or -errno. */
 struct host_facts;
-int cli_host_facts(const struct cli_ctx *ctx, struct host_facts *f, struct util_err *e);
+struct sysfs_host;
+int cli_host_facts(const struct cli_ctx *ctx, const struct sysfs_host *h, struct host_facts *f,
+                   struct util_err *e);
 
 /* What gather/ needs of this invocation (root, node or why it is unknown) with flags
  * (enum gather_flags), and the settings file loaded into g (gather_settings). */

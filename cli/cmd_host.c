@@ -245,7 +245,7 @@ static int host_setup(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_usage_error(ctx, "host", "--vfs and --driver are for sriov");
 	else
 		return cli_usage_error(ctx, "host", "host setup %s: sriov or gvtg", argv[optind]);
-	r = cli_host_facts(ctx, &f, &e);
+	r = cli_host_facts(ctx, NULL, &f, &e);
 	if (r == 0)
 		r = host_setup_plan(&ctx->paths, &o, &f, &pl, &e);
 	if (r < 0) {
@@ -321,7 +321,7 @@ static int host_rollback(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if (optind != argc)
 		return cli_usage_error(ctx, "host", "host rollback takes no arguments");
-	r = cli_host_facts(ctx, &f, &e);
+	r = cli_host_facts(ctx, NULL, &f, &e);
 	if (r == 0)
 		r = host_rollback_plan(&ctx->paths, &ro, &f, &pl, &found, setup_id,
 		                       sizeof(setup_id), &e);
@@ -425,7 +425,7 @@ static int host_vfs(struct cli_ctx *ctx, int argc, char **argv)
 		                       argv[optind]);
 	/* at boot the PF driver may still be probing: wait for a driver and sriov_totalvfs */
 	for (long t = 0;; t++) {
-		r = cli_host_facts(ctx, &f, &e);
+		r = cli_host_facts(ctx, NULL, &f, &e);
 		if (r < 0) {
 			cli_error(ctx, "%s", e.msg);
 			return CLI_EXIT_FAIL;
