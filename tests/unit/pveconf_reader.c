@@ -97,7 +97,9 @@ static const struct reader_case cases[] = {
         {"huge integer becomes a Perl float",
          "snaptime: 123456789012345678901234\n",
          {{NULL, "snaptime", "1.23456789012346e+23"}},
-         {NULL},
+         /* cause 2 of issue 11: PVE's writer dies on it */
+         {"1:snaptime: PVE reads it as 1.23456789012346e+23, which its writer refuses (type "
+          "check ('integer') failed): every PVE write of this VM fails"},
          NULL},
         {"numbers",
          "cpulimit: 1.5\nmigrate_downtime: 1.\n",
