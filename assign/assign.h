@@ -12,6 +12,7 @@
 
 #include "policy/policy.h"
 #include "pveconf/hostpci.h"
+#include "pveconf/mapping.h"
 #include "pveconf/vmconf.h"
 #include "sysfs/host.h"
 #include "util/buf.h"
@@ -66,6 +67,8 @@ struct assign_mapping_alt {
 	char id[16], subsystem_id[16]; /* "8086:a7a0", "" when absent */
 	int iommugroup;                /* -1 when absent */
 	unsigned line;                 /* of the map line in pci.cfg */
+	char iommugroup_text[24];      /* iommugroup= as written ("" when absent or too long) */
+	char raw[4608];                /* the map value as written ("" when too long) */
 };
 
 struct assign_mapping {
@@ -74,6 +77,11 @@ struct assign_mapping {
 	size_t n_alts;
 	bool mdev; /* `mdev 1` */
 };
+
+/* Fills m with mapping src's alternatives on node (its map lines for node, file order).
+ * 0 or -ENOMEM; free m->alts. */
+int assign_mapping_from_pveconf(const struct pveconf_pci_mapping *src, const char *node,
+                                struct assign_mapping *m);
 
 /* Everything planning looks at, gathered by the caller. */
 struct assign_input {

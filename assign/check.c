@@ -67,6 +67,9 @@ int assign_check_policy(const struct assign_input *in, unsigned vmid,
 			        m->alts[a].subsystem_id[0] ? m->alts[a].subsystem_id : NULL;
 			lines[li].iommugroup = m->alts[a].iommugroup;
 			lines[li].line = m->alts[a].line;
+			lines[li].iommugroup_text =
+			        m->alts[a].iommugroup_text[0] ? m->alts[a].iommugroup_text : NULL;
+			lines[li].raw = m->alts[a].raw[0] ? m->alts[a].raw : NULL;
 		}
 	}
 	memset(&pin, 0, sizeof(pin));

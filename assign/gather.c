@@ -78,6 +78,39 @@ static void read_owner(const struct util_paths *p, unsigned vmid, struct assign_
 	pveconf_vmrefs_free(&refs);
 }
 
+int assign_mapping_from_pveconf(const struct pveconf_pci_mapping *src, const char *node,
+                                struct assign_mapping *m)
+{
+	snprintf(m->name, sizeof(m->name), "%s", src->name);
+	m->mdev = src->mdev == PVECONF_ON;
+	m->alts = calloc(src->n_maps ? src->n_maps : 1, sizeof(*m->alts));
+	if (!m->alts)
+		return -ENOMEM;
+	for (size_t k = 0; k < src->n_maps; k++) {
+		const struct pveconf_pci_map *map = &src->maps[k];
+		struct assign_mapping_alt *alt = &m->alts[m->n_alts];
+
+		if (!map->node || strcmp(map->node, node) != 0)
+			continue; /* another node's alternative */
+		snprintf(alt->path, sizeof(alt->path), "%s", map->path ? map->path : "");
+		snprintf(alt->id, sizeof(alt->id), "%s", map->id);
+		snprintf(alt->subsystem_id, sizeof(alt->subsystem_id), "%s", map->subsystem_id);
+		alt->iommugroup = map->has_iommugroup ? (int)map->iommugroup : -1;
+		if (map->iommugroup_text &&
+		    strlen(map->iommugroup_text) < sizeof(alt->iommugroup_text))
+			strcpy(alt->iommugroup_text, map->iommugroup_text);
+		if (map->raw && strlen(map->raw) < sizeof(alt->raw))
+			strcpy(alt->raw, map->raw);
+		alt->line = map->line;
+		for (size_t d = 0; d < map->n_ids && alt->n < PVECONF_HOSTPCI_MAX_IDS; d++) {
+			alt->ids[alt->n] = map->ids[d];
+			pveconf_pci_id_format(&map->ids[d], alt->bdfs[alt->n++], SYSFS_BDF_LEN);
+		}
+		m->n_alts++;
+	}
+	return 0;
+}
+
 /* This node's alternatives of every PCI mapping, from pveconf's pci.cfg reader. */
 static int read_mappings(const struct util_paths *p, const char *node, struct assign_gather *g,
                          struct util_err *e)
@@ -96,33 +129,8 @@ static int read_mappings(const struct util_paths *p, const char *node, struct as
 		const struct pveconf_pci_mapping *src = &all.v[i];
 		struct assign_mapping *m = &g->mappings[g->n_mappings++];
 
-		snprintf(m->name, sizeof(m->name), "%s", src->name);
-		m->mdev = src->mdev == PVECONF_ON;
-		m->alts = calloc(src->n_maps ? src->n_maps : 1, sizeof(*m->alts));
-		if (!m->alts) {
+		if (assign_mapping_from_pveconf(src, node, m) < 0)
 			r = util_err_set(e, -ENOMEM, "out of memory");
-			break;
-		}
-		for (size_t k = 0; k < src->n_maps; k++) {
-			const struct pveconf_pci_map *map = &src->maps[k];
-			struct assign_mapping_alt *alt = &m->alts[m->n_alts];
-
-			if (!map->node || strcmp(map->node, node) != 0)
-				continue; /* another node's alternative */
-			snprintf(alt->path, sizeof(alt->path), "%s", map->path ? map->path : "");
-			snprintf(alt->id, sizeof(alt->id), "%s", map->id);
-			snprintf(alt->subsystem_id, sizeof(alt->subsystem_id), "%s",
-			         map->subsystem_id);
-			alt->iommugroup = map->has_iommugroup ? (int)map->iommugroup : -1;
-			alt->line = map->line;
-			for (size_t d = 0; d < map->n_ids && alt->n < PVECONF_HOSTPCI_MAX_IDS;
-			     d++) {
-				alt->ids[alt->n] = map->ids[d];
-				pveconf_pci_id_format(&map->ids[d], alt->bdfs[alt->n++],
-				                      SYSFS_BDF_LEN);
-			}
-			m->n_alts++;
-		}
 	}
 	pveconf_pci_mappings_free(&all);
 	return r;

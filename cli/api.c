@@ -137,6 +137,9 @@ struct sysfs_host *cli_api_host(const struct pveapi_node *n)
 		d->device = hex(p->device);
 		d->subsystem_vendor = hex(p->subsystem_vendor);
 		d->subsystem_device = hex(p->subsystem_device);
+		d->has_subsystem = p->subsystem_vendor && p->subsystem_vendor[0] &&
+		                   p->subsystem_device && p->subsystem_device[0];
+		d->mdev_parent = p->mdev;
 		d->class_code = hex(p->class_);
 		snprintf(d->vendor_name, sizeof(d->vendor_name), "%s",
 		         p->vendor_name ? p->vendor_name : "");

@@ -82,31 +82,9 @@ static int node_mappings(struct api_assign *a, const char *node, struct util_err
 		const struct pveconf_pci_mapping *src = &all.v[i];
 		struct assign_mapping *m = &a->maps[a->n_maps++];
 
-		snprintf(m->name, sizeof(m->name), "%s", src->name);
-		m->mdev = src->mdev == PVECONF_ON;
-		m->alts = calloc(src->n_maps ? src->n_maps : 1, sizeof(*m->alts));
-		if (!m->alts) {
+		if (assign_mapping_from_pveconf(src, node, m) < 0) {
 			r = -ENOMEM;
 			break;
-		}
-		for (size_t k = 0; k < src->n_maps; k++) {
-			const struct pveconf_pci_map *map = &src->maps[k];
-			struct assign_mapping_alt *alt = &m->alts[m->n_alts];
-
-			if (!map->node || strcmp(map->node, node) != 0)
-				continue;
-			snprintf(alt->path, sizeof(alt->path), "%s", map->path ? map->path : "");
-			snprintf(alt->id, sizeof(alt->id), "%s", map->id);
-			snprintf(alt->subsystem_id, sizeof(alt->subsystem_id), "%s",
-			         map->subsystem_id);
-			alt->iommugroup = map->has_iommugroup ? (int)map->iommugroup : -1;
-			for (size_t d = 0; d < map->n_ids && alt->n < PVECONF_HOSTPCI_MAX_IDS;
-			     d++) {
-				alt->ids[alt->n] = map->ids[d];
-				pveconf_pci_id_format(&map->ids[d], alt->bdfs[alt->n++],
-				                      SYSFS_BDF_LEN);
-			}
-			m->n_alts++;
 		}
 	}
 	pveconf_pci_mappings_free(&all);

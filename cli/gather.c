@@ -149,6 +149,8 @@ static int mappings_from(struct cli_gather *g, struct util_err *e)
 			ml->id = pm1->id[0] ? pm1->id : NULL;
 			ml->subsystem_id = pm1->subsystem_id[0] ? pm1->subsystem_id : NULL;
 			ml->iommugroup = pm1->has_iommugroup ? (int)pm1->iommugroup : -1;
+			ml->iommugroup_text = pm1->iommugroup_text;
+			ml->raw = pm1->raw;
 			ml->line = pm1->line;
 			m->n_maps++;
 		}

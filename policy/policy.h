@@ -113,6 +113,10 @@ struct policy_map_line {
 	const char *subsystem_id;         /* "1028:0b1a", NULL when absent */
 	int iommugroup;                   /* -1 when absent */
 	unsigned line;
+	/* as written, for judging as PVE does (it compares text) and for the corrected line; NULL:
+	 * built from the fields above */
+	const char *iommugroup_text;
+	const char *raw; /* the whole map value, "id=...,iommugroup=...,node=...,path=..." */
 };
 
 struct policy_mapping {

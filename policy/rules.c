@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "policy/expand.h"
+#include "policy/mapcheck.h"
 
 /* the registry entry of r */
 #define RULE(r) (policy_rule_get(r))
@@ -264,52 +265,32 @@ static bool rule_mapping_missing(struct ctx *c, const struct policy_entry *en)
 	return false;
 }
 
-/* mapping-invalid: each map line of this node must still match the hardware. */
+/* mapping-invalid: every map line of the VM's node is checked at start as PVE's assert_valid does
+ * (policy/mapcheck.c); qemu-server refuses the start on the first line that fails, even when
+ * another line would be valid, so each invalid line is an error. */
 static void rule_mapping_invalid(struct ctx *c, const struct policy_entry *en)
 {
 	const struct sysfs_host *h = host_of(c, en->vm);
+	const struct policy_mapping *m = en->mapping;
 
-	if (en->via != POLICY_VIA_MAPPING || !h)
+	if (en->via != POLICY_VIA_MAPPING || !h || !m)
 		return;
-	for (size_t a = 0; a < en->n_alts; a++) {
-		const struct policy_alt *al = &en->alts[a];
-		const struct policy_map_line *ml = al->map;
-		const struct sysfs_device *d;
-		char want[16];
+	for (size_t l = 0; l < m->n_maps; l++) {
+		const struct policy_map_line *ml = &m->maps[l];
+		struct policy_mapcheck r;
+		char what[200], fix[512];
 
-		if (al->missing[0]) {
-			emit(c, POLICY_RULE_MAPPING_INVALID, POLICY_SEVERITY_ERROR, en->vm, en->hp,
-			     al->missing, NULL,
-			     "%s: mapping '%s' (pci.cfg line %u) names %s, which this node does not have",
-			     en->hp->key, en->mapping->name, ml->line, al->missing);
+		if (!ml->node || !en->vm->node || strcmp(ml->node, en->vm->node) != 0)
 			continue;
-		}
-		for (size_t i = 0; i < al->n_devs; i++) {
-			d = dev(h, al->devs[i]);
-			if (!d)
-				continue;
-			put(want, sizeof(want), "%04x:%04x", d->vendor, d->device);
-			if (ml->id && strcasecmp(ml->id, want) != 0)
-				emit(c, POLICY_RULE_MAPPING_INVALID, POLICY_SEVERITY_ERROR, en->vm,
-				     en->hp, d->bdf, NULL,
-				     "%s: mapping '%s' (pci.cfg line %u) expects id %s at %s, the device is %s (hardware probably changed)",
-				     en->hp->key, en->mapping->name, ml->line, ml->id, d->bdf,
-				     want);
-			put(want, sizeof(want), "%04x:%04x", d->subsystem_vendor,
-			    d->subsystem_device);
-			if (ml->subsystem_id && strcasecmp(ml->subsystem_id, want) != 0)
-				emit(c, POLICY_RULE_MAPPING_INVALID, POLICY_SEVERITY_ERROR, en->vm,
-				     en->hp, d->bdf, NULL,
-				     "%s: mapping '%s' (pci.cfg line %u) expects subsystem-id %s at %s, the device has %s",
-				     en->hp->key, en->mapping->name, ml->line, ml->subsystem_id,
-				     d->bdf, want);
-			if (ml->iommugroup >= 0 && ml->iommugroup != d->iommu_group)
-				emit(c, POLICY_RULE_MAPPING_INVALID, POLICY_SEVERITY_ERROR, en->vm,
-				     en->hp, d->bdf, NULL,
-				     "%s: mapping '%s' (pci.cfg line %u) expects iommugroup %d for %s, the device is in group %d",
-				     en->hp->key, en->mapping->name, ml->line, ml->iommugroup,
-				     d->bdf, d->iommu_group);
-		}
+		policy_mapcheck_line(h, m->name, m->mdev, ml, &r);
+		if (r.valid)
+			continue;
+		policy_mapcheck_describe(&r, what, sizeof(what));
+		policy_mapcheck_fix(&r, m->name, ml->line, fix, sizeof(fix));
+		emit(c, POLICY_RULE_MAPPING_INVALID, POLICY_SEVERITY_ERROR, en->vm, en->hp,
+		     r.problems[0].device, fix,
+		     "%s: mapping '%s', pci.cfg line %u: %s; PVE refuses the start (PCI device mapping invalid: %s)",
+		     en->hp->key, m->name, ml->line, what, r.pve_message);
 	}
 }
 

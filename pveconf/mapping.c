@@ -106,6 +106,7 @@ static void map_free(struct pveconf_pci_map *m)
 	free(m->node);
 	free(m->path);
 	free(m->ids);
+	free(m->iommugroup_text);
 	free(m->description);
 }
 
@@ -209,10 +210,12 @@ static bool map_parse(const char *value, struct pveconf_pci_map *m, struct util_
 		if (vals[4]) {
 			m->has_iommugroup = true;
 			m->iommugroup = strtol(vals[4], NULL, 10);
+			m->iommugroup_text = strdup(vals[4]);
 		}
 		if (vals[5])
 			m->description = strdup(vals[5]);
-		if (!m->raw || !m->node || !m->path || (vals[5] && !m->description))
+		if (!m->raw || !m->node || !m->path || (vals[5] && !m->description) ||
+		    (vals[4] && !m->iommugroup_text))
 			ok = false;
 	}
 	free(copy);

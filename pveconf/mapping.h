@@ -24,7 +24,8 @@ struct pveconf_pci_map {
 	char subsystem_id[10]; /* "" when absent */
 	bool has_iommugroup;
 	long iommugroup;
-	char *description; /* NULL when absent */
+	char *iommugroup_text; /* as written ("20"), NULL when absent: PVE compares the text */
+	char *description;     /* NULL when absent */
 };
 
 struct pveconf_pci_mapping {

@@ -206,6 +206,7 @@ static const char *entry_read(int devfd, const char *name, bool names, int *dfd,
 			dev->class_code = u.class_code;
 			dev->subsystem_vendor = u.sv;
 			dev->subsystem_device = u.sd;
+			dev->has_subsystem = u.subsys;
 			memcpy(dev->driver, u.driver, sizeof(dev->driver));
 			*from_uevent = true;
 		}
@@ -319,10 +320,14 @@ static int read_device(int dfd, struct sysfs_device *dev, bool from_uevent)
 	long v;
 
 	if (!from_uevent) {
-		if (attr_long_at(dfd, "subsystem_vendor", 16, &v) == 0)
+		bool sv = attr_long_at(dfd, "subsystem_vendor", 16, &v) == 0;
+
+		if (sv)
 			dev->subsystem_vendor = (unsigned)v;
-		if (attr_long_at(dfd, "subsystem_device", 16, &v) == 0)
+		if (attr_long_at(dfd, "subsystem_device", 16, &v) == 0) {
 			dev->subsystem_device = (unsigned)v;
+			dev->has_subsystem = sv;
+		}
 		link_base_at(dfd, "driver", dev->driver, sizeof(dev->driver));
 	}
 	if (util_attr_readat(dfd, "driver_override", buf, sizeof(buf)) == 0 &&
@@ -597,6 +602,7 @@ static int read_mdev_parents(const struct util_paths *p, struct sysfs_host *h)
 		if (dfd < 0)
 			continue;
 		if (dev) {
+			dev->mdev_parent = true;
 			r = read_mdev_types(dfd, &dev->mdev_types, &dev->n_mdev_types);
 		} else {
 			mp = &h->mdev_parents[h->n_mdev_parents++];

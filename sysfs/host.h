@@ -76,6 +76,7 @@ struct sysfs_device {
 	char bdf[SYSFS_BDF_LEN];
 	unsigned vendor, device; /* from the vendor/device files (VFs: not config space) */
 	unsigned subsystem_vendor, subsystem_device;
+	bool has_subsystem; /* the subsystem ids were there to read (PVE checks subsystem-id then) */
 	unsigned class_code;                     /* 0x030000 */
 	char vendor_name[128], device_name[128]; /* from pci.ids, "" when unknown */
 	char driver[64];                         /* "" when unbound */
@@ -90,6 +91,7 @@ struct sysfs_device {
 	char physfn[SYSFS_BDF_LEN]; /* "" when not a VF */
 	int vf_index;               /* N of the PF's virtfnN link, -1 when not a VF */
 	/* mdev parent: */
+	bool mdev_parent; /* has mdev_supported_types (listed in /sys/class/mdev_bus) */
 	struct sysfs_mdev_type *mdev_types;
 	size_t n_mdev_types;
 	const struct sysfs_igpu_platform *platform; /* NULL unless vendor 8086 and class 03xxxx */

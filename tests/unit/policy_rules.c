@@ -238,11 +238,15 @@ static const struct policy_map_line shared_maps[] = {
          .iommugroup = 20,
          .line = 14},
 };
+static const struct policy_map_line mixed_maps[] = {
+        {.node = "pve1", .path = "0000:00:02.3", .id = "8086:a7a0", .iommugroup = 22, .line = 17},
+        {.node = "pve1", .path = "0000:00:02.4", .id = "8086:a7a0", .iommugroup = 99, .line = 18},
+        {.node = "pve2", .path = "0000:00:02.6", .id = "8086:a7a0", .iommugroup = 25, .line = 19},
+};
 static const struct policy_mapping mappings[] = {
-        {"igpu-vf", vf_maps, 3, false},
-        {"igpu-bad", bad_maps, 2, false},
-        {"igpu-pf", pf_maps, 1, false},
-        {"igpu-one", shared_maps, 1, false},
+        {"igpu-vf", vf_maps, 3, false},       {"igpu-bad", bad_maps, 2, false},
+        {"igpu-pf", pf_maps, 1, false},       {"igpu-one", shared_maps, 1, false},
+        {"igpu-mixed", mixed_maps, 3, false},
 };
 
 /* ------------------------------------------------------------ cases */
@@ -453,8 +457,20 @@ static const struct rcase cases[] = {
          0,
          {{106, false, "q35", {"mapping=igpu-bad"}, .guard = true}},
          .expect = "mapping-invalid error 106 main hostpci0 0000:00:02.3\n"
-                   "mapping-invalid error 106 main hostpci0 0000:00:02.3\n"
                    "mapping-invalid error 106 main hostpci0 0000:00:09.0\n"},
+        {"one invalid line among valid ones: PVE checks every line of the node and refuses",
+         HOST_SRIOV,
+         POLICY_MODE_GUARD,
+         106,
+         {{106, false, "q35", {"mapping=igpu-mixed"}, .guard = true}},
+         .expect = "mapping-invalid error 106 main hostpci0 0000:00:02.4\n"},
+        {"a mapping's invalid line on another node does not matter here",
+         HOST_SRIOV,
+         POLICY_MODE_GUARD,
+         106,
+         {{106, false, "q35", {"mapping=igpu-mixed"}, .node = "pve2", .guard = true}},
+         .pve2 = 1 + HOST_SRIOV,
+         .expect = ""},
         {"VFs gone: device-missing with the SR-IOV hint",
          HOST_NO_VFS,
          POLICY_MODE_GUARD,

@@ -244,10 +244,24 @@ static void test_uevent_and_files_agree(void **state)
 		assert_int_equal(a->devices[i].class_code, b->devices[i].class_code);
 		assert_int_equal(a->devices[i].subsystem_vendor, b->devices[i].subsystem_vendor);
 		assert_int_equal(a->devices[i].subsystem_device, b->devices[i].subsystem_device);
+		assert_true(a->devices[i].has_subsystem);
+		assert_true(b->devices[i].has_subsystem);
 		assert_string_equal(a->devices[i].driver, b->devices[i].driver);
 	}
 	assert_string_equal(sysfs_host_find(b, "0000:00:02.1")->driver, "vfio-pci");
 	assert_int_equal(sysfs_host_find(b, "0000:00:02.1")->subsystem_vendor, 0x8086);
+	sysfs_host_free(b);
+	/* without the subsystem files the device has no subsystem ids (PVE: no subsystem-id) */
+	{
+		char cmd[PP_PATH_MAX + 64];
+
+		snprintf(cmd, sizeof(cmd),
+		         "rm '%s'/sys/devices/pci0000:00/0000:00:02.1/subsystem_vendor", root);
+		assert_int_equal(system(cmd), 0);
+	}
+	b = read_root(root, 0);
+	assert_false(sysfs_host_find(b, "0000:00:02.1")->has_subsystem);
+	assert_true(sysfs_host_find(b, "0000:00:02.2")->has_subsystem);
 	sysfs_host_free(a);
 	sysfs_host_free(b);
 	tt_rmrf(root);
@@ -389,7 +403,8 @@ static void test_gvtg_host(void **state)
 	assert_int_equal(gpu->role, SYSFS_ROLE_DEVICE);
 	assert_int_equal(gpu->platform->virt, SYSFS_VIRT_GVTG);
 	assert_int_equal(gpu->n_mdev_types, 2);
-	t = &gpu->mdev_types[0]; /* sorted by id */
+	assert_true(gpu->mdev_parent); /* what PVE's mdev check of a mapping looks at */
+	t = &gpu->mdev_types[0];       /* sorted by id */
 	assert_string_equal(t->id, "i915-GVTg_V5_4");
 	assert_string_equal(t->name, "GVTg_V5_4");
 	assert_string_equal(t->device_api, "vfio-pci");
@@ -450,6 +465,7 @@ static void test_non_pci_mdev_parents(void **state)
 	assert_int_equal(h->n_mdevs, 1);
 	assert_string_equal(h->mdevs[0].parent, "mtty");
 	assert_int_equal(sysfs_host_find(h, PF)->n_mdev_types, 0);
+	assert_false(sysfs_host_find(h, PF)->mdev_parent);
 	sysfs_host_free(h);
 	tt_rmrf(root);
 	free(root);

@@ -17,7 +17,7 @@ printf 'cores: 1\nhostpci0: 0000:00:02.2;0000:00:02.3,pcie=1\nmachine: q35\nmemo
 printf 'cores: 1\nhostpci0: mapping=iGPU-VF,pcie=1\nmachine: q35\nmemory: 1024\nname: mapped\n' >"$Q/105.conf"
 printf 'cores: 1\nmemory: 1024\nname: elsewhere\n' >"$root/etc/pve/nodes/pve2/qemu-server/200.conf"
 printf '{"version":3,"ids":{"100":{"node":"pve1","type":"qemu"},"101":{"node":"pve1","type":"qemu"},"102":{"node":"pve1","type":"qemu"},"103":{"node":"pve1","type":"qemu"},"104":{"node":"pve1","type":"qemu"},"105":{"node":"pve1","type":"qemu"},"200":{"node":"pve2","type":"qemu"}}}\n' >"$root/etc/pve/.vmlist"
-printf 'iGPU-VF\n\tmap id=8086:a7a0,iommugroup=23,node=pve1,path=0000:00:02.4\n\tdescription Intel iGPU VF\n\n' >"$root/etc/pve/mapping/pci.cfg"
+printf 'iGPU-VF\n\tmap id=8086:a7a0,iommugroup=23,node=pve1,path=0000:00:02.4,subsystem-id=1028:0b14\n\tdescription Intel iGPU VF\n\n' >"$root/etc/pve/mapping/pci.cfg"
 echo 4242 >"$root/run/qemu-server/100.pid"
 printf '/usr/bin/kvm\0-id\0100\0-name\0win11\0-pidfile\0/var/run/qemu-server/100.pid\0' >"$root/proc/4242/cmdline"
 pp() { if [ "$1" = -q ]; then shift; "$PP" -q --root "$root" "$@"; else "$PP" --root "$root" "$@"; fi; echo "exit $?"; }
