@@ -243,7 +243,7 @@ static size_t perl_utf8_char(const unsigned char *s, size_t n, bool *bad)
 	*bad = false;
 	if (s[0] < 0x80)
 		return 1;
-	if (s[0] < 0xc2) { /* a continuation byte, or C0/C1: never a start */
+	if (s[0] < 0xc0) { /* a continuation byte (C0/C1 start overlong sequences) */
 		*bad = true;
 		return 1;
 	}
