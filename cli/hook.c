@@ -17,6 +17,7 @@
 #include "cli/gather.h"
 #include "pveconf/vmlist.h"
 #include "pveconf/commit.h"
+#include "pveconf/node.h"
 #include "pveconf/storage.h"
 #include "pveconf/vmconf.h"
 #include "util/buf.h"
@@ -27,12 +28,14 @@
 #define HOOK_PREV   "# previous-hookscript: "
 
 struct snippets {
-	char storage[128];     /* storage id: "local" */
-	char dir[PP_PATH_MAX]; /* <root><path>/snippets */
+	char storage[128];          /* storage id: "local" */
+	char dir[PP_PATH_MAX];      /* <root><path>/snippets */
+	char host_dir[PP_PATH_MAX]; /* <path>/snippets on the host, for messages */
+	bool shared;                /* the same files on every node */
 };
 
-/* The first storage with `snippets` content usable on this node (pveconf storage reader), and
- * its snippets directory under the root. */
+/* The storage with `snippets` content for the hookscript (pveconf storage reader: a shared one
+ * when there is one, so the VM can start on any node), and its snippets directory. */
 static int find_snippets(const struct cli_ctx *ctx, struct snippets *out, struct util_err *e)
 {
 	struct pveconf_storages all;
@@ -42,9 +45,11 @@ static int find_snippets(const struct cli_ctx *ctx, struct snippets *out, struct
 	r = pveconf_storages_load(&ctx->paths, &all, e);
 	if (r < 0)
 		return r;
-	st = pveconf_storage_snippets_first(&all, ctx->node);
+	st = pveconf_storage_snippets_pick(&all, ctx->node);
 	if (st) {
 		snprintf(out->storage, sizeof(out->storage), "%s", st->id);
+		snprintf(out->host_dir, sizeof(out->host_dir), "%s", st->snippets_dir);
+		out->shared = st->shared;
 		r = util_path(&ctx->paths, out->dir, sizeof(out->dir), "%s", st->snippets_dir);
 	}
 	pveconf_storages_free(&all);
@@ -143,8 +148,35 @@ static int commit(const struct cli_ctx *ctx, unsigned vmid, struct pveconf_vm *v
 	return r;
 }
 
+/* In a cluster, a hookscript in node-local storage exists only here: PVE refuses to start the VM
+ * on any other node (migration, HA recovery, restore) until the file is there too. */
+static void warn_node_local(const struct cli_ctx *ctx, const struct snippets *sn, const char *files)
+{
+	char nodes[32][64];
+	size_t n = 0, total = 0;
+	struct util_buf others = {0};
+
+	if (sn->shared || !files[0] ||
+	    pveconf_node_list(&ctx->paths, nodes, 32, &n, &total, NULL) < 0)
+		return;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(nodes[i], ctx->node) != 0)
+			util_buf_addf(&others, "%s%s", others.len ? " " : "", nodes[i]);
+	if (others.len)
+		cli_warn(
+		        ctx,
+		        "storage '%s' is node-local and this node is in a cluster: the VMs cannot "
+		        "start on %s (migration, HA, restore) until the snippet is there too; copy it "
+		        "(for n in %s; do scp -p %s root@$n:%s/; done) or enable snippets on a "
+		        "shared storage and run hook install again",
+		        sn->storage, util_buf_str(&others), util_buf_str(&others), files,
+		        sn->host_dir);
+	util_buf_free(&others);
+}
+
+/* files: the snippets this call wrote are appended, space-separated, as host paths */
 static int install_one(const struct cli_ctx *ctx, const struct snippets *sn, unsigned vmid,
-                       struct util_err *e)
+                       struct util_buf *files, struct util_err *e)
 {
 	struct pveconf_vm *vm = NULL;
 	const char *cur;
@@ -231,6 +263,14 @@ static int install_one(const struct cli_ctx *ctx, const struct snippets *sn, uns
 	/* the config was not changed (locked, another node...): take back a snippet made for it */
 	if (r < 0 && fresh)
 		unlink(path);
+	if (r == 0) {
+		const char *file = strrchr(value, '/') + 1;
+		char host[PP_PATH_MAX + 80];
+
+		snprintf(host, sizeof(host), "%s/%s", sn->host_dir, file);
+		if (!strstr(util_buf_str(files), host))
+			util_buf_addf(files, "%s%s", files->len ? " " : "", host);
+	}
 	if (r == 0 && cur)
 		printf("VM %u: hookscript %s (runs the guard, then the previous %s)\n", vmid, value,
 		       cur);
@@ -293,6 +333,7 @@ static int remove_one(const struct cli_ctx *ctx, const struct snippets *sn, unsi
 int cli_cmd_hook(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct snippets sn;
+	struct util_buf files = {0};
 	struct util_err e = {0};
 	bool install;
 	unsigned vmids[256];
@@ -316,7 +357,7 @@ int cli_cmd_hook(struct cli_ctx *ctx, int argc, char **argv)
 		return CLI_EXIT_FAIL;
 	}
 	for (int i = 0; i < n; i++) {
-		int r = install ? install_one(ctx, &sn, vmids[i], &e)
+		int r = install ? install_one(ctx, &sn, vmids[i], &files, &e)
 		                : remove_one(ctx, &sn, vmids[i], &e);
 
 		if (r < 0) {
@@ -324,5 +365,8 @@ int cli_cmd_hook(struct cli_ctx *ctx, int argc, char **argv)
 			status = CLI_EXIT_FAIL;
 		}
 	}
+	if (install)
+		warn_node_local(ctx, &sn, util_buf_str(&files));
+	util_buf_free(&files);
 	return status;
 }

@@ -55,7 +55,7 @@ static const struct cli_command commands[] = {
          "mapping check [NAME]",
          "a PCI resource mapping with one map line per VF of this node's iGPU (a VF pool), or "
          "each map line of this node judged as PVE judges it at VM start"},
-        {"doctor", cmd_doctor, "doctor [--fail-on info|warning|error]",
+        {"doctor", cmd_doctor, "doctor [--fail-on info|warning|error] [--kernel-log FILE]",
          "check the host end to end: platform, IOMMU, cmdline, driver, VFs, dkms per kernel"},
 };
 

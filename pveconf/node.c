@@ -1,11 +1,15 @@
-/* pveconf/node.c - finds this node's name the way pmxcfs exposes it.  Reads only. */
+/* pveconf/node.c - finds this node's name and the cluster's nodes the way pmxcfs exposes them.
+ * Reads only. */
 #include "pveconf/node.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -70,4 +74,38 @@ int pveconf_node_name(const struct util_paths *p, char *buf, size_t n, struct ut
 	        e, -ENOENT,
 	        "cannot tell this node's name (no /etc/pve/local link, no /etc/hostname): "
 	        "give it with --node NAME");
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+int pveconf_node_list(const struct util_paths *p, char (*names)[64], size_t max, size_t *n,
+                      size_t *total, struct util_err *e)
+{
+	char path[PP_PATH_MAX], sub[PP_PATH_MAX];
+	struct dirent *de;
+	struct stat st;
+	DIR *d;
+
+	*n = *total = 0;
+	util_path(p, path, sizeof(path), PP_ETC_PVE_NODES);
+	d = opendir(path);
+	if (!d)
+		return errno == ENOENT
+		               ? 0
+		               : util_err_errno(e, -errno, "%s", util_path_display(p, path));
+	while ((de = readdir(d))) {
+		if (pveconf_node_name_valid(de->d_name) < 0 ||
+		    snprintf(sub, sizeof(sub), "%s/%s", path, de->d_name) >= (int)sizeof(sub) ||
+		    stat(sub, &st) < 0 || !S_ISDIR(st.st_mode))
+			continue;
+		(*total)++;
+		if (*n < max && strlen(de->d_name) < 64)
+			memcpy(names[(*n)++], de->d_name, strlen(de->d_name) + 1);
+	}
+	closedir(d);
+	qsort(names, *n, 64, cmp_name);
+	return 0;
 }

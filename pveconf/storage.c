@@ -21,7 +21,7 @@ static const char *const known_types[] = {"dir",       "btrfs", "nfs",         "
                                           "rbd",       "iscsi", "iscsidirect", "pbs",     "esxi"};
 /* file storages that can hold snippets */
 static const char *const snippet_types[] = {"dir", "btrfs", "nfs", "cifs", "cephfs", "glusterfs"};
-/* mounted storages whose path defaults to /mnt/pve/<id> */
+/* mounted storages whose path defaults to /mnt/pve/<id>; PVE treats them as shared */
 static const char *const mount_types[] = {"nfs", "cifs", "cephfs", "glusterfs"};
 
 static bool in(const char *s, const char *const *list, size_t n)
@@ -253,6 +253,8 @@ static void parse_section(struct parser *ps, struct pveconf_seccfg_lines *ls, co
 					snprintf(subdir, sizeof(subdir), "%s", c + 9);
 		} else if (strcmp(k, "disable") == 0) {
 			st.disabled = !v || strcmp(v, "0") != 0;
+		} else if (strcmp(k, "shared") == 0) {
+			st.shared = !v || strcmp(v, "0") != 0;
 		} else if (strcmp(k, "nodes") == 0 && v) {
 			char *cur = v, *c;
 
@@ -286,6 +288,8 @@ static void parse_section(struct parser *ps, struct pveconf_seccfg_lines *ls, co
 		storage_free(&st);
 		return;
 	}
+	if (IN(type, mount_types))
+		st.shared = true;
 	if (want_snippets && !IN(type, snippet_types))
 		diag(ps, hline, "storage '%s': storage does not support content type 'snippets'",
 		     id);
@@ -425,4 +429,22 @@ const struct pveconf_storage *pveconf_storage_snippets_first(const struct pvecon
 		if (pveconf_storage_snippets_on(&s->v[i], node))
 			return &s->v[i];
 	return NULL;
+}
+
+const struct pveconf_storage *pveconf_storage_snippets_pick(const struct pveconf_storages *s,
+                                                            const char *node)
+{
+	const struct pveconf_storage *here = NULL;
+
+	for (size_t i = 0; i < s->n; i++) {
+		const struct pveconf_storage *st = &s->v[i];
+
+		if (!st->shared || !pveconf_storage_snippets_on(st, node))
+			continue;
+		if (st->n_nodes == 0)
+			return st;
+		if (!here)
+			here = st;
+	}
+	return here ? here : pveconf_storage_snippets_first(s, node);
 }

@@ -1,6 +1,7 @@
 /* pveconf/storage.h - /etc/pve/storage.cfg, as far as the hookscript needs it: which storages
  * hold `snippets`, where their files live, and on which nodes.  Not a full storage validator:
- * properties other than content, path, content-dirs, nodes and disable are kept unchecked. */
+ * properties other than content, path, content-dirs, nodes, shared and disable are kept
+ * unchecked. */
 #ifndef PP_PVECONF_STORAGE_H
 #define PP_PVECONF_STORAGE_H
 
@@ -17,6 +18,7 @@ struct pveconf_storage {
 	bool snippets; /* `snippets` in content (and the type supports it) */
 	char *snippets_dir; /* host path of its snippets, e.g. "/var/lib/vz/snippets"; NULL if none */
 	bool disabled;
+	bool shared;  /* the same files on every node: `shared 1`, or nfs/cifs/cephfs/glusterfs */
 	char **nodes; /* `nodes` restriction; n_nodes == 0: every node */
 	size_t n_nodes;
 	unsigned line; /* header line; 0 for PVE's built-in `local` */
@@ -52,5 +54,10 @@ bool pveconf_storage_snippets_on(const struct pveconf_storage *st, const char *n
 /* The first storage usable for snippets on node (`local` first), or NULL. */
 const struct pveconf_storage *pveconf_storage_snippets_first(const struct pveconf_storages *s,
                                                              const char *node);
+/* Where a hookscript should go so that the VM can start on any node: the first shared storage
+ * with snippets on node and every node, else the first shared one on node, else the first one
+ * (node-local); NULL when none holds snippets on node. */
+const struct pveconf_storage *pveconf_storage_snippets_pick(const struct pveconf_storages *s,
+                                                            const char *node);
 
 #endif

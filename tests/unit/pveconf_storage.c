@@ -74,6 +74,37 @@ static void test_typical(void **state)
 	assert_true(st->disabled);
 	assert_false(pveconf_storage_snippets_on(st, "pve1"));
 	assert_string_equal(pveconf_storage_snippets_first(&s, "pve2")->id, "local");
+	/* shared: nfs by its type; local and scratch (dir without `shared 1`) are node-local */
+	assert_true(pveconf_storage_find(&s, "nas")->shared);
+	assert_false(pveconf_storage_find(&s, "local")->shared);
+	assert_false(pveconf_storage_find(&s, "scratch")->shared);
+	/* the hookscript goes to the shared storage where it is usable, else local */
+	assert_string_equal(pveconf_storage_snippets_pick(&s, "pve1")->id, "nas");
+	assert_string_equal(pveconf_storage_snippets_pick(&s, "pve2")->id, "local");
+	pveconf_storages_free(&s);
+}
+
+/* `shared 1` makes a dir storage shared; one usable on every node wins over one restricted. */
+static void test_shared_pick(void **state)
+{
+	struct pveconf_storages s;
+
+	(void)state;
+	parse("dir: local\n\tpath /var/lib/vz\n\tcontent snippets\n\n"
+	      "cephfs: some\n\tcontent snippets\n\tnodes pve1,pve2\n\n"
+	      "dir: all\n\tpath /srv/all\n\tcontent snippets\n\tshared 1\n\n"
+	      "dir: notshared\n\tpath /srv/x\n\tcontent snippets\n\tshared 0\n",
+	      &s);
+	assert_true(pveconf_storage_find(&s, "some")->shared);
+	assert_true(pveconf_storage_find(&s, "all")->shared);
+	assert_false(pveconf_storage_find(&s, "notshared")->shared);
+	assert_string_equal(pveconf_storage_snippets_pick(&s, "pve1")->id, "all");
+	pveconf_storages_free(&s);
+	parse("dir: local\n\tpath /var/lib/vz\n\tcontent snippets\n\n"
+	      "cephfs: some\n\tcontent snippets\n\tnodes pve1,pve2\n",
+	      &s);
+	assert_string_equal(pveconf_storage_snippets_pick(&s, "pve2")->id, "some");
+	assert_string_equal(pveconf_storage_snippets_pick(&s, "pve3")->id, "local");
 	pveconf_storages_free(&s);
 }
 
@@ -187,6 +218,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_typical),
 	        cmocka_unit_test(test_snippets_table),
+	        cmocka_unit_test(test_shared_pick),
 	        cmocka_unit_test(test_load),
 	};
 
