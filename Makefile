@@ -13,6 +13,7 @@ TESTPKGS := cmocka
 WARN := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla -Werror
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -I. -DPP_VERSION=\"$(VERSION)\" \
+             -DPP_PREFIX=\"$(PREFIX)\" \
              $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # Digests come from libmd (util/hash.c), all shared: Debian's security updates reach every library.
 LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -20,7 +21,7 @@ TESTLIBS = $(shell pkg-config --libs $(TESTPKGS) 2>/dev/null)
 
 B := build
 # Modules, lowest layer first.  Each becomes one static archive build/lib<mod>.a.
-MODULES := util settings pveconf sysfs policy assign host pveapi
+MODULES := util settings pveconf sysfs policy pveapi gather assign host
 # What each module may link against (the layering of docs/design.md); unit-test binaries of a module
 # are linked only with these, so a forbidden call is a link error.
 DEPS_util    :=
@@ -28,9 +29,10 @@ DEPS_settings := util
 DEPS_pveconf := util
 DEPS_sysfs   := util
 DEPS_policy  := pveconf sysfs util
-DEPS_assign  := policy pveconf sysfs util
-DEPS_host    := policy pveconf sysfs util
 DEPS_pveapi  := settings pveconf util
+DEPS_gather  := policy pveapi settings pveconf sysfs util
+DEPS_assign  := gather policy pveapi settings pveconf sysfs util
+DEPS_host    := policy pveconf sysfs util
 
 srcs_of = $(wildcard $(1)/*.c)
 objs_of = $(patsubst %.c,$(B)/%.o,$(call srcs_of,$(1)))
