@@ -45,9 +45,11 @@ static void held_by_reservation(const struct cli_ctx *ctx, const struct sysfs_de
 	pveconf_pci_reservations_free(&res);
 }
 
-int cli_host_facts(const struct cli_ctx *ctx, struct host_facts *f, struct util_err *e)
+int cli_host_facts(const struct cli_ctx *ctx, const struct sysfs_host *given, struct host_facts *f,
+                   struct util_err *e)
 {
-	struct sysfs_host *h = NULL;
+	struct sysfs_host *owned = NULL;
+	const struct sysfs_host *h = given;
 	const struct sysfs_device *pf = NULL;
 	const char *v;
 	int r;
@@ -55,9 +57,12 @@ int cli_host_facts(const struct cli_ctx *ctx, struct host_facts *f, struct util_
 	memset(f, 0, sizeof(*f));
 	f->totalvfs = f->numvfs = -1;
 	f->iommu = -1;
-	r = sysfs_host_read(&ctx->paths, &h, e);
-	if (r < 0)
-		return r;
+	if (!h) {
+		r = sysfs_host_read(&ctx->paths, &owned, e);
+		if (r < 0)
+			return r;
+		h = owned;
+	}
 	for (size_t i = 0; i < h->n_devices; i++) {
 		const struct sysfs_device *d = &h->devices[i];
 
@@ -121,6 +126,7 @@ int cli_host_facts(const struct cli_ctx *ctx, struct host_facts *f, struct util_
 			         h->mdevs[i].uuid);
 		}
 	}
-	sysfs_host_free(h);
+	if (owned)
+		sysfs_host_free(owned);
 	return 0;
 }

@@ -38,8 +38,9 @@ static const struct cli_command commands[] = {
          "the host's iGPU, SR-IOV PFs/VFs, mdev types, IOMMU groups, drivers and which VMs use them"},
         {"guard", cli_cmd_guard, "guard VMID PHASE",
          "the pre-start hookscript: refuse a start that breaks a rule (exit 1)"},
-        {"hook", cli_cmd_hook, "hook install|remove VMID...",
-         "make the guard a VM's hookscript (chaining an existing one), or undo that"},
+        {"hook", cli_cmd_hook,
+         "hook install|remove VMID...|--all [--cluster], hook status [--cluster] [VMID...]",
+         "make the guard a VM's hookscript (chaining an existing one), undo that, or show which VMs are guarded"},
         {"audit", cli_cmd_audit,
          "audit [--cluster [NAME]] [--api [--api-url URL] [--api-token-file F] "
          "[--api-fingerprint FP|--api-ca-file F]] [--vmid N]... [--fail-on info|warning|error] "
@@ -56,7 +57,8 @@ static const struct cli_command commands[] = {
          "mapping check [NAME]",
          "a PCI resource mapping with one map line per VF of this node's iGPU (a VF pool), or "
          "each map line of this node judged as PVE judges it at VM start"},
-        {"doctor", cmd_doctor, "doctor [--fail-on info|warning|error] [--kernel-log FILE]",
+        {"doctor", cmd_doctor,
+         "doctor [--fail-on info|warning|error] [--kernel-log FILE] [--format F]",
          "check the host end to end: platform, IOMMU, cmdline, driver, VFs, dkms per kernel"},
 };
 
@@ -209,8 +211,9 @@ int cli_set_format(struct cli_ctx *ctx, const char *value, unsigned allowed)
 	return CLI_EXIT_USAGE;
 }
 
-int main(int argc, char **argv)
+int cli_main(int argc, char **argv, const struct cli_seams *seams)
 {
+	static const struct cli_seams none;
 	enum { OPT_ROOT = 256, OPT_NODE, OPT_CONFIG, OPT_FORMAT, OPT_VERSION };
 	static const struct option opts[] = {
 	        {"root", required_argument, NULL, OPT_ROOT},
@@ -232,6 +235,7 @@ int main(int argc, char **argv)
 
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.prog = "pve-passthrough";
+	ctx.seams = seams ? seams : &none;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:qvh", opts, NULL)) != -1) {
 		switch (c) {
