@@ -21,8 +21,9 @@ static int cmd_help(struct cli_ctx *ctx, int argc, char **argv);
 
 static const struct cli_command commands[] = {
         {"help", cmd_help, "help [COMMAND]", "this list, or the usage of one command"},
-        {"lint", cmd_lint, "lint [--normalize] FILE...",
-         "report what PVE would drop or rewrite in VM configs; --normalize prints PVE's rewrite"},
+        {"lint", cmd_lint, "lint [--normalize] [--format text|json] (FILE|VMID)... | --all",
+         "report what PVE would drop or rewrite in VM configs (a VMID or --all: this node's); "
+         "--normalize prints PVE's rewrite"},
         {"assign", cli_cmd_assign,
          "assign VMID (--vf auto|BDF | --mdev TYPE|auto | --mapping NAME) [--pf BDF] [--slot N] "
          "[--pcie|--no-pcie] [--x-vga] [--romfile FILE] [--dry-run] [--lock-timeout S] "
