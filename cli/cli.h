@@ -69,6 +69,7 @@ int cli_cmd_hook(struct cli_ctx *ctx, int argc, char **argv);  /* cli/hook.c */
 int cli_cmd_audit(struct cli_ctx *ctx, int argc, char **argv); /* cli/audit.c */
 int cmd_host(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_doctor(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_mapping(struct cli_ctx *ctx, int argc, char **argv); /* cli/cmd_mapping.c */
 
 /* host/doctor facts from the sysfs snapshot h (module parameters included), or from one read
  * here when h is NULL (cli/host_facts.c).  0 or -errno. */

@@ -52,6 +52,12 @@ static const struct cli_command commands[] = {
          "[--dkms-deb FILE] [--dry-run] | host rollback [--dry-run] [--force] | "
          "host vfs [--pf BDF] [--wait SEC] N",
          "configure the host for SR-IOV or GVT-g, undo the last setup, set the VF count"},
+        {"mapping", cmd_mapping,
+         "mapping create NAME [--pf BDF] [--vfs all|LIST] [--description TEXT] [--dry-run] "
+         "[--lock-timeout S] | "
+         "mapping check [NAME]",
+         "a PCI resource mapping with one map line per VF of this node's iGPU (a VF pool), or "
+         "each map line of this node judged as PVE judges it at VM start"},
         {"doctor", cmd_doctor,
          "doctor [--fail-on info|warning|error] [--kernel-log FILE] [--format F]",
          "check the host end to end: platform, IOMMU, cmdline, driver, VFs, dkms per kernel"},
