@@ -18,9 +18,10 @@ static int parse_level(const char *s, enum policy_severity *out)
 
 int cmd_doctor(struct cli_ctx *ctx, int argc, char **argv)
 {
-	enum { OPT_FAIL_ON = 256 };
+	enum { OPT_FAIL_ON = 256, OPT_KERNEL_LOG };
 	static const struct option opts[] = {
 	        {"fail-on", required_argument, NULL, OPT_FAIL_ON},
+	        {"kernel-log", required_argument, NULL, OPT_KERNEL_LOG},
 	        {NULL, 0, NULL, 0},
 	};
 	enum policy_severity fail_on = POLICY_SEVERITY_ERROR;
@@ -33,6 +34,7 @@ int cmd_doctor(struct cli_ctx *ctx, int argc, char **argv)
 	struct cli_gather g;
 	struct policy_findings pf = {0};
 	char audit_skip[1024] = "";
+	const char *kernel_log = NULL;
 	int c, r;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -43,6 +45,7 @@ int cmd_doctor(struct cli_ctx *ctx, int argc, char **argv)
 				                       "--fail-on %s: info, warning or error",
 				                       optarg);
 			break;
+		case OPT_KERNEL_LOG: kernel_log = optarg; break;
 		default:
 			return cli_usage_error(ctx, "doctor", "unknown option '%s'",
 			                       argv[optind - 1]);
@@ -62,6 +65,7 @@ int cmd_doctor(struct cli_ctx *ctx, int argc, char **argv)
 		return CLI_EXIT_FAIL;
 	}
 	r = cli_host_facts(ctx, &f, &e);
+	f.kernel_log = kernel_log;
 	if (r == 0)
 		r = host_doctor_run(&ctx->paths, &f, g.severity, &fs, &e);
 	if (r < 0) {

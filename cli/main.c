@@ -49,7 +49,7 @@ static const struct cli_command commands[] = {
          "[--dkms-deb FILE] [--dry-run] | host rollback [--dry-run] [--force] | "
          "host vfs [--pf BDF] [--wait SEC] N",
          "configure the host for SR-IOV or GVT-g, undo the last setup, set the VF count"},
-        {"doctor", cmd_doctor, "doctor [--fail-on info|warning|error]",
+        {"doctor", cmd_doctor, "doctor [--fail-on info|warning|error] [--kernel-log FILE]",
          "check the host end to end: platform, IOMMU, cmdline, driver, VFs, dkms per kernel"},
 };
 

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "host/dkms.h"
+#include "host/klog.h"
 #include "util/fileio.h"
 
 #define TEXT_MAX (1 << 20)
@@ -506,6 +507,70 @@ static bool loaded_at_boot(const struct util_paths *p, const char *module)
 	return found;
 }
 
+/* The kernel log of this boot against host/klog_sig.c's table.  A message that confirms a finding
+ * already made (same rule and device: pf-driver-stock from sysfs, module-obsolete from
+ * /etc/modules) is quoted in that finding; any other is a finding of its own.  Under a --root
+ * without <root>/dev/kmsg there is nothing to read (a copied host); on the real host a log we may
+ * not read is an info finding; a --kernel-log FILE that cannot be read is an error. */
+static int check_klog(const struct util_paths *p, const struct host_facts *f, struct run *rn,
+                      struct util_err *e)
+{
+	struct host_klog log;
+	struct host_klog_match *m = NULL;
+	size_t nm = 0;
+	int r = host_klog_read(p, f->kernel_log, &log, e);
+
+	if (r < 0) {
+		host_klog_free(&log);
+		if (f->kernel_log)
+			return r;
+		if (r == -ENOENT && !util_paths_is_host(p)) {
+			util_err_clear(e);
+			return 0;
+		}
+		r = add(rn, POLICY_RULE_KLOG_UNREADABLE, NULL,
+		        "run doctor as root, or give the log with --kernel-log FILE (dmesg > FILE)",
+		        "the kernel log was not read: %s", e ? e->msg : "");
+		util_err_clear(e);
+		return r;
+	}
+	r = host_klog_match(&log, &m, &nm);
+	for (size_t i = 0; i < nm && r == 0; i++) {
+		const struct policy_rule *rule = policy_rule_find(m[i].rule);
+		const struct host_klog_record *l = m[i].first;
+		char quote[600], times[32] = "";
+		struct policy_findings *fl = &rn->fs->f;
+		size_t k;
+
+		if (!rule) { /* a table row naming no registry rule: the unit test prevents it */
+			r = util_err_set(e, -EINVAL, "kernel log table: unknown rule %s",
+			                 m[i].rule);
+			break;
+		}
+		if (m[i].count > 1)
+			snprintf(times, sizeof(times), " (%u lines)", m[i].count);
+		snprintf(quote, sizeof(quote), "\"%s%s%s%s\"%s", l->stamp, l->stamp[0] ? " " : "",
+		         l->text, l->truncated ? "..." : "", times);
+		/* "i915: unknown parameter..." names no device: it confirms the PF's finding */
+		for (k = 0; k < fl->n; k++)
+			if (fl->v[k].rule == rule->id &&
+			    (!m[i].device[0] || strcmp(fl->v[k].device, m[i].device) == 0))
+				break;
+		if (k < fl->n) {
+			size_t len = strlen(fl->v[k].message);
+
+			snprintf(fl->v[k].message + len, sizeof(fl->v[k].message) - len,
+			         "; kernel log: %s", quote);
+			continue;
+		}
+		r = add(rn, rule->id, m[i].device[0] ? m[i].device : NULL, m[i].fix,
+		        "%s; kernel log (%s): %s", m[i].meaning, log.source, quote);
+	}
+	free(m);
+	host_klog_free(&log);
+	return r;
+}
+
 int host_doctor_run(const struct util_paths *p, const struct host_facts *f,
                     const enum policy_severity *severity, struct host_findings *fs,
                     struct util_err *e)
@@ -602,6 +667,8 @@ int host_doctor_run(const struct util_paths *p, const struct host_facts *f,
 			        "%s offers no mdev types (mdev_supported_types missing)",
 			        f->pf_bdf);
 	}
+	if (r == 0)
+		r = check_klog(p, f, rn, e);
 	if (r < 0) {
 		host_findings_free(fs);
 		if (e && !e->msg[0])

@@ -40,6 +40,7 @@ struct host_facts {
 	size_t n_mdev_types;                              /* GVT-g types on the PF */
 	long mdev_available;                              /* sum of available_instances */
 	char running[128];                                /* running kernel release */
+	const char *kernel_log; /* doctor --kernel-log FILE; NULL = <root>/dev/kmsg */
 };
 
 struct host_setup_opts {

@@ -2,7 +2,7 @@
 # FUZZ_SECONDS; `make check` runs the tier check-fuzz-smoke: the checked-in crashers replayed, then
 # FUZZ_SMOKE_SECONDS of fuzzing per target (skipped with a note when clang is missing).
 FUZZ_B             := build-fuzz
-FUZZ_TARGETS       := vmconf hostpci pvefiles
+FUZZ_TARGETS       := vmconf hostpci pvefiles klog
 FUZZ_SECONDS       ?= 120
 FUZZ_SMOKE_SECONDS ?= 3
 FUZZ_CC            ?= clang
@@ -16,6 +16,11 @@ FUZZ_BINS  := $(FUZZ_TARGETS:%=$(FUZZ_B)/fuzz_%)
 $(FUZZ_B)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SRCS) $(wildcard pveconf/*.h util/*.h)
 	@mkdir -p $(FUZZ_B)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_SRCS) -ljansson -lmd
+
+# the kernel-log reader is in host/ but uses only util/
+$(FUZZ_B)/fuzz_klog: tests/fuzz/fuzz_klog.c host/klog.c host/klog_sig.c host/klog.h $(wildcard util/*.c util/*.h)
+	@mkdir -p $(FUZZ_B)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< host/klog.c host/klog_sig.c $(wildcard util/*.c) -lcrypto
 
 .PHONY: check-fuzz-smoke
 fuzz: $(FUZZ_BINS)

@@ -25,6 +25,7 @@
 #define PP_PROC_CMDLINE          "/proc/cmdline"
 #define PP_PROC_OSRELEASE        "/proc/sys/kernel/osrelease"
 #define PP_PROC                  "/proc"
+#define PP_DEV_KMSG              "/dev/kmsg"     /* the kernel log, one record per read */
 #define PP_PROC_SELF_FD          "/proc/self/fd" /* our own fds: never put under --root */
 #define PP_ETC_PVE               "/etc/pve"
 #define PP_ETC_PVE_LOCAL         "/etc/pve/local"

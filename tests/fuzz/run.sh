@@ -39,6 +39,11 @@ for t in "$@"; do
 			run/qemu-server/pci-id-reservations; do
 			[ -f "examples/demo-host/$f" ] && cp "examples/demo-host/$f" "$seeds/demo-$(basename "$f")"
 		done ;;
+	klog)
+		# the kernel logs of the samples, whole, and as /dev/kmsg records
+		cp "$SHARED"/corpus/samples/dmesg_*.txt "$seeds"/
+		sed -n 's/^\[ *\([0-9]*\)\.\([0-9]*\)\] /6,1,\1\2,-;/p' \
+			"$SHARED"/corpus/samples/dmesg_failures_i915.txt >"$seeds"/records ;;
 	esac
 	if ls tests/fuzz/crashers/"$t"/* >/dev/null 2>&1; then
 		if "$bin" tests/fuzz/crashers/"$t"/* >"$log" 2>&1; then
