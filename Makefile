@@ -20,7 +20,7 @@ TESTLIBS = $(shell pkg-config --libs $(TESTPKGS) 2>/dev/null)
 
 B := build
 # Modules, lowest layer first.  Each becomes one static archive build/lib<mod>.a.
-MODULES := util settings pveconf sysfs policy assign host pveapi
+MODULES := util settings pveconf sysfs policy pveapi gather assign host
 # What each module may link against (the layering of docs/design.md); unit-test binaries of a module
 # are linked only with these, so a forbidden call is a link error.
 DEPS_util    :=
@@ -28,9 +28,10 @@ DEPS_settings := util
 DEPS_pveconf := util
 DEPS_sysfs   := util
 DEPS_policy  := pveconf sysfs util
-DEPS_assign  := policy pveconf sysfs util
-DEPS_host    := policy pveconf sysfs util
 DEPS_pveapi  := settings pveconf util
+DEPS_gather  := policy pveapi settings pveconf sysfs util
+DEPS_assign  := gather policy pveapi settings pveconf sysfs util
+DEPS_host    := policy pveconf sysfs util
 
 srcs_of = $(wildcard $(1)/*.c)
 objs_of = $(patsubst %.c,$(B)/%.o,$(call srcs_of,$(1)))

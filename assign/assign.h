@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "gather/gather.h"
 #include "policy/policy.h"
 #include "pveconf/hostpci.h"
 #include "pveconf/mapping.h"
@@ -104,6 +105,20 @@ struct assign_input {
 	void (*after_plan)(void *arg);
 	void *after_plan_arg;
 };
+
+/* The input from a node model of gather/ (GATHER_KEEP_CONFS): node's VMs, node's alternatives
+ * of each mapping with their pci.cfg lines, the reservations, the VMID's owner, the settings'
+ * severities.  The rest (romfile_exists, config_path) is the caller's.  Storage in *st (free
+ * with assign_input_store_free); in points into it and into g.  0 or -ENOMEM. */
+struct assign_input_store {
+	struct assign_vm *vms;
+	size_t n_vms;
+	struct assign_mapping *mappings;
+	size_t n_mappings;
+};
+int assign_input_from_gather(const struct gather_node *g, const char *node, struct assign_input *in,
+                             struct assign_input_store *st, struct util_err *e);
+void assign_input_store_free(struct assign_input_store *st);
 
 enum assign_outcome {
 	ASSIGN_OUTCOME_CHANGE,    /* the plan changes the file */

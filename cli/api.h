@@ -1,6 +1,5 @@
-/* cli/api.h - internal to cli/: the --api side of audit, status and assign.  Options and settings
- * to a connected client, and what the REST API tells (pveapi/snapshot.h) turned into the same
- * inputs the local files give: a struct cli_gather for the rules, a struct sysfs_host per node. */
+/* cli/api.h - internal to cli/: the --api side of audit, status and assign: options and settings
+ * to a connected client.  What the REST API tells becomes a node model in gather/ (gather_api). */
 #ifndef PP_CLI_API_H
 #define PP_CLI_API_H
 
@@ -9,7 +8,7 @@
 
 #include "assign/assign.h"
 #include "cli/cli.h"
-#include "cli/gather.h"
+#include "gather/gather.h"
 #include "pveapi/snapshot.h"
 #include "settings/api.h"
 
@@ -38,7 +37,7 @@ struct cli_api_cluster {
 };
 
 /* The clusters named (names NULL: the api { } block; all: every block of list, the settings'
- * api/cluster blocks from cli_gather_settings()), each with
+ * api/cluster blocks from gather_settings()), each with
  * the overrides applied and a client made.  Nothing is sent.  0 or -errno (-EINVAL settings,
  * -EACCES token file readable by others ...).  *out has *n entries; free with
  * cli_api_clusters_free. */
@@ -47,28 +46,6 @@ int cli_api_clusters(const struct cli_ctx *ctx, const struct settings_api_list *
                      size_t n_names, bool all, struct cli_api_cluster **out, size_t *n,
                      struct util_err *e);
 void cli_api_clusters_free(struct cli_api_cluster *v, size_t n);
-
-/* A node's hardware from the API as a host snapshot (no drivers, no module state, no live mdev
- * instances; totalvfs = numvfs = the VFs listed).  NULL when out of memory. */
-struct sysfs_host *cli_api_host(const struct pveapi_node *n);
-
-/* Adds the snapshot to g: VM configs (running VMs with ?current=1: main = current, [PENDING] =
- * what differs), the mappings, each reachable node's hardware (hosts[] gets one sysfs_host per
- * node, owned by the caller) and an unreachable entry per node that could not be read.  prefix
- * ("edge/" or "") goes before node names (fleets).  0 or -ENOMEM. */
-struct cli_api_hosts {
-	struct policy_node_host *v;
-	struct sysfs_host **owned;
-	size_t n, cap;
-};
-int cli_api_gather(const struct pveapi_snapshot *snap, const char *prefix, struct cli_gather *g,
-                   struct cli_api_hosts *hosts, struct util_err *e);
-void cli_api_hosts_free(struct cli_api_hosts *h);
-/* A node (or a whole cluster: "edge/" + "*") that could not be read: node-unreachable.  0 or -ENOMEM. */
-int cli_api_hosts_add_unreachable(struct cli_api_hosts *h, const char *node, const char *why);
-
-/* /cluster/mapping/pci as pci.cfg text (for pveconf's reader).  0 or -ENOMEM. */
-int cli_api_mappings_text(const struct pveapi_snapshot *snap, struct util_buf *b);
 
 /* assign --api (cli/api_assign.c). */
 struct cli_api_assign_opts {
@@ -94,8 +71,5 @@ int cli_api_assign(const struct cli_ctx *ctx, const struct cli_api_assign_opts *
  * status. */
 int cli_api_status(struct cli_ctx *ctx, const struct settings_api_overrides *over, const char *node,
                    bool all);
-
-/* The text of a VM config as PVE's file would hold it, from the API's config (and current). */
-int cli_api_config_text(const struct pveapi_vm *vm, struct util_buf *out);
 
 #endif

@@ -7,32 +7,19 @@
 #include <string.h>
 
 #include "cli/api.h"
-#include "pveconf/mapping.h"
-#include "pveconf/vmconf.h"
 
 struct api_assign {
 	struct cli_api_cluster *cl;
 	size_t n_cl;
 	struct pveapi_snapshot snap;
-	struct sysfs_host *host;
-	struct assign_vm *vms;
-	struct pveconf_vm **confs;
-	size_t n_vms;
-	struct assign_mapping *maps;
-	size_t n_maps;
+	struct gather_node g;
+	struct assign_input_store st;
 };
 
 static void api_assign_free(struct api_assign *a)
 {
-	for (size_t i = 0; i < a->n_vms; i++)
-		pveconf_vm_free(a->confs[i]);
-	free(a->confs);
-	free(a->vms);
-	for (size_t i = 0; i < a->n_maps; i++)
-		free(a->maps[i].alts);
-	free(a->maps);
-	if (a->host)
-		sysfs_host_free(a->host);
+	assign_input_store_free(&a->st);
+	gather_free(&a->g);
 	pveapi_snapshot_free(&a->snap);
 	cli_api_clusters_free(a->cl, a->n_cl);
 }
@@ -65,34 +52,6 @@ static int find_node(struct pveapi_client *c, unsigned vmid, char *node, size_t 
 	return r;
 }
 
-/* The mappings' alternatives for node, through the pci.cfg reader. */
-static int node_mappings(struct api_assign *a, const char *node, struct util_err *e)
-{
-	struct pveconf_pci_mappings all = {0};
-	struct util_buf b = {0};
-	int r = cli_api_mappings_text(&a->snap, &b);
-
-	if (r == 0)
-		r = pveconf_pci_mappings_parse(b.len ? util_buf_str(&b) : "", b.len, &all, e);
-	util_buf_free(&b);
-	if (r < 0)
-		return r;
-	a->maps = calloc(all.n ? all.n : 1, sizeof(*a->maps));
-	for (size_t i = 0; a->maps && i < all.n; i++) {
-		const struct pveconf_pci_mapping *src = &all.v[i];
-		struct assign_mapping *m = &a->maps[a->n_maps++];
-
-		if (assign_mapping_from_pveconf(src, node, m) < 0) {
-			r = -ENOMEM;
-			break;
-		}
-	}
-	pveconf_pci_mappings_free(&all);
-	if (!a->maps || r == -ENOMEM)
-		return util_err_set(e, -ENOMEM, "out of memory");
-	return 0;
-}
-
 int cli_api_assign(const struct cli_ctx *ctx, const struct cli_api_assign_opts *o,
                    const struct assign_request *req, struct assign_plan *plan,
                    struct cli_api_assign_result *res, struct util_err *e)
@@ -100,8 +59,10 @@ int cli_api_assign(const struct cli_ctx *ctx, const struct cli_api_assign_opts *
 	struct api_assign a = {0};
 	struct assign_input in = {0};
 	struct pveapi_snapshot_opts so = {.current = PVEAPI_CURRENT_RUNNING};
+	struct gather_opts go = {0};
 	const struct pveapi_node *n;
-	const struct pveapi_vm *target = NULL;
+	const char *digest;
+	size_t target = (size_t)-1;
 	int r;
 
 	memset(plan, 0, sizeof(*plan));
@@ -132,57 +93,28 @@ int cli_api_assign(const struct cli_ctx *ctx, const struct cli_api_assign_opts *
 		                 n && n->errmsg ? n->errmsg : "no hardware list");
 		goto out;
 	}
-	a.host = cli_api_host(n);
-	a.vms = calloc(a.snap.nvms + 1, sizeof(*a.vms));
-	a.confs = calloc(a.snap.nvms + 1, sizeof(*a.confs));
-	if (!a.host || !a.vms || !a.confs) {
-		r = util_err_set(e, -ENOMEM, "out of memory");
+	/* the node model from the API (gather/), this node's VMs with their config models */
+	go.only_node = res->node;
+	go.flags = GATHER_KEEP_CONFS;
+	r = gather_api(&a.snap, &go, &a.g, e);
+	if (r == 0)
+		r = assign_input_from_gather(&a.g, res->node, &in, &a.st, e);
+	if (r < 0)
 		goto out;
-	}
-	for (size_t i = 0; i < a.snap.nvms; i++) {
-		const struct pveapi_vm *vm = &a.snap.vms[i];
-		struct util_buf b = {0};
-
-		if (strcmp(vm->node, res->node) != 0)
-			continue;
-		if (vm->err) {
-			r = util_err_set(e, vm->err, "VM %u: %s", vm->vmid,
-			                 vm->errmsg ? vm->errmsg : "config not readable");
-			goto out;
+	for (size_t i = 0; i < a.g.n_vms; i++)
+		if (a.g.vms[i].vmid == req->vmid && a.g.confs[i]) {
+			target = i;
+			res->running = a.g.vms[i].running;
 		}
-		r = cli_api_config_text(vm, &b);
-		if (r == 0)
-			r = pveconf_vm_parse(b.len ? util_buf_str(&b) : "", b.len, "api",
-			                     &a.confs[a.n_vms], e);
-		util_buf_free(&b);
-		if (r < 0)
-			goto out;
-		a.vms[a.n_vms].vmid = vm->vmid;
-		a.vms[a.n_vms].conf = a.confs[a.n_vms];
-		a.vms[a.n_vms].running = strcmp(vm->status, "running") == 0;
-		if (vm->vmid == req->vmid) {
-			target = vm;
-			res->running = a.vms[a.n_vms].running;
-		}
-		a.n_vms++;
-	}
-	if (!target) {
+	if (target == (size_t)-1) {
 		r = util_err_set(e, -ENOENT, "VM %u: its config on node %s was not read", req->vmid,
 		                 res->node);
 		goto out;
 	}
-	r = node_mappings(&a, res->node, e);
-	if (r < 0)
-		goto out;
+	in.host = a.g.hosts.n ? a.g.hosts.v[0].host : NULL;
 	/* a label for messages: the file lives on the remote node, never under our --root */
 	snprintf(res->config_path, sizeof(res->config_path),
 	         PP_ETC_PVE_NODES "/%s/qemu-server/%u.conf", res->node, req->vmid);
-	in.node = res->node;
-	in.host = a.host;
-	in.vms = a.vms;
-	in.n_vms = a.n_vms;
-	in.mappings = a.maps;
-	in.n_mappings = a.n_maps;
 	in.romfile_exists = true; /* /usr/share/kvm of a remote node cannot be looked at */
 	in.config_path = res->config_path;
 	in.severity = o->severity;
@@ -198,13 +130,14 @@ int cli_api_assign(const struct cli_ctx *ctx, const struct cli_api_assign_opts *
 				params[np++] = (struct pveapi_param){plan->changes[i].key,
 				                                     plan->changes[i].value};
 		/* the API's digest (of the file), not the one of the text planned on */
+		digest = a.g.digests[target];
 		r = pveapi_vm_config_put(a.cl[0].client, res->node, req->vmid, params, np, NULL,
-		                         target->digest[0] ? target->digest : NULL, e);
+		                         digest, e);
 		if (r == -ESTALE)
 			util_err_set(e, r,
 			             "VM %u: its config changed meanwhile on node %s (digest %s no "
 			             "longer matches); nothing written, run assign again",
-			             req->vmid, res->node, target->digest);
+			             req->vmid, res->node, digest ? digest : "");
 		res->applied = r == 0;
 	}
 out:

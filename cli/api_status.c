@@ -24,7 +24,7 @@ static int cmp_use(const void *pa, const void *pb)
 
 /* Which VM configs of node name each device of h, with the rules' own expansion
  * (policy_uses_collect, as the local status). */
-static int usage_of(struct cli_gather *g, const char *node, const struct sysfs_host *h,
+static int usage_of(struct gather_node *g, const char *node, const struct sysfs_host *h,
                     struct cli_usage *u, struct util_err *e)
 {
 	struct policy_uses pu = {0};
@@ -89,13 +89,12 @@ int cli_api_status(struct cli_ctx *ctx, const struct settings_api_overrides *ove
 	struct cli_api_cluster *cl = NULL;
 	struct pveapi_snapshot snap = {0};
 	struct pveapi_snapshot_opts so = {.current = PVEAPI_CURRENT_RUNNING};
-	struct cli_api_hosts hosts = {0};
 	struct cli_usage usage = {0};
 	struct cli_status_view view;
 	struct util_err e = {0};
-	struct cli_gather g;
+	struct gather_node g;
 	const struct pveapi_node *n;
-	struct sysfs_host *h = NULL;
+	const struct sysfs_host *h = NULL;
 	bool *shown = NULL;
 	char names[512] = "";
 	size_t n_cl = 0;
@@ -105,7 +104,7 @@ int cli_api_status(struct cli_ctx *ctx, const struct settings_api_overrides *ove
 	if (!node || !*node)
 		node = ctx->node;
 	so.node = node[0] ? node : NULL;
-	r = cli_gather_settings(ctx, &g, &e);
+	r = cli_settings(ctx, &g, &e);
 	if (r == 0)
 		r = cli_api_clusters(ctx, &g.settings.api, over, NULL, 0, false, &cl, &n_cl, &e);
 	if (r == 0)
@@ -136,10 +135,12 @@ int cli_api_status(struct cli_ctx *ctx, const struct settings_api_overrides *ove
 		         "node %s: its hardware list has no physfn/virtfns (no SR-IOV enabled, or "
 		         "libpve-common before 9.1.12): PF/VF relations are not shown",
 		         node);
-	r = cli_api_gather(&snap, "", &g, &hosts, &e);
-	h = cli_api_host(n);
+	r = gather_api(&snap, &(struct gather_opts){0}, &g, &e);
+	for (size_t k = 0; r == 0 && k < g.hosts.n; k++) /* the node's hardware, as gathered */
+		if (strcmp(g.hosts.v[k].node, node) == 0)
+			h = g.hosts.v[k].host;
 	if (r == 0 && !h)
-		r = util_err_set(&e, -ENOMEM, "out of memory");
+		r = util_err_set(&e, -ENOENT, "node %s: no hardware list", node);
 	if (r == 0)
 		r = usage_of(&g, node, h, &usage, &e);
 	shown = calloc(h && h->n_devices ? h->n_devices : 1, sizeof(*shown));
@@ -172,10 +173,7 @@ int cli_api_status(struct cli_ctx *ctx, const struct settings_api_overrides *ove
 out:
 	free(shown);
 	cli_usage_free(&usage);
-	if (h)
-		sysfs_host_free(h);
-	cli_api_hosts_free(&hosts);
-	cli_gather_free(&g);
+	gather_free(&g);
 	pveapi_snapshot_free(&snap);
 	cli_api_clusters_free(cl, n_cl);
 	return rc;

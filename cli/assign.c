@@ -12,7 +12,7 @@
 #include "assign/assign.h"
 #include "cli/api.h"
 #include "cli/cli.h"
-#include "cli/gather.h"
+#include "gather/gather.h"
 #include "pveconf/vmlist.h"
 #include "util/diff.h"
 
@@ -124,7 +124,7 @@ static int run(struct cli_ctx *ctx, const char *cmd, struct assign_request *req,
 	struct assign_plan plan;
 	struct util_err err = {0};
 	struct util_buf diff = {0};
-	struct cli_gather g;
+	struct gather_node g;
 	struct cli_api_assign_result ar = {0};
 	bool applied;
 	int r, rc;
@@ -133,10 +133,10 @@ static int run(struct cli_ctx *ctx, const char *cmd, struct assign_request *req,
 		return CLI_EXIT_FAIL;
 	/* the rules' severities as the guard applies them (settings file overrides) */
 	memset(&g, 0, sizeof(g));
-	r = cli_gather_settings(ctx, &g, &err);
+	r = cli_settings(ctx, &g, &err);
 	if (r < 0) {
 		cli_error(ctx, "%s", err.msg);
-		cli_gather_free(&g);
+		gather_free(&g);
 		return CLI_EXIT_FAIL;
 	}
 	o.severity = g.severity;
@@ -147,7 +147,7 @@ static int run(struct cli_ctx *ctx, const char *cmd, struct assign_request *req,
 	} else {
 		r = assign_run(&ctx->paths, &o, req, &plan, &err);
 	}
-	cli_gather_free(&g);
+	gather_free(&g);
 	if (r < 0) {
 		cli_error(ctx, "%s", err.msg);
 		assign_plan_free(&plan);

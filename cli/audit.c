@@ -10,7 +10,7 @@
 #include "cli/api.h"
 #include "cli/cli.h"
 #include "cli/findings.h"
-#include "cli/gather.h"
+#include "gather/gather.h"
 #include "pveconf/vmlist.h"
 
 #define AUDIT_MAX_VMIDS    64
@@ -26,8 +26,7 @@ struct audit_api {
 	struct cli_api_cluster *clusters;
 	size_t n_clusters;
 	struct pveapi_snapshot *snaps;
-	struct cli_gather *gs;
-	struct cli_api_hosts *hosts;
+	struct gather_node *gs;
 };
 
 static void audit_api_free(struct audit_api *a)
@@ -37,14 +36,11 @@ static void audit_api_free(struct audit_api *a)
 			pveapi_snapshot_free(&a->snaps[i]);
 		if (a->gs) {
 			a->gs[i].in.severity = NULL;
-			cli_gather_free(&a->gs[i]);
+			gather_free(&a->gs[i]);
 		}
-		if (a->hosts)
-			cli_api_hosts_free(&a->hosts[i]);
 	}
 	free(a->snaps);
 	free(a->gs);
-	free(a->hosts);
 	cli_api_clusters_free(a->clusters, a->n_clusters);
 }
 
@@ -84,15 +80,15 @@ static int judge_one(struct audit_api *a, size_t i, const char *prefix,
                      const enum policy_severity *severity, struct policy_findings *f,
                      struct util_err *e)
 {
-	struct cli_gather *g = &a->gs[i];
+	struct gather_node *g = &a->gs[i];
 	struct policy_findings fi = {0};
 	int r;
 
 	g->in.mode = POLICY_MODE_AUDIT;
 	g->in.node = "";
 	g->in.host = NULL;
-	g->in.other_hosts = a->hosts[i].v;
-	g->in.n_other_hosts = a->hosts[i].n;
+	g->in.other_hosts = g->hosts.v;
+	g->in.n_other_hosts = g->hosts.n;
 	g->in.vms = g->vms;
 	g->in.n_vms = g->n_vms;
 	g->in.mappings = g->mappings;
@@ -124,7 +120,7 @@ static int judge_one(struct audit_api *a, size_t i, const char *prefix,
 
 /* Every configured cluster fetched in turn (each in parallel inside) and judged by the rules.
  * 0 when at least one cluster could be read; else the first error. */
-static int audit_api_judge(struct cli_ctx *ctx, struct audit_api *a, const struct cli_gather *g,
+static int audit_api_judge(struct cli_ctx *ctx, struct audit_api *a, const struct gather_node *g,
                            struct policy_findings *f, struct util_err *e)
 {
 	size_t ok = 0;
@@ -136,8 +132,7 @@ static int audit_api_judge(struct cli_ctx *ctx, struct audit_api *a, const struc
 		return r;
 	a->snaps = calloc(a->n_clusters, sizeof(*a->snaps));
 	a->gs = calloc(a->n_clusters, sizeof(*a->gs));
-	a->hosts = calloc(a->n_clusters, sizeof(*a->hosts));
-	if (!a->snaps || !a->gs || !a->hosts)
+	if (!a->snaps || !a->gs)
 		return util_err_set(e, -ENOMEM, "out of memory");
 	for (size_t i = 0; i < a->n_clusters; i++) {
 		/* every VM is fetched even with --vmid: the others count for device sharing */
@@ -162,10 +157,10 @@ static int audit_api_judge(struct cli_ctx *ctx, struct audit_api *a, const struc
 				*e = ce;
 			}
 			if (a->n_clusters > 1) {
-				const char *why = cli_gather_keep(&a->gs[i], ce.msg);
+				const char *why = gather_keep(&a->gs[i], ce.msg);
 
 				if (!why ||
-				    cli_api_hosts_add_unreachable(&a->hosts[i], "*", why) < 0 ||
+				    gather_hosts_add_unreachable(&a->gs[i].hosts, "*", why) < 0 ||
 				    judge_one(a, i, prefix, g->severity, f, e) < 0)
 					return util_err_set(e, -ENOMEM, "out of memory");
 			}
@@ -199,7 +194,7 @@ static int audit_api_judge(struct cli_ctx *ctx, struct audit_api *a, const struc
 			cli_warn(ctx, "%s: %s", pveapi_client_url(c->client),
 			         sn->mappings_errmsg ? sn->mappings_errmsg
 			                             : "mappings not readable");
-		r = cli_api_gather(sn, "", &a->gs[i], &a->hosts[i], e);
+		r = gather_api(sn, &(struct gather_opts){0}, &a->gs[i], e);
 		if (r == 0)
 			r = judge_one(a, i, prefix, g->severity, f, e);
 		if (r < 0)
@@ -210,7 +205,7 @@ static int audit_api_judge(struct cli_ctx *ctx, struct audit_api *a, const struc
 
 static const char *name_of(const void *arg, unsigned vmid)
 {
-	return cli_gather_vm_name(arg, vmid);
+	return gather_vm_name(arg, vmid);
 }
 
 /* Keeps only the findings about the given VMs (host-level ones go too, except node-unreachable:
@@ -242,14 +237,14 @@ static int audit_run(struct cli_ctx *ctx, int argc, char **argv, bool *parsed)
 	        CLI_API_OPTIONS,
 	        {NULL, 0, NULL, 0},
 	};
-	struct cli_gather_opts o = {.mode = POLICY_MODE_AUDIT, .read_names = false};
+	unsigned gflags = 0;
 	enum policy_severity fail_on = POLICY_SEVERITY_ERROR;
 	unsigned vmids[AUDIT_MAX_VMIDS];
 	size_t n_vmids = 0, n_checked = 0;
 	struct policy_findings f = {0};
 	struct cli_findings_view view;
 	struct util_err e = {0};
-	struct cli_gather g;
+	struct gather_node g;
 	struct audit_api api = {0};
 	char label[128];
 	bool use_api = false;
@@ -263,7 +258,7 @@ static int audit_run(struct cli_ctx *ctx, int argc, char **argv, bool *parsed)
 			 * word is the name */
 			if (!optarg && optind < argc && argv[optind][0] != '-')
 				optarg = argv[optind++];
-			o.cluster = true;
+			gflags |= GATHER_CLUSTER;
 			if (!optarg)
 				api.all = true;
 			else if (api.n_names == AUDIT_MAX_CLUSTERS)
@@ -318,11 +313,14 @@ static int audit_run(struct cli_ctx *ctx, int argc, char **argv, bool *parsed)
 
 	*parsed = true; /* from here on, nagios exit 2 means CRITICAL */
 	memset(&g, 0, sizeof(g));
-	r = cli_gather_settings(ctx, &g, &e);
+	r = cli_settings(ctx, &g, &e);
 	if (r == 0 && use_api) {
 		r = audit_api_judge(ctx, &api, &g, &f, &e);
 	} else if (r == 0) {
-		r = cli_gather_run(ctx, &o, &g, &e);
+		struct gather_opts o;
+
+		cli_gather_opts(ctx, gflags, &o);
+		r = gather_local(&o, &g, &e);
 		if (r == 0)
 			r = policy_evaluate(&g.in, &f, &e);
 	}
@@ -331,14 +329,14 @@ static int audit_run(struct cli_ctx *ctx, int argc, char **argv, bool *parsed)
 			printf("PVE-PASSTHROUGH UNKNOWN - %s\n", e.msg);
 		else
 			cli_error(ctx, "%s", e.msg);
-		cli_gather_free(&g);
+		gather_free(&g);
 		audit_api_free(&api);
 		return ctx->format == CLI_FORMAT_NAGIOS ? 3 : CLI_EXIT_FAIL;
 	}
 	for (size_t i = 0; i < g.n_warnings; i++)
 		cli_warn(ctx, "%s", g.warnings[i]);
 	for (size_t k = 0; k < (use_api ? api.n_clusters : 1); k++) {
-		const struct cli_gather *gc = use_api && api.gs ? &api.gs[k] : &g;
+		const struct gather_node *gc = use_api && api.gs ? &api.gs[k] : &g;
 
 		for (size_t i = 0; i < gc->n_vms; i++)
 			for (size_t j = 0; j < n_vmids; j++)
@@ -363,7 +361,7 @@ static int audit_run(struct cli_ctx *ctx, int argc, char **argv, bool *parsed)
 		r = r < 0 ? CLI_EXIT_FAIL : hit ? CLI_EXIT_FOUND : CLI_EXIT_OK;
 	}
 	policy_findings_free(&f);
-	cli_gather_free(&g);
+	gather_free(&g);
 	audit_api_free(&api);
 	return r;
 }

@@ -59,6 +59,13 @@ int cmd_doctor(struct cli_ctx *ctx, int argc, char **argv);
 struct host_facts;
 int cli_host_facts(const struct cli_ctx *ctx, struct host_facts *f, struct util_err *e);
 
+/* What gather/ needs of this invocation (root, node or why it is unknown) with flags
+ * (enum gather_flags), and the settings file loaded into g (gather_settings). */
+struct gather_opts;
+struct gather_node;
+void cli_gather_opts(const struct cli_ctx *ctx, unsigned flags, struct gather_opts *o);
+int cli_settings(const struct cli_ctx *ctx, struct gather_node *g, struct util_err *e);
+
 /* For commands that need this node's name: 0, or prints why it is unknown and returns
  * CLI_EXIT_FAIL. */
 int cli_need_node(const struct cli_ctx *ctx);

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "cli/gather.h"
+#include "gather/gather.h"
 #include "host/doctor.h"
 
 static int parse_level(const char *s, enum policy_severity *out)
@@ -30,8 +30,8 @@ int cmd_doctor(struct cli_ctx *ctx, int argc, char **argv)
 	struct util_err e = {0};
 	size_t count[3] = {0}, k = 0;
 	bool found = false, have_audit = false;
-	struct cli_gather_opts go = {.mode = POLICY_MODE_AUDIT};
-	struct cli_gather g;
+	struct gather_opts go;
+	struct gather_node g;
 	struct policy_findings pf = {0};
 	char audit_skip[1024] = "";
 	const char *kernel_log = NULL;
@@ -59,9 +59,9 @@ int cmd_doctor(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	/* the settings first: they set the severities of host rules and VM rules alike */
 	memset(&g, 0, sizeof(g));
-	if (cli_gather_settings(ctx, &g, &e) < 0) {
+	if (cli_settings(ctx, &g, &e) < 0) {
 		cli_error(ctx, "%s", e.msg);
-		cli_gather_free(&g);
+		gather_free(&g);
 		return CLI_EXIT_FAIL;
 	}
 	r = cli_host_facts(ctx, &f, &e);
@@ -70,7 +70,7 @@ int cmd_doctor(struct cli_ctx *ctx, int argc, char **argv)
 		r = host_doctor_run(&ctx->paths, &f, g.severity, &fs, &e);
 	if (r < 0) {
 		cli_error(ctx, "%s", e.msg);
-		cli_gather_free(&g);
+		gather_free(&g);
 		return CLI_EXIT_FAIL;
 	}
 	for (size_t i = 0; i < fs.f.n; i++) {
@@ -78,9 +78,10 @@ int cmd_doctor(struct cli_ctx *ctx, int argc, char **argv)
 		found = found || fs.f.v[i].severity >= fail_on;
 	}
 	/* every VM rule of the audit, when this node's configs can be read */
+	cli_gather_opts(ctx, 0, &go);
 	if (!ctx->node[0]) {
 		snprintf(audit_skip, sizeof(audit_skip), "%s", ctx->node_error);
-	} else if (cli_gather_run(ctx, &go, &g, &e) < 0 || policy_evaluate(&g.in, &pf, &e) < 0) {
+	} else if (gather_local(&go, &g, &e) < 0 || policy_evaluate(&g.in, &pf, &e) < 0) {
 		snprintf(audit_skip, sizeof(audit_skip), "%s", e.msg);
 	} else {
 		have_audit = true;
@@ -197,6 +198,6 @@ int cmd_doctor(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	host_findings_free(&fs);
 	policy_findings_free(&pf);
-	cli_gather_free(&g);
+	gather_free(&g);
 	return found ? CLI_EXIT_FOUND : CLI_EXIT_OK;
 }

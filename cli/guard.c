@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "cli/gather.h"
+#include "gather/gather.h"
 #include "pveconf/vmlist.h"
 
 /* The SIGALRM handler can only see globals: what to say and how to exit when time is up. */
@@ -97,9 +97,9 @@ static int internal_error(const struct cli_ctx *ctx, unsigned vmid, const struct
 
 int cli_cmd_guard(struct cli_ctx *ctx, int argc, char **argv)
 {
-	struct cli_gather g;
+	struct gather_node g;
 	struct settings guard;
-	struct cli_gather_opts o = {.mode = POLICY_MODE_GUARD};
+	struct gather_opts o;
 	struct policy_findings f = {0};
 	struct util_err e = {0};
 	unsigned vmid;
@@ -139,14 +139,14 @@ int cli_cmd_guard(struct cli_ctx *ctx, int argc, char **argv)
 	arm_timeout(ctx, vmid, &guard);
 	/* the rest of the file (rule severities) never weakens the guard: broken, it is refused
 	 * (refuse) or ignored, every rule running at its default severity (allow) */
-	if (cli_gather_settings(ctx, &g, &e) < 0) {
+	if (cli_settings(ctx, &g, &e) < 0) {
 		if (guard.guard_on_error == SETTINGS_ON_ERROR_REFUSE) {
 			alarm(0);
 			cli_error(ctx,
 			          "guard: VM %u: %s; refusing the start (guard on-internal-error = "
 			          "refuse)",
 			          vmid, e.msg);
-			cli_gather_free(&g);
+			gather_free(&g);
 			return CLI_EXIT_FAIL;
 		}
 		fprintf(stderr,
@@ -159,15 +159,17 @@ int cli_cmd_guard(struct cli_ctx *ctx, int argc, char **argv)
 	g.settings.guard_timeout = guard.guard_timeout;
 	test_stall(ctx, "guard");
 
+	/* the fast path of the one producer: the starting VM and the running ones */
+	cli_gather_opts(ctx, GATHER_GUARD, &o);
 	o.vmid = vmid;
 	o.migrated_from = getenv("PVE_MIGRATED_FROM");
-	r = cli_gather_run(ctx, &o, &g, &e);
+	r = gather_local(&o, &g, &e);
 	if (r == 0)
 		r = policy_evaluate(&g.in, &f, &e);
 	if (r < 0) {
 		alarm(0);
 		r = internal_error(ctx, vmid, &g.settings, e.msg);
-		cli_gather_free(&g);
+		gather_free(&g);
 		return r;
 	}
 	for (size_t i = 0; i < f.n; i++) {
@@ -184,6 +186,6 @@ int cli_cmd_guard(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	alarm(0);
 	policy_findings_free(&f);
-	cli_gather_free(&g);
+	gather_free(&g);
 	return refused ? CLI_EXIT_FOUND : CLI_EXIT_OK;
 }

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "cli/gather.h"
+#include "gather/gather.h"
 #include "pveconf/vmlist.h"
 #include "pveconf/commit.h"
 #include "pveconf/node.h"

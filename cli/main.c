@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "gather/gather.h"
 #include "pveconf/node.h"
 #include "util/fileio.h"
 
@@ -100,6 +101,20 @@ static int cmd_help(struct cli_ctx *ctx, int argc, char **argv)
 	printf("usage: pve-passthrough %s\n%s\nSee pve-passthrough(8) for details.\n", c->usage,
 	       c->summary);
 	return CLI_EXIT_OK;
+}
+
+void cli_gather_opts(const struct cli_ctx *ctx, unsigned flags, struct gather_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->paths = &ctx->paths;
+	o->node = ctx->node;
+	o->node_error = ctx->node_error;
+	o->flags = flags;
+}
+
+int cli_settings(const struct cli_ctx *ctx, struct gather_node *g, struct util_err *e)
+{
+	return gather_settings(ctx->config_path, ctx->config_explicit, g, e);
 }
 
 int cli_need_node(const struct cli_ctx *ctx)

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/gather.h"
+#include "gather/gather.h"
 
 static int use_cmp(const void *pa, const void *pb)
 {
@@ -38,8 +38,8 @@ static int use_cmp(const void *pa, const void *pb)
 int cli_usage_collect(const struct cli_ctx *ctx, const struct sysfs_host *h, struct cli_usage *out,
                       struct util_err *e)
 {
-	struct cli_gather_opts go = {.mode = POLICY_MODE_AUDIT, .host = h};
-	struct cli_gather g;
+	struct gather_opts go;
+	struct gather_node g;
 	struct policy_uses pu = {0};
 	int r;
 
@@ -49,7 +49,9 @@ int cli_usage_collect(const struct cli_ctx *ctx, const struct sysfs_host *h, str
 	if (!ctx->node[0])
 		return 0;
 	memset(&g, 0, sizeof(g));
-	r = cli_gather_run(ctx, &go, &g, e);
+	cli_gather_opts(ctx, 0, &go);
+	go.host = h; /* status read it already */
+	r = gather_local(&go, &g, e);
 	for (size_t i = 0; i < g.n_warnings; i++)
 		cli_warn(ctx, "%s", g.warnings[i]);
 	if (r == 0)
@@ -71,7 +73,7 @@ int cli_usage_collect(const struct cli_ctx *ctx, const struct sysfs_host *h, str
 	if (out->n)
 		qsort(out->uses, out->n, sizeof(*out->uses), use_cmp);
 	policy_uses_free(&pu);
-	cli_gather_free(&g);
+	gather_free(&g);
 	if (r < 0)
 		cli_usage_free(out);
 	return r;

@@ -491,6 +491,58 @@ int pveconf_pci_mappings_parse(const char *data, size_t len, struct pveconf_pci_
 	return 0;
 }
 
+int pveconf_pci_mappings_add(struct pveconf_pci_mappings *m,
+                             const struct pveconf_pci_mapping_entry *in, struct util_err *e)
+{
+	struct pveconf_pci_mapping s = {0};
+	struct pveconf_pci_mapping *nv;
+	unsigned line;
+
+	/* pci.cfg as PVE's writer lays it out (pveconf_pci_mappings_write_pve): the id line, the
+	 * map lines, description, live-migration-capable, mdev, a blank line */
+	if (m->n) {
+		const struct pveconf_pci_mapping *last = &m->v[m->n - 1];
+
+		line = last->line + 1 + (unsigned)last->n_maps + (last->description ? 1 : 0) +
+		       (last->live_migration != PVECONF_UNSET) + (last->mdev != PVECONF_UNSET) + 1;
+	} else {
+		line = 1;
+	}
+	s.name = strdup(in->id ? in->id : "");
+	s.line = line;
+	s.mdev = in->mdev;
+	s.live_migration = in->live_migration;
+	if (!s.name ||
+	    (in->description && in->description[0] && !(s.description = strdup(in->description))))
+		goto oom;
+	for (size_t k = 0; k < in->n_maps; k++) {
+		struct pveconf_pci_map mp;
+		struct util_buf why = {0};
+		bool ok = in->maps[k] && map_parse(in->maps[k], &mp, &why);
+
+		line++;
+		if (ok) {
+			mp.line = line;
+			if (add_map(&s, &mp) < 0) {
+				map_free(&mp);
+				util_buf_free(&why);
+				goto oom;
+			}
+		}
+		util_buf_free(&why); /* PVE's API hands out only entries its reader kept */
+	}
+	s.usable = s.n_maps > 0;
+	nv = realloc(m->v, (m->n + 1) * sizeof(*nv));
+	if (!nv)
+		goto oom;
+	m->v = nv;
+	m->v[m->n++] = s;
+	return 0;
+oom:
+	mapping_free(&s);
+	return util_err_set(e, -ENOMEM, "out of memory");
+}
+
 int pveconf_pci_mappings_load(const struct util_paths *p, struct pveconf_pci_mappings *out,
                               struct util_err *e)
 {

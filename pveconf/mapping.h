@@ -58,6 +58,19 @@ struct pveconf_pci_mappings {
 /* Parses pci.cfg bytes.  Never fails on content (problems become diags); -ENOMEM, -EFBIG. */
 int pveconf_pci_mappings_parse(const char *data, size_t len, struct pveconf_pci_mappings *out,
                                struct util_err *e);
+/* One mapping as the REST API gives it (GET /cluster/mapping/pci): no text in between. */
+struct pveconf_pci_mapping_entry {
+	const char *id;
+	const char *const *maps; /* the map entries as sent ("node=pve1,path=...,id=...") */
+	size_t n_maps;
+	const char *description;
+	enum pveconf_tristate mdev, live_migration;
+};
+/* Appends it to m (started zeroed), each map entry checked as the file reader checks a map line.
+ * Line numbers are those of pci.cfg as PVE writes it (the API's data is what PVE's writer last
+ * wrote), so a message names the line of the real file.  0 or -ENOMEM. */
+int pveconf_pci_mappings_add(struct pveconf_pci_mappings *m,
+                             const struct pveconf_pci_mapping_entry *in, struct util_err *e);
 /* Reads <root>/etc/pve/mapping/pci.cfg; a missing file is an empty set (as in PVE). */
 int pveconf_pci_mappings_load(const struct util_paths *p, struct pveconf_pci_mappings *out,
                               struct util_err *e);

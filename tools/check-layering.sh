@@ -21,13 +21,15 @@ io='^(open|open64|openat|openat64|fopen|fopen64|fdopen|read|write|pread|pwrite|f
 out='^(stdout|printf|puts|putchar|vprintf)$'
 check "policy/ must not do I/O" "$io" $(ls $B/policy/*.o 2>/dev/null)
 check "only cli/ prints to stdout" "$out" $(ls $B/util/*.o $B/pveconf/*.o $B/sysfs/*.o $B/policy/*.o \
-	$B/assign/*.o $B/host/*.o $B/pveapi/*.o $B/settings/*.o 2>/dev/null)
+	$B/assign/*.o $B/host/*.o $B/pveapi/*.o $B/settings/*.o $B/gather/*.o 2>/dev/null)
 check "modules must not print to stderr or exit" '^(stderr|perror|vfprintf|fprintf|fputs|dprintf|exit)$' \
 	$(ls $B/util/*.o $B/pveconf/*.o $B/sysfs/*.o $B/policy/*.o $B/assign/*.o $B/host/*.o \
-	$B/pveapi/*.o $B/settings/*.o 2>/dev/null)
+	$B/pveapi/*.o $B/settings/*.o $B/gather/*.o 2>/dev/null)
+check "gather/ is below assign/, host/ and cli/" '^(assign|host|cli)_' $(ls $B/gather/*.o 2>/dev/null)
+check "policy/ judges plain data: it does not gather" '^gather_' $(ls $B/policy/*.o 2>/dev/null)
 check "sysfs/ must not know VM configs" '^pveconf_' $(ls $B/sysfs/*.o 2>/dev/null)
 check "pveconf/ must not know /sys" '^sysfs_' $(ls $B/pveconf/*.o 2>/dev/null)
-check "util/ depends on nothing of ours" '^(pveconf|sysfs|policy|assign|host|pveapi|settings)_' \
+check "util/ depends on nothing of ours" '^(pveconf|sysfs|policy|assign|host|pveapi|settings|gather)_' \
 	$(ls $B/util/*.o 2>/dev/null)
 # Host paths are spelt only in util/paths.h (PP_* macros used with util_path(), so they land under
 # --root): no string literal elsewhere starts with one of the roots docs/design.md names.  Comments

@@ -165,6 +165,9 @@ run assign-mapping $PPC assign --api 108 --mapping igpu-vf
 expect "PUT sent with the digest" grep -Eq '^put 108 digest=[0-9a-f]{40} hostpci0=mapping=igpu-vf' "$d/log"
 run assign-mapping-again $PPC assign --api 108 --mapping igpu-vf
 run assign-refused $PPC assign --api 104 --mapping igpu-vf --pcie
+# a refusal names the map line of pci.cfg as PVE writes the file (igpu-vf: lines 1-4, igpu-pf's
+# map for pve1, naming the PF by a function-less id, on line 7); the API's mappings used to go through a second reader that said line 0
+run assign-refused-line $PPC assign --api 108 --mapping igpu-pf --dry-run
 expect "refused: nothing written" sh -c "! grep -q '^put 104' '$d/log'"
 # a running VM: PVE keeps the new entry pending
 run assign-running $PPC assign --api 105 --mapping igpu-vf --slot 3

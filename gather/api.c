@@ -1,0 +1,297 @@
+/* gather/api.c - the REST API producer of the node model: what pveapi_snapshot_fetch() brought
+ * (JSON made plain structs by pveapi/) turned into the same struct gather_node the local files
+ * give - each node's hardware as a host snapshot, the mappings through pveconf's map-line checks
+ * (no pci.cfg text in between, lines as PVE's writer lays the file out), the VM configs as
+ * config models.  Reads no file; prints nothing. */
+#include "gather/model.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/buf.h"
+
+/* ------------------------------------------------------------------ hardware */
+
+static unsigned hex(const char *s)
+{
+	return s ? (unsigned)strtoul(s, NULL, 16) : 0;
+}
+
+static int cmp_dev(const void *a, const void *b)
+{
+	return strcmp(((const struct sysfs_device *)a)->bdf, ((const struct sysfs_device *)b)->bdf);
+}
+
+struct sysfs_host *gather_api_host(const struct pveapi_node *n)
+{
+	struct sysfs_host *h = calloc(1, sizeof(*h));
+
+	if (!h)
+		return NULL;
+	h->devices = calloc(n->npci ? n->npci : 1, sizeof(*h->devices));
+	if (!h->devices) {
+		free(h);
+		return NULL;
+	}
+	for (size_t i = 0; i < n->npci; i++) {
+		const struct pveapi_pci *p = &n->pci[i];
+		struct sysfs_device *d = &h->devices[h->n_devices];
+
+		if (!p->id || strlen(p->id) >= sizeof(d->bdf))
+			continue;
+		h->n_devices++;
+		snprintf(d->bdf, sizeof(d->bdf), "%s", p->id);
+		d->vendor = hex(p->vendor);
+		d->device = hex(p->device);
+		d->subsystem_vendor = hex(p->subsystem_vendor);
+		d->subsystem_device = hex(p->subsystem_device);
+		d->has_subsystem = p->subsystem_vendor && p->subsystem_vendor[0] &&
+		                   p->subsystem_device && p->subsystem_device[0];
+		d->mdev_parent = p->mdev;
+		d->class_code = hex(p->class_);
+		snprintf(d->vendor_name, sizeof(d->vendor_name), "%s",
+		         p->vendor_name ? p->vendor_name : "");
+		snprintf(d->device_name, sizeof(d->device_name), "%s",
+		         p->device_name ? p->device_name : "");
+		d->iommu_group = p->iommugroup >= 0 ? (int)p->iommugroup : -1;
+		h->iommu |= p->iommugroup >= 0;
+		d->totalvfs = d->numvfs = -1;
+		d->vf_index = -1;
+		d->role = SYSFS_ROLE_DEVICE;
+		if (p->physfn && strlen(p->physfn) < sizeof(d->physfn)) {
+			d->role = SYSFS_ROLE_VF;
+			snprintf(d->physfn, sizeof(d->physfn), "%s", p->physfn);
+		} else if (p->nvirtfns) {
+			d->role = SYSFS_ROLE_PF;
+			d->vfs = calloc(p->nvirtfns, sizeof(*d->vfs));
+			if (d->vfs)
+				for (size_t j = 0; j < p->nvirtfns; j++)
+					snprintf(d->vfs[d->n_vfs++], sizeof(d->vfs[0]), "%s",
+					         p->virtfns[j]);
+			d->totalvfs = d->numvfs = (int)d->n_vfs;
+		}
+		if (p->nmdev_types) {
+			d->mdev_types = calloc(p->nmdev_types, sizeof(*d->mdev_types));
+			for (size_t j = 0; d->mdev_types && j < p->nmdev_types; j++) {
+				const struct pveapi_mdev_type *t = &p->mdev_types[j];
+				struct sysfs_mdev_type *st = &d->mdev_types[d->n_mdev_types++];
+
+				snprintf(st->id, sizeof(st->id), "%s", t->type ? t->type : "");
+				snprintf(st->name, sizeof(st->name), "%s", t->name ? t->name : "");
+				snprintf(st->description, sizeof(st->description), "%s",
+				         t->description ? t->description : "");
+				snprintf(st->device_api, sizeof(st->device_api), "vfio-pci");
+				st->available = t->available;
+				st->low_gm_mb = st->high_gm_mb = st->fence = st->weight = -1;
+			}
+		}
+		if (d->vendor == 0x8086 && (d->class_code >> 16) == 0x03)
+			d->platform = sysfs_igpu_lookup(d->device);
+	}
+	qsort(h->devices, h->n_devices, sizeof(*h->devices), cmp_dev);
+	/* a VF's index: its place in the PF's virtfns */
+	for (size_t i = 0; i < h->n_devices; i++) {
+		struct sysfs_device *pf = &h->devices[i];
+
+		for (size_t j = 0; j < pf->n_vfs; j++)
+			for (size_t k = 0; k < h->n_devices; k++)
+				if (strcmp(h->devices[k].bdf, pf->vfs[j]) == 0)
+					h->devices[k].vf_index = (int)j;
+	}
+	return h;
+}
+
+/* ------------------------------------------------------------------ configs */
+
+/* Keys that never go into the text: the digest is the API's, a description holds newlines (PVE
+ * writes it as comments) and no rule reads it. */
+static bool skip_key(const char *k, const char *v)
+{
+	return strcmp(k, "digest") == 0 || strcmp(k, "description") == 0 || strchr(v, '\n');
+}
+
+static int config_text(const struct pveapi_vm *vm, struct util_buf *out)
+{
+	const struct pveapi_kv *main = vm->has_current ? vm->current : vm->config;
+	size_t n_main = vm->has_current ? vm->ncurrent : vm->nconfig;
+	bool pending = false, dels = false;
+	int r = 0;
+
+	for (size_t i = 0; i < n_main && r == 0; i++)
+		if (!skip_key(main[i].key, main[i].value))
+			r = util_buf_addf(out, "%s: %s\n", main[i].key, main[i].value);
+	if (!vm->has_current || r < 0)
+		return r;
+	/* what the pending-applied config has that the current lacks or has otherwise */
+	for (size_t i = 0; i < vm->nconfig && r == 0; i++) {
+		const struct pveapi_kv *kv = &vm->config[i];
+		const char *cur = pveapi_kv_get(vm->current, vm->ncurrent, kv->key);
+
+		if (skip_key(kv->key, kv->value) || (cur && strcmp(cur, kv->value) == 0))
+			continue;
+		if (!pending)
+			r = util_buf_adds(out, "\n[PENDING]\n");
+		pending = true;
+		if (r == 0)
+			r = util_buf_addf(out, "%s: %s\n", kv->key, kv->value);
+	}
+	/* and what it dropped: a pending delete */
+	for (size_t i = 0; i < vm->ncurrent && r == 0; i++) {
+		const struct pveapi_kv *kv = &vm->current[i];
+
+		if (skip_key(kv->key, kv->value) || pveapi_kv_get(vm->config, vm->nconfig, kv->key))
+			continue;
+		if (!pending)
+			r = util_buf_adds(out, "\n[PENDING]\n");
+		if (r == 0)
+			r = util_buf_addf(out, "%s%s", dels ? "," : "delete: ", kv->key);
+		pending = dels = true;
+	}
+	if (r == 0 && dels)
+		r = util_buf_adds(out, "\n");
+	return r;
+}
+
+static int hosts_add(struct gather_hosts *h, const char *node, struct sysfs_host *host,
+                     const char *why)
+{
+	if (h->n == h->cap) {
+		size_t cap = h->cap ? h->cap * 2 : 8;
+		struct policy_node_host *v = realloc(h->v, cap * sizeof(*v));
+		struct sysfs_host **o;
+
+		if (!v)
+			return -ENOMEM;
+		h->v = v;
+		o = realloc(h->owned, cap * sizeof(*o));
+		if (!o)
+			return -ENOMEM;
+		h->owned = o;
+		h->cap = cap;
+	}
+	h->v[h->n] = (struct policy_node_host){
+	        .node = node, .host = host, .unreachable = why, .drivers_unknown = true};
+	h->owned[h->n++] = host;
+	return 0;
+}
+
+int gather_hosts_add_unreachable(struct gather_hosts *h, const char *node, const char *why)
+{
+	return hosts_add(h, node, NULL, why);
+}
+
+static const char *label(struct gather_node *g, const char *prefix, const char *node)
+{
+	char buf[192];
+
+	snprintf(buf, sizeof(buf), "%s%s", prefix ? prefix : "", node ? node : "");
+	return gather_keep(g, buf);
+}
+
+/* /cluster/mapping/pci -> g->pci_mappings, entry by entry. */
+static int api_mappings(const struct pveapi_snapshot *snap, struct gather_node *g,
+                        struct util_err *e)
+{
+	int r = 0;
+
+	for (size_t i = 0; i < snap->nmappings && r == 0; i++) {
+		const struct pveapi_mapping *m = &snap->mappings[i];
+		struct pveconf_pci_mapping_entry ent = {
+		        .id = m->id,
+		        .maps = (const char *const *)m->map,
+		        .n_maps = m->nmap,
+		        .description = m->description,
+		        .mdev = m->mdev ? PVECONF_ON : PVECONF_UNSET,
+		        .live_migration = m->live_migration ? PVECONF_ON : PVECONF_UNSET,
+		};
+
+		if (m->id)
+			r = pveconf_pci_mappings_add(&g->pci_mappings, &ent, e);
+	}
+	return r < 0 ? r : gather_mappings_view(g, PP_ETC_PVE_MAPPING_PCI, e);
+}
+
+int gather_api(const struct pveapi_snapshot *snap, const struct gather_opts *o,
+               struct gather_node *g, struct util_err *e)
+{
+	const char *prefix = o->prefix ? o->prefix : "";
+	bool keep = o->flags & GATHER_KEEP_CONFS;
+	struct util_buf b = {0};
+	int r = 0;
+
+	if (g->n_mappings == 0 && snap->nmappings) { /* fleets: the first cluster's mappings */
+		r = api_mappings(snap, g, e);
+		if (r < 0)
+			return r;
+	}
+	for (size_t i = 0; i < snap->nnodes && r == 0; i++) {
+		const struct pveapi_node *n = &snap->nodes[i];
+		const char *name = label(g, prefix, n->name), *why;
+		struct sysfs_host *h = NULL;
+
+		if (o->only_node && o->only_node[0] && (!n->name || strcmp(n->name, o->only_node)))
+			continue;
+		if (n->reachable && n->has_pci) {
+			h = gather_api_host(n);
+			if (!h)
+				return util_err_set(e, -ENOMEM, "out of memory");
+		}
+		if (!n->reachable)
+			why = gather_keep(g, n->errmsg ? n->errmsg : "offline");
+		else if (!n->has_pci) /* answers, but not its hardware: judged without it */
+			why = gather_keep(g, n->errmsg ? n->errmsg
+			                               : "its hardware list (GET /nodes/NODE/"
+			                                 "hardware/pci) could not be read");
+		else
+			why = NULL;
+		r = hosts_add(&g->hosts, name, h, why);
+		if (r < 0) {
+			if (h)
+				sysfs_host_free(h);
+			return util_err_set(e, r, "out of memory");
+		}
+	}
+	for (size_t i = 0; i < snap->nvms && r == 0; i++) {
+		const struct pveapi_vm *vm = &snap->vms[i];
+		struct pveconf_vm *conf = NULL;
+		struct policy_vm *pv;
+		const char *hook;
+
+		if (o->only_node && o->only_node[0] && strcmp(vm->node, o->only_node) != 0)
+			continue;
+		if (vm->err && keep) /* assign plans only on a complete picture */
+			r = util_err_set(e, vm->err, "VM %u: %s", vm->vmid,
+			                 vm->errmsg ? vm->errmsg : "config not readable");
+		if (r < 0 || vm->err || (vm->template_ && !keep))
+			continue; /* its node is reported unreachable, or a template never starts */
+		util_buf_reset(&b);
+		r = config_text(vm, &b);
+		if (r == 0)
+			r = pveconf_vm_parse(b.len ? util_buf_str(&b) : "", b.len, "api", &conf, e);
+		if (r == 0)
+			r = gather_vm_add(g, conf, vm->vmid, label(g, prefix, vm->node), false,
+			                  keep, e);
+		if (!keep)
+			pveconf_vm_free(conf);
+		if (r < 0)
+			break;
+		pv = &g->vms[g->n_vms - 1];
+		pv->running = strcmp(vm->status, "running") == 0;
+		hook = pv->hookscript;
+		/* the snippet lives on the remote node: its presence is taken on trust */
+		pv->hook_state = hook ? POLICY_HOOK_OK : POLICY_HOOK_NONE;
+		pv->hook_is_guard = hook && strstr(hook, "pve-passthrough-guard");
+		if (!pv->lock && vm->lock[0])
+			pv->lock = gather_keep(g, vm->lock);
+		if (!g->names[g->n_vms - 1] && vm->name[0])
+			g->names[g->n_vms - 1] = gather_keep(g, vm->name);
+		g->digests[g->n_vms - 1] = vm->digest && vm->digest[0] ? vm->digest : NULL;
+	}
+	util_buf_free(&b);
+	if (r < 0)
+		return r == -ENOMEM ? util_err_set(e, r, "out of memory") : r;
+	gather_input_finish(g, g->in.node ? g->in.node : "", 0, 0);
+	return 0;
+}

@@ -1,0 +1,246 @@
+/* gather/local.c - the local producer of the node model: reads, under --root, the host snapshot
+ * (sysfs/), the VM configs (pveconf/ reader, every section, dropped hostpci values from its
+ * diagnostics), which VMs run, /etc/pve/mapping/pci.cfg, pci-id-reservations, the hookscripts'
+ * state through storage.cfg, and the owner of a VMID.  GATHER_GUARD is the guard's fast path:
+ * the starting VM and the running VMs only.  Reads only; never locks (the guard runs while PVE
+ * holds the VM lock). */
+#include "gather/model.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "pveconf/commit.h"
+#include "pveconf/node.h"
+#include "pveconf/vmlist.h"
+#include "util/fileio.h"
+
+/* The reservations still in force (pid: its VM runs; time: not expired), through pveconf. */
+static int load_reservations(const struct util_paths *p, struct gather_node *g, struct util_err *e)
+{
+	struct pveconf_pci_reservations all;
+	int r;
+
+	r = pveconf_pci_reservations_load_active(p, (long long)time(NULL), &all, e);
+	if (r < 0)
+		return r;
+	g->reservations = calloc(all.n + 1, sizeof(*g->reservations));
+	if (!g->reservations) {
+		pveconf_pci_reservations_free(&all);
+		return util_err_set(e, -ENOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < all.n; i++) {
+		g->reservations[g->n_reservations].bdf = gather_keep(g, all.v[i].id);
+		g->reservations[g->n_reservations++].vmid = all.v[i].vmid;
+	}
+	pveconf_pci_reservations_free(&all);
+	return 0;
+}
+
+/* "local:snippets/x.sh" -> <root><snippets dir of local>/x.sh (pveconf storage reader). */
+static int hook_path(const struct util_paths *p, struct gather_node *g, const char *volume,
+                     char *out, size_t n)
+{
+	const char *colon = strchr(volume, ':');
+	const struct pveconf_storage *st;
+	char id[128];
+
+	if (!colon || (size_t)(colon - volume) >= sizeof(id) ||
+	    strncmp(colon + 1, "snippets/", 9) != 0)
+		return -EINVAL;
+	memcpy(id, volume, (size_t)(colon - volume));
+	id[colon - volume] = 0;
+	if (!g->storages_loaded) {
+		if (pveconf_storages_load(p, &g->storages, NULL) < 0)
+			return -ENOENT;
+		g->storages_loaded = true;
+	}
+	st = pveconf_storage_find(&g->storages, id);
+	if (!st || !st->snippets_dir)
+		return -ENOENT;
+	return util_path(p, out, n, "%s/%s", st->snippets_dir, colon + 10);
+}
+
+static void hook_state(const struct util_paths *p, struct gather_node *g, struct policy_vm *vm)
+{
+	char path[PP_PATH_MAX], *data;
+	struct stat st;
+	size_t len;
+
+	if (!vm->hookscript) {
+		vm->hook_state = POLICY_HOOK_NONE;
+		return;
+	}
+	if (hook_path(p, g, vm->hookscript, path, sizeof(path)) < 0 || stat(path, &st) < 0 ||
+	    !S_ISREG(st.st_mode)) {
+		vm->hook_state = POLICY_HOOK_MISSING;
+		return;
+	}
+	vm->hook_state = st.st_mode & 0111 ? POLICY_HOOK_OK : POLICY_HOOK_NOT_EXECUTABLE;
+	if (util_file_read(path, 1 << 16, &data, &len, NULL) == 0) {
+		vm->hook_is_guard = strstr(data, "pve-passthrough guard") != NULL;
+		free(data);
+	}
+}
+
+static int load_vm(const struct gather_opts *o, struct gather_node *g, const char *path,
+                   unsigned vmid, const char *node, bool main_only, struct util_err *e)
+{
+	struct pveconf_vm *conf;
+	bool keep = o->flags & GATHER_KEEP_CONFS;
+	int r;
+
+	r = pveconf_vm_load(path, &conf, e);
+	if (r < 0)
+		return r;
+	r = gather_vm_add(g, conf, vmid, node, main_only, keep, e);
+	if (!keep)
+		pveconf_vm_free(conf);
+	return r;
+}
+
+/* Every qemu config of this node (or of every node), in vmid order (pveconf enumeration). */
+static int gather_all(const struct gather_opts *o, struct gather_node *g, struct util_err *e)
+{
+	struct pveconf_vmrefs refs;
+	char path[PP_PATH_MAX];
+	int r;
+
+	r = pveconf_vms_scan(o->paths, o->flags & GATHER_CLUSTER ? NULL : o->node, &refs, e);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < refs.n && r == 0; i++) {
+		const struct pveconf_vmref *ref = &refs.v[i];
+		bool here = strcmp(ref->node, o->node) == 0;
+
+		if (pveconf_vm_conf_path(o->paths, ref->node, ref->vmid, path, sizeof(path)) < 0)
+			continue;
+		r = load_vm(o, g, path, ref->vmid, ref->node, false, e);
+		if (r == 0) {
+			struct policy_vm *vm = &g->vms[g->n_vms - 1];
+
+			vm->running = here && pveconf_vm_running(o->paths, ref->vmid, NULL);
+			hook_state(o->paths, g, vm);
+		} else if (r == -ENOENT && (o->flags & GATHER_KEEP_CONFS)) {
+			r = 0; /* removed while we read the directory */
+		} else if (r != -ENOMEM && !(o->flags & GATHER_KEEP_CONFS)) {
+			gather_warn(g, "%s",
+			            e->msg); /* one unreadable config does not stop the audit */
+			r = 0;
+		} /* assign plans only on a complete picture: anything else stops it */
+	}
+	pveconf_vmrefs_free(&refs);
+	return r;
+}
+
+/* The guard: the starting VM (main section) and the VMs that run now (their main sections). */
+static int gather_guard(const struct gather_opts *o, struct gather_node *g, struct util_err *e)
+{
+	char path[PP_PATH_MAX], dir[PP_PATH_MAX];
+	struct dirent **ents = NULL;
+	int n, r;
+
+	if (o->migrated_from && *o->migrated_from) {
+		if (pveconf_node_name_valid(o->migrated_from) < 0)
+			return util_err_set(e, -EINVAL, "PVE_MIGRATED_FROM '%s' is not a node name",
+			                    o->migrated_from);
+		util_path(o->paths, path, sizeof(path), PP_ETC_PVE_NODES "/%s/qemu-server/%u.conf",
+		          o->migrated_from, o->vmid);
+	} else {
+		util_path(o->paths, path, sizeof(path), PP_ETC_PVE_QEMU "/%u.conf", o->vmid);
+	}
+	r = load_vm(o, g, path, o->vmid, o->node, true, e);
+	if (r < 0)
+		return r;
+	util_path(o->paths, dir, sizeof(dir), PP_RUN_QEMU_SERVER);
+	n = scandir(dir, &ents, NULL, alphasort);
+	for (int i = 0; i < n; i++) {
+		char *dot = strrchr(ents[i]->d_name, '.');
+		unsigned vmid;
+
+		if (r == 0 && dot && strcmp(dot, ".pid") == 0) {
+			*dot = 0;
+			if (pveconf_vmid_parse(ents[i]->d_name, &vmid) == 0 && vmid != o->vmid &&
+			    pveconf_vm_running(o->paths, vmid, NULL)) {
+				struct util_err le = {0};
+
+				util_path(o->paths, path, sizeof(path), PP_ETC_PVE_QEMU "/%u.conf",
+				          vmid);
+				r = load_vm(o, g, path, vmid, o->node, true, &le);
+				if (r == 0)
+					g->vms[g->n_vms - 1].running = true;
+				else if (r != -ENOMEM)
+					r = 0; /* a running VM without a config here: not ours */
+			}
+		}
+		free(ents[i]);
+	}
+	free(ents);
+	return r == -ENOMEM ? util_err_set(e, r, "out of memory") : 0;
+}
+
+/* Which node owns vmid: /etc/pve/.vmlist, else the node directory holding its config. */
+static void read_owner(const struct util_paths *p, unsigned vmid, struct gather_node *g)
+{
+	struct pveconf_vmlist l = {0};
+	struct pveconf_vmrefs refs = {0};
+	const struct pveconf_vmlist_entry *ent;
+
+	if (pveconf_vmlist_load(p, &l, NULL) == 0) {
+		ent = pveconf_vmlist_find(&l, vmid);
+		if (ent)
+			snprintf(g->owner, sizeof(g->owner), "%s", ent->node);
+		pveconf_vmlist_free(&l);
+		if (g->owner[0])
+			return;
+	}
+	if (pveconf_vms_scan(p, NULL, &refs, NULL) < 0)
+		return;
+	for (size_t i = 0; i < refs.n; i++)
+		if (refs.v[i].vmid == vmid) {
+			snprintf(g->owner, sizeof(g->owner), "%s", refs.v[i].node);
+			break;
+		}
+	pveconf_vmrefs_free(&refs);
+}
+
+int gather_local(const struct gather_opts *o, struct gather_node *g, struct util_err *e)
+{
+	int r;
+
+	if (!o->node || !o->node[0])
+		return util_err_set(e, -ENOENT, "%s",
+		                    o->node_error ? o->node_error : "this node's name is unknown");
+	if (o->host) {
+		g->in.host = o->host; /* the caller's, with its warnings already told */
+	} else {
+		/* the rules use no module parameters: leaving them out saves a third of the reads */
+		r = sysfs_host_read_flags(
+		        o->paths,
+		        (o->flags & GATHER_NAMES ? SYSFS_READ_NAMES : 0) |
+		                (o->flags & GATHER_PARAMS ? 0 : SYSFS_READ_NO_PARAMS),
+		        &g->host, e);
+		if (r < 0)
+			return r;
+		for (size_t i = 0; i < g->host->n_warnings; i++)
+			gather_warn(g, "%s", g->host->warnings[i]);
+		g->in.host = g->host;
+	}
+	r = pveconf_pci_mappings_load(o->paths, &g->pci_mappings, e);
+	if (r == 0)
+		r = gather_mappings_view(g, PP_ETC_PVE_MAPPING_PCI, e);
+	if (r == 0)
+		r = load_reservations(o->paths, g, e);
+	if (r == 0)
+		r = o->flags & GATHER_GUARD ? gather_guard(o, g, e) : gather_all(o, g, e);
+	if (r < 0)
+		return r;
+	if (o->vmid && !(o->flags & GATHER_GUARD))
+		read_owner(o->paths, o->vmid, g);
+	gather_input_finish(g, o->node, o->flags, o->vmid);
+	return 0;
+}
