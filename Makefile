@@ -13,6 +13,7 @@ TESTPKGS := cmocka
 WARN := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla -Werror
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -I. -DPP_VERSION=\"$(VERSION)\" \
+             -DPP_PREFIX=\"$(PREFIX)\" \
              $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # Digests come from libmd (util/hash.c), all shared: Debian's security updates reach every library.
 LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null)

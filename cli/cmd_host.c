@@ -16,8 +16,6 @@
 #include "sysfs/write.h"
 #include "util/lock.h"
 
-#define TOOL_PATH "/usr/sbin/pve-passthrough"
-
 static const char *change_action(const struct host_change *c)
 {
 	if (c->is_dir)
@@ -204,7 +202,7 @@ static int host_setup(struct cli_ctx *ctx, int argc, char **argv)
 	        {"dkms-deb", required_argument, NULL, OPT_DEB},
 	        {NULL, 0, NULL, 0},
 	};
-	struct host_setup_opts o = {.tool = TOOL_PATH};
+	struct host_setup_opts o = {.tool = PP_TOOL_BIN};
 	struct host_facts f;
 	struct host_plan pl;
 	struct util_err e = {0};

@@ -96,7 +96,7 @@ static const char shared_text[] =
         "#!/bin/sh\n"
         "# " HOOK_MARK " hook: refuses a VM start that would break iGPU sharing.\n"
         "# Installed by `pve-passthrough hook install`; `pve-passthrough hook remove VMID` takes it away.\n"
-        "exec \"${PVE_PASSTHROUGH:-/usr/sbin/pve-passthrough}\" guard \"$@\"\n";
+        "exec \"${PVE_PASSTHROUGH:-" PP_TOOL_BIN "}\" guard \"$@\"\n";
 
 /* Resolves "storage:snippets/file" to the script's path on the host (without --root). */
 static int volume_path(const struct cli_ctx *ctx, const char *volume, char *out, size_t n)
@@ -237,7 +237,7 @@ static int install_one(const struct cli_ctx *ctx, const struct snippets *sn, uns
 		        "# hookscript for every phase (its exit status is this script's).\n"
 		        "# Installed by `pve-passthrough hook install`; `pve-passthrough hook remove %u` restores:\n" HOOK_PREV
 		        "%s\n"
-		        "\"${PVE_PASSTHROUGH:-/usr/sbin/pve-passthrough}\" guard \"$@\" || exit $?\n"
+		        "\"${PVE_PASSTHROUGH:-" PP_TOOL_BIN "}\" guard \"$@\" || exit $?\n"
 		        "exec ",
 		        vmid, vmid, cur);
 		sh_quote(&b, prev);

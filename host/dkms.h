@@ -46,7 +46,7 @@ struct host_dkms_window {
 };
 
 /* Loads the window table: /etc/pve-passthrough/dkms-windows.tsv if present, else
- * /usr/share/pve-passthrough/dkms-windows.tsv, else the built-in copy of docs/igpu.md's table.
+ * PP_DATADIR/dkms-windows.tsv, else the built-in copy of docs/igpu.md's table.
  * Format: "release<TAB>min<TAB>max", '#' comments ("2025.07.22	6.8	6.16").  *source names the
  * file used ("built-in" otherwise).  A malformed line is an error naming file and line. */
 int host_dkms_windows_load(const struct util_paths *p, struct host_dkms_window **w, size_t *n,

@@ -48,7 +48,7 @@ struct host_setup_opts {
 	int vfs;                /* --vfs N, 0 = default (totalvfs, else 7) */
 	bool replace_conflicts; /* --replace-conflicts: consent to change conflicting tokens */
 	const char *dkms_deb;   /* --dkms-deb FILE (a path on the real host), or NULL */
-	const char *tool;       /* the binary the unit runs ("/usr/sbin/pve-passthrough") */
+	const char *tool;       /* the binary the unit runs (PP_TOOL_BIN) */
 };
 
 struct host_change {

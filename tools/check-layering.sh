@@ -3,7 +3,8 @@
 #  - policy/ does no I/O (no open/read/write/stdio/dir calls);
 #  - only cli/ prints to stdout; no module prints to stderr or calls exit() (below cli/);
 #  - sysfs/ knows nothing of VMs (no pveconf_ calls), pveconf/ nothing of /sys (no sysfs_ calls).
-#  - host paths are spelt only in util/paths.h (checked on the sources).
+#  - host paths are spelt only in util/paths.h (checked on the sources), and so are the install
+#    paths, which derive from the build-time PP_PREFIX there.
 set -u
 cd "$(dirname "$0")/.."
 B=${B:-build}
@@ -47,7 +48,9 @@ bad=$(for f in $(git ls-files '*.c' '*.h' 2>/dev/null || find . -name '*.[ch]' -
 			if (!i) { out = out line; line = ""; break }
 			out = out substr(line, 1, i - 1); line = substr(line, i + 2); inc = 1
 		}
-		if (out ~ /"\/(sys|proc|run|var|etc\/pve)([\/"]|$)/) print f ":" NR ": " $0
+		if (out ~ /"\/(sys|proc|run|var|etc\/pve|usr)([\/"]|$)/) print f ":" NR ": " $0
+		# install paths come from PP_PREFIX (PP_TOOL_BIN, PP_DATADIR), never spelt out
+		else if (out ~ /\/s?bin\/pve-passthrough|\/share\/pve-passthrough|\/lib\/systemd\//) print f ":" NR ": " $0
 	}' "$f"
 done)
 if [ -n "$bad" ]; then

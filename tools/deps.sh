@@ -1,9 +1,13 @@
 #!/bin/sh
-# Installs the build and test dependencies on Debian 12 when they are missing (as root), or prints
-# the exact apt-get line to run (not root).  Used by `make demo` and `make check`.
+# Installs the build and test dependencies on Debian 12 or 13 when they are missing (as root), or
+# prints the exact apt-get line to run (not root).  Used by `make demo` and `make check`.
+# No suite-pinned names: libclang-rt-dev is the default clang's runtime in both suites; systemd's
+# pkg-config file (the unit directory, for make deb) is in systemd-dev from Debian 13 on.
 set -eu
 PKGS="gcc make pkg-config libpci-dev libconfuse-dev libjansson-dev libcurl4-openssl-dev libssl-dev libmd-dev
-libcmocka-dev pciutils clang clang-format libclang-rt-14-dev python3 openssl hyperfine time python3-proxmoxer python3-requests"
+libcmocka-dev pciutils clang clang-format libclang-rt-dev python3 openssl hyperfine time python3-proxmoxer python3-requests
+dpkg-dev debhelper fakeroot debootstrap"
+if apt-cache show systemd-dev >/dev/null 2>&1; then PKGS="$PKGS systemd-dev"; else PKGS="$PKGS systemd"; fi
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

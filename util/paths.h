@@ -10,6 +10,16 @@
 
 #define PP_PATH_MAX 4096
 
+/* Where the tool itself is installed.  PP_PREFIX is the one build-time setting (the Makefile's
+ * PREFIX, passed as -DPP_PREFIX); the hook snippet, the VF boot unit, the systemd units made from
+ * their .in files and the data lookup all follow it.  No other source spells an install path
+ * (tools/check-layering.sh). */
+#ifndef PP_PREFIX
+#define PP_PREFIX "/usr"
+#endif
+#define PP_TOOL_BIN PP_PREFIX "/sbin/pve-passthrough" /* what hookscripts and units run */
+#define PP_DATADIR  PP_PREFIX "/share/pve-passthrough"
+
 /* Host paths, relative to the root (always starting with '/'). */
 #define PP_SYS_BUS_PCI           "/sys/bus/pci"
 #define PP_SYS_PCI_DEVICES       "/sys/bus/pci/devices"
@@ -62,7 +72,7 @@
 #define PP_ETC_SYSTEMD_SYSTEM    "/etc/systemd/system"
 #define PP_ETC_TMPFILES_D        "/etc/tmpfiles.d"
 #define PP_ETC_RC_LOCAL          "/etc/rc.local"
-#define PP_DKMS_WINDOWS_SYSTEM   "/usr/share/pve-passthrough/dkms-windows.tsv"
+#define PP_DKMS_WINDOWS_SYSTEM   PP_DATADIR "/dkms-windows.tsv"
 #define PP_DKMS_WINDOWS_LOCAL    "/etc/pve-passthrough/dkms-windows.tsv"
 
 /* The root every host path is read and written under.  "" means the real host ("/"). */

@@ -113,7 +113,7 @@ static void test_windows_file(void **state)
 		assert_int_equal(util_file_read(tt_src("data/dkms-windows.tsv"), 1 << 16, &shipped,
 		                                &len, NULL),
 		                 0);
-		tt_write(root, "usr/share/pve-passthrough/dkms-windows.tsv", shipped);
+		tt_write(root, PP_DKMS_WINDOWS_SYSTEM + 1, shipped);
 		free(shipped);
 		assert_int_equal(host_dkms_windows_load(&p, &w2, &n2, src, sizeof(src), &e), 0);
 		assert_int_equal(n2, n);
@@ -128,8 +128,7 @@ static void test_windows_file(void **state)
 		free(w);
 	}
 	/* the shipped file, then a local override that wins */
-	tt_write(root, "usr/share/pve-passthrough/dkms-windows.tsv",
-	         "# release\tmin\tmax\n2025.07.22\t6.8\t6.16\n");
+	tt_write(root, PP_DKMS_WINDOWS_SYSTEM + 1, "# release\tmin\tmax\n2025.07.22\t6.8\t6.16\n");
 	assert_int_equal(host_dkms_windows_load(&p, &w, &n, src, sizeof(src), &e), 0);
 	assert_string_equal(src, HOST_DKMS_WINDOWS_SYSTEM);
 	assert_int_equal(n, 1);
