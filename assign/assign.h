@@ -168,9 +168,6 @@ int assign_plan_make(const struct assign_input *in, const struct assign_request 
                      struct assign_plan *plan, struct util_err *e);
 void assign_plan_free(struct assign_plan *plan);
 
-/* Is `machine:` a q35 machine type ("q35", "pc-q35-8.1", "type=q35,viommu=intel")? NULL = i440fx. */
-bool assign_machine_is_q35(const char *machine);
-
 /* Runs a request end to end on the host under p: takes the node-wide allocation lock
  * (<root>/run/lock/pve-passthrough/alloc-<node>.lock), gathers, plans, and unless dry_run writes
  * through the safe writer (per-VM lock, digest re-check).  The plan is filled in every case.

@@ -325,10 +325,3 @@ int assign_conf_finish(struct pveconf_vm *copy, struct assign_plan *p, struct ut
 		p->after = strdup("");
 	return p->after ? 0 : util_err_set(e, -ENOMEM, "out of memory");
 }
-
-const char *assign_vm_lock(const struct pveconf_vm *conf)
-{
-	const char *v = pveconf_vm_get(conf, NULL, "lock", NULL);
-
-	return v && *v && strcmp(v, "0") != 0 ? v : NULL;
-}

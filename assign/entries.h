@@ -16,8 +16,6 @@ struct assign_entry {
 	bool parsed, lenient; /* lenient: PVE drops the value */
 };
 
-/* The VM's `lock:` as PVE honours it (Perl truth: absent, "" and "0" do not lock), or NULL. */
-const char *assign_vm_lock(const struct pveconf_vm *conf);
 /* hostpciN with N in 0..15?  *idx = N. */
 bool assign_hostpci_index(const char *key, int *idx);
 /* PVE's parse; a value PVE rejects only for blanks is read without them (*lenient = true). */

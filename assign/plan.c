@@ -346,31 +346,28 @@ static void choose_mdev(const struct assign_input *in, const struct assign_reque
 	util_buf_free(&others);
 }
 
-/* ------------------------------------------------------------------ rules on the chosen device */
+/* ------------------------------------------------------------------ the chosen device */
 
-static void device_rules(const struct assign_input *in, const struct assign_request *req,
-                         const char *bdf, struct assign_plan *p)
+/* What assign refuses itself about an explicit device, before any rule: ids that are not one VF of
+ * the request, and a VF that is not free (another VM config names it: the allocation's own
+ * definition of free, wider than device-shared).  Everything that is a rule (pf-with-vfs,
+ * device-missing, iommu-off, vf-bound-on-host, ...) is policy's, judged on the candidate. */
+static void device_refusals(const struct assign_input *in, const struct assign_request *req,
+                            const char *bdf, struct assign_plan *p)
 {
 	const struct sysfs_device *d = assign_host_find(in->host, bdf);
 	struct util_buf who = {0};
 	size_t blen = strlen(bdf);
 
 	if (!strchr(bdf, '.')) {
-		/* "0000:00:02": PVE passes every function of the slot, the PF with its VFs */
+		/* "0000:00:02": every function of the slot; with a PF of active VFs in it that is
+		 * pf-with-vfs, which policy reports on the candidate */
 		for (size_t i = 0; i < in->host->n_devices; i++) {
 			const struct sysfs_device *f = &in->host->devices[i];
 
-			if (strncmp(f->bdf, bdf, blen) != 0 || f->bdf[blen] != '.' ||
-			    f->role != SYSFS_ROLE_PF || f->n_vfs == 0)
-				continue;
-			assign_finding_add(
-			        p, "pf-with-vfs", true,
-			        "assign one VF with its function: --vf auto",
-			        "%s has no function, so it names every function of the slot, "
-			        "including the physical function %s of %zu active VFs: "
-			        "passing it destroys them and crashes every VM using them",
-			        bdf, f->bdf, f->n_vfs);
-			return;
+			if (strncmp(f->bdf, bdf, blen) == 0 && f->bdf[blen] == '.' &&
+			    f->role == SYSFS_ROLE_PF && f->n_vfs > 0)
+				return;
 		}
 		assign_finding_add(
 		        p, "not-a-vf", true,
@@ -381,22 +378,8 @@ static void device_rules(const struct assign_input *in, const struct assign_requ
 		        bdf);
 		return;
 	}
-	if (!d) {
-		assign_finding_add(
-		        p, "device-missing", true,
-		        "check the address with `pve-passthrough status`; VFs disappear when the "
-		        "PF driver is reloaded or after a kernel upgrade without the dkms module",
-		        "%s: no such device on node %s", bdf, in->node);
-		return;
-	}
-	if (d->role == SYSFS_ROLE_PF && d->n_vfs > 0) {
-		assign_finding_add(
-		        p, "pf-with-vfs", true, "assign one of its VFs instead: --vf auto",
-		        "%s is the physical function of %zu active VFs: passing it to a VM "
-		        "destroys them and crashes every VM using them",
-		        bdf, d->n_vfs);
-		return;
-	}
+	if (!d || (d->role == SYSFS_ROLE_PF && d->n_vfs > 0))
+		return; /* device-missing, pf-with-vfs: policy's */
 	if (req->kind == ASSIGN_KIND_VF && d->role != SYSFS_ROLE_VF) {
 		assign_finding_add(
 		        p, "not-a-vf", true,
@@ -405,22 +388,10 @@ static void device_rules(const struct assign_input *in, const struct assign_requ
 		        "%s is not an SR-IOV virtual function", bdf);
 		return;
 	}
-	if (!in->host->iommu)
-		assign_finding_add(
-		        p, "iommu-off", true,
-		        "enable the IOMMU (intel_iommu=on on the kernel command line) and reboot",
-		        "the IOMMU is off on node %s: PVE cannot pass %s through", in->node, bdf);
 	if (assign_holders_of(in, req->vmid, bdf, &who) > 0)
-		assign_finding_add(p, "device-shared", true,
+		assign_finding_add(p, "vf-taken", true,
 		                   "pick a free VF (--vf auto), or release it from that VM first",
 		                   "%s is already used by %s", bdf, util_buf_str(&who));
-	else if (d->driver[0] && (strcmp(d->driver, "i915") == 0 || strcmp(d->driver, "xe") == 0))
-		assign_finding_add(
-		        p, "vf-bound-on-host", false,
-		        "unbind it from the host driver, or pick another VF",
-		        "%s is bound to %s on the host: whatever uses it there loses it when the "
-		        "VM starts",
-		        bdf, d->driver);
 	util_buf_free(&who);
 }
 
@@ -436,38 +407,6 @@ static const char *next_value(const struct pveconf_vm *conf, const char *key)
 	return v ? v : pveconf_vm_get(conf, NULL, key, NULL);
 }
 
-bool assign_machine_is_q35(const char *machine)
-{
-	const char *type = machine;
-	const char *t;
-	size_t n;
-
-	if (!machine)
-		return false;
-	/* "type=q35,viommu=intel" or "pc-q35-8.1+pve0,viommu=virtio": the type is the default key */
-	for (const char *s = machine; s && *s;) {
-		const char *comma = strchr(s, ',');
-
-		n = comma ? (size_t)(comma - s) : strlen(s);
-		if (n > 5 && strncmp(s, "type=", 5) == 0) {
-			type = s + 5;
-			break;
-		}
-		if (!memchr(s, '=', n)) {
-			type = s;
-			break;
-		}
-		s = comma ? comma + 1 : NULL;
-	}
-	n = strcspn(type, ",");
-	if (n == 3 && strncmp(type, "q35", 3) == 0)
-		return true;
-	for (t = type; t + 3 <= type + n; t++)
-		if (strncmp(t, "q35", 3) == 0 && t > type && t[-1] == '-')
-			return true;
-	return false;
-}
-
 static bool slot_taken(const struct pveconf_vm *conf, int i)
 {
 	char key[16];
@@ -478,7 +417,8 @@ static bool slot_taken(const struct pveconf_vm *conf, int i)
 	        pveconf_vm_get(conf, "PENDING", key, NULL));
 }
 
-/* The guard's rules on the candidate: the same refusals as at the VM's next start. */
+/* The guard's rules on the candidate: the same refusals as at the VM's next start.  policy/ is the
+ * only judge: assign has no copy of any rule. */
 static int guard_rules(const struct assign_input *in, unsigned vmid, const struct pveconf_vm *cand,
                        const char *key, struct assign_plan *p, struct util_err *e)
 {
@@ -487,13 +427,7 @@ static int guard_rules(const struct assign_input *in, unsigned vmid, const struc
 
 	if (r < 0)
 		return r;
-	for (size_t i = 0; i < chk.n; i++) {
-		bool dup = false;
-
-		for (size_t j = 0; j < p->n_findings; j++)
-			dup |= strcmp(p->findings[j].rule, chk.v[i].rule) == 0;
-		if (dup || p->n_findings >= ASSIGN_MAX_FINDINGS)
-			continue;
+	for (size_t i = 0; i < chk.n && p->n_findings < ASSIGN_MAX_FINDINGS; i++) {
 		p->findings[p->n_findings++] = chk.v[i];
 		if (chk.v[i].refuses)
 			p->outcome = ASSIGN_OUTCOME_REFUSED;
@@ -538,7 +472,7 @@ static int plan_assign(const struct assign_input *in, const struct assign_reques
 		return 0;
 	}
 
-	lock = assign_vm_lock(vm->conf);
+	lock = pveconf_vm_lock(vm->conf);
 	if (lock) {
 		assign_refuse_locked(p, req->vmid, lock);
 		return 0;
@@ -561,7 +495,7 @@ static int plan_assign(const struct assign_input *in, const struct assign_reques
 		}
 		if (!chosen[0])
 			return 0;
-		device_rules(in, req, chosen, p);
+		device_refusals(in, req, chosen, p);
 		if (pveconf_hostpci_parse(chosen, &h, NULL) < 0) {
 			assign_finding_add(p, "hostpci-invalid", true, NULL,
 			                   "%s is not a PCI address", chosen);
@@ -575,30 +509,7 @@ static int plan_assign(const struct assign_input *in, const struct assign_reques
 			return util_err_set(e, -EINVAL, "%s: not a PCI address", dev->bdf);
 		snprintf(h.mdev, sizeof(h.mdev), "%s", chosen);
 	} else {
-		const struct assign_mapping *m = assign_mapping_find(in, req->mapping);
-
-		if (!m || m->n_alts == 0) {
-			assign_finding_add(
-			        p, "mapping-missing", true,
-			        "create it under Datacenter > Resource Mappings, with a map line for "
-			        "this node",
-			        m ? "mapping '%s' has no device on node %s"
-			          : "no PCI mapping '%s' (for node %s) in /etc/pve/mapping/pci.cfg",
-			        req->mapping, in->node);
-			return 0;
-		}
-		for (size_t i = 0; i < m->n_alts; i++)
-			for (size_t j = 0; j < m->alts[i].n; j++) {
-				const struct sysfs_device *d =
-				        assign_host_find(in->host, m->alts[i].bdfs[j]);
-
-				if (d && d->role == SYSFS_ROLE_PF && d->n_vfs > 0)
-					assign_finding_add(
-					        p, "pf-with-vfs", true, "map the VFs, not the PF",
-					        "mapping '%s' passes %s, the physical function of %zu "
-					        "active VFs",
-					        req->mapping, d->bdf, d->n_vfs);
-			}
+		/* mapping-missing, pf-with-vfs through it: policy's, on the candidate */
 		snprintf(h.mapping, sizeof(h.mapping), "%s", req->mapping);
 	}
 
@@ -629,14 +540,8 @@ static int plan_assign(const struct assign_input *in, const struct assign_reques
 
 	/* value */
 	machine = next_value(vm->conf, "machine");
-	q35 = assign_machine_is_q35(machine);
-	if (req->pcie == PVECONF_ON && !q35)
-		assign_finding_add(
-		        p, "pcie-needs-q35", true,
-		        "set the machine type to q35 (qm set VMID --machine q35), or leave out "
-		        "--pcie",
-		        "pcie=1 needs a q35 machine; VM %u has '%s'", req->vmid,
-		        machine ? machine : "i440fx (default)");
+	q35 = pveconf_machine_is_q35(machine);
+	/* pcie=1 on a machine that is not q35: pcie-needs-q35, policy's */
 	if (req->pcie == PVECONF_ON || (req->pcie == PVECONF_UNSET && q35))
 		h.pcie = PVECONF_ON;
 	if (req->x_vga)

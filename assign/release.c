@@ -62,7 +62,7 @@ int assign_release_plan(const struct assign_input *in, const struct assign_reque
 	struct pveconf_vm *copy = NULL;
 	const struct pveconf_kv *kv;
 	int pend = pveconf_vm_section_find(vm->conf, "PENDING");
-	const char *lock = assign_vm_lock(vm->conf);
+	const char *lock = pveconf_vm_lock(vm->conf);
 	size_t marked = 0;
 	int r;
 

@@ -124,10 +124,13 @@ static int run_plan(struct cli_ctx *ctx, struct host_plan *pl, const char *kind,
 	int r, lock_fd;
 
 	run.mode = exec ? HOST_RUN_EXEC : HOST_RUN_RECORD;
-	/* test hook, honoured only under a --root: "change:N" or "command:N" fails that step */
+	/* test hook, honoured only under a --root: "change:N" or "command:N" fails that step,
+	 * "kill:N" kills the process (SIGKILL) right after the Nth change, as a crash would */
 	if (fail && !util_paths_is_host(&ctx->paths)) {
 		if (strncmp(fail, "change:", 7) == 0)
 			ao.fail_at_change = atoi(fail + 7);
+		else if (strncmp(fail, "kill:", 5) == 0)
+			ao.kill_at_change = atoi(fail + 5);
 		else if (strncmp(fail, "command:", 8) == 0)
 			run.fail_at = atoi(fail + 8);
 	}
@@ -338,8 +341,22 @@ static int host_rollback(struct cli_ctx *ctx, int argc, char **argv)
 			printf("Nothing to roll back: no applied setup in %s.\n", HOST_JOURNAL_DIR);
 		return CLI_EXIT_OK;
 	}
-	snprintf(title, sizeof(title), "%s of setup %s (%s)",
-	         dry ? "Rollback plan (dry run)" : "Rollback", setup_id, host_mode_name(pl.mode));
+	if (pl.recovering[0] && strcmp(pl.recovering, setup_id) == 0)
+		snprintf(title, sizeof(title), "%s of the interrupted setup %s (%s)",
+		         dry ? "Rollback plan (dry run)" : "Rollback", setup_id,
+		         host_mode_name(pl.mode));
+	else if (pl.recovering[0] && !setup_id[0])
+		snprintf(title, sizeof(title),
+		         "%s the interrupted journal %s: nothing left to undo",
+		         dry ? "Would close" : "Closing", pl.recovering);
+	else if (pl.recovering[0])
+		snprintf(title, sizeof(title), "%s of setup %s (%s), resuming the interrupted %s",
+		         dry ? "Rollback plan (dry run)" : "Rollback", setup_id,
+		         host_mode_name(pl.mode), pl.recovering);
+	else
+		snprintf(title, sizeof(title), "%s of setup %s (%s)",
+		         dry ? "Rollback plan (dry run)" : "Rollback", setup_id,
+		         host_mode_name(pl.mode));
 	/* VFs first: nothing may hold them (sysfs/ refuses while a VF is bound to vfio-pci) */
 	if (!pl.n_refusals && !dry && pl.mode != HOST_MODE_GVTG && f.numvfs > 0) {
 		if (util_paths_is_host(&ctx->paths) ||
@@ -359,9 +376,16 @@ static int host_rollback(struct cli_ctx *ctx, int argc, char **argv)
 		printf("First: sriov_numvfs of %s %d -> 0 (pve-passthrough host vfs --pf %s 0)\n",
 		       f.pf_bdf, f.numvfs, f.pf_bdf);
 	}
-	r = run_plan(ctx, &pl, "rollback", title, dry, setup_id, journal, sizeof(journal));
-	if (r == CLI_EXIT_OK && !dry &&
+	r = run_plan(ctx, &pl, "rollback", title, dry, setup_id[0] ? setup_id : pl.recovering,
+	             journal, sizeof(journal));
+	if (r == CLI_EXIT_OK && !dry && setup_id[0] &&
 	    host_journal_mark(&ctx->paths, setup_id, "rolled-back", &e) < 0) {
+		cli_error(ctx, "%s", e.msg);
+		r = CLI_EXIT_FAIL;
+	}
+	/* the interrupted rollback (or empty journal) is resolved once the setup is undone */
+	if (r == CLI_EXIT_OK && !dry && pl.recovering[0] && strcmp(pl.recovering, setup_id) != 0 &&
+	    host_journal_mark(&ctx->paths, pl.recovering, "recovered", &e) < 0) {
 		cli_error(ctx, "%s", e.msg);
 		r = CLI_EXIT_FAIL;
 	}

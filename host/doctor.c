@@ -586,6 +586,23 @@ int host_doctor_run(const struct util_paths *p, const struct host_facts *f,
 	if (r < 0)
 		return r;
 	pick_mode(p, f, b.proc_cmdline, fs);
+	{
+		char iid[128], ikind[32];
+		struct util_err je = {0};
+
+		if (host_journal_interrupted(p, iid, sizeof(iid), ikind, sizeof(ikind), &je) < 0)
+			r = add(rn, POLICY_RULE_JOURNAL_INTERRUPTED, NULL,
+			        "fix the state directory, then run pve-passthrough host rollback",
+			        "%s", je.msg);
+		else if (iid[0])
+			r = add(rn, POLICY_RULE_JOURNAL_INTERRUPTED, NULL,
+			        "run pve-passthrough host rollback: it undoes the steps that were "
+			        "applied; host setup refuses until then",
+			        "the %s of journal %s/%s stopped half-way (state applying)", ikind,
+			        HOST_JOURNAL_DIR, iid);
+		if (r < 0)
+			return r;
+	}
 	if (!f->igpu)
 		r = add(rn, POLICY_RULE_IGPU_MISSING, NULL,
 		        "this tool is for Intel iGPUs (vendor 8086, display class)",

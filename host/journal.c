@@ -1,9 +1,13 @@
 /* host/journal.c - applies plans with a journal (/var/lib/pve-passthrough/journal/<id>/: entries,
- * SHA-256 before/after, backups), undoes a half-done apply, and plans the rollback of the last
- * setup from its journal.  The only writer of host files in host/.  Never prints. */
+ * SHA-256 before/after, backups), undoes a half-done apply, finds journals a crash left in
+ * "applying" and plans the rollback of the last (or interrupted) setup from its journal.  The state
+ * directory is opened without following symbolic links, from verified directory fds.  The only
+ * writer of host files in host/.  Never prints. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <libgen.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,16 +25,92 @@
 struct journal {
 	const struct util_paths *p;
 	char id[96];
-	char dir[PP_PATH_MAX + 128]; /* full path */
+	int jfd, dfd;            /* the journal directory, this journal's directory */
+	char shown[PP_PATH_MAX]; /* HOST_JOURNAL_DIR/<id>, for messages */
 	const char *kind, *mode, *of, *state;
 	struct util_buf body;
 	char (*made)[PP_PATH_MAX]; /* directories created by this apply, in order */
 	size_t n_made;
 };
 
+/* Opens the directory name under parent without following a symbolic link (created 0700 when
+ * create), and verifies it is ours: owned by root or us, not writable by group or others. */
+static int dir_open_verified(int parent, const char *name, const char *shown, bool create,
+                             struct util_err *e)
+{
+	struct stat st;
+	int fd;
+
+	if (create && mkdirat(parent, name, 0700) < 0 && errno != EEXIST)
+		return util_err_errno(e, -errno, "cannot create %s", shown);
+	fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		int r = -errno;
+
+		if (fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
+			return util_err_set(
+			        e, -ELOOP,
+			        "%s is a symbolic link; refusing to follow it for root-owned "
+			        "state (remove the link, keep a real directory)",
+			        shown);
+		return util_err_errno(e, r, "cannot open %s", shown);
+	}
+	if (fstat(fd, &st) < 0 || (st.st_uid != 0 && st.st_uid != geteuid()) ||
+	    (st.st_mode & (S_IWGRP | S_IWOTH))) {
+		close(fd);
+		return util_err_set(
+		        e, -EPERM,
+		        "%s is owned by uid %u with mode %04o; it must belong to root and "
+		        "be writable by it alone (chown root: %s; chmod go-w %s)",
+		        shown, (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777), shown, shown);
+	}
+	return fd;
+}
+
+/* The journal directory <root>/var/lib/pve-passthrough/journal as a verified fd, created when
+ * create; -ENOENT (no message) when absent. */
+static int journal_dir_open(const struct util_paths *p, bool create, struct util_err *e)
+{
+	char full[PP_PATH_MAX], *slash;
+	const char *tool = strrchr(PP_VAR_LIB_TOOL, '/') + 1;
+	int parent, tfd, jfd;
+
+	util_path(p, full, sizeof(full), PP_VAR_LIB_TOOL);
+	slash = strrchr(full, '/');
+	*slash = '\0';
+	if (create) {
+		int r = util_mkdir_p(full, e);
+
+		if (r < 0)
+			return r;
+	}
+	parent = open(full, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (parent < 0)
+		return errno == ENOENT && !create
+		               ? -ENOENT
+		               : util_err_errno(e, -errno, "cannot open %s", full);
+	if (!create && faccessat(parent, tool, F_OK, AT_SYMLINK_NOFOLLOW) < 0 && errno == ENOENT) {
+		close(parent);
+		return -ENOENT;
+	}
+	tfd = dir_open_verified(parent, tool, PP_VAR_LIB_TOOL, create, e);
+	close(parent);
+	if (tfd < 0)
+		return tfd;
+	if (!create && faccessat(tfd, "journal", F_OK, AT_SYMLINK_NOFOLLOW) < 0 &&
+	    errno == ENOENT) {
+		close(tfd);
+		return -ENOENT;
+	}
+	jfd = dir_open_verified(tfd, "journal", HOST_JOURNAL_DIR, create, e);
+	close(tfd);
+	return jfd;
+}
+
 static int jsave(struct journal *j, struct util_err *e)
 {
-	char path[PP_PATH_MAX + 160];
+	char shown[PP_PATH_MAX + 16];
+	struct util_write_opts wo = {.mode_if_new = 0600, .nofollow = true};
 	struct util_buf b = {0};
 	int r;
 
@@ -38,9 +118,9 @@ static int jsave(struct journal *j, struct util_err *e)
 	                  j->kind, j->mode, j->of ? j->of : "-", j->state);
 	if (r == 0)
 		r = util_buf_add(&b, j->body.s ? j->body.s : "", j->body.len);
-	snprintf(path, sizeof(path), "%s/journal", j->dir);
+	snprintf(shown, sizeof(shown), "%s/journal", j->shown);
 	if (r == 0)
-		r = util_file_write_atomic(path, b.s, b.len, NULL, e);
+		r = util_file_write_atomicat(j->dfd, "journal", shown, b.s, b.len, &wo, e);
 	else
 		util_err_set(e, r, "out of memory");
 	util_buf_free(&b);
@@ -50,10 +130,11 @@ static int jsave(struct journal *j, struct util_err *e)
 static int jfile(struct journal *j, const char *name, const char *data, size_t len,
                  struct util_err *e)
 {
-	char path[PP_PATH_MAX + 200];
+	char shown[PP_PATH_MAX + 64];
+	struct util_write_opts wo = {.mode_if_new = 0600, .nofollow = true};
 
-	snprintf(path, sizeof(path), "%s/%s", j->dir, name);
-	return util_file_write_atomic(path, data, len, NULL, e);
+	snprintf(shown, sizeof(shown), "%s/%s", j->shown, name);
+	return util_file_write_atomicat(j->dfd, name, shown, data, len, &wo, e);
 }
 
 static void sha(const char *data, size_t len, char out[UTIL_SHA256_HEX_LEN + 1])
@@ -62,15 +143,27 @@ static void sha(const char *data, size_t len, char out[UTIL_SHA256_HEX_LEN + 1])
 		snprintf(out, UTIL_SHA256_HEX_LEN + 1, "-");
 }
 
+static void jclose(struct journal *j)
+{
+	if (j->dfd >= 0)
+		close(j->dfd);
+	if (j->jfd >= 0)
+		close(j->jfd);
+	j->dfd = j->jfd = -1;
+	util_buf_free(&j->body);
+	free(j->made);
+	j->made = NULL;
+}
+
 static int jcreate(struct journal *j, const struct util_paths *p, const char *kind,
                    const char *mode, const char *of, struct util_err *e)
 {
-	char base[PP_PATH_MAX], stamp[32];
+	char stamp[32];
 	time_t now = time(NULL);
 	struct tm tm;
-	int r;
 
 	memset(j, 0, sizeof(*j));
+	j->dfd = -1;
 	j->p = p;
 	j->kind = kind;
 	j->mode = mode;
@@ -78,19 +171,20 @@ static int jcreate(struct journal *j, const struct util_paths *p, const char *ki
 	j->state = "applying";
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
-	util_path(p, base, sizeof(base), HOST_JOURNAL_DIR);
-	r = util_mkdir_p(base, e);
-	if (r < 0)
-		return r;
+	j->jfd = journal_dir_open(p, true, e);
+	if (j->jfd < 0)
+		return j->jfd;
 	for (int seq = 1; seq < 1000; seq++) {
 		snprintf(j->id, sizeof(j->id), "%s-%03d-%s", stamp, seq, kind);
-		snprintf(j->dir, sizeof(j->dir), "%s/%s", base, j->id);
-		if (mkdir(j->dir, 0700) == 0)
-			return jsave(j, e);
+		snprintf(j->shown, sizeof(j->shown), "%s/%s", HOST_JOURNAL_DIR, j->id);
+		if (mkdirat(j->jfd, j->id, 0700) == 0) {
+			j->dfd = dir_open_verified(j->jfd, j->id, j->shown, false, e);
+			return j->dfd < 0 ? j->dfd : jsave(j, e);
+		}
 		if (errno != EEXIST)
-			return util_err_errno(e, -errno, "cannot create the journal %s", j->dir);
+			return util_err_errno(e, -errno, "cannot create the journal %s", j->shown);
 	}
-	return util_err_set(e, -EEXIST, "too many journals in %s this second", base);
+	return util_err_set(e, -EEXIST, "too many journals in %s this second", HOST_JOURNAL_DIR);
 }
 
 /* Creates the missing parents of a host path, recording each created directory. */
@@ -188,8 +282,10 @@ int host_plan_apply(const struct util_paths *p, const struct host_plan *plan,
 
 	r = jcreate(&j, p, o && o->kind ? o->kind : "setup", host_mode_name(plan->mode),
 	            o ? o->of : NULL, e);
-	if (r < 0)
+	if (r < 0) {
+		jclose(&j);
 		return r;
+	}
 	if (journal_id)
 		snprintf(journal_id, id_len, "%s", j.id);
 	if (plan->package[0])
@@ -228,6 +324,8 @@ int host_plan_apply(const struct util_paths *p, const struct host_plan *plan,
 			r = util_err_set(e, -EIO, "%s: injected failure", c->path);
 		if (r == 0)
 			r = do_change(p, c, false, e);
+		if (r == 0 && o && o->kill_at_change == (int)i + 1)
+			raise(SIGKILL); /* a crash after the step, before "done" is journaled */
 		if (r == 0) {
 			done = i + 1;
 			r = util_buf_addf(&j.body, "done\t%zu\n", i);
@@ -248,8 +346,7 @@ int host_plan_apply(const struct util_paths *p, const struct host_plan *plan,
 	if (r == 0) {
 		j.state = "applied";
 		r = jsave(&j, e);
-		util_buf_free(&j.body);
-		free(j.made);
+		jclose(&j);
 		return r;
 	}
 	/* undo what was done, newest first, then bring the bootloader back in line */
@@ -272,8 +369,7 @@ int host_plan_apply(const struct util_paths *p, const struct host_plan *plan,
 		j.state = "failed";
 		jsave(&j, &e2);
 	}
-	util_buf_free(&j.body);
-	free(j.made);
+	jclose(&j);
 	return r;
 }
 
@@ -287,6 +383,7 @@ struct jentry {
 
 struct jread {
 	char kind[32], mode[32], state[32];
+	size_t n_cmds; /* commands the apply reached */
 	char package[128];
 	struct jentry *ch;
 	size_t n;
@@ -321,17 +418,25 @@ static size_t fields(char *line, char **f, size_t max)
 	return n;
 }
 
-static int jread_load(const char *dir, struct jread *jr, bool with_data, struct util_err *e)
+/* Loads journal id from the journal directory jfd.  A journal directory without its journal file
+ * (a crash between mkdir and the first write) is -ENOENT. */
+static int jread_load(int jfd, const char *id, struct jread *jr, bool with_data, struct util_err *e)
 {
-	char path[PP_PATH_MAX + 64], *text, *save = NULL;
+	char shown[PP_PATH_MAX + 64], *text, *save = NULL;
 	size_t len;
-	int r;
+	int r, dfd;
 
 	memset(jr, 0, sizeof(*jr));
-	snprintf(path, sizeof(path), "%s/journal", dir);
-	r = util_file_read(path, TEXT_MAX, &text, &len, e);
-	if (r < 0)
+	snprintf(shown, sizeof(shown), "%s/%s", HOST_JOURNAL_DIR, id);
+	dfd = dir_open_verified(jfd, id, shown, false, e);
+	if (dfd < 0)
+		return dfd;
+	snprintf(shown, sizeof(shown), "%s/%s/journal", HOST_JOURNAL_DIR, id);
+	r = util_file_readat(dfd, "journal", O_NOFOLLOW, shown, TEXT_MAX, &text, &len, e);
+	if (r < 0) {
+		close(dfd);
 		return r;
+	}
 	for (char *s = text, *line; (line = strtok_r(s, "\n", &save)); s = NULL) {
 		char *f[12];
 		size_t nf = fields(line, f, 12);
@@ -377,12 +482,22 @@ static int jread_load(const char *dir, struct jread *jr, bool with_data, struct 
 			snprintf(c->target, sizeof(c->target), "%s",
 			         strcmp(f[11], "-") ? f[11] : "");
 			if (with_data && c->existed && !c->is_link && !c->is_dir) {
-				snprintf(path, sizeof(path), "%s/backup-%s", dir, f[1]);
-				r = util_file_read(path, TEXT_MAX, &c->old_data, &c->old_len, e);
+				char name[64];
+
+				snprintf(name, sizeof(name), "backup-%s", f[1]);
+				snprintf(shown, sizeof(shown), "%s/%s/%s", HOST_JOURNAL_DIR, id,
+				         name);
+				r = util_file_readat(dfd, name, O_NOFOLLOW, shown, TEXT_MAX,
+				                     &c->old_data, &c->old_len, e);
 			}
 			if (r == 0 && with_data && !c->remove && !c->is_link && !c->is_dir) {
-				snprintf(path, sizeof(path), "%s/after-%s", dir, f[1]);
-				r = util_file_read(path, TEXT_MAX, &c->new_data, &c->new_len, e);
+				char name[64];
+
+				snprintf(name, sizeof(name), "after-%s", f[1]);
+				snprintf(shown, sizeof(shown), "%s/%s/%s", HOST_JOURNAL_DIR, id,
+				         name);
+				r = util_file_readat(dfd, name, O_NOFOLLOW, shown, TEXT_MAX,
+				                     &c->new_data, &c->new_len, e);
 			}
 			if (r < 0)
 				break;
@@ -403,6 +518,8 @@ static int jread_load(const char *dir, struct jread *jr, bool with_data, struct 
 			snprintf(ne->old_value, sizeof(ne->old_value), "%s",
 			         strcmp(f[5], "-") ? f[5] : "");
 			snprintf(ne->value, sizeof(ne->value), "%s", strcmp(f[6], "-") ? f[6] : "");
+		} else if (strcmp(f[0], "cmd") == 0) {
+			jr->n_cmds++;
 		} else if (strcmp(f[0], "done") == 0 && nf == 2) {
 			size_t i = (size_t)atol(f[1]);
 
@@ -411,9 +528,10 @@ static int jread_load(const char *dir, struct jread *jr, bool with_data, struct 
 		}
 	}
 	free(text);
+	close(dfd);
 	if (r < 0) {
 		jread_free(jr);
-		return util_err_errno(e, r, "cannot read the journal %s", dir);
+		return util_err_errno(e, r, "cannot read the journal %s/%s", HOST_JOURNAL_DIR, id);
 	}
 	return 0;
 }
@@ -423,96 +541,183 @@ static int cmp_desc(const void *a, const void *b)
 	return strcmp(*(char *const *)b, *(char *const *)a);
 }
 
-/* The newest journal of kind setup in state applied: its id, or "" */
-static int find_last_setup(const struct util_paths *p, char *id, size_t n, struct util_err *e)
+static void names_free(char **names, size_t n)
 {
-	char base[PP_PATH_MAX], dir[PP_PATH_MAX + 256], **names = NULL;
-	size_t nn = 0;
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+/* The journal ids, newest first, and the journal directory fd (-1 and none when absent). */
+static int journals_list(const struct util_paths *p, int *jfd, char ***out, size_t *nn,
+                         struct util_err *e)
+{
+	char **names = NULL;
+	size_t n = 0;
+	int d2;
 	DIR *d;
 	struct dirent *de;
-	int r = 0;
 
-	id[0] = '\0';
-	util_path(p, base, sizeof(base), HOST_JOURNAL_DIR);
-	if (!(d = opendir(base)))
-		return errno == ENOENT ? 0 : util_err_errno(e, -errno, "cannot read %s", base);
+	*out = NULL;
+	*nn = 0;
+	*jfd = journal_dir_open(p, false, e);
+	if (*jfd == -ENOENT) {
+		*jfd = -1;
+		return 0;
+	}
+	if (*jfd < 0)
+		return *jfd;
+	d2 = dup(*jfd);
+	if (d2 < 0 || !(d = fdopendir(d2))) {
+		if (d2 >= 0)
+			close(d2);
+		return util_err_errno(e, -errno, "cannot read %s", HOST_JOURNAL_DIR);
+	}
 	while ((de = readdir(d))) {
 		char **nv;
 
-		if (de->d_name[0] == '.')
+		if (de->d_name[0] == '.' || util_tmp_name_parse(de->d_name, NULL, 0, NULL))
 			continue;
-		nv = realloc(names, (nn + 1) * sizeof(*nv));
-		if (!nv || !(nv[nn] = strdup(de->d_name))) {
+		nv = realloc(names, (n + 1) * sizeof(*nv));
+		if (!nv || !(nv[n] = strdup(de->d_name))) {
 			free(nv ? nv : names);
 			closedir(d);
 			return util_err_set(e, -ENOMEM, "out of memory");
 		}
 		names = nv;
-		nn++;
+		n++;
 	}
 	closedir(d);
-	if (nn)
-		qsort(names, nn, sizeof(*names), cmp_desc);
+	if (n)
+		qsort(names, n, sizeof(*names), cmp_desc);
+	*out = names;
+	*nn = n;
+	return 0;
+}
+
+/* The newest journal of kind setup in state applied: its id, or "" */
+static int find_last_setup(const struct util_paths *p, char *id, size_t n, struct util_err *e)
+{
+	char **names;
+	size_t nn;
+	int jfd, r;
+
+	id[0] = '\0';
+	r = journals_list(p, &jfd, &names, &nn, e);
 	for (size_t i = 0; i < nn && !id[0] && r == 0; i++) {
 		struct jread jr;
 
-		snprintf(dir, sizeof(dir), "%s/%s", base, names[i]);
-		if (jread_load(dir, &jr, false, NULL) < 0)
+		if (jread_load(jfd, names[i], &jr, false, NULL) < 0)
 			continue;
 		if (strcmp(jr.kind, "setup") == 0 && strcmp(jr.state, "applied") == 0)
 			snprintf(id, n, "%s", names[i]);
 		jread_free(&jr);
 	}
-	for (size_t i = 0; i < nn; i++)
-		free(names[i]);
-	free(names);
+	names_free(names, nn);
+	if (jfd >= 0)
+		close(jfd);
+	return r;
+}
+
+int host_journal_interrupted(const struct util_paths *p, char *id, size_t id_len, char *kind,
+                             size_t kind_len, struct util_err *e)
+{
+	char **names;
+	size_t nn;
+	int jfd, r;
+
+	id[0] = kind[0] = '\0';
+	r = journals_list(p, &jfd, &names, &nn, e);
+	for (size_t i = 0; i < nn && !id[0] && r == 0; i++) {
+		struct jread jr;
+		int lr = jread_load(jfd, names[i], &jr, false, NULL);
+
+		/* no journal file: killed between creating the directory and its first write */
+		if (lr == -ENOENT) {
+			snprintf(id, id_len, "%s", names[i]);
+			snprintf(kind, kind_len, "empty");
+		} else if (lr == 0 && strcmp(jr.state, "applying") == 0) {
+			snprintf(id, id_len, "%s", names[i]);
+			snprintf(kind, kind_len, "%s", jr.kind);
+		}
+		if (lr == 0)
+			jread_free(&jr);
+	}
+	names_free(names, nn);
+	if (jfd >= 0)
+		close(jfd);
 	return r;
 }
 
 int host_journal_last_setup(const struct util_paths *p, char *id, size_t id_len, char *mode,
                             size_t mode_len, struct util_err *e)
 {
-	char dir[PP_PATH_MAX + 128];
 	struct jread jr;
-	int r;
+	int r, jfd;
 
 	mode[0] = '\0';
 	r = find_last_setup(p, id, id_len, e);
 	if (r < 0 || !id[0])
 		return r;
-	util_path(p, dir, sizeof(dir), HOST_JOURNAL_DIR "/%s", id);
-	r = jread_load(dir, &jr, false, e);
+	jfd = journal_dir_open(p, false, e);
+	if (jfd < 0)
+		return jfd;
+	r = jread_load(jfd, id, &jr, false, e);
 	if (r == 0)
 		snprintf(mode, mode_len, "%s", jr.mode);
 	jread_free(&jr);
+	close(jfd);
 	return r;
 }
 
 int host_journal_mark(const struct util_paths *p, const char *id, const char *state,
                       struct util_err *e)
 {
-	char path[PP_PATH_MAX], *text, *s;
+	char shown[PP_PATH_MAX], *text = NULL, *s;
 	size_t len;
 	struct util_buf b = {0};
-	int r;
+	struct util_write_opts wo = {.mode_if_new = 0600, .nofollow = true};
+	int r, jfd, dfd;
 
-	util_path(p, path, sizeof(path), HOST_JOURNAL_DIR "/%s/journal", id);
-	r = util_file_read(path, TEXT_MAX, &text, &len, e);
-	if (r < 0)
+	jfd = journal_dir_open(p, false, e);
+	if (jfd < 0)
+		return jfd == -ENOENT ? util_err_set(e, -ENOENT, "no journal %s", id) : jfd;
+	snprintf(shown, sizeof(shown), "%s/%s", HOST_JOURNAL_DIR, id);
+	dfd = dir_open_verified(jfd, id, shown, false, e);
+	close(jfd);
+	if (dfd < 0)
+		return dfd;
+	snprintf(shown, sizeof(shown), "%s/%s/journal", HOST_JOURNAL_DIR, id);
+	r = util_file_readat(dfd, "journal", O_NOFOLLOW, shown, TEXT_MAX, &text, &len, e);
+	if (r == -ENOENT) {
+		/* an empty journal (killed before its first write): nothing was applied */
+		r = util_buf_addf(&b, "pve-passthrough-journal 1\nkind -\nmode -\nof -\nstate %s\n",
+		                  state);
+		if (r == 0)
+			r = util_file_write_atomicat(dfd, "journal", shown, b.s, b.len, &wo, e);
+		util_buf_free(&b);
+		close(dfd);
 		return r;
+	}
+	if (r < 0) {
+		close(dfd);
+		return r;
+	}
 	s = strstr(text, "\nstate ");
 	if (!s) {
 		free(text);
-		return util_err_set(e, -EINVAL, "%s: no state line", path);
+		close(dfd);
+		return util_err_set(e, -EINVAL, "%s: no state line", shown);
 	}
 	r = util_buf_add(&b, text, (size_t)(s - text));
 	r = r ? r : util_buf_addf(&b, "\nstate %s", state);
 	s = strchr(s + 1, '\n');
 	r = r ? r : util_buf_adds(&b, s ? s : "\n");
 	if (r == 0)
-		r = util_file_write_atomic(path, b.s, b.len, NULL, e);
+		r = util_file_write_atomicat(dfd, "journal", shown, b.s, b.len, &wo, e);
 	free(text);
 	util_buf_free(&b);
+	close(dfd);
 	return r;
 }
 
@@ -725,20 +930,36 @@ int host_rollback_plan(const struct util_paths *p, const struct host_rollback_op
                        const struct host_facts *f, struct host_plan *pl, bool *found,
                        char *setup_id, size_t id_len, struct util_err *e)
 {
-	char dir[PP_PATH_MAX + 128], id[128], *msg;
+	char id[128], iid[128], ikind[32], *msg;
 	struct jread jr;
-	bool t_cmd = false, t_unit = false;
-	int r;
+	bool t_cmd = false, t_unit = false, interrupted_setup;
+	int r, jfd;
 
 	memset(pl, 0, sizeof(*pl));
 	*found = false;
-	r = find_last_setup(p, id, sizeof(id), e);
-	if (r < 0 || !id[0])
+	setup_id[0] = '\0';
+	/* a crash left a journal in "applying": that one first */
+	r = host_journal_interrupted(p, iid, sizeof(iid), ikind, sizeof(ikind), e);
+	if (r < 0)
 		return r;
+	interrupted_setup = iid[0] && strcmp(ikind, "setup") == 0;
+	if (iid[0]) {
+		*found = true;
+		snprintf(pl->recovering, sizeof(pl->recovering), "%s", iid);
+	}
+	if (interrupted_setup)
+		snprintf(id, sizeof(id), "%s", iid);
+	else if ((r = find_last_setup(p, id, sizeof(id), e)) < 0)
+		return r;
+	if (!id[0]) /* nothing applied to undo (an interrupted rollback that had finished) */
+		return 0;
 	*found = true;
 	snprintf(setup_id, id_len, "%s", id);
-	util_path(p, dir, sizeof(dir), HOST_JOURNAL_DIR "/%s", id);
-	r = jread_load(dir, &jr, true, e);
+	jfd = journal_dir_open(p, false, e);
+	if (jfd < 0)
+		return jfd;
+	r = jread_load(jfd, id, &jr, true, e);
+	close(jfd);
 	if (r < 0)
 		return r;
 	pl->mode = strcmp(jr.mode, "gvtg") == 0       ? HOST_MODE_GVTG
@@ -755,8 +976,10 @@ int host_rollback_plan(const struct util_paths *p, const struct host_rollback_op
 	    asprintf(&msg, "running VMs use %d mdev(s) (%s): stop them first", f->mdevs_in_use,
 	             f->in_use) >= 0)
 		r = add_str(&pl->refusals, &pl->n_refusals, msg);
+	/* an interrupted setup: every step it recorded (each is recorded before it is done; one not
+	 * done yet is found as it was and left alone) */
 	for (size_t i = jr.n; i-- > 0 && r == 0;)
-		if (jr.ch[i].done)
+		if (jr.ch[i].done || interrupted_setup)
 			r = rb_change(p, o, pl, &jr.ch[i], &t_cmd, &t_unit, e);
 	/* directories the setup created, deepest first, if empty by then */
 	for (size_t i = jr.n_dirs; i-- > 0 && r == 0;) {
@@ -781,7 +1004,8 @@ int host_rollback_plan(const struct util_paths *p, const struct host_rollback_op
 
 		r = add_cmd(pl, argv);
 	}
-	if (r == 0 && jr.package[0]) {
+	/* the package is installed by a command: not when the setup never reached its commands */
+	if (r == 0 && jr.package[0] && (!interrupted_setup || jr.n_cmds)) {
 		const char *argv[] = {"dpkg", "-r", jr.package, NULL};
 		const char *argv2[] = {"update-initramfs", "-u", "-k", "all", NULL};
 

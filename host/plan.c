@@ -626,6 +626,18 @@ int host_setup_plan(const struct util_paths *p, const struct host_setup_opts *o,
 	if (pl->vfs > 7 && o->vfs <= 0)
 		pl->vfs = 7;
 	r = host_boot_detect(p, &pl->boot, e);
+	if (r == 0) {
+		char iid[128], ikind[32];
+
+		/* a crash left a half-applied setup or rollback: resolve it before anything new */
+		r = host_journal_interrupted(p, iid, sizeof(iid), ikind, sizeof(ikind), e);
+		if (r == 0 && iid[0])
+			r = refuse(
+			        pl,
+			        "an interrupted %s (journal %s/%s, state applying) must be resolved "
+			        "first: run pve-passthrough host rollback",
+			        ikind, HOST_JOURNAL_DIR, iid);
+	}
 	if (r == 0)
 		r = check_platform(pl, o, f, pl->vfs);
 	if (r == 0 && o->dkms_deb) {

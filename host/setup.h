@@ -84,7 +84,9 @@ struct host_plan {
 	size_t n_refusals;
 	char **notes; /* conflicts left alone, warnings, next steps */
 	size_t n_notes;
-	char package[128]; /* the package --dkms-deb installs ("i915-sriov-dkms") */
+	char package[128];    /* the package --dkms-deb installs ("i915-sriov-dkms") */
+	char recovering[128]; /* rollback: the interrupted journal (state "applying") this plan
+	                         resolves, "" when none */
 };
 
 /* Builds the plan for `host setup`.  0 or -errno (I/O); refusals are data. */
@@ -97,6 +99,7 @@ int host_plan_diff(const struct host_plan *plan, struct util_buf *out);
 
 struct host_apply_opts {
 	int fail_at_change; /* tests: the Nth change (1-based) fails with -EIO; 0 = never */
+	int kill_at_change; /* tests: the process kills itself (SIGKILL) right after the Nth change */
 	const char *kind;   /* "setup" or "rollback" (journal header) */
 	const char *of;     /* rollback: the journal id it undoes */
 };
@@ -114,11 +117,18 @@ struct host_rollback_opts {
 	               backed up in the rollback's journal) */
 };
 
-/* Builds the plan that undoes the last applied setup: files restored byte for byte when
- * unchanged since, cmdline files whose tokens were edited since get only the tokens the setup
+/* The newest journal a crash left behind: state "applying" (kind "setup" or "rollback"), or a
+ * journal directory without its journal file (kind "empty").  id "" when none.  0 or -errno. */
+int host_journal_interrupted(const struct util_paths *p, char *id, size_t id_len, char *kind,
+                             size_t kind_len, struct util_err *e);
+
+/* Builds the plan that undoes the last applied setup, or first the setup a crash interrupted
+ * (every step its journal recorded; plan->recovering names it).  An interrupted rollback is
+ * resumed by undoing the last applied setup again (plan->recovering names the rollback).  Files
+ * are restored byte for byte when unchanged since, cmdline files whose tokens were edited since get only the tokens the setup
  * added removed (a note with the diff), other changed files are refusals unless force.
- * *found is false when there is nothing to roll back.  setup_id receives the setup's journal id.
- * 0 or -errno. */
+ * *found is false when there is nothing to roll back.  setup_id receives the setup's journal id
+ * ("" when only an interrupted journal with nothing left to undo was found).  0 or -errno. */
 int host_rollback_plan(const struct util_paths *p, const struct host_rollback_opts *o,
                        const struct host_facts *f, struct host_plan *plan, bool *found,
                        char *setup_id, size_t id_len, struct util_err *e);

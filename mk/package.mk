@@ -24,7 +24,7 @@ $(foreach m,$(MODULES) cli,$(call objs_of,$(m))): $(B)/.prefix
 $(B)/.prefix: FORCE
 	@mkdir -p $(B)
 	@[ "$$(cat $@ 2>/dev/null)" = "$(PREFIX)" ] || echo "$(PREFIX)" >$@
-.PHONY: FORCE install-files deb check-install clean-package
+.PHONY: FORCE install-files deb check-install check-package clean-package
 FORCE:
 
 $(PKG_B)/units/%: units/%.in $(B)/.prefix
@@ -61,6 +61,11 @@ deb:
 	if [ -d ../shared ]; then ln -s $(abspath ../shared) $(DEB_DIR)/shared; fi
 	cd $(DEB_DIR)/src && dpkg-buildpackage -us -uc -b
 	rm -f pve-passthrough_*.deb && cp $(DEB_DIR)/pve-passthrough_*.deb .
+
+# Debian 12 (PVE 8) in `make check`; another suite with SUITE=trixie DEB=<a .deb built there>.
+check-package:
+	@tools/run-tier.sh package tests/package/chroot.sh
+CHECK_TIERS += check-package
 
 clean: clean-package
 clean-package:

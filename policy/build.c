@@ -187,9 +187,8 @@ int policy_vm_build(const struct pveconf_vm *conf, unsigned vmid, const char *no
 		return util_err_set(e, r, "out of memory");
 	}
 	out->vm.hookscript = keep(out, pveconf_vm_get(conf, NULL, "hookscript", NULL));
-	lock = pveconf_vm_get(conf, NULL, "lock", NULL);
-	/* as PVE's check_lock: 'lock: 0' and an empty lock do not lock */
-	out->vm.lock = lock && *lock && strcmp(lock, "0") != 0 ? keep(out, lock) : NULL;
+	lock = pveconf_vm_lock(conf);
+	out->vm.lock = lock ? keep(out, lock) : NULL;
 	out->name = keep(out, pveconf_vm_get(conf, NULL, "name", NULL));
 	return 0;
 }

@@ -12,6 +12,7 @@
 
 #include "policy/expand.h"
 #include "policy/mapcheck.h"
+#include "pveconf/vmconf.h"
 
 /* the registry entry of r */
 #define RULE(r) (policy_rule_get(r))
@@ -160,16 +161,6 @@ static const char *vm_label(const struct policy_vm *vm, char *buf, size_t n)
 {
 	put(buf, n, "VM %u%s", vm->vmid, vm->running ? " (running)" : "");
 	return buf;
-}
-
-static bool machine_is_q35(const char *m)
-{
-	/* "q35", "pc-q35-9.0", "type=q35,viommu=intel", "pc-q35-8.1+pve0" */
-	if (!m)
-		return false;
-	if (strncmp(m, "type=", 5) == 0)
-		m += 5;
-	return strncmp(m, "q35", 3) == 0 || strncmp(m, "pc-q35", 6) == 0;
 }
 
 static bool driver_is_gpu(const char *drv)
@@ -570,7 +561,7 @@ static void rule_vf_bound(struct ctx *c, const struct policy_entry *en)
 /* pcie-needs-q35 */
 static void rule_pcie_q35(struct ctx *c, const struct policy_entry *en, const char *machine)
 {
-	if (en->hp->parsed.pcie != PVECONF_ON || machine_is_q35(machine))
+	if (en->hp->parsed.pcie != PVECONF_ON || pveconf_machine_is_q35(machine))
 		return;
 	emit(c, POLICY_RULE_PCIE_NEEDS_Q35, POLICY_SEVERITY_ERROR, en->vm, en->hp, NULL, NULL,
 	     "%s has pcie=1 but the machine is %s; PVE refuses to start it", en->hp->key,

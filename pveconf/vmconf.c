@@ -1783,3 +1783,35 @@ int pveconf_vm_pending_delete(struct pveconf_vm *vm, const char *key, bool add, 
 	}
 	return rewrite_delete(vm, key, add, e);
 }
+
+const char *pveconf_vm_lock(const struct pveconf_vm *vm)
+{
+	const char *v = pveconf_vm_get(vm, NULL, "lock", NULL);
+
+	return v && *v && strcmp(v, "0") != 0 ? v : NULL;
+}
+
+bool pveconf_machine_is_q35(const char *machine)
+{
+	const char *type = NULL;
+	size_t n;
+
+	/* parse_machine: a property string whose default key is type */
+	for (const char *s = machine; s && *s && !type;) {
+		const char *comma = strchr(s, ',');
+
+		n = comma ? (size_t)(comma - s) : strlen(s);
+		if (n > 5 && strncmp(s, "type=", 5) == 0)
+			type = s + 5;
+		else if (n && !memchr(s, '=', n))
+			type = s;
+		s = comma ? comma + 1 : NULL;
+	}
+	if (!type)
+		return false;
+	n = strcspn(type, ",");
+	for (size_t i = 0; i + 3 <= n; i++)
+		if (strncmp(type + i, "q35", 3) == 0)
+			return true;
+	return false;
+}

@@ -92,6 +92,14 @@ size_t pveconf_vm_keys(const struct pveconf_vm *vm, size_t section, const struct
 /* The effective value of key in the named section (NULL = main), or NULL.  *line may be NULL. */
 const char *pveconf_vm_get(const struct pveconf_vm *vm, const char *section, const char *key,
                            unsigned *line);
+/* The main section's lock: value when it locks the VM, else NULL ('lock: 0' and an empty value do
+ * not lock: PVE's check_lock tests Perl truth).  The one lock: reader of a config model (the
+ * commit path reads raw bytes under the VM lock: pveconf_vm_lock_get, commit.h). */
+const char *pveconf_vm_lock(const struct pveconf_vm *vm);
+/* Is a machine: value a q35 machine, as PVE's machine_type_is_q35 decides: the type (the default
+ * key, or type=) contains "q35" ("q35", "pc-q35-8.1+pve0", "viommu=intel,type=q35").  NULL (no
+ * machine:) is i440fx.  The one q35 check: policy's pcie-needs-q35 and assign's pcie=1 default. */
+bool pveconf_machine_is_q35(const char *machine);
 /* [PENDING] delete: list: is key marked for deletion (force = with '!')? */
 bool pveconf_vm_pending_deletes(const struct pveconf_vm *vm, const char *key, bool *force);
 

@@ -37,7 +37,13 @@ int util_lock_acquire(const char *path, int timeout_ms, struct util_err *e)
 				return r;
 		}
 	}
-	fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	/* O_NOFOLLOW: a link planted in place of a lock file must not make root create or lock
+	 * another file */
+	fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0644);
+	if (fd < 0 && errno == ELOOP)
+		return util_err_set(
+		        e, -ELOOP,
+		        "lock file %s is a symbolic link; refusing to follow it (remove it)", path);
 	if (fd < 0)
 		return util_err_errno(e, -errno, "cannot open lock file %s", path);
 	deadline = now_ms() + (timeout_ms > 0 ? timeout_ms : 0);

@@ -56,35 +56,36 @@ cp -a "$CACHE" "$R"
 mount -t proc proc "$R/proc" && mount --bind /dev "$R/dev" || die "cannot mount /proc and /dev in $R"
 cp /etc/resolv.conf "$R/etc/resolv.conf" 2>/dev/null
 cp "$DEB" "$R/tmp/"
-in() { chroot "$R" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C.UTF-8 HOME=/root "$@"; }
+inr() { chroot "$R" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C.UTF-8 HOME=/root "$@"; }
 
-in apt-get update -qq >"$W/apt.log" 2>&1 || { cat "$W/apt.log"; die "apt-get update in the chroot"; }
-in sh -c 'DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends man-db' \
+inr apt-get update -qq >"$W/apt.log" 2>&1 || { cat "$W/apt.log"; die "apt-get update in the chroot"; }
+inr sh -c 'DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends man-db' \
 	>>"$W/apt.log" 2>&1 || { tail -n 20 "$W/apt.log"; die "apt-get install man-db"; }
 # no recommends: libcurl stays out, so the API commands' missing-library error is seen below
-if in sh -c "DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends /tmp/${DEB##*/}" \
+if inr sh -c "DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends /tmp/${DEB##*/}" \
 	>>"$W/apt.log" 2>&1; then ok; else tail -n 20 "$W/apt.log"; die "apt-get install ./${DEB##*/}"; fi
-in dpkg -L pve-passthrough >"$W/files"
+inr dpkg -L pve-passthrough >"$W/files"
 
 # 4. inside
-v=$(in pve-passthrough --version) && [ -n "$v" ] && ok || bad "--version: $v"
-m=$(in man -w pve-passthrough 2>&1)
+v=$(inr pve-passthrough --version) && [ -n "$v" ] && ok || bad "--version: $v"
+m=$(inr man -w pve-passthrough 2>&1)
 [ "$m" = /usr/share/man/man8/pve-passthrough.8.gz ] && ok || bad "man -w pve-passthrough: $m"
-c=$(in bash -c '. /usr/share/bash-completion/completions/pve-passthrough
+c=$(inr bash -c '. /usr/share/bash-completion/completions/pve-passthrough
 	COMP_LINE="pve-passthrough as"; COMP_POINT=${#COMP_LINE}
 	fn=$(complete -p pve-passthrough | sed -n "s/.*-F \([^ ]*\) .*/\1/p")
 	"$fn" pve-passthrough; echo "${COMPREPLY[*]}"' 2>&1)
 [ "$c" = assign ] && ok || bad "completion of 'pve-passthrough as': '$c'"
 DEMO=/usr/share/doc/pve-passthrough/examples/demo-host
-in pve-passthrough --root $DEMO status >"$W/status.pkg" 2>&1; rc=$?
+inr pve-passthrough --root $DEMO status >"$W/status.pkg" 2>&1; rc=$?
 "$SRC/pve-passthrough" --root "$SRC/examples/demo-host" status >"$W/status.src" 2>&1
 [ $rc -eq 0 ] && cmp -s "$W/status.pkg" "$W/status.src" && ok ||
 	bad "status --root on the shipped demo host (exit $rc) differs from the source tree's: $(diff "$W/status.src" "$W/status.pkg" | head -5)"
-in sh -c "cp -a $DEMO /tmp/demo && pve-passthrough -q --root /tmp/demo hook install 100" >"$W/hook.out" 2>&1
+inr sh -c "cp -a $DEMO /tmp/demo && pve-passthrough -q --root /tmp/demo hook install 100" >"$W/hook.out" 2>&1
 grep -q 'exec.*/usr/sbin/pve-passthrough' "$R/tmp/demo/var/lib/vz/snippets/pve-passthrough-guard.sh" 2>/dev/null &&
 	ok || bad "the hook snippet does not name /usr/sbin/pve-passthrough: $(cat "$W/hook.out")"
-in pve-passthrough --root /tmp/demo audit --api --api-url https://127.0.0.1:9 \
-	--api-token-file /dev/null >/dev/null 2>"$W/api.err"; rc=$?
+inr sh -c 'umask 077; echo "root@pam!t=00000000-0000-0000-0000-000000000000" >/tmp/token' &&
+	inr pve-passthrough --root /tmp/demo audit --api --api-url https://127.0.0.1:9 \
+	--api-token-file /tmp/token >/dev/null 2>"$W/api.err"; rc=$?
 [ $rc -eq 3 ] && grep -q 'libcurl4' "$W/api.err" && ok ||
 	bad "audit --api without libcurl: exit $rc, want 3 naming the package: $(cat "$W/api.err")"
 [ -f "$R/lib/systemd/system/pve-passthrough-vfs@.service" ] ||
@@ -93,13 +94,13 @@ in pve-passthrough --root /tmp/demo audit --api --api-url https://127.0.0.1:9 \
 	ok || bad "installing wrote to /etc"
 
 # 5. this chroot as a PVE node whose VMs 100 and 101 use the guard (written by the tool itself)
-in sh -c "cp -a $DEMO/etc/pve /etc/pve && mkdir -p /var/lib/vz/snippets &&
+inr sh -c "cp -a $DEMO/etc/pve /etc/pve && mkdir -p /var/lib/vz/snippets &&
 	pve-passthrough -q hook install 100 101" >"$W/hook2.out" 2>&1 || bad "hook install on the chroot: $(cat "$W/hook2.out")"
 touch "$R/var/lib/vz/snippets/pve-passthrough-guard-999.sh" # a snippet no VM references
 mkdir -p "$R/var/lib/pve-passthrough/journal/20260101T000000Z-001-setup"
 printf 'pve-passthrough-journal 1\nkind setup\nmode sriov-i915\nof -\nstate applied\n' \
 	>"$R/var/lib/pve-passthrough/journal/20260101T000000Z-001-setup/journal"
-in sh -c 'DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq pve-passthrough' >"$W/purge1.out" 2>&1 ||
+inr sh -c 'DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq pve-passthrough' >"$W/purge1.out" 2>&1 ||
 	bad "apt-get purge: $(tail -n 5 "$W/purge1.out")"
 grep -q 'guard as hookscript on this node: 100 101' "$W/purge1.out" && ok ||
 	bad "prerm did not list VMs 100 101: $(grep pve-passthrough: "$W/purge1.out")"
@@ -122,11 +123,11 @@ done <"$W/files"
 [ -z "$left" ] && ok || bad "left after purge:$left"
 
 # 7. nothing applied and no VM references: purge removes the state dir and the snippet
-in sh -c "DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends /tmp/${DEB##*/} &&
+inr sh -c "DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends /tmp/${DEB##*/} &&
 	pve-passthrough -q hook remove 100 101" >"$W/reinstall.out" 2>&1 || bad "reinstall: $(tail -n 5 "$W/reinstall.out")"
 printf 'pve-passthrough-journal 1\nkind setup\nmode sriov-i915\nof -\nstate rolled-back\n' \
 	>"$R/var/lib/pve-passthrough/journal/20260101T000000Z-001-setup/journal"
-in sh -c 'DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq pve-passthrough' >"$W/purge2.out" 2>&1
+inr sh -c 'DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq pve-passthrough' >"$W/purge2.out" 2>&1
 [ ! -e "$R/var/lib/pve-passthrough" ] && [ ! -e "$R/var/lib/vz/snippets/pve-passthrough-guard.sh" ] && ok ||
 	bad "second purge left the state dir or the snippet: $(grep pve-passthrough: "$W/purge2.out")"
 

@@ -380,7 +380,7 @@ static void test_reservations_hold_devices(void **state)
 	assert_non_null(strstr(plan.why, "02.1 by VM 300 (pci-id-reservations)"));
 	assign_plan_free(&plan);
 	req = vf_req(101, "0000:00:02.1");
-	expect_refused(root, &req, "device-shared");
+	expect_refused(root, &req, "vf-taken");
 	cleanup(root);
 }
 
@@ -398,9 +398,9 @@ static void test_refuse_pf_and_shared(void **state)
 	put_vm(root, 101, BASE);
 	expect_refused(root, &req, "pf-with-vfs");
 	req = vf_req(101, "0000:00:02.1");
-	expect_refused(root, &req, "device-shared");
+	expect_refused(root, &req, "vf-taken");
 	assert_int_equal(run(root, &req, true, &plan, &e), 0);
-	assert_non_null(strstr(finding(&plan, "device-shared")->message, "VM 100 hostpci0"));
+	assert_non_null(strstr(finding(&plan, "vf-taken")->message, "VM 100 hostpci0"));
 	assign_plan_free(&plan);
 	req = vf_req(101, "0000:00:03.0");
 	expect_refused(root, &req, "device-missing");
@@ -709,15 +709,15 @@ static void test_changed_meanwhile(void **state)
 static void test_machine_q35(void **state)
 {
 	(void)state;
-	assert_true(assign_machine_is_q35("q35"));
-	assert_true(assign_machine_is_q35("pc-q35-8.1"));
-	assert_true(assign_machine_is_q35("pc-q35-9.0+pve1"));
-	assert_true(assign_machine_is_q35("type=q35,viommu=intel"));
-	assert_true(assign_machine_is_q35("q35,viommu=virtio"));
-	assert_false(assign_machine_is_q35(NULL));
-	assert_false(assign_machine_is_q35("pc-i440fx-8.1"));
-	assert_false(assign_machine_is_q35("pc"));
-	assert_false(assign_machine_is_q35("viommu=intel"));
+	assert_true(pveconf_machine_is_q35("q35"));
+	assert_true(pveconf_machine_is_q35("pc-q35-8.1"));
+	assert_true(pveconf_machine_is_q35("pc-q35-9.0+pve1"));
+	assert_true(pveconf_machine_is_q35("type=q35,viommu=intel"));
+	assert_true(pveconf_machine_is_q35("q35,viommu=virtio"));
+	assert_false(pveconf_machine_is_q35(NULL));
+	assert_false(pveconf_machine_is_q35("pc-i440fx-8.1"));
+	assert_false(pveconf_machine_is_q35("pc"));
+	assert_false(pveconf_machine_is_q35("viommu=intel"));
 }
 
 /* ------------------------------------------------------------------ round trip */

@@ -258,6 +258,17 @@ static void test_lock_timeout_real_process(void **state)
 	fd = util_lock_acquire(path, 200, &e);
 	assert_true(fd >= 0);
 	util_lock_release(fd);
+	/* a symbolic link in place of the lock file is not followed (issue 13 defect 9) */
+	{
+		char target[4200];
+
+		snprintf(target, sizeof(target), "%s/elsewhere", dir);
+		unlink(path);
+		assert_int_equal(symlink(target, path), 0);
+		assert_int_equal(util_lock_acquire(path, 200, &e), -ELOOP);
+		assert_non_null(strstr(e.msg, "symbolic link"));
+		assert_false(util_exists(target));
+	}
 	tt_rmrf(dir);
 	free(dir);
 }
