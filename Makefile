@@ -53,6 +53,14 @@ all: $(BIN)
 $(BIN): $(CLI_OBJS) $(ARCHIVES)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJS) $(LINK_ARCHIVES) $(LIBS)
 
+# The test binary: the same program with tests/cli/pp_test_main.c's main(), which turns the cli
+# tests' PVE_PASSTHROUGH_TEST_* variables into seams.  Never installed.
+TEST_BIN := $(B)/tests/pve-passthrough-test
+$(TEST_BIN): $(filter-out $(B)/cli/entry.o,$(CLI_OBJS)) $(B)/tests/cli/pp_test_main.o $(ARCHIVES)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(filter-out $(B)/cli/entry.o,$(CLI_OBJS)) \
+	  $(B)/tests/cli/pp_test_main.o $(LINK_ARCHIVES) $(LIBS)
+
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
@@ -112,8 +120,8 @@ bench: deps all
 check-unit: $(UNIT_BINS)
 	@tools/run-tier.sh unit $(UNIT_BINS)
 
-check-cli: $(BIN)
-	@PP_BIN=$(abspath $(BIN)) tools/run-tier.sh cli tests/cli/run.sh
+check-cli: $(BIN) $(TEST_BIN)
+	@PP_BIN=$(abspath $(BIN)) PP_TEST_BIN=$(abspath $(TEST_BIN)) tools/run-tier.sh cli tests/cli/run.sh
 
 check-layering: $(ARCHIVES)
 	@tools/check-layering.sh

@@ -24,6 +24,16 @@ enum cli_format {
 	CLI_FORMAT_NAGIOS,
 };
 
+/* Effects only the test binary changes (tests/cli/pp_test_main.c sets them for the cli tests);
+ * the installed binary always runs with every field zero: no environment variable can change
+ * what it does to a host. */
+struct cli_seams {
+	int fail_at_change;  /* host apply: the Nth change (1-based) fails, 0 = none */
+	int fail_at_command; /* host apply: the Nth command fails */
+	int kill_at_change;  /* host apply: SIGKILL right after the Nth change (a crash) */
+	bool stall_guard;    /* the guard hangs once its clock runs, as a stuck read would */
+};
+
 struct cli_ctx {
 	struct util_paths paths; /* --root */
 	char node[256];          /* --node, or from /etc/pve/local, /etc/hostname, uname -n;
@@ -35,6 +45,7 @@ struct cli_ctx {
 	int verbosity; /* -1 quiet, 0 normal, 1+ verbose */
 	bool color;    /* stdout is a TTY and NO_COLOR is unset */
 	const char *prog;
+	const struct cli_seams *seams; /* never NULL; all zero outside the test binary */
 };
 
 struct cli_command {
@@ -43,6 +54,10 @@ struct cli_command {
 	const char *usage; /* one line: "lint [--normalize] FILE..." */
 	const char *summary;
 };
+
+/* The whole program: global options, then the command.  cli/entry.c's main() calls it with no
+ * seams; the test binary with the ones its environment asks for.  Returns the exit status. */
+int cli_main(int argc, char **argv, const struct cli_seams *seams);
 
 /* Commands (one file each under cli/, registered in the table in cli/main.c). */
 int cmd_lint(struct cli_ctx *ctx, int argc, char **argv);
@@ -54,17 +69,22 @@ int cli_cmd_hook(struct cli_ctx *ctx, int argc, char **argv);  /* cli/hook.c */
 int cli_cmd_audit(struct cli_ctx *ctx, int argc, char **argv); /* cli/audit.c */
 int cmd_host(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_doctor(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_mapping(struct cli_ctx *ctx, int argc, char **argv); /* cli/cmd_mapping.c */
 
-/* host/doctor facts from the sysfs snapshot (cli/host_facts.c).  0 or -errno. */
+/* host/doctor facts from the sysfs snapshot h (module parameters included), or from one read
+ * here when h is NULL (cli/host_facts.c).  0 or -errno. */
 struct host_facts;
-int cli_host_facts(const struct cli_ctx *ctx, struct host_facts *f, struct util_err *e);
+struct sysfs_host;
+int cli_host_facts(const struct cli_ctx *ctx, const struct sysfs_host *h, struct host_facts *f,
+                   struct util_err *e);
 /* The same for the PF at pf_bdf (NULL: the iGPU): the iGPU when it is that PF, else a generic
  * SR-IOV PF (f->generic; f->pf_bdf stays "" when no device has that address). */
-int cli_host_facts_pf(const struct cli_ctx *ctx, const char *pf_bdf, struct host_facts *f,
-                      struct util_err *e);
+int cli_host_facts_pf(const struct cli_ctx *ctx, const struct sysfs_host *h, const char *pf_bdf,
+                      struct host_facts *f, struct util_err *e);
 /* The facts of the PF the last applied setup is about: a generic PF's setup names its PF in the
  * journal; otherwise the iGPU's (cli_host_facts). */
-int cli_host_facts_setup(const struct cli_ctx *ctx, struct host_facts *f, struct util_err *e);
+int cli_host_facts_setup(const struct cli_ctx *ctx, const struct sysfs_host *h,
+                         struct host_facts *f, struct util_err *e);
 
 /* What gather/ needs of this invocation (root, node or why it is unknown) with flags
  * (enum gather_flags), and the settings file loaded into g (gather_settings). */

@@ -8,12 +8,45 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/findings.h"
 #include "gather/gather.h"
 #include "host/doctor.h"
+#include "sysfs/host.h"
 
 static int parse_level(const char *s, enum policy_severity *out)
 {
 	return policy_severity_parse(s, out) < 0 || *out == POLICY_SEVERITY_OFF ? -1 : 0;
+}
+
+/* prometheus and nagios: the host findings and the VM findings as one list, through the
+ * renderers audit uses (cli/findings.c).  Returns nagios' status, 3 on failure, else -1. */
+static int render_shared(const struct cli_ctx *ctx, const struct host_findings *fs,
+                         const struct policy_findings *pf, size_t n_vms)
+{
+	struct policy_findings all = {0};
+	struct cli_findings_view view = {
+	        .node = ctx->node[0] ? ctx->node : "localhost", .findings = &all, .n_vms = n_vms};
+	int r;
+
+	all.n = all.cap = fs->f.n + pf->n;
+	all.v = calloc(all.n ? all.n : 1, sizeof(*all.v));
+	if (!all.v) {
+		cli_error(ctx, "out of memory");
+		return CLI_EXIT_FAIL;
+	}
+	for (size_t i = 0; i < fs->f.n; i++) {
+		all.v[i] = fs->f.v[i];
+		if (!all.v[i].node[0])
+			snprintf(all.v[i].node, sizeof(all.v[i].node), "%s", view.node);
+	}
+	memcpy(all.v + fs->f.n, pf->v, pf->n * sizeof(*pf->v));
+	r = cli_findings_print(&view, ctx->format, stdout);
+	free(all.v);
+	if (r < 0) {
+		cli_error(ctx, "cannot write the output");
+		return CLI_EXIT_FAIL;
+	}
+	return ctx->format == CLI_FORMAT_NAGIOS ? r : -1; /* prometheus: exit per --fail-on */
 }
 
 int cmd_doctor(struct cli_ctx *ctx, int argc, char **argv)
@@ -35,7 +68,8 @@ int cmd_doctor(struct cli_ctx *ctx, int argc, char **argv)
 	struct policy_findings pf = {0};
 	char audit_skip[1024] = "";
 	const char *kernel_log = NULL;
-	int c, r;
+	struct sysfs_host *host = NULL;
+	int c, r, rc = -1;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
@@ -53,10 +87,7 @@ int cmd_doctor(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if (optind != argc)
 		return cli_usage_error(ctx, "doctor", "doctor takes no arguments");
-	if (ctx->format != CLI_FORMAT_TEXT && ctx->format != CLI_FORMAT_JSON) {
-		cli_error(ctx, "doctor: --format text or json");
-		return CLI_EXIT_USAGE;
-	}
+
 	/* the settings first: they set the severities of host rules and VM rules alike */
 	memset(&g, 0, sizeof(g));
 	if (cli_settings(ctx, &g, &e) < 0) {
@@ -64,13 +95,18 @@ int cmd_doctor(struct cli_ctx *ctx, int argc, char **argv)
 		gather_free(&g);
 		return CLI_EXIT_FAIL;
 	}
-	r = cli_host_facts_setup(ctx, &f, &e);
+	/* one snapshot (module parameters included) for the host facts and the VM rules */
+	r = sysfs_host_read(&ctx->paths, &host, &e);
+	if (r == 0)
+		r = cli_host_facts_setup(ctx, host, &f, &e);
 	f.kernel_log = kernel_log;
 	if (r == 0)
 		r = host_doctor_run(&ctx->paths, &f, g.severity, &fs, &e);
 	if (r < 0) {
 		cli_error(ctx, "%s", e.msg);
 		gather_free(&g);
+		if (host)
+			sysfs_host_free(host);
 		return CLI_EXIT_FAIL;
 	}
 	for (size_t i = 0; i < fs.f.n; i++) {
@@ -79,6 +115,7 @@ int cmd_doctor(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	/* every VM rule of the audit, when this node's configs can be read */
 	cli_gather_opts(ctx, 0, &go);
+	go.host = host;
 	if (!ctx->node[0]) {
 		snprintf(audit_skip, sizeof(audit_skip), "%s", ctx->node_error);
 	} else if (gather_local(&go, &g, &e) < 0 || policy_evaluate(&g.in, &pf, &e) < 0) {
@@ -99,7 +136,15 @@ int cmd_doctor(struct cli_ctx *ctx, int argc, char **argv)
 		}
 		pf.n = k;
 	}
-	if (ctx->format == CLI_FORMAT_JSON) {
+	/* what gathering skipped or PVE ignores (pci.cfg lines, unreadable configs, sysfs), as
+	 * audit says it */
+	for (size_t i = 0; i < g.n_warnings; i++)
+		cli_warn(ctx, "%s", g.warnings[i]);
+	for (size_t i = 0; i < host->n_warnings; i++)
+		cli_warn(ctx, "%s", host->warnings[i]);
+	if (ctx->format == CLI_FORMAT_PROMETHEUS || ctx->format == CLI_FORMAT_NAGIOS) {
+		rc = render_shared(ctx, &fs, &pf, have_audit ? g.n_vms : 0);
+	} else if (ctx->format == CLI_FORMAT_JSON) {
 		json_t *o = json_object(), *arr = json_array();
 		char *s;
 
@@ -199,5 +244,8 @@ int cmd_doctor(struct cli_ctx *ctx, int argc, char **argv)
 	host_findings_free(&fs);
 	policy_findings_free(&pf);
 	gather_free(&g);
+	sysfs_host_free(host);
+	if (rc >= 0)
+		return rc;
 	return found ? CLI_EXIT_FOUND : CLI_EXIT_OK;
 }

@@ -119,20 +119,16 @@ static int run_plan(struct cli_ctx *ctx, struct host_plan *pl, const char *kind,
 	struct host_apply_opts ao = {.kind = kind, .of = of};
 	struct util_err e = {0};
 	bool exec = !dry_run && util_paths_is_host(&ctx->paths);
-	const char *fail = getenv("PVE_PASSTHROUGH_TEST_FAIL_AT");
 	json_t *o = NULL;
 	int r, lock_fd;
 
 	run.mode = exec ? HOST_RUN_EXEC : HOST_RUN_RECORD;
-	/* test hook, honoured only under a --root: "change:N" or "command:N" fails that step,
-	 * "kill:N" kills the process (SIGKILL) right after the Nth change, as a crash would */
-	if (fail && !util_paths_is_host(&ctx->paths)) {
-		if (strncmp(fail, "change:", 7) == 0)
-			ao.fail_at_change = atoi(fail + 7);
-		else if (strncmp(fail, "kill:", 5) == 0)
-			ao.kill_at_change = atoi(fail + 5);
-		else if (strncmp(fail, "command:", 8) == 0)
-			run.fail_at = atoi(fail + 8);
+	/* test seams (the test binary only), honoured only under a --root: the Nth change or command
+	 * fails, or the process is killed (SIGKILL) right after the Nth change, as a crash would */
+	if (!util_paths_is_host(&ctx->paths)) {
+		ao.fail_at_change = ctx->seams->fail_at_change;
+		ao.kill_at_change = ctx->seams->kill_at_change;
+		run.fail_at = ctx->seams->fail_at_command;
 	}
 	if (ctx->format == CLI_FORMAT_JSON)
 		o = plan_json(pl, kind, dry_run);
@@ -261,7 +257,7 @@ static int host_setup(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_usage_error(ctx, "host", "--vfs and --driver are for sriov");
 	else
 		return cli_usage_error(ctx, "host", "host setup %s: sriov or gvtg", argv[optind]);
-	r = cli_host_facts_pf(ctx, pf, &f, &e);
+	r = cli_host_facts_pf(ctx, NULL, pf, &f, &e);
 	if (r < 0) {
 		cli_error(ctx, "%s", e.msg);
 		return CLI_EXIT_FAIL;
@@ -358,7 +354,7 @@ static int host_rollback(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if (optind != argc)
 		return cli_usage_error(ctx, "host", "host rollback takes no arguments");
-	r = cli_host_facts_setup(ctx, &f, &e);
+	r = cli_host_facts_setup(ctx, NULL, &f, &e);
 	if (r == 0)
 		r = host_rollback_plan(&ctx->paths, &ro, &f, &pl, &found, setup_id,
 		                       sizeof(setup_id), &e);
@@ -392,8 +388,7 @@ static int host_rollback(struct cli_ctx *ctx, int argc, char **argv)
 		         host_mode_name(pl.mode));
 	/* VFs first: nothing may hold them (sysfs/ refuses while a VF is bound to vfio-pci) */
 	if (!pl.n_refusals && !dry && pl.mode != HOST_MODE_GVTG && f.numvfs > 0) {
-		if (util_paths_is_host(&ctx->paths) ||
-		    getenv("PVE_PASSTHROUGH_TEST_SYSFS_WRITES")) {
+		if (util_paths_is_host(&ctx->paths)) {
 			r = set_numvfs(ctx, &f, 0, &e);
 			/* a generic PF: drivers probe new VFs again, as before the setup */
 			if (r == 0 && pl.mode == HOST_MODE_SRIOV_GENERIC)
@@ -467,7 +462,7 @@ static int host_vfs(struct cli_ctx *ctx, int argc, char **argv)
 		                       argv[optind]);
 	/* at boot the PF driver may still be probing: wait for a driver and sriov_totalvfs */
 	for (long t = 0;; t++) {
-		r = cli_host_facts_pf(ctx, pf, &f, &e);
+		r = cli_host_facts_pf(ctx, NULL, pf, &f, &e);
 		if (r < 0) {
 			cli_error(ctx, "%s", e.msg);
 			return CLI_EXIT_FAIL;

@@ -1,4 +1,5 @@
-/* cli/cmd_lint.c - `lint [--normalize] FILE...`: reads VM config files exactly as PVE does and
+/* cli/cmd_lint.c - `lint [--normalize] [--format F] FILE|VMID...|--all`: reads VM config files
+ * (a VMID or --all: this node's, under --root) exactly as PVE does and
  * reports, with file:line, every line or value PVE would drop (exit 1) or rewrite (a note, exit 0)
  * at its next write; --normalize prints what PVE's own writer would write.  Front end only: the
  * reading and writing are pveconf/vmconf. */
@@ -6,10 +7,13 @@
 #include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
 #include "pveconf/vmconf.h"
+#include "pveconf/vmlist.h"
+#include "util/paths.h"
 
 static void print_text(const char *file, const struct pveconf_diag *d, size_t n, FILE *out)
 {
@@ -54,21 +58,74 @@ static json_t *json_file(const char *file, const struct pveconf_diag *d, size_t 
 	return f;
 }
 
+/* The configs to read: the FILE and VMID operands (a VMID is this node's config), or with --all
+ * every config of this node under --root.  Paths into list (malloc'd).  0 or an exit status. */
+static int lint_targets(struct cli_ctx *ctx, bool all, int argc, char **argv, char ***list,
+                        size_t *n)
+{
+	struct pveconf_vmrefs refs = {0};
+	struct util_err e = {0};
+	char path[PP_PATH_MAX];
+	bool need_node = all;
+	unsigned vmid;
+
+	for (int i = 0; i < argc; i++)
+		need_node |= pveconf_vmid_parse(argv[i], &vmid) == 0;
+	if (need_node && cli_need_node(ctx) != 0)
+		return CLI_EXIT_FAIL;
+	if (all && pveconf_vms_scan(&ctx->paths, ctx->node, &refs, &e) < 0) {
+		cli_error(ctx, "%s", e.msg);
+		return CLI_EXIT_FAIL;
+	}
+	*list = calloc(refs.n + (size_t)argc + 1, sizeof(**list));
+	*n = 0;
+	for (size_t i = 0; *list && i < refs.n; i++)
+		if (util_path(&ctx->paths, path, sizeof(path),
+		              PP_ETC_PVE_NODES "/%s/qemu-server/%u.conf", ctx->node,
+		              refs.v[i].vmid) == 0)
+			(*list)[(*n)++] = strdup(path);
+	for (int i = 0; *list && i < argc; i++) {
+		if (pveconf_vmid_parse(argv[i], &vmid) == 0 &&
+		    util_path(&ctx->paths, path, sizeof(path),
+		              PP_ETC_PVE_NODES "/%s/qemu-server/%u.conf", ctx->node, vmid) == 0)
+			(*list)[(*n)++] = strdup(path);
+		else
+			(*list)[(*n)++] = strdup(argv[i]);
+	}
+	pveconf_vmrefs_free(&refs);
+	if (!*list) {
+		cli_error(ctx, "out of memory");
+		return CLI_EXIT_FAIL;
+	}
+	return 0;
+}
+
 int cmd_lint(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
 	        {"normalize", no_argument, NULL, 'n'},
+	        {"format", required_argument, NULL, 'f'},
+	        {"all", no_argument, NULL, 'a'},
 	        {NULL, 0, NULL, 0},
 	};
-	bool normalize = false, dropped = false, failed = false;
+	bool normalize = false, dropped = false, failed = false, all = false;
 	json_t *root = NULL, *files = NULL;
-	int c;
+	char **targets = NULL;
+	size_t ntargets = 0, printed = 0;
+	int c, r;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c == 'n')
 			normalize = true;
-		else
+		else if (c == 'a')
+			all = true;
+		else if (c == 'f') {
+			if ((r = cli_set_format(ctx, optarg,
+			                        1u << CLI_FORMAT_TEXT | 1u << CLI_FORMAT_JSON)) !=
+			    0)
+				return r;
+		} else
 			return cli_usage_error(ctx, "lint", "lint: unknown option '%s'",
 			                       argv[optind - 1]);
 	}
@@ -76,25 +133,26 @@ int cmd_lint(struct cli_ctx *ctx, int argc, char **argv)
 		cli_error(ctx, "lint: --format must be text or json");
 		return CLI_EXIT_USAGE;
 	}
-	if (optind >= argc)
-		return cli_usage_error(ctx, "lint", "lint: no FILE given");
+	if (optind >= argc && !all)
+		return cli_usage_error(ctx, "lint", "lint: no FILE, VMID or --all given");
+	if ((r = lint_targets(ctx, all, argc - optind, argv + optind, &targets, &ntargets)) != 0)
+		return r;
 	if (ctx->format == CLI_FORMAT_JSON) {
 		root = json_object();
 		files = json_array();
 		json_object_set_new(root, "schema_version", json_integer(1));
 	}
-	for (int i = optind; i < argc; i++) {
-		const char *file = argv[i];
+	for (size_t i = 0; i < ntargets; i++) {
+		const char *file = targets[i];
 		struct pveconf_vm *vm = NULL;
 		struct util_err err = {0};
 		const struct pveconf_diag *d;
 		struct util_buf norm = {0};
 		size_t n;
-		int r;
+		int w = 0;
 
-		r = pveconf_vm_load(file, &vm, &err);
-		if (r < 0) {
-			cli_error(ctx, "%s", err.msg);
+		if (!file || pveconf_vm_load(file, &vm, &err) < 0) {
+			cli_error(ctx, "%s", file ? err.msg : "out of memory");
 			failed = true;
 			continue;
 		}
@@ -102,17 +160,21 @@ int cmd_lint(struct cli_ctx *ctx, int argc, char **argv)
 		for (size_t k = 0; k < n; k++)
 			if (pveconf_diag_is_loss(d[k].kind))
 				dropped = true;
-		if (normalize && pveconf_vm_write_pve(vm, &norm) < 0) {
+		if (normalize)
+			w = pveconf_vm_write_pve(vm, &norm);
+		if (w < 0 && w != -ERANGE) {
 			cli_error(ctx, "%s: out of memory", file);
 			failed = true;
 		} else if (root) {
-			json_array_append_new(files,
-			                      json_file(file, d, n, normalize ? &norm : NULL));
+			json_array_append_new(
+			        files, json_file(file, d, n, normalize && w == 0 ? &norm : NULL));
 		} else if (normalize) {
-			/* the config on stdout, the findings on stderr */
-			if (argc - optind > 1)
-				printf("%s==> %s <==\n", i > optind ? "\n" : "", file);
-			fwrite(norm.s ? norm.s : "", 1, norm.len, stdout);
+			/* the config on stdout, the findings on stderr; nothing where PVE's writer
+			 * dies (its findings say why) */
+			if (ntargets > 1 && w == 0)
+				printf("%s==> %s <==\n", printed++ ? "\n" : "", file);
+			if (w == 0)
+				fwrite(norm.s ? norm.s : "", 1, norm.len, stdout);
 			print_text(file, d, n, stderr);
 		} else {
 			print_text(file, d, n, stdout);
@@ -120,6 +182,9 @@ int cmd_lint(struct cli_ctx *ctx, int argc, char **argv)
 		util_buf_free(&norm);
 		pveconf_vm_free(vm);
 	}
+	for (size_t i = 0; i < ntargets; i++)
+		free(targets[i]);
+	free(targets);
 	if (root) {
 		json_object_set_new(root, "files", files);
 		json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);

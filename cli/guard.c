@@ -62,13 +62,11 @@ static void alarm_reset(void)
 	sigprocmask(SIG_UNBLOCK, &set, NULL);
 }
 
-/* Test hook, honoured only under a --root: PVE_PASSTHROUGH_TEST_STALL=guard makes the guard wait
- * for ever once its clock runs, as a hung read of /etc/pve would. */
-static void test_stall(const struct cli_ctx *ctx, const char *where)
+/* Test seam (the test binary only, under a --root): the guard waits for ever once its clock
+ * runs, as a hung read of /etc/pve would. */
+static void test_stall(const struct cli_ctx *ctx)
 {
-	const char *v = getenv("PVE_PASSTHROUGH_TEST_STALL");
-
-	if (v && strcmp(v, where) == 0 && !util_paths_is_host(&ctx->paths))
+	if (ctx->seams->stall_guard && !util_paths_is_host(&ctx->paths))
 		for (;;)
 			pause();
 }
@@ -157,7 +155,7 @@ int cli_cmd_guard(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	g.settings.guard_on_error = guard.guard_on_error;
 	g.settings.guard_timeout = guard.guard_timeout;
-	test_stall(ctx, "guard");
+	test_stall(ctx);
 
 	/* the fast path of the one producer: the starting VM and the running ones */
 	cli_gather_opts(ctx, GATHER_GUARD, &o);

@@ -1,5 +1,10 @@
-/* cli/hook.c - `hook install VMID...` / `hook remove VMID...`: puts the guard in place as a VM's
- * hookscript (a snippet in a storage with `snippets` content) and takes it away again.
+/* cli/hook.c - `hook install|remove VMID...|--all [--cluster]` and `hook status`: puts the guard
+ * in place as a VM's hookscript (a snippet in a storage with `snippets` content), takes it away
+ * again, and shows which VMs are guarded.
+ *
+ * The snippet never makes a start fail by itself: when the tool is not installed at its build-time
+ * path (package removed, a node without it) it says so in the task log and lets the start go on;
+ * only the guard's own verdict (and its on-internal-error setting) can refuse.
  *
  * A VM without a hookscript gets the shared snippet pve-passthrough-guard.sh.  A VM that already
  * has one keeps it working: it gets its own snippet pve-passthrough-guard-<vmid>.sh that runs the
@@ -7,6 +12,7 @@
  * value is recorded in that snippet, and `remove` puts it back.  Config changes go through the
  * VM config editor (pveconf/vmconf.h) and PVE's safe writer (pveconf/commit.h). */
 #include <errno.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,11 +98,22 @@ static void sh_quote(struct util_buf *b, const char *s)
 	util_buf_addc(b, '\'');
 }
 
+/* What every snippet runs first: the guard when the tool is installed, else one task-log line at
+ * pre-start and no verdict (a missing tool must never be why a VM cannot start). */
+#define HOOK_CHECK_BIN                                                                               \
+	"bin=" PP_TOOL_BIN "\n"                                                                      \
+	"if [ ! -x \"$bin\" ]; then\n"                                                               \
+	"\t[ \"$2\" = pre-start ] && echo \"pve-passthrough is not installed on $(uname -n): start " \
+	"NOT checked; install it or run 'pve-passthrough hook remove $1'\" >&2\n"
+
 static const char shared_text[] =
         "#!/bin/sh\n"
         "# " HOOK_MARK " hook: refuses a VM start that would break iGPU sharing.\n"
         "# Installed by `pve-passthrough hook install`; `pve-passthrough hook remove VMID` takes it away.\n"
-        "exec \"${PVE_PASSTHROUGH:-" PP_TOOL_BIN "}\" guard \"$@\"\n";
+        "# Without the tool at " PP_TOOL_BIN " the start goes ahead unchecked.\n" HOOK_CHECK_BIN
+        "\texit 0\n"
+        "fi\n"
+        "exec \"$bin\" guard \"$@\"\n";
 
 /* Resolves "storage:snippets/file" to the script's path on the host (without --root). */
 static int volume_path(const struct cli_ctx *ctx, const char *volume, char *out, size_t n)
@@ -121,29 +138,31 @@ static int volume_path(const struct cli_ctx *ctx, const char *volume, char *out,
 	return r;
 }
 
-static int load_conf(const struct cli_ctx *ctx, unsigned vmid, struct pveconf_vm **vm,
-                     struct util_err *e)
+static int load_conf(const struct cli_ctx *ctx, const char *node, unsigned vmid,
+                     struct pveconf_vm **vm, struct util_err *e)
 {
 	char path[PP_PATH_MAX];
 
-	if (pveconf_vm_conf_path(&ctx->paths, ctx->node, vmid, path, sizeof(path)) < 0)
+	if (pveconf_vm_conf_path(&ctx->paths, node, vmid, path, sizeof(path)) < 0)
 		return util_err_set(e, -EINVAL, "VM %u: config path too long", vmid);
 	if (!util_exists(path))
 		return util_err_set(e, -ENOENT,
-		                    "no config on node %s (%s); run this on the VM's node",
-		                    ctx->node, util_path_display(&ctx->paths, path));
+		                    "no config on node %s (%s); run this on the VM's node", node,
+		                    util_path_display(&ctx->paths, path));
 	return pveconf_vm_load(path, vm, e);
 }
 
-static int commit(const struct cli_ctx *ctx, unsigned vmid, struct pveconf_vm *vm,
+/* node: the VM's node (this one, or another one's with --cluster: pmxcfs shares the file; the
+ * VM lock is node-local, so there the digest check before rename is what protects it). */
+static int commit(const struct cli_ctx *ctx, const char *node, unsigned vmid, struct pveconf_vm *vm,
                   struct util_err *e)
 {
 	struct util_buf b = {0};
 	int r = pveconf_vm_serialize(vm, &b);
 
 	if (r == 0)
-		r = pveconf_vm_commit(&ctx->paths, ctx->node, vmid, pveconf_vm_digest(vm), b.s,
-		                      b.len, NULL, e);
+		r = pveconf_vm_commit(&ctx->paths, node, vmid, pveconf_vm_digest(vm), b.s, b.len,
+		                      NULL, e);
 	util_buf_free(&b);
 	return r;
 }
@@ -175,8 +194,8 @@ static void warn_node_local(const struct cli_ctx *ctx, const struct snippets *sn
 }
 
 /* files: the snippets this call wrote are appended, space-separated, as host paths */
-static int install_one(const struct cli_ctx *ctx, const struct snippets *sn, unsigned vmid,
-                       struct util_buf *files, struct util_err *e)
+static int install_one(const struct cli_ctx *ctx, const struct snippets *sn, const char *node,
+                       unsigned vmid, struct util_buf *files, struct util_err *e)
 {
 	struct pveconf_vm *vm = NULL;
 	const char *cur;
@@ -184,7 +203,7 @@ static int install_one(const struct cli_ctx *ctx, const struct snippets *sn, uns
 	bool fresh = false; /* this call created the snippet at path */
 	int r;
 
-	r = load_conf(ctx, vmid, &vm, e);
+	r = load_conf(ctx, node, vmid, &vm, e);
 	if (r < 0)
 		return r;
 	/* a copy: the value lives in the model, which pveconf_vm_set() changes */
@@ -236,8 +255,9 @@ static int install_one(const struct cli_ctx *ctx, const struct snippets *sn, uns
 		        " hook for VM %u, chained: runs the guard, then the VM's previous\n"
 		        "# hookscript for every phase (its exit status is this script's).\n"
 		        "# Installed by `pve-passthrough hook install`; `pve-passthrough hook remove %u` restores:\n" HOOK_PREV
-		        "%s\n"
-		        "\"${PVE_PASSTHROUGH:-" PP_TOOL_BIN "}\" guard \"$@\" || exit $?\n"
+		        "%s\n" HOOK_CHECK_BIN "else\n"
+		        "\t\"$bin\" guard \"$@\" || exit $?\n"
+		        "fi\n"
 		        "exec ",
 		        vmid, vmid, cur);
 		sh_quote(&b, prev);
@@ -259,7 +279,7 @@ static int install_one(const struct cli_ctx *ctx, const struct snippets *sn, uns
 	if (r == 0)
 		r = pveconf_vm_set(vm, NULL, "hookscript", value, e);
 	if (r == 0)
-		r = commit(ctx, vmid, vm, e);
+		r = commit(ctx, node, vmid, vm, e);
 	/* the config was not changed (locked, another node...): take back a snippet made for it */
 	if (r < 0 && fresh)
 		unlink(path);
@@ -280,8 +300,8 @@ static int install_one(const struct cli_ctx *ctx, const struct snippets *sn, uns
 	return r;
 }
 
-static int remove_one(const struct cli_ctx *ctx, const struct snippets *sn, unsigned vmid,
-                      struct util_err *e)
+static int remove_one(const struct cli_ctx *ctx, const struct snippets *sn, const char *node,
+                      unsigned vmid, struct util_err *e)
 {
 	struct pveconf_vm *vm = NULL;
 	const char *cur;
@@ -289,7 +309,7 @@ static int remove_one(const struct cli_ctx *ctx, const struct snippets *sn, unsi
 	size_t len;
 	int r;
 
-	r = load_conf(ctx, vmid, &vm, e);
+	r = load_conf(ctx, node, vmid, &vm, e);
 	if (r < 0)
 		return r;
 	cur = pveconf_vm_get(vm, NULL, "hookscript", NULL);
@@ -319,7 +339,7 @@ static int remove_one(const struct cli_ctx *ctx, const struct snippets *sn, unsi
 	r = prev[0] ? pveconf_vm_set(vm, NULL, "hookscript", prev, e)
 	            : pveconf_vm_unset(vm, NULL, "hookscript", e);
 	if (r == 0)
-		r = commit(ctx, vmid, vm, e);
+		r = commit(ctx, node, vmid, vm, e);
 	if (r == 0 && path[0] && unlink(path) < 0 && errno != ENOENT)
 		fprintf(stderr, "%s: warning: could not remove %s: %s\n", ctx->prog, path,
 		        strerror(errno));
@@ -330,43 +350,285 @@ static int remove_one(const struct cli_ctx *ctx, const struct snippets *sn, unsi
 	return r;
 }
 
+/* A VM passes PCI devices: a hostpciN key in its main or [PENDING] section. */
+static bool has_hostpci(const struct pveconf_vm *vm)
+{
+	static const char *const sections[] = {"main", "PENDING"};
+
+	for (size_t k = 0; k < 2; k++) {
+		int sec = pveconf_vm_section_find(vm, sections[k]);
+		const struct pveconf_kv *kv;
+		size_t n;
+
+		if (sec < 0)
+			continue;
+		n = pveconf_vm_keys(vm, (size_t)sec, &kv);
+		for (size_t i = 0; i < n; i++)
+			if (strncmp(kv[i].key, "hostpci", 7) == 0)
+				return true;
+	}
+	return false;
+}
+
+enum hook_state {
+	HOOK_STATE_NONE,    /* no hookscript: starts unchecked */
+	HOOK_STATE_OTHER,   /* another hookscript, not the guard */
+	HOOK_STATE_GUARDED, /* the shared snippet */
+	HOOK_STATE_CHAINED, /* its own snippet: the guard, then the previous hookscript */
+	HOOK_STATE_MISSING, /* the hookscript's file is not on this node: PVE refuses the start */
+};
+
+static const char *const hook_state_names[] = {"not-guarded", "not-guarded", "guarded", "chained",
+                                               "missing"};
+
+/* What a VM's hookscript is, judged on this node; prev gets a chained snippet's previous one. */
+static enum hook_state hook_state_of(const struct cli_ctx *ctx, unsigned vmid, const char *cur,
+                                     char *prev, size_t prev_n)
+{
+	char host[PP_PATH_MAX], path[PP_PATH_MAX], want[96], *data = NULL;
+	size_t len;
+	const char *p;
+
+	prev[0] = '\0';
+	if (!cur)
+		return HOOK_STATE_NONE;
+	if (volume_path(ctx, cur, host, sizeof(host)) < 0 ||
+	    util_path(&ctx->paths, path, sizeof(path), "%s", host) < 0 || !util_exists(path))
+		return HOOK_STATE_MISSING;
+	snprintf(want, sizeof(want), "snippets/pve-passthrough-guard-%u.sh", vmid);
+	if (strstr(cur, "snippets/" HOOK_SHARED))
+		return HOOK_STATE_GUARDED;
+	if (!strstr(cur, want))
+		return HOOK_STATE_OTHER;
+	if (util_file_read(path, 1 << 16, &data, &len, NULL) == 0 &&
+	    (p = strstr(data, HOOK_PREV)) != NULL)
+		snprintf(prev, prev_n, "%.*s", (int)strcspn(p + strlen(HOOK_PREV), "\n"),
+		         p + strlen(HOOK_PREV));
+	free(data);
+	return HOOK_STATE_CHAINED;
+}
+
+/* `hook status`: every listed VM, or those of this node (every node with --cluster) that pass
+ * PCI devices or have a hookscript. */
+static int hook_status(struct cli_ctx *ctx, const struct pveconf_vmrefs *vms, bool listed)
+{
+	json_t *arr = json_array();
+	size_t counts[5] = {0};
+	int status = CLI_EXIT_OK;
+
+	if (ctx->format == CLI_FORMAT_TEXT && ctx->verbosity >= 0)
+		printf("%-10s %-12s %-12s %s\n", "VMID", "NODE", "STATE", "HOOKSCRIPT");
+	for (size_t i = 0; i < vms->n; i++) {
+		const struct pveconf_vmref *v = &vms->v[i];
+		struct pveconf_vm *vm = NULL;
+		struct util_err e = {0};
+		const char *cur;
+		char prev[256];
+		enum hook_state st;
+		bool pci;
+
+		if (load_conf(ctx, v->node, v->vmid, &vm, &e) < 0) {
+			cli_error(ctx, "VM %u: %s", v->vmid, e.msg);
+			status = CLI_EXIT_FAIL;
+			continue;
+		}
+		cur = pveconf_vm_get(vm, NULL, "hookscript", NULL);
+		pci = has_hostpci(vm);
+		if (!listed && !pci && !cur) {
+			pveconf_vm_free(vm);
+			continue;
+		}
+		st = hook_state_of(ctx, v->vmid, cur, prev, sizeof(prev));
+		counts[st]++;
+		if (ctx->format == CLI_FORMAT_JSON) {
+			json_array_append_new(arr, json_pack("{s:i,s:s,s:s,s:s?,s:s?,s:b}", "vmid",
+			                                     (int)v->vmid, "node", v->node, "state",
+			                                     hook_state_names[st], "hookscript",
+			                                     cur, "previous", prev[0] ? prev : NULL,
+			                                     "hostpci", pci));
+		} else {
+			char what[600];
+
+			if (st == HOOK_STATE_CHAINED)
+				snprintf(what, sizeof(what), "%s (then %s)", cur, prev);
+			else if (st == HOOK_STATE_MISSING)
+				snprintf(what, sizeof(what),
+				         "%s: not on this node, PVE refuses the start", cur);
+			else if (st == HOOK_STATE_OTHER)
+				snprintf(what, sizeof(what), "%s (not the guard)", cur);
+			else
+				snprintf(what, sizeof(what), "%s", cur ? cur : "-");
+			printf("%-10u %-12s %-12s %s\n", v->vmid, v->node, hook_state_names[st],
+			       what);
+		}
+		pveconf_vm_free(vm);
+	}
+	if (ctx->format == CLI_FORMAT_JSON) {
+		json_t *o = json_pack("{s:i,s:s,s:o}", "schema_version", 1, "node", ctx->node,
+		                      "vms", arr);
+		char *txt = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+
+		if (txt)
+			printf("%s\n", txt);
+		free(txt);
+		json_decref(o);
+	} else {
+		json_decref(arr);
+		if (ctx->verbosity >= 0)
+			printf("%zu guarded, %zu chained, %zu not guarded, %zu with a hookscript "
+			       "missing on this node\n",
+			       counts[HOOK_STATE_GUARDED], counts[HOOK_STATE_CHAINED],
+			       counts[HOOK_STATE_NONE] + counts[HOOK_STATE_OTHER],
+			       counts[HOOK_STATE_MISSING]);
+	}
+	return status;
+}
+
+/* --all: the VMs of this node (every node with --cluster) that pass PCI devices; for remove, also
+ * those whose hookscript is a guard snippet (a VM may have lost its hostpci since). */
+static int select_all(const struct cli_ctx *ctx, bool cluster, bool install,
+                      struct pveconf_vmrefs *out, struct util_err *e)
+{
+	size_t k = 0;
+	int r = pveconf_vms_scan(&ctx->paths, cluster ? NULL : ctx->node, out, e);
+
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < out->n; i++) {
+		struct pveconf_vm *vm = NULL;
+		const char *cur;
+		bool keep;
+
+		if (load_conf(ctx, out->v[i].node, out->v[i].vmid, &vm, NULL) < 0)
+			continue; /* reported when it is acted on: listed again below */
+		cur = pveconf_vm_get(vm, NULL, "hookscript", NULL);
+		keep = install ? has_hostpci(vm)
+		               : cur && strstr(cur, "snippets/pve-passthrough-guard") != NULL;
+		pveconf_vm_free(vm);
+		if (keep)
+			out->v[k++] = out->v[i];
+	}
+	out->n = k;
+	return 0;
+}
+
 int cli_cmd_hook(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct snippets sn;
 	struct util_buf files = {0};
 	struct util_err e = {0};
-	bool install;
-	unsigned vmids[256];
-	int n = 0, status = CLI_EXIT_OK;
+	struct pveconf_vmrefs vms = {0};
+	bool install = false, status_cmd = false, all = false, cluster = false;
+	int status = CLI_EXIT_OK, nids = 0;
 
-	if (argc < 3 || (strcmp(argv[1], "install") != 0 && strcmp(argv[1], "remove") != 0))
-		return cli_usage_error(ctx, "hook", "hook needs install or remove and a VMID");
-	install = strcmp(argv[1], "install") == 0;
-	memset(&sn, 0, sizeof(sn));
+	if (argc >= 2 && strcmp(argv[1], "install") == 0)
+		install = true;
+	else if (argc >= 2 && strcmp(argv[1], "status") == 0)
+		status_cmd = true;
+	else if (argc < 2 || strcmp(argv[1], "remove") != 0)
+		return cli_usage_error(ctx, "hook",
+		                       "hook needs install, remove or status (and VMIDs or --all)");
 	for (int i = 2; i < argc; i++) {
-		if (n == 256)
-			return cli_usage_error(ctx, "hook", "at most 256 VMIDs at once");
-		if (pveconf_vmid_parse(argv[i], &vmids[n++]) < 0)
-			return cli_usage_error(ctx, "hook", "'%s' is not a VMID (100..999999999)",
-			                       argv[i]);
+		if (strcmp(argv[i], "--all") == 0 && !status_cmd)
+			all = true;
+		else if (strcmp(argv[i], "--cluster") == 0)
+			cluster = true;
+		else if (argv[i][0] == '-')
+			return cli_usage_error(ctx, "hook", "unknown option '%s'", argv[i]);
+		else
+			nids++;
 	}
+	if (!status_cmd && !all && nids == 0)
+		return cli_usage_error(ctx, "hook", "hook %s needs VMIDs or --all", argv[1]);
+	if (all && nids)
+		return cli_usage_error(ctx, "hook", "--all and VMIDs do not go together");
+	if (cluster && !all && !status_cmd)
+		return cli_usage_error(ctx, "hook", "--cluster goes with --all");
 	if (cli_need_node(ctx))
 		return CLI_EXIT_FAIL;
-	if (find_snippets(ctx, &sn, &e) < 0 && install) {
+	if (nids) {
+		vms.v = calloc((size_t)nids, sizeof(*vms.v));
+		if (!vms.v) {
+			cli_error(ctx, "out of memory");
+			return CLI_EXIT_FAIL;
+		}
+		for (int i = 2; i < argc; i++) {
+			struct pveconf_vmref *v = &vms.v[vms.n];
+
+			if (argv[i][0] == '-')
+				continue;
+			if (pveconf_vmid_parse(argv[i], &v->vmid) < 0) {
+				pveconf_vmrefs_free(&vms);
+				return cli_usage_error(ctx, "hook",
+				                       "'%s' is not a VMID (100..999999999)",
+				                       argv[i]);
+			}
+			snprintf(v->node, sizeof(v->node), "%.*s", (int)sizeof(v->node) - 1,
+			         ctx->node);
+			vms.n++;
+		}
+	} else if ((status_cmd ? pveconf_vms_scan(&ctx->paths, cluster ? NULL : ctx->node, &vms, &e)
+	                       : select_all(ctx, cluster, install, &vms, &e)) < 0) {
 		cli_error(ctx, "%s", e.msg);
 		return CLI_EXIT_FAIL;
 	}
-	for (int i = 0; i < n; i++) {
-		int r = install ? install_one(ctx, &sn, vmids[i], &files, &e)
-		                : remove_one(ctx, &sn, vmids[i], &e);
+	if (status_cmd && nids) {
+		/* status may name a VM of any node: find each one's node among all configs */
+		struct pveconf_vmrefs every = {0};
+
+		if (pveconf_vms_scan(&ctx->paths, NULL, &every, &e) < 0) {
+			cli_error(ctx, "%s", e.msg);
+			pveconf_vmrefs_free(&vms);
+			return CLI_EXIT_FAIL;
+		}
+		for (size_t i = 0; i < vms.n; i++) {
+			size_t j = 0;
+
+			while (j < every.n && every.v[j].vmid != vms.v[i].vmid)
+				j++;
+			if (j < every.n) {
+				vms.v[i] = every.v[j];
+			} else {
+				cli_error(ctx, "VM %u: no config under /etc/pve/nodes",
+				          vms.v[i].vmid);
+				status = CLI_EXIT_FAIL;
+				memmove(&vms.v[i], &vms.v[i + 1],
+				        (vms.n - i - 1) * sizeof(vms.v[0]));
+				vms.n--;
+				i--;
+			}
+		}
+		pveconf_vmrefs_free(&every);
+	}
+	if (status_cmd) {
+		int st = hook_status(ctx, &vms, nids > 0);
+
+		if (st != CLI_EXIT_OK)
+			status = st;
+		pveconf_vmrefs_free(&vms);
+		return status;
+	}
+	memset(&sn, 0, sizeof(sn));
+	if (find_snippets(ctx, &sn, &e) < 0 && install) {
+		cli_error(ctx, "%s", e.msg);
+		pveconf_vmrefs_free(&vms);
+		return CLI_EXIT_FAIL;
+	}
+	if (all && vms.n == 0)
+		printf("no VM %s\n",
+		       install ? "passes PCI devices" : "has the guard as hookscript");
+	for (size_t i = 0; i < vms.n; i++) {
+		int r = install ? install_one(ctx, &sn, vms.v[i].node, vms.v[i].vmid, &files, &e)
+		                : remove_one(ctx, &sn, vms.v[i].node, vms.v[i].vmid, &e);
 
 		if (r < 0) {
-			cli_error(ctx, "VM %u: %s", vmids[i], e.msg);
+			cli_error(ctx, "VM %u: %s", vms.v[i].vmid, e.msg);
 			status = CLI_EXIT_FAIL;
 		}
 	}
 	if (install)
 		warn_node_local(ctx, &sn, util_buf_str(&files));
 	util_buf_free(&files);
+	pveconf_vmrefs_free(&vms);
 	return status;
 }

@@ -84,12 +84,14 @@ static void generic_facts(const struct cli_ctx *ctx, const char *bdf, const stru
 	held_vfs(ctx, d, h, f);
 }
 
-int cli_host_facts(const struct cli_ctx *ctx, struct host_facts *f, struct util_err *e)
+int cli_host_facts(const struct cli_ctx *ctx, const struct sysfs_host *given, struct host_facts *f,
+                   struct util_err *e)
 {
-	return cli_host_facts_pf(ctx, NULL, f, e);
+	return cli_host_facts_pf(ctx, given, NULL, f, e);
 }
 
-int cli_host_facts_setup(const struct cli_ctx *ctx, struct host_facts *f, struct util_err *e)
+int cli_host_facts_setup(const struct cli_ctx *ctx, const struct sysfs_host *given,
+                         struct host_facts *f, struct util_err *e)
 {
 	char id[128], mode[32], pf[16] = "";
 	int r;
@@ -97,13 +99,14 @@ int cli_host_facts_setup(const struct cli_ctx *ctx, struct host_facts *f, struct
 	r = host_journal_last_setup(&ctx->paths, id, sizeof(id), mode, sizeof(mode), e);
 	if (r == 0 && id[0] && host_mode_parse(mode) == HOST_MODE_SRIOV_GENERIC)
 		r = host_journal_setup_pf(&ctx->paths, id, pf, sizeof(pf), e);
-	return r < 0 ? r : cli_host_facts_pf(ctx, pf[0] ? pf : NULL, f, e);
+	return r < 0 ? r : cli_host_facts_pf(ctx, given, pf[0] ? pf : NULL, f, e);
 }
 
-int cli_host_facts_pf(const struct cli_ctx *ctx, const char *pf_bdf, struct host_facts *f,
-                      struct util_err *e)
+int cli_host_facts_pf(const struct cli_ctx *ctx, const struct sysfs_host *given, const char *pf_bdf,
+                      struct host_facts *f, struct util_err *e)
 {
-	struct sysfs_host *h = NULL;
+	struct sysfs_host *owned = NULL;
+	const struct sysfs_host *h = given;
 	const struct sysfs_device *pf = NULL;
 	const char *v;
 	int r;
@@ -111,9 +114,12 @@ int cli_host_facts_pf(const struct cli_ctx *ctx, const char *pf_bdf, struct host
 	memset(f, 0, sizeof(*f));
 	f->totalvfs = f->numvfs = -1;
 	f->iommu = -1;
-	r = sysfs_host_read(&ctx->paths, &h, e);
-	if (r < 0)
-		return r;
+	if (!h) {
+		r = sysfs_host_read(&ctx->paths, &owned, e);
+		if (r < 0)
+			return r;
+		h = owned;
+	}
 	for (size_t i = 0; i < h->n_devices; i++) {
 		const struct sysfs_device *d = &h->devices[i];
 
@@ -169,6 +175,7 @@ int cli_host_facts_pf(const struct cli_ctx *ctx, const char *pf_bdf, struct host
 			         h->mdevs[i].uuid);
 		}
 	}
-	sysfs_host_free(h);
+	if (owned)
+		sysfs_host_free(owned);
 	return 0;
 }

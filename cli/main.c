@@ -21,8 +21,9 @@ static int cmd_help(struct cli_ctx *ctx, int argc, char **argv);
 
 static const struct cli_command commands[] = {
         {"help", cmd_help, "help [COMMAND]", "this list, or the usage of one command"},
-        {"lint", cmd_lint, "lint [--normalize] FILE...",
-         "report what PVE would drop or rewrite in VM configs; --normalize prints PVE's rewrite"},
+        {"lint", cmd_lint, "lint [--normalize] [--format text|json] (FILE|VMID)... | --all",
+         "report what PVE would drop or rewrite in VM configs (a VMID or --all: this node's); "
+         "--normalize prints PVE's rewrite"},
         {"assign", cli_cmd_assign,
          "assign VMID (--vf auto|BDF | --mdev TYPE|auto | --mapping NAME) [--pf BDF] [--slot N] "
          "[--pcie|--no-pcie] [--x-vga] [--romfile FILE] [--dry-run] [--lock-timeout S] "
@@ -38,8 +39,9 @@ static const struct cli_command commands[] = {
          "the host's iGPU, SR-IOV PFs/VFs, mdev types, IOMMU groups, drivers and which VMs use them"},
         {"guard", cli_cmd_guard, "guard VMID PHASE",
          "the pre-start hookscript: refuse a start that breaks a rule (exit 1)"},
-        {"hook", cli_cmd_hook, "hook install|remove VMID...",
-         "make the guard a VM's hookscript (chaining an existing one), or undo that"},
+        {"hook", cli_cmd_hook,
+         "hook install|remove VMID...|--all [--cluster], hook status [--cluster] [VMID...]",
+         "make the guard a VM's hookscript (chaining an existing one), undo that, or show which VMs are guarded"},
         {"audit", cli_cmd_audit,
          "audit [--cluster [NAME]] [--api [--api-url URL] [--api-token-file F] "
          "[--api-fingerprint FP|--api-ca-file F]] [--vmid N]... [--fail-on info|warning|error] "
@@ -51,7 +53,14 @@ static const struct cli_command commands[] = {
          "host rollback [--dry-run] [--force] | host vfs [--pf BDF] [--wait SEC] N",
          "configure the host for iGPU SR-IOV or GVT-g, or SR-IOV on another PF (--pf); undo "
          "the last setup; set the VF count"},
-        {"doctor", cmd_doctor, "doctor [--fail-on info|warning|error] [--kernel-log FILE]",
+        {"mapping", cmd_mapping,
+         "mapping create NAME [--pf BDF] [--vfs all|LIST] [--description TEXT] [--dry-run] "
+         "[--lock-timeout S] | "
+         "mapping check [NAME]",
+         "a PCI resource mapping with one map line per VF of this node's iGPU (a VF pool), or "
+         "each map line of this node judged as PVE judges it at VM start"},
+        {"doctor", cmd_doctor,
+         "doctor [--fail-on info|warning|error] [--kernel-log FILE] [--format F]",
          "check the host end to end: platform, IOMMU, cmdline, driver, VFs, dkms per kernel"},
 };
 
@@ -204,8 +213,9 @@ int cli_set_format(struct cli_ctx *ctx, const char *value, unsigned allowed)
 	return CLI_EXIT_USAGE;
 }
 
-int main(int argc, char **argv)
+int cli_main(int argc, char **argv, const struct cli_seams *seams)
 {
+	static const struct cli_seams none;
 	enum { OPT_ROOT = 256, OPT_NODE, OPT_CONFIG, OPT_FORMAT, OPT_VERSION };
 	static const struct option opts[] = {
 	        {"root", required_argument, NULL, OPT_ROOT},
@@ -227,6 +237,7 @@ int main(int argc, char **argv)
 
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.prog = "pve-passthrough";
+	ctx.seams = seams ? seams : &none;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:qvh", opts, NULL)) != -1) {
 		switch (c) {

@@ -280,8 +280,29 @@ int gather_api(const struct pveapi_snapshot *snap, const struct gather_opts *o,
 		pv = &g->vms[g->n_vms - 1];
 		pv->running = strcmp(vm->status, "running") == 0;
 		hook = pv->hookscript;
-		/* the snippet lives on the remote node: its presence is taken on trust */
+		/* the snippet lives on the remote node: its listing there says whether it exists
+		 * (not listed or listing failed: taken on trust); an HA resource needs it on
+		 * every node */
 		pv->hook_state = hook ? POLICY_HOOK_OK : POLICY_HOOK_NONE;
+		if (hook) {
+			struct util_buf miss = {0};
+
+			for (size_t k = 0; k < snap->nnodes; k++) {
+				const struct pveapi_node *nd = &snap->nodes[k];
+				bool own = strcmp(nd->name, vm->node) == 0;
+
+				if ((!own && !vm->ha) || pveapi_snippet_present(nd, hook) != 0)
+					continue;
+				if (own)
+					pv->hook_state = POLICY_HOOK_MISSING;
+				else
+					util_buf_addf(&miss, "%s%s", miss.len ? " " : "",
+					              label(g, prefix, nd->name));
+			}
+			if (miss.len)
+				pv->hook_missing_on = gather_keep(g, util_buf_str(&miss));
+			util_buf_free(&miss);
+		}
 		pv->hook_is_guard = hook && strstr(hook, "pve-passthrough-guard");
 		if (!pv->lock && vm->lock[0])
 			pv->lock = gather_keep(g, vm->lock);

@@ -20,7 +20,7 @@ $(FUZZ_B)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SRCS) $(wildcard pveconf/*.h util/*
 # the kernel-log reader is in host/ but uses only util/
 $(FUZZ_B)/fuzz_klog: tests/fuzz/fuzz_klog.c host/klog.c host/klog_sig.c host/klog.h $(wildcard util/*.c util/*.h)
 	@mkdir -p $(FUZZ_B)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< host/klog.c host/klog_sig.c $(wildcard util/*.c) -lcrypto
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< host/klog.c host/klog_sig.c $(wildcard util/*.c) -lmd
 
 .PHONY: check-fuzz-smoke
 fuzz: $(FUZZ_BINS)

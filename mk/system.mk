@@ -9,4 +9,7 @@ check-system: $(BIN)
 	@$(MAKE) -s install DESTDIR=$(abspath $(SYSTEST_OUT))/install >/dev/null
 	@tests/system/run.sh $(SYSTEST_OUT) $(SYSTEST_OUT)/install
 
-CHECK_TIERS += check-system
+# Not yet in `make check`: its one full cached run (1004 s, 31 PASS, step 5 SKIP) was on the branch
+# before the merge with issue 10's gather/ and 15's journal recovery; it joins CHECK_TIERS once it
+# has passed on main (see README).
+# CHECK_TIERS += check-system

@@ -100,7 +100,10 @@ struct policy_vm {
 	const char *hookscript; /* value of hookscript:, NULL when absent */
 	enum policy_hook_state hook_state;
 	bool hook_is_guard; /* the hookscript runs this tool's guard */
-	const char *lock;   /* lock: value, NULL when absent or not locking ('lock: 0') */
+	/* other nodes the VM can start on (an HA resource) where its hookscript volume is absent,
+	 * space-separated; NULL when none (or not known) */
+	const char *hook_missing_on;
+	const char *lock; /* lock: value, NULL when absent or not locking ('lock: 0') */
 };
 
 /* One `map` line of /etc/pve/mapping/pci.cfg. */

@@ -758,6 +758,22 @@ static void rule_hookscript(struct ctx *c, const struct policy_vm *vm)
 		     "hookscript %s %s; PVE refuses every start of VM %u", vm->hookscript,
 		     vm->hook_state == POLICY_HOOK_MISSING ? "does not exist" : "is not executable",
 		     vm->vmid);
+	/* one finding per node where the volume is absent: PVE refuses the start there */
+	for (const char *n = vm->hook_missing_on; vm->hookscript && n && *n;) {
+		size_t len = strcspn(n, " ");
+		char node[128], fix[256];
+
+		put(node, sizeof(node), "%.*s", (int)(len < 127 ? len : 127), n);
+		put(fix, sizeof(fix),
+		    "copy the snippet to the same path on node %s, or put it in a shared snippets storage (pve-passthrough hook remove %u; pve-passthrough hook install %u)",
+		    node, vm->vmid, vm->vmid);
+		emit(c, POLICY_RULE_HOOKSCRIPT_MISSING, POLICY_SEVERITY_ERROR, vm, NULL, NULL, fix,
+		     "hookscript %s does not exist on node %s; PVE refuses to start VM %u there "
+		     "(HA recovery, migration)",
+		     vm->hookscript, node, vm->vmid);
+		n += len;
+		n += strspn(n, " ");
+	}
 	put(hint, sizeof(hint), "pve-passthrough hook install %u", vm->vmid);
 	if (m && m->kind == POLICY_SECTION_MAIN && m->n_hostpci && !vm->hook_is_guard)
 		emit(c, POLICY_RULE_GUARD_MISSING, POLICY_SEVERITY_INFO, vm, NULL, NULL, hint,

@@ -19,6 +19,8 @@ enum kind {
 	K_MDEV,
 	K_CONFIG,
 	K_CURRENT,
+	K_HA,
+	K_SNIPPETS,
 };
 
 struct fetch {
@@ -28,6 +30,11 @@ struct fetch {
 	int resources_rc;
 	struct util_err resources_err;
 	int oom;
+	/* the snippet listings wait for every config, the node list and the HA resources */
+	size_t configs_left;
+	bool resources_done, nodes_done, ha_done, snippets_queued;
+	unsigned *ha_vmids; /* from /cluster/ha/resources, applied once the VM list is in */
+	size_t n_ha;
 };
 
 static char *xstrdup(struct fetch *f, const char *s)
@@ -243,6 +250,7 @@ static void on_resources(struct fetch *f, struct pveapi_run *run, struct pveapi_
 		n++;
 	}
 	s->nvms = n;
+	f->configs_left = n;
 }
 
 static void on_mapping(struct fetch *f, struct pveapi_job *j)
@@ -468,6 +476,141 @@ static void on_config(struct fetch *f, struct pveapi_job *j)
 	}
 }
 
+/* The storage id of a hookscript volume "local:snippets/x.sh", into id; false if not one. */
+static bool hook_storage(const char *volid, char *id, size_t n)
+{
+	const char *colon = volid ? strchr(volid, ':') : NULL;
+
+	if (!colon || colon == volid || (size_t)(colon - volid) >= n ||
+	    strncmp(colon + 1, "snippets/", 9) != 0)
+		return false;
+	memcpy(id, volid, (size_t)(colon - volid));
+	id[colon - volid] = '\0';
+	return true;
+}
+
+/* Queues the listing of storage id on node i once. */
+static void snippets_want(struct fetch *f, struct pveapi_run *run, size_t i, const char *id)
+{
+	struct pveapi_node *n = &f->s->nodes[i];
+	struct pveapi_snippets *v;
+	struct pveapi_job *j;
+
+	for (size_t k = 0; k < n->nsnippets; k++)
+		if (strcmp(n->snippets[k].storage, id) == 0)
+			return;
+	v = realloc(n->snippets, (n->nsnippets + 1) * sizeof(*v));
+	if (!v) {
+		f->oom = 1;
+		return;
+	}
+	n->snippets = v;
+	v = &n->snippets[n->nsnippets];
+	memset(v, 0, sizeof(*v));
+	v->storage = xstrdup(f, id);
+	j = pveapi_job_new("GET", n->name, K_SNIPPETS, i,
+	                   "/nodes/%s/storage/%s/content?content=snippets", n->name, id);
+	if (!j) {
+		f->oom = 1;
+		return;
+	}
+	j->sub = n->nsnippets++;
+	pveapi_run_push(run, j);
+}
+
+/* Once every config, the node list and the HA resources are in: one listing per (node, storage)
+ * that a hookscript needs - the VM's node, and every reachable node for an HA resource. */
+static void snippets_maybe_queue(struct fetch *f, struct pveapi_run *run)
+{
+	struct pveapi_snapshot *s = f->s;
+
+	if (f->o->no_snippets || f->snippets_queued || !f->resources_done || !f->nodes_done ||
+	    !f->ha_done || f->configs_left)
+		return;
+	f->snippets_queued = true;
+	for (size_t v = 0; v < s->nvms; v++)
+		for (size_t h = 0; h < f->n_ha; h++)
+			if (s->vms[v].vmid == f->ha_vmids[h])
+				s->vms[v].ha = true;
+	for (size_t v = 0; v < s->nvms; v++) {
+		const struct pveapi_vm *vm = &s->vms[v];
+		char id[128];
+
+		if (vm->err || vm->template_ ||
+		    !hook_storage(pveapi_kv_get(vm->config, vm->nconfig, "hookscript"), id,
+		                  sizeof(id)))
+			continue;
+		for (size_t i = 0; i < s->nnodes; i++)
+			if (s->nodes[i].reachable &&
+			    (vm->ha || strcmp(s->nodes[i].name, vm->node) == 0))
+				snippets_want(f, run, i, id);
+	}
+}
+
+static void on_ha(struct fetch *f, struct pveapi_job *j)
+{
+	size_t k;
+	json_t *it;
+
+	if (j->rc) {
+		f->s->ha_err = j->rc;
+		return;
+	}
+	json_array_foreach(j->data, k, it)
+	{
+		const char *sid = json_string_value(json_object_get(it, "sid"));
+		char *end;
+		unsigned long vmid;
+
+		/* "vm:100" (or "ct:..."); PVE also accepts a bare "100" for a VM */
+		if (!sid)
+			continue;
+		if (strncmp(sid, "vm:", 3) == 0)
+			sid += 3;
+		else if (strchr(sid, ':'))
+			continue;
+		vmid = strtoul(sid, &end, 10);
+		if (*end || vmid > 999999999)
+			continue;
+		if (!f->ha_vmids)
+			f->ha_vmids = calloc(json_array_size(j->data), sizeof(*f->ha_vmids));
+		if (!f->ha_vmids) {
+			f->oom = 1;
+			return;
+		}
+		f->ha_vmids[f->n_ha++] = (unsigned)vmid;
+	}
+}
+
+static void on_snippets(struct fetch *f, struct pveapi_job *j)
+{
+	struct pveapi_snippets *sn = &f->s->nodes[j->index].snippets[j->sub];
+	size_t k;
+	json_t *it;
+
+	if (j->rc) {
+		set_err(f, &sn->err, &sn->errmsg, j);
+		return;
+	}
+	if (!json_is_array(j->data)) {
+		sn->err = -EBADMSG;
+		sn->errmsg = xstrdup(f, "the content answer is not a list");
+		return;
+	}
+	sn->volids = calloc(json_array_size(j->data) + 1, sizeof(char *));
+	if (!sn->volids) {
+		f->oom = 1;
+		return;
+	}
+	json_array_foreach(j->data, k, it)
+	{
+		const char *volid = json_string_value(json_object_get(it, "volid"));
+
+		if (volid)
+			sn->volids[sn->nvolids++] = xstrdup(f, volid);
+	}
+}
+
 static void on_done(struct pveapi_run *run, struct pveapi_job *j, void *arg)
 {
 	struct fetch *f = arg;
@@ -485,13 +628,28 @@ static void on_done(struct pveapi_run *run, struct pveapi_job *j, void *arg)
 		}
 	}
 	switch (j->kind) {
-	case K_NODES: on_nodes(f, run, j); break;
-	case K_RESOURCES: on_resources(f, run, j); break;
+	case K_NODES:
+		on_nodes(f, run, j);
+		f->nodes_done = true;
+		break;
+	case K_RESOURCES:
+		on_resources(f, run, j);
+		f->resources_done = true;
+		break;
 	case K_MAPPING: on_mapping(f, j); break;
 	case K_PCI: on_pci(f, run, j); break;
 	case K_MDEV: on_mdev(f, j); break;
-	default: on_config(f, j);
+	case K_HA:
+		on_ha(f, j);
+		f->ha_done = true;
+		break;
+	case K_SNIPPETS: on_snippets(f, j); break;
+	default:
+		on_config(f, j);
+		if (j->kind == K_CONFIG && f->configs_left)
+			f->configs_left--;
 	}
+	snippets_maybe_queue(f, run);
 	pveapi_job_free(j);
 }
 
@@ -501,7 +659,7 @@ int pveapi_snapshot_fetch(struct pveapi_client *c, const struct pveapi_snapshot_
 	static const struct pveapi_snapshot_opts defaults = {0};
 	struct fetch f = {.c = c, .o = o ? o : &defaults, .s = out};
 	struct pveapi_run_ops ops = {on_done, &f};
-	struct pveapi_job *j1, *j2, *j3;
+	struct pveapi_job *j1, *j2, *j3, *j4 = NULL;
 	int r;
 
 	memset(out, 0, sizeof(*out));
@@ -519,7 +677,18 @@ int pveapi_snapshot_fetch(struct pveapi_client *c, const struct pveapi_snapshot_
 	}
 	j1->next = j2;
 	j2->next = j3;
+	if (!f.o->no_snippets) {
+		j4 = pveapi_job_new("GET", NULL, K_HA, 0, "/cluster/ha/resources");
+		if (!j4) {
+			pveapi_job_free(j1);
+			pveapi_job_free(j2);
+			pveapi_job_free(j3);
+			return util_err_set(e, -ENOMEM, "out of memory");
+		}
+		j3->next = j4;
+	}
 	r = pveapi_run_jobs(c, j1, &ops, pveapi_client_deadline(c), &out->requests, e);
+	free(f.ha_vmids);
 	if (r)
 		return r;
 	if (f.oom)
@@ -574,6 +743,12 @@ void pveapi_snapshot_free(struct pveapi_snapshot *s)
 			free(p->mdev_types);
 		}
 		free(n->pci);
+		for (size_t k = 0; k < n->nsnippets; k++) {
+			free(n->snippets[k].storage);
+			strv_free(n->snippets[k].volids, n->snippets[k].nvolids);
+			free(n->snippets[k].errmsg);
+		}
+		free(n->snippets);
 		free(n->name);
 		free(n->status);
 		free(n->ssl_fingerprint);
@@ -625,4 +800,25 @@ const char *pveapi_kv_get(const struct pveapi_kv *kv, size_t n, const char *key)
 		if (strcmp(kv[i].key, key) == 0)
 			return kv[i].value;
 	return NULL;
+}
+
+int pveapi_snippet_present(const struct pveapi_node *n, const char *volid)
+{
+	char id[128];
+
+	if (!hook_storage(volid, id, sizeof(id)))
+		return -1;
+	for (size_t k = 0; k < n->nsnippets; k++) {
+		const struct pveapi_snippets *sn = &n->snippets[k];
+
+		if (strcmp(sn->storage, id) != 0)
+			continue;
+		if (sn->err)
+			return -1;
+		for (size_t i = 0; i < sn->nvolids; i++)
+			if (strcmp(sn->volids[i], volid) == 0)
+				return 1;
+		return 0;
+	}
+	return -1;
 }

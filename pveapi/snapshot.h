@@ -2,7 +2,10 @@
  * hardware, as plain structs for the policy input.  Requests: GET /nodes, GET
  * /cluster/resources?type=vm (qemu only), GET /cluster/mapping/pci, per node GET
  * /nodes/{n}/hardware/pci (+ .../hardware/pci/{id}/mdev for mdev parents), per VM GET
- * /nodes/{n}/qemu/{vmid}/config (pending applied) and, when asked, ?current=1.  A node that is
+ * /nodes/{n}/qemu/{vmid}/config (pending applied) and, when asked, ?current=1; GET
+ * /cluster/ha/resources and, once every config is in, GET /nodes/{n}/storage/{s}/content
+ * ?content=snippets for each storage a hookscript names on each node the VM can start on (its
+ * node; every node for an HA resource).  A node that is
  * offline or does not answer is reported in its struct and the rest completes. */
 #ifndef PP_PVEAPI_SNAPSHOT_H
 #define PP_PVEAPI_SNAPSHOT_H
@@ -30,6 +33,16 @@ struct pveapi_vm {
 	size_t ncurrent;
 	bool has_current;
 	int err; /* 0, or -errno when the config could not be read (msg in errmsg) */
+	char *errmsg;
+	bool ha; /* an HA resource (GET /cluster/ha/resources lists "vm:<vmid>") */
+};
+
+/* What GET /nodes/{n}/storage/{s}/content?content=snippets said on one node. */
+struct pveapi_snippets {
+	char *storage;
+	char **volids; /* "local:snippets/x.sh" */
+	size_t nvolids;
+	int err; /* -errno when the listing failed (storage not on that node, ...): unknown */
 	char *errmsg;
 };
 
@@ -66,6 +79,8 @@ struct pveapi_node {
 	 * enabled or the node's libpve-common predates those fields (< 9.1.12); PF/VF rules are
 	 * then limited on that node. */
 	bool sriov_fields;
+	struct pveapi_snippets *snippets; /* the storages hookscripts name, as listed here */
+	size_t nsnippets;
 };
 
 struct pveapi_mapping {
@@ -85,6 +100,7 @@ struct pveapi_snapshot {
 	size_t nmappings;
 	int mappings_err; /* -errno when /cluster/mapping/pci failed, message in mappings_errmsg */
 	char *mappings_errmsg;
+	int ha_err; /* -errno when /cluster/ha/resources failed: HA resources are not known */
 	unsigned requests; /* sent */
 	unsigned failed;   /* of those, failed */
 };
@@ -101,6 +117,7 @@ struct pveapi_snapshot_opts {
 	const unsigned *vmids; /* only these VMs (NULL = all) */
 	size_t nvmids;
 	bool no_hardware; /* skip /hardware/pci */
+	bool no_snippets; /* skip /cluster/ha/resources and the snippet listings */
 };
 
 /* Fetches everything in parallel (pveapi_client_set_limits).  0 when the VM list could be read
@@ -114,5 +131,8 @@ void pveapi_snapshot_free(struct pveapi_snapshot *s);
 const struct pveapi_node *pveapi_snapshot_node(const struct pveapi_snapshot *s, const char *name);
 const struct pveapi_vm *pveapi_snapshot_vm(const struct pveapi_snapshot *s, unsigned vmid);
 const char *pveapi_kv_get(const struct pveapi_kv *kv, size_t n, const char *key);
+/* Whether volid ("local:snippets/x.sh") exists on the node: 1 yes, 0 no, -1 not known (its
+ * storage was not listed there, or the listing failed). */
+int pveapi_snippet_present(const struct pveapi_node *n, const char *volid);
 
 #endif

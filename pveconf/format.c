@@ -140,6 +140,12 @@ bool pveconf_format_match(const char *pattern, const char *v, size_t n)
 
 /* ------------------------------------------------------------------ lists */
 
+/* \s of split_list (PVE::ParseUtils is `use v5.36`: unicode_strings, so NEL and NBSP count) */
+static bool list_space(unsigned char c)
+{
+	return pveconf_is_ascii_space(c) || c == 0x85 || c == 0xa0;
+}
+
 int pveconf_format_list(pveconf_fmt_fn fn, const char *v, size_t n, char *err, size_t errn)
 {
 	size_t i = 0;
@@ -167,12 +173,10 @@ int pveconf_format_list(pveconf_fmt_fn fn, const char *v, size_t n, char *err, s
 	while (i < n) {
 		size_t s;
 
-		while (i < n &&
-		       (v[i] == ',' || v[i] == ';' || pveconf_is_ascii_space((unsigned char)v[i])))
+		while (i < n && (v[i] == ',' || v[i] == ';' || list_space((unsigned char)v[i])))
 			i++;
 		s = i;
-		while (i < n && v[i] != ',' && v[i] != ';' &&
-		       !pveconf_is_ascii_space((unsigned char)v[i]))
+		while (i < n && v[i] != ',' && v[i] != ';' && !list_space((unsigned char)v[i]))
 			i++;
 		if (i > s && fn(v + s, i - s, err, errn) < 0)
 			return -1;

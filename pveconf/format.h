@@ -84,6 +84,12 @@ extern const struct pveconf_format pveconf_fmt_net, pveconf_fmt_ide, pveconf_fmt
         pveconf_fmt_spice, pveconf_fmt_ivshmem, pveconf_fmt_cicustom, pveconf_fmt_boot,
         pveconf_fmt_tdx, pveconf_fmt_sev;
 
+/* PVE's parse_drive on a value that passed its format f: 0 with the drive's volume in file/flen,
+ * or -1 where parse_drive returns nothing (cause 5 of issue 11: media=cdrom with format= or
+ * snapshot=, cdrom on virtio, a *_max without its base, bps* with mbps*, *_rd/_wr with the total). */
+int pveconf_drive_parse(const struct pveconf_format *f, bool is_virtio, const char *v, size_t n,
+                        const char **file, size_t *flen);
+
 /* ------------------------------------------------------------- named formats (format_named.c) */
 int pveconf_fmt_volume_id(const char *v, size_t n, char *err, size_t errn);
 int pveconf_fmt_volume_id_or_qm_path(const char *v, size_t n, char *err, size_t errn);

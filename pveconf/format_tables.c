@@ -5,6 +5,7 @@
 #include "pveconf/format.h"
 
 #include <stddef.h>
+#include <string.h>
 
 #define OPT PVECONF_P_OPTIONAL
 #define DEF PVECONF_P_DEFAULT_KEY
@@ -298,3 +299,95 @@ static const struct pveconf_prop sev[] = {
         BOOL("kernel-hashes", OPT),
 };
 FORMAT(pveconf_fmt_sev, "pve-qemu-sev-fmt", sev);
+
+/* ------------------------------------------------------------------ parse_drive */
+
+static bool truthy(const char *v, size_t n)
+{
+	return v && !(n == 0 || (n == 1 && v[0] == '0'));
+}
+
+static const char *prop_val(const struct pveconf_format *f, const char **vals, const size_t *lens,
+                            const char *name, size_t *len)
+{
+	int i = pveconf_format_prop(f, name);
+
+	if (len)
+		*len = i >= 0 ? lens[i] : 0;
+	return i >= 0 ? vals[i] : NULL;
+}
+
+static size_t prop_len(const struct pveconf_format *f, const char **vals, const size_t *lens,
+                       const char *name)
+{
+	size_t l;
+
+	prop_val(f, vals, lens, name, &l);
+	return l;
+}
+
+int pveconf_drive_parse(const struct pveconf_format *f, bool is_virtio, const char *v, size_t n,
+                        const char **file, size_t *flen)
+{
+	const char *vals[PVECONF_FORMAT_MAX_PROPS];
+	size_t lens[PVECONF_FORMAT_MAX_PROPS];
+	char err[256];
+	static const char *const bps[][2] = {
+	        {"bps", "mbps"}, {"bps_rd", "mbps_rd"}, {"bps_wr", "mbps_wr"}};
+	static const char *const req[][2] = {{"mbps_max", "mbps"},
+	                                     {"mbps_rd_max", "mbps_rd"},
+	                                     {"mbps_wr_max", "mbps_wr"},
+	                                     {"bps_max_length", "mbps_max"},
+	                                     {"bps_rd_max_length", "mbps_rd_max"},
+	                                     {"bps_wr_max_length", "mbps_wr_max"},
+	                                     {"iops_max_length", "iops_max"},
+	                                     {"iops_rd_max_length", "iops_rd_max"},
+	                                     {"iops_wr_max_length", "iops_wr_max"}};
+	static const char *const excl[][2] = {
+	        {"mbps_rd", "mbps"}, {"mbps_wr", "mbps"}, {"iops_rd", "iops"}, {"iops_wr", "iops"}};
+	bool mset[3] = {false, false, false};
+
+#define VAL(name) prop_val(f, vals, lens, name, NULL)
+#define LEN(name) prop_len(f, vals, lens, name)
+	if (pveconf_format_parse(f, v, n, vals, lens, err, sizeof(err)) < 0)
+		return -1;
+	/* bps* becomes mbps* ("0.000", true in Perl); with mbps* as well it is an error */
+	for (size_t k = 0; k < 3; k++) {
+		if (!VAL(bps[k][0]))
+			continue;
+		if (VAL(bps[k][1]))
+			return -1;
+		mset[k] = true;
+	}
+	for (size_t k = 0; k < sizeof(req) / sizeof(req[0]); k++) {
+		bool have = truthy(VAL(req[k][1]), LEN(req[k][1]));
+
+		for (size_t b = 0; b < 3; b++)
+			have |= mset[b] && strcmp(req[k][1], bps[b][1]) == 0;
+		if (truthy(VAL(req[k][0]), LEN(req[k][0])) && !have)
+			return -1;
+	}
+	for (size_t k = 0; k < sizeof(excl) / sizeof(excl[0]); k++) {
+		bool a = truthy(VAL(excl[k][0]), LEN(excl[k][0])),
+		     b = truthy(VAL(excl[k][1]), LEN(excl[k][1]));
+
+		for (size_t m = 0; m < 3; m++) {
+			a |= mset[m] && strcmp(excl[k][0], bps[m][1]) == 0;
+			b |= mset[m] && strcmp(excl[k][1], bps[m][1]) == 0;
+		}
+		if (a && b)
+			return -1;
+	}
+	if (VAL("media") && LEN("media") == 5 && memcmp(VAL("media"), "cdrom", 5) == 0) {
+		if (truthy(VAL("snapshot"), LEN("snapshot")) ||
+		    truthy(VAL("format"), LEN("format")))
+			return -1;
+		if (is_virtio)
+			return -1;
+	}
+	*file = VAL("file");
+	*flen = LEN("file");
+#undef VAL
+#undef LEN
+	return *file ? 0 : -1;
+}

@@ -639,3 +639,81 @@ int pveconf_pci_mappings_write_pve(const struct pveconf_pci_mappings *m, struct 
 	}
 	return r < 0 ? util_err_set(e, r, "out of memory writing pci.cfg") : 0;
 }
+
+int pveconf_pci_mapping_put(struct pveconf_pci_mappings *m, const char *name,
+                            const char *description, const char *node, const char *const *values,
+                            size_t n, size_t *replaced, struct util_err *e)
+{
+	struct pveconf_pci_mapping *s = NULL;
+	size_t added = 0;
+
+	*replaced = 0;
+	if (!configid_ok(name))
+		return util_err_set(e, -EINVAL,
+		                    "'%s' is not a valid mapping id (PVE: a letter, then letters, "
+		                    "digits, '-' or '_'; at least 2 characters)",
+		                    name);
+	if (description && (strlen(description) > 4096 || strpbrk(description, "\r\n")))
+		return util_err_set(e, -EINVAL,
+		                    "the description must be one line of at most 4096 characters");
+	for (size_t i = 0; i < m->n; i++)
+		if (strcmp(m->v[i].name, name) == 0)
+			s = &m->v[i];
+	if (!s) {
+		struct pveconf_pci_mapping *nv = realloc(m->v, (m->n + 1) * sizeof(*nv));
+
+		if (!nv)
+			return util_err_set(e, -ENOMEM, "out of memory");
+		m->v = nv;
+		s = &m->v[m->n];
+		memset(s, 0, sizeof(*s));
+		s->mdev = s->live_migration = PVECONF_UNSET;
+		if (!(s->name = strdup(name)))
+			return util_err_set(e, -ENOMEM, "out of memory");
+		m->n++;
+	}
+	if (description) {
+		char *d = strdup(description);
+
+		if (!d)
+			return util_err_set(e, -ENOMEM, "out of memory");
+		free(s->description);
+		s->description = d;
+	}
+	for (size_t k = 0; k < n; k++) {
+		struct pveconf_pci_map mp;
+		struct util_buf why = {0};
+		size_t at = s->n_maps;
+
+		if (!map_parse(values[k], &mp, &why)) {
+			int r = util_err_set(e, -EINVAL, "map line '%s': %s", values[k],
+			                     why.len ? util_buf_str(&why) : "out of memory");
+
+			util_buf_free(&why);
+			return r;
+		}
+		util_buf_free(&why);
+		if (strcmp(mp.node, node) != 0) {
+			map_free(&mp);
+			return util_err_set(e, -EINVAL, "map line '%s' is not for node %s",
+			                    values[k], node);
+		}
+		for (size_t i = 0; i < s->n_maps; i++)
+			if (strcmp(s->maps[i].node, node) == 0 &&
+			    strcmp(s->maps[i].path, mp.path) == 0)
+				at = i;
+		if (at < s->n_maps) {
+			if (strcmp(s->maps[at].raw, mp.raw) != 0)
+				(*replaced)++;
+			map_free(&s->maps[at]);
+			s->maps[at] = mp;
+		} else if (add_map(s, &mp) < 0) {
+			map_free(&mp);
+			return util_err_set(e, -ENOMEM, "out of memory");
+		} else {
+			added++;
+		}
+	}
+	s->usable = s->n_maps > 0;
+	return (int)added;
+}

@@ -88,6 +88,16 @@ size_t pveconf_pci_mapping_maps_on(const struct pveconf_pci_mapping *mapping, co
 int pveconf_mapping_diag_format(const struct pveconf_mapping_diag *d, const char *filename,
                                 struct util_buf *out);
 
+/* Puts map values for node into mapping name (as `mapping create` and PVE's API do): each value is
+ * parsed as PVE parses a map line; a line of node with the same path is replaced where it stands,
+ * every other line (other nodes', this node's other paths) is kept in place, the rest is appended
+ * in order.  A missing section is created at the end.  description: the mapping's description,
+ * NULL = keep.  Returns the number of lines appended (*replaced: replaced lines whose text
+ * changed), -EINVAL with a message for a bad name, description or value, -ENOMEM. */
+int pveconf_pci_mapping_put(struct pveconf_pci_mappings *m, const char *name,
+                            const char *description, const char *node, const char *const *values,
+                            size_t n, size_t *replaced, struct util_err *e);
+
 /* What PVE writes back after reading the file.  -EINVAL when PVE could not write it at all (a
  * section without any valid map line). */
 int pveconf_pci_mappings_write_pve(const struct pveconf_pci_mappings *m, struct util_buf *out,

@@ -204,35 +204,67 @@ static int hexv(unsigned char c)
 	return -1;
 }
 
-/* Length of a valid (lax, as Perl's "utf8") UTF-8 sequence at s, or 0. */
-static size_t utf8_len(const unsigned char *s, size_t n)
+/* Perl's UTF8SKIP: the length a start byte announces (Perl's extended UTF-8 up to 13 bytes). */
+static size_t perl_utf8_skip(unsigned char c)
 {
-	size_t need;
-	unsigned cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		need = 2, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		need = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		need = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	if (n < need)
-		return 0;
-	for (size_t i = 1; i < need; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((need == 3 && cp < 0x800) || (need == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-		return 0;
-	return need;
+	return c < 0xc0    ? 1
+	       : c < 0xe0  ? 2
+	       : c < 0xf0  ? 3
+	       : c < 0xf8  ? 4
+	       : c < 0xfc  ? 5
+	       : c < 0xfe  ? 6
+	       : c == 0xfe ? 7
+	                   : 13;
 }
 
-/* PVE's decode_text: %XX unescaped, then decoded as UTF-8 (bad bytes become U+FFFD). */
+/* Perl's UNISKIP: how many bytes the shortest encoding of uv takes. */
+static size_t perl_uniskip(uint64_t uv)
+{
+	return uv < 0x80              ? 1
+	       : uv < 0x800           ? 2
+	       : uv < 0x10000         ? 3
+	       : uv < 0x200000        ? 4
+	       : uv < 0x4000000       ? 5
+	       : uv < 0x80000000u     ? 6
+	       : uv < 0x1000000000ull ? 7
+	                              : 13;
+}
+
+/* Encode's lax "utf8" decoder (Encode::decode("utf8", ...), convert_utf8_multi_seq) at s: the
+ * number of bytes of one character, *bad set when they become a single U+FFFD.  A sequence ends
+ * at its first non-continuation byte; overlong or overflowing ones are bad as a whole; above
+ * U+10FFFF and surrogates are kept (lax). */
+static size_t perl_utf8_char(const unsigned char *s, size_t n, bool *bad)
+{
+	size_t skip, len, i;
+	uint64_t uv;
+	bool overflow = false;
+
+	*bad = false;
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] < 0xc0) { /* a continuation byte (C0/C1 start overlong sequences) */
+		*bad = true;
+		return 1;
+	}
+	skip = perl_utf8_skip(s[0]);
+	len = skip <= n ? skip : n;
+	uv = s[0] & (skip >= 7 ? 0x00 : 0x1f >> (skip - 2));
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80) {
+			*bad = true;
+			return i;
+		}
+		if (uv & ((uint64_t)0x3f << 58))
+			overflow = true;
+		uv = (uv << 6) | (s[i] & 0x3f);
+	}
+	if (skip > n || overflow || len > perl_uniskip(uv) || uv == 0)
+		*bad = true;
+	return len;
+}
+
+/* PVE's decode_text: %XX unescaped, then decoded by Encode's lax "utf8" (cause 4 of issue 11). */
 static int decode_text(struct util_buf *out, const char *s, size_t n)
 {
 	unsigned char stackbuf[512], *tmp = n <= sizeof(stackbuf) ? stackbuf : malloc(n);
@@ -252,15 +284,11 @@ static int decode_text(struct util_buf *out, const char *s, size_t n)
 		}
 	}
 	for (size_t i = 0; i < m && r == 0;) {
-		size_t l = utf8_len(tmp + i, m - i);
+		bool bad;
+		size_t l = perl_utf8_char(tmp + i, m - i, &bad);
 
-		if (l == 0) {
-			r = util_buf_add(out, "\xef\xbf\xbd", 3);
-			i++;
-		} else {
-			r = util_buf_add(out, tmp + i, l);
-			i += l;
-		}
+		r = bad ? util_buf_add(out, "\xef\xbf\xbd", 3) : util_buf_add(out, tmp + i, l);
+		i += l;
 	}
 	if (tmp != stackbuf)
 		free(tmp);
@@ -473,29 +501,13 @@ static const char *snapstate_match(const char *p, size_t n)
 	return NULL;
 }
 
-/* the drive's volume (default key or file=) as PVE's parse_drive finds it */
-static bool drive_file(const char *v, size_t n, const char **f, size_t *fl)
+/* the drive's volume as PVE's parse_drive finds it; false where parse_drive rejects the value */
+static bool drive_volume(const struct kvent *kv, const char **f, size_t *fl)
 {
-	size_t pos = 0;
-
-	while (pos <= n) {
-		const char *part = v + pos;
-		const char *c = memchr(part, ',', n - pos);
-		size_t pl = c ? (size_t)(c - part) : n - pos;
-
-		pos += pl + 1;
-		if (pl == 0)
-			continue;
-		if (!memchr(part, '=', pl)) {
-			*f = part, *fl = pl;
-			return true;
-		}
-		if (pl > 5 && memcmp(part, "file=", 5) == 0) {
-			*f = part + 5, *fl = pl - 5;
-			return true;
-		}
-	}
-	return false;
+	if (!kv->ki || !kv->ki->ps || !pveconf_key_is_drive(kv->key))
+		return false;
+	return pveconf_drive_parse(kv->ki->ps, strncmp(kv->key, "virtio", 6) == 0, kv->val,
+	                           kv->vlen, f, fl) == 0;
 }
 
 static bool ends_with(const char *s, size_t n, const char *t, size_t *cut)
@@ -836,18 +848,66 @@ static bool has_cloudinit(struct pveconf_vm *vm)
 		const char *f;
 		size_t fl;
 
-		if (m->kv[i].live && pveconf_key_is_drive(m->kv[i].key) &&
-		    drive_file(m->kv[i].val, m->kv[i].vlen, &f, &fl) && is_cloudinit_volume(f, fl))
+		if (m->kv[i].live && drive_volume(&m->kv[i], &f, &fl) && is_cloudinit_volume(f, fl))
 			return true;
 	}
 	return false;
 }
 
 /* Diagnostics for what the writer changes beyond the reader (values, smp, unused, sections). */
+/* Does PVE's writer die on this value?  Its second check_type of an integer Perl made >= 2^64
+ * (int() gives "1e+20", no longer /^\d+$/) - cause 2 of issue 11. */
+static bool unwritable(const struct sect *s, const struct kvent *kv)
+{
+	if (s->schema != SCHEMA_MAIN || s->kind == PVECONF_SECTION_SPECIAL || !kv->live ||
+	    !kv->ki || kv->ki->type != PVECONF_KTYPE_INT)
+		return false;
+	for (size_t i = 0; i < kv->vlen; i++)
+		if (kv->val[i] < '0' || kv->val[i] > '9')
+			return true;
+	return kv->vlen == 0;
+}
+
+/* The writer's smp conversion takes these away before its checks. */
+static bool writer_removes(struct pveconf_vm *vm, const struct sect *s, const struct kvent *kv)
+{
+	struct sect *m = main_sect(vm);
+	struct kvent *sockets = kv_find(m, "sockets"), *smp = kv_find(m, "smp");
+
+	if (s != m || !smp)
+		return false;
+	if (sockets && perl_true(sockets->val, sockets->vlen))
+		return kv == smp;
+	return perl_true(smp->val, smp->vlen) && (kv == smp || strcmp(kv->key, "cores") == 0);
+}
+
+static bool vm_unwritable(struct pveconf_vm *vm)
+{
+	for (size_t si = 0; si < vm->nsects; si++)
+		for (size_t i = 0; vm->sects[si].live && i < vm->sects[si].nkv; i++)
+			if (unwritable(&vm->sects[si], &vm->sects[si].kv[i]) &&
+			    !writer_removes(vm, &vm->sects[si], &vm->sects[si].kv[i]))
+				return true;
+	return false;
+}
+
 static void writer_diags(struct pveconf_vm *vm)
 {
 	struct sect *m = main_sect(vm);
 	struct kvent *sockets = kv_find(m, "sockets"), *smp = kv_find(m, "smp");
+
+	for (size_t si = 0; si < vm->nsects; si++)
+		for (size_t i = 0; vm->sects[si].live && i < vm->sects[si].nkv; i++) {
+			struct kvent *kv = &vm->sects[si].kv[i];
+			struct sect *s = &vm->sects[si];
+
+			if (unwritable(s, kv) && !writer_removes(vm, s, kv))
+				diag_add(
+				        vm, PVECONF_DIAG_UNWRITABLE, kv->line, kv->key, s->name,
+				        "%s: PVE reads it as %s, which its writer refuses (type check "
+				        "('integer') failed): every PVE write of this VM fails",
+				        kv->key, kv->val);
+		}
 	for (size_t si = 0; si < vm->nsects; si++) {
 		struct sect *s = &vm->sects[si];
 
@@ -904,8 +964,7 @@ static void writer_diags(struct pveconf_vm *vm)
 				const char *f;
 				size_t fl;
 
-				if (s->kv[j].live && pveconf_key_is_drive(s->kv[j].key) &&
-				    drive_file(s->kv[j].val, s->kv[j].vlen, &f, &fl) &&
+				if (s->kv[j].live && drive_volume(&s->kv[j], &f, &fl) &&
 				    fl == u->vlen && memcmp(f, u->val, fl) == 0)
 					diag_add(vm, PVECONF_DIAG_SILENT, u->line, u->key, m->name,
 					         "%s: the volume is attached as %s, PVE removes "
@@ -1182,9 +1241,7 @@ static int gen_raw(struct pveconf_vm *vm, struct sect *s, bool pending, struct u
 					const char *f;
 					size_t fl;
 
-					used = d->kv[j].live &&
-					       pveconf_key_is_drive(d->kv[j].key) &&
-					       drive_file(d->kv[j].val, d->kv[j].vlen, &f, &fl) &&
+					used = d->kv[j].live && drive_volume(&d->kv[j], &f, &fl) &&
 					       fl == kv->vlen && memcmp(f, kv->val, fl) == 0;
 				}
 			}
@@ -1230,6 +1287,10 @@ int pveconf_vm_write_pve(const struct pveconf_vm *cvm, struct util_buf *out)
 
 	if (!list)
 		return -ENOMEM;
+	if (vm_unwritable(vm)) {
+		free(list);
+		return -ERANGE;
+	}
 	r = gen_raw(vm, main_sect(vm), false, out);
 	if (r == 0 && pend && (pend->desc || pend->del || pend->snapstate || pend->npub)) {
 		r = util_buf_adds(out, "\n[PENDING]\n");

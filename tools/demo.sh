@@ -43,6 +43,13 @@ run --root "$copy/root" -q release 103 --all
 run --root "$copy/root" -q release 107 --all
 run --root "$copy/root" -q release 104 --all
 run --root "$copy/root" assign 104 --vf auto
+echo
+echo "== a VF pool for HA and migration: one map line per VF of the iGPU (id, iommugroup, subsystem-id,"
+echo "== node, path) in /etc/pve/mapping/pci.cfg, written in PVE's format under pmxcfs' lock; a VM"
+echo "== given the mapping gets the first free VF at start on any node that has lines in it"
+run --root "$copy/root" mapping create igpu-pool --description "iGPU VF pool"
+run --root "$copy/root" assign 103 --mapping igpu-pool
+run --root "$copy/root" mapping check igpu-pool
 rm -rf "$copy"
 
 # host checks end to end: the newest kernel has no i915-sriov-dkms module and no headers (the #1

@@ -44,6 +44,7 @@
 #define PP_ETC_PVE_NODES         "/etc/pve/nodes"
 #define PP_ETC_PVE_QEMU          "/etc/pve/qemu-server"
 #define PP_ETC_PVE_MAPPING_PCI   "/etc/pve/mapping/pci.cfg"
+#define PP_ETC_PVE_PRIV_LOCK     "/etc/pve/priv/lock" /* pmxcfs lock directories */
 #define PP_ETC_PVE_STORAGE       "/etc/pve/storage.cfg"
 #define PP_ETC_PVE_VMLIST        "/etc/pve/.vmlist"
 #define PP_ETC_HOSTNAME          "/etc/hostname"

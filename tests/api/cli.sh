@@ -104,6 +104,15 @@ pf_not_flagged() { ! pf_flagged "$@"; }
 expect "no pf-with-vfs on a node whose lspci has no virtfns" pf_not_flagged 200 pve2
 expect "fixtures carry no hand-written hardware (PVE's outputs only)" \
 	sh -c "! grep -l '\"pci\"\|virtfn' '$here'/fixtures/*.json"
+# hookscripts through GET .../storage/local/content: VM 107 is an HA resource whose guard snippet
+# is in node-local storage on pve1 and pve2 only: missing on pve3 and pve4, one finding each
+hook_missing_on() {
+	"$py" -c 'import json,sys; f=json.load(open(sys.argv[1]))["findings"]
+n=sorted(x["message"].split(" on node ")[1].split(";")[0] for x in f
+         if x["rule"]=="hookscript-missing" and x["vmid"]==107)
+sys.exit(0 if n==sys.argv[2].split() else 1)' "$d/audit.json" "$1"
+}
+expect "audit --api: hookscript-missing for HA VM 107 on exactly pve3 and pve4" hook_missing_on "pve3 pve4"
 run audit-vmid $PPC audit --api --vmid 105 --vmid 300
 run audit-overrides $PP --config /dev/null audit --api --api-url "$url" \
 	--api-token-file "$d/token" --api-fingerprint "$fp" --format nagios

@@ -100,9 +100,11 @@ static void test_ca_snapshot(void **state)
 	assert_int_equal(snap.nvms, 4);
 	assert_null(pveapi_snapshot_vm(&snap, 400));
 	assert_int_equal(snap.nnodes, 3);
-	/* 3 cluster-wide + 3 hardware + 1 mdev (pve2) + 4 configs + 3 current (running VMs) */
-	assert_int_equal(snap.requests, 14);
-	assert_int_equal(snap.failed, 0);
+	/* 4 cluster-wide (with the HA resources) + 3 hardware + 1 mdev (pve2) + 4 configs + 3
+	 * current (running VMs) + the snippet listings: VM 100 (HA) local on all 3 nodes, VM 101
+	 * nas on its node */
+	assert_int_equal(snap.requests, 19);
+	assert_int_equal(snap.failed, 1); /* the listing of nas, no storage */
 
 	vm = pveapi_snapshot_vm(&snap, 100);
 	assert_non_null(vm);
@@ -148,6 +150,27 @@ static void test_ca_snapshot(void **state)
 	                    "resolution: 1920x1200\nweight: 8\n");
 	assert_int_equal(n->pci[1].iommugroup, -1); /* a node without IOMMU */
 
+	/* hookscripts: VM 100 is an HA resource, its snippet only on pve1; nas is no storage */
+	assert_true(pveapi_snapshot_vm(&snap, 100)->ha);
+	assert_false(pveapi_snapshot_vm(&snap, 101)->ha);
+	assert_int_equal(snap.ha_err, 0);
+	assert_int_equal(pveapi_snippet_present(pveapi_snapshot_node(&snap, "pve1"),
+	                                        "local:snippets/guard.sh"),
+	                 1);
+	assert_int_equal(pveapi_snippet_present(pveapi_snapshot_node(&snap, "pve2"),
+	                                        "local:snippets/guard.sh"),
+	                 0);
+	assert_int_equal(pveapi_snippet_present(pveapi_snapshot_node(&snap, "pve3"),
+	                                        "local:snippets/guard.sh"),
+	                 0);
+	assert_int_equal(
+	        pveapi_snippet_present(pveapi_snapshot_node(&snap, "pve1"), "nas:snippets/x.sh"),
+	        -1);
+	assert_int_equal(pveapi_snapshot_node(&snap, "pve1")->nsnippets, 2);
+	assert_non_null(
+	        strstr(pveapi_snapshot_node(&snap, "pve1")->snippets[1].errmsg, "does not exist"));
+	/* a non-HA VM's storage is not listed on other nodes */
+	assert_int_equal(pveapi_snapshot_node(&snap, "pve2")->nsnippets, 1);
 	assert_int_equal(snap.nmappings, 2);
 	assert_string_equal(snap.mappings[1].id, "someGpu");
 	assert_true(snap.mappings[1].mdev);
@@ -326,8 +349,8 @@ static void test_bad_token_401(void **state)
 	assert_non_null(strstr(e.msg, "HTTP 401"));
 	assert_non_null(strstr(e.msg, "token"));
 	assert_no_secret(e.msg);
-	/* an authentication failure stops the run: only the first three requests went out */
-	assert_true(snap.requests <= 3);
+	/* an authentication failure stops the run: only the first four requests went out */
+	assert_true(snap.requests <= 4);
 	pveapi_snapshot_free(&snap);
 	tt_rmrf(dir);
 	free(dir);
@@ -665,8 +688,9 @@ static void test_connections_reused(void **state)
 	reqs = ts_log_count(&big, "req ");
 	conns = ts_log_count(&big, "conn");
 	assert_int_equal((unsigned)reqs, snap.requests);
-	/* 3 + 5 hw + 2 mdev + 200 configs + 100 current */
-	assert_int_equal(reqs, 310);
+	/* 4 + 5 hw + 2 mdev + 200 configs + 100 current + 5 listings of local:snippets (HA VMs
+	 * with a hookscript there: every node once) */
+	assert_int_equal(reqs, 316);
 	assert_true(conns >= 1);
 	assert_true(conns <= 8); /* never more connections than transfers in flight */
 	pveapi_snapshot_free(&snap);

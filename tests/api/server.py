@@ -10,6 +10,11 @@ changed only the way the host's state changes lspci's answer:
                          VF entries; 0 = no "virtfns" key at all, as lspci leaves it out
   "pve_common": "9.1.11" a libpve-common older than 9.1.12, whose lspci has no physfn/virtfns
   "iommu": false         no IOMMU: no iommu_group link, lspci says "iommugroup": -1
+Storage (GET /nodes/{n}/storage/{s}/content?content=snippets): "storage": [{"storage": "local",
+"type": "dir", "shared": 0}, ...] lists storage.cfg (default: local only); a node's files are its
+"snippets": {"local": ["guard.sh"]}, a shared storage's are the cluster's "shared_snippets"; a
+storage not in the list answers 500 "storage 'x' does not exist".  "ha": ["vm:100"] are the HA
+resources (GET /cluster/ha/resources).
 Other answers: envelope {"data": ...}, integers and booleans as JSON numbers, the rest
 strings, `digest` in VM configs and honoured on PUT, errors as HTTP status + reason phrase + body
 {"data":null,"message":...,"errors":{...}}, 401 with an empty body.  Checks the auth header (API
@@ -88,7 +93,8 @@ def generate(spec):
     nnodes, nvms = int(opts.get("nodes", 5)), int(opts.get("vms", 1000))
     # SR-IOV (the demo host) and GVT-g nodes in turn, as PVE's own functions return them
     nodes = [{"node": "pve%d" % i, "status": "online",
-              "hardware": "demo-host" if i % 2 else "gvtg-host"} for i in range(1, nnodes + 1)]
+              "hardware": "demo-host" if i % 2 else "gvtg-host",
+              "snippets": {"local": ["pve-passthrough-guard.sh"]}} for i in range(1, nnodes + 1)]
     vms = []
     for v in range(nvms):
         vmid = 100 + v
@@ -102,9 +108,11 @@ def generate(spec):
             conf["hostpci0"] = "0000:00:02.%d,pcie=1" % (v // 10 % 7 + 1)
         elif v % 10 == 1:
             conf["hostpci0"] = "mapping=igpu-vf,pcie=1"
+        if v % 10 in (0, 1):  # the guard as hookscript, in node-local storage
+            conf["hookscript"] = "local:snippets/pve-passthrough-guard.sh"
         vms.append({"vmid": vmid, "node": node, "status": "running" if v % 2 == 0 else "stopped",
                     "config": conf})
-    return {"nodes": nodes, "vms": vms, "lxc": [{"vmid": 90000, "node": "pve1", "status": "running"}],
+    return {"nodes": nodes, "vms": vms, "ha": ["vm:%d" % (100 + v) for v in range(0, nvms, 20)], "lxc": [{"vmid": 90000, "node": "pve1", "status": "running"}],
             "mappings": [{"id": "igpu-vf", "description": "iGPU VFs",
                           "map": ["node=pve%d,path=0000:00:02.1,id=8086:a7a0,iommugroup=20" % i
                                   for i in range(1, nnodes + 1, 2)]}]}
@@ -126,6 +134,10 @@ class Cluster:
             self.vms[vm["vmid"]] = vm
         self.lxc = data.get("lxc", [])
         self.mappings = data.get("mappings", [])
+        self.storage = {st["storage"]: st for st in data.get(
+            "storage", [{"storage": "local", "type": "dir", "shared": 0}])}
+        self.shared_snippets = data.get("shared_snippets", {})
+        self.ha = data.get("ha", [])
 
     def config(self, vm, current):
         conf = dict(vm["config"])
@@ -283,6 +295,9 @@ class Handler(BaseHTTPRequestHandler):
             return self.reply(200, res)
         if method == "GET" and path == "/cluster/mapping/pci":
             return self.reply(200, c.mappings)
+        if method == "GET" and path == "/cluster/ha/resources":
+            return self.reply(200, [{"sid": sid, "type": sid.split(":")[0], "state": "started",
+                                     "max_restart": 1, "max_relocate": 1} for sid in c.ha])
         m = re.fullmatch(r"/nodes/([^/]+)/(.*)", path)
         if not m:
             return self.fail(501, "Method '%s %s' not implemented" % (method, path))
@@ -292,6 +307,18 @@ class Handler(BaseHTTPRequestHandler):
         n = c.nodes[node]
         if method == "GET" and rest == "hardware/pci":
             return self.reply(200, n.get("pci", []))
+        m = re.fullmatch(r"storage/([^/]+)/content", rest)
+        if method == "GET" and m:
+            st = c.storage.get(m.group(1))
+            if not st:
+                return self.fail(500, "storage '%s' does not exist" % m.group(1))
+            files = (c.shared_snippets if st.get("shared") else n.get("snippets", {})).get(
+                st["storage"], [])
+            if query.get("content") not in (None, "snippets"):
+                files = []
+            return self.reply(200, [{"volid": "%s:snippets/%s" % (st["storage"], name),
+                                     "format": "snippet", "content": "snippets", "size": 120,
+                                     "ctime": 1764900000} for name in files])
         m = re.fullmatch(r"hardware/pci/([^/]+)/mdev", rest)
         if method == "GET" and m:
             types = n.get("mdev", {}).get(m.group(1))

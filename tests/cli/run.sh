@@ -2,7 +2,7 @@
 # tests/cli/run.sh - golden-file tests of the command line.
 #
 # Each case is tests/cli/cases/NAME.sh, run with sh in a fresh empty directory ($TMP, also the cwd)
-# with these variables: PP (the binary), SRC (source tree), SHARED (../shared), DEMO (the demo host,
+# with these variables: PP (the binary), PP_TEST (the test binary with fault seams), SRC (source tree), SHARED (../shared), DEMO (the demo host,
 # examples/demo-host), and the helper `copy_demo` (copies the demo host into $TMP/root and prints the
 # path).  What it prints (stdout, then stderr, then the exit status) must equal NAME.out, with $TMP
 # replaced by "@TMP@".  UPDATE_GOLDEN=1 rewrites the .out files instead of comparing.
@@ -10,9 +10,12 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 SRC=$(cd "$here/../.." && pwd)
 PP=${PP_BIN:-$SRC/pve-passthrough}
+# the test binary: the same program plus the seams that PVE_PASSTHROUGH_TEST_* set (fault
+# injection); cases that inject faults run it, every other case runs the installed binary
+PP_TEST=${PP_TEST_BIN:-$SRC/build/tests/pve-passthrough-test}
 SHARED=$(cd "$SRC/../shared" 2>/dev/null && pwd || echo "$SRC/../shared")
 DEMO=$SRC/examples/demo-host
-export PP SRC SHARED DEMO LC_ALL=C NO_COLOR=1
+export PP PP_TEST SRC SHARED DEMO LC_ALL=C NO_COLOR=1
 unset PVE_PASSTHROUGH_ROOT
 pass=0; fail=0
 # the ground truth is not optional: the corpus cases need it; say so and fail instead of a diff

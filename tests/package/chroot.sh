@@ -81,7 +81,7 @@ inr pve-passthrough --root $DEMO status >"$W/status.pkg" 2>&1; rc=$?
 [ $rc -eq 0 ] && cmp -s "$W/status.pkg" "$W/status.src" && ok ||
 	bad "status --root on the shipped demo host (exit $rc) differs from the source tree's: $(diff "$W/status.src" "$W/status.pkg" | head -5)"
 inr sh -c "cp -a $DEMO /tmp/demo && pve-passthrough -q --root /tmp/demo hook install 100" >"$W/hook.out" 2>&1
-grep -q 'exec.*/usr/sbin/pve-passthrough' "$R/tmp/demo/var/lib/vz/snippets/pve-passthrough-guard.sh" 2>/dev/null &&
+grep -q '^bin=/usr/sbin/pve-passthrough$' "$R/tmp/demo/var/lib/vz/snippets/pve-passthrough-guard.sh" 2>/dev/null &&
 	ok || bad "the hook snippet does not name /usr/sbin/pve-passthrough: $(cat "$W/hook.out")"
 inr sh -c 'umask 077; echo "root@pam!t=00000000-0000-0000-0000-000000000000" >/tmp/token' &&
 	inr pve-passthrough --root /tmp/demo audit --api --api-url https://127.0.0.1:9 \

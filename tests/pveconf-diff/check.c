@@ -65,17 +65,15 @@ static bool nth_line(const char *data, size_t len, unsigned n, const char **p, s
 }
 
 /* a section name as PVE's warnings spell it: "pending", "cloudinit", snapshot name */
-static bool same_section(const char *ours, const char *pve, bool duplicate)
+static bool same_section(const char *ours, const char *pve, size_t n, bool duplicate)
 {
 	if (!ours)
 		return false;
-	if (!duplicate)
-		return strcmp(ours, pve) == 0;
-	if (strcmp(ours, "PENDING") == 0)
-		return strcmp(pve, "pending") == 0;
-	if (strncmp(ours, "special:", 8) == 0)
-		return strcmp(ours + 8, pve) == 0;
-	return strcmp(ours, pve) == 0;
+	if (duplicate && strcmp(ours, "PENDING") == 0)
+		ours = "pending";
+	else if (duplicate && strncmp(ours, "special:", 8) == 0)
+		ours += 8;
+	return strlen(ours) == n && memcmp(ours, pve, n) == 0;
 }
 
 static bool line_listed(const char *noeffect, unsigned line)
@@ -205,13 +203,13 @@ static void check_case(const char *dir, const char *name, struct result *res)
 	for (const char *p = drops; p < drops + dlen && res->agree;) {
 		const char *nl = memchr(p, '\n', (size_t)(drops + dlen - p));
 		size_t l = nl ? (size_t)(nl - p) : (size_t)(drops + dlen - p);
-		char what[32], arg[2048];
+		char what[32];
 		const char *sp = memchr(p, ' ', l);
+		const char *arg = sp ? sp + 1 : p + l; /* raw bytes: a line may hold a NUL */
+		size_t alen = (size_t)(p + l - arg);
 		bool found = false;
 
 		snprintf(what, sizeof(what), "%.*s", sp ? (int)(sp - p) : (int)l, p);
-		snprintf(arg, sizeof(arg), "%.*s", sp ? (int)(l - (size_t)(sp - p) - 1) : 0,
-		         sp ? sp + 1 : "");
 		for (size_t i = 0; i < nd && !found; i++) {
 			const char *lp;
 			size_t ll;
@@ -219,14 +217,15 @@ static void check_case(const char *dir, const char *name, struct result *res)
 			if (!pveconf_diag_is_loss(d[i].kind))
 				continue;
 			if (strcmp(what, "key") == 0)
-				found = d[i].key && strcmp(d[i].key, arg) == 0;
+				found = d[i].key && strlen(d[i].key) == alen &&
+				        memcmp(d[i].key, arg, alen) == 0;
 			else if (strcmp(what, "section") == 0)
-				found = !d[i].key && same_section(d[i].section, arg, false);
+				found = !d[i].key && same_section(d[i].section, arg, alen, false);
 			else if (strcmp(what, "duplicate-section") == 0)
-				found = !d[i].key && same_section(d[i].section, arg, true);
+				found = !d[i].key && same_section(d[i].section, arg, alen, true);
 			else if (strcmp(what, "line") == 0)
 				found = !d[i].key && nth_line(data, len, d[i].line, &lp, &ll) &&
-				        ll == strlen(arg) && memcmp(lp, arg, ll) == 0;
+				        ll == alen && memcmp(lp, arg, ll) == 0;
 		}
 		if (!found) {
 			res->agree = false;

@@ -324,14 +324,77 @@ static void test_load(void **state)
 	free(dir);
 }
 
+/* PVE's own written pci.cfg goes through our reader and writer byte for byte; putting this node's
+ * lines into a mapping keeps the other node's line where it stands, replaces this node's line of
+ * the same path in place, appends the new one, and the result round-trips again. */
+static void test_put_and_round_trip(void **state)
+{
+	struct pveconf_pci_mappings m, again;
+	struct util_err e = {0};
+	struct util_buf out = {0}, out2 = {0};
+	size_t wlen;
+	char *written = slurp(tt_shared("corpus/pve-generated/pci.cfg.pve-written"), &wlen);
+	const char *lines[] = {
+	        "id=8086:a7a0,iommugroup=21,node=pve1,path=0000:00:02.2,subsystem-id=1028:0b14",
+	        "id=8086:a7a0,iommugroup=23,node=pve1,path=0000:00:02.4,subsystem-id=1028:0b14",
+	};
+	const char *bad[] = {"id=8086:a7a0,node=pve2,path=0000:00:02.4"};
+	size_t replaced;
+	const struct pveconf_pci_mapping *vf;
+
+	(void)state;
+	assert_int_equal(pveconf_pci_mappings_parse(written, wlen, &m, &e), 0);
+	assert_int_equal(pveconf_pci_mappings_write_pve(&m, &out, &e), 0);
+	assert_int_equal(out.len, wlen);
+	assert_memory_equal(out.s, written, wlen);
+	util_buf_free(&out);
+
+	assert_int_equal(
+	        pveconf_pci_mapping_put(&m, "iGPU-VF", NULL, "pve1", lines, 2, &replaced, &e), 1);
+	assert_int_equal(replaced, 1);
+	vf = pveconf_pci_mapping_find(&m, "iGPU-VF");
+	assert_int_equal(vf->n_maps, 4);
+	assert_string_equal(vf->maps[0].path, "0000:00:02.1"); /* untouched */
+	assert_string_equal(vf->maps[1].raw, lines[0]);        /* replaced in place */
+	assert_string_equal(vf->maps[2].raw, "node=pve2,path=0000:00:02.1,id=8086:a7a0");
+	assert_string_equal(vf->maps[3].raw, lines[1]); /* appended */
+	assert_string_equal(vf->description, "Intel iGPU SR-IOV VFs");
+	/* a new mapping goes at the end, with its description */
+	assert_int_equal(
+	        pveconf_pci_mapping_put(&m, "pool", "VF pool", "pve1", lines, 1, &replaced, &e), 1);
+	assert_string_equal(m.v[m.n - 1].name, "pool");
+	/* refused: a line for another node, a bad id, a bad line, a multi-line description */
+	assert_int_equal(pveconf_pci_mapping_put(&m, "pool", NULL, "pve1", bad, 1, &replaced, &e),
+	                 -EINVAL);
+	assert_int_equal(pveconf_pci_mapping_put(&m, "9x", NULL, "pve1", lines, 1, &replaced, &e),
+	                 -EINVAL);
+	bad[0] = "id=8086,node=pve1,path=0000:00:02.4";
+	assert_int_equal(pveconf_pci_mapping_put(&m, "pool", NULL, "pve1", bad, 1, &replaced, &e),
+	                 -EINVAL);
+	assert_int_equal(
+	        pveconf_pci_mapping_put(&m, "pool", "a\nb", "pve1", lines, 1, &replaced, &e),
+	        -EINVAL);
+
+	assert_int_equal(pveconf_pci_mappings_write_pve(&m, &out, &e), 0);
+	assert_int_equal(pveconf_pci_mappings_parse(out.s, out.len, &again, &e), 0);
+	assert_int_equal(again.n_diags, 0);
+	assert_int_equal(pveconf_pci_mappings_write_pve(&again, &out2, &e), 0);
+	assert_int_equal(out2.len, out.len);
+	assert_memory_equal(out2.s, out.s, out.len);
+	assert_int_equal(pveconf_pci_mapping_find(&again, "iGPU-VF")->maps[3].line, 5);
+	util_buf_free(&out);
+	util_buf_free(&out2);
+	pveconf_pci_mappings_free(&again);
+	pveconf_pci_mappings_free(&m);
+	free(written);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_corpus_round_trip),
-	        cmocka_unit_test(test_body_lines_table),
-	        cmocka_unit_test(test_sections),
-	        cmocka_unit_test(test_hostile),
-	        cmocka_unit_test(test_load),
+	        cmocka_unit_test(test_corpus_round_trip), cmocka_unit_test(test_put_and_round_trip),
+	        cmocka_unit_test(test_body_lines_table),  cmocka_unit_test(test_sections),
+	        cmocka_unit_test(test_hostile),           cmocka_unit_test(test_load),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

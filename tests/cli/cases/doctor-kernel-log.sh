@@ -25,3 +25,6 @@ printf '%s\n' \
 	grep -c -E 'klog|kernel log'
 "$PP" --root "$DEMO" doctor --kernel-log missing.txt
 echo "rc=$?"
+# the same findings for machines: Prometheus lines and the Nagios status line
+"$PP" --root "$root" --format prometheus doctor | grep -E 'rule="(klog-mmio|pf-driver-stock)"'
+"$PP" --root "$root" --format nagios doctor | grep -o 'ERROR klog-mmio (host)'

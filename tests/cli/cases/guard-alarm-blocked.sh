@@ -15,6 +15,6 @@ signal.signal(signal.SIGALRM, signal.SIG_IGN)
 signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGALRM])
 os.execv(sys.argv[1], sys.argv[1:])' "$@"
 }
-PVE_PASSTHROUGH_TEST_STALL=guard blocked "$PP" --root "$R" guard 101 pre-start; echo "refuse rc=$?"
+PVE_PASSTHROUGH_TEST_STALL=guard blocked "$PP_TEST" --root "$R" guard 101 pre-start; echo "refuse rc=$?"
 sed -i 's/refuse/allow/' "$R/etc/pve-passthrough.conf"
-PVE_PASSTHROUGH_TEST_STALL=guard blocked "$PP" --root "$R" guard 101 pre-start; echo "allow rc=$?"
+PVE_PASSTHROUGH_TEST_STALL=guard blocked "$PP_TEST" --root "$R" guard 101 pre-start; echo "allow rc=$?"

@@ -2,6 +2,7 @@
 # minimal environment with PVE_MIGRATED_FROM (empty, or the source node of an incoming migration,
 # whose directory then holds the config).  Also through the installed snippet itself.
 . "$SRC/tests/cli/fakehost.sh"
+. "$SRC/tests/cli/lib/installed.sh"
 R=$(copy_demo)
 run() { env -i LC_ALL=C PATH=/usr/sbin:/usr/bin:/sbin:/bin PVE_PASSTHROUGH_ROOT="$R" \
 	PVE_MIGRATED_FROM="$1" "$PP" guard "$2" pre-start <&- 2>&1; echo "rc=$?"; }
@@ -22,7 +23,13 @@ run ../etc 300
 echo "== through the snippet hook install writes (PVE execs the script, no shell)"
 "$PP" --root "$R" hook install 104 102 >/dev/null
 for vm in 104 102; do
-	env -i LC_ALL=C PATH=/usr/bin:/bin PVE_PASSTHROUGH_ROOT="$R" PVE_PASSTHROUGH="$PP" \
-		PVE_MIGRATED_FROM= "$R/var/lib/vz/snippets/pve-passthrough-guard.sh" $vm pre-start <&- 2>&1
+	as_installed present "$R" "$R/var/lib/vz/snippets/pve-passthrough-guard.sh" $vm pre-start 2>&1
 	echo "VM $vm snippet rc=$?"
+done
+echo "== the tool not installed (package removed, a node without it): the start goes on, said once"
+for mode in absent noexec; do
+	for ph in pre-start post-start; do
+		{ as_installed $mode "$R" "$R/var/lib/vz/snippets/pve-passthrough-guard.sh" 104 $ph
+		  echo "$mode $ph rc=$?"; } 2>&1 | sed "s/on $(uname -n):/on NODE:/"
+	done
 done

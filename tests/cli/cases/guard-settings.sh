@@ -33,9 +33,9 @@ mkfifo "$R/etc/pve/nodes/pve1/qemu-server/101.conf"
 rm "$R/etc/pve/nodes/pve1/qemu-server/101.conf"
 cp "$DEMO/etc/pve/nodes/pve1/qemu-server/101.conf" "$R/etc/pve/nodes/pve1/qemu-server/"
 echo "== timeout: a guard that hangs (test hook) gives up after 1 s"
-PVE_PASSTHROUGH_TEST_STALL=guard "$PP" --root "$R" guard 101 pre-start; echo "refuse rc=$?"
+PVE_PASSTHROUGH_TEST_STALL=guard "$PP_TEST" --root "$R" guard 101 pre-start; echo "refuse rc=$?"
 sed -i 's/refuse/allow/' "$R/etc/pve-passthrough.conf"
-PVE_PASSTHROUGH_TEST_STALL=guard "$PP" --root "$R" guard 101 pre-start; echo "allow rc=$?"
+PVE_PASSTHROUGH_TEST_STALL=guard "$PP_TEST" --root "$R" guard 101 pre-start; echo "allow rc=$?"
 echo "== malformed settings"
 conf <<'CONF'
 guard {

@@ -2,6 +2,7 @@
 # for one that has one (the old script still runs, its status is honoured), remove restores what
 # was there; no snippets storage: refused with how to enable it; VM locked / not on this node.
 . "$SRC/tests/cli/fakehost.sh"
+. "$SRC/tests/cli/lib/installed.sh"
 R=$(copy_demo)
 C=$R/etc/pve/nodes/pve1/qemu-server
 mkdir -p "$R/var/lib/vz/snippets"
@@ -20,9 +21,13 @@ echo "== the chain runs: guard, then the old script (its exit status counts)"
 sed "s#'/var/lib#'$R/var/lib#" "$R/var/lib/vz/snippets/pve-passthrough-guard-101.sh" >"$TMP/chain.sh"
 chmod +x "$TMP/chain.sh"
 for ph in pre-start post-stop; do
-	env -i LC_ALL=C PATH=/usr/bin:/bin PVE_PASSTHROUGH_ROOT="$R" PVE_PASSTHROUGH="$PP" \
-		"$TMP/chain.sh" 101 $ph <&-
+	as_installed present "$R" "$TMP/chain.sh" 101 $ph
 	echo "$ph rc=$?"
+done
+echo "== the tool not installed: the previous script still runs (and decides), the guard is skipped"
+for ph in pre-start post-stop; do
+	{ as_installed absent "$R" "$TMP/chain.sh" 101 $ph; echo "$ph rc=$?"; } 2>&1 |
+		sed "s/on $(uname -n):/on NODE:/"
 done
 echo "== audit sees the guard (no guard-missing for 100, 101)"
 "$PP" --root "$R" audit --vmid 100 --vmid 101; echo "rc=$?"
