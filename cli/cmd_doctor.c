@@ -49,7 +49,7 @@ static int render_shared(const struct cli_ctx *ctx, const struct host_findings *
 	return ctx->format == CLI_FORMAT_NAGIOS ? r : -1; /* prometheus: exit per --fail-on */
 }
 
-int cmd_doctor(struct cli_ctx *ctx, int argc, char **argv)
+int cli_cmd_doctor(struct cli_ctx *ctx, int argc, char **argv)
 {
 	enum { OPT_FAIL_ON = 256, OPT_KERNEL_LOG };
 	static const struct option opts[] = {
