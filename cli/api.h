@@ -67,6 +67,13 @@ int cli_api_assign(const struct cli_ctx *ctx, const struct cli_api_assign_opts *
                    const struct assign_request *req, struct assign_plan *plan,
                    struct cli_api_assign_result *res, struct util_err *e);
 
+/* audit --api (cli/api_mapping.c): PVE's own check of the mappings on each node of g whose VMs use
+ * mapping= (GET /cluster/mapping/pci?check-node=NODE), put into g for policy/ to judge by.  A node
+ * whose answer fails keeps our own judgement, with a warning.  prefix: the fleet's node-name
+ * prefix ("" for one cluster).  0 or -errno when nothing could be sent (TLS, auth, memory). */
+int cli_api_mapping_checks(const struct cli_ctx *ctx, struct pveapi_client *c,
+                           struct gather_node *g, const char *prefix, struct util_err *e);
+
 /* status --api (cli/api_status.c): node NULL/"" = this host's name.  Prints; returns the exit
  * status. */
 int cli_api_status(struct cli_ctx *ctx, const struct settings_api_overrides *over, const char *node,
