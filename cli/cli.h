@@ -32,6 +32,7 @@ struct cli_seams {
 	int fail_at_command; /* host apply: the Nth command fails */
 	int kill_at_change;  /* host apply: SIGKILL right after the Nth change (a crash) */
 	bool stall_guard;    /* the guard hangs once its clock runs, as a stuck read would */
+	bool stall_command;  /* any other command hangs once its deadline runs */
 };
 
 struct cli_ctx {
@@ -96,6 +97,12 @@ int cli_settings(const struct cli_ctx *ctx, struct gather_node *g, struct util_e
 /* For commands that need this node's name: 0, or prints why it is unknown and returns
  * CLI_EXIT_FAIL. */
 int cli_need_node(const struct cli_ctx *ctx);
+
+/* The per-command deadline (cli/deadline.c): after secs seconds (0: never) the process prints
+ * that cmd did not finish (under --format nagios an UNKNOWN line on stdout too) and exits 3.
+ * cli_deadline_format() rewrites the message after the output format changed. */
+void cli_deadline_arm(const struct cli_ctx *ctx, const char *cmd, unsigned secs);
+void cli_deadline_format(const struct cli_ctx *ctx);
 
 /* Parses a --format value into ctx (allowed: a bitmask of 1 << enum cli_format).  Prints the
  * usage error itself and returns CLI_EXIT_USAGE, or 0. */

@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "gather/gather.h"
 #include "pveconf/node.h"
+#include "settings/settings.h"
 #include "util/fileio.h"
 
 #ifndef PP_VERSION
@@ -85,6 +86,8 @@ static void usage(FILE *out)
 	        "  --node NAME         this node's name (default: /etc/pve/local, /etc/hostname, uname -n)\n"
 	        "  --config FILE       the tool's configuration (default /etc/pve-passthrough.conf)\n"
 	        "  --format FORMAT     text or json (some commands: prometheus, nagios)\n"
+	        "  -t, --timeout SEC   give up after SEC seconds, exit 3 (default: timeout in the\n"
+	        "                      config file, else 300; 0 = no limit; the guard has its own)\n"
 	        "  -q, --quiet         only errors\n"
 	        "  -v, --verbose       more detail (first: root, node and config in use, on stderr)\n"
 	        "  --version           print the version\n"
@@ -206,6 +209,7 @@ int cli_set_format(struct cli_ctx *ctx, const char *value, unsigned allowed)
 		if (!(allowed & (1u << i)))
 			break;
 		ctx->format = (enum cli_format)i;
+		cli_deadline_format(ctx);
 		return 0;
 	}
 	cli_error(ctx, "--format %s is not available here (choose one of:%s%s%s%s)", value,
@@ -223,6 +227,7 @@ int cli_main(int argc, char **argv, const struct cli_seams *seams)
 	        {"node", required_argument, NULL, OPT_NODE},
 	        {"config", required_argument, NULL, OPT_CONFIG},
 	        {"format", required_argument, NULL, OPT_FORMAT},
+	        {"timeout", required_argument, NULL, 't'},
 	        {"quiet", no_argument, NULL, 'q'},
 	        {"verbose", no_argument, NULL, 'v'},
 	        {"version", no_argument, NULL, OPT_VERSION},
@@ -232,6 +237,8 @@ int cli_main(int argc, char **argv, const struct cli_seams *seams)
 	struct cli_ctx ctx;
 	const char *root = getenv("PVE_PASSTHROUGH_ROOT");
 	const char *node = NULL, *config = NULL, *format = NULL, *nocolor = getenv("NO_COLOR");
+	const char *timeout = NULL;
+	unsigned deadline = SETTINGS_TIMEOUT_DEFAULT;
 	const struct cli_command *cmd;
 	struct util_err err = {0};
 	int c, first;
@@ -240,12 +247,13 @@ int cli_main(int argc, char **argv, const struct cli_seams *seams)
 	ctx.prog = "pve-passthrough";
 	ctx.seams = seams ? seams : &none;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:qvh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:qvht:", opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_ROOT: root = optarg; break;
 		case OPT_NODE: node = optarg; break;
 		case OPT_CONFIG: config = optarg; break;
 		case OPT_FORMAT: format = optarg; break;
+		case 't': timeout = optarg; break;
 		case 'q': ctx.verbosity = -1; break;
 		case 'v': ctx.verbosity++; break;
 		case OPT_VERSION: printf("pve-passthrough %s\n", PP_VERSION); return CLI_EXIT_OK;
@@ -259,6 +267,21 @@ int cli_main(int argc, char **argv, const struct cli_seams *seams)
 			return cli_usage_error(&ctx, NULL, "unknown option '%s'", argv[optind - 1]);
 		}
 	}
+	if (timeout) {
+		char *end;
+		unsigned long v;
+
+		errno = 0;
+		v = strtoul(timeout, &end, 10);
+		if (errno || end == timeout || *end || timeout[0] == '-' ||
+		    v > SETTINGS_TIMEOUT_MAX)
+			return cli_usage_error(
+			        &ctx, NULL,
+			        "--timeout '%s': not a number of seconds (0..%d; 0 = no "
+			        "limit)",
+			        timeout, SETTINGS_TIMEOUT_MAX);
+		deadline = (unsigned)v;
+	}
 	if (optind >= argc) {
 		usage(stderr);
 		return CLI_EXIT_USAGE;
@@ -266,6 +289,10 @@ int cli_main(int argc, char **argv, const struct cli_seams *seams)
 	cmd = cli_command_find(argv[optind]);
 	if (!cmd)
 		return cli_usage_error(&ctx, NULL, "unknown command '%s'", argv[optind]);
+
+	/* the guard keeps its own limit (guard { timeout }) and its own answer to it */
+	if (strcmp(cmd->name, "guard") != 0)
+		cli_deadline_arm(&ctx, cmd->name, deadline);
 
 	if (root && *root && !util_is_dir(root)) {
 		cli_error(&ctx, "--root %s: not a directory", root);
@@ -287,6 +314,11 @@ int cli_main(int argc, char **argv, const struct cli_seams *seams)
 		}
 	} else {
 		util_path(&ctx.paths, ctx.config_path, sizeof(ctx.config_path), PP_ETC_TOOL_CONF);
+	}
+	/* the config file's deadline when -t did not give one (read under the default deadline) */
+	if (!timeout && strcmp(cmd->name, "guard") != 0 && strcmp(cmd->name, "help") != 0) {
+		settings_timeout_load(ctx.config_path, &deadline);
+		cli_deadline_arm(&ctx, cmd->name, deadline);
 	}
 	if (node) {
 		if (pveconf_node_name_valid(node) < 0 || strlen(node) >= sizeof(ctx.node))
@@ -312,6 +344,10 @@ int cli_main(int argc, char **argv, const struct cli_seams *seams)
 			return CLI_EXIT_OK;
 		}
 	}
+	/* test seam (the test binary only, under a --root): a command that never finishes */
+	if (ctx.seams->stall_command && !util_paths_is_host(&ctx.paths))
+		for (;;)
+			pause();
 	optind = 0; /* each command runs its own getopt_long from argv[0] = its name */
 	return cmd->fn(&ctx, argc - first, argv + first);
 }
