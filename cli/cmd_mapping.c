@@ -153,7 +153,7 @@ static size_t check_one(const struct sysfs_host *h, const char *node,
 	return bad;
 }
 
-static int mapping_check(struct cli_ctx *ctx, int argc, char **argv)
+static int cli_cmd_mapping_check(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {{"format", required_argument, NULL, 'f'},
 	                                     {NULL, 0, NULL, 0}};
@@ -546,7 +546,7 @@ out:
 	return rc;
 }
 
-static int mapping_create(struct cli_ctx *ctx, int argc, char **argv)
+static int cli_cmd_mapping_create(struct cli_ctx *ctx, int argc, char **argv)
 {
 	enum { O_PF = 256, O_VFS, O_DESC, O_DRY, O_LOCK, O_FORMAT, O_API };
 	static const struct option opts[] = {
@@ -587,17 +587,11 @@ static int mapping_create(struct cli_ctx *ctx, int argc, char **argv)
 			if (cli_set_format(ctx, optarg, FORMATS))
 				return CLI_EXIT_USAGE;
 			break;
-		case O_LOCK: {
-			char *end;
-			long v = strtol(optarg, &end, 10);
-
-			if (end == optarg || *end || v < 0 || v > 3600)
-				return cli_usage_error(ctx, "mapping",
-				                       "--lock-timeout '%s': seconds, 0..3600",
-				                       optarg);
-			timeout_ms = (int)v * 1000;
+		case O_LOCK:
+			if (cli_arg_seconds(ctx, "mapping", "--lock-timeout", optarg, &timeout_ms))
+				return CLI_EXIT_USAGE;
+			timeout_ms *= 1000;
 			break;
-		}
 		default:
 			if (cli_api_option(&over, c, optarg))
 				break;
@@ -679,16 +673,14 @@ out:
 	return rc;
 }
 
-int cmd_mapping(struct cli_ctx *ctx, int argc, char **argv)
+int cli_cmd_mapping(struct cli_ctx *ctx, int argc, char **argv)
 {
-	if (argc < 2)
-		return cli_usage_error(ctx, "mapping", "mapping needs a subcommand: create, check");
-	if (ctx->format != CLI_FORMAT_TEXT && ctx->format != CLI_FORMAT_JSON)
+	static const struct cli_command subs[] = {
+	        {"create", cli_cmd_mapping_create, {NULL, NULL}},
+	        {"check", cli_cmd_mapping_check, {NULL, NULL}},
+	};
+
+	if (argc >= 2 && ctx->format != CLI_FORMAT_TEXT && ctx->format != CLI_FORMAT_JSON)
 		return cli_usage_error(ctx, "mapping", "mapping writes text or json");
-	if (strcmp(argv[1], "create") == 0)
-		return mapping_create(ctx, argc - 1, argv + 1);
-	if (strcmp(argv[1], "check") == 0)
-		return mapping_check(ctx, argc - 1, argv + 1);
-	return cli_usage_error(ctx, "mapping", "mapping %s: unknown subcommand (create, check)",
-	                       argv[1]);
+	return cli_subcommand_run(ctx, "mapping", subs, sizeof(subs) / sizeof(subs[0]), argc, argv);
 }

@@ -1,4 +1,4 @@
-/* cli/audit.c - `audit`: every rule over the VM configs of this node (or of every node with
+/* cli/cmd_audit.c - `audit`: every rule over the VM configs of this node (or of every node with
  * --cluster; hardware rules only for this node) and over this host, in text, JSON, Prometheus or
  * Nagios form.  Reads only. */
 #include <errno.h>
