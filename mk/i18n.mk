@@ -53,5 +53,5 @@ install-i18n: $(MO_FILES)
 	for l in $(LINGUAS); do \
 	  install -D -m 0644 $(B)/locale/$$l/LC_MESSAGES/pve-passthrough.mo \
 	    $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/pve-passthrough.mo; done
-	for f in doc/*/pve-passthrough.8; do l=$${f#doc/}; l=$${l%%/*}; \
+	for f in doc/*/pve-passthrough.8; do [ -e "$$f" ] || continue; l=$${f#doc/}; l=$${l%%/*}; \
 	  install -D -m 0644 $$f $(DESTDIR)$(MANDIR)/$$l/man8/pve-passthrough.8; done
