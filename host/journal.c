@@ -1005,12 +1005,15 @@ int host_rollback_plan(const struct util_paths *p, const struct host_rollback_op
 			r = rb_change(p, o, pl, &jr.ch[i], &t_cmd, &t_unit, e);
 	/* directories the setup created, deepest first, if empty by then */
 	for (size_t i = jr.n_dirs; i-- > 0 && r == 0;) {
-		struct host_change *nc = realloc(pl->changes, (pl->n_changes + 1) * sizeof(*nc));
+		struct host_change *nc;
 		char full[PP_PATH_MAX];
 
 		util_path(p, full, sizeof(full), "%s", jr.dirs[i]);
+		/* (fuzz_journal: growing the array before this test lost it, or left pl->changes
+		 * pointing at the freed old array, whenever a created directory was gone since) */
 		if (!util_is_dir(full))
 			continue;
+		nc = realloc(pl->changes, (pl->n_changes + 1) * sizeof(*nc));
 		if (!nc) {
 			r = -ENOMEM;
 			break;
