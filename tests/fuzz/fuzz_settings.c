@@ -5,6 +5,7 @@
  * leak; a refused file names the file; when the whole file is read, the guard's early read
  * agrees with it (a broken file never weakens the guard: the early read may only be stricter). */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,8 +33,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rg = settings_guard_load(path, true, &guard, &eg);
 	if (ra == 0 && rg == 0 &&
 	    (all.guard_on_error != guard.guard_on_error ||
-	     all.guard_timeout != guard.guard_timeout))
+	     all.guard_timeout != guard.guard_timeout)) {
+		fprintf(stderr,
+		        "whole file: on-internal-error %d timeout %u; guard's read: %d %u\n",
+		        all.guard_on_error, all.guard_timeout, guard.guard_on_error,
+		        guard.guard_timeout);
 		abort();
+	}
 	settings_free(&all);
 	settings_free(&guard);
 	settings_timeout_load(path, &secs);
