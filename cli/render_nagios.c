@@ -28,7 +28,7 @@ static int nagios_report(const struct cli_report *r, FILE *out)
 	fprintf(out, "PVE-PASSTHROUGH %s - ", word);
 	/* blind: what could not be read comes first, in the status line */
 	if (status == 3) {
-		fprintf(out, "could not read %s", r->unread[0]);
+		fprintf(out, "incomplete, not read: %s", r->unread[0]);
 		if (r->n_unread > 1)
 			fprintf(out, " (and %zu more)", r->n_unread - 1);
 		fputs("; judged on the rest: ", out);
