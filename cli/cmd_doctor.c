@@ -19,7 +19,7 @@ static int parse_level(const char *s, enum policy_severity *out)
 	return policy_severity_parse(s, out) < 0 || *out == POLICY_SEVERITY_OFF ? -1 : 0;
 }
 
-int cmd_doctor(struct cli_ctx *ctx, int argc, char **argv)
+int cli_cmd_doctor(struct cli_ctx *ctx, int argc, char **argv)
 {
 	enum { OPT_FAIL_ON = 256, OPT_KERNEL_LOG };
 	static const struct option opts[] = {

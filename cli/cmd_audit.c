@@ -1,4 +1,4 @@
-/* cli/audit.c - `audit`: every rule over the VM configs of this node (or of every node with
+/* cli/cmd_audit.c - `audit`: every rule over the VM configs of this node (or of every node with
  * --cluster; hardware rules only for this node) and over this host, in text, JSON, Prometheus or
  * Nagios form.  Reads only. */
 #include <errno.h>
@@ -196,6 +196,8 @@ static int audit_api_judge(struct cli_ctx *ctx, struct audit_api *a, const struc
 			         sn->mappings_errmsg ? sn->mappings_errmsg
 			                             : "mappings not readable");
 		r = gather_api(sn, &(struct gather_opts){0}, &a->gs[i], e);
+		if (r == 0)
+			r = cli_api_mapping_checks(ctx, c->client, &a->gs[i], prefix, e);
 		if (r == 0)
 			r = judge_one(a, i, prefix, g->severity, f, e);
 		if (r < 0)
