@@ -18,62 +18,100 @@
 #define PP_VERSION "0.0.0"
 #endif
 
-static int cmd_help(struct cli_ctx *ctx, int argc, char **argv);
-
-static const struct cli_command commands[] = {
-        {"help", cmd_help, "help [COMMAND]", "this list, or the usage of one command"},
-        {"lint", cmd_lint, "lint [--normalize] [--format text|json] (FILE|VMID)... | --all",
-         "report what PVE would drop or rewrite in VM configs (a VMID or --all: this node's); "
-         "--normalize prints PVE's rewrite"},
-        {"assign", cli_cmd_assign,
-         "assign VMID (--vf auto|BDF | --mdev TYPE|auto | --mapping NAME) [--pf BDF] [--slot N] "
-         "[--pcie|--no-pcie] [--x-vga] [--romfile FILE] [--dry-run] [--lock-timeout S] "
-         "[--format text|json] [--api [--api-url URL] [--api-token-file F] "
-         "[--api-fingerprint FP|--api-ca-file F]]",
-         "give a VM an iGPU VF, a GVT-g type or a mapped device, after the guard's rules"},
-        {"release", cli_cmd_release,
-         "release VMID (--slot N | --device BDF | --all) [--dry-run] [--lock-timeout S] "
-         "[--format text|json]",
-         "take hostpci entries away from a VM (pending delete while it runs)"},
-        {"status", cmd_status,
-         "status [--all] [--format text|json] [--api [--node NAME] [--api-*]]",
-         "the host's iGPU, SR-IOV PFs/VFs, mdev types, IOMMU groups, drivers and which VMs use them"},
-        {"guard", cli_cmd_guard, "guard VMID PHASE",
-         "the pre-start hookscript: refuse a start that breaks a rule (exit 1)"},
-        {"hook", cli_cmd_hook,
-         "hook install|remove VMID...|--all [--cluster], hook status [--cluster] [VMID...]",
-         "make the guard a VM's hookscript (chaining an existing one), undo that, or show which VMs are guarded"},
-        {"audit", cli_cmd_audit,
-         "audit [--cluster [NAME]] [--api [--api-url URL] [--api-token-file F] "
-         "[--api-fingerprint FP|--api-ca-file F]] [--vmid N]... [--fail-on info|warning|error] "
-         "[--format F]",
-         "check every VM config and this host against every rule"},
-        {"host", cmd_host,
-         "host setup sriov|gvtg [--vfs N] [--driver i915|xe] [--replace-conflicts] "
-         "[--dkms-deb FILE] [--dry-run] | host setup sriov --pf BDF --vfs N [--dry-run] | "
-         "host rollback [--dry-run] [--force] | host vfs [--pf BDF] [--wait SEC] N",
-         "configure the host for iGPU SR-IOV or GVT-g, or SR-IOV on another PF (--pf); undo "
-         "the last setup; set the VF count"},
-        {"mapping", cmd_mapping,
-         "mapping create NAME [--pf BDF] [--vfs all|LIST] [--description TEXT] [--dry-run] "
-         "[--lock-timeout S] | "
-         "mapping check [NAME]",
-         "a PCI resource mapping with one map line per VF of this node's iGPU (a VF pool), or "
-         "each map line of this node judged as PVE judges it at VM start"},
-        {"doctor", cmd_doctor,
-         "doctor [--fail-on info|warning|error] [--kernel-log FILE] [--format F]",
-         "check the host end to end: platform, IOMMU, cmdline, driver, VFs, dkms per kernel"},
+const struct cli_command cli_commands[] = {
+        {"help", cli_cmd_help, {"help [COMMAND]", "this list, or the usage of one command"}},
+        {"lint",
+         cli_cmd_lint,
+         {"lint [--normalize] [--format text|json] (FILE|VMID)... | --all",
+          "report what PVE would drop or rewrite in VM configs (a VMID or --all: this node's); "
+          "--normalize prints PVE's rewrite"}},
+        {"assign",
+         cli_cmd_assign,
+         {"assign VMID (--vf auto|BDF | --mdev TYPE|auto | --mapping NAME) [--pf BDF] [--slot N] "
+          "[--pcie|--no-pcie] [--x-vga] [--romfile FILE] [--dry-run] [--lock-timeout S] "
+          "[--format text|json] [--api [--api-url URL] [--api-token-file F] "
+          "[--api-fingerprint FP|--api-ca-file F]]",
+          "give a VM an iGPU VF, a GVT-g type or a mapped device, after the guard's rules"}},
+        {"release",
+         cli_cmd_release,
+         {"release VMID (--slot N | --device BDF | --all) [--dry-run] [--lock-timeout S] "
+          "[--format text|json]",
+          "take hostpci entries away from a VM (pending delete while it runs)"}},
+        {"status",
+         cli_cmd_status,
+         {"status [--all] [--format text|json] [--api [--node NAME] [--api-*]]",
+          "the host's iGPU, SR-IOV PFs/VFs, mdev types, IOMMU groups, drivers and which VMs use them"}},
+        {"guard",
+         cli_cmd_guard,
+         {"guard VMID PHASE",
+          "the pre-start hookscript: refuse a start that breaks a rule (exit 1)"}},
+        {"hook",
+         cli_cmd_hook,
+         {"hook install|remove VMID...|--all [--cluster], hook status [--cluster] [VMID...]",
+          "make the guard a VM's hookscript (chaining an existing one), undo that, or show which VMs are guarded"}},
+        {"audit",
+         cli_cmd_audit,
+         {"audit [--cluster [NAME]] [--api [--api-url URL] [--api-token-file F] "
+          "[--api-fingerprint FP|--api-ca-file F]] [--vmid N]... [--fail-on info|warning|error] "
+          "[--format F]",
+          "check every VM config and this host against every rule"}},
+        {"host",
+         cli_cmd_host,
+         {"host setup sriov|gvtg [--vfs N] [--driver i915|xe] [--replace-conflicts] "
+          "[--dkms-deb FILE] [--dry-run] [--force] [--yes] | host setup sriov --pf BDF --vfs N "
+          "[--dry-run] [--yes] | host rollback [--dry-run] [--force] [--yes] | "
+          "host vfs [--pf BDF] [--wait SEC] [N [--dry-run]]",
+          "configure the host for iGPU SR-IOV or GVT-g, or SR-IOV on another PF (--pf); undo "
+          "the last setup; set the VF count"}},
+        {"mapping",
+         cli_cmd_mapping,
+         {"mapping create NAME [--pf BDF] [--vfs all|LIST] [--description TEXT] [--dry-run] "
+          "[--lock-timeout S] [--api [--api-url URL] [--api-token-file F] "
+          "[--api-fingerprint FP|--api-ca-file F]] [--format text|json] | "
+          "mapping check [NAME] [--format text|json]",
+          "a PCI resource mapping with one map line per VF of this node's iGPU (a VF pool), or "
+          "each map line of this node judged as PVE judges it at VM start"}},
+        {"doctor",
+         cli_cmd_doctor,
+         {"doctor [--fail-on info|warning|error] [--kernel-log FILE] [--format F]",
+          "check the host end to end: platform, IOMMU, cmdline, driver, VFs, dkms per kernel"}},
 };
 
-const struct cli_command *cli_command_find(const char *name)
+const size_t cli_n_commands = sizeof(cli_commands) / sizeof(cli_commands[0]);
+
+const struct cli_command *cli_command_lookup(const struct cli_command *table, size_t n,
+                                             const char *name)
 {
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (strcmp(commands[i].name, name) == 0)
-			return &commands[i];
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(table[i].name, name) == 0)
+			return &table[i];
 	return NULL;
 }
 
-static void usage(FILE *out)
+const struct cli_command *cli_command_find(const char *name)
+{
+	return cli_command_lookup(cli_commands, cli_n_commands, name);
+}
+
+int cli_subcommand_run(struct cli_ctx *ctx, const char *cmd, const struct cli_command *table,
+                       size_t n, int argc, char **argv)
+{
+	const struct cli_command *sub;
+	char names[256] = "";
+
+	for (size_t i = 0; i < n; i++)
+		snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
+		         i ? ", " : "", table[i].name);
+	if (argc < 2)
+		return cli_usage_error(ctx, cmd, "%s needs a subcommand: %s", cmd, names);
+	sub = cli_command_lookup(table, n, argv[1]);
+	if (!sub)
+		return cli_usage_error(ctx, cmd, "%s %s: unknown subcommand (%s)", cmd, argv[1],
+		                       names);
+	return sub->fn(ctx, argc - 1, argv + 1);
+}
+
+void cli_usage_print(FILE *out)
 {
 	fprintf(out,
 	        "usage: pve-passthrough [GLOBAL OPTIONS] COMMAND [ARGS]\n"
@@ -93,27 +131,12 @@ static void usage(FILE *out)
 	        "  -h, --help          this help; COMMAND --help for a command\n"
 	        "\n"
 	        "Commands:\n");
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(out, "  %-38s %s\n", commands[i].usage, commands[i].summary);
+	for (size_t i = 0; i < cli_n_commands; i++)
+		fprintf(out, "  %-38s %s\n", cli_commands[i].help.usage,
+		        cli_commands[i].help.summary);
 	fprintf(out,
 	        "\nExit status: 0 ok, 1 refused or findings, 2 usage error, 3 could not finish.\n"
 	        "See pve-passthrough(8).\n");
-}
-
-static int cmd_help(struct cli_ctx *ctx, int argc, char **argv)
-{
-	const struct cli_command *c;
-
-	if (argc < 2) {
-		usage(stdout);
-		return CLI_EXIT_OK;
-	}
-	c = cli_command_find(argv[1]);
-	if (!c)
-		return cli_usage_error(ctx, NULL, "unknown command '%s'", argv[1]);
-	printf("usage: pve-passthrough %s\n%s\nSee pve-passthrough(8) for details.\n", c->usage,
-	       c->summary);
-	return CLI_EXIT_OK;
 }
 
 void cli_gather_opts(const struct cli_ctx *ctx, unsigned flags, struct gather_opts *o)
@@ -187,7 +210,7 @@ int cli_usage_error(const struct cli_ctx *ctx, const char *cmd, const char *fmt,
 	vmsg(ctx, "", fmt, ap);
 	va_end(ap);
 	if (c)
-		fprintf(stderr, "usage: pve-passthrough %s\n", c->usage);
+		fprintf(stderr, "usage: pve-passthrough %s\n", c->help.usage);
 	else
 		fprintf(stderr, "Try 'pve-passthrough --help'.\n");
 	return CLI_EXIT_USAGE;
@@ -256,7 +279,7 @@ int cli_main(int argc, char **argv, const struct cli_seams *seams)
 		case 'q': ctx.verbosity = -1; break;
 		case 'v': ctx.verbosity++; break;
 		case OPT_VERSION: printf("pve-passthrough %s\n", PP_VERSION); return CLI_EXIT_OK;
-		case 'h': usage(stdout); return CLI_EXIT_OK;
+		case 'h': cli_usage_print(stdout); return CLI_EXIT_OK;
 		case ':':
 			return cli_usage_error(&ctx, NULL, "option %s needs a value",
 			                       argv[optind - 1]);
@@ -282,7 +305,7 @@ int cli_main(int argc, char **argv, const struct cli_seams *seams)
 		deadline = (unsigned)v;
 	}
 	if (optind >= argc) {
-		usage(stderr);
+		cli_usage_print(stderr);
 		return CLI_EXIT_USAGE;
 	}
 	cmd = cli_command_find(argv[optind]);
@@ -338,8 +361,7 @@ int cli_main(int argc, char **argv, const struct cli_seams *seams)
 	first = optind;
 	for (int i = first + 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			printf("usage: pve-passthrough %s\n%s\nSee pve-passthrough(8) for details.\n",
-			       cmd->usage, cmd->summary);
+			cli_help_print(stdout, cmd);
 			return CLI_EXIT_OK;
 		}
 	}
