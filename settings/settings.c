@@ -152,7 +152,7 @@ static unsigned unclosed_brace(const char *p)
 
 /* The guard { } blocks of the file, found without parsing the rest: every byte outside them is
  * blanked (newlines kept, so libconfuse's line numbers stay the file's).  Quotes and # // comments
- * are skipped; only a "guard" word at depth 0 followed by '{' opens a block.  A NUL byte inside a
+ * are skipped; "guard" at depth 0 followed by '{' opens a block, whatever precedes it.  A NUL byte inside a
  * block stays (and fails the parse); outside one it is blanked with the rest.  Returns the number
  * of blocks found. */
 static size_t guard_blocks(const char *data, size_t len, char *out)
@@ -184,8 +184,11 @@ static size_t guard_blocks(const char *data, size_t len, char *out)
 				keep_from = (size_t)-1;
 				blocks++;
 			}
-		} else if (depth == 0 && c == 'g' && strncmp(data + i, "guard", 5) == 0 &&
-		           i + 5 <= len && (i == 0 || strchr(" \t\n;}", data[i - 1]))) {
+		} else if (depth == 0 && c == 'g' && i + 5 <= len &&
+		           strncmp(data + i, "guard", 5) == 0) {
+			/* whatever comes before it: libconfuse splits "timeout = 60*guard {"
+			 * before "guard" (fuzz_settings), and a block this read misses could only
+			 * make the guard weaker than the file says */
 			size_t j = i + 5;
 
 			while (j < len && strchr(" \t\r\n", data[j]))

@@ -6,7 +6,7 @@
 set -eu
 PKGS="gcc make pkg-config gettext libpci-dev libconfuse-dev libjansson-dev libcurl4-openssl-dev libssl-dev libmd-dev
 libcmocka-dev pciutils clang clang-format libclang-rt-dev python3 openssl hyperfine time python3-proxmoxer python3-requests
-dpkg-dev debhelper fakeroot debootstrap"
+dpkg-dev debhelper fakeroot debootstrap strace"
 if apt-cache show systemd-dev >/dev/null 2>&1; then PKGS="$PKGS systemd-dev"; else PKGS="$PKGS systemd"; fi
 missing=""
 for p in $PKGS; do
