@@ -58,8 +58,9 @@ const struct cli_command cli_commands[] = {
         {"host",
          cli_cmd_host,
          {"host setup sriov|gvtg [--vfs N] [--driver i915|xe] [--replace-conflicts] "
-          "[--dkms-deb FILE] [--dry-run] | host setup sriov --pf BDF --vfs N [--dry-run] | "
-          "host rollback [--dry-run] [--force] | host vfs [--pf BDF] [--wait SEC] N",
+          "[--dkms-deb FILE] [--dry-run] [--force] [--yes] | host setup sriov --pf BDF --vfs N "
+          "[--dry-run] [--yes] | host rollback [--dry-run] [--force] [--yes] | "
+          "host vfs [--pf BDF] [--wait SEC] [N [--dry-run]]",
           "configure the host for iGPU SR-IOV or GVT-g, or SR-IOV on another PF (--pf); undo "
           "the last setup; set the VF count"}},
         {"mapping",
@@ -264,6 +265,8 @@ int cli_main(int argc, char **argv, const struct cli_seams *seams)
 	struct util_err err = {0};
 	int c, first;
 
+	/* the environment's language (LC_ALL=C, as PVE runs the guard: English, no catalog) */
+	util_i18n_init(NULL);
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.prog = "pve-passthrough";
 	ctx.seams = seams ? seams : &none;
