@@ -73,23 +73,30 @@ static void pick_mode(const struct util_paths *p, const struct host_facts *f, co
 		         id);
 		return;
 	}
-	if (strstr(proc, "i915.enable_gvt=1") || strstr(proc, "i915.enable_gvt=Y")) {
-		fs->mode = HOST_MODE_GVTG;
-		snprintf(fs->mode_why, sizeof(fs->mode_why), "i915.enable_gvt in /proc/cmdline");
-	} else if (strstr(proc, "xe.max_vfs=")) {
-		fs->mode = HOST_MODE_SRIOV_XE;
-		snprintf(fs->mode_why, sizeof(fs->mode_why), "xe.max_vfs in /proc/cmdline");
-	} else if (strstr(proc, "i915.max_vfs=") || f->max_vfs[0]) {
-		fs->mode = HOST_MODE_SRIOV_I915;
-		snprintf(fs->mode_why, sizeof(fs->mode_why), "%s",
-		         f->max_vfs[0] ? "the dkms i915 is loaded (max_vfs)"
-		                       : "i915.max_vfs in /proc/cmdline");
-	} else {
-		fs->mode = f->can_sriov_i915 ? HOST_MODE_SRIOV_I915
-		           : f->can_sriov_xe ? HOST_MODE_SRIOV_XE
-		                             : HOST_MODE_GVTG;
-		snprintf(fs->mode_why, sizeof(fs->mode_why), "what the platform can do");
+	/* the first driver profile whose detect token is on the command line (sysfs/driver.c) */
+	for (size_t i = 0; i < SYSFS_PROFILE_COUNT; i++) {
+		const struct sysfs_driver_profile *pr = &sysfs_driver_profiles[i];
+
+		/* the dkms i915 is told from the stock one by its max_vfs parameter */
+		if (pr->package && pr->vf_param && f->max_vfs[0]) {
+			fs->mode = (enum host_mode)pr->id;
+			snprintf(fs->mode_why, sizeof(fs->mode_why), "the dkms %s is loaded (%s)",
+			         pr->module, pr->vf_param);
+			return;
+		}
+		for (const char *const *t = pr->detect; *t; t++) {
+			if (!strstr(proc, *t))
+				continue;
+			fs->mode = (enum host_mode)pr->id;
+			snprintf(fs->mode_why, sizeof(fs->mode_why), "%.*s in /proc/cmdline",
+			         (int)strcspn(*t, "="), *t);
+			return;
+		}
 	}
+	fs->mode = f->can_sriov_i915 ? HOST_MODE_SRIOV_I915
+	           : f->can_sriov_xe ? HOST_MODE_SRIOV_XE
+	                             : HOST_MODE_GVTG;
+	snprintf(fs->mode_why, sizeof(fs->mode_why), "what the platform can do");
 }
 
 /* the persisted command line: GRUB with drop-ins, or /etc/kernel/cmdline's first line */
@@ -154,24 +161,21 @@ static int check_cmdline(const struct util_paths *p, const struct host_facts *f,
 	struct host_findings *fs = rn->fs;
 	struct host_cmdline_want w;
 	struct host_tokens pt = {0}, rt = {0};
-	char buf[64], why[512], setup[64];
+	struct host_mode_tokens want_buf;
+	char why[512], setup[64];
 	const char *file;
 	char *line = NULL;
 	int r;
 
-	snprintf(setup, sizeof(setup), "pve-passthrough host setup %s%s",
-	         fs->mode == HOST_MODE_GVTG       ? "gvtg"
-	         : fs->mode == HOST_MODE_SRIOV_XE ? "sriov --driver xe"
-	                                          : "sriov",
-	         fs->mode == HOST_MODE_SRIOV_GENERIC ? " --pf BDF" : "");
+	snprintf(setup, sizeof(setup), "pve-passthrough host setup %s",
+	         host_mode_profile(fs->mode)->setup);
 	r = persisted(p, b, &line, &file);
 	if (r < 0)
 		return r;
 	r = add(rn, POLICY_RULE_BOOTLOADER, NULL, NULL, "%s%s; command line in %s%s (%s)",
 	        host_loader_name(b->loader), b->pbt ? " on ESPs managed by proxmox-boot-tool" : "",
 	        file, b->loader == HOST_LOADER_GRUB ? " + /etc/default/grub.d/*.cfg" : "", b->why);
-	snprintf(buf, sizeof(buf), "%s", f->iommu_token); /* sriov-generic's token */
-	host_mode_want(fs->mode, f->device_id, buf, &w);
+	host_mode_want(fs->mode, f->device_id, f->iommu_token, &want_buf, &w);
 	if (r == 0)
 		r = host_tokens_split(line, &pt);
 	if (r == 0)
@@ -716,7 +720,8 @@ int host_doctor_run(const struct util_paths *p, const struct host_facts *f,
 			r = add(rn, POLICY_RULE_GVTG_DISABLED, f->pf_bdf,
 			        "i915.enable_gvt=1 (host setup gvtg), reboot",
 			        "i915 runs without enable_gvt");
-		if (r == 0 && f->kvmgt_loaded && !loaded_at_boot(p, "kvmgt"))
+		if (r == 0 && f->kvmgt_loaded &&
+		    !loaded_at_boot(p, host_mode_profile(HOST_MODE_GVTG)->extra_modules[0]))
 			r = add(rn, POLICY_RULE_GVTG_KVMGT, f->pf_bdf,
 			        "host setup gvtg (adds kvmgt to /etc/modules-load.d)",
 			        "kvmgt is loaded now but nothing loads it at boot: after a reboot there "

@@ -16,23 +16,21 @@
 
 #define TEXT_MAX (1 << 20)
 
+const struct sysfs_driver_profile *host_mode_profile(enum host_mode m)
+{
+	return sysfs_driver_profile((enum sysfs_profile_id)m);
+}
+
 const char *host_mode_name(enum host_mode m)
 {
-	switch (m) {
-	case HOST_MODE_SRIOV_I915: return "sriov-i915";
-	case HOST_MODE_SRIOV_XE: return "sriov-xe";
-	case HOST_MODE_GVTG: return "gvtg";
-	case HOST_MODE_SRIOV_GENERIC: return "sriov-generic";
-	}
-	return "?";
+	return host_mode_profile(m)->name;
 }
 
 enum host_mode host_mode_parse(const char *name)
 {
-	return strcmp(name, "gvtg") == 0            ? HOST_MODE_GVTG
-	       : strcmp(name, "sriov-xe") == 0      ? HOST_MODE_SRIOV_XE
-	       : strcmp(name, "sriov-generic") == 0 ? HOST_MODE_SRIOV_GENERIC
-	                                            : HOST_MODE_SRIOV_I915;
+	const struct sysfs_driver_profile *pr = sysfs_driver_profile_by_name(name);
+
+	return pr ? (enum host_mode)pr->id : HOST_MODE_SRIOV_I915;
 }
 
 /* Does the text of a kernel config set this option to y? */
@@ -503,7 +501,9 @@ static int scan_modprobe_line(struct host_conflict **out, size_t *n, const char 
 {
 	char w[8][128];
 	size_t nw = words(s, len, w);
-	const char *need = mode == HOST_MODE_SRIOV_XE ? "xe" : "i915";
+	/* the module the mode's profile drives the iGPU with */
+	const char *need =
+	        host_mode_profile(mode)->module ? host_mode_profile(mode)->module : "i915";
 
 	if (nw >= 2 && strcmp(w[0], "blacklist") == 0 && mod_eq(w[1], need))
 		return push_conflict(
@@ -536,7 +536,8 @@ static int scan_modprobe_line(struct host_conflict **out, size_t *n, const char 
 				        igpu_id ? idbuf : "8086:...");
 		}
 	}
-	if (nw >= 3 && strcmp(w[0], "options") == 0 && mod_eq(w[1], "i915")) {
+	if (nw >= 3 && strcmp(w[0], "options") == 0 &&
+	    mod_eq(w[1], host_mode_profile(HOST_MODE_SRIOV_I915)->module)) {
 		for (size_t i = 2; i < nw; i++) {
 			if (strncmp(w[i], "enable_guc=", 11) == 0) {
 				const char *v = w[i] + 11;
@@ -579,9 +580,13 @@ static int scan_modules_line(struct host_conflict **out, size_t *n, const char *
 		        w[0],
 		        mod_eq(w[0], "vfio_virqfd") ? "merged into vfio in 6.2"
 		                                    : "merged into vfio in 5.19");
-	if (mod_eq(w[0], "kvmgt") && mode != HOST_MODE_GVTG)
-		return push_conflict(out, n, "modprobe-conflict", file, ln, s, len,
-		                     "kvmgt is GVT-g; on an SR-IOV host it must not be loaded");
+	/* a module GVT-g's profile loads (kvmgt) does not belong on an SR-IOV host */
+	for (const char *const *m = host_mode_profile(HOST_MODE_GVTG)->extra_modules;
+	     mode != HOST_MODE_GVTG && *m; m++)
+		if (mod_eq(w[0], *m))
+			return push_conflict(out, n, "modprobe-conflict", file, ln, s, len,
+			                     "%s is GVT-g; on an SR-IOV host it must not be loaded",
+			                     *m);
 	return 0;
 }
 

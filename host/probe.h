@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "sysfs/driver.h"
 #include "util/err.h"
 #include "util/paths.h"
 
@@ -22,15 +23,19 @@
 #define HOST_SECUREBOOT_VAR PP_SYS_EFIVARS "/SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c"
 #define HOST_DKMS_MOK       PP_VAR_LIB_DKMS "/mok.pub"
 
+/* The ways of sharing setup and doctor know: the driver profiles of sysfs/driver.h (tokens,
+ * modules, parameters, how VFs are made), which each mode's value indexes. */
 enum host_mode {
-	HOST_MODE_SRIOV_I915, /* SR-IOV through i915-sriov-dkms */
-	HOST_MODE_SRIOV_XE,   /* SR-IOV through xe */
-	HOST_MODE_GVTG,       /* GVT-g mdev through kvmgt */
+	HOST_MODE_SRIOV_I915 = SYSFS_PROFILE_SRIOV_I915, /* SR-IOV through i915-sriov-dkms */
+	HOST_MODE_SRIOV_XE = SYSFS_PROFILE_SRIOV_XE,     /* SR-IOV through xe */
+	HOST_MODE_GVTG = SYSFS_PROFILE_GVTG,             /* GVT-g mdev through kvmgt */
 	/* SR-IOV on a PF that is not an Intel iGPU (a NIC, an NVMe controller): the IOMMU token
 	 * where the kernel needs it, vfio modules, the VF unit; nothing of i915/xe */
-	HOST_MODE_SRIOV_GENERIC,
+	HOST_MODE_SRIOV_GENERIC = SYSFS_PROFILE_SRIOV_GENERIC,
 };
-/* "sriov-i915", "sriov-xe", "gvtg", "sriov-generic" */
+/* The mode's driver profile. */
+const struct sysfs_driver_profile *host_mode_profile(enum host_mode m);
+/* "sriov-i915", "sriov-xe", "gvtg", "sriov-generic" (the profile's name) */
 const char *host_mode_name(enum host_mode m);
 /* The mode of a journal's mode name; the iGPU SR-IOV mode for an unknown name. */
 enum host_mode host_mode_parse(const char *name);
