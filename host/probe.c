@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "host/cmdline.h"
+#include "policy/policy.h"
 #include "util/buf.h"
 #include "util/fileio.h"
 
@@ -691,6 +692,7 @@ int host_vf_mechanisms_scan(const struct util_paths *p, struct host_conflict **o
 	} dirs[] = {
 	        {PP_ETC_SYSFS_D, ".conf", "sysfsutils"},
 	        {HOST_ETC_TMPFILES_D, ".conf", "systemd-tmpfiles"},
+	        {PP_ETC_UDEV_RULES_D, ".rules", "a udev rule"},
 	        {PP_ETC_SYSTEMD_SYSTEM, ".service", "a systemd unit"},
 	};
 	char path[PP_PATH_MAX], disp[PP_PATH_MAX], **names;
@@ -718,5 +720,92 @@ int host_vf_mechanisms_scan(const struct util_paths *p, struct host_conflict **o
 		*n = 0;
 		return util_err_errno(e, r, "scanning for sriov_numvfs writers");
 	}
+	return 0;
+}
+
+/* The PF and the count a line that writes sriov_numvfs names, as each mechanism spells it:
+ *   sysfs.conf   bus/pci/devices/0000:00:02.0/sriov_numvfs = 7
+ *   tmpfiles.d   w /sys/bus/pci/devices/0000:00:02.0/sriov_numvfs - - - - 7
+ *   udev         ACTION=="add", KERNEL=="0000:00:02.0", ATTR{sriov_numvfs}="7"
+ *   a script     echo 7 > /sys/bus/pci/devices/0000:00:02.0/sriov_numvfs
+ * pf "" when the line names no full PCI address, count -1 when no number can be read off. */
+static void vf_line_parse(const char *text, char pf[SYSFS_BDF_LEN], int *count)
+{
+	const char *s, *num = NULL;
+
+	pf[0] = '\0';
+	*count = -1;
+	for (s = text; *s; s++)
+		if (strlen(s) >= 12 && s[4] == ':' && s[7] == ':' && s[10] == '.' &&
+		    isxdigit((unsigned char)s[0]) && isxdigit((unsigned char)s[11])) {
+			snprintf(pf, SYSFS_BDF_LEN, "%.12s", s);
+			break;
+		}
+	if ((s = strstr(text, "sriov_numvfs}")))
+		num = s + strcspn(s, "0123456789\"") + (s[strcspn(s, "0123456789\"")] == '"');
+	else if ((s = strstr(text, "echo ")))
+		num = s + 5;
+	else if (text[strspn(text, " \t")] == 'w' && (s = strrchr(text, ' ')))
+		num = s + 1;
+	else if ((s = strstr(text, "sriov_numvfs")) && (s = strchr(s, '=')))
+		num = s + 1 + strspn(s + 1, " \t");
+	if (num && isdigit((unsigned char)*num))
+		*count = atoi(num);
+}
+
+int host_vf_boot_scan(const struct util_paths *p, struct policy_vf_boot **out, size_t *n,
+                      bool *unit_enabled)
+{
+	struct host_conflict *c = NULL;
+	size_t nc = 0;
+	char path[PP_PATH_MAX], *data = NULL, *s;
+	size_t len;
+	int r;
+
+	*out = NULL;
+	*n = 0;
+	r = host_vf_mechanisms_scan(p, &c, &nc, NULL);
+	if (r < 0)
+		return r;
+	*out = calloc(nc + 1, sizeof(**out));
+	if (!*out) {
+		free(c);
+		return -ENOMEM;
+	}
+	/* the tool's own unit: "ExecStart=<tool> host vfs [--pf BDF] N" */
+	util_path(p, path, sizeof(path), HOST_UNIT_FILE);
+	if (util_file_read(path, 1 << 16, &data, &len, NULL) == 0) {
+		struct policy_vf_boot *v = &(*out)[(*n)++];
+
+		v->tool_unit = true;
+		v->count = -1;
+		snprintf(v->file, sizeof(v->file), "%s", HOST_UNIT_FILE);
+		if ((s = strstr(data, "ExecStart="))) {
+			char *eol = strchr(s, '\n'), *sp;
+
+			if (eol)
+				*eol = '\0';
+			snprintf(v->text, sizeof(v->text), "%s", s);
+			sp = strrchr(s, ' ');
+			if (sp && isdigit((unsigned char)sp[1]))
+				v->count = atoi(sp + 1);
+			if ((sp = strstr(s, "--pf ")))
+				snprintf(v->pf, sizeof(v->pf), "%.12s", sp + 5);
+		}
+		free(data);
+		util_path(p, path, sizeof(path), HOST_UNIT_WANTS);
+		*unit_enabled =
+		        util_exists(path) || util_link_basename(path, path, sizeof(path)) == 0;
+	}
+	for (size_t i = 0; i < nc; i++) {
+		struct policy_vf_boot *v = &(*out)[(*n)++];
+
+		snprintf(v->file, sizeof(v->file), "%s", c[i].file);
+		v->line = c[i].line;
+		snprintf(v->text, sizeof(v->text), "%s", c[i].text);
+		snprintf(v->why, sizeof(v->why), "%s", c[i].why);
+		vf_line_parse(c[i].text, v->pf, &v->count);
+	}
+	free(c);
 	return 0;
 }

@@ -104,6 +104,12 @@ int host_modconf_scan(const struct util_paths *p, enum host_mode mode, unsigned 
 
 /* Finds every other place that writes sriov_numvfs at boot: /etc/sysfs.conf, /etc/sysfs.d,
  * /etc/tmpfiles.d, /etc/rc.local, systemd units other than the tool's.  0 or -errno. */
+/* Every place that sets a PF's VF count at boot, for the host rules: the tool's unit first (when
+ * it exists; *unit_enabled tells whether it is enabled), then host_vf_mechanisms_scan()'s lines,
+ * each with the PF and the count read off it.  0 or -errno; free *out. */
+struct policy_vf_boot;
+int host_vf_boot_scan(const struct util_paths *p, struct policy_vf_boot **out, size_t *n,
+                      bool *unit_enabled);
 int host_vf_mechanisms_scan(const struct util_paths *p, struct host_conflict **out, size_t *n,
                             struct util_err *e);
 
