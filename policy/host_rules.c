@@ -128,19 +128,48 @@ static int vfs_total_zero(const struct policy_host *h, struct out *o)
 	           "sriov_totalvfs of %s is 0: i915.max_vfs was not set at boot", h->pf_bdf);
 }
 
+/* Does boot setting v set the count of h's PF (a line that names no PF: the tool's unit and
+ * the iGPU's setups name none, or the PF itself)? */
+static bool boot_sets_pf(const struct policy_host *h, const struct policy_vf_boot *v)
+{
+	return v->count >= 0 && (!v->pf[0] || strcmp(v->pf, h->pf_bdf) == 0);
+}
+
 static int vfs_count(const struct policy_host *h, struct out *o)
 {
-	if (!sriov_host(h) || h->totalvfs <= 0)
+	if (!sriov_host(h) || h->totalvfs <= 0 || h->numvfs != 0)
 		return 0;
-	if (h->unit_vfs > 0 && h->numvfs != h->unit_vfs)
-		return add(
-		        o, POLICY_RULE_VFS_COUNT, h->pf_bdf,
-		        "pve-passthrough host vfs N sets it now (after checking no VM uses a VF)",
-		        "%d VFs enabled, the tool's unit asks for %d", h->numvfs, h->unit_vfs);
-	if (h->numvfs == 0)
-		return add(o, POLICY_RULE_VFS_COUNT, h->pf_bdf, "pve-passthrough host vfs N",
-		           "no VFs enabled (sriov_numvfs 0, sriov_totalvfs %d)", h->totalvfs);
-	return 0;
+	/* a count set at boot that differs is vf-count-mismatch's */
+	for (size_t i = 0; i < h->n_vf_boot; i++)
+		if (boot_sets_pf(h, &h->vf_boot[i]))
+			return 0;
+	return add(o, POLICY_RULE_VFS_COUNT, h->pf_bdf, "pve-passthrough host vfs N",
+	           "no VFs enabled (sriov_numvfs 0, sriov_totalvfs %d)", h->totalvfs);
+}
+
+static int vf_count_mismatch(const struct policy_host *h, struct out *o)
+{
+	int r = 0;
+
+	if (!sriov_host(h) || h->totalvfs <= 0 || h->numvfs < 0)
+		return 0;
+	for (size_t i = 0; i < h->n_vf_boot && r == 0; i++) {
+		const struct policy_vf_boot *v = &h->vf_boot[i];
+
+		if (!boot_sets_pf(h, v) || v->count == h->numvfs)
+			continue;
+		if (v->tool_unit)
+			r = add(o, POLICY_RULE_VF_COUNT_MISMATCH, h->pf_bdf,
+			        "pve-passthrough host vfs N sets it now (after checking no VM uses a VF)",
+			        "%d VFs enabled, the tool's unit asks for %d", h->numvfs, v->count);
+		else
+			r = add(o, POLICY_RULE_VF_COUNT_MISMATCH, h->pf_bdf,
+			        "make the count there and the one enabled now agree (pve-passthrough "
+			        "host vfs N)",
+			        "%d VFs enabled, %s line %d sets %d at boot: '%s'", h->numvfs,
+			        v->file, v->line, v->count, v->text);
+	}
+	return r;
 }
 
 static int vfs_other_mechanism(const struct policy_host *h, struct out *o)
@@ -232,8 +261,10 @@ static int gvtg_no_types(const struct policy_host *h, struct out *o)
 
 /* The checks, in the order doctor reports them. */
 static int (*const checks[])(const struct policy_host *, struct out *) = {
-        pf_unbound,          pf_driver_stock,    pf_guc,        vfs_total_zero, vfs_count,
-        vfs_other_mechanism, vfs_not_persistent, gvtg_disabled, gvtg_kvmgt,     gvtg_no_types,
+        pf_unbound,          pf_driver_stock,    pf_guc,
+        vfs_total_zero,      vfs_count,          vf_count_mismatch,
+        vfs_other_mechanism, vfs_not_persistent, gvtg_disabled,
+        gvtg_kvmgt,          gvtg_no_types,
 };
 
 int policy_host_evaluate(const struct policy_host *h, const enum policy_severity *severity,

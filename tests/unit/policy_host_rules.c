@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -90,8 +91,10 @@ static void test_sriov_rules(void **state)
 	h.totalvfs = 0;
 	assert_string_equal(ids(&h, NULL), "vfs-total-zero");
 	h = healthy();
-	h.numvfs = 3;
-	assert_string_equal(ids(&h, NULL), "vfs-count");
+	h.numvfs = 0;
+	h.unit = false;
+	h.n_vf_boot = 0;
+	assert_string_equal(ids(&h, NULL), "vfs-count vfs-not-persistent");
 	h = healthy();
 	h.unit_enabled = false;
 	assert_string_equal(ids(&h, NULL), "vfs-not-persistent");
@@ -126,6 +129,73 @@ static void test_other_mechanism(void **state)
 	policy_findings_free(&f);
 }
 
+/* vf-count-mismatch: the count enabled now against each place that sets one at boot */
+static void test_vf_count_mismatch(void **state)
+{
+	static const struct {
+		const char *file, *text, *pf;
+		int count, numvfs;
+		const char *want;
+	} cases[] = {
+	        /* the tool's unit asks for 7 (healthy() puts it first), 3 or 0 are there */
+	        {NULL, NULL, "", -1, 3, "vf-count-mismatch"},
+	        {NULL, NULL, "", -1, 0, "vf-count-mismatch"},
+	        {"/etc/sysfs.conf", "bus/pci/devices/0000:00:02.0/sriov_numvfs = 4", "0000:00:02.0",
+	         4, 7, "vf-count-mismatch"},
+	        {"/etc/sysfs.d/vfs.conf", "bus/pci/devices/0000:00:02.0/sriov_numvfs = 7",
+	         "0000:00:02.0", 7, 7, ""},
+	        {"/etc/tmpfiles.d/vfs.conf",
+	         "w /sys/bus/pci/devices/0000:00:02.0/sriov_numvfs - - - - 2", "0000:00:02.0", 2, 7,
+	         "vf-count-mismatch"},
+	        {"/etc/udev/rules.d/70-vfs.rules",
+	         "ACTION==\"add\", KERNEL==\"0000:00:02.0\", ATTR{sriov_numvfs}=\"5\"",
+	         "0000:00:02.0", 5, 7, "vf-count-mismatch"},
+	        /* another PF's count is not this PF's */
+	        {"/etc/udev/rules.d/70-nic.rules",
+	         "ACTION==\"add\", KERNEL==\"0000:03:00.0\", ATTR{sriov_numvfs}=\"8\"",
+	         "0000:03:00.0", 8, 7, ""},
+	        /* a count that cannot be read off the line is not compared */
+	        {"/etc/rc.local",
+	         "sh /root/vfs.sh > /sys/bus/pci/devices/0000:00:02.0/sriov_numvfs", "0000:00:02.0",
+	         -1, 7, ""},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct policy_host h = healthy();
+		struct policy_findings f = {0};
+		enum policy_severity sev[POLICY_RULE_COUNT];
+
+		h.numvfs = cases[i].numvfs;
+		if (cases[i].file) {
+			/* only that line sets the count: no tool unit */
+			strcpy(boot[1].file, cases[i].file);
+			strcpy(boot[1].text, cases[i].text);
+			strcpy(boot[1].pf, cases[i].pf);
+			boot[1].line = 3;
+			boot[1].count = cases[i].count;
+			h.vf_boot = boot + 1;
+			h.n_vf_boot = 1;
+			h.unit = false;
+			h.unit_vfs = -1;
+		}
+		/* only this rule: the others have their own tests */
+		for (size_t k = 0; k < POLICY_RULE_COUNT; k++)
+			sev[k] = k == POLICY_RULE_VF_COUNT_MISMATCH ? POLICY_SEVERITY_WARNING
+			                                            : POLICY_SEVERITY_OFF;
+		assert_string_equal(ids(&h, sev), cases[i].want);
+		assert_int_equal(policy_host_evaluate(&h, sev, &f), 0);
+		if (f.n && cases[i].file) {
+			char where[300];
+
+			snprintf(where, sizeof(where), "%s line 3 sets %d at boot", cases[i].file,
+			         cases[i].count);
+			assert_non_null(strstr(f.v[0].message, where));
+		}
+		policy_findings_free(&f);
+	}
+}
+
 static void test_gvtg_rules(void **state)
 {
 	struct policy_host h = healthy();
@@ -152,10 +222,10 @@ static void test_severity_settings(void **state)
 	h.numvfs = 3;
 	h.enable_guc = "7";
 	sev[POLICY_RULE_PF_GUC] = POLICY_SEVERITY_OFF;
-	sev[POLICY_RULE_VFS_COUNT] = POLICY_SEVERITY_INFO;
+	sev[POLICY_RULE_VF_COUNT_MISMATCH] = POLICY_SEVERITY_INFO;
 	assert_int_equal(policy_host_evaluate(&h, sev, &f), 0);
 	assert_int_equal(f.n, 1);
-	assert_int_equal(f.v[0].rule, POLICY_RULE_VFS_COUNT);
+	assert_int_equal(f.v[0].rule, POLICY_RULE_VF_COUNT_MISMATCH);
 	assert_int_equal(f.v[0].severity, POLICY_SEVERITY_INFO);
 	policy_findings_free(&f);
 }
@@ -164,8 +234,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_healthy_is_silent), cmocka_unit_test(test_sriov_rules),
-	        cmocka_unit_test(test_other_mechanism),   cmocka_unit_test(test_gvtg_rules),
-	        cmocka_unit_test(test_severity_settings),
+	        cmocka_unit_test(test_other_mechanism),   cmocka_unit_test(test_vf_count_mismatch),
+	        cmocka_unit_test(test_gvtg_rules),        cmocka_unit_test(test_severity_settings),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
