@@ -58,15 +58,17 @@ const struct cli_command cli_commands[] = {
         {"host",
          cli_cmd_host,
          {"host setup sriov|gvtg [--vfs N] [--driver i915|xe] [--replace-conflicts] "
-          "[--dkms-deb FILE] [--dry-run] | host setup sriov --pf BDF --vfs N [--dry-run] | "
-          "host rollback [--dry-run] [--force] | host vfs [--pf BDF] [--wait SEC] N",
+          "[--dkms-deb FILE] [--dry-run] [--force] [--yes] | host setup sriov --pf BDF --vfs N "
+          "[--dry-run] [--yes] | host rollback [--dry-run] [--force] [--yes] | "
+          "host vfs [--pf BDF] [--wait SEC] [N [--dry-run]]",
           "configure the host for iGPU SR-IOV or GVT-g, or SR-IOV on another PF (--pf); undo "
           "the last setup; set the VF count"}},
         {"mapping",
          cli_cmd_mapping,
          {"mapping create NAME [--pf BDF] [--vfs all|LIST] [--description TEXT] [--dry-run] "
-          "[--lock-timeout S] | "
-          "mapping check [NAME]",
+          "[--lock-timeout S] [--api [--api-url URL] [--api-token-file F] "
+          "[--api-fingerprint FP|--api-ca-file F]] [--format text|json] | "
+          "mapping check [NAME] [--format text|json]",
           "a PCI resource mapping with one map line per VF of this node's iGPU (a VF pool), or "
           "each map line of this node judged as PVE judges it at VM start"}},
         {"doctor",

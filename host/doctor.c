@@ -65,27 +65,29 @@ void host_findings_free(struct host_findings *fs)
 	memset(fs, 0, sizeof(*fs));
 }
 
-static void pick_mode(const struct util_paths *p, const struct host_facts *f, const char *proc,
-                      struct host_findings *fs)
+static bool platform_can(const struct host_facts *f, enum host_mode m)
 {
-	char id[128], mode[32];
-
-	if (host_journal_last_setup(p, id, sizeof(id), mode, sizeof(mode), NULL) == 0 && id[0]) {
-		fs->mode = host_mode_parse(mode);
-		snprintf(fs->mode_why, sizeof(fs->mode_why), "set up by pve-passthrough (%.90s)",
-		         id);
-		return;
+	switch (m) {
+	case HOST_MODE_GVTG: return f->can_gvtg;
+	case HOST_MODE_SRIOV_I915: return f->can_sriov_i915;
+	case HOST_MODE_SRIOV_XE: return f->can_sriov_xe;
+	case HOST_MODE_SRIOV_GENERIC: return true;
 	}
-	/* the first driver profile whose detect token is on the command line (sysfs/driver.c) */
+	return false;
+}
+
+/* The first driver profile whose detect token is on the command line (sysfs/driver.c), or the
+ * dkms i915 told from the stock one by its max_vfs parameter.  false when none says anything. */
+static bool detect_mode(const struct host_facts *f, const char *proc, struct host_findings *fs)
+{
 	for (size_t i = 0; i < SYSFS_PROFILE_COUNT; i++) {
 		const struct sysfs_driver_profile *pr = &sysfs_driver_profiles[i];
 
-		/* the dkms i915 is told from the stock one by its max_vfs parameter */
 		if (pr->package && pr->vf_param && f->max_vfs[0]) {
 			fs->mode = (enum host_mode)pr->id;
 			snprintf(fs->mode_why, sizeof(fs->mode_why), "the dkms %s is loaded (%s)",
 			         pr->module, pr->vf_param);
-			return;
+			return true;
 		}
 		for (const char *const *t = pr->detect; *t; t++) {
 			if (!strstr(proc, *t))
@@ -93,13 +95,42 @@ static void pick_mode(const struct util_paths *p, const struct host_facts *f, co
 			fs->mode = (enum host_mode)pr->id;
 			snprintf(fs->mode_why, sizeof(fs->mode_why), "%.*s in /proc/cmdline",
 			         (int)strcspn(*t, "="), *t);
-			return;
+			return true;
 		}
 	}
-	fs->mode = f->can_sriov_i915 ? HOST_MODE_SRIOV_I915
-	           : f->can_sriov_xe ? HOST_MODE_SRIOV_XE
-	                             : HOST_MODE_GVTG;
-	snprintf(fs->mode_why, sizeof(fs->mode_why), "what the platform can do");
+	return false;
+}
+
+/* The host mode: the platform table decides what is possible first (a GVT-g-only iGPU is never
+ * "sriov-i915", whatever the command line or a loaded dkms i915 say); within that, the last
+ * setup's journal, then the evidence of /proc/cmdline and the loaded i915. */
+static void pick_mode(const struct util_paths *p, const struct host_facts *f, const char *proc,
+                      struct host_findings *fs)
+{
+	char id[128], mode[32];
+	bool table =
+	        f->igpu && f->platform && (f->can_gvtg || f->can_sriov_i915 || f->can_sriov_xe);
+	enum host_mode dflt = f->can_sriov_i915 ? HOST_MODE_SRIOV_I915
+	                      : f->can_sriov_xe ? HOST_MODE_SRIOV_XE
+	                                        : HOST_MODE_GVTG;
+
+	if (host_journal_last_setup(p, id, sizeof(id), mode, sizeof(mode), NULL) == 0 && id[0]) {
+		fs->mode = host_mode_parse(mode);
+		snprintf(fs->mode_why, sizeof(fs->mode_why), "set up by pve-passthrough (%.90s)",
+		         id);
+	} else if (!detect_mode(f, proc, fs)) {
+		fs->mode = dflt;
+		snprintf(fs->mode_why, sizeof(fs->mode_why), "what the platform can do");
+	}
+	if (table && !platform_can(f, fs->mode)) {
+		char was[160];
+
+		snprintf(was, sizeof(was), "%.159s", fs->mode_why);
+		snprintf(fs->mode_why, sizeof(fs->mode_why),
+		         "platform table: %s does %s only; ignored: %.100s", f->platform,
+		         host_mode_name(dflt), was);
+		fs->mode = dflt;
+	}
 }
 
 /* the persisted command line: GRUB with drop-ins, or /etc/kernel/cmdline's first line */
