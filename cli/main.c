@@ -538,7 +538,7 @@ bool cli_needs_root(const struct cli_ctx *ctx, const struct cli_command *cmd, in
 		return true;
 	/* /etc/pve is root:www-data 0750 on PVE: another user cannot read it */
 	for (int i = 0; i < 2; i++) {
-		util_path(&ctx->paths, path, sizeof(path), i ? "/etc/pve/nodes" : "/etc/pve");
+		util_path(&ctx->paths, path, sizeof(path), i ? PP_ETC_PVE_NODES : PP_ETC_PVE);
 		if (access(path, R_OK | X_OK) < 0 && errno == EACCES)
 			return true;
 	}
