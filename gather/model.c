@@ -33,6 +33,8 @@ const char *gather_keep(struct gather_node *g, const char *s)
 
 /* Appends a formatted message to a list of owned strings (dropped when out of memory). */
 static void list_addv(char ***list, size_t *n, const char *fmt, va_list ap)
+        __attribute__((format(printf, 3, 0)));
+static void list_addv(char ***list, size_t *n, const char *fmt, va_list ap)
 {
 	char **v = realloc(*list, (*n + 1) * sizeof(*v));
 
