@@ -240,4 +240,8 @@ struct policy_uses {
 int policy_uses_collect(const struct policy_input *in, struct policy_uses *out, struct util_err *e);
 void policy_uses_free(struct policy_uses *u);
 
+/* A host GPU driver (i915, xe): a VF bound to it is in use on the host (vf-bound-on-host; assign
+ * --vf auto skips such VFs). */
+bool policy_driver_is_host_gpu(const char *driver);
+
 #endif
