@@ -6,6 +6,7 @@
 
 #include "assign/check.h"
 #include "assign/entries.h"
+#include "sysfs/driver.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -256,7 +257,7 @@ static int choose_vf(const struct assign_input *in, const struct assign_request 
 			continue; /* a virtfn link without a device directory: not usable */
 		existing++;
 		holders = assign_holders_of(in, req->vmid, pf->vfs[i], &who);
-		if (holders == 0 && policy_driver_is_host_gpu(vf->driver)) {
+		if (holders == 0 && sysfs_driver_is_igpu(vf->driver)) {
 			/* free by the configs, but the host uses it (a media server): auto leaves
 			 * it alone (an explicit --vf keeps the vf-bound-on-host warning) */
 			util_buf_addf(&held, "%s%s bound to %s on the host", held.len ? "; " : "",
