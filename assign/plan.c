@@ -6,6 +6,7 @@
 
 #include "assign/check.h"
 #include "assign/entries.h"
+#include "sysfs/driver.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -249,16 +250,29 @@ static int choose_vf(const struct assign_input *in, const struct assign_request 
 	for (size_t i = 0; i < pf->n_vfs; i++) {
 		struct util_buf who = {0};
 
-		if (!assign_host_find(in->host, pf->vfs[i]))
+		const struct sysfs_device *vf = assign_host_find(in->host, pf->vfs[i]);
+		size_t holders;
+
+		if (!vf)
 			continue; /* a virtfn link without a device directory: not usable */
 		existing++;
-		if (assign_holders_of(in, req->vmid, pf->vfs[i], &who) == 0) {
+		holders = assign_holders_of(in, req->vmid, pf->vfs[i], &who);
+		if (holders == 0 && sysfs_driver_is_igpu(vf->driver)) {
+			/* free by the configs, but the host uses it (a media server): auto leaves
+			 * it alone (an explicit --vf keeps the vf-bound-on-host warning) */
+			util_buf_addf(&held, "%s%s bound to %s on the host", held.len ? "; " : "",
+			              short_bdf(pf->vfs[i]), vf->driver);
+			util_buf_free(&who);
+			continue;
+		}
+		if (holders == 0) {
 			strcpy(out, pf->vfs[i]);
-			snprintf(p->why, sizeof(p->why),
-			         "%s is the lowest-numbered VF of %s (VF %zu) "
-			         "that no other VM config on node %s names%s%s",
-			         out, pf->bdf, i, in->node, held.len ? "; taken before it: " : "",
-			         util_buf_str(&held));
+			snprintf(
+			        p->why, sizeof(p->why),
+			        "%s is the lowest-numbered VF of %s (VF %zu) "
+			        "that no other VM config on node %s names and the host does not use%s%s",
+			        out, pf->bdf, i, in->node, held.len ? "; taken before it: " : "",
+			        util_buf_str(&held));
 			util_buf_free(&who);
 			util_buf_free(&held);
 			return 0;

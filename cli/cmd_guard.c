@@ -178,6 +178,25 @@ int cli_cmd_guard(struct cli_ctx *ctx, int argc, char **argv)
 		gather_free(&g);
 		return r;
 	}
+	/* what could not be read (whether a VM runs: its pid file or /proc entry): never "all is
+	 * well" - refused with on-internal-error = refuse, else a warning (such a VM counts as
+	 * running, so a real conflict with it still refuses) */
+	if (g.n_unread && g.settings.guard_on_error == SETTINGS_ON_ERROR_REFUSE) {
+		alarm(0);
+		for (size_t i = 0; i < g.n_unread; i++)
+			cli_error(ctx,
+			          "guard: VM %u: %s; refusing the start (guard on-internal-error = "
+			          "refuse)",
+			          vmid, g.unread[i]);
+		policy_findings_free(&f);
+		gather_free(&g);
+		return CLI_EXIT_FAIL;
+	}
+	for (size_t i = 0; i < g.n_unread; i++)
+		fprintf(stderr,
+		        "%s: warning: guard: VM %u: %s; counted as running (guard on-internal-error "
+		        "= allow)\n",
+		        ctx->prog, vmid, g.unread[i]);
 	/* The happy path prints nothing and loads no message catalog.  Only a guard with something
 	 * to say chooses its language (the `language` setting: PVE runs hookscripts under
 	 * LC_ALL=C) and forms the findings' sentences again in it (policy_evaluate is pure). */

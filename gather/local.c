@@ -161,6 +161,24 @@ static void check_complete(const struct gather_opts *o, struct gather_node *g,
 }
 
 /* Every qemu config of this node (or of every node), in vmid order (pveconf enumeration). */
+
+/* Whether a VM of this node runs.  When that cannot be told (its pid file or /proc entry cannot
+ * be read), it counts as running - never as stopped - and the picture is incomplete: the guard
+ * then warns (or refuses with on-internal-error = refuse), monitoring reports UNKNOWN. */
+static bool vm_runs(const struct gather_opts *o, struct gather_node *g, unsigned vmid)
+{
+	struct util_err e = {0};
+
+	switch (pveconf_vm_runstate(o->paths, vmid, NULL, &e)) {
+	case PVECONF_VM_RUNNING: return true;
+	case PVECONF_VM_STOPPED: return false;
+	case PVECONF_VM_RUNSTATE_UNKNOWN: break;
+	}
+	gather_warn(g, "%s; counted as running", e.msg);
+	gather_unread_add(g, "%s", e.msg);
+	return true;
+}
+
 static int gather_all(const struct gather_opts *o, struct gather_node *g, struct util_err *e)
 {
 	struct pveconf_vmrefs refs;
@@ -181,7 +199,7 @@ static int gather_all(const struct gather_opts *o, struct gather_node *g, struct
 			struct policy_vm *vm = &g->vms[g->n_vms - 1];
 
 			g->n_configs_read++;
-			vm->running = here && pveconf_vm_running(o->paths, ref->vmid, NULL);
+			vm->running = here && vm_runs(o, g, ref->vmid);
 			hook_state(o->paths, g, vm);
 		} else if (r == -ENOENT && (o->flags & GATHER_KEEP_CONFS)) {
 			r = 0; /* removed while we read the directory */
@@ -227,7 +245,7 @@ static int gather_guard(const struct gather_opts *o, struct gather_node *g, stru
 		if (r == 0 && dot && strcmp(dot, ".pid") == 0) {
 			*dot = 0;
 			if (pveconf_vmid_parse(ents[i]->d_name, &vmid) == 0 && vmid != o->vmid &&
-			    pveconf_vm_running(o->paths, vmid, NULL)) {
+			    vm_runs(o, g, vmid)) {
 				struct util_err le = {0};
 
 				util_path(o->paths, path, sizeof(path), PP_ETC_PVE_QEMU "/%u.conf",

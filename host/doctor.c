@@ -8,10 +8,12 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "host/dkms.h"
 #include "host/klog.h"
@@ -566,6 +568,78 @@ static int check_klog(const struct util_paths *p, const struct host_facts *f, st
 	return r;
 }
 
+/* temp-file-left: our temporary files whose writer is gone, in every directory we write. */
+static int scan_dir_tmp(struct run *rn, const struct util_paths *p, const char *host_dir)
+{
+	char full[PP_PATH_MAX], **names;
+	size_t n;
+	int dfd, r = 0;
+
+	if (util_path(p, full, sizeof(full), "%s", host_dir) < 0)
+		return 0;
+	dfd = open(full, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return 0;
+	if (util_tmp_stale(dfd, &names, &n) == 0) {
+		for (size_t i = 0; i < n; i++) {
+			if (r == 0)
+				r = add(rn, POLICY_RULE_TEMP_FILE_LEFT, NULL, NULL,
+				        "%s/%s: a write of pve-passthrough was killed before it "
+				        "finished (its process is gone)",
+				        host_dir, names[i]);
+			free(names[i]);
+		}
+		free(names);
+	}
+	close(dfd);
+	return r;
+}
+
+static int scan_tmp(struct run *rn, const struct util_paths *p)
+{
+	static const char *const dirs[] = {
+	        PP_ETC_PVE_MAPPING,
+	        PP_ETC_DEFAULT_GRUB_D,
+	        PP_ETC_DEFAULT,
+	        PP_ETC_KERNEL,
+	        PP_ETC_MODULES_LOAD_D,
+	        PP_ETC_MODPROBE_D,
+	        PP_ETC_SYSTEMD_SYSTEM,
+	        PP_ETC_SYSTEMD_SYSTEM "/multi-user.target.wants",
+	        PP_ETC,
+	        PP_VAR_LIB_TOOL,
+	        HOST_JOURNAL_DIR,
+	};
+	char full[PP_PATH_MAX], sub[PP_PATH_MAX];
+	DIR *d;
+	struct dirent *de;
+	int r = 0;
+
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]) && r == 0; i++)
+		r = scan_dir_tmp(rn, p, dirs[i]);
+	/* every node's VM configs, and every journal */
+	util_path(p, full, sizeof(full), PP_ETC_PVE_NODES);
+	if (r == 0 && (d = opendir(full))) {
+		while (r == 0 && (de = readdir(d)))
+			if (de->d_name[0] != '.') {
+				snprintf(sub, sizeof(sub), PP_ETC_PVE_NODES "/%s/qemu-server",
+				         de->d_name);
+				r = scan_dir_tmp(rn, p, sub);
+			}
+		closedir(d);
+	}
+	util_path(p, full, sizeof(full), HOST_JOURNAL_DIR);
+	if (r == 0 && (d = opendir(full))) {
+		while (r == 0 && (de = readdir(d)))
+			if (de->d_name[0] != '.') {
+				snprintf(sub, sizeof(sub), HOST_JOURNAL_DIR "/%s", de->d_name);
+				r = scan_dir_tmp(rn, p, sub);
+			}
+		closedir(d);
+	}
+	return r;
+}
+
 int host_doctor_run(const struct util_paths *p, const struct host_facts *f,
                     const enum policy_severity *severity, struct host_findings *fs,
                     struct util_err *e)
@@ -600,6 +674,9 @@ int host_doctor_run(const struct util_paths *p, const struct host_facts *f,
 		if (r < 0)
 			return r;
 	}
+	r = scan_tmp(rn, p);
+	if (r < 0)
+		return r;
 	if (fs->mode == HOST_MODE_SRIOV_GENERIC)
 		r = add(rn, POLICY_RULE_GENERIC_PF, f->pf_bdf[0] ? f->pf_bdf : NULL, NULL,
 		        "%s%04x:%04x%s%s (driver %s): generic SR-IOV PF, %s; %d of %d VFs enabled; %s",

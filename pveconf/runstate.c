@@ -4,6 +4,7 @@
 #include "pveconf/runstate.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,34 +77,59 @@ static bool is_zombie(const struct util_paths *p, long pid)
 	return rp && rp[1] == ' ' && rp[2] == 'Z';
 }
 
-bool pveconf_vm_running(const struct util_paths *p, unsigned vmid, long *pid)
+enum pveconf_runstate pveconf_vm_runstate(const struct util_paths *p, unsigned vmid, long *pid,
+                                          struct util_err *e)
 {
-	char path[PP_PATH_MAX], line[64], *cmd = NULL;
+	char path[PP_PATH_MAX], proc[PP_PATH_MAX], line[64], *cmd = NULL;
+	struct util_err le = {0};
 	size_t n, len;
 	long v;
 	bool ok;
+	int r;
 
 	if (pid)
 		*pid = 0;
-	if (util_path(p, path, sizeof(path), PP_RUN_QEMU_SERVER "/%u.pid", vmid) < 0 ||
-	    util_attr_read(path, line, sizeof(line)) < 0)
-		return false;
+	if (util_path(p, path, sizeof(path), PP_RUN_QEMU_SERVER "/%u.pid", vmid) < 0)
+		return PVECONF_VM_STOPPED;
+	r = util_attr_read(path, line, sizeof(line));
+	if (r == -ENOENT)
+		return PVECONF_VM_STOPPED; /* no pid file: PVE says stopped */
+	if (r < 0) {
+		util_err_set(e, r, "cannot tell whether VM %u runs: %s cannot be read (%s)", vmid,
+		             util_path_display(p, path), strerror(-r));
+		return PVECONF_VM_RUNSTATE_UNKNOWN;
+	}
 	/* first line, digits only (PVE: ^(\d+)$) */
 	n = strcspn(line, "\n");
 	if (!all_digits(line, n) || n > 10)
-		return false;
+		return PVECONF_VM_STOPPED;
 	line[n] = '\0';
 	v = strtol(line, NULL, 10);
 	if (v <= 0)
-		return false;
-	if (util_path(p, path, sizeof(path), PP_PROC "/%ld/cmdline", v) < 0 ||
-	    util_file_read(path, CMDLINE_MAX, &cmd, &len, NULL) < 0)
-		return false;
+		return PVECONF_VM_STOPPED;
+	if (util_path(p, proc, sizeof(proc), PP_PROC "/%ld", v) < 0 ||
+	    util_path(p, path, sizeof(path), PP_PROC "/%ld/cmdline", v) < 0)
+		return PVECONF_VM_STOPPED;
+	r = util_file_readat(AT_FDCWD, path, 0, util_path_display(p, path), CMDLINE_MAX, &cmd, &len,
+	                     &le);
+	if (r < 0) {
+		/* the process is gone (no /proc/<pid>): stopped; anything else: unknown */
+		if (r == -ENOENT && !util_exists(proc))
+			return PVECONF_VM_STOPPED;
+		util_err_set(e, r, "cannot tell whether VM %u runs: %s", vmid,
+		             r == -ENOENT ? "its /proc entry has no cmdline" : le.msg);
+		return PVECONF_VM_RUNSTATE_UNKNOWN;
+	}
 	ok = pveconf_qemu_cmdline_is_vm(cmd, len, vmid) && !is_zombie(p, v);
 	free(cmd);
 	if (ok && pid)
 		*pid = v;
-	return ok;
+	return ok ? PVECONF_VM_RUNNING : PVECONF_VM_STOPPED;
+}
+
+bool pveconf_vm_running(const struct util_paths *p, unsigned vmid, long *pid)
+{
+	return pveconf_vm_runstate(p, vmid, pid, NULL) == PVECONF_VM_RUNNING;
 }
 
 /* "<id> <vmid> time:<epoch>" / "<id> <vmid> pid:<pid>", id = (dddd:)?bb:ss.f, lowercase hex,

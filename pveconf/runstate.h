@@ -13,9 +13,20 @@
 /* True when <root>/run/qemu-server/<vmid>.pid holds a pid whose <root>/proc/<pid>/cmdline is a
  * QEMU process (argv[0] ending in "kvm" like /usr/bin/kvm, or qemu-system-*) started with
  * -pidfile naming that file (/var/run/qemu-server/<vmid>.pid or /run/qemu-server/<vmid>.pid),
- * and not a zombie.  *pid (may be NULL) gets the pid when running.  Anything unreadable or
- * malformed means "not running". */
+ * and not a zombie.  *pid (may be NULL) gets the pid when running.  No pid file, a malformed one,
+ * no such process or another program under that pid mean "not running" (as PVE decides); a pid
+ * file or /proc/<pid> that cannot be read (permissions, a FIFO, an I/O error) is not "not
+ * running" but unknown: pveconf_vm_runstate() says so, this function says false. */
 bool pveconf_vm_running(const struct util_paths *p, unsigned vmid, long *pid);
+
+enum pveconf_runstate {
+	PVECONF_VM_STOPPED,
+	PVECONF_VM_RUNNING,
+	PVECONF_VM_RUNSTATE_UNKNOWN, /* cannot tell: e says which file could not be read */
+};
+/* The same with the third answer: whether VM vmid runs cannot be told (message in e). */
+enum pveconf_runstate pveconf_vm_runstate(const struct util_paths *p, unsigned vmid, long *pid,
+                                          struct util_err *e);
 
 /* Is this NUL-separated cmdline the QEMU of vmid?  (The pure part of pveconf_vm_running.) */
 bool pveconf_qemu_cmdline_is_vm(const char *cmdline, size_t len, unsigned vmid);

@@ -49,6 +49,7 @@
 #define PP_ETC_PVE_LOCAL         "/etc/pve/local"
 #define PP_ETC_PVE_NODES         "/etc/pve/nodes"
 #define PP_ETC_PVE_QEMU          "/etc/pve/qemu-server"
+#define PP_ETC_PVE_MAPPING       "/etc/pve/mapping"
 #define PP_ETC_PVE_MAPPING_PCI   "/etc/pve/mapping/pci.cfg"
 #define PP_ETC_PVE_PRIV_LOCK     "/etc/pve/priv/lock" /* pmxcfs lock directories */
 #define PP_ETC_PVE_STORAGE       "/etc/pve/storage.cfg"
@@ -60,6 +61,9 @@
 #define PP_RUN_PCI_RESERVATIONS  "/run/qemu-server/pci-id-reservations"
 #define PP_RUN_LOCK              "/run/lock/pve-passthrough"
 #define PP_VAR_LOCK_QEMU         "/var/lock/qemu-server"
+#define PP_ETC                   "/etc"
+#define PP_ETC_DEFAULT           "/etc/default"
+#define PP_ETC_KERNEL            "/etc/kernel"
 #define PP_ETC_DEFAULT_GRUB      "/etc/default/grub"
 #define PP_ETC_DEFAULT_GRUB_D    "/etc/default/grub.d"
 #define PP_ETC_KERNEL_CMDLINE    "/etc/kernel/cmdline"

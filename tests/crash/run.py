@@ -274,19 +274,19 @@ def prepare(binary, workdir):
     hold, _ = snapshot(m3)
     t = os.path.join(workdir, "t-setup")
     copy_root(m3, t)
-    must(run(binary, t, ["host", "setup", "sriov", "--vfs", "7"]), "host setup")
+    must(run(binary, t, ["host", "setup", "sriov", "--vfs", "7", "--force", "--yes"]), "host setup")
     hnew, _ = snapshot(t)
-    out.append(Scenario("host setup", m3, ["host", "setup", "sriov", "--vfs", "7"],
-                        ["host", "rollback"], hold, hnew, hold))
+    out.append(Scenario("host setup", m3, ["host", "setup", "sriov", "--vfs", "7", "--force", "--yes"],
+                        ["host", "rollback", "--yes"], hold, hnew, hold))
     # rollback: the state after that setup (its own writable copy, the same hardware)
     m4 = os.path.join(workdir, "master-rollback")
     copy_root(m3, m4)
-    must(run(binary, m4, ["host", "setup", "sriov", "--vfs", "7"]), "rollback base")
+    must(run(binary, m4, ["host", "setup", "sriov", "--vfs", "7", "--force", "--yes"]), "rollback base")
     t = os.path.join(workdir, "t-rollback")
     copy_root(m4, t)
-    must(run(binary, t, ["host", "rollback"]), "host rollback")
+    must(run(binary, t, ["host", "rollback", "--yes"]), "host rollback")
     bnew, _ = snapshot(t)
-    out.append(Scenario("host rollback", m4, ["host", "rollback"], ["host", "rollback"],
+    out.append(Scenario("host rollback", m4, ["host", "rollback", "--yes"], ["host", "rollback", "--yes"],
                         hnew, bnew, bnew))
     return out
 
