@@ -365,6 +365,7 @@ int cli_main(int argc, char **argv, const struct cli_seams *seams)
 			return CLI_EXIT_OK;
 		}
 	}
+	cli_deadline_format(&ctx); /* the node is known now: the Prometheus lines name it */
 	/* test seam (the test binary only, under a --root): a command that never finishes */
 	if (ctx.seams->stall_command && !util_paths_is_host(&ctx.paths))
 		for (;;)
