@@ -1,8 +1,73 @@
-/* cli/render_text.c - findings for people: audit's findings grouped by VM with a summary line,
- * doctor's host checks then the VM configs'.  Consumes the report only. */
+/* cli/render_text.c - findings for people: audit's findings grouped by VM (an info finding of
+ * one rule on several VMs is one line naming them, with one command when the fixes are the same
+ * command per VMID) with a summary line, doctor's host checks then the VM configs'.  Consumes the
+ * report only. */
 #include <string.h>
 
 #include "cli/render.h"
+
+/* Info findings of one rule on several VMs are one line (JSON keeps one finding per VM). */
+static bool aggregated(const struct policy_findings *f, const struct policy_finding *x)
+{
+	if (x->severity != POLICY_SEVERITY_INFO || !x->vmid)
+		return false;
+	for (size_t i = 0; i < f->n; i++)
+		if (&f->v[i] != x && f->v[i].rule == x->rule &&
+		    f->v[i].severity == POLICY_SEVERITY_INFO && f->v[i].vmid &&
+		    f->v[i].vmid != x->vmid)
+			return true;
+	return false;
+}
+
+/* The hint without its trailing " VMID" ("pve-passthrough hook install 100" -> length of
+ * "pve-passthrough hook install"), or 0 when it does not end with the finding's VMID. */
+static size_t hint_stem(const struct policy_finding *x)
+{
+	char id[16];
+	size_t l = strlen(x->hint), n = (size_t)snprintf(id, sizeof(id), " %u", x->vmid);
+
+	return l > n && strcmp(x->hint + l - n, id) == 0 ? l - n : 0;
+}
+
+/* One line per aggregated rule: the VMs, the rule's summary, one command for all of them when
+ * every hint is the same command ending in its VMID, else the registry's fix. */
+static void aggregate_text(const struct policy_findings *f, FILE *out)
+{
+	for (size_t i = 0; i < f->n; i++) {
+		const struct policy_finding *x = &f->v[i];
+		const struct policy_rule *rule = policy_rule_get(x->rule);
+		size_t n = 0, stem = hint_stem(x);
+		bool first = true, merge = stem > 0;
+
+		if (!aggregated(f, x))
+			continue;
+		for (size_t k = 0; k < i && first; k++)
+			first = !(f->v[k].rule == x->rule && aggregated(f, &f->v[k]));
+		if (!first)
+			continue;
+		for (size_t k = i; k < f->n; k++)
+			if (f->v[k].rule == x->rule && aggregated(f, &f->v[k])) {
+				n++;
+				merge = merge && hint_stem(&f->v[k]) == stem &&
+				        strncmp(f->v[k].hint, x->hint, stem) == 0;
+			}
+		fprintf(out, "  %-7s  %s on %zu VMs:", policy_severity_name(x->severity),
+		        rule->name, n);
+		for (size_t k = i; k < f->n; k++)
+			if (f->v[k].rule == x->rule && aggregated(f, &f->v[k]))
+				fprintf(out, " %u", f->v[k].vmid);
+		fprintf(out, "\n           %s\n           fix: ", rule->summary);
+		if (merge) {
+			fprintf(out, "%.*s", (int)stem, x->hint);
+			for (size_t k = i; k < f->n; k++)
+				if (f->v[k].rule == x->rule && aggregated(f, &f->v[k]))
+					fprintf(out, " %u", f->v[k].vmid);
+			fputc('\n', out);
+		} else {
+			fprintf(out, "%s\n", rule->fix);
+		}
+	}
+}
 
 static void audit_text(const struct cli_report *r, FILE *out)
 {
@@ -10,15 +75,20 @@ static void audit_text(const struct cli_report *r, FILE *out)
 	unsigned cur = (unsigned)-1;
 	size_t ne = cli_report_count(r, POLICY_SEVERITY_ERROR);
 	size_t nw = cli_report_count(r, POLICY_SEVERITY_WARNING);
+	bool any = false, agg = false;
 
 	for (size_t i = 0; i < f->n; i++) {
 		const struct policy_finding *x = &f->v[i];
 		const char *rule = policy_rule_get(x->rule)->name;
 
+		if (aggregated(f, x)) {
+			agg = true;
+			continue;
+		}
 		if (x->vmid != cur) {
 			const char *name = r->vm_name ? r->vm_name(r->arg, x->vmid) : NULL;
 
-			if (i)
+			if (any)
 				fputc('\n', out);
 			if (x->vmid == 0)
 				fprintf(out, "node %s (host)\n", x->node);
@@ -26,6 +96,7 @@ static void audit_text(const struct cli_report *r, FILE *out)
 				fprintf(out, "VM %u%s%s%s on %s\n", x->vmid, name ? " (" : "",
 				        name ? name : "", name ? ")" : "", x->node);
 			cur = x->vmid;
+			any = true;
 		}
 		fprintf(out, "  %-7s  %s", policy_severity_name(x->severity), rule);
 		if (x->key[0])
@@ -35,6 +106,12 @@ static void audit_text(const struct cli_report *r, FILE *out)
 		if (x->device[0])
 			fprintf(out, "  %s", x->device);
 		fprintf(out, "\n           %s\n           fix: %s\n", x->message, x->hint);
+	}
+	if (agg) {
+		if (any)
+			fputc('\n', out);
+		fprintf(out, "repeated on several VMs\n");
+		aggregate_text(f, out);
 	}
 	if (f->n)
 		fputc('\n', out);
