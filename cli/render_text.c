@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/render.h"
+#include "util/i18n.h"
 
 /* Info findings of one rule on several VMs are one line (JSON keeps one finding per VM). */
 static bool aggregated(const struct policy_findings *f, const struct policy_finding *x)
@@ -56,7 +57,7 @@ static void aggregate_text(const struct policy_findings *f, FILE *out)
 		for (size_t k = i; k < f->n; k++)
 			if (f->v[k].rule == x->rule && aggregated(f, &f->v[k]))
 				fprintf(out, " %u", f->v[k].vmid);
-		fprintf(out, "\n           %s\n           fix: ", rule->summary);
+		fprintf(out, "\n           %s\n           fix: ", _(rule->summary));
 		if (merge) {
 			fprintf(out, "%.*s", (int)stem, x->hint);
 			for (size_t k = i; k < f->n; k++)
@@ -64,7 +65,7 @@ static void aggregate_text(const struct policy_findings *f, FILE *out)
 					fprintf(out, " %u", f->v[k].vmid);
 			fputc('\n', out);
 		} else {
-			fprintf(out, "%s\n", rule->fix);
+			fprintf(out, "%s\n", _(rule->fix));
 		}
 	}
 }

@@ -19,6 +19,12 @@
 #endif
 #define PP_TOOL_BIN PP_PREFIX "/sbin/pve-passthrough" /* what hookscripts and units run */
 #define PP_DATADIR  PP_PREFIX "/share/pve-passthrough"
+/* The message catalogs (<dir>/zh_CN/LC_MESSAGES/pve-passthrough.mo); util/i18n.c falls back to the
+ * build tree's when the binary runs uninstalled. */
+#define PP_LOCALEDIR PP_PREFIX "/share/locale"
+/* The running binary (not under --root: the tool's own file, to find an uninstalled build's
+ * catalogs). */
+#define PP_PROC_SELF_EXE "/proc/self/exe"
 
 /* Host paths, relative to the root (always starting with '/'). */
 #define PP_SYS_BUS_PCI           "/sys/bus/pci"
@@ -46,6 +52,7 @@
 #define PP_ETC_PVE_MAPPING_PCI   "/etc/pve/mapping/pci.cfg"
 #define PP_ETC_PVE_PRIV_LOCK     "/etc/pve/priv/lock" /* pmxcfs lock directories */
 #define PP_ETC_PVE_STORAGE       "/etc/pve/storage.cfg"
+#define PP_ETC_PVE_CPU_MODELS    "/etc/pve/virtual-guest/cpu-models.conf" /* custom CPU models */
 #define PP_ETC_PVE_VMLIST        "/etc/pve/.vmlist"
 #define PP_ETC_HOSTNAME          "/etc/hostname"
 #define PP_RUN_QEMU_SERVER       "/run/qemu-server"
