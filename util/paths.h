@@ -82,6 +82,7 @@
 #define PP_ETC_SYSTEMD_SYSTEM    "/etc/systemd/system"
 #define PP_ETC_TMPFILES_D        "/etc/tmpfiles.d"
 #define PP_ETC_RC_LOCAL          "/etc/rc.local"
+#define PP_ETC_UDEV_RULES_D      "/etc/udev/rules.d"
 #define PP_DKMS_WINDOWS_SYSTEM   PP_DATADIR "/dkms-windows.tsv"
 #define PP_DKMS_WINDOWS_LOCAL    "/etc/pve-passthrough/dkms-windows.tsv"
 
