@@ -1,19 +1,22 @@
 /* cli/deadline.c - the per-command deadline (-t/--timeout, the top-level `timeout` setting).
  * Every input is opened non-blocking and only regular files are read, so nothing should wait;
  * the deadline is the backstop for what still can (a stuck file system, a hung command of
- * `host setup`): when it expires the process says so and exits 3.  Nothing is left half-written
+ * `host setup`): when it expires the process says so and exits 3 (Nagios: an UNKNOWN line;
+ * Prometheus: the blind run's gauges, pve_passthrough_up 0).  Nothing is left half-written
  * by that: files are replaced atomically (a stale temporary file is removed by the next run) and
  * an interrupted host setup is found and undone by the next `host rollback`.  The guard does not
  * use it: it has its own limit (guard { timeout }) and its own answer to a timeout. */
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/render.h"
 
 /* All the SIGALRM handler may look at: the prepared lines and nothing else. */
-static char deadline_err[512], deadline_out[512];
+static char deadline_err[512], deadline_out[4096];
 static size_t deadline_err_len, deadline_out_len;
 static unsigned deadline_secs;
 static char deadline_cmd[64];
@@ -51,6 +54,26 @@ void cli_deadline_format(const struct cli_ctx *ctx)
 		                       "PVE-PASSTHROUGH UNKNOWN - %s timed out after %u s\n",
 		                       deadline_cmd, deadline_secs),
 		              sizeof(deadline_out));
+	/* Prometheus: the gauges of a blind run (pve_passthrough_up 0, the time the deadline
+	 * expires), through the one renderer, so the textfile says the run did not finish */
+	if (ctx->format == CLI_FORMAT_PROMETHEUS) {
+		char why[128], *unread[1] = {why};
+		struct policy_findings none = {0};
+		struct cli_report rep = {.kind = CLI_REPORT_AUDIT,
+		                         .node = ctx->node,
+		                         .findings = &none,
+		                         .unread = unread,
+		                         .n_unread = 1,
+		                         .now = (long long)time(NULL) + deadline_secs};
+		FILE *f = fmemopen(deadline_out, sizeof(deadline_out), "w");
+
+		snprintf(why, sizeof(why), "%s timed out", deadline_cmd);
+		if (f && cli_render_prometheus.report(&rep, f) == 0 && ftell(f) > 0 &&
+		    (size_t)ftell(f) < sizeof(deadline_out))
+			deadline_out_len = (size_t)ftell(f);
+		if (f)
+			fclose(f);
+	}
 }
 
 void cli_deadline_arm(const struct cli_ctx *ctx, const char *cmd, unsigned secs)

@@ -782,6 +782,7 @@ int cli_main(int argc, char **argv, const struct cli_seams *seams)
 			return CLI_EXIT_OK;
 		}
 	}
+	cli_deadline_format(&ctx); /* the node is known now: the Prometheus lines name it */
 	/* not root: one message, one exit status, for every command that needs it */
 	if (geteuid() != 0 && cli_needs_root(&ctx, cmd, argc - first, argv + first)) {
 		bool sub = first + 1 < argc && argv[first + 1][0] != '-' &&

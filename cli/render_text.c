@@ -1,10 +1,13 @@
 /* cli/render_text.c - findings for people: audit's findings grouped by VM with a summary line,
- * doctor's host checks then the VM configs'; with -q one line per finding and nothing else.
+ * an info finding of one rule on several VMs as one line naming them (one command when the fixes
+ * are the same command per VMID), doctor's host checks then the VM configs'; with -q one line per
+ * finding and nothing else.
  * Severities in colour on a terminal (errors red, warnings yellow, info green).  Consumes the
  * report only. */
 #include <string.h>
 
 #include "cli/render.h"
+#include "util/i18n.h"
 
 /* The severity's name padded to width, in its colour when r->color. */
 static void severity(const struct cli_report *r, FILE *out, enum policy_severity s, int width)
@@ -34,12 +37,77 @@ static void quiet_line(const struct cli_report *r, FILE *out, const struct polic
 	fprintf(out, " %s: %s\n", policy_rule_get(x->rule)->name, x->message);
 }
 
+/* Info findings of one rule on several VMs are one line (JSON keeps one finding per VM). */
+static bool aggregated(const struct policy_findings *f, const struct policy_finding *x)
+{
+	if (x->severity != POLICY_SEVERITY_INFO || !x->vmid)
+		return false;
+	for (size_t i = 0; i < f->n; i++)
+		if (&f->v[i] != x && f->v[i].rule == x->rule &&
+		    f->v[i].severity == POLICY_SEVERITY_INFO && f->v[i].vmid &&
+		    f->v[i].vmid != x->vmid)
+			return true;
+	return false;
+}
+
+/* The hint without its trailing " VMID" ("pve-passthrough hook install 100" -> length of
+ * "pve-passthrough hook install"), or 0 when it does not end with the finding's VMID. */
+static size_t hint_stem(const struct policy_finding *x)
+{
+	char id[16];
+	size_t l = strlen(x->hint), n = (size_t)snprintf(id, sizeof(id), " %u", x->vmid);
+
+	return l > n && strcmp(x->hint + l - n, id) == 0 ? l - n : 0;
+}
+
+/* One line per aggregated rule: the VMs, the rule's summary, one command for all of them when
+ * every hint is the same command ending in its VMID, else the registry's fix. */
+static void aggregate_text(const struct cli_report *r, const struct policy_findings *f, FILE *out)
+{
+	for (size_t i = 0; i < f->n; i++) {
+		const struct policy_finding *x = &f->v[i];
+		const struct policy_rule *rule = policy_rule_get(x->rule);
+		size_t n = 0, stem = hint_stem(x);
+		bool first = true, merge = stem > 0;
+
+		if (!aggregated(f, x))
+			continue;
+		for (size_t k = 0; k < i && first; k++)
+			first = !(f->v[k].rule == x->rule && aggregated(f, &f->v[k]));
+		if (!first)
+			continue;
+		for (size_t k = i; k < f->n; k++)
+			if (f->v[k].rule == x->rule && aggregated(f, &f->v[k])) {
+				n++;
+				merge = merge && hint_stem(&f->v[k]) == stem &&
+				        strncmp(f->v[k].hint, x->hint, stem) == 0;
+			}
+		fputs("  ", out);
+		severity(r, out, x->severity, 7);
+		fprintf(out, "  %s on %zu VMs:", rule->name, n);
+		for (size_t k = i; k < f->n; k++)
+			if (f->v[k].rule == x->rule && aggregated(f, &f->v[k]))
+				fprintf(out, " %u", f->v[k].vmid);
+		fprintf(out, "\n           %s\n           fix: ", _(rule->summary));
+		if (merge) {
+			fprintf(out, "%.*s", (int)stem, x->hint);
+			for (size_t k = i; k < f->n; k++)
+				if (f->v[k].rule == x->rule && aggregated(f, &f->v[k]))
+					fprintf(out, " %u", f->v[k].vmid);
+			fputc('\n', out);
+		} else {
+			fprintf(out, "%s\n", _(rule->fix));
+		}
+	}
+}
+
 static void audit_text(const struct cli_report *r, FILE *out)
 {
 	const struct policy_findings *f = r->findings;
 	unsigned cur = (unsigned)-1;
 	size_t ne = cli_report_count(r, POLICY_SEVERITY_ERROR);
 	size_t nw = cli_report_count(r, POLICY_SEVERITY_WARNING);
+	bool any = false, agg = false;
 
 	for (size_t i = 0; i < f->n; i++) {
 		const struct policy_finding *x = &f->v[i];
@@ -49,11 +117,16 @@ static void audit_text(const struct cli_report *r, FILE *out)
 			quiet_line(r, out, x);
 			continue;
 		}
+		if (aggregated(f, x)) {
+			agg = true;
+			continue;
+		}
 		if (x->vmid != cur) {
 			const char *name = r->vm_name ? r->vm_name(r->arg, x->vmid) : NULL;
 
-			if (i)
+			if (any)
 				fputc('\n', out);
+			any = true;
 			if (x->vmid == 0)
 				fprintf(out, "node %s (host)\n", x->node);
 			else
@@ -74,6 +147,12 @@ static void audit_text(const struct cli_report *r, FILE *out)
 	}
 	if (r->quiet)
 		return;
+	if (agg) {
+		if (any)
+			fputc('\n', out);
+		fprintf(out, "repeated on several VMs\n");
+		aggregate_text(r, f, out);
+	}
 	if (f->n)
 		fputc('\n', out);
 	fprintf(out, "%s: %zu error%s, %zu warning%s, %zu info in %zu VM%s checked\n", r->node, ne,
