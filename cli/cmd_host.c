@@ -436,9 +436,9 @@ static int host_vfs(struct cli_ctx *ctx, int argc, char **argv)
 	struct host_facts f;
 	struct util_err e = {0};
 	const char *pf = NULL;
-	char *end;
+	char *end, ipf[32];
 	long n, wait = 0;
-	int c, r;
+	int c, r, in;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
@@ -456,10 +456,17 @@ static int host_vfs(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if (optind + 1 != argc)
 		return cli_usage_error(ctx, "host", "host vfs needs the VF count N");
-	n = strtol(argv[optind], &end, 10);
-	if (*end || n < 0 || n > 64)
-		return cli_usage_error(ctx, "host", "host vfs %s: a VF count (0 removes every VF)",
+	/* N, or PF:N as the VF unit's instance gives it (pve-passthrough-vfs@PF:N.service) */
+	if (host_vf_instance_parse(argv[optind], ipf, &in) < 0 || in > 64)
+		return cli_usage_error(ctx, "host",
+		                       "host vfs %s: a VF count (0 removes every VF), or PF:N",
 		                       argv[optind]);
+	n = in;
+	if (ipf[0] && pf && strcmp(pf, ipf) != 0)
+		return cli_usage_error(ctx, "host", "host vfs %s: names another PF than --pf %s",
+		                       argv[optind], pf);
+	if (ipf[0])
+		pf = ipf;
 	/* at boot the PF driver may still be probing: wait for a driver and sriov_totalvfs */
 	for (long t = 0;; t++) {
 		r = cli_host_facts_pf(ctx, NULL, pf, &f, &e);

@@ -50,7 +50,7 @@ static const struct cli_command commands[] = {
         {"host", cmd_host,
          "host setup sriov|gvtg [--vfs N] [--driver i915|xe] [--replace-conflicts] "
          "[--dkms-deb FILE] [--dry-run] | host setup sriov --pf BDF --vfs N [--dry-run] | "
-         "host rollback [--dry-run] [--force] | host vfs [--pf BDF] [--wait SEC] N",
+         "host rollback [--dry-run] [--force] | host vfs [--pf BDF] [--wait SEC] N|PF:N",
          "configure the host for iGPU SR-IOV or GVT-g, or SR-IOV on another PF (--pf); undo "
          "the last setup; set the VF count"},
         {"mapping", cmd_mapping,

@@ -252,15 +252,49 @@ static int check_cmdline(const struct util_paths *p, const struct host_facts *f,
 	return r;
 }
 
-static int unit_vfs(const struct util_paths *p, int *n)
-{
-	char path[PP_PATH_MAX], *data, *s;
-	size_t len;
+/* The tool's VF unit for the PF: an enabled instance of the shipped template for it (or for "the
+ * iGPU": an instance without PF), with its count; else the unit file versions before 0.2 wrote
+ * into /etc, with its ExecStart's count.  want -1: no count known. */
+struct vf_unit {
+	bool unit;     /* an instance or the old unit file */
+	bool wants;    /* enabled (a multi-user.target.wants link) */
+	bool template; /* the instance's template is installed */
+	int want;
+	char name[128]; /* the instance, or the old unit's file name */
+};
 
-	*n = -1;
-	util_path(p, path, sizeof(path), HOST_UNIT_FILE);
+static void vf_unit_find(const struct util_paths *p, const char *pf, struct vf_unit *u)
+{
+	char path[PP_PATH_MAX], ipf[32], **names = NULL, *data, *s;
+	size_t n = 0, len;
+	int cnt;
+
+	memset(u, 0, sizeof(*u));
+	u->want = -1;
+	if (host_vf_units_list(p, &names, &n) == 0)
+		for (size_t i = 0; i < n && !u->unit; i++) {
+			char inst[128];
+			size_t l = strlen(names[i]) - strlen(HOST_UNIT_PREFIX) - strlen(".service");
+
+			snprintf(inst, sizeof(inst), "%.*s", (int)l,
+			         names[i] + strlen(HOST_UNIT_PREFIX));
+			if (host_vf_instance_parse(inst, ipf, &cnt) < 0 || (ipf[0] && strcmp(ipf, pf) != 0))
+				continue;
+			u->unit = u->wants = true;
+			u->want = cnt;
+			snprintf(u->name, sizeof(u->name), "%s", names[i]);
+		}
+	host_names_free(names, n);
+	if (u->unit) {
+		util_path(p, path, sizeof(path), HOST_UNIT_TEMPLATE);
+		u->template = util_exists(path);
+		return;
+	}
+	util_path(p, path, sizeof(path), HOST_UNIT_LEGACY);
 	if (util_file_read(path, 1 << 16, &data, &len, NULL) < 0)
-		return -ENOENT;
+		return;
+	u->unit = u->template = true;
+	snprintf(u->name, sizeof(u->name), "%s", strrchr(HOST_UNIT_LEGACY, '/') + 1);
 	if ((s = strstr(data, "ExecStart="))) {
 		char *eol = strchr(s, '\n'), *sp;
 
@@ -268,10 +302,11 @@ static int unit_vfs(const struct util_paths *p, int *n)
 			*eol = '\0';
 		sp = strrchr(s, ' ');
 		if (sp)
-			*n = atoi(sp + 1);
+			u->want = atoi(sp + 1);
 	}
 	free(data);
-	return 0;
+	util_path(p, path, sizeof(path), HOST_UNIT_LEGACY_WANTS);
+	u->wants = util_exists(path) || util_link_basename(path, path, sizeof(path)) == 0;
 }
 
 static int check_sriov(const struct util_paths *p, const struct host_facts *f, struct run *rn)
@@ -279,9 +314,9 @@ static int check_sriov(const struct util_paths *p, const struct host_facts *f, s
 	struct host_findings *fs = rn->fs;
 	struct host_conflict *c = NULL;
 	size_t n = 0;
-	int want = -1, r = 0;
-	bool unit, wants;
-	char path[PP_PATH_MAX];
+	int r = 0;
+	struct vf_unit u;
+	bool unit;
 
 	if (!f->pf_driver[0] && f->generic)
 		r = add(rn, POLICY_RULE_PF_UNBOUND, f->pf_bdf,
@@ -323,16 +358,12 @@ static int check_sriov(const struct util_paths *p, const struct host_facts *f, s
 		r = add(rn, POLICY_RULE_VFS_TOTAL_ZERO, f->pf_bdf,
 		        "add i915.max_vfs=7 to the kernel command line (host setup sriov) and reboot",
 		        "sriov_totalvfs of %s is 0: i915.max_vfs was not set at boot", f->pf_bdf);
-	if (r == 0)
-		unit_vfs(p, &want);
-	util_path(p, path, sizeof(path), HOST_UNIT_FILE);
-	unit = util_exists(path);
-	util_path(p, path, sizeof(path), HOST_UNIT_WANTS);
-	wants = util_exists(path) || util_link_basename(path, path, sizeof(path)) == 0;
-	if (r == 0 && f->totalvfs > 0 && want > 0 && f->numvfs != want)
+	vf_unit_find(p, f->pf_bdf, &u);
+	unit = u.unit;
+	if (r == 0 && f->totalvfs > 0 && u.want > 0 && f->numvfs != u.want)
 		r = add(rn, POLICY_RULE_VFS_COUNT, f->pf_bdf,
 		        "pve-passthrough host vfs N sets it now (after checking no VM uses a VF)",
-		        "%d VFs enabled, the tool's unit asks for %d", f->numvfs, want);
+		        "%d VFs enabled, the tool's unit %s asks for %d", f->numvfs, u.name, u.want);
 	else if (r == 0 && f->totalvfs > 0 && f->numvfs == 0)
 		r = add(rn, POLICY_RULE_VFS_COUNT, f->pf_bdf, "pve-passthrough host vfs N",
 		        "no VFs enabled (sriov_numvfs 0, sriov_totalvfs %d)", f->totalvfs);
@@ -352,10 +383,16 @@ static int check_sriov(const struct util_paths *p, const struct host_facts *f, s
 		r = add(rn, POLICY_RULE_VFS_NOT_PERSISTENT, f->pf_bdf,
 		        "pve-passthrough host setup sriov",
 		        "nothing sets sriov_numvfs at boot: the VFs are gone after a reboot");
-	else if (r == 0 && unit && !wants)
+	else if (r == 0 && unit && !u.wants)
 		r = add(rn, POLICY_RULE_VFS_NOT_PERSISTENT, f->pf_bdf,
-		        "systemctl enable " HOST_UNIT_NAME, "%s exists but is not enabled",
-		        HOST_UNIT_FILE);
+		        "systemctl enable pve-passthrough-vfs.service", "%s exists but is not enabled",
+		        HOST_UNIT_LEGACY);
+	else if (r == 0 && unit && !u.template)
+		r = add(rn, POLICY_RULE_VFS_NOT_PERSISTENT, f->pf_bdf,
+		        "reinstall the pve-passthrough package, or pve-passthrough host rollback",
+		        "%s is enabled but its template %s is missing: nothing creates the VFs at "
+		        "boot",
+		        u.name, HOST_UNIT_TEMPLATE);
 	free(c);
 	return r;
 }

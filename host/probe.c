@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "host/cmdline.h"
+#include "sysfs/host.h"
 #include "util/buf.h"
 #include "util/fileio.h"
 
@@ -702,7 +703,7 @@ int host_vf_mechanisms_scan(const struct util_paths *p, struct host_conflict **o
 		r = list_dir(path, dirs[d].suffix, &names, &nn);
 		for (size_t i = 0; i < nn && r == 0; i++) {
 			snprintf(disp, sizeof(disp), "%s/%s", dirs[d].dir, names[i]);
-			if (strcmp(disp, HOST_UNIT_FILE) != 0)
+			if (strcmp(disp, HOST_UNIT_LEGACY) != 0)
 				r = scan_numvfs(p, disp, dirs[d].what, out, n);
 		}
 		free_names(names, nn);
@@ -713,5 +714,58 @@ int host_vf_mechanisms_scan(const struct util_paths *p, struct host_conflict **o
 		*n = 0;
 		return util_err_errno(e, r, "scanning for sriov_numvfs writers");
 	}
+	return 0;
+}
+
+int host_vf_instance_parse(const char *inst, char pf[32], int *n)
+{
+	const char *colon = strrchr(inst, ':'), *num = colon ? colon + 1 : inst;
+	char *end;
+	long v;
+
+	pf[0] = '\0';
+	if (colon) {
+		if ((size_t)(colon - inst) >= 32)
+			return -EINVAL;
+		snprintf(pf, 32, "%.*s", (int)(colon - inst), inst);
+		if (!sysfs_bdf_valid(pf)) {
+			pf[0] = '\0';
+			return -EINVAL;
+		}
+	}
+	if (!isdigit((unsigned char)*num))
+		return -EINVAL;
+	v = strtol(num, &end, 10);
+	if (*end || v < 0 || v > 256) {
+		pf[0] = '\0';
+		return -EINVAL;
+	}
+	*n = (int)v;
+	return 0;
+}
+
+void host_names_free(char **names, size_t n)
+{
+	free_names(names, n);
+}
+
+int host_vf_units_list(const struct util_paths *p, char ***names, size_t *n)
+{
+	char path[PP_PATH_MAX];
+	size_t k = 0;
+	int r;
+
+	util_path(p, path, sizeof(path), HOST_UNIT_WANTS_DIR);
+	r = list_dir(path, ".service", names, n);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < *n; i++) {
+		if (strncmp((*names)[i], HOST_UNIT_PREFIX, strlen(HOST_UNIT_PREFIX)) == 0 &&
+		    strcmp((*names)[i], HOST_UNIT_PREFIX ".service") != 0)
+			(*names)[k++] = (*names)[i];
+		else
+			free((*names)[i]);
+	}
+	*n = k;
 	return 0;
 }
