@@ -278,7 +278,8 @@ static void vf_unit_find(const struct util_paths *p, const char *pf, struct vf_u
 
 			snprintf(inst, sizeof(inst), "%.*s", (int)l,
 			         names[i] + strlen(HOST_UNIT_PREFIX));
-			if (host_vf_instance_parse(inst, ipf, &cnt) < 0 || (ipf[0] && strcmp(ipf, pf) != 0))
+			if (host_vf_instance_parse(inst, ipf, &cnt) < 0 ||
+			    (ipf[0] && strcmp(ipf, pf) != 0))
 				continue;
 			u->unit = u->wants = true;
 			u->want = cnt;
@@ -363,7 +364,8 @@ static int check_sriov(const struct util_paths *p, const struct host_facts *f, s
 	if (r == 0 && f->totalvfs > 0 && u.want > 0 && f->numvfs != u.want)
 		r = add(rn, POLICY_RULE_VFS_COUNT, f->pf_bdf,
 		        "pve-passthrough host vfs N sets it now (after checking no VM uses a VF)",
-		        "%d VFs enabled, the tool's unit %s asks for %d", f->numvfs, u.name, u.want);
+		        "%d VFs enabled, the tool's unit %s asks for %d", f->numvfs, u.name,
+		        u.want);
 	else if (r == 0 && f->totalvfs > 0 && f->numvfs == 0)
 		r = add(rn, POLICY_RULE_VFS_COUNT, f->pf_bdf, "pve-passthrough host vfs N",
 		        "no VFs enabled (sriov_numvfs 0, sriov_totalvfs %d)", f->totalvfs);
@@ -385,8 +387,8 @@ static int check_sriov(const struct util_paths *p, const struct host_facts *f, s
 		        "nothing sets sriov_numvfs at boot: the VFs are gone after a reboot");
 	else if (r == 0 && unit && !u.wants)
 		r = add(rn, POLICY_RULE_VFS_NOT_PERSISTENT, f->pf_bdf,
-		        "systemctl enable pve-passthrough-vfs.service", "%s exists but is not enabled",
-		        HOST_UNIT_LEGACY);
+		        "systemctl enable pve-passthrough-vfs.service",
+		        "%s exists but is not enabled", HOST_UNIT_LEGACY);
 	else if (r == 0 && unit && !u.template)
 		r = add(rn, POLICY_RULE_VFS_NOT_PERSISTENT, f->pf_bdf,
 		        "reinstall the pve-passthrough package, or pve-passthrough host rollback",

@@ -175,9 +175,10 @@ static int plan_link(const struct util_paths *p, struct host_plan *pl, const cha
 		return 0;
 	if (tmp.existed) {
 		free(tmp.old_data);
-		return note(pl,
-		            "%s exists and is not the tool's link; left alone (systemctl enable %s)",
-		            path, strrchr(path, '/') + 1);
+		return note(
+		        pl,
+		        "%s exists and is not the tool's link; left alone (systemctl enable %s)",
+		        path, strrchr(path, '/') + 1);
 	}
 	c = new_change(pl, path);
 	if (!c)

@@ -11,21 +11,21 @@
 #include "util/paths.h"
 
 /* Files the tool owns or reads besides util/paths.h. */
-#define HOST_GRUB_DROPIN    PP_ETC_DEFAULT_GRUB_D "/pve-passthrough.cfg"
-#define HOST_MODULES_FILE   PP_ETC_MODULES_LOAD_D "/pve-passthrough.conf"
+#define HOST_GRUB_DROPIN  PP_ETC_DEFAULT_GRUB_D "/pve-passthrough.cfg"
+#define HOST_MODULES_FILE PP_ETC_MODULES_LOAD_D "/pve-passthrough.conf"
 /* The VF boot unit: the shipped template pve-passthrough-vfs@.service, enabled by setup as the
  * instance pve-passthrough-vfs@<PF>:<N>.service (a link in multi-user.target.wants, as `systemctl
  * enable` makes it); HOST_UNIT_LEGACY is the unit file versions before 0.2 wrote into /etc. */
-#define HOST_UNIT_PREFIX    "pve-passthrough-vfs@"
-#define HOST_UNIT_TEMPLATE  PP_UNITDIR "/" HOST_UNIT_PREFIX ".service"
-#define HOST_UNIT_WANTS_DIR PP_ETC_SYSTEMD_SYSTEM "/multi-user.target.wants"
-#define HOST_UNIT_LEGACY    PP_ETC_SYSTEMD_SYSTEM "/pve-passthrough-vfs.service"
+#define HOST_UNIT_PREFIX       "pve-passthrough-vfs@"
+#define HOST_UNIT_TEMPLATE     PP_UNITDIR "/" HOST_UNIT_PREFIX ".service"
+#define HOST_UNIT_WANTS_DIR    PP_ETC_SYSTEMD_SYSTEM "/multi-user.target.wants"
+#define HOST_UNIT_LEGACY       PP_ETC_SYSTEMD_SYSTEM "/pve-passthrough-vfs.service"
 #define HOST_UNIT_LEGACY_WANTS HOST_UNIT_WANTS_DIR "/pve-passthrough-vfs.service"
-#define HOST_JOURNAL_DIR    PP_VAR_LIB_TOOL "/journal"
-#define HOST_ETC_TMPFILES_D PP_ETC_TMPFILES_D
-#define HOST_ETC_RC_LOCAL   PP_ETC_RC_LOCAL
-#define HOST_SECUREBOOT_VAR PP_SYS_EFIVARS "/SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c"
-#define HOST_DKMS_MOK       PP_VAR_LIB_DKMS "/mok.pub"
+#define HOST_JOURNAL_DIR       PP_VAR_LIB_TOOL "/journal"
+#define HOST_ETC_TMPFILES_D    PP_ETC_TMPFILES_D
+#define HOST_ETC_RC_LOCAL      PP_ETC_RC_LOCAL
+#define HOST_SECUREBOOT_VAR    PP_SYS_EFIVARS "/SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c"
+#define HOST_DKMS_MOK          PP_VAR_LIB_DKMS "/mok.pub"
 
 enum host_mode {
 	HOST_MODE_SRIOV_I915, /* SR-IOV through i915-sriov-dkms */
