@@ -1,6 +1,6 @@
 /* cli/api_assign.c - `assign --api`: the plan of assign/ made against a remote node's hardware and
  * VM configs as the REST API shows them, written with PUT .../config carrying the digest the
- * configs were read with.  Prints nothing (cli/assign.c renders the plan). */
+ * configs were read with.  Prints nothing (cli/cmd_assign.c renders the plan). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -4,6 +4,7 @@
 #define PP_CLI_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 #include "util/err.h"
@@ -32,6 +33,7 @@ struct cli_seams {
 	int fail_at_command; /* host apply: the Nth command fails */
 	int kill_at_change;  /* host apply: SIGKILL right after the Nth change (a crash) */
 	bool stall_guard;    /* the guard hangs once its clock runs, as a stuck read would */
+	bool stall_command;  /* any other command hangs once its deadline runs */
 };
 
 struct cli_ctx {
@@ -48,28 +50,74 @@ struct cli_ctx {
 	const struct cli_seams *seams; /* never NULL; all zero outside the test binary */
 };
 
+/* A command's help: the one-line synopsis and the sentence that says what it does. */
+struct cli_help {
+	const char *usage;   /* "lint [--normalize] FILE..." (without the program name) */
+	const char *summary; /* "report what PVE would drop ..." */
+};
+
+/* One entry of the command table (cli/main.c) or of a command's sub-command table.  A command
+ * named NAME is the function cli_cmd_NAME in cli/cmd_NAME.c; a sub-command SUB of it is
+ * cli_cmd_NAME_SUB in the same file.  Names match exactly, never by prefix: a hookscript must
+ * never reach the wrong command. */
 struct cli_command {
 	const char *name;
-	int (*fn)(struct cli_ctx *ctx, int argc, char **argv); /* argv[0] = command name */
-	const char *usage; /* one line: "lint [--normalize] FILE..." */
-	const char *summary;
+	int (*fn)(struct cli_ctx *ctx, int argc, char **argv); /* argv[0] = its name */
+	struct cli_help help;
 };
 
 /* The whole program: global options, then the command.  cli/entry.c's main() calls it with no
  * seams; the test binary with the ones its environment asks for.  Returns the exit status. */
 int cli_main(int argc, char **argv, const struct cli_seams *seams);
 
-/* Commands (one file each under cli/, registered in the table in cli/main.c). */
-int cmd_lint(struct cli_ctx *ctx, int argc, char **argv);
-int cli_cmd_assign(struct cli_ctx *ctx, int argc, char **argv);  /* cli/assign.c */
-int cli_cmd_release(struct cli_ctx *ctx, int argc, char **argv); /* cli/assign.c */
-int cmd_status(struct cli_ctx *ctx, int argc, char **argv);
-int cli_cmd_guard(struct cli_ctx *ctx, int argc, char **argv); /* cli/guard.c */
-int cli_cmd_hook(struct cli_ctx *ctx, int argc, char **argv);  /* cli/hook.c */
-int cli_cmd_audit(struct cli_ctx *ctx, int argc, char **argv); /* cli/audit.c */
-int cmd_host(struct cli_ctx *ctx, int argc, char **argv);
-int cmd_doctor(struct cli_ctx *ctx, int argc, char **argv);
-int cmd_mapping(struct cli_ctx *ctx, int argc, char **argv); /* cli/cmd_mapping.c */
+/* The commands, one file each: cli_cmd_NAME in cli/cmd_NAME.c. */
+int cli_cmd_help(struct cli_ctx *ctx, int argc, char **argv);
+int cli_cmd_lint(struct cli_ctx *ctx, int argc, char **argv);
+int cli_cmd_assign(struct cli_ctx *ctx, int argc, char **argv);
+int cli_cmd_release(struct cli_ctx *ctx, int argc, char **argv);
+int cli_cmd_status(struct cli_ctx *ctx, int argc, char **argv);
+int cli_cmd_guard(struct cli_ctx *ctx, int argc, char **argv);
+int cli_cmd_hook(struct cli_ctx *ctx, int argc, char **argv);
+int cli_cmd_audit(struct cli_ctx *ctx, int argc, char **argv);
+int cli_cmd_host(struct cli_ctx *ctx, int argc, char **argv);
+int cli_cmd_mapping(struct cli_ctx *ctx, int argc, char **argv);
+int cli_cmd_doctor(struct cli_ctx *ctx, int argc, char **argv);
+
+/* The command table: every command with its help, in the order `help` lists them. */
+extern const struct cli_command cli_commands[];
+extern const size_t cli_n_commands;
+
+/* Looks up name in a table by exact name.  NULL when none has it. */
+const struct cli_command *cli_command_lookup(const struct cli_command *table, size_t n,
+                                             const char *name);
+/* Looks up a command of the command table by exact name. */
+const struct cli_command *cli_command_find(const char *name);
+/* Runs the sub-command argv[1] of command cmd from its table (exact name), with argv shifted so
+ * that the sub-command sees its own name as argv[0]; a missing or unknown one is a usage error
+ * listing the table's names. */
+int cli_subcommand_run(struct cli_ctx *ctx, const char *cmd, const struct cli_command *table,
+                       size_t n, int argc, char **argv);
+/* Prints the program's usage with the command table (help, --help; cli/main.c), or one
+ * command's help (help COMMAND, COMMAND --help; cli/cmd_help.c). */
+void cli_usage_print(FILE *out);
+void cli_help_print(FILE *out, const struct cli_command *c);
+
+/* assign and release share the run of a plan and its rendering (cli/cmd_assign.c).  api: the
+ * --api-* overrides for assign --api, NULL for the local node. */
+struct assign_request;
+struct settings_api_overrides;
+int cli_assign_run(struct cli_ctx *ctx, const char *cmd, struct assign_request *req, bool dry_run,
+                   int timeout_s, const struct settings_api_overrides *api);
+
+/* The argument grammar every command shares (cli/args.c).  cli_arg_vmid and cli_arg_seconds
+ * print the usage error for cmd themselves and return CLI_EXIT_USAGE, else 0; cli_arg_bdf
+ * ([dddd:]bb:ss[.f], any case, into "dddd:bb:ss.f" lowercase) and cli_arg_long (a decimal in
+ * min..max) return 0 or -EINVAL. */
+int cli_arg_vmid(const struct cli_ctx *ctx, const char *cmd, const char *s, unsigned *vmid);
+int cli_arg_bdf(const char *s, char *out, size_t n);
+int cli_arg_long(const char *s, long min, long max, long *out);
+int cli_arg_seconds(const struct cli_ctx *ctx, const char *cmd, const char *opt, const char *s,
+                    int *out);
 
 /* host/doctor facts from the sysfs snapshot h (module parameters included), or from one read
  * here when h is NULL (cli/host_facts.c).  0 or -errno. */
@@ -97,6 +145,12 @@ int cli_settings(const struct cli_ctx *ctx, struct gather_node *g, struct util_e
  * CLI_EXIT_FAIL. */
 int cli_need_node(const struct cli_ctx *ctx);
 
+/* The per-command deadline (cli/deadline.c): after secs seconds (0: never) the process prints
+ * that cmd did not finish (under --format nagios an UNKNOWN line on stdout too) and exits 3.
+ * cli_deadline_format() rewrites the message after the output format changed. */
+void cli_deadline_arm(const struct cli_ctx *ctx, const char *cmd, unsigned secs);
+void cli_deadline_format(const struct cli_ctx *ctx);
+
 /* Parses a --format value into ctx (allowed: a bitmask of 1 << enum cli_format).  Prints the
  * usage error itself and returns CLI_EXIT_USAGE, or 0. */
 int cli_set_format(struct cli_ctx *ctx, const char *value, unsigned allowed);
@@ -114,8 +168,5 @@ int cli_usage_error(const struct cli_ctx *ctx, const char *cmd, const char *fmt,
 
 /* Maps a -errno from the modules to an exit status (always CLI_EXIT_FAIL for errors). */
 int cli_exit_from_errno(int r);
-
-/* Looks up a command by exact name (never by prefix: a hookscript must not hit the wrong one). */
-const struct cli_command *cli_command_find(const char *name);
 
 #endif

@@ -1,14 +1,14 @@
 /* cli/cmd_doctor.c - `doctor`: the host checks of host/doctor.c (facts from sysfs/) plus every
- * rule of the audit (policy/ over this node's VM configs, through cli/gather), rendered as text or
- * as docs/cli.md's findings JSON, exit status per --fail-on.  No checks of its own. */
+ * rule of the audit (policy/ over this node's VM configs, through gather/), rendered by the shared
+ * renderers of cli/render.h (text, JSON, Prometheus, Nagios), exit status per --fail-on (Nagios:
+ * its plugin status).  No checks of its own. */
 #include <getopt.h>
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
-#include "cli/findings.h"
+#include "cli/render.h"
 #include "gather/gather.h"
 #include "host/doctor.h"
 #include "sysfs/host.h"
@@ -18,38 +18,7 @@ static int parse_level(const char *s, enum policy_severity *out)
 	return policy_severity_parse(s, out) < 0 || *out == POLICY_SEVERITY_OFF ? -1 : 0;
 }
 
-/* prometheus and nagios: the host findings and the VM findings as one list, through the
- * renderers audit uses (cli/findings.c).  Returns nagios' status, 3 on failure, else -1. */
-static int render_shared(const struct cli_ctx *ctx, const struct host_findings *fs,
-                         const struct policy_findings *pf, size_t n_vms)
-{
-	struct policy_findings all = {0};
-	struct cli_findings_view view = {
-	        .node = ctx->node[0] ? ctx->node : "localhost", .findings = &all, .n_vms = n_vms};
-	int r;
-
-	all.n = all.cap = fs->f.n + pf->n;
-	all.v = calloc(all.n ? all.n : 1, sizeof(*all.v));
-	if (!all.v) {
-		cli_error(ctx, "out of memory");
-		return CLI_EXIT_FAIL;
-	}
-	for (size_t i = 0; i < fs->f.n; i++) {
-		all.v[i] = fs->f.v[i];
-		if (!all.v[i].node[0])
-			snprintf(all.v[i].node, sizeof(all.v[i].node), "%s", view.node);
-	}
-	memcpy(all.v + fs->f.n, pf->v, pf->n * sizeof(*pf->v));
-	r = cli_findings_print(&view, ctx->format, stdout);
-	free(all.v);
-	if (r < 0) {
-		cli_error(ctx, "cannot write the output");
-		return CLI_EXIT_FAIL;
-	}
-	return ctx->format == CLI_FORMAT_NAGIOS ? r : -1; /* prometheus: exit per --fail-on */
-}
-
-int cmd_doctor(struct cli_ctx *ctx, int argc, char **argv)
+int cli_cmd_doctor(struct cli_ctx *ctx, int argc, char **argv)
 {
 	enum { OPT_FAIL_ON = 256, OPT_KERNEL_LOG };
 	static const struct option opts[] = {
@@ -61,7 +30,7 @@ int cmd_doctor(struct cli_ctx *ctx, int argc, char **argv)
 	struct host_facts f;
 	struct host_findings fs;
 	struct util_err e = {0};
-	size_t count[3] = {0}, k = 0;
+	size_t k = 0;
 	bool found = false, have_audit = false;
 	struct gather_opts go;
 	struct gather_node g;
@@ -69,6 +38,7 @@ int cmd_doctor(struct cli_ctx *ctx, int argc, char **argv)
 	char audit_skip[1024] = "";
 	const char *kernel_log = NULL;
 	struct sysfs_host *host = NULL;
+	struct cli_report report;
 	int c, r, rc = -1;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -109,10 +79,8 @@ int cmd_doctor(struct cli_ctx *ctx, int argc, char **argv)
 			sysfs_host_free(host);
 		return CLI_EXIT_FAIL;
 	}
-	for (size_t i = 0; i < fs.f.n; i++) {
-		count[fs.f.v[i].severity]++;
+	for (size_t i = 0; i < fs.f.n; i++)
 		found = found || fs.f.v[i].severity >= fail_on;
-	}
 	/* every VM rule of the audit, when this node's configs can be read */
 	cli_gather_opts(ctx, 0, &go);
 	go.host = host;
@@ -131,7 +99,6 @@ int cmd_doctor(struct cli_ctx *ctx, int argc, char **argv)
 			if (dup || x->severity < POLICY_SEVERITY_INFO)
 				continue;
 			pf.v[k++] = *x;
-			count[x->severity]++;
 			found = found || x->severity >= fail_on;
 		}
 		pf.n = k;
@@ -142,104 +109,23 @@ int cmd_doctor(struct cli_ctx *ctx, int argc, char **argv)
 		cli_warn(ctx, "%s", g.warnings[i]);
 	for (size_t i = 0; i < host->n_warnings; i++)
 		cli_warn(ctx, "%s", host->warnings[i]);
-	if (ctx->format == CLI_FORMAT_PROMETHEUS || ctx->format == CLI_FORMAT_NAGIOS) {
-		rc = render_shared(ctx, &fs, &pf, have_audit ? g.n_vms : 0);
-	} else if (ctx->format == CLI_FORMAT_JSON) {
-		json_t *o = json_object(), *arr = json_array();
-		char *s;
-
-		json_object_set_new(o, "schema_version", json_integer(1));
-		json_object_set_new(o, "node", ctx->node[0] ? json_string(ctx->node) : json_null());
-		json_object_set_new(o, "mode", json_string(host_mode_name(fs.mode)));
-		for (size_t i = 0; i < fs.f.n; i++) {
-			const struct policy_finding *h = &fs.f.v[i];
-			json_t *j = json_object();
-
-			json_object_set_new(j, "rule", json_string(policy_rule_get(h->rule)->name));
-			json_object_set_new(j, "severity",
-			                    json_string(policy_severity_name(h->severity)));
-			json_object_set_new(j, "node",
-			                    ctx->node[0] ? json_string(ctx->node) : json_null());
-			json_object_set_new(j, "vmid", json_null());
-			json_object_set_new(j, "section", json_null());
-			json_object_set_new(j, "key", json_null());
-			json_object_set_new(j, "device",
-			                    h->device[0] ? json_string(h->device) : json_null());
-			json_object_set_new(j, "message", json_string(h->message));
-			json_object_set_new(j, "hint", json_string(h->hint));
-			json_array_append_new(arr, j);
-		}
-		for (size_t i = 0; have_audit && i < pf.n; i++) {
-			const struct policy_finding *x = &pf.v[i];
-			json_t *j = json_object();
-
-			json_object_set_new(j, "rule", json_string(policy_rule_get(x->rule)->name));
-			json_object_set_new(j, "severity",
-			                    json_string(policy_severity_name(x->severity)));
-			json_object_set_new(j, "node",
-			                    json_string(x->node[0] ? x->node : ctx->node));
-			json_object_set_new(j, "vmid",
-			                    x->vmid ? json_integer(x->vmid) : json_null());
-			json_object_set_new(j, "section",
-			                    x->section[0] ? json_string(x->section) : json_null());
-			json_object_set_new(j, "key",
-			                    x->key[0] ? json_string(x->key) : json_null());
-			json_object_set_new(j, "device",
-			                    x->device[0] ? json_string(x->device) : json_null());
-			json_object_set_new(j, "message", json_string(x->message));
-			json_object_set_new(j, "hint", json_string(x->hint));
-			json_array_append_new(arr, j);
-		}
-		json_object_set_new(o, "findings", arr);
-		json_object_set_new(o, "audit", have_audit ? json_true() : json_false());
-		if (!have_audit)
-			json_object_set_new(o, "audit_skipped", json_string(audit_skip));
-		json_object_set_new(o, "summary",
-		                    json_pack("{s:I,s:I,s:I}", "error", (json_int_t)count[2],
-		                              "warning", (json_int_t)count[1], "info",
-		                              (json_int_t)count[0]));
-		s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		if (s)
-			printf("%s\n", s);
-		free(s);
-		json_decref(o);
-	} else {
-		printf("doctor: %s, host mode %s (%s)\n", ctx->node[0] ? ctx->node : "this host",
-		       host_mode_name(fs.mode), fs.mode_why);
-		for (size_t i = 0; i < fs.f.n; i++) {
-			const struct policy_finding *h = &fs.f.v[i];
-
-			printf("%-7s %-20s %s%s%s\n", policy_severity_name(h->severity),
-			       policy_rule_get(h->rule)->name, h->device[0] ? h->device : "",
-			       h->device[0] ? ": " : "", h->message);
-			if (h->hint[0])
-				printf("%-28s fix: %s\n", "", h->hint);
-		}
-		if (have_audit) {
-			printf("VM configs (every audit rule, %zu VMs):\n", g.n_vms);
-			for (size_t i = 0; i < pf.n; i++) {
-				const struct policy_finding *x = &pf.v[i];
-				char where[160] = "";
-
-				if (x->vmid)
-					snprintf(where, sizeof(where), "VM %u%s%s%s%s: ", x->vmid,
-					         x->key[0] ? " " : "", x->key,
-					         x->section[0] && strcmp(x->section, "main") ? " "
-					                                                     : "",
-					         x->section[0] && strcmp(x->section, "main")
-					                 ? x->section
-					                 : "");
-				printf("%-7s %-20s %s%s\n", policy_severity_name(x->severity),
-				       policy_rule_get(x->rule)->name, where, x->message);
-				if (x->hint[0])
-					printf("%-28s fix: %s\n", "", x->hint);
-			}
-			if (!pf.n)
-				printf("        no findings\n");
-		} else {
-			printf("VM configs: not checked (%s)\n", audit_skip);
-		}
-		printf("%zu error(s), %zu warning(s), %zu info\n", count[2], count[1], count[0]);
+	if (!have_audit)
+		pf.n = 0;
+	report = (struct cli_report){.kind = CLI_REPORT_DOCTOR,
+	                             .node = ctx->node,
+	                             .host = &fs.f,
+	                             .findings = &pf,
+	                             .n_vms = have_audit ? g.n_vms : 0,
+	                             .mode = host_mode_name(fs.mode),
+	                             .mode_why = fs.mode_why,
+	                             .audited = have_audit,
+	                             .audit_skipped = audit_skip};
+	r = cli_render_ops_get(ctx->format)->report(&report, stdout);
+	if (r < 0) {
+		cli_error(ctx, "cannot write the output");
+		rc = ctx->format == CLI_FORMAT_NAGIOS ? 3 : CLI_EXIT_FAIL;
+	} else if (ctx->format == CLI_FORMAT_NAGIOS) {
+		rc = r; /* prometheus, text, json: exit per --fail-on */
 	}
 	host_findings_free(&fs);
 	policy_findings_free(&pf);

@@ -190,7 +190,7 @@ static int run_plan(struct cli_ctx *ctx, struct host_plan *pl, const char *kind,
 	return CLI_EXIT_OK;
 }
 
-static int host_setup(struct cli_ctx *ctx, int argc, char **argv)
+static int cli_cmd_host_setup(struct cli_ctx *ctx, int argc, char **argv)
 {
 	enum { OPT_VFS = 256, OPT_DRIVER, OPT_DRY, OPT_REPLACE, OPT_DEB, OPT_PF };
 	static const struct option opts[] = {
@@ -327,7 +327,7 @@ static int set_numvfs(struct cli_ctx *ctx, const struct host_facts *f, int n, st
 	return r;
 }
 
-static int host_rollback(struct cli_ctx *ctx, int argc, char **argv)
+static int cli_cmd_host_rollback(struct cli_ctx *ctx, int argc, char **argv)
 {
 	enum { OPT_DRY = 256, OPT_FORCE };
 	static const struct option opts[] = {
@@ -425,7 +425,7 @@ static int host_rollback(struct cli_ctx *ctx, int argc, char **argv)
 	return r;
 }
 
-static int host_vfs(struct cli_ctx *ctx, int argc, char **argv)
+static int cli_cmd_host_vfs(struct cli_ctx *ctx, int argc, char **argv)
 {
 	enum { OPT_PF = 256, OPT_WAIT };
 	static const struct option opts[] = {
@@ -500,21 +500,17 @@ static int host_vfs(struct cli_ctx *ctx, int argc, char **argv)
 	return CLI_EXIT_OK;
 }
 
-int cmd_host(struct cli_ctx *ctx, int argc, char **argv)
+int cli_cmd_host(struct cli_ctx *ctx, int argc, char **argv)
 {
-	if (argc < 2)
-		return cli_usage_error(ctx, "host",
-		                       "host needs a subcommand: setup, rollback, vfs");
-	if (ctx->format != CLI_FORMAT_TEXT && ctx->format != CLI_FORMAT_JSON) {
+	static const struct cli_command subs[] = {
+	        {"setup", cli_cmd_host_setup, {NULL, NULL}},
+	        {"rollback", cli_cmd_host_rollback, {NULL, NULL}},
+	        {"vfs", cli_cmd_host_vfs, {NULL, NULL}},
+	};
+
+	if (argc >= 2 && ctx->format != CLI_FORMAT_TEXT && ctx->format != CLI_FORMAT_JSON) {
 		cli_error(ctx, "host: --format text or json");
 		return CLI_EXIT_USAGE;
 	}
-	if (strcmp(argv[1], "setup") == 0)
-		return host_setup(ctx, argc - 1, argv + 1);
-	if (strcmp(argv[1], "rollback") == 0)
-		return host_rollback(ctx, argc - 1, argv + 1);
-	if (strcmp(argv[1], "vfs") == 0)
-		return host_vfs(ctx, argc - 1, argv + 1);
-	return cli_usage_error(ctx, "host", "host %s: unknown subcommand (setup, rollback, vfs)",
-	                       argv[1]);
+	return cli_subcommand_run(ctx, "host", subs, sizeof(subs) / sizeof(subs[0]), argc, argv);
 }

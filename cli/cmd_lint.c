@@ -100,7 +100,7 @@ static int lint_targets(struct cli_ctx *ctx, bool all, int argc, char **argv, ch
 	return 0;
 }
 
-int cmd_lint(struct cli_ctx *ctx, int argc, char **argv)
+int cli_cmd_lint(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
 	        {"normalize", no_argument, NULL, 'n'},

@@ -82,7 +82,7 @@ static size_t check_one(const struct sysfs_host *h, const char *node,
 	return bad;
 }
 
-static int mapping_check(struct cli_ctx *ctx, int argc, char **argv)
+static int cli_cmd_mapping_check(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {{NULL, 0, NULL, 0}};
 	struct pveconf_pci_mappings m;
@@ -276,7 +276,7 @@ static long verify_written(const struct cli_ctx *ctx, const struct sysfs_host *h
 	return bad;
 }
 
-static int mapping_create(struct cli_ctx *ctx, int argc, char **argv)
+static int cli_cmd_mapping_create(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
 	        {"pf", required_argument, NULL, 'p'},
@@ -305,17 +305,11 @@ static int mapping_create(struct cli_ctx *ctx, int argc, char **argv)
 		case 'V': vfs = optarg; break;
 		case 'd': description = optarg; break;
 		case 'n': dry = true; break;
-		case 't': {
-			char *end;
-			long v = strtol(optarg, &end, 10);
-
-			if (end == optarg || *end || v < 0 || v > 3600)
-				return cli_usage_error(ctx, "mapping",
-				                       "--lock-timeout '%s': seconds, 0..3600",
-				                       optarg);
-			timeout_ms = (int)v * 1000;
+		case 't':
+			if (cli_arg_seconds(ctx, "mapping", "--lock-timeout", optarg, &timeout_ms))
+				return CLI_EXIT_USAGE;
+			timeout_ms *= 1000;
 			break;
-		}
 		default:
 			return cli_usage_error(ctx, "mapping", "unknown option '%s'",
 			                       argv[optind - 1]);
@@ -454,16 +448,14 @@ out:
 	return rc;
 }
 
-int cmd_mapping(struct cli_ctx *ctx, int argc, char **argv)
+int cli_cmd_mapping(struct cli_ctx *ctx, int argc, char **argv)
 {
-	if (argc < 2)
-		return cli_usage_error(ctx, "mapping", "mapping needs a subcommand: create, check");
-	if (ctx->format != CLI_FORMAT_TEXT)
+	static const struct cli_command subs[] = {
+	        {"create", cli_cmd_mapping_create, {NULL, NULL}},
+	        {"check", cli_cmd_mapping_check, {NULL, NULL}},
+	};
+
+	if (argc >= 2 && ctx->format != CLI_FORMAT_TEXT)
 		return cli_usage_error(ctx, "mapping", "mapping writes text only");
-	if (strcmp(argv[1], "create") == 0)
-		return mapping_create(ctx, argc - 1, argv + 1);
-	if (strcmp(argv[1], "check") == 0)
-		return mapping_check(ctx, argc - 1, argv + 1);
-	return cli_usage_error(ctx, "mapping", "mapping %s: unknown subcommand (create, check)",
-	                       argv[1]);
+	return cli_subcommand_run(ctx, "mapping", subs, sizeof(subs) / sizeof(subs[0]), argc, argv);
 }

@@ -12,7 +12,7 @@
 #include "cli/usage.h"
 #include "sysfs/host.h"
 
-int cmd_status(struct cli_ctx *ctx, int argc, char **argv)
+int cli_cmd_status(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
 	        {"all", no_argument, NULL, 'a'},

@@ -11,68 +11,105 @@
 #include "cli/cli.h"
 #include "gather/gather.h"
 #include "pveconf/node.h"
+#include "settings/settings.h"
 #include "util/fileio.h"
 
 #ifndef PP_VERSION
 #define PP_VERSION "0.0.0"
 #endif
 
-static int cmd_help(struct cli_ctx *ctx, int argc, char **argv);
-
-static const struct cli_command commands[] = {
-        {"help", cmd_help, "help [COMMAND]", "this list, or the usage of one command"},
-        {"lint", cmd_lint, "lint [--normalize] [--format text|json] (FILE|VMID)... | --all",
-         "report what PVE would drop or rewrite in VM configs (a VMID or --all: this node's); "
-         "--normalize prints PVE's rewrite"},
-        {"assign", cli_cmd_assign,
-         "assign VMID (--vf auto|BDF | --mdev TYPE|auto | --mapping NAME) [--pf BDF] [--slot N] "
-         "[--pcie|--no-pcie] [--x-vga] [--romfile FILE] [--dry-run] [--lock-timeout S] "
-         "[--format text|json] [--api [--api-url URL] [--api-token-file F] "
-         "[--api-fingerprint FP|--api-ca-file F]]",
-         "give a VM an iGPU VF, a GVT-g type or a mapped device, after the guard's rules"},
-        {"release", cli_cmd_release,
-         "release VMID (--slot N | --device BDF | --all) [--dry-run] [--lock-timeout S] "
-         "[--format text|json]",
-         "take hostpci entries away from a VM (pending delete while it runs)"},
-        {"status", cmd_status,
-         "status [--all] [--format text|json] [--api [--node NAME] [--api-*]]",
-         "the host's iGPU, SR-IOV PFs/VFs, mdev types, IOMMU groups, drivers and which VMs use them"},
-        {"guard", cli_cmd_guard, "guard VMID PHASE",
-         "the pre-start hookscript: refuse a start that breaks a rule (exit 1)"},
-        {"hook", cli_cmd_hook,
-         "hook install|remove VMID...|--all [--cluster], hook status [--cluster] [VMID...]",
-         "make the guard a VM's hookscript (chaining an existing one), undo that, or show which VMs are guarded"},
-        {"audit", cli_cmd_audit,
-         "audit [--cluster [NAME]] [--api [--api-url URL] [--api-token-file F] "
-         "[--api-fingerprint FP|--api-ca-file F]] [--vmid N]... [--fail-on info|warning|error] "
-         "[--format F]",
-         "check every VM config and this host against every rule"},
-        {"host", cmd_host,
-         "host setup sriov|gvtg [--vfs N] [--driver i915|xe] [--replace-conflicts] "
-         "[--dkms-deb FILE] [--dry-run] | host setup sriov --pf BDF --vfs N [--dry-run] | "
-         "host rollback [--dry-run] [--force] | host vfs [--pf BDF] [--wait SEC] N|PF:N",
-         "configure the host for iGPU SR-IOV or GVT-g, or SR-IOV on another PF (--pf); undo "
-         "the last setup; set the VF count"},
-        {"mapping", cmd_mapping,
-         "mapping create NAME [--pf BDF] [--vfs all|LIST] [--description TEXT] [--dry-run] "
-         "[--lock-timeout S] | "
-         "mapping check [NAME]",
-         "a PCI resource mapping with one map line per VF of this node's iGPU (a VF pool), or "
-         "each map line of this node judged as PVE judges it at VM start"},
-        {"doctor", cmd_doctor,
-         "doctor [--fail-on info|warning|error] [--kernel-log FILE] [--format F]",
-         "check the host end to end: platform, IOMMU, cmdline, driver, VFs, dkms per kernel"},
+const struct cli_command cli_commands[] = {
+        {"help", cli_cmd_help, {"help [COMMAND]", "this list, or the usage of one command"}},
+        {"lint",
+         cli_cmd_lint,
+         {"lint [--normalize] [--format text|json] (FILE|VMID)... | --all",
+          "report what PVE would drop or rewrite in VM configs (a VMID or --all: this node's); "
+          "--normalize prints PVE's rewrite"}},
+        {"assign",
+         cli_cmd_assign,
+         {"assign VMID (--vf auto|BDF | --mdev TYPE|auto | --mapping NAME) [--pf BDF] [--slot N] "
+          "[--pcie|--no-pcie] [--x-vga] [--romfile FILE] [--dry-run] [--lock-timeout S] "
+          "[--format text|json] [--api [--api-url URL] [--api-token-file F] "
+          "[--api-fingerprint FP|--api-ca-file F]]",
+          "give a VM an iGPU VF, a GVT-g type or a mapped device, after the guard's rules"}},
+        {"release",
+         cli_cmd_release,
+         {"release VMID (--slot N | --device BDF | --all) [--dry-run] [--lock-timeout S] "
+          "[--format text|json]",
+          "take hostpci entries away from a VM (pending delete while it runs)"}},
+        {"status",
+         cli_cmd_status,
+         {"status [--all] [--format text|json] [--api [--node NAME] [--api-*]]",
+          "the host's iGPU, SR-IOV PFs/VFs, mdev types, IOMMU groups, drivers and which VMs use them"}},
+        {"guard",
+         cli_cmd_guard,
+         {"guard VMID PHASE",
+          "the pre-start hookscript: refuse a start that breaks a rule (exit 1)"}},
+        {"hook",
+         cli_cmd_hook,
+         {"hook install|remove VMID...|--all [--cluster], hook status [--cluster] [VMID...]",
+          "make the guard a VM's hookscript (chaining an existing one), undo that, or show which VMs are guarded"}},
+        {"audit",
+         cli_cmd_audit,
+         {"audit [--cluster [NAME]] [--api [--api-url URL] [--api-token-file F] "
+          "[--api-fingerprint FP|--api-ca-file F]] [--vmid N]... [--fail-on info|warning|error] "
+          "[--format F]",
+          "check every VM config and this host against every rule"}},
+        {"host",
+         cli_cmd_host,
+         {"host setup sriov|gvtg [--vfs N] [--driver i915|xe] [--replace-conflicts] "
+          "[--dkms-deb FILE] [--dry-run] | host setup sriov --pf BDF --vfs N [--dry-run] | "
+          "host rollback [--dry-run] [--force] | host vfs [--pf BDF] [--wait SEC] N|PF:N",
+          "configure the host for iGPU SR-IOV or GVT-g, or SR-IOV on another PF (--pf); undo "
+          "the last setup; set the VF count"}},
+        {"mapping",
+         cli_cmd_mapping,
+         {"mapping create NAME [--pf BDF] [--vfs all|LIST] [--description TEXT] [--dry-run] "
+          "[--lock-timeout S] | "
+          "mapping check [NAME]",
+          "a PCI resource mapping with one map line per VF of this node's iGPU (a VF pool), or "
+          "each map line of this node judged as PVE judges it at VM start"}},
+        {"doctor",
+         cli_cmd_doctor,
+         {"doctor [--fail-on info|warning|error] [--kernel-log FILE] [--format F]",
+          "check the host end to end: platform, IOMMU, cmdline, driver, VFs, dkms per kernel"}},
 };
 
-const struct cli_command *cli_command_find(const char *name)
+const size_t cli_n_commands = sizeof(cli_commands) / sizeof(cli_commands[0]);
+
+const struct cli_command *cli_command_lookup(const struct cli_command *table, size_t n,
+                                             const char *name)
 {
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (strcmp(commands[i].name, name) == 0)
-			return &commands[i];
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(table[i].name, name) == 0)
+			return &table[i];
 	return NULL;
 }
 
-static void usage(FILE *out)
+const struct cli_command *cli_command_find(const char *name)
+{
+	return cli_command_lookup(cli_commands, cli_n_commands, name);
+}
+
+int cli_subcommand_run(struct cli_ctx *ctx, const char *cmd, const struct cli_command *table,
+                       size_t n, int argc, char **argv)
+{
+	const struct cli_command *sub;
+	char names[256] = "";
+
+	for (size_t i = 0; i < n; i++)
+		snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
+		         i ? ", " : "", table[i].name);
+	if (argc < 2)
+		return cli_usage_error(ctx, cmd, "%s needs a subcommand: %s", cmd, names);
+	sub = cli_command_lookup(table, n, argv[1]);
+	if (!sub)
+		return cli_usage_error(ctx, cmd, "%s %s: unknown subcommand (%s)", cmd, argv[1],
+		                       names);
+	return sub->fn(ctx, argc - 1, argv + 1);
+}
+
+void cli_usage_print(FILE *out)
 {
 	fprintf(out,
 	        "usage: pve-passthrough [GLOBAL OPTIONS] COMMAND [ARGS]\n"
@@ -84,33 +121,20 @@ static void usage(FILE *out)
 	        "  --node NAME         this node's name (default: /etc/pve/local, /etc/hostname, uname -n)\n"
 	        "  --config FILE       the tool's configuration (default /etc/pve-passthrough.conf)\n"
 	        "  --format FORMAT     text or json (some commands: prometheus, nagios)\n"
+	        "  -t, --timeout SEC   give up after SEC seconds, exit 3 (default: timeout in the\n"
+	        "                      config file, else 300; 0 = no limit; the guard has its own)\n"
 	        "  -q, --quiet         only errors\n"
 	        "  -v, --verbose       more detail (first: root, node and config in use, on stderr)\n"
 	        "  --version           print the version\n"
 	        "  -h, --help          this help; COMMAND --help for a command\n"
 	        "\n"
 	        "Commands:\n");
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(out, "  %-38s %s\n", commands[i].usage, commands[i].summary);
+	for (size_t i = 0; i < cli_n_commands; i++)
+		fprintf(out, "  %-38s %s\n", cli_commands[i].help.usage,
+		        cli_commands[i].help.summary);
 	fprintf(out,
 	        "\nExit status: 0 ok, 1 refused or findings, 2 usage error, 3 could not finish.\n"
 	        "See pve-passthrough(8).\n");
-}
-
-static int cmd_help(struct cli_ctx *ctx, int argc, char **argv)
-{
-	const struct cli_command *c;
-
-	if (argc < 2) {
-		usage(stdout);
-		return CLI_EXIT_OK;
-	}
-	c = cli_command_find(argv[1]);
-	if (!c)
-		return cli_usage_error(ctx, NULL, "unknown command '%s'", argv[1]);
-	printf("usage: pve-passthrough %s\n%s\nSee pve-passthrough(8) for details.\n", c->usage,
-	       c->summary);
-	return CLI_EXIT_OK;
 }
 
 void cli_gather_opts(const struct cli_ctx *ctx, unsigned flags, struct gather_opts *o)
@@ -184,7 +208,7 @@ int cli_usage_error(const struct cli_ctx *ctx, const char *cmd, const char *fmt,
 	vmsg(ctx, "", fmt, ap);
 	va_end(ap);
 	if (c)
-		fprintf(stderr, "usage: pve-passthrough %s\n", c->usage);
+		fprintf(stderr, "usage: pve-passthrough %s\n", c->help.usage);
 	else
 		fprintf(stderr, "Try 'pve-passthrough --help'.\n");
 	return CLI_EXIT_USAGE;
@@ -205,6 +229,7 @@ int cli_set_format(struct cli_ctx *ctx, const char *value, unsigned allowed)
 		if (!(allowed & (1u << i)))
 			break;
 		ctx->format = (enum cli_format)i;
+		cli_deadline_format(ctx);
 		return 0;
 	}
 	cli_error(ctx, "--format %s is not available here (choose one of:%s%s%s%s)", value,
@@ -222,6 +247,7 @@ int cli_main(int argc, char **argv, const struct cli_seams *seams)
 	        {"node", required_argument, NULL, OPT_NODE},
 	        {"config", required_argument, NULL, OPT_CONFIG},
 	        {"format", required_argument, NULL, OPT_FORMAT},
+	        {"timeout", required_argument, NULL, 't'},
 	        {"quiet", no_argument, NULL, 'q'},
 	        {"verbose", no_argument, NULL, 'v'},
 	        {"version", no_argument, NULL, OPT_VERSION},
@@ -231,6 +257,8 @@ int cli_main(int argc, char **argv, const struct cli_seams *seams)
 	struct cli_ctx ctx;
 	const char *root = getenv("PVE_PASSTHROUGH_ROOT");
 	const char *node = NULL, *config = NULL, *format = NULL, *nocolor = getenv("NO_COLOR");
+	const char *timeout = NULL;
+	unsigned deadline = SETTINGS_TIMEOUT_DEFAULT;
 	const struct cli_command *cmd;
 	struct util_err err = {0};
 	int c, first;
@@ -239,16 +267,17 @@ int cli_main(int argc, char **argv, const struct cli_seams *seams)
 	ctx.prog = "pve-passthrough";
 	ctx.seams = seams ? seams : &none;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:qvh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:qvht:", opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_ROOT: root = optarg; break;
 		case OPT_NODE: node = optarg; break;
 		case OPT_CONFIG: config = optarg; break;
 		case OPT_FORMAT: format = optarg; break;
+		case 't': timeout = optarg; break;
 		case 'q': ctx.verbosity = -1; break;
 		case 'v': ctx.verbosity++; break;
 		case OPT_VERSION: printf("pve-passthrough %s\n", PP_VERSION); return CLI_EXIT_OK;
-		case 'h': usage(stdout); return CLI_EXIT_OK;
+		case 'h': cli_usage_print(stdout); return CLI_EXIT_OK;
 		case ':':
 			return cli_usage_error(&ctx, NULL, "option %s needs a value",
 			                       argv[optind - 1]);
@@ -258,13 +287,32 @@ int cli_main(int argc, char **argv, const struct cli_seams *seams)
 			return cli_usage_error(&ctx, NULL, "unknown option '%s'", argv[optind - 1]);
 		}
 	}
+	if (timeout) {
+		char *end;
+		unsigned long v;
+
+		errno = 0;
+		v = strtoul(timeout, &end, 10);
+		if (errno || end == timeout || *end || timeout[0] == '-' ||
+		    v > SETTINGS_TIMEOUT_MAX)
+			return cli_usage_error(
+			        &ctx, NULL,
+			        "--timeout '%s': not a number of seconds (0..%d; 0 = no "
+			        "limit)",
+			        timeout, SETTINGS_TIMEOUT_MAX);
+		deadline = (unsigned)v;
+	}
 	if (optind >= argc) {
-		usage(stderr);
+		cli_usage_print(stderr);
 		return CLI_EXIT_USAGE;
 	}
 	cmd = cli_command_find(argv[optind]);
 	if (!cmd)
 		return cli_usage_error(&ctx, NULL, "unknown command '%s'", argv[optind]);
+
+	/* the guard keeps its own limit (guard { timeout }) and its own answer to it */
+	if (strcmp(cmd->name, "guard") != 0)
+		cli_deadline_arm(&ctx, cmd->name, deadline);
 
 	if (root && *root && !util_is_dir(root)) {
 		cli_error(&ctx, "--root %s: not a directory", root);
@@ -287,6 +335,11 @@ int cli_main(int argc, char **argv, const struct cli_seams *seams)
 	} else {
 		util_path(&ctx.paths, ctx.config_path, sizeof(ctx.config_path), PP_ETC_TOOL_CONF);
 	}
+	/* the config file's deadline when -t did not give one (read under the default deadline) */
+	if (!timeout && strcmp(cmd->name, "guard") != 0 && strcmp(cmd->name, "help") != 0) {
+		settings_timeout_load(ctx.config_path, &deadline);
+		cli_deadline_arm(&ctx, cmd->name, deadline);
+	}
 	if (node) {
 		if (pveconf_node_name_valid(node) < 0 || strlen(node) >= sizeof(ctx.node))
 			return cli_usage_error(&ctx, NULL, "--node '%s': not a valid node name",
@@ -306,11 +359,14 @@ int cli_main(int argc, char **argv, const struct cli_seams *seams)
 	first = optind;
 	for (int i = first + 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			printf("usage: pve-passthrough %s\n%s\nSee pve-passthrough(8) for details.\n",
-			       cmd->usage, cmd->summary);
+			cli_help_print(stdout, cmd);
 			return CLI_EXIT_OK;
 		}
 	}
+	/* test seam (the test binary only, under a --root): a command that never finishes */
+	if (ctx.seams->stall_command && !util_paths_is_host(&ctx.paths))
+		for (;;)
+			pause();
 	optind = 0; /* each command runs its own getopt_long from argv[0] = its name */
 	return cmd->fn(&ctx, argc - first, argv + first);
 }

@@ -14,6 +14,7 @@
 
 #include "pveconf/format.h"
 #include "pveconf/keys.h"
+#include "pveconf/perlutf8.h"
 #include "util/fileio.h"
 #include "util/hash.h"
 
@@ -204,66 +205,6 @@ static int hexv(unsigned char c)
 	return -1;
 }
 
-/* Perl's UTF8SKIP: the length a start byte announces (Perl's extended UTF-8 up to 13 bytes). */
-static size_t perl_utf8_skip(unsigned char c)
-{
-	return c < 0xc0    ? 1
-	       : c < 0xe0  ? 2
-	       : c < 0xf0  ? 3
-	       : c < 0xf8  ? 4
-	       : c < 0xfc  ? 5
-	       : c < 0xfe  ? 6
-	       : c == 0xfe ? 7
-	                   : 13;
-}
-
-/* Perl's UNISKIP: how many bytes the shortest encoding of uv takes. */
-static size_t perl_uniskip(uint64_t uv)
-{
-	return uv < 0x80              ? 1
-	       : uv < 0x800           ? 2
-	       : uv < 0x10000         ? 3
-	       : uv < 0x200000        ? 4
-	       : uv < 0x4000000       ? 5
-	       : uv < 0x80000000u     ? 6
-	       : uv < 0x1000000000ull ? 7
-	                              : 13;
-}
-
-/* Encode's lax "utf8" decoder (Encode::decode("utf8", ...), convert_utf8_multi_seq) at s: the
- * number of bytes of one character, *bad set when they become a single U+FFFD.  A sequence ends
- * at its first non-continuation byte; overlong or overflowing ones are bad as a whole; above
- * U+10FFFF and surrogates are kept (lax). */
-static size_t perl_utf8_char(const unsigned char *s, size_t n, bool *bad)
-{
-	size_t skip, len, i;
-	uint64_t uv;
-	bool overflow = false;
-
-	*bad = false;
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] < 0xc0) { /* a continuation byte (C0/C1 start overlong sequences) */
-		*bad = true;
-		return 1;
-	}
-	skip = perl_utf8_skip(s[0]);
-	len = skip <= n ? skip : n;
-	uv = s[0] & (skip >= 7 ? 0x00 : 0x1f >> (skip - 2));
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80) {
-			*bad = true;
-			return i;
-		}
-		if (uv & ((uint64_t)0x3f << 58))
-			overflow = true;
-		uv = (uv << 6) | (s[i] & 0x3f);
-	}
-	if (skip > n || overflow || len > perl_uniskip(uv) || uv == 0)
-		*bad = true;
-	return len;
-}
-
 /* PVE's decode_text: %XX unescaped, then decoded by Encode's lax "utf8" (cause 4 of issue 11). */
 static int decode_text(struct util_buf *out, const char *s, size_t n)
 {
@@ -274,7 +215,7 @@ static int decode_text(struct util_buf *out, const char *s, size_t n)
 	if (!tmp)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '%' && i + 2 < n + 0 && hexv((unsigned char)s[i + 1]) >= 0 &&
+		if (s[i] == '%' && i + 2 < n && hexv((unsigned char)s[i + 1]) >= 0 &&
 		    hexv((unsigned char)s[i + 2]) >= 0) {
 			tmp[m++] = (unsigned char)(hexv((unsigned char)s[i + 1]) * 16 +
 			                           hexv((unsigned char)s[i + 2]));
@@ -283,13 +224,8 @@ static int decode_text(struct util_buf *out, const char *s, size_t n)
 			tmp[m++] = (unsigned char)s[i];
 		}
 	}
-	for (size_t i = 0; i < m && r == 0;) {
-		bool bad;
-		size_t l = perl_utf8_char(tmp + i, m - i, &bad);
-
-		r = bad ? util_buf_add(out, "\xef\xbf\xbd", 3) : util_buf_add(out, tmp + i, l);
-		i += l;
-	}
+	if (m > 0)
+		r = pveconf_perl_utf8_decode(out, tmp, m);
 	if (tmp != stackbuf)
 		free(tmp);
 	return r;

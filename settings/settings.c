@@ -70,6 +70,17 @@ static int check_timeout(cfg_t *cfg, cfg_opt_t *opt)
 	return -1;
 }
 
+static int check_deadline(cfg_t *cfg, cfg_opt_t *opt)
+{
+	long v = cfg_opt_getnint(opt, cfg_opt_size(opt) - 1);
+
+	if (v >= 0 && v <= SETTINGS_TIMEOUT_MAX)
+		return 0;
+	cfg_error(cfg, "timeout %ld is out of range (0..%d seconds; 0 = no limit)", v,
+	          SETTINGS_TIMEOUT_MAX);
+	return -1;
+}
+
 static int check_rule(cfg_t *cfg, cfg_opt_t *opt)
 {
 	cfg_t *sec = cfg_opt_getnsec(opt, cfg_opt_size(opt) - 1);
@@ -169,6 +180,7 @@ void settings_defaults(struct settings *s)
 	memset(s, 0, sizeof(*s));
 	s->guard_on_error = SETTINGS_ON_ERROR_ALLOW;
 	s->guard_timeout = SETTINGS_GUARD_TIMEOUT_DEFAULT;
+	s->timeout = SETTINGS_TIMEOUT_DEFAULT;
 }
 
 int settings_load(const char *path, bool must_exist, const char *const *known_rules,
@@ -183,13 +195,14 @@ int settings_load(const char *path, bool must_exist, const char *const *known_ru
 	cfg_opt_t opts[] = {
 	        CFG_SEC("guard", guard_opts, CFGF_NONE),
 	        CFG_SEC("rule", rule_opts, CFGF_MULTI | CFGF_TITLE | CFGF_NO_TITLE_DUPES),
+	        CFG_INT("timeout", SETTINGS_TIMEOUT_DEFAULT, CFGF_NONE),
 	        CFG_END(), /* api { } and cluster "name" { } (settings/api.h) */
 	        CFG_END(),
 	        CFG_END(),
 	};
 	struct parse_ctx ctx = {.path = path, .known = known_rules};
 
-	settings_api_cfg_opts(&opts[2]);
+	settings_api_cfg_opts(&opts[3]);
 	cfg_t *cfg, *guard;
 	char *data;
 	size_t len;
@@ -226,6 +239,7 @@ int settings_load(const char *path, bool must_exist, const char *const *known_ru
 	cfg_set_validate_func(cfg, "rule", check_rule);
 	cfg_set_validate_func(cfg, "guard|on-internal-error", check_on_error);
 	cfg_set_validate_func(cfg, "guard|timeout", check_timeout);
+	cfg_set_validate_func(cfg, "timeout", check_deadline);
 	current = &ctx;
 	r = cfg_parse_buf(cfg, data);
 	current = NULL;
@@ -243,6 +257,7 @@ int settings_load(const char *path, bool must_exist, const char *const *known_ru
 		                              : SETTINGS_ON_ERROR_ALLOW;
 		out->guard_timeout = (unsigned)cfg_getint(guard, "timeout");
 	}
+	out->timeout = (unsigned)cfg_getint(cfg, "timeout");
 	r = settings_api_from_cfg(cfg, path, &out->api, e);
 	if (r < 0) {
 		cfg_free(cfg);
@@ -272,6 +287,16 @@ void settings_free(struct settings *s)
 	free(s->rules);
 	s->rules = NULL;
 	s->n_rules = 0;
+}
+
+void settings_timeout_load(const char *path, unsigned *secs)
+{
+	struct settings s;
+
+	*secs = SETTINGS_TIMEOUT_DEFAULT;
+	if (settings_load(path, false, NULL, &s, NULL) == 0)
+		*secs = s.timeout;
+	settings_free(&s);
 }
 
 int settings_guard_load(const char *path, bool must_exist, struct settings *out, struct util_err *e)

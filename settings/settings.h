@@ -1,5 +1,6 @@
 /* settings/settings.h - the tool's own configuration file, /etc/pve-passthrough.conf (libconfuse).
  *
+ *   timeout = 300                # seconds any command but the guard may take (0 = no limit)
  *   guard {
  *     on-internal-error = allow    # allow (default, with a warning) | refuse
  *     timeout = 5                  # seconds the guard may take before it gives up (1..600)
@@ -31,12 +32,15 @@ struct settings_rule {
 struct settings {
 	enum settings_on_error guard_on_error;
 	unsigned guard_timeout; /* seconds */
+	unsigned timeout; /* the per-command deadline, seconds; 0 = none (top-level timeout) */
 	struct settings_rule *rules;
 	size_t n_rules;
 	struct settings_api_list api; /* api { } and cluster blocks, checked */
 };
 
 #define SETTINGS_GUARD_TIMEOUT_DEFAULT 5
+#define SETTINGS_TIMEOUT_DEFAULT       300   /* every command but the guard */
+#define SETTINGS_TIMEOUT_MAX           86400 /* a day */
 
 /* Built-in defaults (what a missing file means). */
 void settings_defaults(struct settings *s);
@@ -57,5 +61,9 @@ void settings_free(struct settings *s);
  * -errno. */
 int settings_guard_load(const char *path, bool must_exist, struct settings *out,
                         struct util_err *e);
+
+/* The per-command deadline alone (the top-level timeout): *secs gets it, or the default when the
+ * file is absent or broken (the command's own settings_load() then reports the problem). */
+void settings_timeout_load(const char *path, unsigned *secs);
 
 #endif

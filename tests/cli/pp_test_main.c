@@ -21,5 +21,6 @@ int main(int argc, char **argv)
 	else if (fail && strncmp(fail, "command:", 8) == 0)
 		s.fail_at_command = atoi(fail + 8);
 	s.stall_guard = stall && strcmp(stall, "guard") == 0;
+	s.stall_command = stall && strcmp(stall, "command") == 0;
 	return cli_main(argc, argv, &s);
 }

@@ -1,4 +1,4 @@
-/* cli/guard.c - `guard VMID PHASE`: the pre-start hookscript entry point (docs/pve.md 6).
+/* cli/cmd_guard.c - `guard VMID PHASE`: the pre-start hookscript entry point (docs/pve.md 6).
  * Only pre-start checks anything.  Read-only and lock-free: PVE holds the VM's config lock while
  * the hook runs, so taking it (or writing the config) would hang the start.  Bounded by the
  * configured timeout; internal errors allow (with a warning) or refuse, as configured.  A broken
@@ -107,9 +107,8 @@ int cli_cmd_guard(struct cli_ctx *ctx, int argc, char **argv)
 	if (argc != 3)
 		return cli_usage_error(ctx, "guard",
 		                       "guard needs VMID and PHASE (as PVE passes them)");
-	if (pveconf_vmid_parse(argv[1], &vmid) < 0)
-		return cli_usage_error(ctx, "guard", "'%s' is not a VMID (100..999999999)",
-		                       argv[1]);
+	if (cli_arg_vmid(ctx, "guard", argv[1], &vmid))
+		return CLI_EXIT_USAGE;
 	if (!phase_valid(argv[2]))
 		return cli_usage_error(
 		        ctx, "guard",

@@ -1,4 +1,4 @@
-/* cli/hook.c - `hook install|remove VMID...|--all [--cluster]` and `hook status`: puts the guard
+/* cli/cmd_hook.c - `hook install|remove VMID...|--all [--cluster]` and `hook status`: puts the guard
  * in place as a VM's hookscript (a snippet in a storage with `snippets` content), takes it away
  * again, and shows which VMs are guarded.
  *
@@ -512,23 +512,20 @@ static int select_all(const struct cli_ctx *ctx, bool cluster, bool install,
 	return 0;
 }
 
-int cli_cmd_hook(struct cli_ctx *ctx, int argc, char **argv)
+enum hook_mode { HOOK_INSTALL, HOOK_REMOVE, HOOK_STATUS };
+
+/* hook install|remove|status with argv[0] = the sub-command's name. */
+static int hook_run(struct cli_ctx *ctx, enum hook_mode mode, int argc, char **argv)
 {
 	struct snippets sn;
 	struct util_buf files = {0};
 	struct util_err e = {0};
 	struct pveconf_vmrefs vms = {0};
-	bool install = false, status_cmd = false, all = false, cluster = false;
+	bool install = mode == HOOK_INSTALL, status_cmd = mode == HOOK_STATUS, all = false,
+	     cluster = false;
 	int status = CLI_EXIT_OK, nids = 0;
 
-	if (argc >= 2 && strcmp(argv[1], "install") == 0)
-		install = true;
-	else if (argc >= 2 && strcmp(argv[1], "status") == 0)
-		status_cmd = true;
-	else if (argc < 2 || strcmp(argv[1], "remove") != 0)
-		return cli_usage_error(ctx, "hook",
-		                       "hook needs install, remove or status (and VMIDs or --all)");
-	for (int i = 2; i < argc; i++) {
+	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--all") == 0 && !status_cmd)
 			all = true;
 		else if (strcmp(argv[i], "--cluster") == 0)
@@ -539,7 +536,7 @@ int cli_cmd_hook(struct cli_ctx *ctx, int argc, char **argv)
 			nids++;
 	}
 	if (!status_cmd && !all && nids == 0)
-		return cli_usage_error(ctx, "hook", "hook %s needs VMIDs or --all", argv[1]);
+		return cli_usage_error(ctx, "hook", "hook %s needs VMIDs or --all", argv[0]);
 	if (all && nids)
 		return cli_usage_error(ctx, "hook", "--all and VMIDs do not go together");
 	if (cluster && !all && !status_cmd)
@@ -552,16 +549,14 @@ int cli_cmd_hook(struct cli_ctx *ctx, int argc, char **argv)
 			cli_error(ctx, "out of memory");
 			return CLI_EXIT_FAIL;
 		}
-		for (int i = 2; i < argc; i++) {
+		for (int i = 1; i < argc; i++) {
 			struct pveconf_vmref *v = &vms.v[vms.n];
 
 			if (argv[i][0] == '-')
 				continue;
-			if (pveconf_vmid_parse(argv[i], &v->vmid) < 0) {
+			if (cli_arg_vmid(ctx, "hook", argv[i], &v->vmid)) {
 				pveconf_vmrefs_free(&vms);
-				return cli_usage_error(ctx, "hook",
-				                       "'%s' is not a VMID (100..999999999)",
-				                       argv[i]);
+				return CLI_EXIT_USAGE;
 			}
 			snprintf(v->node, sizeof(v->node), "%.*s", (int)sizeof(v->node) - 1,
 			         ctx->node);
@@ -631,4 +626,36 @@ int cli_cmd_hook(struct cli_ctx *ctx, int argc, char **argv)
 	util_buf_free(&files);
 	pveconf_vmrefs_free(&vms);
 	return status;
+}
+
+static int cli_cmd_hook_install(struct cli_ctx *ctx, int argc, char **argv)
+{
+	return hook_run(ctx, HOOK_INSTALL, argc, argv);
+}
+
+static int cli_cmd_hook_remove(struct cli_ctx *ctx, int argc, char **argv)
+{
+	return hook_run(ctx, HOOK_REMOVE, argc, argv);
+}
+
+static int cli_cmd_hook_status(struct cli_ctx *ctx, int argc, char **argv)
+{
+	return hook_run(ctx, HOOK_STATUS, argc, argv);
+}
+
+int cli_cmd_hook(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct cli_command subs[] = {
+	        {"install", cli_cmd_hook_install, {NULL, NULL}},
+	        {"remove", cli_cmd_hook_remove, {NULL, NULL}},
+	        {"status", cli_cmd_hook_status, {NULL, NULL}},
+	};
+	const struct cli_command *sub =
+	        argc >= 2 ? cli_command_lookup(subs, sizeof(subs) / sizeof(subs[0]), argv[1])
+	                  : NULL;
+
+	if (!sub)
+		return cli_usage_error(ctx, "hook",
+		                       "hook needs install, remove or status (and VMIDs or --all)");
+	return sub->fn(ctx, argc - 1, argv + 1);
 }

@@ -1,4 +1,4 @@
-/* cli/audit.c - `audit`: every rule over the VM configs of this node (or of every node with
+/* cli/cmd_audit.c - `audit`: every rule over the VM configs of this node (or of every node with
  * --cluster; hardware rules only for this node) and over this host, in text, JSON, Prometheus or
  * Nagios form.  Reads only. */
 #include <errno.h>
@@ -9,7 +9,7 @@
 
 #include "cli/api.h"
 #include "cli/cli.h"
-#include "cli/findings.h"
+#include "cli/render.h"
 #include "gather/gather.h"
 #include "pveconf/vmlist.h"
 
@@ -242,7 +242,7 @@ static int audit_run(struct cli_ctx *ctx, int argc, char **argv, bool *parsed)
 	unsigned vmids[AUDIT_MAX_VMIDS];
 	size_t n_vmids = 0, n_checked = 0;
 	struct policy_findings f = {0};
-	struct cli_findings_view view;
+	struct cli_report view;
 	struct util_err e = {0};
 	struct gather_node g;
 	struct audit_api api = {0};
@@ -346,14 +346,17 @@ static int audit_run(struct cli_ctx *ctx, int argc, char **argv, bool *parsed)
 	}
 	if (n_vmids)
 		keep_vmids(&f, vmids, n_vmids);
-	view = (struct cli_findings_view){.node = use_api ? api_label(&api, label, sizeof(label))
-	                                                  : ctx->node,
-	                                  .findings = &f,
-	                                  .n_vms = n_checked,
-	                                  .vm_name = use_api && api.n_clusters > 1 ? NULL : name_of,
-	                                  .arg = use_api ? (const void *)api.gs : &g};
-	r = cli_findings_print(&view, ctx->format, stdout);
-	if (ctx->format != CLI_FORMAT_NAGIOS) {
+	view = (struct cli_report){.kind = CLI_REPORT_AUDIT,
+	                           .node = use_api ? api_label(&api, label, sizeof(label))
+	                                           : ctx->node,
+	                           .findings = &f,
+	                           .n_vms = n_checked,
+	                           .vm_name = use_api && api.n_clusters > 1 ? NULL : name_of,
+	                           .arg = use_api ? (const void *)api.gs : &g};
+	r = cli_render_ops_get(ctx->format)->report(&view, stdout);
+	if (ctx->format == CLI_FORMAT_NAGIOS) {
+		r = r < 0 ? 3 : r;
+	} else {
 		bool hit = false;
 
 		for (size_t i = 0; i < f.n; i++)

@@ -1,6 +1,7 @@
-/* cli/assign.c - the `assign` and `release` commands: parse and check the arguments, run the plan
+/* cli/cmd_assign.c - the `assign` command: parse and check the arguments, run the plan
  * (assign/), render it (text: summary + unified diff; JSON), map the outcome to the exit status.
- * Must not contain planning logic. */
+ * The run and rendering are shared with `release` (cli/cmd_release.c).  Must not contain
+ * planning logic. */
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
@@ -15,22 +16,6 @@
 #include "gather/gather.h"
 #include "pveconf/vmlist.h"
 #include "util/diff.h"
-
-/* [dddd:]bb:ss.f, hex in any case -> "dddd:bb:ss.f" lowercase. */
-static int parse_bdf(const char *s, char out[SYSFS_BDF_LEN])
-{
-	struct pveconf_pci_id id;
-	const char *colon = strchr(s, ':'), *last = strrchr(s, ':');
-
-	/* pveconf's PCI-id grammar, any case; a domain has 4 digits, a slot is 0..1f */
-	if (pveconf_pci_id_parse(s, strlen(s), PVECONF_PCI_ID_ANY_CASE, &id) < 0 ||
-	    (id.has_domain && (colon == last || colon - s != 4)) || id.slot > 0x1f ||
-	    (id.has_function && id.function > 7))
-		return -EINVAL;
-	/* function-less = every function of the slot (refused by the plan) */
-	pveconf_pci_id_format(&id, out, SYSFS_BDF_LEN);
-	return 0;
-}
 
 /* mdev type names as PVE's grammar takes them ([^/.:]+), limited to what sysfs names hold. */
 static bool valid_mdev_type(const char *s)
@@ -117,8 +102,8 @@ static int render_json(const struct cli_ctx *ctx, const struct assign_request *r
 	return 0;
 }
 
-static int run(struct cli_ctx *ctx, const char *cmd, struct assign_request *req, bool dry_run,
-               int timeout_s, const struct settings_api_overrides *api)
+int cli_assign_run(struct cli_ctx *ctx, const char *cmd, struct assign_request *req, bool dry_run,
+                   int timeout_s, const struct settings_api_overrides *api)
 {
 	struct assign_run_opts o = {ctx->node, dry_run, timeout_s * 1000, NULL, NULL, NULL};
 	struct assign_plan plan;
@@ -218,17 +203,6 @@ static int run(struct cli_ctx *ctx, const char *cmd, struct assign_request *req,
 	return rc;
 }
 
-static int parse_timeout(const char *s, int *out)
-{
-	char *end;
-	long v = strtol(s, &end, 10);
-
-	if (*s == '\0' || *end || v < 0 || v > 3600)
-		return -EINVAL;
-	*out = (int)v;
-	return 0;
-}
-
 int cli_cmd_assign(struct cli_ctx *ctx, int argc, char **argv)
 {
 	enum {
@@ -277,7 +251,8 @@ int cli_cmd_assign(struct cli_ctx *ctx, int argc, char **argv)
 		case O_VF:
 			req.kind = ASSIGN_KIND_VF;
 			kinds++;
-			if (strcmp(optarg, "auto") != 0 && parse_bdf(optarg, req.vf) < 0)
+			if (strcmp(optarg, "auto") != 0 &&
+			    cli_arg_bdf(optarg, req.vf, sizeof(req.vf)) < 0)
 				return cli_usage_error(
 				        ctx, "assign",
 				        "--vf '%s': not a PCI address (0000:00:02.1) "
@@ -308,16 +283,15 @@ int cli_cmd_assign(struct cli_ctx *ctx, int argc, char **argv)
 			snprintf(req.mapping, sizeof(req.mapping), "%s", optarg);
 			break;
 		case O_PF:
-			if (parse_bdf(optarg, req.pf) < 0)
+			if (cli_arg_bdf(optarg, req.pf, sizeof(req.pf)) < 0)
 				return cli_usage_error(
 				        ctx, "assign",
 				        "--pf '%s': not a PCI address (0000:00:02.0)", optarg);
 			break;
 		case O_SLOT: {
-			char *end;
-			long v = strtol(optarg, &end, 10);
+			long v;
 
-			if (!*optarg || *end || v < 0 || v >= PVECONF_HOSTPCI_MAX)
+			if (cli_arg_long(optarg, 0, PVECONF_HOSTPCI_MAX - 1, &v) < 0)
 				return cli_usage_error(ctx, "assign", "--slot '%s': not 0..15",
 				                       optarg);
 			req.slot = (int)v;
@@ -336,10 +310,8 @@ int cli_cmd_assign(struct cli_ctx *ctx, int argc, char **argv)
 		case O_DRY: dry_run = true; break;
 		case O_API: use_api = true; break;
 		case O_TIMEOUT:
-			if (parse_timeout(optarg, &timeout_s) < 0)
-				return cli_usage_error(ctx, "assign",
-				                       "--lock-timeout '%s': seconds, 0..3600",
-				                       optarg);
+			if (cli_arg_seconds(ctx, "assign", "--lock-timeout", optarg, &timeout_s))
+				return CLI_EXIT_USAGE;
 			break;
 		case O_FORMAT:
 			if (cli_set_format(ctx, optarg,
@@ -358,9 +330,8 @@ int cli_cmd_assign(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if (optind >= argc)
 		return cli_usage_error(ctx, "assign", "which VM? give its VMID");
-	if (pveconf_vmid_parse(argv[optind], &req.vmid) < 0)
-		return cli_usage_error(ctx, "assign", "'%s' is not a VMID (100..999999999)",
-		                       argv[optind]);
+	if (cli_arg_vmid(ctx, "assign", argv[optind], &req.vmid))
+		return CLI_EXIT_USAGE;
 	if (optind + 1 < argc)
 		return cli_usage_error(ctx, "assign", "unexpected argument '%s'", argv[optind + 1]);
 	if (kinds != 1)
@@ -370,88 +341,5 @@ int cli_cmd_assign(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_usage_error(ctx, "assign", "--format: text or json");
 	if (!use_api && (over.url || over.token_file || over.fingerprint || over.ca_file))
 		return cli_usage_error(ctx, "assign", "the --api-* options go with --api");
-	return run(ctx, "assign", &req, dry_run, timeout_s, use_api ? &over : NULL);
-}
-
-int cli_cmd_release(struct cli_ctx *ctx, int argc, char **argv)
-{
-	enum { O_SLOT = 256, O_DEVICE, O_ALL, O_DRY, O_TIMEOUT, O_FORMAT };
-	static const struct option opts[] = {
-	        {"slot", required_argument, NULL, O_SLOT},
-	        {"device", required_argument, NULL, O_DEVICE},
-	        {"all", no_argument, NULL, O_ALL},
-	        {"dry-run", no_argument, NULL, O_DRY},
-	        {"lock-timeout", required_argument, NULL, O_TIMEOUT},
-	        {"format", required_argument, NULL, O_FORMAT},
-	        {NULL, 0, NULL, 0},
-	};
-	struct assign_request req;
-	bool dry_run = false;
-	int c, whats = 0, timeout_s = ASSIGN_LOCK_TIMEOUT_MS / 1000;
-
-	memset(&req, 0, sizeof(req));
-	req.kind = ASSIGN_KIND_RELEASE;
-	req.slot = -1;
-	req.pcie = PVECONF_UNSET;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case O_SLOT: {
-			char *end;
-			long v = strtol(optarg, &end, 10);
-
-			if (!*optarg || *end || v < 0 || v >= PVECONF_HOSTPCI_MAX)
-				return cli_usage_error(ctx, "release", "--slot '%s': not 0..15",
-				                       optarg);
-			req.slot = (int)v;
-			req.release = ASSIGN_RELEASE_SLOT;
-			whats++;
-			break;
-		}
-		case O_DEVICE:
-			if (parse_bdf(optarg, req.device) < 0)
-				return cli_usage_error(
-				        ctx, "release",
-				        "--device '%s': not a PCI address (0000:00:02.1)", optarg);
-			req.release = ASSIGN_RELEASE_DEVICE;
-			whats++;
-			break;
-		case O_ALL:
-			req.release = ASSIGN_RELEASE_ALL;
-			whats++;
-			break;
-		case O_DRY: dry_run = true; break;
-		case O_TIMEOUT:
-			if (parse_timeout(optarg, &timeout_s) < 0)
-				return cli_usage_error(ctx, "release",
-				                       "--lock-timeout '%s': seconds, 0..3600",
-				                       optarg);
-			break;
-		case O_FORMAT:
-			if (cli_set_format(ctx, optarg,
-			                   1u << CLI_FORMAT_TEXT | 1u << CLI_FORMAT_JSON))
-				return CLI_EXIT_USAGE;
-			break;
-		case ':':
-			return cli_usage_error(ctx, "release", "option %s needs a value",
-			                       argv[optind - 1]);
-		default:
-			return cli_usage_error(ctx, "release", "unknown option '%s'",
-			                       argv[optind - 1]);
-		}
-	}
-	if (optind >= argc)
-		return cli_usage_error(ctx, "release", "which VM? give its VMID");
-	if (pveconf_vmid_parse(argv[optind], &req.vmid) < 0)
-		return cli_usage_error(ctx, "release", "'%s' is not a VMID (100..999999999)",
-		                       argv[optind]);
-	if (optind + 1 < argc)
-		return cli_usage_error(ctx, "release", "unexpected argument '%s'",
-		                       argv[optind + 1]);
-	if (whats != 1)
-		return cli_usage_error(ctx, "release",
-		                       "give exactly one of --slot, --device, --all");
-	if (ctx->format != CLI_FORMAT_TEXT && ctx->format != CLI_FORMAT_JSON)
-		return cli_usage_error(ctx, "release", "--format: text or json");
-	return run(ctx, "release", &req, dry_run, timeout_s, NULL);
+	return cli_assign_run(ctx, "assign", &req, dry_run, timeout_s, use_api ? &over : NULL);
 }

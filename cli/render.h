@@ -1,0 +1,54 @@
+/* cli/render.h - the renderers of a findings report, one ops struct per output format
+ * (cli/render_text.c, render_json.c, render_prometheus.c, render_nagios.c), shared by every
+ * command that reports policy findings (audit, doctor).  A renderer consumes the report; it
+ * decides nothing about what is a problem. */
+#ifndef PP_CLI_RENDER_H
+#define PP_CLI_RENDER_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "cli/cli.h"
+#include "policy/policy.h"
+
+enum cli_report_kind {
+	CLI_REPORT_AUDIT,  /* findings grouped by VM */
+	CLI_REPORT_DOCTOR, /* the host's findings, then the VM configs' */
+};
+
+struct cli_report {
+	enum cli_report_kind kind;
+	const char *node;                       /* "" when unknown (doctor off a PVE node) */
+	const struct policy_findings *host;     /* doctor: the host checks; NULL for audit */
+	const struct policy_findings *findings; /* the rules over the VM configs (audit: all) */
+	size_t n_vms;                           /* VMs checked */
+	const char *(*vm_name)(const void *arg, unsigned vmid); /* NULL: no names */
+	const void *arg;
+	/* doctor */
+	const char *mode, *mode_why; /* host mode and why */
+	bool audited;                /* the VM configs were checked */
+	const char *audit_skipped;   /* why not */
+};
+
+struct cli_render_ops {
+	const char *name;
+	/* Prints r.  Returns 0 (nagios: its status 0..3), or -1 on a write error. */
+	int (*report)(const struct cli_report *r, FILE *out);
+};
+
+extern const struct cli_render_ops cli_render_text;
+extern const struct cli_render_ops cli_render_json;
+extern const struct cli_render_ops cli_render_prometheus;
+extern const struct cli_render_ops cli_render_nagios;
+
+/* The renderer of format. */
+const struct cli_render_ops *cli_render_ops_get(enum cli_format format);
+
+/* Every finding of r as one list: the host's first, then the VM configs'. */
+size_t cli_report_n(const struct cli_report *r);
+const struct policy_finding *cli_report_at(const struct cli_report *r, size_t i);
+size_t cli_report_count(const struct cli_report *r, enum policy_severity s);
+/* A finding's node: its own, else the report's, else "localhost". */
+const char *cli_report_node_of(const struct cli_report *r, const struct policy_finding *x);
+
+#endif

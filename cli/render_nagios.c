@@ -1,0 +1,47 @@
+/* cli/render_nagios.c - findings as one Nagios/Icinga plugin status line with perfdata; the
+ * return value is the plugin status (0 OK, 1 WARNING, 2 CRITICAL).  Consumes the report only. */
+#include "cli/render.h"
+
+static const char *sev_upper(enum policy_severity s)
+{
+	switch (s) {
+	case POLICY_SEVERITY_ERROR: return "ERROR";
+	case POLICY_SEVERITY_WARNING: return "WARNING";
+	default: return "INFO";
+	}
+}
+
+static int nagios_report(const struct cli_report *r, FILE *out)
+{
+	size_t n = cli_report_n(r);
+	size_t ne = cli_report_count(r, POLICY_SEVERITY_ERROR);
+	size_t nw = cli_report_count(r, POLICY_SEVERITY_WARNING);
+	size_t ni = cli_report_count(r, POLICY_SEVERITY_INFO);
+	int status = ne ? 2 : nw ? 1 : 0;
+	const char *word = status == 2 ? "CRITICAL" : status == 1 ? "WARNING" : "OK";
+	size_t shown = 0;
+
+	fprintf(out, "PVE-PASSTHROUGH %s - %zu error%s, %zu warning%s, %zu info in %zu VM%s", word,
+	        ne, ne == 1 ? "" : "s", nw, nw == 1 ? "" : "s", ni, r->n_vms,
+	        r->n_vms == 1 ? "" : "s");
+	/* name the worst findings (they come first within each VM) */
+	for (int s = POLICY_SEVERITY_ERROR; s >= POLICY_SEVERITY_WARNING && status; s--)
+		for (size_t i = 0; i < n && shown < 5; i++) {
+			const struct policy_finding *x = cli_report_at(r, i);
+
+			if ((int)x->severity != s)
+				continue;
+			fprintf(out, "%s%s %s%s", shown ? ", " : ": ", sev_upper(x->severity),
+			        policy_rule_get(x->rule)->name, x->vmid ? "" : " (host)");
+			if (x->vmid)
+				fprintf(out, " VM %u", x->vmid);
+			shown++;
+		}
+	if (shown < ne + nw && status)
+		fprintf(out, ", ...");
+	fprintf(out, " | errors=%zu;;1;0 warnings=%zu;1;;0 info=%zu;;;0 vms=%zu;;;0\n", ne, nw, ni,
+	        r->n_vms);
+	return ferror(out) ? -1 : status;
+}
+
+const struct cli_render_ops cli_render_nagios = {.name = "nagios", .report = nagios_report};

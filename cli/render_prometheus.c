@@ -1,0 +1,70 @@
+/* cli/render_prometheus.c - findings as node_exporter textfile-collector lines: one gauge per
+ * (VM, rule, severity), the counts by severity and the VMs checked.  Consumes the report only. */
+#include "cli/render.h"
+
+/* Prometheus label values escape \ " and newline. */
+static void prom_label(FILE *out, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\\' || *s == '"')
+			fprintf(out, "\\%c", *s);
+		else if (*s == '\n')
+			fputs("\\n", out);
+		else
+			fputc(*s, out);
+	}
+}
+
+static bool same_series(const struct policy_finding *a, const struct policy_finding *b)
+{
+	return a->vmid == b->vmid && a->rule == b->rule && a->severity == b->severity;
+}
+
+static int prometheus_report(const struct cli_report *r, FILE *out)
+{
+	size_t n = cli_report_n(r);
+	const char *node = r->node && r->node[0] ? r->node : "localhost";
+
+	fputs("# HELP pve_passthrough_findings Findings of pve-passthrough audit, by rule, severity "
+	      "and VM.\n# TYPE pve_passthrough_findings gauge\n",
+	      out);
+	/* one line per (vmid, rule, severity), at its first finding */
+	for (size_t i = 0; i < n; i++) {
+		const struct policy_finding *x = cli_report_at(r, i);
+		bool seen = false;
+		size_t c = 0;
+
+		for (size_t k = 0; k < i && !seen; k++)
+			seen = same_series(cli_report_at(r, k), x);
+		if (seen)
+			continue;
+		for (size_t j = i; j < n; j++)
+			c += same_series(cli_report_at(r, j), x);
+		fputs("pve_passthrough_findings{node=\"", out);
+		prom_label(out, cli_report_node_of(r, x));
+		fprintf(out, "\",rule=\"%s\",severity=\"%s\",vmid=\"",
+		        policy_rule_get(x->rule)->name, policy_severity_name(x->severity));
+		if (x->vmid)
+			fprintf(out, "%u", x->vmid);
+		fprintf(out, "\"} %zu\n", c);
+	}
+	fputs("# HELP pve_passthrough_audit_findings Findings of the last audit by severity.\n"
+	      "# TYPE pve_passthrough_audit_findings gauge\n",
+	      out);
+	for (int s = POLICY_SEVERITY_ERROR; s >= POLICY_SEVERITY_INFO; s--) {
+		fputs("pve_passthrough_audit_findings{node=\"", out);
+		prom_label(out, node);
+		fprintf(out, "\",severity=\"%s\"} %zu\n",
+		        policy_severity_name((enum policy_severity)s),
+		        cli_report_count(r, (enum policy_severity)s));
+	}
+	fputs("# HELP pve_passthrough_audit_vms VMs the last audit checked.\n"
+	      "# TYPE pve_passthrough_audit_vms gauge\npve_passthrough_audit_vms{node=\"",
+	      out);
+	prom_label(out, node);
+	fprintf(out, "\"} %zu\n", r->n_vms);
+	return ferror(out) ? -1 : 0;
+}
+
+const struct cli_render_ops cli_render_prometheus = {.name = "prometheus",
+                                                     .report = prometheus_report};

@@ -1,0 +1,97 @@
+/* cli/render_text.c - findings for people: audit's findings grouped by VM with a summary line,
+ * doctor's host checks then the VM configs'.  Consumes the report only. */
+#include <string.h>
+
+#include "cli/render.h"
+
+static void audit_text(const struct cli_report *r, FILE *out)
+{
+	const struct policy_findings *f = r->findings;
+	unsigned cur = (unsigned)-1;
+	size_t ne = cli_report_count(r, POLICY_SEVERITY_ERROR);
+	size_t nw = cli_report_count(r, POLICY_SEVERITY_WARNING);
+
+	for (size_t i = 0; i < f->n; i++) {
+		const struct policy_finding *x = &f->v[i];
+		const char *rule = policy_rule_get(x->rule)->name;
+
+		if (x->vmid != cur) {
+			const char *name = r->vm_name ? r->vm_name(r->arg, x->vmid) : NULL;
+
+			if (i)
+				fputc('\n', out);
+			if (x->vmid == 0)
+				fprintf(out, "node %s (host)\n", x->node);
+			else
+				fprintf(out, "VM %u%s%s%s on %s\n", x->vmid, name ? " (" : "",
+				        name ? name : "", name ? ")" : "", x->node);
+			cur = x->vmid;
+		}
+		fprintf(out, "  %-7s  %s", policy_severity_name(x->severity), rule);
+		if (x->key[0])
+			fprintf(out, "%*s%s%s%s", (int)(21 - strlen(rule)), "",
+			        strcmp(x->section, "main") ? x->section : "",
+			        strcmp(x->section, "main") ? "/" : "", x->key);
+		if (x->device[0])
+			fprintf(out, "  %s", x->device);
+		fprintf(out, "\n           %s\n           fix: %s\n", x->message, x->hint);
+	}
+	if (f->n)
+		fputc('\n', out);
+	fprintf(out, "%s: %zu error%s, %zu warning%s, %zu info in %zu VM%s checked\n", r->node, ne,
+	        ne == 1 ? "" : "s", nw, nw == 1 ? "" : "s",
+	        cli_report_count(r, POLICY_SEVERITY_INFO), r->n_vms, r->n_vms == 1 ? "" : "s");
+}
+
+static void doctor_text(const struct cli_report *r, FILE *out)
+{
+	const struct policy_findings *h = r->host, *f = r->findings;
+
+	fprintf(out, "doctor: %s, host mode %s (%s)\n", r->node[0] ? r->node : "this host", r->mode,
+	        r->mode_why);
+	for (size_t i = 0; h && i < h->n; i++) {
+		const struct policy_finding *x = &h->v[i];
+
+		fprintf(out, "%-7s %-20s %s%s%s\n", policy_severity_name(x->severity),
+		        policy_rule_get(x->rule)->name, x->device[0] ? x->device : "",
+		        x->device[0] ? ": " : "", x->message);
+		if (x->hint[0])
+			fprintf(out, "%-28s fix: %s\n", "", x->hint);
+	}
+	if (r->audited) {
+		fprintf(out, "VM configs (every audit rule, %zu VMs):\n", r->n_vms);
+		for (size_t i = 0; i < f->n; i++) {
+			const struct policy_finding *x = &f->v[i];
+			bool sec = x->section[0] && strcmp(x->section, "main");
+			char where[160] = "";
+
+			if (x->vmid)
+				snprintf(where, sizeof(where), "VM %u%s%s%s%s: ", x->vmid,
+				         x->key[0] ? " " : "", x->key, sec ? " " : "",
+				         sec ? x->section : "");
+			fprintf(out, "%-7s %-20s %s%s\n", policy_severity_name(x->severity),
+			        policy_rule_get(x->rule)->name, where, x->message);
+			if (x->hint[0])
+				fprintf(out, "%-28s fix: %s\n", "", x->hint);
+		}
+		if (!f->n)
+			fprintf(out, "        no findings\n");
+	} else {
+		fprintf(out, "VM configs: not checked (%s)\n", r->audit_skipped);
+	}
+	fprintf(out, "%zu error(s), %zu warning(s), %zu info\n",
+	        cli_report_count(r, POLICY_SEVERITY_ERROR),
+	        cli_report_count(r, POLICY_SEVERITY_WARNING),
+	        cli_report_count(r, POLICY_SEVERITY_INFO));
+}
+
+static int text_report(const struct cli_report *r, FILE *out)
+{
+	if (r->kind == CLI_REPORT_DOCTOR)
+		doctor_text(r, out);
+	else
+		audit_text(r, out);
+	return ferror(out) ? -1 : 0;
+}
+
+const struct cli_render_ops cli_render_text = {.name = "text", .report = text_report};
