@@ -67,6 +67,49 @@ int cli_api_assign(const struct cli_ctx *ctx, const struct cli_api_assign_opts *
                    const struct assign_request *req, struct assign_plan *plan,
                    struct cli_api_assign_result *res, struct util_err *e);
 
+/* audit --api (cli/api_mapping.c): PVE's own check of the mappings on each node of g whose VMs use
+ * mapping= (GET /cluster/mapping/pci?check-node=NODE), put into g for policy/ to judge by.  A node
+ * whose answer fails keeps our own judgement, with a warning.  prefix: the fleet's node-name
+ * prefix ("" for one cluster).  0 or -errno when nothing could be sent (TLS, auth, memory). */
+int cli_api_mapping_checks(const struct cli_ctx *ctx, struct pveapi_client *c,
+                           struct gather_node *g, const char *prefix, struct util_err *e);
+
+/* mapping create --api (cli/api_mapping.c): the node's hardware and every mapping as the API
+ * shows them. */
+struct cli_api_mapping_session {
+	struct gather_node settings; /* the tool's settings (api blocks) */
+	struct cli_api_cluster *cl;
+	size_t n_cl;
+	struct pveapi_snapshot snap;
+	struct sysfs_host *host; /* ctx->node's hardware (GET /nodes/NODE/hardware/pci) */
+};
+struct cli_api_mapping_put {
+	int added;
+	size_t replaced;
+	bool written;
+	char request[192]; /* "POST /cluster/mapping/pci", "PUT /cluster/mapping/pci/NAME" */
+	json_t *map;       /* the mapping's map entries as sent (or as they would be) */
+	json_t *checks;    /* after writing: PVE's checks of the mapping on the node */
+	char check_err[1100];
+	size_t n_errors; /* of those, severity error */
+};
+/* Connects (api { } block and overrides) and reads ctx->node's hardware and the mappings.  0 or
+ * -errno with a message (the node is not in the cluster, unreachable, ...). */
+int cli_api_mapping_open(const struct cli_ctx *ctx, const struct settings_api_overrides *over,
+                         struct cli_api_mapping_session *s, struct util_err *e);
+/* Puts this node's map values into mapping name as `mapping create` does locally (the mapping's
+ * other lines kept), diff = pci.cfg as PVE would write it before and after; unless dry or nothing
+ * changes, POST /cluster/mapping/pci (new) or PUT /cluster/mapping/pci/NAME (existing, with the
+ * digest it was read with), then GET ?check-node=NODE for PVE's verdict.  Prints its errors;
+ * returns the exit status (1 when PVE's check finds an error in what was written). */
+int cli_api_mapping_put(const struct cli_ctx *ctx, struct cli_api_mapping_session *s,
+                        const char *name, const char *description, const char *const *values,
+                        size_t n, bool dry, struct cli_api_mapping_put *res, struct util_buf *diff);
+/* The text lines about PVE's verdict after writing. */
+void cli_api_mapping_print_checks(const struct cli_api_mapping_put *res, const char *name,
+                                  const char *node);
+void cli_api_mapping_close(struct cli_api_mapping_session *s, struct cli_api_mapping_put *res);
+
 /* status --api (cli/api_status.c): node NULL/"" = this host's name.  Prints; returns the exit
  * status. */
 int cli_api_status(struct cli_ctx *ctx, const struct settings_api_overrides *over, const char *node,

@@ -196,6 +196,8 @@ static int audit_api_judge(struct cli_ctx *ctx, struct audit_api *a, const struc
 			                             : "mappings not readable");
 		r = gather_api(sn, &(struct gather_opts){0}, &a->gs[i], e);
 		if (r == 0)
+			r = cli_api_mapping_checks(ctx, c->client, &a->gs[i], prefix, e);
+		if (r == 0)
 			r = judge_one(a, i, prefix, g->severity, f, e);
 		if (r < 0)
 			return r;

@@ -65,8 +65,9 @@ const struct cli_command cli_commands[] = {
         {"mapping",
          cli_cmd_mapping,
          {"mapping create NAME [--pf BDF] [--vfs all|LIST] [--description TEXT] [--dry-run] "
-          "[--lock-timeout S] | "
-          "mapping check [NAME]",
+          "[--lock-timeout S] [--api [--api-url URL] [--api-token-file F] "
+          "[--api-fingerprint FP|--api-ca-file F]] [--format text|json] | "
+          "mapping check [NAME] [--format text|json]",
           "a PCI resource mapping with one map line per VF of this node's iGPU (a VF pool), or "
           "each map line of this node judged as PVE judges it at VM start"}},
         {"doctor",

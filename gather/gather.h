@@ -83,7 +83,10 @@ struct gather_node {
 	size_t n_reservations;
 	char owner[256]; /* gather_local with opts.vmid: the node that owns it ("" = none) */
 	struct gather_hosts hosts; /* gather_api: every node's hardware */
-	char **strings;            /* owned strings the input points into */
+	/* gather_api_mapping_checks: PVE's checks of every node, hosts.v[i].pve_checks point here */
+	struct policy_pve_check *pve_checks;
+	size_t n_pve_checks;
+	char **strings; /* owned strings the input points into */
 	size_t n_strings, cap_strings;
 	/* things that were skipped, for the caller to print as warnings */
 	char **warnings;
@@ -108,6 +111,18 @@ int gather_api(const struct pveapi_snapshot *snap, const struct gather_opts *o,
 /* A node's hardware from the API as a host snapshot (no drivers, no module state, no live mdev
  * instances; totalvfs = numvfs = the VFs listed).  NULL when out of memory. */
 struct sysfs_host *gather_api_host(const struct pveapi_node *n);
+/* The nodes (their API names, without the fleet prefix) that hold a VM using mapping= in any
+ * section: those whose mappings audit --api asks PVE to check (gather/api_checks.c).  Fills out
+ * with up to max names (pointing into g; g->n_vms is always enough) and returns how many. */
+size_t gather_api_mapping_nodes(const struct gather_node *g, const char *prefix, const char **out,
+                                size_t max);
+/* PVE's own verdict on the mappings, per node (GET /cluster/mapping/pci?check-node=NODE), put on
+ * the nodes' entries in g->hosts: for a node whose answer arrived, mapping-missing/-invalid take
+ * PVE's checks instead of judging the map lines; a node whose answer failed (its err set)
+ * keeps our own judgement (the caller says so).  0 or -ENOMEM. */
+struct pveapi_node_map_checks;
+int gather_api_mapping_checks(struct gather_node *g, const char *prefix,
+                              const struct pveapi_node_map_checks *v, size_t n, struct util_err *e);
 /* A node (or a whole cluster: "edge/" + "*") that could not be read: node-unreachable. */
 int gather_hosts_add_unreachable(struct gather_hosts *h, const char *node, const char *why);
 

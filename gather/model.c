@@ -225,6 +225,7 @@ void gather_free(struct gather_node *g)
 			sysfs_host_free(g->hosts.owned[i]);
 	free(g->hosts.v);
 	free(g->hosts.owned);
+	free(g->pve_checks);
 	for (size_t i = 0; i < g->n_strings; i++)
 		free(g->strings[i]);
 	free(g->strings);

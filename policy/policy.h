@@ -135,6 +135,15 @@ struct policy_reservation {
 	unsigned vmid;
 };
 
+/* One check PVE itself made of a mapping on a node (GET /cluster/mapping/pci?check-node=NODE):
+ * "Invalid configuration: ..." (error, one per invalid map line) or "No mapping for node X."
+ * (warning). */
+struct policy_pve_check {
+	const char *mapping;
+	bool error;          /* PVE's severity "error" (else "warning") */
+	const char *message; /* PVE's words, without the final newline */
+};
+
 struct policy_node_host {
 	const char *node;
 	const struct sysfs_host *host;
@@ -143,6 +152,11 @@ struct policy_node_host {
 	const char *unreachable;
 	/* the hardware came without drivers (the REST API does not list them): no pf-driver */
 	bool drivers_unknown;
+	/* PVE's verdict on every mapping for this node was read: mapping-missing (no map line for
+	 * the node) and mapping-invalid come from these checks instead of judging the map lines */
+	bool has_pve_checks;
+	const struct policy_pve_check *pve_checks;
+	size_t n_pve_checks;
 };
 
 enum policy_mode {

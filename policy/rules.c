@@ -285,6 +285,65 @@ static void rule_mapping_invalid(struct ctx *c, const struct policy_entry *en)
 	}
 }
 
+/* The node's entry when PVE's own mapping checks were read for it (audit --api), else NULL. */
+static const struct policy_node_host *pve_checked(const struct ctx *c, const char *node)
+{
+	for (size_t i = 0; node && i < c->in->n_other_hosts; i++) {
+		const struct policy_node_host *nh = &c->in->other_hosts[i];
+
+		if (nh->node && strcmp(nh->node, node) == 0)
+			return nh->has_pve_checks ? nh : NULL;
+	}
+	return NULL;
+}
+
+/* mapping-missing and mapping-invalid as PVE itself judged the mapping on the VM's node (GET
+ * /cluster/mapping/pci?check-node=NODE runs the assert_valid that qemu-server runs at start): one
+ * finding per check, in PVE's words; nothing is derived here.  "No mapping for node X." is
+ * mapping-missing (qemu-server: "PCI device mapping not found"), every other check
+ * mapping-invalid.  Returns false when PVE's verdict is not there (judged locally then);
+ * *stop: the entry has no alternative on the node, the device rules have nothing to look at. */
+static bool rule_mapping_pve(struct ctx *c, const struct policy_entry *en, bool *stop)
+{
+	const struct policy_node_host *nh;
+	const char *name = en->hp->parsed.mapping;
+
+	*stop = false;
+	if (en->via != POLICY_VIA_MAPPING || !en->mapping || !(nh = pve_checked(c, en->vm->node)))
+		return false;
+	for (size_t i = 0; i < nh->n_pve_checks; i++) {
+		const struct policy_pve_check *k = &nh->pve_checks[i];
+		char hint[256];
+
+		if (!k->mapping || strcmp(k->mapping, name) != 0)
+			continue;
+		if (strncmp(k->message, "No mapping for node ", 20) == 0) {
+			*stop = true;
+			put(hint, sizeof(hint),
+			    "add a map line for node %s to mapping '%s' (on that node: "
+			    "pve-passthrough mapping create %s)",
+			    en->vm->node, name, name);
+			emit(c, POLICY_RULE_MAPPING_MISSING, POLICY_SEVERITY_ERROR, en->vm, en->hp,
+			     NULL, hint,
+			     "%s: mapping '%s' on node %s: PVE's check says \"%s\"; the start fails "
+			     "(PCI device mapping not found)",
+			     en->hp->key, name, en->vm->node, k->message);
+			continue;
+		}
+		put(hint, sizeof(hint),
+		    "on node %s: pve-passthrough mapping check %s (the map line and its corrected "
+		    "text)",
+		    en->vm->node, name);
+		emit(c, POLICY_RULE_MAPPING_INVALID,
+		     k->error ? POLICY_SEVERITY_ERROR : POLICY_SEVERITY_WARNING, en->vm, en->hp,
+		     NULL, hint,
+		     "%s: mapping '%s' on node %s: PVE's check says \"%s\"; PVE refuses the start "
+		     "(PCI device mapping invalid (hardware probably changed))",
+		     en->hp->key, name, en->vm->node, k->message);
+	}
+	return true;
+}
+
 /* device-missing: an id that names nothing on this node. */
 static bool rule_device_missing(struct ctx *c, const struct policy_entry *en)
 {
@@ -708,6 +767,7 @@ static void judge_section(struct ctx *c, const struct policy_vm *vm,
 		const struct policy_hostpci *hp = &sec->hostpci[i];
 		struct policy_entry *en;
 		size_t before = c->out->n;
+		bool pve, stop;
 
 		if (rule_hostpci_invalid(c, vm, hp))
 			continue;
@@ -718,8 +778,13 @@ static void judge_section(struct ctx *c, const struct policy_vm *vm,
 		}
 		policy_entry_expand(c->in, vm, sec, hp, en);
 		rule_pcie_q35(c, en, machine);
-		if (!rule_mapping_missing(c, en)) {
-			rule_mapping_invalid(c, en);
+		/* a mapping: PVE's own verdict when it was read (audit --api), else ours */
+		pve = rule_mapping_pve(c, en, &stop);
+		if (!pve)
+			stop = rule_mapping_missing(c, en);
+		if (!stop) {
+			if (!pve)
+				rule_mapping_invalid(c, en);
 			if (!rule_device_missing(c, en)) {
 				rule_iommu_off(c, en);
 				/* an entry that passes a PF with VFs must change anyway: what its

@@ -279,6 +279,7 @@ static void on_mapping(struct fetch *f, struct pveapi_job *j)
 
 		m->id = get_str(f, it, "id");
 		m->description = get_str(f, it, "description");
+		m->digest = get_str(f, it, "digest");
 		m->mdev = get_bool(it, "mdev");
 		m->live_migration = get_bool(it, "live-migration-capable");
 		if (json_is_string(map)) {
@@ -770,6 +771,7 @@ void pveapi_snapshot_free(struct pveapi_snapshot *s)
 	for (size_t i = 0; i < s->nmappings; i++) {
 		free(s->mappings[i].id);
 		free(s->mappings[i].description);
+		free(s->mappings[i].digest);
 		strv_free(s->mappings[i].map, s->mappings[i].nmap);
 	}
 	free(s->mappings);

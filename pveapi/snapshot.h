@@ -85,6 +85,7 @@ struct pveapi_node {
 
 struct pveapi_mapping {
 	char *id, *description;
+	char *digest; /* of pci.cfg as read for this answer (PVE adds it to every entry), "" if absent */
 	char **map; /* the "node=...,path=...,id=..." entries as sent */
 	size_t nmap;
 	bool mdev, live_migration;

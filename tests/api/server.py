@@ -15,6 +15,23 @@ Storage (GET /nodes/{n}/storage/{s}/content?content=snippets): "storage": [{"sto
 "snippets": {"local": ["guard.sh"]}, a shared storage's are the cluster's "shared_snippets"; a
 storage not in the list answers 500 "storage 'x' does not exist".  "ha": ["vm:100"] are the HA
 resources (GET /cluster/ha/resources).
+Resource mappings ("mappings": [{"id", "map": [...], "description"?, "mdev"?: 1}]): GET
+/cluster/mapping/pci lists them with the digest of the set; with ?check-node=NODE each gets the
+"checks" PVE's own index computes (pve-manager PVE::API2::Cluster::Mapping::PCI): "No mapping for
+node NODE." (warning) when no valid map line names the node, else one "Invalid configuration: <die
+text of PVE::Mapping::PCI::assert_valid>\n" (error) per map line of the node that fails it.  The
+server runs assert_valid's conditions itself, in its order, over pci_device_info() of the node's
+fake host: read from the host's sysfs tree like pve-common's PVE::SysFSTools::pci_device_info when
+the node names one ("sysfs": DIR, relative to the repository; "demo-host" hardware means
+examples/demo-host), else from the node's lspci entries (PVE's output over the same files; lspci
+hides classes 05, 06, 0b, so such a device counts as missing).  "vfs" and "iommu" change it as they
+change lspci.  POST /cluster/mapping/pci (id, map repeated, description, mdev) and PUT
+/cluster/mapping/pci/{id} (map, description, mdev, delete, digest) as pve-manager's create/update:
+the map entries checked against PVE's map format, "pci ID 'x' already defined" / "does not exist",
+the digest compared ("detected modified configuration"), and the token's privileges: a control
+"token_lacks": ["Mapping.Modify"] makes them answer 403 "Permission check failed (PATH, PRIV)" as
+PVE's permission check does.  "touch_mapping_before_put": ["id"] changes that mapping (as another
+writer would) just before a PUT is checked.
 Other answers: envelope {"data": ...}, integers and booleans as JSON numbers, the rest
 strings, `digest` in VM configs and honoured on PUT, errors as HTTP status + reason phrase + body
 {"data":null,"message":...,"errors":{...}}, 401 with an empty body.  Checks the auth header (API
@@ -79,12 +96,127 @@ def hardware(node, corpus):
     if node.get("iommu") is False:
         for d in pci:
             d["iommugroup"] = -1
-    return pci, mdev
+    return pci, mdev, {d["id"] for d in raw["hardware/pci"]} - {d["id"] for d in pci}
 
 
 def digest_of(conf):
     text = "".join("%s: %s\n" % (k, conf[k]) for k in sorted(conf))
     return hashlib.sha1(text.encode()).hexdigest()
+
+
+REPO = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+PCI_ID = re.compile(r"^([a-f0-9]{4}):([a-f0-9]{2}):([a-f0-9]{2})\.([a-f0-9])$")
+PCI_RE = r"[a-f0-9]{4,}:[a-f0-9]{2}:[a-f0-9]{2}(?:\.[a-f0-9])?"
+# pve-guest-common PVE::Mapping::PCI's $map_fmt: key -> (pattern, optional)
+MAP_FMT = {"node": (r"[a-zA-Z0-9]([a-zA-Z0-9\-]*[a-zA-Z0-9])?", False),
+           "id": (r"[0-9A-Fa-f]{4}:[0-9A-Fa-f]{4}", False),
+           "subsystem-id": (r"[0-9A-Fa-f]{4}:[0-9A-Fa-f]{4}", True),
+           "path": (r"(?:%s;)*%s" % (PCI_RE, PCI_RE), False),
+           "iommugroup": (r"-?\d+", True),
+           "description": (r"(?s).{0,4096}", True)}
+
+
+def parse_map(value):
+    """A map entry as PVE's parse_property_string($map_fmt) reads it; raises ValueError."""
+    res = {}
+    for part in value.split(","):
+        if part == "":
+            continue
+        if "=" not in part:
+            raise ValueError("value without key, but schema does not define a default key")
+        k, v = part.split("=", 1)
+        if k not in MAP_FMT:
+            raise ValueError("invalid key in comma-separated list property: %s" % k)
+        if k in res:
+            raise ValueError("duplicate key in comma-separated list property: %s" % k)
+        if not re.fullmatch(MAP_FMT[k][0], v):
+            raise ValueError("invalid format - value does not match the regex pattern")
+        res[k] = v
+    for k, (_, optional) in MAP_FMT.items():
+        if not optional and k not in res:
+            raise ValueError("missing key '%s'" % k)
+    return res
+
+
+def read_first_line(path):
+    try:
+        with open(path) as f:
+            return f.readline().rstrip("\n")
+    except OSError:
+        return None
+
+
+def pci_device_info_sysfs(root, name):
+    """pve-common PVE::SysFSTools::pci_device_info($name, 1) over a fake host's sysfs tree."""
+    if not PCI_ID.match(name):
+        return None
+    d = os.path.join(root, "sys", "bus", "pci", "devices", name)
+    irq = read_first_line(os.path.join(d, "irq"))
+    if irq is None or not re.fullmatch(r"\d+", irq):
+        return None
+    vendor, device = read_first_line(os.path.join(d, "vendor")), read_first_line(os.path.join(d, "device"))
+    if vendor is None or not vendor.startswith("0x") or device is None or not device.startswith("0x"):
+        return None
+    info = {"vendor": vendor[2:], "device": device[2:]}
+    for k in ("subsystem_vendor", "subsystem_device"):
+        v = read_first_line(os.path.join(d, k))
+        if v is not None:
+            info[k] = v[2:] if v.startswith("0x") else v
+    if os.path.exists(os.path.join(d, "iommu_group")):
+        m = re.search(r"/(\d+)$", os.readlink(os.path.join(d, "iommu_group")))
+        info["iommugroup"] = int(m.group(1)) if m else 0
+    if os.path.isdir(os.path.join(d, "mdev_supported_types")) or os.path.isdir(os.path.join(d, "nvidia")):
+        info["mdev"] = 1
+    return info
+
+
+def pci_device_info_lspci(pci, name):
+    """The same fields from the node's lspci entry (PVE's own output over the same sysfs files)."""
+    for d in pci:
+        if d["id"] == name:
+            info = {"vendor": d["vendor"][2:] if d["vendor"].startswith("0x") else d["vendor"],
+                    "device": d["device"][2:] if d["device"].startswith("0x") else d["device"]}
+            for k in ("subsystem_vendor", "subsystem_device"):
+                if k in d:
+                    info[k] = d[k][2:] if d[k].startswith("0x") else d[k]
+            if d.get("iommugroup", -1) != -1:
+                info["iommugroup"] = d["iommugroup"]
+            if d.get("mdev"):
+                info["mdev"] = 1
+            return info
+    return None
+
+
+def assert_valid(name, mapping, cluster_cfg, device_info):
+    """PVE::Mapping::PCI::assert_valid: None when valid, else its die text (with the newline)."""
+    for idx, path in enumerate([p for p in (mapping.get("path") or "").split(";") if p != ""]):
+        if not re.search(r"\.[a-f0-9]", path, re.I):
+            path = path + ".0"  # whole device: .0 must exist
+        info = device_info(path)
+        if info is None:
+            return "pci device '%s' not found\n" % path
+        expected = {"id": "%s:%s" % (info["vendor"], info["device"]),
+                    "iommugroup": info.get("iommugroup"), "subsystem-id": None}
+        if info.get("subsystem_vendor") is not None and info.get("subsystem_device") is not None:
+            expected["subsystem-id"] = "%s:%s" % (info["subsystem_vendor"], info["subsystem_device"])
+        configured = {k: mapping.get(k) for k in ("id", "iommugroup", "subsystem-id")}
+        if cluster_cfg is not None:
+            expected["mdev"] = 1 if info.get("mdev") else 0
+            configured["mdev"] = 1 if cluster_cfg.get("mdev") else 0
+        for prop in sorted(expected):
+            if prop == "iommugroup" and idx > 0:
+                continue  # iommu only on the first device
+            e, c = expected[prop], configured[prop]
+            if e is None and c is None:
+                continue
+            if e is not None and c is None:
+                return "missing expected property '%s' for device '%s'\n" % (prop, path)
+            if e is None and c is not None:
+                return "unexpected property '%s' configured for device '%s'\n" % (prop, path)
+            e, c = str(e).replace("0x", ""), str(c).replace("0x", "")
+            if e != c:
+                return "'%s' does not match for '%s' (%s != %s)\n" % (prop, name, e, c)
+    return None
 
 
 def generate(spec):
@@ -126,7 +258,9 @@ class Cluster:
             if "pci" in n:
                 raise SystemExit("node %s: hand-written \"pci\"; name the host whose PVE output to "
                                  "serve with \"hardware\"" % n["node"])
-            n["pci"], n["mdev"] = hardware(n, corpus) if "hardware" in n else ([], {})
+            n["pci"], n["mdev"], n["gone"] = hardware(n, corpus) if "hardware" in n else ([], {}, set())
+            root = n.get("sysfs") or ("examples/demo-host" if n.get("hardware") == "demo-host" else None)
+            n["sysfs_root"] = os.path.join(REPO, root) if root else None
         self.vms = {}
         for vm in data["vms"]:
             vm.setdefault("pending", {})
@@ -138,6 +272,49 @@ class Cluster:
             "storage", [{"storage": "local", "type": "dir", "shared": 0}])}
         self.shared_snippets = data.get("shared_snippets", {})
         self.ha = data.get("ha", [])
+
+    def device_info(self, n, name):
+        """pci_device_info() on node n's fake host, in the state the node's settings give it."""
+        if name in n["gone"]:
+            return None  # a VF beyond "vfs": sriov_numvfs removed it
+        if n["sysfs_root"]:
+            info = pci_device_info_sysfs(n["sysfs_root"], name)
+        else:
+            info = pci_device_info_lspci(n["pci"], name)
+        if info is not None and n.get("iommu") is False:
+            info.pop("iommugroup", None)
+        return info
+
+    def mapping_digest(self):
+        return hashlib.sha1(json.dumps(self.mappings, sort_keys=True).encode()).hexdigest()
+
+    def mapping_entries(self, check_node):
+        """GET /cluster/mapping/pci as pve-manager's index builds it (checks with check-node)."""
+        res = []
+        for m in self.mappings:
+            entry = json.loads(json.dumps(m))
+            entry["digest"] = self.mapping_digest()
+            if check_node is not None:
+                entry["checks"] = []
+                lines = []
+                for v in m.get("map", []):  # PVE::Mapping::PCI::get_node_mapping
+                    try:
+                        parsed = parse_map(v)
+                    except ValueError:
+                        continue  # PVE warns and skips it
+                    if parsed["node"] == check_node:
+                        lines.append(parsed)
+                if not lines:
+                    entry["checks"].append({"severity": "warning",
+                                            "message": "No mapping for node %s." % check_node})
+                node = self.nodes[check_node]
+                for ml in lines:
+                    err = assert_valid(m["id"], ml, entry, lambda name: self.device_info(node, name))
+                    if err is not None:
+                        entry["checks"].append({"severity": "error",
+                                                "message": "Invalid configuration: " + err})
+            res.append(entry)
+        return res
 
     def config(self, vm, current):
         conf = dict(vm["config"])
@@ -191,9 +368,13 @@ class Handler(BaseHTTPRequestHandler):
                    empty=(status == 401))
 
     def form(self):
+        """The form body as PVE's decode_urlencoded reads it: a repeated key becomes a list."""
         n = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(n).decode() if n else ""
-        return dict(urllib.parse.parse_qsl(raw, keep_blank_values=True))
+        res = {}
+        for k, v in urllib.parse.parse_qsl(raw, keep_blank_values=True):
+            res[k] = (res[k] if isinstance(res[k], list) else [res[k]]) + [v] if k in res else v
+        return res
 
     def auth(self, write):
         """'token', 'ticket' or None."""
@@ -293,8 +474,8 @@ class Handler(BaseHTTPRequestHandler):
             if query.get("type") not in (None, "vm"):
                 res = []
             return self.reply(200, res)
-        if method == "GET" and path == "/cluster/mapping/pci":
-            return self.reply(200, c.mappings)
+        if path == "/cluster/mapping/pci" or path.startswith("/cluster/mapping/pci/"):
+            return self.mapping(method, path, query, params, kind, ctl, offline)
         if method == "GET" and path == "/cluster/ha/resources":
             return self.reply(200, [{"sid": sid, "type": sid.split(":")[0], "state": "started",
                                      "max_restart": 1, "max_relocate": 1} for sid in c.ha])
@@ -340,6 +521,84 @@ class Handler(BaseHTTPRequestHandler):
                     "%s=%s" % (k, v) for k, v in sorted(params.items()))))
                 return self.put_config(vm, params, kind)
         return self.fail(501, "Method '%s %s' not implemented" % (method, path))
+
+    def mapping(self, method, path, query, params, kind, ctl, offline):
+        """/cluster/mapping/pci[/{id}] as pve-manager's PVE::API2::Cluster::Mapping::PCI."""
+        c = self.server.cluster
+        mid = path[len("/cluster/mapping/pci/"):] if path != "/cluster/mapping/pci" else None
+        if method == "GET" and mid is None:
+            node = query.get("check-node")
+            if node is not None:  # proxied to that node, which checks its own hardware
+                if node not in c.nodes:
+                    return self.fail(595, "no such cluster node '%s'" % node)
+                if node in offline:
+                    return self.reply(595, None, reason="No route to host")
+                if node in ctl.get("hang", []):
+                    time.sleep(ctl.get("hang_s", 5))
+            return self.reply(200, c.mapping_entries(node))
+        if method == "GET":
+            m = next((x for x in c.mappings if x["id"] == mid), None)
+            if m is None:
+                return self.fail(500, "mapping '%s' not found" % mid)
+            return self.reply(200, dict(m, digest=c.mapping_digest()))
+        if method not in ("POST", "PUT") or (method == "POST") != (mid is None):
+            return self.fail(501, "Method '%s %s' not implemented" % (method, path))
+        perm = "/mapping/pci" if method == "POST" else "/mapping/pci/" + mid
+        if kind == "token" and "Mapping.Modify" in ctl.get("token_lacks", []):
+            return self.fail(403, "Permission check failed (%s, Mapping.Modify)" % perm)
+        allowed = {"id", "map", "description", "mdev", "live-migration-capable"}
+        if method == "PUT":
+            allowed |= {"digest", "delete"}
+        errors = {k: "property is not defined in schema and the schema does not allow "
+                  "additional properties" for k in params if k not in allowed}
+        ident = params.get("id") if method == "POST" else mid
+        if not isinstance(ident, str) or not re.fullmatch(r"(?i:[a-z][a-z0-9_-]+)", ident):
+            errors["id"] = "invalid format - invalid configuration ID '%s'" % ident
+        maps = params.get("map")
+        maps = [] if maps is None else maps if isinstance(maps, list) else [maps]
+        if method == "POST" and not maps:
+            errors["map"] = "property is missing and it is not optional"
+        for v in maps:
+            try:
+                parse_map(v)
+            except ValueError as ex:
+                errors["map"] = "invalid format - %s" % ex
+        for k in ("mdev", "live-migration-capable"):
+            if k in params and params[k] not in ("0", "1"):
+                errors[k] = "type check ('boolean') failed - got '%s'" % params[k]
+        if errors:
+            return self.fail(400, "Parameter verification failed.", errors)
+        self.server.note("mapping %s %s %s" % (method, ident, " ".join(
+            "%s=%s" % (k, "|".join(v) if isinstance(v, list) else v)
+            for k, v in sorted(params.items()) if k != "id")))
+        opts = {}
+        if maps:
+            opts["map"] = maps
+        for k in ("description",):
+            if k in params:
+                opts[k] = params[k]
+        for k in ("mdev", "live-migration-capable"):
+            if k in params:
+                opts[k] = int(params[k])
+        cur = next((x for x in c.mappings if x["id"] == ident), None)
+        if method == "POST":
+            if cur is not None:
+                return self.fail(500, "create hardware mapping failed: pci ID '%s' already "
+                                 "defined" % ident)
+            c.mappings.append(dict(opts, id=ident))
+            return self.reply(200, None)
+        if cur is not None and ident in ctl.get("touch_mapping_before_put", []):
+            cur["description"] = "changed meanwhile"  # another writer got there first
+        if params.get("digest") and params["digest"] != c.mapping_digest():
+            return self.fail(500, "update hardware mapping failed: detected modified "
+                             "configuration - file changed by other user? Try again.")
+        if cur is None:
+            return self.fail(500, "update hardware mapping failed: pci ID '%s' does not exist"
+                             % ident)
+        for k in filter(None, re.split(r"[,;\s]+", params.get("delete", ""))):
+            cur.pop(k, None)
+        cur.update(opts)
+        return self.reply(200, None)
 
     def put_config(self, vm, params, kind):
         errors = {}
