@@ -27,8 +27,7 @@ static const char *change_action(const struct host_change *c)
 	return c->existed ? "modify" : "create";
 }
 
-static void print_plan_text(const struct cli_ctx *ctx, const struct host_plan *pl,
-                            const char *title, bool run_cmds)
+static void print_plan_text(const struct host_plan *pl, const char *title, bool run_cmds)
 {
 	struct util_buf d = {0};
 
@@ -50,19 +49,19 @@ static void print_plan_text(const struct cli_ctx *ctx, const struct host_plan *p
 			util_buf_free(&l);
 		}
 	}
-	if (pl->n_notes) {
+	if (pl->n_notes || pl->n_blockers) {
 		printf("\nNotes:\n");
+		for (size_t i = 0; i < pl->n_blockers; i++)
+			printf("  - (overridden by --force) %s\n", pl->blockers[i]);
 		for (size_t i = 0; i < pl->n_notes; i++)
 			printf("  - %s\n", pl->notes[i]);
 	}
-	for (size_t i = 0; i < pl->n_refusals; i++)
-		cli_error(ctx, "refused: %s", pl->refusals[i]);
 }
 
 static json_t *plan_json(const struct host_plan *pl, const char *action, bool dry_run)
 {
 	json_t *o = json_object(), *ch = json_array(), *cmds = json_array(), *notes = json_array(),
-	       *ref = json_array();
+	       *ref = json_array(), *blk = json_array();
 
 	json_object_set_new(o, "schema_version", json_integer(1));
 	json_object_set_new(o, "action", json_string(action));
@@ -92,12 +91,15 @@ static json_t *plan_json(const struct host_plan *pl, const char *action, bool dr
 	}
 	for (size_t i = 0; i < pl->n_notes; i++)
 		json_array_append_new(notes, json_string(pl->notes[i]));
+	for (size_t i = 0; i < pl->n_blockers; i++)
+		json_array_append_new(blk, json_string(pl->blockers[i]));
 	for (size_t i = 0; i < pl->n_refusals; i++)
 		json_array_append_new(ref, json_string(pl->refusals[i]));
 	json_object_set_new(o, "changes", ch);
 	json_object_set_new(o, "commands", cmds);
 	json_object_set_new(o, "notes", notes);
 	json_object_set_new(o, "refusals", ref);
+	json_object_set_new(o, "blockers", blk);
 	return o;
 }
 
@@ -111,15 +113,98 @@ static void json_out(json_t *o)
 	json_decref(o);
 }
 
-/* Finishes a plan: print, refuse, or apply.  kind "setup" / "rollback". */
-static int run_plan(struct cli_ctx *ctx, struct host_plan *pl, const char *kind, const char *title,
-                    bool dry_run, const char *of, char *journal, size_t jlen)
+/* How a plan is finished: kind "setup" / "rollback", the title line, the options that decide. */
+struct plan_run {
+	const char *kind, *title, *of;
+	bool dry, force, yes;
+};
+
+/* Asks "Apply? [y/N]" on the terminal (stderr, so that stdout keeps only the plan); true for
+ * y or yes. */
+static bool ask_apply(void)
+{
+	char line[64];
+
+	fputs("Apply? [y/N] ", stderr);
+	fflush(stderr);
+	if (!fgets(line, sizeof(line), stdin))
+		return false;
+	line[strcspn(line, " \t\r\n")] = '\0';
+	return strcasecmp(line, "y") == 0 || strcasecmp(line, "yes") == 0;
+}
+
+/* Decides first, then shows: a refusal or (without --force) a blocker stops before any plan is
+ * printed; then the plan; then, unless --dry-run or --yes, the question on a terminal (off a
+ * terminal: not applied, "add --yes").  Returns -1 when the plan is to be applied (*o holds the
+ * JSON object under way with --format json), else the exit status. */
+static int plan_decide_show(struct cli_ctx *ctx, const struct host_plan *pl,
+                            const struct plan_run *pr, json_t **o)
+{
+	bool exec = !pr->dry && util_paths_is_host(&ctx->paths);
+
+	*o = ctx->format == CLI_FORMAT_JSON ? plan_json(pl, pr->kind, pr->dry) : NULL;
+	if (pl->n_refusals || (pl->n_blockers && !pr->force)) {
+		if (*o) {
+			json_object_set_new(*o, "applied", json_false());
+			json_out(*o);
+			*o = NULL;
+		}
+		for (size_t i = 0; i < pl->n_refusals; i++)
+			cli_error(ctx, "refused: %s", pl->refusals[i]);
+		if (pl->n_refusals)
+			return CLI_EXIT_FOUND;
+		for (size_t i = 0; i < pl->n_blockers; i++)
+			cli_error(ctx, "refused: %s", pl->blockers[i]);
+		cli_error(ctx,
+		          "the %s would not work after the reboot: fix the above first, or add "
+		          "--force to %s it anyway",
+		          pr->kind, pr->dry ? "plan" : "apply");
+		return CLI_EXIT_FOUND;
+	}
+	if (!*o)
+		print_plan_text(pl, pr->title, exec || pr->dry);
+	if (pr->dry || (!pl->n_changes && !pl->n_cmds)) {
+		if (*o) {
+			json_object_set_new(*o, "applied", json_false());
+			json_out(*o);
+			*o = NULL;
+		} else if (!pr->dry) {
+			printf("\nNothing to do: the host is already set up this way.\n");
+		}
+		return CLI_EXIT_OK;
+	}
+	if (pr->yes)
+		return -1;
+	if (isatty(STDIN_FILENO)) {
+		fflush(stdout);
+		if (ask_apply())
+			return -1;
+		if (*o) {
+			json_object_set_new(*o, "applied", json_false());
+			json_out(*o);
+			*o = NULL;
+		}
+		cli_error(ctx, "not applied (the answer was not yes)");
+		return CLI_EXIT_FOUND;
+	}
+	if (*o) {
+		json_object_set_new(*o, "applied", json_false());
+		json_out(*o);
+		*o = NULL;
+	}
+	cli_error(ctx, "not applied: there is no terminal to ask \"Apply?\" on; add --yes to apply "
+	               "this plan without asking");
+	return CLI_EXIT_FOUND;
+}
+
+/* Applies a plan plan_decide_show() let through, under the host lock; prints the outcome. */
+static int plan_apply(struct cli_ctx *ctx, struct host_plan *pl, const struct plan_run *pr,
+                      json_t *o, char *journal, size_t jlen)
 {
 	struct host_runner run = {0};
-	struct host_apply_opts ao = {.kind = kind, .of = of};
+	struct host_apply_opts ao = {.kind = pr->kind, .of = pr->of};
 	struct util_err e = {0};
-	bool exec = !dry_run && util_paths_is_host(&ctx->paths);
-	json_t *o = NULL;
+	bool exec = util_paths_is_host(&ctx->paths);
 	int r, lock_fd;
 
 	run.mode = exec ? HOST_RUN_EXEC : HOST_RUN_RECORD;
@@ -129,26 +214,6 @@ static int run_plan(struct cli_ctx *ctx, struct host_plan *pl, const char *kind,
 		ao.fail_at_change = ctx->seams->fail_at_change;
 		ao.kill_at_change = ctx->seams->kill_at_change;
 		run.fail_at = ctx->seams->fail_at_command;
-	}
-	if (ctx->format == CLI_FORMAT_JSON)
-		o = plan_json(pl, kind, dry_run);
-	else
-		print_plan_text(ctx, pl, title, exec || dry_run);
-	if (pl->n_refusals) {
-		if (o) {
-			json_object_set_new(o, "applied", json_false());
-			json_out(o);
-		}
-		return CLI_EXIT_FOUND;
-	}
-	if (dry_run || (!pl->n_changes && !pl->n_cmds)) {
-		if (o) {
-			json_object_set_new(o, "applied", json_false());
-			json_out(o);
-		} else if (!dry_run) {
-			printf("\nNothing to do: the host is already set up this way.\n");
-		}
-		return CLI_EXIT_OK;
 	}
 	/* one setup or rollback at a time */
 	{
@@ -192,9 +257,11 @@ static int run_plan(struct cli_ctx *ctx, struct host_plan *pl, const char *kind,
 
 static int cli_cmd_host_setup(struct cli_ctx *ctx, int argc, char **argv)
 {
-	enum { OPT_VFS = 256, OPT_DRIVER, OPT_DRY, OPT_REPLACE, OPT_DEB, OPT_PF };
+	enum { OPT_VFS = 256, OPT_DRIVER, OPT_DRY, OPT_REPLACE, OPT_DEB, OPT_PF, OPT_FORCE };
 	static const struct option opts[] = {
 	        {"vfs", required_argument, NULL, OPT_VFS},
+	        {"yes", no_argument, NULL, 'y'},
+	        {"force", no_argument, NULL, OPT_FORCE},
 	        {"pf", required_argument, NULL, OPT_PF},
 	        {"driver", required_argument, NULL, OPT_DRIVER},
 	        {"dry-run", no_argument, NULL, OPT_DRY},
@@ -208,10 +275,12 @@ static int cli_cmd_host_setup(struct cli_ctx *ctx, int argc, char **argv)
 	struct util_err e = {0};
 	const char *driver = NULL, *pf = NULL;
 	char title[512], journal[128] = "";
+	struct plan_run pr = {.kind = "setup", .title = title};
+	json_t *jo;
 	bool dry = false;
 	int c, r;
 
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "y", opts, NULL)) != -1) {
 		char *end;
 
 		switch (c) {
@@ -239,6 +308,8 @@ static int cli_cmd_host_setup(struct cli_ctx *ctx, int argc, char **argv)
 			driver = optarg;
 			break;
 		case OPT_DRY: dry = true; break;
+		case 'y': pr.yes = true; break;
+		case OPT_FORCE: pr.force = true; break;
 		case OPT_REPLACE: o.replace_conflicts = true; break;
 		case OPT_DEB: o.dkms_deb = optarg; break;
 		default:
@@ -293,12 +364,17 @@ static int cli_cmd_host_setup(struct cli_ctx *ctx, int argc, char **argv)
 
 		snprintf(title + l, sizeof(title) - l, ", %d VFs", pl.vfs);
 	}
-	r = run_plan(ctx, &pl, "setup", title, dry, NULL, journal, sizeof(journal));
+	pr.dry = dry;
+	r = plan_decide_show(ctx, &pl, &pr, &jo);
+	if (r < 0)
+		r = plan_apply(ctx, &pl, &pr, jo, journal, sizeof(journal));
 	host_plan_free(&pl);
 	return r;
 }
 
-static int set_numvfs(struct cli_ctx *ctx, const struct host_facts *f, int n, struct util_err *e)
+/* Sets the VF count of f's PF to n (dry: only the checks, nothing written) and prints it. */
+static int set_numvfs(struct cli_ctx *ctx, const struct host_facts *f, int n, bool dry,
+                      struct util_err *e)
 {
 	struct sysfs_numvfs_result res;
 	struct sysfs_vf_use use[16];
@@ -310,20 +386,23 @@ static int set_numvfs(struct cli_ctx *ctx, const struct host_facts *f, int n, st
 		snprintf(use[i].bdf, sizeof(use[i].bdf), "%s", f->held[i]);
 		snprintf(use[i].reason, sizeof(use[i].reason), "%s", f->held_why[i]);
 	}
-	r = sysfs_sriov_set_numvfs(&ctx->paths, NULL, pf, n, use, f->n_held, &res, e);
+	r = dry ? sysfs_sriov_check_numvfs(&ctx->paths, pf, n, use, f->n_held, &res, e)
+	        : sysfs_sriov_set_numvfs(&ctx->paths, NULL, pf, n, use, f->n_held, &res, e);
 
 	if (r == 0 && ctx->format == CLI_FORMAT_JSON)
-		json_out(json_pack("{s:i,s:s,s:s,s:i,s:i,s:i,s:b,s:b,s:s}", "schema_version", 1,
-		                   "action", "vfs", "pf", pf, "before", res.before, "requested",
-		                   res.requested, "after", res.after, "unchanged", res.unchanged,
+		json_out(json_pack("{s:i,s:s,s:s,s:b,s:i,s:i,s:i,s:b,s:b,s:s}", "schema_version", 1,
+		                   "action", "vfs", "pf", pf, "dry_run", dry, "before", res.before,
+		                   "requested", res.requested, "after",
+		                   dry ? res.before : res.after, "unchanged", res.unchanged,
 		                   "partial", res.partial, "note", res.note));
-	else if (r == 0) {
-		if (res.unchanged)
-			printf("%s already has %d VFs.\n", pf, res.after);
-		else
-			printf("%s: sriov_numvfs %d -> %d%s%s\n", pf, res.before, res.after,
-			       res.note[0] ? ": " : "", res.note);
-	}
+	else if (r == 0 && res.unchanged)
+		printf("%s already has %d VFs.\n", pf, res.after);
+	else if (r == 0 && dry)
+		printf("%s: sriov_numvfs %d -> %d would be written%s (dry run: nothing changed)\n",
+		       pf, res.before, n, res.before > 0 && n > 0 ? " through 0" : "");
+	else if (r == 0)
+		printf("%s: sriov_numvfs %d -> %d%s%s\n", pf, res.before, res.after,
+		       res.note[0] ? ": " : "", res.note);
 	return r;
 }
 
@@ -333,6 +412,7 @@ static int cli_cmd_host_rollback(struct cli_ctx *ctx, int argc, char **argv)
 	static const struct option opts[] = {
 	        {"dry-run", no_argument, NULL, OPT_DRY},
 	        {"force", no_argument, NULL, OPT_FORCE},
+	        {"yes", no_argument, NULL, 'y'},
 	        {NULL, 0, NULL, 0},
 	};
 	struct host_rollback_opts ro = {0};
@@ -340,12 +420,15 @@ static int cli_cmd_host_rollback(struct cli_ctx *ctx, int argc, char **argv)
 	struct host_plan pl;
 	struct util_err e = {0};
 	char setup_id[128] = "", journal[128] = "", title[256];
+	struct plan_run pr = {.kind = "rollback", .title = title};
+	json_t *jo;
 	bool dry = false, found;
 	int c, r;
 
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "y", opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_DRY: dry = true; break;
+		case 'y': pr.yes = true; break;
 		case OPT_FORCE: ro.force = true; break;
 		default:
 			return cli_usage_error(ctx, "host", "host rollback: unknown option '%s'",
@@ -386,30 +469,36 @@ static int cli_cmd_host_rollback(struct cli_ctx *ctx, int argc, char **argv)
 		snprintf(title, sizeof(title), "%s of setup %s (%s)",
 		         dry ? "Rollback plan (dry run)" : "Rollback", setup_id,
 		         host_mode_name(pl.mode));
+	if (!pl.n_refusals && dry && pl.mode != HOST_MODE_GVTG && f.numvfs > 0 &&
+	    ctx->format != CLI_FORMAT_JSON)
+		printf("First: sriov_numvfs of %s %d -> 0 (pve-passthrough host vfs --pf %s 0)\n",
+		       f.pf_bdf, f.numvfs, f.pf_bdf);
+	pr.dry = dry;
+	pr.of = setup_id[0] ? setup_id : pl.recovering;
+	r = plan_decide_show(ctx, &pl, &pr, &jo);
 	/* VFs first: nothing may hold them (sysfs/ refuses while a VF is bound to vfio-pci) */
-	if (!pl.n_refusals && !dry && pl.mode != HOST_MODE_GVTG && f.numvfs > 0) {
+	if (r < 0 && pl.mode != HOST_MODE_GVTG && f.numvfs > 0) {
 		if (util_paths_is_host(&ctx->paths)) {
-			r = set_numvfs(ctx, &f, 0, &e);
+			r = set_numvfs(ctx, &f, 0, false, &e);
 			/* a generic PF: drivers probe new VFs again, as before the setup */
 			if (r == 0 && pl.mode == HOST_MODE_SRIOV_GENERIC)
 				r = sysfs_sriov_set_autoprobe(&ctx->paths, NULL, f.pf_bdf, true,
 				                              &e);
 			if (r < 0) {
 				cli_error(ctx, "%s", e.msg);
+				json_decref(jo);
 				host_plan_free(&pl);
 				return r == -EBUSY ? CLI_EXIT_FOUND : CLI_EXIT_FAIL;
 			}
+			r = -1;
 		} else if (ctx->format != CLI_FORMAT_JSON) {
-			printf("Next step (not done under --root): pve-passthrough host vfs --pf %s 0\n",
+			printf("\nNext step (not done under --root): pve-passthrough host vfs --pf %s "
+			       "0\n",
 			       f.pf_bdf);
 		}
-	} else if (!pl.n_refusals && dry && pl.mode != HOST_MODE_GVTG && f.numvfs > 0 &&
-	           ctx->format != CLI_FORMAT_JSON) {
-		printf("First: sriov_numvfs of %s %d -> 0 (pve-passthrough host vfs --pf %s 0)\n",
-		       f.pf_bdf, f.numvfs, f.pf_bdf);
 	}
-	r = run_plan(ctx, &pl, "rollback", title, dry, setup_id[0] ? setup_id : pl.recovering,
-	             journal, sizeof(journal));
+	if (r < 0)
+		r = plan_apply(ctx, &pl, &pr, jo, journal, sizeof(journal));
 	if (r == CLI_EXIT_OK && !dry && setup_id[0] &&
 	    host_journal_mark(&ctx->paths, setup_id, "rolled-back", &e) < 0) {
 		cli_error(ctx, "%s", e.msg);
@@ -427,17 +516,19 @@ static int cli_cmd_host_rollback(struct cli_ctx *ctx, int argc, char **argv)
 
 static int cli_cmd_host_vfs(struct cli_ctx *ctx, int argc, char **argv)
 {
-	enum { OPT_PF = 256, OPT_WAIT };
+	enum { OPT_PF = 256, OPT_WAIT, OPT_DRY };
 	static const struct option opts[] = {
 	        {"pf", required_argument, NULL, OPT_PF},
 	        {"wait", required_argument, NULL, OPT_WAIT},
+	        {"dry-run", no_argument, NULL, OPT_DRY},
 	        {NULL, 0, NULL, 0},
 	};
 	struct host_facts f;
 	struct util_err e = {0};
 	const char *pf = NULL;
 	char *end, ipf[32];
-	long n, wait = 0;
+	long n = -1, wait = 0;
+	bool dry = false;
 	int c, r, in;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -449,24 +540,31 @@ static int cli_cmd_host_vfs(struct cli_ctx *ctx, int argc, char **argv)
 				return cli_usage_error(ctx, "host", "--wait %s: seconds, 0 to 600",
 				                       optarg);
 			break;
+		case OPT_DRY: dry = true; break;
 		default:
 			return cli_usage_error(ctx, "host", "host vfs: unknown option '%s'",
 			                       argv[optind - 1]);
 		}
 	}
-	if (optind + 1 != argc)
-		return cli_usage_error(ctx, "host", "host vfs needs the VF count N");
-	/* N, or PF:N as the VF unit's instance gives it (pve-passthrough-vfs@PF:N.service) */
-	if (host_vf_instance_parse(argv[optind], ipf, &in) < 0 || in > 64)
-		return cli_usage_error(ctx, "host",
-		                       "host vfs %s: a VF count (0 removes every VF), or PF:N",
-		                       argv[optind]);
-	n = in;
-	if (ipf[0] && pf && strcmp(pf, ipf) != 0)
-		return cli_usage_error(ctx, "host", "host vfs %s: names another PF than --pf %s",
-		                       argv[optind], pf);
-	if (ipf[0])
-		pf = ipf;
+	if (optind + 1 < argc)
+		return cli_usage_error(ctx, "host", "host vfs takes one VF count N");
+	if (optind + 1 == argc) {
+		/* N, or PF:N as the VF unit's instance gives it (pve-passthrough-vfs@PF:N.service) */
+		if (host_vf_instance_parse(argv[optind], ipf, &in) < 0 || in > 64)
+			return cli_usage_error(
+			        ctx, "host",
+			        "host vfs %s: a VF count (0 removes every VF), or PF:N",
+			        argv[optind]);
+		n = in;
+		if (ipf[0] && pf && strcmp(pf, ipf) != 0)
+			return cli_usage_error(ctx, "host",
+			                       "host vfs %s: names another PF than --pf %s",
+			                       argv[optind], pf);
+		if (ipf[0])
+			pf = ipf;
+	} else if (dry) {
+		return cli_usage_error(ctx, "host", "host vfs --dry-run needs the VF count N");
+	}
 	/* at boot the PF driver may still be probing: wait for a driver and sriov_totalvfs */
 	for (long t = 0;; t++) {
 		r = cli_host_facts_pf(ctx, NULL, pf, &f, &e);
@@ -485,13 +583,28 @@ static int cli_cmd_host_vfs(struct cli_ctx *ctx, int argc, char **argv)
 			cli_error(ctx, "no Intel iGPU PF found (give it with --pf BDF)");
 		return CLI_EXIT_FAIL;
 	}
+	if (n < 0) { /* no count: show the current one */
+		if (ctx->format == CLI_FORMAT_JSON)
+			json_out(json_pack("{s:i,s:s,s:s,s:i,s:i,s:i,s:s?}", "schema_version", 1,
+			                   "action", "vfs", "pf", f.pf_bdf, "numvfs", f.numvfs,
+			                   "totalvfs", f.totalvfs, "in_use", f.vfs_in_use, "driver",
+			                   f.pf_driver[0] ? f.pf_driver : NULL));
+		else if (f.totalvfs <= 0)
+			printf("%s: no SR-IOV (no sriov_totalvfs)%s%s\n", f.pf_bdf,
+			       f.pf_driver[0] ? ", driver " : ", no driver bound", f.pf_driver);
+		else
+			printf("%s: %d of %d VFs (sriov_numvfs), %d in use by VMs%s%s\n", f.pf_bdf,
+			       f.numvfs, f.totalvfs, f.vfs_in_use,
+			       f.pf_driver[0] ? ", driver " : ", no driver bound", f.pf_driver);
+		return CLI_EXIT_OK;
+	}
 	/* a generic PF's VFs are for VMs: no host driver may probe them (PVE binds vfio-pci at
 	 * VM start); an NVMe VF probed by nvme also waits offline for its timeout */
-	r = f.generic && n > 0 && f.numvfs == 0
+	r = !dry && f.generic && n > 0 && f.numvfs == 0
 	            ? sysfs_sriov_set_autoprobe(&ctx->paths, NULL, f.pf_bdf, false, &e)
 	            : 0;
 	if (r == 0)
-		r = set_numvfs(ctx, &f, (int)n, &e);
+		r = set_numvfs(ctx, &f, (int)n, dry, &e);
 	if (r < 0) {
 		cli_error(ctx, "%s", e.msg);
 		return r == -EBUSY || r == -ERANGE || r == -EOPNOTSUPP ? CLI_EXIT_FOUND

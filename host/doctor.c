@@ -62,18 +62,35 @@ void host_findings_free(struct host_findings *fs)
 	memset(fs, 0, sizeof(*fs));
 }
 
+static bool platform_can(const struct host_facts *f, enum host_mode m)
+{
+	switch (m) {
+	case HOST_MODE_GVTG: return f->can_gvtg;
+	case HOST_MODE_SRIOV_I915: return f->can_sriov_i915;
+	case HOST_MODE_SRIOV_XE: return f->can_sriov_xe;
+	case HOST_MODE_SRIOV_GENERIC: return true;
+	}
+	return false;
+}
+
+/* The host mode: the platform table decides what is possible first (a GVT-g-only iGPU is never
+ * "sriov-i915", whatever the command line or a loaded dkms i915 say); within that, the last
+ * setup's journal, then the evidence of /proc/cmdline and the loaded i915. */
 static void pick_mode(const struct util_paths *p, const struct host_facts *f, const char *proc,
                       struct host_findings *fs)
 {
 	char id[128], mode[32];
+	bool table =
+	        f->igpu && f->platform && (f->can_gvtg || f->can_sriov_i915 || f->can_sriov_xe);
+	enum host_mode dflt = f->can_sriov_i915 ? HOST_MODE_SRIOV_I915
+	                      : f->can_sriov_xe ? HOST_MODE_SRIOV_XE
+	                                        : HOST_MODE_GVTG;
 
 	if (host_journal_last_setup(p, id, sizeof(id), mode, sizeof(mode), NULL) == 0 && id[0]) {
 		fs->mode = host_mode_parse(mode);
 		snprintf(fs->mode_why, sizeof(fs->mode_why), "set up by pve-passthrough (%.90s)",
 		         id);
-		return;
-	}
-	if (strstr(proc, "i915.enable_gvt=1") || strstr(proc, "i915.enable_gvt=Y")) {
+	} else if (strstr(proc, "i915.enable_gvt=1") || strstr(proc, "i915.enable_gvt=Y")) {
 		fs->mode = HOST_MODE_GVTG;
 		snprintf(fs->mode_why, sizeof(fs->mode_why), "i915.enable_gvt in /proc/cmdline");
 	} else if (strstr(proc, "xe.max_vfs=")) {
@@ -85,10 +102,17 @@ static void pick_mode(const struct util_paths *p, const struct host_facts *f, co
 		         f->max_vfs[0] ? "the dkms i915 is loaded (max_vfs)"
 		                       : "i915.max_vfs in /proc/cmdline");
 	} else {
-		fs->mode = f->can_sriov_i915 ? HOST_MODE_SRIOV_I915
-		           : f->can_sriov_xe ? HOST_MODE_SRIOV_XE
-		                             : HOST_MODE_GVTG;
+		fs->mode = dflt;
 		snprintf(fs->mode_why, sizeof(fs->mode_why), "what the platform can do");
+	}
+	if (table && !platform_can(f, fs->mode)) {
+		char was[160];
+
+		snprintf(was, sizeof(was), "%.159s", fs->mode_why);
+		snprintf(fs->mode_why, sizeof(fs->mode_why),
+		         "platform table: %s does %s only; ignored: %.100s", f->platform,
+		         host_mode_name(dflt), was);
+		fs->mode = dflt;
 	}
 }
 

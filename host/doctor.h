@@ -14,7 +14,7 @@
 struct host_findings {
 	struct policy_findings f; /* node, vmid, section, key empty: the caller knows the node */
 	enum host_mode mode;
-	char mode_why[128];
+	char mode_why[384];
 	bool last_dropped; /* (internal) the last add() was dropped: its severity is off */
 };
 

@@ -59,6 +59,18 @@ static int refuse(struct host_plan *pl, const char *fmt, ...)
 	return r;
 }
 
+static int block(struct host_plan *pl, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int block(struct host_plan *pl, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = push_str(&pl->blockers, &pl->n_blockers, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
 /* host_plan_cmd(pl, "update-grub", NULL) */
 static int plan_cmd(struct host_plan *pl, const char *const *argv)
 {
@@ -276,6 +288,9 @@ void host_plan_free(struct host_plan *pl)
 	for (size_t i = 0; i < pl->n_notes; i++)
 		free(pl->notes[i]);
 	free(pl->notes);
+	for (size_t i = 0; i < pl->n_blockers; i++)
+		free(pl->blockers[i]);
+	free(pl->blockers);
 	memset(pl, 0, sizeof(*pl));
 }
 
@@ -433,20 +448,20 @@ static int note_edits(struct host_plan *pl, const char *file, const struct host_
 		if (ed[i].applied)
 			continue;
 		if (ed[i].kind == HOST_EDIT_REPLACE)
-			r = note(pl,
-			         "conflict in %s: '%s' is set, setup needs %s=%s; left alone "
-			         "(--replace-conflicts changes it)",
-			         file, ed[i].old_value, ed[i].key, ed[i].value);
+			r = block(pl,
+			          "conflict in %s: '%s' is set, setup needs %s=%s; left alone "
+			          "(--replace-conflicts changes it)",
+			          file, ed[i].old_value, ed[i].key, ed[i].value);
 		else if (ed[i].kind == HOST_EDIT_REMOVE)
-			r = note(pl,
-			         "conflict in %s: '%s' works against %s; left alone "
-			         "(--replace-conflicts removes it)",
-			         file, ed[i].old_value, host_mode_name(pl->mode));
+			r = block(pl,
+			          "conflict in %s: '%s' works against %s; left alone "
+			          "(--replace-conflicts removes it)",
+			          file, ed[i].old_value, host_mode_name(pl->mode));
 		else if (ed[i].kind == HOST_EDIT_LIST_DEL)
-			r = note(pl,
-			         "conflict in %s: %s lists %s, the driver %s needs; left alone "
-			         "(--replace-conflicts removes it)",
-			         file, ed[i].key, ed[i].value, host_mode_name(pl->mode));
+			r = block(pl,
+			          "conflict in %s: %s lists %s, the driver %s needs; left alone "
+			          "(--replace-conflicts removes it)",
+			          file, ed[i].key, ed[i].value, host_mode_name(pl->mode));
 	}
 	return r;
 }
@@ -629,9 +644,15 @@ static int plan_notes_scans(const struct util_paths *p, struct host_plan *pl,
 	r = o->mode == HOST_MODE_SRIOV_GENERIC
 	            ? 0
 	            : host_modconf_scan(p, o->mode, f->device_id, &c, &n, e);
+	/* a conflicting modprobe.d line keeps the mode from working; an obsolete module line only
+	 * logs a failure at boot */
 	for (size_t i = 0; i < n && r == 0; i++)
-		r = note(pl, "%s line %d: '%s': %s; not changed by setup, edit it by hand",
-		         c[i].file, c[i].line, c[i].text, c[i].why);
+		if (strcmp(c[i].rule, "modprobe-conflict") == 0)
+			r = block(pl, "%s line %d: '%s': %s; not changed by setup, edit it by hand",
+			          c[i].file, c[i].line, c[i].text, c[i].why);
+		else
+			r = note(pl, "%s line %d: '%s': %s; not changed by setup, edit it by hand",
+			         c[i].file, c[i].line, c[i].text, c[i].why);
 	free(c);
 	c = NULL;
 	n = 0;
@@ -667,7 +688,7 @@ static int plan_dkms_notes(const struct util_paths *p, struct host_plan *pl,
 		const struct host_kernel *k = &rep.kernels[rep.next_boot];
 
 		if (!k->dkms_built && !k->dkms_installed)
-			r = note(
+			r = block(
 			        pl,
 			        "the kernel that boots next (%s) has no i915-sriov-dkms module: "
 			        "SR-IOV will not work after the reboot; install it (--dkms-deb FILE; "
@@ -745,7 +766,8 @@ int host_setup_plan(const struct util_paths *p, const struct host_setup_opts *o,
 			r = plan_cmd(pl, argv);
 		}
 	}
-	if (r < 0)
+	/* decide first: a refused setup gets no file changes and no commands */
+	if (r < 0 || pl->n_refusals)
 		goto out;
 	/* kernel command line, in the file the bootloader in use reads */
 	if (o->mode == HOST_MODE_SRIOV_GENERIC) {

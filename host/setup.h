@@ -90,13 +90,19 @@ struct host_plan {
 	size_t n_refusals;
 	char **notes; /* conflicts left alone, warnings, next steps */
 	size_t n_notes;
+	char **blockers; /* notes that say the result will not work after the reboot (no dkms
+	                    module for the next kernel, a conflict left alone): setup refuses them
+	                    unless --force */
+	size_t n_blockers;
 	char package[128];    /* the package --dkms-deb installs ("i915-sriov-dkms") */
 	char recovering[128]; /* rollback: the interrupted journal (state "applying") this plan
 	                         resolves, "" when none */
 	char pf[16];          /* sriov-generic: the PF set up (journaled: rollback needs it) */
 };
 
-/* Builds the plan for `host setup`.  0 or -errno (I/O); refusals are data. */
+/* Builds the plan for `host setup`.  0 or -errno (I/O); refusals are data.  Decides first: when
+ * the platform, the PF, an interrupted journal or --dkms-deb give a refusal, the plan stops there
+ * (no file changes, no commands), so nothing is shown that could not be applied. */
 int host_setup_plan(const struct util_paths *p, const struct host_setup_opts *o,
                     const struct host_facts *f, struct host_plan *plan, struct util_err *e);
 void host_plan_free(struct host_plan *plan);

@@ -243,11 +243,10 @@ static void failed_note(const struct util_paths *p, const char *pf, int cur,
 		         cur, now);
 }
 
-int sysfs_sriov_set_numvfs(const struct util_paths *p, const struct sysfs_writer *w, const char *pf,
-                           int n, const struct sysfs_vf_use *in_use, size_t n_in_use,
-                           struct sysfs_numvfs_result *res, struct util_err *e)
+int sysfs_sriov_check_numvfs(const struct util_paths *p, const char *pf, int n,
+                             const struct sysfs_vf_use *in_use, size_t n_in_use,
+                             struct sysfs_numvfs_result *res, struct util_err *e)
 {
-	char path[PP_PATH_MAX], num[16];
 	char(*vfs)[SYSFS_BDF_LEN] = NULL;
 	size_t n_vfs = 0;
 	int total = 0, cur = 0, r;
@@ -268,6 +267,7 @@ int sysfs_sriov_set_numvfs(const struct util_paths *p, const struct sysfs_writer
 		        e, -EOPNOTSUPP, "%s: not an SR-IOV device (no sriov_totalvfs)%s%s", pf,
 		        pl ? ": " : "", pl ? sysfs_igpu_describe(pl, why, sizeof(why)) : "");
 	}
+	res->total = total;
 	if (dev_attr_int(p, pf, "sriov_numvfs", &cur) < 0)
 		return util_err_set(e, -EIO, "%s: cannot read sriov_numvfs", pf);
 	res->before = res->after = cur;
@@ -286,6 +286,7 @@ int sysfs_sriov_set_numvfs(const struct util_paths *p, const struct sysfs_writer
 	r = list_vfs(p, pf, &vfs, &n_vfs);
 	if (r < 0)
 		return util_err_set(e, r, "out of memory");
+	res->n_vfs = n_vfs;
 	for (size_t i = 0; i < n_vfs; i++) {
 		char drv[64];
 
@@ -313,7 +314,23 @@ int sysfs_sriov_set_numvfs(const struct util_paths *p, const struct sysfs_writer
 		}
 	}
 	free(vfs);
-	vfs = NULL;
+	return 0;
+}
+
+int sysfs_sriov_set_numvfs(const struct util_paths *p, const struct sysfs_writer *w, const char *pf,
+                           int n, const struct sysfs_vf_use *in_use, size_t n_in_use,
+                           struct sysfs_numvfs_result *res, struct util_err *e)
+{
+	char path[PP_PATH_MAX], num[16];
+	char(*vfs)[SYSFS_BDF_LEN] = NULL;
+	size_t n_vfs = 0;
+	int total, cur, r;
+
+	r = sysfs_sriov_check_numvfs(p, pf, n, in_use, n_in_use, res, e);
+	if (r < 0 || res->unchanged)
+		return r;
+	total = res->total;
+	cur = res->before;
 	if (util_path(p, path, sizeof(path), PP_SYS_PCI_DEVICES "/%s/sriov_numvfs", pf) < 0)
 		return util_err_set(e, -ENAMETOOLONG, "--root: path too long");
 	if (cur > 0 && n > 0) { /* N -> M is EBUSY in the kernel: through 0 */

@@ -39,6 +39,7 @@ struct sysfs_vf_use {
 
 struct sysfs_numvfs_result {
 	int before; /* sriov_numvfs before */
+	int total;  /* sriov_totalvfs */
 	int requested;
 	int after;      /* sriov_numvfs re-read afterwards (also after a failed N -> 0 -> M) */
 	size_t n_vfs;   /* virtfnN links found afterwards */
@@ -46,6 +47,12 @@ struct sysfs_numvfs_result {
 	bool partial;   /* the driver enabled fewer than requested (still a success) */
 	char note[256]; /* a sentence about a partial enable, else "" */
 };
+
+/* The checks of sysfs_sriov_set_numvfs() without writing (`host vfs N --dry-run`): 0 when the
+ * change may be made (res: before, total, n_vfs, unchanged) or -errno with the same message. */
+int sysfs_sriov_check_numvfs(const struct util_paths *p, const char *pf, int n,
+                             const struct sysfs_vf_use *in_use, size_t n_in_use,
+                             struct sysfs_numvfs_result *res, struct util_err *e);
 
 /* Sets the VF count of the PF pf to n:
  *  - refuses (-ERANGE) above sriov_totalvfs, (-EOPNOTSUPP) on a device without SR-IOV;

@@ -441,11 +441,11 @@ static void test_conflicts_and_user_edits(void **state)
 
 	(void)state;
 	before = snapshot(root);
-	/* without consent the conflict is reported and left */
+	/* without consent the conflict is left, and blocks the setup (SR-IOV would not work) */
 	plan_for(root, HOST_MODE_SRIOV_I915, false, &pl);
 	assert_non_null(strstr(change(&pl, PP_ETC_KERNEL_CMDLINE)->new_data, "i915.enable_gvt=1"));
-	assert_true(pl.n_notes > 0);
-	assert_non_null(strstr(pl.notes[0], "--replace-conflicts"));
+	assert_int_equal(pl.n_blockers, 1);
+	assert_non_null(strstr(pl.blockers[0], "--replace-conflicts"));
 	host_plan_free(&pl);
 	plan_for(root, HOST_MODE_SRIOV_I915, true, &pl);
 	assert_null(strstr(change(&pl, PP_ETC_KERNEL_CMDLINE)->new_data, "enable_gvt"));
@@ -494,6 +494,9 @@ static void test_refusals(void **state)
 	assert_int_equal(host_setup_plan(&p, &o, &f, &pl, &e), 0);
 	assert_int_equal(pl.n_refusals, 1);
 	assert_non_null(strstr(pl.refusals[0], "has no GVT-g"));
+	/* decided first: a refused plan has nothing to show or apply */
+	assert_int_equal(pl.n_changes, 0);
+	assert_int_equal(pl.n_cmds, 0);
 	host_plan_free(&pl);
 	/* Rocket Lake: neither */
 	f.platform = "Rocket Lake";

@@ -5,22 +5,22 @@
 . "$SRC/tests/cli/lib/host.sh"
 mkhost h --grub-default "quiet" --kernel 6.8.12-4-pve
 snap h >before
-PVE_PASSTHROUGH_TEST_FAIL_AT=kill:2 "$PP_TEST" --root h host setup sriov >/dev/null 2>&1; echo "setup rc=$?"
+PVE_PASSTHROUGH_TEST_FAIL_AT=kill:2 "$PP_TEST" --root h host setup sriov --yes >/dev/null 2>&1; echo "setup rc=$?"
 grep -h '^state' h/var/lib/pve-passthrough/journal/*/journal
 snap h >after; cmp -s before after || echo "the host changed (as expected: killed half-way)"
 "$PP" --root h doctor 2>&1 | grep -A1 journal-interrupted | stamp
-"$PP" --root h host setup sriov 2>&1 | grep -i interrupted | stamp
-"$PP" --root h host rollback 2>&1 | grep -v '^[-+@ ]' | stamp; echo "rollback rc=$?"
+"$PP" --root h host setup sriov --yes 2>&1 | grep -i interrupted | stamp
+"$PP" --root h host rollback --yes 2>&1 | grep -v '^[-+@ ]' | stamp; echo "rollback rc=$?"
 snap h >after; cmp before after && echo "byte-identical after the rollback"
 grep -h '^state' h/var/lib/pve-passthrough/journal/*/journal | sort
 echo "== a rollback killed half-way, resumed by the next one"
-"$PP" --root h host setup sriov >/dev/null 2>&1; echo "setup rc=$?"
-PVE_PASSTHROUGH_TEST_FAIL_AT=kill:1 "$PP_TEST" --root h host rollback >/dev/null 2>&1; echo "rollback rc=$?"
-"$PP" --root h host setup sriov 2>&1 | grep -i interrupted | stamp
-"$PP" --root h host rollback 2>&1 | grep -v '^[-+@ ]' | stamp; echo "rollback rc=$?"
+"$PP" --root h host setup sriov --yes >/dev/null 2>&1; echo "setup rc=$?"
+PVE_PASSTHROUGH_TEST_FAIL_AT=kill:1 "$PP_TEST" --root h host rollback --yes >/dev/null 2>&1; echo "rollback rc=$?"
+"$PP" --root h host setup sriov --yes 2>&1 | grep -i interrupted | stamp
+"$PP" --root h host rollback --yes 2>&1 | grep -v '^[-+@ ]' | stamp; echo "rollback rc=$?"
 snap h >after; cmp before after && echo "byte-identical after the resumed rollback"
 "$PP" --root h doctor 2>&1 | grep -c journal-interrupted
 echo "== a symbolic link in place of the state directory is refused"
 rm -rf h/var/lib/pve-passthrough; mkdir "$TMP/elsewhere"; ln -s "$TMP/elsewhere" h/var/lib/pve-passthrough
-"$PP" --root h host setup sriov >/dev/null 2>err; echo "setup rc=$?"; grep -o 'error: .*' err
+"$PP" --root h host setup sriov --yes >/dev/null 2>err; echo "setup rc=$?"; grep -o 'error: .*' err
 ls "$TMP/elsewhere"

@@ -4,12 +4,12 @@
 . "$SRC/tests/cli/lib/host.sh"
 mkhost h --nic-total 8 --acpi dmar --kconfig-iommu off
 snap h >before
-"$PP" --root h host setup sriov --pf 0000:01:00.0 --vfs 4 | stamp; echo "rc=$?"
+"$PP" --root h host setup sriov --yes --pf 0000:01:00.0 --vfs 4 | stamp; echo "rc=$?"
 grep -rlE 'i915|xe\.' h/etc/default/grub.d/pve-passthrough.cfg h/etc/modules-load.d h/etc/systemd/system ||
 	echo "no i915/xe token in any file the setup wrote"
 grep -h '^pf' h/var/lib/pve-passthrough/journal/*/journal
 "$PP" --root h doctor | stamp | grep -E 'generic-pf|cmdline-|vfs-|igpu'; echo "rc=$?"
-"$PP" --root h host rollback | stamp; echo "rc=$?"
+"$PP" --root h host rollback --yes | stamp; echo "rc=$?"
 snap h >after
 cmp -s before after && echo "after rollback: every file byte-identical to before the setup"
 echo "== Debian 6.1: the Intel IOMMU is on by default except for integrated GPUs"

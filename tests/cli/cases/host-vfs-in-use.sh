@@ -16,13 +16,13 @@ ln -s nodes/pve1 h/etc/pve/local
 running h 100 4242
 printf '0000:00:02.2 100 pid:4242\n' >h/run/qemu-server/pci-id-reservations
 "$PP" --root h host setup sriov --vfs 5 --dry-run >/dev/null; echo "rc=$?"
-"$PP" --root h host setup sriov --vfs 3 >/dev/null; echo "rc=$?"
-"$PP" --root h host rollback >/dev/null; echo "rc=$?"
+"$PP" --root h host setup sriov --yes --vfs 3 >/dev/null; echo "rc=$?"
+"$PP" --root h host rollback --yes >/dev/null; echo "rc=$?"
 # VM 100 stopped: its pid: line is a leftover PVE takes over, and blocks nothing
 rm h/run/qemu-server/100.pid
 "$PP" --root h host rollback --dry-run >/dev/null; echo "leftover pid: rc=$?"
 rm h/run/qemu-server/pci-id-reservations
-"$PP" --root h host rollback | stamp | head -2; echo "rc=$?"
+"$PP" --root h host rollback --yes | stamp | head -2; echo "rc=$?"
 "$PP" --root h host vfs 9; echo "rc=$?"
 "$PP" --root h host vfs 2; echo "rc=$?"
 cat h/sys/devices/pci0000:00/0000:00:02.0/sriov_numvfs; echo

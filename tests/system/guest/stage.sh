@@ -103,7 +103,7 @@ case $stage in
 	check pf-has-sriov "$PF has no sriov_totalvfs" [ -f "/sys/bus/pci/devices/$PF/sriov_totalvfs" ]
 	snapshot >"$S/before.snap"
 	# --- step 1: setup, for real
-	$TOOL host setup sriov --pf "$PF" --vfs "$VFS" >"$S/setup.out" 2>&1
+	$TOOL host setup sriov --yes --pf "$PF" --vfs "$VFS" >"$S/setup.out" 2>&1
 	rc=$?
 	if [ $rc -eq 0 ]; then pass setup-exit-0; else
 		fail setup-exit-0 "exit $rc"
@@ -205,7 +205,7 @@ case $stage in
 		[ ! -e "/boot/vmlinuz-$cloud" -a ! -d /var/lib/dkms/i915-sriov-dkms ]
 
 	# --- step 4: rollback
-	$TOOL host rollback >"$S/rollback.out" 2>&1
+	$TOOL host rollback --yes >"$S/rollback.out" 2>&1
 	rc=$?
 	if [ $rc -eq 0 ]; then pass rollback-exit-0; else
 		fail rollback-exit-0 "exit $rc"
@@ -247,7 +247,7 @@ case $stage in
 		chmod 0755 "/run/systest-wrap/$c"
 	done
 	if [ -n "$(cat "$S/tokens")" ]; then kill_after=update-grub; else kill_after=systemctl; fi
-	KILL_AFTER=$kill_after PATH=/run/systest-wrap:$PATH $TOOL host setup sriov --pf "$PF" --vfs "$VFS" >"$S/setup5.out" 2>&1 &
+	KILL_AFTER=$kill_after PATH=/run/systest-wrap:$PATH $TOOL host setup sriov --yes --pf "$PF" --vfs "$VFS" >"$S/setup5.out" 2>&1 &
 	pid=$!
 	i=0
 	while [ ! -e /run/systest-wrap/reached ] && [ $i -lt 120 ] && kill -0 $pid 2>/dev/null; do
@@ -268,7 +268,7 @@ case $stage in
 	;;
 4)
 	echo "    after the kill and a reboot: sriov_numvfs $(numvfs)"
-	$TOOL host rollback >"$S/rollback5.out" 2>&1
+	$TOOL host rollback --yes >"$S/rollback5.out" 2>&1
 	rc=$?
 	if [ $rc -eq 0 ] && ! grep -q 'Nothing to roll back' "$S/rollback5.out"; then pass kill-rollback-recovers; else
 		fail kill-rollback-recovers "exit $rc"
