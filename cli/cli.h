@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "util/err.h"
+#include "util/i18n.h"
 #include "util/paths.h"
 
 /* Exit status, docs/cli.md. */

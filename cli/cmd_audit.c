@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli/api.h"
 #include "cli/cli.h"
@@ -227,6 +228,57 @@ static void keep_vmids(struct policy_findings *f, const unsigned *ids, size_t n)
 	f->n = k;
 }
 
+/* Nothing could be judged (no node, settings, the configs or the API unreadable): exit 3, and
+ * the machine formats still say so in their own terms - Nagios UNKNOWN, Prometheus
+ * pve_passthrough_up 0 - so a monitoring system sees the blind run. */
+static int audit_blind(struct cli_ctx *ctx, const char *node, const char *why)
+{
+	char *unread[1] = {(char *)why};
+	struct policy_findings none = {0};
+	struct cli_report rep = {.kind = CLI_REPORT_AUDIT,
+	                         .node = node,
+	                         .findings = &none,
+	                         .unread = unread,
+	                         .n_unread = 1,
+	                         .now = (long long)time(NULL)};
+
+	if (ctx->format == CLI_FORMAT_NAGIOS) {
+		printf("PVE-PASSTHROUGH UNKNOWN - %s\n", why);
+		return 3;
+	}
+	cli_error(ctx, "%s", why);
+	if (ctx->format == CLI_FORMAT_PROMETHEUS)
+		cli_render_prometheus.report(&rep, stdout);
+	return CLI_EXIT_FAIL;
+}
+
+/* A --vmid that names no VM: the audit cannot vouch for it.  A config that exists but could not
+ * be read is already in the unread list. */
+static void vmid_missing(const struct cli_ctx *ctx, struct gather_node *g, unsigned vmid,
+                         bool cluster, bool use_api, const struct audit_api *api)
+{
+	struct pveconf_vmrefs refs = {0};
+	bool exists = false;
+
+	if (use_api) {
+		for (size_t k = 0; k < api->n_clusters && !exists; k++)
+			for (size_t i = 0; i < api->snaps[k].nvms && !exists; i++)
+				exists = api->snaps[k].vms[i].vmid == vmid;
+	} else if (pveconf_vms_scan(&ctx->paths, cluster ? NULL : ctx->node, &refs, NULL) == 0) {
+		for (size_t i = 0; i < refs.n && !exists; i++)
+			exists = refs.v[i].vmid == vmid;
+		pveconf_vmrefs_free(&refs);
+	}
+	if (exists)
+		return;
+	if (use_api || cluster)
+		gather_unread_add(g, "VM %u: no such VM in the cluster", vmid);
+	else
+		gather_unread_add(g,
+		                  "VM %u: no such VM on node %s (another node's VM: add --cluster)",
+		                  vmid, ctx->node);
+}
+
 static int audit_run(struct cli_ctx *ctx, int argc, char **argv, bool *parsed)
 {
 	enum { OPT_CLUSTER = 256, OPT_API, OPT_VMID, OPT_FAIL_ON, OPT_FORMAT };
@@ -242,7 +294,8 @@ static int audit_run(struct cli_ctx *ctx, int argc, char **argv, bool *parsed)
 	unsigned gflags = 0;
 	enum policy_severity fail_on = POLICY_SEVERITY_ERROR;
 	unsigned vmids[AUDIT_MAX_VMIDS];
-	size_t n_vmids = 0, n_checked = 0;
+	size_t n_vmids = 0, n_checked = 0, n_unread = 0, n_read = 0, n_unreadable = 0;
+	char **unread;
 	struct policy_findings f = {0};
 	struct cli_report view;
 	struct util_err e = {0};
@@ -310,8 +363,8 @@ static int audit_run(struct cli_ctx *ctx, int argc, char **argv, bool *parsed)
 		        ctx, "audit",
 		        "--cluster without a name means every cluster; name them all "
 		        "or none");
-	if (!use_api && cli_need_node(ctx))
-		return ctx->format == CLI_FORMAT_NAGIOS ? 3 : CLI_EXIT_FAIL;
+	if (!use_api && !ctx->node[0])
+		return audit_blind(ctx, "localhost", ctx->node_error);
 
 	*parsed = true; /* from here on, nagios exit 2 means CRITICAL */
 	memset(&g, 0, sizeof(g));
@@ -327,13 +380,13 @@ static int audit_run(struct cli_ctx *ctx, int argc, char **argv, bool *parsed)
 			r = policy_evaluate(&g.in, &f, &e);
 	}
 	if (r < 0) {
-		if (ctx->format == CLI_FORMAT_NAGIOS)
-			printf("PVE-PASSTHROUGH UNKNOWN - %s\n", e.msg);
-		else
-			cli_error(ctx, "%s", e.msg);
+		r = audit_blind(ctx,
+		                use_api && api.n_clusters ? api_label(&api, label, sizeof(label))
+		                                          : ctx->node,
+		                e.msg);
 		gather_free(&g);
 		audit_api_free(&api);
-		return ctx->format == CLI_FORMAT_NAGIOS ? 3 : CLI_EXIT_FAIL;
+		return r;
 	}
 	for (size_t i = 0; i < g.n_warnings; i++)
 		cli_warn(ctx, "%s", g.warnings[i]);
@@ -348,13 +401,58 @@ static int audit_run(struct cli_ctx *ctx, int argc, char **argv, bool *parsed)
 	}
 	if (n_vmids)
 		keep_vmids(&f, vmids, n_vmids);
+	/* what could not be read: this node's (local) or every cluster's (API), and VMIDs asked
+	 * for that name no VM */
+	for (size_t j = 0; j < n_vmids; j++) {
+		bool seen = false;
+
+		for (size_t k = 0; k < (use_api ? api.n_clusters : 1) && !seen; k++) {
+			const struct gather_node *gc = use_api ? &api.gs[k] : &g;
+
+			for (size_t i = 0; i < gc->n_vms && !seen; i++)
+				seen = gc->vms[i].vmid == vmids[j];
+		}
+		if (!seen)
+			vmid_missing(ctx, &g, vmids[j], gflags & GATHER_CLUSTER, use_api, &api);
+	}
+	for (size_t k = 0; k < (use_api ? api.n_clusters : 1); k++) {
+		const struct gather_node *gc = use_api ? &api.gs[k] : &g;
+
+		n_unread += gc->n_unread;
+		n_read += gc->n_configs_read;
+		n_unreadable += gc->n_configs_unreadable;
+	}
+	if (use_api)
+		n_unread += g.n_unread;
+	unread = calloc(n_unread + 1, sizeof(*unread));
+	if (!unread) {
+		cli_error(ctx, "out of memory");
+		policy_findings_free(&f);
+		gather_free(&g);
+		audit_api_free(&api);
+		return ctx->format == CLI_FORMAT_NAGIOS ? 3 : CLI_EXIT_FAIL;
+	}
+	n_unread = 0;
+	for (size_t k = 0; k < (use_api ? api.n_clusters : 1); k++) {
+		const struct gather_node *gc = use_api ? &api.gs[k] : &g;
+
+		for (size_t i = 0; i < gc->n_unread; i++)
+			unread[n_unread++] = gc->unread[i];
+	}
+	for (size_t i = 0; use_api && i < g.n_unread; i++)
+		unread[n_unread++] = g.unread[i];
 	view = (struct cli_report){.kind = CLI_REPORT_AUDIT,
 	                           .node = use_api ? api_label(&api, label, sizeof(label))
 	                                           : ctx->node,
 	                           .findings = &f,
 	                           .n_vms = n_checked,
 	                           .vm_name = use_api && api.n_clusters > 1 ? NULL : name_of,
-	                           .arg = use_api ? (const void *)api.gs : &g};
+	                           .arg = use_api ? (const void *)api.gs : &g,
+	                           .unread = unread,
+	                           .n_unread = n_unread,
+	                           .configs_read = n_read,
+	                           .configs_unreadable = n_unreadable,
+	                           .now = (long long)time(NULL)};
 	r = cli_render_ops_get(ctx->format)->report(&view, stdout);
 	if (ctx->format == CLI_FORMAT_NAGIOS) {
 		r = r < 0 ? 3 : r;
@@ -363,8 +461,10 @@ static int audit_run(struct cli_ctx *ctx, int argc, char **argv, bool *parsed)
 
 		for (size_t i = 0; i < f.n; i++)
 			hit |= f.v[i].severity >= fail_on;
-		r = r < 0 ? CLI_EXIT_FAIL : hit ? CLI_EXIT_FOUND : CLI_EXIT_OK;
+		/* incomplete: exit 3 (could not finish), whatever was found in the rest */
+		r = r < 0 || n_unread ? CLI_EXIT_FAIL : hit ? CLI_EXIT_FOUND : CLI_EXIT_OK;
 	}
+	free(unread);
 	policy_findings_free(&f);
 	gather_free(&g);
 	audit_api_free(&api);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli/cli.h"
 #include "cli/render.h"
@@ -36,6 +37,7 @@ int cli_cmd_doctor(struct cli_ctx *ctx, int argc, char **argv)
 	struct gather_node g;
 	struct policy_findings pf = {0};
 	char audit_skip[1024] = "";
+	char *skipped[1] = {audit_skip};
 	const char *kernel_log = NULL;
 	struct sysfs_host *host = NULL;
 	struct cli_report report;
@@ -119,13 +121,21 @@ int cli_cmd_doctor(struct cli_ctx *ctx, int argc, char **argv)
 	                             .mode = host_mode_name(fs.mode),
 	                             .mode_why = fs.mode_why,
 	                             .audited = have_audit,
-	                             .audit_skipped = audit_skip};
+	                             .audit_skipped = audit_skip,
+	                             /* VM configs not checked, or not all read: incomplete */
+	                             .unread = have_audit ? g.unread : skipped,
+	                             .n_unread = have_audit ? g.n_unread : 1,
+	                             .configs_read = g.n_configs_read,
+	                             .configs_unreadable = g.n_configs_unreadable,
+	                             .now = (long long)time(NULL)};
 	r = cli_render_ops_get(ctx->format)->report(&report, stdout);
 	if (r < 0) {
 		cli_error(ctx, "cannot write the output");
 		rc = ctx->format == CLI_FORMAT_NAGIOS ? 3 : CLI_EXIT_FAIL;
 	} else if (ctx->format == CLI_FORMAT_NAGIOS) {
 		rc = r; /* prometheus, text, json: exit per --fail-on */
+	} else if (!cli_report_complete(&report)) {
+		rc = CLI_EXIT_FAIL; /* judged on what was read, but could not finish */
 	}
 	host_findings_free(&fs);
 	policy_findings_free(&pf);

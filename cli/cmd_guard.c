@@ -71,6 +71,15 @@ static void test_stall(const struct cli_ctx *ctx)
 			pause();
 }
 
+/* True when the guard has a finding to print (a refusal, or a warning unless -q). */
+static bool guard_speaks(const struct cli_ctx *ctx, const struct policy_findings *f)
+{
+	for (size_t i = 0; i < f->n; i++)
+		if (f->v[i].severity == POLICY_SEVERITY_ERROR || ctx->verbosity >= 0)
+			return true;
+	return false;
+}
+
 static bool phase_valid(const char *p)
 {
 	return strcmp(p, "pre-start") == 0 || strcmp(p, "post-start") == 0 ||
@@ -169,16 +178,36 @@ int cli_cmd_guard(struct cli_ctx *ctx, int argc, char **argv)
 		gather_free(&g);
 		return r;
 	}
+	/* The happy path prints nothing and loads no message catalog.  Only a guard with something
+	 * to say chooses its language (the `language` setting: PVE runs hookscripts under
+	 * LC_ALL=C) and forms the findings' sentences again in it (policy_evaluate is pure). */
+	if (guard_speaks(ctx, &f) && guard.guard_language[0]) {
+		util_i18n_init(guard.guard_language);
+		policy_findings_free(&f);
+		if (policy_evaluate(&g.in, &f, &e) < 0) {
+			alarm(0);
+			r = internal_error(ctx, vmid, &g.settings, e.msg);
+			gather_free(&g);
+			return r;
+		}
+	}
 	for (size_t i = 0; i < f.n; i++) {
 		const struct policy_finding *x = &f.v[i];
 		bool block = x->severity == POLICY_SEVERITY_ERROR;
+		char where[sizeof(x->key) + sizeof(x->device) + 2];
 
 		if (!block && ctx->verbosity < 0)
 			continue;
-		fprintf(stderr, "%s: %s VM %u [%s] %s%s%s%s: %s; fix: %s\n", ctx->prog,
-		        block ? "refusing to start" : "warning for", vmid,
-		        policy_rule_get(x->rule)->name, x->key, x->device[0] ? " " : "", x->device,
-		        x->key[0] || x->device[0] ? "" : "-", x->message, x->hint);
+		snprintf(where, sizeof(where), "%s%s%s%s", x->key, x->device[0] ? " " : "",
+		         x->device, x->key[0] || x->device[0] ? "" : "-");
+		if (block)
+			fprintf(stderr, _("%s: refusing to start VM %u [%s] %s: %s; fix: %s\n"),
+			        ctx->prog, vmid, policy_rule_get(x->rule)->name, where, x->message,
+			        x->hint);
+		else
+			fprintf(stderr, _("%s: warning for VM %u [%s] %s: %s; fix: %s\n"),
+			        ctx->prog, vmid, policy_rule_get(x->rule)->name, where, x->message,
+			        x->hint);
 		refused += block;
 	}
 	alarm(0);

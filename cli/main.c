@@ -265,6 +265,8 @@ int cli_main(int argc, char **argv, const struct cli_seams *seams)
 	struct util_err err = {0};
 	int c, first;
 
+	/* the environment's language (LC_ALL=C, as PVE runs the guard: English, no catalog) */
+	util_i18n_init(NULL);
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.prog = "pve-passthrough";
 	ctx.seams = seams ? seams : &none;

@@ -34,3 +34,8 @@ const char *cli_report_node_of(const struct cli_report *r, const struct policy_f
 {
 	return x->node[0] ? x->node : r->node && r->node[0] ? r->node : "localhost";
 }
+
+bool cli_report_complete(const struct cli_report *r)
+{
+	return r->n_unread == 0;
+}

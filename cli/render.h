@@ -28,6 +28,14 @@ struct cli_report {
 	const char *mode, *mode_why; /* host mode and why */
 	bool audited;                /* the VM configs were checked */
 	const char *audit_skipped;   /* why not */
+	/* completeness: what could not be read.  The findings are judged on what was read; with
+	 * anything unread the report says it is incomplete (text/JSON exit 3, Nagios UNKNOWN,
+	 * pve_passthrough_up 0), so a blind run never looks healthy. */
+	char *const *unread;
+	size_t n_unread;
+	size_t configs_read, configs_unreadable;
+	long long
+	        now; /* the run's time (Unix seconds): pve_passthrough_last_run_timestamp_seconds */
 };
 
 struct cli_render_ops {
@@ -48,6 +56,8 @@ const struct cli_render_ops *cli_render_ops_get(enum cli_format format);
 size_t cli_report_n(const struct cli_report *r);
 const struct policy_finding *cli_report_at(const struct cli_report *r, size_t i);
 size_t cli_report_count(const struct cli_report *r, enum policy_severity s);
+/* Everything could be read. */
+bool cli_report_complete(const struct cli_report *r);
 /* A finding's node: its own, else the report's, else "localhost". */
 const char *cli_report_node_of(const struct cli_report *r, const struct policy_finding *x);
 

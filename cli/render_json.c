@@ -64,6 +64,15 @@ static int json_report(const struct cli_report *r, FILE *out)
 	if (!doctor)
 		json_object_set_new(sum, "vms", json_integer((json_int_t)r->n_vms));
 	json_object_set_new(root, "summary", sum);
+	/* completeness: a consumer must not read "no findings" as healthy when complete is false */
+	json_object_set_new(root, "complete", json_boolean(cli_report_complete(r)));
+	json_object_set_new(root, "configs_read", json_integer((json_int_t)r->configs_read));
+	json_object_set_new(root, "configs_unreadable",
+	                    json_integer((json_int_t)r->configs_unreadable));
+	arr = json_array();
+	for (size_t i = 0; i < r->n_unread; i++)
+		json_array_append_new(arr, json_string(r->unread[i]));
+	json_object_set_new(root, "unread", arr);
 	rc = json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	fputc('\n', out);
 	json_decref(root);

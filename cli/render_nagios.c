@@ -1,5 +1,6 @@
 /* cli/render_nagios.c - findings as one Nagios/Icinga plugin status line with perfdata; the
- * return value is the plugin status (0 OK, 1 WARNING, 2 CRITICAL).  Consumes the report only. */
+ * return value is the plugin status (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN when something could
+ * not be read: a blind run is never OK).  Consumes the report only. */
 #include "cli/render.h"
 
 static const char *sev_upper(enum policy_severity s)
@@ -17,13 +18,23 @@ static int nagios_report(const struct cli_report *r, FILE *out)
 	size_t ne = cli_report_count(r, POLICY_SEVERITY_ERROR);
 	size_t nw = cli_report_count(r, POLICY_SEVERITY_WARNING);
 	size_t ni = cli_report_count(r, POLICY_SEVERITY_INFO);
-	int status = ne ? 2 : nw ? 1 : 0;
-	const char *word = status == 2 ? "CRITICAL" : status == 1 ? "WARNING" : "OK";
+	int status = !cli_report_complete(r) ? 3 : ne ? 2 : nw ? 1 : 0;
+	const char *word = status == 3   ? "UNKNOWN"
+	                   : status == 2 ? "CRITICAL"
+	                   : status == 1 ? "WARNING"
+	                                 : "OK";
 	size_t shown = 0;
 
-	fprintf(out, "PVE-PASSTHROUGH %s - %zu error%s, %zu warning%s, %zu info in %zu VM%s", word,
-	        ne, ne == 1 ? "" : "s", nw, nw == 1 ? "" : "s", ni, r->n_vms,
-	        r->n_vms == 1 ? "" : "s");
+	fprintf(out, "PVE-PASSTHROUGH %s - ", word);
+	/* blind: what could not be read comes first, in the status line */
+	if (status == 3) {
+		fprintf(out, "incomplete, not read: %s", r->unread[0]);
+		if (r->n_unread > 1)
+			fprintf(out, " (and %zu more)", r->n_unread - 1);
+		fputs("; judged on the rest: ", out);
+	}
+	fprintf(out, "%zu error%s, %zu warning%s, %zu info in %zu VM%s", ne, ne == 1 ? "" : "s", nw,
+	        nw == 1 ? "" : "s", ni, r->n_vms, r->n_vms == 1 ? "" : "s");
 	/* name the worst findings (they come first within each VM) */
 	for (int s = POLICY_SEVERITY_ERROR; s >= POLICY_SEVERITY_WARNING && status; s--)
 		for (size_t i = 0; i < n && shown < 5; i++) {
@@ -39,8 +50,9 @@ static int nagios_report(const struct cli_report *r, FILE *out)
 		}
 	if (shown < ne + nw && status)
 		fprintf(out, ", ...");
-	fprintf(out, " | errors=%zu;;1;0 warnings=%zu;1;;0 info=%zu;;;0 vms=%zu;;;0\n", ne, nw, ni,
-	        r->n_vms);
+	fprintf(out,
+	        " | errors=%zu;;1;0 warnings=%zu;1;;0 info=%zu;;;0 vms=%zu;;;0 unreadable=%zu;;1;0\n",
+	        ne, nw, ni, r->n_vms, r->configs_unreadable);
 	return ferror(out) ? -1 : status;
 }
 

@@ -15,6 +15,15 @@ static void prom_label(FILE *out, const char *s)
 	}
 }
 
+static void gauge(FILE *out, const char *node, const char *name, const char *help, long long v)
+{
+	fprintf(out, "# HELP pve_passthrough_%s %s\n# TYPE pve_passthrough_%s gauge\n", name, help,
+	        name);
+	fprintf(out, "pve_passthrough_%s{node=\"", name);
+	prom_label(out, node);
+	fprintf(out, "\"} %lld\n", v);
+}
+
 static bool same_series(const struct policy_finding *a, const struct policy_finding *b)
 {
 	return a->vmid == b->vmid && a->rule == b->rule && a->severity == b->severity;
@@ -63,6 +72,19 @@ static int prometheus_report(const struct cli_report *r, FILE *out)
 	      out);
 	prom_label(out, node);
 	fprintf(out, "\"} %zu\n", r->n_vms);
+	/* always, so that an alert can fire on a blind run (up 0) or a stale file (timestamp) */
+	gauge(out, node, "up",
+	      "1 when the last run read everything it needed (/etc/pve, every VM config, every API "
+	      "node), 0 when its findings are incomplete.",
+	      cli_report_complete(r));
+	gauge(out, node, "configs_read", "VM configs the last run read.",
+	      (long long)r->configs_read);
+	gauge(out, node, "configs_unreadable",
+	      "VM configs that exist (a config file, .vmlist or the API lists them) but could not "
+	      "be read.",
+	      (long long)r->configs_unreadable);
+	gauge(out, node, "last_run_timestamp_seconds",
+	      "When the last run ended, in seconds since the Unix epoch.", r->now);
 	return ferror(out) ? -1 : 0;
 }
 

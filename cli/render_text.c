@@ -85,12 +85,23 @@ static void doctor_text(const struct cli_report *r, FILE *out)
 	        cli_report_count(r, POLICY_SEVERITY_INFO));
 }
 
+/* After the summary, last on the screen: what could not be read. */
+static void unread_text(const struct cli_report *r, FILE *out)
+{
+	if (cli_report_complete(r))
+		return;
+	fprintf(out, "INCOMPLETE: judged only on what could be read; not read:\n");
+	for (size_t i = 0; i < r->n_unread; i++)
+		fprintf(out, "  %s\n", r->unread[i]);
+}
+
 static int text_report(const struct cli_report *r, FILE *out)
 {
 	if (r->kind == CLI_REPORT_DOCTOR)
 		doctor_text(r, out);
 	else
 		audit_text(r, out);
+	unread_text(r, out);
 	return ferror(out) ? -1 : 0;
 }
 

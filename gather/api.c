@@ -246,6 +246,8 @@ int gather_api(const struct pveapi_snapshot *snap, const struct gather_opts *o,
 			                                 "hardware/pci) could not be read");
 		else
 			why = NULL;
+		if (why) /* judged without it: the picture is incomplete */
+			gather_unread_add(g, "node %s: %s", name, why);
 		r = hosts_add(&g->hosts, name, h, why);
 		if (r < 0) {
 			if (h)
@@ -264,6 +266,17 @@ int gather_api(const struct pveapi_snapshot *snap, const struct gather_opts *o,
 		if (vm->err && keep) /* assign plans only on a complete picture */
 			r = util_err_set(e, vm->err, "VM %u: %s", vm->vmid,
 			                 vm->errmsg ? vm->errmsg : "config not readable");
+		if (vm->err && r == 0) {
+			const struct pveapi_node *n = pveapi_snapshot_node(snap, vm->node);
+
+			g->n_configs_unreadable++;
+			if (n && n->reachable) /* else its node is named once, above */
+				gather_unread_add(g, "VM %u on %s: %s", vm->vmid,
+				                  label(g, prefix, vm->node),
+				                  vm->errmsg ? vm->errmsg : "config not readable");
+		}
+		if (r == 0 && !vm->err)
+			g->n_configs_read++;
 		if (r < 0 || vm->err || (vm->template_ && !keep))
 			continue; /* its node is reported unreachable, or a template never starts */
 		util_buf_reset(&b);

@@ -91,6 +91,11 @@ struct gather_node {
 	/* things that were skipped, for the caller to print as warnings */
 	char **warnings;
 	size_t n_warnings;
+	/* what could not be read, so the picture is incomplete (a config, /etc/pve/nodes,
+	 * .vmlist, a VM .vmlist lists, an API node): monitoring must not call such a run healthy */
+	char **unread;
+	size_t n_unread;
+	size_t n_configs_read, n_configs_unreadable; /* VM configs (gather_all, gather_api) */
 };
 
 /* Loads the settings (config_path; explicit = given with --config) and maps them onto
@@ -127,6 +132,10 @@ int gather_api_mapping_checks(struct gather_node *g, const char *prefix,
 int gather_hosts_add_unreachable(struct gather_hosts *h, const char *node, const char *why);
 
 void gather_free(struct gather_node *g);
+
+/* Records something that could not be read (g->unread; dropped when out of memory). */
+void gather_unread_add(struct gather_node *g, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
 
 /* A copy of s owned by g (NULL when out of memory). */
 const char *gather_keep(struct gather_node *g, const char *s);

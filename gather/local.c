@@ -103,6 +103,60 @@ static int load_vm(const struct gather_opts *o, struct gather_node *g, const cha
 	return r;
 }
 
+/* Whether what was read is all there is: /etc/pve/nodes exists, .vmlist can be read, and every
+ * qemu VM .vmlist places on the nodes read had its config found.  What is missing goes to
+ * g->unread, so a run on a host that is not a PVE node, with pmxcfs down, or without the right to
+ * read /etc/pve is never reported as healthy. */
+static void check_complete(const struct gather_opts *o, struct gather_node *g,
+                           const struct pveconf_vmrefs *refs)
+{
+	const struct util_paths *p = o->paths;
+	char path[PP_PATH_MAX];
+	struct pveconf_vmlist l = {0};
+	struct util_err le = {0};
+	struct stat st;
+	int r;
+
+	util_path(p, path, sizeof(path), PP_ETC_PVE_NODES);
+	r = stat(path, &st) < 0 ? -errno : S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
+	if (r < 0)
+		gather_unread_add(g,
+		                  "%s: %s (not a Proxmox VE node, or pmxcfs is not running: "
+		                  "systemctl status pve-cluster)",
+		                  util_path_display(p, path), strerror(-r));
+	r = pveconf_vmlist_load(p, &l, &le);
+	if (r == -ENOENT) {
+		util_path(p, path, sizeof(path), PP_ETC_PVE_VMLIST);
+		gather_unread_add(g,
+		                  "%s: %s (the list of VMs is unknown: pmxcfs is not running or "
+		                  "/etc/pve is not mounted: systemctl status pve-cluster)",
+		                  util_path_display(p, path), strerror(ENOENT));
+		return;
+	}
+	if (r < 0) {
+		gather_unread_add(g, "%s", le.msg);
+		return;
+	}
+	for (size_t i = 0; i < l.n; i++) {
+		const struct pveconf_vmlist_entry *x = &l.v[i];
+		bool found = false;
+
+		if (strcmp(x->type, "qemu") != 0 ||
+		    (!(o->flags & GATHER_CLUSTER) && strcmp(x->node, o->node) != 0))
+			continue;
+		for (size_t k = 0; k < refs->n && !found; k++)
+			found = refs->v[k].vmid == x->vmid;
+		if (!found) {
+			g->n_configs_unreadable++;
+			pveconf_vm_conf_path(p, x->node, x->vmid, path, sizeof(path));
+			gather_unread_add(
+			        g, "VM %u: .vmlist places it on node %s, but %s cannot be found",
+			        x->vmid, x->node, util_path_display(p, path));
+		}
+	}
+	pveconf_vmlist_free(&l);
+}
+
 /* Every qemu config of this node (or of every node), in vmid order (pveconf enumeration). */
 static int gather_all(const struct gather_opts *o, struct gather_node *g, struct util_err *e)
 {
@@ -123,16 +177,21 @@ static int gather_all(const struct gather_opts *o, struct gather_node *g, struct
 		if (r == 0) {
 			struct policy_vm *vm = &g->vms[g->n_vms - 1];
 
+			g->n_configs_read++;
 			vm->running = here && pveconf_vm_running(o->paths, ref->vmid, NULL);
 			hook_state(o->paths, g, vm);
 		} else if (r == -ENOENT && (o->flags & GATHER_KEEP_CONFS)) {
 			r = 0; /* removed while we read the directory */
 		} else if (r != -ENOMEM && !(o->flags & GATHER_KEEP_CONFS)) {
-			gather_warn(g, "%s",
-			            e->msg); /* one unreadable config does not stop the audit */
+			/* one unreadable config does not stop the audit, but it is incomplete */
+			gather_warn(g, "%s", e->msg);
+			gather_unread_add(g, "%s", e->msg);
+			g->n_configs_unreadable++;
 			r = 0;
 		} /* assign plans only on a complete picture: anything else stops it */
 	}
+	if (r == 0)
+		check_complete(o, g, &refs);
 	pveconf_vmrefs_free(&refs);
 	return r;
 }

@@ -31,17 +31,33 @@ const char *gather_keep(struct gather_node *g, const char *s)
 	return c;
 }
 
-void gather_warn(struct gather_node *g, const char *fmt, ...)
+/* Appends a formatted message to a list of owned strings (dropped when out of memory). */
+static void list_addv(char ***list, size_t *n, const char *fmt, va_list ap)
 {
-	char **v = realloc(g->warnings, (g->n_warnings + 1) * sizeof(*v));
-	va_list ap;
+	char **v = realloc(*list, (*n + 1) * sizeof(*v));
 
 	if (!v)
 		return;
-	g->warnings = v;
+	*list = v;
+	if (vasprintf(&v[*n], fmt, ap) >= 0)
+		(*n)++;
+}
+
+void gather_warn(struct gather_node *g, const char *fmt, ...)
+{
+	va_list ap;
+
 	va_start(ap, fmt);
-	if (vasprintf(&v[g->n_warnings], fmt, ap) >= 0)
-		g->n_warnings++;
+	list_addv(&g->warnings, &g->n_warnings, fmt, ap);
+	va_end(ap);
+}
+
+void gather_unread_add(struct gather_node *g, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	list_addv(&g->unread, &g->n_unread, fmt, ap);
 	va_end(ap);
 }
 
@@ -232,6 +248,9 @@ void gather_free(struct gather_node *g)
 	for (size_t i = 0; i < g->n_warnings; i++)
 		free(g->warnings[i]);
 	free(g->warnings);
+	for (size_t i = 0; i < g->n_unread; i++)
+		free(g->unread[i]);
+	free(g->unread);
 	if (g->host)
 		sysfs_host_free(g->host);
 	settings_free(&g->settings);

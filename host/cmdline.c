@@ -450,11 +450,11 @@ int host_cmdline_merge(struct host_tokens *t, const struct host_cmdline_want *w,
 				continue;
 			if (asprintf(&nl, "%s%s%s", have, *have ? "," : "", val) < 0)
 				return -ENOMEM;
-			r = set_token(t, (size_t)at, key, nl);
-			free(nl);
+			/* the token as it was (undo gives it back when the list empties again) */
+			r = push_edit(edits, n_edits, HOST_EDIT_LIST_ADD, key, t->v[at], val, true);
 			if (r == 0)
-				r = push_edit(edits, n_edits, HOST_EDIT_LIST_ADD, key, NULL, val,
-				              true);
+				r = set_token(t, (size_t)at, key, nl);
+			free(nl);
 		} else if (strcmp(token_value(t->v[at]), val) != 0 ||
 		           (strchr(t->v[at], '=') != NULL) != (strchr(tok, '=') != NULL)) {
 			r = push_edit(edits, n_edits, HOST_EDIT_REPLACE, key, t->v[at], val,
@@ -488,15 +488,35 @@ int host_cmdline_unmerge(struct host_tokens *t, const struct host_edit *edits, s
 			break;
 		case HOST_EDIT_LIST_ADD:
 			if (cur && list_has(token_value(cur), ed->value)) {
-				char *nl = list_without(token_value(cur), ed->value);
+				const char *was = token_value(ed->old_value);
+				char *nl = NULL, *merged = NULL;
 
-				if (!nl)
+				/* the token was there before the item was added (else the edit
+				 * is an ADD): still as the merge left it, it goes back to what it
+				 * was byte for byte (fuzz_cmdline: "module_blacklist=",
+				 * "module_blacklist" and "module_blacklist=4," came back changed);
+				 * edited since, only the item goes */
+				if (ed->old_value[0] && asprintf(&merged, "%s%s%s", was,
+				                                 *was ? "," : "", ed->value) < 0)
 					return -ENOMEM;
-				if (*nl)
+				if (merged && strcmp(merged, token_value(cur)) == 0) {
+					nl = strdup(ed->old_value);
+					if (nl) {
+						free(t->v[at]);
+						t->v[at] = nl;
+						nl = NULL;
+					} else {
+						r = -ENOMEM;
+					}
+				} else if (!(nl = list_without(token_value(cur), ed->value))) {
+					r = -ENOMEM;
+				} else {
 					r = set_token(t, (size_t)at, ed->key, nl);
-				else
-					remove_token(t, (size_t)at);
+				}
+				free(merged);
 				free(nl);
+				if (r < 0)
+					return r;
 			}
 			break;
 		case HOST_EDIT_REPLACE:

@@ -41,7 +41,8 @@ static bool parse_line(const char *s, size_t len, struct host_dkms_entry *d)
 	char state[32];
 
 	memset(d, 0, sizeof(*d));
-	if (!colon)
+	/* (fuzz_dkms: a line starting with ':' has no head field; f[0] was read unset) */
+	if (!colon || colon == s)
 		return false;
 	/* fields of the head, separated by ',' */
 	for (const char *p = s; p < colon && nf < 5;) {

@@ -206,27 +206,57 @@ static int make_parents(struct journal *j, const char *host_path, struct util_er
 			break;
 		missing[n++] = strdup(dir);
 	}
-	for (size_t i = n; i-- > 0;) {
+	/* journaled first, created after: a crash in between leaves a recorded directory that
+	 * may not exist (rollback skips it), never an unrecorded one */
+	for (size_t i = n; i-- > 0 && r == 0;) {
+		char(*nm)[PP_PATH_MAX];
+
 		if (!missing[i]) {
 			r = -ENOMEM;
-			continue;
+			break;
 		}
-		util_path(j->p, full, sizeof(full), "%s", missing[i]);
-		if (r == 0 && mkdir(full, 0755) < 0 && errno != EEXIST)
-			r = util_err_errno(e, -errno, "cannot create %s", missing[i]);
-		if (r == 0)
-			r = util_buf_addf(&j->body, "mkdir\t%s\n", missing[i]);
-		if (r == 0) {
-			char(*nm)[PP_PATH_MAX] = realloc(j->made, (j->n_made + 1) * sizeof(*nm));
-
-			if (nm) {
-				j->made = nm;
-				snprintf(nm[j->n_made++], PP_PATH_MAX, "%s", missing[i]);
-			}
+		r = util_buf_addf(&j->body, "mkdir\t%s\n", missing[i]);
+		if (r == 0 && (nm = realloc(j->made, (j->n_made + 1) * sizeof(*nm)))) {
+			j->made = nm;
+			snprintf(nm[j->n_made++], PP_PATH_MAX, "%s", missing[i]);
+		}
+	}
+	if (r == 0 && n)
+		r = jsave(j, e);
+	for (size_t i = n; i-- > 0;) {
+		if (r == 0 && missing[i]) {
+			util_path(j->p, full, sizeof(full), "%s", missing[i]);
+			if (mkdir(full, 0755) < 0 && errno != EEXIST)
+				r = util_err_errno(e, -errno, "cannot create %s", missing[i]);
 		}
 		free(missing[i]);
 	}
+	if (r == -ENOMEM && e && !e->msg[0])
+		util_err_set(e, r, "out of memory");
 	return r;
+}
+
+/* Removes the temporary files a killed writer of ours left in the directory dir_full (or in the
+ * directory of the file file_full), so that undoing a crashed step leaves nothing behind and an
+ * emptied directory can go. */
+static void clean_tmp_in(const char *full, bool is_dir)
+{
+	char dir[PP_PATH_MAX];
+	const char *slash;
+	int dfd;
+
+	snprintf(dir, sizeof(dir), "%s", full);
+	if (!is_dir) {
+		slash = strrchr(dir, '/');
+		if (!slash || slash == dir)
+			return;
+		dir[slash - dir] = '\0';
+	}
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dfd < 0)
+		return;
+	util_tmp_clean(dfd);
+	close(dfd);
 }
 
 static int do_change(const struct util_paths *p, const struct host_change *c, bool undo,
@@ -237,6 +267,8 @@ static int do_change(const struct util_paths *p, const struct host_change *c, bo
 	struct util_write_opts wo = {.mode_if_new = undo ? c->old_mode : c->new_mode};
 
 	util_path(p, full, sizeof(full), "%s", c->path);
+	if (remove)
+		clean_tmp_in(full, c->is_dir);
 	if (c->is_dir) {
 		if (remove != undo) { /* forward: rmdir; undo: mkdir */
 			if (rmdir(full) < 0 && errno != ENOENT && errno != ENOTEMPTY)
@@ -913,6 +945,16 @@ static int rb_change(const struct util_paths *p, const struct host_rollback_opts
 		             "current content is kept in the rollback journal",
 		             c->path) >= 0)
 			r = add_str(&pl->notes, &pl->n_notes, msg);
+		if (c->existed && !c->old_data) {
+			/* (fuzz_journal: a journal that says the file existed but holds no backup
+			 * of it restored it empty) */
+			if (asprintf(&msg,
+			             "%s: the journal records that it existed before the setup but "
+			             "holds no backup of it; restore it by hand",
+			             c->path) < 0)
+				return -ENOMEM;
+			return add_str(&pl->refusals, &pl->n_refusals, msg);
+		}
 		if (c->existed) {
 			nc->new_data = malloc(c->old_len + 1);
 			if (!nc->new_data)
@@ -1005,12 +1047,15 @@ int host_rollback_plan(const struct util_paths *p, const struct host_rollback_op
 			r = rb_change(p, o, pl, &jr.ch[i], &t_cmd, &t_unit, e);
 	/* directories the setup created, deepest first, if empty by then */
 	for (size_t i = jr.n_dirs; i-- > 0 && r == 0;) {
-		struct host_change *nc = realloc(pl->changes, (pl->n_changes + 1) * sizeof(*nc));
+		struct host_change *nc;
 		char full[PP_PATH_MAX];
 
 		util_path(p, full, sizeof(full), "%s", jr.dirs[i]);
+		/* (fuzz_journal: growing the array before this test lost it, or left pl->changes
+		 * pointing at the freed old array, whenever a created directory was gone since) */
 		if (!util_is_dir(full))
 			continue;
+		nc = realloc(pl->changes, (pl->n_changes + 1) * sizeof(*nc));
 		if (!nc) {
 			r = -ENOMEM;
 			break;

@@ -12,6 +12,7 @@
 #include "pveconf/hostpci.h"
 #include "sysfs/host.h"
 #include "util/err.h"
+#include "util/i18n.h"
 
 enum policy_severity {
 	POLICY_SEVERITY_OFF = -1, /* rule disabled by the settings */

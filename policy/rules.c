@@ -13,6 +13,7 @@
 #include "policy/expand.h"
 #include "policy/mapcheck.h"
 #include "pveconf/vmconf.h"
+#include "util/i18n.h"
 
 /* the registry entry of r */
 #define RULE(r) (policy_rule_get(r))
@@ -112,13 +113,13 @@ emit(struct ctx *c, enum policy_rule_id r, enum policy_severity sev, const struc
 	if (as == r)
 		put(f->message, sizeof(f->message), "%s", msg);
 	else if (as == POLICY_RULE_HOSTPCI_PENDING)
-		put(f->message, sizeof(f->message), "pending change breaks %s: %s", RULE(r)->name,
-		    msg);
+		put(f->message, sizeof(f->message), _("pending change breaks %s: %s"),
+		    RULE(r)->name, msg);
 	else
 		put(f->message, sizeof(f->message),
-		    "a rollback to snapshot '%s' would break %s: %s", s->name ? s->name : "",
+		    _("a rollback to snapshot '%s' would break %s: %s"), s->name ? s->name : "",
 		    RULE(r)->name, msg);
-	put(f->hint, sizeof(f->hint), "%s", hint ? hint : RULE(r)->fix);
+	put(f->hint, sizeof(f->hint), "%s", hint ? hint : _(RULE(r)->fix));
 }
 
 /* ------------------------------------------------------------------ helpers */
@@ -159,7 +160,10 @@ static bool pf_with_vfs(const struct sysfs_device *d)
 
 static const char *vm_label(const struct policy_vm *vm, char *buf, size_t n)
 {
-	put(buf, n, "VM %u%s", vm->vmid, vm->running ? " (running)" : "");
+	if (vm->running)
+		put(buf, n, _("VM %u (running)"), vm->vmid);
+	else
+		put(buf, n, _("VM %u"), vm->vmid);
 	return buf;
 }
 
@@ -198,7 +202,7 @@ static bool rule_hostpci_invalid(struct ctx *c, const struct policy_vm *vm,
 	const struct pveconf_hostpci *p = &hp->parsed;
 
 	if (!hp->valid) {
-		const char *why = hp->error ? hp->error : "it does not parse";
+		const char *why = hp->error ? hp->error : _("it does not parse");
 		size_t kl = strlen(hp->key);
 
 		/* the reader's reasons start with the key ("hostpci0: invalid key ...") */
@@ -207,26 +211,26 @@ static bool rule_hostpci_invalid(struct ctx *c, const struct policy_vm *vm,
 		if (hp->value)
 			emit(c, POLICY_RULE_HOSTPCI_INVALID, POLICY_SEVERITY_ERROR, vm, hp, NULL,
 			     NULL,
-			     "%s: '%s' is not valid (%s); PVE drops it at its next write and the device is not passed",
+			     _("%s: '%s' is not valid (%s); PVE drops it at its next write and the device is not passed"),
 			     hp->key, hp->value, why);
 		else
 			emit(c, POLICY_RULE_HOSTPCI_INVALID, POLICY_SEVERITY_ERROR, vm, hp, NULL,
 			     NULL,
-			     "%s (line %u) is not valid (%s); PVE drops it at its next write and the device is not passed",
+			     _("%s (line %u) is not valid (%s); PVE drops it at its next write and the device is not passed"),
 			     hp->key, hp->line, why);
 		return true;
 	}
 	if (p->n_ids > 0 && p->mapping[0]) {
 		emit(c, POLICY_RULE_HOSTPCI_INVALID, POLICY_SEVERITY_ERROR, vm, hp, NULL,
-		     "keep either host= or mapping=",
-		     "%s: '%s' has both host= and mapping=; PVE refuses to start the VM", hp->key,
-		     hp->value);
+		     _("keep either host= or mapping="),
+		     _("%s: '%s' has both host= and mapping=; PVE refuses to start the VM"),
+		     hp->key, hp->value);
 		return true;
 	}
 	if (p->n_ids == 0 && !p->mapping[0]) {
 		emit(c, POLICY_RULE_HOSTPCI_INVALID, POLICY_SEVERITY_ERROR, vm, hp, NULL,
-		     "add host=BDF or mapping=NAME",
-		     "%s: '%s' names no device (neither host= nor mapping=); PVE refuses to start the VM",
+		     _("add host=BDF or mapping=NAME"),
+		     _("%s: '%s' names no device (neither host= nor mapping=); PVE refuses to start the VM"),
 		     hp->key, hp->value);
 		return true;
 	}
@@ -242,14 +246,14 @@ static bool rule_mapping_missing(struct ctx *c, const struct policy_entry *en)
 		return false;
 	if (!en->mapping) {
 		emit(c, POLICY_RULE_MAPPING_MISSING, POLICY_SEVERITY_ERROR, en->vm, en->hp, NULL,
-		     NULL, "%s: mapping '%s' does not exist in /etc/pve/mapping/pci.cfg",
+		     NULL, _("%s: mapping '%s' does not exist in /etc/pve/mapping/pci.cfg"),
 		     en->hp->key, name);
 		return true;
 	}
 	if (en->n_alts == 0) {
 		emit(c, POLICY_RULE_MAPPING_MISSING, POLICY_SEVERITY_ERROR, en->vm, en->hp, NULL,
-		     "add a map line for this node to the mapping",
-		     "%s: mapping '%s' has no map line for node %s", en->hp->key, name,
+		     _("add a map line for this node to the mapping"),
+		     _("%s: mapping '%s' has no map line for node %s"), en->hp->key, name,
 		     en->vm->node ? en->vm->node : "?");
 		return true;
 	}
@@ -280,7 +284,7 @@ static void rule_mapping_invalid(struct ctx *c, const struct policy_entry *en)
 		policy_mapcheck_fix(&r, m->name, ml->line, fix, sizeof(fix));
 		emit(c, POLICY_RULE_MAPPING_INVALID, POLICY_SEVERITY_ERROR, en->vm, en->hp,
 		     r.problems[0].device, fix,
-		     "%s: mapping '%s', pci.cfg line %u: %s; PVE refuses the start (PCI device mapping invalid: %s)",
+		     _("%s: mapping '%s', pci.cfg line %u: %s; PVE refuses the start (PCI device mapping invalid: %s)"),
 		     en->hp->key, m->name, ml->line, what, r.pve_message);
 	}
 }
@@ -354,7 +358,7 @@ static bool rule_device_missing(struct ctx *c, const struct policy_entry *en)
 	if (!h || en->via == POLICY_VIA_MAPPING || en->n_alts == 0 || !en->alts[0].missing[0])
 		return false;
 	al = &en->alts[0];
-	put(hint, sizeof(hint), "%s", RULE(POLICY_RULE_DEVICE_MISSING)->fix);
+	put(hint, sizeof(hint), "%s", _(RULE(POLICY_RULE_DEVICE_MISSING)->fix));
 	for (size_t d = 0; d < h->n_devices; d++) {
 		const struct sysfs_device *pf = &h->devices[d];
 		unsigned dom, bus, slot, fn, pdom, pbus, pslot, pfn;
@@ -366,12 +370,17 @@ static bool rule_device_missing(struct ctx *c, const struct policy_entry *en)
 			continue;
 		(void)fn;
 		put(hint, sizeof(hint),
-		    "%s is in the slot of SR-IOV PF %s, which has %d of %d VFs: recreate them (sriov_numvfs; after a kernel upgrade the dkms driver may be missing, see pve-passthrough doctor)",
+		    _("%s is in the slot of SR-IOV PF %s, which has %d of %d VFs: recreate them (sriov_numvfs; after a kernel upgrade the dkms driver may be missing, see pve-passthrough doctor)"),
 		    al->missing, pf->bdf, pf->numvfs < 0 ? 0 : pf->numvfs, pf->totalvfs);
 	}
-	emit(c, POLICY_RULE_DEVICE_MISSING, POLICY_SEVERITY_ERROR, en->vm, en->hp, al->missing,
-	     hint, "%s: %s %s does not exist on node %s", en->hp->key,
-	     en->mdev ? "mdev parent" : "device", al->missing, en->vm->node);
+	if (en->mdev)
+		emit(c, POLICY_RULE_DEVICE_MISSING, POLICY_SEVERITY_ERROR, en->vm, en->hp,
+		     al->missing, hint, _("%s: mdev parent %s does not exist on node %s"),
+		     en->hp->key, al->missing, en->vm->node);
+	else
+		emit(c, POLICY_RULE_DEVICE_MISSING, POLICY_SEVERITY_ERROR, en->vm, en->hp,
+		     al->missing, hint, _("%s: device %s does not exist on node %s"), en->hp->key,
+		     al->missing, en->vm->node);
 	return true;
 }
 
@@ -384,7 +393,7 @@ static void rule_iommu_off(struct ctx *c, const struct policy_entry *en)
 		return;
 	emit(c, POLICY_RULE_IOMMU_OFF, POLICY_SEVERITY_ERROR, en->vm, en->hp,
 	     en->n_alts && en->alts[0].n_devs ? en->alts[0].devs[0] : NULL, NULL,
-	     "%s: PCI passthrough needs an IOMMU, and this node has none enabled", en->hp->key);
+	     _("%s: PCI passthrough needs an IOMMU, and this node has none enabled"), en->hp->key);
 }
 
 /* pf-with-vfs: a passed PF whose VFs exist. */
@@ -400,28 +409,43 @@ static bool rule_pf_with_vfs(struct ctx *c, const struct policy_entry *en)
 
 		for (size_t i = 0; i < al->n_devs; i++) {
 			const struct sysfs_device *d = dev(h, al->devs[i]);
-			char how[200], hint[200];
+			char hint[512];
+			size_t nvfs = d ? (d->n_vfs ? d->n_vfs : (size_t)d->numvfs) : 0;
 
 			if (!pf_with_vfs(d))
 				continue;
 			/* the example VF is one of this PF's (a NIC's VFs are not at 00:02.x) */
 			put(hint, sizeof(hint),
-			    "pass a VF (e.g. %s) instead of the PF, with a full id including the function",
+			    _("pass a VF (e.g. %s) instead of the PF, with a full id including the function"),
 			    d->n_vfs ? d->vfs[0] : "0000:00:02.1");
 			if (en->via == POLICY_VIA_MAPPING)
-				put(how, sizeof(how), "through mapping '%s' (pci.cfg line %u)",
-				    en->mapping->name, al->map->line);
+				emit(c, POLICY_RULE_PF_WITH_VFS, POLICY_SEVERITY_ERROR, en->vm,
+				     en->hp, d->bdf, hint,
+				     P_("%s passes SR-IOV PF %s through mapping '%s' (pci.cfg line %u); it has %zu active VF, which vanishes when vfio-pci takes the PF (the VM using it fails)",
+				        "%s passes SR-IOV PF %s through mapping '%s' (pci.cfg line %u); it has %zu active VFs, which vanish when vfio-pci takes the PF (VMs using them fail)",
+				        nvfs),
+				     en->hp->key, d->bdf, en->mapping->name, al->map->line, nvfs);
 			else if (al->slot_wide)
-				put(how, sizeof(how),
-				    "by a function-less id, which passes every function of the slot: the PF and its VFs");
+				emit(c, POLICY_RULE_PF_WITH_VFS, POLICY_SEVERITY_ERROR, en->vm,
+				     en->hp, d->bdf, hint,
+				     P_("%s passes SR-IOV PF %s by a function-less id, which passes every function of the slot: the PF and its VFs; it has %zu active VF, which vanishes when vfio-pci takes the PF (the VM using it fails)",
+				        "%s passes SR-IOV PF %s by a function-less id, which passes every function of the slot: the PF and its VFs; it has %zu active VFs, which vanish when vfio-pci takes the PF (VMs using them fail)",
+				        nvfs),
+				     en->hp->key, d->bdf, nvfs);
 			else if (en->via == POLICY_VIA_LIST)
-				put(how, sizeof(how), "in a ';' list");
+				emit(c, POLICY_RULE_PF_WITH_VFS, POLICY_SEVERITY_ERROR, en->vm,
+				     en->hp, d->bdf, hint,
+				     P_("%s passes SR-IOV PF %s in a ';' list; it has %zu active VF, which vanishes when vfio-pci takes the PF (the VM using it fails)",
+				        "%s passes SR-IOV PF %s in a ';' list; it has %zu active VFs, which vanish when vfio-pci takes the PF (VMs using them fail)",
+				        nvfs),
+				     en->hp->key, d->bdf, nvfs);
 			else
-				put(how, sizeof(how), "directly");
-			emit(c, POLICY_RULE_PF_WITH_VFS, POLICY_SEVERITY_ERROR, en->vm, en->hp,
-			     d->bdf, hint,
-			     "%s passes SR-IOV PF %s %s; it has %zu active VFs, which vanish when vfio-pci takes the PF (VMs using them fail)",
-			     en->hp->key, d->bdf, how, d->n_vfs ? d->n_vfs : (size_t)d->numvfs);
+				emit(c, POLICY_RULE_PF_WITH_VFS, POLICY_SEVERITY_ERROR, en->vm,
+				     en->hp, d->bdf, hint,
+				     P_("%s passes SR-IOV PF %s directly; it has %zu active VF, which vanishes when vfio-pci takes the PF (the VM using it fails)",
+				        "%s passes SR-IOV PF %s directly; it has %zu active VFs, which vanish when vfio-pci takes the PF (VMs using them fail)",
+				        nvfs),
+				     en->hp->key, d->bdf, nvfs);
 			hit = true;
 		}
 	}
@@ -462,11 +486,20 @@ static void rule_pf_with_mdev(struct ctx *c, const struct policy_entry *en)
 				continue;
 			if (u)
 				vm_label(u, who, sizeof(who));
-			emit(c, POLICY_RULE_PF_WITH_MDEV, POLICY_SEVERITY_ERROR, en->vm, en->hp,
-			     bdf, NULL,
-			     "%s passes %s, which %s%zu live mdev instance(s)%s%s; passing it through destroys them",
-			     en->hp->key, bdf, "serves ", live,
-			     u ? " and is the mdev parent of " : "", u ? who : "");
+			if (u)
+				emit(c, POLICY_RULE_PF_WITH_MDEV, POLICY_SEVERITY_ERROR, en->vm,
+				     en->hp, bdf, NULL,
+				     P_("%s passes %s, which serves %zu live mdev instance and is the mdev parent of %s; passing it through destroys them",
+				        "%s passes %s, which serves %zu live mdev instances and is the mdev parent of %s; passing it through destroys them",
+				        live),
+				     en->hp->key, bdf, live, who);
+			else
+				emit(c, POLICY_RULE_PF_WITH_MDEV, POLICY_SEVERITY_ERROR, en->vm,
+				     en->hp, bdf, NULL,
+				     P_("%s passes %s, which serves %zu live mdev instance; passing it through destroys it",
+				        "%s passes %s, which serves %zu live mdev instances; passing it through destroys them",
+				        live),
+				     en->hp->key, bdf, live);
 		}
 }
 
@@ -496,13 +529,16 @@ static void rule_mdev(struct ctx *c, const struct policy_entry *en)
 		return;
 	t = mdev_type(d, type);
 	if (!t) {
-		emit(c, POLICY_RULE_MDEV_TYPE_MISSING, POLICY_SEVERITY_ERROR, en->vm, en->hp,
-		     d->bdf,
-		     d->n_mdev_types
-		             ? NULL
-		             : "load kvmgt with i915.enable_gvt=1 (pve-passthrough host setup gvtg)",
-		     "%s: %s offers no mdev type '%s'%s", en->hp->key, d->bdf, type,
-		     d->n_mdev_types ? "" : " (it has no mdev types at all)");
+		if (d->n_mdev_types)
+			emit(c, POLICY_RULE_MDEV_TYPE_MISSING, POLICY_SEVERITY_ERROR, en->vm,
+			     en->hp, d->bdf, NULL, _("%s: %s offers no mdev type '%s'"),
+			     en->hp->key, d->bdf, type);
+		else
+			emit(c, POLICY_RULE_MDEV_TYPE_MISSING, POLICY_SEVERITY_ERROR, en->vm,
+			     en->hp, d->bdf,
+			     _("load kvmgt with i915.enable_gvt=1 (pve-passthrough host setup gvtg)"),
+			     _("%s: %s offers no mdev type '%s' (it has no mdev types at all)"),
+			     en->hp->key, d->bdf, type);
 		return;
 	}
 	/* PVE's instance uuid for this entry: %08d-0000-0000-0000-%012d of (index, vmid) */
@@ -517,7 +553,7 @@ static void rule_mdev(struct ctx *c, const struct policy_entry *en)
 		if (t->available < 1 && !own)
 			emit(c, POLICY_RULE_MDEV_EXHAUSTED, POLICY_SEVERITY_ERROR, en->vm, en->hp,
 			     d->bdf, NULL,
-			     "%s: no instance of mdev type %s is left on %s (%zu in use by other VMs)",
+			     _("%s: no instance of mdev type %s is left on %s (%zu in use by other VMs)"),
 			     en->hp->key, type, d->bdf, live);
 		return;
 	}
@@ -534,7 +570,7 @@ static void rule_mdev(struct ctx *c, const struct policy_entry *en)
 	if (t->available >= 0 && users > (size_t)t->available + live)
 		emit(c, POLICY_RULE_MDEV_EXHAUSTED, POLICY_SEVERITY_WARNING, en->vm, en->hp, d->bdf,
 		     NULL,
-		     "%s: %zu VMs are configured for mdev type %s on %s, which has room for %ld (%ld free, %zu in use); they cannot all run together",
+		     _("%s: %zu VMs are configured for mdev type %s on %s, which has room for %ld (%ld free, %zu in use); they cannot all run together"),
 		     en->hp->key, users, type, d->bdf, t->available + (long)live, t->available,
 		     live);
 }
@@ -580,23 +616,23 @@ static void rule_iommu_group(struct ctx *c, const struct policy_entry *en)
 					continue;
 				u = device_user(c, en->vm, o->bdf);
 				if (u)
-					put(who, sizeof(who), "%s (VM %u)", o->bdf, u->vmid);
+					put(who, sizeof(who), _("%s (VM %u)"), o->bdf, u->vmid);
 				else if (o->driver[0] && strcmp(o->driver, "vfio-pci") != 0 &&
 				         strcmp(o->driver, "pci-stub") != 0 &&
 				         strcmp(o->driver, "pcieport") != 0)
-					put(who, sizeof(who), "%s (host driver %s)", o->bdf,
+					put(who, sizeof(who), _("%s (host driver %s)"), o->bdf,
 					    o->driver);
 				else
 					continue;
 				len += (size_t)snprintf(others + len, sizeof(others) - len, "%s%s",
-				                        len ? ", " : "", who);
+				                        len ? _(", ") : "", who);
 				if (len >= sizeof(others))
 					len = sizeof(others) - 1;
 			}
 			if (len)
 				emit(c, POLICY_RULE_IOMMU_GROUP_SHARED, POLICY_SEVERITY_WARNING,
 				     en->vm, en->hp, d->bdf, NULL,
-				     "%s: %s shares IOMMU group %d with %s; PVE binds the whole group to vfio-pci",
+				     _("%s: %s shares IOMMU group %d with %s; PVE binds the whole group to vfio-pci"),
 				     en->hp->key, d->bdf, d->iommu_group, others);
 		}
 	}
@@ -616,7 +652,7 @@ static void rule_vf_bound(struct ctx *c, const struct policy_entry *en)
 			if (d && d->role == SYSFS_ROLE_VF && driver_is_gpu(d->driver))
 				emit(c, POLICY_RULE_VF_BOUND_ON_HOST, POLICY_SEVERITY_WARNING,
 				     en->vm, en->hp, d->bdf, NULL,
-				     "%s: VF %s is bound to %s on the host (a host program such as a media server may be using it); PVE takes it away at start",
+				     _("%s: VF %s is bound to %s on the host (a host program such as a media server may be using it); PVE takes it away at start"),
 				     en->hp->key, d->bdf, d->driver);
 		}
 }
@@ -626,9 +662,15 @@ static void rule_pcie_q35(struct ctx *c, const struct policy_entry *en, const ch
 {
 	if (en->hp->parsed.pcie != PVECONF_ON || pveconf_machine_is_q35(machine))
 		return;
-	emit(c, POLICY_RULE_PCIE_NEEDS_Q35, POLICY_SEVERITY_ERROR, en->vm, en->hp, NULL, NULL,
-	     "%s has pcie=1 but the machine is %s; PVE refuses to start it", en->hp->key,
-	     machine ? machine : "i440fx (the default)");
+	if (machine)
+		emit(c, POLICY_RULE_PCIE_NEEDS_Q35, POLICY_SEVERITY_ERROR, en->vm, en->hp, NULL,
+		     NULL, _("%s has pcie=1 but the machine is %s; PVE refuses to start it"),
+		     en->hp->key, machine);
+	else
+		emit(c, POLICY_RULE_PCIE_NEEDS_Q35, POLICY_SEVERITY_ERROR, en->vm, en->hp, NULL,
+		     NULL,
+		     _("%s has pcie=1 but the machine is i440fx (the default); PVE refuses to start it"),
+		     en->hp->key);
 }
 
 /* The first device of alternative a that entry o also passes, or NULL.  A mapping entry of o
@@ -654,21 +696,21 @@ static bool shares_with(const struct ctx *c, const struct policy_entry *en,
 static void shared_emit(struct ctx *c, const struct policy_entry *en, const struct policy_entry *o,
                         const char *common, bool error)
 {
-	char who[64], hint[160];
+	char who[64], hint[256];
 
 	put(hint, sizeof(hint),
-	    "give each VM its own VF (pve-passthrough assign %u --vf auto picks a free one)",
+	    _("give each VM its own VF (pve-passthrough assign %u --vf auto picks a free one)"),
 	    en->vm->vmid);
 	vm_label(o->vm, who, sizeof(who));
 	if (error)
 		emit(c, POLICY_RULE_DEVICE_SHARED, POLICY_SEVERITY_ERROR, en->vm, en->hp, common,
 		     hint,
-		     "%s passes %s, which %s already uses (%s); a device can serve one VM at a time",
+		     _("%s passes %s, which %s already uses (%s); a device can serve one VM at a time"),
 		     en->hp->key, common, who, o->hp->key);
 	else
 		emit(c, POLICY_RULE_DEVICE_SHARED, POLICY_SEVERITY_WARNING, en->vm, en->hp, common,
 		     hint,
-		     "%s passes %s, which %s also passes (%s); the two VMs cannot run at the same time",
+		     _("%s passes %s, which %s also passes (%s); the two VMs cannot run at the same time"),
 		     en->hp->key, common, who, o->hp->key);
 }
 
@@ -741,19 +783,19 @@ static void rule_device_shared(struct ctx *c, const struct policy_entry *en)
 	for (size_t r = 0; r < c->in->n_reservations; r++) {
 		const struct policy_reservation *res = &c->in->reservations[r];
 		bool all = true;
-		char hint[160];
+		char hint[256];
 
 		if (res->vmid == en->vm->vmid)
 			continue;
 		for (size_t a = 0; a < en->n_alts; a++)
 			all &= alt_has(&en->alts[a], res->bdf);
 		put(hint, sizeof(hint),
-		    "give each VM its own VF (pve-passthrough assign %u --vf auto picks a free one)",
+		    _("give each VM its own VF (pve-passthrough assign %u --vf auto picks a free one)"),
 		    en->vm->vmid);
 		if (all && device_user(c, en->vm, res->bdf) == NULL)
 			emit(c, POLICY_RULE_DEVICE_SHARED, POLICY_SEVERITY_ERROR, en->vm, en->hp,
 			     res->bdf, hint,
-			     "%s passes %s, which VM %u holds (pci-id-reservations); a device can serve one VM at a time",
+			     _("%s passes %s, which VM %u holds (pci-id-reservations); a device can serve one VM at a time"),
 			     en->hp->key, res->bdf, res->vmid);
 	}
 }
@@ -800,8 +842,8 @@ static void judge_section(struct ctx *c, const struct policy_vm *vm,
 		}
 		if (sec->kind == POLICY_SECTION_PENDING && c->out->n == before)
 			emit(c, POLICY_RULE_HOSTPCI_PENDING, POLICY_SEVERITY_INFO, vm, hp, NULL,
-			     "nothing to do; it takes effect at the next start",
-			     "%s: '%s' is pending and applies at the next start", hp->key,
+			     _("nothing to do; it takes effect at the next start"),
+			     _("%s: '%s' is pending and applies at the next start"), hp->key,
 			     hp->value);
 		free(en);
 	}
@@ -812,39 +854,44 @@ static void judge_section(struct ctx *c, const struct policy_vm *vm,
 static void rule_hookscript(struct ctx *c, const struct policy_vm *vm)
 {
 	const struct policy_section *m = vm->n_sections ? &vm->sections[0] : NULL;
-	char hint[64];
+	char hint[256];
 
 	put(hint, sizeof(hint),
-	    "restore the snippet or chmod +x it; or pve-passthrough hook remove %u, or qm set %u --delete hookscript",
+	    _("restore the snippet or chmod +x it; or pve-passthrough hook remove %u, or qm set %u --delete hookscript"),
 	    vm->vmid, vm->vmid);
-	if (vm->hookscript &&
-	    (vm->hook_state == POLICY_HOOK_MISSING || vm->hook_state == POLICY_HOOK_NOT_EXECUTABLE))
+	if (vm->hookscript && vm->hook_state == POLICY_HOOK_MISSING)
 		emit(c, POLICY_RULE_HOOKSCRIPT_MISSING, POLICY_SEVERITY_ERROR, vm, NULL, NULL, hint,
-		     "hookscript %s %s; PVE refuses every start of VM %u", vm->hookscript,
-		     vm->hook_state == POLICY_HOOK_MISSING ? "does not exist" : "is not executable",
-		     vm->vmid);
+		     _("hookscript %s does not exist; PVE refuses every start of VM %u"),
+		     vm->hookscript, vm->vmid);
+	else if (vm->hookscript && vm->hook_state == POLICY_HOOK_NOT_EXECUTABLE)
+		emit(c, POLICY_RULE_HOOKSCRIPT_MISSING, POLICY_SEVERITY_ERROR, vm, NULL, NULL, hint,
+		     _("hookscript %s is not executable; PVE refuses every start of VM %u"),
+		     vm->hookscript, vm->vmid);
 	/* one finding per node where the volume is absent: PVE refuses the start there */
 	for (const char *n = vm->hook_missing_on; vm->hookscript && n && *n;) {
 		size_t len = strcspn(n, " ");
-		char node[128], fix[256];
+		char node[128], fix[512];
 
 		put(node, sizeof(node), "%.*s", (int)(len < 127 ? len : 127), n);
 		put(fix, sizeof(fix),
-		    "copy the snippet to the same path on node %s, or put it in a shared snippets storage (pve-passthrough hook remove %u; pve-passthrough hook install %u)",
+		    _("copy the snippet to the same path on node %s, or put it in a shared snippets storage (pve-passthrough hook remove %u; pve-passthrough hook install %u)"),
 		    node, vm->vmid, vm->vmid);
 		emit(c, POLICY_RULE_HOOKSCRIPT_MISSING, POLICY_SEVERITY_ERROR, vm, NULL, NULL, fix,
-		     "hookscript %s does not exist on node %s; PVE refuses to start VM %u there "
-		     "(HA recovery, migration)",
+		     _("hookscript %s does not exist on node %s; PVE refuses to start VM %u there "
+		       "(HA recovery, migration)"),
 		     vm->hookscript, node, vm->vmid);
 		n += len;
 		n += strspn(n, " ");
 	}
 	put(hint, sizeof(hint), "pve-passthrough hook install %u", vm->vmid);
-	if (m && m->kind == POLICY_SECTION_MAIN && m->n_hostpci && !vm->hook_is_guard)
+	if (m && m->kind == POLICY_SECTION_MAIN && m->n_hostpci && !vm->hook_is_guard &&
+	    vm->hookscript)
 		emit(c, POLICY_RULE_GUARD_MISSING, POLICY_SEVERITY_INFO, vm, NULL, NULL, hint,
-		     "VM %u passes PCI devices through without the pre-start guard%s%s", vm->vmid,
-		     vm->hookscript ? "; its hookscript is " : "",
-		     vm->hookscript ? vm->hookscript : "");
+		     _("VM %u passes PCI devices through without the pre-start guard; its hookscript is %s"),
+		     vm->vmid, vm->hookscript);
+	else if (m && m->kind == POLICY_SECTION_MAIN && m->n_hostpci && !vm->hook_is_guard)
+		emit(c, POLICY_RULE_GUARD_MISSING, POLICY_SEVERITY_INFO, vm, NULL, NULL, hint,
+		     _("VM %u passes PCI devices through without the pre-start guard"), vm->vmid);
 }
 
 /* pf-driver: an Intel GPU PF with SR-IOV whose driver cannot create VFs. */
@@ -857,10 +904,16 @@ static void pf_driver_host(struct ctx *c, const char *node, const struct sysfs_h
 		if (d->role != SYSFS_ROLE_PF || d->totalvfs <= 0 || !d->platform ||
 		    driver_is_gpu(d->driver))
 			continue;
-		emit(c, POLICY_RULE_PF_DRIVER, POLICY_SEVERITY_ERROR, NULL, NULL, d->bdf, NULL,
-		     "SR-IOV PF %s (%s) on node %s is %s%s, not i915 or xe, so it cannot create VFs",
-		     d->bdf, d->platform->platform, node ? node : "?",
-		     d->driver[0] ? "bound to " : "not bound to any driver", d->driver);
+		if (d->driver[0])
+			emit(c, POLICY_RULE_PF_DRIVER, POLICY_SEVERITY_ERROR, NULL, NULL, d->bdf,
+			     NULL,
+			     _("SR-IOV PF %s (%s) on node %s is bound to %s, not i915 or xe, so it cannot create VFs"),
+			     d->bdf, d->platform->platform, node ? node : "?", d->driver);
+		else
+			emit(c, POLICY_RULE_PF_DRIVER, POLICY_SEVERITY_ERROR, NULL, NULL, d->bdf,
+			     NULL,
+			     _("SR-IOV PF %s (%s) on node %s is not bound to any driver, not i915 or xe, so it cannot create VFs"),
+			     d->bdf, d->platform->platform, node ? node : "?");
 		if (c->out->n > before && node)
 			put(c->out->v[before].node, sizeof(c->out->v[before].node), "%s", node);
 	}
@@ -878,7 +931,8 @@ static void rule_node_unreachable(struct ctx *c)
 		if (!nh->unreachable)
 			continue;
 		emit(c, POLICY_RULE_NODE_UNREACHABLE, POLICY_SEVERITY_ERROR, NULL, NULL, NULL, NULL,
-		     "node %s could not be read: %s", nh->node ? nh->node : "?", nh->unreachable);
+		     _("node %s could not be read: %s"), nh->node ? nh->node : "?",
+		     nh->unreachable);
 		if (c->out->n > before && nh->node)
 			put(c->out->v[before].node, sizeof(c->out->v[before].node), "%s", nh->node);
 	}
@@ -927,7 +981,7 @@ int policy_evaluate(const struct policy_input *in, struct policy_findings *out, 
 			n += in->vms[v].sections[0].n_hostpci;
 	c.mains = calloc(n ? n : 1, sizeof(*c.mains));
 	if (!c.mains)
-		return util_err_set(e, -ENOMEM, "out of memory evaluating the rules");
+		return util_err_set(e, -ENOMEM, _("out of memory evaluating the rules"));
 	for (size_t v = 0; v < in->n_vms; v++) {
 		const struct policy_vm *vm = &in->vms[v];
 
@@ -969,7 +1023,7 @@ int policy_evaluate(const struct policy_input *in, struct policy_findings *out, 
 	}
 	free(c.mains);
 	if (c.err)
-		return util_err_set(e, c.err, "out of memory evaluating the rules");
+		return util_err_set(e, c.err, _("out of memory evaluating the rules"));
 	if (out->n)
 		qsort(out->v, out->n, sizeof(out->v[0]), finding_cmp);
 	return 0;

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "util/fileio.h"
+#include "util/i18n.h"
 
 /* What the callbacks need while one file is parsed.  libconfuse passes its callbacks no user
  * pointer, so the parse in progress is found through this thread-local, set only for the
@@ -67,6 +68,30 @@ static int check_timeout(cfg_t *cfg, cfg_opt_t *opt)
 	if (v >= 1 && v <= 600)
 		return 0;
 	cfg_error(cfg, "timeout %ld is out of range (1..600 seconds)", v);
+	return -1;
+}
+
+/* A LANGUAGE value: "zh_CN", "zh_CN:en", "de_DE.UTF-8"; "" = the environment's. */
+static bool language_valid(const char *v)
+{
+	size_t n = v ? strlen(v) : 0;
+
+	if (!v || n >= sizeof(((struct settings *)0)->guard_language))
+		return false;
+	return strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_@.:-") ==
+	       n;
+}
+
+static int check_language(cfg_t *cfg, cfg_opt_t *opt)
+{
+	const char *v = cfg_opt_getnstr(opt, cfg_opt_size(opt) - 1);
+
+	if (language_valid(v))
+		return 0;
+	cfg_error(cfg,
+	          _("language '%s' is not a language name such as zh_CN (or \"\" for the "
+	            "environment's)"),
+	          v ? v : "");
 	return -1;
 }
 
@@ -127,7 +152,7 @@ static unsigned unclosed_brace(const char *p)
 
 /* The guard { } blocks of the file, found without parsing the rest: every byte outside them is
  * blanked (newlines kept, so libconfuse's line numbers stay the file's).  Quotes and # // comments
- * are skipped; only a "guard" word at depth 0 followed by '{' opens a block.  A NUL byte inside a
+ * are skipped; "guard" at depth 0 followed by '{' opens a block, whatever precedes it.  A NUL byte inside a
  * block stays (and fails the parse); outside one it is blanked with the rest.  Returns the number
  * of blocks found. */
 static size_t guard_blocks(const char *data, size_t len, char *out)
@@ -159,8 +184,11 @@ static size_t guard_blocks(const char *data, size_t len, char *out)
 				keep_from = (size_t)-1;
 				blocks++;
 			}
-		} else if (depth == 0 && c == 'g' && strncmp(data + i, "guard", 5) == 0 &&
-		           i + 5 <= len && (i == 0 || strchr(" \t\n;}", data[i - 1]))) {
+		} else if (depth == 0 && c == 'g' && i + 5 <= len &&
+		           strncmp(data + i, "guard", 5) == 0) {
+			/* whatever comes before it: libconfuse splits "timeout = 60*guard {"
+			 * before "guard" (fuzz_settings), and a block this read misses could only
+			 * make the guard weaker than the file says */
 			size_t j = i + 5;
 
 			while (j < len && strchr(" \t\r\n", data[j]))
@@ -190,6 +218,7 @@ int settings_load(const char *path, bool must_exist, const char *const *known_ru
 	cfg_opt_t guard_opts[] = {
 	        CFG_STR("on-internal-error", "allow", CFGF_NONE),
 	        CFG_INT("timeout", SETTINGS_GUARD_TIMEOUT_DEFAULT, CFGF_NONE),
+	        CFG_STR("language", "", CFGF_NONE),
 	        CFG_END(),
 	};
 	cfg_opt_t opts[] = {
@@ -239,6 +268,7 @@ int settings_load(const char *path, bool must_exist, const char *const *known_ru
 	cfg_set_validate_func(cfg, "rule", check_rule);
 	cfg_set_validate_func(cfg, "guard|on-internal-error", check_on_error);
 	cfg_set_validate_func(cfg, "guard|timeout", check_timeout);
+	cfg_set_validate_func(cfg, "guard|language", check_language);
 	cfg_set_validate_func(cfg, "timeout", check_deadline);
 	current = &ctx;
 	r = cfg_parse_buf(cfg, data);
@@ -256,6 +286,8 @@ int settings_load(const char *path, bool must_exist, const char *const *known_ru
 		                              ? SETTINGS_ON_ERROR_REFUSE
 		                              : SETTINGS_ON_ERROR_ALLOW;
 		out->guard_timeout = (unsigned)cfg_getint(guard, "timeout");
+		snprintf(out->guard_language, sizeof(out->guard_language), "%s",
+		         cfg_getstr(guard, "language"));
 	}
 	out->timeout = (unsigned)cfg_getint(cfg, "timeout");
 	r = settings_api_from_cfg(cfg, path, &out->api, e);
@@ -304,6 +336,7 @@ int settings_guard_load(const char *path, bool must_exist, struct settings *out,
 	cfg_opt_t guard_opts[] = {
 	        CFG_STR("on-internal-error", "allow", CFGF_NONE),
 	        CFG_INT("timeout", SETTINGS_GUARD_TIMEOUT_DEFAULT, CFGF_NONE),
+	        CFG_STR("language", "", CFGF_NONE),
 	        CFG_END(),
 	};
 	cfg_opt_t opts[] = {
@@ -363,6 +396,10 @@ int settings_guard_load(const char *path, bool must_exist, struct settings *out,
 	/* a timeout out of range keeps the built-in one; settings_load() reports its line */
 	if (timeout >= 1 && timeout <= 600)
 		out->guard_timeout = (unsigned)timeout;
+	/* a malformed language keeps English (settings_load() reports its line) */
+	if (guard && language_valid(cfg_getstr(guard, "language")))
+		snprintf(out->guard_language, sizeof(out->guard_language), "%s",
+		         cfg_getstr(guard, "language"));
 	cfg_free(cfg);
 	return 0;
 }

@@ -4,6 +4,7 @@
  *   guard {
  *     on-internal-error = allow    # allow (default, with a warning) | refuse
  *     timeout = 5                  # seconds the guard may take before it gives up (1..600)
+ *     language = "zh_CN"           # its messages' language in the task log ("": environment's)
  *   }
  *   rule pf-with-vfs { severity = warning }   # info | warning | error | off
  *   api { ... }  cluster "name" { ... }        # the REST API blocks (settings/api.h)
@@ -32,6 +33,9 @@ struct settings_rule {
 struct settings {
 	enum settings_on_error guard_on_error;
 	unsigned guard_timeout; /* seconds */
+	/* the language of the guard's messages in the task log (PVE runs hookscripts under
+	 * LC_ALL=C): a LANGUAGE value such as "zh_CN"; "" = the environment's (English under PVE) */
+	char guard_language[64];
 	unsigned timeout; /* the per-command deadline, seconds; 0 = none (top-level timeout) */
 	struct settings_rule *rules;
 	size_t n_rules;
@@ -53,8 +57,8 @@ int settings_load(const char *path, bool must_exist, const char *const *known_ru
 void settings_free(struct settings *s);
 
 /* What the guard needs before anything else, read strictly and apart from the rest of the file:
- * on-internal-error and timeout of the guard { } block, found even when other parts of the file
- * are broken.  out gets the defaults plus those two.  A timeout out of range keeps the default
+ * on-internal-error, timeout and language of the guard { } block, found even when other parts of the file
+ * are broken.  out gets the defaults plus those three.  A timeout out of range keeps the default
  * (settings_load() reports it).  -EINVAL with "FILE:LINE: problem" when the guard block itself
  * cannot be read, or on-internal-error is neither allow nor refuse: then whether the guard may
  * allow is unknown.  A missing file gives the defaults unless must_exist.  Other failures:

@@ -33,6 +33,7 @@ gen_vms() { # root first count every: VMs first.. (every EVERY-th has a VF)
 N=$W/node500
 fh_init "$N"
 gen_vms "$N" 100 500 1
+fh_vmlist "$N"
 for v in 101 102 103 104 105 106; do fh_running "$N" $v $((4000 + v)); done
 
 # The shell hookscript as users write it (forum/blog style): refuse a PF with VFs, a missing
@@ -92,6 +93,7 @@ echo "guard binary links: $(ldd "$PP" | awk '{print $1}' | grep -v vdso | tr '\n
 B=$W/node10k
 fh_init "$B"
 gen_vms "$B" 100 10000 100
+fh_vmlist "$B" # audit reads it to know it saw every VM
 cat "$B"/etc/pve/nodes/pve1/qemu-server/*.conf >/dev/null # warm the page cache
 /usr/bin/time -f "%e %M" -o "$W/cat.t" sh -c "cat '$B'/etc/pve/nodes/pve1/qemu-server/*.conf >/dev/null"
 /usr/bin/time -f "%e %M" -o "$W/audit.t" "$PP" --root "$B" audit --format json >"$W/audit.json" || true

@@ -4,9 +4,9 @@
 # No suite-pinned names: libclang-rt-dev is the default clang's runtime in both suites; systemd's
 # pkg-config file (the unit directory, for make deb) is in systemd-dev from Debian 13 on.
 set -eu
-PKGS="gcc make pkg-config libpci-dev libconfuse-dev libjansson-dev libcurl4-openssl-dev libssl-dev libmd-dev
+PKGS="gcc make pkg-config gettext libpci-dev libconfuse-dev libjansson-dev libcurl4-openssl-dev libssl-dev libmd-dev
 libcmocka-dev pciutils clang clang-format libclang-rt-dev python3 openssl hyperfine time python3-proxmoxer python3-requests
-dpkg-dev debhelper fakeroot debootstrap"
+dpkg-dev debhelper fakeroot debootstrap strace"
 if apt-cache show systemd-dev >/dev/null 2>&1; then PKGS="$PKGS systemd-dev"; else PKGS="$PKGS systemd"; fi
 missing=""
 for p in $PKGS; do

@@ -23,6 +23,12 @@
  * Debian 12 packages install into /lib/systemd/system, which is the same directory on its merged
  * /usr; systemd searches both. */
 #define PP_UNITDIR PP_PREFIX "/lib/systemd/system"
+/* The message catalogs (<dir>/zh_CN/LC_MESSAGES/pve-passthrough.mo); util/i18n.c falls back to the
+ * build tree's when the binary runs uninstalled. */
+#define PP_LOCALEDIR PP_PREFIX "/share/locale"
+/* The running binary (not under --root: the tool's own file, to find an uninstalled build's
+ * catalogs). */
+#define PP_PROC_SELF_EXE "/proc/self/exe"
 
 /* Host paths, relative to the root (always starting with '/'). */
 #define PP_SYS_BUS_PCI           "/sys/bus/pci"

@@ -62,7 +62,8 @@ check() {
 	{ cat "$d/case.stdout"; echo "--- stderr"; cat "$d/case.stderr"; echo "--- status"
 	  cat "$d/case.rc"; } | sed -e "s#$d#@TMP@#g" -e "s#:$port#:@PORT@#g" -e "s#$fp#@FP@#g" \
 		-e "s#$wfp#@WRONGFP@#g" \
-		-e 's#GET /[a-z/]*\(?type=vm\)\{0,1\}: HTTP 401#GET @FIRST-OF-PARALLEL@: HTTP 401#' >"$out"
+		-e 's#GET /[a-z/]*\(?type=vm\)\{0,1\}: HTTP 401#GET @FIRST-OF-PARALLEL@: HTTP 401#' |
+		awk -v t0="$t0" -v t1="$(date +%s)" -f "$here/../cli/lib/now-filter.awk" >"$out"
 	if [ -n "${UPDATE_GOLDEN:-}" ]; then
 		cp "$out" "$here/cli/$name.out"
 		pass=$((pass + 1))
@@ -77,6 +78,7 @@ check() {
 # run NAME CMD...: runs the command, then check
 run() {
 	name=$1; shift
+	t0=$(date +%s)
 	"$@" >"$d/case.stdout" 2>"$d/case.stderr"
 	echo "exit $?" >"$d/case.rc"
 	check "$name"
@@ -119,17 +121,21 @@ run audit-overrides $PP --config /dev/null audit --api --api-url "$url" \
 run audit-fleet $PPC audit --api --cluster --vmid 102 --format json
 run audit-cluster-name $PPC audit --api --cluster edge --fail-on warning --format nagios
 
-# --- one node offline: node-unreachable, the rest judged; exit per --fail-on
+# --- one node offline: node-unreachable, the rest judged, and the report incomplete: exit 3,
+# Nagios UNKNOWN naming the node, Prometheus pve_passthrough_up 0 (blind is never OK)
 ctl '{"offline": ["pve3"]}'
 run audit-offline-text $PPC audit --api
 run audit-offline-json $PPC audit --api --format json
+run audit-offline-nagios $PPC audit --api --format nagios
+run audit-offline-prometheus $PPC audit --api --format prometheus
+expect "offline node: pve_passthrough_up 0" grep -q '^pve_passthrough_up{node="127.0.0.1"} 0$' "$d/case.stdout"
 # a node that does not answer in time (timeout = 2 s in the config)
 ctl '{"hang": ["pve2"], "hang_s": 4}'
 run audit-hang $PPC -q audit --api --format prometheus
 # a node that answers but not with its hardware: node-unreachable, its VMs judged without it
 ctl '{"rules": [{"path": "/nodes/pve2/hardware/pci", "status": 500, "message": "got timeout"}]}'
 run audit-no-hardware $PPC -q audit --api --vmid 200 --vmid 201
-# node-unreachable turned down to a warning: --fail-on error passes
+# node-unreachable turned down to info: no finding at --fail-on error, but still incomplete (exit 3)
 cp "$d/pp.conf" "$d/pp-warn.conf"
 printf 'rule node-unreachable {\n  severity = info\n}\n' >>"$d/pp-warn.conf"
 ctl '{"offline": ["pve3"]}'

@@ -3,7 +3,8 @@
 # tools/bench-guard.sh.  The hardware (sys/, proc/cmdline) is copied from the demo host.
 #
 #   fh_init ROOT [NODE]             sys/ of the demo host + etc/pve skeleton for NODE (pve1)
-#   fh_vm ROOT VMID [NODE] <<EOF    writes a VM config from stdin
+#   fh_vm ROOT VMID [NODE] <<EOF    writes a VM config from stdin (and updates .vmlist)
+#   fh_vmlist ROOT                  /etc/pve/.vmlist from the configs present, as pmxcfs keeps it
 #   fh_running ROOT VMID PID        makes VMID run: pid file + proc/PID/cmdline as PVE starts QEMU
 #   fh_reserve ROOT BDF VMID PID    a pci-id-reservations line
 #   fh_storage ROOT [snippets]      storage.cfg (local with or without snippets content)
@@ -22,6 +23,23 @@ fh_init() {
 	ln -sfn "nodes/$_n" "$_r/etc/pve/local"
 	ln -sfn "nodes/$_n/qemu-server" "$_r/etc/pve/qemu-server"
 	fh_storage "$_r" snippets
+	fh_vmlist "$_r"
+}
+
+# pmxcfs derives /etc/pve/.vmlist from the config files under nodes/ (the demo host's file shows
+# its layout); a running PVE node always has it, with "ids": {} when there is no guest.
+fh_vmlist() {
+	{
+		printf '{\n"version": 1,\n"ids": {'
+		_sep=
+		for _f in "$1"/etc/pve/nodes/*/qemu-server/*.conf; do
+			[ -e "$_f" ] || continue
+			_id=${_f##*/}; _id=${_id%.conf}; _nd=${_f%/qemu-server/*}; _nd=${_nd##*/}
+			printf '%s\n"%s": { "node": "%s", "type": "qemu", "version": 1 }' "$_sep" "$_id" "$_nd"
+			_sep=,
+		done
+		printf '}\n\n}\n'
+	} >"$1/etc/pve/.vmlist"
 }
 
 fh_storage() {
@@ -34,6 +52,7 @@ fh_storage() {
 fh_vm() {
 	mkdir -p "$1/etc/pve/nodes/${3:-pve1}/qemu-server"
 	cat >"$1/etc/pve/nodes/${3:-pve1}/qemu-server/$2.conf"
+	fh_vmlist "$1"
 }
 
 fh_running() {

@@ -5,7 +5,8 @@
 # with these variables: PP (the binary), PP_TEST (the test binary with fault seams), SRC (source tree), SHARED (../shared), DEMO (the demo host,
 # examples/demo-host), and the helper `copy_demo` (copies the demo host into $TMP/root and prints the
 # path).  What it prints (stdout, then stderr, then the exit status) must equal NAME.out, with $TMP
-# replaced by "@TMP@".  UPDATE_GOLDEN=1 rewrites the .out files instead of comparing.
+# replaced by "@TMP@" and the Prometheus run timestamp by "@NOW@" (lib/now-filter.awk: only when it
+# lies within the case's run).  UPDATE_GOLDEN=1 rewrites the .out files instead of comparing.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 SRC=$(cd "$here/../.." && pwd)
@@ -29,6 +30,7 @@ for case in "$here"/cases/*.sh; do
 	name=$(basename "$case" .sh)
 	TMP=$(mktemp -d /tmp/pp-cli-XXXXXX); export TMP
 	out=$TMP.out
+	t0=$(date +%s)
 	(
 		cd "$TMP" || exit 99
 		copy_demo() { cp -a "$DEMO" "$TMP/root" && echo "$TMP/root"; }
@@ -36,7 +38,7 @@ for case in "$here"/cases/*.sh; do
 		echo "exit $?" >"$TMP.rc"
 	)
 	{ cat "$TMP.stdout"; echo "--- stderr"; cat "$TMP.stderr"; echo "--- status"; cat "$TMP.rc"; } |
-		sed "s#$TMP#@TMP@#g" >"$out"
+		sed "s#$TMP#@TMP@#g" | awk -v t0="$t0" -v t1="$(date +%s)" -f "$here/lib/now-filter.awk" >"$out"
 	if [ -n "${UPDATE_GOLDEN:-}" ]; then
 		cp "$out" "$here/cases/$name.out"
 		pass=$((pass + 1))

@@ -44,6 +44,26 @@ for t in "$@"; do
 		cp "$SHARED"/corpus/samples/dmesg_*.txt "$seeds"/
 		sed -n 's/^\[ *\([0-9]*\)\.\([0-9]*\)\] /6,1,\1\2,-;/p' \
 			"$SHARED"/corpus/samples/dmesg_failures_i915.txt >"$seeds"/records ;;
+	settings|journal|pveapi|modconf|sysattr)
+		# checked-in seeds (tests/fuzz/seeds/TARGET/) plus what the corpus has of that kind
+		cp tests/fuzz/seeds/"$t"/* "$seeds"/
+		case $t in
+		settings) cp examples/pve-passthrough.conf "$seeds"/example.conf ;;
+		pveapi) cp "$SHARED"/corpus/pve-api/*.json "$seeds"/ ;;
+		modconf) cp "$SHARED"/corpus/samples/etc_sysfs_conf_samples.txt \
+			"$SHARED"/corpus/samples/modinfo_and_misc_samples.txt "$seeds"/ ;;
+		sysattr) cp "$SHARED"/corpus/samples/sysfs_pf_sriov_files.txt \
+			"$SHARED"/corpus/samples/gvtg_mdev_sysfs_samples.txt "$seeds"/ ;;
+		esac ;;
+	dkms)
+		cp "$SHARED"/corpus/samples/dkms_status_outputs.txt data/dkms-windows.tsv "$seeds"/ ;;
+	cmdline)
+		cp "$SHARED"/corpus/samples/proc_cmdline_samples.txt \
+			"$SHARED"/corpus/samples/etc_default_grub_samples.txt \
+			"$SHARED"/corpus/samples/etc_kernel_cmdline_samples.txt "$seeds"/
+		# one command line per file too
+		grep -h -v '^#' "$SHARED"/corpus/samples/proc_cmdline_samples.txt |
+			awk -v d="$seeds" 'NF { f = d "/line" NR; print > f; close(f) }' ;;
 	esac
 	if ls tests/fuzz/crashers/"$t"/* >/dev/null 2>&1; then
 		if "$bin" tests/fuzz/crashers/"$t"/* >"$log" 2>&1; then

@@ -748,6 +748,118 @@ static void test_messages_name_devices_and_vms(void **state)
 	policy_findings_free(&f);
 }
 
+/* audit --api: PVE's own checks of a node (GET /cluster/mapping/pci?check-node=) replace our judgement
+ * of the map lines: each check is one finding in PVE's words, a mapping without a check gets none
+ * (even when our own assert_valid finds fault), and without PVE's answer we judge ourselves. */
+static const struct policy_map_line t_bad[] = {
+        {.node = "pve2",
+         .path = "0000:00:02.1",
+         .ids = ID(0x00, 0x02, 1),
+         .n_ids = 1,
+         .id = "8086:a7a0",
+         .iommugroup = 99,
+         .line = 2}, /* the device is in group 20 */
+};
+static const struct policy_map_line t_good[] = {
+        {.node = "pve2",
+         .path = "0000:00:02.2",
+         .ids = ID(0x00, 0x02, 2),
+         .n_ids = 1,
+         .id = "8086:a7a0",
+         .iommugroup = 21,
+         .line = 5},
+};
+static const struct policy_map_line t_elsewhere[] = {
+        {.node = "pve1",
+         .path = "0000:00:02.3",
+         .ids = ID(0x00, 0x02, 3),
+         .n_ids = 1,
+         .id = "8086:a7a0",
+         .iommugroup = 22,
+         .line = 8},
+};
+static const struct policy_mapping t_mappings[] = {
+        {"t-bad", t_bad, 1, false},
+        {"t-good", t_good, 1, false},
+        {"t-elsewhere", t_elsewhere, 1, false},
+};
+
+/* The mapping findings for VMs 106 (t-bad), 107 (t-good), 108 (t-elsewhere) on pve2, with or
+ * without PVE's answer for pve2 (which finds fault with t-good only, and no line of t-elsewhere). */
+static size_t mapping_findings(bool with_pve, struct policy_findings *f)
+{
+	static const struct vm_spec specs[] = {
+	        {106, false, "q35", {"mapping=t-bad"}, .node = "pve2", .guard = true},
+	        {107, false, "q35", {"mapping=t-good"}, .node = "pve2", .guard = true},
+	        {108, false, "q35", {"mapping=t-elsewhere"}, .node = "pve2", .guard = true},
+	};
+	static const struct policy_pve_check checks[] = {
+	        {"t-good", true, "Invalid configuration: pci device '0000:00:02.2' not found"},
+	        {"t-elsewhere", false, "No mapping for node pve2."},
+	};
+	struct sysfs_device devs[32];
+	struct sysfs_host host;
+	struct policy_vm vms[3];
+	struct vm_store st[3];
+	struct policy_node_host other = {.node = "pve2", .host = &host};
+	struct policy_input in = {.mode = POLICY_MODE_AUDIT, .node = "pve1"};
+	size_t k = 0;
+
+	host_build(&host, devs, HOST_SRIOV, NULL, 0);
+	for (size_t i = 0; i < 3; i++)
+		vm_build(&specs[i], &vms[i], &st[i]);
+	if (with_pve) {
+		other.has_pve_checks = true;
+		other.pve_checks = checks;
+		other.n_pve_checks = 2;
+	}
+	in.other_hosts = &other;
+	in.n_other_hosts = 1;
+	in.vms = vms;
+	in.n_vms = 3;
+	in.mappings = t_mappings;
+	in.n_mappings = 3;
+	memset(f, 0, sizeof(*f));
+	assert_int_equal(policy_evaluate(&in, f, NULL), 0);
+	for (size_t i = 0; i < f->n; i++)
+		if (f->v[i].rule == POLICY_RULE_MAPPING_INVALID ||
+		    f->v[i].rule == POLICY_RULE_MAPPING_MISSING)
+			f->v[k++] = f->v[i];
+	f->n = k;
+	return k;
+}
+
+static void test_pve_checks_replace_ours(void **state)
+{
+	struct policy_findings f;
+
+	(void)state;
+	assert_int_equal(mapping_findings(true, &f), 2);
+	assert_int_equal(f.v[0].vmid, 107);
+	assert_int_equal(f.v[0].rule, POLICY_RULE_MAPPING_INVALID);
+	assert_int_equal(f.v[0].severity, POLICY_SEVERITY_ERROR);
+	assert_string_equal(f.v[0].node, "pve2");
+	assert_non_null(strstr(f.v[0].message,
+	                       "mapping 't-good' on node pve2: PVE's check says \"Invalid "
+	                       "configuration: pci device '0000:00:02.2' not found\""));
+	assert_int_equal(f.v[1].vmid, 108);
+	assert_int_equal(f.v[1].rule, POLICY_RULE_MAPPING_MISSING);
+	assert_int_equal(f.v[1].severity, POLICY_SEVERITY_ERROR); /* the start fails */
+	assert_non_null(strstr(f.v[1].message, "\"No mapping for node pve2.\""));
+	policy_findings_free(&f);
+	/* without PVE's answer: our own judgement (106's group is wrong, 108 has no line here) */
+	assert_int_equal(mapping_findings(false, &f), 2);
+	assert_int_equal(f.v[0].vmid, 106);
+	assert_int_equal(f.v[0].rule, POLICY_RULE_MAPPING_INVALID);
+	assert_non_null(
+	        strstr(f.v[0].message, "'iommugroup' does not match for 't-bad' (20 != 99)"));
+	assert_int_equal(f.v[1].vmid, 108);
+	assert_int_equal(f.v[1].rule, POLICY_RULE_MAPPING_MISSING);
+	for (size_t i = 0; i < f.n; i++)
+		assert_null(strstr(f.v[i].message, "PVE's check says"));
+	policy_findings_free(&f);
+}
+
 /* The man page's RULES section lists every rule id (".B pf\-with\-vfs") with its default severity. */
 static void test_man_page_lists_every_rule(void **state)
 {
@@ -778,6 +890,7 @@ int main(void)
 	        cmocka_unit_test(test_rule_table),
 	        cmocka_unit_test(test_rule_cases),
 	        cmocka_unit_test(test_messages_name_devices_and_vms),
+	        cmocka_unit_test(test_pve_checks_replace_ours),
 	        cmocka_unit_test(test_man_page_lists_every_rule),
 	};
 

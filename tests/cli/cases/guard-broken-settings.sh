@@ -43,3 +43,11 @@ guard {
 }
 CONF
 "$PP" --root "$R" guard 100 pre-start; echo "rc=$?"
+echo "== the guard block glued to the line before it (libconfuse reads it: so does the guard)"
+conf <<'CONF'
+timeout = 60*guard {
+	on-internal-error = refuse
+}
+rule no-such-rule { severity = off }
+CONF
+"$PP" --root "$R" guard 100 pre-start; echo "glued rc=$?"
