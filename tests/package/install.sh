@@ -54,7 +54,7 @@ grep -q "$P/sbin/pve-passthrough" "$T/root/var/lib/vz/snippets/pve-passthrough-g
 # package installed there)
 mkdir -p "$T/root$P/lib/systemd/system"
 cp "$D$P/lib/systemd/system/pve-passthrough-vfs@.service" "$T/root$P/lib/systemd/system/"
-"$PP" --root "$T/root" host setup sriov --dry-run >"$T/setup.out" 2>&1
+"$PP" --root "$T/root" host setup sriov --dry-run --force >"$T/setup.out" 2>&1
 grep -q "$P/" "$T/setup.out" && ! grep -qE "$re" "$T/setup.out" && ok ||
 	bad "host setup --dry-run does not plan with $P: $(grep -nE "sbin|systemd" "$T/setup.out" | head -5)"
 
