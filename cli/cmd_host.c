@@ -273,7 +273,8 @@ static int cli_cmd_host_setup(struct cli_ctx *ctx, int argc, char **argv)
 	struct host_facts f;
 	struct host_plan pl;
 	struct util_err e = {0};
-	const char *driver = NULL, *pf = NULL;
+	const struct sysfs_driver_profile *driver = NULL;
+	const char *pf = NULL;
 	char title[512], journal[128] = "";
 	struct plan_run pr = {.kind = "setup", .title = title};
 	json_t *jo;
@@ -301,12 +302,17 @@ static int cli_cmd_host_setup(struct cli_ctx *ctx, int argc, char **argv)
 				        optarg);
 			pf = optarg;
 			break;
-		case OPT_DRIVER:
-			if (strcmp(optarg, "i915") && strcmp(optarg, "xe"))
-				return cli_usage_error(ctx, "host", "--driver %s: i915 or xe",
-				                       optarg);
-			driver = optarg;
+		case OPT_DRIVER: {
+			char names[64];
+
+			/* the SR-IOV driver profiles (sysfs/driver.c) */
+			driver = sysfs_driver_profile_by_option(optarg);
+			if (!driver)
+				return cli_usage_error(
+				        ctx, "host", "--driver %s: %s", optarg,
+				        sysfs_driver_options(names, sizeof(names), " or "));
 			break;
+		}
 		case OPT_DRY: dry = true; break;
 		case 'y': pr.yes = true; break;
 		case OPT_FORCE: pr.force = true; break;
@@ -320,8 +326,7 @@ static int cli_cmd_host_setup(struct cli_ctx *ctx, int argc, char **argv)
 	if (optind + 1 != argc)
 		return cli_usage_error(ctx, "host", "host setup needs one of: sriov, gvtg");
 	if (strcmp(argv[optind], "sriov") == 0)
-		o.mode = driver && strcmp(driver, "xe") == 0 ? HOST_MODE_SRIOV_XE
-		                                             : HOST_MODE_SRIOV_I915;
+		o.mode = driver ? (enum host_mode)driver->id : HOST_MODE_SRIOV_I915;
 	else if (strcmp(argv[optind], "gvtg") == 0 && !driver && !o.vfs)
 		o.mode = HOST_MODE_GVTG;
 	else if (strcmp(argv[optind], "gvtg") == 0)
@@ -526,7 +531,7 @@ static int cli_cmd_host_vfs(struct cli_ctx *ctx, int argc, char **argv)
 	struct host_facts f;
 	struct util_err e = {0};
 	const char *pf = NULL;
-	char *end, ipf[32];
+	char *end, ipf[SYSFS_BDF_LEN];
 	long n = -1, wait = 0;
 	bool dry = false;
 	int c, r, in;

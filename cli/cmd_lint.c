@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "pveconf/cpu.h"
 #include "pveconf/vmconf.h"
 #include "pveconf/vmlist.h"
 #include "util/paths.h"
@@ -110,6 +111,8 @@ int cli_cmd_lint(struct cli_ctx *ctx, int argc, char **argv)
 	};
 	bool normalize = false, dropped = false, failed = false, all = false;
 	json_t *root = NULL, *files = NULL;
+	struct pveconf_cpu_models *cpu_models = NULL;
+	struct util_err cerr = {0};
 	char **targets = NULL;
 	size_t ntargets = 0, printed = 0;
 	int c, r;
@@ -137,6 +140,14 @@ int cli_cmd_lint(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_usage_error(ctx, "lint", "lint: no FILE, VMID or --all given");
 	if ((r = lint_targets(ctx, all, argc - optind, argv + optind, &targets, &ntargets)) != 0)
 		return r;
+	/* cpu: custom-NAME is kept only when this node's cpu-models.conf defines it */
+	if (pveconf_cpu_models_load(&ctx->paths, &cpu_models, &cerr) < 0) {
+		cli_error(ctx, "%s", cerr.msg);
+		for (size_t i = 0; i < ntargets; i++)
+			free(targets[i]);
+		free(targets);
+		return CLI_EXIT_FAIL;
+	}
 	if (ctx->format == CLI_FORMAT_JSON) {
 		root = json_object();
 		files = json_array();
@@ -151,7 +162,9 @@ int cli_cmd_lint(struct cli_ctx *ctx, int argc, char **argv)
 		size_t n;
 		int w = 0;
 
-		if (!file || pveconf_vm_load(file, &vm, &err) < 0) {
+		if (!file ||
+		    pveconf_vm_load_opts(file, &(struct pveconf_vm_opts){.cpu_models = cpu_models},
+		                         &vm, &err) < 0) {
 			cli_error(ctx, "%s", file ? err.msg : "out of memory");
 			failed = true;
 			continue;
@@ -185,6 +198,7 @@ int cli_cmd_lint(struct cli_ctx *ctx, int argc, char **argv)
 	for (size_t i = 0; i < ntargets; i++)
 		free(targets[i]);
 	free(targets);
+	pveconf_cpu_models_free(cpu_models);
 	if (root) {
 		json_object_set_new(root, "files", files);
 		json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);

@@ -113,6 +113,11 @@ int gather_local(const struct gather_opts *o, struct gather_node *g, struct util
  * fleet (the first cluster's mappings are kept).  0 or -ENOMEM. */
 int gather_api(const struct pveapi_snapshot *snap, const struct gather_opts *o,
                struct gather_node *g, struct util_err *e);
+/* The API's mappings (GET /cluster/mapping/pci) in pveconf's model, entry by entry through the
+ * map-line checks of the file reader, lines numbered as PVE's writer lays pci.cfg out; appended to
+ * out (started zeroed).  0 or -ENOMEM. */
+int gather_api_pci_mappings(const struct pveapi_snapshot *snap, struct pveconf_pci_mappings *out,
+                            struct util_err *e);
 /* A node's hardware from the API as a host snapshot (no drivers, no module state, no live mdev
  * instances; totalvfs = numvfs = the VFs listed).  NULL when out of memory. */
 struct sysfs_host *gather_api_host(const struct pveapi_node *n);

@@ -426,10 +426,6 @@ int host_dkms_scan(const struct util_paths *p, const char *running,
 		r->next_boot = 0;
 	if (r->next_boot >= 0)
 		r->kernels[r->next_boot].next_boot = true;
-	util_path(p, path, sizeof(path), PP_SYS_MODULE "/i915");
-	r->i915_loaded = util_is_dir(path);
-	util_path(p, path, sizeof(path), PP_SYS_MODULE "/i915/parameters/max_vfs");
-	r->running_is_dkms = util_exists(path);
 	return 0;
 }
 

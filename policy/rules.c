@@ -12,6 +12,7 @@
 
 #include "policy/expand.h"
 #include "policy/mapcheck.h"
+#include "sysfs/driver.h"
 #include "pveconf/vmconf.h"
 #include "util/i18n.h"
 
@@ -165,11 +166,6 @@ static const char *vm_label(const struct policy_vm *vm, char *buf, size_t n)
 	else
 		put(buf, n, _("VM %u"), vm->vmid);
 	return buf;
-}
-
-static bool driver_is_gpu(const char *drv)
-{
-	return strcmp(drv, "i915") == 0 || strcmp(drv, "xe") == 0;
 }
 
 static bool alt_has(const struct policy_alt *a, const char *bdf)
@@ -649,7 +645,7 @@ static void rule_vf_bound(struct ctx *c, const struct policy_entry *en)
 		for (size_t i = 0; i < en->alts[a].n_devs; i++) {
 			const struct sysfs_device *d = dev(h, en->alts[a].devs[i]);
 
-			if (d && d->role == SYSFS_ROLE_VF && driver_is_gpu(d->driver))
+			if (d && d->role == SYSFS_ROLE_VF && sysfs_driver_is_igpu(d->driver))
 				emit(c, POLICY_RULE_VF_BOUND_ON_HOST, POLICY_SEVERITY_WARNING,
 				     en->vm, en->hp, d->bdf, NULL,
 				     _("%s: VF %s is bound to %s on the host (a host program such as a media server may be using it); PVE takes it away at start"),
@@ -902,7 +898,7 @@ static void pf_driver_host(struct ctx *c, const char *node, const struct sysfs_h
 		size_t before = c->out->n;
 
 		if (d->role != SYSFS_ROLE_PF || d->totalvfs <= 0 || !d->platform ||
-		    driver_is_gpu(d->driver))
+		    sysfs_driver_is_igpu(d->driver))
 			continue;
 		if (d->driver[0])
 			emit(c, POLICY_RULE_PF_DRIVER, POLICY_SEVERITY_ERROR, NULL, NULL, d->bdf,
