@@ -531,7 +531,7 @@ static int hook_run(struct cli_ctx *ctx, enum hook_mode mode, int argc, char **a
 		else if (strcmp(argv[i], "--cluster") == 0)
 			cluster = true;
 		else if (argv[i][0] == '-')
-			return cli_usage_error(ctx, "hook", "unknown option '%s'", argv[i]);
+			return cli_unknown_option(ctx, "hook", argv[i]);
 		else
 			nids++;
 	}
@@ -646,16 +646,10 @@ static int cli_cmd_hook_status(struct cli_ctx *ctx, int argc, char **argv)
 int cli_cmd_hook(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct cli_command subs[] = {
-	        {"install", cli_cmd_hook_install, {NULL, NULL}},
-	        {"remove", cli_cmd_hook_remove, {NULL, NULL}},
-	        {"status", cli_cmd_hook_status, {NULL, NULL}},
+	        {"install", cli_cmd_hook_install, {NULL, NULL, NULL}, 0},
+	        {"remove", cli_cmd_hook_remove, {NULL, NULL, NULL}, 0},
+	        {"status", cli_cmd_hook_status, {NULL, NULL, NULL}, 0},
 	};
-	const struct cli_command *sub =
-	        argc >= 2 ? cli_command_lookup(subs, sizeof(subs) / sizeof(subs[0]), argv[1])
-	                  : NULL;
 
-	if (!sub)
-		return cli_usage_error(ctx, "hook",
-		                       "hook needs install, remove or status (and VMIDs or --all)");
-	return sub->fn(ctx, argc - 1, argv + 1);
+	return cli_subcommand_run(ctx, "hook", subs, sizeof(subs) / sizeof(subs[0]), argc, argv);
 }

@@ -318,9 +318,7 @@ static int cli_cmd_host_setup(struct cli_ctx *ctx, int argc, char **argv)
 		case OPT_FORCE: pr.force = true; break;
 		case OPT_REPLACE: o.replace_conflicts = true; break;
 		case OPT_DEB: o.dkms_deb = optarg; break;
-		default:
-			return cli_usage_error(ctx, "host", "host setup: unknown option '%s'",
-			                       argv[optind - 1]);
+		default: return cli_unknown_option(ctx, "host", argv[optind - 1]);
 		}
 	}
 	if (optind + 1 != argc)
@@ -435,9 +433,7 @@ static int cli_cmd_host_rollback(struct cli_ctx *ctx, int argc, char **argv)
 		case OPT_DRY: dry = true; break;
 		case 'y': pr.yes = true; break;
 		case OPT_FORCE: ro.force = true; break;
-		default:
-			return cli_usage_error(ctx, "host", "host rollback: unknown option '%s'",
-			                       argv[optind - 1]);
+		default: return cli_unknown_option(ctx, "host", argv[optind - 1]);
 		}
 	}
 	if (optind != argc)
@@ -546,9 +542,7 @@ static int cli_cmd_host_vfs(struct cli_ctx *ctx, int argc, char **argv)
 				                       optarg);
 			break;
 		case OPT_DRY: dry = true; break;
-		default:
-			return cli_usage_error(ctx, "host", "host vfs: unknown option '%s'",
-			                       argv[optind - 1]);
+		default: return cli_unknown_option(ctx, "host", argv[optind - 1]);
 		}
 	}
 	if (optind + 1 < argc)
@@ -621,9 +615,9 @@ static int cli_cmd_host_vfs(struct cli_ctx *ctx, int argc, char **argv)
 int cli_cmd_host(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct cli_command subs[] = {
-	        {"setup", cli_cmd_host_setup, {NULL, NULL}},
-	        {"rollback", cli_cmd_host_rollback, {NULL, NULL}},
-	        {"vfs", cli_cmd_host_vfs, {NULL, NULL}},
+	        {"setup", cli_cmd_host_setup, {NULL, NULL, NULL}, 0},
+	        {"rollback", cli_cmd_host_rollback, {NULL, NULL, NULL}, 0},
+	        {"vfs", cli_cmd_host_vfs, {NULL, NULL, NULL}, 0},
 	};
 
 	if (argc >= 2 && ctx->format != CLI_FORMAT_TEXT && ctx->format != CLI_FORMAT_JSON) {

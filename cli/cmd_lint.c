@@ -129,8 +129,7 @@ int cli_cmd_lint(struct cli_ctx *ctx, int argc, char **argv)
 			    0)
 				return r;
 		} else
-			return cli_usage_error(ctx, "lint", "lint: unknown option '%s'",
-			                       argv[optind - 1]);
+			return cli_unknown_option(ctx, "lint", argv[optind - 1]);
 	}
 	if (ctx->format != CLI_FORMAT_TEXT && ctx->format != CLI_FORMAT_JSON) {
 		cli_error(ctx, "lint: --format must be text or json");

@@ -1,8 +1,38 @@
 /* cli/render_text.c - findings for people: audit's findings grouped by VM with a summary line,
- * doctor's host checks then the VM configs'.  Consumes the report only. */
+ * doctor's host checks then the VM configs'; with -q one line per finding and nothing else.
+ * Severities in colour on a terminal (errors red, warnings yellow, info green).  Consumes the
+ * report only. */
 #include <string.h>
 
 #include "cli/render.h"
+
+/* The severity's name padded to width, in its colour when r->color. */
+static void severity(const struct cli_report *r, FILE *out, enum policy_severity s, int width)
+{
+	const char *name = policy_severity_name(s);
+	const char *on = s == POLICY_SEVERITY_ERROR     ? "\033[31m"
+	                 : s == POLICY_SEVERITY_WARNING ? "\033[33m"
+	                                                : "\033[32m";
+
+	if (r->color)
+		fprintf(out, "%s%s\033[0m%*s", on, name, width - (int)strlen(name), "");
+	else
+		fprintf(out, "%-*s", width, name);
+}
+
+/* -q: "VM 102 hostpci0 0000:00:02.0: error pf-with-vfs: message", "host: ..." */
+static void quiet_line(const struct cli_report *r, FILE *out, const struct policy_finding *x)
+{
+	bool sec = x->section[0] && strcmp(x->section, "main");
+
+	if (x->vmid)
+		fprintf(out, "VM %u%s%s%s%s%s%s: ", x->vmid, x->key[0] ? " " : "", x->key,
+		        sec ? " " : "", sec ? x->section : "", x->device[0] ? " " : "", x->device);
+	else
+		fprintf(out, "host%s%s: ", x->device[0] ? " " : "", x->device);
+	severity(r, out, x->severity, 0);
+	fprintf(out, " %s: %s\n", policy_rule_get(x->rule)->name, x->message);
+}
 
 static void audit_text(const struct cli_report *r, FILE *out)
 {
@@ -15,6 +45,10 @@ static void audit_text(const struct cli_report *r, FILE *out)
 		const struct policy_finding *x = &f->v[i];
 		const char *rule = policy_rule_get(x->rule)->name;
 
+		if (r->quiet) {
+			quiet_line(r, out, x);
+			continue;
+		}
 		if (x->vmid != cur) {
 			const char *name = r->vm_name ? r->vm_name(r->arg, x->vmid) : NULL;
 
@@ -27,7 +61,9 @@ static void audit_text(const struct cli_report *r, FILE *out)
 				        name ? name : "", name ? ")" : "", x->node);
 			cur = x->vmid;
 		}
-		fprintf(out, "  %-7s  %s", policy_severity_name(x->severity), rule);
+		fputs("  ", out);
+		severity(r, out, x->severity, 7);
+		fprintf(out, "  %s", rule);
 		if (x->key[0])
 			fprintf(out, "%*s%s%s%s", (int)(21 - strlen(rule)), "",
 			        strcmp(x->section, "main") ? x->section : "",
@@ -36,6 +72,8 @@ static void audit_text(const struct cli_report *r, FILE *out)
 			fprintf(out, "  %s", x->device);
 		fprintf(out, "\n           %s\n           fix: %s\n", x->message, x->hint);
 	}
+	if (r->quiet)
+		return;
 	if (f->n)
 		fputc('\n', out);
 	fprintf(out, "%s: %zu error%s, %zu warning%s, %zu info in %zu VM%s checked\n", r->node, ne,
@@ -47,14 +85,21 @@ static void doctor_text(const struct cli_report *r, FILE *out)
 {
 	const struct policy_findings *h = r->host, *f = r->findings;
 
+	if (r->quiet) {
+		for (size_t i = 0; h && i < h->n; i++)
+			quiet_line(r, out, &h->v[i]);
+		for (size_t i = 0; r->audited && i < f->n; i++)
+			quiet_line(r, out, &f->v[i]);
+		return;
+	}
 	fprintf(out, "doctor: %s, host mode %s (%s)\n", r->node[0] ? r->node : "this host", r->mode,
 	        r->mode_why);
 	for (size_t i = 0; h && i < h->n; i++) {
 		const struct policy_finding *x = &h->v[i];
 
-		fprintf(out, "%-7s %-20s %s%s%s\n", policy_severity_name(x->severity),
-		        policy_rule_get(x->rule)->name, x->device[0] ? x->device : "",
-		        x->device[0] ? ": " : "", x->message);
+		severity(r, out, x->severity, 7);
+		fprintf(out, " %-20s %s%s%s\n", policy_rule_get(x->rule)->name,
+		        x->device[0] ? x->device : "", x->device[0] ? ": " : "", x->message);
 		if (x->hint[0])
 			fprintf(out, "%-28s fix: %s\n", "", x->hint);
 	}
@@ -69,8 +114,9 @@ static void doctor_text(const struct cli_report *r, FILE *out)
 				snprintf(where, sizeof(where), "VM %u%s%s%s%s: ", x->vmid,
 				         x->key[0] ? " " : "", x->key, sec ? " " : "",
 				         sec ? x->section : "");
-			fprintf(out, "%-7s %-20s %s%s\n", policy_severity_name(x->severity),
-			        policy_rule_get(x->rule)->name, where, x->message);
+			severity(r, out, x->severity, 7);
+			fprintf(out, " %-20s %s%s\n", policy_rule_get(x->rule)->name, where,
+			        x->message);
 			if (x->hint[0])
 				fprintf(out, "%-28s fix: %s\n", "", x->hint);
 		}

@@ -12,19 +12,6 @@
 
 #include "util/fileio.h"
 
-const char *host_dkms_state_name(enum host_dkms_state s)
-{
-	switch (s) {
-	case HOST_DKMS_ADDED: return "added";
-	case HOST_DKMS_BUILT: return "built";
-	case HOST_DKMS_INSTALLED: return "installed";
-	case HOST_DKMS_INSTALLED_WEAK: return "installed-weak";
-	case HOST_DKMS_BROKEN: return "broken";
-	case HOST_DKMS_UNKNOWN: break;
-	}
-	return "unknown";
-}
-
 static void trim_copy(char *dst, size_t n, const char *s, size_t len)
 {
 	while (len && isspace((unsigned char)*s))

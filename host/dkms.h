@@ -35,7 +35,6 @@ struct host_dkms_entry {
  * 0 or -ENOMEM. */
 int host_dkms_status_parse(const char *text, struct host_dkms_entry **out, size_t *n,
                            size_t *skipped);
-const char *host_dkms_state_name(enum host_dkms_state s);
 
 /* Compares kernel releases the way dpkg orders PVE kernels ("6.8.12-10-pve" > "6.8.12-4-pve"). */
 int host_kver_cmp(const char *a, const char *b);

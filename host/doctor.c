@@ -30,33 +30,20 @@ static int add(struct run *rn, enum policy_rule_id rule, const char *dev, const 
 static int add(struct run *rn, enum policy_rule_id rule, const char *dev, const char *hint,
                const char *fmt, ...)
 {
-	enum policy_severity sev = policy_rule_severity(rn->severity, rule);
-	struct policy_finding *nf;
 	va_list ap;
+	int r;
 
-	rn->fs->last_dropped = sev == POLICY_SEVERITY_OFF;
-	if (rn->fs->last_dropped)
-		return 0;
-	nf = policy_findings_add(&rn->fs->f);
-	if (!nf)
-		return -ENOMEM;
-	nf->rule = rule;
-	nf->severity = sev;
-	snprintf(nf->device, sizeof(nf->device), "%s", dev ? dev : "");
-	snprintf(nf->hint, sizeof(nf->hint), "%s", hint ? hint : "");
 	va_start(ap, fmt);
-	vsnprintf(nf->message, sizeof(nf->message), fmt, ap);
+	r = policy_findings_vaddf(&rn->fs->f, rn->severity, &rn->fs->last_dropped, rule, dev, hint,
+	                          fmt, ap);
 	va_end(ap);
-	return 0;
+	return r;
 }
 
 /* Lowers the severity of the finding just added (never above what the settings allow). */
 static void downgrade(struct run *rn, enum policy_severity s)
 {
-	struct policy_findings *f = &rn->fs->f;
-
-	if (f->n && !rn->fs->last_dropped && s < f->v[f->n - 1].severity)
-		f->v[f->n - 1].severity = s;
+	policy_findings_downgrade(&rn->fs->f, rn->fs->last_dropped, s);
 }
 
 void host_findings_free(struct host_findings *fs)

@@ -17,38 +17,45 @@ struct out {
 	bool last_dropped; /* the last add() was off by the settings */
 };
 
-static int add(struct out *o, enum policy_rule_id rule, const char *dev, const char *hint,
-               const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-static int add(struct out *o, enum policy_rule_id rule, const char *dev, const char *hint,
-               const char *fmt, ...)
+int policy_findings_vaddf(struct policy_findings *f, const enum policy_severity *severity,
+                          bool *dropped, enum policy_rule_id rule, const char *dev,
+                          const char *hint, const char *fmt, va_list ap)
 {
-	enum policy_severity sev = policy_rule_severity(o->severity, rule);
+	enum policy_severity sev = policy_rule_severity(severity, rule);
 	struct policy_finding *nf;
-	va_list ap;
 
-	o->last_dropped = sev == POLICY_SEVERITY_OFF;
-	if (o->last_dropped)
+	*dropped = sev == POLICY_SEVERITY_OFF;
+	if (*dropped)
 		return 0;
-	nf = policy_findings_add(o->f);
+	nf = policy_findings_add(f);
 	if (!nf)
 		return -ENOMEM;
 	nf->rule = rule;
 	nf->severity = sev;
 	snprintf(nf->device, sizeof(nf->device), "%s", dev ? dev : "");
 	snprintf(nf->hint, sizeof(nf->hint), "%s", hint ? hint : "");
-	va_start(ap, fmt);
 	vsnprintf(nf->message, sizeof(nf->message), fmt, ap);
-	va_end(ap);
 	return 0;
 }
 
-/* Lowers the severity of the finding just added (never above what the settings allow). */
-static void downgrade(struct out *o, enum policy_severity s)
+void policy_findings_downgrade(struct policy_findings *f, bool dropped, enum policy_severity s)
 {
-	struct policy_findings *f = o->f;
-
-	if (f->n && !o->last_dropped && s < f->v[f->n - 1].severity)
+	if (f->n && !dropped && s < f->v[f->n - 1].severity)
 		f->v[f->n - 1].severity = s;
+}
+
+static int add(struct out *o, enum policy_rule_id rule, const char *dev, const char *hint,
+               const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static int add(struct out *o, enum policy_rule_id rule, const char *dev, const char *hint,
+               const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = policy_findings_vaddf(o->f, o->severity, &o->last_dropped, rule, dev, hint, fmt, ap);
+	va_end(ap);
+	return r;
 }
 
 /* The SR-IOV checks run on an SR-IOV host (iGPU or generic PF), the GVT-g ones on a GVT-g iGPU. */
@@ -195,7 +202,7 @@ static int vfs_other_mechanism(const struct policy_host *h, struct out *o)
 		                         : "sets sriov_numvfs at boot (not the tool's unit)");
 	}
 	if (r == 0 && n == 1 && !h->unit)
-		downgrade(o, POLICY_SEVERITY_INFO);
+		policy_findings_downgrade(o->f, o->last_dropped, POLICY_SEVERITY_INFO);
 	return r;
 }
 

@@ -6,6 +6,7 @@
 #ifndef PP_POLICY_H
 #define PP_POLICY_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -251,6 +252,16 @@ struct policy_host {
 	const struct policy_vf_boot *vf_boot; /* every place that sets the count at boot */
 	size_t n_vf_boot;
 };
+
+/* Appends a host-level finding of rule at the severity the settings give it (severity as in
+ * struct policy_input); nothing when that is off, and *dropped says so (for a later downgrade).
+ * 0 or -ENOMEM.  Shared by the host rules here and doctor's file checks in host/. */
+int policy_findings_vaddf(struct policy_findings *f, const enum policy_severity *severity,
+                          bool *dropped, enum policy_rule_id rule, const char *dev,
+                          const char *hint, const char *fmt, va_list ap)
+        __attribute__((format(printf, 7, 0)));
+/* Lowers the severity of the finding just added, unless it was dropped. */
+void policy_findings_downgrade(struct policy_findings *f, bool dropped, enum policy_severity s);
 
 /* Runs every host rule of policy/host_rules.c over h, appending to out in the registry's
  * order of checks.  severity as in struct policy_input (NULL = defaults); a rule set to off
