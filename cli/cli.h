@@ -39,6 +39,8 @@ struct cli_seams {
 
 struct cli_ctx {
 	struct util_paths paths; /* --root */
+	const char *root_opt;    /* how messages name it: "--root", or "PVE_PASSTHROUGH_ROOT" when
+	                            the root came from the environment */
 	char node[256];          /* --node, or from /etc/pve/local, /etc/hostname, uname -n;
 					   "" when none could be found (then node_error says why) */
 	char node_error[1024];
@@ -168,6 +170,13 @@ struct gather_opts;
 struct gather_node;
 void cli_gather_opts(const struct cli_ctx *ctx, unsigned flags, struct gather_opts *o);
 int cli_settings(const struct cli_ctx *ctx, struct gather_node *g, struct util_err *e);
+
+/* Not root (cli/main.c): true when cmd with its arguments needs root here, i.e. it would change
+ * the host or VM configs (not --dry-run, not --api) of the real host or of a --root tree this
+ * user cannot write, or read an /etc/pve this user cannot read.  cli_main then prints the one
+ * message "pve-passthrough needs root for CMD (...)" and exits 3. */
+bool cli_needs_root(const struct cli_ctx *ctx, const struct cli_command *cmd, int argc,
+                    char **argv);
 
 /* For commands that need this node's name: 0, or prints why it is unknown and returns
  * CLI_EXIT_FAIL. */

@@ -147,8 +147,9 @@ static int load_conf(const struct cli_ctx *ctx, const char *node, unsigned vmid,
 		return util_err_set(e, -EINVAL, "VM %u: config path too long", vmid);
 	if (!util_exists(path))
 		return util_err_set(e, -ENOENT,
-		                    "no config on node %s (%s); run this on the VM's node", node,
-		                    util_path_display(&ctx->paths, path));
+		                    "[vm-missing] no VM %u on node %s (%s); run this on the VM's "
+		                    "node",
+		                    vmid, node, util_path_display(&ctx->paths, path));
 	return pveconf_vm_load(path, vm, e);
 }
 
@@ -584,9 +585,10 @@ static int hook_run(struct cli_ctx *ctx, enum hook_mode mode, int argc, char **a
 			if (j < every.n) {
 				vms.v[i] = every.v[j];
 			} else {
-				cli_error(ctx, "VM %u: no config under /etc/pve/nodes",
+				cli_error(ctx, "[vm-missing] no VM %u under /etc/pve/nodes",
 				          vms.v[i].vmid);
-				status = CLI_EXIT_FAIL;
+				if (status == CLI_EXIT_OK)
+					status = CLI_EXIT_FOUND;
 				memmove(&vms.v[i], &vms.v[i + 1],
 				        (vms.n - i - 1) * sizeof(vms.v[0]));
 				vms.n--;
@@ -616,7 +618,15 @@ static int hook_run(struct cli_ctx *ctx, enum hook_mode mode, int argc, char **a
 		int r = install ? install_one(ctx, &sn, vms.v[i].node, vms.v[i].vmid, &files, &e)
 		                : remove_one(ctx, &sn, vms.v[i].node, vms.v[i].vmid, &e);
 
-		if (r < 0) {
+		if (r == -EBUSY) { /* lock: set in the config: PVE refuses changes (exit 1) */
+			cli_error(ctx, "[vm-locked] VM %u: %s", vms.v[i].vmid, e.msg);
+			if (status == CLI_EXIT_OK)
+				status = CLI_EXIT_FOUND;
+		} else if (r == -ENOENT && strstr(e.msg, "[vm-missing]")) {
+			cli_error(ctx, "%s", e.msg);
+			if (status == CLI_EXIT_OK)
+				status = CLI_EXIT_FOUND;
+		} else if (r < 0) {
 			cli_error(ctx, "VM %u: %s", vms.v[i].vmid, e.msg);
 			status = CLI_EXIT_FAIL;
 		}

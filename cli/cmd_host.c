@@ -232,12 +232,14 @@ static int plan_apply(struct cli_ctx *ctx, struct host_plan *pl, const struct pl
 			json_object_set_new(o, "error", json_string(e.msg));
 		json_out(o);
 	} else if (r == 0) {
-		printf("\nApplied (journal %s%s/%s).\n",
-		       util_paths_is_host(&ctx->paths) ? "" : "under --root: ", HOST_JOURNAL_DIR,
-		       journal);
+		printf("\nApplied (journal %s%s%s%s/%s).\n",
+		       util_paths_is_host(&ctx->paths) ? "" : "under ",
+		       util_paths_is_host(&ctx->paths) ? "" : ctx->root_opt,
+		       util_paths_is_host(&ctx->paths) ? "" : ": ", HOST_JOURNAL_DIR, journal);
 		if (!exec && pl->n_cmds)
-			printf("The commands above were not run (--root is not /): run them on the "
-			       "host.\n");
+			printf("The commands above were not run (%s is not /): run them on the "
+			       "host.\n",
+			       ctx->root_opt);
 	}
 	if (r < 0 && lock_fd < 0) {
 		cli_error(ctx, "%s", e.msg);
@@ -493,9 +495,9 @@ static int cli_cmd_host_rollback(struct cli_ctx *ctx, int argc, char **argv)
 			}
 			r = -1;
 		} else if (ctx->format != CLI_FORMAT_JSON) {
-			printf("\nNext step (not done under --root): pve-passthrough host vfs --pf %s "
+			printf("\nNext step (not done under %s): pve-passthrough host vfs --pf %s "
 			       "0\n",
-			       f.pf_bdf);
+			       ctx->root_opt, f.pf_bdf);
 		}
 	}
 	if (r < 0)
@@ -580,7 +582,7 @@ static int cli_cmd_host_vfs(struct cli_ctx *ctx, int argc, char **argv)
 			cli_error(ctx, "--pf %s: no such PCI device", pf);
 		else
 			cli_error(ctx, "no Intel iGPU PF found (give it with --pf BDF)");
-		return CLI_EXIT_FAIL;
+		return CLI_EXIT_FOUND; /* the exit-code table's "no iGPU": 1 */
 	}
 	if (n < 0) { /* no count: show the current one */
 		if (ctx->format == CLI_FORMAT_JSON)

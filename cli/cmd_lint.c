@@ -14,6 +14,7 @@
 #include "pveconf/cpu.h"
 #include "pveconf/vmconf.h"
 #include "pveconf/vmlist.h"
+#include "util/fileio.h"
 #include "util/paths.h"
 
 static void print_text(const char *file, const struct pveconf_diag *d, size_t n, FILE *out)
@@ -88,9 +89,18 @@ static int lint_targets(struct cli_ctx *ctx, bool all, int argc, char **argv, ch
 	for (int i = 0; *list && i < argc; i++) {
 		if (pveconf_vmid_parse(argv[i], &vmid) == 0 &&
 		    util_path(&ctx->paths, path, sizeof(path),
-		              PP_ETC_PVE_NODES "/%s/qemu-server/%u.conf", ctx->node, vmid) == 0)
+		              PP_ETC_PVE_NODES "/%s/qemu-server/%u.conf", ctx->node, vmid) == 0) {
+			if (!util_exists(path)) { /* the exit-code table's missing VM: 1 */
+				cli_error(ctx, "[vm-missing] no VM %u on node %s", vmid, ctx->node);
+				for (size_t k = 0; k < *n; k++)
+					free((*list)[k]);
+				free(*list);
+				*list = NULL;
+				pveconf_vmrefs_free(&refs);
+				return CLI_EXIT_FOUND;
+			}
 			(*list)[(*n)++] = strdup(path);
-		else
+		} else
 			(*list)[(*n)++] = strdup(argv[i]);
 	}
 	pveconf_vmrefs_free(&refs);

@@ -505,6 +505,46 @@ int cli_set_format(struct cli_ctx *ctx, const char *value, unsigned allowed)
 	return CLI_EXIT_USAGE;
 }
 
+static bool has_arg(int argc, char **argv, const char *a)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], a) == 0)
+			return true;
+	return false;
+}
+
+bool cli_needs_root(const struct cli_ctx *ctx, const struct cli_command *cmd, int argc, char **argv)
+{
+	static const char *const readers[] = {"assign", "release", "status",  "audit",
+	                                      "doctor", "hook",    "mapping", "host"};
+	const char *sub = argc > 1 ? argv[1] : "";
+	bool reads = false, writes;
+	char path[PP_PATH_MAX];
+
+	for (size_t i = 0; i < sizeof(readers) / sizeof(readers[0]); i++)
+		reads |= strcmp(cmd->name, readers[i]) == 0;
+	if (!reads || has_arg(argc, argv, "--api"))
+		return false;
+	writes = !has_arg(argc, argv, "--dry-run") &&
+	         (strcmp(cmd->name, "assign") == 0 || strcmp(cmd->name, "release") == 0 ||
+	          (strcmp(cmd->name, "mapping") == 0 && strcmp(sub, "create") == 0) ||
+	          (strcmp(cmd->name, "hook") == 0 && strcmp(sub, "status") != 0) ||
+	          (strcmp(cmd->name, "host") == 0 &&
+	           (strcmp(sub, "vfs") != 0 || (argc > 2 && argv[argc - 1][0] != '-'))));
+	if (writes && util_paths_is_host(&ctx->paths))
+		return true;
+	util_path(&ctx->paths, path, sizeof(path), "/etc");
+	if (writes && access(path, W_OK) < 0 && errno == EACCES)
+		return true;
+	/* /etc/pve is root:www-data 0750 on PVE: another user cannot read it */
+	for (int i = 0; i < 2; i++) {
+		util_path(&ctx->paths, path, sizeof(path), i ? PP_ETC_PVE_NODES : PP_ETC_PVE);
+		if (access(path, R_OK | X_OK) < 0 && errno == EACCES)
+			return true;
+	}
+	return false;
+}
+
 /* Is a (an argument after the command) a global option?  *value: its value is the next
  * argument.  status keeps its own --node (the node --api shows). */
 static bool global_after(const char *a, const char *cmd, bool *value)
@@ -591,6 +631,7 @@ int cli_main(int argc, char **argv, const struct cli_seams *seams)
 	};
 	struct cli_ctx ctx;
 	const char *root = getenv("PVE_PASSTHROUGH_ROOT");
+	bool root_env = root != NULL;
 	const char *node = NULL, *config = NULL, *format = NULL, *nocolor = getenv("NO_COLOR");
 	const char *timeout = NULL, *color = "auto";
 	unsigned deadline = SETTINGS_TIMEOUT_DEFAULT;
@@ -614,7 +655,10 @@ int cli_main(int argc, char **argv, const struct cli_seams *seams)
 				return cli_usage_error(
 				        &ctx, NULL, "--color '%s': auto, always or never", color);
 			break;
-		case OPT_ROOT: root = optarg; break;
+		case OPT_ROOT:
+			root = optarg;
+			root_env = false;
+			break;
 		case OPT_NODE: node = optarg; break;
 		case OPT_CONFIG: config = optarg; break;
 		case OPT_FORMAT: format = optarg; break;
@@ -668,12 +712,16 @@ int cli_main(int argc, char **argv, const struct cli_seams *seams)
 	if (strcmp(cmd->name, "guard") != 0)
 		cli_deadline_arm(&ctx, cmd->name, deadline);
 
+	ctx.root_opt = root_env ? "PVE_PASSTHROUGH_ROOT" : "--root";
 	if (root && *root && !util_is_dir(root)) {
-		cli_error(&ctx, "--root %s: not a directory", root);
+		cli_error(&ctx, "%s%s%s: not a directory%s", ctx.root_opt, root_env ? "=" : " ",
+		          root,
+		          root_env ? " (it comes from the environment: unset it, or give --root)"
+		                   : "");
 		return CLI_EXIT_FAIL;
 	}
 	if (util_paths_init(&ctx.paths, root) < 0)
-		return cli_usage_error(&ctx, NULL, "--root: path too long");
+		return cli_usage_error(&ctx, NULL, "%s: path too long", ctx.root_opt);
 	/* --format: one check for every command, against the formats it writes */
 	if (format) {
 		static const char *names[] = {"text", "json", "prometheus", "nagios"};
@@ -721,10 +769,11 @@ int cli_main(int argc, char **argv, const struct cli_seams *seams)
 			snprintf(ctx.node_error, sizeof(ctx.node_error), "%s", err.msg);
 	}
 	/* -v: what every command works on, on stderr */
-	cli_info(&ctx, "root %s, node %s%s%s%s, config %s%s",
-	         ctx.paths.root[0] ? ctx.paths.root : "/", ctx.node[0] ? ctx.node : "unknown",
-	         ctx.node[0] ? "" : " (", ctx.node[0] ? "" : ctx.node_error, ctx.node[0] ? "" : ")",
-	         ctx.config_path,
+	cli_info(&ctx, "root %s%s, node %s%s%s%s, config %s%s",
+	         ctx.paths.root[0] ? ctx.paths.root : "/",
+	         root_env && ctx.paths.root[0] ? " (PVE_PASSTHROUGH_ROOT)" : "",
+	         ctx.node[0] ? ctx.node : "unknown", ctx.node[0] ? "" : " (",
+	         ctx.node[0] ? "" : ctx.node_error, ctx.node[0] ? "" : ")", ctx.config_path,
 	         ctx.config_explicit || util_exists(ctx.config_path) ? "" : " (absent: defaults)");
 	first = optind;
 	for (int i = first + 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
@@ -732,6 +781,18 @@ int cli_main(int argc, char **argv, const struct cli_seams *seams)
 			cli_help_print(stdout, cmd);
 			return CLI_EXIT_OK;
 		}
+	}
+	/* not root: one message, one exit status, for every command that needs it */
+	if (geteuid() != 0 && cli_needs_root(&ctx, cmd, argc - first, argv + first)) {
+		bool sub = first + 1 < argc && argv[first + 1][0] != '-' &&
+		           (strcmp(cmd->name, "hook") == 0 || strcmp(cmd->name, "host") == 0 ||
+		            strcmp(cmd->name, "mapping") == 0);
+
+		cli_error(&ctx,
+		          "pve-passthrough needs root for %s%s%s (it reads /etc/pve and writes VM "
+		          "configs)",
+		          cmd->name, sub ? " " : "", sub ? argv[first + 1] : "");
+		return CLI_EXIT_FAIL;
 	}
 	/* test seam (the test binary only, under a --root): a command that never finishes */
 	if (ctx.seams->stall_command && !util_paths_is_host(&ctx.paths))

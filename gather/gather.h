@@ -86,7 +86,8 @@ struct gather_node {
 	/* gather_api_mapping_checks: PVE's checks of every node, hosts.v[i].pve_checks point here */
 	struct policy_pve_check *pve_checks;
 	size_t n_pve_checks;
-	char **strings; /* owned strings the input points into */
+	const char **pve_mappings; /* the mappings each answer listed; hosts.v[i] point here */
+	char **strings;            /* owned strings the input points into */
 	size_t n_strings, cap_strings;
 	/* things that were skipped, for the caller to print as warnings */
 	char **warnings;

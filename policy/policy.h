@@ -160,6 +160,10 @@ struct policy_node_host {
 	bool has_pve_checks;
 	const struct policy_pve_check *pve_checks;
 	size_t n_pve_checks;
+	/* the mappings PVE's answer listed (with or without checks); one it left out (it lists
+	 * only what the token may see) is judged here */
+	const char *const *pve_mappings;
+	size_t n_pve_mappings;
 };
 
 enum policy_mode {

@@ -301,15 +301,21 @@ static const struct policy_node_host *pve_checked(const struct ctx *c, const cha
  * /cluster/mapping/pci?check-node=NODE runs the assert_valid that qemu-server runs at start): one
  * finding per check, in PVE's words; nothing is derived here.  "No mapping for node X." is
  * mapping-missing (qemu-server: "PCI device mapping not found"), every other check
- * mapping-invalid.  Returns false when PVE's verdict is not there (judged locally then);
+ * mapping-invalid.  Returns false when PVE's verdict is not there, or PVE's answer did not list
+ * the mapping (judged locally then);
  * *stop: the entry has no alternative on the node, the device rules have nothing to look at. */
 static bool rule_mapping_pve(struct ctx *c, const struct policy_entry *en, bool *stop)
 {
 	const struct policy_node_host *nh;
 	const char *name = en->hp->parsed.mapping;
+	bool listed = false;
 
 	*stop = false;
 	if (en->via != POLICY_VIA_MAPPING || !en->mapping || !(nh = pve_checked(c, en->vm->node)))
+		return false;
+	for (size_t i = 0; i < nh->n_pve_mappings && !listed; i++)
+		listed = strcmp(nh->pve_mappings[i], name) == 0;
+	if (!listed)
 		return false;
 	for (size_t i = 0; i < nh->n_pve_checks; i++) {
 		const struct policy_pve_check *k = &nh->pve_checks[i];
