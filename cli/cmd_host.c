@@ -529,10 +529,10 @@ static int cli_cmd_host_vfs(struct cli_ctx *ctx, int argc, char **argv)
 	struct host_facts f;
 	struct util_err e = {0};
 	const char *pf = NULL;
-	char *end;
+	char *end, ipf[SYSFS_BDF_LEN];
 	long n = -1, wait = 0;
 	bool dry = false;
-	int c, r;
+	int c, r, in;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
@@ -550,11 +550,19 @@ static int cli_cmd_host_vfs(struct cli_ctx *ctx, int argc, char **argv)
 	if (optind + 1 < argc)
 		return cli_usage_error(ctx, "host", "host vfs takes one VF count N");
 	if (optind + 1 == argc) {
-		n = strtol(argv[optind], &end, 10);
-		if (!*argv[optind] || *end || n < 0 || n > 64)
+		/* N, or PF:N as the VF unit's instance gives it (pve-passthrough-vfs@PF:N.service) */
+		if (host_vf_instance_parse(argv[optind], ipf, &in) < 0 || in > 64)
+			return cli_usage_error(
+			        ctx, "host",
+			        "host vfs %s: a VF count (0 removes every VF), or PF:N",
+			        argv[optind]);
+		n = in;
+		if (ipf[0] && pf && strcmp(pf, ipf) != 0)
 			return cli_usage_error(ctx, "host",
-			                       "host vfs %s: a VF count (0 removes every VF)",
-			                       argv[optind]);
+			                       "host vfs %s: names another PF than --pf %s",
+			                       argv[optind], pf);
+		if (ipf[0])
+			pf = ipf;
 	} else if (dry) {
 		return cli_usage_error(ctx, "host", "host vfs --dry-run needs the VF count N");
 	}

@@ -204,7 +204,7 @@ const struct cli_command cli_commands[] = {
          {"host setup sriov|gvtg [--vfs N] [--driver i915|xe] [--replace-conflicts] "
           "[--dkms-deb FILE] [--dry-run] [--force] [--yes] | host setup sriov --pf BDF --vfs N "
           "[--dry-run] [--yes] | host rollback [--dry-run] [--force] [--yes] | "
-          "host vfs [--pf BDF] [--wait SEC] [N [--dry-run]]",
+          "host vfs [--pf BDF] [--wait SEC] [N|PF:N [--dry-run]]",
           "configure the host for iGPU SR-IOV or GVT-g, or SR-IOV on another PF (--pf); undo "
           "the last setup; set the VF count",
           host_opts},

@@ -920,7 +920,7 @@ static int rb_change(const struct util_paths *p, const struct host_rollback_opts
 	nc->new_mode = c->old_mode ? c->old_mode : 0644;
 	if (is_cmdline_file(c->path))
 		*touched_cmdline = true;
-	if (strcmp(c->path, HOST_UNIT_FILE) == 0)
+	if (strcmp(c->path, HOST_UNIT_LEGACY) == 0)
 		*touched_unit = true;
 	/* /etc/kernel/cmdline edited since: only the setup's tokens go, even with --force */
 	if (cur_exists && strcmp(cursha, je->after) != 0 &&

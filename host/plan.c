@@ -187,9 +187,10 @@ static int plan_link(const struct util_paths *p, struct host_plan *pl, const cha
 		return 0;
 	if (tmp.existed) {
 		free(tmp.old_data);
-		return note(pl,
-		            "%s exists and is not the tool's link; left alone (enable %s by hand)",
-		            path, HOST_UNIT_NAME);
+		return note(
+		        pl,
+		        "%s exists and is not the tool's link; left alone (systemctl enable %s)",
+		        path, strrchr(path, '/') + 1);
 	}
 	c = new_change(pl, path);
 	if (!c)
@@ -224,6 +225,49 @@ static int plan_remove(const struct util_paths *p, struct host_plan *pl, const c
 	c->old_mode = tmp.old_mode;
 	c->remove = true;
 	return 0;
+}
+
+/* The VF unit: the link HOST_UNIT_WANTS_DIR/pve-passthrough-vfs@PF:N.service to the shipped
+ * template, as `systemctl enable` makes it; every other enabled instance and the unit file of
+ * versions before 0.2 go.  pf NULL (GVT-g): no instance stays. */
+static int plan_vf_unit(const struct util_paths *p, struct host_plan *pl, const char *pf, int vfs,
+                        struct util_err *e)
+{
+	char path[PP_PATH_MAX], want[128] = "";
+	char **names = NULL;
+	size_t n = 0;
+	int r;
+
+	if (pf) {
+		util_path(p, path, sizeof(path), HOST_UNIT_TEMPLATE);
+		if (!util_exists(path))
+			return refuse(pl,
+			              "the VF boot unit %s is not installed: install the "
+			              "pve-passthrough package (or make install) first",
+			              HOST_UNIT_TEMPLATE);
+		if (pf[0])
+			snprintf(want, sizeof(want), HOST_UNIT_PREFIX "%s:%d.service", pf, vfs);
+		else
+			snprintf(want, sizeof(want), HOST_UNIT_PREFIX "%d.service", vfs);
+	}
+	r = host_vf_units_list(p, &names, &n);
+	if (r < 0)
+		return util_err_errno(e, r, "reading %s", HOST_UNIT_WANTS_DIR);
+	for (size_t i = 0; i < n && r == 0; i++)
+		if (strcmp(names[i], want) != 0) {
+			snprintf(path, sizeof(path), HOST_UNIT_WANTS_DIR "/%s", names[i]);
+			r = plan_remove(p, pl, path, e);
+		}
+	host_names_free(names, n);
+	if (r == 0)
+		r = plan_remove(p, pl, HOST_UNIT_LEGACY_WANTS, e);
+	if (r == 0)
+		r = plan_remove(p, pl, HOST_UNIT_LEGACY, e);
+	if (r == 0 && pf) {
+		snprintf(path, sizeof(path), HOST_UNIT_WANTS_DIR "/%s", want);
+		r = plan_link(p, pl, path, HOST_UNIT_TEMPLATE, e);
+	}
+	return r;
 }
 
 void host_plan_free(struct host_plan *pl)
@@ -651,7 +695,6 @@ int host_setup_plan(const struct util_paths *p, const struct host_setup_opts *o,
 {
 	struct host_cmdline_want w;
 	struct host_mode_tokens want_buf;
-	char unit[2048];
 	struct util_buf mods = {0};
 	bool cmdline_changed = false, unit_changed = false;
 	int r;
@@ -733,40 +776,11 @@ int host_setup_plan(const struct util_paths *p, const struct host_setup_opts *o,
 		r = util_buf_adds(&mods, "vfio\nvfio_iommu_type1\nvfio_pci\n");
 	if (r == 0)
 		r = host_plan_file(p, pl, HOST_MODULES_FILE, mods.s, mods.len, 0644, NULL, 0, e);
-	/* VFs at boot: the tool's own unit */
-	if (r == 0 && o->mode != HOST_MODE_GVTG) {
+	/* VFs at boot: the shipped unit template, enabled for this PF and count */
+	if (r == 0) {
 		size_t before = pl->n_changes;
 
-		snprintf(unit, sizeof(unit),
-		         HEADER "[Unit]\n"
-		                "Description=pve-passthrough: %d SR-IOV virtual functions on "
-		                "%s%s\n"
-		                "Documentation=man:pve-passthrough(8)\n"
-		                "After=systemd-modules-load.service systemd-udev-settle.service\n"
-		                "Before=pve-guests.service\n"
-		                "\n"
-		                "[Service]\n"
-		                "Type=oneshot\n"
-		                "RemainAfterExit=yes\n"
-		                "ExecStart=%s host vfs --pf %s --wait 60 %d\n"
-		                "\n"
-		                "[Install]\n"
-		                "WantedBy=multi-user.target\n",
-		         host_mode_name(o->mode), pl->vfs,
-		         o->mode == HOST_MODE_SRIOV_GENERIC ? "" : "the iGPU ", f->pf_bdf, o->tool,
-		         f->pf_bdf, pl->vfs);
-		r = host_plan_file(p, pl, HOST_UNIT_FILE, unit, strlen(unit), 0644, NULL, 0, e);
-		if (r == 0)
-			r = plan_link(p, pl, HOST_UNIT_WANTS, HOST_UNIT_FILE, e);
-		unit_changed = pl->n_changes > before;
-	}
-	/* GVT-g after an SR-IOV setup: the VF unit must go (VFs and GVT-g exclude each other) */
-	if (r == 0 && o->mode == HOST_MODE_GVTG)
-		r = plan_remove(p, pl, HOST_UNIT_WANTS, e);
-	if (r == 0 && o->mode == HOST_MODE_GVTG) {
-		size_t before = pl->n_changes;
-
-		r = plan_remove(p, pl, HOST_UNIT_FILE, e);
+		r = plan_vf_unit(p, pl, o->mode == HOST_MODE_GVTG ? NULL : f->pf_bdf, pl->vfs, e);
 		unit_changed = pl->n_changes > before;
 	}
 	if (r == 0)

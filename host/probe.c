@@ -12,6 +12,7 @@
 
 #include "host/cmdline.h"
 #include "policy/policy.h"
+#include "sysfs/host.h"
 #include "util/buf.h"
 #include "util/fileio.h"
 
@@ -709,7 +710,7 @@ int host_vf_mechanisms_scan(const struct util_paths *p, struct host_conflict **o
 		r = list_dir(path, dirs[d].suffix, &names, &nn);
 		for (size_t i = 0; i < nn && r == 0; i++) {
 			snprintf(disp, sizeof(disp), "%s/%s", dirs[d].dir, names[i]);
-			if (strcmp(disp, HOST_UNIT_FILE) != 0)
+			if (strcmp(disp, HOST_UNIT_LEGACY) != 0)
 				r = scan_numvfs(p, disp, dirs[d].what, out, n);
 		}
 		free_names(names, nn);
@@ -720,6 +721,59 @@ int host_vf_mechanisms_scan(const struct util_paths *p, struct host_conflict **o
 		*n = 0;
 		return util_err_errno(e, r, "scanning for sriov_numvfs writers");
 	}
+	return 0;
+}
+
+int host_vf_instance_parse(const char *inst, char pf[SYSFS_BDF_LEN], int *n)
+{
+	const char *colon = strrchr(inst, ':'), *num = colon ? colon + 1 : inst;
+	char *end;
+	long v;
+
+	pf[0] = '\0';
+	if (colon) {
+		if ((size_t)(colon - inst) >= SYSFS_BDF_LEN)
+			return -EINVAL;
+		snprintf(pf, SYSFS_BDF_LEN, "%.*s", (int)(colon - inst), inst);
+		if (!sysfs_bdf_valid(pf)) {
+			pf[0] = '\0';
+			return -EINVAL;
+		}
+	}
+	if (!isdigit((unsigned char)*num))
+		return -EINVAL;
+	v = strtol(num, &end, 10);
+	if (*end || v < 0 || v > 256) {
+		pf[0] = '\0';
+		return -EINVAL;
+	}
+	*n = (int)v;
+	return 0;
+}
+
+void host_names_free(char **names, size_t n)
+{
+	free_names(names, n);
+}
+
+int host_vf_units_list(const struct util_paths *p, char ***names, size_t *n)
+{
+	char path[PP_PATH_MAX];
+	size_t k = 0;
+	int r;
+
+	util_path(p, path, sizeof(path), HOST_UNIT_WANTS_DIR);
+	r = list_dir(path, ".service", names, n);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < *n; i++) {
+		if (strncmp((*names)[i], HOST_UNIT_PREFIX, strlen(HOST_UNIT_PREFIX)) == 0 &&
+		    strcmp((*names)[i], HOST_UNIT_PREFIX ".service") != 0)
+			(*names)[k++] = (*names)[i];
+		else
+			free((*names)[i]);
+	}
+	*n = k;
 	return 0;
 }
 
@@ -772,14 +826,55 @@ int host_vf_boot_scan(const struct util_paths *p, struct policy_vf_boot **out, s
 		free(c);
 		return -ENOMEM;
 	}
-	/* the tool's own unit: "ExecStart=<tool> host vfs [--pf BDF] N" */
-	util_path(p, path, sizeof(path), HOST_UNIT_FILE);
-	if (util_file_read(path, 1 << 16, &data, &len, NULL) == 0) {
+	/* the tool's own unit: the enabled instances of the package's template (the PF and count
+	 * are the instance, PF:N or N), else the unit file of versions before 0.2 ("ExecStart=<tool>
+	 * host vfs [--pf BDF] N") */
+	{
+		char **names = NULL;
+		size_t nn = 0;
+
+		r = host_vf_units_list(p, &names, &nn);
+		if (r == 0 && nn) {
+			struct policy_vf_boot *o = realloc(*out, (nc + nn + 1) * sizeof(**out));
+
+			if (!o)
+				r = -ENOMEM;
+			else
+				*out = o;
+		}
+		for (size_t i = 0; i < nn && r == 0; i++) {
+			struct policy_vf_boot *v = &(*out)[(*n)++];
+			char inst[128];
+
+			memset(v, 0, sizeof(*v));
+			v->tool_unit = true;
+			v->count = -1;
+			snprintf(v->file, sizeof(v->file), HOST_UNIT_WANTS_DIR "/%s", names[i]);
+			snprintf(inst, sizeof(inst), "%.*s",
+			         (int)(strlen(names[i]) - strlen(HOST_UNIT_PREFIX) -
+			               strlen(".service")),
+			         names[i] + strlen(HOST_UNIT_PREFIX));
+			snprintf(v->text, sizeof(v->text), "%s", names[i]);
+			if (host_vf_instance_parse(inst, v->pf, &v->count) < 0)
+				v->count = -1;
+			*unit_enabled = true;
+		}
+		host_names_free(names, nn);
+		if (r < 0) {
+			free(c);
+			free(*out);
+			*out = NULL;
+			*n = 0;
+			return r;
+		}
+	}
+	util_path(p, path, sizeof(path), HOST_UNIT_LEGACY);
+	if (!*n && util_file_read(path, 1 << 16, &data, &len, NULL) == 0) {
 		struct policy_vf_boot *v = &(*out)[(*n)++];
 
 		v->tool_unit = true;
 		v->count = -1;
-		snprintf(v->file, sizeof(v->file), "%s", HOST_UNIT_FILE);
+		snprintf(v->file, sizeof(v->file), "%s", HOST_UNIT_LEGACY);
 		if ((s = strstr(data, "ExecStart="))) {
 			char *eol = strchr(s, '\n'), *sp;
 
@@ -793,7 +888,7 @@ int host_vf_boot_scan(const struct util_paths *p, struct policy_vf_boot **out, s
 				snprintf(v->pf, sizeof(v->pf), "%.12s", sp + 5);
 		}
 		free(data);
-		util_path(p, path, sizeof(path), HOST_UNIT_WANTS);
+		util_path(p, path, sizeof(path), HOST_UNIT_LEGACY_WANTS);
 		*unit_enabled =
 		        util_exists(path) || util_link_basename(path, path, sizeof(path)) == 0;
 	}

@@ -8,20 +8,26 @@
 #include <stddef.h>
 
 #include "sysfs/driver.h"
+#include "sysfs/host.h"
 #include "util/err.h"
 #include "util/paths.h"
 
 /* Files the tool owns or reads besides util/paths.h. */
-#define HOST_GRUB_DROPIN    PP_ETC_DEFAULT_GRUB_D "/pve-passthrough.cfg"
-#define HOST_MODULES_FILE   PP_ETC_MODULES_LOAD_D "/pve-passthrough.conf"
-#define HOST_UNIT_NAME      "pve-passthrough-vfs.service"
-#define HOST_UNIT_FILE      PP_ETC_SYSTEMD_SYSTEM "/" HOST_UNIT_NAME
-#define HOST_UNIT_WANTS     PP_ETC_SYSTEMD_SYSTEM "/multi-user.target.wants/" HOST_UNIT_NAME
-#define HOST_JOURNAL_DIR    PP_VAR_LIB_TOOL "/journal"
-#define HOST_ETC_TMPFILES_D PP_ETC_TMPFILES_D
-#define HOST_ETC_RC_LOCAL   PP_ETC_RC_LOCAL
-#define HOST_SECUREBOOT_VAR PP_SYS_EFIVARS "/SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c"
-#define HOST_DKMS_MOK       PP_VAR_LIB_DKMS "/mok.pub"
+#define HOST_GRUB_DROPIN  PP_ETC_DEFAULT_GRUB_D "/pve-passthrough.cfg"
+#define HOST_MODULES_FILE PP_ETC_MODULES_LOAD_D "/pve-passthrough.conf"
+/* The VF boot unit: the shipped template pve-passthrough-vfs@.service, enabled by setup as the
+ * instance pve-passthrough-vfs@<PF>:<N>.service (a link in multi-user.target.wants, as `systemctl
+ * enable` makes it); HOST_UNIT_LEGACY is the unit file versions before 0.2 wrote into /etc. */
+#define HOST_UNIT_PREFIX       "pve-passthrough-vfs@"
+#define HOST_UNIT_TEMPLATE     PP_UNITDIR "/" HOST_UNIT_PREFIX ".service"
+#define HOST_UNIT_WANTS_DIR    PP_ETC_SYSTEMD_SYSTEM "/multi-user.target.wants"
+#define HOST_UNIT_LEGACY       PP_ETC_SYSTEMD_SYSTEM "/pve-passthrough-vfs.service"
+#define HOST_UNIT_LEGACY_WANTS HOST_UNIT_WANTS_DIR "/pve-passthrough-vfs.service"
+#define HOST_JOURNAL_DIR       PP_VAR_LIB_TOOL "/journal"
+#define HOST_ETC_TMPFILES_D    PP_ETC_TMPFILES_D
+#define HOST_ETC_RC_LOCAL      PP_ETC_RC_LOCAL
+#define HOST_SECUREBOOT_VAR    PP_SYS_EFIVARS "/SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c"
+#define HOST_DKMS_MOK          PP_VAR_LIB_DKMS "/mok.pub"
 
 /* The ways of sharing setup and doctor know: the driver profiles of sysfs/driver.h (tokens,
  * modules, parameters, how VFs are made), which each mode's value indexes. */
@@ -112,5 +118,14 @@ int host_vf_boot_scan(const struct util_paths *p, struct policy_vf_boot **out, s
                       bool *unit_enabled);
 int host_vf_mechanisms_scan(const struct util_paths *p, struct host_conflict **out, size_t *n,
                             struct util_err *e);
+
+/* The VF unit's instance: "PF:N" (what setup enables) or "N" (the iGPU, which `host vfs` finds
+ * itself).  pf gets the PF's address or "".  0, or -EINVAL when inst is neither. */
+int host_vf_instance_parse(const char *inst, char pf[SYSFS_BDF_LEN], int *n);
+
+/* The enabled instances of the VF unit template: the names (pve-passthrough-vfs@INST.service) in
+ * HOST_UNIT_WANTS_DIR, sorted.  Free with host_names_free.  0 or -errno. */
+int host_vf_units_list(const struct util_paths *p, char ***names, size_t *n);
+void host_names_free(char **names, size_t n);
 
 #endif

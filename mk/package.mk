@@ -48,6 +48,10 @@ install-files: $(PKG_UNITS) $(PKG_COMPLETION)
 	rm -rf $(DESTDIR)$(DOCDIR)/examples/demo-host
 	cp -R --no-preserve=ownership examples/demo-host $(DESTDIR)$(DOCDIR)/examples/demo-host
 	find $(DESTDIR)$(DOCDIR)/examples/demo-host -name '.git*' -delete
+	# the demo node has this package installed: its VF unit template is the one for PREFIX
+	rm -f $(DESTDIR)$(DOCDIR)/examples/demo-host/usr/lib/systemd/system/pve-passthrough-vfs@.service
+	install -D -m 0644 $(PKG_B)/units/pve-passthrough-vfs@.service \
+	  $(DESTDIR)$(DOCDIR)/examples/demo-host$(PREFIX)/lib/systemd/system/pve-passthrough-vfs@.service
 
 # The Debian package, built from a clean copy of the tree (the files git knows, committed or not)
 # in build-deb/src (not under build/, whose *.d files the Makefile reads as dependencies), so that

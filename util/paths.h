@@ -19,6 +19,10 @@
 #endif
 #define PP_TOOL_BIN PP_PREFIX "/sbin/pve-passthrough" /* what hookscripts and units run */
 #define PP_DATADIR  PP_PREFIX "/share/pve-passthrough"
+/* The shipped systemd units (units/ *.in): `host setup` enables the VF unit template from here.
+ * Debian 12 packages install into /lib/systemd/system, which is the same directory on its merged
+ * /usr; systemd searches both. */
+#define PP_UNITDIR PP_PREFIX "/lib/systemd/system"
 /* The message catalogs (<dir>/zh_CN/LC_MESSAGES/pve-passthrough.mo); util/i18n.c falls back to the
  * build tree's when the binary runs uninstalled. */
 #define PP_LOCALEDIR PP_PREFIX "/share/locale"

@@ -50,8 +50,11 @@ cp -a examples/demo-host "$T/root"
 grep -q "$P/sbin/pve-passthrough" "$T/root/var/lib/vz/snippets/pve-passthrough-guard.sh" 2>/dev/null &&
 	ok || bad "the hook snippet does not name $P/sbin/pve-passthrough"
 
-# 5. host setup plans a boot unit that runs the binary under the prefix
-"$PP" --root "$T/root" host setup sriov --dry-run >"$T/setup.out" 2>&1
+# 5. host setup enables the installed VF unit template under the prefix (this node has the
+# package installed there)
+mkdir -p "$T/root$P/lib/systemd/system"
+cp "$D$P/lib/systemd/system/pve-passthrough-vfs@.service" "$T/root$P/lib/systemd/system/"
+"$PP" --root "$T/root" host setup sriov --dry-run --force >"$T/setup.out" 2>&1
 grep -q "$P/" "$T/setup.out" && ! grep -qE "$re" "$T/setup.out" && ok ||
 	bad "host setup --dry-run does not plan with $P: $(grep -nE "sbin|systemd" "$T/setup.out" | head -5)"
 

@@ -1,9 +1,8 @@
 #!/bin/sh
-# run.sh OUT INSTALL_TREE - the system tier (`make check-system`): a whole Debian 12 system under
+# run.sh OUT DEB - the system tier (`make check-system`): a whole Debian 12 system under
 # QEMU/TCG that boots through its own GRUB on the q35 + intel-iommu + SR-IOV NVMe machine of the
 # kernel tier, where tests/system/guest/stage.sh runs host setup / doctor / rollback for real (no
-# --root) across reboots.  INSTALL_TREE is the project installed with `make install DESTDIR=...`;
-# a pve-passthrough_*.deb in OUT/pkg is installed instead when present.
+# --root) across reboots.  DEB is the project's package (`make deb`), which the guest installs.
 #   1. packages (tests/kernel/packages.sh with this tier's list)
 #   2. the guest disk, cached under $PP_SYSTEST_CACHE (/var/cache/pve-passthrough-test) and rebuilt
 #      when its recipe changes (tests/system/image.sh)
@@ -12,12 +11,12 @@
 #      mkfs.ext4 -d, attached read-only as /dev/vdb
 #   5. a copy-on-write overlay of the cached disk, booted once per guest reboot (QEMU -no-reboot)
 #      until the guest prints SYSTEST-END (tests/system/boot.sh)
-# SYSTEST_KILL_STEP=1 adds step 5 (kill -9 of a setup, reboot, rollback), which needs issue 15's
-# journal recovery.  Ends with "system: N passed, N failed" and appends "system N M" to $PP_TALLY.
+# Step 5 (kill -9 of a setup half-way, reboot, rollback from the journal) runs unless
+# SYSTEST_KILL_STEP=0.  Ends with "system: N passed, N failed" and appends "system N M" to $PP_TALLY.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 out=$1
-tree=$2
+deb=$2
 cache=${PP_SYSTEST_CACHE:-/var/cache/pve-passthrough-test}
 fail() {
 	echo "system: $*"
@@ -58,9 +57,8 @@ mkdir -p "$data/debs" "$data/pkg"
 cp "$here/guest/stage.sh" "$here/guest/pve-guests.service" "$data/"
 cp -r "$here/guest/dkms" "$data/dkms"
 cp "$cache/debs/${dep}_"*.deb "$data/debs/"
-cp -a "$tree" "$data/install"
-[ "${SYSTEST_KILL_STEP:-0}" = 1 ] && touch "$data/kill-step"
-ls "$out"/pkg/pve-passthrough_*.deb >/dev/null 2>&1 && cp "$out"/pkg/pve-passthrough_*.deb "$data/pkg/"
+cp "$deb" "$data/pkg/" || fail "FAILED: no package $deb"
+[ "${SYSTEST_KILL_STEP:-1}" = 0 ] && touch "$data/no-kill-step"
 truncate -s 512M "$out/data.img"
 mkfs.ext4 -q -F -L SYSTEST -d "$data" "$out/data.img" || fail "FAILED: mkfs.ext4 -d for the test disk"
 

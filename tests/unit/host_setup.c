@@ -39,6 +39,20 @@ static const char *grub_file(const char *dflt)
 	return buf;
 }
 
+/* The enabled instance of the VF unit for the Raptor Lake iGPU with 7 VFs. */
+#define VF_LINK HOST_UNIT_WANTS_DIR "/" HOST_UNIT_PREFIX "0000:00:02.0:7.service"
+
+/* The package's VF unit template as installed (units/pve-passthrough-vfs@.service.in). */
+static void install_template(const char *root)
+{
+	size_t len;
+	char *t = tt_read(tt_src(""), "units/pve-passthrough-vfs@.service.in", &len);
+
+	assert_non_null(t);
+	tt_write(root, HOST_UNIT_TEMPLATE + 1, t);
+	free(t);
+}
+
 static void rm_rel(const char *root, const char *rel)
 {
 	char path[4096];
@@ -51,6 +65,8 @@ static void rm_rel(const char *root, const char *rel)
 static char *mkhost(enum boot_case c, const char *extra)
 {
 	char *root = tt_mkdtemp(), buf[1024];
+
+	install_template(root);
 
 	tt_write(root, "proc/sys/kernel/osrelease", "6.8.12-4-pve\n");
 	tt_write(root, "etc/modules", "# /etc/modules\n");
@@ -361,7 +377,11 @@ static void test_each_bootloader_edits_its_file(void **state)
 		                                                 : PP_ETC_KERNEL_CMDLINE));
 		assert_null(change(&pl, PP_ETC_DEFAULT_GRUB));
 		assert_non_null(change(&pl, HOST_MODULES_FILE));
-		assert_non_null(change(&pl, HOST_UNIT_FILE));
+		/* the VF unit: the package's template enabled for the PF and count, nothing written */
+		assert_non_null(change(&pl, VF_LINK));
+		assert_true(change(&pl, VF_LINK)->is_link);
+		assert_string_equal(change(&pl, VF_LINK)->target, HOST_UNIT_TEMPLATE);
+		assert_null(change(&pl, HOST_UNIT_LEGACY));
 		assert_int_equal(apply(root, &pl, 0, 0, &argv), 0);
 		check_golden(cases[i].golden, util_buf_str(&argv));
 		host_plan_free(&pl);
@@ -390,7 +410,7 @@ static void test_each_bootloader_edits_its_file(void **state)
 static void test_injected_failure_every_step(void **state)
 {
 	(void)state;
-	for (int step = 1; step <= 8; step++) {
+	for (int step = 1; step <= 7; step++) {
 		char *root = mkhost(GRUB_ZFS_PBT, "quiet i915.enable_gvt=1"), *before, *after;
 		struct host_plan pl;
 		size_t nch, ncmd;
@@ -399,8 +419,8 @@ static void test_injected_failure_every_step(void **state)
 		plan_for(root, HOST_MODE_SRIOV_I915, true, &pl);
 		nch = pl.n_changes;
 		ncmd = pl.n_cmds;
-		/* 5 changes (grub, drop-in, modules, unit, link), 2 commands */
-		assert_int_equal(nch, 5);
+		/* 4 changes (grub, drop-in, modules, the VF unit's link), 2 commands */
+		assert_int_equal(nch, 4);
 		assert_int_equal(ncmd, 2);
 		if ((size_t)step <= nch)
 			assert_int_equal(apply(root, &pl, step, 0, NULL), -EIO);
@@ -597,7 +617,8 @@ static void test_gvtg_and_scans(void **state)
 	assert_non_null(strstr(change(&pl, HOST_GRUB_DROPIN)->new_data, "i915.enable_gvt=1"));
 	assert_non_null(strstr(change(&pl, HOST_MODULES_FILE)->new_data, "kvmgt\n"));
 	assert_null(strstr(change(&pl, HOST_MODULES_FILE)->new_data, "virqfd"));
-	assert_null(change(&pl, HOST_UNIT_FILE));
+	for (size_t i = 0; i < pl.n_changes; i++) /* no VF unit for GVT-g */
+		assert_null(strstr(pl.changes[i].path, HOST_UNIT_PREFIX));
 	host_plan_free(&pl);
 	tt_rmrf(root);
 	free(root);
@@ -680,12 +701,11 @@ static void test_mode_switch_and_stacked_rollbacks(void **state)
 		util_paths_init(&p, root);
 		assert_int_equal(host_setup_plan(&p, &o, &f, &pl, &e), 0);
 		assert_int_equal(pl.n_refusals, 0);
-		assert_true(change(&pl, HOST_UNIT_FILE)->remove);
-		assert_true(change(&pl, HOST_UNIT_WANTS)->remove);
+		assert_true(change(&pl, VF_LINK)->remove);
 		assert_int_equal(apply(root, &pl, 0, 0, NULL), 0);
 		host_plan_free(&pl);
 	}
-	assert_null(tt_read(root, "etc/systemd/system/pve-passthrough-vfs.service", &len));
+	assert_null(tt_read(root, VF_LINK + 1, &len));
 	/* rollbacks undo the last setup first, then the one before */
 	assert_int_equal(rollback(root, false, &rb, &found), 0);
 	host_plan_free(&rb);
@@ -703,6 +723,74 @@ static void test_mode_switch_and_stacked_rollbacks(void **state)
 	free(root);
 }
 
+/* The VF unit is the package's template: without it setup refuses; the unit file and link of
+ * versions before 0.2 go, another count replaces the instance, and the rollbacks give back every
+ * byte and link of before (the old unit included). */
+static void test_vf_unit_template(void **state)
+{
+	char *root = mkhost(GRUB_LVM, "quiet"), *start, *now;
+	const char *three = HOST_UNIT_WANTS_DIR "/" HOST_UNIT_PREFIX "0000:00:02.0:3.service";
+	struct util_paths p;
+	struct host_facts f = raptor();
+	struct host_setup_opts o = {.mode = HOST_MODE_SRIOV_I915, .tool = "x"};
+	struct util_err e = {0};
+	struct host_plan pl, rb;
+	bool found;
+	int n = 0;
+
+	(void)state;
+	util_paths_init(&p, root);
+	/* the package is not installed: nothing would start the unit */
+	{
+		char path[PP_PATH_MAX];
+
+		util_path(&p, path, sizeof(path), HOST_UNIT_TEMPLATE);
+		assert_int_equal(unlink(path), 0);
+	}
+	plan_for(root, HOST_MODE_SRIOV_I915, false, &pl);
+	assert_int_equal(pl.n_refusals, 1);
+	assert_non_null(strstr(pl.refusals[0], HOST_UNIT_TEMPLATE));
+	assert_non_null(strstr(pl.refusals[0], "not installed"));
+	host_plan_free(&pl);
+	install_template(root);
+	/* an older version's unit, enabled */
+	tt_write(root, HOST_UNIT_LEGACY + 1,
+	         "[Service]\nExecStart=/usr/sbin/pve-passthrough host vfs --pf 0000:00:02.0 --wait "
+	         "60 7\n");
+	tt_symlink(root, HOST_UNIT_LEGACY_WANTS + 1, HOST_UNIT_LEGACY);
+	start = snapshot(root);
+	plan_for(root, HOST_MODE_SRIOV_I915, false, &pl);
+	assert_int_equal(pl.n_refusals, 0);
+	assert_true(change(&pl, HOST_UNIT_LEGACY)->remove);
+	assert_true(change(&pl, HOST_UNIT_LEGACY_WANTS)->remove);
+	assert_string_equal(change(&pl, VF_LINK)->target, HOST_UNIT_TEMPLATE);
+	assert_int_equal(apply(root, &pl, 0, 0, NULL), 0);
+	host_plan_free(&pl);
+	/* 3 VFs instead of 7: one instance goes, the other comes */
+	o.vfs = 3;
+	assert_int_equal(host_setup_plan(&p, &o, &f, &pl, &e), 0);
+	assert_int_equal(pl.n_refusals, 0);
+	assert_true(change(&pl, VF_LINK)->remove);
+	assert_false(change(&pl, three)->remove);
+	assert_string_equal(change(&pl, three)->target, HOST_UNIT_TEMPLATE);
+	for (size_t i = 0; i < pl.n_cmds; i++)
+		n += strcmp(pl.cmds[i].v[0], "systemctl") == 0;
+	assert_int_equal(n, 1); /* daemon-reload */
+	assert_int_equal(apply(root, &pl, 0, 0, NULL), 0);
+	host_plan_free(&pl);
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(rollback(root, false, &rb, &found), 0);
+		assert_true(found);
+		host_plan_free(&rb);
+	}
+	now = snapshot(root);
+	assert_string_equal(now, start);
+	free(now);
+	free(start);
+	tt_rmrf(root);
+	free(root);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -715,6 +803,7 @@ int main(void)
 	        cmocka_unit_test(test_gvtg_and_scans),
 	        cmocka_unit_test(test_dkms_deb_and_xe),
 	        cmocka_unit_test(test_mode_switch_and_stacked_rollbacks),
+	        cmocka_unit_test(test_vf_unit_template),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -52,7 +52,7 @@ pty n --root h host setup sriov
 pty "" --root h host setup sriov
 snap h >now; cmp -s before now && echo "nothing written"
 pty y --root h host setup sriov | stamp | grep -E 'Apply|^exit'
-[ -f h/etc/systemd/system/pve-passthrough-vfs.service ] && echo "the unit is written"
+[ -L "h/etc/systemd/system/multi-user.target.wants/pve-passthrough-vfs@0000:00:02.0:7.service" ] && echo "the VF unit is enabled"
 echo "== host rollback asks the same way; --yes does not ask"
 pty n --root h host rollback | stamp
 "$PP" --root h host rollback </dev/null >/dev/null; echo "rollback off a terminal rc=$?"

@@ -35,3 +35,9 @@ rm -rf h; mkhost h --nic-total 8 --nic-numvfs 4 --nic-vfio-vfs 1 --acpi dmar --k
 "$PP" --root h host setup sriov --pf 0000:01:00.0 --driver xe; echo "rc=$?"
 "$PP" --root h host setup gvtg --pf 0000:01:00.0; echo "rc=$?"
 "$PP" --root h host setup sriov --pf 01:00.0; echo "rc=$?"
+echo "== the package's VF unit template is not installed: refused (exit 1), nothing written"
+rm -rf h; mkhost h --nic-total 8 --acpi dmar --kconfig-iommu on --no-package
+snap h >before
+"$PP" --root h host setup sriov --pf 0000:01:00.0 --vfs 2 >/dev/null; echo "rc=$?"
+snap h >after
+cmp -s before after && echo "nothing changed"

@@ -27,6 +27,13 @@ rm h/run/qemu-server/pci-id-reservations
 "$PP" --root h host vfs 2; echo "rc=$?"
 cat h/sys/devices/pci0000:00/0000:00:02.0/sriov_numvfs; echo
 "$PP" --root h host vfs x; echo "rc=$?"
+# the VF unit's instance form PF:N: pve-passthrough-vfs@0000:00:02.0:3.service runs
+# `host vfs --wait 60 0000:00:02.0:3`
+"$PP" --root h host vfs 0000:00:02.0:0; echo "rc=$?"
+cat h/sys/devices/pci0000:00/0000:00:02.0/sriov_numvfs; echo
+"$PP" --root h host vfs 0000:00:09.0:1; echo "rc=$?"
+"$PP" --root h host vfs --pf 0000:00:02.0 0000:00:09.0:1; echo "rc=$?"
+"$PP" --root h host vfs 00:02.0:1; echo "rc=$?"
 rm -rf h; mkhost h --numvfs 3 --vfio-vfs 1
 "$PP" --root h host vfs 0; echo "rc=$?"
 # a VF reserved by a starting VM (time: in the future, not bound to vfio-pci yet) also blocks

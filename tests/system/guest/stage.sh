@@ -11,6 +11,9 @@ S=/var/lib/systest
 PF=0000:01:00.0
 VFS=3
 TOOL=pve-passthrough
+# the VF unit setup enables: the package's template, instance PF:N
+UNIT="pve-passthrough-vfs@$PF:$VFS.service"
+WANTS="/etc/systemd/system/multi-user.target.wants/$UNIT"
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export LC_ALL=C
 mkdir -p "$S"
@@ -89,14 +92,12 @@ case $stage in
 	# --- the guest came up through its own GRUB; install the project
 	check boot-through-grub "no BOOT_IMAGE= in /proc/cmdline: $(cat /proc/cmdline)" \
 		grep -q 'BOOT_IMAGE=' /proc/cmdline
-	if ls "$D"/pkg/*.deb >/dev/null 2>&1; then
-		dpkg -i "$D"/pkg/*.deb >"$S/install.log" 2>&1
-		check install-project-deb "dpkg -i failed" [ $? -eq 0 ]
-	else
-		cp -a "$D/install/." / >"$S/install.log" 2>&1
-		check install-project "make install tree could not be copied" [ $? -eq 0 ]
-	fi
+	# the project's .deb (its dependencies are in the image: the guest has no network)
+	dpkg -i "$D"/pkg/pve-passthrough_*.deb >"$S/install.log" 2>&1
+	check install-project-deb "dpkg -i failed: $(tail -n 3 "$S/install.log")" [ $? -eq 0 ]
 	check tool-runs "$(cat "$S/install.log")" sh -c "$TOOL --version >/dev/null"
+	check vf-unit-template-shipped "no pve-passthrough-vfs@.service from the package" \
+		sh -c 'dpkg -L pve-passthrough | grep -q "/systemd/system/pve-passthrough-vfs@.service$"'
 	install -m 0644 "$D/pve-guests.service" /etc/systemd/system/pve-guests.service
 	systemctl daemon-reload && systemctl enable pve-guests.service >/dev/null 2>&1
 	check pve-guests-standin "systemctl enable pve-guests.service failed" systemctl is-enabled -q pve-guests.service
@@ -113,8 +114,10 @@ case $stage in
 	check setup-touched-files "no file change in the setup's output" [ -s "$S/touched" ]
 	sed 's/^/    setup touched /' "$S/touched"
 	# the real commands ran: systemd knows the unit, the generated GRUB config has the tokens
-	check setup-systemd-knows-unit "systemctl does not list pve-passthrough-vfs.service as enabled" \
-		systemctl is-enabled -q pve-passthrough-vfs.service
+	check setup-systemd-knows-unit "systemctl does not list $UNIT as enabled" \
+		systemctl is-enabled -q "$UNIT"
+	check setup-wrote-no-unit-file "setup wrote a unit file into /etc/systemd/system" \
+		[ ! -e /etc/systemd/system/pve-passthrough-vfs.service ]
 	toks=$(sed -n 's/^GRUB_CMDLINE_LINUX_DEFAULT="${GRUB_CMDLINE_LINUX_DEFAULT}\(.*\)"$/\1/p' \
 		/etc/default/grub.d/pve-passthrough.cfg 2>/dev/null)
 	echo "$toks" >"$S/tokens"
@@ -139,8 +142,8 @@ case $stage in
 			grep -qE '^CONFIG_INTEL_IOMMU_DEFAULT_ON(_INTGPU_OFF)?=y' "/boot/config-$(uname -r)"
 	fi
 	check iommu-active "/sys/class/iommu is empty" [ -n "$(ls /sys/class/iommu 2>/dev/null)" ]
-	check vf-unit-ran "$(systemctl status pve-passthrough-vfs.service 2>&1 | tail -n 5)" \
-		systemctl is-active -q pve-passthrough-vfs.service
+	check vf-unit-ran "$(systemctl status "$UNIT" 2>&1 | tail -n 5)" \
+		systemctl is-active -q "$UNIT"
 	check vf-unit-before-pve-guests "pve-guests saw sriov_numvfs '$(cat /run/pve-guests-saw-numvfs 2>/dev/null)'" \
 		[ "$(cat /run/pve-guests-saw-numvfs 2>/dev/null)" = "$VFS" ]
 	check vfs-created "sriov_numvfs $(numvfs), $(virtfns) virtfn links" [ "$(numvfs)" = "$VFS" -a "$(virtfns)" = "$VFS" ]
@@ -220,20 +223,19 @@ case $stage in
 	for t in $toks; do grep -qw -- "$t" /proc/cmdline && left="$left $t"; done
 	check rollback-cmdline-clean "still in /proc/cmdline:$left" [ -z "$left" ]
 	check rollback-no-vfs "sriov_numvfs $(numvfs), $(virtfns) virtfn links" [ "$(numvfs)" = 0 -a "$(virtfns)" = 0 ]
-	check rollback-unit-gone "pve-passthrough-vfs.service still known to systemd" \
-		sh -c '! systemctl cat pve-passthrough-vfs.service >/dev/null 2>&1'
+	check rollback-unit-disabled "$UNIT is still enabled" sh -c "! systemctl is-enabled -q '$UNIT'"
+	check rollback-unit-not-run "$UNIT ran at this boot" sh -c "! systemctl is-active -q '$UNIT'"
 	check rollback-files-gone "a file of the setup is still there" \
-		[ ! -e /etc/systemd/system/pve-passthrough-vfs.service -a ! -e /etc/default/grub.d/pve-passthrough.cfg \
+		[ ! -L "$WANTS" -a ! -e /etc/default/grub.d/pve-passthrough.cfg \
 		-a ! -e /etc/modules-load.d/pve-passthrough.conf ]
 	check rollback-byte-identical "sha256 differs from before the setup" same_as "$S/before.snap" "$S/touched"
 	echo /boot/grub/grub.cfg >"$S/grubcfg"
 	check grub-cfg-byte-identical "grub.cfg after the rollback differs from before the setup" \
 		same_as "$S/before.snap" "$S/grubcfg"
 
-	# --- step 5: kill -9 a setup half-way, reboot, recover (needs issue 15's journal recovery:
-	# run only when the host asks for it, SYSTEST_KILL_STEP=1)
-	if [ ! -f "$D/kill-step" ]; then
-		echo "SKIP setup-killed-half-way: rollback of an interrupted setup needs issue 15's journal recovery (SYSTEST_KILL_STEP=1 runs it)"
+	# --- step 5: kill -9 a setup half-way (after its grub step), reboot, recover from the journal
+	if [ -f "$D/no-kill-step" ]; then
+		echo "SKIP setup-killed-half-way: SYSTEST_KILL_STEP=0"
 		finish
 	fi
 	snapshot >"$S/before5.snap"
@@ -268,6 +270,16 @@ case $stage in
 	;;
 4)
 	echo "    after the kill and a reboot: sriov_numvfs $(numvfs)"
+	$TOOL doctor >"$S/doctor5.out" 2>&1
+	grep -A1 'journal-interrupted' "$S/doctor5.out" | sed 's/^/    doctor: /'
+	check kill-doctor-reports-interrupted "doctor has no journal-interrupted finding" \
+		grep -q 'journal-interrupted' "$S/doctor5.out"
+	$TOOL host setup sriov --pf "$PF" --vfs "$VFS" --yes >"$S/setup5b.out" 2>&1
+	rc=$?
+	if [ $rc -ne 0 ] && grep -q 'interrupted' "$S/setup5b.out"; then pass kill-new-setup-refused; else
+		fail kill-new-setup-refused "a new setup ran (exit $rc) over the interrupted one"
+		show "$S/setup5b.out"
+	fi
 	$TOOL host rollback --yes >"$S/rollback5.out" 2>&1
 	rc=$?
 	if [ $rc -eq 0 ] && ! grep -q 'Nothing to roll back' "$S/rollback5.out"; then pass kill-rollback-recovers; else
@@ -276,7 +288,13 @@ case $stage in
 	fi
 	check kill-rollback-byte-identical "sha256 differs from before the killed setup" same_as "$S/before5.snap" "$S/touched"
 	check kill-rollback-no-vfs "sriov_numvfs $(numvfs)" [ "$(numvfs)" = 0 ]
-	check kill-rollback-unit-gone "the VF unit is still there" [ ! -e /etc/systemd/system/pve-passthrough-vfs.service ]
+	check kill-rollback-unit-gone "the VF unit is still enabled" [ ! -L "$WANTS" ]
+	echo /boot/grub/grub.cfg >"$S/grubcfg"
+	check kill-grub-cfg-byte-identical "grub.cfg differs from before the killed setup" \
+		same_as "$S/before5.snap" "$S/grubcfg"
+	$TOOL doctor >"$S/doctor5b.out" 2>&1
+	check kill-doctor-clean-after "doctor still reports journal-interrupted" \
+		sh -c "! grep -q 'journal-interrupted' '$S/doctor5b.out'"
 	finish
 	;;
 *)
