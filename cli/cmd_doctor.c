@@ -127,7 +127,8 @@ int cli_cmd_doctor(struct cli_ctx *ctx, int argc, char **argv)
 	                             .n_unread = have_audit ? g.n_unread : 1,
 	                             .configs_read = g.n_configs_read,
 	                             .configs_unreadable = g.n_configs_unreadable,
-	                             .now = (long long)time(NULL)};
+	                             .now = (long long)time(NULL),
+	                             .gauges = &fs.gauges};
 	r = cli_render_ops_get(ctx->format)->report(&report, stdout);
 	if (r < 0) {
 		cli_error(ctx, "cannot write the output");

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "cli/cli.h"
+#include "host/doctor.h"
 #include "policy/policy.h"
 
 enum cli_report_kind {
@@ -25,9 +26,10 @@ struct cli_report {
 	const char *(*vm_name)(const void *arg, unsigned vmid); /* NULL: no names */
 	const void *arg;
 	/* doctor */
-	const char *mode, *mode_why; /* host mode and why */
-	bool audited;                /* the VM configs were checked */
-	const char *audit_skipped;   /* why not */
+	const char *mode, *mode_why;      /* host mode and why */
+	bool audited;                     /* the VM configs were checked */
+	const char *audit_skipped;        /* why not */
+	const struct host_gauges *gauges; /* the host as numbers (Prometheus, Nagios perfdata) */
 	/* text */
 	bool quiet; /* -q: the findings only, one line each, no headers or summary */
 	bool color; /* severities in colour (a terminal, no NO_COLOR, not --color=never) */

@@ -12,6 +12,27 @@ static const char *sev_upper(enum policy_severity s)
 	}
 }
 
+/* doctor: the host gauges as perfdata (the status comes from the findings). */
+static void host_perfdata(FILE *out, const struct host_gauges *g)
+{
+	size_t inactive = 0;
+
+	if (g->iommu >= 0)
+		fprintf(out, " iommu=%d;;1:;0;1", g->iommu);
+	if (g->pf[0] && g->vfs_enabled >= 0)
+		fprintf(out, " vfs=%d;;;0", g->vfs_enabled);
+	if (g->pf[0] && g->vfs_boot >= 0)
+		fprintf(out, " vfs_boot=%d;;;0", g->vfs_boot);
+	for (size_t i = 0; g->dkms_checked && i < g->n_kernels; i++)
+		if (g->kernels[i].next_boot)
+			fprintf(out, " next_boot_dkms=%d;;1:;0;1 next_boot_headers=%d;;1:;0;1",
+			        g->kernels[i].dkms, g->kernels[i].headers);
+	for (size_t i = 0; i < g->n_tokens; i++)
+		inactive += !g->tokens[i].active;
+	if (g->n_tokens)
+		fprintf(out, " cmdline_inactive=%zu;;1;0", inactive);
+}
+
 static int nagios_report(const struct cli_report *r, FILE *out)
 {
 	size_t n = cli_report_n(r);
@@ -51,8 +72,11 @@ static int nagios_report(const struct cli_report *r, FILE *out)
 	if (shown < ne + nw && status)
 		fprintf(out, ", ...");
 	fprintf(out,
-	        " | errors=%zu;;1;0 warnings=%zu;1;;0 info=%zu;;;0 vms=%zu;;;0 unreadable=%zu;;1;0\n",
+	        " | errors=%zu;;1;0 warnings=%zu;1;;0 info=%zu;;;0 vms=%zu;;;0 unreadable=%zu;;1;0",
 	        ne, nw, ni, r->n_vms, r->configs_unreadable);
+	if (r->gauges)
+		host_perfdata(out, r->gauges);
+	fputc('\n', out);
 	return ferror(out) ? -1 : status;
 }
 

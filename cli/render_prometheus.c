@@ -24,6 +24,77 @@ static void gauge(FILE *out, const char *node, const char *name, const char *hel
 	fprintf(out, "\"} %lld\n", v);
 }
 
+/* One labelled sample: name{node="..",KEY="VAL"} v (HELP/TYPE written by the caller). */
+static void sample(FILE *out, const char *name, const char *node, const char *key, const char *val,
+                   const char *extra, long long v)
+{
+	fprintf(out, "pve_passthrough_%s{node=\"", name);
+	prom_label(out, node);
+	if (key) {
+		fprintf(out, "\",%s=\"", key);
+		prom_label(out, val);
+	}
+	fprintf(out, "\"%s} %lld\n", extra ? extra : "", v);
+}
+
+static void help(FILE *out, const char *name, const char *text)
+{
+	fprintf(out, "# HELP pve_passthrough_%s %s\n# TYPE pve_passthrough_%s gauge\n", name, text,
+	        name);
+}
+
+/* doctor: the host as numbers, so an alert can fire before the reboot that loses the VFs. */
+static void host_gauges(FILE *out, const char *node, const struct host_gauges *g)
+{
+	if (g->iommu >= 0) {
+		help(out, "host_iommu", "1 when an IOMMU is active (/sys/class/iommu), else 0.");
+		sample(out, "host_iommu", node, NULL, NULL, NULL, g->iommu);
+	}
+	if (g->pf[0] && g->vfs_enabled >= 0) {
+		help(out, "host_vfs_enabled", "VFs enabled on the PF now (sriov_numvfs).");
+		sample(out, "host_vfs_enabled", node, "pf", g->pf, NULL, g->vfs_enabled);
+	}
+	if (g->pf[0] && g->vfs_boot >= 0) {
+		help(out, "host_vfs_boot",
+		     "VFs the tool's boot unit sets (compare with host_vfs_enabled).");
+		sample(out, "host_vfs_boot", node, "pf", g->pf, NULL, g->vfs_boot);
+	}
+	if (g->dkms_checked && g->n_kernels) {
+		help(out, "host_dkms_module",
+		     "1 when the installed kernel has the i915-sriov-dkms module, else 0.");
+		for (size_t i = 0; i < g->n_kernels; i++) {
+			char extra[64];
+
+			snprintf(extra, sizeof(extra), ",next_boot=\"%d\",running=\"%d\"",
+			         g->kernels[i].next_boot, g->kernels[i].running);
+			sample(out, "host_dkms_module", node, "kernel", g->kernels[i].release,
+			       extra, g->kernels[i].dkms);
+		}
+		help(out, "host_kernel_headers",
+		     "1 when the installed kernel's headers are there (dkms can build for it).");
+		for (size_t i = 0; i < g->n_kernels; i++)
+			sample(out, "host_kernel_headers", node, "kernel", g->kernels[i].release,
+			       NULL, g->kernels[i].headers);
+		for (size_t i = 0; i < g->n_kernels; i++)
+			if (g->kernels[i].next_boot) {
+				help(out, "host_next_boot_ready",
+				     "1 when the kernel that boots next has the dkms module and its "
+				     "headers: 0 means the VFs are gone after the reboot.");
+				sample(out, "host_next_boot_ready", node, "kernel",
+				       g->kernels[i].release, NULL,
+				       g->kernels[i].dkms && g->kernels[i].headers);
+			}
+	}
+	if (g->n_tokens) {
+		help(out, "host_cmdline_token",
+		     "1 when a kernel command line token the host mode needs is active "
+		     "(/proc/cmdline), else 0.");
+		for (size_t i = 0; i < g->n_tokens; i++)
+			sample(out, "host_cmdline_token", node, "token", g->tokens[i].token, NULL,
+			       g->tokens[i].active);
+	}
+}
+
 static bool same_series(const struct policy_finding *a, const struct policy_finding *b)
 {
 	return a->vmid == b->vmid && a->rule == b->rule && a->severity == b->severity;
@@ -85,6 +156,8 @@ static int prometheus_report(const struct cli_report *r, FILE *out)
 	      (long long)r->configs_unreadable);
 	gauge(out, node, "last_run_timestamp_seconds",
 	      "When the last run ended, in seconds since the Unix epoch.", r->now);
+	if (r->gauges)
+		host_gauges(out, node, r->gauges);
 	return ferror(out) ? -1 : 0;
 }
 

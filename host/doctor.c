@@ -203,7 +203,16 @@ static int check_cmdline(const struct util_paths *p, const struct host_facts *f,
 		r = host_tokens_split(line, &pt);
 	if (r == 0)
 		r = host_tokens_split(b->proc_cmdline, &rt);
-	for (size_t i = 0; w.tokens[i] && r == 0; i++)
+	for (size_t i = 0; w.tokens[i] && r == 0; i++) {
+		struct host_gauges *g = &fs->gauges;
+
+		if (g->n_tokens < sizeof(g->tokens) / sizeof(g->tokens[0])) {
+			struct host_gauge_token *t = &g->tokens[g->n_tokens++];
+
+			snprintf(t->token, sizeof(t->token), "%s", w.tokens[i]);
+			t->persisted = has_token(&pt, w.tokens[i]);
+			t->active = has_token(&rt, w.tokens[i]);
+		}
 		if (!has_token(&pt, w.tokens[i]))
 			r = add(rn, POLICY_RULE_CMDLINE_MISSING, NULL, setup,
 			        "%s is not in the persisted command line (%s): %s needs it",
@@ -213,6 +222,7 @@ static int check_cmdline(const struct util_paths *p, const struct host_facts *f,
 			        "reboot; if it is still missing afterwards, the bootloader reads another file",
 			        "%s is persisted in %s but not in /proc/cmdline: a reboot is pending",
 			        w.tokens[i], file);
+	}
 	for (size_t i = 0; w.forbid[i] && r == 0; i++) {
 		long at = host_tokens_find(&pt, w.forbid[i]);
 
@@ -413,8 +423,20 @@ static int check_dkms(const struct util_paths *p, const struct host_facts *f, st
 			snprintf(said + at, sizeof(said) - at, "%s%.*s", at ? "; " : "", (int)l, s);
 		s += l + (s[l] == '\n');
 	}
+	rn->fs->gauges.dkms_checked = true;
 	for (size_t i = 0; i < rep.n_kernels && r == 0; i++) {
 		const struct host_kernel *k = &rep.kernels[i];
+		struct host_gauges *g = &rn->fs->gauges;
+
+		if (g->n_kernels < sizeof(g->kernels) / sizeof(g->kernels[0])) {
+			struct host_gauge_kernel *gk = &g->kernels[g->n_kernels++];
+
+			snprintf(gk->release, sizeof(gk->release), "%s", k->release);
+			gk->dkms = k->dkms_installed;
+			gk->headers = k->headers;
+			gk->next_boot = k->next_boot;
+			gk->running = k->running;
+		}
 		const char *when = k->next_boot ? (k->pinned ? " (pinned: boots next)"
 		                                             : " (newest: boots next)")
 		                   : k->running ? " (running)"
@@ -657,6 +679,8 @@ int host_doctor_run(const struct util_paths *p, const struct host_facts *f,
 	if (r < 0)
 		return r;
 	pick_mode(p, f, b.proc_cmdline, fs);
+	fs->gauges.iommu = f->iommu;
+	fs->gauges.vfs_enabled = fs->gauges.vfs_boot = -1;
 	{
 		char iid[128], ikind[32];
 		struct util_err je = {0};
@@ -714,8 +738,12 @@ int host_doctor_run(const struct util_paths *p, const struct host_facts *f,
 	/* the host rules over facts (policy/host_rules.c): PF driver, VF counts, GVT-g modules */
 	if (r == 0)
 		r = host_rule_facts(p, f, fs->mode, &hf, &vb);
-	if (r == 0)
+	if (r == 0) {
+		fs->gauges.vfs_enabled = hf.numvfs;
+		fs->gauges.vfs_boot = hf.unit_vfs;
+		snprintf(fs->gauges.pf, sizeof(fs->gauges.pf), "%s", f->pf_bdf);
 		r = policy_host_evaluate(&hf, severity, &fs->f);
+	}
 	free(vb);
 	/* the dkms checks: on an i915 SR-IOV host, and wherever i915-sriov-dkms is registered */
 	if (r == 0 && (fs->mode == HOST_MODE_SRIOV_I915 || dkms_registered(p)))
