@@ -423,7 +423,7 @@ static const char *next_value(const struct pveconf_vm *conf, const char *key)
 
 static bool slot_taken(const struct pveconf_vm *conf, int i)
 {
-	char key[16];
+	char key[24]; /* "hostpci" and any int: GCC 14 (Debian 13) checks the bound */
 
 	snprintf(key, sizeof(key), "hostpci%d", i);
 	return pveconf_vm_get(conf, NULL, key, NULL) ||
@@ -530,7 +530,7 @@ static int plan_assign(const struct assign_input *in, const struct assign_reques
 	/* slot */
 	if (req->slot >= 0) {
 		if (slot_taken(vm->conf, req->slot)) {
-			char key[16];
+			char key[24];
 			const char *v;
 
 			snprintf(key, sizeof(key), "hostpci%d", req->slot);

@@ -24,10 +24,11 @@ def run(binary, *args):
 
 
 def section(text, title):
-    """Indented lines under 'Title:' up to the next blank line."""
+    """Indented lines under 'Title:' (or 'Title (a remark):') up to the next blank line."""
     out, on = [], False
     for line in text.splitlines():
-        if line.strip() == title:
+        head = re.sub(r" \(.*\):$", ":", line.strip())
+        if head == title and not line.startswith(" "):
             on = True
         elif on and not line.strip():
             break

@@ -50,8 +50,8 @@ suite_umount "$B"
 rm -rf "$B/build"
 mkdir -p "$B/build/src" "$B/build/shared"
 git ls-files -z -co --exclude-standard | tar --null -T - --ignore-failed-read -cf - | tar -xf - -C "$B/build/src"
-[ -d "$SRC/../shared" ] && mount --bind -o ro "$SRC/../shared" "$B/build/shared"
 suite_mount "$B" || die "cannot mount /proc and /dev in $B"
+[ -d "$SRC/../shared" ] && mount --bind -o ro "$SRC/../shared" "$B/build/shared"
 t=$(date +%s)
 if inb "$B" sh -c "cd /build/src && DEB_BUILD_OPTIONS='${DEB_BUILD_OPTIONS:-}' nice -n 10 dpkg-buildpackage -us -uc -b" >"$OUT/build.log" 2>&1; then
 	pass=$((pass + 1))

@@ -18,10 +18,13 @@ suite_root() {
 	fi
 	echo "$c"
 }
+# The tree is bound onto itself (unshare -m of the cli tests needs / to be a mount point) and /dev
+# recursively (/dev/pts for the tests' terminals).
 suite_mount() {
-	mount -t proc proc "$1/proc" && mount --bind /dev "$1/dev"
+	mount --bind "$1" "$1" && mount -t proc proc "$1/proc" && mount --rbind /dev "$1/dev" &&
+		mount --make-rslave "$1/dev"
 }
 suite_umount() {
-	for m in "$1/build/shared" "$1/proc" "$1/dev"; do mountpoint -q "$m" && umount -l "$m"; done
+	for m in "$1/build/shared" "$1/proc" "$1/dev" "$1"; do mountpoint -q "$m" && umount -l "$m"; done
 	return 0
 }
