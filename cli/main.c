@@ -175,7 +175,7 @@ void cli_error(const struct cli_ctx *ctx, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vmsg(ctx, "error: ", fmt, ap);
+	vmsg(ctx, _("error: "), fmt, ap);
 	va_end(ap);
 }
 
@@ -186,7 +186,7 @@ void cli_warn(const struct cli_ctx *ctx, const char *fmt, ...)
 	if (ctx && ctx->verbosity < 0)
 		return;
 	va_start(ap, fmt);
-	vmsg(ctx, "warning: ", fmt, ap);
+	vmsg(ctx, _("warning: "), fmt, ap);
 	va_end(ap);
 }
 

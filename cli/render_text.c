@@ -21,65 +21,90 @@ static void audit_text(const struct cli_report *r, FILE *out)
 			if (i)
 				fputc('\n', out);
 			if (x->vmid == 0)
-				fprintf(out, "node %s (host)\n", x->node);
+				fprintf(out, _("node %s (host)\n"), x->node);
+			else if (name)
+				fprintf(out, _("VM %u (%s) on %s\n"), x->vmid, name, x->node);
 			else
-				fprintf(out, "VM %u%s%s%s on %s\n", x->vmid, name ? " (" : "",
-				        name ? name : "", name ? ")" : "", x->node);
+				fprintf(out, _("VM %u on %s\n"), x->vmid, x->node);
 			cur = x->vmid;
 		}
-		fprintf(out, "  %-7s  %s", policy_severity_name(x->severity), rule);
+		fputs("  ", out);
+		cli_text_pad(out, cli_severity_label(x->severity), 7);
+		fprintf(out, "  %s", rule);
 		if (x->key[0])
 			fprintf(out, "%*s%s%s%s", (int)(21 - strlen(rule)), "",
 			        strcmp(x->section, "main") ? x->section : "",
 			        strcmp(x->section, "main") ? "/" : "", x->key);
 		if (x->device[0])
 			fprintf(out, "  %s", x->device);
-		fprintf(out, "\n           %s\n           fix: %s\n", x->message, x->hint);
+		fprintf(out, "\n           %s\n           ", x->message);
+		fprintf(out, _("fix: %s\n"), x->hint);
 	}
 	if (f->n)
 		fputc('\n', out);
-	fprintf(out, "%s: %zu error%s, %zu warning%s, %zu info in %zu VM%s checked\n", r->node, ne,
-	        ne == 1 ? "" : "s", nw, nw == 1 ? "" : "s",
-	        cli_report_count(r, POLICY_SEVERITY_INFO), r->n_vms, r->n_vms == 1 ? "" : "s");
+	{
+		char es[64], ws[64], is[64], vs[64];
+		size_t ni = cli_report_count(r, POLICY_SEVERITY_INFO);
+
+		snprintf(es, sizeof(es), P_("%zu error", "%zu errors", ne), ne);
+		snprintf(ws, sizeof(ws), P_("%zu warning", "%zu warnings", nw), nw);
+		snprintf(is, sizeof(is), P_("%zu info", "%zu info", ni), ni);
+		snprintf(vs, sizeof(vs), P_("%zu VM", "%zu VMs", r->n_vms), r->n_vms);
+		/* TRANSLATORS: node: N errors, N warnings, N info in N VMs checked */
+		fprintf(out, _("%s: %s, %s, %s in %s checked\n"), r->node, es, ws, is, vs);
+	}
 }
 
 static void doctor_text(const struct cli_report *r, FILE *out)
 {
 	const struct policy_findings *h = r->host, *f = r->findings;
 
-	fprintf(out, "doctor: %s, host mode %s (%s)\n", r->node[0] ? r->node : "this host", r->mode,
-	        r->mode_why);
+	fprintf(out, _("doctor: %s, host mode %s (%s)\n"), r->node[0] ? r->node : _("this host"),
+	        r->mode, r->mode_why);
 	for (size_t i = 0; h && i < h->n; i++) {
 		const struct policy_finding *x = &h->v[i];
 
-		fprintf(out, "%-7s %-20s %s%s%s\n", policy_severity_name(x->severity),
-		        policy_rule_get(x->rule)->name, x->device[0] ? x->device : "",
-		        x->device[0] ? ": " : "", x->message);
-		if (x->hint[0])
-			fprintf(out, "%-28s fix: %s\n", "", x->hint);
+		cli_text_pad(out, cli_severity_label(x->severity), 7);
+		fprintf(out, " %-20s %s%s%s\n", policy_rule_get(x->rule)->name,
+		        x->device[0] ? x->device : "", x->device[0] ? ": " : "", x->message);
+		if (x->hint[0]) {
+			fprintf(out, "%-28s ", "");
+			fprintf(out, _("fix: %s\n"), x->hint);
+		}
 	}
 	if (r->audited) {
-		fprintf(out, "VM configs (every audit rule, %zu VMs):\n", r->n_vms);
+		fprintf(out,
+		        P_("VM configs (every audit rule, %zu VM):\n",
+		           "VM configs (every audit rule, %zu VMs):\n", r->n_vms),
+		        r->n_vms);
 		for (size_t i = 0; i < f->n; i++) {
 			const struct policy_finding *x = &f->v[i];
 			bool sec = x->section[0] && strcmp(x->section, "main");
 			char where[160] = "";
 
-			if (x->vmid)
-				snprintf(where, sizeof(where), "VM %u%s%s%s%s: ", x->vmid,
-				         x->key[0] ? " " : "", x->key, sec ? " " : "",
-				         sec ? x->section : "");
-			fprintf(out, "%-7s %-20s %s%s\n", policy_severity_name(x->severity),
-			        policy_rule_get(x->rule)->name, where, x->message);
-			if (x->hint[0])
-				fprintf(out, "%-28s fix: %s\n", "", x->hint);
+			if (x->vmid) {
+				char loc[120];
+
+				snprintf(loc, sizeof(loc), "%s%s%s%s", x->key[0] ? " " : "", x->key,
+				         sec ? " " : "", sec ? x->section : "");
+				/* TRANSLATORS: VM 104 hostpci0 pending: <message> */
+				snprintf(where, sizeof(where), _("VM %u%s: "), x->vmid, loc);
+			}
+			cli_text_pad(out, cli_severity_label(x->severity), 7);
+			fprintf(out, " %-20s %s%s\n", policy_rule_get(x->rule)->name, where,
+			        x->message);
+			if (x->hint[0]) {
+				fprintf(out, "%-28s ", "");
+				fprintf(out, _("fix: %s\n"), x->hint);
+			}
 		}
 		if (!f->n)
-			fprintf(out, "        no findings\n");
+			fprintf(out, _("        no findings\n"));
 	} else {
-		fprintf(out, "VM configs: not checked (%s)\n", r->audit_skipped);
+		fprintf(out, _("VM configs: not checked (%s)\n"), r->audit_skipped);
 	}
-	fprintf(out, "%zu error(s), %zu warning(s), %zu info\n",
+	/* TRANSLATORS: doctor's closing line, counts of errors, warnings and info */
+	fprintf(out, _("%zu error(s), %zu warning(s), %zu info\n"),
 	        cli_report_count(r, POLICY_SEVERITY_ERROR),
 	        cli_report_count(r, POLICY_SEVERITY_WARNING),
 	        cli_report_count(r, POLICY_SEVERITY_INFO));
