@@ -107,29 +107,6 @@ void cli_api_mapping_close(struct cli_api_mapping_session *s, struct cli_api_map
 	memset(s, 0, sizeof(*s));
 }
 
-/* Every mapping of the API in pveconf's model, in the API's order (pci.cfg as PVE writes it). */
-static int api_model(const struct pveapi_snapshot *snap, struct pveconf_pci_mappings *m,
-                     struct util_err *e)
-{
-	int r = 0;
-
-	for (size_t i = 0; i < snap->nmappings && r == 0; i++) {
-		const struct pveapi_mapping *a = &snap->mappings[i];
-		struct pveconf_pci_mapping_entry ent = {
-		        .id = a->id,
-		        .maps = (const char *const *)a->map,
-		        .n_maps = a->nmap,
-		        .description = a->description,
-		        .mdev = a->mdev ? PVECONF_ON : PVECONF_UNSET,
-		        .live_migration = a->live_migration ? PVECONF_ON : PVECONF_UNSET,
-		};
-
-		if (a->id && a->id[0])
-			r = pveconf_pci_mappings_add(m, &ent, e);
-	}
-	return r;
-}
-
 static const struct pveapi_mapping *api_find(const struct pveapi_snapshot *snap, const char *id)
 {
 	for (size_t i = 0; i < snap->nmappings; i++)
@@ -177,7 +154,7 @@ int cli_api_mapping_put(const struct cli_ctx *ctx, struct cli_api_mapping_sessio
 	int r, rc = CLI_EXIT_FAIL;
 
 	memset(res, 0, sizeof(*res));
-	r = api_model(&s->snap, &m, &e);
+	r = gather_api_pci_mappings(&s->snap, &m, &e);
 	if (r == 0)
 		r = pveconf_pci_mappings_write_pve(&m, &before, &e);
 	sec = pveconf_pci_mapping_find(&m, name);

@@ -39,22 +39,33 @@ struct cli_seams {
 
 struct cli_ctx {
 	struct util_paths paths; /* --root */
+	const char *root_opt;    /* how messages name it: "--root", or "PVE_PASSTHROUGH_ROOT" when
+	                            the root came from the environment */
 	char node[256];          /* --node, or from /etc/pve/local, /etc/hostname, uname -n;
 					   "" when none could be found (then node_error says why) */
 	char node_error[1024];
 	char config_path[PP_PATH_MAX]; /* --config, or <root>/etc/pve-passthrough.conf */
 	bool config_explicit;          /* given with --config: a missing file is an error */
 	enum cli_format format;
-	int verbosity; /* -1 quiet, 0 normal, 1+ verbose */
-	bool color;    /* stdout is a TTY and NO_COLOR is unset */
+	int verbosity;  /* -1 quiet, 0 normal, 1+ verbose */
+	bool color;     /* colour on stdout: --color=always, or auto: a TTY and NO_COLOR unset */
+	bool color_err; /* the same for stderr (error: red, warning: yellow) */
 	const char *prog;
 	const struct cli_seams *seams; /* never NULL; all zero outside the test binary */
 };
 
-/* A command's help: the one-line synopsis and the sentence that says what it does. */
+/* One option of a command, as `help COMMAND` shows it: "--vf auto|BDF" and what it does. */
+struct cli_opt_help {
+	const char *opt; /* the option and its argument; several names with ", " between */
+	const char *text;
+};
+
+/* A command's help: the one-line synopsis and the sentence that says what it does, and every
+ * option with a sentence (NULL-terminated; NULL when it has none). */
 struct cli_help {
 	const char *usage;   /* "lint [--normalize] FILE..." (without the program name) */
 	const char *summary; /* "report what PVE would drop ..." */
+	const struct cli_opt_help *options;
 };
 
 /* One entry of the command table (cli/main.c) or of a command's sub-command table.  A command
@@ -65,6 +76,7 @@ struct cli_command {
 	const char *name;
 	int (*fn)(struct cli_ctx *ctx, int argc, char **argv); /* argv[0] = its name */
 	struct cli_help help;
+	unsigned formats; /* the --format values it writes: 1 << enum cli_format (0: text) */
 };
 
 /* The whole program: global options, then the command.  cli/entry.c's main() calls it with no
@@ -98,10 +110,27 @@ const struct cli_command *cli_command_find(const char *name);
  * listing the table's names. */
 int cli_subcommand_run(struct cli_ctx *ctx, const char *cmd, const struct cli_command *table,
                        size_t n, int argc, char **argv);
+/* "did you mean" (cli/suggest.c): the edit distance of a and b (a swap of neighbours counts
+ * one), and the name of names[0..n) nearest to word, or NULL when none is near enough. */
+size_t cli_edit_distance(const char *a, const char *b);
+const char *cli_suggest(const char *word, const char *const *names, size_t n);
+/* The usage error for an option cmd does not know (arg as given: "--dyr-run" or "--x=1"), with
+ * the nearest option of cmd's help (or of the global options) as "did you mean".  Returns
+ * CLI_EXIT_USAGE. */
+int cli_unknown_option(const struct cli_ctx *ctx, const char *cmd, const char *arg);
+/* The usage error for an unknown command or sub-command (cmd NULL: a command), with the nearest
+ * name of table[0..n) as "did you mean".  Returns CLI_EXIT_USAGE. */
+int cli_unknown_command(const struct cli_ctx *ctx, const char *cmd, const struct cli_command *table,
+                        size_t n, const char *name);
+
 /* Prints the program's usage with the command table (help, --help; cli/main.c), or one
  * command's help (help COMMAND, COMMAND --help; cli/cmd_help.c). */
 void cli_usage_print(FILE *out);
 void cli_help_print(FILE *out, const struct cli_command *c);
+/* Prints "usage: pve-passthrough USAGE" wrapped at 100 columns (a bracketed group stays whole). */
+void cli_help_usage_print(FILE *out, const char *usage);
+/* Prints each option of o as "  --opt ARG   sentence", the sentence wrapped at 100 columns. */
+void cli_help_options_print(FILE *out, const struct cli_opt_help *o);
 
 /* assign and release share the run of a plan and its rendering (cli/cmd_assign.c).  api: the
  * --api-* overrides for assign --api, NULL for the local node. */
@@ -141,6 +170,13 @@ struct gather_opts;
 struct gather_node;
 void cli_gather_opts(const struct cli_ctx *ctx, unsigned flags, struct gather_opts *o);
 int cli_settings(const struct cli_ctx *ctx, struct gather_node *g, struct util_err *e);
+
+/* Not root (cli/main.c): true when cmd with its arguments needs root here, i.e. it would change
+ * the host or VM configs (not --dry-run, not --api) of the real host or of a --root tree this
+ * user cannot write, or read an /etc/pve this user cannot read.  cli_main then prints the one
+ * message "pve-passthrough needs root for CMD (...)" and exits 3. */
+bool cli_needs_root(const struct cli_ctx *ctx, const struct cli_command *cmd, int argc,
+                    char **argv);
 
 /* For commands that need this node's name: 0, or prints why it is unknown and returns
  * CLI_EXIT_FAIL. */

@@ -348,8 +348,7 @@ static int audit_run(struct cli_ctx *ctx, int argc, char **argv, bool *parsed)
 		default:
 			if (cli_api_option(&api.over, c, optarg))
 				break;
-			return cli_usage_error(ctx, "audit", "unknown option '%s'",
-			                       argv[optind - 1]);
+			return cli_unknown_option(ctx, "audit", argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
@@ -442,6 +441,8 @@ static int audit_run(struct cli_ctx *ctx, int argc, char **argv, bool *parsed)
 	for (size_t i = 0; use_api && i < g.n_unread; i++)
 		unread[n_unread++] = g.unread[i];
 	view = (struct cli_report){.kind = CLI_REPORT_AUDIT,
+	                           .quiet = ctx->verbosity < 0,
+	                           .color = ctx->color,
 	                           .node = use_api ? api_label(&api, label, sizeof(label))
 	                                           : ctx->node,
 	                           .findings = &f,

@@ -52,9 +52,7 @@ int cli_cmd_doctor(struct cli_ctx *ctx, int argc, char **argv)
 				                       optarg);
 			break;
 		case OPT_KERNEL_LOG: kernel_log = optarg; break;
-		default:
-			return cli_usage_error(ctx, "doctor", "unknown option '%s'",
-			                       argv[optind - 1]);
+		default: return cli_unknown_option(ctx, "doctor", argv[optind - 1]);
 		}
 	}
 	if (optind != argc)
@@ -114,6 +112,8 @@ int cli_cmd_doctor(struct cli_ctx *ctx, int argc, char **argv)
 	if (!have_audit)
 		pf.n = 0;
 	report = (struct cli_report){.kind = CLI_REPORT_DOCTOR,
+	                             .quiet = ctx->verbosity < 0,
+	                             .color = ctx->color,
 	                             .node = ctx->node,
 	                             .host = &fs.f,
 	                             .findings = &pf,

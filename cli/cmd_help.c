@@ -6,8 +6,15 @@
 
 void cli_help_print(FILE *out, const struct cli_command *c)
 {
-	fprintf(out, "usage: pve-passthrough %s\n%s\nSee pve-passthrough(8) for details.\n",
-	        c->help.usage, c->help.summary);
+	cli_help_usage_print(out, c->help.usage);
+	fprintf(out, "\n%s.\n", c->help.summary);
+	if (c->help.options) {
+		fprintf(out, "\nOptions:\n");
+		cli_help_options_print(out, c->help.options);
+	}
+	fprintf(out, "\nGlobal options (before or after the command): --root DIR, --node NAME, "
+	             "--config FILE,\n--format F, -t SEC, --color WHEN, -q, -v; see "
+	             "pve-passthrough --help.\nSee pve-passthrough(8) for details.\n");
 }
 
 int cli_cmd_help(struct cli_ctx *ctx, int argc, char **argv)
@@ -20,7 +27,7 @@ int cli_cmd_help(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	c = cli_command_find(argv[1]);
 	if (!c)
-		return cli_usage_error(ctx, NULL, "unknown command '%s'", argv[1]);
+		return cli_unknown_command(ctx, NULL, cli_commands, cli_n_commands, argv[1]);
 	cli_help_print(stdout, c);
 	return CLI_EXIT_OK;
 }

@@ -147,8 +147,9 @@ static int load_conf(const struct cli_ctx *ctx, const char *node, unsigned vmid,
 		return util_err_set(e, -EINVAL, "VM %u: config path too long", vmid);
 	if (!util_exists(path))
 		return util_err_set(e, -ENOENT,
-		                    "no config on node %s (%s); run this on the VM's node", node,
-		                    util_path_display(&ctx->paths, path));
+		                    "[vm-missing] no VM %u on node %s (%s); run this on the VM's "
+		                    "node",
+		                    vmid, node, util_path_display(&ctx->paths, path));
 	return pveconf_vm_load(path, vm, e);
 }
 
@@ -531,7 +532,7 @@ static int hook_run(struct cli_ctx *ctx, enum hook_mode mode, int argc, char **a
 		else if (strcmp(argv[i], "--cluster") == 0)
 			cluster = true;
 		else if (argv[i][0] == '-')
-			return cli_usage_error(ctx, "hook", "unknown option '%s'", argv[i]);
+			return cli_unknown_option(ctx, "hook", argv[i]);
 		else
 			nids++;
 	}
@@ -584,9 +585,10 @@ static int hook_run(struct cli_ctx *ctx, enum hook_mode mode, int argc, char **a
 			if (j < every.n) {
 				vms.v[i] = every.v[j];
 			} else {
-				cli_error(ctx, "VM %u: no config under /etc/pve/nodes",
+				cli_error(ctx, "[vm-missing] no VM %u under /etc/pve/nodes",
 				          vms.v[i].vmid);
-				status = CLI_EXIT_FAIL;
+				if (status == CLI_EXIT_OK)
+					status = CLI_EXIT_FOUND;
 				memmove(&vms.v[i], &vms.v[i + 1],
 				        (vms.n - i - 1) * sizeof(vms.v[0]));
 				vms.n--;
@@ -616,7 +618,15 @@ static int hook_run(struct cli_ctx *ctx, enum hook_mode mode, int argc, char **a
 		int r = install ? install_one(ctx, &sn, vms.v[i].node, vms.v[i].vmid, &files, &e)
 		                : remove_one(ctx, &sn, vms.v[i].node, vms.v[i].vmid, &e);
 
-		if (r < 0) {
+		if (r == -EBUSY) { /* lock: set in the config: PVE refuses changes (exit 1) */
+			cli_error(ctx, "[vm-locked] VM %u: %s", vms.v[i].vmid, e.msg);
+			if (status == CLI_EXIT_OK)
+				status = CLI_EXIT_FOUND;
+		} else if (r == -ENOENT && strstr(e.msg, "[vm-missing]")) {
+			cli_error(ctx, "%s", e.msg);
+			if (status == CLI_EXIT_OK)
+				status = CLI_EXIT_FOUND;
+		} else if (r < 0) {
 			cli_error(ctx, "VM %u: %s", vms.v[i].vmid, e.msg);
 			status = CLI_EXIT_FAIL;
 		}
@@ -646,16 +656,10 @@ static int cli_cmd_hook_status(struct cli_ctx *ctx, int argc, char **argv)
 int cli_cmd_hook(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct cli_command subs[] = {
-	        {"install", cli_cmd_hook_install, {NULL, NULL}},
-	        {"remove", cli_cmd_hook_remove, {NULL, NULL}},
-	        {"status", cli_cmd_hook_status, {NULL, NULL}},
+	        {"install", cli_cmd_hook_install, {NULL, NULL, NULL}, 0},
+	        {"remove", cli_cmd_hook_remove, {NULL, NULL, NULL}, 0},
+	        {"status", cli_cmd_hook_status, {NULL, NULL, NULL}, 0},
 	};
-	const struct cli_command *sub =
-	        argc >= 2 ? cli_command_lookup(subs, sizeof(subs) / sizeof(subs[0]), argv[1])
-	                  : NULL;
 
-	if (!sub)
-		return cli_usage_error(ctx, "hook",
-		                       "hook needs install, remove or status (and VMIDs or --all)");
-	return sub->fn(ctx, argc - 1, argv + 1);
+	return cli_subcommand_run(ctx, "hook", subs, sizeof(subs) / sizeof(subs[0]), argc, argv);
 }

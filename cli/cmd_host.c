@@ -243,12 +243,14 @@ static int plan_apply(struct cli_ctx *ctx, struct host_plan *pl, const struct pl
 			json_object_set_new(o, "error", json_string(e.msg));
 		json_out(o);
 	} else if (r == 0) {
-		printf("\nApplied (journal %s%s/%s).\n",
-		       util_paths_is_host(&ctx->paths) ? "" : "under --root: ", HOST_JOURNAL_DIR,
-		       journal);
+		printf("\nApplied (journal %s%s%s%s/%s).\n",
+		       util_paths_is_host(&ctx->paths) ? "" : "under ",
+		       util_paths_is_host(&ctx->paths) ? "" : ctx->root_opt,
+		       util_paths_is_host(&ctx->paths) ? "" : ": ", HOST_JOURNAL_DIR, journal);
 		if (!exec && pl->n_cmds)
-			printf("The commands above were not run (--root is not /): run them on the "
-			       "host.\n");
+			printf("The commands above were not run (%s is not /): run them on the "
+			       "host.\n",
+			       ctx->root_opt);
 	}
 	if (r < 0 && lock_fd < 0) {
 		cli_error(ctx, "%s", e.msg);
@@ -284,7 +286,8 @@ static int cli_cmd_host_setup(struct cli_ctx *ctx, int argc, char **argv)
 	struct host_facts f;
 	struct host_plan pl;
 	struct util_err e = {0};
-	const char *driver = NULL, *pf = NULL;
+	const struct sysfs_driver_profile *driver = NULL;
+	const char *pf = NULL;
 	char title[512], journal[128] = "";
 	struct plan_run pr = {.kind = "setup", .title = title};
 	json_t *jo;
@@ -312,27 +315,29 @@ static int cli_cmd_host_setup(struct cli_ctx *ctx, int argc, char **argv)
 				        optarg);
 			pf = optarg;
 			break;
-		case OPT_DRIVER:
-			if (strcmp(optarg, "i915") && strcmp(optarg, "xe"))
-				return cli_usage_error(ctx, "host", "--driver %s: i915 or xe",
-				                       optarg);
-			driver = optarg;
+		case OPT_DRIVER: {
+			char names[64];
+
+			/* the SR-IOV driver profiles (sysfs/driver.c) */
+			driver = sysfs_driver_profile_by_option(optarg);
+			if (!driver)
+				return cli_usage_error(
+				        ctx, "host", "--driver %s: %s", optarg,
+				        sysfs_driver_options(names, sizeof(names), " or "));
 			break;
+		}
 		case OPT_DRY: dry = true; break;
 		case 'y': pr.yes = true; break;
 		case OPT_FORCE: pr.force = true; break;
 		case OPT_REPLACE: o.replace_conflicts = true; break;
 		case OPT_DEB: o.dkms_deb = optarg; break;
-		default:
-			return cli_usage_error(ctx, "host", "host setup: unknown option '%s'",
-			                       argv[optind - 1]);
+		default: return cli_unknown_option(ctx, "host", argv[optind - 1]);
 		}
 	}
 	if (optind + 1 != argc)
 		return cli_usage_error(ctx, "host", "host setup needs one of: sriov, gvtg");
 	if (strcmp(argv[optind], "sriov") == 0)
-		o.mode = driver && strcmp(driver, "xe") == 0 ? HOST_MODE_SRIOV_XE
-		                                             : HOST_MODE_SRIOV_I915;
+		o.mode = driver ? (enum host_mode)driver->id : HOST_MODE_SRIOV_I915;
 	else if (strcmp(argv[optind], "gvtg") == 0 && !driver && !o.vfs)
 		o.mode = HOST_MODE_GVTG;
 	else if (strcmp(argv[optind], "gvtg") == 0)
@@ -443,9 +448,7 @@ static int cli_cmd_host_rollback(struct cli_ctx *ctx, int argc, char **argv)
 		case OPT_DRY: dry = true; break;
 		case 'y': pr.yes = true; break;
 		case OPT_FORCE: ro.force = true; break;
-		default:
-			return cli_usage_error(ctx, "host", "host rollback: unknown option '%s'",
-			                       argv[optind - 1]);
+		default: return cli_unknown_option(ctx, "host", argv[optind - 1]);
 		}
 	}
 	if (optind != argc)
@@ -505,9 +508,9 @@ static int cli_cmd_host_rollback(struct cli_ctx *ctx, int argc, char **argv)
 			}
 			r = -1;
 		} else if (ctx->format != CLI_FORMAT_JSON) {
-			printf("\nNext step (not done under --root): pve-passthrough host vfs --pf %s "
+			printf("\nNext step (not done under %s): pve-passthrough host vfs --pf %s "
 			       "0\n",
-			       f.pf_bdf);
+			       ctx->root_opt, f.pf_bdf);
 		}
 	}
 	if (r < 0)
@@ -554,9 +557,7 @@ static int cli_cmd_host_vfs(struct cli_ctx *ctx, int argc, char **argv)
 				                       optarg);
 			break;
 		case OPT_DRY: dry = true; break;
-		default:
-			return cli_usage_error(ctx, "host", "host vfs: unknown option '%s'",
-			                       argv[optind - 1]);
+		default: return cli_unknown_option(ctx, "host", argv[optind - 1]);
 		}
 	}
 	if (optind + 1 < argc)
@@ -586,7 +587,7 @@ static int cli_cmd_host_vfs(struct cli_ctx *ctx, int argc, char **argv)
 			cli_error(ctx, "--pf %s: no such PCI device", pf);
 		else
 			cli_error(ctx, "no Intel iGPU PF found (give it with --pf BDF)");
-		return CLI_EXIT_FAIL;
+		return CLI_EXIT_FOUND; /* the exit-code table's "no iGPU": 1 */
 	}
 	if (n < 0) { /* no count: show the current one */
 		if (ctx->format == CLI_FORMAT_JSON)
@@ -621,9 +622,9 @@ static int cli_cmd_host_vfs(struct cli_ctx *ctx, int argc, char **argv)
 int cli_cmd_host(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct cli_command subs[] = {
-	        {"setup", cli_cmd_host_setup, {NULL, NULL}},
-	        {"rollback", cli_cmd_host_rollback, {NULL, NULL}},
-	        {"vfs", cli_cmd_host_vfs, {NULL, NULL}},
+	        {"setup", cli_cmd_host_setup, {NULL, NULL, NULL}, 0},
+	        {"rollback", cli_cmd_host_rollback, {NULL, NULL, NULL}, 0},
+	        {"vfs", cli_cmd_host_vfs, {NULL, NULL, NULL}, 0},
 	};
 
 	if (argc >= 2 && ctx->format != CLI_FORMAT_TEXT && ctx->format != CLI_FORMAT_JSON) {

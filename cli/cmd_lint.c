@@ -11,8 +11,10 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "pveconf/cpu.h"
 #include "pveconf/vmconf.h"
 #include "pveconf/vmlist.h"
+#include "util/fileio.h"
 #include "util/paths.h"
 
 static void print_text(const char *file, const struct pveconf_diag *d, size_t n, FILE *out)
@@ -92,9 +94,18 @@ static int lint_targets(struct cli_ctx *ctx, bool all, int argc, char **argv, ch
 	for (int i = 0; *list && i < argc; i++) {
 		if (pveconf_vmid_parse(argv[i], &vmid) == 0 &&
 		    util_path(&ctx->paths, path, sizeof(path),
-		              PP_ETC_PVE_NODES "/%s/qemu-server/%u.conf", ctx->node, vmid) == 0)
+		              PP_ETC_PVE_NODES "/%s/qemu-server/%u.conf", ctx->node, vmid) == 0) {
+			if (!util_exists(path)) { /* the exit-code table's missing VM: 1 */
+				cli_error(ctx, "[vm-missing] no VM %u on node %s", vmid, ctx->node);
+				for (size_t k = 0; k < *n; k++)
+					free((*list)[k]);
+				free(*list);
+				*list = NULL;
+				pveconf_vmrefs_free(&refs);
+				return CLI_EXIT_FOUND;
+			}
 			(*list)[(*n)++] = strdup(path);
-		else
+		} else
 			(*list)[(*n)++] = strdup(argv[i]);
 	}
 	pveconf_vmrefs_free(&refs);
@@ -115,6 +126,8 @@ int cli_cmd_lint(struct cli_ctx *ctx, int argc, char **argv)
 	};
 	bool normalize = false, dropped = false, failed = false, all = false;
 	json_t *root = NULL, *files = NULL;
+	struct pveconf_cpu_models *cpu_models = NULL;
+	struct util_err cerr = {0};
 	char **targets = NULL;
 	size_t ntargets = 0, printed = 0;
 	int c, r;
@@ -131,8 +144,7 @@ int cli_cmd_lint(struct cli_ctx *ctx, int argc, char **argv)
 			    0)
 				return r;
 		} else
-			return cli_usage_error(ctx, "lint", "lint: unknown option '%s'",
-			                       argv[optind - 1]);
+			return cli_unknown_option(ctx, "lint", argv[optind - 1]);
 	}
 	if (ctx->format != CLI_FORMAT_TEXT && ctx->format != CLI_FORMAT_JSON) {
 		cli_error(ctx, "lint: --format must be text or json");
@@ -142,6 +154,14 @@ int cli_cmd_lint(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_usage_error(ctx, "lint", "lint: no FILE, VMID or --all given");
 	if ((r = lint_targets(ctx, all, argc - optind, argv + optind, &targets, &ntargets)) != 0)
 		return r;
+	/* cpu: custom-NAME is kept only when this node's cpu-models.conf defines it */
+	if (pveconf_cpu_models_load(&ctx->paths, &cpu_models, &cerr) < 0) {
+		cli_error(ctx, "%s", cerr.msg);
+		for (size_t i = 0; i < ntargets; i++)
+			free(targets[i]);
+		free(targets);
+		return CLI_EXIT_FAIL;
+	}
 	if (ctx->format == CLI_FORMAT_JSON) {
 		root = json_object();
 		files = json_array();
@@ -156,7 +176,9 @@ int cli_cmd_lint(struct cli_ctx *ctx, int argc, char **argv)
 		size_t n;
 		int w = 0;
 
-		if (!file || pveconf_vm_load(file, &vm, &err) < 0) {
+		if (!file ||
+		    pveconf_vm_load_opts(file, &(struct pveconf_vm_opts){.cpu_models = cpu_models},
+		                         &vm, &err) < 0) {
 			cli_error(ctx, "%s", file ? err.msg : "out of memory");
 			failed = true;
 			continue;
@@ -190,6 +212,7 @@ int cli_cmd_lint(struct cli_ctx *ctx, int argc, char **argv)
 	for (size_t i = 0; i < ntargets; i++)
 		free(targets[i]);
 	free(targets);
+	pveconf_cpu_models_free(cpu_models);
 	if (root) {
 		json_object_set_new(root, "files", files);
 		json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);

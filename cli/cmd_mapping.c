@@ -170,7 +170,7 @@ static int cli_cmd_mapping_check(struct cli_ctx *ctx, int argc, char **argv)
 			continue;
 		if (c == 'f')
 			return CLI_EXIT_USAGE;
-		return cli_usage_error(ctx, "mapping", "unknown option '%s'", argv[optind - 1]);
+		return cli_unknown_option(ctx, "mapping", argv[optind - 1]);
 	}
 	if (optind < argc)
 		name = argv[optind++];
@@ -602,8 +602,7 @@ static int cli_cmd_mapping_create(struct cli_ctx *ctx, int argc, char **argv)
 		default:
 			if (cli_api_option(&over, c, optarg))
 				break;
-			return cli_usage_error(ctx, "mapping", "unknown option '%s'",
-			                       argv[optind - 1]);
+			return cli_unknown_option(ctx, "mapping", argv[optind - 1]);
 		}
 	}
 	if (optind >= argc)
@@ -685,8 +684,8 @@ out:
 int cli_cmd_mapping(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct cli_command subs[] = {
-	        {"create", cli_cmd_mapping_create, {NULL, NULL}},
-	        {"check", cli_cmd_mapping_check, {NULL, NULL}},
+	        {"create", cli_cmd_mapping_create, {NULL, NULL, NULL}, 0},
+	        {"check", cli_cmd_mapping_check, {NULL, NULL, NULL}, 0},
 	};
 
 	if (argc >= 2 && ctx->format != CLI_FORMAT_TEXT && ctx->format != CLI_FORMAT_JSON)

@@ -67,9 +67,7 @@ int cli_cmd_release(struct cli_ctx *ctx, int argc, char **argv)
 		case ':':
 			return cli_usage_error(ctx, "release", "option %s needs a value",
 			                       argv[optind - 1]);
-		default:
-			return cli_usage_error(ctx, "release", "unknown option '%s'",
-			                       argv[optind - 1]);
+		default: return cli_unknown_option(ctx, "release", argv[optind - 1]);
 		}
 	}
 	if (optind >= argc)

@@ -45,8 +45,7 @@ int cli_cmd_status(struct cli_ctx *ctx, int argc, char **argv)
 		default:
 			if (cli_api_option(&over, c, optarg))
 				break;
-			return cli_usage_error(ctx, "status", "unknown option '%s'",
-			                       argv[optind - 1]);
+			return cli_unknown_option(ctx, "status", argv[optind - 1]);
 		}
 	}
 	if (optind < argc)

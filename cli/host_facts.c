@@ -10,6 +10,7 @@
 #include "cli/cli.h"
 #include "pveconf/runstate.h"
 #include "host/setup.h"
+#include "sysfs/driver.h"
 #include "sysfs/host.h"
 
 static bool is_igpu(const struct sysfs_device *d)
@@ -102,12 +103,20 @@ int cli_host_facts_setup(const struct cli_ctx *ctx, const struct sysfs_host *giv
 	return r < 0 ? r : cli_host_facts_pf(ctx, given, pf[0] ? pf : NULL, f, e);
 }
 
+static bool module_loaded(const struct sysfs_host *h, const char *name)
+{
+	const struct sysfs_module *m = sysfs_host_module(h, name);
+
+	return m && m->loaded;
+}
+
 int cli_host_facts_pf(const struct cli_ctx *ctx, const struct sysfs_host *given, const char *pf_bdf,
                       struct host_facts *f, struct util_err *e)
 {
 	struct sysfs_host *owned = NULL;
 	const struct sysfs_host *h = given;
 	const struct sysfs_device *pf = NULL;
+	const struct sysfs_driver_profile *i915, *gvtg;
 	const char *v;
 	int r;
 
@@ -130,14 +139,17 @@ int cli_host_facts_pf(const struct cli_ctx *ctx, const struct sysfs_host *given,
 	}
 	f->iommu = h->iommu;
 	snprintf(f->running, sizeof(f->running), "%s", h->kernel_release);
-	f->i915_loaded = sysfs_host_module(h, "i915") && sysfs_host_module(h, "i915")->loaded;
-	f->xe_loaded = sysfs_host_module(h, "xe") && sysfs_host_module(h, "xe")->loaded;
-	f->kvmgt_loaded = sysfs_host_module(h, "kvmgt") && sysfs_host_module(h, "kvmgt")->loaded;
-	if ((v = sysfs_host_module_param(h, "i915", "enable_guc")))
+	/* the modules and parameters the driver profiles name (sysfs/driver.c) */
+	i915 = sysfs_driver_profile(SYSFS_PROFILE_SRIOV_I915);
+	gvtg = sysfs_driver_profile(SYSFS_PROFILE_GVTG);
+	f->i915_loaded = module_loaded(h, i915->module);
+	f->xe_loaded = module_loaded(h, sysfs_driver_profile(SYSFS_PROFILE_SRIOV_XE)->module);
+	f->kvmgt_loaded = module_loaded(h, gvtg->extra_modules[0]);
+	if ((v = sysfs_host_module_param(h, i915->module, "enable_guc")))
 		snprintf(f->enable_guc, sizeof(f->enable_guc), "%s", v);
-	if ((v = sysfs_host_module_param(h, "i915", "max_vfs")))
+	if ((v = sysfs_host_module_param(h, i915->module, i915->vf_param)))
 		snprintf(f->max_vfs, sizeof(f->max_vfs), "%s", v);
-	if ((v = sysfs_host_module_param(h, "i915", "enable_gvt")))
+	if ((v = sysfs_host_module_param(h, gvtg->module, "enable_gvt")))
 		snprintf(f->enable_gvt, sizeof(f->enable_gvt), "%s", v);
 	if (!pf && pf_bdf)
 		generic_facts(ctx, pf_bdf, h, f);
@@ -157,11 +169,10 @@ int cli_host_facts_pf(const struct cli_ctx *ctx, const struct sysfs_host *given,
 		if (pl) {
 			f->platform = pl->platform;
 			f->gfx = pl->gfx_ip;
-			f->can_gvtg = pl->gvt_g;
-			f->can_sriov_i915 = pl->sriov_i915_dkms;
-			f->can_sriov_xe = pl->sriov_xe_dkms ||
-			                  (pl->sriov_upstream_xe &&
-			                   strncmp(pl->sriov_upstream_xe, "yes", 3) == 0);
+			f->can_gvtg = gvtg->platform_can(pl);
+			f->can_sriov_i915 = i915->platform_can(pl);
+			f->can_sriov_xe =
+			        sysfs_driver_profile(SYSFS_PROFILE_SRIOV_XE)->platform_can(pl);
 		}
 		/* held VFs; live mdevs on the PF */
 		held_vfs(ctx, pf, h, f);

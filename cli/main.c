@@ -18,43 +18,187 @@
 #define PP_VERSION "0.0.0"
 #endif
 
+#define F_TEXT (1u << CLI_FORMAT_TEXT)
+#define F_JSON (1u << CLI_FORMAT_JSON)
+#define F_ALL  (F_TEXT | F_JSON | 1u << CLI_FORMAT_PROMETHEUS | 1u << CLI_FORMAT_NAGIOS)
+#define OPT_API                                                                                    \
+	{"--api", "read and write through the PVE REST API instead of the local files"},           \
+	        {"--api-url URL",                                                                  \
+	         "the API's address (default: the api block of the config file)"},                 \
+	        {"--api-token-file F", "a file with the API token (USER@REALM!ID=SECRET)"},        \
+	        {"--api-fingerprint FP",                                                           \
+	         "the SHA-256 fingerprint the server's certificate must have"},                    \
+	{                                                                                          \
+		"--api-ca-file F", "the CA certificate file that verifies the server"              \
+	}
+#define OPT_FORMAT_TJ                                                                              \
+	{                                                                                          \
+		"--format text|json", "text for people, json for programs"                         \
+	}
+
+/* The global options, accepted before or after the command (cli_main moves them). */
+static const struct cli_opt_help global_opts[] = {
+        {"--root DIR", "read and write every host path under DIR (env PVE_PASSTHROUGH_ROOT)"},
+        {"--node NAME", "this node's name (default: /etc/pve/local, /etc/hostname, uname -n)"},
+        {"--config FILE", "the tool's configuration (default /etc/pve-passthrough.conf)"},
+        {"--format FORMAT", "text or json (audit and doctor also: prometheus, nagios)"},
+        {"-t, --timeout SEC", "give up after SEC seconds, exit 3 (default: timeout in the config "
+                              "file, else 300; 0 = no limit; the guard has its own)"},
+        {"--color WHEN", "auto (colour on a terminal without NO_COLOR), always or never"},
+        {"-q, --quiet", "only the findings (no headers or summaries) and errors"},
+        {"-v, --verbose", "more detail (first: root, node and config in use, on stderr)"},
+        {"--version", "print the version"},
+        {"-h, --help", "this help; help COMMAND or COMMAND --help for a command"},
+        {NULL, NULL},
+};
+
+static const struct cli_opt_help lint_opts[] = {
+        {"--normalize", "print each file as PVE's own writer would write it, byte for byte"},
+        {"--all", "every VM config of this node"},
+        OPT_FORMAT_TJ,
+        {NULL, NULL},
+};
+static const struct cli_opt_help assign_opts[] = {
+        {"--vf auto|BDF", "an SR-IOV VF: the lowest free one (auto) or this one"},
+        {"--mdev TYPE|auto",
+         "a GVT-g mdev type: this one, or the one with the most instances left"},
+        {"--mapping NAME", "a PCI resource mapping: PVE picks a free device of it at start"},
+        {"--pf BDF", "the PF whose VFs --vf auto picks from (default: the iGPU)"},
+        {"--slot N", "the hostpciN slot, 0-15 (default: the lowest free one)"},
+        {"--pcie, --no-pcie", "pcie=1 or not (default: pcie=1 on q35 machines)"},
+        {"--x-vga", "x-vga=1: the device is the VM's primary display"},
+        {"--romfile FILE", "romfile=FILE, a ROM under /usr/share/kvm"},
+        {"--dry-run", "show the change as a unified diff and write nothing"},
+        {"--lock-timeout S", "wait up to S seconds for the VM's lock (default 10), else exit 3"},
+        OPT_FORMAT_TJ,
+        OPT_API,
+        {NULL, NULL},
+};
+static const struct cli_opt_help release_opts[] = {
+        {"--slot N", "take away hostpciN"},
+        {"--device BDF", "take away every entry that passes this device"},
+        {"--all", "take away every hostpci entry"},
+        {"--dry-run", "show the change as a unified diff and write nothing"},
+        {"--lock-timeout S", "wait up to S seconds for the VM's lock (default 10), else exit 3"},
+        OPT_FORMAT_TJ,
+        {NULL, NULL},
+};
+static const struct cli_opt_help status_opts[] = {
+        {"--all", "every PCI device, not only display devices, PFs, VFs and used ones"},
+        OPT_FORMAT_TJ,
+        {"--api", "a node's hardware as the PVE REST API shows it"},
+        {"--node NAME", "with --api: the node to show (default: this node)"},
+        {"--api-url URL", "the API's address (default: the api block of the config file)"},
+        {"--api-token-file F", "a file with the API token (USER@REALM!ID=SECRET)"},
+        {"--api-fingerprint FP", "the SHA-256 fingerprint the server's certificate must have"},
+        {"--api-ca-file F", "the CA certificate file that verifies the server"},
+        {NULL, NULL},
+};
+static const struct cli_opt_help hook_opts[] = {
+        {"--all", "install: every VM of this node that passes PCI devices; remove: every guarded "
+                  "VM"},
+        {"--cluster", "with --all or status: the VMs of every node"},
+        {"--format text|json", "status: text for people, json for programs"},
+        {NULL, NULL},
+};
+static const struct cli_opt_help audit_opts[] = {
+        {"--cluster [NAME]", "the VMs of every node (with --api: of the named cluster, or of "
+                             "every configured one)"},
+        {"--vmid N", "only this VM (repeatable); the others still count for sharing"},
+        {"--fail-on info|warning|error", "exit 1 from this severity on (default error)"},
+        {"--format text|json|prometheus|nagios", "text for people, json for programs, "
+                                                 "node_exporter textfile lines, a Nagios status "
+                                                 "line"},
+        OPT_API,
+        {NULL, NULL},
+};
+static const struct cli_opt_help host_opts[] = {
+        {"--vfs N", "setup sriov: the VF count the boot unit creates (default: all, at most 7)"},
+        {"--driver i915|xe", "setup sriov: i915-sriov-dkms (default) or the xe driver"},
+        {"--pf BDF", "setup sriov, vfs: a PF other than the iGPU (a NIC, an NVMe controller)"},
+        {"--replace-conflicts", "setup: change kernel command line tokens that work against the "
+                                "setup"},
+        {"--dkms-deb FILE", "setup sriov: install this i915-sriov-dkms package"},
+        {"--dry-run", "setup, rollback, vfs: show what would change and change nothing"},
+        {"--force", "setup: set up even though it would not work after the reboot; rollback: "
+                    "restore files changed since the setup"},
+        {"-y, --yes", "setup, rollback: apply without asking (needed off a terminal)"},
+        {"--wait SEC", "vfs: wait up to SEC seconds for the PF driver (the boot unit uses 60)"},
+        {NULL, NULL},
+};
+static const struct cli_opt_help mapping_opts[] = {
+        {"--pf BDF", "create: the PF whose VFs go into the mapping (default: the iGPU)"},
+        {"--vfs all|LIST", "create: VF numbers or addresses, comma-separated (default all)"},
+        {"--description TEXT", "create: the mapping's description"},
+        {"--dry-run", "create: show the change as a unified diff and write nothing"},
+        {"--lock-timeout S", "create: wait up to S seconds for pmxcfs' lock (default 10)"},
+        OPT_FORMAT_TJ,
+        OPT_API,
+        {NULL, NULL},
+};
+static const struct cli_opt_help doctor_opts[] = {
+        {"--fail-on info|warning|error", "exit 1 from this severity on (default error)"},
+        {"--kernel-log FILE", "read the kernel log from FILE (dmesg, journalctl -k or /dev/kmsg "
+                              "records) instead of /dev/kmsg"},
+        {"--format text|json|prometheus|nagios", "text for people, json for programs, "
+                                                 "node_exporter textfile lines, a Nagios status "
+                                                 "line"},
+        {NULL, NULL},
+};
+
 const struct cli_command cli_commands[] = {
-        {"help", cli_cmd_help, {"help [COMMAND]", "this list, or the usage of one command"}},
+        {"help",
+         cli_cmd_help,
+         {"help [COMMAND]", "this list, or the help of one command", NULL},
+         F_TEXT},
         {"lint",
          cli_cmd_lint,
          {"lint [--normalize] [--format text|json] (FILE|VMID)... | --all",
           "report what PVE would drop or rewrite in VM configs (a VMID or --all: this node's); "
-          "--normalize prints PVE's rewrite"}},
+          "--normalize prints PVE's rewrite",
+          lint_opts},
+         F_TEXT | F_JSON},
         {"assign",
          cli_cmd_assign,
          {"assign VMID (--vf auto|BDF | --mdev TYPE|auto | --mapping NAME) [--pf BDF] [--slot N] "
           "[--pcie|--no-pcie] [--x-vga] [--romfile FILE] [--dry-run] [--lock-timeout S] "
           "[--format text|json] [--api [--api-url URL] [--api-token-file F] "
           "[--api-fingerprint FP|--api-ca-file F]]",
-          "give a VM an iGPU VF, a GVT-g type or a mapped device, after the guard's rules"}},
+          "give a VM an iGPU VF, a GVT-g type or a mapped device, after the guard's rules",
+          assign_opts},
+         F_TEXT | F_JSON},
         {"release",
          cli_cmd_release,
          {"release VMID (--slot N | --device BDF | --all) [--dry-run] [--lock-timeout S] "
           "[--format text|json]",
-          "take hostpci entries away from a VM (pending delete while it runs)"}},
+          "take hostpci entries away from a VM (pending delete while it runs)", release_opts},
+         F_TEXT | F_JSON},
         {"status",
          cli_cmd_status,
          {"status [--all] [--format text|json] [--api [--node NAME] [--api-*]]",
-          "the host's iGPU, SR-IOV PFs/VFs, mdev types, IOMMU groups, drivers and which VMs use them"}},
+          "the host's iGPU, SR-IOV PFs/VFs, mdev types, IOMMU groups, drivers and which VMs use "
+          "them",
+          status_opts},
+         F_TEXT | F_JSON},
         {"guard",
          cli_cmd_guard,
          {"guard VMID PHASE",
-          "the pre-start hookscript: refuse a start that breaks a rule (exit 1)"}},
+          "the pre-start hookscript: refuse a start that breaks a rule (exit 1)", NULL},
+         F_TEXT},
         {"hook",
          cli_cmd_hook,
          {"hook install|remove VMID...|--all [--cluster], hook status [--cluster] [VMID...]",
-          "make the guard a VM's hookscript (chaining an existing one), undo that, or show which VMs are guarded"}},
+          "make the guard a VM's hookscript (chaining an existing one), undo that, or show which "
+          "VMs are guarded",
+          hook_opts},
+         F_TEXT | F_JSON},
         {"audit",
          cli_cmd_audit,
          {"audit [--cluster [NAME]] [--api [--api-url URL] [--api-token-file F] "
           "[--api-fingerprint FP|--api-ca-file F]] [--vmid N]... [--fail-on info|warning|error] "
           "[--format F]",
-          "check every VM config and this host against every rule"}},
+          "check every VM config and this host against every rule", audit_opts},
+         F_ALL},
         {"host",
          cli_cmd_host,
          {"host setup sriov|gvtg [--vfs N] [--driver i915|xe] [--replace-conflicts] "
@@ -62,7 +206,9 @@ const struct cli_command cli_commands[] = {
           "[--dry-run] [--yes] | host rollback [--dry-run] [--force] [--yes] | "
           "host vfs [--pf BDF] [--wait SEC] [N [--dry-run]]",
           "configure the host for iGPU SR-IOV or GVT-g, or SR-IOV on another PF (--pf); undo "
-          "the last setup; set the VF count"}},
+          "the last setup; set the VF count",
+          host_opts},
+         F_TEXT | F_JSON},
         {"mapping",
          cli_cmd_mapping,
          {"mapping create NAME [--pf BDF] [--vfs all|LIST] [--description TEXT] [--dry-run] "
@@ -70,11 +216,15 @@ const struct cli_command cli_commands[] = {
           "[--api-fingerprint FP|--api-ca-file F]] [--format text|json] | "
           "mapping check [NAME] [--format text|json]",
           "a PCI resource mapping with one map line per VF of this node's iGPU (a VF pool), or "
-          "each map line of this node judged as PVE judges it at VM start"}},
+          "each map line of this node judged as PVE judges it at VM start",
+          mapping_opts},
+         F_TEXT | F_JSON},
         {"doctor",
          cli_cmd_doctor,
          {"doctor [--fail-on info|warning|error] [--kernel-log FILE] [--format F]",
-          "check the host end to end: platform, IOMMU, cmdline, driver, VFs, dkms per kernel"}},
+          "check the host end to end: platform, IOMMU, cmdline, driver, VFs, dkms per kernel",
+          doctor_opts},
+         F_ALL},
 };
 
 const size_t cli_n_commands = sizeof(cli_commands) / sizeof(cli_commands[0]);
@@ -106,31 +256,137 @@ int cli_subcommand_run(struct cli_ctx *ctx, const char *cmd, const struct cli_co
 		return cli_usage_error(ctx, cmd, "%s needs a subcommand: %s", cmd, names);
 	sub = cli_command_lookup(table, n, argv[1]);
 	if (!sub)
-		return cli_usage_error(ctx, cmd, "%s %s: unknown subcommand (%s)", cmd, argv[1],
-		                       names);
+		return cli_unknown_command(ctx, cmd, table, n, argv[1]);
 	return sub->fn(ctx, argc - 1, argv + 1);
+}
+
+/* The option names of a help table ("--pcie, --no-pcie" gives two) into names[], at most max. */
+static size_t option_names(const struct cli_opt_help *o, char names[][40], size_t max)
+{
+	size_t n = 0;
+
+	for (; o && o->opt && n < max; o++)
+		for (const char *p = o->opt; *p && n < max;) {
+			size_t l = strcspn(p, " ,");
+
+			if (p[0] == '-' && l < 40) {
+				memcpy(names[n], p, l);
+				names[n++][l] = '\0';
+			}
+			p += l;
+			p += strspn(p, " ,");
+			if (*p != '-') /* the argument: the rest up to the next ", -" */
+				p += strcspn(p, ",");
+			p += strspn(p, " ,");
+		}
+	return n;
+}
+
+int cli_unknown_option(const struct cli_ctx *ctx, const char *cmd, const char *arg)
+{
+	const struct cli_command *c = cmd ? cli_command_find(cmd) : NULL;
+	char names[64][40], word[64];
+	const char *ptr[64], *hint;
+	size_t n;
+
+	n = option_names(c ? c->help.options : NULL, names, 48);
+	n += option_names(global_opts, names + n, 64 - n);
+	for (size_t i = 0; i < n; i++)
+		ptr[i] = names[i];
+	snprintf(word, sizeof(word), "%.*s", (int)strcspn(arg, "="), arg);
+	hint = cli_suggest(word, ptr, n);
+	if (hint)
+		return cli_usage_error(ctx, cmd, "%s%sunknown option '%s'; did you mean '%s'?",
+		                       cmd ? cmd : "", cmd ? ": " : "", word, hint);
+	return cli_usage_error(ctx, cmd, "%s%sunknown option '%s'", cmd ? cmd : "", cmd ? ": " : "",
+	                       word);
+}
+
+int cli_unknown_command(const struct cli_ctx *ctx, const char *cmd, const struct cli_command *table,
+                        size_t n, const char *name)
+{
+	const char *names[32], *hint;
+	char list[256] = "";
+
+	for (size_t i = 0; i < n && i < 32; i++) {
+		names[i] = table[i].name;
+		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", i ? ", " : "",
+		         table[i].name);
+	}
+	hint = cli_suggest(name, names, n < 32 ? n : 32);
+	if (!cmd)
+		return hint ? cli_usage_error(ctx, NULL, "unknown command '%s'; did you mean '%s'?",
+		                              name, hint)
+		            : cli_usage_error(ctx, NULL, "unknown command '%s'", name);
+	return hint ? cli_usage_error(ctx, cmd,
+	                              "%s %s: unknown subcommand; did you mean '%s %s'? (%s)", cmd,
+	                              name, cmd, hint, list)
+	            : cli_usage_error(ctx, cmd, "%s %s: unknown subcommand (%s)", cmd, name, list);
+}
+
+void cli_help_usage_print(FILE *out, const char *usage)
+{
+	const char *u = usage;
+	int col = fprintf(out, "usage: pve-passthrough");
+
+	/* words (an option with its argument stays together: "[--vfs N]"), wrapped at 100 */
+	while (*u) {
+		size_t l = 0;
+		int depth = 0;
+
+		while (u[l] && (depth > 0 || u[l] != ' ')) {
+			depth += (u[l] == '[' || u[l] == '(') - (u[l] == ']' || u[l] == ')');
+			l++;
+		}
+		if (col + 1 + (int)l > 100 && col > 24) {
+			fputs("\n", out);
+			col = fprintf(out, "       ");
+		}
+		col += fprintf(out, " %.*s", (int)l, u);
+		u += l;
+		u += strspn(u, " ");
+	}
+	fputc('\n', out);
+}
+
+void cli_help_options_print(FILE *out, const struct cli_opt_help *o)
+{
+	for (; o && o->opt; o++) {
+		const char *t = o->text;
+		int col = fprintf(out, "  %s", o->opt);
+
+		if (col > 26) {
+			fputc('\n', out);
+			col = 0;
+		}
+		while (*t) {
+			size_t room = 100 - 28, l = strlen(t);
+
+			if (l > room) {
+				l = room;
+				while (l > 0 && t[l] != ' ')
+					l--;
+				if (!l)
+					l = room;
+			}
+			fprintf(out, "%*s%.*s\n", 28 - col, "", (int)l, t);
+			col = 0;
+			t += l;
+			t += strspn(t, " ");
+		}
+	}
 }
 
 void cli_usage_print(FILE *out)
 {
-	fprintf(out,
-	        "usage: pve-passthrough [GLOBAL OPTIONS] COMMAND [ARGS]\n"
-	        "\n"
-	        "Safe Intel iGPU sharing (SR-IOV VFs, GVT-g mdev) for Proxmox VE.\n"
-	        "\n"
-	        "Global options:\n"
-	        "  --root DIR          read and write every host path under DIR (env PVE_PASSTHROUGH_ROOT)\n"
-	        "  --node NAME         this node's name (default: /etc/pve/local, /etc/hostname, uname -n)\n"
-	        "  --config FILE       the tool's configuration (default /etc/pve-passthrough.conf)\n"
-	        "  --format FORMAT     text or json (some commands: prometheus, nagios)\n"
-	        "  -t, --timeout SEC   give up after SEC seconds, exit 3 (default: timeout in the\n"
-	        "                      config file, else 300; 0 = no limit; the guard has its own)\n"
-	        "  -q, --quiet         only errors\n"
-	        "  -v, --verbose       more detail (first: root, node and config in use, on stderr)\n"
-	        "  --version           print the version\n"
-	        "  -h, --help          this help; COMMAND --help for a command\n"
-	        "\n"
-	        "Commands:\n");
+	fprintf(out, "usage: pve-passthrough [GLOBAL OPTIONS] COMMAND [ARGS]\n"
+	             "\n"
+	             "Safe Intel iGPU sharing (SR-IOV VFs, GVT-g mdev) for Proxmox VE.\n"
+	             "\n"
+	             "Global options (before or after the command):\n");
+	cli_help_options_print(out, global_opts);
+	fprintf(out, "\n"
+	             "Commands:\n");
 	for (size_t i = 0; i < cli_n_commands; i++)
 		fprintf(out, "  %-38s %s\n", cli_commands[i].help.usage,
 		        cli_commands[i].help.summary);
@@ -165,7 +421,16 @@ static void vmsg(const struct cli_ctx *ctx, const char *level, const char *fmt, 
         __attribute__((format(printf, 3, 0)));
 static void vmsg(const struct cli_ctx *ctx, const char *level, const char *fmt, va_list ap)
 {
-	fprintf(stderr, "%s: %s", ctx && ctx->prog ? ctx->prog : "pve-passthrough", level);
+	const char *on = !ctx || !ctx->color_err || !*level ? NULL
+	                 : *level == 'e'                    ? "\033[31m"
+	                                                    : "\033[33m";
+
+	if (on)
+		fprintf(stderr, "%s: %s%.*s\033[0m%s",
+		        ctx && ctx->prog ? ctx->prog : "pve-passthrough", on,
+		        (int)strcspn(level, ":"), level, level + strcspn(level, ":"));
+	else
+		fprintf(stderr, "%s: %s", ctx && ctx->prog ? ctx->prog : "pve-passthrough", level);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 }
@@ -210,7 +475,7 @@ int cli_usage_error(const struct cli_ctx *ctx, const char *cmd, const char *fmt,
 	vmsg(ctx, "", fmt, ap);
 	va_end(ap);
 	if (c)
-		fprintf(stderr, "usage: pve-passthrough %s\n", c->help.usage);
+		cli_help_usage_print(stderr, c->help.usage);
 	else
 		fprintf(stderr, "Try 'pve-passthrough --help'.\n");
 	return CLI_EXIT_USAGE;
@@ -240,11 +505,119 @@ int cli_set_format(struct cli_ctx *ctx, const char *value, unsigned allowed)
 	return CLI_EXIT_USAGE;
 }
 
+static bool has_arg(int argc, char **argv, const char *a)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], a) == 0)
+			return true;
+	return false;
+}
+
+bool cli_needs_root(const struct cli_ctx *ctx, const struct cli_command *cmd, int argc, char **argv)
+{
+	static const char *const readers[] = {"assign", "release", "status",  "audit",
+	                                      "doctor", "hook",    "mapping", "host"};
+	const char *sub = argc > 1 ? argv[1] : "";
+	bool reads = false, writes;
+	char path[PP_PATH_MAX];
+
+	for (size_t i = 0; i < sizeof(readers) / sizeof(readers[0]); i++)
+		reads |= strcmp(cmd->name, readers[i]) == 0;
+	if (!reads || has_arg(argc, argv, "--api"))
+		return false;
+	writes = !has_arg(argc, argv, "--dry-run") &&
+	         (strcmp(cmd->name, "assign") == 0 || strcmp(cmd->name, "release") == 0 ||
+	          (strcmp(cmd->name, "mapping") == 0 && strcmp(sub, "create") == 0) ||
+	          (strcmp(cmd->name, "hook") == 0 && strcmp(sub, "status") != 0) ||
+	          (strcmp(cmd->name, "host") == 0 &&
+	           (strcmp(sub, "vfs") != 0 || (argc > 2 && argv[argc - 1][0] != '-'))));
+	if (writes && util_paths_is_host(&ctx->paths))
+		return true;
+	util_path(&ctx->paths, path, sizeof(path), "/etc");
+	if (writes && access(path, W_OK) < 0 && errno == EACCES)
+		return true;
+	/* /etc/pve is root:www-data 0750 on PVE: another user cannot read it */
+	for (int i = 0; i < 2; i++) {
+		util_path(&ctx->paths, path, sizeof(path), i ? PP_ETC_PVE_NODES : PP_ETC_PVE);
+		if (access(path, R_OK | X_OK) < 0 && errno == EACCES)
+			return true;
+	}
+	return false;
+}
+
+/* Is a (an argument after the command) a global option?  *value: its value is the next
+ * argument.  status keeps its own --node (the node --api shows). */
+static bool global_after(const char *a, const char *cmd, bool *value)
+{
+	static const char *const valued[] = {"--root",   "--node",    "--config",
+	                                     "--format", "--timeout", "-t"};
+	static const char *const flags[] = {"-q", "--quiet", "-v", "--verbose", "--color"};
+
+	*value = false;
+	for (size_t i = 0; i < sizeof(valued) / sizeof(valued[0]); i++) {
+		size_t l = strlen(valued[i]);
+
+		if (strncmp(a, valued[i], l) != 0 || (a[l] && a[l] != '='))
+			continue;
+		if (i == 1 && strcmp(cmd, "status") == 0)
+			return false;
+		*value = !a[l];
+		return true;
+	}
+	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
+		if (strcmp(a, flags[i]) == 0 || (i == 4 && strncmp(a, "--color=", 8) == 0))
+			return true;
+	return strcmp(a, "-vv") == 0 || strcmp(a, "-qv") == 0;
+}
+
+/* One grammar: global options may come after the command too.  Reorders argv in place so that
+ * they come before it (their order kept), for the one getopt pass of cli_main. */
+static void globals_first(int argc, char **argv)
+{
+	int i = 1, cmd, n = 0;
+	char **moved;
+
+	while (i < argc && argv[i][0] == '-' && argv[i][1] && strcmp(argv[i], "--") != 0) {
+		bool v = false;
+
+		(void)global_after(argv[i], "", &v);
+		i += v ? 2 : 1;
+	}
+	if (i >= argc || argv[i][0] == '-')
+		return;
+	cmd = i;
+	moved = malloc((size_t)argc * sizeof(*moved));
+	if (!moved)
+		return;
+	for (i = cmd + 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		bool v;
+
+		if (!global_after(argv[i], argv[cmd], &v) || (v && i + 1 >= argc))
+			continue;
+		moved[n++] = argv[i];
+		if (v)
+			moved[n++] = argv[i + 1];
+		/* close the gap: shift what lies between the command and here */
+		memmove(&argv[cmd + (v ? 2 : 1)], &argv[cmd], (size_t)(i - cmd) * sizeof(*argv));
+		if (v) {
+			argv[cmd] = moved[n - 2];
+			argv[cmd + 1] = moved[n - 1];
+			cmd += 2;
+		} else {
+			argv[cmd] = moved[n - 1];
+			cmd++;
+		}
+		i += v ? 1 : 0;
+	}
+	free(moved);
+}
+
 int cli_main(int argc, char **argv, const struct cli_seams *seams)
 {
 	static const struct cli_seams none;
-	enum { OPT_ROOT = 256, OPT_NODE, OPT_CONFIG, OPT_FORMAT, OPT_VERSION };
+	enum { OPT_ROOT = 256, OPT_NODE, OPT_CONFIG, OPT_FORMAT, OPT_VERSION, OPT_COLOR };
 	static const struct option opts[] = {
+	        {"color", optional_argument, NULL, OPT_COLOR},
 	        {"root", required_argument, NULL, OPT_ROOT},
 	        {"node", required_argument, NULL, OPT_NODE},
 	        {"config", required_argument, NULL, OPT_CONFIG},
@@ -258,8 +631,9 @@ int cli_main(int argc, char **argv, const struct cli_seams *seams)
 	};
 	struct cli_ctx ctx;
 	const char *root = getenv("PVE_PASSTHROUGH_ROOT");
+	bool root_env = root != NULL;
 	const char *node = NULL, *config = NULL, *format = NULL, *nocolor = getenv("NO_COLOR");
-	const char *timeout = NULL;
+	const char *timeout = NULL, *color = "auto";
 	unsigned deadline = SETTINGS_TIMEOUT_DEFAULT;
 	const struct cli_command *cmd;
 	struct util_err err = {0};
@@ -271,9 +645,20 @@ int cli_main(int argc, char **argv, const struct cli_seams *seams)
 	ctx.prog = "pve-passthrough";
 	ctx.seams = seams ? seams : &none;
 	opterr = 0;
+	globals_first(argc, argv);
 	while ((c = getopt_long(argc, argv, "+:qvht:", opts, NULL)) != -1) {
 		switch (c) {
-		case OPT_ROOT: root = optarg; break;
+		case OPT_COLOR:
+			color = optarg ? optarg : "always";
+			if (strcmp(color, "auto") && strcmp(color, "always") &&
+			    strcmp(color, "never"))
+				return cli_usage_error(
+				        &ctx, NULL, "--color '%s': auto, always or never", color);
+			break;
+		case OPT_ROOT:
+			root = optarg;
+			root_env = false;
+			break;
 		case OPT_NODE: node = optarg; break;
 		case OPT_CONFIG: config = optarg; break;
 		case OPT_FORMAT: format = optarg; break;
@@ -286,11 +671,20 @@ int cli_main(int argc, char **argv, const struct cli_seams *seams)
 			return cli_usage_error(&ctx, NULL, "option %s needs a value",
 			                       argv[optind - 1]);
 		default:
-			if (optopt > 0 && optopt < 256) /* a short one, maybe in a cluster (-qx) */
-				return cli_usage_error(&ctx, NULL, "unknown option '-%c'", optopt);
-			return cli_usage_error(&ctx, NULL, "unknown option '%s'", argv[optind - 1]);
+			if (optopt > 0 &&
+			    optopt < 256) { /* a short one, maybe in a cluster (-qx) */
+				char o[3] = {'-', (char)optopt, '\0'};
+
+				return cli_unknown_option(&ctx, NULL, o);
+			}
+			return cli_unknown_option(&ctx, NULL, argv[optind - 1]);
 		}
 	}
+	ctx.color = strcmp(color, "always") == 0 ||
+	            (strcmp(color, "auto") == 0 && isatty(STDOUT_FILENO) && !(nocolor && *nocolor));
+	ctx.color_err =
+	        strcmp(color, "always") == 0 ||
+	        (strcmp(color, "auto") == 0 && isatty(STDERR_FILENO) && !(nocolor && *nocolor));
 	if (timeout) {
 		char *end;
 		unsigned long v;
@@ -312,21 +706,41 @@ int cli_main(int argc, char **argv, const struct cli_seams *seams)
 	}
 	cmd = cli_command_find(argv[optind]);
 	if (!cmd)
-		return cli_usage_error(&ctx, NULL, "unknown command '%s'", argv[optind]);
+		return cli_unknown_command(&ctx, NULL, cli_commands, cli_n_commands, argv[optind]);
 
 	/* the guard keeps its own limit (guard { timeout }) and its own answer to it */
 	if (strcmp(cmd->name, "guard") != 0)
 		cli_deadline_arm(&ctx, cmd->name, deadline);
 
+	ctx.root_opt = root_env ? "PVE_PASSTHROUGH_ROOT" : "--root";
 	if (root && *root && !util_is_dir(root)) {
-		cli_error(&ctx, "--root %s: not a directory", root);
+		cli_error(&ctx, "%s%s%s: not a directory%s", ctx.root_opt, root_env ? "=" : " ",
+		          root,
+		          root_env ? " (it comes from the environment: unset it, or give --root)"
+		                   : "");
 		return CLI_EXIT_FAIL;
 	}
 	if (util_paths_init(&ctx.paths, root) < 0)
-		return cli_usage_error(&ctx, NULL, "--root: path too long");
-	if (format && cli_set_format(&ctx, format, 0xf))
-		return CLI_EXIT_USAGE;
-	ctx.color = isatty(STDOUT_FILENO) && !(nocolor && *nocolor);
+		return cli_usage_error(&ctx, NULL, "%s: path too long", ctx.root_opt);
+	/* --format: one check for every command, against the formats it writes */
+	if (format) {
+		static const char *names[] = {"text", "json", "prometheus", "nagios"};
+		unsigned allowed = cmd->formats ? cmd->formats : 1u << CLI_FORMAT_TEXT;
+		char list[64] = "";
+
+		for (unsigned i = 0; i < 4; i++)
+			if (allowed & (1u << i))
+				snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
+				         list[0] ? ", " : "", names[i]);
+		for (c = 0; c < 4 && strcmp(format, names[c]) != 0; c++)
+			;
+		if (c == 4 || !(allowed & (1u << c)))
+			return cli_usage_error(&ctx, cmd->name,
+			                       "%s: --format %s is not available (%s writes %s)",
+			                       cmd->name, format, cmd->name, list);
+		cli_set_format(&ctx, format, allowed);
+	}
+
 	if (config) {
 		if (strlen(config) >= sizeof(ctx.config_path))
 			return cli_usage_error(&ctx, NULL, "--config: path too long");
@@ -355,10 +769,11 @@ int cli_main(int argc, char **argv, const struct cli_seams *seams)
 			snprintf(ctx.node_error, sizeof(ctx.node_error), "%s", err.msg);
 	}
 	/* -v: what every command works on, on stderr */
-	cli_info(&ctx, "root %s, node %s%s%s%s, config %s%s",
-	         ctx.paths.root[0] ? ctx.paths.root : "/", ctx.node[0] ? ctx.node : "unknown",
-	         ctx.node[0] ? "" : " (", ctx.node[0] ? "" : ctx.node_error, ctx.node[0] ? "" : ")",
-	         ctx.config_path,
+	cli_info(&ctx, "root %s%s, node %s%s%s%s, config %s%s",
+	         ctx.paths.root[0] ? ctx.paths.root : "/",
+	         root_env && ctx.paths.root[0] ? " (PVE_PASSTHROUGH_ROOT)" : "",
+	         ctx.node[0] ? ctx.node : "unknown", ctx.node[0] ? "" : " (",
+	         ctx.node[0] ? "" : ctx.node_error, ctx.node[0] ? "" : ")", ctx.config_path,
 	         ctx.config_explicit || util_exists(ctx.config_path) ? "" : " (absent: defaults)");
 	first = optind;
 	for (int i = first + 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
@@ -366,6 +781,18 @@ int cli_main(int argc, char **argv, const struct cli_seams *seams)
 			cli_help_print(stdout, cmd);
 			return CLI_EXIT_OK;
 		}
+	}
+	/* not root: one message, one exit status, for every command that needs it */
+	if (geteuid() != 0 && cli_needs_root(&ctx, cmd, argc - first, argv + first)) {
+		bool sub = first + 1 < argc && argv[first + 1][0] != '-' &&
+		           (strcmp(cmd->name, "hook") == 0 || strcmp(cmd->name, "host") == 0 ||
+		            strcmp(cmd->name, "mapping") == 0);
+
+		cli_error(&ctx,
+		          "pve-passthrough needs root for %s%s%s (it reads /etc/pve and writes VM "
+		          "configs)",
+		          cmd->name, sub ? " " : "", sub ? argv[first + 1] : "");
+		return CLI_EXIT_FAIL;
 	}
 	/* test seam (the test binary only, under a --root): a command that never finishes */
 	if (ctx.seams->stall_command && !util_paths_is_host(&ctx.paths))

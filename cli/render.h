@@ -28,6 +28,9 @@ struct cli_report {
 	const char *mode, *mode_why; /* host mode and why */
 	bool audited;                /* the VM configs were checked */
 	const char *audit_skipped;   /* why not */
+	/* text */
+	bool quiet; /* -q: the findings only, one line each, no headers or summary */
+	bool color; /* severities in colour (a terminal, no NO_COLOR, not --color=never) */
 	/* completeness: what could not be read.  The findings are judged on what was read; with
 	 * anything unread the report says it is incomplete (text/JSON exit 3, Nagios UNKNOWN,
 	 * pve_passthrough_up 0), so a blind run never looks healthy. */

@@ -9,6 +9,7 @@
 
 #include "cli/render.h"
 #include "cli/status.h"
+#include "sysfs/driver.h"
 #include "sysfs/igpu.h"
 
 static const char *role_name(enum sysfs_role r)
@@ -165,27 +166,26 @@ static void mdev_parents_text(FILE *out, const struct sysfs_host *h)
 
 static void modules_text(FILE *out, const struct sysfs_host *h)
 {
-	static const char *const interesting[] = {"enable_guc", "max_vfs", "enable_gvt",
-	                                          "force_probe"};
-
-	if (!h->modules[0].name[0]) { /* a snapshot without module state (status --api) */
+	if (!h->n_modules) { /* a snapshot without module state (status --api) */
 		fprintf(out, _("Modules: (not known)\n"));
 		return;
 	}
 	fprintf(out, _("Modules:"));
-	for (size_t i = 0; i < 4; i++) {
+	for (size_t i = 0; i < h->n_modules; i++) {
 		const struct sysfs_module *m = &h->modules[i];
+		/* the parameters its driver profile names (sysfs/driver.c) */
+		const char *const *params = sysfs_driver_module_params(m->name);
 		bool any = false;
 
 		fprintf(out, "%s %s", i ? "," : "", m->name);
 		if (!m->loaded)
 			fprintf(out, _(" (not loaded)"));
-		for (size_t k = 0; m->loaded && k < 4; k++) {
-			const char *val = sysfs_host_module_param(h, m->name, interesting[k]);
+		for (size_t k = 0; m->loaded && params[k]; k++) {
+			const char *val = sysfs_host_module_param(h, m->name, params[k]);
 
 			if (!val)
 				continue;
-			fprintf(out, "%s%s=%s", any ? " " : " (", interesting[k], val);
+			fprintf(out, "%s%s=%s", any ? " " : " (", params[k], val);
 			any = true;
 		}
 		if (any)

@@ -1,8 +1,45 @@
 /* cli/render_text.c - findings for people: audit's findings grouped by VM with a summary line,
- * doctor's host checks then the VM configs'.  Consumes the report only. */
+ * doctor's host checks then the VM configs'; with -q one line per finding and nothing else.
+ * Severities in colour on a terminal (errors red, warnings yellow, info green).  Consumes the
+ * report only. */
 #include <string.h>
 
 #include "cli/render.h"
+
+/* The severity's name padded to width, in its colour when r->color. */
+static void severity(const struct cli_report *r, FILE *out, enum policy_severity s, int width)
+{
+	const char *name = cli_severity_label(s);
+	const char *on = s == POLICY_SEVERITY_ERROR     ? "\033[31m"
+	                 : s == POLICY_SEVERITY_WARNING ? "\033[33m"
+	                                                : "\033[32m";
+
+	/* padded by display width: a translated name may have characters two columns wide */
+	if (r->color)
+		fprintf(out, "%s%s\033[0m", on, name);
+	else
+		fputs(name, out);
+	for (size_t w = cli_text_width(name); (int)w < width; w++)
+		fputc(' ', out);
+}
+
+/* -q: "VM 102 hostpci0 0000:00:02.0: error pf-with-vfs: message", "host: ..." */
+static void quiet_line(const struct cli_report *r, FILE *out, const struct policy_finding *x)
+{
+	bool sec = x->section[0] && strcmp(x->section, "main");
+
+	char loc[160];
+
+	snprintf(loc, sizeof(loc), "%s%s%s%s%s%s", x->key[0] ? " " : "", x->key, sec ? " " : "",
+	         sec ? x->section : "", x->device[0] ? " " : "", x->device);
+	if (x->vmid)
+		/* TRANSLATORS: -q's prefix: "VM 102 hostpci0 0000:00:02.0: " */
+		fprintf(out, _("VM %u%s: "), x->vmid, loc);
+	else
+		fprintf(out, _("host%s: "), loc);
+	severity(r, out, x->severity, 0);
+	fprintf(out, " %s: %s\n", policy_rule_get(x->rule)->name, x->message);
+}
 
 static void audit_text(const struct cli_report *r, FILE *out)
 {
@@ -15,6 +52,10 @@ static void audit_text(const struct cli_report *r, FILE *out)
 		const struct policy_finding *x = &f->v[i];
 		const char *rule = policy_rule_get(x->rule)->name;
 
+		if (r->quiet) {
+			quiet_line(r, out, x);
+			continue;
+		}
 		if (x->vmid != cur) {
 			const char *name = r->vm_name ? r->vm_name(r->arg, x->vmid) : NULL;
 
@@ -29,7 +70,7 @@ static void audit_text(const struct cli_report *r, FILE *out)
 			cur = x->vmid;
 		}
 		fputs("  ", out);
-		cli_text_pad(out, cli_severity_label(x->severity), 7);
+		severity(r, out, x->severity, 7);
 		fprintf(out, "  %s", rule);
 		if (x->key[0])
 			fprintf(out, "%*s%s%s%s", (int)(21 - strlen(rule)), "",
@@ -40,6 +81,8 @@ static void audit_text(const struct cli_report *r, FILE *out)
 		fprintf(out, "\n           %s\n           ", x->message);
 		fprintf(out, _("fix: %s\n"), x->hint);
 	}
+	if (r->quiet)
+		return;
 	if (f->n)
 		fputc('\n', out);
 	{
@@ -59,12 +102,19 @@ static void doctor_text(const struct cli_report *r, FILE *out)
 {
 	const struct policy_findings *h = r->host, *f = r->findings;
 
+	if (r->quiet) {
+		for (size_t i = 0; h && i < h->n; i++)
+			quiet_line(r, out, &h->v[i]);
+		for (size_t i = 0; r->audited && i < f->n; i++)
+			quiet_line(r, out, &f->v[i]);
+		return;
+	}
 	fprintf(out, _("doctor: %s, host mode %s (%s)\n"), r->node[0] ? r->node : _("this host"),
 	        r->mode, r->mode_why);
 	for (size_t i = 0; h && i < h->n; i++) {
 		const struct policy_finding *x = &h->v[i];
 
-		cli_text_pad(out, cli_severity_label(x->severity), 7);
+		severity(r, out, x->severity, 7);
 		fprintf(out, " %-20s %s%s%s\n", policy_rule_get(x->rule)->name,
 		        x->device[0] ? x->device : "", x->device[0] ? ": " : "", x->message);
 		if (x->hint[0]) {
@@ -90,7 +140,7 @@ static void doctor_text(const struct cli_report *r, FILE *out)
 				/* TRANSLATORS: VM 104 hostpci0 pending: <message> */
 				snprintf(where, sizeof(where), _("VM %u%s: "), x->vmid, loc);
 			}
-			cli_text_pad(out, cli_severity_label(x->severity), 7);
+			severity(r, out, x->severity, 7);
 			fprintf(out, " %-20s %s%s\n", policy_rule_get(x->rule)->name, where,
 			        x->message);
 			if (x->hint[0]) {

@@ -190,9 +190,8 @@ static const char *label(struct gather_node *g, const char *prefix, const char *
 	return gather_keep(g, buf);
 }
 
-/* /cluster/mapping/pci -> g->pci_mappings, entry by entry. */
-static int api_mappings(const struct pveapi_snapshot *snap, struct gather_node *g,
-                        struct util_err *e)
+int gather_api_pci_mappings(const struct pveapi_snapshot *snap, struct pveconf_pci_mappings *out,
+                            struct util_err *e)
 {
 	int r = 0;
 
@@ -208,8 +207,17 @@ static int api_mappings(const struct pveapi_snapshot *snap, struct gather_node *
 		};
 
 		if (m->id)
-			r = pveconf_pci_mappings_add(&g->pci_mappings, &ent, e);
+			r = pveconf_pci_mappings_add(out, &ent, e);
 	}
+	return r;
+}
+
+/* /cluster/mapping/pci -> g->pci_mappings, entry by entry. */
+static int api_mappings(const struct pveapi_snapshot *snap, struct gather_node *g,
+                        struct util_err *e)
+{
+	int r = gather_api_pci_mappings(snap, &g->pci_mappings, e);
+
 	return r < 0 ? r : gather_mappings_view(g, PP_ETC_PVE_MAPPING_PCI, e);
 }
 

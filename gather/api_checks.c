@@ -79,15 +79,19 @@ static const char *trimmed(struct gather_node *g, const char *s)
 int gather_api_mapping_checks(struct gather_node *g, const char *prefix,
                               const struct pveapi_node_map_checks *v, size_t n, struct util_err *e)
 {
-	size_t total = 0, k = 0;
+	size_t total = 0, names = 0, k = 0, l = 0;
 
 	for (size_t i = 0; i < n; i++)
-		for (size_t m = 0; !v[i].err && m < v[i].nmappings; m++)
+		for (size_t m = 0; !v[i].err && m < v[i].nmappings; m++) {
 			total += v[i].mappings[m].nchecks;
+			names++;
+		}
 	free(g->pve_checks);
+	free(g->pve_mappings);
 	g->pve_checks = calloc(total + 1, sizeof(*g->pve_checks));
+	g->pve_mappings = calloc(names + 1, sizeof(*g->pve_mappings));
 	g->n_pve_checks = 0;
-	if (!g->pve_checks)
+	if (!g->pve_checks || !g->pve_mappings)
 		return util_err_set(e, -ENOMEM, "out of memory");
 	for (size_t i = 0; i < n; i++) {
 		struct policy_node_host *nh = host_entry(g, prefix, v[i].node);
@@ -97,9 +101,16 @@ int gather_api_mapping_checks(struct gather_node *g, const char *prefix,
 		nh->has_pve_checks = true;
 		nh->pve_checks = &g->pve_checks[k];
 		nh->n_pve_checks = 0;
+		nh->pve_mappings = &g->pve_mappings[l];
+		nh->n_pve_mappings = 0;
 		for (size_t m = 0; m < v[i].nmappings; m++) {
 			const struct pveapi_map_checks *mc = &v[i].mappings[m];
 
+			if (!mc->has_checks) /* a PVE that ignored check-node: no verdict */
+				continue;
+			if (!(g->pve_mappings[l++] = gather_keep(g, mc->id)))
+				return util_err_set(e, -ENOMEM, "out of memory");
+			nh->n_pve_mappings++;
 			for (size_t c = 0; c < mc->nchecks; c++) {
 				struct policy_pve_check *x = &g->pve_checks[k];
 

@@ -86,7 +86,8 @@ struct gather_node {
 	/* gather_api_mapping_checks: PVE's checks of every node, hosts.v[i].pve_checks point here */
 	struct policy_pve_check *pve_checks;
 	size_t n_pve_checks;
-	char **strings; /* owned strings the input points into */
+	const char **pve_mappings; /* the mappings each answer listed; hosts.v[i] point here */
+	char **strings;            /* owned strings the input points into */
 	size_t n_strings, cap_strings;
 	/* things that were skipped, for the caller to print as warnings */
 	char **warnings;
@@ -113,6 +114,11 @@ int gather_local(const struct gather_opts *o, struct gather_node *g, struct util
  * fleet (the first cluster's mappings are kept).  0 or -ENOMEM. */
 int gather_api(const struct pveapi_snapshot *snap, const struct gather_opts *o,
                struct gather_node *g, struct util_err *e);
+/* The API's mappings (GET /cluster/mapping/pci) in pveconf's model, entry by entry through the
+ * map-line checks of the file reader, lines numbered as PVE's writer lays pci.cfg out; appended to
+ * out (started zeroed).  0 or -ENOMEM. */
+int gather_api_pci_mappings(const struct pveapi_snapshot *snap, struct pveconf_pci_mappings *out,
+                            struct util_err *e);
 /* A node's hardware from the API as a host snapshot (no drivers, no module state, no live mdev
  * instances; totalvfs = numvfs = the VFs listed).  NULL when out of memory. */
 struct sysfs_host *gather_api_host(const struct pveapi_node *n);

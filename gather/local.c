@@ -94,7 +94,10 @@ static int load_vm(const struct gather_opts *o, struct gather_node *g, const cha
 	bool keep = o->flags & GATHER_KEEP_CONFS;
 	int r;
 
-	r = pveconf_vm_load(path, &conf, e);
+	/* the guard reads only hostpci*, machine, vga, hookscript, lock and name: the format checks
+	 * of every other key (drives, net, cpu, ...) are work it does not need */
+	r = pveconf_vm_load_opts(path, &(struct pveconf_vm_opts){.lazy = o->flags & GATHER_GUARD},
+	                         &conf, e);
 	if (r < 0)
 		return r;
 	r = gather_vm_add(g, conf, vmid, node, main_only, keep, e);

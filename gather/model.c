@@ -242,6 +242,7 @@ void gather_free(struct gather_node *g)
 	free(g->hosts.v);
 	free(g->hosts.owned);
 	free(g->pve_checks);
+	free(g->pve_mappings);
 	for (size_t i = 0; i < g->n_strings; i++)
 		free(g->strings[i]);
 	free(g->strings);

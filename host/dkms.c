@@ -12,19 +12,6 @@
 
 #include "util/fileio.h"
 
-const char *host_dkms_state_name(enum host_dkms_state s)
-{
-	switch (s) {
-	case HOST_DKMS_ADDED: return "added";
-	case HOST_DKMS_BUILT: return "built";
-	case HOST_DKMS_INSTALLED: return "installed";
-	case HOST_DKMS_INSTALLED_WEAK: return "installed-weak";
-	case HOST_DKMS_BROKEN: return "broken";
-	case HOST_DKMS_UNKNOWN: break;
-	}
-	return "unknown";
-}
-
 static void trim_copy(char *dst, size_t n, const char *s, size_t len)
 {
 	while (len && isspace((unsigned char)*s))
@@ -426,10 +413,6 @@ int host_dkms_scan(const struct util_paths *p, const char *running,
 		r->next_boot = 0;
 	if (r->next_boot >= 0)
 		r->kernels[r->next_boot].next_boot = true;
-	util_path(p, path, sizeof(path), PP_SYS_MODULE "/i915");
-	r->i915_loaded = util_is_dir(path);
-	util_path(p, path, sizeof(path), PP_SYS_MODULE "/i915/parameters/max_vfs");
-	r->running_is_dkms = util_exists(path);
 	return 0;
 }
 

@@ -35,7 +35,6 @@ struct host_dkms_entry {
  * 0 or -ENOMEM. */
 int host_dkms_status_parse(const char *text, struct host_dkms_entry **out, size_t *n,
                            size_t *skipped);
-const char *host_dkms_state_name(enum host_dkms_state s);
 
 /* Compares kernel releases the way dpkg orders PVE kernels ("6.8.12-10-pve" > "6.8.12-4-pve"). */
 int host_kver_cmp(const char *a, const char *b);
@@ -70,11 +69,11 @@ struct host_dkms_report {
 	size_t n_sources;
 	struct host_kernel *kernels; /* installed kernels, newest first */
 	size_t n_kernels;
-	long next_boot;                    /* index into kernels, -1 when none */
-	bool i915_loaded, running_is_dkms; /* /sys/module/i915, .../parameters/max_vfs */
+	long next_boot; /* index into kernels, -1 when none; whether the running i915 is the
+	                   dkms one is a fact of the snapshot (struct host_facts.max_vfs) */
 };
 
-/* Scans /lib/modules, /boot, /var/lib/dkms, /etc/kernel/proxmox-boot-pin and /sys/module/i915.
+/* Scans /lib/modules, /boot, /var/lib/dkms and /etc/kernel/proxmox-boot-pin (never /sys).
  * running: the running release ("" when unknown).  0 or -errno. */
 int host_dkms_scan(const struct util_paths *p, const char *running,
                    const struct host_dkms_window *w, size_t n_w, struct host_dkms_report *r,

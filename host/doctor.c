@@ -1,6 +1,9 @@
-/* host/doctor.c - the host checks of `doctor`: platform, IOMMU, bootloader and persisted vs
- * running cmdline, PF driver, VF count and persistence, dkms per installed kernel, Secure Boot,
- * modprobe.d, GVT-g.  Findings are data; never prints, never changes anything. */
+/* host/doctor.c - the host half of `doctor`: gathers what the host checks need (the persisted and
+ * running cmdline, dkms per installed kernel, Secure Boot, modprobe.d, the kernel log, the files
+ * that set the VF count at boot) and reports the checks that are read line by line from those
+ * files; the rules over plain facts (PF driver, VF counts, GVT-g modules) are policy's
+ * (policy/host_rules.c, fed by host_rule_facts here).  Findings are data; never prints, never
+ * changes anything. */
 #include "host/doctor.h"
 
 #include <dirent.h>
@@ -13,6 +16,7 @@
 #include "host/dkms.h"
 #include "host/klog.h"
 #include "util/fileio.h"
+#include "util/i18n.h"
 
 #define TEXT_MAX (1 << 20)
 
@@ -27,33 +31,20 @@ static int add(struct run *rn, enum policy_rule_id rule, const char *dev, const 
 static int add(struct run *rn, enum policy_rule_id rule, const char *dev, const char *hint,
                const char *fmt, ...)
 {
-	enum policy_severity sev = policy_rule_severity(rn->severity, rule);
-	struct policy_finding *nf;
 	va_list ap;
+	int r;
 
-	rn->fs->last_dropped = sev == POLICY_SEVERITY_OFF;
-	if (rn->fs->last_dropped)
-		return 0;
-	nf = policy_findings_add(&rn->fs->f);
-	if (!nf)
-		return -ENOMEM;
-	nf->rule = rule;
-	nf->severity = sev;
-	snprintf(nf->device, sizeof(nf->device), "%s", dev ? dev : "");
-	snprintf(nf->hint, sizeof(nf->hint), "%s", hint ? hint : "");
 	va_start(ap, fmt);
-	vsnprintf(nf->message, sizeof(nf->message), fmt, ap);
+	r = policy_findings_vaddf(&rn->fs->f, rn->severity, &rn->fs->last_dropped, rule, dev, hint,
+	                          fmt, ap);
 	va_end(ap);
-	return 0;
+	return r;
 }
 
 /* Lowers the severity of the finding just added (never above what the settings allow). */
 static void downgrade(struct run *rn, enum policy_severity s)
 {
-	struct policy_findings *f = &rn->fs->f;
-
-	if (f->n && !rn->fs->last_dropped && s < f->v[f->n - 1].severity)
-		f->v[f->n - 1].severity = s;
+	policy_findings_downgrade(&rn->fs->f, rn->fs->last_dropped, s);
 }
 
 void host_findings_free(struct host_findings *fs)
@@ -73,6 +64,31 @@ static bool platform_can(const struct host_facts *f, enum host_mode m)
 	return false;
 }
 
+/* The first driver profile whose detect token is on the command line (sysfs/driver.c), or the
+ * dkms i915 told from the stock one by its max_vfs parameter.  false when none says anything. */
+static bool detect_mode(const struct host_facts *f, const char *proc, struct host_findings *fs)
+{
+	for (size_t i = 0; i < SYSFS_PROFILE_COUNT; i++) {
+		const struct sysfs_driver_profile *pr = &sysfs_driver_profiles[i];
+
+		if (pr->package && pr->vf_param && f->max_vfs[0]) {
+			fs->mode = (enum host_mode)pr->id;
+			snprintf(fs->mode_why, sizeof(fs->mode_why),
+			         _("the dkms %s is loaded (%s)"), pr->module, pr->vf_param);
+			return true;
+		}
+		for (const char *const *t = pr->detect; *t; t++) {
+			if (!strstr(proc, *t))
+				continue;
+			fs->mode = (enum host_mode)pr->id;
+			snprintf(fs->mode_why, sizeof(fs->mode_why), _("%.*s in /proc/cmdline"),
+			         (int)strcspn(*t, "="), *t);
+			return true;
+		}
+	}
+	return false;
+}
+
 /* The host mode: the platform table decides what is possible first (a GVT-g-only iGPU is never
  * "sriov-i915", whatever the command line or a loaded dkms i915 say); within that, the last
  * setup's journal, then the evidence of /proc/cmdline and the loaded i915. */
@@ -88,20 +104,9 @@ static void pick_mode(const struct util_paths *p, const struct host_facts *f, co
 
 	if (host_journal_last_setup(p, id, sizeof(id), mode, sizeof(mode), NULL) == 0 && id[0]) {
 		fs->mode = host_mode_parse(mode);
-		snprintf(fs->mode_why, sizeof(fs->mode_why), "set up by pve-passthrough (%.90s)",
+		snprintf(fs->mode_why, sizeof(fs->mode_why), _("set up by pve-passthrough (%.90s)"),
 		         id);
-	} else if (strstr(proc, "i915.enable_gvt=1") || strstr(proc, "i915.enable_gvt=Y")) {
-		fs->mode = HOST_MODE_GVTG;
-		snprintf(fs->mode_why, sizeof(fs->mode_why), "i915.enable_gvt in /proc/cmdline");
-	} else if (strstr(proc, "xe.max_vfs=")) {
-		fs->mode = HOST_MODE_SRIOV_XE;
-		snprintf(fs->mode_why, sizeof(fs->mode_why), "xe.max_vfs in /proc/cmdline");
-	} else if (strstr(proc, "i915.max_vfs=") || f->max_vfs[0]) {
-		fs->mode = HOST_MODE_SRIOV_I915;
-		snprintf(fs->mode_why, sizeof(fs->mode_why), "%s",
-		         f->max_vfs[0] ? _("the dkms i915 is loaded (max_vfs)")
-		                       : _("i915.max_vfs in /proc/cmdline"));
-	} else {
+	} else if (!detect_mode(f, proc, fs)) {
 		fs->mode = dflt;
 		snprintf(fs->mode_why, sizeof(fs->mode_why), "%s", _("what the platform can do"));
 	}
@@ -110,7 +115,7 @@ static void pick_mode(const struct util_paths *p, const struct host_facts *f, co
 
 		snprintf(was, sizeof(was), "%.159s", fs->mode_why);
 		snprintf(fs->mode_why, sizeof(fs->mode_why),
-		         "platform table: %s does %s only; ignored: %.100s", f->platform,
+		         _("platform table: %s does %s only; ignored: %.100s"), f->platform,
 		         host_mode_name(dflt), was);
 		fs->mode = dflt;
 	}
@@ -178,16 +183,14 @@ static int check_cmdline(const struct util_paths *p, const struct host_facts *f,
 	struct host_findings *fs = rn->fs;
 	struct host_cmdline_want w;
 	struct host_tokens pt = {0}, rt = {0};
-	char buf[64], why[512], setup[64];
+	struct host_mode_tokens want_buf;
+	char why[512], setup[64];
 	const char *file;
 	char *line = NULL;
 	int r;
 
-	snprintf(setup, sizeof(setup), "pve-passthrough host setup %s%s",
-	         fs->mode == HOST_MODE_GVTG       ? "gvtg"
-	         : fs->mode == HOST_MODE_SRIOV_XE ? "sriov --driver xe"
-	                                          : "sriov",
-	         fs->mode == HOST_MODE_SRIOV_GENERIC ? " --pf BDF" : "");
+	snprintf(setup, sizeof(setup), "pve-passthrough host setup %s",
+	         host_mode_profile(fs->mode)->setup);
 	r = persisted(p, b, &line, &file);
 	if (r < 0)
 		return r;
@@ -205,8 +208,7 @@ static int check_cmdline(const struct util_paths *p, const struct host_facts *f,
 		r = add(rn, POLICY_RULE_BOOTLOADER, NULL, NULL, _("%s; command line in %s (%s)"),
 		        loader, files, b->why);
 	}
-	snprintf(buf, sizeof(buf), "%s", f->iommu_token); /* sriov-generic's token */
-	host_mode_want(fs->mode, f->device_id, buf, &w);
+	host_mode_want(fs->mode, f->device_id, f->iommu_token, &want_buf, &w);
 	if (r == 0)
 		r = host_tokens_split(line, &pt);
 	if (r == 0)
@@ -287,112 +289,90 @@ static int check_cmdline(const struct util_paths *p, const struct host_facts *f,
 	return r;
 }
 
-static int unit_vfs(const struct util_paths *p, int *n)
+static bool file_lists(const char *path, const char *module)
 {
-	char path[PP_PATH_MAX], *data, *s;
+	char *data, *save = NULL;
 	size_t len;
+	bool found = false;
 
-	*n = -1;
-	util_path(p, path, sizeof(path), HOST_UNIT_FILE);
-	if (util_file_read(path, 1 << 16, &data, &len, NULL) < 0)
-		return -ENOENT;
-	if ((s = strstr(data, "ExecStart="))) {
-		char *eol = strchr(s, '\n'), *sp;
-
-		if (eol)
-			*eol = '\0';
-		sp = strrchr(s, ' ');
-		if (sp)
-			*n = atoi(sp + 1);
+	if (util_file_read(path, TEXT_MAX, &data, &len, NULL) < 0)
+		return false;
+	for (char *t = data, *ln; !found && (ln = strtok_r(t, "\n", &save)); t = NULL) {
+		ln += strspn(ln, " \t");
+		found = strncmp(ln, module, strlen(module)) == 0 &&
+		        (!ln[strlen(module)] || strchr(" \t#", ln[strlen(module)]));
 	}
 	free(data);
-	return 0;
+	return found;
 }
 
-static int check_sriov(const struct util_paths *p, const struct host_facts *f, struct run *rn)
+/* Is module listed in /etc/modules or /etc/modules-load.d/ *.conf (loaded at every boot)? */
+static bool loaded_at_boot(const struct util_paths *p, const char *module)
 {
-	struct host_findings *fs = rn->fs;
-	struct host_conflict *c = NULL;
-	size_t n = 0;
-	int want = -1, r = 0;
-	bool unit, wants;
-	char path[PP_PATH_MAX];
+	char path[PP_PATH_MAX], f[PP_PATH_MAX + 256];
+	struct dirent *de;
+	bool found;
+	DIR *d;
 
-	if (!f->pf_driver[0] && f->generic)
-		r = add(rn, POLICY_RULE_PF_UNBOUND, f->pf_bdf,
-		        "load the PF's driver; look for blacklist / 'options vfio-pci ids=' lines in "
-		        "/etc/modprobe.d",
-		        "no driver is bound to the PF %s: no VF can be created", f->pf_bdf);
-	else if (f->generic && strcmp(f->pf_driver, "vfio-pci") == 0)
-		r = add(rn, POLICY_RULE_PF_UNBOUND, f->pf_bdf,
-		        "take the PF out of every VM config and out of 'options vfio-pci ids='",
-		        "the PF %s is bound to vfio-pci: a VM holds the PF, so every VF is gone",
-		        f->pf_bdf);
-	else if (!f->pf_driver[0])
-		r = add(rn, POLICY_RULE_PF_UNBOUND, f->pf_bdf,
-		        "look for 'blacklist i915' / 'options vfio-pci ids=' in /etc/modprobe.d and the "
-		        "i915 lines of dmesg",
-		        "no driver is bound to the iGPU PF %s: no VF can be created (\"no driver bound "
-		        "to device; cannot configure SR-IOV\")",
-		        f->pf_bdf);
-	else if (strcmp(f->pf_driver, "vfio-pci") == 0)
-		r = add(rn, POLICY_RULE_PF_UNBOUND, f->pf_bdf,
-		        "take the PF (and any 'All Functions' 00:02 entry) out of every VM config and "
-		        "remove 'options vfio-pci ids=8086:...'; then reboot",
-		        "the iGPU PF %s is bound to vfio-pci: a VM holds the PF or vfio-pci claimed its "
-		        "id, so every VF is gone",
-		        f->pf_bdf);
-	if (r == 0 && fs->mode == HOST_MODE_SRIOV_I915 && f->i915_loaded && !f->max_vfs[0])
-		r = add(rn, POLICY_RULE_PF_DRIVER_STOCK, f->pf_bdf,
-		        "build and install i915-sriov-dkms for the running kernel (see the dkms "
-		        "findings), then reboot",
-		        "the running i915 is the stock module (no max_vfs parameter) on kernel %s: "
-		        "i915.max_vfs is ignored and sriov_numvfs writes fail with ENOENT",
-		        f->running[0] ? f->running : "?");
-	if (r == 0 && fs->mode == HOST_MODE_SRIOV_I915 && f->max_vfs[0] && f->enable_guc[0] &&
-	    strcmp(f->enable_guc, "3") != 0)
-		r = add(rn, POLICY_RULE_PF_GUC, f->pf_bdf,
-		        "set i915.enable_guc=3 (host setup sriov)",
-		        "i915 runs with enable_guc=%s; SR-IOV needs 3", f->enable_guc);
-	if (r == 0 && f->totalvfs == 0 && f->max_vfs[0])
-		r = add(rn, POLICY_RULE_VFS_TOTAL_ZERO, f->pf_bdf,
-		        "add i915.max_vfs=7 to the kernel command line (host setup sriov) and reboot",
-		        "sriov_totalvfs of %s is 0: i915.max_vfs was not set at boot", f->pf_bdf);
-	if (r == 0)
-		unit_vfs(p, &want);
-	util_path(p, path, sizeof(path), HOST_UNIT_FILE);
-	unit = util_exists(path);
-	util_path(p, path, sizeof(path), HOST_UNIT_WANTS);
-	wants = util_exists(path) || util_link_basename(path, path, sizeof(path)) == 0;
-	if (r == 0 && f->totalvfs > 0 && want > 0 && f->numvfs != want)
-		r = add(rn, POLICY_RULE_VFS_COUNT, f->pf_bdf,
-		        "pve-passthrough host vfs N sets it now (after checking no VM uses a VF)",
-		        "%d VFs enabled, the tool's unit asks for %d", f->numvfs, want);
-	else if (r == 0 && f->totalvfs > 0 && f->numvfs == 0)
-		r = add(rn, POLICY_RULE_VFS_COUNT, f->pf_bdf, "pve-passthrough host vfs N",
-		        "no VFs enabled (sriov_numvfs 0, sriov_totalvfs %d)", f->totalvfs);
-	if (r == 0)
-		r = host_vf_mechanisms_scan(p, &c, &n, NULL);
-	for (size_t i = 0; i < n && r == 0; i++)
-		r = add(rn, POLICY_RULE_VFS_OTHER_MECHANISM, NULL,
-		        unit ? "remove this line: the tool's unit already sets the count"
-		             : "keep one mechanism: host setup sriov installs the tool's unit and "
-		               "reports this line",
-		        "%s line %d: '%s': %s", c[i].file, c[i].line, c[i].text,
-		        unit || n > 1 ? c[i].why
-		                      : "sets sriov_numvfs at boot (not the tool's unit)");
-	if (r == 0 && n == 1 && !unit)
-		downgrade(rn, POLICY_SEVERITY_INFO);
-	if (r == 0 && !unit && n == 0)
-		r = add(rn, POLICY_RULE_VFS_NOT_PERSISTENT, f->pf_bdf,
-		        "pve-passthrough host setup sriov",
-		        _("nothing sets sriov_numvfs at boot: the VFs are gone after a reboot"));
-	else if (r == 0 && unit && !wants)
-		r = add(rn, POLICY_RULE_VFS_NOT_PERSISTENT, f->pf_bdf,
-		        "systemctl enable " HOST_UNIT_NAME, "%s exists but is not enabled",
-		        HOST_UNIT_FILE);
-	free(c);
-	return r;
+	util_path(p, path, sizeof(path), PP_ETC_MODULES);
+	found = file_lists(path, module);
+	util_path(p, path, sizeof(path), PP_ETC_MODULES_LOAD_D);
+	if (!found && (d = opendir(path))) {
+		while (!found && (de = readdir(d))) {
+			size_t l = strlen(de->d_name);
+
+			if (l < 5 || strcmp(de->d_name + l - 5, ".conf") != 0)
+				continue;
+			snprintf(f, sizeof(f), "%s/%s", path, de->d_name);
+			found = file_lists(f, module);
+		}
+		closedir(d);
+	}
+	return found;
+}
+
+/* The kernel log of this boot against host/klog_sig.c's table.  A message that confirms a finding
+ * already made (same rule and device: pf-driver-stock from sysfs, module-obsolete from
+ * /etc/modules) is quoted in that finding; any other is a finding of its own.  Under a --root
+ * without <root>/dev/kmsg there is nothing to read (a copied host); on the real host a log we may
+ * not read is an info finding; a --kernel-log FILE that cannot be read is an error. */
+/* The facts the host rules of policy/host_rules.c judge: from f (the snapshot), the mode doctor
+ * picked, and the files that set the VF count at boot.  vf_boot is malloc'd into *vb. */
+static int host_rule_facts(const struct util_paths *p, const struct host_facts *f,
+                           enum host_mode mode, struct policy_host *h, struct policy_vf_boot **vb)
+{
+	const struct sysfs_driver_profile *pr = host_mode_profile(mode);
+	size_t n = 0;
+	int r;
+
+	memset(h, 0, sizeof(*h));
+	h->mode = (enum sysfs_profile_id)mode;
+	h->igpu = f->igpu;
+	h->generic = f->generic;
+	h->pf_bdf = f->pf_bdf;
+	h->pf_driver = f->pf_driver;
+	h->totalvfs = f->totalvfs;
+	h->numvfs = f->numvfs;
+	h->running = f->running;
+	h->pf_module_loaded = f->i915_loaded;
+	h->max_vfs = f->max_vfs;
+	h->enable_guc = f->enable_guc;
+	h->enable_gvt = f->enable_gvt;
+	h->extra_module_loaded = f->kvmgt_loaded;
+	h->extra_module_at_boot = pr->extra_modules[0] && loaded_at_boot(p, pr->extra_modules[0]);
+	h->n_mdev_types = f->n_mdev_types;
+	h->unit_vfs = -1;
+	r = host_vf_boot_scan(p, vb, &n, &h->unit_enabled);
+	if (r < 0)
+		return r;
+	h->vf_boot = *vb;
+	h->n_vf_boot = n;
+	for (size_t i = 0; i < n; i++)
+		if ((*vb)[i].tool_unit) {
+			h->unit = true;
+			h->unit_vfs = (*vb)[i].count;
+		}
+	return 0;
 }
 
 /* The headers package of a kernel release: Proxmox VE's kernels end in -pve, Debian's do not. */
@@ -574,53 +554,6 @@ static int check_dkms(const struct util_paths *p, const struct host_facts *f, st
 }
 
 /* Does the modules-style file (full path) have a line naming module? */
-static bool file_lists(const char *path, const char *module)
-{
-	char *data, *save = NULL;
-	size_t len;
-	bool found = false;
-
-	if (util_file_read(path, TEXT_MAX, &data, &len, NULL) < 0)
-		return false;
-	for (char *t = data, *ln; !found && (ln = strtok_r(t, "\n", &save)); t = NULL) {
-		ln += strspn(ln, " \t");
-		found = strncmp(ln, module, strlen(module)) == 0 &&
-		        (!ln[strlen(module)] || strchr(" \t#", ln[strlen(module)]));
-	}
-	free(data);
-	return found;
-}
-
-/* Is module listed in /etc/modules or /etc/modules-load.d/ *.conf (loaded at every boot)? */
-static bool loaded_at_boot(const struct util_paths *p, const char *module)
-{
-	char path[PP_PATH_MAX], f[PP_PATH_MAX + 256];
-	struct dirent *de;
-	bool found;
-	DIR *d;
-
-	util_path(p, path, sizeof(path), PP_ETC_MODULES);
-	found = file_lists(path, module);
-	util_path(p, path, sizeof(path), PP_ETC_MODULES_LOAD_D);
-	if (!found && (d = opendir(path))) {
-		while (!found && (de = readdir(d))) {
-			size_t l = strlen(de->d_name);
-
-			if (l < 5 || strcmp(de->d_name + l - 5, ".conf") != 0)
-				continue;
-			snprintf(f, sizeof(f), "%s/%s", path, de->d_name);
-			found = file_lists(f, module);
-		}
-		closedir(d);
-	}
-	return found;
-}
-
-/* The kernel log of this boot against host/klog_sig.c's table.  A message that confirms a finding
- * already made (same rule and device: pf-driver-stock from sysfs, module-obsolete from
- * /etc/modules) is quoted in that finding; any other is a finding of its own.  Under a --root
- * without <root>/dev/kmsg there is nothing to read (a copied host); on the real host a log we may
- * not read is an info finding; a --kernel-log FILE that cannot be read is an error. */
 static int check_klog(const struct util_paths *p, const struct host_facts *f, struct run *rn,
                       struct util_err *e)
 {
@@ -687,6 +620,8 @@ int host_doctor_run(const struct util_paths *p, const struct host_facts *f,
 	struct run run = {fs, severity}, *rn = &run;
 	struct host_boot b;
 	struct host_conflict *c = NULL;
+	struct policy_host hf;
+	struct policy_vf_boot *vb = NULL;
 	size_t n = 0;
 	int r;
 
@@ -757,8 +692,12 @@ int host_doctor_run(const struct util_paths *p, const struct host_facts *f,
 		        "no IOMMU is active (/sys/class/iommu is empty): nothing can be passed through");
 	if (r == 0)
 		r = check_cmdline(p, f, &b, rn);
-	if (r == 0 && (f->igpu || f->generic) && fs->mode != HOST_MODE_GVTG)
-		r = check_sriov(p, f, rn);
+	/* the host rules over facts (policy/host_rules.c): PF driver, VF counts, GVT-g modules */
+	if (r == 0)
+		r = host_rule_facts(p, f, fs->mode, &hf, &vb);
+	if (r == 0)
+		r = policy_host_evaluate(&hf, severity, &fs->f);
+	free(vb);
 	/* the dkms checks: on an i915 SR-IOV host, and wherever i915-sriov-dkms is registered */
 	if (r == 0 && (fs->mode == HOST_MODE_SRIOV_I915 || dkms_registered(p)))
 		r = check_dkms(p, f, rn, e);
@@ -791,27 +730,6 @@ int host_doctor_run(const struct util_paths *p, const struct host_facts *f,
 		                : _("remove that line"),
 		        _("%s line %d: '%s': %s"), c[i].file, c[i].line, c[i].text, c[i].why);
 	free(c);
-	if (r == 0 && fs->mode == HOST_MODE_GVTG && f->igpu) {
-		if (f->i915_loaded && strcmp(f->enable_gvt, "Y") != 0 &&
-		    strcmp(f->enable_gvt, "1") != 0)
-			r = add(rn, POLICY_RULE_GVTG_DISABLED, f->pf_bdf,
-			        "i915.enable_gvt=1 (host setup gvtg), reboot",
-			        "i915 runs without enable_gvt");
-		if (r == 0 && f->kvmgt_loaded && !loaded_at_boot(p, "kvmgt"))
-			r = add(rn, POLICY_RULE_GVTG_KVMGT, f->pf_bdf,
-			        "host setup gvtg (adds kvmgt to /etc/modules-load.d)",
-			        "kvmgt is loaded now but nothing loads it at boot: after a reboot there "
-			        "are no mdev types");
-		if (r == 0 && !f->kvmgt_loaded)
-			r = add(rn, POLICY_RULE_GVTG_KVMGT, f->pf_bdf,
-			        "host setup gvtg (adds kvmgt to modules-load.d), or modprobe kvmgt",
-			        "kvmgt is not loaded: no mdev types");
-		if (r == 0 && f->n_mdev_types == 0)
-			r = add(rn, POLICY_RULE_GVTG_NO_TYPES, f->pf_bdf,
-			        "needs i915.enable_gvt=1, kvmgt loaded and enough aperture in the BIOS (DVMT pre-allocated >= 64M)",
-			        "%s offers no mdev types (mdev_supported_types missing)",
-			        f->pf_bdf);
-	}
 	if (r == 0)
 		r = check_klog(p, f, rn, e);
 	if (r < 0) {

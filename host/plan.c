@@ -348,53 +348,32 @@ static int check_platform(struct host_plan *pl, const struct host_setup_opts *o,
 
 /* ------------------------------------------------------------------ cmdline */
 
-void host_mode_want(enum host_mode m, unsigned device_id, char xe_probe[64],
-                    struct host_cmdline_want *w)
+void host_mode_want(enum host_mode m, unsigned device_id, const char *iommu_token,
+                    struct host_mode_tokens *buf, struct host_cmdline_want *w)
 {
-	static const char *i915_tok[] = {"intel_iommu=on", "i915.enable_guc=3", "i915.max_vfs=7",
-	                                 "module_blacklist=xe", NULL};
-	static const char *i915_forbid[] = {"i915.enable_gvt", NULL};
-	static const char *i915_items[] = {"module_blacklist=i915", NULL};
-	static const char *xe_forbid[] = {"i915.enable_gvt", NULL};
-	static const char *xe_items[] = {"module_blacklist=xe", NULL};
-	static const char *gvt_tok[] = {"intel_iommu=on", "i915.enable_gvt=1", NULL};
-	static const char *gvt_forbid[] = {"i915.enable_guc", "i915.max_vfs", NULL};
-	static const char *xe_tok[5];
-	static const char *generic_tok[2];
-	static const char *none[] = {NULL};
+	const struct sysfs_driver_profile *pr = host_mode_profile(m);
+	size_t n = 0, nt = 0;
 
-	memset(w, 0, sizeof(*w));
-	switch (m) {
-	case HOST_MODE_SRIOV_I915:
-		w->tokens = i915_tok;
-		w->forbid = i915_forbid;
-		w->forbid_items = i915_items;
-		break;
-	case HOST_MODE_SRIOV_XE:
-		snprintf(xe_probe, 64, "xe.force_probe=%04x", device_id);
-		xe_tok[0] = "intel_iommu=on";
-		xe_tok[1] = "xe.max_vfs=7";
-		xe_tok[2] = xe_probe;
-		xe_tok[3] = "module_blacklist=i915";
-		xe_tok[4] = NULL;
-		w->tokens = xe_tok;
-		w->forbid = xe_forbid;
-		w->forbid_items = xe_items;
-		break;
-	case HOST_MODE_GVTG:
-		w->tokens = gvt_tok;
-		w->forbid = gvt_forbid;
-		w->forbid_items = i915_items;
-		break;
-	case HOST_MODE_SRIOV_GENERIC:
-		/* buf holds the IOMMU token (host_iommu_token), "" when the kernel needs none */
-		generic_tok[0] = xe_probe[0] ? xe_probe : NULL;
-		generic_tok[1] = NULL;
-		w->tokens = generic_tok;
-		w->forbid = none;
-		w->forbid_items = none;
-		break;
+	memset(buf, 0, sizeof(*buf));
+	for (const char *const *t = pr->tokens; *t && n + 2 < HOST_MODE_TOKENS_MAX; t++) {
+		const char *id = strstr(*t, "%04x");
+
+		if (id && nt < HOST_MODE_TOKENS_MAX) {
+			/* "xe.force_probe=%04x": the PF's device id in place of %04x */
+			snprintf(buf->text[nt], sizeof(buf->text[nt]), "%.*s%04x%s", (int)(id - *t),
+			         *t, device_id, id + 4);
+			buf->v[n++] = buf->text[nt++];
+		} else {
+			buf->v[n++] = *t;
+		}
 	}
+	/* a generic PF: the IOMMU token its kernel needs (host_iommu_token), when any */
+	if (m == HOST_MODE_SRIOV_GENERIC && iommu_token && iommu_token[0])
+		buf->v[n++] = iommu_token;
+	buf->v[n] = NULL;
+	w->tokens = buf->v;
+	w->forbid = pr->forbid;
+	w->forbid_items = pr->forbid_items;
 }
 
 static int note_edits(struct host_plan *pl, const char *file, const struct host_edit *ed, size_t n)
@@ -630,19 +609,16 @@ static int plan_dkms_notes(const struct util_paths *p, struct host_plan *pl,
 	struct host_dkms_window *w = NULL;
 	struct host_dkms_report rep;
 	size_t nw = 0;
-	char src[PP_PATH_MAX], rel[128] = "", path[PP_PATH_MAX];
+	char src[PP_PATH_MAX], path[PP_PATH_MAX];
 	int r;
 
-	(void)f;
 	if (o->mode != HOST_MODE_SRIOV_I915)
 		return 0;
 	r = host_dkms_windows_load(p, &w, &nw, src, sizeof(src), e);
 	if (r < 0)
 		return r;
-	util_path(p, path, sizeof(path), PP_PROC_OSRELEASE);
-	if (util_attr_read(path, rel, sizeof(rel)) < 0)
-		rel[0] = '\0';
-	r = host_dkms_scan(p, rel, w, nw, &rep, e);
+	/* the running release is a fact the front end read with the snapshot */
+	r = host_dkms_scan(p, f->running, w, nw, &rep, e);
 	if (r == 0 && rep.next_boot >= 0 && !o->dkms_deb) {
 		const struct host_kernel *k = &rep.kernels[rep.next_boot];
 
@@ -683,7 +659,8 @@ int host_setup_plan(const struct util_paths *p, const struct host_setup_opts *o,
                     const struct host_facts *f, struct host_plan *pl, struct util_err *e)
 {
 	struct host_cmdline_want w;
-	char xe_probe[64], unit[2048];
+	struct host_mode_tokens want_buf;
+	char unit[2048];
 	struct util_buf mods = {0};
 	bool cmdline_changed = false, unit_changed = false;
 	int r;
@@ -736,13 +713,12 @@ int host_setup_plan(const struct util_paths *p, const struct host_setup_opts *o,
 		goto out;
 	/* kernel command line, in the file the bootloader in use reads */
 	if (o->mode == HOST_MODE_SRIOV_GENERIC) {
-		snprintf(xe_probe, sizeof(xe_probe), "%s", f->iommu_token);
 		r = note(pl, "%s%s", f->iommu_why,
 		         f->iommu_token[0] ? "" : ": no IOMMU token is added");
 		if (r < 0)
 			goto out;
 	}
-	host_mode_want(o->mode, f->device_id, xe_probe, &w);
+	host_mode_want(o->mode, f->device_id, f->iommu_token, &want_buf, &w);
 	if (pl->boot.loader == HOST_LOADER_SYSTEMD_BOOT) {
 		r = plan_sdboot(p, pl, o->replace_conflicts, &w, &cmdline_changed, e);
 	} else {
@@ -759,8 +735,9 @@ int host_setup_plan(const struct util_paths *p, const struct host_setup_opts *o,
 	/* modules */
 	if (r == 0)
 		r = util_buf_addf(&mods, HEADER, host_mode_name(o->mode));
-	if (r == 0 && o->mode == HOST_MODE_GVTG)
-		r = util_buf_adds(&mods, "kvmgt\n");
+	/* the modules the mode's driver profile loads beside the PF's (GVT-g: kvmgt) */
+	for (const char *const *m = host_mode_profile(o->mode)->extra_modules; r == 0 && *m; m++)
+		r = util_buf_addf(&mods, "%s\n", *m);
 	if (r == 0)
 		r = util_buf_adds(&mods, "vfio\nvfio_iommu_type1\nvfio_pci\n");
 	if (r == 0)

@@ -11,29 +11,28 @@
 #include <string.h>
 
 #include "host/cmdline.h"
+#include "policy/policy.h"
 #include "util/buf.h"
 #include "util/fileio.h"
 #include "util/i18n.h"
 
 #define TEXT_MAX (1 << 20)
 
+const struct sysfs_driver_profile *host_mode_profile(enum host_mode m)
+{
+	return sysfs_driver_profile((enum sysfs_profile_id)m);
+}
+
 const char *host_mode_name(enum host_mode m)
 {
-	switch (m) {
-	case HOST_MODE_SRIOV_I915: return "sriov-i915";
-	case HOST_MODE_SRIOV_XE: return "sriov-xe";
-	case HOST_MODE_GVTG: return "gvtg";
-	case HOST_MODE_SRIOV_GENERIC: return "sriov-generic";
-	}
-	return "?";
+	return host_mode_profile(m)->name;
 }
 
 enum host_mode host_mode_parse(const char *name)
 {
-	return strcmp(name, "gvtg") == 0            ? HOST_MODE_GVTG
-	       : strcmp(name, "sriov-xe") == 0      ? HOST_MODE_SRIOV_XE
-	       : strcmp(name, "sriov-generic") == 0 ? HOST_MODE_SRIOV_GENERIC
-	                                            : HOST_MODE_SRIOV_I915;
+	const struct sysfs_driver_profile *pr = sysfs_driver_profile_by_name(name);
+
+	return pr ? (enum host_mode)pr->id : HOST_MODE_SRIOV_I915;
 }
 
 /* Does the text of a kernel config set this option to y? */
@@ -516,7 +515,9 @@ static int scan_modprobe_line(struct host_conflict **out, size_t *n, const char 
 {
 	char w[8][128];
 	size_t nw = words(s, len, w);
-	const char *need = mode == HOST_MODE_SRIOV_XE ? "xe" : "i915";
+	/* the module the mode's profile drives the iGPU with */
+	const char *need =
+	        host_mode_profile(mode)->module ? host_mode_profile(mode)->module : "i915";
 
 	if (nw >= 2 && strcmp(w[0], "blacklist") == 0 && mod_eq(w[1], need))
 		return push_conflict(
@@ -549,7 +550,8 @@ static int scan_modprobe_line(struct host_conflict **out, size_t *n, const char 
 				        igpu_id ? idbuf : "8086:...");
 		}
 	}
-	if (nw >= 3 && strcmp(w[0], "options") == 0 && mod_eq(w[1], "i915")) {
+	if (nw >= 3 && strcmp(w[0], "options") == 0 &&
+	    mod_eq(w[1], host_mode_profile(HOST_MODE_SRIOV_I915)->module)) {
 		for (size_t i = 2; i < nw; i++) {
 			if (strncmp(w[i], "enable_guc=", 11) == 0) {
 				const char *v = w[i] + 11;
@@ -591,9 +593,13 @@ static int scan_modules_line(struct host_conflict **out, size_t *n, const char *
 		        _("%s no longer exists (merged into vfio in %s): systemd-modules-load logs a "
 		          "failure at every boot; remove the line"),
 		        w[0], mod_eq(w[0], "vfio_virqfd") ? "6.2" : "5.19");
-	if (mod_eq(w[0], "kvmgt") && mode != HOST_MODE_GVTG)
-		return push_conflict(out, n, "modprobe-conflict", file, ln, s, len,
-		                     _("kvmgt is GVT-g; on an SR-IOV host it must not be loaded"));
+	/* a module GVT-g's profile loads (kvmgt) does not belong on an SR-IOV host */
+	for (const char *const *m = host_mode_profile(HOST_MODE_GVTG)->extra_modules;
+	     mode != HOST_MODE_GVTG && *m; m++)
+		if (mod_eq(w[0], *m))
+			return push_conflict(
+			        out, n, "modprobe-conflict", file, ln, s, len,
+			        _("%s is GVT-g; on an SR-IOV host it must not be loaded"), *m);
 	return 0;
 }
 
@@ -698,6 +704,7 @@ int host_vf_mechanisms_scan(const struct util_paths *p, struct host_conflict **o
 	} dirs[] = {
 	        {PP_ETC_SYSFS_D, ".conf", "sysfsutils"},
 	        {HOST_ETC_TMPFILES_D, ".conf", "systemd-tmpfiles"},
+	        {PP_ETC_UDEV_RULES_D, ".rules", "a udev rule"},
 	        {PP_ETC_SYSTEMD_SYSTEM, ".service", "a systemd unit"},
 	};
 	char path[PP_PATH_MAX], disp[PP_PATH_MAX], **names;
@@ -725,5 +732,92 @@ int host_vf_mechanisms_scan(const struct util_paths *p, struct host_conflict **o
 		*n = 0;
 		return util_err_errno(e, r, "scanning for sriov_numvfs writers");
 	}
+	return 0;
+}
+
+/* The PF and the count a line that writes sriov_numvfs names, as each mechanism spells it:
+ *   sysfs.conf   bus/pci/devices/0000:00:02.0/sriov_numvfs = 7
+ *   tmpfiles.d   w /sys/bus/pci/devices/0000:00:02.0/sriov_numvfs - - - - 7
+ *   udev         ACTION=="add", KERNEL=="0000:00:02.0", ATTR{sriov_numvfs}="7"
+ *   a script     echo 7 > /sys/bus/pci/devices/0000:00:02.0/sriov_numvfs
+ * pf "" when the line names no full PCI address, count -1 when no number can be read off. */
+static void vf_line_parse(const char *text, char pf[SYSFS_BDF_LEN], int *count)
+{
+	const char *s, *num = NULL;
+
+	pf[0] = '\0';
+	*count = -1;
+	for (s = text; *s; s++)
+		if (strlen(s) >= 12 && s[4] == ':' && s[7] == ':' && s[10] == '.' &&
+		    isxdigit((unsigned char)s[0]) && isxdigit((unsigned char)s[11])) {
+			snprintf(pf, SYSFS_BDF_LEN, "%.12s", s);
+			break;
+		}
+	if ((s = strstr(text, "sriov_numvfs}")))
+		num = s + strcspn(s, "0123456789\"") + (s[strcspn(s, "0123456789\"")] == '"');
+	else if ((s = strstr(text, "echo ")))
+		num = s + 5;
+	else if (text[strspn(text, " \t")] == 'w' && (s = strrchr(text, ' ')))
+		num = s + 1;
+	else if ((s = strstr(text, "sriov_numvfs")) && (s = strchr(s, '=')))
+		num = s + 1 + strspn(s + 1, " \t");
+	if (num && isdigit((unsigned char)*num))
+		*count = atoi(num);
+}
+
+int host_vf_boot_scan(const struct util_paths *p, struct policy_vf_boot **out, size_t *n,
+                      bool *unit_enabled)
+{
+	struct host_conflict *c = NULL;
+	size_t nc = 0;
+	char path[PP_PATH_MAX], *data = NULL, *s;
+	size_t len;
+	int r;
+
+	*out = NULL;
+	*n = 0;
+	r = host_vf_mechanisms_scan(p, &c, &nc, NULL);
+	if (r < 0)
+		return r;
+	*out = calloc(nc + 1, sizeof(**out));
+	if (!*out) {
+		free(c);
+		return -ENOMEM;
+	}
+	/* the tool's own unit: "ExecStart=<tool> host vfs [--pf BDF] N" */
+	util_path(p, path, sizeof(path), HOST_UNIT_FILE);
+	if (util_file_read(path, 1 << 16, &data, &len, NULL) == 0) {
+		struct policy_vf_boot *v = &(*out)[(*n)++];
+
+		v->tool_unit = true;
+		v->count = -1;
+		snprintf(v->file, sizeof(v->file), "%s", HOST_UNIT_FILE);
+		if ((s = strstr(data, "ExecStart="))) {
+			char *eol = strchr(s, '\n'), *sp;
+
+			if (eol)
+				*eol = '\0';
+			snprintf(v->text, sizeof(v->text), "%s", s);
+			sp = strrchr(s, ' ');
+			if (sp && isdigit((unsigned char)sp[1]))
+				v->count = atoi(sp + 1);
+			if ((sp = strstr(s, "--pf ")))
+				snprintf(v->pf, sizeof(v->pf), "%.12s", sp + 5);
+		}
+		free(data);
+		util_path(p, path, sizeof(path), HOST_UNIT_WANTS);
+		*unit_enabled =
+		        util_exists(path) || util_link_basename(path, path, sizeof(path)) == 0;
+	}
+	for (size_t i = 0; i < nc; i++) {
+		struct policy_vf_boot *v = &(*out)[(*n)++];
+
+		snprintf(v->file, sizeof(v->file), "%s", c[i].file);
+		v->line = c[i].line;
+		snprintf(v->text, sizeof(v->text), "%s", c[i].text);
+		snprintf(v->why, sizeof(v->why), "%s", c[i].why);
+		vf_line_parse(c[i].text, v->pf, &v->count);
+	}
+	free(c);
 	return 0;
 }

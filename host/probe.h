@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "sysfs/driver.h"
 #include "util/err.h"
 #include "util/paths.h"
 
@@ -22,15 +23,19 @@
 #define HOST_SECUREBOOT_VAR PP_SYS_EFIVARS "/SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c"
 #define HOST_DKMS_MOK       PP_VAR_LIB_DKMS "/mok.pub"
 
+/* The ways of sharing setup and doctor know: the driver profiles of sysfs/driver.h (tokens,
+ * modules, parameters, how VFs are made), which each mode's value indexes. */
 enum host_mode {
-	HOST_MODE_SRIOV_I915, /* SR-IOV through i915-sriov-dkms */
-	HOST_MODE_SRIOV_XE,   /* SR-IOV through xe */
-	HOST_MODE_GVTG,       /* GVT-g mdev through kvmgt */
+	HOST_MODE_SRIOV_I915 = SYSFS_PROFILE_SRIOV_I915, /* SR-IOV through i915-sriov-dkms */
+	HOST_MODE_SRIOV_XE = SYSFS_PROFILE_SRIOV_XE,     /* SR-IOV through xe */
+	HOST_MODE_GVTG = SYSFS_PROFILE_GVTG,             /* GVT-g mdev through kvmgt */
 	/* SR-IOV on a PF that is not an Intel iGPU (a NIC, an NVMe controller): the IOMMU token
 	 * where the kernel needs it, vfio modules, the VF unit; nothing of i915/xe */
-	HOST_MODE_SRIOV_GENERIC,
+	HOST_MODE_SRIOV_GENERIC = SYSFS_PROFILE_SRIOV_GENERIC,
 };
-/* "sriov-i915", "sriov-xe", "gvtg", "sriov-generic" */
+/* The mode's driver profile. */
+const struct sysfs_driver_profile *host_mode_profile(enum host_mode m);
+/* "sriov-i915", "sriov-xe", "gvtg", "sriov-generic" (the profile's name) */
 const char *host_mode_name(enum host_mode m);
 /* The mode of a journal's mode name; the iGPU SR-IOV mode for an unknown name. */
 enum host_mode host_mode_parse(const char *name);
@@ -99,6 +104,12 @@ int host_modconf_scan(const struct util_paths *p, enum host_mode mode, unsigned 
 
 /* Finds every other place that writes sriov_numvfs at boot: /etc/sysfs.conf, /etc/sysfs.d,
  * /etc/tmpfiles.d, /etc/rc.local, systemd units other than the tool's.  0 or -errno. */
+/* Every place that sets a PF's VF count at boot, for the host rules: the tool's unit first (when
+ * it exists; *unit_enabled tells whether it is enabled), then host_vf_mechanisms_scan()'s lines,
+ * each with the PF and the count read off it.  0 or -errno; free *out. */
+struct policy_vf_boot;
+int host_vf_boot_scan(const struct util_paths *p, struct policy_vf_boot **out, size_t *n,
+                      bool *unit_enabled);
 int host_vf_mechanisms_scan(const struct util_paths *p, struct host_conflict **out, size_t *n,
                             struct util_err *e);
 

@@ -151,10 +151,17 @@ int host_rollback_plan(const struct util_paths *p, const struct host_rollback_op
 int host_journal_last_setup(const struct util_paths *p, char *id, size_t id_len, char *mode,
                             size_t mode_len, struct util_err *e);
 
-/* The command-line tokens a mode needs and forbids (buf holds xe.force_probe=<id>; for
- * sriov-generic the caller puts the IOMMU token, struct host_facts.iommu_token, in buf first). */
-void host_mode_want(enum host_mode m, unsigned device_id, char buf[64],
-                    struct host_cmdline_want *w);
+/* Storage for the tokens of one mode; host_mode_want fills it and w points into it. */
+#define HOST_MODE_TOKENS_MAX 8
+struct host_mode_tokens {
+	char text[HOST_MODE_TOKENS_MAX][64]; /* tokens with the device id put in */
+	const char *v[HOST_MODE_TOKENS_MAX]; /* NULL-terminated */
+};
+/* The command-line tokens a mode needs and forbids, from its driver profile (sysfs/driver.c):
+ * "%04x" in a token becomes device_id (xe.force_probe=<id>); sriov-generic gets iommu_token
+ * (struct host_facts.iommu_token, "" when its kernel needs none). */
+void host_mode_want(enum host_mode m, unsigned device_id, const char *iommu_token,
+                    struct host_mode_tokens *buf, struct host_cmdline_want *w);
 
 /* The PF a setup journal names (sriov-generic setups), "" when none.  0 or -errno. */
 int host_journal_setup_pf(const struct util_paths *p, const char *id, char *pf, size_t pf_len,

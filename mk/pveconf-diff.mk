@@ -4,8 +4,8 @@
 # work of issue 11 and end at every case.
 PVECONF_DIFF_BIN := $(B)/tests/pveconf-diff
 PVECONF_DIFF_DIR ?= ../shared/corpus/pveconf-diff
-PVECONF_DIFF_MIN_IDENTICAL ?= 2490
-PVECONF_DIFF_MIN_AGREE ?= 2491
+PVECONF_DIFF_MIN_IDENTICAL ?= 2494
+PVECONF_DIFF_MIN_AGREE ?= 2494
 
 $(PVECONF_DIFF_BIN): tests/pveconf-diff/check.c $(B)/libpveconf.a $(B)/libutil.a
 	@mkdir -p $(dir $@)

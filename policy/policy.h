@@ -6,10 +6,12 @@
 #ifndef PP_POLICY_H
 #define PP_POLICY_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 
 #include "pveconf/hostpci.h"
+#include "sysfs/driver.h"
 #include "sysfs/host.h"
 #include "util/err.h"
 #include "util/i18n.h"
@@ -158,6 +160,10 @@ struct policy_node_host {
 	bool has_pve_checks;
 	const struct policy_pve_check *pve_checks;
 	size_t n_pve_checks;
+	/* the mappings PVE's answer listed (with or without checks); one it left out (it lists
+	 * only what the token may see) is judged here */
+	const char *const *pve_mappings;
+	size_t n_pve_mappings;
 };
 
 enum policy_mode {
@@ -216,6 +222,56 @@ size_t policy_findings_count(const struct policy_findings *f, enum policy_severi
 
 /* "main", "pending" or "snapshot:NAME" (docs/cli.md's section names). */
 void policy_section_label(const struct policy_section *s, char *buf, size_t n);
+
+/* ------------------------------------------------------------------ host rules (doctor) */
+
+/* One place that sets a PF's VF count at boot, as doctor found it under --root. */
+struct policy_vf_boot {
+	char file[256];         /* "/etc/sysfs.conf", the tool's unit file, ... */
+	int line;               /* 1-based; 0 for the tool's unit */
+	char text[256];         /* the line */
+	char why[320];          /* what it is, for vfs-other-mechanism */
+	char pf[SYSFS_BDF_LEN]; /* the PF it names, "" when the line names none */
+	int count;              /* the count it sets, -1 when it cannot be read off the line */
+	bool tool_unit;         /* the tool's own unit (host setup's) */
+};
+
+/* What the host rules judge: plain facts doctor gathered (sysfs snapshot, files under --root). */
+struct policy_host {
+	enum sysfs_profile_id mode; /* the driver profile the host is (being) set up for */
+	bool igpu, generic;         /* an iGPU PF / a generic SR-IOV PF (--pf) was found */
+	const char *pf_bdf;         /* "" when none */
+	const char *pf_driver;      /* "" when unbound */
+	int totalvfs, numvfs;       /* -1 when unknown */
+	const char *running;        /* running kernel release, "" when unknown */
+	bool pf_module_loaded;      /* the profile's module (i915) is loaded */
+	/* module parameters of the profile's module ("" when absent): the dkms i915's max_vfs,
+	 * enable_guc, enable_gvt */
+	const char *max_vfs, *enable_guc, *enable_gvt;
+	bool extra_module_loaded;             /* the profile's extra module (kvmgt) is loaded now */
+	bool extra_module_at_boot;            /* ... and something loads it at boot */
+	size_t n_mdev_types;                  /* mdev types the PF offers */
+	bool unit, unit_enabled;              /* the tool's VF unit exists / is enabled */
+	int unit_vfs;                         /* the count the tool's unit sets, -1 when unknown */
+	const struct policy_vf_boot *vf_boot; /* every place that sets the count at boot */
+	size_t n_vf_boot;
+};
+
+/* Appends a host-level finding of rule at the severity the settings give it (severity as in
+ * struct policy_input); nothing when that is off, and *dropped says so (for a later downgrade).
+ * 0 or -ENOMEM.  Shared by the host rules here and doctor's file checks in host/. */
+int policy_findings_vaddf(struct policy_findings *f, const enum policy_severity *severity,
+                          bool *dropped, enum policy_rule_id rule, const char *dev,
+                          const char *hint, const char *fmt, va_list ap)
+        __attribute__((format(printf, 7, 0)));
+/* Lowers the severity of the finding just added, unless it was dropped. */
+void policy_findings_downgrade(struct policy_findings *f, bool dropped, enum policy_severity s);
+
+/* Runs every host rule of policy/host_rules.c over h, appending to out in the registry's
+ * order of checks.  severity as in struct policy_input (NULL = defaults); a rule set to off
+ * adds nothing.  0 or -ENOMEM. */
+int policy_host_evaluate(const struct policy_host *h, const enum policy_severity *severity,
+                         struct policy_findings *out);
 
 /* ------------------------------------------------------------------ uses (status's used_by) */
 

@@ -12,6 +12,7 @@
 
 #include "policy/expand.h"
 #include "policy/mapcheck.h"
+#include "sysfs/driver.h"
 #include "pveconf/vmconf.h"
 #include "util/i18n.h"
 
@@ -167,11 +168,6 @@ static const char *vm_label(const struct policy_vm *vm, char *buf, size_t n)
 	return buf;
 }
 
-static bool driver_is_gpu(const char *drv)
-{
-	return strcmp(drv, "i915") == 0 || strcmp(drv, "xe") == 0;
-}
-
 static bool alt_has(const struct policy_alt *a, const char *bdf)
 {
 	for (size_t i = 0; i < a->n_devs; i++)
@@ -305,15 +301,21 @@ static const struct policy_node_host *pve_checked(const struct ctx *c, const cha
  * /cluster/mapping/pci?check-node=NODE runs the assert_valid that qemu-server runs at start): one
  * finding per check, in PVE's words; nothing is derived here.  "No mapping for node X." is
  * mapping-missing (qemu-server: "PCI device mapping not found"), every other check
- * mapping-invalid.  Returns false when PVE's verdict is not there (judged locally then);
+ * mapping-invalid.  Returns false when PVE's verdict is not there, or PVE's answer did not list
+ * the mapping (judged locally then);
  * *stop: the entry has no alternative on the node, the device rules have nothing to look at. */
 static bool rule_mapping_pve(struct ctx *c, const struct policy_entry *en, bool *stop)
 {
 	const struct policy_node_host *nh;
 	const char *name = en->hp->parsed.mapping;
+	bool listed = false;
 
 	*stop = false;
 	if (en->via != POLICY_VIA_MAPPING || !en->mapping || !(nh = pve_checked(c, en->vm->node)))
+		return false;
+	for (size_t i = 0; i < nh->n_pve_mappings && !listed; i++)
+		listed = strcmp(nh->pve_mappings[i], name) == 0;
+	if (!listed)
 		return false;
 	for (size_t i = 0; i < nh->n_pve_checks; i++) {
 		const struct policy_pve_check *k = &nh->pve_checks[i];
@@ -649,7 +651,7 @@ static void rule_vf_bound(struct ctx *c, const struct policy_entry *en)
 		for (size_t i = 0; i < en->alts[a].n_devs; i++) {
 			const struct sysfs_device *d = dev(h, en->alts[a].devs[i]);
 
-			if (d && d->role == SYSFS_ROLE_VF && driver_is_gpu(d->driver))
+			if (d && d->role == SYSFS_ROLE_VF && sysfs_driver_is_igpu(d->driver))
 				emit(c, POLICY_RULE_VF_BOUND_ON_HOST, POLICY_SEVERITY_WARNING,
 				     en->vm, en->hp, d->bdf, NULL,
 				     _("%s: VF %s is bound to %s on the host (a host program such as a media server may be using it); PVE takes it away at start"),
@@ -902,7 +904,7 @@ static void pf_driver_host(struct ctx *c, const char *node, const struct sysfs_h
 		size_t before = c->out->n;
 
 		if (d->role != SYSFS_ROLE_PF || d->totalvfs <= 0 || !d->platform ||
-		    driver_is_gpu(d->driver))
+		    sysfs_driver_is_igpu(d->driver))
 			continue;
 		if (d->driver[0])
 			emit(c, POLICY_RULE_PF_DRIVER, POLICY_SEVERITY_ERROR, NULL, NULL, d->bdf,

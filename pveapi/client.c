@@ -591,11 +591,6 @@ void pveapi_run_node_down(struct pveapi_run *run, const char *node, int rc, cons
 	}
 }
 
-unsigned pveapi_run_requests(const struct pveapi_run *run)
-{
-	return run->requests;
-}
-
 static void complete(struct pveapi_run *run, struct pveapi_job *j, const struct pveapi_run_ops *ops)
 {
 	if (j->rc && is_unreachable(j->rc) && j->node[0]) {

@@ -46,8 +46,6 @@ void pveapi_job_free(struct pveapi_job *j);
 void pveapi_run_push(struct pveapi_run *run, struct pveapi_job *j);
 /* Marks a node unreachable: its queued and future jobs fail at once with rc and this reason. */
 void pveapi_run_node_down(struct pveapi_run *run, const char *node, int rc, const char *why);
-/* Counters. */
-unsigned pveapi_run_requests(const struct pveapi_run *run);
 
 /* Runs the jobs pushed by first (and by the done callbacks) until none is left.  A TLS or
  * authentication failure stops the run: the other jobs complete with the same error, and it

@@ -61,7 +61,12 @@ static bool storage_id(const char *v, size_t n)
 
 int pveconf_fmt_storage_id(const char *v, size_t n, char *err, size_t errn)
 {
-	return storage_id(v, n) ? 0 : fail(err, errn, "invalid storage ID", v, n);
+	/* pve-storage's parse_storage_id, in its words */
+	if (storage_id(v, n))
+		return 0;
+	snprintf(err, errn, "storage ID '%.*s' contains illegal characters",
+	         (int)(n > 100 ? 100 : n), v);
+	return -1;
 }
 
 /* pve-storage parse_volume_id: m/^([a-z][a-z0-9\-\_\.]*[a-z0-9]):(.+)$/i - the storage id is the
@@ -157,7 +162,9 @@ int pveconf_fmt_disk_size(const char *v, size_t n, char *err, size_t errn)
 	if (i == n)
 		return 0;
 bad:
-	return fail(err, errn, "value does not look like a valid disk size:", v, n);
+	snprintf(err, errn, "value does not look like a valid disk size: %.*s",
+	         (int)(n > 100 ? 100 : n), v); /* PVE's words, unquoted */
+	return -1;
 }
 
 /* IPV4RE: four octets of 1-3 digits, each at most 255 */

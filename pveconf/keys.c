@@ -4,6 +4,7 @@
  * Pure functions: no I/O, no allocation. */
 #include "pveconf/keys.h"
 
+#include "pveconf/cpu.h"
 #include "pveconf/format.h"
 
 #include <errno.h>
@@ -42,7 +43,7 @@ static const struct pveconf_keyinfo keytab[] = {
         {"ciupgrade", B, F0, 0, NULL, NULL, false},
         {"ciuser", S, F0, 0, NULL, NULL, false},
         {"cores", I, F0, 0, NULL, NULL, false},
-        {"cpu", S, FX, 0, NULL, NULL, false},
+        {"cpu", S, PVECONF_KFMT_CPU, 0, NULL, NULL, false},
         {"cpulimit", N, F0, 0, NULL, NULL, false},
         {"cpuunits", I, F0, 0, NULL, NULL, false},
         {"description", S, F0, 0, NULL, NULL, false},
@@ -413,15 +414,15 @@ int pveconf_value_check(const struct pveconf_keyinfo *ki, const char *key, const
                         size_t len, char *buf, size_t bufn, const char **out, size_t *outlen,
                         char *err, size_t errn)
 {
-	return pveconf_value_check_at(ki, PVECONF_CHECK_ALL, key, value, len, buf, bufn, out,
-	                              outlen, err, errn);
+	return pveconf_value_check_at(ki, NULL, key, value, len, buf, bufn, out, outlen, err, errn);
 }
 
-int pveconf_value_check_at(const struct pveconf_keyinfo *ki, enum pveconf_check level,
+int pveconf_value_check_at(const struct pveconf_keyinfo *ki, const struct pveconf_check_ctx *ctx,
                            const char *key, const char *value, size_t len, char *buf, size_t bufn,
                            const char **out, size_t *outlen, char *err, size_t errn)
 {
 	int shown = (int)(len > 200 ? 200 : len);
+	enum pveconf_check level = ctx ? ctx->level : PVECONF_CHECK_ALL;
 
 	if (!ki) {
 		snprintf(err, errn, "unknown setting '%s'", key);
@@ -502,6 +503,12 @@ int pveconf_value_check_at(const struct pveconf_keyinfo *ki, enum pveconf_check 
 		if (ki->fn)
 			return ki->fn(value, len, err, errn) < 0 ? -EINVAL : 0;
 		return 0;
+	case PVECONF_KFMT_CPU:
+		if (level == PVECONF_CHECK_LAZY && !ki->strict)
+			return 0;
+		return pveconf_cpu_check(value, len, ctx ? ctx->cpu_models : NULL, err, errn) < 0
+		               ? -EINVAL
+		               : 0;
 	case PVECONF_KFMT_HOSTPCI: return pveconf_hostpci_check(value, len, err, errn);
 	case PVECONF_KFMT_MEMORY: return check_memory(value, len, err, errn);
 	case PVECONF_KFMT_CONFIGID:

@@ -21,6 +21,7 @@ enum pveconf_kfmt {
 	PVECONF_KFMT_MEMORY,
 	PVECONF_KFMT_CONFIGID,
 	PVECONF_KFMT_DNSNAME,
+	PVECONF_KFMT_CPU, /* pve-vm-cpu-conf: needs the node's CPU models (pveconf/cpu.h) */
 };
 
 struct pveconf_format;
@@ -55,8 +56,15 @@ bool pveconf_key_is_drive(const char *key);
 int pveconf_value_check(const struct pveconf_keyinfo *ki, const char *key, const char *value,
                         size_t len, char *buf, size_t bufn, const char **out, size_t *outlen,
                         char *err, size_t errn);
-/* The same with a check level (pveconf_value_check is PVECONF_CHECK_ALL). */
-int pveconf_value_check_at(const struct pveconf_keyinfo *ki, enum pveconf_check level,
+struct pveconf_cpu_models;
+/* What a check may depend on beyond the value: how much to check, and the node's CPU models
+ * (NULL: custom models not judged). */
+struct pveconf_check_ctx {
+	enum pveconf_check level;
+	const struct pveconf_cpu_models *cpu_models;
+};
+/* The same in a context (pveconf_value_check: everything, no CPU models; ctx may be NULL). */
+int pveconf_value_check_at(const struct pveconf_keyinfo *ki, const struct pveconf_check_ctx *ctx,
                            const char *key, const char *value, size_t len, char *buf, size_t bufn,
                            const char **out, size_t *outlen, char *err, size_t errn);
 

@@ -90,6 +90,7 @@ struct pveconf_vm {
 	bool crlf;
 	bool oom;
 	struct chunk *arena;
+	struct pveconf_check_ctx ctx; /* how values are checked (pveconf_vm_parse_opts) */
 };
 
 /* ------------------------------------------------------------------ arena */
@@ -625,8 +626,8 @@ static void read_key_line(struct pveconf_vm *vm, struct sect *cur, const char *p
 	} else {
 		ki = pveconf_key_lookup(p, kl);
 	}
-	if (pveconf_value_check(ki, key, v + s, e - s, nbuf, sizeof(nbuf), &out, &outlen, err,
-	                        sizeof(err)) < 0) {
+	if (pveconf_value_check_at(ki, &vm->ctx, key, v + s, e - s, nbuf, sizeof(nbuf), &out,
+	                           &outlen, err, sizeof(err)) < 0) {
 		if (!ki)
 			snprintf(err, sizeof(err), "unknown setting");
 		show(shown, sizeof(shown), err, strlen(err));
@@ -1020,6 +1021,13 @@ static int interpret(struct pveconf_vm *vm)
 int pveconf_vm_parse(const char *data, size_t len, const char *name, struct pveconf_vm **out,
                      struct util_err *e)
 {
+	return pveconf_vm_parse_opts(data, len, name, NULL, out, e);
+}
+
+int pveconf_vm_parse_opts(const char *data, size_t len, const char *name,
+                          const struct pveconf_vm_opts *o, struct pveconf_vm **out,
+                          struct util_err *e)
+{
 	struct pveconf_vm *vm;
 	int r;
 
@@ -1035,6 +1043,8 @@ int pveconf_vm_parse(const char *data, size_t len, const char *name, struct pvec
 		return util_err_set(e, -ENOMEM, "out of memory");
 	vm->data = malloc(len + 1);
 	vm->name = strdup(name ? name : "config");
+	vm->ctx.level = o && o->lazy ? PVECONF_CHECK_LAZY : PVECONF_CHECK_ALL;
+	vm->ctx.cpu_models = o ? o->cpu_models : NULL;
 	if (!vm->data || !vm->name) {
 		pveconf_vm_free(vm);
 		return util_err_set(e, -ENOMEM, "out of memory");
@@ -1059,6 +1069,12 @@ int pveconf_vm_parse(const char *data, size_t len, const char *name, struct pvec
 
 int pveconf_vm_load(const char *path, struct pveconf_vm **out, struct util_err *e)
 {
+	return pveconf_vm_load_opts(path, NULL, out, e);
+}
+
+int pveconf_vm_load_opts(const char *path, const struct pveconf_vm_opts *o, struct pveconf_vm **out,
+                         struct util_err *e)
+{
 	char *data = NULL;
 	size_t len = 0;
 	int r;
@@ -1072,7 +1088,7 @@ int pveconf_vm_load(const char *path, struct pveconf_vm **out, struct util_err *
 		                    path);
 	if (r < 0)
 		return r;
-	r = pveconf_vm_parse(data, len, path, out, e);
+	r = pveconf_vm_parse_opts(data, len, path, o, out, e);
 	free(data);
 	return r;
 }
@@ -1642,8 +1658,8 @@ int pveconf_vm_set(struct pveconf_vm *vm, const char *section, const char *key, 
 		const char *o;
 		size_t ol;
 
-		if (pveconf_value_check(ki, key, value, strlen(value), nbuf, sizeof(nbuf), &o, &ol,
-		                        err, sizeof(err)) < 0)
+		if (pveconf_value_check_at(ki, &vm->ctx, key, value, strlen(value), nbuf,
+		                           sizeof(nbuf), &o, &ol, err, sizeof(err)) < 0)
 			return util_err_set(e, -EINVAL, "%s: %s: %s", vm->name, key,
 			                    ki ? err : "unknown setting");
 	}

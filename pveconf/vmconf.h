@@ -69,6 +69,22 @@ int pveconf_vm_parse(const char *data, size_t len, const char *name, struct pvec
                      struct util_err *e);
 /* Reads and parses a file (at most PVECONF_VM_MAX_BYTES).  0 or -errno with a message naming it. */
 int pveconf_vm_load(const char *path, struct pveconf_vm **out, struct util_err *e);
+
+struct pveconf_cpu_models; /* pveconf/cpu.h */
+/* How a config is read (NULL: as PVE reads it, custom CPU models not judged). */
+struct pveconf_vm_opts {
+	/* lazy: only the keys the guard reads (hostpci*, machine, vga, memory, name, hookscript)
+	 * get their string-format checks; other values are kept as written, and the diagnostics
+	 * PVE's format checks would give for them are not given.  For the pre-start guard. */
+	bool lazy;
+	/* the node's CPU models for cpu: (custom-NAME must be defined); must outlive the model */
+	const struct pveconf_cpu_models *cpu_models;
+};
+int pveconf_vm_parse_opts(const char *data, size_t len, const char *name,
+                          const struct pveconf_vm_opts *o, struct pveconf_vm **out,
+                          struct util_err *e);
+int pveconf_vm_load_opts(const char *path, const struct pveconf_vm_opts *o, struct pveconf_vm **out,
+                         struct util_err *e);
 void pveconf_vm_free(struct pveconf_vm *vm);
 
 /* SHA-1 hex of the bytes the model was parsed from (PVE's `digest`). */

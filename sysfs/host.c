@@ -6,6 +6,7 @@
  * instances, IOMMU, kernel, cmdline and module parameters.
  * Must not know anything of VMs, must not print, must not write. */
 #include "sysfs/host.h"
+#include "sysfs/driver.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -19,8 +20,6 @@
 
 #include "sysfs/pcilib.h"
 #include "util/fileio.h"
-
-static const char *const module_names[4] = {"i915", "xe", "kvmgt", "vfio_pci"};
 
 static int warn_add(struct sysfs_host *h, const char *fmt, ...)
         __attribute__((format(printf, 2, 3)));
@@ -806,6 +805,7 @@ int sysfs_host_read_opts(const struct util_paths *p, const struct sysfs_read_opt
 {
 	struct sysfs_host *h = calloc(1, sizeof(*h));
 	char path[PP_PATH_MAX];
+	const char *module_names[SYSFS_MODULES_MAX];
 	int r;
 
 	*out = NULL;
@@ -822,7 +822,9 @@ int sysfs_host_read_opts(const struct util_paths *p, const struct sysfs_read_opt
 		if (r < 0)
 			r = util_err_errno(e, r, "cannot read %s", PP_SYS_MDEV_DEVICES);
 	}
-	for (size_t i = 0; r == 0 && i < 4; i++) {
+	if (r == 0)
+		h->n_modules = sysfs_driver_modules(module_names);
+	for (size_t i = 0; r == 0 && i < h->n_modules; i++) {
 		r = read_module(p, o, &h->modules[i], module_names[i]);
 		if (r < 0)
 			r = util_err_errno(e, r, "cannot read %s/%s", PP_SYS_MODULE,
@@ -868,7 +870,7 @@ void sysfs_host_free(struct sysfs_host *h)
 	for (size_t i = 0; i < h->n_mdev_parents; i++)
 		free(h->mdev_parents[i].types);
 	free(h->mdev_parents);
-	for (size_t i = 0; i < 4; i++)
+	for (size_t i = 0; i < h->n_modules; i++)
 		free(h->modules[i].params);
 	for (size_t i = 0; i < h->n_warnings; i++)
 		free(h->warnings[i]);
@@ -917,7 +919,7 @@ const struct sysfs_mdev_type *sysfs_host_mdev_type(const struct sysfs_host *h, c
 
 const struct sysfs_module *sysfs_host_module(const struct sysfs_host *h, const char *name)
 {
-	for (size_t i = 0; h && i < 4; i++)
+	for (size_t i = 0; h && i < h->n_modules; i++)
 		if (strcmp(h->modules[i].name, name) == 0)
 			return &h->modules[i];
 	return NULL;

@@ -12,7 +12,8 @@
 #include "util/err.h"
 #include "util/paths.h"
 
-#define SYSFS_BDF_LEN 16 /* "0000:00:02.0" + NUL, with room */
+#define SYSFS_MODULES_MAX 8  /* kernel modules the snapshot reads (sysfs/driver.h) */
+#define SYSFS_BDF_LEN     16 /* "0000:00:02.0" + NUL, with room */
 
 enum sysfs_role {
 	SYSFS_ROLE_DEVICE, /* no SR-IOV relation */
@@ -114,10 +115,12 @@ struct sysfs_host {
 	size_t n_devices;
 	struct sysfs_mdev *mdevs;
 	size_t n_mdevs;
-	bool iommu;                     /* /sys/class/iommu has an entry */
-	char kernel_release[128];       /* /proc/sys/kernel/osrelease, "" when unreadable */
-	char cmdline[4096];             /* /proc/cmdline */
-	struct sysfs_module modules[4]; /* i915, xe, kvmgt, vfio_pci in this order */
+	bool iommu;               /* /sys/class/iommu has an entry */
+	char kernel_release[128]; /* /proc/sys/kernel/osrelease, "" when unreadable */
+	char cmdline[4096];       /* /proc/cmdline */
+	/* the modules of the driver profiles (sysfs_driver_modules: i915, xe, kvmgt, vfio_pci) */
+	struct sysfs_module modules[SYSFS_MODULES_MAX];
+	size_t n_modules;
 	/* entries of devices/ that were skipped, with why (a half-written or broken entry) */
 	char **warnings;
 	size_t n_warnings;
@@ -146,7 +149,7 @@ int sysfs_host_read_flags(const struct util_paths *p, unsigned flags, struct sys
 
 struct sysfs_read_opts {
 	unsigned flags; /* enum sysfs_read_flag */
-	/* NULL: every parameter of the four modules (none with SYSFS_READ_NO_PARAMS); else only
+	/* NULL: every parameter of the modules read (none with SYSFS_READ_NO_PARAMS); else only
 	 * these, "module.param" ("i915.max_vfs"), NULL-terminated (one read each, no listing);
 	 * names of other modules are ignored, absent parameters are left out */
 	const char *const *params;
@@ -164,7 +167,7 @@ const struct sysfs_device *sysfs_host_find(const struct sysfs_host *h, const cha
  * of a non-PCI parent, "mtty"), or NULL. */
 const struct sysfs_mdev_type *sysfs_host_mdev_type(const struct sysfs_host *h, const char *parent,
                                                    const char *type);
-/* The module by name ("i915"), or NULL when not one of the four read. */
+/* The module by name ("i915"), or NULL when not one the snapshot read. */
 const struct sysfs_module *sysfs_host_module(const struct sysfs_host *h, const char *name);
 /* A module parameter's value, or NULL when the module or the parameter is absent. */
 const char *sysfs_host_module_param(const struct sysfs_host *h, const char *module,

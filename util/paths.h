@@ -52,6 +52,7 @@
 #define PP_ETC_PVE_MAPPING_PCI   "/etc/pve/mapping/pci.cfg"
 #define PP_ETC_PVE_PRIV_LOCK     "/etc/pve/priv/lock" /* pmxcfs lock directories */
 #define PP_ETC_PVE_STORAGE       "/etc/pve/storage.cfg"
+#define PP_ETC_PVE_CPU_MODELS    "/etc/pve/virtual-guest/cpu-models.conf" /* custom CPU models */
 #define PP_ETC_PVE_VMLIST        "/etc/pve/.vmlist"
 #define PP_ETC_HOSTNAME          "/etc/hostname"
 #define PP_RUN_QEMU_SERVER       "/run/qemu-server"
@@ -81,6 +82,7 @@
 #define PP_ETC_SYSTEMD_SYSTEM    "/etc/systemd/system"
 #define PP_ETC_TMPFILES_D        "/etc/tmpfiles.d"
 #define PP_ETC_RC_LOCAL          "/etc/rc.local"
+#define PP_ETC_UDEV_RULES_D      "/etc/udev/rules.d"
 #define PP_DKMS_WINDOWS_SYSTEM   PP_DATADIR "/dkms-windows.tsv"
 #define PP_DKMS_WINDOWS_LOCAL    "/etc/pve-passthrough/dkms-windows.tsv"
 

@@ -10,27 +10,13 @@
 # @WRONGFP@.  UPDATE_GOLDEN=1 rewrites the .out files.  Prints "api-cli: N passed, N failed".
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-SRC=$(cd "$here/../.." && pwd)
-PP=${PP_BIN:-$SRC/pve-passthrough}
-export LC_ALL=C NO_COLOR=1
-unset PVE_PASSTHROUGH_ROOT
-py=/usr/bin/python3; [ -x "$py" ] || py=python3
-d=$(mktemp -d /tmp/pp-apicli-XXXXXX); pid=""
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$d"; }
-trap cleanup EXIT INT TERM
-"$here/mkcerts.sh" "$d/certs"
+TIER=api-cli GOLDEN=$here/cli
+. "$here/lib.sh"
 (umask 077 && echo 'root@pam!audit=8f2c5a9e-1b7d-4e3a-9c0f-2d6b8a1e4f70' >"$d/token" &&
 	echo 'Tr0ub4dor&3-test' >"$d/password")
 cp "$here/fixtures/demo.json" "$d/fixture.json"
-echo '{}' >"$d/ctl"
-"$py" "$here/server.py" --cert "$d/certs/server.pem" --key "$d/certs/server.key" \
-	--fixture "$d/fixture.json" --token "$d/token" --user root@pam --password-file "$d/password" \
-	--control "$d/ctl" --log "$d/log" \
-	--port-file "$d/port" &
-pid=$!
-i=0; while [ ! -s "$d/port" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
-port=$(cat "$d/port")
-url="https://127.0.0.1:$port"
+api_server_start --fixture "$d/fixture.json" --token "$d/token" --user root@pam \
+	--password-file "$d/password"
 fp=$(cat "$d/certs/server.fp"); wfp=$(cat "$d/certs/wrongname.fp")
 # (a refused token: which of the first parallel requests reports it varies: @FIRST-OF-PARALLEL@)
 # the tool's config: the cluster as `api { }`, and a second name for the same server
@@ -51,42 +37,11 @@ PPC="$PP --config $d/pp.conf"
 # root@pam with a ticket (POST /access/ticket), which may write host= entries
 printf 'api {\n  url = "%s"\n  user = "root@pam"\n  password-file = "%s"\n  ca-file = "%s"\n}\n' \
 	"$url" "$d/password" "$d/certs/ca.pem" >"$d/pp-root.conf"
-ctl() { echo "$1" >"$d/ctl"; }
 requests() { grep -c '^req ' "$d/log" 2>/dev/null || echo 0; }
 
-pass=0; fail=0
-# check NAME: compares what the case wrote to $d/case.{stdout,stderr,rc}
-check() {
-	name=$1
-	out=$d/$name.out
-	{ cat "$d/case.stdout"; echo "--- stderr"; cat "$d/case.stderr"; echo "--- status"
-	  cat "$d/case.rc"; } | sed -e "s#$d#@TMP@#g" -e "s#:$port#:@PORT@#g" -e "s#$fp#@FP@#g" \
-		-e "s#$wfp#@WRONGFP@#g" \
-		-e 's#GET /[a-z/]*\(?type=vm\)\{0,1\}: HTTP 401#GET @FIRST-OF-PARALLEL@: HTTP 401#' |
-		awk -v t0="$t0" -v t1="$(date +%s)" -f "$here/../cli/lib/now-filter.awk" >"$out"
-	if [ -n "${UPDATE_GOLDEN:-}" ]; then
-		cp "$out" "$here/cli/$name.out"
-		pass=$((pass + 1))
-	elif cmp -s "$out" "$here/cli/$name.out"; then
-		pass=$((pass + 1))
-	else
-		echo "FAIL api-cli/$name"
-		diff -u "$here/cli/$name.out" "$out" | head -n 40
-		fail=$((fail + 1))
-	fi
-}
-# run NAME CMD...: runs the command, then check
-run() {
-	name=$1; shift
-	t0=$(date +%s)
-	"$@" >"$d/case.stdout" 2>"$d/case.stderr"
-	echo "exit $?" >"$d/case.rc"
-	check "$name"
-}
-# expect WHAT CONDITION...: a check that is not a golden file
-expect() {
-	what=$1; shift
-	if "$@"; then pass=$((pass + 1)); else echo "FAIL api-cli: $what"; fail=$((fail + 1)); fi
+scrub() {
+	sed -e "s#$d#@TMP@#g" -e "s#:$port#:@PORT@#g" -e "s#$fp#@FP@#g" -e "s#$wfp#@WRONGFP@#g" \
+		-e 's#GET /[a-z/]*\(?type=vm\)\{0,1\}: HTTP 401#GET @FIRST-OF-PARALLEL@: HTTP 401#'
 }
 
 # --- audit --api, every format
@@ -202,5 +157,4 @@ expect "host= written with a ticket and the digest" \
 expect "the write used the ticket cookie" grep -q '^req PUT /nodes/pve4/qemu/401/config auth=cookie' "$d/log"
 expect "the password is in no output" sh -c "! grep -rq 'Tr0ub4dor' '$d'/*.out"
 
-echo "api-cli: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

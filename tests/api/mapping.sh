@@ -17,15 +17,8 @@
 # "api-mapping: N passed, N failed".
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-SRC=$(cd "$here/../.." && pwd)
-PP=${PP_BIN:-$SRC/pve-passthrough}
-export LC_ALL=C NO_COLOR=1
-unset PVE_PASSTHROUGH_ROOT
-py=/usr/bin/python3; [ -x "$py" ] || py=python3
-d=$(mktemp -d /tmp/pp-apimap-XXXXXX); pid=""
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$d"; }
-trap cleanup EXIT INT TERM
-"$here/mkcerts.sh" "$d/certs"
+TIER=api-mapping GOLDEN=$here/mapping
+. "$here/lib.sh"
 (umask 077 && echo 'root@pam!map=5d1c8e2a-7b3f-4c6d-9e0a-1f2b3c4d5e6f' >"$d/token")
 # pve1's host: the demo host without subsystem ids on 00:14.0 and without 00:1f.0
 cp -a "$SRC/examples/demo-host" "$d/host1"
@@ -34,48 +27,13 @@ rm "$dev14/subsystem_vendor" "$dev14/subsystem_device"
 sed -i '/^PCI_SUBSYS_ID=/d' "$dev14/uevent" # PVE reads the files, our reader the uevent
 rm -r "$d/host1/sys/devices/pci0000:00/0000:00:1f.0" "$d/host1/sys/bus/pci/devices/0000:00:1f.0"
 sed "s#@HOST1@#$d/host1#" "$here/fixtures/mapping.json" >"$d/fixture.json"
-echo '{}' >"$d/ctl"
-"$py" "$here/server.py" --cert "$d/certs/server.pem" --key "$d/certs/server.key" \
-	--fixture "$d/fixture.json" --token "$d/token" --control "$d/ctl" --log "$d/log" \
-	--port-file "$d/port" &
-pid=$!
-i=0; while [ ! -s "$d/port" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
-port=$(cat "$d/port")
-url="https://127.0.0.1:$port"
+api_server_start --fixture "$d/fixture.json" --token "$d/token"
 printf 'api {\n  url = "%s"\n  token-file = "%s"\n  ca-file = "%s"\n}\n' "$url" "$d/token" \
 	"$d/certs/ca.pem" >"$d/pp.conf"
 PPC="$PP --config $d/pp.conf"
-ctl() { echo "$1" >"$d/ctl"; }
 requests() { grep -c "^$1" "$d/log" 2>/dev/null || echo 0; }
-
-pass=0; fail=0
-check() {
-	name=$1
-	out=$d/$name.out
-	{ cat "$d/case.stdout"; echo "--- stderr"; cat "$d/case.stderr"; echo "--- status"
-	  cat "$d/case.rc"; } | sed -e "s#$d#@TMP@#g" -e "s#:$port#:@PORT@#g" \
-		-e 's#"digest": "[0-9a-f]*"#"digest": "@DIGEST@"#' >"$out"
-	if [ -n "${UPDATE_GOLDEN:-}" ]; then
-		mkdir -p "$here/mapping"
-		cp "$out" "$here/mapping/$name.out"
-		pass=$((pass + 1))
-	elif cmp -s "$out" "$here/mapping/$name.out"; then
-		pass=$((pass + 1))
-	else
-		echo "FAIL api-mapping/$name"
-		diff -u "$here/mapping/$name.out" "$out" | head -n 40
-		fail=$((fail + 1))
-	fi
-}
-run() {
-	name=$1; shift
-	"$@" >"$d/case.stdout" 2>"$d/case.stderr"
-	echo "exit $?" >"$d/case.rc"
-	check "$name"
-}
-expect() {
-	what=$1; shift
-	if "$@"; then pass=$((pass + 1)); else echo "FAIL api-mapping: $what"; fail=$((fail + 1)); fi
+scrub() {
+	sed -e "s#$d#@TMP@#g" -e "s#:$port#:@PORT@#g" -e 's#"digest": "[0-9a-f]*"#"digest": "@DIGEST@"#'
 }
 
 # --- audit --api: PVE's check of each assert_valid condition, one VM per mapping
@@ -192,5 +150,4 @@ ctl '{}'
 run create-unknown-node $PPC --node pve9 mapping create newpool --api
 run create-usage $PP --config /dev/null --node pve1 mapping create x --api-url "$url"
 
-echo "api-mapping: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

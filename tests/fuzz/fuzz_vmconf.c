@@ -1,6 +1,9 @@
 /* libFuzzer target: the VM config reader.  Property: parse -> serialise gives the input back byte
  * for byte; PVE's writer and the editor never crash, and an edited model still round-trips.  The
- * format checkers (pveconf/format*.c) also run on the input's first line directly. */
+ * format checkers (pveconf/format*.c, pveconf/cpu.c with models read from the input itself as a
+ * cpu-models.conf) also run on the input's first line directly; Perl's UTF-8 decoder
+ * (pveconf/perlutf8.c) on the whole input gives a fixed point; and the guard's lazy reading gives
+ * the keys the guard reads exactly as the full reading does. */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -8,7 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pveconf/cpu.h"
 #include "pveconf/format.h"
+#include "pveconf/perlutf8.h"
 #include "pveconf/vmconf.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -53,8 +58,64 @@ static void formats(const char *v, size_t n)
 		named[i](v, n, err, sizeof(err));
 }
 
+/* decode(decode(x)) == decode(x): what the decoder emits is well-formed for it */
+static void utf8_fixed_point(const unsigned char *s, size_t n)
+{
+	struct util_buf a = {0}, b = {0};
+
+	for (size_t i = 0; i < n;) {
+		size_t l = pveconf_perl_utf8_char(s + i, n - i);
+
+		if (!l)
+			l = pveconf_perl_utf8_bad(s + i, n - i);
+		if (l == 0 || l > n - i)
+			abort();
+		i += l;
+	}
+	if (pveconf_perl_utf8_decode(&a, s, n) < 0 ||
+	    pveconf_perl_utf8_decode(&b, (const unsigned char *)(a.s ? a.s : ""), a.len) < 0 ||
+	    a.len != b.len || (a.len && memcmp(a.s, b.s, a.len) != 0))
+		abort();
+	util_buf_free(&a);
+	util_buf_free(&b);
+}
+
+/* the keys the guard reads: the lazy reading must give what the full reading gives */
+static void lazy_agrees(const uint8_t *data, size_t size, const struct pveconf_vm *full,
+                        const struct pveconf_cpu_models *m)
+{
+	static const char *const keys[] = {"machine",    "vga",    "name",
+	                                   "hookscript", "memory", "lock"};
+	struct pveconf_vm *lazy = NULL;
+	struct util_err e = {0};
+
+	if (pveconf_vm_parse_opts((const char *)data, size, "lazy",
+	                          &(struct pveconf_vm_opts){.lazy = true, .cpu_models = m}, &lazy,
+	                          &e) < 0)
+		abort();
+	for (size_t s = 0; s < pveconf_vm_section_count(full); s++) {
+		const char *sec = pveconf_vm_section(full, s)->name;
+
+		for (int i = 0; i < 16 + 6; i++) {
+			char key[16];
+			const char *a, *b;
+
+			if (i < 16)
+				snprintf(key, sizeof(key), "hostpci%d", i);
+			else
+				snprintf(key, sizeof(key), "%s", keys[i - 16]);
+			a = pveconf_vm_get(full, sec, key, NULL);
+			b = pveconf_vm_get(lazy, sec, key, NULL);
+			if ((a == NULL) != (b == NULL) || (a && strcmp(a, b) != 0))
+				abort();
+		}
+	}
+	pveconf_vm_free(lazy);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	struct pveconf_cpu_models *models = NULL;
 	struct pveconf_vm *vm = NULL, *again = NULL;
 	struct util_err e = {0};
 	struct util_buf out = {0}, w = {0}, ed = {0}, ed2 = {0};
@@ -64,13 +125,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	{
 		const char *nl = memchr(data, '\n', size);
 
-		formats((const char *)data, nl ? (size_t)(nl - (const char *)data) : size);
+		size_t l1 = nl ? (size_t)(nl - (const char *)data) : size;
+		char err[512];
+
+		formats((const char *)data, l1);
+		if (pveconf_cpu_models_parse((const char *)data, size, &models) < 0)
+			abort();
+		pveconf_cpu_check((const char *)data, l1, models, err, sizeof(err));
+		pveconf_cpu_check((const char *)data, l1, NULL, err, sizeof(err));
 	}
-	if (pveconf_vm_parse((const char *)data, size, "fuzz", &vm, &e) < 0) {
+	utf8_fixed_point(data, size);
+	if (pveconf_vm_parse_opts((const char *)data, size, "fuzz",
+	                          &(struct pveconf_vm_opts){.cpu_models = models}, &vm, &e) < 0) {
 		if (size <= PVECONF_VM_MAX_BYTES)
 			abort(); /* only -EFBIG may fail */
+		pveconf_cpu_models_free(models);
 		return 0;
 	}
+	lazy_agrees(data, size, vm, models);
 	if (pveconf_vm_serialize(vm, &out) < 0 || out.len != size ||
 	    (size && memcmp(out.s, data, size) != 0))
 		abort();
@@ -113,5 +185,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	util_buf_free(&ed);
 	util_buf_free(&ed2);
 	pveconf_vm_free(vm);
+	pveconf_cpu_models_free(models);
 	return 0;
 }

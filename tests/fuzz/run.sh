@@ -27,7 +27,9 @@ for t in "$@"; do
 	rm -rf "$seeds"; mkdir -p "$seeds" "$B/corpus-$t"
 	case $t in
 	vmconf)
-		cp "$SHARED"/corpus/pveconf/*.conf "$SHARED"/corpus/pve-generated/edge-input.conf "$seeds"/ ;;
+		cp "$SHARED"/corpus/pveconf/*.conf "$SHARED"/corpus/pve-generated/edge-input.conf "$seeds"/
+		# the generated configs of the differential tier: every string format, hostile bytes
+		for f in "$SHARED"/corpus/pveconf-diff/*.conf; do cp "$f" "$seeds/diff-$(basename "$f")"; done ;;
 	hostpci)
 		# every hostpci value of the corpus, one file each
 		cat "$SHARED"/corpus/pveconf/*.conf "$SHARED"/corpus/pve-generated/edge-input.conf |

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pveconf/cpu.h"
 #include "pveconf/vmconf.h"
 #include "util/buf.h"
 #include "util/fileio.h"
@@ -138,6 +139,12 @@ struct result {
 	char why[512];
 };
 
+/* The harness's /etc/pve/virtual-guest/cpu-models.conf (README.txt: the custom models qemu64 and
+ * alldefault), read by the real parser. */
+static const char cpu_models_conf[] = "cpu-model: qemu64\n\treported-model qemu64\n\n"
+                                      "cpu-model: alldefault\n";
+static struct pveconf_cpu_models *cpu_models;
+
 static void check_case(const char *dir, const char *name, struct result *res)
 {
 	size_t len = 0, nlen = 0, dlen = 0, elen = 0, dielen = 0;
@@ -160,7 +167,9 @@ static void check_case(const char *dir, const char *name, struct result *res)
 		snprintf(res->why, sizeof(res->why), "missing expected files");
 		goto out;
 	}
-	if (pveconf_vm_parse(data, len, name, &vm, &e) < 0) {
+	if (pveconf_vm_parse_opts(data, len, name,
+	                          &(struct pveconf_vm_opts){.cpu_models = cpu_models}, &vm,
+	                          &e) < 0) {
 		snprintf(res->why, sizeof(res->why), "parse: %.200s", e.msg);
 		goto out;
 	}
@@ -280,6 +289,8 @@ int main(int argc, char **argv)
 		        argv[0]);
 		return 2;
 	}
+	if (pveconf_cpu_models_parse(cpu_models_conf, sizeof(cpu_models_conf) - 1, &cpu_models) < 0)
+		return 2;
 	d = opendir(dir);
 	if (!d) {
 		fprintf(stderr, "%s: %s\n", dir, strerror(errno));
@@ -308,6 +319,7 @@ int main(int argc, char **argv)
 		free(names[i]);
 	}
 	free(names);
+	pveconf_cpu_models_free(cpu_models);
 	if (min_ident < 0)
 		min_ident = (long)n;
 	if (min_agree < 0)

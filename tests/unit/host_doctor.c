@@ -114,7 +114,7 @@ static void test_pf_states(void **state)
 	tt_write(root, "etc/systemd/system/pve-passthrough-vfs.service",
 	         "[Service]\nExecStart=/usr/sbin/pve-passthrough host vfs --wait 60 3\n");
 	run(root, &f, &fs);
-	assert_non_null(strstr(find(&fs, "vfs-count")->message, "asks for 3"));
+	assert_non_null(strstr(find(&fs, "vf-count-mismatch")->message, "asks for 3"));
 	/* exists but is not enabled */
 	assert_non_null(strstr(find(&fs, "vfs-not-persistent")->message, "not enabled"));
 	host_findings_free(&fs);

@@ -273,6 +273,7 @@ static void test_kmsg_records(void **state)
 	assert_string_equal(log.source, "/dev/kmsg");
 	host_klog_free(&log);
 	tt_rmrf(root);
+	free(root);
 }
 
 /* dmesg with and without timestamps, journalctl -k, and only the last boot. */
@@ -324,6 +325,7 @@ static void test_read_errors(void **state)
 	tt_mkdir(root, "dev/kmsg");
 	assert_true(host_klog_read(&p, NULL, &log, &e) < 0);
 	tt_rmrf(root);
+	free(root);
 	root = tt_mkdtemp();
 	util_paths_init(&p, root);
 	tt_mkdir(root, "dev");
@@ -332,6 +334,7 @@ static void test_read_errors(void **state)
 	assert_int_equal(host_klog_read(&p, NULL, &log, &e), -EINVAL);
 	assert_non_null(strstr(e.msg, "/dev/kmsg"));
 	tt_rmrf(root);
+	free(root);
 }
 
 /* The real /dev/kmsg of the machine running the test: a record we write comes back through the

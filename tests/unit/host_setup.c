@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "host/setup.h"
+#include "policy/policy.h"
 #include "support/tmpdir.h"
 #include "util/buf.h"
 #include "util/fileio.h"
@@ -36,6 +37,14 @@ static const char *grub_file(const char *dflt)
 	         "GRUB_CMDLINE_LINUX_DEFAULT=\"%s\"\nGRUB_CMDLINE_LINUX=\"\"\n",
 	         dflt);
 	return buf;
+}
+
+static void rm_rel(const char *root, const char *rel)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	assert_int_equal(unlink(path), 0);
 }
 
 /* A host root of one install type; extra: tokens the user already has. */
@@ -545,6 +554,39 @@ static void test_gvtg_and_scans(void **state)
 	assert_int_equal(c[0].line, 2);
 	assert_string_equal(c[1].file, "/etc/rc.local");
 	free(c);
+	/* the same places with the PF and count read off each line, plus a udev rule, a tmpfiles.d
+	 * w line and the tool's unit (first) */
+	{
+		struct policy_vf_boot *vb;
+		bool enabled = false;
+
+		tt_write(root, "etc/udev/rules.d/70-vfs.rules",
+		         "ACTION==\"add\", SUBSYSTEM==\"pci\", KERNEL==\"0000:00:02.0\", "
+		         "ATTR{sriov_numvfs}=\"3\"\n");
+		tt_write(root, "etc/tmpfiles.d/vfs.conf",
+		         "w /sys/bus/pci/devices/0000:00:02.0/sriov_numvfs - - - - 5\n");
+		tt_write(root, "etc/systemd/system/pve-passthrough-vfs.service",
+		         "[Service]\nExecStart=/usr/sbin/pve-passthrough host vfs 2\n");
+		assert_int_equal(host_vf_boot_scan(&p, &vb, &n, &enabled), 0);
+		assert_int_equal(n, 5);
+		assert_true(vb[0].tool_unit);
+		assert_int_equal(vb[0].count, 2);
+		assert_false(enabled);
+		assert_string_equal(vb[1].file, "/etc/sysfs.conf");
+		assert_string_equal(vb[1].pf, "0000:00:02.0");
+		assert_int_equal(vb[1].count, 7);
+		assert_string_equal(vb[2].file, "/etc/rc.local");
+		assert_int_equal(vb[2].count, 7);
+		assert_string_equal(vb[3].file, "/etc/tmpfiles.d/vfs.conf");
+		assert_int_equal(vb[3].count, 5);
+		assert_string_equal(vb[4].file, "/etc/udev/rules.d/70-vfs.rules");
+		assert_string_equal(vb[4].pf, "0000:00:02.0");
+		assert_int_equal(vb[4].count, 3);
+		free(vb);
+		rm_rel(root, "etc/udev/rules.d/70-vfs.rules");
+		rm_rel(root, "etc/tmpfiles.d/vfs.conf");
+		rm_rel(root, "etc/systemd/system/pve-passthrough-vfs.service");
+	}
 	/* GVT-g on Coffee Lake: kvmgt, enable_gvt; enable_guc is a conflict */
 	f.platform = "Coffee Lake";
 	f.device_id = 0x3e92;

@@ -785,9 +785,11 @@ static const struct policy_mapping t_mappings[] = {
 };
 
 /* The mapping findings for VMs 106 (t-bad), 107 (t-good), 108 (t-elsewhere) on pve2, with or
- * without PVE's answer for pve2 (which finds fault with t-good only, and no line of t-elsewhere). */
-static size_t mapping_findings(bool with_pve, struct policy_findings *f)
+ * without PVE's answer for pve2 (which finds fault with t-good only, and no line of t-elsewhere;
+ * with_pve 2: an answer that does not list t-bad, as PVE leaves out what the token may not see). */
+static size_t mapping_findings(int with_pve, struct policy_findings *f)
 {
+	static const char *const listed[] = {"t-good", "t-elsewhere", "t-bad"};
 	static const struct vm_spec specs[] = {
 	        {106, false, "q35", {"mapping=t-bad"}, .node = "pve2", .guard = true},
 	        {107, false, "q35", {"mapping=t-good"}, .node = "pve2", .guard = true},
@@ -812,6 +814,8 @@ static size_t mapping_findings(bool with_pve, struct policy_findings *f)
 		other.has_pve_checks = true;
 		other.pve_checks = checks;
 		other.n_pve_checks = 2;
+		other.pve_mappings = listed;
+		other.n_pve_mappings = with_pve == 2 ? 2 : 3; /* 2: t-bad left out of the answer */
 	}
 	in.other_hosts = &other;
 	in.n_other_hosts = 1;
@@ -834,7 +838,7 @@ static void test_pve_checks_replace_ours(void **state)
 	struct policy_findings f;
 
 	(void)state;
-	assert_int_equal(mapping_findings(true, &f), 2);
+	assert_int_equal(mapping_findings(1, &f), 2);
 	assert_int_equal(f.v[0].vmid, 107);
 	assert_int_equal(f.v[0].rule, POLICY_RULE_MAPPING_INVALID);
 	assert_int_equal(f.v[0].severity, POLICY_SEVERITY_ERROR);
@@ -848,7 +852,7 @@ static void test_pve_checks_replace_ours(void **state)
 	assert_non_null(strstr(f.v[1].message, "\"No mapping for node pve2.\""));
 	policy_findings_free(&f);
 	/* without PVE's answer: our own judgement (106's group is wrong, 108 has no line here) */
-	assert_int_equal(mapping_findings(false, &f), 2);
+	assert_int_equal(mapping_findings(0, &f), 2);
 	assert_int_equal(f.v[0].vmid, 106);
 	assert_int_equal(f.v[0].rule, POLICY_RULE_MAPPING_INVALID);
 	assert_non_null(
@@ -857,6 +861,14 @@ static void test_pve_checks_replace_ours(void **state)
 	assert_int_equal(f.v[1].rule, POLICY_RULE_MAPPING_MISSING);
 	for (size_t i = 0; i < f.n; i++)
 		assert_null(strstr(f.v[i].message, "PVE's check says"));
+	policy_findings_free(&f);
+	/* a mapping PVE's answer does not list is judged here, the others by PVE */
+	assert_int_equal(mapping_findings(2, &f), 3);
+	assert_int_equal(f.v[0].vmid, 106);
+	assert_non_null(
+	        strstr(f.v[0].message, "'iommugroup' does not match for 't-bad' (20 != 99)"));
+	assert_non_null(strstr(f.v[1].message, "PVE's check says"));
+	assert_non_null(strstr(f.v[2].message, "PVE's check says"));
 	policy_findings_free(&f);
 }
 

@@ -336,6 +336,52 @@ static void test_reader_table(void **state)
 		check_case(&cases[i]);
 }
 
+/* Cause 2 of issue 11: an integer of 2^64 or more becomes a Perl float that PVE's writer refuses:
+ * the diagnostic is UNWRITABLE on that key, and PVE's writer output is nothing (-ERANGE); 2^64 - 1
+ * is still an integer PVE writes back. */
+static void test_integer_beyond_uv(void **state)
+{
+	static const struct {
+		const char *input, *written; /* written NULL: PVE's writer dies */
+	} t[] = {
+	        {"cores: 99999999999999999999\nmemory: 512\n", NULL},
+	        {"memory: 512\nsockets: 18446744073709551616\n", NULL},
+	        {"memory: 512\nsockets: 18446744073709551615\n",
+	         "memory: 512\nsockets: 18446744073709551615\n"},
+	        {"memory: 512\nsockets: 00018446744073709551615\n",
+	         "memory: 512\nsockets: 18446744073709551615\n"},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct pveconf_vm *vm = NULL;
+		struct util_err e = {0};
+		struct util_buf out = {0};
+		const struct pveconf_diag *d;
+		size_t n, unwritable = 0;
+
+		assert_int_equal(pveconf_vm_parse(t[i].input, strlen(t[i].input), "t", &vm, &e), 0);
+		n = pveconf_vm_diags(vm, &d);
+		for (size_t k = 0; k < n; k++)
+			if (d[k].kind == PVECONF_DIAG_UNWRITABLE) {
+				unwritable++;
+				assert_non_null(
+				        strstr(d[k].message, "every PVE write of this VM fails"));
+			}
+		if (t[i].written) {
+			assert_int_equal(unwritable, 0);
+			assert_int_equal(pveconf_vm_write_pve(vm, &out), 0);
+			assert_string_equal(util_buf_str(&out), t[i].written);
+		} else {
+			assert_int_equal(unwritable, 1);
+			assert_int_equal(pveconf_vm_write_pve(vm, &out), -ERANGE);
+			assert_int_equal(out.len, 0);
+		}
+		util_buf_free(&out);
+		pveconf_vm_free(vm);
+	}
+}
+
 /* The key table: every key of qemu-server 9.2's $confdesc is found, every index range ends where
  * PVE's does (usb: MAX_USB_DEVICES = 14, so usb0..usb13). */
 static void test_key_table(void **state)
@@ -581,6 +627,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_reader_table),
+	        cmocka_unit_test(test_integer_beyond_uv),
 	        cmocka_unit_test(test_key_table),
 	        cmocka_unit_test(test_sections_and_keys),
 	        cmocka_unit_test(test_hostile_inputs_round_trip),

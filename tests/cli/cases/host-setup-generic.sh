@@ -8,7 +8,7 @@ snap h >before
 grep -rlE 'i915|xe\.' h/etc/default/grub.d/pve-passthrough.cfg h/etc/modules-load.d h/etc/systemd/system ||
 	echo "no i915/xe token in any file the setup wrote"
 grep -h '^pf' h/var/lib/pve-passthrough/journal/*/journal
-"$PP" --root h doctor | stamp | grep -E 'generic-pf|cmdline-|vfs-|igpu'; echo "rc=$?"
+"$PP" --root h doctor | stamp | grep -E 'generic-pf|cmdline-|vfs-|vf-count-|igpu'; echo "rc=$?"
 "$PP" --root h host rollback --yes | stamp; echo "rc=$?"
 snap h >after
 cmp -s before after && echo "after rollback: every file byte-identical to before the setup"
