@@ -5,7 +5,7 @@
 # zh_CN.UTF-8 is deliberately not generated (as on most PVE nodes, which have only en_US.UTF-8):
 # the tool and the demo's narration must still speak Chinese (through C.UTF-8 + LANGUAGE).  As a
 # control, the same check on the English demo (LC_ALL=C) must find English, so the check is not
-# empty.  Ends with "i18n-demo: N passed, N failed".
+# empty.  Ends with "demo-zh: N passed, N failed".
 set -u
 cd "$(dirname "$0")/../.."
 SHARED=$(cd ../shared 2>/dev/null && pwd || echo ../shared)
@@ -32,5 +32,5 @@ else bad "exit codes differ: zh $(codes "$out/zh.txt") / en $(codes "$out/en.txt
 if check "$out/en.txt" >"$out/en.check"; then bad "control: the check finds no English in the English demo"
 else ok "control: the check finds English in the English demo ($(tail -n 1 "$out/en.check"))"; fi
 rm -rf "$out"
-echo "i18n-demo: $pass passed, $fail failed"
+echo "demo-zh: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

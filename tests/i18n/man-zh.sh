@@ -3,7 +3,7 @@
 # every command of its COMMANDS section and every rule id of its RULES section (with the host and
 # kernel-log subsections) has its entry in the Chinese page (a .TP item starting with the same
 # command words / the same id), and the page renders without a groff warning.  Ends with
-# "i18n-man: N passed, N failed".
+# "man-zh: N passed, N failed".
 set -u
 cd "$(dirname "$0")/../.."
 EN=doc/pve-passthrough.8
@@ -22,7 +22,7 @@ items() { # file, first section heading, heading that ends it, pattern of the it
 	sed -E 's/^\.BR? //; s/\\f[BIRP]//g; s/\\-/-/g' |
 	sed -E '/^"/{s/^"([^"]*)".*/\1/;b};s/^([^ ]*).*/\1/'
 }
-[ -f "$ZH" ] || { echo "FAIL $ZH is missing"; echo "i18n-man: 0 passed, 1 failed"; exit 1; }
+[ -f "$ZH" ] || { echo "FAIL $ZH is missing"; echo "man-zh: 0 passed, 1 failed"; exit 1; }
 # a command's item is .BR with the command's words first (options and notes are .B/.BI items)
 cmds=$(items "$EN" COMMANDS CONFIGURATION '^[.]BR [a-z"]' | grep -v '^-' | sort -u)
 zcmds=$(items "$ZH" 命令 配置 '^[.]BR [a-z"]' | sort -u)
@@ -42,5 +42,5 @@ echo "$(echo "$cmds" | wc -l) commands, $(echo "$rules" | wc -l) rules of the En
 w=$(LC_ALL=C.UTF-8 MANWIDTH=100 man --warnings -E UTF-8 -l "$ZH" 2>&1 >/dev/null |
 	grep -v -e "can't break line" -e 'cannot adjust line')
 if [ -z "$w" ]; then ok; else bad "man --warnings $ZH: $w"; fi
-echo "i18n-man: $pass passed, $fail failed"
+echo "man-zh: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
