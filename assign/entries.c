@@ -2,6 +2,7 @@
  * (values PVE drops included, read from the file's bytes), who names a device, findings, and the
  * private copy of a config that a plan edits.  Pure: no I/O, no printing. */
 #include "assign/entries.h"
+#include "util/i18n.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -73,9 +74,9 @@ const struct assign_vm *assign_vm_find(const struct assign_input *in, unsigned v
 void assign_refuse_locked(struct assign_plan *p, unsigned vmid, const char *lock)
 {
 	assign_finding_add(p, "vm-locked", true,
-	                   "wait for the task that holds it to finish; if none is running, "
-	                   "`qm unlock VMID` clears it",
-	                   "VM %u is locked (%s): PVE refuses config changes while it is", vmid,
+	                   _("wait for the task that holds it to finish; if none is running, "
+	                     "`qm unlock VMID` clears it"),
+	                   _("VM %u is locked (%s): PVE refuses config changes while it is"), vmid,
 	                   lock);
 }
 
@@ -202,7 +203,7 @@ void assign_entry_where(const struct assign_entry *en, char *buf, size_t n)
 	else if (en->kind == PVECONF_SECTION_PENDING)
 		snprintf(buf, n, "[PENDING] %s", en->key);
 	else
-		snprintf(buf, n, "snapshot '%s' %s", en->section, en->key);
+		snprintf(buf, n, _("snapshot '%s' %s"), en->section, en->key);
 }
 
 /* Does this entry pass (not as an mdev parent) the device bdf?  How, in *how. */
@@ -213,8 +214,8 @@ static bool entry_names(const struct assign_input *in, const struct assign_entry
 		return false;
 	for (size_t i = 0; i < en->h.n_ids; i++) {
 		if (pveconf_pci_id_match(&en->h.ids[i], bdf)) {
-			*how = !en->h.ids[i].has_function ? "every function of the slot"
-			       : en->h.n_ids > 1          ? "in a ';' list"
+			*how = !en->h.ids[i].has_function ? _("every function of the slot")
+			       : en->h.n_ids > 1          ? _("in a ';' list")
 			                                  : "";
 			return true;
 		}
@@ -225,7 +226,7 @@ static bool entry_names(const struct assign_input *in, const struct assign_entry
 		for (size_t a = 0; m && a < m->n_alts; a++)
 			for (size_t j = 0; j < m->alts[a].n; j++)
 				if (strcmp(m->alts[a].bdfs[j], bdf) == 0) {
-					*how = "through its mapping";
+					*how = _("through its mapping");
 					return true;
 				}
 	}
@@ -248,12 +249,20 @@ static bool holders_cb(const struct assign_entry *en, void *arg)
 	if (!entry_names(h->in, en, h->bdf, &how))
 		return true;
 	assign_entry_where(en, where, sizeof(where));
-	if (h->out)
-		util_buf_addf(h->out, "%sVM %u %s%s%s%s%s", h->count ? ", " : "", en->vm->vmid,
-		              where, *how || en->lenient ? " (" : "", how,
-		              en->lenient ? (*how ? "; PVE drops the value" : "PVE drops the value")
-		                          : "",
-		              *how || en->lenient ? ")" : "");
+	if (h->out) {
+		char note[256] = "";
+
+		if (*how && en->lenient)
+			snprintf(note, sizeof(note), _("%s; PVE drops the value"), how);
+		else if (*how)
+			snprintf(note, sizeof(note), "%s", how);
+		else if (en->lenient)
+			snprintf(note, sizeof(note), "%s", _("PVE drops the value"));
+		util_buf_addf(h->out, "%s", h->count ? _(", ") : "");
+		util_buf_addf(h->out, _("VM %u %s"), en->vm->vmid, where);
+		if (note[0])
+			util_buf_addf(h->out, _(" (%s)"), note);
+	}
 	h->count++;
 	return true;
 }
@@ -271,9 +280,11 @@ size_t assign_holders_of(const struct assign_input *in, unsigned skip, const cha
 	for (size_t i = 0; i < in->n_reservations; i++) {
 		if (in->reservations[i].vmid == skip || strcmp(in->reservations[i].bdf, bdf) != 0)
 			continue;
-		if (out)
-			util_buf_addf(out, "%sVM %u (pci-id-reservations)", h.count ? ", " : "",
+		if (out) {
+			util_buf_addf(out, "%s", h.count ? _(", ") : "");
+			util_buf_addf(out, _("VM %u (pci-id-reservations)"),
 			              in->reservations[i].vmid);
+		}
 		h.count++;
 	}
 	return h.count;

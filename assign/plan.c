@@ -7,6 +7,7 @@
 #include "assign/check.h"
 #include "assign/entries.h"
 #include "sysfs/driver.h"
+#include "util/i18n.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -145,14 +146,15 @@ static const struct sysfs_device *choose_pf(const struct assign_input *in,
 		found = assign_host_find(in->host, req->pf);
 		if (!found)
 			assign_finding_add(p, "device-missing", true,
-			                   "check the address with `pve-passthrough status`",
-			                   "--pf %s: no such device on node %s", req->pf, in->node);
+			                   _("check the address with `pve-passthrough status`"),
+			                   _("--pf %s: no such device on node %s"), req->pf,
+			                   in->node);
 		else if (found->role != SYSFS_ROLE_PF)
 			assign_finding_add(
 			        p, "vf-unsupported", true,
-			        "name the device whose VFs you want (`pve-passthrough status` shows "
-			        "role pf)",
-			        "--pf %s is not an SR-IOV physical function", req->pf);
+			        _("name the device whose VFs you want (`pve-passthrough status` shows "
+			          "role pf)"),
+			        _("--pf %s is not an SR-IOV physical function"), req->pf);
 		return p->outcome == ASSIGN_OUTCOME_REFUSED ? NULL : found;
 	}
 	for (size_t i = 0; i < in->host->n_devices; i++) {
@@ -166,23 +168,24 @@ static const struct sysfs_device *choose_pf(const struct assign_input *in,
 		n++;
 	}
 	if (n > 1) {
-		snprintf(p->summary, sizeof(p->summary),
-		         "several SR-IOV iGPU functions on this node (%s): say which with --pf BDF",
-		         util_buf_str(&list));
+		snprintf(
+		        p->summary, sizeof(p->summary),
+		        _("several SR-IOV iGPU functions on this node (%s): say which with --pf BDF"),
+		        util_buf_str(&list));
 		p->outcome = ASSIGN_OUTCOME_NEEDS_ARG;
 		found = NULL;
 	} else if (n == 0) {
 		if (n_mdev)
 			assign_finding_add(
-			        p, "vf-unsupported", true, "use --mdev TYPE|auto on this host",
-			        "this host shares its iGPU through GVT-g (mdev types), not SR-IOV: it "
-			        "has no VFs to assign");
+			        p, "vf-unsupported", true, _("use --mdev TYPE|auto on this host"),
+			        _("this host shares its iGPU through GVT-g (mdev types), not SR-IOV: it "
+			          "has no VFs to assign"));
 		else
 			assign_finding_add(
 			        p, "vf-unsupported", true,
-			        "`pve-passthrough status` shows what the iGPU supports; `pve-passthrough "
-			        "host setup sriov` enables VFs where it can",
-			        "no SR-IOV capable iGPU on node %s", in->node);
+			        _("`pve-passthrough status` shows what the iGPU supports; `pve-passthrough "
+			          "host setup sriov` enables VFs where it can"),
+			        _("no SR-IOV capable iGPU on node %s"), in->node);
 	}
 	util_buf_free(&list);
 	return found;
@@ -208,26 +211,28 @@ static const struct sysfs_device *choose_parent(const struct assign_input *in,
 	}
 	if (n > 1) {
 		snprintf(p->summary, sizeof(p->summary),
-		         "several mdev parents on this node (%s): say which with --pf BDF",
+		         _("several mdev parents on this node (%s): say which with --pf BDF"),
 		         util_buf_str(&list));
 		p->outcome = ASSIGN_OUTCOME_NEEDS_ARG;
 		found = NULL;
 	} else if (n == 0) {
 		if (req->pf[0] && assign_host_find(in->host, req->pf))
-			assign_finding_add(p, "mdev-unsupported", true,
-			                   "GVT-g needs a Gen5-Gen10 iGPU with kvmgt loaded and "
-			                   "i915.enable_gvt=1 (`pve-passthrough host setup gvtg`)",
-			                   "%s offers no mdev types", req->pf);
+			assign_finding_add(
+			        p, "mdev-unsupported", true,
+			        _("GVT-g needs a Gen5-Gen10 iGPU with kvmgt loaded and "
+			          "i915.enable_gvt=1 (`pve-passthrough host setup gvtg`)"),
+			        _("%s offers no mdev types"), req->pf);
 		else if (req->pf[0])
 			assign_finding_add(p, "device-missing", true,
-			                   "check the address with `pve-passthrough status`",
-			                   "--pf %s: no such device on node %s", req->pf, in->node);
+			                   _("check the address with `pve-passthrough status`"),
+			                   _("--pf %s: no such device on node %s"), req->pf,
+			                   in->node);
 		else
 			assign_finding_add(
 			        p, "mdev-unsupported", true,
-			        "on an SR-IOV host use --vf auto; for GVT-g run `pve-passthrough "
-			        "host setup gvtg` on a Gen5-Gen10 iGPU",
-			        "no device on node %s offers mdev types (no GVT-g)", in->node);
+			        _("on an SR-IOV host use --vf auto; for GVT-g run `pve-passthrough "
+			          "host setup gvtg` on a Gen5-Gen10 iGPU"),
+			        _("no device on node %s offers mdev types (no GVT-g)"), in->node);
 	}
 	util_buf_free(&list);
 	return found;
@@ -242,9 +247,9 @@ static int choose_vf(const struct assign_input *in, const struct assign_request 
 	if (pf->n_vfs == 0) {
 		assign_finding_add(
 		        p, "vf-none", true,
-		        "enable VFs first (`pve-passthrough host setup sriov`, or echo N > "
-		        "sriov_numvfs)",
-		        "%s has no VFs enabled (sriov_numvfs %d)", pf->bdf, pf->numvfs);
+		        _("enable VFs first (`pve-passthrough host setup sriov`, or echo N > "
+		          "sriov_numvfs)"),
+		        _("%s has no VFs enabled (sriov_numvfs %d)"), pf->bdf, pf->numvfs);
 		return 0;
 	}
 	for (size_t i = 0; i < pf->n_vfs; i++) {
@@ -267,26 +272,38 @@ static int choose_vf(const struct assign_input *in, const struct assign_request 
 		}
 		if (holders == 0) {
 			strcpy(out, pf->vfs[i]);
-			snprintf(
-			        p->why, sizeof(p->why),
-			        "%s is the lowest-numbered VF of %s (VF %zu) "
-			        "that no other VM config on node %s names and the host does not use%s%s",
-			        out, pf->bdf, i, in->node, held.len ? "; taken before it: " : "",
-			        util_buf_str(&held));
+			if (held.len)
+				snprintf(
+				        p->why, sizeof(p->why),
+				        _("%s is the lowest-numbered VF of %s (VF %zu) that no other VM config on "
+				          "node %s names and the host does not use; taken before it: %s"),
+				        out, pf->bdf, i, in->node, util_buf_str(&held));
+			else
+				snprintf(
+				        p->why, sizeof(p->why),
+				        _("%s is the lowest-numbered VF of %s (VF %zu) that no other VM config on "
+				          "node %s names and the host does not use"),
+				        out, pf->bdf, i, in->node);
 			util_buf_free(&who);
 			util_buf_free(&held);
 			return 0;
 		}
-		util_buf_addf(&held, "%s%s by %s", held.len ? "; " : "", short_bdf(pf->vfs[i]),
-		              util_buf_str(&who));
+		util_buf_addf(&held, "%s", held.len ? _("; ") : "");
+		util_buf_addf(&held, _("%s by %s"), short_bdf(pf->vfs[i]), util_buf_str(&who));
 		util_buf_free(&who);
 	}
-	assign_finding_add(
-	        p, "vf-none-free", true,
-	        "release one (`pve-passthrough release VMID --device BDF`), remove a stale "
-	        "config entry, or enable more VFs",
-	        "no free VF of %s on node %s: %s%s", pf->bdf, in->node,
-	        existing ? "" : "none of its VFs exists", util_buf_str(&held));
+	if (existing)
+		assign_finding_add(p, "vf-none-free", true,
+		                   _("release one (`pve-passthrough release VMID --device BDF`), "
+		                     "remove a stale config entry, or enable more VFs"),
+		                   _("no free VF of %s on node %s: %s"), pf->bdf, in->node,
+		                   util_buf_str(&held));
+	else
+		assign_finding_add(p, "vf-none-free", true,
+		                   _("release one (`pve-passthrough release VMID --device BDF`), "
+		                     "remove a stale config entry, or enable more VFs"),
+		                   _("no free VF of %s on node %s: none of its VFs exists%s"),
+		                   pf->bdf, in->node, util_buf_str(&held));
 	util_buf_free(&held);
 	return 0;
 }
@@ -310,28 +327,39 @@ static void choose_mdev(const struct assign_input *in, const struct assign_reque
 		needs = (long)mdev_needs(in, req->vmid, parent->bdf, t->id, &who);
 		left = t->available < 0 ? 0 : t->available - needs;
 		if (req->mdev[0]) {
-			if (left < 1)
+			if (left < 1 && needs)
 				assign_finding_add(
 				        p, "mdev-exhausted", true,
-				        "release it from a VM that does not need it, or pick a smaller "
-				        "type (`pve-passthrough status` lists them)",
-				        "no instance of %s left on %s: %ld available, %ld needed by "
-				        "stopped VMs configured for it%s%s%s",
-				        t->id, parent->bdf, t->available, needs, needs ? " (" : "",
-				        util_buf_str(&who), needs ? ")" : "");
+				        _("release it from a VM that does not need it, or pick a smaller "
+				          "type (`pve-passthrough status` lists them)"),
+				        _("no instance of %s left on %s: %ld available, %ld needed by "
+				          "stopped VMs configured for it (%s)"),
+				        t->id, parent->bdf, t->available, needs,
+				        util_buf_str(&who));
+			else if (left < 1)
+				assign_finding_add(
+				        p, "mdev-exhausted", true,
+				        _("release it from a VM that does not need it, or pick a smaller "
+				          "type (`pve-passthrough status` lists them)"),
+				        _("no instance of %s left on %s: %ld available, %ld needed by "
+				          "stopped VMs configured for it"),
+				        t->id, parent->bdf, t->available, needs);
 			else {
 				snprintf(out, outn, "%s", t->id);
 				snprintf(
 				        p->why, sizeof(p->why),
-				        "%s has %ld instance%s left on %s (%ld available, %ld needed by "
-				        "other VMs configured for it)",
-				        t->id, left, left == 1 ? "" : "s", parent->bdf,
-				        t->available, needs);
+				        P_("%s has %ld instance left on %s (%ld available, %ld needed by "
+				           "other VMs configured for it)",
+				           "%s has %ld instances left on %s (%ld available, %ld needed by "
+				           "other VMs configured for it)",
+				           (unsigned long)left),
+				        t->id, left, parent->bdf, t->available, needs);
 			}
 			util_buf_free(&who);
 			return;
 		}
-		util_buf_addf(&others, "%s%s: %ld left", others.len ? ", " : "", t->id, left);
+		util_buf_addf(&others, "%s", others.len ? _(", ") : "");
+		util_buf_addf(&others, _("%s: %ld left"), t->id, left);
 		if (left > best_left) {
 			best_left = left;
 			best = t;
@@ -340,21 +368,21 @@ static void choose_mdev(const struct assign_input *in, const struct assign_reque
 	}
 	if (req->mdev[0]) {
 		assign_finding_add(p, "mdev-type-missing", true,
-		                   "`pve-passthrough status` lists the types this iGPU offers",
-		                   "%s offers no mdev type '%s'", parent->bdf, req->mdev);
+		                   _("`pve-passthrough status` lists the types this iGPU offers"),
+		                   _("%s offers no mdev type '%s'"), parent->bdf, req->mdev);
 	} else if (!best) {
 		assign_finding_add(
 		        p, "mdev-exhausted", true,
-		        "release an instance from a VM that does not need it",
-		        "no mdev type of %s has an instance left after the needs of the VMs "
-		        "configured for it (%s)",
+		        _("release an instance from a VM that does not need it"),
+		        _("no mdev type of %s has an instance left after the needs of the VMs "
+		          "configured for it (%s)"),
 		        parent->bdf, util_buf_str(&others));
 	} else {
 		snprintf(out, outn, "%s", best->id);
 		snprintf(
 		        p->why, sizeof(p->why),
-		        "%s has the most instances left after the needs of the other VMs configured "
-		        "for it (%s)",
+		        _("%s has the most instances left after the needs of the other VMs configured "
+		          "for it (%s)"),
 		        best->id, util_buf_str(&others));
 	}
 	util_buf_free(&others);
@@ -385,10 +413,10 @@ static void device_refusals(const struct assign_input *in, const struct assign_r
 		}
 		assign_finding_add(
 		        p, "not-a-vf", true,
-		        "give one VF with its function (`pve-passthrough status` lists "
-		        "them), or --vf auto",
-		        "%s has no function: it names every function of the slot, not one "
-		        "VF",
+		        _("give one VF with its function (`pve-passthrough status` lists "
+		          "them), or --vf auto"),
+		        _("%s has no function: it names every function of the slot, not one "
+		          "VF"),
 		        bdf);
 		return;
 	}
@@ -397,15 +425,16 @@ static void device_refusals(const struct assign_input *in, const struct assign_r
 	if (req->kind == ASSIGN_KIND_VF && d->role != SYSFS_ROLE_VF) {
 		assign_finding_add(
 		        p, "not-a-vf", true,
-		        "give one of the iGPU's VFs (`pve-passthrough status` lists them), or "
-		        "--vf auto; other devices are passed with qm set",
-		        "%s is not an SR-IOV virtual function", bdf);
+		        _("give one of the iGPU's VFs (`pve-passthrough status` lists them), or "
+		          "--vf auto; other devices are passed with qm set"),
+		        _("%s is not an SR-IOV virtual function"), bdf);
 		return;
 	}
 	if (assign_holders_of(in, req->vmid, bdf, &who) > 0)
-		assign_finding_add(p, "vf-taken", true,
-		                   "pick a free VF (--vf auto), or release it from that VM first",
-		                   "%s is already used by %s", bdf, util_buf_str(&who));
+		assign_finding_add(
+		        p, "vf-taken", true,
+		        _("pick a free VF (--vf auto), or release it from that VM first"),
+		        _("%s is already used by %s"), bdf, util_buf_str(&who));
 	util_buf_free(&who);
 }
 
@@ -481,8 +510,8 @@ static int plan_assign(const struct assign_input *in, const struct assign_reques
 	assign_vm_entries(vm, already_cb, &a);
 	if (a.found[0]) {
 		p->outcome = ASSIGN_OUTCOME_NOTHING;
-		snprintf(p->summary, sizeof(p->summary), "VM %u already has it (%s): nothing to do",
-		         req->vmid, a.found);
+		snprintf(p->summary, sizeof(p->summary),
+		         _("VM %u already has it (%s): nothing to do"), req->vmid, a.found);
 		return 0;
 	}
 
@@ -499,8 +528,8 @@ static int plan_assign(const struct assign_input *in, const struct assign_reques
 			if (vf && vf->role == SYSFS_ROLE_VF && strcmp(vf->physfn, dev->bdf) != 0 &&
 			    req->pf[0]) {
 				assign_finding_add(p, "vf-unsupported", true,
-				                   "drop --pf, or name one of its VFs",
-				                   "%s is not a VF of %s", req->vf, dev->bdf);
+				                   _("drop --pf, or name one of its VFs"),
+				                   _("%s is not a VF of %s"), req->vf, dev->bdf);
 				return 0;
 			}
 			snprintf(chosen, sizeof(chosen), "%s", req->vf);
@@ -512,7 +541,7 @@ static int plan_assign(const struct assign_input *in, const struct assign_reques
 		device_refusals(in, req, chosen, p);
 		if (pveconf_hostpci_parse(chosen, &h, NULL) < 0) {
 			assign_finding_add(p, "hostpci-invalid", true, NULL,
-			                   "%s is not a PCI address", chosen);
+			                   _("%s is not a PCI address"), chosen);
 			return 0;
 		}
 	} else if (req->kind == ASSIGN_KIND_MDEV) {
@@ -520,7 +549,7 @@ static int plan_assign(const struct assign_input *in, const struct assign_reques
 		if (!chosen[0])
 			return 0;
 		if (pveconf_hostpci_parse(dev->bdf, &h, NULL) < 0)
-			return util_err_set(e, -EINVAL, "%s: not a PCI address", dev->bdf);
+			return util_err_set(e, -EINVAL, _("%s: not a PCI address"), dev->bdf);
 		snprintf(h.mdev, sizeof(h.mdev), "%s", chosen);
 	} else {
 		/* mapping-missing, pf-with-vfs through it: policy's, on the candidate */
@@ -537,8 +566,8 @@ static int plan_assign(const struct assign_input *in, const struct assign_reques
 			v = next_value(vm->conf, key);
 			assign_finding_add(
 			        p, "slot-taken", true,
-			        "pick another --slot, or leave it out to take the lowest free one",
-			        "VM %u already uses %s (%s)", req->vmid, key, v ? v : "");
+			        _("pick another --slot, or leave it out to take the lowest free one"),
+			        _("VM %u already uses %s (%s)"), req->vmid, key, v ? v : "");
 		} else {
 			slot = req->slot;
 		}
@@ -548,8 +577,9 @@ static int plan_assign(const struct assign_input *in, const struct assign_reques
 				slot = i;
 		if (slot < 0)
 			assign_finding_add(p, "slots-full", true,
-			                   "release one with `pve-passthrough release`",
-			                   "VM %u uses every slot hostpci0..hostpci15", req->vmid);
+			                   _("release one with `pve-passthrough release`"),
+			                   _("VM %u uses every slot hostpci0..hostpci15"),
+			                   req->vmid);
 	}
 
 	/* value */
@@ -564,8 +594,8 @@ static int plan_assign(const struct assign_input *in, const struct assign_reques
 		if (strpbrk(req->romfile, ",;") || !in->romfile_exists)
 			assign_finding_add(
 			        p, "romfile-missing", true,
-			        "put the ROM file under /usr/share/kvm and give its name",
-			        "--romfile %s: no such file under /usr/share/kvm", req->romfile);
+			        _("put the ROM file under /usr/share/kvm and give its name"),
+			        _("--romfile %s: no such file under /usr/share/kvm"), req->romfile);
 		snprintf(h.romfile, sizeof(h.romfile), "%s", req->romfile);
 	}
 	if (p->outcome != ASSIGN_OUTCOME_CHANGE)
@@ -574,7 +604,7 @@ static int plan_assign(const struct assign_input *in, const struct assign_reques
 	r = pveconf_hostpci_format(&h, &val);
 	if (r < 0) {
 		util_buf_free(&val);
-		return util_err_set(e, r, "cannot format the hostpci value");
+		return util_err_set(e, r, _("cannot format the hostpci value"));
 	}
 	snprintf(c->key, sizeof(c->key), "hostpci%d", slot);
 	snprintf(c->value, sizeof(c->value), "%s", util_buf_str(&val));
@@ -593,12 +623,13 @@ static int plan_assign(const struct assign_input *in, const struct assign_reques
 	if (r < 0 || p->outcome != ASSIGN_OUTCOME_CHANGE)
 		return r;
 	if (c->pending)
-		snprintf(p->summary, sizeof(p->summary),
-		         "VM %u is running: %s: %s goes to [PENDING] and applies at its next start "
-		         "(stop and start it; a reboot inside the guest is not enough)",
-		         req->vmid, c->key, c->value);
+		snprintf(
+		        p->summary, sizeof(p->summary),
+		        _("VM %u is running: %s: %s goes to [PENDING] and applies at its next start "
+		          "(stop and start it; a reboot inside the guest is not enough)"),
+		        req->vmid, c->key, c->value);
 	else
-		snprintf(p->summary, sizeof(p->summary), "VM %u gets %s: %s", req->vmid, c->key,
+		snprintf(p->summary, sizeof(p->summary), _("VM %u gets %s: %s"), req->vmid, c->key,
 		         c->value);
 	return 0;
 }
@@ -615,15 +646,16 @@ int assign_plan_make(const struct assign_input *in, const struct assign_request 
 	if (in->owner_node && strcmp(in->owner_node, in->node) != 0) {
 		assign_finding_add(
 		        p, "vm-other-node", true,
-		        "run it on that node (PVE changes a VM's config only where it lives), or "
-		        "use --api",
-		        "VM %u lives on node %s, not on %s", req->vmid, in->owner_node, in->node);
+		        _("run it on that node (PVE changes a VM's config only where it lives), or "
+		          "use --api"),
+		        _("VM %u lives on node %s, not on %s"), req->vmid, in->owner_node,
+		        in->node);
 		return 0;
 	}
 	vm = assign_vm_find(in, req->vmid);
 	if (!vm) {
 		assign_finding_add(p, "vm-missing", true, "`qm list` shows the VMs of this node",
-		                   "no VM %u on node %s", req->vmid, in->node);
+		                   _("no VM %u on node %s"), req->vmid, in->node);
 		return 0;
 	}
 	snprintf(p->digest, sizeof(p->digest), "%s", pveconf_vm_digest(vm->conf));

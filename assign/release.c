@@ -3,6 +3,7 @@
  * removes its mdev; a not-yet-applied [PENDING] value dropped; a line PVE drops removed).
  * Pure: edits a private copy of the config; no I/O, no printing. */
 #include "assign/entries.h"
+#include "util/i18n.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -108,19 +109,25 @@ int assign_release_plan(const struct assign_input *in, const struct assign_reque
 		p->outcome = ASSIGN_OUTCOME_NOTHING;
 		snprintf(
 		        p->summary, sizeof(p->summary),
-		        "VM %u: already marked for deletion in [PENDING] (applies at its next start): "
-		        "nothing to do",
+		        _("VM %u: already marked for deletion in [PENDING] (applies at its next start): "
+		          "nothing to do"),
 		        req->vmid);
 		return 0;
 	}
 	if (p->n_changes == 0) {
 		p->outcome = ASSIGN_OUTCOME_NOTHING;
-		snprintf(p->summary, sizeof(p->summary),
-		         "VM %u has no %s%s to release: nothing to do", req->vmid,
-		         req->release == ASSIGN_RELEASE_ALL    ? "hostpci entry"
-		         : req->release == ASSIGN_RELEASE_SLOT ? "entry in that slot"
-		                                               : "entry naming ",
-		         req->release == ASSIGN_RELEASE_DEVICE ? req->device : "");
+		if (req->release == ASSIGN_RELEASE_ALL)
+			snprintf(p->summary, sizeof(p->summary),
+			         _("VM %u has no hostpci entry to release: nothing to do"),
+			         req->vmid);
+		else if (req->release == ASSIGN_RELEASE_SLOT)
+			snprintf(p->summary, sizeof(p->summary),
+			         _("VM %u has no entry in that slot to release: nothing to do"),
+			         req->vmid);
+		else
+			snprintf(p->summary, sizeof(p->summary),
+			         _("VM %u has no entry naming %s to release: nothing to do"),
+			         req->vmid, req->device);
 		return 0;
 	}
 	if (lock) {
@@ -163,26 +170,56 @@ int assign_release_plan(const struct assign_input *in, const struct assign_reque
 			snprintf(b + strlen(b), 256 - strlen(b), "%s%s", *b ? ", " : "", c->key);
 			nk += b == keys;
 		}
-		if (!vm->running || !nk)
-			snprintf(p->summary, sizeof(p->summary), "VM %u %s%s%s%s%s%s%s%s",
-			         req->vmid, vm->running ? "is running: " : "",
-			         keys[0] ? "releases " : "", keys,
-			         drops[0] ? (keys[0] ? "; " : "") : "", drops,
-			         drops[0] ? " dropped from [PENDING] (not yet applied)" : "",
-			         gone[0] ? (keys[0] || drops[0] ? "; removed " : "removes ") : "",
-			         gone);
-		else
+		if (!vm->running || !nk) {
+			char what[800] = "";
+			size_t w = 0;
+
+			/* what happens, clause by clause: "releases X; Y dropped from ...; removed Z" */
+			if (keys[0])
+				w += (size_t)snprintf(what + w, sizeof(what) - w, _("releases %s"),
+				                      keys);
+			if (drops[0] && w < sizeof(what))
+				w += (size_t)snprintf(what + w, sizeof(what) - w, "%s",
+				                      w ? _("; ") : "");
+			if (drops[0] && w < sizeof(what))
+				w += (size_t)snprintf(
+				        what + w, sizeof(what) - w,
+				        _("%s dropped from [PENDING] (not yet applied)"), drops);
+			if (gone[0] && w < sizeof(what))
+				w += (size_t)snprintf(what + w, sizeof(what) - w, "%s",
+				                      w ? _("; ") : "");
+			if (gone[0] && w < sizeof(what))
+				snprintf(what + w, sizeof(what) - w,
+				         keys[0] || drops[0] ? _("removed %s") : _("removes %s"),
+				         gone);
+			if (vm->running)
+				snprintf(p->summary, sizeof(p->summary), _("VM %u is running: %s"),
+				         req->vmid, what);
+			else
+				snprintf(p->summary, sizeof(p->summary), _("VM %u %s"), req->vmid,
+				         what);
+		} else {
 			snprintf(
 			        p->summary, sizeof(p->summary),
-			        "VM %u is running: %s marked for deletion in [PENDING]; PVE removes %s "
-			        "at the next start, after the stop has cleaned up%s%s%s%s",
-			        req->vmid, keys, nk > 1 ? "them" : "it",
-			        drops[0] ? "; dropped from [PENDING], not yet applied: " : "",
-			        drops, gone[0] ? "; removed: " : "", gone);
+			        P_("VM %u is running: %s marked for deletion in [PENDING]; PVE removes "
+			           "it at the next start, after the stop has cleaned up",
+			           "VM %u is running: %s marked for deletion in [PENDING]; PVE removes "
+			           "them at the next start, after the stop has cleaned up",
+			           nk),
+			        req->vmid, keys);
+			if (drops[0])
+				snprintf(p->summary + strlen(p->summary),
+				         sizeof(p->summary) - strlen(p->summary),
+				         _("; dropped from [PENDING], not yet applied: %s"), drops);
+			if (gone[0])
+				snprintf(p->summary + strlen(p->summary),
+				         sizeof(p->summary) - strlen(p->summary),
+				         _("; removed: %s"), gone);
+		}
 		if (gone[0])
 			snprintf(p->summary + strlen(p->summary),
 			         sizeof(p->summary) - strlen(p->summary),
-			         " (a value PVE drops: it was never in use)");
+			         _(" (a value PVE drops: it was never in use)"));
 	}
 	return 0;
 }

@@ -13,7 +13,7 @@
 int cli_arg_vmid(const struct cli_ctx *ctx, const char *cmd, const char *s, unsigned *vmid)
 {
 	if (pveconf_vmid_parse(s, vmid) < 0)
-		return cli_usage_error(ctx, cmd, "'%s' is not a VMID (100..999999999)", s);
+		return cli_usage_error(ctx, cmd, _("'%s' is not a VMID (100..999999999)"), s);
 	return 0;
 }
 
@@ -51,7 +51,7 @@ int cli_arg_seconds(const struct cli_ctx *ctx, const char *cmd, const char *opt,
 	long v;
 
 	if (cli_arg_long(s, 0, 3600, &v) < 0)
-		return cli_usage_error(ctx, cmd, "%s '%s': seconds, 0..3600", opt, s);
+		return cli_usage_error(ctx, cmd, _("%s '%s': seconds, 0..3600"), opt, s);
 	*out = (int)v;
 	return 0;
 }

@@ -178,24 +178,24 @@ int cli_assign_run(struct cli_ctx *ctx, const char *cmd, struct assign_request *
 			else
 				cli_warn(ctx, "[%s] %s", f->rule, f->message);
 			if (f->hint[0] && (f->refuses || ctx->verbosity >= 0))
-				fprintf(stderr, "  fix: %s\n", f->hint);
+				fprintf(stderr, _("  fix: %s\n"), f->hint);
 		}
 		if (plan.outcome == ASSIGN_OUTCOME_REFUSED) {
-			fprintf(stderr, "VM %u: refused, nothing written\n", plan.vmid);
+			fprintf(stderr, _("VM %u: refused, nothing written\n"), plan.vmid);
 		} else {
 			if (plan.why[0] && ctx->verbosity >= 0)
 				printf("%s\n", plan.why);
 			if (plan.outcome == ASSIGN_OUTCOME_CHANGE && dry_run)
-				printf("%s (dry run, nothing written)\n%s", plan.summary,
+				printf(_("%s (dry run, nothing written)\n%s"), plan.summary,
 				       util_buf_str(&diff));
 			else if (ctx->verbosity >= 0 || plan.outcome == ASSIGN_OUTCOME_NOTHING)
 				printf("%s\n", plan.summary);
 			if (api && applied && ar.running)
-				printf("VM %u runs on node %s: PVE put the change into its pending "
-				       "config; it applies at the next start\n",
+				printf(_("VM %u runs on node %s: PVE put the change into its pending "
+				         "config; it applies at the next start\n"),
 				       plan.vmid, ar.node);
 			else if (api && applied)
-				printf("written through the API of node %s\n", ar.node);
+				printf(_("written through the API of node %s\n"), ar.node);
 		}
 	}
 	util_buf_free(&diff);

@@ -32,15 +32,17 @@ static void print_plan_text(const struct host_plan *pl, const char *title, bool 
 	struct util_buf d = {0};
 
 	printf("%s\n", title);
-	printf("Bootloader: %s (%s)\n", host_loader_name(pl->boot.loader), pl->boot.why);
+	printf(_("Bootloader: %s (%s)\n"), host_loader_name(pl->boot.loader), pl->boot.why);
 	if (host_plan_diff(pl, &d) == 0 && d.len)
 		printf("\n%s", d.s);
 	else
-		printf("\nNo file changes.\n");
+		printf(_("\nNo file changes.\n"));
 	util_buf_free(&d);
 	if (pl->n_cmds) {
-		printf("\nCommands%s:\n",
-		       run_cmds ? "" : " (not run: run them yourself, in this order)");
+		if (run_cmds)
+			printf(_("\nCommands:\n"));
+		else
+			printf(_("\nCommands (not run: run them yourself, in this order):\n"));
 		for (size_t i = 0; i < pl->n_cmds; i++) {
 			struct util_buf l = {0};
 
@@ -50,9 +52,9 @@ static void print_plan_text(const struct host_plan *pl, const char *title, bool 
 		}
 	}
 	if (pl->n_notes || pl->n_blockers) {
-		printf("\nNotes:\n");
+		printf(_("\nNotes:\n"));
 		for (size_t i = 0; i < pl->n_blockers; i++)
-			printf("  - (overridden by --force) %s\n", pl->blockers[i]);
+			printf(_("  - (overridden by --force) %s\n"), pl->blockers[i]);
 		for (size_t i = 0; i < pl->n_notes; i++)
 			printf("  - %s\n", pl->notes[i]);
 	}
@@ -125,7 +127,7 @@ static bool ask_apply(void)
 {
 	char line[64];
 
-	fputs("Apply? [y/N] ", stderr);
+	fputs(_("Apply? [y/N] "), stderr);
 	fflush(stderr);
 	if (!fgets(line, sizeof(line), stdin))
 		return false;
@@ -150,15 +152,23 @@ static int plan_decide_show(struct cli_ctx *ctx, const struct host_plan *pl,
 			*o = NULL;
 		}
 		for (size_t i = 0; i < pl->n_refusals; i++)
-			cli_error(ctx, "refused: %s", pl->refusals[i]);
+			cli_error(ctx, _("refused: %s"), pl->refusals[i]);
 		if (pl->n_refusals)
 			return CLI_EXIT_FOUND;
 		for (size_t i = 0; i < pl->n_blockers; i++)
-			cli_error(ctx, "refused: %s", pl->blockers[i]);
-		cli_error(ctx,
-		          "the %s would not work after the reboot: fix the above first, or add "
-		          "--force to %s it anyway",
-		          pr->kind, pr->dry ? "plan" : "apply");
+			cli_error(ctx, _("refused: %s"), pl->blockers[i]);
+		if (pr->dry)
+			cli_error(
+			        ctx,
+			        _("the %s would not work after the reboot: fix the above first, or "
+			          "add --force to plan it anyway"),
+			        pr->kind);
+		else
+			cli_error(
+			        ctx,
+			        _("the %s would not work after the reboot: fix the above first, or "
+			          "add --force to apply it anyway"),
+			        pr->kind);
 		return CLI_EXIT_FOUND;
 	}
 	if (!*o)
@@ -169,7 +179,7 @@ static int plan_decide_show(struct cli_ctx *ctx, const struct host_plan *pl,
 			json_out(*o);
 			*o = NULL;
 		} else if (!pr->dry) {
-			printf("\nNothing to do: the host is already set up this way.\n");
+			printf(_("\nNothing to do: the host is already set up this way.\n"));
 		}
 		return CLI_EXIT_OK;
 	}
@@ -184,7 +194,7 @@ static int plan_decide_show(struct cli_ctx *ctx, const struct host_plan *pl,
 			json_out(*o);
 			*o = NULL;
 		}
-		cli_error(ctx, "not applied (the answer was not yes)");
+		cli_error(ctx, _("not applied (the answer was not yes)"));
 		return CLI_EXIT_FOUND;
 	}
 	if (*o) {
@@ -192,8 +202,9 @@ static int plan_decide_show(struct cli_ctx *ctx, const struct host_plan *pl,
 		json_out(*o);
 		*o = NULL;
 	}
-	cli_error(ctx, "not applied: there is no terminal to ask \"Apply?\" on; add --yes to apply "
-	               "this plan without asking");
+	cli_error(ctx,
+	          _("not applied: there is no terminal to ask \"Apply?\" on; add --yes to apply "
+	            "this plan without asking"));
 	return CLI_EXIT_FOUND;
 }
 
@@ -358,11 +369,13 @@ static int cli_cmd_host_setup(struct cli_ctx *ctx, int argc, char **argv)
 		cli_error(ctx, "%s", e.msg);
 		return CLI_EXIT_FAIL;
 	}
-	snprintf(title, sizeof(title), "%s host setup %s on %s %s",
-	         dry ? "Plan (dry run) for" : "Plan for", host_mode_name(o.mode),
+	snprintf(title, sizeof(title),
+	         dry ? _("Plan (dry run) for host setup %s on %s %s")
+	             : _("Plan for host setup %s on %s %s"),
+	         host_mode_name(o.mode),
 	         f.pf_bdf[0] ? f.pf_bdf
 	         : f.generic ? pf
-	                     : "(no iGPU)",
+	                     : _("(no iGPU)"),
 	         f.platform ? f.platform : f.pf_name);
 	if (o.mode != HOST_MODE_GVTG) {
 		size_t l = strlen(title);

@@ -20,10 +20,15 @@
 static void print_text(const char *file, const struct pveconf_diag *d, size_t n, FILE *out)
 {
 	for (size_t i = 0; i < n; i++)
-		fprintf(out, "%s:%u: %s%s%s\n", file, d[i].line,
-		        d[i].kind == PVECONF_DIAG_CHANGED ? "note: " : "", d[i].message,
-		        d[i].kind == PVECONF_DIAG_SILENT ? " (PVE drops this without a warning)"
-		                                         : "");
+		/* TRANSLATORS: the last %s is PVE's own message, quoted as PVE prints it: keep it
+		 * apart (the Chinese text puts it in 「」) */
+		if (d[i].kind == PVECONF_DIAG_CHANGED)
+			fprintf(out, _("%s:%u: note: %s\n"), file, d[i].line, d[i].message);
+		else if (d[i].kind == PVECONF_DIAG_SILENT)
+			fprintf(out, _("%s:%u: %s (PVE drops this without a warning)\n"), file,
+			        d[i].line, d[i].message);
+		else
+			fprintf(out, _("%s:%u: %s\n"), file, d[i].line, d[i].message);
 }
 
 static const char *kind_name(enum pveconf_diag_kind k)

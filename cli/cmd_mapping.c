@@ -131,24 +131,24 @@ static size_t check_one(const struct sysfs_host *h, const char *node,
 			continue;
 		}
 		if (r.valid) {
-			printf("%-16s pci.cfg line %-4u %-28s valid\n", s->name, pm->line,
+			printf(_("%-16s pci.cfg line %-4u %-28s valid\n"), s->name, pm->line,
 			       pm->path);
 			continue;
 		}
-		printf("%-16s pci.cfg line %-4u %-28s INVALID %s\n", s->name, pm->line, pm->path,
+		printf(_("%-16s pci.cfg line %-4u %-28s INVALID %s\n"), s->name, pm->line, pm->path,
 		       what);
-		printf("%-16s   PVE refuses the start: %s\n", "", r.pve_message);
-		printf("%-16s   fix: %s\n", "", fix);
+		printf(_("%-16s   PVE refuses the start: %s\n"), "", r.pve_message);
+		printf(_("%-16s   fix: %s\n"), "", fix);
 	}
 	if (arr) {
 		char msg[300];
 
-		snprintf(msg, sizeof(msg), "No mapping for node %s.", node);
+		snprintf(msg, sizeof(msg), _("No mapping for node %s."), node);
 		json_array_append_new(arr, json_pack("{s:s,s:b,s:o,s:s?}", "name", s->name, "mdev",
 		                                     s->mdev == PVECONF_ON, "lines", lines,
 		                                     "pve_message", mine ? NULL : msg));
 	} else if (!mine) {
-		printf("%-16s %-37s No mapping for node %s.\n", s->name, "", node);
+		printf(_("%-16s %-37s No mapping for node %s.\n"), s->name, "", node);
 	}
 	return bad;
 }
@@ -197,13 +197,13 @@ static int cli_cmd_mapping_check(struct cli_ctx *ctx, int argc, char **argv)
 		bad += check_one(h, ctx->node, &m.v[i], arr);
 	}
 	if (name && !seen) {
-		cli_error(ctx, "no mapping '%s' in %s", name, PP_ETC_PVE_MAPPING_PCI);
+		cli_error(ctx, _("no mapping '%s' in %s"), name, PP_ETC_PVE_MAPPING_PCI);
 		json_decref(arr);
 		arr = NULL;
 		r = CLI_EXIT_FOUND;
 	} else {
 		if (!seen && !arr)
-			printf("no PCI mappings in %s\n", PP_ETC_PVE_MAPPING_PCI);
+			printf(_("no PCI mappings in %s\n"), PP_ETC_PVE_MAPPING_PCI);
 		r = bad ? CLI_EXIT_FOUND : CLI_EXIT_OK;
 	}
 	if (arr)
@@ -334,7 +334,7 @@ static long verify_written(const struct cli_ctx *ctx, const struct sysfs_host *h
 
 	*lines = 0;
 	if (pveconf_pci_mappings_load(&ctx->paths, &m, &e) < 0) {
-		cli_error(ctx, "re-reading %s: %s", PP_ETC_PVE_MAPPING_PCI, e.msg);
+		cli_error(ctx, _("re-reading %s: %s"), PP_ETC_PVE_MAPPING_PCI, e.msg);
 		return -1;
 	}
 	s = pveconf_pci_mapping_find(&m, name);
@@ -348,13 +348,14 @@ static long verify_written(const struct cli_ctx *ctx, const struct sysfs_host *h
 		to_policy(&s->maps[i], &ml);
 		policy_mapcheck_line(h, name, s->mdev == PVECONF_ON, &ml, &r);
 		if (!r.valid) {
-			cli_error(ctx, "pci.cfg line %u of '%s' as written fails PVE's check: %s",
+			cli_error(ctx,
+			          _("pci.cfg line %u of '%s' as written fails PVE's check: %s"),
 			          s->maps[i].line, name, r.pve_message);
 			bad++;
 		}
 	}
 	if (!s) {
-		cli_error(ctx, "mapping '%s' is not in %s after writing it", name,
+		cli_error(ctx, _("mapping '%s' is not in %s after writing it"), name,
 		          PP_ETC_PVE_MAPPING_PCI);
 		bad = 1;
 	}
@@ -381,9 +382,14 @@ struct create_out {
 
 static void print_create_head(const struct create_out *o)
 {
-	printf("mapping '%s' on node %s: %zu VF%s of %s, %d map line%s added, %zu replaced\n",
-	       o->name, o->node, o->n_values, o->n_values == 1 ? "" : "s", o->pf, o->added,
-	       o->added == 1 ? "" : "s", o->replaced);
+	char vfs[64], added[64];
+
+	snprintf(vfs, sizeof(vfs), P_("%zu VF", "%zu VFs", o->n_values), o->n_values);
+	snprintf(added, sizeof(added), P_("%d map line", "%d map lines", (unsigned long)o->added),
+	         o->added);
+	/* TRANSLATORS: mapping 'NAME' on node N: 7 VFs of PF, 7 map lines added, 0 replaced */
+	printf(_("mapping '%s' on node %s: %s of %s, %s added, %zu replaced\n"), o->name, o->node,
+	       vfs, o->pf, added, o->replaced);
 	fputs(util_buf_str(o->diff), stdout);
 }
 
@@ -439,7 +445,8 @@ static int pool_values(struct cli_ctx *ctx, const struct sysfs_host *h, const ch
 		if (!take[i])
 			continue;
 		if (!vf) {
-			cli_error(ctx, "VF %s of %s is listed by the PF but not among the devices",
+			cli_error(ctx,
+			          _("VF %s of %s is listed by the PF but not among the devices"),
 			          pf->vfs[i], pf->bdf);
 			free(take);
 			return CLI_EXIT_FOUND;
@@ -522,8 +529,8 @@ static int create_local(struct cli_ctx *ctx, const struct sysfs_host *h, struct 
 		if (slash)
 			*slash = '\0';
 		if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
-			cli_error(ctx, "cannot create %s: %s", util_path_display(&ctx->paths, dir),
-			          strerror(errno));
+			cli_error(ctx, _("cannot create %s: %s"),
+			          util_path_display(&ctx->paths, dir), strerror(errno));
 			goto out;
 		}
 		if (util_file_write_atomic(path, util_buf_str(&out), out.len, &wo, &e) < 0) {
@@ -599,12 +606,12 @@ static int cli_cmd_mapping_create(struct cli_ctx *ctx, int argc, char **argv)
 		}
 	}
 	if (optind >= argc)
-		return cli_usage_error(ctx, "mapping", "mapping create needs a NAME");
+		return cli_usage_error(ctx, "mapping", _("mapping create needs a NAME"));
 	o.name = argv[optind++];
 	if (optind < argc)
 		return cli_usage_error(ctx, "mapping", "unexpected argument '%s'", argv[optind]);
 	if (!use_api && (over.url || over.token_file || over.fingerprint || over.ca_file))
-		return cli_usage_error(ctx, "mapping", "the --api-* options go with --api");
+		return cli_usage_error(ctx, "mapping", _("the --api-* options go with --api"));
 	if ((r = cli_need_node(ctx)))
 		return r;
 	o.node = ctx->node;
@@ -649,16 +656,18 @@ static int cli_cmd_mapping_create(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	print_create_head(&o);
 	if (!diff.len)
-		printf("%s already has these lines: nothing to do\n", PP_ETC_PVE_MAPPING_PCI);
+		printf(_("%s already has these lines: nothing to do\n"), PP_ETC_PVE_MAPPING_PCI);
 	else if (o.dry)
-		printf("dry run: nothing written\n");
+		printf(_("dry run: nothing written\n"));
 	else if (use_api && o.written)
 		cli_api_mapping_print_checks(&ap, o.name, ctx->node);
 	else if (o.written && rc == CLI_EXIT_OK)
-		printf("written %s; re-read: %zu map line%s of '%s' for node %s, each valid as PVE "
-		       "checks it at VM start\n",
-		       PP_ETC_PVE_MAPPING_PCI, o.verified, o.verified == 1 ? "" : "s", o.name,
-		       ctx->node);
+		printf(P_("written %s; re-read: %zu map line of '%s' for node %s, valid as PVE "
+		          "checks it at VM start\n",
+		          "written %s; re-read: %zu map lines of '%s' for node %s, each valid as PVE "
+		          "checks it at VM start\n",
+		          o.verified),
+		       PP_ETC_PVE_MAPPING_PCI, o.verified, o.name, ctx->node);
 out:
 	json_decref(o.map);
 	if (use_api)
@@ -680,6 +689,6 @@ int cli_cmd_mapping(struct cli_ctx *ctx, int argc, char **argv)
 	};
 
 	if (argc >= 2 && ctx->format != CLI_FORMAT_TEXT && ctx->format != CLI_FORMAT_JSON)
-		return cli_usage_error(ctx, "mapping", "mapping writes text or json");
+		return cli_usage_error(ctx, "mapping", _("mapping writes text or json"));
 	return cli_subcommand_run(ctx, "mapping", subs, sizeof(subs) / sizeof(subs[0]), argc, argv);
 }

@@ -253,7 +253,7 @@ int cli_subcommand_run(struct cli_ctx *ctx, const char *cmd, const struct cli_co
 		snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
 		         i ? ", " : "", table[i].name);
 	if (argc < 2)
-		return cli_usage_error(ctx, cmd, "%s needs a subcommand: %s", cmd, names);
+		return cli_usage_error(ctx, cmd, _("%s needs a subcommand: %s"), cmd, names);
 	sub = cli_command_lookup(table, n, argv[1]);
 	if (!sub)
 		return cli_unknown_command(ctx, cmd, table, n, argv[1]);
@@ -295,11 +295,15 @@ int cli_unknown_option(const struct cli_ctx *ctx, const char *cmd, const char *a
 		ptr[i] = names[i];
 	snprintf(word, sizeof(word), "%.*s", (int)strcspn(arg, "="), arg);
 	hint = cli_suggest(word, ptr, n);
+	if (hint && cmd)
+		return cli_usage_error(ctx, cmd, _("%s: unknown option '%s'; did you mean '%s'?"),
+		                       cmd, word, hint);
 	if (hint)
-		return cli_usage_error(ctx, cmd, "%s%sunknown option '%s'; did you mean '%s'?",
-		                       cmd ? cmd : "", cmd ? ": " : "", word, hint);
-	return cli_usage_error(ctx, cmd, "%s%sunknown option '%s'", cmd ? cmd : "", cmd ? ": " : "",
-	                       word);
+		return cli_usage_error(ctx, cmd, _("unknown option '%s'; did you mean '%s'?"), word,
+		                       hint);
+	if (cmd)
+		return cli_usage_error(ctx, cmd, _("%s: unknown option '%s'"), cmd, word);
+	return cli_usage_error(ctx, cmd, _("unknown option '%s'"), word);
 }
 
 int cli_unknown_command(const struct cli_ctx *ctx, const char *cmd, const struct cli_command *table,
@@ -315,13 +319,15 @@ int cli_unknown_command(const struct cli_ctx *ctx, const char *cmd, const struct
 	}
 	hint = cli_suggest(name, names, n < 32 ? n : 32);
 	if (!cmd)
-		return hint ? cli_usage_error(ctx, NULL, "unknown command '%s'; did you mean '%s'?",
-		                              name, hint)
-		            : cli_usage_error(ctx, NULL, "unknown command '%s'", name);
+		return hint ? cli_usage_error(ctx, NULL,
+		                              _("unknown command '%s'; did you mean '%s'?"), name,
+		                              hint)
+		            : cli_usage_error(ctx, NULL, _("unknown command '%s'"), name);
 	return hint ? cli_usage_error(ctx, cmd,
-	                              "%s %s: unknown subcommand; did you mean '%s %s'? (%s)", cmd,
-	                              name, cmd, hint, list)
-	            : cli_usage_error(ctx, cmd, "%s %s: unknown subcommand (%s)", cmd, name, list);
+	                              _("%s %s: unknown subcommand; did you mean '%s %s'? (%s)"),
+	                              cmd, name, cmd, hint, list)
+	            : cli_usage_error(ctx, cmd, _("%s %s: unknown subcommand (%s)"), cmd, name,
+	                              list);
 }
 
 void cli_help_usage_print(FILE *out, const char *usage)
@@ -417,19 +423,27 @@ int cli_need_node(const struct cli_ctx *ctx)
 	return CLI_EXIT_FAIL;
 }
 
-static void vmsg(const struct cli_ctx *ctx, const char *level, const char *fmt, va_list ap)
-        __attribute__((format(printf, 3, 0)));
-static void vmsg(const struct cli_ctx *ctx, const char *level, const char *fmt, va_list ap)
+/* kind: 'e' error, 'w' warning, 0 none; level is its label in the reader's language ("error: ",
+ * "错误："), coloured up to its colon (ASCII or full-width). */
+static void vmsg(const struct cli_ctx *ctx, char kind, const char *level, const char *fmt,
+                 va_list ap) __attribute__((format(printf, 4, 0)));
+static void vmsg(const struct cli_ctx *ctx, char kind, const char *level, const char *fmt,
+                 va_list ap)
 {
-	const char *on = !ctx || !ctx->color_err || !*level ? NULL
-	                 : *level == 'e'                    ? "\033[31m"
-	                                                    : "\033[33m";
+	const char *on = !ctx || !ctx->color_err || !kind ? NULL
+	                 : kind == 'e'                    ? "\033[31m"
+	                                                  : "\033[33m";
 
-	if (on)
+	if (on) {
+		const char *wide = strstr(level, "\xef\xbc\x9a"); /* U+FF1A FULLWIDTH COLON */
+		size_t n = strcspn(level, ":");
+
+		if (wide && (size_t)(wide - level) < n)
+			n = (size_t)(wide - level);
 		fprintf(stderr, "%s: %s%.*s\033[0m%s",
-		        ctx && ctx->prog ? ctx->prog : "pve-passthrough", on,
-		        (int)strcspn(level, ":"), level, level + strcspn(level, ":"));
-	else
+		        ctx && ctx->prog ? ctx->prog : "pve-passthrough", on, (int)n, level,
+		        level + n);
+	} else
 		fprintf(stderr, "%s: %s", ctx && ctx->prog ? ctx->prog : "pve-passthrough", level);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
@@ -440,7 +454,7 @@ void cli_error(const struct cli_ctx *ctx, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vmsg(ctx, "error: ", fmt, ap);
+	vmsg(ctx, 'e', _("error: "), fmt, ap);
 	va_end(ap);
 }
 
@@ -451,7 +465,7 @@ void cli_warn(const struct cli_ctx *ctx, const char *fmt, ...)
 	if (ctx && ctx->verbosity < 0)
 		return;
 	va_start(ap, fmt);
-	vmsg(ctx, "warning: ", fmt, ap);
+	vmsg(ctx, 'w', _("warning: "), fmt, ap);
 	va_end(ap);
 }
 
@@ -462,7 +476,7 @@ void cli_info(const struct cli_ctx *ctx, const char *fmt, ...)
 	if (ctx && ctx->verbosity < 1)
 		return;
 	va_start(ap, fmt);
-	vmsg(ctx, "", fmt, ap);
+	vmsg(ctx, 0, "", fmt, ap);
 	va_end(ap);
 }
 
@@ -472,12 +486,12 @@ int cli_usage_error(const struct cli_ctx *ctx, const char *cmd, const char *fmt,
 	va_list ap;
 
 	va_start(ap, fmt);
-	vmsg(ctx, "", fmt, ap);
+	vmsg(ctx, 0, "", fmt, ap);
 	va_end(ap);
 	if (c)
 		cli_help_usage_print(stderr, c->help.usage);
 	else
-		fprintf(stderr, "Try 'pve-passthrough --help'.\n");
+		fprintf(stderr, _("Try 'pve-passthrough --help'.\n"));
 	return CLI_EXIT_USAGE;
 }
 
@@ -499,7 +513,7 @@ int cli_set_format(struct cli_ctx *ctx, const char *value, unsigned allowed)
 		cli_deadline_format(ctx);
 		return 0;
 	}
-	cli_error(ctx, "--format %s is not available here (choose one of:%s%s%s%s)", value,
+	cli_error(ctx, _("--format %s is not available here (choose one of:%s%s%s%s)"), value,
 	          allowed & 1 ? " text" : "", allowed & 2 ? " json" : "",
 	          allowed & 4 ? " prometheus" : "", allowed & 8 ? " nagios" : "");
 	return CLI_EXIT_USAGE;
@@ -668,7 +682,7 @@ int cli_main(int argc, char **argv, const struct cli_seams *seams)
 		case OPT_VERSION: printf("pve-passthrough %s\n", PP_VERSION); return CLI_EXIT_OK;
 		case 'h': cli_usage_print(stdout); return CLI_EXIT_OK;
 		case ':':
-			return cli_usage_error(&ctx, NULL, "option %s needs a value",
+			return cli_usage_error(&ctx, NULL, _("option %s needs a value"),
 			                       argv[optind - 1]);
 		default:
 			if (optopt > 0 &&
@@ -721,7 +735,7 @@ int cli_main(int argc, char **argv, const struct cli_seams *seams)
 		return CLI_EXIT_FAIL;
 	}
 	if (util_paths_init(&ctx.paths, root) < 0)
-		return cli_usage_error(&ctx, NULL, "%s: path too long", ctx.root_opt);
+		return cli_usage_error(&ctx, NULL, _("%s: path too long"), ctx.root_opt);
 	/* --format: one check for every command, against the formats it writes */
 	if (format) {
 		static const char *names[] = {"text", "json", "prometheus", "nagios"};
@@ -743,7 +757,7 @@ int cli_main(int argc, char **argv, const struct cli_seams *seams)
 
 	if (config) {
 		if (strlen(config) >= sizeof(ctx.config_path))
-			return cli_usage_error(&ctx, NULL, "--config: path too long");
+			return cli_usage_error(&ctx, NULL, _("--config: path too long"));
 		strcpy(ctx.config_path, config);
 		ctx.config_explicit = true;
 		if (access(config, R_OK) < 0) {
@@ -760,7 +774,7 @@ int cli_main(int argc, char **argv, const struct cli_seams *seams)
 	}
 	if (node) {
 		if (pveconf_node_name_valid(node) < 0 || strlen(node) >= sizeof(ctx.node))
-			return cli_usage_error(&ctx, NULL, "--node '%s': not a valid node name",
+			return cli_usage_error(&ctx, NULL, _("--node '%s': not a valid node name"),
 			                       node);
 		snprintf(ctx.node, sizeof(ctx.node), "%s", node);
 	} else {

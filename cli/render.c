@@ -2,6 +2,10 @@
  * report's findings (host first, then the VM configs').  Prints nothing itself. */
 #include "cli/render.h"
 
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
 const struct cli_render_ops *cli_render_ops_get(enum cli_format format)
 {
 	switch (format) {
@@ -38,4 +42,50 @@ const char *cli_report_node_of(const struct cli_report *r, const struct policy_f
 bool cli_report_complete(const struct cli_report *r)
 {
 	return r->n_unread == 0;
+}
+
+const char *cli_severity_label(enum policy_severity s)
+{
+	switch (s) {
+	case POLICY_SEVERITY_ERROR: return _("error");
+	case POLICY_SEVERITY_WARNING: return _("warning");
+	case POLICY_SEVERITY_INFO: return _("info");
+	default: return _("off");
+	}
+}
+
+size_t cli_text_width(const char *s)
+{
+	mbstate_t st;
+	size_t w = 0, len = strlen(s);
+
+	memset(&st, 0, sizeof(st));
+	while (len) {
+		wchar_t wc;
+		size_t n = mbrtowc(&wc, s, len, &st);
+		int cw;
+
+		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) { /* not this locale's: a byte */
+			memset(&st, 0, sizeof(st));
+			n = 1;
+			cw = 1;
+		} else {
+			cw = wcwidth(wc);
+			if (cw < 0)
+				cw = 1;
+		}
+		w += (size_t)cw;
+		s += n;
+		len -= n;
+	}
+	return w;
+}
+
+void cli_text_pad(FILE *out, const char *s, size_t width)
+{
+	size_t w = cli_text_width(s);
+
+	fputs(s, out);
+	for (; w < width; w++)
+		fputc(' ', out);
 }

@@ -61,6 +61,14 @@ const struct cli_render_ops *cli_render_ops_get(enum cli_format format);
 size_t cli_report_n(const struct cli_report *r);
 const struct policy_finding *cli_report_at(const struct cli_report *r, size_t i);
 size_t cli_report_count(const struct cli_report *r, enum policy_severity s);
+/* A severity as text output shows it, in the reader's language ("error"; JSON, Prometheus and
+ * Nagios use policy_severity_name). */
+const char *cli_severity_label(enum policy_severity s);
+/* Columns s takes on a terminal (a CJK character takes two; bytes when LC_CTYPE cannot tell). */
+size_t cli_text_width(const char *s);
+/* Writes s and pads it with spaces to width columns (left-aligned, as printf's %-*s does for
+ * ASCII). */
+void cli_text_pad(FILE *out, const char *s, size_t width);
 /* Everything could be read. */
 bool cli_report_complete(const struct cli_report *r);
 /* A finding's node: its own, else the report's, else "localhost". */

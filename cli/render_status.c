@@ -7,6 +7,7 @@
 
 #include <jansson.h>
 
+#include "cli/render.h"
 #include "cli/status.h"
 #include "sysfs/driver.h"
 #include "sysfs/igpu.h"
@@ -32,11 +33,16 @@ enum { COL_BDF, COL_ID, COL_CLASS, COL_DRIVER, COL_GROUP, COL_ROLE, COL_USED, CO
 
 static void use_text(const struct cli_use *u, char *buf, size_t n)
 {
+	char where[100];
+
 	if (strcmp(u->section, "main") == 0)
-		snprintf(buf, n, "%u %s%s", u->vmid, u->key, u->running ? " (running)" : "");
+		snprintf(where, sizeof(where), "%u %s", u->vmid, u->key);
 	else
-		snprintf(buf, n, "%u %s %s%s", u->vmid, u->section, u->key,
-		         u->running ? " (running)" : "");
+		snprintf(where, sizeof(where), "%u %s %s", u->vmid, u->section, u->key);
+	if (u->running)
+		snprintf(buf, n, _("%s (running)"), where);
+	else
+		snprintf(buf, n, "%s", where);
 }
 
 static void cells(const struct cli_status_view *v, const struct sysfs_device *d,
@@ -79,17 +85,18 @@ static void mdev_types_text(FILE *out, const struct sysfs_mdev_type *types, size
 	size_t w = 0;
 
 	if (!n) {
-		fprintf(out, "  mdev types: none\n");
+		fprintf(out, _("  mdev types: none\n"));
 		return;
 	}
-	fprintf(out, "  mdev types:\n");
+	fprintf(out, _("  mdev types:\n"));
 	for (size_t i = 0; i < n; i++)
 		if (strlen(types[i].id) > w)
 			w = strlen(types[i].id);
 	for (size_t i = 0; i < n; i++) {
 		const struct sysfs_mdev_type *t = &types[i];
 
-		fprintf(out, "    %-*s  %ld available", (int)w, t->id, t->available);
+		fprintf(out, "    %-*s  ", (int)w, t->id);
+		fprintf(out, _("%ld available"), t->available);
 		if (t->resolution[0])
 			fprintf(out, ", %s", t->resolution);
 		if (t->low_gm_mb >= 0)
@@ -97,7 +104,7 @@ static void mdev_types_text(FILE *out, const struct sysfs_mdev_type *types, size
 		if (t->high_gm_mb >= 0)
 			fprintf(out, ", high_gm %ldMB", t->high_gm_mb);
 		if (t->weight >= 0)
-			fprintf(out, ", weight %ld", t->weight);
+			fprintf(out, _(", weight %ld"), t->weight);
 		fputc('\n', out);
 	}
 }
@@ -115,22 +122,30 @@ static void igpu_text(FILE *out, const struct cli_status_view *v, const struct s
 	char desc[320];
 
 	if (pl)
-		fprintf(out, "\niGPU %s: %s (%s, %s)\n", d->bdf, pl->platform, pl->marketing,
+		fprintf(out, _("\niGPU %s: %s (%s, %s)\n"), d->bdf, pl->platform, pl->marketing,
 		        pl->gfx_ip);
 	else
-		fprintf(out, "\niGPU %s: device id %04x is not in the platform table\n", d->bdf,
+		fprintf(out, _("\niGPU %s: device id %04x is not in the platform table\n"), d->bdf,
 		        d->device);
 	if (pl)
 		fprintf(out, "  %s\n", sysfs_igpu_describe(pl, desc, sizeof(desc)));
 	if (d->role == SYSFS_ROLE_PF) {
-		fprintf(out, "  VFs: %d of %d enabled", d->numvfs, d->totalvfs);
-		if (d->n_vfs)
-			fprintf(out, " (%s%s%s)", d->vfs[0], d->n_vfs > 1 ? " to " : "",
-			        d->n_vfs > 1 ? d->vfs[d->n_vfs - 1] : "");
-		fputc('\n', out);
+		if (d->n_vfs > 1)
+			fprintf(out, _("  VFs: %d of %d enabled (%s to %s)\n"), d->numvfs,
+			        d->totalvfs, d->vfs[0], d->vfs[d->n_vfs - 1]);
+		else if (d->n_vfs)
+			fprintf(out, _("  VFs: %d of %d enabled (%s)\n"), d->numvfs, d->totalvfs,
+			        d->vfs[0]);
+		else
+			fprintf(out, _("  VFs: %d of %d enabled\n"), d->numvfs, d->totalvfs);
 	} else if (pl && pl->virt == SYSFS_VIRT_SRIOV) {
-		fprintf(out, "  VFs: no SR-IOV capability exposed (the driver bound is %s)\n",
-		        d->driver[0] ? d->driver : "none");
+		if (d->driver[0])
+			fprintf(out,
+			        _("  VFs: no SR-IOV capability exposed (the driver bound is %s)\n"),
+			        d->driver);
+		else
+			fprintf(out,
+			        _("  VFs: no SR-IOV capability exposed (no driver is bound)\n"));
 	}
 	if (d->n_mdev_types || (pl && pl->virt == SYSFS_VIRT_GVTG))
 		mdev_types_text(out, d->mdev_types, d->n_mdev_types);
@@ -143,7 +158,7 @@ static void mdev_parents_text(FILE *out, const struct sysfs_host *h)
 	for (size_t i = 0; i < h->n_mdev_parents; i++) {
 		const struct sysfs_mdev_parent *mp = &h->mdev_parents[i];
 
-		fprintf(out, "\nmdev parent %s (not a PCI device)\n", mp->name);
+		fprintf(out, _("\nmdev parent %s (not a PCI device)\n"), mp->name);
 		mdev_types_text(out, mp->types, mp->n_types);
 		mdevs_text(out, h, mp->name);
 	}
@@ -152,17 +167,19 @@ static void mdev_parents_text(FILE *out, const struct sysfs_host *h)
 static void modules_text(FILE *out, const struct sysfs_host *h)
 {
 	if (!h->n_modules) { /* a snapshot without module state (status --api) */
-		fprintf(out, "Modules: (not known)\n");
+		fprintf(out, _("Modules: (not known)\n"));
 		return;
 	}
-	fprintf(out, "Modules:");
+	fprintf(out, _("Modules:"));
 	for (size_t i = 0; i < h->n_modules; i++) {
 		const struct sysfs_module *m = &h->modules[i];
 		/* the parameters its driver profile names (sysfs/driver.c) */
 		const char *const *params = sysfs_driver_module_params(m->name);
 		bool any = false;
 
-		fprintf(out, "%s %s%s", i ? "," : "", m->name, m->loaded ? "" : " (not loaded)");
+		fprintf(out, "%s %s", i ? "," : "", m->name);
+		if (!m->loaded)
+			fprintf(out, _(" (not loaded)"));
 		for (size_t k = 0; m->loaded && params[k]; k++) {
 			const char *val = sysfs_host_module_param(h, m->name, params[k]);
 
@@ -179,44 +196,64 @@ static void modules_text(FILE *out, const struct sysfs_host *h)
 
 void cli_status_render_text(FILE *out, const struct cli_status_view *v)
 {
-	static const char *const head[NCOL] = {"BDF",   "ID",   "CLASS",   "DRIVER",
-	                                       "GROUP", "ROLE", "USED BY", "NAME"};
+	static const char *const head_en[NCOL] = {N_("BDF"),     N_("ID"),    N_("CLASS"),
+	                                          N_("DRIVER"),  N_("GROUP"), N_("ROLE"),
+	                                          N_("USED BY"), N_("NAME")};
+	const char *head[NCOL];
 	const struct sysfs_host *h = v->host;
 	size_t w[NCOL], shown = 0, igpus = 0;
 	char(*cell)[512] = malloc(sizeof(char[NCOL][512]));
 
 	if (!cell)
 		return;
-	fprintf(out, "Node %s, kernel %s, IOMMU %s\n", v->node[0] ? v->node : "(unknown)",
-	        h->kernel_release[0] ? h->kernel_release : "(unknown)", h->iommu ? "on" : "off");
+	if (h->iommu)
+		fprintf(out, _("Node %s, kernel %s, IOMMU on\n"),
+		        v->node[0] ? v->node : _("(unknown)"),
+		        h->kernel_release[0] ? h->kernel_release : _("(unknown)"));
+	else
+		fprintf(out, _("Node %s, kernel %s, IOMMU off\n"),
+		        v->node[0] ? v->node : _("(unknown)"),
+		        h->kernel_release[0] ? h->kernel_release : _("(unknown)"));
 	modules_text(out, h);
-	for (size_t c = 0; c < NCOL; c++)
-		w[c] = strlen(head[c]);
+	for (size_t c = 0; c < NCOL; c++) {
+		head[c] = _(head_en[c]);
+		w[c] = cli_text_width(head[c]);
+	}
 	for (size_t i = 0; i < h->n_devices; i++) {
 		if (!v->shown[i])
 			continue;
 		cells(v, &h->devices[i], cell);
 		for (size_t c = 0; c < NCOL; c++)
-			if (strlen(cell[c]) > w[c])
-				w[c] = strlen(cell[c]);
+			if (cli_text_width(cell[c]) > w[c])
+				w[c] = cli_text_width(cell[c]);
 		shown++;
 	}
 	fputc('\n', out);
 	if (!shown) {
 		fprintf(out,
-		        "No device to show (no display, SR-IOV or VM-assigned device; --all lists "
-		        "every PCI device).\n");
+		        _("No device to show (no display, SR-IOV or VM-assigned device; --all lists "
+		          "every PCI device).\n"));
 	} else {
-		for (size_t c = 0; c < NCOL; c++)
-			fprintf(out, c + 1 < NCOL ? "%-*s  " : "%-*s\n",
-			        c + 1 < NCOL ? (int)w[c] : 0, head[c]);
+		for (size_t c = 0; c < NCOL; c++) {
+			if (c + 1 < NCOL) {
+				cli_text_pad(out, head[c], w[c]);
+				fputs("  ", out);
+			} else {
+				fprintf(out, "%s\n", head[c]);
+			}
+		}
 		for (size_t i = 0; i < h->n_devices; i++) {
 			if (!v->shown[i])
 				continue;
 			cells(v, &h->devices[i], cell);
-			for (size_t c = 0; c < NCOL; c++)
-				fprintf(out, c + 1 < NCOL ? "%-*s  " : "%-*s\n",
-				        c + 1 < NCOL ? (int)w[c] : 0, cell[c]);
+			for (size_t c = 0; c < NCOL; c++) {
+				if (c + 1 < NCOL) {
+					cli_text_pad(out, cell[c], w[c]);
+					fputs("  ", out);
+				} else {
+					fprintf(out, "%s\n", cell[c]);
+				}
+			}
 		}
 	}
 	free(cell);
@@ -229,7 +266,7 @@ void cli_status_render_text(FILE *out, const struct cli_status_view *v)
 		igpus++;
 	}
 	if (!igpus)
-		fprintf(out, "\nNo Intel iGPU: no display-class PCI device from vendor 8086.\n");
+		fprintf(out, _("\nNo Intel iGPU: no display-class PCI device from vendor 8086.\n"));
 	mdev_parents_text(out, h);
 }
 

@@ -12,15 +12,18 @@
 /* The severity's name padded to width, in its colour when r->color. */
 static void severity(const struct cli_report *r, FILE *out, enum policy_severity s, int width)
 {
-	const char *name = policy_severity_name(s);
+	const char *name = cli_severity_label(s);
 	const char *on = s == POLICY_SEVERITY_ERROR     ? "\033[31m"
 	                 : s == POLICY_SEVERITY_WARNING ? "\033[33m"
 	                                                : "\033[32m";
 
+	/* padded by display width: a translated name may have characters two columns wide */
 	if (r->color)
-		fprintf(out, "%s%s\033[0m%*s", on, name, width - (int)strlen(name), "");
+		fprintf(out, "%s%s\033[0m", on, name);
 	else
-		fprintf(out, "%-*s", width, name);
+		fputs(name, out);
+	for (size_t w = cli_text_width(name); (int)w < width; w++)
+		fputc(' ', out);
 }
 
 /* -q: "VM 102 hostpci0 0000:00:02.0: error pf-with-vfs: message", "host: ..." */
@@ -28,11 +31,15 @@ static void quiet_line(const struct cli_report *r, FILE *out, const struct polic
 {
 	bool sec = x->section[0] && strcmp(x->section, "main");
 
+	char loc[160];
+
+	snprintf(loc, sizeof(loc), "%s%s%s%s%s%s", x->key[0] ? " " : "", x->key, sec ? " " : "",
+	         sec ? x->section : "", x->device[0] ? " " : "", x->device);
 	if (x->vmid)
-		fprintf(out, "VM %u%s%s%s%s%s%s: ", x->vmid, x->key[0] ? " " : "", x->key,
-		        sec ? " " : "", sec ? x->section : "", x->device[0] ? " " : "", x->device);
+		/* TRANSLATORS: -q's prefix: "VM 102 hostpci0 0000:00:02.0: " */
+		fprintf(out, _("VM %u%s: "), x->vmid, loc);
 	else
-		fprintf(out, "host%s%s: ", x->device[0] ? " " : "", x->device);
+		fprintf(out, _("host%s: "), loc);
 	severity(r, out, x->severity, 0);
 	fprintf(out, " %s: %s\n", policy_rule_get(x->rule)->name, x->message);
 }
@@ -84,11 +91,13 @@ static void aggregate_text(const struct cli_report *r, const struct policy_findi
 			}
 		fputs("  ", out);
 		severity(r, out, x->severity, 7);
-		fprintf(out, "  %s on %zu VMs:", rule->name, n);
+		fputs("  ", out);
+		fprintf(out, P_("%s on %zu VM:", "%s on %zu VMs:", n), rule->name, n);
 		for (size_t k = i; k < f->n; k++)
 			if (f->v[k].rule == x->rule && aggregated(f, &f->v[k]))
 				fprintf(out, " %u", f->v[k].vmid);
-		fprintf(out, "\n           %s\n           fix: ", _(rule->summary));
+		fprintf(out, "\n           %s\n           ", _(rule->summary));
+		fputs(_("fix: "), out);
 		if (merge) {
 			fprintf(out, "%.*s", (int)stem, x->hint);
 			for (size_t k = i; k < f->n; k++)
@@ -128,10 +137,11 @@ static void audit_text(const struct cli_report *r, FILE *out)
 				fputc('\n', out);
 			any = true;
 			if (x->vmid == 0)
-				fprintf(out, "node %s (host)\n", x->node);
+				fprintf(out, _("node %s (host)\n"), x->node);
+			else if (name)
+				fprintf(out, _("VM %u (%s) on %s\n"), x->vmid, name, x->node);
 			else
-				fprintf(out, "VM %u%s%s%s on %s\n", x->vmid, name ? " (" : "",
-				        name ? name : "", name ? ")" : "", x->node);
+				fprintf(out, _("VM %u on %s\n"), x->vmid, x->node);
 			cur = x->vmid;
 		}
 		fputs("  ", out);
@@ -143,21 +153,30 @@ static void audit_text(const struct cli_report *r, FILE *out)
 			        strcmp(x->section, "main") ? "/" : "", x->key);
 		if (x->device[0])
 			fprintf(out, "  %s", x->device);
-		fprintf(out, "\n           %s\n           fix: %s\n", x->message, x->hint);
+		fprintf(out, "\n           %s\n           ", x->message);
+		fprintf(out, _("fix: %s\n"), x->hint);
 	}
 	if (r->quiet)
 		return;
 	if (agg) {
 		if (any)
 			fputc('\n', out);
-		fprintf(out, "repeated on several VMs\n");
+		fputs(_("repeated on several VMs\n"), out);
 		aggregate_text(r, f, out);
 	}
 	if (f->n)
 		fputc('\n', out);
-	fprintf(out, "%s: %zu error%s, %zu warning%s, %zu info in %zu VM%s checked\n", r->node, ne,
-	        ne == 1 ? "" : "s", nw, nw == 1 ? "" : "s",
-	        cli_report_count(r, POLICY_SEVERITY_INFO), r->n_vms, r->n_vms == 1 ? "" : "s");
+	{
+		char es[64], ws[64], is[64], vs[64];
+		size_t ni = cli_report_count(r, POLICY_SEVERITY_INFO);
+
+		snprintf(es, sizeof(es), P_("%zu error", "%zu errors", ne), ne);
+		snprintf(ws, sizeof(ws), P_("%zu warning", "%zu warnings", nw), nw);
+		snprintf(is, sizeof(is), P_("%zu info", "%zu info", ni), ni);
+		snprintf(vs, sizeof(vs), P_("%zu VM", "%zu VMs", r->n_vms), r->n_vms);
+		/* TRANSLATORS: node: N errors, N warnings, N info in N VMs checked */
+		fprintf(out, _("%s: %s, %s, %s in %s checked\n"), r->node, es, ws, is, vs);
+	}
 }
 
 static void doctor_text(const struct cli_report *r, FILE *out)
@@ -171,40 +190,52 @@ static void doctor_text(const struct cli_report *r, FILE *out)
 			quiet_line(r, out, &f->v[i]);
 		return;
 	}
-	fprintf(out, "doctor: %s, host mode %s (%s)\n", r->node[0] ? r->node : "this host", r->mode,
-	        r->mode_why);
+	fprintf(out, _("doctor: %s, host mode %s (%s)\n"), r->node[0] ? r->node : _("this host"),
+	        r->mode, r->mode_why);
 	for (size_t i = 0; h && i < h->n; i++) {
 		const struct policy_finding *x = &h->v[i];
 
 		severity(r, out, x->severity, 7);
 		fprintf(out, " %-20s %s%s%s\n", policy_rule_get(x->rule)->name,
 		        x->device[0] ? x->device : "", x->device[0] ? ": " : "", x->message);
-		if (x->hint[0])
-			fprintf(out, "%-28s fix: %s\n", "", x->hint);
+		if (x->hint[0]) {
+			fprintf(out, "%-28s ", "");
+			fprintf(out, _("fix: %s\n"), x->hint);
+		}
 	}
 	if (r->audited) {
-		fprintf(out, "VM configs (every audit rule, %zu VMs):\n", r->n_vms);
+		fprintf(out,
+		        P_("VM configs (every audit rule, %zu VM):\n",
+		           "VM configs (every audit rule, %zu VMs):\n", r->n_vms),
+		        r->n_vms);
 		for (size_t i = 0; i < f->n; i++) {
 			const struct policy_finding *x = &f->v[i];
 			bool sec = x->section[0] && strcmp(x->section, "main");
 			char where[160] = "";
 
-			if (x->vmid)
-				snprintf(where, sizeof(where), "VM %u%s%s%s%s: ", x->vmid,
-				         x->key[0] ? " " : "", x->key, sec ? " " : "",
-				         sec ? x->section : "");
+			if (x->vmid) {
+				char loc[120];
+
+				snprintf(loc, sizeof(loc), "%s%s%s%s", x->key[0] ? " " : "", x->key,
+				         sec ? " " : "", sec ? x->section : "");
+				/* TRANSLATORS: VM 104 hostpci0 pending: <message> */
+				snprintf(where, sizeof(where), _("VM %u%s: "), x->vmid, loc);
+			}
 			severity(r, out, x->severity, 7);
 			fprintf(out, " %-20s %s%s\n", policy_rule_get(x->rule)->name, where,
 			        x->message);
-			if (x->hint[0])
-				fprintf(out, "%-28s fix: %s\n", "", x->hint);
+			if (x->hint[0]) {
+				fprintf(out, "%-28s ", "");
+				fprintf(out, _("fix: %s\n"), x->hint);
+			}
 		}
 		if (!f->n)
-			fprintf(out, "        no findings\n");
+			fprintf(out, _("        no findings\n"));
 	} else {
-		fprintf(out, "VM configs: not checked (%s)\n", r->audit_skipped);
+		fprintf(out, _("VM configs: not checked (%s)\n"), r->audit_skipped);
 	}
-	fprintf(out, "%zu error(s), %zu warning(s), %zu info\n",
+	/* TRANSLATORS: doctor's closing line, counts of errors, warnings and info */
+	fprintf(out, _("%zu error(s), %zu warning(s), %zu info\n"),
 	        cli_report_count(r, POLICY_SEVERITY_ERROR),
 	        cli_report_count(r, POLICY_SEVERITY_WARNING),
 	        cli_report_count(r, POLICY_SEVERITY_INFO));

@@ -18,6 +18,7 @@
 #include "host/dkms.h"
 #include "host/klog.h"
 #include "util/fileio.h"
+#include "util/i18n.h"
 
 #define TEXT_MAX (1 << 20)
 
@@ -74,15 +75,15 @@ static bool detect_mode(const struct host_facts *f, const char *proc, struct hos
 
 		if (pr->package && pr->vf_param && f->max_vfs[0]) {
 			fs->mode = (enum host_mode)pr->id;
-			snprintf(fs->mode_why, sizeof(fs->mode_why), "the dkms %s is loaded (%s)",
-			         pr->module, pr->vf_param);
+			snprintf(fs->mode_why, sizeof(fs->mode_why),
+			         _("the dkms %s is loaded (%s)"), pr->module, pr->vf_param);
 			return true;
 		}
 		for (const char *const *t = pr->detect; *t; t++) {
 			if (!strstr(proc, *t))
 				continue;
 			fs->mode = (enum host_mode)pr->id;
-			snprintf(fs->mode_why, sizeof(fs->mode_why), "%.*s in /proc/cmdline",
+			snprintf(fs->mode_why, sizeof(fs->mode_why), _("%.*s in /proc/cmdline"),
 			         (int)strcspn(*t, "="), *t);
 			return true;
 		}
@@ -105,18 +106,18 @@ static void pick_mode(const struct util_paths *p, const struct host_facts *f, co
 
 	if (host_journal_last_setup(p, id, sizeof(id), mode, sizeof(mode), NULL) == 0 && id[0]) {
 		fs->mode = host_mode_parse(mode);
-		snprintf(fs->mode_why, sizeof(fs->mode_why), "set up by pve-passthrough (%.90s)",
+		snprintf(fs->mode_why, sizeof(fs->mode_why), _("set up by pve-passthrough (%.90s)"),
 		         id);
 	} else if (!detect_mode(f, proc, fs)) {
 		fs->mode = dflt;
-		snprintf(fs->mode_why, sizeof(fs->mode_why), "what the platform can do");
+		snprintf(fs->mode_why, sizeof(fs->mode_why), "%s", _("what the platform can do"));
 	}
 	if (table && !platform_can(f, fs->mode)) {
 		char was[160];
 
 		snprintf(was, sizeof(was), "%.159s", fs->mode_why);
 		snprintf(fs->mode_why, sizeof(fs->mode_why),
-		         "platform table: %s does %s only; ignored: %.100s", f->platform,
+		         _("platform table: %s does %s only; ignored: %.100s"), f->platform,
 		         host_mode_name(dflt), was);
 		fs->mode = dflt;
 	}
@@ -195,9 +196,20 @@ static int check_cmdline(const struct util_paths *p, const struct host_facts *f,
 	r = persisted(p, b, &line, &file);
 	if (r < 0)
 		return r;
-	r = add(rn, POLICY_RULE_BOOTLOADER, NULL, NULL, "%s%s; command line in %s%s (%s)",
-	        host_loader_name(b->loader), b->pbt ? " on ESPs managed by proxmox-boot-tool" : "",
-	        file, b->loader == HOST_LOADER_GRUB ? " + /etc/default/grub.d/*.cfg" : "", b->why);
+	{
+		char loader[128], files[PP_PATH_MAX + 64];
+
+		if (b->pbt)
+			snprintf(loader, sizeof(loader),
+			         _("%s on ESPs managed by proxmox-boot-tool"),
+			         host_loader_name(b->loader));
+		else
+			snprintf(loader, sizeof(loader), "%s", host_loader_name(b->loader));
+		snprintf(files, sizeof(files), "%s%s", file,
+		         b->loader == HOST_LOADER_GRUB ? " + /etc/default/grub.d/*.cfg" : "");
+		r = add(rn, POLICY_RULE_BOOTLOADER, NULL, NULL, _("%s; command line in %s (%s)"),
+		        loader, files, b->why);
+	}
 	host_mode_want(fs->mode, f->device_id, f->iommu_token, &want_buf, &w);
 	if (r == 0)
 		r = host_tokens_split(line, &pt);
@@ -437,41 +449,67 @@ static int check_dkms(const struct util_paths *p, const struct host_facts *f, st
 			gk->next_boot = k->next_boot;
 			gk->running = k->running;
 		}
-		const char *when = k->next_boot ? (k->pinned ? " (pinned: boots next)"
-		                                             : " (newest: boots next)")
-		                   : k->running ? " (running)"
-		                                : "";
+		char kname[160];
 		char hint[512];
+
+		/* the kernel as the findings name it: "6.8.12-8-pve (newest: boots next)" */
+		if (k->next_boot && k->pinned)
+			snprintf(kname, sizeof(kname), _("%s (pinned: boots next)"), k->release);
+		else if (k->next_boot)
+			snprintf(kname, sizeof(kname), _("%s (newest: boots next)"), k->release);
+		else if (k->running)
+			snprintf(kname, sizeof(kname), _("%s (running)"), k->release);
+		else
+			snprintf(kname, sizeof(kname), "%s", k->release);
 
 		if (!k->dkms_built && !k->dkms_installed) {
 			if (!rep.n_sources)
 				snprintf(
 				        hint, sizeof(hint),
-				        "i915-sriov-dkms is not installed: get the release that fits "
-				        "(%s) and run host setup sriov --dkms-deb FILE",
-				        k->fitting[0] ? k->fitting : "none known for this kernel");
+				        _("i915-sriov-dkms is not installed: get the release that fits "
+				          "(%s) and run host setup sriov --dkms-deb FILE"),
+				        k->fitting[0] ? k->fitting
+				                      : _("none known for this kernel"));
+			else if (!k->headers && k->fitting[0])
+				snprintf(
+				        hint, sizeof(hint),
+				        _("apt install %s-%s, then dkms autoinstall -k %s; release "
+				          "fitting it: %s"),
+				        headers_pkg(k->release), k->release, k->release,
+				        k->fitting);
 			else if (!k->headers)
 				snprintf(hint, sizeof(hint),
-				         "apt install %s-%s, then dkms autoinstall -k %s%s%s",
-				         headers_pkg(k->release), k->release, k->release,
-				         k->fitting[0] ? "; release fitting it: " : "", k->fitting);
+				         _("apt install %s-%s, then dkms autoinstall -k %s"),
+				         headers_pkg(k->release), k->release, k->release);
 			else if (rep.n_sources && !k->source_fits && k->fitting[0])
 				snprintf(
 				        hint, sizeof(hint),
-				        "the added i915-sriov-dkms release does not cover %s: install "
-				        "release %s (host setup sriov --dkms-deb FILE)",
+				        _("the added i915-sriov-dkms release does not cover %s: install "
+				          "release %s (host setup sriov --dkms-deb FILE)"),
 				        k->release, k->fitting);
+			else if (k->fitting[0])
+				snprintf(hint, sizeof(hint),
+				         _("dkms autoinstall -k %s; release fitting it: %s"),
+				         k->release, k->fitting);
 			else
-				snprintf(hint, sizeof(hint), "dkms autoinstall -k %s%s%s",
-				         k->release, k->fitting[0] ? "; release fitting it: " : "",
-				         k->fitting);
-			r = add(rn, POLICY_RULE_DKMS_MISSING, NULL, hint,
-			        "kernel %s%s has no i915-sriov-dkms module%s%s%s", k->release, when,
-			        k->next_boot
-			                ? ": after the reboot the stock i915 loads and every VF is "
-			                  "gone"
-			                : "",
-			        said[0] ? "; dkms status: " : "", said);
+				snprintf(hint, sizeof(hint), "dkms autoinstall -k %s", k->release);
+			if (k->next_boot && said[0])
+				r = add(rn, POLICY_RULE_DKMS_MISSING, NULL, hint,
+				        _("kernel %s has no i915-sriov-dkms module: after the reboot the "
+				          "stock i915 loads and every VF is gone; dkms status: %s"),
+				        kname, said);
+			else if (k->next_boot)
+				r = add(rn, POLICY_RULE_DKMS_MISSING, NULL, hint,
+				        _("kernel %s has no i915-sriov-dkms module: after the reboot the "
+				          "stock i915 loads and every VF is gone"),
+				        kname);
+			else if (said[0])
+				r = add(rn, POLICY_RULE_DKMS_MISSING, NULL, hint,
+				        _("kernel %s has no i915-sriov-dkms module; dkms status: %s"),
+				        kname, said);
+			else
+				r = add(rn, POLICY_RULE_DKMS_MISSING, NULL, hint,
+				        _("kernel %s has no i915-sriov-dkms module"), kname);
 			if (r == 0 && !k->next_boot && !k->running)
 				downgrade(rn, POLICY_SEVERITY_WARNING);
 		} else if (k->dkms_built && !k->dkms_installed) {
@@ -480,16 +518,16 @@ static int check_dkms(const struct util_paths *p, const struct host_facts *f, st
 			snprintf(h2, sizeof(h2), "dkms install %s/%s -k %s", rep.module,
 			         k->dkms_version, k->release);
 			r = add(rn, POLICY_RULE_DKMS_NOT_INSTALLED, NULL, h2,
-			        "i915-sriov-dkms %s is built for %s%s but not installed",
-			        k->dkms_version, k->release, when);
+			        _("i915-sriov-dkms %s is built for %s but not installed"),
+			        k->dkms_version, kname);
 		}
 		if (r == 0 && !k->headers && (k->next_boot || k->running)) {
 			snprintf(hint, sizeof(hint), "apt install %s-%s", headers_pkg(k->release),
 			         k->release);
 			r = add(rn, POLICY_RULE_HEADERS_MISSING, NULL, hint,
-			        "no headers for kernel %s%s (/lib/modules/%s/build): dkms cannot build "
-			        "the module for it",
-			        k->release, when, k->release);
+			        _("no headers for kernel %s (/lib/modules/%s/build): dkms cannot build "
+			          "the module for it"),
+			        kname, k->release);
 		}
 		if (r == 0 && k->next_boot && rep.n_sources && !k->source_fits &&
 		    !k->dkms_installed) {
@@ -499,15 +537,24 @@ static int check_dkms(const struct util_paths *p, const struct host_facts *f, st
 				for (size_t s = 0; s < rep.n_sources; s++)
 					if (strcmp(w[j].release, rep.sources[s]) == 0)
 						sw = &w[j];
-			if (sw)
+			if (sw && k->fitting[0])
 				r = add(rn, POLICY_RULE_DKMS_WINDOW, NULL,
-				        "install the release that fits (host setup sriov --dkms-deb FILE) "
-				        "or pin an older kernel: proxmox-boot-tool kernel pin <kver>",
-				        "i915-sriov-dkms %s supports kernels %d.%d to %d.%d; %s is outside, "
-				        "dkms skips the build silently%s%s",
+				        _("install the release that fits (host setup sriov --dkms-deb "
+				          "FILE) or pin an older kernel: proxmox-boot-tool kernel pin "
+				          "<kver>"),
+				        _("i915-sriov-dkms %s supports kernels %d.%d to %d.%d; %s is "
+				          "outside, dkms skips the build silently; release fitting it: %s"),
 				        sw->release, sw->min_major, sw->min_minor, sw->max_major,
-				        sw->max_minor, k->release,
-				        k->fitting[0] ? "; release fitting it: " : "", k->fitting);
+				        sw->max_minor, k->release, k->fitting);
+			else if (sw)
+				r = add(rn, POLICY_RULE_DKMS_WINDOW, NULL,
+				        _("install the release that fits (host setup sriov --dkms-deb "
+				          "FILE) or pin an older kernel: proxmox-boot-tool kernel pin "
+				          "<kver>"),
+				        _("i915-sriov-dkms %s supports kernels %d.%d to %d.%d; %s is "
+				          "outside, dkms skips the build silently"),
+				        sw->release, sw->min_major, sw->min_minor, sw->max_major,
+				        sw->max_minor, k->release);
 		}
 	}
 	/* dkms' own view, on the real host only */
@@ -720,14 +767,25 @@ int host_doctor_run(const struct util_paths *p, const struct host_facts *f,
 		r = add(rn, POLICY_RULE_PLATFORM_UNSUPPORTED, f->pf_bdf,
 		        "only full passthrough of the whole iGPU to one VM is possible",
 		        "%s (8086:%04x) has neither SR-IOV nor GVT-g", f->platform, f->device_id);
-	else
-		r = add(rn, POLICY_RULE_PLATFORM, f->pf_bdf, NULL,
-		        "%s (8086:%04x%s%s) can do %s%s%s%s%s", f->platform, f->device_id,
-		        f->gfx ? ", " : "", f->gfx ? f->gfx : "", f->can_gvtg ? "GVT-g" : "",
-		        f->can_gvtg && f->can_sriov_i915 ? ", " : "",
-		        f->can_sriov_i915 ? "SR-IOV via i915-sriov-dkms" : "",
-		        f->can_sriov_xe && (f->can_gvtg || f->can_sriov_i915) ? ", " : "",
-		        f->can_sriov_xe ? "SR-IOV via xe" : "");
+	else {
+		char id[64], can[160] = "";
+
+		if (f->gfx)
+			snprintf(id, sizeof(id), "8086:%04x, %s", f->device_id, f->gfx);
+		else
+			snprintf(id, sizeof(id), "8086:%04x", f->device_id);
+		/* what the platform can do, as a list of ways */
+		if (f->can_gvtg)
+			snprintf(can, sizeof(can), "GVT-g");
+		if (f->can_sriov_i915)
+			snprintf(can + strlen(can), sizeof(can) - strlen(can), "%s%s",
+			         can[0] ? _(", ") : "", _("SR-IOV via i915-sriov-dkms"));
+		if (f->can_sriov_xe)
+			snprintf(can + strlen(can), sizeof(can) - strlen(can), "%s%s",
+			         can[0] ? _(", ") : "", _("SR-IOV via xe"));
+		r = add(rn, POLICY_RULE_PLATFORM, f->pf_bdf, NULL, _("%s (%s) can do %s"),
+		        f->platform, id, can);
+	}
 	if (r == 0 && f->iommu == 0)
 		r = add(rn, POLICY_RULE_IOMMU_OFF, NULL,
 		        "enable VT-d in the firmware setup and put intel_iommu=on on the kernel command "
@@ -773,9 +831,9 @@ int host_doctor_run(const struct util_paths *p, const struct host_facts *f,
 		                                                  : POLICY_RULE_MODPROBE_CONFLICT,
 		        NULL,
 		        strncmp(c[i].file, PP_ETC_MODPROBE_D, strlen(PP_ETC_MODPROBE_D)) == 0
-		                ? "fix or remove that line, then update-initramfs -u -k all"
-		                : "remove that line",
-		        "%s line %d: '%s': %s", c[i].file, c[i].line, c[i].text, c[i].why);
+		                ? _("fix or remove that line, then update-initramfs -u -k all")
+		                : _("remove that line"),
+		        _("%s line %d: '%s': %s"), c[i].file, c[i].line, c[i].text, c[i].why);
 	free(c);
 	if (r == 0)
 		r = check_klog(p, f, rn, e);

@@ -12,6 +12,7 @@
 #include "host/dkms.h"
 #include "host/setup.h"
 #include "util/fileio.h"
+#include "util/i18n.h"
 
 #define TEXT_MAX (1 << 20)
 #define HEADER                                                                                     \
@@ -627,10 +628,12 @@ static int plan_notes_scans(const struct util_paths *p, struct host_plan *pl,
 	 * logs a failure at boot */
 	for (size_t i = 0; i < n && r == 0; i++)
 		if (strcmp(c[i].rule, "modprobe-conflict") == 0)
-			r = block(pl, "%s line %d: '%s': %s; not changed by setup, edit it by hand",
+			r = block(pl,
+			          _("%s line %d: '%s': %s; not changed by setup, edit it by hand"),
 			          c[i].file, c[i].line, c[i].text, c[i].why);
 		else
-			r = note(pl, "%s line %d: '%s': %s; not changed by setup, edit it by hand",
+			r = note(pl,
+			         _("%s line %d: '%s': %s; not changed by setup, edit it by hand"),
 			         c[i].file, c[i].line, c[i].text, c[i].why);
 	free(c);
 	c = NULL;
@@ -663,15 +666,21 @@ static int plan_dkms_notes(const struct util_paths *p, struct host_plan *pl,
 	if (r == 0 && rep.next_boot >= 0 && !o->dkms_deb) {
 		const struct host_kernel *k = &rep.kernels[rep.next_boot];
 
-		if (!k->dkms_built && !k->dkms_installed)
+		if (!k->dkms_built && !k->dkms_installed && k->headers)
 			r = block(
 			        pl,
-			        "the kernel that boots next (%s) has no i915-sriov-dkms module: "
-			        "SR-IOV will not work after the reboot; install it (--dkms-deb FILE; "
-			        "release %s fits this kernel)%s",
-			        k->release, k->fitting[0] ? k->fitting : "(none known)",
-			        k->headers ? ""
-			                   : " and the kernel headers (proxmox-headers-<kver>)");
+			        _("the kernel that boots next (%s) has no i915-sriov-dkms module: "
+			          "SR-IOV will not work after the reboot; install it (--dkms-deb FILE; "
+			          "release %s fits this kernel)"),
+			        k->release, k->fitting[0] ? k->fitting : _("(none known)"));
+		else if (!k->dkms_built && !k->dkms_installed)
+			r = block(
+			        pl,
+			        _("the kernel that boots next (%s) has no i915-sriov-dkms module: "
+			          "SR-IOV will not work after the reboot; install it (--dkms-deb FILE; "
+			          "release %s fits this kernel) and the kernel headers "
+			          "(proxmox-headers-<kver>)"),
+			        k->release, k->fitting[0] ? k->fitting : _("(none known)"));
 	}
 	if (r == 0 && pl->boot.secure_boot) {
 		util_path(p, path, sizeof(path), HOST_DKMS_MOK);

@@ -15,6 +15,7 @@
 #include "sysfs/host.h"
 #include "util/buf.h"
 #include "util/fileio.h"
+#include "util/i18n.h"
 
 #define TEXT_MAX (1 << 20)
 
@@ -165,22 +166,34 @@ int host_boot_detect(const struct util_paths *p, struct host_boot *b, struct uti
 		b->loader = HOST_LOADER_SYSTEMD_BOOT;
 		b->from_proc = true;
 		snprintf(b->why, sizeof(b->why),
-		         PP_PROC_CMDLINE " starts with initrd=\\EFI\\proxmox\\ (systemd-boot)");
+		         _("%s starts with initrd=\\EFI\\proxmox\\ (systemd-boot)"),
+		         PP_PROC_CMDLINE);
 	} else if (strstr(b->proc_cmdline, "BOOT_IMAGE=")) {
 		b->loader = HOST_LOADER_GRUB;
 		b->from_proc = true;
-		snprintf(b->why, sizeof(b->why), PP_PROC_CMDLINE " has BOOT_IMAGE= (GRUB)%s",
-		         b->pbt ? ", ESPs managed by proxmox-boot-tool" : "");
+		if (b->pbt)
+			snprintf(b->why, sizeof(b->why),
+			         _("%s has BOOT_IMAGE= (GRUB), ESPs managed by proxmox-boot-tool"),
+			         PP_PROC_CMDLINE);
+		else
+			snprintf(b->why, sizeof(b->why), _("%s has BOOT_IMAGE= (GRUB)"),
+			         PP_PROC_CMDLINE);
 	} else if (b->pbt && b->uefi && !b->secure_boot && b->kernel_cmdline) {
 		b->loader = HOST_LOADER_SYSTEMD_BOOT;
 		snprintf(b->why, sizeof(b->why),
-		         "inferred: proxmox-boot-tool ESPs, UEFI without Secure Boot, "
-		         "%s present (%s says nothing)",
+		         _("inferred: proxmox-boot-tool ESPs, UEFI without Secure Boot, "
+		           "%s present (%s says nothing)"),
 		         PP_ETC_KERNEL_CMDLINE, PP_PROC_CMDLINE);
 	} else {
 		b->loader = HOST_LOADER_GRUB;
-		snprintf(b->why, sizeof(b->why), "inferred: %s (" PP_PROC_CMDLINE " says nothing)",
-		         b->pbt ? "GRUB on ESPs managed by proxmox-boot-tool" : "GRUB");
+		if (b->pbt)
+			snprintf(b->why, sizeof(b->why),
+			         _("inferred: GRUB on ESPs managed by proxmox-boot-tool (%s says "
+			           "nothing)"),
+			         PP_PROC_CMDLINE);
+		else
+			snprintf(b->why, sizeof(b->why), _("inferred: GRUB (%s says nothing)"),
+			         PP_PROC_CMDLINE);
 	}
 	(void)e;
 	return 0;
@@ -547,20 +560,21 @@ static int scan_modprobe_line(struct host_conflict **out, size_t *n, const char 
 				if (mode == HOST_MODE_GVTG)
 					return push_conflict(
 					        out, n, "modprobe-conflict", file, ln, s, len,
-					        "enable_guc is not for GVT-g (GVT-g needs "
-					        "GuC submission off)");
+					        _("enable_guc is not for GVT-g (GVT-g needs "
+					          "GuC submission off)"));
 				if (mode == HOST_MODE_SRIOV_I915 && strcmp(v, "3") != 0)
 					return push_conflict(
 					        out, n, "modprobe-conflict", file, ln, s, len,
-					        "enable_guc=%s: SR-IOV needs enable_guc=3 (7 is an old "
-					        "value that breaks current i915-sriov-dkms)",
+					        _("enable_guc=%s: SR-IOV needs enable_guc=3 (7 is an old "
+					          "value that breaks current i915-sriov-dkms)"),
 					        v);
 			}
 			if (strncmp(w[i], "enable_gvt=", 11) == 0 && strcmp(w[i] + 11, "0") != 0 &&
 			    mode != HOST_MODE_GVTG)
-				return push_conflict(out, n, "modprobe-conflict", file, ln, s, len,
-				                     "enable_gvt is GVT-g; it must not be set for "
-				                     "SR-IOV");
+				return push_conflict(
+				        out, n, "modprobe-conflict", file, ln, s, len,
+				        _("enable_gvt is GVT-g; it must not be set for "
+				          "SR-IOV"));
 		}
 	}
 	return 0;
@@ -577,18 +591,16 @@ static int scan_modules_line(struct host_conflict **out, size_t *n, const char *
 	if (mod_eq(w[0], "vfio_virqfd") || mod_eq(w[0], "vfio_mdev"))
 		return push_conflict(
 		        out, n, "module-obsolete", file, ln, s, len,
-		        "%s no longer exists (%s): systemd-modules-load logs a failure "
-		        "at every boot; remove the line",
-		        w[0],
-		        mod_eq(w[0], "vfio_virqfd") ? "merged into vfio in 6.2"
-		                                    : "merged into vfio in 5.19");
+		        _("%s no longer exists (merged into vfio in %s): systemd-modules-load logs a "
+		          "failure at every boot; remove the line"),
+		        w[0], mod_eq(w[0], "vfio_virqfd") ? "6.2" : "5.19");
 	/* a module GVT-g's profile loads (kvmgt) does not belong on an SR-IOV host */
 	for (const char *const *m = host_mode_profile(HOST_MODE_GVTG)->extra_modules;
 	     mode != HOST_MODE_GVTG && *m; m++)
 		if (mod_eq(w[0], *m))
-			return push_conflict(out, n, "modprobe-conflict", file, ln, s, len,
-			                     "%s is GVT-g; on an SR-IOV host it must not be loaded",
-			                     *m);
+			return push_conflict(
+			        out, n, "modprobe-conflict", file, ln, s, len,
+			        _("%s is GVT-g; on an SR-IOV host it must not be loaded"), *m);
 	return 0;
 }
 

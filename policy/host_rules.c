@@ -76,29 +76,30 @@ static int pf_unbound(const struct policy_host *h, struct out *o)
 	if (!h->pf_driver[0] && h->generic)
 		return add(
 		        o, POLICY_RULE_PF_UNBOUND, h->pf_bdf,
-		        "load the PF's driver; look for blacklist / 'options vfio-pci ids=' lines "
-		        "in /etc/modprobe.d",
-		        "no driver is bound to the PF %s: no VF can be created", h->pf_bdf);
+		        _("load the PF's driver; look for blacklist / 'options vfio-pci ids=' lines "
+		          "in /etc/modprobe.d"),
+		        _("no driver is bound to the PF %s: no VF can be created"), h->pf_bdf);
 	if (h->generic && strcmp(h->pf_driver, "vfio-pci") == 0)
-		return add(o, POLICY_RULE_PF_UNBOUND, h->pf_bdf,
-		           "take the PF out of every VM config and out of 'options vfio-pci ids='",
-		           "the PF %s is bound to vfio-pci: a VM holds the PF, so every VF is gone",
-		           h->pf_bdf);
+		return add(
+		        o, POLICY_RULE_PF_UNBOUND, h->pf_bdf,
+		        _("take the PF out of every VM config and out of 'options vfio-pci ids='"),
+		        _("the PF %s is bound to vfio-pci: a VM holds the PF, so every VF is gone"),
+		        h->pf_bdf);
 	if (!h->pf_driver[0])
 		return add(
 		        o, POLICY_RULE_PF_UNBOUND, h->pf_bdf,
-		        "look for 'blacklist i915' / 'options vfio-pci ids=' in /etc/modprobe.d and "
-		        "the i915 lines of dmesg",
-		        "no driver is bound to the iGPU PF %s: no VF can be created (\"no driver "
-		        "bound to device; cannot configure SR-IOV\")",
+		        _("look for 'blacklist i915' / 'options vfio-pci ids=' in /etc/modprobe.d and "
+		          "the i915 lines of dmesg"),
+		        _("no driver is bound to the iGPU PF %s: no VF can be created (\"no driver "
+		          "bound to device; cannot configure SR-IOV\")"),
 		        h->pf_bdf);
 	if (strcmp(h->pf_driver, "vfio-pci") == 0)
 		return add(
 		        o, POLICY_RULE_PF_UNBOUND, h->pf_bdf,
-		        "take the PF (and any 'All Functions' 00:02 entry) out of every VM config "
-		        "and remove 'options vfio-pci ids=8086:...'; then reboot",
-		        "the iGPU PF %s is bound to vfio-pci: a VM holds the PF or vfio-pci "
-		        "claimed its id, so every VF is gone",
+		        _("take the PF (and any 'All Functions' 00:02 entry) out of every VM config "
+		          "and remove 'options vfio-pci ids=8086:...'; then reboot"),
+		        _("the iGPU PF %s is bound to vfio-pci: a VM holds the PF or vfio-pci "
+		          "claimed its id, so every VF is gone"),
 		        h->pf_bdf);
 	return 0;
 }
@@ -110,10 +111,10 @@ static int pf_driver_stock(const struct policy_host *h, struct out *o)
 	    h->max_vfs[0])
 		return 0;
 	return add(o, POLICY_RULE_PF_DRIVER_STOCK, h->pf_bdf,
-	           "build and install i915-sriov-dkms for the running kernel (see the dkms "
-	           "findings), then reboot",
-	           "the running i915 is the stock module (no max_vfs parameter) on kernel %s: "
-	           "i915.max_vfs is ignored and sriov_numvfs writes fail with ENOENT",
+	           _("build and install i915-sriov-dkms for the running kernel (see the dkms "
+	             "findings), then reboot"),
+	           _("the running i915 is the stock module (no max_vfs parameter) on kernel %s: "
+	             "i915.max_vfs is ignored and sriov_numvfs writes fail with ENOENT"),
 	           h->running[0] ? h->running : "?");
 }
 
@@ -122,8 +123,8 @@ static int pf_guc(const struct policy_host *h, struct out *o)
 	if (!sriov_host(h) || h->mode != SYSFS_PROFILE_SRIOV_I915 || !h->max_vfs[0] ||
 	    !h->enable_guc[0] || strcmp(h->enable_guc, "3") == 0)
 		return 0;
-	return add(o, POLICY_RULE_PF_GUC, h->pf_bdf, "set i915.enable_guc=3 (host setup sriov)",
-	           "i915 runs with enable_guc=%s; SR-IOV needs 3", h->enable_guc);
+	return add(o, POLICY_RULE_PF_GUC, h->pf_bdf, _("set i915.enable_guc=3 (host setup sriov)"),
+	           _("i915 runs with enable_guc=%s; SR-IOV needs 3"), h->enable_guc);
 }
 
 static int vfs_total_zero(const struct policy_host *h, struct out *o)
@@ -131,8 +132,8 @@ static int vfs_total_zero(const struct policy_host *h, struct out *o)
 	if (!sriov_host(h) || h->totalvfs != 0 || !h->max_vfs[0])
 		return 0;
 	return add(o, POLICY_RULE_VFS_TOTAL_ZERO, h->pf_bdf,
-	           "add i915.max_vfs=7 to the kernel command line (host setup sriov) and reboot",
-	           "sriov_totalvfs of %s is 0: i915.max_vfs was not set at boot", h->pf_bdf);
+	           _("add i915.max_vfs=7 to the kernel command line (host setup sriov) and reboot"),
+	           _("sriov_totalvfs of %s is 0: i915.max_vfs was not set at boot"), h->pf_bdf);
 }
 
 /* Does boot setting v set the count of h's PF (a line that names no PF: the tool's unit and
@@ -151,7 +152,7 @@ static int vfs_count(const struct policy_host *h, struct out *o)
 		if (boot_sets_pf(h, &h->vf_boot[i]))
 			return 0;
 	return add(o, POLICY_RULE_VFS_COUNT, h->pf_bdf, "pve-passthrough host vfs N",
-	           "no VFs enabled (sriov_numvfs 0, sriov_totalvfs %d)", h->totalvfs);
+	           _("no VFs enabled (sriov_numvfs 0, sriov_totalvfs %d)"), h->totalvfs);
 }
 
 static int vf_count_mismatch(const struct policy_host *h, struct out *o)
@@ -167,13 +168,14 @@ static int vf_count_mismatch(const struct policy_host *h, struct out *o)
 			continue;
 		if (v->tool_unit)
 			r = add(o, POLICY_RULE_VF_COUNT_MISMATCH, h->pf_bdf,
-			        "pve-passthrough host vfs N sets it now (after checking no VM uses a VF)",
-			        "%d VFs enabled, the tool's unit asks for %d", h->numvfs, v->count);
+			        _("pve-passthrough host vfs N sets it now (after checking no VM uses a VF)"),
+			        _("%d VFs enabled, the tool's unit asks for %d"), h->numvfs,
+			        v->count);
 		else
 			r = add(o, POLICY_RULE_VF_COUNT_MISMATCH, h->pf_bdf,
-			        "make the count there and the one enabled now agree (pve-passthrough "
-			        "host vfs N)",
-			        "%d VFs enabled, %s line %d sets %d at boot: '%s'", h->numvfs,
+			        _("make the count there and the one enabled now agree (pve-passthrough "
+			          "host vfs N)"),
+			        _("%d VFs enabled, %s line %d sets %d at boot: '%s'"), h->numvfs,
 			        v->file, v->line, v->count, v->text);
 	}
 	return r;
@@ -194,12 +196,12 @@ static int vfs_other_mechanism(const struct policy_host *h, struct out *o)
 		if (v->tool_unit)
 			continue;
 		r = add(o, POLICY_RULE_VFS_OTHER_MECHANISM, NULL,
-		        h->unit ? "remove this line: the tool's unit already sets the count"
-		                : "keep one mechanism: host setup sriov installs the tool's unit and "
-		                  "reports this line",
-		        "%s line %d: '%s': %s", v->file, v->line, v->text,
+		        h->unit ? _("remove this line: the tool's unit already sets the count")
+		                : _("keep one mechanism: host setup sriov installs the tool's unit and "
+		                    "reports this line"),
+		        _("%s line %d: '%s': %s"), v->file, v->line, v->text,
 		        h->unit || n > 1 ? v->why
-		                         : "sets sriov_numvfs at boot (not the tool's unit)");
+		                         : _("sets sriov_numvfs at boot (not the tool's unit)"));
 	}
 	if (r == 0 && n == 1 && !h->unit)
 		policy_findings_downgrade(o->f, o->last_dropped, POLICY_SEVERITY_INFO);
@@ -217,7 +219,7 @@ static int vfs_not_persistent(const struct policy_host *h, struct out *o)
 	if (!h->unit && !other)
 		return add(o, POLICY_RULE_VFS_NOT_PERSISTENT, h->pf_bdf,
 		           "pve-passthrough host setup sriov",
-		           "nothing sets sriov_numvfs at boot: the VFs are gone after a reboot");
+		           _("nothing sets sriov_numvfs at boot: the VFs are gone after a reboot"));
 	for (size_t i = 0; h->unit && !h->unit_enabled && i < h->n_vf_boot; i++) {
 		const char *file = h->vf_boot[i].file, *base = strrchr(file, '/');
 		char hint[300];
@@ -226,7 +228,7 @@ static int vfs_not_persistent(const struct policy_host *h, struct out *o)
 			continue;
 		snprintf(hint, sizeof(hint), "systemctl enable %s", base ? base + 1 : file);
 		return add(o, POLICY_RULE_VFS_NOT_PERSISTENT, h->pf_bdf, hint,
-		           "%s exists but is not enabled", file);
+		           _("%s exists but is not enabled"), file);
 	}
 	return 0;
 }
@@ -237,7 +239,8 @@ static int gvtg_disabled(const struct policy_host *h, struct out *o)
 	    strcmp(h->enable_gvt, "1") == 0)
 		return 0;
 	return add(o, POLICY_RULE_GVTG_DISABLED, h->pf_bdf,
-	           "i915.enable_gvt=1 (host setup gvtg), reboot", "i915 runs without enable_gvt");
+	           _("i915.enable_gvt=1 (host setup gvtg), reboot"),
+	           _("i915 runs without enable_gvt"));
 }
 
 static int gvtg_kvmgt(const struct policy_host *h, struct out *o)
@@ -245,14 +248,15 @@ static int gvtg_kvmgt(const struct policy_host *h, struct out *o)
 	if (!gvtg_host(h))
 		return 0;
 	if (h->extra_module_loaded && !h->extra_module_at_boot)
-		return add(o, POLICY_RULE_GVTG_KVMGT, h->pf_bdf,
-		           "host setup gvtg (adds kvmgt to /etc/modules-load.d)",
-		           "kvmgt is loaded now but nothing loads it at boot: after a reboot there "
-		           "are no mdev types");
+		return add(
+		        o, POLICY_RULE_GVTG_KVMGT, h->pf_bdf,
+		        _("host setup gvtg (adds kvmgt to /etc/modules-load.d)"),
+		        _("kvmgt is loaded now but nothing loads it at boot: after a reboot there "
+		          "are no mdev types"));
 	if (!h->extra_module_loaded)
 		return add(o, POLICY_RULE_GVTG_KVMGT, h->pf_bdf,
-		           "host setup gvtg (adds kvmgt to modules-load.d), or modprobe kvmgt",
-		           "kvmgt is not loaded: no mdev types");
+		           _("host setup gvtg (adds kvmgt to modules-load.d), or modprobe kvmgt"),
+		           _("kvmgt is not loaded: no mdev types"));
 	return 0;
 }
 
@@ -261,9 +265,9 @@ static int gvtg_no_types(const struct policy_host *h, struct out *o)
 	if (!gvtg_host(h) || h->n_mdev_types)
 		return 0;
 	return add(o, POLICY_RULE_GVTG_NO_TYPES, h->pf_bdf,
-	           "needs i915.enable_gvt=1, kvmgt loaded and enough aperture in the BIOS (DVMT "
-	           "pre-allocated >= 64M)",
-	           "%s offers no mdev types (mdev_supported_types missing)", h->pf_bdf);
+	           _("needs i915.enable_gvt=1, kvmgt loaded and enough aperture in the BIOS (DVMT "
+	             "pre-allocated >= 64M)"),
+	           _("%s offers no mdev types (mdev_supported_types missing)"), h->pf_bdf);
 }
 
 /* The checks, in the order doctor reports them. */

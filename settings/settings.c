@@ -47,7 +47,7 @@ static int check_severity(cfg_t *cfg, cfg_opt_t *opt)
 	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
 		if (v && strcmp(v, ok[i]) == 0)
 			return 0;
-	cfg_error(cfg, "severity '%s' is not one of info, warning, error, off", v ? v : "");
+	cfg_error(cfg, _("severity '%s' is not one of info, warning, error, off"), v ? v : "");
 	return -1;
 }
 
@@ -57,7 +57,7 @@ static int check_on_error(cfg_t *cfg, cfg_opt_t *opt)
 
 	if (v && (strcmp(v, "allow") == 0 || strcmp(v, "refuse") == 0))
 		return 0;
-	cfg_error(cfg, "on-internal-error '%s' is not one of allow, refuse", v ? v : "");
+	cfg_error(cfg, _("on-internal-error '%s' is not one of allow, refuse"), v ? v : "");
 	return -1;
 }
 
@@ -67,7 +67,7 @@ static int check_timeout(cfg_t *cfg, cfg_opt_t *opt)
 
 	if (v >= 1 && v <= 600)
 		return 0;
-	cfg_error(cfg, "timeout %ld is out of range (1..600 seconds)", v);
+	cfg_error(cfg, _("timeout %ld is out of range (1..600 seconds)"), v);
 	return -1;
 }
 
@@ -101,7 +101,7 @@ static int check_deadline(cfg_t *cfg, cfg_opt_t *opt)
 
 	if (v >= 0 && v <= SETTINGS_TIMEOUT_MAX)
 		return 0;
-	cfg_error(cfg, "timeout %ld is out of range (0..%d seconds; 0 = no limit)", v,
+	cfg_error(cfg, _("timeout %ld is out of range (0..%d seconds; 0 = no limit)"), v,
 	          SETTINGS_TIMEOUT_MAX);
 	return -1;
 }
@@ -116,7 +116,7 @@ static int check_rule(cfg_t *cfg, cfg_opt_t *opt)
 	for (size_t i = 0; current->known[i]; i++)
 		if (strcmp(current->known[i], name) == 0)
 			return 0;
-	cfg_error(cfg, "unknown rule '%s' (pve-passthrough(8) lists the rule ids)", name);
+	cfg_error(cfg, _("unknown rule '%s' (pve-passthrough(8) lists the rule ids)"), name);
 	return -1;
 }
 
@@ -249,19 +249,20 @@ int settings_load(const char *path, bool must_exist, const char *const *known_ru
 		for (const char *c = data; *c; c++)
 			line += *c == '\n';
 		free(data);
-		return util_err_set(e, -EINVAL, "%s:%u: contains a NUL byte; it is not a text file",
-		                    path, line);
+		return util_err_set(e, -EINVAL,
+		                    _("%s:%u: contains a NUL byte; it is not a text file"), path,
+		                    line);
 	}
 	r = (int)unclosed_brace(data);
 	if (r) {
 		free(data);
-		return util_err_set(e, -EINVAL, "%s:%d: this '{' is never closed; add the '}'",
+		return util_err_set(e, -EINVAL, _("%s:%d: this '{' is never closed; add the '}'"),
 		                    path, r);
 	}
 	cfg = cfg_init(opts, CFGF_NONE);
 	if (!cfg) {
 		free(data);
-		return util_err_set(e, -ENOMEM, "%s: out of memory", path);
+		return util_err_set(e, -ENOMEM, _("%s: out of memory"), path);
 	}
 	cfg_set_error_function(cfg, on_error);
 	cfg_set_validate_func(cfg, "rule|severity", check_severity);
@@ -276,7 +277,7 @@ int settings_load(const char *path, bool must_exist, const char *const *known_ru
 	free(data);
 	if (r != CFG_SUCCESS) {
 		if (!ctx.failed)
-			snprintf(ctx.msg, sizeof(ctx.msg), "%s: cannot be parsed", path);
+			snprintf(ctx.msg, sizeof(ctx.msg), _("%s: cannot be parsed"), path);
 		cfg_free(cfg);
 		return util_err_set(e, -EINVAL, "%s", ctx.msg);
 	}
@@ -299,7 +300,7 @@ int settings_load(const char *path, bool must_exist, const char *const *known_ru
 	out->rules = calloc(out->n_rules ? out->n_rules : 1, sizeof(*out->rules));
 	if (!out->rules) {
 		cfg_free(cfg);
-		return util_err_set(e, -ENOMEM, "%s: out of memory", path);
+		return util_err_set(e, -ENOMEM, _("%s: out of memory"), path);
 	}
 	for (size_t i = 0; i < out->n_rules; i++) {
 		cfg_t *sec = cfg_getnsec(cfg, "rule", (unsigned)i);
@@ -360,7 +361,7 @@ int settings_guard_load(const char *path, bool must_exist, struct settings *out,
 	text = malloc(len + 1);
 	if (!text) {
 		free(data);
-		return util_err_set(e, -ENOMEM, "%s: out of memory", path);
+		return util_err_set(e, -ENOMEM, _("%s: out of memory"), path);
 	}
 	r = (int)guard_blocks(data, len, text);
 	free(data);
@@ -368,12 +369,12 @@ int settings_guard_load(const char *path, bool must_exist, struct settings *out,
 		free(text);
 		return r == 0 ? 0
 		              : util_err_set(e, -EINVAL,
-		                             "%s: a guard { } block contains a NUL byte", path);
+		                             _("%s: a guard { } block contains a NUL byte"), path);
 	}
 	cfg = cfg_init(opts, CFGF_NONE);
 	if (!cfg) {
 		free(text);
-		return util_err_set(e, -ENOMEM, "%s: out of memory", path);
+		return util_err_set(e, -ENOMEM, _("%s: out of memory"), path);
 	}
 	cfg_set_error_function(cfg, on_error);
 	cfg_set_validate_func(cfg, "guard|on-internal-error", check_on_error);
@@ -383,8 +384,8 @@ int settings_guard_load(const char *path, bool must_exist, struct settings *out,
 	free(text);
 	if (r != CFG_SUCCESS) {
 		if (!ctx.failed)
-			snprintf(ctx.msg, sizeof(ctx.msg), "%s: the guard block cannot be parsed",
-			         path);
+			snprintf(ctx.msg, sizeof(ctx.msg),
+			         _("%s: the guard block cannot be parsed"), path);
 		cfg_free(cfg);
 		return util_err_set(e, -EINVAL, "%s", ctx.msg);
 	}

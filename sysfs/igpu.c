@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/i18n.h"
+
 static int cmp_id(const void *key, const void *row)
 {
 	unsigned id = *(const unsigned *)key;
@@ -36,24 +38,26 @@ char *sysfs_igpu_describe(const struct sysfs_igpu_platform *pl, char *buf, size_
 	size_t len = 0;
 
 	if (!pl) {
-		snprintf(buf, n, "not an Intel GPU known to the platform table");
+		snprintf(buf, n, "%s", _("not an Intel GPU known to the platform table"));
 		return buf;
 	}
 	switch (pl->virt) {
-	case SYSFS_VIRT_GVTG: snprintf(buf, n, "%s supports GVT-g (mdev)", pl->platform); break;
+	case SYSFS_VIRT_GVTG: snprintf(buf, n, _("%s supports GVT-g (mdev)"), pl->platform); break;
 	case SYSFS_VIRT_SRIOV:
 		if (pl->sriov_i915_dkms)
 			len += (size_t)snprintf(via + len, sizeof(via) - len, "i915-sriov-dkms");
 		if (pl->sriov_xe_dkms && len < sizeof(via))
 			len += (size_t)snprintf(via + len, sizeof(via) - len, "%sdkms xe",
-			                        len ? ", " : "");
+			                        len ? _(", ") : "");
 		if (strncmp(pl->sriov_upstream_xe, "yes", 3) == 0 && len < sizeof(via))
-			snprintf(via + len, sizeof(via) - len, "%supstream xe: %s", len ? ", " : "",
+			snprintf(via + len, sizeof(via) - len, "%s", len ? _(", ") : "");
+		if (strncmp(pl->sriov_upstream_xe, "yes", 3) == 0 && strlen(via) < sizeof(via))
+			snprintf(via + strlen(via), sizeof(via) - strlen(via), _("upstream xe: %s"),
 			         pl->sriov_upstream_xe);
-		snprintf(buf, n, "%s supports SR-IOV (%s)", pl->platform, via);
+		snprintf(buf, n, _("%s supports SR-IOV (%s)"), pl->platform, via);
 		break;
 	case SYSFS_VIRT_NONE:
-		snprintf(buf, n, "%s has neither SR-IOV nor GVT-g", pl->platform);
+		snprintf(buf, n, _("%s has neither SR-IOV nor GVT-g"), pl->platform);
 		break;
 	}
 	return buf;
