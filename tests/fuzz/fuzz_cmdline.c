@@ -38,9 +38,9 @@ static void tokens_roundtrip(const char *line)
 		struct host_cmdline_want w;
 		struct host_edit *ed = NULL;
 		size_t ned = 0;
-		char buf[64] = "intel_iommu=on";
+		struct host_mode_tokens buf;
 
-		host_mode_want(modes[m], 0xa7a0, buf, &w);
+		host_mode_want(modes[m], 0xa7a0, "intel_iommu=on", &buf, &w);
 		if (host_cmdline_merge(&t, &w, false, &ed, &ned) == 0 &&
 		    host_cmdline_unmerge(&t, ed, ned) == 0) {
 			after = host_tokens_join(&t);

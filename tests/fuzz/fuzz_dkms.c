@@ -23,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (host_dkms_status_parse(text, &v, &n, &skipped) == 0) {
 		for (size_t i = 0; i < n; i++) {
-			if (!v[i].module[0] || !host_dkms_state_name(v[i].state))
+			if (!v[i].module[0] || (unsigned)v[i].state > HOST_DKMS_UNKNOWN)
 				abort();
 			if (i && v[i].kernel[0] && v[0].kernel[0]) {
 				int a = host_kver_cmp(v[i].kernel, v[0].kernel);
