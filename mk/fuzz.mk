@@ -38,9 +38,9 @@ FUZZ_LIBS      := -lpci -lconfuse -ljansson -lmd
 
 $(FUZZ_B)/fuzz_settings: tests/fuzz/fuzz_settings.c tests/fuzz/fuzz_root.h $(call fuzz_objs,settings util)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(call fuzz_objs,settings util) $(FUZZ_LIBS)
-# snapshot.c alone: fuzz_pveapi.c is its request engine (no libcurl, no network)
-$(FUZZ_B)/fuzz_pveapi: tests/fuzz/fuzz_pveapi.c $(FUZZ_B)/obj/pveapi/snapshot.o $(call fuzz_objs,util)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_B)/obj/pveapi/snapshot.o $(call fuzz_objs,util) $(FUZZ_LIBS)
+# snapshot.c and job.c: fuzz_pveapi.c is their request engine (no libcurl, no network)
+$(FUZZ_B)/fuzz_pveapi: tests/fuzz/fuzz_pveapi.c $(FUZZ_B)/obj/pveapi/snapshot.o $(FUZZ_B)/obj/pveapi/job.o $(call fuzz_objs,util)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_B)/obj/pveapi/snapshot.o $(FUZZ_B)/obj/pveapi/job.o $(call fuzz_objs,util) $(FUZZ_LIBS)
 $(FUZZ_B)/fuzz_sysattr: tests/fuzz/fuzz_sysattr.c tests/fuzz/fuzz_root.h $(call fuzz_objs,sysfs util) \
                         $(FUZZ_B)/obj/tests/support/fakesys.o $(FUZZ_B)/obj/tests/support/tmpdir.o
 	$(FUZZ_CC) $(FUZZ_FLAGS) -Itests -o $@ $< $(call fuzz_objs,sysfs util) \

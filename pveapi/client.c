@@ -517,43 +517,6 @@ static void job_finish(struct slot *sl, CURLcode res)
 
 /* ------------------------------------------------------------------ engine */
 
-struct pveapi_job *pveapi_job_new(const char *method, const char *node, int kind, size_t index,
-                                  const char *fmt, ...)
-{
-	struct pveapi_job *j = calloc(1, sizeof(*j));
-	va_list ap;
-	int r;
-
-	if (!j)
-		return NULL;
-	j->method = method;
-	snprintf(j->node, sizeof(j->node), "%s", node ? node : "");
-	j->kind = kind;
-	j->index = index;
-	va_start(ap, fmt);
-	r = vasprintf(&j->path, fmt, ap);
-	va_end(ap);
-	if (r < 0) {
-		free(j);
-		return NULL;
-	}
-	return j;
-}
-
-void pveapi_job_free(struct pveapi_job *j)
-{
-	if (!j)
-		return;
-	free(j->path);
-	if (j->body) {
-		wipe(j->body, strlen(j->body));
-		free(j->body);
-	}
-	json_decref(j->data);
-	util_buf_free(&j->resp);
-	free(j);
-}
-
 void pveapi_run_push(struct pveapi_run *run, struct pveapi_job *j)
 {
 	j->next = NULL;

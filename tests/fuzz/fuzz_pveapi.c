@@ -25,38 +25,6 @@ struct pveapi_run {
 
 static json_t *answers;
 
-struct pveapi_job *pveapi_job_new(const char *method, const char *node, int kind, size_t index,
-                                  const char *fmt, ...)
-{
-	struct pveapi_job *j = calloc(1, sizeof(*j));
-	va_list ap;
-	int r;
-
-	if (!j)
-		return NULL;
-	j->method = method;
-	snprintf(j->node, sizeof(j->node), "%s", node ? node : "");
-	j->kind = kind;
-	j->index = index;
-	va_start(ap, fmt);
-	r = vasprintf(&j->path, fmt, ap);
-	va_end(ap);
-	if (r < 0) {
-		free(j);
-		return NULL;
-	}
-	return j;
-}
-
-void pveapi_job_free(struct pveapi_job *j)
-{
-	if (!j)
-		return;
-	free(j->path);
-	json_decref(j->data);
-	free(j);
-}
-
 void pveapi_run_push(struct pveapi_run *run, struct pveapi_job *j)
 {
 	j->next = NULL;
