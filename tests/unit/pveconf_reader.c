@@ -140,6 +140,24 @@ static const struct reader_case cases[] = {
          {{"special:cloudinit", "name", "x"}},
          {"2:[special:cloudinit] is dropped: the VM has no cloud-init drive"},
          "ide2: local:vm-1-cloudinit,media=cdrom,snapshot=1\n"},
+        /* pveconf-diff 9096 (PVE's own output): a cdrom on virtio is no drive, so the VM has no
+         * cloud-init drive and the section goes */
+        {"a cdrom on virtio is no cloud-init drive",
+         "memory: 512\nvirtio2: local-lvm:8006/cloudinit.vmdk,media=cdrom,size=4M\n\n"
+         "[special:cloudinit]\nipconfig0: ip=dhcp\nname: \"x\"\n",
+         {{NULL, "virtio2", "local-lvm:8006/cloudinit.vmdk,media=cdrom,size=4M"},
+          {"special:cloudinit", "ipconfig0", "ip=dhcp"}},
+         {"4:[special:cloudinit] is dropped: the VM has no cloud-init drive"},
+         "memory: 512\nvirtio2: local-lvm:8006/cloudinit.vmdk,media=cdrom,size=4M\n"},
+        /* pveconf-diff 9213 (PVE's own output): mbps_max without mbps fails parse_drive; the
+         * line stays, but the VM has no cloud-init drive */
+        {"mbps_max without mbps is no drive",
+         "memory: 512\nvirtio3: local:vm-8006-cloudinit,cache=none,mbps_max=10\n\n"
+         "[special:cloudinit]\nipconfig0: ip=dhcp\n\n[PENDING]\nunused2: local:vm-8006-cloudinit\n",
+         {{NULL, "virtio3", "local:vm-8006-cloudinit,cache=none,mbps_max=10"}},
+         {"4:[special:cloudinit] is dropped: the VM has no cloud-init drive"},
+         "memory: 512\nvirtio3: local:vm-8006-cloudinit,cache=none,mbps_max=10\n\n[PENDING]\n"
+         "unused2: local:vm-8006-cloudinit\n"},
         /* cause 6: silent losses are losses of their own kind */
         {"unused naming an attached volume goes silently",
          "scsi0: local:1/a.raw\nunused0: local:1/a.raw\n",
