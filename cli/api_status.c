@@ -9,52 +9,17 @@
 #include "cli/api.h"
 #include "cli/status.h"
 
-static int cmp_use(const void *pa, const void *pb)
-{
-	const struct cli_use *a = pa, *b = pb;
-	int r = strcmp(a->bdf, b->bdf);
-
-	if (r)
-		return r;
-	if (a->vmid != b->vmid)
-		return a->vmid < b->vmid ? -1 : 1;
-	r = strcmp(a->section, b->section);
-	return r ? r : strcmp(a->key, b->key);
-}
-
-/* Which VM configs of node name each device of h, with the rules' own expansion
- * (policy_uses_collect, as the local status). */
+/* Which VM configs of node name each device of h: the local status's own expansion. */
 static int usage_of(struct gather_node *g, const char *node, const struct sysfs_host *h,
                     struct cli_usage *u, struct util_err *e)
 {
-	struct policy_uses pu = {0};
-	int r;
-
 	g->in.node = node;
 	g->in.host = h;
 	g->in.vms = g->vms;
 	g->in.n_vms = g->n_vms;
 	g->in.mappings = g->mappings;
 	g->in.n_mappings = g->n_mappings;
-	r = policy_uses_collect(&g->in, &pu, e);
-	if (r == 0 && pu.n) {
-		u->uses = calloc(pu.n, sizeof(*u->uses));
-		if (!u->uses)
-			r = util_err_set(e, -ENOMEM, "out of memory");
-	}
-	for (size_t i = 0; r == 0 && i < pu.n; i++) {
-		struct cli_use *x = &u->uses[u->n++];
-
-		snprintf(x->bdf, sizeof(x->bdf), "%s", pu.v[i].bdf);
-		x->vmid = pu.v[i].vm->vmid;
-		policy_section_label(pu.v[i].sec, x->section, sizeof(x->section));
-		snprintf(x->key, sizeof(x->key), "%s", pu.v[i].hp->key);
-		x->running = pu.v[i].vm->running;
-	}
-	if (u->n)
-		qsort(u->uses, u->n, sizeof(*u->uses), cmp_use);
-	policy_uses_free(&pu);
-	return r;
+	return cli_usage_from_input(&g->in, u, e);
 }
 
 /* GET /nodes: names is left "" when node is one of them, else gets the list of nodes. */
