@@ -55,12 +55,10 @@ int cli_api_status(struct cli_ctx *ctx, const struct settings_api_overrides *ove
 	struct pveapi_snapshot snap = {0};
 	struct pveapi_snapshot_opts so = {.current = PVEAPI_CURRENT_RUNNING};
 	struct cli_usage usage = {0};
-	struct cli_status_view view;
 	struct util_err e = {0};
 	struct gather_node g;
 	const struct pveapi_node *n;
 	const struct sysfs_host *h = NULL;
-	bool *shown = NULL;
 	char names[512] = "";
 	size_t n_cl = 0;
 	int r, rc = CLI_EXIT_FAIL;
@@ -108,35 +106,12 @@ int cli_api_status(struct cli_ctx *ctx, const struct settings_api_overrides *ove
 		r = util_err_set(&e, -ENOENT, "node %s: no hardware list", node);
 	if (r == 0)
 		r = usage_of(&g, node, h, &usage, &e);
-	shown = calloc(h && h->n_devices ? h->n_devices : 1, sizeof(*shown));
-	if (r == 0 && !shown)
-		r = util_err_set(&e, -ENOMEM, "out of memory");
 	if (r < 0) {
 		cli_error(ctx, "%s", e.msg);
 		goto out;
 	}
-	for (size_t i = 0; i < h->n_devices; i++) {
-		const struct sysfs_device *d = &h->devices[i];
-		size_t first;
-
-		shown[i] = all || (d->class_code >> 16) == 0x03 || d->role != SYSFS_ROLE_DEVICE ||
-		           cli_usage_of(&usage, d->bdf, &first) > 0;
-	}
-	view.host = h;
-	view.usage = &usage;
-	view.shown = shown;
-	view.node = node;
-	rc = CLI_EXIT_OK;
-	if (ctx->format == CLI_FORMAT_JSON) {
-		if (cli_status_render_json(stdout, &view) < 0) {
-			cli_error(ctx, "cannot write the JSON output");
-			rc = CLI_EXIT_FAIL;
-		}
-	} else {
-		cli_status_render_text(stdout, &view);
-	}
+	rc = cli_status_show(ctx, h, &usage, node, all);
 out:
-	free(shown);
 	cli_usage_free(&usage);
 	gather_free(&g);
 	pveapi_snapshot_free(&snap);
