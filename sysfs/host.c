@@ -49,43 +49,6 @@ static void pci_warn(void *arg, const char *msg)
 	warn_add(arg, "libpci: %s", msg);
 }
 
-static int attr_long_at(int dfd, const char *name, int base, long *out)
-{
-	char buf[64], *end;
-	long v;
-	int r = util_attr_readat(dfd, name, buf, sizeof(buf));
-
-	if (r < 0)
-		return r;
-	errno = 0;
-	v = strtol(buf, &end, base);
-	if (errno || end == buf || *end)
-		return -EINVAL;
-	*out = v;
-	return 0;
-}
-
-/* The last component of a symlink's target ("../../../0000:00:02.0" -> "0000:00:02.0"). */
-static int link_base_at(int dfd, const char *name, char *buf, size_t n)
-{
-	char target[1024];
-	const char *base;
-	ssize_t len = readlinkat(dfd, name, target, sizeof(target) - 1);
-
-	buf[0] = '\0';
-	if (len < 0)
-		return -errno;
-	target[len] = '\0';
-	while (len > 1 && target[len - 1] == '/')
-		target[--len] = '\0';
-	base = strrchr(target, '/');
-	base = base ? base + 1 : target;
-	if (strlen(base) >= n)
-		return -ENAMETOOLONG;
-	strcpy(buf, base);
-	return 0;
-}
-
 /* Copies with truncation (all attribute values here are short; a longer one is cut, not refused). */
 static void scopy(char *dst, size_t n, const char *src)
 {
@@ -303,7 +266,7 @@ static int read_mdev_types(int dfd, struct sysfs_mdev_type **types, size_t *n_ty
 		snprintf(rel, sizeof(rel), "%s/device_api", de->d_name);
 		util_attr_readat(dirfd(d), rel, t->device_api, sizeof(t->device_api));
 		snprintf(rel, sizeof(rel), "%s/available_instances", de->d_name);
-		t->available = attr_long_at(dirfd(d), rel, 10, &v) == 0 ? v : -1;
+		t->available = util_attr_readat_long(dirfd(d), rel, 10, &v) == 0 ? v : -1;
 		parse_description(t);
 	}
 	closedir(d);
@@ -319,36 +282,36 @@ static int read_device(int dfd, struct sysfs_device *dev, bool from_uevent)
 	long v;
 
 	if (!from_uevent) {
-		bool sv = attr_long_at(dfd, "subsystem_vendor", 16, &v) == 0;
+		bool sv = util_attr_readat_long(dfd, "subsystem_vendor", 16, &v) == 0;
 
 		if (sv)
 			dev->subsystem_vendor = (unsigned)v;
-		if (attr_long_at(dfd, "subsystem_device", 16, &v) == 0) {
+		if (util_attr_readat_long(dfd, "subsystem_device", 16, &v) == 0) {
 			dev->subsystem_device = (unsigned)v;
 			dev->has_subsystem = sv;
 		}
-		link_base_at(dfd, "driver", dev->driver, sizeof(dev->driver));
+		util_link_basenameat(dfd, "driver", dev->driver, sizeof(dev->driver));
 	}
 	if (util_attr_readat(dfd, "driver_override", buf, sizeof(buf)) == 0 &&
 	    strcmp(buf, "(null)") != 0)
 		scopy(dev->driver_override, sizeof(dev->driver_override), buf);
 	dev->iommu_group = -1;
-	if (link_base_at(dfd, "iommu_group", buf, sizeof(buf)) == 0)
+	if (util_link_basenameat(dfd, "iommu_group", buf, sizeof(buf)) == 0)
 		dev->iommu_group = atoi(buf);
 	dev->totalvfs = dev->numvfs = -1;
 	dev->vf_index = -1;
 	dev->role = SYSFS_ROLE_DEVICE;
-	if (attr_long_at(dfd, "sriov_totalvfs", 10, &v) == 0) {
+	if (util_attr_readat_long(dfd, "sriov_totalvfs", 10, &v) == 0) {
 		size_t cap = 0;
 
 		dev->role = SYSFS_ROLE_PF;
 		dev->totalvfs = (int)v;
-		dev->numvfs = attr_long_at(dfd, "sriov_numvfs", 10, &v) == 0 ? (int)v : -1;
+		dev->numvfs = util_attr_readat_long(dfd, "sriov_numvfs", 10, &v) == 0 ? (int)v : -1;
 		for (unsigned i = 0; dev->numvfs != 0 && i < 65536; i++) { /* 0: no virtfn */
 			char vf[SYSFS_BDF_LEN];
 
 			snprintf(name, sizeof(name), "virtfn%u", i);
-			if (link_base_at(dfd, name, vf, sizeof(vf)) < 0)
+			if (util_link_basenameat(dfd, name, vf, sizeof(vf)) < 0)
 				break;
 			if (dev->n_vfs == cap) {
 				char(*nv)[SYSFS_BDF_LEN];
@@ -505,7 +468,7 @@ static int read_devices(const struct util_paths *p, unsigned flags, struct sysfs
 
 		snprintf(rel, sizeof(rel), "%s/physfn", d->bdf);
 		if (d->role != SYSFS_ROLE_PF &&
-		    link_base_at(devfd, rel, d->physfn, sizeof(d->physfn)) == 0)
+		    util_link_basenameat(devfd, rel, d->physfn, sizeof(d->physfn)) == 0)
 			d->role = SYSFS_ROLE_VF;
 	}
 	close(devfd);
@@ -657,7 +620,7 @@ static int read_mdevs(const struct util_paths *p, struct sysfs_host *h)
 		memset(m, 0, sizeof(*m));
 		strcpy(m->uuid, de->d_name);
 		snprintf(rel, sizeof(rel), "%s/mdev_type", de->d_name);
-		link_base_at(dirfd(d), rel, m->type, sizeof(m->type));
+		util_link_basenameat(dirfd(d), rel, m->type, sizeof(m->type));
 		/* the entry links to <parent device dir>/<uuid> */
 		len = readlinkat(dirfd(d), de->d_name, target, sizeof(target) - 1);
 		if (len > 0) {

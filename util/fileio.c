@@ -160,11 +160,11 @@ int util_attr_read(const char *path, char *buf, size_t n)
 	return util_attr_readat(AT_FDCWD, path, buf, n);
 }
 
-int util_attr_read_long(const char *path, int base, long *out)
+int util_attr_readat_long(int dfd, const char *name, int base, long *out)
 {
 	char buf[64], *end;
 	long v;
-	int r = util_attr_read(path, buf, sizeof(buf));
+	int r = util_attr_readat(dfd, name, buf, sizeof(buf));
 
 	if (r < 0)
 		return r;
@@ -176,21 +176,34 @@ int util_attr_read_long(const char *path, int base, long *out)
 	return 0;
 }
 
-int util_link_basename(const char *path, char *buf, size_t n)
+int util_attr_read_long(const char *path, int base, long *out)
+{
+	return util_attr_readat_long(AT_FDCWD, path, base, out);
+}
+
+int util_link_basenameat(int dfd, const char *name, char *buf, size_t n)
 {
 	char target[PATH_MAX];
-	ssize_t got = readlink(path, target, sizeof(target) - 1);
+	ssize_t got = readlinkat(dfd, name, target, sizeof(target) - 1);
 	const char *slash;
 
+	buf[0] = '\0';
 	if (got < 0)
 		return -errno;
 	target[got] = '\0';
+	while (got > 1 && target[got - 1] == '/')
+		target[--got] = '\0';
 	slash = strrchr(target, '/');
 	slash = slash ? slash + 1 : target;
 	if (strlen(slash) >= n)
 		return -ENAMETOOLONG;
 	strcpy(buf, slash);
 	return 0;
+}
+
+int util_link_basename(const char *path, char *buf, size_t n)
+{
+	return util_link_basenameat(AT_FDCWD, path, buf, n);
 }
 
 bool util_exists(const char *path)
