@@ -6,6 +6,7 @@
 #include "pveconf/vmconf.h"
 #include "util/err.h"
 #include "util/fileio.h"
+#include "util/paths.h"
 
 #include <string.h>
 
@@ -96,4 +97,22 @@ int pveconf_seccfg_read(const char *path, const char *display, char **data, size
 	if (r < 0)
 		return util_err_errno(e, r, "cannot read %s", display);
 	return 0;
+}
+
+int pveconf_seccfg_load(const struct util_paths *p, const char *host_path,
+                        int (*parse)(const char *data, size_t len, void *out, struct util_err *e),
+                        void *out, struct util_err *e)
+{
+	char path[PP_PATH_MAX], *data;
+	size_t len;
+	int r;
+
+	if (util_path(p, path, sizeof(path), "%s", host_path) < 0)
+		return util_err_set(e, -ENAMETOOLONG, "--root: path too long");
+	r = pveconf_seccfg_read(path, util_path_display(p, path), &data, &len, e);
+	if (r < 0)
+		return r;
+	r = parse(data, len, out, e);
+	free(data);
+	return r;
 }

@@ -8,12 +8,18 @@
 #include <stddef.h>
 
 struct util_err;
+struct util_paths;
 
 /* Reads a section-config file (at most 1 MiB, pmxcfs' limit) into a malloc'd NUL-terminated
  * buffer; a missing file reads as empty, as PVE treats it.  0 or -errno with a message naming
  * display (the path as the user knows it). */
 int pveconf_seccfg_read(const char *path, const char *display, char **data, size_t *len,
                         struct util_err *e);
+/* Reads the section-config file host_path (under p's --root) as above and hands its bytes to
+ * parse (which fills out).  0 or -errno with a message. */
+int pveconf_seccfg_load(const struct util_paths *p, const char *host_path,
+                        int (*parse)(const char *data, size_t len, void *out, struct util_err *e),
+                        void *out, struct util_err *e);
 
 /* Lines of a writable copy of the file; lineno counts every line read so far. */
 struct pveconf_seccfg_lines {

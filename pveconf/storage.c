@@ -374,21 +374,16 @@ int pveconf_storages_parse(const char *data, size_t len, struct pveconf_storages
 	return 0;
 }
 
+static int parse_any(const char *data, size_t len, void *out, struct util_err *e)
+{
+	return pveconf_storages_parse(data, len, out, e);
+}
+
 int pveconf_storages_load(const struct util_paths *p, struct pveconf_storages *out,
                           struct util_err *e)
 {
-	char path[PP_PATH_MAX], *data;
-	size_t len;
-	int r;
-
 	memset(out, 0, sizeof(*out));
-	util_path(p, path, sizeof(path), PP_ETC_PVE_STORAGE);
-	r = pveconf_seccfg_read(path, util_path_display(p, path), &data, &len, e);
-	if (r < 0)
-		return r;
-	r = pveconf_storages_parse(data, len, out, e);
-	free(data);
-	return r;
+	return pveconf_seccfg_load(p, PP_ETC_PVE_STORAGE, parse_any, out, e);
 }
 
 void pveconf_storages_free(struct pveconf_storages *s)
