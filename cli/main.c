@@ -83,6 +83,7 @@ static const struct cli_opt_help release_opts[] = {
         {"--dry-run", "show the change as a unified diff and write nothing"},
         {"--lock-timeout S", "wait up to S seconds for the VM's lock (default 10), else exit 3"},
         OPT_FORMAT_TJ,
+        OPT_API,
         {NULL, NULL},
 };
 static const struct cli_opt_help status_opts[] = {
@@ -172,7 +173,8 @@ const struct cli_command cli_commands[] = {
         {"release",
          cli_cmd_release,
          {"release VMID (--slot N | --device BDF | --all) [--dry-run] [--lock-timeout S] "
-          "[--format text|json]",
+          "[--format text|json] [--api [--api-url URL] [--api-token-file F] "
+          "[--api-fingerprint FP|--api-ca-file F]]",
           "take hostpci entries away from a VM (pending delete while it runs)", release_opts},
          F_TEXT | F_JSON},
         {"status",
