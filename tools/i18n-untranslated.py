@@ -12,7 +12,8 @@ P_() call:
     {"usage", "summary", ...}).
 A literal that is a format argument (not the format) counts only when it has a space (a phrase,
 not a keyword such as "main").  Comments and tests/ are skipped.  -l lists every literal counted
-(file:line: text), else one "module: N" line per module and a total.  Exit 0 always: a measure,
+(file:line: text), else one "module: N" line per module and a total.  --wrap (a helper for
+whoever marks a module: review its diff) puts each counted literal into _() or N_() in place.  Exit 0 always: a measure,
 not a gate (check-po is the gate for what is marked).  `make i18n-count` runs it.  Default: every module of the tree."""
 import os
 import re
@@ -56,18 +57,19 @@ def tokens(text):
         kind = m.lastgroup
         val = m.group(kind)
         line = text.count("\n", 0, m.start()) + 1
+        span = (m.start(), m.end())
         if kind == "comment":
             continue
         if kind == "pp":
             if val.lstrip().startswith("#define"):
                 body = re.sub(r"\\\n", " \n", re.sub(r"^\s*#\s*define\s+\w+", "", val))
-                out.extend((k, v, line + l - 1) for k, v, l in tokens(body))
+                out.extend((k, v, line + l - 1, None) for k, v, l, _ in tokens(body))
             continue
         if kind == "string" and out and out[-1][0] == "string":
-            k, v, l = out[-1]
-            out[-1] = (k, v[:-1] + val[1:], l)
+            k, v, l, sp = out[-1]
+            out[-1] = (k, v[:-1] + val[1:], l, sp and (sp[0], span[1]))
             continue
-        out.append((kind, val, line))
+        out.append((kind, val, line, span))
     return out
 
 
@@ -77,7 +79,7 @@ def args_of(toks, i):
     depth, cur, args = 0, [], []
     j = i + 1
     while j < len(toks):
-        k, v, _ = toks[j]
+        k, v = toks[j][0], toks[j][1]
         if v in "([{" and k == "punct":
             depth += 1
         elif v in ")]}" and k == "punct":
@@ -100,7 +102,7 @@ def bare_strings(toks, idx):
     other: what another function returns is its own business)."""
     depth, res = 0, []
     for n, j in enumerate(idx):
-        k, v, _ = toks[j]
+        k, v = toks[j][0], toks[j][1]
         if k == "punct" and v == "(":
             depth += 1
         elif k == "punct" and v == ")":
@@ -124,7 +126,7 @@ def scan(path, rel):
     calls = dict(MESSAGE)
     calls.update(PER_FILE.get(rel, {}))
     found = {}
-    for i, (k, v, line) in enumerate(toks):
+    for i, (k, v, line, _) in enumerate(toks):
         if k != "ident" or i + 1 >= len(toks) or toks[i + 1][1] != "(":
             continue
         if v not in calls or (i and toks[i - 1][1] in ("->", ".")):
@@ -147,7 +149,7 @@ def scan(path, rel):
             for j in bare_strings(toks, args[a]):
                 lit = toks[j][1]
                 if english(lit) and (a == fi or " " in lit):
-                    found[j] = (toks[j][2], lit)
+                    found[j] = (toks[j][2], lit, toks[j][3], "_")
     if rel.startswith("cli/"):
         # help tables: { "opt", "sentence" } and { "usage", "summary", opts }
         for i in range(len(toks) - 3):
@@ -157,14 +159,26 @@ def scan(path, rel):
                 # only tables of help: the sentence is followed by "}" or ", opts|NULL}"
                 nxt = toks[i + 4][1] if i + 4 < len(toks) else ""
                 if nxt in ("}", ",") and " " in toks[i + 3][1]:
-                    found[i + 3] = (toks[i + 3][2], toks[i + 3][1])
-    return sorted(found.values())
+                    found[i + 3] = (toks[i + 3][2], toks[i + 3][1], toks[i + 3][3], "N_")
+    return sorted(found.values(), key=lambda h: (h[0], h[1]))
+
+
+def wrap(path, hits):
+    """--wrap: puts every counted literal of path into _() (N_() in help tables), in place."""
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    for _, _, span, macro in sorted(hits, key=lambda h: -(h[2] or (0, 0))[0]):
+        if span:
+            text = text[:span[0]] + macro + "(" + text[span[0]:span[1]] + ")" + text[span[1]:]
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
 
 
 def main():
     argv = sys.argv[1:]
     listing = "-l" in argv
-    argv = [a for a in argv if a != "-l"]
+    wrapping = "--wrap" in argv
+    argv = [a for a in argv if a not in ("-l", "--wrap")]
     root = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
     paths = argv or [d for d in sorted(os.listdir(root))
                      if os.path.isdir(os.path.join(root, d)) and not d.startswith((".", "build"))
@@ -187,8 +201,10 @@ def main():
         mod = rel.split("/")[0]
         per[mod] = per.get(mod, 0) + len(hits)
         total += len(hits)
+        if wrapping and hits:
+            wrap(f, hits)
         if listing:
-            for line, lit in hits:
+            for line, lit, _, _ in hits:
                 print(f"{rel}:{line}: {lit}")
     if not listing:
         for m in sorted(per):
