@@ -41,5 +41,21 @@ python3 -c "import sys; open(sys.argv[1], 'a').write('description: ' + 'x' * 110
 case_ pveconf "larger than 1 MiB, the most a PVE config file can hold" \
 	"超过了 PVE 配置文件的上限 1 MiB" -- "$BIN" --root "$R" lint 100
 
+# settings: an API address that is not HTTPS
+fresh
+case_ settings '--api-url "http://pve1" is not an HTTPS address' \
+	'--api-url "http://pve1" 不是 HTTPS 地址' -- "$BIN" --root "$R" status --api --api-url http://pve1
+
+# util: a directory where a file is read
+fresh
+case_ util "is a directory, not a regular file: remove or replace it" "是目录，不是普通文件：请删除或替换它" \
+	-- "$BIN" --root "$R" lint "$R/etc"
+
+# gather: .vmlist names a VM of this node whose config is missing
+fresh
+sed -i 's/"ids": {/"ids": {\n"999": { "node": "pve1", "type": "qemu", "version": 1 },/' "$R/etc/pve/.vmlist"
+case_ gather "VM 999: .vmlist places it on node pve1, but" "虚拟机 999：.vmlist 说它在节点 pve1 上，但找不到" \
+	-- "$BIN" --root "$R" audit
+
 echo "errors-zh: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
