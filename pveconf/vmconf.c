@@ -1644,9 +1644,9 @@ static int check_kv(const struct pveconf_vm *vm, const char *key, const char *va
 	size_t vl = value ? strlen(value) : 1;
 
 	if (vm->built)
-		return util_err_set(e, -EROFS,
-		                    _("%s: a config built from the API's keys has no lines to edit"),
-		                    vm->name);
+		return util_err_set(
+		        e, -EROFS, _("%s: a config built from the API's keys has no lines to edit"),
+		        vm->name);
 	if (!key_name_valid(key))
 		return util_err_set(e, -EINVAL, _("'%s' is not a config key"), key);
 	if (value &&
