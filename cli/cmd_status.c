@@ -20,7 +20,7 @@ int cli_status_show(struct cli_ctx *ctx, const struct sysfs_host *h, const struc
 	int r = 0;
 
 	if (!shown) {
-		cli_error(ctx, "out of memory");
+		cli_error(ctx, _("out of memory"));
 		return CLI_EXIT_FAIL;
 	}
 	for (size_t i = 0; i < h->n_devices; i++) {
@@ -37,7 +37,7 @@ int cli_status_show(struct cli_ctx *ctx, const struct sysfs_host *h, const struc
 		cli_status_render_text(stdout, &view);
 	free(shown);
 	if (r < 0) {
-		cli_error(ctx, "cannot write the JSON output: %s", strerror(-r));
+		cli_error(ctx, _("cannot write the JSON output: %s"), strerror(-r));
 		return CLI_EXIT_FAIL;
 	}
 	return CLI_EXIT_OK;

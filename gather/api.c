@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "util/buf.h"
+#include "util/i18n.h"
 
 /* ------------------------------------------------------------------ hardware */
 
@@ -135,7 +136,7 @@ static int config_model(const struct pveapi_vm *vm, struct pveconf_vm **out, str
 	if (r == 0)
 		r = pveconf_vm_build(m, n_main, p, np, "api", NULL, out, e);
 	else
-		r = util_err_set(e, -ENOMEM, "out of memory");
+		r = util_err_set(e, -ENOMEM, _("out of memory"));
 	util_buf_free(&dels);
 	free(m);
 	free(p);
@@ -231,7 +232,7 @@ int gather_api(const struct pveapi_snapshot *snap, const struct gather_opts *o,
 		if (n->reachable && n->has_pci) {
 			h = gather_api_host(n);
 			if (!h)
-				return util_err_set(e, -ENOMEM, "out of memory");
+				return util_err_set(e, -ENOMEM, _("out of memory"));
 		}
 		if (!n->reachable)
 			why = gather_keep(g, n->errmsg ? n->errmsg : "offline");
@@ -242,12 +243,12 @@ int gather_api(const struct pveapi_snapshot *snap, const struct gather_opts *o,
 		else
 			why = NULL;
 		if (why) /* judged without it: the picture is incomplete */
-			gather_unread_add(g, "node %s: %s", name, why);
+			gather_unread_add(g, _("node %s: %s"), name, why);
 		r = hosts_add(&g->hosts, name, h, why);
 		if (r < 0) {
 			if (h)
 				sysfs_host_free(h);
-			return util_err_set(e, r, "out of memory");
+			return util_err_set(e, r, _("out of memory"));
 		}
 	}
 	for (size_t i = 0; i < snap->nvms && r == 0; i++) {
@@ -259,16 +260,17 @@ int gather_api(const struct pveapi_snapshot *snap, const struct gather_opts *o,
 		if (o->only_node && o->only_node[0] && strcmp(vm->node, o->only_node) != 0)
 			continue;
 		if (vm->err && keep) /* assign plans only on a complete picture */
-			r = util_err_set(e, vm->err, "VM %u: %s", vm->vmid,
-			                 vm->errmsg ? vm->errmsg : "config not readable");
+			r = util_err_set(e, vm->err, _("VM %u: %s"), vm->vmid,
+			                 vm->errmsg ? vm->errmsg : _("config not readable"));
 		if (vm->err && r == 0) {
 			const struct pveapi_node *n = pveapi_snapshot_node(snap, vm->node);
 
 			g->n_configs_unreadable++;
 			if (n && n->reachable) /* else its node is named once, above */
-				gather_unread_add(g, "VM %u on %s: %s", vm->vmid,
+				gather_unread_add(g, _("VM %u on %s: %s"), vm->vmid,
 				                  label(g, prefix, vm->node),
-				                  vm->errmsg ? vm->errmsg : "config not readable");
+				                  vm->errmsg ? vm->errmsg
+				                             : _("config not readable"));
 		}
 		if (r == 0 && !vm->err)
 			g->n_configs_read++;
@@ -316,7 +318,7 @@ int gather_api(const struct pveapi_snapshot *snap, const struct gather_opts *o,
 		g->digests[g->n_vms - 1] = vm->digest && vm->digest[0] ? vm->digest : NULL;
 	}
 	if (r < 0)
-		return r == -ENOMEM ? util_err_set(e, r, "out of memory") : r;
+		return r == -ENOMEM ? util_err_set(e, r, _("out of memory")) : r;
 	gather_input_finish(g, g->in.node ? g->in.node : "", 0, 0);
 	return 0;
 }

@@ -17,6 +17,7 @@
 #include "pveconf/perlutf8.h"
 #include "util/fileio.h"
 #include "util/hash.h"
+#include "util/i18n.h"
 
 struct vline {
 	size_t off, len; /* the line's bytes in vm->data, without its '\n' */
@@ -1068,19 +1069,19 @@ int pveconf_vm_parse_opts(const char *data, size_t len, const char *name,
 	if (len > PVECONF_VM_MAX_BYTES)
 		return util_err_set(
 		        e, -EFBIG,
-		        "%s: %zu bytes is larger than 1 MiB, the most a PVE config file "
-		        "can hold (pmxcfs' limit)",
+		        _("%s: %zu bytes is larger than 1 MiB, the most a PVE config file "
+		          "can hold (pmxcfs' limit)"),
 		        name ? name : "config", len);
 	vm = calloc(1, sizeof(*vm));
 	if (!vm)
-		return util_err_set(e, -ENOMEM, "out of memory");
+		return util_err_set(e, -ENOMEM, _("out of memory"));
 	vm->data = malloc(len + 1);
 	vm->name = strdup(name ? name : "config");
 	vm->ctx.level = o && o->lazy ? PVECONF_CHECK_LAZY : PVECONF_CHECK_ALL;
 	vm->ctx.cpu_models = o ? o->cpu_models : NULL;
 	if (!vm->data || !vm->name) {
 		pveconf_vm_free(vm);
-		return util_err_set(e, -ENOMEM, "out of memory");
+		return util_err_set(e, -ENOMEM, _("out of memory"));
 	}
 	if (len)
 		memcpy(vm->data, data, len);
@@ -1088,13 +1089,14 @@ int pveconf_vm_parse_opts(const char *data, size_t len, const char *name,
 	vm->len = len;
 	if (util_sha1_hex(vm->data, len, vm->digest) < 0) {
 		pveconf_vm_free(vm);
-		return util_err_set(e, -EIO, "%s: cannot compute the SHA-1 digest",
+		return util_err_set(e, -EIO, _("%s: cannot compute the SHA-1 digest"),
 		                    name ? name : "config");
 	}
 	r = interpret(vm);
 	if (r < 0) {
 		pveconf_vm_free(vm);
-		return util_err_set(e, r, "out of memory while reading %s", name ? name : "config");
+		return util_err_set(e, r, _("out of memory while reading %s"),
+		                    name ? name : "config");
 	}
 	*out = vm;
 	return 0;
@@ -1116,8 +1118,8 @@ int pveconf_vm_load_opts(const char *path, const struct pveconf_vm_opts *o, stru
 	r = util_file_read(path, PVECONF_VM_MAX_BYTES, &data, &len, e);
 	if (r == -EFBIG)
 		return util_err_set(e, r,
-		                    "%s: larger than 1 MiB, the most a PVE config file can hold "
-		                    "(pmxcfs' limit)",
+		                    _("%s: larger than 1 MiB, the most a PVE config file can hold "
+		                      "(pmxcfs' limit)"),
 		                    path);
 	if (r < 0)
 		return r;
@@ -1219,7 +1221,7 @@ int pveconf_vm_build(const struct pveconf_key_in *main, size_t n_main,
 
 	*out = NULL;
 	if (!vm)
-		return util_err_set(e, -ENOMEM, "out of memory");
+		return util_err_set(e, -ENOMEM, _("out of memory"));
 	vm->built = true;
 	vm->data = strdup("");
 	vm->name = strdup(name ? name : "config");
@@ -1243,7 +1245,8 @@ int pveconf_vm_build(const struct pveconf_key_in *main, size_t n_main,
 		r = -ENOMEM;
 	if (r < 0) {
 		pveconf_vm_free(vm);
-		return util_err_set(e, r, "out of memory while reading %s", name ? name : "config");
+		return util_err_set(e, r, _("out of memory while reading %s"),
+		                    name ? name : "config");
 	}
 	if (vm->ndiags)
 		qsort(vm->diags, vm->ndiags, sizeof(*vm->diags), cmp_diag);
@@ -1577,18 +1580,18 @@ static int splice(struct pveconf_vm *vm, size_t start, size_t ndel, const char *
 	if (r == 0)
 		r = util_buf_add(&b, vm->data + to, vm->len - to);
 	if (r == 0 && b.len > PVECONF_VM_MAX_BYTES)
-		r = util_err_set(e, -EFBIG, "%s: the edited config would be larger than 1 MiB",
+		r = util_err_set(e, -EFBIG, _("%s: the edited config would be larger than 1 MiB"),
 		                 vm->name);
 	if (r < 0) {
 		util_buf_free(&b);
-		return r == -ENOMEM ? util_err_set(e, r, "out of memory") : r;
+		return r == -ENOMEM ? util_err_set(e, r, _("out of memory")) : r;
 	}
 	parse_state_free(vm);
 	free(vm->data);
 	vm->len = b.len;
 	vm->data = b.s ? util_buf_steal(&b) : calloc(1, 1);
 	if (!vm->data || interpret(vm) < 0)
-		return util_err_set(e, -ENOMEM, "out of memory");
+		return util_err_set(e, -ENOMEM, _("out of memory"));
 	return 0;
 }
 
@@ -1626,7 +1629,7 @@ static struct sect *edit_section(struct pveconf_vm *vm, const char *section, str
 		return main_sect(vm);
 	if (strcmp(section, "PENDING") == 0)
 		return find_live(vm, PVECONF_SECTION_PENDING, NULL);
-	util_err_set(e, -EINVAL, "%s: can only edit the main section or [PENDING], not '%s'",
+	util_err_set(e, -EINVAL, _("%s: can only edit the main section or [PENDING], not '%s'"),
 	             vm->name, section);
 	return NULL;
 }
@@ -1642,17 +1645,18 @@ static int check_kv(const struct pveconf_vm *vm, const char *key, const char *va
 	size_t vl = value ? strlen(value) : 1;
 
 	if (vm->built)
-		return util_err_set(e, -EROFS,
-		                    "%s: a config built from the API's keys has no lines to edit",
-		                    vm->name);
+		return util_err_set(
+		        e, -EROFS, _("%s: a config built from the API's keys has no lines to edit"),
+		        vm->name);
 	if (!key_name_valid(key))
-		return util_err_set(e, -EINVAL, "'%s' is not a config key", key);
+		return util_err_set(e, -EINVAL, _("'%s' is not a config key"), key);
 	if (value &&
 	    (vl == 0 || strpbrk(value, "\r\n") || pveconf_is_ascii_space((unsigned char)value[0]) ||
 	     pveconf_is_ascii_space((unsigned char)value[vl - 1])))
-		return util_err_set(e, -EINVAL,
-		                    "%s: value for %s must be one line without surrounding blanks",
-		                    vm->name, key);
+		return util_err_set(
+		        e, -EINVAL,
+		        _("%s: value for %s must be one line without surrounding blanks"), vm->name,
+		        key);
 	return 0;
 }
 
@@ -1674,7 +1678,7 @@ static int create_pending(struct pveconf_vm *vm, const char *line, struct util_e
 		r = util_buf_adds(&t, eol(vm));
 	if (r < 0) {
 		util_buf_free(&t);
-		return util_err_set(e, -ENOMEM, "out of memory");
+		return util_err_set(e, -ENOMEM, _("out of memory"));
 	}
 	r = splice(vm, at, 0, util_buf_str(&t), e);
 	util_buf_free(&t);
@@ -1717,13 +1721,13 @@ static int put_line(struct pveconf_vm *vm, struct sect *s, const char *key, cons
 			util_buf_free(&t);
 			if (r < 0) {
 				util_buf_free(&b);
-				return util_err_set(e, -ENOMEM, "out of memory");
+				return util_err_set(e, -ENOMEM, _("out of memory"));
 			}
 			parse_state_free(vm);
 			free(vm->data);
 			vm->len = b.len;
 			vm->data = util_buf_steal(&b);
-			return interpret(vm) < 0 ? util_err_set(e, -ENOMEM, "out of memory") : 0;
+			return interpret(vm) < 0 ? util_err_set(e, -ENOMEM, _("out of memory")) : 0;
 		}
 		if (r == 0)
 			r = splice(vm, last_same, 1, util_buf_str(&t), e);
@@ -1732,7 +1736,7 @@ static int put_line(struct pveconf_vm *vm, struct sect *s, const char *key, cons
 	}
 	r = util_buf_addf(&t, "%s%s", line, eol(vm));
 	if (r < 0)
-		return util_err_set(e, -ENOMEM, "out of memory");
+		return util_err_set(e, -ENOMEM, _("out of memory"));
 	if (before != (size_t)-1)
 		r = splice(vm, before, 0, util_buf_str(&t), e);
 	else if (last_key != (size_t)-1)
@@ -1806,8 +1810,8 @@ int pveconf_vm_set(struct pveconf_vm *vm, const char *section, const char *key, 
 	if ((r = check_kv(vm, key, value, e)) < 0)
 		return r;
 	if (strcmp(key, "delete") == 0 || strcmp(key, "description") == 0)
-		return util_err_set(e, -EINVAL, "%s: '%s' is not set through this editor", vm->name,
-		                    key);
+		return util_err_set(e, -EINVAL, _("%s: '%s' is not set through this editor"),
+		                    vm->name, key);
 	{
 		/* never write what PVE would drop: its own check, its own words */
 		const struct pveconf_keyinfo *ki = pveconf_key_lookup(key, strlen(key));
@@ -1818,13 +1822,13 @@ int pveconf_vm_set(struct pveconf_vm *vm, const char *section, const char *key, 
 		if (pveconf_value_check_at(ki, &vm->ctx, key, value, strlen(value), nbuf,
 		                           sizeof(nbuf), &o, &ol, err, sizeof(err)) < 0)
 			return util_err_set(e, -EINVAL, "%s: %s: %s", vm->name, key,
-			                    ki ? err : "unknown setting");
+			                    ki ? err : _("unknown setting"));
 	}
 	s = edit_section(vm, section, e);
 	if (!s && !pending)
 		return -EINVAL;
 	if (util_buf_addf(&line, "%s: %s", key, value) < 0)
-		return util_err_set(e, -ENOMEM, "out of memory");
+		return util_err_set(e, -ENOMEM, _("out of memory"));
 	r = s ? put_line(vm, s, key, util_buf_str(&line), e)
 	      : create_pending(vm, util_buf_str(&line), e);
 	util_buf_free(&line);
@@ -1844,15 +1848,15 @@ int pveconf_vm_unset(struct pveconf_vm *vm, const char *section, const char *key
 	s = edit_section(vm, section, e);
 	if (!s)
 		return section && strcmp(section, "PENDING") == 0
-		               ? util_err_set(e, -ENOENT, "%s: no [PENDING] section", vm->name)
+		               ? util_err_set(e, -ENOENT, _("%s: no [PENDING] section"), vm->name)
 		               : -EINVAL;
 	r = drop_lines(vm, s, key, e);
 	if (r < 0)
 		return r;
 	if (r == 0)
-		return util_err_set(e, -ENOENT, "%s: %s is not set in %s", vm->name, key,
+		return util_err_set(e, -ENOENT, _("%s: %s is not set in %s"), vm->name, key,
 		                    s->kind == PVECONF_SECTION_PENDING ? "[PENDING]"
-		                                                       : "the main section");
+		                                                       : _("the main section"));
 	if (section && strcmp(section, "PENDING") == 0)
 		return drop_empty_pending(vm, e);
 	return 0;
@@ -1891,7 +1895,8 @@ static int rewrite_delete(struct pveconf_vm *vm, const char *key, bool add, stru
 					break;
 			if (j == n) {
 				if (n == sizeof(list) / sizeof(list[0]))
-					return util_err_set(e, -E2BIG, "%s: delete: list too long",
+					return util_err_set(e, -E2BIG,
+					                    _("%s: delete: list too long"),
 					                    vm->name);
 				memcpy(list[n].key, k, kl);
 				list[n].key[kl] = '\0';
@@ -1907,7 +1912,7 @@ static int rewrite_delete(struct pveconf_vm *vm, const char *key, bool add, stru
 		}
 	if (add) {
 		if (n == sizeof(list) / sizeof(list[0]))
-			return util_err_set(e, -E2BIG, "%s: delete: list too long", vm->name);
+			return util_err_set(e, -E2BIG, _("%s: delete: list too long"), vm->name);
 		snprintf(list[n].key, sizeof(list[n].key), "%s", key);
 		list[n++].force = false;
 	}
@@ -1924,7 +1929,7 @@ static int rewrite_delete(struct pveconf_vm *vm, const char *key, bool add, stru
 		                  list[j].key);
 	if (r < 0) {
 		util_buf_free(&line);
-		return util_err_set(e, -ENOMEM, "out of memory");
+		return util_err_set(e, -ENOMEM, _("out of memory"));
 	}
 	r = p ? put_line(vm, p, "delete", util_buf_str(&line), e)
 	      : create_pending(vm, util_buf_str(&line), e);
@@ -1940,9 +1945,9 @@ int pveconf_vm_pending_delete(struct pveconf_vm *vm, const char *key, bool add, 
 	if ((r = check_kv(vm, key, NULL, e)) < 0)
 		return r;
 	if (strlen(key) >= sizeof(((struct delent *)0)->key))
-		return util_err_set(e, -EINVAL, "'%s' is not a config key", key);
+		return util_err_set(e, -EINVAL, _("'%s' is not a config key"), key);
 	if (!add && !pveconf_vm_pending_deletes(vm, key, NULL))
-		return util_err_set(e, -ENOENT, "%s: %s is not marked for deletion in [PENDING]",
+		return util_err_set(e, -ENOENT, _("%s: %s is not marked for deletion in [PENDING]"),
 		                    vm->name, key);
 	p = find_live(vm, PVECONF_SECTION_PENDING, NULL);
 	if (add && p && kv_find(p, key)) {
