@@ -189,6 +189,56 @@ static void check_complete(const struct gather_opts *o, struct gather_node *g,
 
 /* Every qemu config of this node (or of every node), in vmid order (pveconf enumeration). */
 
+/* Without --cluster only this node's VMs are judged, but the HA resources of the other nodes may
+ * be started here too: each one whose node-local hookscript is absent on this node is one
+ * hookscript-missing on this node (policy_input.hook_only; its own node judges the rest, a
+ * shared snippet included).  Only their hookscript line is read. */
+static int ha_elsewhere(const struct gather_opts *o, struct gather_node *g,
+                        const struct pveconf_ha *ha)
+{
+	struct pveconf_vmrefs refs;
+	char path[PP_PATH_MAX];
+	int r;
+
+	if (!ha->n || pveconf_vms_scan(o->paths, NULL, &refs, NULL) < 0)
+		return 0;
+	g->hook_only = calloc(refs.n ? refs.n : 1, sizeof(*g->hook_only));
+	if (!g->hook_only) {
+		pveconf_vmrefs_free(&refs);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < refs.n; i++) {
+		const struct pveconf_vmref *ref = &refs.v[i];
+		struct policy_vm vm = {.vmid = ref->vmid};
+		struct pveconf_vm *conf = NULL;
+		struct util_err le = {0};
+		const char *hook;
+
+		if (strcmp(ref->node, o->node) == 0 || !pveconf_ha_has(ha, ref->vmid) ||
+		    pveconf_vm_conf_path(o->paths, ref->node, ref->vmid, path, sizeof(path)) < 0)
+			continue;
+		r = pveconf_vm_load_opts(path, &(struct pveconf_vm_opts){.lazy = true}, &conf, &le);
+		if (r == -ENOMEM) {
+			pveconf_vmrefs_free(&refs);
+			return r;
+		}
+		if (r < 0) { /* an HA resource whose hookscript could not be checked */
+			gather_warn(g, "%s", le.msg);
+			gather_unread_add(g, "%s", le.msg);
+			continue;
+		}
+		hook = pveconf_vm_get(conf, NULL, "hookscript", NULL);
+		vm.node = gather_keep(g, ref->node);
+		vm.hookscript = hook ? gather_keep(g, hook) : NULL;
+		pveconf_vm_free(conf);
+		hook_state(o, g, &vm, ha);
+		if (vm.hook_missing_on)
+			g->hook_only[g->n_hook_only++] = vm;
+	}
+	pveconf_vmrefs_free(&refs);
+	return 0;
+}
+
 /* Whether a VM of this node runs.  When that cannot be told (its pid file or /proc entry cannot
  * be read), it counts as running - never as stopped - and the picture is incomplete: the guard
  * then warns (or refuses with on-internal-error = refuse), monitoring reports UNKNOWN. */
@@ -219,7 +269,7 @@ static int gather_all(const struct gather_opts *o, struct gather_node *g, struct
 		return r;
 	/* the HA resources: VMs of other nodes that may be started here (a missing file reads as
 	 * none; an unreadable one leaves the picture incomplete) */
-	if ((o->flags & GATHER_CLUSTER) && pveconf_ha_load(o->paths, &ha, &he) < 0) {
+	if (pveconf_ha_load(o->paths, &ha, &he) < 0) {
 		if (he.code == -ENOMEM) {
 			pveconf_vmrefs_free(&refs);
 			return util_err_set(e, -ENOMEM, "out of memory");
@@ -250,6 +300,10 @@ static int gather_all(const struct gather_opts *o, struct gather_node *g, struct
 			r = 0;
 		} /* assign plans only on a complete picture: anything else stops it */
 	}
+	if (r == 0 && !(o->flags & GATHER_CLUSTER))
+		r = ha_elsewhere(o, g, &ha);
+	if (r == -ENOMEM)
+		r = util_err_set(e, r, "out of memory");
 	if (r == 0)
 		check_complete(o, g, &refs);
 	pveconf_vmrefs_free(&refs);

@@ -1,8 +1,9 @@
 # hookscript-missing from the local files in a cluster (issue 12).  PVE refuses a start on a node
-# where the VM's hookscript file is absent (check_hookscript).  audit --cluster on pve1 reads every
-# node's VMs: an HA resource of pve2 (/etc/pve/ha/resources.cfg) may be started here, so its
-# node-local snippet missing on pve1 is a finding on pve1; a VM of pve2 that is not HA is pve2's
-# to check; a snippet on shared storage is the same file everywhere.  (Through the API:
+# where the VM's hookscript file is absent (check_hookscript).  An HA resource of pve2
+# (/etc/pve/ha/resources.cfg) may be started on pve1, so its node-local snippet missing on pve1 is
+# a finding on pve1 - from audit --cluster and from the plain audit the monitoring timer runs; a
+# VM of pve2 that is not HA is pve2's to check; a snippet on shared storage is the same file
+# everywhere (missing: every start fails, which its own node reports).  (Through the API:
 # tests/api/cli.sh, hookscript-missing for HA VM 107.)
 R=$(copy_demo)
 N2=$R/etc/pve/nodes/pve2/qemu-server
@@ -48,10 +49,23 @@ echo "== and on the NFS storage: no hookscript finding left"
 mkdir -p "$R/mnt/pve/nas/snippets"
 cp -p "$R/var/lib/vz/snippets/pve-passthrough-guard.sh" "$R/mnt/pve/nas/snippets/"
 hooks
-echo "== without --cluster: this node's VMs only (nothing about pve2's)"
+echo "== without --cluster (the monitoring timer's audit): this node's VMs, and the HA resources"
+echo "== of other nodes that cannot be started here (200 once its snippet is gone from pve1)"
+"$PP" --root "$R" audit --format json >"$TMP/a.json"; echo "exit $?"
+python3 -c '
+import json, sys
+j = json.load(open(sys.argv[1]))
+print("vms checked", j["summary"]["vms"])
+for f in j["findings"]:
+    if f["vmid"] and f["vmid"] >= 200:
+        print(f["rule"], f["severity"], f["vmid"], f["node"], f["message"])' "$TMP/a.json"
 rm "$R/var/lib/vz/snippets/pve-passthrough-guard.sh"
+"$PP" --root "$R" audit --format prometheus | grep 'rule="hookscript-missing"'
 "$PP" --root "$R" audit --format json | python3 -c '
-import json, sys; print(sorted({f["vmid"] for f in json.load(sys.stdin)["findings"] if f["vmid"] and f["vmid"] >= 200}))'
+import json, sys
+for f in json.load(sys.stdin)["findings"]:
+    if f["vmid"] and f["vmid"] >= 200:
+        print(f["rule"], f["severity"], f["vmid"], f["node"], f["message"])'
 echo "== text: the finding as an administrator reads it"
 "$PP" --root "$R" audit --cluster --vmid 200
 echo "exit $?"
