@@ -67,12 +67,13 @@ static int token_may_remove(struct pveapi_client *c, const struct assign_plan *p
 		if (!plan->changes[i].remove ||
 		    (pveconf_hostpci_parse(plan->changes[i].value, &h, NULL) == 0 && h.mapping[0]))
 			continue;
-		return util_err_set(e, -EOPNOTSUPP,
-		                    "with an API token only mapping= entries can be released: PVE "
-		                    "lets only root@pam remove host= entries (%s: %s); log in as "
-		                    "root@pam (user + password-file in the api { } block); nothing "
-		                    "was sent",
-		                    plan->changes[i].key, plan->changes[i].value);
+		return util_err_set(
+		        e, -EOPNOTSUPP,
+		        _("with an API token only mapping= entries can be released: PVE "
+		          "lets only root@pam remove host= entries (%s: %s); log in as "
+		          "root@pam (user + password-file in the api { } block); nothing "
+		          "was sent"),
+		        plan->changes[i].key, plan->changes[i].value);
 	}
 	return 0;
 }
@@ -110,19 +111,20 @@ static int put_plan(struct pveapi_client *c, const char *node, unsigned vmid,
 	}
 	r = pveapi_vm_config_put(c, node, vmid, params, np, del, digest, e);
 	if (r == -ESTALE)
-		util_err_set(e, r,
-		             "VM %u: its config changed meanwhile on node %s (digest %s no longer "
-		             "matches); nothing written, run %s again",
-		             vmid, node, digest ? digest : "", del[0] ? "release" : "assign");
+		util_err_set(
+		        e, r,
+		        _("VM %u: its config changed meanwhile on node %s (digest %s no longer "
+		          "matches); nothing written, run %s again"),
+		        vmid, node, digest ? digest : "", del[0] ? "release" : "assign");
 	else if (r == -EPERM) {
 		struct util_err why = *e;
 
 		util_err_set(
 		        e, r,
-		        "VM %u: permission denied by node %s: changing a mapping= entry takes "
-		        "VM.Config.HWType on /vms/%u and Mapping.Use on /mapping/pci/NAME (e.g. "
-		        "pveum acl modify /mapping/pci --roles PVEMappingUser --tokens "
-		        "USER@REALM!TOKEN); nothing was written (%s)",
+		        _("VM %u: permission denied by node %s: changing a mapping= entry takes "
+		          "VM.Config.HWType on /vms/%u and Mapping.Use on /mapping/pci/NAME (e.g. "
+		          "pveum acl modify /mapping/pci --roles PVEMappingUser --tokens "
+		          "USER@REALM!TOKEN); nothing was written (%s)"),
 		        vmid, node, vmid, why.msg);
 	}
 	return r;

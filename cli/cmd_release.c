@@ -91,6 +91,6 @@ int cli_cmd_release(struct cli_ctx *ctx, int argc, char **argv)
 	if (ctx->format != CLI_FORMAT_TEXT && ctx->format != CLI_FORMAT_JSON)
 		return cli_usage_error(ctx, "release", "--format: text or json");
 	if (!use_api && (over.url || over.token_file || over.fingerprint || over.ca_file))
-		return cli_usage_error(ctx, "release", "the --api-* options go with --api");
+		return cli_usage_error(ctx, "release", _("the --api-* options go with --api"));
 	return cli_assign_run(ctx, "release", &req, dry_run, timeout_s, use_api ? &over : NULL);
 }

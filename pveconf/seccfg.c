@@ -117,3 +117,48 @@ int pveconf_seccfg_load(const struct util_paths *p, const char *host_path,
 	free(data);
 	return r;
 }
+
+/* "dir: local" -> type "dir", id "local" (PVE: ^(\S+):\s*(\S+)\s*$, type lowercased); in place */
+bool pveconf_seccfg_header(char *l, char **type, char **id)
+{
+	char *colon = NULL, *t, *e;
+
+	if (!*l || pveconf_seccfg_space(*l))
+		return false;
+	for (t = l; *t && !pveconf_seccfg_space(*t); t++)
+		;
+	/* the first \S+ run, greedy: the type ends at its last ':' that leaves an id */
+	e = t;
+	while (*t && pveconf_seccfg_space(*t))
+		t++;
+	if (*t) { /* "type: id": the first run must end with ':' */
+		char *idend = t;
+
+		while (*idend && !pveconf_seccfg_space(*idend))
+			idend++;
+		for (char *x = idend; *x; x++)
+			if (!pveconf_seccfg_space(*x))
+				return false;
+		if (e[-1] != ':' || e - 1 == l)
+			return false;
+		*idend = '\0';
+		e[-1] = '\0';
+		*id = t;
+	} else { /* "type:id" */
+		for (char *x = e - 2; x > l; x--)
+			if (*x == ':') {
+				colon = x;
+				break;
+			}
+		if (!colon)
+			return false;
+		*e = '\0';
+		*colon = '\0';
+		*id = colon + 1;
+	}
+	*type = l;
+	for (char *x = l; *x; x++)
+		if (*x >= 'A' && *x <= 'Z')
+			*x = (char)(*x - 'A' + 'a');
+	return true;
+}

@@ -1,5 +1,6 @@
 /* pveconf/seccfg.h - line handling shared by the readers of PVE's section-config files
- * (/etc/pve/mapping/pci.cfg, /etc/pve/storage.cfg), with the rules of PVE's SectionConfig parser.
+ * (/etc/pve/mapping/pci.cfg, /etc/pve/storage.cfg, /etc/pve/ha/resources.cfg), with the rules of
+ * PVE's SectionConfig parser.
  * Internal to pveconf/. */
 #ifndef PP_PVECONF_SECCFG_H
 #define PP_PVECONF_SECCFG_H
@@ -36,6 +37,9 @@ char *pveconf_seccfg_next(struct pveconf_seccfg_lines *ls);
 bool pveconf_seccfg_truthy(const char *l);
 /* Perl's \s. */
 bool pveconf_seccfg_space(char c);
+/* A section header ^(\S+):\s*(\S+)\s*$ ("dir: local", "vm:100"): the type (lowercased) and the
+ * id, NUL-terminated in place; false when l is no header. */
+bool pveconf_seccfg_header(char *l, char **type, char **id);
 /* A body line ^\s+(\S+)(\s+(.*\S))?\s*$: key and value (NULL when none), in place. */
 bool pveconf_seccfg_body(char *l, char **k, char **v);
 
