@@ -484,7 +484,8 @@ static int read_devices(const struct util_paths *p, unsigned flags, struct sysfs
 		ents[i].vendor = h->devices[i].vendor;
 		ents[i].device = h->devices[i].device;
 	}
-	r = sysfs_pci_enumerate(buspath, ents, n, clean, flags & SYSFS_READ_NAMES, pci_warn, h, e);
+	r = sysfs_pci_enumerate(buspath, p->root, ents, n, clean, flags & SYSFS_READ_NAMES,
+	                        pci_warn, h, e);
 	for (size_t i = 0; r == 0 && i < n; i++) {
 		if (!ents[i].seen) { /* appeared between the pre-scan and libpci's scan */
 			device_free(&h->devices[i]);

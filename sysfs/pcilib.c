@@ -115,9 +115,27 @@ static void take(struct pci_access *a, struct pci_dev *d, struct sysfs_pci_entry
 		memcpy(ent->device_name, buf, sizeof(buf));
 }
 
-int sysfs_pci_enumerate(const char *bus_pci, struct sysfs_pci_entry *ents, size_t n, bool scan,
-                        bool names, void (*warn)(void *arg, const char *msg), void *arg,
-                        struct util_err *e)
+/* Names come from the pci.ids of the host being read: libpci's own list path (where the
+ * distribution's libpci looks, /usr/share/misc/pci.ids on Debian) under the root. */
+static int ids_under_root(struct pci_access *a, const char *root)
+{
+	size_t len;
+	char *ids;
+
+	if (!root || !*root || !a->id_file_name)
+		return 0;
+	len = strlen(root) + strlen(a->id_file_name) + 1;
+	ids = malloc(len);
+	if (!ids)
+		return -ENOMEM;
+	snprintf(ids, len, "%s%s", root, a->id_file_name);
+	pci_set_name_list_path(a, ids, 1); /* libpci frees it */
+	return 0;
+}
+
+int sysfs_pci_enumerate(const char *bus_pci, const char *root, struct sysfs_pci_entry *ents,
+                        size_t n, bool scan, bool names, void (*warn)(void *arg, const char *msg),
+                        void *arg, struct util_err *e)
 {
 	struct pci_trap trap = {.warn = warn, .arg = arg};
 	struct pci_access *volatile a = NULL;
@@ -144,6 +162,11 @@ int sysfs_pci_enumerate(const char *bus_pci, struct sysfs_pci_entry *ents, size_
 	a->method = PCI_ACCESS_SYS_BUS_PCI;
 	pci_set_param(a, "sysfs.path", path);
 	pci_set_param(a, "hwdb.disable", "1"); /* names from pci.ids only (absent without udev) */
+	if (names && ids_under_root(a, root) < 0) {
+		pci_cleanup(a);
+		active_trap = NULL;
+		return util_err_set(e, -ENOMEM, "out of memory reading %s", bus_pci);
+	}
 	pci_init(a);
 	if (scan) {
 		pci_scan_bus(a);
