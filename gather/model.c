@@ -3,6 +3,7 @@
  * the rules (pointing into pveconf's model: no second parse), the settings, and freeing.
  * No I/O but settings_load(). */
 #include "gather/model.h"
+#include "util/i18n.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -127,7 +128,7 @@ int gather_vm_add(struct gather_node *g, struct pveconf_vm *conf, unsigned vmid,
 	if ((g->n_vms == g->cap_vms && grow(g) < 0) || !(st = calloc(1, sizeof(*st)))) {
 		if (keep)
 			pveconf_vm_free(conf);
-		return util_err_set(e, -ENOMEM, "out of memory");
+		return util_err_set(e, -ENOMEM, _("out of memory"));
 	}
 	g->store[i] = st;
 	g->confs[i] = keep ? conf : NULL;
@@ -166,7 +167,7 @@ int gather_mappings_view(struct gather_node *g, const char *file, struct util_er
 	g->map_lines = calloc(total + 1, sizeof(*g->map_lines));
 	g->mappings = calloc(pm->n + 1, sizeof(*g->mappings));
 	if (!g->map_lines || !g->mappings)
-		return util_err_set(e, -ENOMEM, "out of memory");
+		return util_err_set(e, -ENOMEM, _("out of memory"));
 	for (size_t i = 0; i < pm->n; i++) {
 		const struct pveconf_pci_mapping *src = &pm->v[i];
 		struct policy_mapping *m = &g->mappings[g->n_mappings++];

@@ -17,6 +17,7 @@
 #include "pveconf/vmlist.h"
 #include "util/hash.h"
 #include "util/lock.h"
+#include "util/i18n.h"
 
 int pveconf_vm_conf_path(const struct util_paths *p, const char *node, unsigned vmid, char *buf,
                          size_t n)
@@ -129,13 +130,13 @@ static int check_owner(const struct util_paths *p, const char *node, unsigned vm
 		return r;
 	ent = pveconf_vmlist_find(&l, vmid);
 	if (ent && ent->type[0] && strcmp(ent->type, "qemu") != 0)
-		r = util_err_set(e, -EEXIST, "VMID %u is a %s guest on node '%s', not a VM", vmid,
-		                 ent->type, ent->node);
+		r = util_err_set(e, -EEXIST, _("VMID %u is a %s guest on node '%s', not a VM"),
+		                 vmid, ent->type, ent->node);
 	else if (ent && strcmp(ent->node, node) != 0)
 		r = util_err_set(
 		        e, -EEXIST,
-		        "VM %u belongs to node '%s', not '%s' (/etc/pve/.vmlist): change it "
-		        "on %s, or give --node %s",
+		        _("VM %u belongs to node '%s', not '%s' (/etc/pve/.vmlist): change it "
+		          "on %s, or give --node %s"),
 		        vmid, ent->node, node, ent->node, ent->node);
 	pveconf_vmlist_free(&l);
 	return r;
@@ -156,31 +157,31 @@ static int check_current(const char *path, const char *shown, unsigned vmid,
 		if (!expected_digest)
 			return 0;
 		return util_err_set(e, -ENOENT,
-		                    "%s: no such file: VM %u has no config on this node", shown,
+		                    _("%s: no such file: VM %u has no config on this node"), shown,
 		                    vmid);
 	}
 	if (r == -EFBIG)
 		return util_err_set(e, -EFBIG,
-		                    "%s: larger than 1 MiB, not a config PVE could have "
-		                    "written",
+		                    _("%s: larger than 1 MiB, not a config PVE could have "
+		                      "written"),
 		                    shown);
 	if (r < 0) /* the message names the file (a FIFO in its place, EACCES, ...) */
 		return r;
 	if (!expected_digest) {
 		free(cur);
-		return util_err_set(e, -EEXIST, "%s already exists", shown);
+		return util_err_set(e, -EEXIST, _("%s already exists"), shown);
 	}
 	r = util_sha1_hex(cur, curlen, hex);
 	if (r == 0 && strcasecmp(hex, expected_digest) != 0)
 		r = util_err_set(
 		        e, -ESTALE,
-		        "%s changed meanwhile (digest %.12s..., expected %.12s...): nothing "
-		        "written; run the command again",
+		        _("%s changed meanwhile (digest %.12s..., expected %.12s...): nothing "
+		          "written; run the command again"),
 		        shown, hex, expected_digest);
 	else if (r < 0)
-		r = util_err_set(e, r, "cannot compute the digest of %s", shown);
+		r = util_err_set(e, r, _("cannot compute the digest of %s"), shown);
 	if (r == 0 && !ignore_vm_lock && pveconf_vm_lock_get(cur, curlen, lockv, sizeof(lockv)))
-		r = util_err_set(e, -EBUSY, "VM is locked (%s): nothing written to %s", lockv,
+		r = util_err_set(e, -EBUSY, _("VM is locked (%s): nothing written to %s"), lockv,
 		                 shown);
 	free(cur);
 	return r;
@@ -235,19 +236,20 @@ int pveconf_vm_commit(const struct util_paths *p, const char *node, unsigned vmi
 	int fd, r;
 
 	if (pveconf_vm_conf_path(p, node, vmid, path, sizeof(path)) < 0)
-		return util_err_set(e, -EINVAL, "invalid node name '%s'", node ? node : "");
+		return util_err_set(e, -EINVAL, _("invalid node name '%s'"), node ? node : "");
 	if (pveconf_vm_lock_path(p, vmid, lpath, sizeof(lpath)) < 0)
-		return util_err_set(e, -ENAMETOOLONG, "--root is too long");
+		return util_err_set(e, -ENAMETOOLONG, _("--root is too long"));
 	snprintf(shown, sizeof(shown), "%s", util_path_display(p, path));
 	if (len > PVECONF_VM_MAX_BYTES)
-		return util_err_set(e, -EFBIG,
-		                    "new config for VM %u is %zu bytes; pmxcfs takes at most 1 MiB "
-		                    "per file: nothing written",
-		                    vmid, len);
+		return util_err_set(
+		        e, -EFBIG,
+		        _("new config for VM %u is %zu bytes; pmxcfs takes at most 1 MiB "
+		          "per file: nothing written"),
+		        vmid, len);
 	if (expected_digest &&
 	    (strlen(expected_digest) != UTIL_SHA1_HEX_LEN ||
 	     strspn(expected_digest, "0123456789abcdefABCDEF") != UTIL_SHA1_HEX_LEN))
-		return util_err_set(e, -EINVAL, "'%s' is not a SHA-1 digest (40 hex digits)",
+		return util_err_set(e, -EINVAL, _("'%s' is not a SHA-1 digest (40 hex digits)"),
 		                    expected_digest);
 	r = check_owner(p, node, vmid, e);
 	if (r < 0)
@@ -257,8 +259,8 @@ int pveconf_vm_commit(const struct util_paths *p, const char *node, unsigned vmi
 		return fd == -ETIMEDOUT
 		               ? util_err_set(
 		                         e, -ETIMEDOUT,
-		                         "can't lock file '%s' - got timeout after %g s: another "
-		                         "task is changing VM %u; retry when it has finished",
+		                         _("can't lock file '%s' - got timeout after %g s: another "
+		                           "task is changing VM %u; retry when it has finished"),
 		                         util_path_display(p, lpath), timeout / 1000.0, vmid)
 		               : fd;
 	r = check_current(path, shown, vmid, expected_digest, opts && opts->ignore_vm_lock, NULL,

@@ -7,6 +7,7 @@
 #include "pveconf/vmconf.h"
 #include "util/err.h"
 #include "util/fileio.h"
+#include "util/i18n.h"
 
 #include <string.h>
 
@@ -93,7 +94,7 @@ int pveconf_seccfg_read(const char *path, const char *display, char **data, size
 		/* no such file: no mappings / storages, as PVE reads it */
 		*data = calloc(1, 1);
 		*len = 0;
-		return *data ? 0 : util_err_set(e, -ENOMEM, "out of memory reading %s", display);
+		return *data ? 0 : util_err_set(e, -ENOMEM, _("out of memory reading %s"), display);
 	}
 	return r;
 }
