@@ -669,4 +669,9 @@ void assign_plan_free(struct assign_plan *p)
 	free(p->before);
 	free(p->after);
 	p->before = p->after = NULL;
+	for (size_t i = 0; i < p->n_warnings; i++)
+		free(p->warnings[i]);
+	free(p->warnings);
+	p->warnings = NULL;
+	p->n_warnings = 0;
 }

@@ -80,6 +80,11 @@ int assign_run(const struct util_paths *p, const struct assign_run_opts *o,
 			                      plan->after_len, &copts, e);
 	}
 	assign_input_store_free(&st);
+	/* gathering's warnings go to the caller: an input it could not read is never silent */
+	plan->warnings = g.warnings;
+	plan->n_warnings = g.n_warnings;
+	g.warnings = NULL;
+	g.n_warnings = 0;
 	gather_free(&g);
 	util_lock_release(fd);
 	return r;

@@ -133,6 +133,8 @@ int cli_assign_run(struct cli_ctx *ctx, const char *cmd, struct assign_request *
 		r = assign_run(&ctx->paths, &o, req, &plan, &err);
 	}
 	gather_free(&g);
+	for (size_t i = 0; i < plan.n_warnings; i++)
+		cli_warn(ctx, "%s", plan.warnings[i]);
 	if (r < 0) {
 		cli_error(ctx, "%s", err.msg);
 		assign_plan_free(&plan);

@@ -163,7 +163,8 @@ static void check_complete(const struct gather_opts *o, struct gather_node *g,
 		                  util_path_display(p, path), strerror(ENOENT));
 		return;
 	}
-	if (r < 0) {
+	if (r < 0) { /* a FIFO, a directory, unreadable: said by every command, never skipped */
+		gather_warn(g, "%s", le.msg);
 		gather_unread_add(g, "%s", le.msg);
 		return;
 	}

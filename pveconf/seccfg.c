@@ -2,6 +2,7 @@
  * Pure string handling; no I/O. */
 #include <stdlib.h>
 #include <errno.h>
+#include <fcntl.h>
 #include "pveconf/seccfg.h"
 #include "pveconf/vmconf.h"
 #include "util/err.h"
@@ -87,7 +88,8 @@ bool pveconf_seccfg_body(char *l, char **k, char **v)
 int pveconf_seccfg_read(const char *path, const char *display, char **data, size_t *len,
                         struct util_err *e)
 {
-	int r = util_file_read(path, PVECONF_VM_MAX_BYTES, data, len, e);
+	/* a FIFO, directory or device in its place: util_open_regular's message names it */
+	int r = util_file_readat(AT_FDCWD, path, 0, display, PVECONF_VM_MAX_BYTES, data, len, e);
 
 	if (r == -ENOENT) {
 		/* no such file: no mappings / storages, as PVE reads it */
@@ -95,9 +97,7 @@ int pveconf_seccfg_read(const char *path, const char *display, char **data, size
 		*len = 0;
 		return *data ? 0 : util_err_set(e, -ENOMEM, _("out of memory reading %s"), display);
 	}
-	if (r < 0)
-		return util_err_errno(e, r, _("cannot read %s"), display);
-	return 0;
+	return r;
 }
 
 int pveconf_seccfg_load(const struct util_paths *p, const char *host_path,

@@ -150,6 +150,16 @@ static void parse_uevent(char *text, struct uevent *u)
  * subsystem ids and driver) come from uevent when it has them, else from the vendor/device/class
  * files; when libpci will read the files itself (names), their presence is checked too.
  * Returns NULL, or what is wrong; *dfd is the O_PATH descriptor of the directory (or -1). */
+static bool regular_at(int dfd, const char *name)
+{
+	int fd = util_open_regular(dfd, name, 0, name, NULL);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
 static const char *entry_read(int devfd, const char *name, bool names, int *dfd,
                               struct sysfs_device *dev, bool *from_uevent)
 {
@@ -174,10 +184,14 @@ static const char *entry_read(int devfd, const char *name, bool names, int *dfd,
 		}
 	}
 	if (*from_uevent) {
-		if (names && (faccessat(*dfd, "vendor", R_OK, 0) < 0 ||
-		              faccessat(*dfd, "device", R_OK, 0) < 0 ||
-		              faccessat(*dfd, "class", R_OK, 0) < 0))
-			return "uevent without readable 'vendor', 'device' and 'class'";
+		/* libpci opens these itself, blocking: a FIFO in their place would hang it, so each
+		 * must open as a regular file here (util_open_regular, non-blocking) */
+		if (names && !regular_at(*dfd, "vendor"))
+			return "'vendor' is not a readable regular file";
+		if (names && !regular_at(*dfd, "device"))
+			return "'device' is not a readable regular file";
+		if (names && !regular_at(*dfd, "class"))
+			return "'class' is not a readable regular file";
 		return NULL;
 	}
 	if (hex_at(*dfd, "vendor", &dev->vendor) < 0)
@@ -275,18 +289,40 @@ static int read_mdev_types(int dfd, struct sysfs_mdev_type **types, size_t *n_ty
 	return 0;
 }
 
+/* util_attr_readat_long for a device's attribute: one that exists but cannot be read as a regular file
+ * holding a number (a FIFO planted in a copied tree: never a wait) is said, not skipped
+ * silently; an absent one is normal. */
+static int dev_long_at(struct sysfs_host *h, int dfd, const char *bdf, const char *name, int base,
+                       long *out)
+{
+	char shown[sizeof(PP_SYS_PCI_DEVICES) + SYSFS_BDF_LEN + 64];
+	struct util_err e = {0};
+	int r = util_attr_readat_long(dfd, name, base, out), fd;
+
+	if (r == 0 || r == -ENOENT)
+		return r;
+	snprintf(shown, sizeof(shown), "%s/%s/%s", PP_SYS_PCI_DEVICES, bdf, name);
+	fd = util_open_regular(dfd, name, 0, shown, &e);
+	if (fd >= 0) {
+		close(fd);
+		util_err_set(&e, r, "%s: not a number", shown);
+	}
+	warn_add(h, "%s; taken as absent", e.msg);
+	return r;
+}
+
 /* All attributes of one device, through the descriptor of its directory. */
-static int read_device(int dfd, struct sysfs_device *dev, bool from_uevent)
+static int read_device(struct sysfs_host *h, int dfd, struct sysfs_device *dev, bool from_uevent)
 {
 	char buf[128], name[32];
 	long v;
 
 	if (!from_uevent) {
-		bool sv = util_attr_readat_long(dfd, "subsystem_vendor", 16, &v) == 0;
+		bool sv = dev_long_at(h, dfd, dev->bdf, "subsystem_vendor", 16, &v) == 0;
 
 		if (sv)
 			dev->subsystem_vendor = (unsigned)v;
-		if (util_attr_readat_long(dfd, "subsystem_device", 16, &v) == 0) {
+		if (dev_long_at(h, dfd, dev->bdf, "subsystem_device", 16, &v) == 0) {
 			dev->subsystem_device = (unsigned)v;
 			dev->has_subsystem = sv;
 		}
@@ -301,12 +337,13 @@ static int read_device(int dfd, struct sysfs_device *dev, bool from_uevent)
 	dev->totalvfs = dev->numvfs = -1;
 	dev->vf_index = -1;
 	dev->role = SYSFS_ROLE_DEVICE;
-	if (util_attr_readat_long(dfd, "sriov_totalvfs", 10, &v) == 0) {
+	if (dev_long_at(h, dfd, dev->bdf, "sriov_totalvfs", 10, &v) == 0) {
 		size_t cap = 0;
 
 		dev->role = SYSFS_ROLE_PF;
 		dev->totalvfs = (int)v;
-		dev->numvfs = util_attr_readat_long(dfd, "sriov_numvfs", 10, &v) == 0 ? (int)v : -1;
+		dev->numvfs =
+		        dev_long_at(h, dfd, dev->bdf, "sriov_numvfs", 10, &v) == 0 ? (int)v : -1;
 		for (unsigned i = 0; dev->numvfs != 0 && i < 65536; i++) { /* 0: no virtfn */
 			char vf[SYSFS_BDF_LEN];
 
@@ -427,7 +464,7 @@ static int prescan(struct sysfs_host *h, int devfd, bool names, bool *clean, str
 			continue;
 		}
 		strcpy(tmp.bdf, bdfs[i]);
-		r = read_device(dfd, &tmp, from_uevent);
+		r = read_device(h, dfd, &tmp, from_uevent);
 		close(dfd);
 		if (r < 0) {
 			device_free(&tmp);

@@ -86,8 +86,23 @@ int util_file_read(const char *path, size_t max, char **data, size_t *len, struc
 	return util_file_readat(AT_FDCWD, path, 0, path, max, data, len, e);
 }
 
+static int readat_st(int dfd, const char *name, int flags, const char *shown, size_t max,
+                     char **data, size_t *len, struct stat *st, struct util_err *e);
+
 int util_file_readat(int dfd, const char *name, int flags, const char *shown, size_t max,
                      char **data, size_t *len, struct util_err *e)
+{
+	return readat_st(dfd, name, flags, shown, max, data, len, NULL, e);
+}
+
+int util_file_read_st(const char *path, const char *shown, size_t max, char **data, size_t *len,
+                      struct stat *st, struct util_err *e)
+{
+	return readat_st(AT_FDCWD, path, 0, shown, max, data, len, st, e);
+}
+
+static int readat_st(int dfd, const char *name, int flags, const char *shown, size_t max,
+                     char **data, size_t *len, struct stat *st, struct util_err *e)
 {
 	int fd, r = 0;
 	size_t cap = 4096, n = 0;
@@ -99,6 +114,11 @@ int util_file_readat(int dfd, const char *name, int flags, const char *shown, si
 	fd = util_open_regular(dfd, name, flags, shown, e);
 	if (fd < 0)
 		return fd;
+	if (st && fstat(fd, st) < 0) {
+		r = util_err_errno(e, -errno, "cannot read %s", path);
+		close(fd);
+		return r;
+	}
 	buf = malloc(cap);
 	if (!buf) {
 		close(fd);

@@ -22,6 +22,11 @@ int util_file_read(const char *path, size_t max, char **data, size_t *len, struc
  * in messages. */
 int util_file_readat(int dfd, const char *name, int flags, const char *shown, size_t max,
                      char **data, size_t *len, struct util_err *e);
+struct stat;
+/* util_file_read that also gives the fstat() of the file it read (which inode, its ctime), so a
+ * caller can tell later whether the name still refers to that same file. */
+int util_file_read_st(const char *path, const char *shown, size_t max, char **data, size_t *len,
+                      struct stat *st, struct util_err *e);
 
 /* Reads a small text attribute (sysfs, /proc) into buf, trailing whitespace trimmed.  Anything
  * but a regular file (a FIFO planted in a copied tree) is -EINVAL / -EISDIR, never a hang.
