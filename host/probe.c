@@ -48,12 +48,54 @@ static bool config_yes(const char *text, const char *opt)
 	return false;
 }
 
+/* Does a command line this host boots with, or will boot with, turn the Intel IOMMU off
+ * (intel_iommu=off, or a comma list with off, as the last intel_iommu token)?  Looks at the GRUB
+ * configuration, /etc/kernel/cmdline (systemd-boot) and the running /proc/cmdline; where gets the
+ * first that does.  A kernel that enables the IOMMU by default still obeys it. */
+static bool iommu_turned_off(const struct util_paths *p, char *where, size_t n)
+{
+	static const char *const files[] = {PP_ETC_KERNEL_CMDLINE, PP_PROC_CMDLINE};
+	char path[PP_PATH_MAX], *line = NULL;
+	size_t len;
+	bool off = false;
+
+	for (size_t i = 0; i <= sizeof(files) / sizeof(files[0]) && !off; i++) {
+		struct host_tokens t = {0};
+		long at;
+
+		if (i == 0) {
+			util_path(p, path, sizeof(path), PP_ETC_DEFAULT_GRUB);
+			if (!util_exists(path) || host_grub_cmdline(p, NULL, &line, NULL) < 0)
+				continue;
+			snprintf(where, n, "the GRUB configuration (%s, %s)", PP_ETC_DEFAULT_GRUB,
+			         PP_ETC_DEFAULT_GRUB_D);
+		} else {
+			util_path(p, path, sizeof(path), "%s", files[i - 1]);
+			if (util_file_read(path, TEXT_MAX, &line, &len, NULL) < 0)
+				continue;
+			snprintf(where, n, "%s", files[i - 1]);
+		}
+		if (host_tokens_split(line, &t) == 0 &&
+		    (at = host_tokens_find(&t, "intel_iommu")) >= 0) {
+			const char *v = strchr(t.v[at], '=');
+
+			for (v = v ? v + 1 : ""; *v && !off; v += strcspn(v, ","), v += *v == ',')
+				off = strncmp(v, "off", 3) == 0 && (v[3] == ',' || !v[3]);
+		}
+		host_tokens_free(&t);
+		free(line);
+		line = NULL;
+	}
+	return off;
+}
+
 void host_iommu_token(const struct util_paths *p, const char *release, char token[32],
                       char why[256])
 {
 	char path[PP_PATH_MAX], *text = NULL;
 	size_t len;
 	const char *vendor = NULL, *evidence = "";
+	char where[96];
 
 	util_path(p, path, sizeof(path), PP_SYS_ACPI_TABLES "/DMAR");
 	if (util_exists(path)) {
@@ -84,6 +126,13 @@ void host_iommu_token(const struct util_paths *p, const char *release, char toke
 		return;
 	}
 	snprintf(token, 32, "intel_iommu=on");
+	if (vendor && iommu_turned_off(p, where, sizeof(where))) {
+		snprintf(why, 256,
+		         "Intel IOMMU (%s): intel_iommu=off in %s turns it off; intel_iommu=on "
+		         "replaces it",
+		         evidence, where);
+		return;
+	}
 	if (!vendor) {
 		snprintf(why, 256,
 		         "IOMMU vendor unknown (no ACPI DMAR/IVRS table, no CPU vendor): "
