@@ -391,7 +391,7 @@ int host_grub_cmdline(const struct util_paths *p, const char *skip, char **out, 
 		r = -ENOMEM;
 	free(v.linux_);
 	free(v.dflt);
-	return r < 0 ? util_err_errno(e, r, "reading the GRUB configuration") : 0;
+	return r < 0 ? util_err_errno(e, r, _("reading the GRUB configuration")) : 0;
 }
 
 int host_grub_text_remove(const char *text, const char *const *tokens, char **out, size_t *removed)
@@ -523,14 +523,14 @@ static int scan_modprobe_line(struct host_conflict **out, size_t *n, const char 
 	if (nw >= 2 && strcmp(w[0], "blacklist") == 0 && mod_eq(w[1], need))
 		return push_conflict(
 		        out, n, "modprobe-conflict", file, ln, s, len,
-		        "blacklists %s, the driver the iGPU needs for %s "
-		        "(a blacklist only stops autoloading; with nothing else loading "
-		        "it, the PF stays without a driver and no VF/mdev can exist)",
+		        _("blacklists %s, the driver the iGPU needs for %s "
+		          "(a blacklist only stops autoloading; with nothing else loading "
+		          "it, the PF stays without a driver and no VF/mdev can exist)"),
 		        need, host_mode_name(mode));
 	if (nw >= 3 && strcmp(w[0], "install") == 0 && mod_eq(w[1], need) &&
 	    (strstr(w[2], "false") || strstr(w[2], "true")))
 		return push_conflict(out, n, "modprobe-conflict", file, ln, s, len,
-		                     "stops %s from ever loading", need);
+		                     _("stops %s from ever loading"), need);
 	if (nw >= 3 && strcmp(w[0], "options") == 0 && mod_eq(w[1], "vfio_pci")) {
 		for (size_t i = 2; i < nw; i++) {
 			char idbuf[16];
@@ -545,9 +545,9 @@ static int scan_modprobe_line(struct host_conflict **out, size_t *n, const char 
 			            : strcasestr(ids, "8086:") != NULL)
 				return push_conflict(
 				        out, n, "modprobe-conflict", file, ln, s, len,
-				        "vfio-pci claims the iGPU id (%s): it takes the PF before "
-				        "i915/xe, so no VF or mdev can be created (left from a full "
-				        "passthrough setup?)",
+				        _("vfio-pci claims the iGPU id (%s): it takes the PF before "
+				          "i915/xe, so no VF or mdev can be created (left from a full "
+				          "passthrough setup?)"),
 				        igpu_id ? idbuf : "8086:...");
 		}
 	}
@@ -660,7 +660,7 @@ int host_modconf_scan(const struct util_paths *p, enum host_mode mode, unsigned 
 		free(*out);
 		*out = NULL;
 		*n = 0;
-		return util_err_errno(e, r, "scanning modprobe.d and modules");
+		return util_err_errno(e, r, _("scanning modprobe.d and modules"));
 	}
 	return 0;
 }
@@ -686,9 +686,9 @@ static int scan_numvfs(const struct util_paths *p, const char *display, const ch
 		if (line && *t != '#' && strstr(line, "sriov_numvfs"))
 			r = push_conflict(
 			        out, n, "vfs-other-mechanism", display, ln, s, ll,
-			        "%s also sets sriov_numvfs at boot; two mechanisms race "
-			        "(the second write fails with EBUSY or changes the count): "
-			        "keep only the tool's unit",
+			        _("%s also sets sriov_numvfs at boot; two mechanisms race "
+			          "(the second write fails with EBUSY or changes the count): "
+			          "keep only the tool's unit"),
 			        what);
 		free(line);
 		s = eol ? eol + 1 : NULL;
@@ -731,7 +731,7 @@ int host_vf_mechanisms_scan(const struct util_paths *p, struct host_conflict **o
 		free(*out);
 		*out = NULL;
 		*n = 0;
-		return util_err_errno(e, r, "scanning for sriov_numvfs writers");
+		return util_err_errno(e, r, _("scanning for sriov_numvfs writers"));
 	}
 	return 0;
 }

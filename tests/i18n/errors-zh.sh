@@ -57,5 +57,23 @@ sed -i 's/"ids": {/"ids": {\n"999": { "node": "pve1", "type": "qemu", "version":
 case_ gather "VM 999: .vmlist places it on node pve1, but" "虚拟机 999：.vmlist 说它在节点 pve1 上，但找不到" \
 	-- "$BIN" --root "$R" audit
 
+# pveapi: an API token file others can read
+fresh
+printf 'root@pam!pp=0123456789abcdef\n' >"$tmp/token"
+chmod 0644 "$tmp/token"
+case_ pveapi "may be read by group or others (mode 0644); it holds a secret" \
+	"可被同组用户或其他人读取（权限 0644）；它保存着机密信息" \
+	-- "$BIN" --root "$R" audit --api --api-url https://127.0.0.1:1 --api-token-file "$tmp/token"
+
+# sysfs: more VFs than the iGPU's PF offers (sriov_totalvfs 7 on the demo host)
+fresh
+case_ sysfs "cannot enable 8 VFs: the PF offers at most 7" "无法启用 8 个 VF：该 PF 最多提供 7 个" \
+	-- "$BIN" --root "$R" host vfs 8 --dry-run
+
+# host: GVT-g asked of an iGPU that does SR-IOV only (the demo host's Raptor Lake-P)
+fresh
+case_ host "has no GVT-g: GVT-g ended with 10th gen Core (Gen9)" "不支持 GVT-g：GVT-g 止于第 10 代酷睿（Gen9）" \
+	-- "$BIN" --root "$R" host setup gvtg --dry-run
+
 echo "errors-zh: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
