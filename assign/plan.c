@@ -654,7 +654,7 @@ int assign_plan_make(const struct assign_input *in, const struct assign_request 
 	}
 	vm = assign_vm_find(in, req->vmid);
 	if (!vm) {
-		assign_finding_add(p, "vm-missing", true, "`qm list` shows the VMs of this node",
+		assign_finding_add(p, "vm-missing", true, _("`qm list` shows the VMs of this node"),
 		                   _("no VM %u on node %s"), req->vmid, in->node);
 		return 0;
 	}

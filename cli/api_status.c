@@ -40,7 +40,7 @@ static int usage_of(struct gather_node *g, const char *node, const struct sysfs_
 	if (r == 0 && pu.n) {
 		u->uses = calloc(pu.n, sizeof(*u->uses));
 		if (!u->uses)
-			r = util_err_set(e, -ENOMEM, "out of memory");
+			r = util_err_set(e, -ENOMEM, _("out of memory"));
 	}
 	for (size_t i = 0; r == 0 && i < pu.n; i++) {
 		struct cli_use *x = &u->uses[u->n++];
@@ -118,34 +118,40 @@ int cli_api_status(struct cli_ctx *ctx, const struct settings_api_overrides *ove
 	}
 	n = names[0] ? NULL : pveapi_snapshot_node(&snap, node);
 	if (!n) {
-		rc = cli_usage_error(ctx, "status",
-		                     "%s%s%s is not a node of the cluster (nodes: %s); "
-		                     "name one with --node",
-		                     node[0] ? "'" : "", node[0] ? node : "this host",
-		                     node[0] ? "'" : "", names);
+		rc = node[0] ? cli_usage_error(
+		                       ctx, "status",
+		                       _("'%s' is not a node of the cluster (nodes: %s); name "
+		                         "one with --node"),
+		                       node, names)
+		             : cli_usage_error(
+		                       ctx, "status",
+		                       _("this host is not a node of the cluster (nodes: %s); "
+		                         "name one with --node"),
+		                       names);
 		goto out;
 	}
 	if (!n->reachable || !n->has_pci) {
-		cli_error(ctx, "node %s could not be read: %s", node,
-		          n->errmsg ? n->errmsg : "no hardware list");
+		cli_error(ctx, _("node %s could not be read: %s"), node,
+		          n->errmsg ? n->errmsg : _("no hardware list"));
 		goto out;
 	}
 	if (!n->sriov_fields)
-		cli_warn(ctx,
-		         "node %s: its hardware list has no physfn/virtfns (no SR-IOV enabled, or "
-		         "libpve-common before 9.1.12): PF/VF relations are not shown",
-		         node);
+		cli_warn(
+		        ctx,
+		        _("node %s: its hardware list has no physfn/virtfns (no SR-IOV enabled, or "
+		          "libpve-common before 9.1.12): PF/VF relations are not shown"),
+		        node);
 	r = gather_api(&snap, &(struct gather_opts){0}, &g, &e);
 	for (size_t k = 0; r == 0 && k < g.hosts.n; k++) /* the node's hardware, as gathered */
 		if (strcmp(g.hosts.v[k].node, node) == 0)
 			h = g.hosts.v[k].host;
 	if (r == 0 && !h)
-		r = util_err_set(&e, -ENOENT, "node %s: no hardware list", node);
+		r = util_err_set(&e, -ENOENT, _("node %s: no hardware list"), node);
 	if (r == 0)
 		r = usage_of(&g, node, h, &usage, &e);
 	shown = calloc(h && h->n_devices ? h->n_devices : 1, sizeof(*shown));
 	if (r == 0 && !shown)
-		r = util_err_set(&e, -ENOMEM, "out of memory");
+		r = util_err_set(&e, -ENOMEM, _("out of memory"));
 	if (r < 0) {
 		cli_error(ctx, "%s", e.msg);
 		goto out;
@@ -164,7 +170,7 @@ int cli_api_status(struct cli_ctx *ctx, const struct settings_api_overrides *ove
 	rc = CLI_EXIT_OK;
 	if (ctx->format == CLI_FORMAT_JSON) {
 		if (cli_status_render_json(stdout, &view) < 0) {
-			cli_error(ctx, "cannot write the JSON output");
+			cli_error(ctx, _("cannot write the JSON output"));
 			rc = CLI_EXIT_FAIL;
 		}
 	} else {

@@ -96,7 +96,8 @@ static int lint_targets(struct cli_ctx *ctx, bool all, int argc, char **argv, ch
 		    util_path(&ctx->paths, path, sizeof(path),
 		              PP_ETC_PVE_NODES "/%s/qemu-server/%u.conf", ctx->node, vmid) == 0) {
 			if (!util_exists(path)) { /* the exit-code table's missing VM: 1 */
-				cli_error(ctx, "[vm-missing] no VM %u on node %s", vmid, ctx->node);
+				cli_error(ctx, _("[vm-missing] no VM %u on node %s"), vmid,
+				          ctx->node);
 				for (size_t k = 0; k < *n; k++)
 					free((*list)[k]);
 				free(*list);
@@ -110,7 +111,7 @@ static int lint_targets(struct cli_ctx *ctx, bool all, int argc, char **argv, ch
 	}
 	pveconf_vmrefs_free(&refs);
 	if (!*list) {
-		cli_error(ctx, "out of memory");
+		cli_error(ctx, _("out of memory"));
 		return CLI_EXIT_FAIL;
 	}
 	return 0;
@@ -147,11 +148,11 @@ int cli_cmd_lint(struct cli_ctx *ctx, int argc, char **argv)
 			return cli_unknown_option(ctx, "lint", argv[optind - 1]);
 	}
 	if (ctx->format != CLI_FORMAT_TEXT && ctx->format != CLI_FORMAT_JSON) {
-		cli_error(ctx, "lint: --format must be text or json");
+		cli_error(ctx, _("lint: --format must be text or json"));
 		return CLI_EXIT_USAGE;
 	}
 	if (optind >= argc && !all)
-		return cli_usage_error(ctx, "lint", "lint: no FILE, VMID or --all given");
+		return cli_usage_error(ctx, "lint", _("lint: no FILE, VMID or --all given"));
 	if ((r = lint_targets(ctx, all, argc - optind, argv + optind, &targets, &ntargets)) != 0)
 		return r;
 	/* cpu: custom-NAME is kept only when this node's cpu-models.conf defines it */
@@ -179,7 +180,7 @@ int cli_cmd_lint(struct cli_ctx *ctx, int argc, char **argv)
 		if (!file ||
 		    pveconf_vm_load_opts(file, &(struct pveconf_vm_opts){.cpu_models = cpu_models},
 		                         &vm, &err) < 0) {
-			cli_error(ctx, "%s", file ? err.msg : "out of memory");
+			cli_error(ctx, "%s", file ? err.msg : _("out of memory"));
 			failed = true;
 			continue;
 		}
@@ -190,7 +191,7 @@ int cli_cmd_lint(struct cli_ctx *ctx, int argc, char **argv)
 		if (normalize)
 			w = pveconf_vm_write_pve(vm, &norm);
 		if (w < 0 && w != -ERANGE) {
-			cli_error(ctx, "%s: out of memory", file);
+			cli_error(ctx, _("%s: out of memory"), file);
 			failed = true;
 		} else if (root) {
 			json_array_append_new(
@@ -220,7 +221,7 @@ int cli_cmd_lint(struct cli_ctx *ctx, int argc, char **argv)
 		json_decref(root);
 	}
 	if (fflush(stdout) != 0) {
-		cli_error(ctx, "writing the output failed: %s", strerror(errno));
+		cli_error(ctx, _("writing the output failed: %s"), strerror(errno));
 		return CLI_EXIT_FAIL;
 	}
 	if (failed)

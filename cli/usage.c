@@ -59,7 +59,7 @@ int cli_usage_collect(const struct cli_ctx *ctx, const struct sysfs_host *h, str
 	if (r == 0 && pu.n) {
 		out->uses = calloc(pu.n, sizeof(*out->uses));
 		if (!out->uses)
-			r = util_err_set(e, -ENOMEM, "out of memory");
+			r = util_err_set(e, -ENOMEM, _("out of memory"));
 	}
 	for (size_t i = 0; r == 0 && i < pu.n; i++) {
 		struct cli_use *u = &out->uses[out->n++];

@@ -387,7 +387,7 @@ int sysfs_sriov_set_numvfs(const struct util_paths *p, const struct sysfs_writer
 		res->partial = true;
 		snprintf(
 		        res->note, sizeof(res->note),
-		        "%s: asked for %d VFs, the driver enabled %d (%zu virtfn links); see dmesg",
+		        _("%s: asked for %d VFs, the driver enabled %d (%zu virtfn links); see dmesg"),
 		        pf, n, res->after, n_vfs);
 	}
 	return 0;

@@ -1,9 +1,10 @@
 #!/bin/sh
-# tests/i18n/errors-zh.sh - one representative error of each module comes out in Chinese under
-# LANG=zh_CN.UTF-8 (issue 14: every message a person reads is a translatable sentence).  Each case
-# breaks a copy of examples/demo-host the way a host can be broken, runs the real binary on it
-# under --root twice and compares: under LC_ALL=C the English sentence is there (so the case does
-# reach the message), under LANG=zh_CN.UTF-8 the Chinese one is, and the English one is not.
+# tests/i18n/errors-zh.sh - one representative error of each module (and a command's help) comes
+# out in Chinese under LANG=zh_CN.UTF-8 (issue 14: every message a person reads is a translatable
+# sentence).  Each case breaks a copy of examples/demo-host the way a host can be broken, runs the
+# real binary on it under --root twice and compares: under LC_ALL=C the English sentence is there
+# (so the case does reach the message), under LANG=zh_CN.UTF-8 the Chinese one is, and the English
+# one is not.
 # The expected texts are the msgid and msgstr of po/zh_CN.po (with the case's values in them).
 # Ends with "errors-zh: N passed, N failed".
 set -u
@@ -74,6 +75,13 @@ case_ sysfs "cannot enable 8 VFs: the PF offers at most 7" "无法启用 8 个 V
 fresh
 case_ host "has no GVT-g: GVT-g ended with 10th gen Core (Gen9)" "不支持 GVT-g：GVT-g 止于第 10 代酷睿（Gen9）" \
 	-- "$BIN" --root "$R" host setup gvtg --dry-run
+
+# cli: an option's value out of range (a usage error), and a command's help (every option's sentence)
+fresh
+case_ cli "--slot '16': not 0..15" "--slot '16'：不在 0..15 之间" \
+	-- "$BIN" --root "$R" assign 100 --vf auto --slot 16
+case_ "cli help" "show the change as a unified diff and write nothing" "以统一 diff 格式显示改动，不写入任何内容" \
+	-- "$BIN" help assign
 
 echo "errors-zh: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
