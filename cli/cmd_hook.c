@@ -455,12 +455,12 @@ static int hook_status(struct cli_ctx *ctx, const struct pveconf_vmrefs *vms, bo
 			char what[600];
 
 			if (st == HOOK_STATE_CHAINED)
-				snprintf(what, sizeof(what), "%s (then %s)", cur, prev);
+				snprintf(what, sizeof(what), _("%s (then %s)"), cur, prev);
 			else if (st == HOOK_STATE_MISSING)
 				snprintf(what, sizeof(what),
-				         "%s: not on this node, PVE refuses the start", cur);
+				         _("%s: not on this node, PVE refuses the start"), cur);
 			else if (st == HOOK_STATE_OTHER)
-				snprintf(what, sizeof(what), "%s (not the guard)", cur);
+				snprintf(what, sizeof(what), _("%s (not the guard)"), cur);
 			else
 				snprintf(what, sizeof(what), "%s", cur ? cur : "-");
 			printf("%-10u %-12s %-12s %s\n", v->vmid, v->node, hook_state_names[st],

@@ -382,7 +382,7 @@ static int cli_cmd_host_setup(struct cli_ctx *ctx, int argc, char **argv)
 	if (o.mode != HOST_MODE_GVTG) {
 		size_t l = strlen(title);
 
-		snprintf(title + l, sizeof(title) - l, ", %d VFs", pl.vfs);
+		snprintf(title + l, sizeof(title) - l, _(", %d VFs"), pl.vfs);
 	}
 	pr.dry = dry;
 	r = plan_decide_show(ctx, &pl, &pr, &jo);
@@ -477,22 +477,29 @@ static int cli_cmd_host_rollback(struct cli_ctx *ctx, int argc, char **argv)
 			       HOST_JOURNAL_DIR);
 		return CLI_EXIT_OK;
 	}
+	/* the title: one whole sentence per case (dry run or not) */
 	if (pl.recovering[0] && strcmp(pl.recovering, setup_id) == 0)
-		snprintf(title, sizeof(title), "%s of the interrupted setup %s (%s)",
-		         dry ? "Rollback plan (dry run)" : "Rollback", setup_id,
-		         host_mode_name(pl.mode));
+		snprintf(title, sizeof(title),
+		         dry ? _("Rollback plan (dry run) of the interrupted setup %s (%s)")
+		             : _("Rollback of the interrupted setup %s (%s)"),
+		         setup_id, host_mode_name(pl.mode));
 	else if (pl.recovering[0] && !setup_id[0])
 		snprintf(title, sizeof(title),
-		         "%s the interrupted journal %s: nothing left to undo",
-		         dry ? "Would close" : "Closing", pl.recovering);
+		         dry ? _("Would close the interrupted journal %s: nothing left to undo")
+		             : _("Closing the interrupted journal %s: nothing left to undo"),
+		         pl.recovering);
 	else if (pl.recovering[0])
-		snprintf(title, sizeof(title), "%s of setup %s (%s), resuming the interrupted %s",
-		         dry ? "Rollback plan (dry run)" : "Rollback", setup_id,
-		         host_mode_name(pl.mode), pl.recovering);
+		snprintf(
+		        title, sizeof(title),
+		        dry ? _("Rollback plan (dry run) of setup %s (%s), resuming the interrupted "
+		                "%s")
+		            : _("Rollback of setup %s (%s), resuming the interrupted %s"),
+		        setup_id, host_mode_name(pl.mode), pl.recovering);
 	else
-		snprintf(title, sizeof(title), "%s of setup %s (%s)",
-		         dry ? "Rollback plan (dry run)" : "Rollback", setup_id,
-		         host_mode_name(pl.mode));
+		snprintf(title, sizeof(title),
+		         dry ? _("Rollback plan (dry run) of setup %s (%s)")
+		             : _("Rollback of setup %s (%s)"),
+		         setup_id, host_mode_name(pl.mode));
 	if (!pl.n_refusals && dry && pl.mode != HOST_MODE_GVTG && f.numvfs > 0 &&
 	    ctx->format != CLI_FORMAT_JSON)
 		printf(_("First: sriov_numvfs of %s %d -> 0 (pve-passthrough host vfs --pf %s 0)\n"),

@@ -614,7 +614,7 @@ static int check_klog(const struct util_paths *p, const struct host_facts *f, st
 			break;
 		}
 		if (m[i].count > 1)
-			snprintf(times, sizeof(times), " (%u lines)", m[i].count);
+			snprintf(times, sizeof(times), _(" (%u lines)"), m[i].count);
 		snprintf(quote, sizeof(quote), "\"%s%s%s%s\"%s", l->stamp, l->stamp[0] ? " " : "",
 		         l->text, l->truncated ? "..." : "", times);
 		/* "i915: unknown parameter..." names no device: it confirms the PF's finding */
@@ -626,7 +626,7 @@ static int check_klog(const struct util_paths *p, const struct host_facts *f, st
 			size_t len = strlen(fl->v[k].message);
 
 			snprintf(fl->v[k].message + len, sizeof(fl->v[k].message) - len,
-			         "; kernel log: %s", quote);
+			         _("; kernel log: %s"), quote);
 			continue;
 		}
 		r = add(rn, rule->id, m[i].device[0] ? m[i].device : NULL, m[i].fix,

@@ -58,12 +58,12 @@ void host_iommu_token(const struct util_paths *p, const char *release, char toke
 	util_path(p, path, sizeof(path), PP_SYS_ACPI_TABLES "/DMAR");
 	if (util_exists(path)) {
 		vendor = "intel";
-		evidence = "ACPI DMAR table";
+		evidence = _("ACPI DMAR table");
 	} else {
 		util_path(p, path, sizeof(path), PP_SYS_ACPI_TABLES "/IVRS");
 		if (util_exists(path)) {
 			vendor = "amd";
-			evidence = "ACPI IVRS table";
+			evidence = _("ACPI IVRS table");
 		}
 	}
 	if (!vendor) {
@@ -73,29 +73,29 @@ void host_iommu_token(const struct util_paths *p, const char *release, char toke
 				vendor = "intel";
 			else if (strstr(text, "AuthenticAMD"))
 				vendor = "amd";
-			evidence = "CPU vendor in /proc/cpuinfo";
+			evidence = _("CPU vendor in /proc/cpuinfo");
 			free(text);
 			text = NULL;
 		}
 	}
 	if (vendor && strcmp(vendor, "amd") == 0) {
 		token[0] = '\0';
-		snprintf(why, 256, "AMD IOMMU (%s): the kernel enables it by default", evidence);
+		snprintf(why, 256, _("AMD IOMMU (%s): the kernel enables it by default"), evidence);
 		return;
 	}
 	snprintf(token, 32, "intel_iommu=on");
 	if (!vendor) {
 		snprintf(why, 256,
-		         "IOMMU vendor unknown (no ACPI DMAR/IVRS table, no CPU vendor): "
-		         "intel_iommu=on is added to be sure");
+		         _("IOMMU vendor unknown (no ACPI DMAR/IVRS table, no CPU vendor): "
+		           "intel_iommu=on is added to be sure"));
 		return;
 	}
 	util_path(p, path, sizeof(path), PP_BOOT "/config-%s",
 	          release && release[0] ? release : "?");
 	if (!release || !release[0] || util_file_read(path, 1 << 22, &text, &len, NULL) < 0) {
 		snprintf(why, 256,
-		         "Intel IOMMU (%s); /boot/config-%s unreadable, so it may be off by "
-		         "default",
+		         _("Intel IOMMU (%s); /boot/config-%s unreadable, so it may be off by "
+		           "default"),
 		         evidence, release && release[0] ? release : "?");
 		return;
 	}
@@ -103,12 +103,12 @@ void host_iommu_token(const struct util_paths *p, const char *release, char toke
 	    config_yes(text, "CONFIG_INTEL_IOMMU_DEFAULT_ON_INTGPU_OFF")) {
 		token[0] = '\0';
 		snprintf(why, 256,
-		         "Intel IOMMU (%s): kernel %s enables it by default (/boot/config-%s)",
+		         _("Intel IOMMU (%s): kernel %s enables it by default (/boot/config-%s)"),
 		         evidence, release, release);
 	} else {
 		snprintf(why, 256,
-		         "Intel IOMMU (%s): kernel %s leaves it off by default "
-		         "(/boot/config-%s)",
+		         _("Intel IOMMU (%s): kernel %s leaves it off by default "
+		           "(/boot/config-%s)"),
 		         evidence, release, release);
 	}
 	free(text);
