@@ -20,8 +20,9 @@
 static void print_text(const char *file, const struct pveconf_diag *d, size_t n, FILE *out)
 {
 	for (size_t i = 0; i < n; i++)
-		/* TRANSLATORS: the last %s is PVE's own message, quoted as PVE prints it: keep it
-		 * apart (the Chinese text puts it in 「」) */
+		/* TRANSLATORS: a note's and a silent drop's %s is this tool's sentence (already
+		 * translated); a dropped line's is PVE's own warning, quoted as PVE prints it: keep
+		 * that one apart (the Chinese text puts it in 「」) */
 		if (d[i].kind == PVECONF_DIAG_CHANGED)
 			fprintf(out, _("%s:%u: note: %s\n"), file, d[i].line, d[i].message);
 		else if (d[i].kind == PVECONF_DIAG_SILENT)

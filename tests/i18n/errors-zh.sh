@@ -42,6 +42,12 @@ python3 -c "import sys; open(sys.argv[1], 'a').write('description: ' + 'x' * 110
 case_ pveconf "larger than 1 MiB, the most a PVE config file can hold" \
 	"超过了 PVE 配置文件的上限 1 MiB" -- "$BIN" --root "$R" lint 100
 
+# pveconf: lint's note on a line PVE rewrites (this tool's sentence, translated; PVE's own
+# warnings stay verbatim)
+printf 'cdrom: none\nmemory: 512\n' >"$tmp/cdrom.conf"
+case_ "pveconf lint note" "note: cdrom: PVE writes it as ide2" "注意：cdrom：PVE 会把它写成 ide2" \
+	-- "$BIN" lint "$tmp/cdrom.conf"
+
 # settings: an API address that is not HTTPS
 fresh
 case_ settings '--api-url "http://pve1" is not an HTTPS address' \
