@@ -432,12 +432,11 @@ static void job_http_error(struct pveapi_client *c, struct pveapi_job *j)
 		util_buf_adds(&b, ")");
 	}
 	if (j->status == 401)
-		util_buf_addf(&b, "; %s",
-		              c->token[0] ? "check the API token (token-file)"
-		                          : "check user and password-file");
+		util_buf_adds(&b, c->token[0] ? _("; check the API token (token-file)")
+		                              : _("; check user and password-file"));
 	j->rc = http_errno(j->status, msg[0] ? msg : reason);
 	if (j->rc == -ESTALE)
-		util_buf_adds(&b, "; the config changed meanwhile, plan again");
+		util_buf_adds(&b, _("; the config changed meanwhile, plan again"));
 	util_err_set(&j->err, j->rc, "%s", util_buf_str(&b));
 	util_buf_free(&b);
 	json_decref(root);
