@@ -215,6 +215,9 @@ static int gather_all(const struct gather_opts *o, struct gather_node *g, struct
 	if (r == 0)
 		check_complete(o, g, &refs);
 	pveconf_vmrefs_free(&refs);
+	/* leftovers of our killed writes (temp-file-left) */
+	if (r == 0 && pveconf_tmp_stale(o->paths, &g->temp_files, &g->n_temp_files) < 0)
+		r = util_err_set(e, -ENOMEM, _("out of memory"));
 	return r;
 }
 

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/fileio.h"
+
 const char *gather_keep(struct gather_node *g, const char *s)
 {
 	char *c;
@@ -207,6 +209,8 @@ void gather_input_finish(struct gather_node *g, const char *node, unsigned flags
 	g->in.n_mappings = g->n_mappings;
 	g->in.reservations = g->reservations;
 	g->in.n_reservations = g->n_reservations;
+	g->in.temp_files = g->temp_files;
+	g->in.n_temp_files = g->n_temp_files;
 	g->in.other_hosts = g->hosts.v;
 	g->in.n_other_hosts = g->hosts.n;
 	g->in.severity = g->severity;
@@ -239,6 +243,7 @@ void gather_free(struct gather_node *g)
 	if (g->storages_loaded)
 		pveconf_storages_free(&g->storages);
 	free(g->reservations);
+	util_strv_free(g->temp_files, g->n_temp_files);
 	for (size_t i = 0; i < g->hosts.n; i++)
 		if (g->hosts.owned[i])
 			sysfs_host_free(g->hosts.owned[i]);

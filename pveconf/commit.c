@@ -4,6 +4,7 @@
  * Works on bytes only; must not parse configs beyond finding `lock:`, and must not print. */
 #include "pveconf/commit.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,6 +95,24 @@ bool pveconf_vm_lock_get(const char *data, size_t len, char *buf, size_t n)
 		s = nl ? nl + 1 : end;
 	}
 	return found;
+}
+
+int pveconf_tmp_stale(const struct util_paths *p, char ***shown, size_t *n)
+{
+	char full[PP_PATH_MAX], sub[PP_PATH_MAX];
+	struct dirent *de;
+	DIR *d;
+	int r = util_tmp_stale_under(p, PP_ETC_PVE_MAPPING, shown, n);
+
+	if (r < 0 || util_path(p, full, sizeof(full), PP_ETC_PVE_NODES) < 0 || !(d = opendir(full)))
+		return r;
+	while (r == 0 && (de = readdir(d)))
+		if (pveconf_node_name_valid(de->d_name) == 0 &&
+		    snprintf(sub, sizeof(sub), PP_ETC_PVE_NODES "/%s/qemu-server", de->d_name) <
+		            (int)sizeof(sub))
+			r = util_tmp_stale_under(p, sub, shown, n);
+	closedir(d);
+	return r;
 }
 
 /* pmxcfs refuses with EEXIST to create a VMID that lives on another node; we refuse earlier. */

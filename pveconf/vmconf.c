@@ -90,6 +90,7 @@ struct pveconf_vm {
 	size_t ndiags, diagcap;
 	bool crlf;
 	bool oom;
+	bool built; /* pveconf_vm_build(): no bytes of its own, not edited */
 	struct chunk *arena;
 	struct pveconf_check_ctx ctx; /* how values are checked (pveconf_vm_parse_opts) */
 };
@@ -396,6 +397,18 @@ static size_t key_prefix(const char *p, size_t n)
 	return i < n && p[i] == ':' ? i : 0;
 }
 
+/* Is k (NUL-terminated) a whole key of that grammar? */
+static bool key_name_valid(const char *k)
+{
+	char tmp[300];
+	size_t kl = strlen(k);
+
+	if (kl == 0 || kl > 250)
+		return false;
+	snprintf(tmp, sizeof(tmp), "%s:x", k);
+	return key_prefix(tmp, kl + 2) == kl;
+}
+
 /* `^word:\s*(.*\S)\s*$` -> value span, or false */
 static bool word_value(const char *p, size_t n, const char *word, const char **v, size_t *vl)
 {
@@ -589,25 +602,33 @@ static bool header(const char *p, size_t n, int *kind, const char **name, size_t
 	return true;
 }
 
-static void read_key_line(struct pveconf_vm *vm, struct sect *cur, const char *p, size_t n,
-                          size_t kl, unsigned lineno)
+/* A key line's value as PVE's `\s*(.+?)\s*$` takes it: [*s, *e) of v. */
+static void value_span(const char *v, size_t rest, size_t *s, size_t *e)
 {
-	const char *v = p + kl + 1, *out;
-	size_t rest = n - kl - 1, s = 0, e = rest, outlen;
-	char key[256], err[1024], nbuf[64], shown[512];
-	const struct pveconf_keyinfo *ki;
-
-	while (s < rest && pveconf_is_ascii_space((unsigned char)v[s]))
-		s++;
-	if (s == rest) {
-		s = rest - 1; /* `\s*(.+?)` leaves the last blank to the value */
+	*s = 0;
+	*e = rest;
+	while (*s < rest && pveconf_is_ascii_space((unsigned char)v[*s]))
+		(*s)++;
+	if (*s == rest) {
+		*s = rest - 1; /* `\s*(.+?)` leaves the last blank to the value */
 	} else {
-		while (e > s && pveconf_is_ascii_space((unsigned char)v[e - 1]))
-			e--;
+		while (*e > *s && pveconf_is_ascii_space((unsigned char)v[*e - 1]))
+			(*e)--;
 	}
-	snprintf(key, sizeof(key), "%.*s", (int)(kl < 255 ? kl : 255), p);
+}
+
+/* One key's value (already trimmed), from a file's line or from the API alike: the section's
+ * schema, PVE's check of the value, the keys PVE stores elsewhere (description, cdrom). */
+static void read_value(struct pveconf_vm *vm, struct sect *cur, const char *key, const char *v,
+                       size_t vl, unsigned lineno)
+{
+	size_t kl = strlen(key), outlen;
+	char err[1024], nbuf[64], shown[512];
+	const struct pveconf_keyinfo *ki;
+	const char *out;
+
 	if (cur->schema == SCHEMA_RAW) {
-		kv_set(vm, cur, p, kl, v + s, e - s, v + s, e - s, lineno, false);
+		kv_set(vm, cur, key, kl, v, vl, v, vl, lineno, false);
 		return;
 	}
 	if (cur->schema == SCHEMA_NONE) {
@@ -626,10 +647,10 @@ static void read_key_line(struct pveconf_vm *vm, struct sect *cur, const char *p
 
 		ki = strcmp(key, "fleecing-images") == 0 ? &fleecing : NULL;
 	} else {
-		ki = pveconf_key_lookup(p, kl);
+		ki = pveconf_key_lookup(key, kl);
 	}
-	if (pveconf_value_check_at(ki, &vm->ctx, key, v + s, e - s, nbuf, sizeof(nbuf), &out,
-	                           &outlen, err, sizeof(err)) < 0) {
+	if (pveconf_value_check_at(ki, &vm->ctx, key, v, vl, nbuf, sizeof(nbuf), &out, &outlen, err,
+	                           sizeof(err)) < 0) {
 		if (!ki)
 			snprintf(err, sizeof(err), "unknown setting");
 		show(shown, sizeof(shown), err, strlen(err));
@@ -642,12 +663,24 @@ static void read_key_line(struct pveconf_vm *vm, struct sect *cur, const char *p
 		return;
 	}
 	if (strcmp(key, "cdrom") == 0) {
-		kv_set(vm, cur, "ide2", 4, out, outlen, v + s, e - s, lineno, false);
+		kv_set(vm, cur, "ide2", 4, out, outlen, v, vl, lineno, false);
 		diag_add(vm, PVECONF_DIAG_CHANGED, lineno, key, cur->name,
 		         _("cdrom: PVE writes it as ide2"));
 		return;
 	}
-	kv_set(vm, cur, p, kl, out, outlen, v + s, e - s, lineno, false);
+	kv_set(vm, cur, key, kl, out, outlen, v, vl, lineno, false);
+}
+
+static void read_key_line(struct pveconf_vm *vm, struct sect *cur, const char *p, size_t n,
+                          size_t kl, unsigned lineno)
+{
+	const char *v = p + kl + 1;
+	size_t s, e;
+	char key[256];
+
+	value_span(v, n - kl - 1, &s, &e);
+	snprintf(key, sizeof(key), "%.*s", (int)(kl < 255 ? kl : 255), p);
+	read_value(vm, cur, key, v + s, e - s, lineno);
 }
 
 static void read_line(struct pveconf_vm *vm, struct sect *cur, const char *p, size_t n,
@@ -1097,6 +1130,132 @@ int pveconf_vm_load_opts(const char *path, const struct pveconf_vm_opts *o, stru
 	return r;
 }
 
+/* ------------------------------------------------------------------ built from keys */
+
+static int cmp_key_in(const void *a, const void *b)
+{
+	return strcmp((*(const struct pveconf_key_in *const *)a)->key,
+	              (*(const struct pveconf_key_in *const *)b)->key);
+}
+
+/* How many '#' lines PVE's writer gives a description (gen_raw). */
+static unsigned desc_line_count(const struct sect *s, bool pending)
+{
+	unsigned n = 0;
+	size_t end = s->desc_len;
+
+	if (!s->desc)
+		return 0;
+	if (!perl_true(s->desc, s->desc_len))
+		return pending ? 1 : 0;
+	while (end > 0 && s->desc[end - 1] == '\n')
+		end--;
+	for (size_t a = 0; a < end; n++) {
+		const char *nl = memchr(s->desc + a, '\n', end - a);
+
+		a = nl ? (size_t)(nl - s->desc) + 1 : end;
+	}
+	return n;
+}
+
+/* One section's keys, in the byte-wise order PVE's writer puts them, numbered from *line on. */
+static int build_section(struct pveconf_vm *vm, struct sect *s, const struct pveconf_key_in *in,
+                         size_t n, unsigned *line)
+{
+	const struct pveconf_key_in **sorted = calloc(n ? n : 1, sizeof(*sorted));
+	size_t m = 0;
+
+	if (!sorted)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		if (!in[i].key || !in[i].value || strcmp(in[i].key, "digest") == 0)
+			continue; /* the API's digest of the file: pveconf_vm_digest() */
+		if (strcmp(in[i].key, "description") == 0) {
+			size_t l = strlen(in[i].value), t;
+
+			while ((t = trailing_space((const unsigned char *)in[i].value, l)) > 0)
+				l -= t;
+			s->desc = arena_strndup(vm, in[i].value, l);
+			s->desc_len = l;
+			continue;
+		}
+		sorted[m++] = &in[i];
+	}
+	qsort(sorted, m, sizeof(*sorted), cmp_key_in);
+	*line += desc_line_count(s, s->kind == PVECONF_SECTION_PENDING);
+	for (size_t i = 0; i < m && !vm->oom; i++) {
+		const char *k = sorted[i]->key, *v = sorted[i]->value;
+		size_t kl = strlen(k), vl = strlen(v), a, b;
+		unsigned lineno = (*line)++;
+		char shown[512];
+
+		/* the value as it stands in the model's memory (kv->raw points at it) */
+		v = arena_strndup(vm, v, vl);
+		if (strcmp(k, "delete") == 0 && s->kind == PVECONF_SECTION_PENDING) {
+			s->del = v;
+			s->del_line = lineno;
+		} else if (strcmp(k, "delete") == 0) {
+			diag_add(vm, PVECONF_DIAG_DROPPED, lineno, "delete", s->name,
+			         "property 'delete' is only allowed in [PENDING]");
+		} else if (strcmp(k, "args") == 0) {
+			kv_set(vm, s, "args", 4, v, vl, v, vl, lineno, true);
+		} else if (!key_name_valid(k) || vl == 0 || memchr(v, '\n', vl)) {
+			show(shown, sizeof(shown), k, kl);
+			diag_add(vm, PVECONF_DIAG_DROPPED, lineno, NULL, s->name,
+			         "unable to parse config: %s", shown);
+		} else {
+			value_span(v, vl, &a, &b);
+			read_value(vm, s, k, v + a, b - a, lineno);
+		}
+	}
+	free(sorted);
+	return vm->oom ? -ENOMEM : 0;
+}
+
+int pveconf_vm_build(const struct pveconf_key_in *main, size_t n_main,
+                     const struct pveconf_key_in *pending, size_t n_pending, const char *name,
+                     const struct pveconf_vm_opts *o, struct pveconf_vm **out, struct util_err *e)
+{
+	struct pveconf_vm *vm = calloc(1, sizeof(*vm));
+	struct sect *m, *p;
+	unsigned line = 1;
+	int r = -ENOMEM;
+
+	*out = NULL;
+	if (!vm)
+		return util_err_set(e, -ENOMEM, _("out of memory"));
+	vm->built = true;
+	vm->data = strdup("");
+	vm->name = strdup(name ? name : "config");
+	vm->ctx.level = o && o->lazy ? PVECONF_CHECK_LAZY : PVECONF_CHECK_ALL;
+	vm->ctx.cpu_models = o ? o->cpu_models : NULL;
+	for (size_t i = 0; i < n_main; i++)
+		if (main[i].key && main[i].value && strcmp(main[i].key, "digest") == 0)
+			snprintf(vm->digest, sizeof(vm->digest), "%s", main[i].value);
+	m = vm->data && vm->name ? sect_new(vm, PVECONF_SECTION_MAIN, "main", "main", 0, (size_t)-1)
+	                         : NULL;
+	if (m)
+		r = build_section(vm, m, main, n_main, &line);
+	if (r == 0 && n_pending) {
+		line++; /* the writer's blank line before [PENDING] */
+		p = sect_new(vm, PVECONF_SECTION_PENDING, "PENDING", "pending", line++, (size_t)-1);
+		r = p ? build_section(vm, p, pending, n_pending, &line) : -ENOMEM;
+	}
+	if (r == 0)
+		writer_diags(vm);
+	if (r == 0 && (vm->oom || build_public(vm) < 0))
+		r = -ENOMEM;
+	if (r < 0) {
+		pveconf_vm_free(vm);
+		return util_err_set(e, r, _("out of memory while reading %s"),
+		                    name ? name : "config");
+	}
+	if (vm->ndiags)
+		qsort(vm->diags, vm->ndiags, sizeof(*vm->diags), cmp_diag);
+	*out = vm;
+	return 0;
+}
+
 void pveconf_vm_free(struct pveconf_vm *vm)
 {
 	if (!vm)
@@ -1114,6 +1273,8 @@ const char *pveconf_vm_digest(const struct pveconf_vm *vm)
 
 int pveconf_vm_serialize(const struct pveconf_vm *vm, struct util_buf *out)
 {
+	if (vm->built) /* the file PVE wrote: what its writer makes of the keys */
+		return pveconf_vm_write_pve(vm, out);
 	return util_buf_add(out, vm->data, vm->len);
 }
 
@@ -1483,17 +1644,14 @@ static size_t body_start(const struct sect *s)
 static int check_kv(const struct pveconf_vm *vm, const char *key, const char *value,
                     struct util_err *e)
 {
-	size_t kl = strlen(key), vl = value ? strlen(value) : 1;
+	size_t vl = value ? strlen(value) : 1;
 
-	if (key_prefix(key, kl) != 0 || kl == 0)
+	if (vm->built)
+		return util_err_set(
+		        e, -EROFS, _("%s: a config built from the API's keys has no lines to edit"),
+		        vm->name);
+	if (!key_name_valid(key))
 		return util_err_set(e, -EINVAL, _("'%s' is not a config key"), key);
-	{
-		char tmp[300];
-
-		snprintf(tmp, sizeof(tmp), "%s:x", key);
-		if (kl > 250 || key_prefix(tmp, strlen(tmp)) != kl)
-			return util_err_set(e, -EINVAL, _("'%s' is not a config key"), key);
-	}
 	if (value &&
 	    (vl == 0 || strpbrk(value, "\r\n") || pveconf_is_ascii_space((unsigned char)value[0]) ||
 	     pveconf_is_ascii_space((unsigned char)value[vl - 1])))

@@ -356,6 +356,47 @@ size_t util_tmp_clean(int dfd)
 	return removed;
 }
 
+int util_tmp_stale_under(const struct util_paths *p, const char *host_dir, char ***shown, size_t *n)
+{
+	char full[PP_PATH_MAX], **names;
+	size_t k;
+	int dfd, r = 0;
+
+	if (util_path(p, full, sizeof(full), "%s", host_dir) < 0)
+		return 0;
+	dfd = open(full, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return 0;
+	if (util_tmp_stale(dfd, &names, &k) < 0) {
+		close(dfd);
+		return 0;
+	}
+	close(dfd);
+	for (size_t i = 0; i < k; i++) {
+		char **nv = r == 0 ? realloc(*shown, (*n + 1) * sizeof(*nv)) : NULL;
+
+		if (nv) {
+			*shown = nv;
+			if (asprintf(&nv[*n], "%s/%s", host_dir, names[i]) >= 0)
+				(*n)++;
+			else
+				r = -ENOMEM;
+		} else {
+			r = -ENOMEM;
+		}
+		free(names[i]);
+	}
+	free(names);
+	return r;
+}
+
+void util_strv_free(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
 static int random_hex(char out[17])
 {
 	unsigned char b[8];
