@@ -81,29 +81,35 @@ int cli_api_status(struct cli_ctx *ctx, const struct settings_api_overrides *ove
 	}
 	n = names[0] ? NULL : pveapi_snapshot_node(&snap, node);
 	if (!n) {
-		rc = cli_usage_error(ctx, "status",
-		                     "%s%s%s is not a node of the cluster (nodes: %s); "
-		                     "name one with --node",
-		                     node[0] ? "'" : "", node[0] ? node : "this host",
-		                     node[0] ? "'" : "", names);
+		rc = node[0] ? cli_usage_error(
+		                       ctx, "status",
+		                       _("'%s' is not a node of the cluster (nodes: %s); name "
+		                         "one with --node"),
+		                       node, names)
+		             : cli_usage_error(
+		                       ctx, "status",
+		                       _("this host is not a node of the cluster (nodes: %s); "
+		                         "name one with --node"),
+		                       names);
 		goto out;
 	}
 	if (!n->reachable || !n->has_pci) {
-		cli_error(ctx, "node %s could not be read: %s", node,
-		          n->errmsg ? n->errmsg : "no hardware list");
+		cli_error(ctx, _("node %s could not be read: %s"), node,
+		          n->errmsg ? n->errmsg : _("no hardware list"));
 		goto out;
 	}
 	if (!n->sriov_fields)
-		cli_warn(ctx,
-		         "node %s: its hardware list has no physfn/virtfns (no SR-IOV enabled, or "
-		         "libpve-common before 9.1.12): PF/VF relations are not shown",
-		         node);
+		cli_warn(
+		        ctx,
+		        _("node %s: its hardware list has no physfn/virtfns (no SR-IOV enabled, or "
+		          "libpve-common before 9.1.12): PF/VF relations are not shown"),
+		        node);
 	r = gather_api(&snap, &(struct gather_opts){0}, &g, &e);
 	for (size_t k = 0; r == 0 && k < g.hosts.n; k++) /* the node's hardware, as gathered */
 		if (strcmp(g.hosts.v[k].node, node) == 0)
 			h = g.hosts.v[k].host;
 	if (r == 0 && !h)
-		r = util_err_set(&e, -ENOENT, "node %s: no hardware list", node);
+		r = util_err_set(&e, -ENOENT, _("node %s: no hardware list"), node);
 	if (r == 0)
 		r = usage_of(&g, node, h, &usage, &e);
 	if (r < 0) {

@@ -79,13 +79,13 @@ int cli_cmd_status(struct cli_ctx *ctx, int argc, char **argv)
 		}
 	}
 	if (optind < argc)
-		return cli_usage_error(ctx, "status", "unexpected argument '%s'", argv[optind]);
+		return cli_usage_error(ctx, "status", _("unexpected argument '%s'"), argv[optind]);
 	if (ctx->format != CLI_FORMAT_TEXT && ctx->format != CLI_FORMAT_JSON)
-		return cli_usage_error(ctx, "status", "status writes text or json");
+		return cli_usage_error(ctx, "status", _("status writes text or json"));
 	if (!use_api &&
 	    (api_node || over.url || over.token_file || over.fingerprint || over.ca_file))
 		return cli_usage_error(ctx, "status",
-		                       "--node and the --api-* options go with --api");
+		                       _("--node and the --api-* options go with --api"));
 	if (use_api)
 		return cli_api_status(ctx, &over, api_node, all);
 

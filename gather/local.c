@@ -311,7 +311,7 @@ static int gather_all(const struct gather_opts *o, struct gather_node *g, struct
 	pveconf_ha_free(&ha);
 	/* leftovers of our killed writes (temp-file-left) */
 	if (r == 0 && pveconf_tmp_stale(o->paths, &g->temp_files, &g->n_temp_files) < 0)
-		r = util_err_set(e, -ENOMEM, "out of memory");
+		r = util_err_set(e, -ENOMEM, _("out of memory"));
 	return r;
 }
 

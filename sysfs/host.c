@@ -20,6 +20,7 @@
 
 #include "sysfs/pcilib.h"
 #include "util/fileio.h"
+#include "util/i18n.h"
 
 static int warn_add(struct sysfs_host *h, const char *fmt, ...)
         __attribute__((format(printf, 2, 3)));
@@ -46,7 +47,7 @@ static int warn_add(struct sysfs_host *h, const char *fmt, ...)
 
 static void pci_warn(void *arg, const char *msg)
 {
-	warn_add(arg, "libpci: %s", msg);
+	warn_add(arg, _("libpci: %s"), msg);
 }
 
 /* Copies with truncation (all attribute values here are short; a longer one is cut, not refused). */
@@ -397,8 +398,8 @@ static int list_bdfs(struct sysfs_host *h, int devfd, char (**out)[SYSFS_BDF_LEN
 			if (de->d_name[0] == '.')
 				continue;
 			if (!is_bdf(de->d_name)) {
-				warn_add(h, "%s/%s: not a PCI address, skipped", PP_SYS_PCI_DEVICES,
-				         de->d_name);
+				warn_add(h, _("%s/%s: not a PCI address, skipped"),
+				         PP_SYS_PCI_DEVICES, de->d_name);
 				*clean = false;
 				continue;
 			}
@@ -443,11 +444,11 @@ static int prescan(struct sysfs_host *h, int devfd, bool names, bool *clean, str
 	*clean = true;
 	r = list_bdfs(h, devfd, &bdfs, &n, clean);
 	if (r < 0)
-		return util_err_errno(e, r, "cannot list %s", shown);
+		return util_err_errno(e, r, _("cannot list %s"), shown);
 	if (n) {
 		h->devices = malloc(n * sizeof(*h->devices));
 		if (!h->devices)
-			r = util_err_set(e, -ENOMEM, "out of memory reading %s", shown);
+			r = util_err_set(e, -ENOMEM, _("out of memory reading %s"), shown);
 	}
 	for (size_t i = 0; r == 0 && i < n; i++) {
 		const char *bad;
@@ -456,8 +457,8 @@ static int prescan(struct sysfs_host *h, int devfd, bool names, bool *clean, str
 		memset(&tmp, 0, sizeof(tmp));
 		bad = entry_read(devfd, bdfs[i], names, &dfd, &tmp, &from_uevent);
 		if (bad) {
-			warn_add(h, "%s/%s: incomplete device entry (%s), skipped", shown, bdfs[i],
-			         bad);
+			warn_add(h, _("%s/%s: incomplete device entry (%s), skipped"), shown,
+			         bdfs[i], bad);
 			if (dfd >= 0)
 				close(dfd);
 			*clean = false;
@@ -468,7 +469,7 @@ static int prescan(struct sysfs_host *h, int devfd, bool names, bool *clean, str
 		close(dfd);
 		if (r < 0) {
 			device_free(&tmp);
-			r = util_err_errno(e, r, "cannot read %s/%s", shown, bdfs[i]);
+			r = util_err_errno(e, r, _("cannot read %s/%s"), shown, bdfs[i]);
 			break;
 		}
 		h->devices[h->n_devices++] = tmp; /* in bdf order already */
@@ -488,13 +489,13 @@ static int read_devices(const struct util_paths *p, unsigned flags, struct sysfs
 
 	if (util_path(p, path, sizeof(path), PP_SYS_PCI_DEVICES) < 0 ||
 	    util_path(p, buspath, sizeof(buspath), PP_SYS_BUS_PCI) < 0)
-		return util_err_set(e, -ENAMETOOLONG, "--root: path too long");
+		return util_err_set(e, -ENAMETOOLONG, _("--root: path too long"));
 	devfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (devfd < 0) {
 		if (errno == ENOENT) /* no PCI bus here (a container, a --root without sys/) */
-			return warn_add(h, "%s does not exist: no PCI devices listed",
+			return warn_add(h, _("%s does not exist: no PCI devices listed"),
 			                PP_SYS_PCI_DEVICES);
-		return util_err_errno(e, -errno, "cannot open %s", path);
+		return util_err_errno(e, -errno, _("cannot open %s"), path);
 	}
 	r = prescan(h, devfd, flags & SYSFS_READ_NAMES, &clean, e);
 	/* A VF is named by its PF's virtfnN links (read above), so no device needs its physfn
@@ -515,7 +516,7 @@ static int read_devices(const struct util_paths *p, unsigned flags, struct sysfs
 	/* libpci enumerates (and names) what the pre-scan found readable */
 	ents = calloc(n, sizeof(*ents));
 	if (!ents)
-		return util_err_set(e, -ENOMEM, "out of memory reading %s", path);
+		return util_err_set(e, -ENOMEM, _("out of memory reading %s"), path);
 	for (size_t i = 0; i < n; i++) {
 		strcpy(ents[i].bdf, h->devices[i].bdf);
 		ents[i].vendor = h->devices[i].vendor;
@@ -811,24 +812,24 @@ int sysfs_host_read_opts(const struct util_paths *p, const struct sysfs_read_opt
 
 	*out = NULL;
 	if (!h)
-		return util_err_set(e, -ENOMEM, "out of memory");
+		return util_err_set(e, -ENOMEM, _("out of memory"));
 	r = read_devices(p, o->flags, h, e);
 	if (r == 0) {
 		r = read_mdev_parents(p, h);
 		if (r < 0)
-			r = util_err_errno(e, r, "cannot read %s", PP_SYS_CLASS_MDEV_BUS);
+			r = util_err_errno(e, r, _("cannot read %s"), PP_SYS_CLASS_MDEV_BUS);
 	}
 	if (r == 0) {
 		r = read_mdevs(p, h);
 		if (r < 0)
-			r = util_err_errno(e, r, "cannot read %s", PP_SYS_MDEV_DEVICES);
+			r = util_err_errno(e, r, _("cannot read %s"), PP_SYS_MDEV_DEVICES);
 	}
 	if (r == 0)
 		h->n_modules = sysfs_driver_modules(module_names);
 	for (size_t i = 0; r == 0 && i < h->n_modules; i++) {
 		r = read_module(p, o, &h->modules[i], module_names[i]);
 		if (r < 0)
-			r = util_err_errno(e, r, "cannot read %s/%s", PP_SYS_MODULE,
+			r = util_err_errno(e, r, _("cannot read %s/%s"), PP_SYS_MODULE,
 			                   module_names[i]);
 	}
 	if (r < 0) {
