@@ -33,7 +33,9 @@ fi
 # run_cases BIN TESTBIN CASES...: 0 when every case passes
 run_cases() {
 	b=$1 tb=$2; shift 2
-	PP_BIN=$b PP_TEST_BIN=$tb PP_CASES="$*" sh "$SRC/tests/cli/run.sh" >"$OUT" 2>&1
+	# an old binary may hang on a FIFO (defects 6 and 7): a hang is a failure, not a wait
+	PP_BIN=$b PP_TEST_BIN=$tb PP_CASES="$*" timeout -k 10 600 sh "$SRC/tests/cli/run.sh" \
+		>"$OUT" 2>&1
 }
 # the race: lost sed edits beyond the documented window fail it
 run_race() {
