@@ -9,52 +9,18 @@
 #include "cli/api.h"
 #include "cli/status.h"
 
-static int cmp_use(const void *pa, const void *pb)
-{
-	const struct cli_use *a = pa, *b = pb;
-	int r = strcmp(a->bdf, b->bdf);
-
-	if (r)
-		return r;
-	if (a->vmid != b->vmid)
-		return a->vmid < b->vmid ? -1 : 1;
-	r = strcmp(a->section, b->section);
-	return r ? r : strcmp(a->key, b->key);
-}
-
-/* Which VM configs of node name each device of h, with the rules' own expansion
- * (policy_uses_collect, as the local status). */
+/* Which VM configs of node name each device of h, and what the rules find on each
+ * (cli_usage_judge, as the local status). */
 static int usage_of(struct gather_node *g, const char *node, const struct sysfs_host *h,
                     struct cli_usage *u, struct util_err *e)
 {
-	struct policy_uses pu = {0};
-	int r;
-
 	g->in.node = node;
 	g->in.host = h;
 	g->in.vms = g->vms;
 	g->in.n_vms = g->n_vms;
 	g->in.mappings = g->mappings;
 	g->in.n_mappings = g->n_mappings;
-	r = policy_uses_collect(&g->in, &pu, e);
-	if (r == 0 && pu.n) {
-		u->uses = calloc(pu.n, sizeof(*u->uses));
-		if (!u->uses)
-			r = util_err_set(e, -ENOMEM, "out of memory");
-	}
-	for (size_t i = 0; r == 0 && i < pu.n; i++) {
-		struct cli_use *x = &u->uses[u->n++];
-
-		snprintf(x->bdf, sizeof(x->bdf), "%s", pu.v[i].bdf);
-		x->vmid = pu.v[i].vm->vmid;
-		policy_section_label(pu.v[i].sec, x->section, sizeof(x->section));
-		snprintf(x->key, sizeof(x->key), "%s", pu.v[i].hp->key);
-		x->running = pu.v[i].vm->running;
-	}
-	if (u->n)
-		qsort(u->uses, u->n, sizeof(*u->uses), cmp_use);
-	policy_uses_free(&pu);
-	return r;
+	return cli_usage_judge(&g->in, u, e);
 }
 
 /* GET /nodes: names is left "" when node is one of them, else gets the list of nodes. */
@@ -84,7 +50,7 @@ static int node_check(struct pveapi_client *c, const char *node, char *names, si
 }
 
 int cli_api_status(struct cli_ctx *ctx, const struct settings_api_overrides *over, const char *node,
-                   bool all)
+                   bool all, bool table)
 {
 	struct cli_api_cluster *cl = NULL;
 	struct pveapi_snapshot snap = {0};
@@ -161,14 +127,17 @@ int cli_api_status(struct cli_ctx *ctx, const struct settings_api_overrides *ove
 	view.usage = &usage;
 	view.shown = shown;
 	view.node = node;
+	view.table = table;
+	view.color = ctx->color;
 	rc = CLI_EXIT_OK;
 	if (ctx->format == CLI_FORMAT_JSON) {
 		if (cli_status_render_json(stdout, &view) < 0) {
 			cli_error(ctx, "cannot write the JSON output");
 			rc = CLI_EXIT_FAIL;
 		}
-	} else {
-		cli_status_render_text(stdout, &view);
+	} else if (cli_status_render_text(stdout, &view) < 0) {
+		cli_error(ctx, "cannot write the output");
+		rc = CLI_EXIT_FAIL;
 	}
 out:
 	free(shown);

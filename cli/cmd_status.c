@@ -16,6 +16,7 @@ int cli_cmd_status(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
 	        {"all", no_argument, NULL, 'a'},
+	        {"table", no_argument, NULL, 't'},
 	        {"format", required_argument, NULL, 'f'},
 	        {"api", no_argument, NULL, 'A'},
 	        {"node", required_argument, NULL, 'n'},
@@ -29,12 +30,13 @@ int cli_cmd_status(struct cli_ctx *ctx, int argc, char **argv)
 	struct cli_status_view view;
 	struct util_err e = {0};
 	struct sysfs_host *h = NULL;
-	bool all = false, *shown;
+	bool all = false, table = false, *shown;
 	int c, r;
 
 	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
 		switch (c) {
 		case 'a': all = true; break;
+		case 't': table = true; break;
 		case 'A': use_api = true; break;
 		case 'n': api_node = optarg; break;
 		case 'f':
@@ -57,7 +59,7 @@ int cli_cmd_status(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_usage_error(ctx, "status",
 		                       "--node and the --api-* options go with --api");
 	if (use_api)
-		return cli_api_status(ctx, &over, api_node, all);
+		return cli_api_status(ctx, &over, api_node, all, table);
 
 	r = sysfs_host_read(&ctx->paths, &h, &e);
 	if (r < 0) {
@@ -90,16 +92,17 @@ int cli_cmd_status(struct cli_ctx *ctx, int argc, char **argv)
 	view.usage = &usage;
 	view.shown = shown;
 	view.node = ctx->node;
-	r = 0;
+	view.table = table;
+	view.color = ctx->color;
 	if (ctx->format == CLI_FORMAT_JSON)
 		r = cli_status_render_json(stdout, &view);
 	else
-		cli_status_render_text(stdout, &view);
+		r = cli_status_render_text(stdout, &view) < 0 ? -EIO : 0;
 	free(shown);
 	cli_usage_free(&usage);
 	sysfs_host_free(h);
 	if (r < 0) {
-		cli_error(ctx, "cannot write the JSON output: %s", strerror(-r));
+		cli_error(ctx, "cannot write the output: %s", strerror(-r));
 		return CLI_EXIT_FAIL;
 	}
 	return CLI_EXIT_OK;

@@ -14,9 +14,12 @@ struct cli_status_view {
 	const struct cli_usage *usage;
 	const bool *shown; /* per host->devices[i] */
 	const char *node;  /* "" when unknown */
+	bool table;        /* --table: one row per device instead of the tree */
+	bool color;        /* the user marks in colour (cli_ctx.color) */
 };
 
-void cli_status_render_text(FILE *out, const struct cli_status_view *v);
+/* 0, or -1 on a write error or out of memory */
+int cli_status_render_text(FILE *out, const struct cli_status_view *v);
 /* 0, or -ENOMEM */
 int cli_status_render_json(FILE *out, const struct cli_status_view *v);
 

@@ -4,7 +4,8 @@
 # are what the uninstalled binary reads (util/i18n.c finds them through build/locale/LINGUAS) and
 # what `make install` puts under $(PREFIX)/share/locale.  Tiers: check-po (every msgid translated,
 # none fuzzy, placeholders kept), check-i18n (the demo under LANG=zh_CN.UTF-8 leaves no English
-# sentence; the zh_CN man page names every command and rule of the English one).
+# sentence; the zh_CN man page names every command and rule of the English one; every demo line
+# fits in 100 columns at COLUMNS=100, in both languages).
 LINGUAS    := $(patsubst po/%.po,%,$(wildcard po/*.po))
 LOCALEDIR  := $(PREFIX)/share/locale
 POT        := $(B)/po/pve-passthrough.pot
@@ -45,7 +46,7 @@ check-po: $(POT)
 CHECK_TIERS += check-po
 
 check-i18n: $(BIN) $(MO_FILES) $(B)/locale/LINGUAS
-	@tools/run-tier.sh i18n tests/i18n/demo-zh.sh tests/i18n/man-zh.sh
+	@tools/run-tier.sh i18n tests/i18n/demo-zh.sh tests/i18n/man-zh.sh tests/i18n/demo-width.sh
 CHECK_TIERS += check-i18n
 
 install: install-i18n

@@ -24,8 +24,8 @@ echo "== LANG=zh_CN.UTF-8 (not generated on this host): Chinese; LC_ALL=C wins o
 env -u LC_ALL LANG=zh_CN.UTF-8 "$PP" --root "$R" audit --vmid 107 | head -n 3
 env LC_ALL=C LANG=zh_CN.UTF-8 "$PP" --root "$R" audit --vmid 107 | head -n 3
 echo "== LANGUAGE picks among languages, but not under the C locale (GNU gettext's rule)"
-env -u LC_ALL LANG=C.UTF-8 LANGUAGE=zh_CN "$PP" --root "$R" audit --vmid 107 | sed -n 3p
-env -u LC_ALL -u LANG LANGUAGE=zh_CN "$PP" --root "$R" audit --vmid 107 | sed -n 3p
+env -u LC_ALL LANG=C.UTF-8 LANGUAGE=zh_CN "$PP" --root "$R" audit --vmid 107 | sed -n 2p
+env -u LC_ALL -u LANG LANGUAGE=zh_CN "$PP" --root "$R" audit --vmid 107 | sed -n 2p
 echo "== JSON keys and rule ids stay English; the sentences are the reader's language"
 env -u LC_ALL LANG=zh_CN.UTF-8 "$PP" --root "$R" audit --vmid 107 --format json |
 	python3 -c 'import json,sys; f=json.load(sys.stdin)["findings"][0]; print(sorted(f), f["rule"], f["severity"], f["message"])'
