@@ -191,7 +191,8 @@ int cli_assign_run(struct cli_ctx *ctx, const char *cmd, struct assign_request *
 				       util_buf_str(&diff));
 			else if (ctx->verbosity >= 0 || plan.outcome == ASSIGN_OUTCOME_NOTHING)
 				cli_wrapf(stdout, 2, "%s\n", plan.summary);
-			if (api && applied && ar.running)
+			/* (a release's summary already says what the running VM keeps) */
+			if (api && applied && ar.running && req->kind != ASSIGN_KIND_RELEASE)
 				cli_wrapf(
 				        stdout, 2,
 				        _("VM %u runs on node %s: PVE put the change into its pending "

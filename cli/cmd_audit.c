@@ -233,22 +233,9 @@ static void keep_vmids(struct policy_findings *f, const unsigned *ids, size_t n)
  * pve_passthrough_up 0 - so a monitoring system sees the blind run. */
 static int audit_blind(struct cli_ctx *ctx, const char *node, const char *why)
 {
-	char *unread[1] = {(char *)why};
-	struct policy_findings none = {0};
-	struct cli_report rep = {.kind = CLI_REPORT_AUDIT,
-	                         .node = node,
-	                         .findings = &none,
-	                         .unread = unread,
-	                         .n_unread = 1,
-	                         .now = (long long)time(NULL)};
-
-	if (ctx->format == CLI_FORMAT_NAGIOS) {
-		printf("PVE-PASSTHROUGH UNKNOWN - %s\n", why);
-		return 3;
-	}
-	cli_error(ctx, "%s", why);
-	if (ctx->format == CLI_FORMAT_PROMETHEUS)
-		cli_render_prometheus.report(&rep, stdout);
+	if (ctx->format != CLI_FORMAT_NAGIOS)
+		cli_error(ctx, "%s", why);
+	cli_render_blind(ctx->format, node, why, (long long)time(NULL), stdout);
 	return CLI_EXIT_FAIL;
 }
 

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -83,6 +84,7 @@ static const struct cli_opt_help release_opts[] = {
         {"--dry-run", "show the change as a unified diff and write nothing"},
         {"--lock-timeout S", "wait up to S seconds for the VM's lock (default 10), else exit 3"},
         OPT_FORMAT_TJ,
+        OPT_API,
         {NULL, NULL},
 };
 static const struct cli_opt_help status_opts[] = {
@@ -174,7 +176,8 @@ const struct cli_command cli_commands[] = {
         {"release",
          cli_cmd_release,
          {"release VMID (--slot N | --device BDF | --all) [--dry-run] [--lock-timeout S] "
-          "[--format text|json]",
+          "[--format text|json] [--api [--api-url URL] [--api-token-file F] "
+          "[--api-fingerprint FP|--api-ca-file F]]",
           "take hostpci entries away from a VM (pending delete while it runs)", release_opts},
          F_TEXT | F_JSON},
         {"status",
@@ -812,10 +815,15 @@ int cli_main(int argc, char **argv, const struct cli_seams *seams)
 		           (strcmp(cmd->name, "hook") == 0 || strcmp(cmd->name, "host") == 0 ||
 		            strcmp(cmd->name, "mapping") == 0);
 
-		cli_error(&ctx,
-		          "pve-passthrough needs root for %s%s%s (it reads /etc/pve and writes VM "
-		          "configs)",
-		          cmd->name, sub ? " " : "", sub ? argv[first + 1] : "");
+		char why[256];
+
+		snprintf(why, sizeof(why),
+		         "pve-passthrough needs root for %s%s%s (it reads /etc/pve and writes VM "
+		         "configs)",
+		         cmd->name, sub ? " " : "", sub ? argv[first + 1] : "");
+		cli_error(&ctx, "%s", why);
+		/* monitoring still gets its answer: Nagios UNKNOWN, Prometheus up 0 */
+		cli_render_blind(ctx.format, ctx.node, why, (long long)time(NULL), stdout);
 		return CLI_EXIT_FAIL;
 	}
 	/* test seam (the test binary only, under a --root): a command that never finishes */

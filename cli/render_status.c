@@ -12,9 +12,9 @@
 #include "cli/render.h"
 #include "cli/status.h"
 #include "cli/table.h"
+#include "policy/policy.h"
 #include "sysfs/driver.h"
 #include "sysfs/igpu.h"
-#include "sysfs/write.h"
 
 static const char *role_name(enum sysfs_role r)
 {
@@ -80,8 +80,7 @@ static bool use_picked(const struct cli_status_view *v, const struct use_pick *p
 	if (strcmp(u->mdev, p->type))
 		return false;
 	/* PVE's instance of this entry (index, vmid) */
-	if (sysfs_mdev_uuid((unsigned)atoi(u->key + 7), u->vmid, want, sizeof(want)) < 0)
-		return !p->uuid;
+	policy_mdev_uuid((unsigned)atoi(u->key + 7), u->vmid, want, sizeof(want));
 	return p->uuid ? strcmp(want, p->uuid) == 0 : !mdev_live(v->host, want);
 }
 

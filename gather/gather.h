@@ -81,6 +81,8 @@ struct gather_node {
 	bool storages_loaded;
 	struct policy_reservation *reservations;
 	size_t n_reservations;
+	char **temp_files; /* gather_local, not the guard: ours a killed write left under /etc/pve */
+	size_t n_temp_files;
 	char owner[256]; /* gather_local with opts.vmid: the node that owns it ("" = none) */
 	struct gather_hosts hosts; /* gather_api: every node's hardware */
 	/* gather_api_mapping_checks: PVE's checks of every node, hosts.v[i].pve_checks point here */

@@ -18,6 +18,7 @@
 #include "pveconf/node.h"
 #include "pveconf/vmlist.h"
 #include "util/fileio.h"
+#include "util/i18n.h"
 
 /* The reservations still in force (pid: its VM runs; time: not expired), through pveconf. */
 static int load_reservations(const struct util_paths *p, struct gather_node *g, struct util_err *e)
@@ -31,7 +32,7 @@ static int load_reservations(const struct util_paths *p, struct gather_node *g, 
 	g->reservations = calloc(all.n + 1, sizeof(*g->reservations));
 	if (!g->reservations) {
 		pveconf_pci_reservations_free(&all);
-		return util_err_set(e, -ENOMEM, "out of memory");
+		return util_err_set(e, -ENOMEM, _("out of memory"));
 	}
 	for (size_t i = 0; i < all.n; i++) {
 		g->reservations[g->n_reservations].bdf = gather_keep(g, all.v[i].id);
@@ -124,15 +125,15 @@ static void check_complete(const struct gather_opts *o, struct gather_node *g,
 	r = stat(path, &st) < 0 ? -errno : S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
 	if (r < 0)
 		gather_unread_add(g,
-		                  "%s: %s (not a Proxmox VE node, or pmxcfs is not running: "
-		                  "systemctl status pve-cluster)",
+		                  _("%s: %s (not a Proxmox VE node, or pmxcfs is not running: "
+		                    "systemctl status pve-cluster)"),
 		                  util_path_display(p, path), strerror(-r));
 	r = pveconf_vmlist_load(p, &l, &le);
 	if (r == -ENOENT) {
 		util_path(p, path, sizeof(path), PP_ETC_PVE_VMLIST);
 		gather_unread_add(g,
-		                  "%s: %s (the list of VMs is unknown: pmxcfs is not running or "
-		                  "/etc/pve is not mounted: systemctl status pve-cluster)",
+		                  _("%s: %s (the list of VMs is unknown: pmxcfs is not running or "
+		                    "/etc/pve is not mounted: systemctl status pve-cluster)"),
 		                  util_path_display(p, path), strerror(ENOENT));
 		return;
 	}
@@ -153,7 +154,7 @@ static void check_complete(const struct gather_opts *o, struct gather_node *g,
 			g->n_configs_unreadable++;
 			pveconf_vm_conf_path(p, x->node, x->vmid, path, sizeof(path));
 			gather_unread_add(
-			        g, "VM %u: .vmlist places it on node %s, but %s cannot be found",
+			        g, _("VM %u: .vmlist places it on node %s, but %s cannot be found"),
 			        x->vmid, x->node, util_path_display(p, path));
 		}
 	}
@@ -174,7 +175,7 @@ static bool vm_runs(const struct gather_opts *o, struct gather_node *g, unsigned
 	case PVECONF_VM_STOPPED: return false;
 	case PVECONF_VM_RUNSTATE_UNKNOWN: break;
 	}
-	gather_warn(g, "%s; counted as running", e.msg);
+	gather_warn(g, _("%s; counted as running"), e.msg);
 	gather_unread_add(g, "%s", e.msg);
 	return true;
 }
@@ -214,6 +215,9 @@ static int gather_all(const struct gather_opts *o, struct gather_node *g, struct
 	if (r == 0)
 		check_complete(o, g, &refs);
 	pveconf_vmrefs_free(&refs);
+	/* leftovers of our killed writes (temp-file-left) */
+	if (r == 0 && pveconf_tmp_stale(o->paths, &g->temp_files, &g->n_temp_files) < 0)
+		r = util_err_set(e, -ENOMEM, "out of memory");
 	return r;
 }
 
@@ -226,7 +230,8 @@ static int gather_guard(const struct gather_opts *o, struct gather_node *g, stru
 
 	if (o->migrated_from && *o->migrated_from) {
 		if (pveconf_node_name_valid(o->migrated_from) < 0)
-			return util_err_set(e, -EINVAL, "PVE_MIGRATED_FROM '%s' is not a node name",
+			return util_err_set(e, -EINVAL,
+			                    _("PVE_MIGRATED_FROM '%s' is not a node name"),
 			                    o->migrated_from);
 		util_path(o->paths, path, sizeof(path), PP_ETC_PVE_NODES "/%s/qemu-server/%u.conf",
 		          o->migrated_from, o->vmid);
@@ -260,7 +265,7 @@ static int gather_guard(const struct gather_opts *o, struct gather_node *g, stru
 		free(ents[i]);
 	}
 	free(ents);
-	return r == -ENOMEM ? util_err_set(e, r, "out of memory") : 0;
+	return r == -ENOMEM ? util_err_set(e, r, _("out of memory")) : 0;
 }
 
 /* Which node owns vmid: /etc/pve/.vmlist, else the node directory holding its config. */
@@ -294,7 +299,8 @@ int gather_local(const struct gather_opts *o, struct gather_node *g, struct util
 
 	if (!o->node || !o->node[0])
 		return util_err_set(e, -ENOENT, "%s",
-		                    o->node_error ? o->node_error : "this node's name is unknown");
+		                    o->node_error ? o->node_error
+		                                  : _("this node's name is unknown"));
 	if (o->host) {
 		g->in.host = o->host; /* the caller's, with its warnings already told */
 	} else {

@@ -17,6 +17,7 @@
 
 #include "host/dkms.h"
 #include "host/klog.h"
+#include "pveconf/commit.h"
 #include "util/fileio.h"
 #include "util/i18n.h"
 
@@ -637,37 +638,16 @@ static int check_klog(const struct util_paths *p, const struct host_facts *f, st
 	return r;
 }
 
-/* temp-file-left: our temporary files whose writer is gone, in every directory we write. */
-static int scan_dir_tmp(struct run *rn, const struct util_paths *p, const char *host_dir)
+static int cmp_str(const void *a, const void *b)
 {
-	char full[PP_PATH_MAX], **names;
-	size_t n;
-	int dfd, r = 0;
-
-	if (util_path(p, full, sizeof(full), "%s", host_dir) < 0)
-		return 0;
-	dfd = open(full, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0)
-		return 0;
-	if (util_tmp_stale(dfd, &names, &n) == 0) {
-		for (size_t i = 0; i < n; i++) {
-			if (r == 0)
-				r = add(rn, POLICY_RULE_TEMP_FILE_LEFT, NULL, NULL,
-				        "%s/%s: a write of pve-passthrough was killed before it "
-				        "finished (its process is gone)",
-				        host_dir, names[i]);
-			free(names[i]);
-		}
-		free(names);
-	}
-	close(dfd);
-	return r;
+	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* temp-file-left: our temporary files whose writer is gone, in every directory we write (the
+ * detection is util_tmp_stale_under's, /etc/pve's part pveconf_tmp_stale's, as audit's). */
 static int scan_tmp(struct run *rn, const struct util_paths *p)
 {
 	static const char *const dirs[] = {
-	        PP_ETC_PVE_MAPPING,
 	        PP_ETC_DEFAULT_GRUB_D,
 	        PP_ETC_DEFAULT,
 	        PP_ETC_KERNEL,
@@ -679,33 +659,29 @@ static int scan_tmp(struct run *rn, const struct util_paths *p)
 	        PP_VAR_LIB_TOOL,
 	        HOST_JOURNAL_DIR,
 	};
-	char full[PP_PATH_MAX], sub[PP_PATH_MAX];
+	char full[PP_PATH_MAX], sub[PP_PATH_MAX], **files = NULL;
+	size_t n = 0;
 	DIR *d;
 	struct dirent *de;
-	int r = 0;
+	int r = pveconf_tmp_stale(p, &files, &n);
 
 	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]) && r == 0; i++)
-		r = scan_dir_tmp(rn, p, dirs[i]);
-	/* every node's VM configs, and every journal */
-	util_path(p, full, sizeof(full), PP_ETC_PVE_NODES);
-	if (r == 0 && (d = opendir(full))) {
-		while (r == 0 && (de = readdir(d)))
-			if (de->d_name[0] != '.') {
-				snprintf(sub, sizeof(sub), PP_ETC_PVE_NODES "/%s/qemu-server",
-				         de->d_name);
-				r = scan_dir_tmp(rn, p, sub);
-			}
-		closedir(d);
-	}
+		r = util_tmp_stale_under(p, dirs[i], &files, &n);
+	/* every journal */
 	util_path(p, full, sizeof(full), HOST_JOURNAL_DIR);
 	if (r == 0 && (d = opendir(full))) {
 		while (r == 0 && (de = readdir(d)))
 			if (de->d_name[0] != '.') {
 				snprintf(sub, sizeof(sub), HOST_JOURNAL_DIR "/%s", de->d_name);
-				r = scan_dir_tmp(rn, p, sub);
+				r = util_tmp_stale_under(p, sub, &files, &n);
 			}
 		closedir(d);
 	}
+	if (n > 1)
+		qsort(files, n, sizeof(*files), cmp_str);
+	if (r == 0)
+		r = policy_temp_files_add(&rn->fs->f, rn->severity, NULL, files, n);
+	util_strv_free(files, n);
 	return r;
 }
 

@@ -665,8 +665,89 @@ int host_modconf_scan(const struct util_paths *p, enum host_mode mode, unsigned 
 	return 0;
 }
 
+/* How a file that may set sriov_numvfs is written: decides whether a line that names the
+ * attribute writes it or only reads or tests it (a unit that checks the VF count before starting
+ * the VMs is no competing writer). */
+enum numvfs_syntax {
+	NUMVFS_SYSFS_CONF, /* "[mode|owner] ATTR = VALUE" (sysfsutils) */
+	NUMVFS_TMPFILES,   /* "TYPE PATH MODE USER GROUP AGE ARGUMENT" (tmpfiles.d(5)) */
+	NUMVFS_UDEV,       /* udev keys, and RUN+= commands as in NUMVFS_SHELL */
+	NUMVFS_SHELL,      /* rc.local, the Exec*= lines of a systemd unit */
+};
+
+/* The first word of the command that a word ending at w (quotes and blanks before the word
+ * skipped) belongs to: back to the nearest '|', ';', '&', '(', '`', '=' (ExecStart=) or quote
+ * (sh -c 'tee PATH'); its basename into out. */
+static void shell_command_of(const char *line, const char *w, char *out, size_t size)
+{
+	const char *c = w, *e;
+
+	while (c > line && !strchr("|;&(`='\"", c[-1]))
+		c--;
+	c += strspn(c, " \t");
+	e = c + strcspn(c, " \t'\"");
+	for (const char *sl = c; sl < e; sl++)
+		if (*sl == '/')
+			c = sl + 1;
+	snprintf(out, size, "%.*s", (int)(e - c), c);
+}
+
+/* Does a shell command line write the file named ...sriov_numvfs?  It does when a word naming
+ * the attribute is the target of a redirection (echo 3 > PATH, >> PATH, 2>PATH), an argument of
+ * tee (echo 3 | tee PATH) or dd's of=PATH.  cat PATH, read n <PATH, test -f PATH, [ -e PATH ],
+ * grep -q 3 PATH only read it.  A path held in a variable is not followed. */
+static bool shell_writes_numvfs(const char *line)
+{
+	for (const char *s = strstr(line, "sriov_numvfs"); s; s = strstr(s + 1, "sriov_numvfs")) {
+		const char *w = s, *q;
+		char cmd[32];
+
+		while (w > line && !strchr(" \t'\"<>;|&()=`", w[-1]))
+			w--;
+		for (q = w; q > line && strchr(" \t'\"", q[-1]); q--)
+			;
+		if (q > line && q[-1] == '>')
+			return true;
+		if (w - line >= 3 && w[-1] == '=' && w[-2] == 'f' && w[-3] == 'o' &&
+		    (w - line == 3 || strchr(" \t'\"", w[-4])))
+			return true;
+		shell_command_of(line, q, cmd, sizeof(cmd));
+		if (strcmp(cmd, "tee") == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Does the line (no comment, names sriov_numvfs) write the attribute, in that file's syntax? */
+static bool numvfs_line_writes(const char *line, enum numvfs_syntax syn)
+{
+	const char *t = line + strspn(line, " \t"), *s;
+	size_t wl = strcspn(t, " \t");
+
+	switch (syn) {
+	case NUMVFS_SYSFS_CONF: /* "mode ATTR = 0600" and "owner ATTR = u:g" set no value */
+		if ((wl == 4 && strncmp(t, "mode", 4) == 0) ||
+		    (wl == 5 && strncmp(t, "owner", 5) == 0))
+			return false;
+		return strchr(strstr(t, "sriov_numvfs"), '=') != NULL;
+	case NUMVFS_TMPFILES: /* w writes the argument; f+ truncates and writes it; z, r, ... do not */
+		return t[0] == 'w' || (t[0] == 'f' && t[1] == '+');
+	case NUMVFS_UDEV: /* ATTR{sriov_numvfs}="3" assigns; == and != match */
+		for (s = strstr(t, "sriov_numvfs}"); s; s = strstr(s + 1, "sriov_numvfs}")) {
+			const char *o = s + strlen("sriov_numvfs}");
+
+			o += strspn(o, " \t");
+			if (o[0] == '=' && o[1] != '=')
+				return true;
+		}
+		return shell_writes_numvfs(t);
+	case NUMVFS_SHELL: break;
+	}
+	return shell_writes_numvfs(t);
+}
+
 static int scan_numvfs(const struct util_paths *p, const char *display, const char *what,
-                       struct host_conflict **out, size_t *n)
+                       enum numvfs_syntax syn, struct host_conflict **out, size_t *n)
 {
 	char path[PP_PATH_MAX], *data;
 	size_t len;
@@ -683,7 +764,8 @@ static int scan_numvfs(const struct util_paths *p, const char *display, const ch
 		ln++;
 		while (*t == ' ' || *t == '\t')
 			t++;
-		if (line && *t != '#' && strstr(line, "sriov_numvfs"))
+		if (line && *t != '#' && strstr(line, "sriov_numvfs") &&
+		    numvfs_line_writes(line, syn))
 			r = push_conflict(
 			        out, n, "vfs-other-mechanism", display, ln, s, ll,
 			        "%s also sets sriov_numvfs at boot; two mechanisms race "
@@ -702,11 +784,12 @@ int host_vf_mechanisms_scan(const struct util_paths *p, struct host_conflict **o
 {
 	static const struct {
 		const char *dir, *suffix, *what;
+		enum numvfs_syntax syn;
 	} dirs[] = {
-	        {PP_ETC_SYSFS_D, ".conf", "sysfsutils"},
-	        {HOST_ETC_TMPFILES_D, ".conf", "systemd-tmpfiles"},
-	        {PP_ETC_UDEV_RULES_D, ".rules", "a udev rule"},
-	        {PP_ETC_SYSTEMD_SYSTEM, ".service", "a systemd unit"},
+	        {PP_ETC_SYSFS_D, ".conf", "sysfsutils", NUMVFS_SYSFS_CONF},
+	        {HOST_ETC_TMPFILES_D, ".conf", "systemd-tmpfiles", NUMVFS_TMPFILES},
+	        {PP_ETC_UDEV_RULES_D, ".rules", "a udev rule", NUMVFS_UDEV},
+	        {PP_ETC_SYSTEMD_SYSTEM, ".service", "a systemd unit", NUMVFS_SHELL},
 	};
 	char path[PP_PATH_MAX], disp[PP_PATH_MAX], **names;
 	size_t nn;
@@ -714,16 +797,17 @@ int host_vf_mechanisms_scan(const struct util_paths *p, struct host_conflict **o
 
 	*out = NULL;
 	*n = 0;
-	r = scan_numvfs(p, PP_ETC_SYSFS_CONF, "sysfsutils (/etc/sysfs.conf)", out, n);
+	r = scan_numvfs(p, PP_ETC_SYSFS_CONF, "sysfsutils (/etc/sysfs.conf)", NUMVFS_SYSFS_CONF,
+	                out, n);
 	if (r == 0)
-		r = scan_numvfs(p, HOST_ETC_RC_LOCAL, "rc.local", out, n);
+		r = scan_numvfs(p, HOST_ETC_RC_LOCAL, "rc.local", NUMVFS_SHELL, out, n);
 	for (size_t d = 0; d < sizeof(dirs) / sizeof(dirs[0]) && r == 0; d++) {
 		util_path(p, path, sizeof(path), "%s", dirs[d].dir);
 		r = list_dir(path, dirs[d].suffix, &names, &nn);
 		for (size_t i = 0; i < nn && r == 0; i++) {
 			snprintf(disp, sizeof(disp), "%s/%s", dirs[d].dir, names[i]);
 			if (strcmp(disp, HOST_UNIT_LEGACY) != 0)
-				r = scan_numvfs(p, disp, dirs[d].what, out, n);
+				r = scan_numvfs(p, disp, dirs[d].what, dirs[d].syn, out, n);
 		}
 		free_names(names, nn);
 	}

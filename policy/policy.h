@@ -187,6 +187,9 @@ struct policy_input {
 	size_t n_mappings;
 	const struct policy_reservation *reservations;
 	size_t n_reservations;
+	/* audit: the temporary files of ours that killed writes left under /etc/pve (temp-file-left) */
+	char *const *temp_files;
+	size_t n_temp_files;
 	/* Per-rule severity (POLICY_RULE_COUNT entries), NULL = the table's defaults. */
 	const enum policy_severity *severity;
 };
@@ -222,6 +225,9 @@ size_t policy_findings_count(const struct policy_findings *f, enum policy_severi
 
 /* "main", "pending" or "snapshot:NAME" (docs/cli.md's section names). */
 void policy_section_label(const struct policy_section *s, char *buf, size_t n);
+/* The uuid of the mdev instance PVE creates at VM start for the entry hostpciINDEX with mdev= of
+ * VM vmid: %08d-0000-0000-0000-%012d of (index, vmid), as qemu-server spells it. */
+void policy_mdev_uuid(unsigned index, unsigned vmid, char *buf, size_t n);
 
 /* ------------------------------------------------------------------ host rules (doctor) */
 
@@ -264,6 +270,11 @@ int policy_findings_vaddf(struct policy_findings *f, const enum policy_severity 
                           bool *dropped, enum policy_rule_id rule, const char *dev,
                           const char *hint, const char *fmt, va_list ap)
         __attribute__((format(printf, 7, 0)));
+/* temp-file-left: one finding per temporary file of ours a killed write left (files: host paths,
+ * util_tmp_stale_under), for doctor and audit alike; node (NULL: none) names the node.
+ * 0 or -ENOMEM. */
+int policy_temp_files_add(struct policy_findings *out, const enum policy_severity *severity,
+                          const char *node, char *const *files, size_t n);
 /* Lowers the severity of the finding just added, unless it was dropped. */
 void policy_findings_downgrade(struct policy_findings *f, bool dropped, enum policy_severity s);
 

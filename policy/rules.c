@@ -543,8 +543,8 @@ static void rule_mdev(struct ctx *c, const struct policy_entry *en)
 			     en->hp->key, d->bdf, type);
 		return;
 	}
-	/* PVE's instance uuid for this entry: %08d-0000-0000-0000-%012d of (index, vmid) */
-	put(uuid, sizeof(uuid), "%08d-0000-0000-0000-%012u", atoi(en->hp->key + 7), en->vm->vmid);
+	/* PVE's instance uuid for this entry */
+	policy_mdev_uuid((unsigned)atoi(en->hp->key + 7), en->vm->vmid, uuid, sizeof(uuid));
 	for (size_t m = 0; m < h->n_mdevs; m++) {
 		if (strcmp(h->mdevs[m].parent, d->bdf) != 0 || strcmp(h->mdevs[m].type, type) != 0)
 			continue;
@@ -970,7 +970,9 @@ static int finding_cmp(const void *pa, const void *pb)
 		return r;
 	if (a->rule != b->rule)
 		return a->rule < b->rule ? -1 : 1;
-	return strcmp(a->device, b->device);
+	r = strcmp(a->device, b->device);
+	/* host-level findings of one rule (temp-file-left) differ only in their text */
+	return r ? r : strcmp(a->message, b->message);
 }
 
 int policy_evaluate(const struct policy_input *in, struct policy_findings *out, struct util_err *e)
@@ -1001,6 +1003,9 @@ int policy_evaluate(const struct policy_input *in, struct policy_findings *out, 
 	if (in->mode == POLICY_MODE_AUDIT) {
 		rule_pf_driver(&c);
 		rule_node_unreachable(&c);
+		if (!c.err && in_scope(&c, POLICY_RULE_TEMP_FILE_LEFT))
+			c.err = policy_temp_files_add(out, in->severity, in->node, in->temp_files,
+			                              in->n_temp_files);
 	}
 	for (size_t v = 0; v < in->n_vms && !c.err; v++) {
 		const struct policy_vm *vm = &in->vms[v];

@@ -4,6 +4,7 @@
  * Works on bytes only; must not parse configs beyond finding `lock:`, and must not print. */
 #include "pveconf/commit.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include "pveconf/vmlist.h"
 #include "util/hash.h"
 #include "util/lock.h"
+#include "util/i18n.h"
 
 int pveconf_vm_conf_path(const struct util_paths *p, const char *node, unsigned vmid, char *buf,
                          size_t n)
@@ -95,6 +97,24 @@ bool pveconf_vm_lock_get(const char *data, size_t len, char *buf, size_t n)
 	return found;
 }
 
+int pveconf_tmp_stale(const struct util_paths *p, char ***shown, size_t *n)
+{
+	char full[PP_PATH_MAX], sub[PP_PATH_MAX];
+	struct dirent *de;
+	DIR *d;
+	int r = util_tmp_stale_under(p, PP_ETC_PVE_MAPPING, shown, n);
+
+	if (r < 0 || util_path(p, full, sizeof(full), PP_ETC_PVE_NODES) < 0 || !(d = opendir(full)))
+		return r;
+	while (r == 0 && (de = readdir(d)))
+		if (pveconf_node_name_valid(de->d_name) == 0 &&
+		    snprintf(sub, sizeof(sub), PP_ETC_PVE_NODES "/%s/qemu-server", de->d_name) <
+		            (int)sizeof(sub))
+			r = util_tmp_stale_under(p, sub, shown, n);
+	closedir(d);
+	return r;
+}
+
 /* pmxcfs refuses with EEXIST to create a VMID that lives on another node; we refuse earlier. */
 static int check_owner(const struct util_paths *p, const char *node, unsigned vmid,
                        struct util_err *e)
@@ -109,13 +129,13 @@ static int check_owner(const struct util_paths *p, const char *node, unsigned vm
 		return r;
 	ent = pveconf_vmlist_find(&l, vmid);
 	if (ent && ent->type[0] && strcmp(ent->type, "qemu") != 0)
-		r = util_err_set(e, -EEXIST, "VMID %u is a %s guest on node '%s', not a VM", vmid,
-		                 ent->type, ent->node);
+		r = util_err_set(e, -EEXIST, _("VMID %u is a %s guest on node '%s', not a VM"),
+		                 vmid, ent->type, ent->node);
 	else if (ent && strcmp(ent->node, node) != 0)
 		r = util_err_set(
 		        e, -EEXIST,
-		        "VM %u belongs to node '%s', not '%s' (/etc/pve/.vmlist): change it "
-		        "on %s, or give --node %s",
+		        _("VM %u belongs to node '%s', not '%s' (/etc/pve/.vmlist): change it "
+		          "on %s, or give --node %s"),
 		        vmid, ent->node, node, ent->node, ent->node);
 	pveconf_vmlist_free(&l);
 	return r;
@@ -133,31 +153,31 @@ static int check_current(const char *path, const char *shown, unsigned vmid,
 		if (!expected_digest)
 			return 0;
 		return util_err_set(e, -ENOENT,
-		                    "%s: no such file: VM %u has no config on this node", shown,
+		                    _("%s: no such file: VM %u has no config on this node"), shown,
 		                    vmid);
 	}
 	if (r == -EFBIG)
 		return util_err_set(e, -EFBIG,
-		                    "%s: larger than 1 MiB, not a config PVE could have "
-		                    "written",
+		                    _("%s: larger than 1 MiB, not a config PVE could have "
+		                      "written"),
 		                    shown);
 	if (r < 0)
-		return util_err_errno(e, r, "cannot read %s", shown);
+		return util_err_errno(e, r, _("cannot read %s"), shown);
 	if (!expected_digest) {
 		free(cur);
-		return util_err_set(e, -EEXIST, "%s already exists", shown);
+		return util_err_set(e, -EEXIST, _("%s already exists"), shown);
 	}
 	r = util_sha1_hex(cur, curlen, hex);
 	if (r == 0 && strcasecmp(hex, expected_digest) != 0)
 		r = util_err_set(
 		        e, -ESTALE,
-		        "%s changed meanwhile (digest %.12s..., expected %.12s...): nothing "
-		        "written; run the command again",
+		        _("%s changed meanwhile (digest %.12s..., expected %.12s...): nothing "
+		          "written; run the command again"),
 		        shown, hex, expected_digest);
 	else if (r < 0)
-		r = util_err_set(e, r, "cannot compute the digest of %s", shown);
+		r = util_err_set(e, r, _("cannot compute the digest of %s"), shown);
 	if (r == 0 && !ignore_vm_lock && pveconf_vm_lock_get(cur, curlen, lockv, sizeof(lockv)))
-		r = util_err_set(e, -EBUSY, "VM is locked (%s): nothing written to %s", lockv,
+		r = util_err_set(e, -EBUSY, _("VM is locked (%s): nothing written to %s"), lockv,
 		                 shown);
 	free(cur);
 	return r;
@@ -190,19 +210,20 @@ int pveconf_vm_commit(const struct util_paths *p, const char *node, unsigned vmi
 	int fd, r;
 
 	if (pveconf_vm_conf_path(p, node, vmid, path, sizeof(path)) < 0)
-		return util_err_set(e, -EINVAL, "invalid node name '%s'", node ? node : "");
+		return util_err_set(e, -EINVAL, _("invalid node name '%s'"), node ? node : "");
 	if (pveconf_vm_lock_path(p, vmid, lpath, sizeof(lpath)) < 0)
-		return util_err_set(e, -ENAMETOOLONG, "--root is too long");
+		return util_err_set(e, -ENAMETOOLONG, _("--root is too long"));
 	snprintf(shown, sizeof(shown), "%s", util_path_display(p, path));
 	if (len > PVECONF_VM_MAX_BYTES)
-		return util_err_set(e, -EFBIG,
-		                    "new config for VM %u is %zu bytes; pmxcfs takes at most 1 MiB "
-		                    "per file: nothing written",
-		                    vmid, len);
+		return util_err_set(
+		        e, -EFBIG,
+		        _("new config for VM %u is %zu bytes; pmxcfs takes at most 1 MiB "
+		          "per file: nothing written"),
+		        vmid, len);
 	if (expected_digest &&
 	    (strlen(expected_digest) != UTIL_SHA1_HEX_LEN ||
 	     strspn(expected_digest, "0123456789abcdefABCDEF") != UTIL_SHA1_HEX_LEN))
-		return util_err_set(e, -EINVAL, "'%s' is not a SHA-1 digest (40 hex digits)",
+		return util_err_set(e, -EINVAL, _("'%s' is not a SHA-1 digest (40 hex digits)"),
 		                    expected_digest);
 	r = check_owner(p, node, vmid, e);
 	if (r < 0)
@@ -212,8 +233,8 @@ int pveconf_vm_commit(const struct util_paths *p, const char *node, unsigned vmi
 		return fd == -ETIMEDOUT
 		               ? util_err_set(
 		                         e, -ETIMEDOUT,
-		                         "can't lock file '%s' - got timeout after %g s: another "
-		                         "task is changing VM %u; retry when it has finished",
+		                         _("can't lock file '%s' - got timeout after %g s: another "
+		                           "task is changing VM %u; retry when it has finished"),
 		                         util_path_display(p, lpath), timeout / 1000.0, vmid)
 		               : fd;
 	r = check_current(path, shown, vmid, expected_digest, opts && opts->ignore_vm_lock, e);

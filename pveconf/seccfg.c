@@ -6,6 +6,7 @@
 #include "pveconf/vmconf.h"
 #include "util/err.h"
 #include "util/fileio.h"
+#include "util/i18n.h"
 
 #include <string.h>
 
@@ -91,9 +92,9 @@ int pveconf_seccfg_read(const char *path, const char *display, char **data, size
 		/* no such file: no mappings / storages, as PVE reads it */
 		*data = calloc(1, 1);
 		*len = 0;
-		return *data ? 0 : util_err_set(e, -ENOMEM, "out of memory reading %s", display);
+		return *data ? 0 : util_err_set(e, -ENOMEM, _("out of memory reading %s"), display);
 	}
 	if (r < 0)
-		return util_err_errno(e, r, "cannot read %s", display);
+		return util_err_errno(e, r, _("cannot read %s"), display);
 	return 0;
 }

@@ -13,6 +13,7 @@
 #include "pveconf/vmconf.h"
 #include "pveconf/node.h"
 #include "util/fileio.h"
+#include "util/i18n.h"
 
 #define LOCAL_PATH PP_VAR_LIB_VZ /* the host path PVE forces for `local` */
 
@@ -347,10 +348,10 @@ int pveconf_storages_parse(const char *data, size_t len, struct pveconf_storages
 
 	memset(out, 0, sizeof(*out));
 	if (len > PVECONF_VM_MAX_BYTES)
-		return util_err_set(e, -EFBIG, PP_ETC_PVE_STORAGE ": larger than 1 MiB");
+		return util_err_set(e, -EFBIG, _("%s: larger than 1 MiB"), PP_ETC_PVE_STORAGE);
 	copy = malloc(len + 1);
 	if (!copy)
-		return util_err_set(e, -ENOMEM, "out of memory reading storage.cfg");
+		return util_err_set(e, -ENOMEM, _("out of memory reading storage.cfg"));
 	memcpy(copy, data, len);
 	copy[len] = '\0';
 	pveconf_seccfg_init(&ls, copy, len);
@@ -369,7 +370,7 @@ int pveconf_storages_parse(const char *data, size_t len, struct pveconf_storages
 		fix_local(&ps);
 	if (ps.oom) {
 		pveconf_storages_free(out);
-		return util_err_set(e, -ENOMEM, "out of memory reading storage.cfg");
+		return util_err_set(e, -ENOMEM, _("out of memory reading storage.cfg"));
 	}
 	return 0;
 }

@@ -88,5 +88,14 @@ bool util_tmp_name_parse(const char *entry, char *base, size_t n, long *pid);
 int util_tmp_stale(int dfd, char ***names, size_t *n);
 /* Removes them; the number removed. */
 size_t util_tmp_clean(int dfd);
+struct util_paths;
+/* The stale temporary files of ours in the host directory host_dir (under p's root), appended
+ * to *shown (malloc'd array, *n entries) as "host_dir/name", the way findings name them.  A
+ * directory that does not exist or cannot be read adds nothing.  The one detection doctor and
+ * audit (rule temp-file-left) share.  0 or -ENOMEM. */
+int util_tmp_stale_under(const struct util_paths *p, const char *host_dir, char ***shown,
+                         size_t *n);
+/* Frees such an array. */
+void util_strv_free(char **v, size_t n);
 
 #endif

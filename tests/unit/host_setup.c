@@ -49,7 +49,7 @@ static void install_template(const char *root)
 	char *t = tt_read(tt_src(""), "units/pve-passthrough-vfs@.service.in", &len);
 
 	assert_non_null(t);
-	tt_write(root, HOST_UNIT_TEMPLATE + 1, t);
+	tt_write(root, &HOST_UNIT_TEMPLATE[1], t);
 	free(t);
 }
 
@@ -705,7 +705,7 @@ static void test_mode_switch_and_stacked_rollbacks(void **state)
 		assert_int_equal(apply(root, &pl, 0, 0, NULL), 0);
 		host_plan_free(&pl);
 	}
-	assert_null(tt_read(root, VF_LINK + 1, &len));
+	assert_null(tt_read(root, &VF_LINK[1], &len));
 	/* rollbacks undo the last setup first, then the one before */
 	assert_int_equal(rollback(root, false, &rb, &found), 0);
 	host_plan_free(&rb);
@@ -754,10 +754,10 @@ static void test_vf_unit_template(void **state)
 	host_plan_free(&pl);
 	install_template(root);
 	/* an older version's unit, enabled */
-	tt_write(root, HOST_UNIT_LEGACY + 1,
+	tt_write(root, &HOST_UNIT_LEGACY[1],
 	         "[Service]\nExecStart=/usr/sbin/pve-passthrough host vfs --pf 0000:00:02.0 --wait "
 	         "60 7\n");
-	tt_symlink(root, HOST_UNIT_LEGACY_WANTS + 1, HOST_UNIT_LEGACY);
+	tt_symlink(root, &HOST_UNIT_LEGACY_WANTS[1], HOST_UNIT_LEGACY);
 	start = snapshot(root);
 	plan_for(root, HOST_MODE_SRIOV_I915, false, &pl);
 	assert_int_equal(pl.n_refusals, 0);
@@ -791,6 +791,89 @@ static void test_vf_unit_template(void **state)
 	free(root);
 }
 
+/* Units and files that only read or test sriov_numvfs are no competing writers (doctor's
+ * vfs-other-mechanism); those that write it, in each mechanism's syntax, are.  The system tier's
+ * stand-in pve-guests.service (it records the VF count the VMs would find) is read from the tree. */
+static void test_numvfs_readers_are_not_writers(void **state)
+{
+	char *root = tt_mkdtemp(), *standin, got[2048] = "";
+	struct util_paths p;
+	struct host_conflict *c;
+	size_t n, len;
+	struct util_err e = {0};
+
+	(void)state;
+	util_paths_init(&p, root);
+	standin = tt_read(tt_src(""), "tests/system/guest/pve-guests.service", &len);
+	assert_non_null(standin);
+	tt_write(root, "etc/systemd/system/pve-guests.service", standin);
+	free(standin);
+	tt_write(
+	        root, "etc/systemd/system/check-vfs.service",
+	        "[Unit]\nConditionPathExists=/sys/bus/pci/devices/0000:01:00.0/sriov_numvfs\n"
+	        "[Service]\n"
+	        "ExecCondition=/bin/sh -c 'test -f /sys/bus/pci/devices/0000:01:00.0/sriov_numvfs'\n"
+	        "ExecStart=/bin/sh -c '[ \"$(cat /sys/bus/pci/devices/0000:01:00.0/sriov_numvfs)\" "
+	        "-gt 0 ] || logger no VFs'\n"
+	        "ExecStartPost=/bin/grep -q 3 /sys/bus/pci/devices/0000:01:00.0/sriov_numvfs\n");
+	tt_write(
+	        root, "etc/systemd/system/vfs-echo.service",
+	        "[Service]\nType=oneshot\n"
+	        "ExecStart=/bin/sh -c 'echo 4 > /sys/bus/pci/devices/0000:01:00.0/sriov_numvfs'\n");
+	tt_write(root, "etc/systemd/system/vfs-tee.service",
+	         "[Service]\nExecStart=/bin/sh -c \"echo 2 | tee -a "
+	         "'/sys/bus/pci/devices/0000:02:00.0/sriov_numvfs'\"\n");
+	tt_write(root, "etc/rc.local",
+	         "#!/bin/sh\n"
+	         "read n </sys/bus/pci/devices/0000:01:00.0/sriov_numvfs\n"
+	         "cat /sys/bus/pci/devices/0000:01:00.0/sriov_numvfs >/run/vfs 2>&1\n"
+	         "[ -e /sys/bus/pci/devices/0000:03:00.0/sriov_numvfs ] && "
+	         "echo 6 >>/sys/bus/pci/devices/0000:03:00.0/sriov_numvfs\n"
+	         "printf 1 | dd of=/sys/bus/pci/devices/0000:04:00.0/sriov_numvfs\n");
+	tt_write(root, "etc/sysfs.conf",
+	         "mode bus/pci/devices/0000:01:00.0/sriov_numvfs = 0664\n"
+	         "owner bus/pci/devices/0000:01:00.0/sriov_numvfs = root:kvm\n"
+	         "bus/pci/devices/0000:01:00.0/sriov_numvfs = 7\n");
+	tt_write(root, "etc/tmpfiles.d/vfs.conf",
+	         "z /sys/bus/pci/devices/0000:01:00.0/sriov_numvfs 0644 root root -\n"
+	         "w- /sys/bus/pci/devices/0000:01:00.0/sriov_numvfs - - - - 5\n");
+	tt_write(root, "etc/udev/rules.d/70-vfs.rules",
+	         "ACTION==\"add\", ATTR{sriov_numvfs}==\"0\", RUN+=\"/bin/logger no VFs\"\n"
+	         "ACTION==\"add\", KERNEL==\"0000:01:00.0\", ATTR{sriov_numvfs}=\"3\"\n"
+	         "ACTION==\"add\", KERNEL==\"0000:05:00.0\", "
+	         "RUN+=\"/bin/sh -c 'echo 2 > /sys%p/sriov_numvfs'\"\n");
+	assert_int_equal(host_vf_mechanisms_scan(&p, &c, &n, &e), 0);
+	for (size_t i = 0; i < n; i++)
+		snprintf(got + strlen(got), sizeof(got) - strlen(got), "%s:%d\n", c[i].file,
+		         c[i].line);
+	assert_string_equal(got, "/etc/sysfs.conf:3\n"
+	                         "/etc/rc.local:4\n"
+	                         "/etc/rc.local:5\n"
+	                         "/etc/tmpfiles.d/vfs.conf:2\n"
+	                         "/etc/udev/rules.d/70-vfs.rules:2\n"
+	                         "/etc/udev/rules.d/70-vfs.rules:3\n"
+	                         "/etc/systemd/system/vfs-echo.service:3\n"
+	                         "/etc/systemd/system/vfs-tee.service:2\n");
+	free(c);
+	/* the PF and count of each writer, as the host rules see them */
+	{
+		struct policy_vf_boot *vb;
+		bool enabled = false;
+
+		assert_int_equal(host_vf_boot_scan(&p, &vb, &n, &enabled), 0);
+		assert_int_equal(n, 8);
+		assert_string_equal(vb[1].pf, "0000:03:00.0");
+		assert_int_equal(vb[1].count, 6);
+		assert_string_equal(vb[6].pf, "0000:01:00.0");
+		assert_int_equal(vb[6].count, 4);
+		assert_string_equal(vb[7].pf, "0000:02:00.0");
+		assert_int_equal(vb[7].count, 2);
+		free(vb);
+	}
+	tt_rmrf(root);
+	free(root);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -801,6 +884,7 @@ int main(void)
 	        cmocka_unit_test(test_conflicts_and_user_edits),
 	        cmocka_unit_test(test_refusals),
 	        cmocka_unit_test(test_gvtg_and_scans),
+	        cmocka_unit_test(test_numvfs_readers_are_not_writers),
 	        cmocka_unit_test(test_dkms_deb_and_xe),
 	        cmocka_unit_test(test_mode_switch_and_stacked_rollbacks),
 	        cmocka_unit_test(test_vf_unit_template),
