@@ -8,7 +8,7 @@ DESTDIR ?=
 VERSION := 0.1.0
 
 CC      ?= cc
-PKGS     := libpci libconfuse jansson libmd
+PKGS     := libpci libconfuse jansson libmd smartcols
 TESTPKGS := cmocka
 WARN := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla -Werror
 CFLAGS  ?= -O2 -g

@@ -43,7 +43,7 @@ static bool mdev_live(const struct sysfs_host *h, int index, unsigned vmid)
 {
 	char uuid[40];
 
-	snprintf(uuid, sizeof(uuid), "%08d-0000-0000-0000-%012u", index, vmid);
+	policy_mdev_uuid((unsigned)index, vmid, uuid, sizeof(uuid));
 	for (size_t i = 0; i < h->n_mdevs; i++)
 		if (strcmp(h->mdevs[i].uuid, uuid) == 0)
 			return true;

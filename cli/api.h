@@ -111,9 +111,9 @@ void cli_api_mapping_print_checks(const struct cli_api_mapping_put *res, const c
                                   const char *node);
 void cli_api_mapping_close(struct cli_api_mapping_session *s, struct cli_api_mapping_put *res);
 
-/* status --api (cli/api_status.c): node NULL/"" = this host's name.  Prints; returns the exit
- * status. */
+/* status --api (cli/api_status.c): node NULL/"" = this host's name; table: --table.  Prints;
+ * returns the exit status. */
 int cli_api_status(struct cli_ctx *ctx, const struct settings_api_overrides *over, const char *node,
-                   bool all);
+                   bool all, bool table);
 
 #endif

@@ -9,7 +9,8 @@
 #include "cli/api.h"
 #include "cli/status.h"
 
-/* Which VM configs of node name each device of h: the local status's own expansion. */
+/* Which VM configs of node name each device of h, and what the rules find on each
+ * (cli_usage_judge, as the local status). */
 static int usage_of(struct gather_node *g, const char *node, const struct sysfs_host *h,
                     struct cli_usage *u, struct util_err *e)
 {
@@ -19,7 +20,7 @@ static int usage_of(struct gather_node *g, const char *node, const struct sysfs_
 	g->in.n_vms = g->n_vms;
 	g->in.mappings = g->mappings;
 	g->in.n_mappings = g->n_mappings;
-	return cli_usage_from_input(&g->in, u, e);
+	return cli_usage_judge(&g->in, u, e);
 }
 
 /* GET /nodes: names is left "" when node is one of them, else gets the list of nodes. */
@@ -49,7 +50,7 @@ static int node_check(struct pveapi_client *c, const char *node, char *names, si
 }
 
 int cli_api_status(struct cli_ctx *ctx, const struct settings_api_overrides *over, const char *node,
-                   bool all)
+                   bool all, bool table)
 {
 	struct cli_api_cluster *cl = NULL;
 	struct pveapi_snapshot snap = {0};
@@ -116,7 +117,7 @@ int cli_api_status(struct cli_ctx *ctx, const struct settings_api_overrides *ove
 		cli_error(ctx, "%s", e.msg);
 		goto out;
 	}
-	rc = cli_status_show(ctx, h, &usage, node, all);
+	rc = cli_status_show(ctx, h, &usage, node, all, table);
 out:
 	cli_usage_free(&usage);
 	gather_free(&g);

@@ -13,6 +13,7 @@
 #include "assign/assign.h"
 #include "cli/api.h"
 #include "cli/cli.h"
+#include "cli/table.h"
 #include "gather/gather.h"
 #include "pveconf/vmlist.h"
 #include "util/diff.h"
@@ -180,23 +181,25 @@ int cli_assign_run(struct cli_ctx *ctx, const char *cmd, struct assign_request *
 			else
 				cli_warn(ctx, "[%s] %s", f->rule, f->message);
 			if (f->hint[0] && (f->refuses || ctx->verbosity >= 0))
-				fprintf(stderr, _("  fix: %s\n"), f->hint);
+				cli_wrapf(stderr, 4, _("  fix: %s\n"), f->hint);
 		}
 		if (plan.outcome == ASSIGN_OUTCOME_REFUSED) {
 			fprintf(stderr, _("VM %u: refused, nothing written\n"), plan.vmid);
 		} else {
 			if (plan.why[0] && ctx->verbosity >= 0)
-				printf("%s\n", plan.why);
+				cli_wrapf(stdout, 2, "%s\n", plan.why);
 			if (plan.outcome == ASSIGN_OUTCOME_CHANGE && dry_run)
 				printf(_("%s (dry run, nothing written)\n%s"), plan.summary,
 				       util_buf_str(&diff));
 			else if (ctx->verbosity >= 0 || plan.outcome == ASSIGN_OUTCOME_NOTHING)
-				printf("%s\n", plan.summary);
+				cli_wrapf(stdout, 2, "%s\n", plan.summary);
 			/* (a release's summary already says what the running VM keeps) */
 			if (api && applied && ar.running && req->kind != ASSIGN_KIND_RELEASE)
-				printf(_("VM %u runs on node %s: PVE put the change into its pending "
-				         "config; it applies at the next start\n"),
-				       plan.vmid, ar.node);
+				cli_wrapf(
+				        stdout, 2,
+				        _("VM %u runs on node %s: PVE put the change into its pending "
+				          "config; it applies at the next start\n"),
+				        plan.vmid, ar.node);
 			else if (api && applied)
 				printf(_("written through the API of node %s\n"), ar.node);
 		}

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/table.h"
 #include "gather/gather.h"
 #include "pveconf/vmlist.h"
 
@@ -222,14 +223,16 @@ int cli_cmd_guard(struct cli_ctx *ctx, int argc, char **argv)
 			continue;
 		snprintf(where, sizeof(where), "%s%s%s%s", x->key, x->device[0] ? " " : "",
 		         x->device, x->key[0] || x->device[0] ? "" : "-");
+		/* one line per problem in the task log; wrapped only at a terminal or $COLUMNS */
 		if (block)
-			fprintf(stderr, _("%s: refusing to start VM %u [%s] %s: %s; fix: %s\n"),
-			        ctx->prog, vmid, policy_rule_get(x->rule)->name, where, x->message,
-			        x->hint);
+			cli_wrapf(stderr, 4,
+			          _("%s: refusing to start VM %u [%s] %s: %s; fix: %s\n"),
+			          ctx->prog, vmid, policy_rule_get(x->rule)->name, where,
+			          x->message, x->hint);
 		else
-			fprintf(stderr, _("%s: warning for VM %u [%s] %s: %s; fix: %s\n"),
-			        ctx->prog, vmid, policy_rule_get(x->rule)->name, where, x->message,
-			        x->hint);
+			cli_wrapf(stderr, 4, _("%s: warning for VM %u [%s] %s: %s; fix: %s\n"),
+			          ctx->prog, vmid, policy_rule_get(x->rule)->name, where,
+			          x->message, x->hint);
 		refused += block;
 	}
 	alarm(0);

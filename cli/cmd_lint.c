@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/table.h"
 #include "pveconf/cpu.h"
 #include "pveconf/vmconf.h"
 #include "pveconf/vmlist.h"
@@ -24,12 +25,12 @@ static void print_text(const char *file, const struct pveconf_diag *d, size_t n,
 		 * translated); a dropped line's is PVE's own warning, quoted as PVE prints it: keep
 		 * that one apart (the Chinese text puts it in 「」) */
 		if (d[i].kind == PVECONF_DIAG_CHANGED)
-			fprintf(out, _("%s:%u: note: %s\n"), file, d[i].line, d[i].message);
+			cli_wrapf(out, 4, _("%s:%u: note: %s\n"), file, d[i].line, d[i].message);
 		else if (d[i].kind == PVECONF_DIAG_SILENT)
-			fprintf(out, _("%s:%u: %s (PVE drops this without a warning)\n"), file,
-			        d[i].line, d[i].message);
+			cli_wrapf(out, 4, _("%s:%u: %s (PVE drops this without a warning)\n"), file,
+			          d[i].line, d[i].message);
 		else
-			fprintf(out, _("%s:%u: %s\n"), file, d[i].line, d[i].message);
+			cli_wrapf(out, 4, _("%s:%u: %s\n"), file, d[i].line, d[i].message);
 }
 
 static const char *kind_name(enum pveconf_diag_kind k)

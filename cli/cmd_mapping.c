@@ -15,6 +15,7 @@
 
 #include "cli/api.h"
 #include "cli/cli.h"
+#include "cli/table.h"
 #include "policy/mapcheck.h"
 #include "pveconf/cfslock.h"
 #include "pveconf/mapping.h"
@@ -664,12 +665,14 @@ static int cli_cmd_mapping_create(struct cli_ctx *ctx, int argc, char **argv)
 	else if (use_api && o.written)
 		cli_api_mapping_print_checks(&ap, o.name, ctx->node);
 	else if (o.written && rc == CLI_EXIT_OK)
-		printf(P_("written %s; re-read: %zu map line of '%s' for node %s, valid as PVE "
-		          "checks it at VM start\n",
-		          "written %s; re-read: %zu map lines of '%s' for node %s, each valid as PVE "
-		          "checks it at VM start\n",
-		          o.verified),
-		       PP_ETC_PVE_MAPPING_PCI, o.verified, o.name, ctx->node);
+		cli_wrapf(
+		        stdout, 2,
+		        P_("written %s; re-read: %zu map line of '%s' for node %s, valid as PVE "
+		           "checks it at VM start\n",
+		           "written %s; re-read: %zu map lines of '%s' for node %s, each valid as "
+		           "PVE checks it at VM start\n",
+		           o.verified),
+		        PP_ETC_PVE_MAPPING_PCI, o.verified, o.name, ctx->node);
 out:
 	json_decref(o.map);
 	if (use_api)

@@ -13,9 +13,9 @@
 #include "sysfs/host.h"
 
 int cli_status_show(struct cli_ctx *ctx, const struct sysfs_host *h, const struct cli_usage *usage,
-                    const char *node, bool all)
+                    const char *node, bool all, bool table)
 {
-	struct cli_status_view view = {h, usage, NULL, node};
+	struct cli_status_view view = {0};
 	bool *shown = calloc(h->n_devices ? h->n_devices : 1, sizeof(*shown));
 	int r = 0;
 
@@ -30,14 +30,19 @@ int cli_status_show(struct cli_ctx *ctx, const struct sysfs_host *h, const struc
 		shown[i] = all || (d->class_code >> 16) == 0x03 || d->role != SYSFS_ROLE_DEVICE ||
 		           cli_usage_of(usage, d->bdf, &first) > 0;
 	}
+	view.host = h;
+	view.usage = usage;
 	view.shown = shown;
+	view.node = node;
+	view.table = table;
+	view.color = ctx->color;
 	if (ctx->format == CLI_FORMAT_JSON)
 		r = cli_status_render_json(stdout, &view);
 	else
-		cli_status_render_text(stdout, &view);
+		r = cli_status_render_text(stdout, &view) < 0 ? -EIO : 0;
 	free(shown);
 	if (r < 0) {
-		cli_error(ctx, _("cannot write the JSON output: %s"), strerror(-r));
+		cli_error(ctx, _("cannot write the output: %s"), strerror(-r));
 		return CLI_EXIT_FAIL;
 	}
 	return CLI_EXIT_OK;
@@ -47,6 +52,7 @@ int cli_cmd_status(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
 	        {"all", no_argument, NULL, 'a'},
+	        {"table", no_argument, NULL, 't'},
 	        {"format", required_argument, NULL, 'f'},
 	        {"api", no_argument, NULL, 'A'},
 	        {"node", required_argument, NULL, 'n'},
@@ -59,12 +65,13 @@ int cli_cmd_status(struct cli_ctx *ctx, int argc, char **argv)
 	struct cli_usage usage = {0};
 	struct util_err e = {0};
 	struct sysfs_host *h = NULL;
-	bool all = false;
+	bool all = false, table = false;
 	int c, r;
 
 	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
 		switch (c) {
 		case 'a': all = true; break;
+		case 't': table = true; break;
 		case 'A': use_api = true; break;
 		case 'n': api_node = optarg; break;
 		case 'f':
@@ -87,7 +94,7 @@ int cli_cmd_status(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_usage_error(ctx, "status",
 		                       _("--node and the --api-* options go with --api"));
 	if (use_api)
-		return cli_api_status(ctx, &over, api_node, all);
+		return cli_api_status(ctx, &over, api_node, all, table);
 
 	r = sysfs_host_read(&ctx->paths, &h, &e);
 	if (r < 0) {
@@ -102,7 +109,7 @@ int cli_cmd_status(struct cli_ctx *ctx, int argc, char **argv)
 		sysfs_host_free(h);
 		return cli_exit_from_errno(r);
 	}
-	r = cli_status_show(ctx, h, &usage, ctx->node, all);
+	r = cli_status_show(ctx, h, &usage, ctx->node, all, table);
 	cli_usage_free(&usage);
 	sysfs_host_free(h);
 	return r;

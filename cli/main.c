@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "cli/render.h"
+#include "cli/table.h"
 #include "gather/gather.h"
 #include "pveconf/node.h"
 #include "settings/settings.h"
@@ -91,6 +92,8 @@ static const struct cli_opt_help release_opts[] = {
 };
 static const struct cli_opt_help status_opts[] = {
         {"--all", N_("every PCI device, not only display devices, PFs, VFs and used ones")},
+        {"--table", N_("text: one row per device instead of the tree (PF -> VFs -> the VMs using "
+                       "each)")},
         OPT_FORMAT_TJ,
         {"--api", N_("a node's hardware as the PVE REST API shows it")},
         {"--node NAME", N_("with --api: the node to show (default: this node)")},
@@ -184,7 +187,7 @@ const struct cli_command cli_commands[] = {
          F_TEXT | F_JSON},
         {"status",
          cli_cmd_status,
-         {"status [--all] [--format text|json] [--api [--node NAME] [--api-*]]",
+         {"status [--all] [--table] [--format text|json] [--api [--node NAME] [--api-*]]",
           N_("the host's iGPU, SR-IOV PFs/VFs, mdev types, IOMMU groups, drivers and which VMs use "
              "them"),
           status_opts},
@@ -476,6 +479,8 @@ static void vmsg(const struct cli_ctx *ctx, char kind, const char *level, const 
 	const char *on = !ctx || !ctx->color_err || !kind ? NULL
 	                 : kind == 'e'                    ? "\033[31m"
 	                                                  : "\033[33m";
+	const char *prog = ctx && ctx->prog ? ctx->prog : "pve-passthrough";
+	char *msg = NULL;
 
 	if (on) {
 		const char *wide = strstr(level, "\xef\xbc\x9a"); /* U+FF1A FULLWIDTH COLON */
@@ -483,12 +488,15 @@ static void vmsg(const struct cli_ctx *ctx, char kind, const char *level, const 
 
 		if (wide && (size_t)(wide - level) < n)
 			n = (size_t)(wide - level);
-		fprintf(stderr, "%s: %s%.*s\033[0m%s",
-		        ctx && ctx->prog ? ctx->prog : "pve-passthrough", on, (int)n, level,
-		        level + n);
+		fprintf(stderr, "%s: %s%.*s\033[0m%s", prog, on, (int)n, level, level + n);
 	} else
-		fprintf(stderr, "%s: %s", ctx && ctx->prog ? ctx->prog : "pve-passthrough", level);
-	vfprintf(stderr, fmt, ap);
+		fprintf(stderr, "%s: %s", prog, level);
+	/* wrapped at the terminal's width (cli/table.h; not into a pipe or the task log) */
+	if (vasprintf(&msg, fmt, ap) < 0)
+		return;
+	cli_text_wrap(stderr, msg, cli_text_width(prog) + 2 + cli_text_width(level), 4,
+	              cli_term_width(stderr));
+	free(msg);
 	fputc('\n', stderr);
 }
 

@@ -1,4 +1,6 @@
-/* cli/render_status.c - `status` output: an aligned text table for people, and the JSON of
+/* cli/render_status.c - `status` output: for people the iGPU's summary and a tree (PF -> VFs, or
+ * GVT-g types -> instances -> the VMs using each, with their running state and what the audit's
+ * rules find), or with --table one row per device (cli/table.h lays both out); and the JSON of
  * docs/cli.md (schema_version 1).  Renders a prepared view; reads nothing itself. */
 #include <errno.h>
 #include <stdio.h>
@@ -9,6 +11,8 @@
 
 #include "cli/render.h"
 #include "cli/status.h"
+#include "cli/table.h"
+#include "policy/policy.h"
 #include "sysfs/driver.h"
 #include "sysfs/igpu.h"
 
@@ -29,55 +33,250 @@ static bool is_intel_display(const struct sysfs_device *d)
 
 /* ---------------------------------------------------------------- text */
 
-enum { COL_BDF, COL_ID, COL_CLASS, COL_DRIVER, COL_GROUP, COL_ROLE, COL_USED, COL_NAME, NCOL };
-
-static void use_text(const struct cli_use *u, char *buf, size_t n)
+/* "VM 100 hostpci0", "VM 109 hostpci1 [pending]" */
+static void use_name(const struct cli_use *u, char *buf, size_t n)
 {
-	char where[100];
-
 	if (strcmp(u->section, "main") == 0)
-		snprintf(where, sizeof(where), "%u %s", u->vmid, u->key);
+		snprintf(buf, n, _("VM %u %s"), u->vmid, u->key);
 	else
-		snprintf(where, sizeof(where), "%u %s %s", u->vmid, u->section, u->key);
-	if (u->running)
-		snprintf(buf, n, _("%s (running)"), where);
-	else
-		snprintf(buf, n, "%s", where);
+		snprintf(buf, n, _("VM %u %s [%s]"), u->vmid, u->key, u->section);
 }
 
-static void cells(const struct cli_status_view *v, const struct sysfs_device *d,
-                  char cell[NCOL][512])
+static enum cli_color severity_color(int worst)
 {
-	size_t first, n = cli_usage_of(v->usage, d->bdf, &first);
+	return worst == POLICY_SEVERITY_ERROR     ? CLI_COLOR_RED
+	       : worst == POLICY_SEVERITY_WARNING ? CLI_COLOR_YELLOW
+	                                          : CLI_COLOR_GREEN;
+}
 
-	snprintf(cell[COL_BDF], 512, "%s", d->bdf);
-	snprintf(cell[COL_ID], 512, "%04x:%04x", d->vendor, d->device);
-	snprintf(cell[COL_CLASS], 512, "%06x", d->class_code);
-	snprintf(cell[COL_DRIVER], 512, "%s", d->driver[0] ? d->driver : "-");
-	if (d->iommu_group >= 0)
-		snprintf(cell[COL_GROUP], 512, "%d", d->iommu_group);
-	else
-		snprintf(cell[COL_GROUP], 512, "-");
-	if (d->role == SYSFS_ROLE_VF && d->vf_index >= 0)
-		snprintf(cell[COL_ROLE], 512, "vf %d", d->vf_index);
-	else if (d->role == SYSFS_ROLE_PF)
-		snprintf(cell[COL_ROLE], 512, "pf %d/%d", d->numvfs, d->totalvfs);
-	else
-		snprintf(cell[COL_ROLE], 512, "%s", role_name(d->role));
-	cell[COL_USED][0] = '\0';
+/* A live mdev instance has this uuid. */
+static bool mdev_live(const struct sysfs_host *h, const char *uuid)
+{
+	for (size_t i = 0; i < h->n_mdevs; i++)
+		if (strcmp(h->mdevs[i].uuid, uuid) == 0)
+			return true;
+	return false;
+}
+
+/* The columns of both views. */
+enum { T_DEV, T_ROLE, T_DRIVER, T_GROUP, T_STATE, T_NOTE, T_NCOL };
+
+/* Which uses of a device a part of the tree shows. */
+struct use_pick {
+	const struct sysfs_device *d; /* the device with mdev types (GVT-g); NULL: every use */
+	const char *type;             /* NULL: no mdev or a type d does not offer; else this type */
+	const char *uuid;             /* with type: its live instance; NULL: no live instance */
+};
+
+static bool use_picked(const struct cli_status_view *v, const struct use_pick *p,
+                       const struct cli_use *u)
+{
+	char want[40];
+
+	if (!p->d)
+		return true;
+	if (!p->type)
+		return !u->mdev[0] || !sysfs_host_mdev_type(v->host, p->d->bdf, u->mdev);
+	if (strcmp(u->mdev, p->type))
+		return false;
+	/* PVE's instance of this entry (index, vmid) */
+	policy_mdev_uuid((unsigned)atoi(u->key + 7), u->vmid, want, sizeof(want));
+	return p->uuid ? strcmp(want, p->uuid) == 0 : !mdev_live(v->host, want);
+}
+
+/* One row per use of bdf that p picks, children of parent. */
+static void use_rows(struct cli_table *t, struct cli_row *parent, const struct cli_status_view *v,
+                     const char *bdf, const struct use_pick *p)
+{
+	size_t first, n = cli_usage_of(v->usage, bdf, &first);
+
 	for (size_t i = 0; i < n; i++) {
-		char one[128];
-		size_t len = strlen(cell[COL_USED]);
+		const struct cli_use *u = &v->usage->uses[first + i];
+		struct cli_row *r;
 
-		use_text(&v->usage->uses[first + i], one, sizeof(one));
-		snprintf(cell[COL_USED] + len, 512 - len, "%s%s", len ? ", " : "", one);
+		if (!use_picked(v, p, u))
+			continue;
+		r = cli_table_row(t, parent);
+		/* TRANSLATORS: a VM's hostpci entry in the status tree: "VM 100 hostpci0" */
+		cli_table_cell(r, T_DEV, _("VM %u %s"), u->vmid, u->key);
+		cli_table_cell(r, T_STATE, "%s", u->running ? _("running") : _("stopped"));
+		if (u->running)
+			cli_table_cell_color(r, T_STATE, CLI_COLOR_GREEN);
+		/* the section when not the config's main one, then what the rules find */
+		if (strcmp(u->section, "main") && u->problems[0])
+			cli_table_cell(r, T_NOTE, "[%s] %s %s", u->section,
+			               cli_severity_label(u->worst), u->problems);
+		else if (strcmp(u->section, "main"))
+			cli_table_cell(r, T_NOTE, "[%s]", u->section);
+		else if (u->problems[0])
+			cli_table_cell(r, T_NOTE, "%s %s", cli_severity_label(u->worst),
+			               u->problems);
+		if (u->problems[0])
+			cli_table_cell_color(r, T_NOTE, severity_color(u->worst));
 	}
-	if (!n)
-		snprintf(cell[COL_USED], 512, "-");
-	if (d->device_name[0])
-		snprintf(cell[COL_NAME], 512, "%s", d->device_name);
+}
+
+static void device_cells(struct cli_row *r, const struct sysfs_device *d, bool name)
+{
+	cli_table_cell(r, T_DEV, "%s", d->bdf);
+	if (d->role == SYSFS_ROLE_VF && d->vf_index >= 0)
+		cli_table_cell(r, T_ROLE, "VF %d", d->vf_index);
+	else if (d->role == SYSFS_ROLE_PF)
+		cli_table_cell(r, T_ROLE, "PF %d/%d", d->numvfs, d->totalvfs);
 	else
-		snprintf(cell[COL_NAME], 512, "%s", "-");
+		cli_table_cell(r, T_ROLE, "%s", "-");
+	cli_table_cell(r, T_DRIVER, "%s", d->driver[0] ? d->driver : "-");
+	if (d->iommu_group >= 0)
+		cli_table_cell(r, T_GROUP, "%d", d->iommu_group);
+	else
+		cli_table_cell(r, T_GROUP, "-");
+	if (name && d->device_name[0])
+		cli_table_cell(r, T_NOTE, "%s", d->device_name);
+}
+
+/* A GVT-g parent's part of the tree: its mdev types, their live instances, the VMs using each;
+ * a VM configured with a type but without an instance (stopped) under its type. */
+static void mdev_rows(struct cli_table *t, struct cli_row *parent, const struct cli_status_view *v,
+                      const struct sysfs_device *d)
+{
+	for (size_t k = 0; k < d->n_mdev_types; k++) {
+		const struct sysfs_mdev_type *ty = &d->mdev_types[k];
+		struct cli_row *tr = cli_table_row(t, parent);
+
+		cli_table_cell(tr, T_DEV, "%s", ty->id);
+		cli_table_cell(tr, T_ROLE, "%s", _("mdev type"));
+		cli_table_cell(tr, T_STATE, _("%ld available"), ty->available);
+		for (size_t i = 0; i < v->host->n_mdevs; i++) {
+			const struct sysfs_mdev *m = &v->host->mdevs[i];
+			struct cli_row *ir;
+
+			if (strcmp(m->parent, d->bdf) || strcmp(m->type, ty->id))
+				continue;
+			ir = cli_table_row(t, tr);
+			cli_table_cell(ir, T_DEV, "%s", m->uuid);
+			cli_table_cell(ir, T_ROLE, "mdev");
+			use_rows(t, ir, v, d->bdf, &(struct use_pick){d, ty->id, m->uuid});
+		}
+		use_rows(t, tr, v, d->bdf, &(struct use_pick){d, ty->id, NULL});
+	}
+}
+
+/* The default view: each shown device that is no VF of a shown PF, its users, its VFs with
+ * theirs (or its mdev types, instances and theirs); the device's name once, on its own row. */
+static int tree_text(const struct cli_status_view *v, struct cli_table *t)
+{
+	const struct sysfs_host *h = v->host;
+
+	for (size_t i = 0; i < h->n_devices; i++) {
+		const struct sysfs_device *d = &h->devices[i];
+		const struct sysfs_device *pf = d->physfn[0] ? sysfs_host_find(h, d->physfn) : NULL;
+		struct cli_row *r;
+
+		if (!v->shown[i] || (pf && v->shown[pf - h->devices]))
+			continue;
+		r = cli_table_row(t, NULL);
+		device_cells(r, d, true);
+		if (d->n_mdev_types) {
+			use_rows(t, r, v, d->bdf, &(struct use_pick){d, NULL, NULL});
+			mdev_rows(t, r, v, d);
+		} else {
+			use_rows(t, r, v, d->bdf, &(struct use_pick){0});
+		}
+		for (size_t k = 0; k < h->n_devices; k++) {
+			const struct sysfs_device *vf = &h->devices[k];
+			struct cli_row *vr;
+
+			if (!v->shown[k] || strcmp(vf->physfn, d->bdf))
+				continue;
+			vr = cli_table_row(t, r);
+			device_cells(vr, vf, false);
+			use_rows(t, vr, v, vf->bdf, &(struct use_pick){0});
+		}
+	}
+	return cli_table_print(t);
+}
+
+/* --table: one row per device, its users in one cell (wrapped at words on a terminal). */
+enum { F_BDF, F_ID, F_CLASS, F_DRIVER, F_GROUP, F_ROLE, F_USED, F_NAME, F_NCOL };
+
+static int flat_text(const struct cli_status_view *v, struct cli_table *t)
+{
+	const struct sysfs_host *h = v->host;
+
+	for (size_t i = 0; i < h->n_devices; i++) {
+		const struct sysfs_device *d = &h->devices[i];
+		size_t first, n = cli_usage_of(v->usage, d->bdf, &first);
+		struct cli_row *r;
+		char *used = NULL;
+		size_t len = 0;
+		FILE *m;
+
+		if (!v->shown[i])
+			continue;
+		r = cli_table_row(t, NULL);
+		cli_table_cell(r, F_BDF, "%s", d->bdf);
+		cli_table_cell(r, F_ID, "%04x:%04x", d->vendor, d->device);
+		cli_table_cell(r, F_CLASS, "%06x", d->class_code);
+		cli_table_cell(r, F_DRIVER, "%s", d->driver[0] ? d->driver : "-");
+		if (d->iommu_group >= 0)
+			cli_table_cell(r, F_GROUP, "%d", d->iommu_group);
+		else
+			cli_table_cell(r, F_GROUP, "-");
+		if (d->role == SYSFS_ROLE_VF && d->vf_index >= 0)
+			cli_table_cell(r, F_ROLE, "vf %d", d->vf_index);
+		else if (d->role == SYSFS_ROLE_PF)
+			cli_table_cell(r, F_ROLE, "pf %d/%d", d->numvfs, d->totalvfs);
+		else
+			cli_table_cell(r, F_ROLE, "%s", role_name(d->role));
+		cli_table_cell(r, F_NAME, "%s", d->device_name[0] ? d->device_name : "-");
+		m = open_memstream(&used, &len);
+		if (!m)
+			return -1;
+		for (size_t k = 0; k < n; k++) {
+			const struct cli_use *u = &v->usage->uses[first + k];
+			char name[160];
+
+			use_name(u, name, sizeof(name));
+			fprintf(m, "%s%s", k ? ", " : "", name);
+			if (u->running)
+				fprintf(m, " %s", _("(running)"));
+			if (u->problems[0])
+				fprintf(m, ": %s %s", cli_severity_label(u->worst), u->problems);
+		}
+		if (fclose(m))
+			return -1;
+		cli_table_cell(r, F_USED, "%s", n ? used : "-");
+		free(used);
+	}
+	return cli_table_print(t);
+}
+
+static int devices_text(FILE *out, const struct cli_status_view *v)
+{
+	static const char *const tree_head[T_NCOL] = {N_("DEVICE"), N_("ROLE"),  N_("DRIVER"),
+	                                              N_("GROUP"),  N_("STATE"), N_("NOTE")};
+	static const char *const flat_head[F_NCOL] = {N_("BDF"),     N_("ID"),    N_("CLASS"),
+	                                              N_("DRIVER"),  N_("GROUP"), N_("ROLE"),
+	                                              N_("USED BY"), N_("NAME")};
+	struct cli_table *t = cli_table_new(out, v->color, true);
+	size_t ncol = v->table ? F_NCOL : T_NCOL;
+	int r = -1;
+
+	if (!t)
+		return -1;
+	for (size_t c = 0; c < ncol; c++) {
+		unsigned fl = v->table      ? (c == F_USED || c == F_NAME ? CLI_COL_WRAP : 0)
+		              : c == T_DEV  ? CLI_COL_TREE
+		              : c == T_NOTE ? CLI_COL_WRAP
+		                            : 0;
+
+		if (cli_table_column(t, _(v->table ? flat_head[c] : tree_head[c]), fl) < 0)
+			goto done;
+	}
+	r = v->table ? flat_text(v, t) : tree_text(v, t);
+done:
+	cli_table_free(t);
+	return r;
 }
 
 static void mdev_types_text(FILE *out, const struct sysfs_mdev_type *types, size_t n)
@@ -194,18 +393,12 @@ static void modules_text(FILE *out, const struct sysfs_host *h)
 	fputc('\n', out);
 }
 
-void cli_status_render_text(FILE *out, const struct cli_status_view *v)
+int cli_status_render_text(FILE *out, const struct cli_status_view *v)
 {
-	static const char *const head_en[NCOL] = {N_("BDF"),     N_("ID"),    N_("CLASS"),
-	                                          N_("DRIVER"),  N_("GROUP"), N_("ROLE"),
-	                                          N_("USED BY"), N_("NAME")};
-	const char *head[NCOL];
 	const struct sysfs_host *h = v->host;
-	size_t w[NCOL], shown = 0, igpus = 0;
-	char(*cell)[512] = malloc(sizeof(char[NCOL][512]));
+	size_t shown = 0, igpus = 0;
+	int r = 0;
 
-	if (!cell)
-		return;
 	if (h->iommu)
 		fprintf(out, _("Node %s, kernel %s, IOMMU on\n"),
 		        v->node[0] ? v->node : _("(unknown)"),
@@ -215,48 +408,8 @@ void cli_status_render_text(FILE *out, const struct cli_status_view *v)
 		        v->node[0] ? v->node : _("(unknown)"),
 		        h->kernel_release[0] ? h->kernel_release : _("(unknown)"));
 	modules_text(out, h);
-	for (size_t c = 0; c < NCOL; c++) {
-		head[c] = _(head_en[c]);
-		w[c] = cli_text_width(head[c]);
-	}
-	for (size_t i = 0; i < h->n_devices; i++) {
-		if (!v->shown[i])
-			continue;
-		cells(v, &h->devices[i], cell);
-		for (size_t c = 0; c < NCOL; c++)
-			if (cli_text_width(cell[c]) > w[c])
-				w[c] = cli_text_width(cell[c]);
-		shown++;
-	}
-	fputc('\n', out);
-	if (!shown) {
-		fprintf(out,
-		        _("No device to show (no display, SR-IOV or VM-assigned device; --all lists "
-		          "every PCI device).\n"));
-	} else {
-		for (size_t c = 0; c < NCOL; c++) {
-			if (c + 1 < NCOL) {
-				cli_text_pad(out, head[c], w[c]);
-				fputs("  ", out);
-			} else {
-				fprintf(out, "%s\n", head[c]);
-			}
-		}
-		for (size_t i = 0; i < h->n_devices; i++) {
-			if (!v->shown[i])
-				continue;
-			cells(v, &h->devices[i], cell);
-			for (size_t c = 0; c < NCOL; c++) {
-				if (c + 1 < NCOL) {
-					cli_text_pad(out, cell[c], w[c]);
-					fputs("  ", out);
-				} else {
-					fprintf(out, "%s\n", cell[c]);
-				}
-			}
-		}
-	}
-	free(cell);
+	for (size_t i = 0; i < h->n_devices; i++)
+		shown += v->shown[i];
 	for (size_t i = 0; i < h->n_devices; i++) {
 		const struct sysfs_device *d = &h->devices[i];
 
@@ -268,6 +421,16 @@ void cli_status_render_text(FILE *out, const struct cli_status_view *v)
 	if (!igpus)
 		fprintf(out, _("\nNo Intel iGPU: no display-class PCI device from vendor 8086.\n"));
 	mdev_parents_text(out, h);
+	fputc('\n', out);
+	if (!shown)
+		cli_text_wrap(
+		        out,
+		        _("No device to show (no display, SR-IOV or VM-assigned device; --all "
+		          "lists every PCI device).\n"),
+		        0, 0, cli_term_width(out));
+	else
+		r = devices_text(out, v);
+	return r;
 }
 
 /* ---------------------------------------------------------------- JSON */

@@ -1,12 +1,15 @@
 /* cli/render_text.c - findings for people: audit's findings grouped by VM with a summary line,
- * an info finding of one rule on several VMs as one line naming them (one command when the fixes
+ * an info finding of one rule on several VMs as one row naming them (one command when the fixes
  * are the same command per VMID), doctor's host checks then the VM configs'; with -q one line per
- * finding and nothing else.
+ * finding and nothing else.  The findings are tables of cli/table.h (severity, rule, what and the
+ * fix wrapped to the terminal; the tables of one report line up).
  * Severities in colour on a terminal (errors red, warnings yellow, info green).  Consumes the
  * report only. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/render.h"
+#include "cli/table.h"
 #include "util/i18n.h"
 
 /* The severity's name padded to width, in its colour when r->color. */
@@ -67,15 +70,79 @@ static size_t hint_stem(const struct policy_finding *x)
 	return l > n && strcmp(x->hint + l - n, id) == 0 ? l - n : 0;
 }
 
-/* One line per aggregated rule: the VMs, the rule's summary, one command for all of them when
+/* ---------------------------------------------------------------- the findings tables */
+
+/* Every findings table of a report has these columns, with the same widths (tables printed one
+ * after the other line up): an indent (a column without heading or text: only its separator),
+ * the severity, the rule, and what was found with its fix, wrapped to the terminal. */
+enum { C_INDENT, C_SEVERITY, C_RULE, C_DETAIL };
+
+static struct cli_table *findings_table(const struct cli_report *r, FILE *out)
+{
+	struct cli_table *t = cli_table_new(out, r->color, false);
+	size_t sev = 0;
+
+	if (!t)
+		return NULL;
+	for (int s = POLICY_SEVERITY_INFO; s <= POLICY_SEVERITY_ERROR; s++)
+		if (cli_text_width(cli_severity_label((enum policy_severity)s)) > sev)
+			sev = cli_text_width(cli_severity_label((enum policy_severity)s));
+	if (cli_table_column(t, NULL, 0) || cli_table_column(t, "", 0) ||
+	    cli_table_column(t, "", 0) || cli_table_column(t, "", CLI_COL_WRAP)) {
+		cli_table_free(t);
+		return NULL;
+	}
+	cli_table_column_min(t, C_SEVERITY, sev);
+	cli_table_column_min(t, C_RULE, 19); /* most rule names; a longer one widens the table */
+	return t;
+}
+
+static void findings_row(struct cli_table *t, enum policy_severity s, const char *rule,
+                         const char *detail)
+{
+	struct cli_row *row = cli_table_row(t, NULL);
+
+	cli_table_cell(row, C_SEVERITY, "%s", cli_severity_label(s));
+	cli_table_cell_color(row, C_SEVERITY,
+	                     s == POLICY_SEVERITY_ERROR     ? CLI_COLOR_RED
+	                     : s == POLICY_SEVERITY_WARNING ? CLI_COLOR_YELLOW
+	                                                    : CLI_COLOR_GREEN);
+	cli_table_cell(row, C_RULE, "%s", rule);
+	cli_table_cell(row, C_DETAIL, "%s", detail);
+}
+
+/* A finding's detail: where (its own words), the message, then "fix: " and the hint on a line
+ * of its own. */
+static void finding_row(struct cli_table *t, const struct policy_finding *x, const char *where)
+{
+	char *d = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&d, &len);
+
+	if (!m)
+		return;
+	fprintf(m, "%s%s", where, x->message);
+	if (x->hint[0]) {
+		fputc('\n', m);
+		fprintf(m, _("fix: %s"), x->hint);
+	}
+	if (fclose(m) == 0)
+		findings_row(t, x->severity, policy_rule_get(x->rule)->name, d);
+	free(d);
+}
+
+/* One row per aggregated rule: the VMs, the rule's summary, one command for all of them when
  * every hint is the same command ending in its VMID, else the registry's fix. */
-static void aggregate_text(const struct cli_report *r, const struct policy_findings *f, FILE *out)
+static void aggregate_text(const struct cli_report *r, const struct policy_findings *f,
+                           struct cli_table *t)
 {
 	for (size_t i = 0; i < f->n; i++) {
 		const struct policy_finding *x = &f->v[i];
 		const struct policy_rule *rule = policy_rule_get(x->rule);
-		size_t n = 0, stem = hint_stem(x);
+		size_t n = 0, stem = hint_stem(x), len = 0;
 		bool first = true, merge = stem > 0;
+		char *d = NULL;
+		FILE *m;
 
 		if (!aggregated(f, x))
 			continue;
@@ -89,25 +156,47 @@ static void aggregate_text(const struct cli_report *r, const struct policy_findi
 				merge = merge && hint_stem(&f->v[k]) == stem &&
 				        strncmp(f->v[k].hint, x->hint, stem) == 0;
 			}
-		fputs("  ", out);
-		severity(r, out, x->severity, 7);
-		fputs("  ", out);
-		fprintf(out, P_("%s on %zu VM:", "%s on %zu VMs:", n), rule->name, n);
+		m = open_memstream(&d, &len);
+		if (!m)
+			return;
+		/* TRANSLATORS: after the rule's name in audit: "on 10 VMs: 100 101 ..." */
+		fprintf(m, P_("on %zu VM:", "on %zu VMs:", n), n);
 		for (size_t k = i; k < f->n; k++)
 			if (f->v[k].rule == x->rule && aggregated(f, &f->v[k]))
-				fprintf(out, " %u", f->v[k].vmid);
-		fprintf(out, "\n           %s\n           ", _(rule->summary));
-		fputs(_("fix: "), out);
+				fprintf(m, " %u", f->v[k].vmid);
+		fprintf(m, "\n%s\n", _(rule->summary));
 		if (merge) {
-			fprintf(out, "%.*s", (int)stem, x->hint);
-			for (size_t k = i; k < f->n; k++)
-				if (f->v[k].rule == x->rule && aggregated(f, &f->v[k]))
-					fprintf(out, " %u", f->v[k].vmid);
-			fputc('\n', out);
+			char *cmd = NULL;
+			size_t cl = 0;
+			FILE *c = open_memstream(&cmd, &cl);
+
+			if (c) {
+				fprintf(c, "%.*s", (int)stem, x->hint);
+				for (size_t k = i; k < f->n; k++)
+					if (f->v[k].rule == x->rule && aggregated(f, &f->v[k]))
+						fprintf(c, " %u", f->v[k].vmid);
+				if (fclose(c) == 0)
+					fprintf(m, _("fix: %s"), cmd);
+				free(cmd);
+			}
 		} else {
-			fprintf(out, "%s\n", _(rule->fix));
+			fprintf(m, _("fix: %s"), _(rule->fix));
 		}
+		if (fclose(m) == 0)
+			findings_row(t, x->severity, rule->name, d);
+		free(d);
 	}
+	(void)r;
+}
+
+/* Prints t and starts the next one. */
+static struct cli_table *table_flush(const struct cli_report *r, FILE *out, struct cli_table *t)
+{
+	if (t) {
+		cli_table_print(t);
+		cli_table_free(t);
+	}
+	return findings_table(r, out);
 }
 
 static void audit_text(const struct cli_report *r, FILE *out)
@@ -117,10 +206,11 @@ static void audit_text(const struct cli_report *r, FILE *out)
 	size_t ne = cli_report_count(r, POLICY_SEVERITY_ERROR);
 	size_t nw = cli_report_count(r, POLICY_SEVERITY_WARNING);
 	bool any = false, agg = false;
+	struct cli_table *t = NULL;
 
 	for (size_t i = 0; i < f->n; i++) {
 		const struct policy_finding *x = &f->v[i];
-		const char *rule = policy_rule_get(x->rule)->name;
+		char where[200] = "";
 
 		if (r->quiet) {
 			quiet_line(r, out, x);
@@ -133,6 +223,11 @@ static void audit_text(const struct cli_report *r, FILE *out)
 		if (x->vmid != cur) {
 			const char *name = r->vm_name ? r->vm_name(r->arg, x->vmid) : NULL;
 
+			if (t) {
+				cli_table_print(t);
+				cli_table_free(t);
+				t = NULL;
+			}
 			if (any)
 				fputc('\n', out);
 			any = true;
@@ -143,18 +238,21 @@ static void audit_text(const struct cli_report *r, FILE *out)
 			else
 				fprintf(out, _("VM %u on %s\n"), x->vmid, x->node);
 			cur = x->vmid;
+			t = findings_table(r, out);
+			if (!t)
+				return;
 		}
-		fputs("  ", out);
-		severity(r, out, x->severity, 7);
-		fprintf(out, "  %s", rule);
-		if (x->key[0])
-			fprintf(out, "%*s%s%s%s", (int)(21 - strlen(rule)), "",
-			        strcmp(x->section, "main") ? x->section : "",
-			        strcmp(x->section, "main") ? "/" : "", x->key);
-		if (x->device[0])
-			fprintf(out, "  %s", x->device);
-		fprintf(out, "\n           %s\n           ", x->message);
-		fprintf(out, _("fix: %s\n"), x->hint);
+		/* where: "[section/]key device: " */
+		if (x->key[0] || x->device[0])
+			snprintf(where, sizeof(where),
+			         "%s%s%s%s%s: ", strcmp(x->section, "main") ? x->section : "",
+			         strcmp(x->section, "main") ? "/" : "", x->key,
+			         x->key[0] && x->device[0] ? " " : "", x->device);
+		finding_row(t, x, where);
+	}
+	if (t) {
+		cli_table_print(t);
+		cli_table_free(t);
 	}
 	if (r->quiet)
 		return;
@@ -162,7 +260,12 @@ static void audit_text(const struct cli_report *r, FILE *out)
 		if (any)
 			fputc('\n', out);
 		fputs(_("repeated on several VMs\n"), out);
-		aggregate_text(r, f, out);
+		t = table_flush(r, out, NULL);
+		if (!t)
+			return;
+		aggregate_text(r, f, t);
+		cli_table_print(t);
+		cli_table_free(t);
 	}
 	if (f->n)
 		fputc('\n', out);
@@ -182,6 +285,8 @@ static void audit_text(const struct cli_report *r, FILE *out)
 static void doctor_text(const struct cli_report *r, FILE *out)
 {
 	const struct policy_findings *h = r->host, *f = r->findings;
+	struct cli_table *t;
+	char head[1024];
 
 	if (r->quiet) {
 		for (size_t i = 0; h && i < h->n; i++)
@@ -190,24 +295,31 @@ static void doctor_text(const struct cli_report *r, FILE *out)
 			quiet_line(r, out, &f->v[i]);
 		return;
 	}
-	fprintf(out, _("doctor: %s, host mode %s (%s)\n"), r->node[0] ? r->node : _("this host"),
-	        r->mode, r->mode_why);
+	snprintf(head, sizeof(head), _("doctor: %s, host mode %s (%s)"),
+	         r->node[0] ? r->node : _("this host"), r->mode, r->mode_why);
+	cli_text_wrap(out, head, 0, 4, cli_term_width(out));
+	fputc('\n', out);
+	t = findings_table(r, out);
+	if (!t)
+		return;
 	for (size_t i = 0; h && i < h->n; i++) {
 		const struct policy_finding *x = &h->v[i];
+		char where[80] = "";
 
-		severity(r, out, x->severity, 7);
-		fprintf(out, " %-20s %s%s%s\n", policy_rule_get(x->rule)->name,
-		        x->device[0] ? x->device : "", x->device[0] ? ": " : "", x->message);
-		if (x->hint[0]) {
-			fprintf(out, "%-28s ", "");
-			fprintf(out, _("fix: %s\n"), x->hint);
-		}
+		if (x->device[0])
+			snprintf(where, sizeof(where), "%s: ", x->device);
+		finding_row(t, x, where);
 	}
+	cli_table_print(t);
+	cli_table_free(t);
 	if (r->audited) {
 		fprintf(out,
 		        P_("VM configs (every audit rule, %zu VM):\n",
 		           "VM configs (every audit rule, %zu VMs):\n", r->n_vms),
 		        r->n_vms);
+		t = findings_table(r, out);
+		if (!t)
+			return;
 		for (size_t i = 0; i < f->n; i++) {
 			const struct policy_finding *x = &f->v[i];
 			bool sec = x->section[0] && strcmp(x->section, "main");
@@ -221,14 +333,10 @@ static void doctor_text(const struct cli_report *r, FILE *out)
 				/* TRANSLATORS: VM 104 hostpci0 pending: <message> */
 				snprintf(where, sizeof(where), _("VM %u%s: "), x->vmid, loc);
 			}
-			severity(r, out, x->severity, 7);
-			fprintf(out, " %-20s %s%s\n", policy_rule_get(x->rule)->name, where,
-			        x->message);
-			if (x->hint[0]) {
-				fprintf(out, "%-28s ", "");
-				fprintf(out, _("fix: %s\n"), x->hint);
-			}
+			finding_row(t, x, where);
 		}
+		cli_table_print(t);
+		cli_table_free(t);
 		if (!f->n)
 			fprintf(out, _("        no findings\n"));
 	} else {

@@ -14,15 +14,19 @@ struct cli_status_view {
 	const struct cli_usage *usage;
 	const bool *shown; /* per host->devices[i] */
 	const char *node;  /* "" when unknown */
+	bool table;        /* --table: one row per device instead of the tree */
+	bool color;        /* the user marks in colour (cli_ctx.color) */
 };
 
-void cli_status_render_text(FILE *out, const struct cli_status_view *v);
+/* 0, or -1 on a write error or out of memory */
+int cli_status_render_text(FILE *out, const struct cli_status_view *v);
 /* 0, or -ENOMEM */
 int cli_status_render_json(FILE *out, const struct cli_status_view *v);
-/* Prints the status of h in ctx's format (text or JSON): display-class devices, PFs and VFs,
- * the devices usage names (all: every device).  The local status and status --api alike.
+/* Prints the status of h in ctx's format (text: the tree, or with table the flat table; JSON):
+ * display-class devices, PFs and VFs, the devices usage names (all: every device).  The local
+ * status and status --api alike.
  * Returns the exit status. */
 int cli_status_show(struct cli_ctx *ctx, const struct sysfs_host *h, const struct cli_usage *usage,
-                    const char *node, bool all);
+                    const char *node, bool all, bool table);
 
 #endif

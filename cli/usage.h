@@ -6,7 +6,6 @@
 #include <stddef.h>
 
 #include "cli/cli.h"
-#include "policy/policy.h"
 #include "sysfs/host.h"
 
 /* One mention of a device in a VM config. */
@@ -17,6 +16,11 @@ struct cli_use {
 	char section[80]; /* "main", "pending" or "snapshot:<name>" (docs/cli.md) */
 	char key[16];     /* "hostpci0" */
 	bool running;     /* the VM runs, as docs/cli.md defines running */
+	char mdev[128];   /* the entry's mdev=TYPE (the device is its parent), "" when none */
+	/* what the audit's rules (policy_evaluate, the severities of the settings file) find on
+	 * this entry and device: their names ("pf-with-vfs, device-shared"), "" when none */
+	char problems[128];
+	int worst; /* the most severe of them (enum policy_severity), -1 when none */
 };
 
 struct cli_usage {
@@ -24,12 +28,14 @@ struct cli_usage {
 	size_t n;
 };
 
-/* Collects the uses of the devices of h by the VM configs of ctx's node.  0 or -errno with a
+/* Collects the uses of the devices of h by the VM configs of ctx's node, each with the findings
+ * of the audit's rules on it.  0 or -errno with a
  * message.  Free with cli_usage_free(). */
 int cli_usage_collect(const struct cli_ctx *ctx, const struct sysfs_host *h, struct cli_usage *out,
                       struct util_err *e);
-/* The same from a node model's policy input (in->host, in->node; status --api).  0 or -ENOMEM. */
-int cli_usage_from_input(const struct policy_input *in, struct cli_usage *out, struct util_err *e);
+/* The same from a gathered node's rule input (status --api: the API's configs and hardware). */
+struct policy_input;
+int cli_usage_judge(const struct policy_input *in, struct cli_usage *out, struct util_err *e);
 void cli_usage_free(struct cli_usage *u);
 
 /* The uses of one device: *first (index into u->uses) and the count. */

@@ -229,6 +229,9 @@ size_t policy_findings_count(const struct policy_findings *f, enum policy_severi
 
 /* "main", "pending" or "snapshot:NAME" (docs/cli.md's section names). */
 void policy_section_label(const struct policy_section *s, char *buf, size_t n);
+/* The uuid of the mdev instance PVE creates at VM start for the entry hostpciINDEX with mdev= of
+ * VM vmid: %08d-0000-0000-0000-%012d of (index, vmid), as qemu-server spells it. */
+void policy_mdev_uuid(unsigned index, unsigned vmid, char *buf, size_t n);
 
 /* ------------------------------------------------------------------ host rules (doctor) */
 

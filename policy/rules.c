@@ -543,8 +543,8 @@ static void rule_mdev(struct ctx *c, const struct policy_entry *en)
 			     en->hp->key, d->bdf, type);
 		return;
 	}
-	/* PVE's instance uuid for this entry: %08d-0000-0000-0000-%012d of (index, vmid) */
-	put(uuid, sizeof(uuid), "%08d-0000-0000-0000-%012u", atoi(en->hp->key + 7), en->vm->vmid);
+	/* PVE's instance uuid for this entry */
+	policy_mdev_uuid((unsigned)atoi(en->hp->key + 7), en->vm->vmid, uuid, sizeof(uuid));
 	for (size_t m = 0; m < h->n_mdevs; m++) {
 		if (strcmp(h->mdevs[m].parent, d->bdf) != 0 || strcmp(h->mdevs[m].type, type) != 0)
 			continue;

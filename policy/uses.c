@@ -9,6 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+void policy_mdev_uuid(unsigned index, unsigned vmid, char *buf, size_t n)
+{
+	snprintf(buf, n, "%08u-0000-0000-0000-%012u", index, vmid);
+}
+
 void policy_section_label(const struct policy_section *s, char *buf, size_t n)
 {
 	if (!s || s->kind == POLICY_SECTION_MAIN)

@@ -36,8 +36,26 @@ say() {
 	# shellcheck disable=SC2059
 	printf "$fmt\n" "$@"
 }
+# The width the tool wraps its text at: $COLUMNS, else the terminal's; 0 = none (a pipe).
+cols=${COLUMNS:-0}
+if [ "$cols" = 0 ] && [ -t 1 ]; then cols=$(tput cols 2>/dev/null || echo 0); fi
+# show [ARG...]: the command line as typed (an argument with a space quoted), broken with " \"
+# before it would pass the width
+show() {
+	line='$ pve-passthrough'
+	for a in "$@"; do
+		case $a in *" "*) a="'$a'" ;; esac
+		if [ "$cols" -gt 0 ] && [ $((${#line} + ${#a} + 3)) -gt "$cols" ]; then
+			printf '%s \\\n' "$line"
+			line="    $a"
+		else
+			line="$line $a"
+		fi
+	done
+	printf '\n%s\n' "$line"
+}
 run() {
-	printf '\n$ pve-passthrough %s\n' "$*"
+	show "$@"
 	$PP "$@"
 	say "(exit %s)" "$?"
 }
@@ -46,7 +64,9 @@ say "Demo host: %s (node pve1).  Every command reads it through --root." "$ROOT"
 # lint: what PVE itself would silently drop from the demo VMs' configs at its next write
 set -- "$ROOT"/etc/pve/nodes/pve1/qemu-server/*.conf
 if [ -e "$1" ]; then
-	run lint "$@"
+	show lint "$ROOT/etc/pve/nodes/pve1/qemu-server/*.conf" # as typed: the glob
+	$PP lint "$@"
+	say "(exit %s)" "$?"
 else
 	say "(no VM configs under %s/etc/pve/nodes/pve1/qemu-server yet: lint skipped)" "$ROOT"
 fi
@@ -56,7 +76,12 @@ run --root "$ROOT" status
 
 # audit (every rule over every VM config and the host) and the pre-start guard
 run --root "$ROOT" audit
-run --root "$ROOT" audit --format nagios
+# the Nagios plugin line is one line by its protocol; folded here at the width only
+show --root "$ROOT" audit --format nagios
+nagios=$($PP --root "$ROOT" audit --format nagios)
+rc=$?
+if [ "$cols" -gt 0 ]; then echo "$nagios" | fold -s -w "$cols"; else echo "$nagios"; fi
+say "(exit %s)" "$rc"
 echo
 say "# The guard as PVE runs it before each start (exit 1 = the start is refused):"
 for vm in 100 104 103 108; do run --root "$ROOT" guard $vm pre-start; done

@@ -4,7 +4,7 @@
 # No suite-pinned names: libclang-rt-dev is the default clang's runtime in both suites; systemd's
 # pkg-config file (the unit directory, for make deb) is in systemd-dev from Debian 13 on.
 set -eu
-PKGS="build-essential gcc make pkg-config gettext libpci-dev libconfuse-dev libjansson-dev libcurl4-openssl-dev libssl-dev libmd-dev
+PKGS="build-essential gcc make pkg-config gettext libpci-dev libconfuse-dev libjansson-dev libcurl4-openssl-dev libssl-dev libmd-dev libsmartcols-dev
 libcmocka-dev pciutils clang clang-format libclang-rt-dev python3 openssl hyperfine time python3-proxmoxer python3-requests
 dpkg-dev debhelper fakeroot debootstrap strace lintian"
 # apt-cache needs the package lists (a fresh debootstrap tree has none)

@@ -18,7 +18,7 @@ PP_TEST=${PP_TEST_BIN:-$SRC/build/tests/pve-passthrough-test}
 SHARED=$(cd "$SRC/../shared" 2>/dev/null && pwd || echo "$SRC/../shared")
 DEMO=$SRC/examples/demo-host
 export PP PP_TEST SRC SHARED DEMO LC_ALL=C NO_COLOR=1
-unset PVE_PASSTHROUGH_ROOT
+unset PVE_PASSTHROUGH_ROOT COLUMNS # piped output: never wrapped (cli/table.h)
 pass=0; fail=0
 # the ground truth is not optional: the corpus cases need it; say so and fail instead of a diff
 if [ ! -d "$SHARED/corpus" ]; then

@@ -9,7 +9,7 @@ touch "$R/etc/pve/nodes/pve1/qemu-server/101.conf.pp-tmp.999999.0123456789abcdef
 	"$R/etc/modules.pp-tmp.999997.0123456789abcdef" \
 	"$R/etc/pve/nodes/pve1/qemu-server/102.conf.pp-tmp.$$.0123456789abcdef" \
 	"$R/etc/pve/nodes/pve1/qemu-server/103.conf.tmp.999995"
-"$PP" --root "$R" audit | grep -A2 temp-file-left
+"$PP" --root "$R" audit | grep -A1 temp-file-left
 "$PP" --root "$R" --format json audit | grep -c '"temp-file-left"'
 "$PP" --root "$R" --format nagios audit | grep -o 'temp-file-left[^;]*' | head -3
 echo "== severity off in the config file"

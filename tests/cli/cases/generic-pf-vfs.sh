@@ -14,9 +14,9 @@ printf 'cores: 1\nhostpci0: 0000:01:00.0,pcie=1\nmachine: q35\nmemory: 1024\nnam
 printf '{"version":3,"ids":{"100":{"node":"pve1","type":"qemu"},"101":{"node":"pve1","type":"qemu"},"102":{"node":"pve1","type":"qemu"},"103":{"node":"pve1","type":"qemu"}}}\n' >g/etc/pve/.vmlist
 echo 4242 >g/run/qemu-server/100.pid
 printf '/usr/bin/kvm\0-id\0100\0-name\0a\0-pidfile\0/var/run/qemu-server/100.pid\0' >g/proc/4242/cmdline
-"$PP" --root g status | grep '^0000:01'; echo "rc=$?"
+"$PP" --root g status --table | grep '^0000:01'; echo "rc=$?"
 "$PP" --root g assign 101 --vf auto --pf 0000:01:00.0; echo "rc=$?"
 grep hostpci $Q/101.conf
 "$PP" --root g guard 102 pre-start; echo "rc=$?"
 "$PP" --root g guard 103 pre-start; echo "rc=$?"
-"$PP" --root g audit | grep -A2 -E 'pf-with-vfs|device-shared'; echo "rc=$?"
+"$PP" --root g audit | grep -A1 -E 'pf-with-vfs|device-shared'; echo "rc=$?"

@@ -30,8 +30,8 @@ env LC_ALL=C LANG=zh_CN.UTF-8 "$PP" --root "$R" audit --vmid 107 | head -n 3
 echo "== LANGUAGE picks among languages, but not under the C locale (GNU gettext's rule)"
 # (en_US.UTF-8, whether generated here or not: C.UTF-8 would be English from glibc 2.39 on, which
 # treats it like C)
-env -u LC_ALL LANG=en_US.UTF-8 LANGUAGE=zh_CN "$PP" --root "$R" audit --vmid 107 | sed -n 3p
-env -u LC_ALL -u LANG LANGUAGE=zh_CN "$PP" --root "$R" audit --vmid 107 | sed -n 3p
+env -u LC_ALL LANG=en_US.UTF-8 LANGUAGE=zh_CN "$PP" --root "$R" audit --vmid 107 | sed -n 2p
+env -u LC_ALL -u LANG LANGUAGE=zh_CN "$PP" --root "$R" audit --vmid 107 | sed -n 2p
 echo "== JSON keys and rule ids stay English; the sentences are the reader's language"
 env -u LC_ALL LANG=zh_CN.UTF-8 "$PP" --root "$R" audit --vmid 107 --format json |
 	python3 -c 'import json,sys; f=json.load(sys.stdin)["findings"][0]; print(sorted(f), f["rule"], f["severity"], f["message"])'

@@ -4,4 +4,4 @@ import json, sys
 d = json.load(sys.stdin)
 for x in d["devices"]:
     print(x["bdf"], x["vendor"] + ":" + x["device"], x["class"], x["driver"], x["iommu_group"], x["role"], x["physfn"])'
-"$PP" --root "$DEMO" status --all | sed -n '4,6p'
+"$PP" --root "$DEMO" status --all --table | grep -A2 '^BDF'

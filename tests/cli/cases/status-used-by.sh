@@ -31,7 +31,7 @@ echo GVTg_V5_4 >$d/mdev_supported_types/i915-GVTg_V5_4/name
 echo 2 >$d/mdev_supported_types/i915-GVTg_V5_4/available_instances
 ln -s nodes/pve2 $r/etc/pve/local
 printf 'name: desktop\nhostpci0: 0000:00:02.0,mdev=i915-GVTg_V5_4\n' >$r/etc/pve/nodes/pve2/qemu-server/120.conf
-"$PP" --root $r status | sed -n '4,5p'
+"$PP" --root $r status --table | grep -A1 '^BDF'
 # no Proxmox on the machine (no /etc/pve, node from --node): nobody uses anything, no error
 rm -rf $r/etc
 "$PP" --root $r --node box --format json status | show; echo "rc=$?"
