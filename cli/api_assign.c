@@ -35,7 +35,7 @@ static int find_node(struct pveapi_client *c, unsigned vmid, char *node, size_t 
 
 	if (r < 0)
 		return r;
-	r = util_err_set(e, -ENOENT, "VM %u is not a QEMU VM of the cluster at %s", vmid,
+	r = util_err_set(e, -ENOENT, _("VM %u is not a QEMU VM of the cluster at %s"), vmid,
 	                 pveapi_client_url(c));
 	json_array_foreach(res, i, it)
 	{
@@ -67,12 +67,13 @@ static int token_may_remove(struct pveapi_client *c, const struct assign_plan *p
 		if (!plan->changes[i].remove ||
 		    (pveconf_hostpci_parse(plan->changes[i].value, &h, NULL) == 0 && h.mapping[0]))
 			continue;
-		return util_err_set(e, -EOPNOTSUPP,
-		                    "with an API token only mapping= entries can be released: PVE "
-		                    "lets only root@pam remove host= entries (%s: %s); log in as "
-		                    "root@pam (user + password-file in the api { } block); nothing "
-		                    "was sent",
-		                    plan->changes[i].key, plan->changes[i].value);
+		return util_err_set(
+		        e, -EOPNOTSUPP,
+		        _("with an API token only mapping= entries can be released: PVE "
+		          "lets only root@pam remove host= entries (%s: %s); log in as "
+		          "root@pam (user + password-file in the api { } block); nothing "
+		          "was sent"),
+		        plan->changes[i].key, plan->changes[i].value);
 	}
 	return 0;
 }
@@ -110,19 +111,20 @@ static int put_plan(struct pveapi_client *c, const char *node, unsigned vmid,
 	}
 	r = pveapi_vm_config_put(c, node, vmid, params, np, del, digest, e);
 	if (r == -ESTALE)
-		util_err_set(e, r,
-		             "VM %u: its config changed meanwhile on node %s (digest %s no longer "
-		             "matches); nothing written, run %s again",
-		             vmid, node, digest ? digest : "", del[0] ? "release" : "assign");
+		util_err_set(
+		        e, r,
+		        _("VM %u: its config changed meanwhile on node %s (digest %s no longer "
+		          "matches); nothing written, run %s again"),
+		        vmid, node, digest ? digest : "", del[0] ? "release" : "assign");
 	else if (r == -EPERM) {
 		struct util_err why = *e;
 
 		util_err_set(
 		        e, r,
-		        "VM %u: permission denied by node %s: changing a mapping= entry takes "
-		        "VM.Config.HWType on /vms/%u and Mapping.Use on /mapping/pci/NAME (e.g. "
-		        "pveum acl modify /mapping/pci --roles PVEMappingUser --tokens "
-		        "USER@REALM!TOKEN); nothing was written (%s)",
+		        _("VM %u: permission denied by node %s: changing a mapping= entry takes "
+		          "VM.Config.HWType on /vms/%u and Mapping.Use on /mapping/pci/NAME (e.g. "
+		          "pveum acl modify /mapping/pci --roles PVEMappingUser --tokens "
+		          "USER@REALM!TOKEN); nothing was written (%s)"),
 		        vmid, node, vmid, why.msg);
 	}
 	return r;
@@ -150,11 +152,12 @@ int cli_api_assign(const struct cli_ctx *ctx, const struct cli_api_assign_opts *
 	 * release: once the plan names the entries, token_may_remove) */
 	if (pveapi_client_uses_token(a.cl[0].client) && req->kind != ASSIGN_KIND_MAPPING &&
 	    req->kind != ASSIGN_KIND_RELEASE) {
-		r = util_err_set(e, -EOPNOTSUPP,
-		                 "with an API token only --mapping can be assigned: PVE lets only "
-		                 "root@pam write host= entries (--vf, --mdev); use a resource "
-		                 "mapping, or log in as root@pam (user + password-file in the api "
-		                 "{ } block); nothing was sent");
+		r = util_err_set(
+		        e, -EOPNOTSUPP,
+		        _("with an API token only --mapping can be assigned: PVE lets only "
+		          "root@pam write host= entries (--vf, --mdev); use a resource "
+		          "mapping, or log in as root@pam (user + password-file in the api "
+		          "{ } block); nothing was sent"));
 		goto out;
 	}
 	r = find_node(a.cl[0].client, req->vmid, res->node, sizeof(res->node), e);
@@ -167,8 +170,8 @@ int cli_api_assign(const struct cli_ctx *ctx, const struct cli_api_assign_opts *
 	n = pveapi_snapshot_node(&a.snap, res->node);
 	if (!n || !n->reachable || !n->has_pci) {
 		r = util_err_set(e, n && n->err ? n->err : -EHOSTUNREACH,
-		                 "node %s could not be read: %s", res->node,
-		                 n && n->errmsg ? n->errmsg : "no hardware list");
+		                 _("node %s could not be read: %s"), res->node,
+		                 n && n->errmsg ? n->errmsg : _("no hardware list"));
 		goto out;
 	}
 	/* the node model from the API (gather/), this node's VMs with their config models */
@@ -185,8 +188,8 @@ int cli_api_assign(const struct cli_ctx *ctx, const struct cli_api_assign_opts *
 			res->running = a.g.vms[i].running;
 		}
 	if (target == (size_t)-1) {
-		r = util_err_set(e, -ENOENT, "VM %u: its config on node %s was not read", req->vmid,
-		                 res->node);
+		r = util_err_set(e, -ENOENT, _("VM %u: its config on node %s was not read"),
+		                 req->vmid, res->node);
 		goto out;
 	}
 	in.host = a.g.hosts.n ? a.g.hosts.v[0].host : NULL;

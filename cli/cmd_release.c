@@ -39,7 +39,7 @@ int cli_cmd_release(struct cli_ctx *ctx, int argc, char **argv)
 			long v;
 
 			if (cli_arg_long(optarg, 0, PVECONF_HOSTPCI_MAX - 1, &v) < 0)
-				return cli_usage_error(ctx, "release", "--slot '%s': not 0..15",
+				return cli_usage_error(ctx, "release", _("--slot '%s': not 0..15"),
 				                       optarg);
 			req.slot = (int)v;
 			req.release = ASSIGN_RELEASE_SLOT;
@@ -50,7 +50,8 @@ int cli_cmd_release(struct cli_ctx *ctx, int argc, char **argv)
 			if (cli_arg_bdf(optarg, req.device, sizeof(req.device)) < 0)
 				return cli_usage_error(
 				        ctx, "release",
-				        "--device '%s': not a PCI address (0000:00:02.1)", optarg);
+				        _("--device '%s': not a PCI address (0000:00:02.1)"),
+				        optarg);
 			req.release = ASSIGN_RELEASE_DEVICE;
 			whats++;
 			break;
@@ -70,7 +71,7 @@ int cli_cmd_release(struct cli_ctx *ctx, int argc, char **argv)
 				return CLI_EXIT_USAGE;
 			break;
 		case ':':
-			return cli_usage_error(ctx, "release", "option %s needs a value",
+			return cli_usage_error(ctx, "release", _("option %s needs a value"),
 			                       argv[optind - 1]);
 		default:
 			if (cli_api_option(&over, c, optarg))
@@ -79,18 +80,18 @@ int cli_cmd_release(struct cli_ctx *ctx, int argc, char **argv)
 		}
 	}
 	if (optind >= argc)
-		return cli_usage_error(ctx, "release", "which VM? give its VMID");
+		return cli_usage_error(ctx, "release", _("which VM? give its VMID"));
 	if (cli_arg_vmid(ctx, "release", argv[optind], &req.vmid))
 		return CLI_EXIT_USAGE;
 	if (optind + 1 < argc)
-		return cli_usage_error(ctx, "release", "unexpected argument '%s'",
+		return cli_usage_error(ctx, "release", _("unexpected argument '%s'"),
 		                       argv[optind + 1]);
 	if (whats != 1)
 		return cli_usage_error(ctx, "release",
-		                       "give exactly one of --slot, --device, --all");
+		                       _("give exactly one of --slot, --device, --all"));
 	if (ctx->format != CLI_FORMAT_TEXT && ctx->format != CLI_FORMAT_JSON)
-		return cli_usage_error(ctx, "release", "--format: text or json");
+		return cli_usage_error(ctx, "release", _("--format: text or json"));
 	if (!use_api && (over.url || over.token_file || over.fingerprint || over.ca_file))
-		return cli_usage_error(ctx, "release", "the --api-* options go with --api");
+		return cli_usage_error(ctx, "release", _("the --api-* options go with --api"));
 	return cli_assign_run(ctx, "release", &req, dry_run, timeout_s, use_api ? &over : NULL);
 }

@@ -42,9 +42,9 @@ void cli_deadline_format(const struct cli_ctx *ctx)
 	if (!deadline_secs)
 		return;
 	deadline_err_len = clamp(snprintf(deadline_err, sizeof(deadline_err),
-	                                  "%s: error: %s: not finished within %u s (the deadline: "
-	                                  "-t/--timeout, or timeout in the config file); "
-	                                  "stopped, nothing is half-written\n",
+	                                  _("%s: error: %s: not finished within %u s (the "
+	                                    "deadline: -t/--timeout, or timeout in the config "
+	                                    "file); stopped, nothing is half-written\n"),
 	                                  ctx->prog, deadline_cmd, deadline_secs),
 	                         sizeof(deadline_err));
 	/* Nagios: the UNKNOWN line; Prometheus: the gauges of a blind run (pve_passthrough_up 0,

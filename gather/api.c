@@ -136,7 +136,7 @@ static int config_model(const struct pveapi_vm *vm, struct pveconf_vm **out, str
 	if (r == 0)
 		r = pveconf_vm_build(m, n_main, p, np, "api", NULL, out, e);
 	else
-		r = util_err_set(e, -ENOMEM, "out of memory");
+		r = util_err_set(e, -ENOMEM, _("out of memory"));
 	util_buf_free(&dels);
 	free(m);
 	free(p);

@@ -71,6 +71,10 @@ struct gather_node {
 	const char **names;             /* VM names (name:), NULL when absent; per vms[] */
 	const char **digests;           /* per vms[]: the API's digest (gather_api), else NULL */
 	size_t n_vms, cap_vms;
+	/* gather_local without GATHER_CLUSTER: the HA resources of other nodes whose hookscript
+	 * is absent here (policy_input.hook_only) */
+	struct policy_vm *hook_only;
+	size_t n_hook_only;
 	/* mappings: pveconf's model (map lines with their pci.cfg line) and the rules' view */
 	struct pveconf_pci_mappings pci_mappings;
 	struct policy_mapping *mappings;

@@ -213,6 +213,8 @@ void gather_input_finish(struct gather_node *g, const char *node, unsigned flags
 	g->in.n_temp_files = g->n_temp_files;
 	g->in.other_hosts = g->hosts.v;
 	g->in.n_other_hosts = g->hosts.n;
+	g->in.hook_only = g->hook_only;
+	g->in.n_hook_only = g->n_hook_only;
 	g->in.severity = g->severity;
 }
 
@@ -235,6 +237,7 @@ void gather_free(struct gather_node *g)
 	free(g->store);
 	free(g->confs);
 	free(g->vms);
+	free(g->hook_only);
 	free(g->names);
 	free(g->digests);
 	free(g->mappings);

@@ -49,7 +49,9 @@ enum host_mode host_mode_parse(const char *name);
 /* The IOMMU token a generic SR-IOV PF needs on the kernel command line: "intel_iommu=on" when
  * the IOMMU is Intel's (ACPI DMAR table; without tables the CPU vendor in /proc/cpuinfo) and
  * /boot/config-<release> does not enable it by default (CONFIG_INTEL_IOMMU_DEFAULT_ON or
- * ..._DEFAULT_ON_INTGPU_OFF, which leaves only integrated GPUs out), or when that cannot be told;
+ * ..._DEFAULT_ON_INTGPU_OFF, which leaves only integrated GPUs out) or a command line the host
+ * boots with turns it off (intel_iommu=off in the GRUB configuration, /etc/kernel/cmdline or
+ * /proc/cmdline; the plan then replaces it, with consent), or when that cannot be told;
  * "" for AMD-Vi (on by default).  why: one sentence of evidence. */
 void host_iommu_token(const struct util_paths *p, const char *release, char token[32],
                       char why[256]);

@@ -190,6 +190,10 @@ struct policy_input {
 	/* audit: the temporary files of ours that killed writes left under /etc/pve (temp-file-left) */
 	char *const *temp_files;
 	size_t n_temp_files;
+	/* audit: VMs of other nodes judged only for their hookscript here (HA resources that may
+	 * be started on this node; hook_missing_on names it when the file is absent here) */
+	const struct policy_vm *hook_only;
+	size_t n_hook_only;
 	/* Per-rule severity (POLICY_RULE_COUNT entries), NULL = the table's defaults. */
 	const enum policy_severity *severity;
 };

@@ -1028,6 +1028,8 @@ int policy_evaluate(const struct policy_input *in, struct policy_findings *out, 
 		if (in->mode == POLICY_MODE_AUDIT)
 			rule_hookscript(&c, vm);
 	}
+	for (size_t v = 0; in->mode == POLICY_MODE_AUDIT && v < in->n_hook_only && !c.err; v++)
+		rule_hookscript(&c, &in->hook_only[v]);
 	free(c.mains);
 	if (c.err)
 		return util_err_set(e, c.err, _("out of memory evaluating the rules"));

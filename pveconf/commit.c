@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "pveconf/node.h"
 #include "pveconf/vmconf.h"
@@ -143,11 +144,14 @@ static int check_owner(const struct util_paths *p, const char *node, unsigned vm
 
 /* Under the lock: is the file still what the caller planned against? */
 static int check_current(const char *path, const char *shown, unsigned vmid,
-                         const char *expected_digest, bool ignore_vm_lock, struct util_err *e)
+                         const char *expected_digest, bool ignore_vm_lock, struct stat *st,
+                         struct util_err *e)
 {
 	char *cur = NULL, hex[UTIL_SHA1_HEX_LEN + 1], lockv[64];
 	size_t curlen = 0;
-	int r = util_file_read(path, PVECONF_VM_MAX_BYTES, &cur, &curlen, e);
+	struct stat dummy;
+	int r = util_file_read_st(path, shown, PVECONF_VM_MAX_BYTES, &cur, &curlen,
+	                          st ? st : &dummy, e);
 
 	if (r == -ENOENT) {
 		if (!expected_digest)
@@ -161,8 +165,8 @@ static int check_current(const char *path, const char *shown, unsigned vmid,
 		                    _("%s: larger than 1 MiB, not a config PVE could have "
 		                      "written"),
 		                    shown);
-	if (r < 0)
-		return util_err_errno(e, r, _("cannot read %s"), shown);
+	if (r < 0) /* the message names the file (a FIFO in its place, EACCES, ...) */
+		return r;
 	if (!expected_digest) {
 		free(cur);
 		return util_err_set(e, -EEXIST, _("%s already exists"), shown);
@@ -185,7 +189,9 @@ static int check_current(const char *path, const char *shown, unsigned vmid,
 
 /* The same check once more, after the new content is written and immediately before rename():
  * writers that do not take PVE's lock (a script's `sed -i`) are caught unless they rename in the
- * microseconds between this read and our rename() (the remaining window, docs in commit.h). */
+ * microseconds between our last look and our rename() (the remaining window, docs in commit.h).
+ * That last look is a stat() of the name: still the inode (and ctime) whose bytes were just
+ * digested, so the window is one stat() + rename(), not a whole read + SHA-1. */
 struct recheck {
 	const char *path, *shown;
 	unsigned vmid;
@@ -193,11 +199,31 @@ struct recheck {
 	bool ignore_vm_lock;
 };
 
+static bool same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+	       a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
 static int recheck(void *arg, struct util_err *e)
 {
 	const struct recheck *c = arg;
+	struct stat read_st, now;
+	int r = check_current(c->path, c->shown, c->vmid, c->expected_digest, c->ignore_vm_lock,
+	                      &read_st, e);
 
-	return check_current(c->path, c->shown, c->vmid, c->expected_digest, c->ignore_vm_lock, e);
+	if (r < 0)
+		return r;
+	if (!c->expected_digest) /* a new file: still absent */
+		return stat(c->path, &now) < 0 && errno == ENOENT
+		               ? 0
+		               : util_err_set(e, -EEXIST, "%s already exists", c->shown);
+	if (stat(c->path, &now) < 0 || !same_file(&read_st, &now))
+		return util_err_set(e, -ESTALE,
+		                    "%s changed meanwhile (replaced by another writer while we "
+		                    "checked it): nothing written; run the command again",
+		                    c->shown);
+	return 0;
 }
 
 int pveconf_vm_commit(const struct util_paths *p, const char *node, unsigned vmid,
@@ -237,7 +263,8 @@ int pveconf_vm_commit(const struct util_paths *p, const char *node, unsigned vmi
 		                           "task is changing VM %u; retry when it has finished"),
 		                         util_path_display(p, lpath), timeout / 1000.0, vmid)
 		               : fd;
-	r = check_current(path, shown, vmid, expected_digest, opts && opts->ignore_vm_lock, e);
+	r = check_current(path, shown, vmid, expected_digest, opts && opts->ignore_vm_lock, NULL,
+	                  e);
 	if (r == 0) {
 		struct recheck rc = {path, shown, vmid, expected_digest,
 		                     opts && opts->ignore_vm_lock};

@@ -544,21 +544,16 @@ oom:
 	return util_err_set(e, -ENOMEM, _("out of memory"));
 }
 
+static int parse_any(const char *data, size_t len, void *out, struct util_err *e)
+{
+	return pveconf_pci_mappings_parse(data, len, out, e);
+}
+
 int pveconf_pci_mappings_load(const struct util_paths *p, struct pveconf_pci_mappings *out,
                               struct util_err *e)
 {
-	char path[PP_PATH_MAX], *data;
-	size_t len;
-	int r;
-
 	memset(out, 0, sizeof(*out));
-	util_path(p, path, sizeof(path), PP_ETC_PVE_MAPPING_PCI);
-	r = pveconf_seccfg_read(path, util_path_display(p, path), &data, &len, e);
-	if (r < 0)
-		return r;
-	r = pveconf_pci_mappings_parse(data, len, out, e);
-	free(data);
-	return r;
+	return pveconf_seccfg_load(p, PP_ETC_PVE_MAPPING_PCI, parse_any, out, e);
 }
 
 void pveconf_pci_mappings_free(struct pveconf_pci_mappings *m)

@@ -264,11 +264,12 @@ int pveconf_pci_reservations_load(const struct util_paths *p, struct pveconf_pci
 
 	memset(out, 0, sizeof(*out));
 	util_path(p, path, sizeof(path), PP_RUN_PCI_RESERVATIONS);
-	r = util_file_read(path, 16 * 1024 * 1024, &data, &len, e);
+	r = util_file_readat(AT_FDCWD, path, 0, util_path_display(p, path), 16 * 1024 * 1024, &data,
+	                     &len, e);
 	if (r == -ENOENT)
 		return 0;
-	if (r < 0)
-		return util_err_errno(e, r, _("cannot read %s"), util_path_display(p, path));
+	if (r < 0) /* the message names the file and what is wrong with it */
+		return r;
 	r = pveconf_pci_reservations_parse(data, len, out, e);
 	free(data);
 	return r;

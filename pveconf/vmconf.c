@@ -331,10 +331,11 @@ static void kv_set(struct pveconf_vm *vm, struct sect *s, const char *key, size_
 		old->live = false;
 		if (old->vlen == vlen && memcmp(old->val, val, vlen) == 0)
 			diag_add(vm, PVECONF_DIAG_CHANGED, old->line, old->key, s->name,
-			         "%s: set again with the same value at line %u", old->key, line);
+			         _("%s: set again with the same value at line %u"), old->key, line);
 		else
 			diag_add(vm, PVECONF_DIAG_SILENT, old->line, old->key, s->name,
-			         "%s: set again at line %u, the later value wins", old->key, line);
+			         _("%s: set again at line %u, the later value wins"), old->key,
+			         line);
 	}
 	if (s->nkv == s->kvcap) {
 		size_t cap = s->kvcap ? s->kvcap * 2 : 16;
@@ -664,7 +665,7 @@ static void read_value(struct pveconf_vm *vm, struct sect *cur, const char *key,
 	if (strcmp(key, "cdrom") == 0) {
 		kv_set(vm, cur, "ide2", 4, out, outlen, v, vl, lineno, false);
 		diag_add(vm, PVECONF_DIAG_CHANGED, lineno, key, cur->name,
-		         "cdrom: PVE writes it as ide2");
+		         _("cdrom: PVE writes it as ide2"));
 		return;
 	}
 	kv_set(vm, cur, key, kl, out, outlen, v, vl, lineno, false);
@@ -718,7 +719,7 @@ static void read_line(struct pveconf_vm *vm, struct sect *cur, const char *p, si
 			if (cur->del)
 				diag_add(vm, PVECONF_DIAG_SILENT, cur->del_line, "delete",
 				         cur->name,
-				         "delete: set again at line %u, the later value wins",
+				         _("delete: set again at line %u, the later value wins"),
 				         lineno);
 			cur->del = arena_strndup(vm, v, vl);
 			cur->del_line = lineno;
@@ -902,24 +903,24 @@ static void writer_diags(struct pveconf_vm *vm)
 			if (n != kv->rawlen || memcmp(v, kv->raw, n) != 0) {
 				show(shown, sizeof(shown), v, n);
 				diag_add(vm, PVECONF_DIAG_CHANGED, kv->line, kv->key, s->name,
-				         "%s: PVE writes the value as '%s'", kv->key, shown);
+				         _("%s: PVE writes the value as '%s'"), kv->key, shown);
 			}
 		}
 	}
 	if (m->snapstate)
 		diag_add(vm, PVECONF_DIAG_SILENT, m->snapstate_line, "snapstate", m->name,
-		         "snapstate: only kept in snapshot sections");
+		         _("snapstate: only kept in snapshot sections"));
 	if (smp && sockets && perl_true(sockets->val, sockets->vlen)) {
 		diag_add(vm, PVECONF_DIAG_CHANGED, smp->line, "smp", m->name,
-		         "smp: obsolete, PVE drops it because sockets is set");
+		         _("smp: obsolete, PVE drops it because sockets is set"));
 	} else if (smp && perl_true(smp->val, smp->vlen)) {
 		struct kvent *cores = kv_find(m, "cores");
 
 		diag_add(vm, PVECONF_DIAG_CHANGED, smp->line, "smp", m->name,
-		         "smp: obsolete, PVE writes it as sockets");
+		         _("smp: obsolete, PVE writes it as sockets"));
 		if (cores)
 			diag_add(vm, PVECONF_DIAG_SILENT, cores->line, "cores", m->name,
-			         "cores: PVE drops it when it converts smp to sockets");
+			         _("cores: PVE drops it when it converts smp to sockets"));
 	}
 	for (size_t i = 0; i < m->nkv; i++) {
 		struct kvent *u = &m->kv[i];
@@ -938,8 +939,8 @@ static void writer_diags(struct pveconf_vm *vm)
 				if (s->kv[j].live && drive_volume(&s->kv[j], &f, &fl) &&
 				    fl == u->vlen && memcmp(f, u->val, fl) == 0)
 					diag_add(vm, PVECONF_DIAG_SILENT, u->line, u->key, m->name,
-					         "%s: the volume is attached as %s, PVE removes "
-					         "this entry",
+					         _("%s: the volume is attached as %s, PVE removes "
+					           "this entry"),
 					         u->key, s->kv[j].key);
 			}
 		}
@@ -948,8 +949,9 @@ static void writer_diags(struct pveconf_vm *vm)
 		struct sect *ci = find_live(vm, PVECONF_SECTION_SPECIAL, "cloudinit");
 
 		if (ci && !has_cloudinit(vm))
-			diag_add(vm, PVECONF_DIAG_SILENT, ci->line, NULL, ci->name,
-			         "[special:cloudinit] is dropped: the VM has no cloud-init drive");
+			diag_add(
+			        vm, PVECONF_DIAG_SILENT, ci->line, NULL, ci->name,
+			        _("[special:cloudinit] is dropped: the VM has no cloud-init drive"));
 	}
 }
 
@@ -1221,7 +1223,7 @@ int pveconf_vm_build(const struct pveconf_key_in *main, size_t n_main,
 
 	*out = NULL;
 	if (!vm)
-		return util_err_set(e, -ENOMEM, "out of memory");
+		return util_err_set(e, -ENOMEM, _("out of memory"));
 	vm->built = true;
 	vm->data = strdup("");
 	vm->name = strdup(name ? name : "config");
@@ -1245,7 +1247,8 @@ int pveconf_vm_build(const struct pveconf_key_in *main, size_t n_main,
 		r = -ENOMEM;
 	if (r < 0) {
 		pveconf_vm_free(vm);
-		return util_err_set(e, r, "out of memory while reading %s", name ? name : "config");
+		return util_err_set(e, r, _("out of memory while reading %s"),
+		                    name ? name : "config");
 	}
 	if (vm->ndiags)
 		qsort(vm->diags, vm->ndiags, sizeof(*vm->diags), cmp_diag);

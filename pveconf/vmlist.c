@@ -4,6 +4,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <jansson.h>
 #include <stdlib.h>
@@ -101,7 +102,8 @@ int pveconf_vmlist_load(const struct util_paths *p, struct pveconf_vmlist *out, 
 	out->v = NULL;
 	out->n = 0;
 	util_path(p, path, sizeof(path), PP_ETC_PVE_VMLIST);
-	r = util_file_read(path, VMLIST_MAX_BYTES, &data, &len, e);
+	r = util_file_readat(AT_FDCWD, path, 0, util_path_display(p, path), VMLIST_MAX_BYTES, &data,
+	                     &len, e);
 	if (r == -ENOENT)
 		return util_err_set(e, -ENOENT, _("%s: no such file"), util_path_display(p, path));
 	if (r < 0)

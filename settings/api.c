@@ -6,11 +6,14 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "util/fileio.h"
 
 /* libconfuse's error callback has no user pointer; this option's simple_value points into the
  * caller's struct err_sink, and its name cannot be written in a config file. */
@@ -66,15 +69,34 @@ void settings_api_cfg_opts(cfg_opt_t out[2])
 	out[1] = secs[1];
 }
 
+/* The config file as a FILE, opened by util_open_regular: a FIFO, directory or device in its
+ * place is refused (never a wait), with a message naming it.  0 or -errno. */
+static int open_config(const char *path, FILE **out, struct util_err *e)
+{
+	int fd = util_open_regular(AT_FDCWD, path, 0, path, e);
+
+	*out = NULL;
+	if (fd < 0)
+		return fd;
+	*out = fdopen(fd, "r");
+	if (!*out) {
+		int r = util_err_errno(e, -errno, "cannot read %s", path);
+
+		close(fd);
+		return r;
+	}
+	return 0;
+}
+
 /* libconfuse records where a section ends; messages point at where it starts: the line of
  * `api {` (title "") or `cluster "title" {`.  Falls back to def. */
 static int header_line(const char *path, const char *title, int def)
 {
-	FILE *f = fopen(path, "re");
+	FILE *f;
 	char line[1024];
 	int n = 0, found = 0;
 
-	if (!f)
+	if (open_config(path, &f, NULL) < 0)
 		return def;
 	while (!found && fgets(line, sizeof(line), f)) {
 		const char *p = line;
@@ -220,6 +242,7 @@ int settings_api_load(const char *path, struct settings_api_list *out, struct ut
 	        CFG_END(),
 	};
 	cfg_t *cfg;
+	FILE *f;
 	int r;
 
 	memset(out, 0, sizeof(*out));
@@ -230,9 +253,16 @@ int settings_api_load(const char *path, struct settings_api_list *out, struct ut
 	if (!cfg)
 		return util_err_set(e, -ENOMEM, _("out of memory"));
 	cfg_set_error_function(cfg, sink_errfunc);
-	r = cfg_parse(cfg, path);
+	r = open_config(path, &f, e);
+	if (r < 0) {
+		free(sink.dummy);
+		cfg_free(cfg);
+		return r;
+	}
+	r = cfg_parse_fp(cfg, f);
+	fclose(f);
 	if (r == CFG_FILE_ERROR) {
-		r = util_err_errno(e, -errno ? -errno : -EIO, "%s", path);
+		r = util_err_errno(e, -EIO, "%s", path);
 	} else if (r != CFG_SUCCESS) {
 		if (!e || !e->code)
 			util_err_set(e, -EINVAL, _("%s: syntax error"), path);

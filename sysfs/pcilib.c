@@ -6,6 +6,7 @@
  * static state in the module: a thread-local pointer to the active trap, set only while libpci runs.
  * Must not print, exit, or read any host path other than the sysfs.path it is given. */
 #include "sysfs/pcilib.h"
+#include "util/i18n.h"
 
 #include <errno.h>
 #include <setjmp.h>
@@ -143,7 +144,7 @@ int sysfs_pci_enumerate(const char *bus_pci, const char *root, struct sysfs_pci_
 	char path[4096];
 
 	if (strlen(bus_pci) >= sizeof(path))
-		return util_err_set(e, -ENAMETOOLONG, "%s: path too long", bus_pci);
+		return util_err_set(e, -ENAMETOOLONG, _("%s: path too long"), bus_pci);
 	snprintf(path, sizeof(path), "%s", bus_pci);
 	active_trap = &trap;
 	if (setjmp(trap.back)) {
@@ -152,7 +153,7 @@ int sysfs_pci_enumerate(const char *bus_pci, const char *root, struct sysfs_pci_
 			pci_free_dev(loose);
 		if (a)
 			pci_cleanup(a);
-		return util_err_set(e, -EIO, "libpci could not read %s: %s", bus_pci, trap.msg);
+		return util_err_set(e, -EIO, _("libpci could not read %s: %s"), bus_pci, trap.msg);
 	}
 	a = pci_alloc();
 	a->error = trap_error;

@@ -14,6 +14,7 @@
 
 #include "sysfs/igpu.h"
 #include "util/fileio.h"
+#include "util/i18n.h"
 
 int sysfs_attr_write_real(void *arg, const char *path, const char *data, size_t len)
 {
@@ -152,66 +153,89 @@ static int numvfs_error(const struct util_paths *p, struct util_err *e, int r, c
 
 	dev_link(p, pf, "driver", drv, sizeof(drv));
 	if (pl && pl->virt != SYSFS_VIRT_SRIOV)
-		snprintf(plat, sizeof(plat), " (%s)", sysfs_igpu_describe(pl, desc, sizeof(desc)));
+		snprintf(plat, sizeof(plat), _(" (%s)"),
+		         sysfs_igpu_describe(pl, desc, sizeof(desc)));
 	switch (r) {
 	case -ENOENT:
+		/* TRANSLATORS: in the messages of this function, a %s right after a word is either
+		 * empty or the platform in parentheses (" (Alder Lake-S: SR-IOV)") */
+		if (!drv[0] && igpu)
+			return util_err_set(
+			        e, r,
+			        _("%s: cannot set sriov_numvfs: no driver is bound to the PF, so the "
+			          "kernel cannot configure SR-IOV%s; check that i915/xe probed it "
+			          "(dmesg), that neither is blacklisted and that no 'options vfio-pci "
+			          "ids=' claims it"),
+			        pf, plat);
 		if (!drv[0])
 			return util_err_set(
 			        e, r,
-			        "%s: cannot set sriov_numvfs: no driver is bound to the PF, "
-			        "so the kernel cannot configure SR-IOV%s; %s",
-			        pf, plat,
-			        igpu ? "check that i915/xe probed it (dmesg), that neither "
-			               "is blacklisted and that no 'options vfio-pci ids=' "
-			               "claims it"
-			             : "bind the PF to its driver first");
+			        _("%s: cannot set sriov_numvfs: no driver is bound to the PF, so the "
+			          "kernel cannot configure SR-IOV%s; bind the PF to its driver first"),
+			        pf, plat);
 		if (strcmp(drv, "vfio-pci") == 0)
 			return util_err_set(
 			        e, r,
-			        "%s: cannot set sriov_numvfs: the PF is bound to vfio-pci "
-			        "(passed to a VM, or claimed by 'options vfio-pci ids='); "
-			        "VFs need the PF on its host driver",
+			        _("%s: cannot set sriov_numvfs: the PF is bound to vfio-pci "
+			          "(passed to a VM, or claimed by 'options vfio-pci ids='); "
+			          "VFs need the PF on its host driver"),
 			        pf);
+		if (igpu && !plat[0])
+			return util_err_set(
+			        e, r,
+			        _("%s: cannot set sriov_numvfs: driver %s does not support SR-IOV "
+			          "configuration; on an SR-IOV platform this is the stock driver: "
+			          "install i915-sriov-dkms (or use xe with xe.max_vfs) and check it is "
+			          "built for the running kernel"),
+			        pf, drv);
 		return util_err_set(
 		        e, r,
-		        "%s: cannot set sriov_numvfs: driver %s does not support SR-IOV "
-		        "configuration%s%s",
-		        pf, drv, plat,
-		        igpu && !plat[0] ? "; on an SR-IOV platform this is the stock driver: "
-		                           "install i915-sriov-dkms (or use xe with xe.max_vfs) "
-		                           "and check it is built for the running kernel"
-		                         : "");
+		        _("%s: cannot set sriov_numvfs: driver %s does not support SR-IOV "
+		          "configuration%s"),
+		        pf, drv, plat);
 	case -ERANGE:
+		if (total == 0 && igpu)
+			return util_err_set(
+			        e, r,
+			        _("%s: cannot enable %d VFs: sriov_totalvfs is 0, the driver offers no "
+			          "VFs: add i915.max_vfs=7 (or xe.max_vfs=7) to the kernel command "
+			          "line and reboot"),
+			        pf, n);
 		if (total == 0)
 			return util_err_set(
 			        e, r,
-			        "%s: cannot enable %d VFs: sriov_totalvfs is 0, the driver "
-			        "offers no VFs%s",
-			        pf, n,
-			        igpu ? ": add i915.max_vfs=7 (or xe.max_vfs=7) to the kernel "
-			               "command line and reboot"
-			             : "");
-		return util_err_set(e, r, "%s: cannot enable %d VFs: the PF offers at most %d", pf,
-		                    n, total);
+			        _("%s: cannot enable %d VFs: sriov_totalvfs is 0, the driver offers no "
+			          "VFs"),
+			        pf, n);
+		return util_err_set(e, r, _("%s: cannot enable %d VFs: the PF offers at most %d"),
+		                    pf, n, total);
 	case -EBUSY:
-		return util_err_set(e, r,
-		                    "%s: the kernel refused to change sriov_numvfs because VFs are "
-		                    "enabled (something changed it meanwhile); set it to 0 first",
-		                    pf);
+		return util_err_set(
+		        e, r,
+		        _("%s: the kernel refused to change sriov_numvfs because VFs are "
+		          "enabled (something changed it meanwhile); set it to 0 first"),
+		        pf);
 	case -ENOMEM:
 		return util_err_set(
 		        e, r,
-		        "%s: cannot enable %d VFs: not enough MMIO resources for SR-IOV; "
-		        "enable 'Above 4G Decoding' and SR-IOV in the BIOS, or try "
-		        "fewer VFs",
+		        _("%s: cannot enable %d VFs: not enough MMIO resources for SR-IOV; "
+		          "enable 'Above 4G Decoding' and SR-IOV in the BIOS, or try "
+		          "fewer VFs"),
 		        pf, n);
 	case -EIO:
-		return util_err_set(e, r,
-		                    "%s: the driver failed to enable %d VFs (input/output error); "
-		                    "see dmesg%s, and try fewer VFs",
-		                    pf, n,
-		                    igpu ? ", check i915.enable_guc=3 and the GuC firmware" : "");
-	default: return util_err_errno(e, r, "%s: cannot set sriov_numvfs to %d", pf, n);
+		if (igpu)
+			return util_err_set(
+			        e, r,
+			        _("%s: the driver failed to enable %d VFs (input/output "
+			          "error); see dmesg, check i915.enable_guc=3 and the GuC "
+			          "firmware, and try fewer VFs"),
+			        pf, n);
+		return util_err_set(
+		        e, r,
+		        _("%s: the driver failed to enable %d VFs (input/output error); "
+		          "see dmesg, and try fewer VFs"),
+		        pf, n);
+	default: return util_err_errno(e, r, _("%s: cannot set sriov_numvfs to %d"), pf, n);
 	}
 }
 
@@ -228,18 +252,20 @@ static void failed_note(const struct util_paths *p, const char *pf, int cur,
 	if (!e || used + 1 >= sizeof(e->msg))
 		return;
 	if (now < 0)
-		snprintf(e->msg + used, sizeof(e->msg) - used,
-		         " (the PF had %d VFs before; sriov_numvfs cannot be re-read, so its state "
-		         "now is unknown)",
-		         cur);
+		snprintf(
+		        e->msg + used, sizeof(e->msg) - used,
+		        _(" (the PF had %d VFs before; sriov_numvfs cannot be re-read, so its state "
+		          "now is unknown)"),
+		        cur);
 	else if (now == 0)
-		snprintf(e->msg + used, sizeof(e->msg) - used,
-		         " (the PF had %d VFs; they were disabled on the way and it now has none)",
-		         cur);
+		snprintf(
+		        e->msg + used, sizeof(e->msg) - used,
+		        _(" (the PF had %d VFs; they were disabled on the way and it now has none)"),
+		        cur);
 	else
 		snprintf(e->msg + used, sizeof(e->msg) - used,
-		         " (the PF had %d VFs; sriov_numvfs reads %d now: the write of 0 did not "
-		         "take, or VFs were enabled again meanwhile)",
+		         _(" (the PF had %d VFs; sriov_numvfs reads %d now: the write of 0 did not "
+		           "take, or VFs were enabled again meanwhile)"),
 		         cur, now);
 }
 
@@ -254,25 +280,28 @@ int sysfs_sriov_check_numvfs(const struct util_paths *p, const char *pf, int n,
 	memset(res, 0, sizeof(*res));
 	res->requested = n;
 	if (!sysfs_bdf_valid(pf))
-		return util_err_set(e, -EINVAL, "'%s' is not a PCI address (0000:00:02.0)", pf);
+		return util_err_set(e, -EINVAL, _("'%s' is not a PCI address (0000:00:02.0)"), pf);
 	if (!dev_exists(p, pf))
-		return util_err_set(e, -ENODEV, "%s: no such PCI device", pf);
+		return util_err_set(e, -ENODEV, _("%s: no such PCI device"), pf);
 	if (dev_attr_int(p, pf, "sriov_totalvfs", &total) < 0) {
 		const struct sysfs_igpu_platform *pl;
 		char why[256];
 
 		intel_gpu(p, pf, &pl);
 
-		return util_err_set(
-		        e, -EOPNOTSUPP, "%s: not an SR-IOV device (no sriov_totalvfs)%s%s", pf,
-		        pl ? ": " : "", pl ? sysfs_igpu_describe(pl, why, sizeof(why)) : "");
+		if (pl)
+			return util_err_set(e, -EOPNOTSUPP,
+			                    _("%s: not an SR-IOV device (no sriov_totalvfs): %s"),
+			                    pf, sysfs_igpu_describe(pl, why, sizeof(why)));
+		return util_err_set(e, -EOPNOTSUPP,
+		                    _("%s: not an SR-IOV device (no sriov_totalvfs)"), pf);
 	}
 	res->total = total;
 	if (dev_attr_int(p, pf, "sriov_numvfs", &cur) < 0)
-		return util_err_set(e, -EIO, "%s: cannot read sriov_numvfs", pf);
+		return util_err_set(e, -EIO, _("%s: cannot read sriov_numvfs"), pf);
 	res->before = res->after = cur;
 	if (n < 0)
-		return util_err_set(e, -EINVAL, "%s: a VF count cannot be negative", pf);
+		return util_err_set(e, -EINVAL, _("%s: a VF count cannot be negative"), pf);
 	if (n > total)
 		return numvfs_error(p, e, -ERANGE, pf, n, total);
 	if (n == cur) {
@@ -285,7 +314,7 @@ int sysfs_sriov_check_numvfs(const struct util_paths *p, const char *pf, int n,
 	/* any change removes the current VFs: none of them may be in use */
 	r = list_vfs(p, pf, &vfs, &n_vfs);
 	if (r < 0)
-		return util_err_set(e, r, "out of memory");
+		return util_err_set(e, r, _("out of memory"));
 	res->n_vfs = n_vfs;
 	for (size_t i = 0; i < n_vfs; i++) {
 		char drv[64];
@@ -294,9 +323,9 @@ int sysfs_sriov_check_numvfs(const struct util_paths *p, const char *pf, int n,
 			if (strcmp(in_use[k].bdf, vfs[i]) == 0) {
 				r = util_err_set(
 				        e, -EBUSY,
-				        "%s: refusing to change sriov_numvfs from %d to %d: "
-				        "VF %s is in use (%s); the kernel would block until "
-				        "it is released",
+				        _("%s: refusing to change sriov_numvfs from %d to %d: "
+				          "VF %s is in use (%s); the kernel would block until "
+				          "it is released"),
 				        pf, cur, n, vfs[i], in_use[k].reason);
 				free(vfs);
 				return r;
@@ -305,9 +334,9 @@ int sysfs_sriov_check_numvfs(const struct util_paths *p, const char *pf, int n,
 		    strcmp(drv, "vfio-pci") == 0) {
 			r = util_err_set(
 			        e, -EBUSY,
-			        "%s: refusing to change sriov_numvfs from %d to %d: VF %s is "
-			        "bound to vfio-pci (a VM may hold it, and removing it would "
-			        "block until released); stop that VM or unbind the VF first",
+			        _("%s: refusing to change sriov_numvfs from %d to %d: VF %s is "
+			          "bound to vfio-pci (a VM may hold it, and removing it would "
+			          "block until released); stop that VM or unbind the VF first"),
 			        pf, cur, n, vfs[i]);
 			free(vfs);
 			return r;
@@ -332,7 +361,7 @@ int sysfs_sriov_set_numvfs(const struct util_paths *p, const struct sysfs_writer
 	total = res->total;
 	cur = res->before;
 	if (util_path(p, path, sizeof(path), PP_SYS_PCI_DEVICES "/%s/sriov_numvfs", pf) < 0)
-		return util_err_set(e, -ENAMETOOLONG, "--root: path too long");
+		return util_err_set(e, -ENAMETOOLONG, _("--root: path too long"));
 	if (cur > 0 && n > 0) { /* N -> M is EBUSY in the kernel: through 0 */
 		r = sysfs_attr_write(w, path, "0");
 		if (r < 0)
@@ -347,18 +376,18 @@ int sysfs_sriov_set_numvfs(const struct util_paths *p, const struct sysfs_writer
 		return r;
 	}
 	if (dev_attr_int(p, pf, "sriov_numvfs", &res->after) < 0)
-		return util_err_set(e, -EIO, "%s: cannot re-read sriov_numvfs after writing it",
+		return util_err_set(e, -EIO, _("%s: cannot re-read sriov_numvfs after writing it"),
 		                    pf);
 	r = list_vfs(p, pf, &vfs, &n_vfs);
 	free(vfs);
 	if (r < 0)
-		return util_err_set(e, r, "out of memory");
+		return util_err_set(e, r, _("out of memory"));
 	res->n_vfs = n_vfs;
 	if (res->after < n || n_vfs < (size_t)n) {
 		res->partial = true;
 		snprintf(
 		        res->note, sizeof(res->note),
-		        "%s: asked for %d VFs, the driver enabled %d (%zu virtfn links); see dmesg",
+		        _("%s: asked for %d VFs, the driver enabled %d (%zu virtfn links); see dmesg"),
 		        pf, n, res->after, n_vfs);
 	}
 	return 0;
@@ -371,24 +400,24 @@ int sysfs_sriov_set_autoprobe(const struct util_paths *p, const struct sysfs_wri
 	int now = -1, r;
 
 	if (!sysfs_bdf_valid(pf))
-		return util_err_set(e, -EINVAL, "'%s' is not a PCI address (0000:00:02.0)", pf);
+		return util_err_set(e, -EINVAL, _("'%s' is not a PCI address (0000:00:02.0)"), pf);
 	if (!dev_exists(p, pf))
-		return util_err_set(e, -ENODEV, "%s: no such PCI device", pf);
+		return util_err_set(e, -ENODEV, _("%s: no such PCI device"), pf);
 	if (dev_attr_int(p, pf, "sriov_drivers_autoprobe", &now) < 0)
 		return util_err_set(e, -EOPNOTSUPP,
-		                    "%s: not an SR-IOV device (no sriov_drivers_autoprobe)", pf);
+		                    _("%s: not an SR-IOV device (no sriov_drivers_autoprobe)"), pf);
 	if (now == (on ? 1 : 0))
 		return 0;
 	if (util_path(p, path, sizeof(path), PP_SYS_PCI_DEVICES "/%s/sriov_drivers_autoprobe", pf) <
 	    0)
-		return util_err_set(e, -ENAMETOOLONG, "--root: path too long");
+		return util_err_set(e, -ENAMETOOLONG, _("--root: path too long"));
 	r = sysfs_attr_write(w, path, on ? "1" : "0");
 	if (r < 0)
-		return util_err_errno(e, r, "%s: cannot set sriov_drivers_autoprobe to %d", pf,
+		return util_err_errno(e, r, _("%s: cannot set sriov_drivers_autoprobe to %d"), pf,
 		                      on ? 1 : 0);
 	if (dev_attr_int(p, pf, "sriov_drivers_autoprobe", &now) < 0 || now != (on ? 1 : 0))
 		return util_err_set(e, -EIO,
-		                    "%s: sriov_drivers_autoprobe reads %d after writing %d", pf,
+		                    _("%s: sriov_drivers_autoprobe reads %d after writing %d"), pf,
 		                    now, on ? 1 : 0);
 	return 0;
 }

@@ -28,6 +28,8 @@ MESSAGE = {
     "note": 1, "refuse": 1, "block": 1, "push_conflict": 7, "add": 4,
     "assign_finding_add": 4, "internal_error": 3,
 }
+# arguments before the format that are sentences too: the findings' hints ("fix: ...")
+EXTRA = {"add": (3,), "assign_finding_add": (3,)}
 PER_FILE = {  # same name, other signature
     "pveconf/storage.c": {"diag": 2},
     "pveconf/mapping.c": {"diag": 4},
@@ -145,6 +147,10 @@ def scan(path, rel):
                 continue
         if fi >= len(args):
             continue
+        for a in [x for x in EXTRA.get(v, ()) if x < len(args)]:
+            for j in bare_strings(toks, args[a]):
+                if english(toks[j][1]):
+                    found[j] = (toks[j][2], toks[j][1], toks[j][3], "_")
         for a in range(fi, len(args)):
             for j in bare_strings(toks, args[a]):
                 lit = toks[j][1]

@@ -86,8 +86,23 @@ int util_file_read(const char *path, size_t max, char **data, size_t *len, struc
 	return util_file_readat(AT_FDCWD, path, 0, path, max, data, len, e);
 }
 
+static int readat_st(int dfd, const char *name, int flags, const char *shown, size_t max,
+                     char **data, size_t *len, struct stat *st, struct util_err *e);
+
 int util_file_readat(int dfd, const char *name, int flags, const char *shown, size_t max,
                      char **data, size_t *len, struct util_err *e)
+{
+	return readat_st(dfd, name, flags, shown, max, data, len, NULL, e);
+}
+
+int util_file_read_st(const char *path, const char *shown, size_t max, char **data, size_t *len,
+                      struct stat *st, struct util_err *e)
+{
+	return readat_st(AT_FDCWD, path, 0, shown, max, data, len, st, e);
+}
+
+static int readat_st(int dfd, const char *name, int flags, const char *shown, size_t max,
+                     char **data, size_t *len, struct stat *st, struct util_err *e)
 {
 	int fd, r = 0;
 	size_t cap = 4096, n = 0;
@@ -99,6 +114,11 @@ int util_file_readat(int dfd, const char *name, int flags, const char *shown, si
 	fd = util_open_regular(dfd, name, flags, shown, e);
 	if (fd < 0)
 		return fd;
+	if (st && fstat(fd, st) < 0) {
+		r = util_err_errno(e, -errno, "cannot read %s", path);
+		close(fd);
+		return r;
+	}
 	buf = malloc(cap);
 	if (!buf) {
 		close(fd);
@@ -182,11 +202,11 @@ int util_attr_read(const char *path, char *buf, size_t n)
 	return util_attr_readat(AT_FDCWD, path, buf, n);
 }
 
-int util_attr_read_long(const char *path, int base, long *out)
+int util_attr_readat_long(int dfd, const char *name, int base, long *out)
 {
 	char buf[64], *end;
 	long v;
-	int r = util_attr_read(path, buf, sizeof(buf));
+	int r = util_attr_readat(dfd, name, buf, sizeof(buf));
 
 	if (r < 0)
 		return r;
@@ -198,21 +218,34 @@ int util_attr_read_long(const char *path, int base, long *out)
 	return 0;
 }
 
-int util_link_basename(const char *path, char *buf, size_t n)
+int util_attr_read_long(const char *path, int base, long *out)
+{
+	return util_attr_readat_long(AT_FDCWD, path, base, out);
+}
+
+int util_link_basenameat(int dfd, const char *name, char *buf, size_t n)
 {
 	char target[PATH_MAX];
-	ssize_t got = readlink(path, target, sizeof(target) - 1);
+	ssize_t got = readlinkat(dfd, name, target, sizeof(target) - 1);
 	const char *slash;
 
+	buf[0] = '\0';
 	if (got < 0)
 		return -errno;
 	target[got] = '\0';
+	while (got > 1 && target[got - 1] == '/')
+		target[--got] = '\0';
 	slash = strrchr(target, '/');
 	slash = slash ? slash + 1 : target;
 	if (strlen(slash) >= n)
 		return -ENAMETOOLONG;
 	strcpy(buf, slash);
 	return 0;
+}
+
+int util_link_basename(const char *path, char *buf, size_t n)
+{
+	return util_link_basenameat(AT_FDCWD, path, buf, n);
 }
 
 bool util_exists(const char *path)

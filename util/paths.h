@@ -60,6 +60,7 @@
 #define PP_ETC_PVE_MAPPING_PCI   "/etc/pve/mapping/pci.cfg"
 #define PP_ETC_PVE_PRIV_LOCK     "/etc/pve/priv/lock" /* pmxcfs lock directories */
 #define PP_ETC_PVE_STORAGE       "/etc/pve/storage.cfg"
+#define PP_ETC_PVE_HA_RESOURCES  "/etc/pve/ha/resources.cfg"              /* HA resources */
 #define PP_ETC_PVE_CPU_MODELS    "/etc/pve/virtual-guest/cpu-models.conf" /* custom CPU models */
 #define PP_ETC_PVE_VMLIST        "/etc/pve/.vmlist"
 #define PP_ETC_HOSTNAME          "/etc/hostname"

@@ -1,9 +1,10 @@
 #!/bin/sh
-# tests/i18n/errors-zh.sh - one representative error of each module comes out in Chinese under
-# LANG=zh_CN.UTF-8 (issue 14: every message a person reads is a translatable sentence).  Each case
-# breaks a copy of examples/demo-host the way a host can be broken, runs the real binary on it
-# under --root twice and compares: under LC_ALL=C the English sentence is there (so the case does
-# reach the message), under LANG=zh_CN.UTF-8 the Chinese one is, and the English one is not.
+# tests/i18n/errors-zh.sh - one representative error of each module (and a command's help) comes
+# out in Chinese under LANG=zh_CN.UTF-8 (issue 14: every message a person reads is a translatable
+# sentence).  Each case breaks a copy of examples/demo-host the way a host can be broken, runs the
+# real binary on it under --root twice and compares: under LC_ALL=C the English sentence is there
+# (so the case does reach the message), under LANG=zh_CN.UTF-8 the Chinese one is, and the English
+# one is not.
 # The expected texts are the msgid and msgstr of po/zh_CN.po (with the case's values in them).
 # Ends with "errors-zh: N passed, N failed".
 set -u
@@ -41,6 +42,12 @@ python3 -c "import sys; open(sys.argv[1], 'a').write('description: ' + 'x' * 110
 case_ pveconf "larger than 1 MiB, the most a PVE config file can hold" \
 	"超过了 PVE 配置文件的上限 1 MiB" -- "$BIN" --root "$R" lint 100
 
+# pveconf: lint's note on a line PVE rewrites (this tool's sentence, translated; PVE's own
+# warnings stay verbatim)
+printf 'cdrom: none\nmemory: 512\n' >"$tmp/cdrom.conf"
+case_ "pveconf lint note" "note: cdrom: PVE writes it as ide2" "注意：cdrom：PVE 会把它写成 ide2" \
+	-- "$BIN" lint "$tmp/cdrom.conf"
+
 # settings: an API address that is not HTTPS
 fresh
 case_ settings '--api-url "http://pve1" is not an HTTPS address' \
@@ -56,6 +63,31 @@ fresh
 sed -i 's/"ids": {/"ids": {\n"999": { "node": "pve1", "type": "qemu", "version": 1 },/' "$R/etc/pve/.vmlist"
 case_ gather "VM 999: .vmlist places it on node pve1, but" "虚拟机 999：.vmlist 说它在节点 pve1 上，但找不到" \
 	-- "$BIN" --root "$R" audit
+
+# pveapi: an API token file others can read
+fresh
+printf 'root@pam!pp=0123456789abcdef\n' >"$tmp/token"
+chmod 0644 "$tmp/token"
+case_ pveapi "may be read by group or others (mode 0644); it holds a secret" \
+	"可被同组用户或其他人读取（权限 0644）；它保存着机密信息" \
+	-- "$BIN" --root "$R" audit --api --api-url https://127.0.0.1:1 --api-token-file "$tmp/token"
+
+# sysfs: more VFs than the iGPU's PF offers (sriov_totalvfs 7 on the demo host)
+fresh
+case_ sysfs "cannot enable 8 VFs: the PF offers at most 7" "无法启用 8 个 VF：该 PF 最多提供 7 个" \
+	-- "$BIN" --root "$R" host vfs 8 --dry-run
+
+# host: GVT-g asked of an iGPU that does SR-IOV only (the demo host's Raptor Lake-P)
+fresh
+case_ host "has no GVT-g: GVT-g ended with 10th gen Core (Gen9)" "不支持 GVT-g：GVT-g 止于第 10 代酷睿（Gen9）" \
+	-- "$BIN" --root "$R" host setup gvtg --dry-run
+
+# cli: an option's value out of range (a usage error), and a command's help (every option's sentence)
+fresh
+case_ cli "--slot '16': not 0..15" "--slot '16'：不在 0..15 之间" \
+	-- "$BIN" --root "$R" assign 100 --vf auto --slot 16
+case_ "cli help" "show the change as a unified diff and write nothing" "以统一 diff 格式显示改动，不写入任何内容" \
+	-- "$BIN" help assign
 
 echo "errors-zh: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

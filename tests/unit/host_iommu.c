@@ -1,7 +1,8 @@
 /* Unit tests: host_iommu_token - which IOMMU token a generic SR-IOV PF needs, from the ACPI table
  * of the IOMMU (DMAR / IVRS), else the CPU vendor, and the kernel config's Intel IOMMU default
  * (Debian 12's 6.1 uses CONFIG_INTEL_IOMMU_DEFAULT_ON_INTGPU_OFF, on for all but integrated GPUs),
- * on fake roots; host_mode_parse of every journal mode name. */
+ * and intel_iommu=off on a command line the host boots with, on fake roots; host_mode_parse of
+ * every journal mode name. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -85,6 +86,52 @@ static void test_amd_and_unknown(void **state)
 	assert_non_null(strstr(why, "unknown"));
 }
 
+/* intel_iommu=off on a command line the host boots with: the kernel obeys it even where its
+ * config enables the IOMMU by default, so the token is needed (and replaces it in the plan) */
+static void test_intel_turned_off(void **state)
+{
+	static const struct {
+		const char *file, *text, *where; /* where: NULL = not turned off */
+	} cases[] = {
+	        {"etc/default/grub", "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet intel_iommu=off\"\n",
+	         "GRUB configuration"},
+	        {"etc/default/grub.d/50-user.cfg",
+	         "GRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT intel_iommu=sm_on,off\"\n",
+	         "GRUB configuration"},
+	        {"etc/kernel/cmdline", "root=ZFS=rpool/ROOT/pve-1 boot=zfs intel_iommu=off\n",
+	         "/etc/kernel/cmdline"},
+	        {"proc/cmdline", "BOOT_IMAGE=/vmlinuz ro intel_iommu=off quiet\n", "/proc/cmdline"},
+	        /* the last one counts; "offset" is not "off" */
+	        {"proc/cmdline", "ro intel_iommu=off intel_iommu=on\n", NULL},
+	        {"proc/cmdline", "ro intel_iommu=offset\n", NULL},
+	        {"etc/default/grub", "# GRUB_CMDLINE_LINUX_DEFAULT=\"intel_iommu=off\"\n", NULL},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *dir = tt_mkdtemp(), tok[32], why[256];
+		struct util_paths p;
+
+		tt_write(dir, "sys/firmware/acpi/tables/DMAR", "table");
+		tt_write(dir, "boot/config-" REL, "CONFIG_INTEL_IOMMU_DEFAULT_ON=y\n");
+		tt_write(dir, cases[i].file, cases[i].text);
+		if (strncmp(cases[i].file, "etc/default/grub.d/", 19) == 0)
+			tt_write(dir, "etc/default/grub", "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet\"\n");
+		assert_int_equal(util_paths_init(&p, dir), 0);
+		host_iommu_token(&p, REL, tok, why);
+		if (cases[i].where) {
+			assert_string_equal(tok, "intel_iommu=on");
+			assert_non_null(strstr(why, "intel_iommu=off in"));
+			assert_non_null(strstr(why, cases[i].where));
+		} else {
+			assert_string_equal(tok, "");
+			assert_non_null(strstr(why, "enables it by default"));
+		}
+		tt_rmrf(dir);
+		free(dir);
+	}
+}
+
 static void test_mode_names(void **state)
 {
 	const enum host_mode all[] = {HOST_MODE_SRIOV_I915, HOST_MODE_SRIOV_XE, HOST_MODE_GVTG,
@@ -101,6 +148,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_intel),
 	        cmocka_unit_test(test_amd_and_unknown),
+	        cmocka_unit_test(test_intel_turned_off),
 	        cmocka_unit_test(test_mode_names),
 	};
 

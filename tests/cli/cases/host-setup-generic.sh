@@ -18,6 +18,16 @@ rm -rf h; mkhost h --nic-total 8 --acpi dmar --kconfig-iommu intgpu-off
 echo "== kernel with CONFIG_INTEL_IOMMU_DEFAULT_ON=y"
 rm -rf h; mkhost h --nic-total 8 --acpi dmar --kconfig-iommu on
 "$PP" --root h host setup sriov --pf 0000:01:00.0 --vfs 2 --dry-run | grep -E '^\+GRUB|^  [a-z]|^  - Intel'
+echo "== intel_iommu=off in GRUB on such a kernel: a conflict; --replace-conflicts overrides it, rollback restores it"
+rm -rf h; mkhost h --nic-total 8 --acpi dmar --kconfig-iommu on
+sed -i 's/^GRUB_CMDLINE_LINUX_DEFAULT="\(.*\)"/GRUB_CMDLINE_LINUX_DEFAULT="\1 intel_iommu=off"/' h/etc/default/grub
+snap h >before
+"$PP" --root h host setup sriov --pf 0000:01:00.0 --vfs 2 >out 2>&1; echo "rc=$?"
+grep -E 'conflict' out
+"$PP" --root h host setup sriov --pf 0000:01:00.0 --vfs 2 --replace-conflicts --yes | grep -E '^\+GRUB|^  - Intel|^  update-grub'
+"$PP" --root h host rollback --yes >/dev/null; echo "rc=$?"
+snap h >after
+cmp -s before after && echo "after rollback: every file byte-identical to before the setup"
 echo "== AMD IOMMU (ACPI IVRS)"
 rm -rf h; mkhost h --nic-total 8 --acpi ivrs --kconfig-iommu off
 "$PP" --root h host setup sriov --pf 0000:01:00.0 --vfs 2 --dry-run | grep -E '^\+GRUB|^  [a-z]|^  - AMD'
