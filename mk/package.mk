@@ -83,7 +83,7 @@ SUITE ?= trixie
 check-suite:
 	@SUITE=$(SUITE) SUITE_TIERS="$(SUITE_TIERS)" tools/run-tier.sh in-$(SUITE) tests/package/in-suite.sh
 .PHONY: check-suite
-# CHECK_TIERS += check-suite  (added once it has passed whole on the merged tree)
+CHECK_TIERS += check-suite
 
 clean: clean-package
 clean-package:
