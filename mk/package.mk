@@ -66,14 +66,28 @@ deb:
 	cd $(DEB_DIR)/src && dpkg-buildpackage -us -uc -b
 	rm -f pve-passthrough_*.deb && cp $(DEB_DIR)/pve-passthrough_*.deb .
 
-# Debian 12 (PVE 8) in `make check`; another suite with SUITE=trixie DEB=<a .deb built there>.
+# The suites the package is installed into: Debian 12 (PVE 8) and 13 (PVE 9).  This machine's suite
+# installs the .deb of `make deb`; another suite builds its own inside a chroot of that suite
+# (tests/package/build.sh, lintian there).  One suite: `make check-package PACKAGE_SUITES=trixie`;
+# a .deb built elsewhere: `SUITE=trixie DEB=... tests/package/chroot.sh`.
+PACKAGE_SUITES ?= bookworm trixie
 check-package:
-	@tools/run-tier.sh package tests/package/chroot.sh
+	@st=0; for s in $(PACKAGE_SUITES); do \
+	  SUITE=$$s tools/run-tier.sh package-$$s tests/package/chroot.sh || st=1; done; exit $$st
 CHECK_TIERS += check-package
+
+# The test tiers of this tree inside a chroot of another suite (default trixie, PVE 9's Debian):
+# tests/package/in-suite.sh.  `make check-suite SUITE=trixie [SUITE_TIERS="check-unit ..."]`.
+# In `make check` for trixie: its chroot and `make deps` in it are made for check-package already.
+SUITE ?= trixie
+check-suite:
+	@SUITE=$(SUITE) SUITE_TIERS="$(SUITE_TIERS)" tools/run-tier.sh in-$(SUITE) tests/package/in-suite.sh
+.PHONY: check-suite
+CHECK_TIERS += check-suite
 
 clean: clean-package
 clean-package:
-	rm -rf $(DEB_DIR) pve-passthrough_*.deb
+	rm -rf $(DEB_DIR) build-deb-* pve-passthrough_*.deb
 
 check-install:
 	@tools/run-tier.sh install tests/package/install.sh

@@ -18,8 +18,9 @@ C | POSIX | C.* | POSIX.*) ;;
 *)
 	if ! locale -a 2>/dev/null | grep -qix "$(echo "$want" | sed 's/UTF-8/utf8/I')"; then
 		sys=$(sed -n 's/^[[:space:]]*LANG=//p' /etc/default/locale 2>/dev/null | tr -d "\"'" | tail -n 1)
+		header="" # gettext "" answers the catalog's header when it found the catalog
 		for l in C.UTF-8 $sys; do
-			if [ -n "$(LC_ALL=$l LANGUAGE=${LANGUAGE:-$want} gettext '' 2>/dev/null)" ]; then
+			if [ -n "$(LC_ALL=$l LANGUAGE=${LANGUAGE:-$want} gettext "$header" 2>/dev/null)" ]; then
 				gt_env="LC_ALL=$l LANGUAGE=${LANGUAGE:-$want}"
 				break
 			fi

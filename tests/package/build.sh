@@ -17,43 +17,23 @@ pass=0; fail=0
 die() { echo "FAIL package-build/$SUITE: $*"; echo "package-build: $pass passed, $((fail + 1)) failed"; exit 1; }
 [ "$(id -u)" -eq 0 ] || die "needs root (debootstrap, chroot)"
 command -v debootstrap >/dev/null || die "debootstrap is missing (tools/deps.sh installs it)"
-base=$(suite_root "$SUITE") || die "debootstrap $SUITE failed"
-
-B=$PP_CACHE/build-$SUITE
-inb() {
-	d=$1
-	shift
-	chroot "$d" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C.UTF-8 HOME=/root TERM=dumb "$@"
-}
-trap 'suite_umount "$B"' EXIT
-if [ ! -f "$B/.complete" ]; then
-	rm -rf "$B"
-	cp -a "$base" "$B.tmp" && touch "$B.tmp/.complete" && mv "$B.tmp" "$B" || die "cannot copy $base"
-fi
+trap 'suite_umount "$PP_CACHE/build-$SUITE"' EXIT
 # make deps inside: installs what is missing (everything on first use, nothing later)
-cp /etc/resolv.conf "$B/etc/resolv.conf"
-cp tools/deps.sh "$B/tmp/deps.sh"
-suite_mount "$B" || die "cannot mount /proc and /dev in $B"
 t=$(date +%s)
-if inb "$B" nice -n 10 sh /tmp/deps.sh >"$OUT/deps.log" 2>&1; then
-	pass=$((pass + 1))
-	grep '^deps: installing' "$OUT/deps.log" | sed "s/^deps:/package-build: $SUITE: make deps:/"
-	echo "package-build: make deps in $SUITE took $(($(date +%s) - t))s"
-	inb "$B" apt-get clean
-else
+B=$(suite_build_root "$SUITE" "$OUT/deps.log") || {
 	tail -n 20 "$OUT/deps.log"
-	die "make deps (tools/deps.sh) failed in the $SUITE chroot"
-fi
-suite_umount "$B"
+	die "debootstrap $SUITE or make deps (tools/deps.sh) in it failed"
+}
+pass=$((pass + 1))
+grep '^deps: installing' "$OUT/deps.log" | sed "s/^deps:/package-build: $SUITE: make deps:/"
+echo "package-build: chroot and make deps for $SUITE took $(($(date +%s) - t))s"
 
 # a clean copy of the tree (the files git knows) and ../shared beside it
-rm -rf "$B/build"
-mkdir -p "$B/build/src" "$B/build/shared"
-git ls-files -z -co --exclude-standard | tar --null -T - --ignore-failed-read -cf - | tar -xf - -C "$B/build/src"
+suite_copy_tree "$B"
 suite_mount "$B" || die "cannot mount /proc and /dev in $B"
-[ -d "$SRC/../shared" ] && mount --bind -o ro "$SRC/../shared" "$B/build/shared"
+suite_bind_shared "$B"
 t=$(date +%s)
-if inb "$B" sh -c "cd /build/src && DEB_BUILD_OPTIONS='${DEB_BUILD_OPTIONS:-}' nice -n 10 dpkg-buildpackage -us -uc -b" >"$OUT/build.log" 2>&1; then
+if in_suite "$B" sh -c "cd /build/src && DEB_BUILD_OPTIONS='${DEB_BUILD_OPTIONS:-}' nice -n 10 dpkg-buildpackage -us -uc -b" >"$OUT/build.log" 2>&1; then
 	pass=$((pass + 1))
 else
 	tail -n 40 "$OUT/build.log"
@@ -67,10 +47,10 @@ cp "$B"/build/pve-passthrough_*_amd64.deb "$OUT/" || die "no .deb"
 deb=$(ls "$OUT"/pve-passthrough_*_amd64.deb)
 # the library package names come from this suite (shlibdeps), none pinned in debian/control
 dpkg-deb -f "$deb" Depends Recommends | sed "s/^/package-build: $SUITE: /"
-inb "$B" sh -c 'cd /build && lintian --info --display-info --no-tag-display-limit *.changes' >"$OUT/lintian.txt" 2>&1
+in_suite "$B" sh -c 'cd /build && lintian --info --display-info --no-tag-display-limit *.changes' >"$OUT/lintian.txt" 2>&1
 errs=$(grep -c '^E: ' "$OUT/lintian.txt")
 warns=$(grep -c '^W: ' "$OUT/lintian.txt")
-echo "package-build: lintian $(inb "$B" lintian --version | sed 's/^lintian v*//') on $SUITE: $errs errors, $warns warnings"
+echo "package-build: lintian $(in_suite "$B" lintian --version | sed 's/^lintian v*//') on $SUITE: $errs errors, $warns warnings"
 [ "$errs" -eq 0 ] && pass=$((pass + 1)) || { grep '^E: ' "$OUT/lintian.txt"; fail=$((fail + 1)); }
 suite_umount "$B"
 rm -rf "$B/build"

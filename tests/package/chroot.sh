@@ -1,9 +1,9 @@
 #!/bin/sh
 # tests/package/chroot.sh - the .deb installed the way an administrator installs it, in a clean
-# Debian chroot of SUITE (default bookworm = PVE 8): debootstrap --variant=minbase, cached in
-# /var/cache/pve-passthrough-test/chroot-SUITE (made on first use; each run works on a fresh
-# copy), then `apt-get install ./pve-passthrough_*.deb` (dependencies from the archive, nothing
-# else preinstalled but man-db for `man -w`), and inside: --version, man -w, the bash completion,
+# Debian chroot of SUITE (default bookworm = PVE 8; trixie = PVE 9): debootstrap --variant=minbase,
+# cached in /var/cache/pve-passthrough-test/chroot-SUITE (tests/package/suite.sh: made on first
+# use; each run works on a fresh copy), then `apt-get install ./pve-passthrough_*.deb`
+# (dependencies from the archive, nothing else preinstalled but man-db for `man -w`), and inside: --version, man -w, the bash completion,
 # status on the shipped demo host, the hook snippet, the missing-libcurl error; then removal and
 # purge (the prerm/postrm messages and what they keep), and no file of the package is left.
 # Needs root, debootstrap and the Debian archive.  Tier check-package.
@@ -11,8 +11,6 @@ set -u
 cd "$(dirname "$0")/../.."
 SRC=$(pwd)
 SUITE=${SUITE:-bookworm}
-MIRROR=${MIRROR:-http://deb.debian.org/debian}
-CACHE=/var/cache/pve-passthrough-test/chroot-$SUITE
 pass=0; fail=0
 ok() { pass=$((pass + 1)); }
 bad() { echo "FAIL package/$SUITE: $*"; fail=$((fail + 1)); }
@@ -21,28 +19,29 @@ die() { echo "FAIL package/$SUITE: $*"; echo "package: $pass passed, $((fail + 1
 [ "$(id -u)" -eq 0 ] || die "needs root (debootstrap, chroot)"
 command -v debootstrap >/dev/null || die "debootstrap is missing (tools/deps.sh installs it)"
 
-# 1. the package, built from this tree (the unit and cli tiers already ran: nocheck)
-if [ "$SUITE" = "$(. /etc/os-release && echo "$VERSION_CODENAME")" ]; then
+. tests/package/suite.sh
+# 1. the package: on this machine's suite built from this tree by `make deb`; on another suite
+# built inside a chroot of that suite (tests/package/build.sh; lintian runs there), or DEB=.
+# The unit and cli tiers already ran (nocheck).
+if [ -n "${DEB:-}" ]; then
+	[ -f "$DEB" ] || die "DEB=$DEB: no such file"
+elif [ "$SUITE" = "$(. /etc/os-release && echo "$VERSION_CODENAME")" ]; then
 	DEB_BUILD_OPTIONS=nocheck ${MAKE:-make} --no-print-directory deb >/tmp/pp-deb-$$.log 2>&1 ||
 		{ tail -n 30 /tmp/pp-deb-$$.log; rm -f /tmp/pp-deb-$$.log; die "make deb failed"; }
 	rm -f /tmp/pp-deb-$$.log
 	DEB=$(ls "$SRC"/pve-passthrough_*_amd64.deb) || die "no .deb after make deb"
 else
-	DEB=${DEB:-}
-	[ -f "$DEB" ] || die "SUITE=$SUITE is not this machine's suite: give DEB=<a .deb built on $SUITE>"
+	t=$(date +%s)
+	DEB_BUILD_OPTIONS=nocheck tests/package/build.sh "$SUITE" "$SRC/build-deb-$SUITE" >"/tmp/pp-build-$$.log" 2>&1 ||
+		{ cat "/tmp/pp-build-$$.log"; rm -f "/tmp/pp-build-$$.log"; die "building the .deb in a $SUITE chroot failed"; }
+	grep -E 'lintian|took|Depends|Recommends' "/tmp/pp-build-$$.log" | sed 's/^package-build:/package:/'
+	rm -f "/tmp/pp-build-$$.log"
+	DEB=$(ls "$SRC/build-deb-$SUITE"/pve-passthrough_*_amd64.deb) || die "no .deb from tests/package/build.sh"
+	echo "package: the $SUITE .deb (chroot, make deps, dpkg-buildpackage, lintian) took $(($(date +%s) - t))s"
 fi
 
 # 2. the cached minbase chroot, made on first use
-if [ ! -f "$CACHE/.complete" ]; then
-	rm -rf "$CACHE.tmp"
-	mkdir -p "$(dirname "$CACHE")"
-	echo "package: debootstrap --variant=minbase $SUITE (first use; cached in $CACHE)"
-	debootstrap --variant=minbase "$SUITE" "$CACHE.tmp" "$MIRROR" >"$CACHE.log" 2>&1 ||
-		{ tail -n 20 "$CACHE.log"; die "debootstrap failed (log $CACHE.log)"; }
-	touch "$CACHE.tmp/.complete"
-	rm -rf "$CACHE"
-	mv "$CACHE.tmp" "$CACHE"
-fi
+CACHE=$(suite_root "$SUITE") || die "debootstrap $SUITE failed"
 
 # 3. a fresh copy of it for this run
 W=$(mktemp -d /tmp/pp-chroot-XXXXXX)
