@@ -160,6 +160,10 @@ struct assign_plan {
 	char *before, *after; /* file bytes (malloc'd); after == NULL unless CHANGE */
 	size_t before_len, after_len;
 	const enum policy_severity *severity; /* the input's, borrowed (NULL = defaults) */
+	/* assign_run: what gathering could not read or skipped (an input that is a FIFO, a VM
+	 * whose run state is unknown), for the caller to print; malloc'd */
+	char **warnings;
+	size_t n_warnings;
 };
 
 /* Computes the plan (assign or release, by req->kind).  Returns 0 (the outcome says what) or

@@ -33,7 +33,7 @@ int assign_check_policy(const struct assign_input *in, unsigned vmid,
 	maps = calloc(in->n_mappings ? in->n_mappings : 1, sizeof(*maps));
 	lines = calloc(n_lines ? n_lines : 1, sizeof(*lines));
 	if (!pvms || !builds || !maps || !lines) {
-		r = util_err_set(e, -ENOMEM, "out of memory");
+		r = util_err_set(e, -ENOMEM, _("out of memory"));
 		goto out;
 	}
 	for (size_t i = 0; i < in->n_vms && r == 0; i++) {

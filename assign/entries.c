@@ -310,14 +310,14 @@ int assign_conf_copy(const struct pveconf_vm *conf, struct assign_plan *p, struc
 
 	if (r < 0) {
 		util_buf_free(&b);
-		return util_err_set(e, r, "cannot serialise the config of VM %u", p->vmid);
+		return util_err_set(e, r, _("cannot serialise the config of VM %u"), p->vmid);
 	}
 	p->before_len = b.len;
 	p->before = util_buf_steal(&b);
 	if (!p->before)
 		p->before = strdup("");
 	if (!p->before)
-		return util_err_set(e, -ENOMEM, "out of memory");
+		return util_err_set(e, -ENOMEM, _("out of memory"));
 	return pveconf_vm_parse(p->before, p->before_len, "config", out, e);
 }
 
@@ -328,11 +328,11 @@ int assign_conf_finish(struct pveconf_vm *copy, struct assign_plan *p, struct ut
 
 	if (r < 0) {
 		util_buf_free(&b);
-		return util_err_set(e, r, "cannot serialise the new config of VM %u", p->vmid);
+		return util_err_set(e, r, _("cannot serialise the new config of VM %u"), p->vmid);
 	}
 	p->after_len = b.len;
 	p->after = util_buf_steal(&b);
 	if (!p->after)
 		p->after = strdup("");
-	return p->after ? 0 : util_err_set(e, -ENOMEM, "out of memory");
+	return p->after ? 0 : util_err_set(e, -ENOMEM, _("out of memory"));
 }

@@ -81,7 +81,7 @@ int assign_input_from_gather(const struct gather_node *g, const char *node, stru
 	return 0;
 oom:
 	assign_input_store_free(st);
-	return util_err_set(e, -ENOMEM, "out of memory");
+	return util_err_set(e, -ENOMEM, _("out of memory"));
 }
 
 void assign_input_store_free(struct assign_input_store *st)

@@ -265,8 +265,10 @@ static int choose_vf(const struct assign_input *in, const struct assign_request 
 		if (holders == 0 && sysfs_driver_is_igpu(vf->driver)) {
 			/* free by the configs, but the host uses it (a media server): auto leaves
 			 * it alone (an explicit --vf keeps the vf-bound-on-host warning) */
-			util_buf_addf(&held, "%s%s bound to %s on the host", held.len ? "; " : "",
-			              short_bdf(pf->vfs[i]), vf->driver);
+			if (held.len)
+				util_buf_adds(&held, _("; "));
+			util_buf_addf(&held, _("%s bound to %s on the host"), short_bdf(pf->vfs[i]),
+			              vf->driver);
 			util_buf_free(&who);
 			continue;
 		}
@@ -654,7 +656,7 @@ int assign_plan_make(const struct assign_input *in, const struct assign_request 
 	}
 	vm = assign_vm_find(in, req->vmid);
 	if (!vm) {
-		assign_finding_add(p, "vm-missing", true, "`qm list` shows the VMs of this node",
+		assign_finding_add(p, "vm-missing", true, _("`qm list` shows the VMs of this node"),
 		                   _("no VM %u on node %s"), req->vmid, in->node);
 		return 0;
 	}
@@ -669,4 +671,9 @@ void assign_plan_free(struct assign_plan *p)
 	free(p->before);
 	free(p->after);
 	p->before = p->after = NULL;
+	for (size_t i = 0; i < p->n_warnings; i++)
+		free(p->warnings[i]);
+	free(p->warnings);
+	p->warnings = NULL;
+	p->n_warnings = 0;
 }

@@ -46,15 +46,15 @@ int assign_run(const struct util_paths *p, const struct assign_run_opts *o,
 	if (!o->dry_run) {
 		r = util_path(p, lockpath, sizeof(lockpath), PP_RUN_LOCK "/assign.lock");
 		if (r < 0)
-			return util_err_set(e, r, "lock path too long");
+			return util_err_set(e, r, _("lock path too long"));
 		fd = util_lock_acquire(lockpath, o->lock_timeout_ms, e);
 		if (fd < 0) {
 			if (fd == -ETIMEDOUT)
 				util_err_set(
 				        e, fd,
-				        "could not get the node's allocation lock %s within %d s: "
-				        "another assign or release is running; retry when it has "
-				        "finished",
+				        _("could not get the node's allocation lock %s within %d s: "
+				          "another assign or release is running; retry when it has "
+				          "finished"),
 				        util_path_display(p, lockpath), o->lock_timeout_ms / 1000);
 			return fd;
 		}
@@ -65,7 +65,7 @@ int assign_run(const struct util_paths *p, const struct assign_run_opts *o,
 		r = assign_input_from_gather(&g, o->node, &in, &st, e);
 	if (r == 0 &&
 	    pveconf_vm_conf_path(p, o->node, req->vmid, config_path, sizeof(config_path)) < 0)
-		r = util_err_set(e, -ENAMETOOLONG, "path too long");
+		r = util_err_set(e, -ENAMETOOLONG, _("path too long"));
 	if (r == 0) {
 		snprintf(display_path, sizeof(display_path), "%s",
 		         util_path_display(p, config_path));
@@ -80,6 +80,11 @@ int assign_run(const struct util_paths *p, const struct assign_run_opts *o,
 			                      plan->after_len, &copts, e);
 	}
 	assign_input_store_free(&st);
+	/* gathering's warnings go to the caller: an input it could not read is never silent */
+	plan->warnings = g.warnings;
+	plan->n_warnings = g.n_warnings;
+	g.warnings = NULL;
+	g.n_warnings = 0;
 	gather_free(&g);
 	util_lock_release(fd);
 	return r;

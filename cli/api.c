@@ -59,12 +59,12 @@ int cli_api_clusters(const struct cli_ctx *ctx, const struct settings_api_list *
 	want = all ? l.n : n_names ? n_names : 1;
 	if (all && !l.n) {
 		return util_err_set(e, -EINVAL,
-		                    "%s has no api { } or cluster \"NAME\" { } block to audit",
+		                    _("%s has no api { } or cluster \"NAME\" { } block to audit"),
 		                    ctx->config_path);
 	}
 	*out = calloc(want, sizeof(**out));
 	if (!*out) {
-		return util_err_set(e, -ENOMEM, "out of memory");
+		return util_err_set(e, -ENOMEM, _("out of memory"));
 	}
 	for (size_t i = 0; i < want && r == 0; i++) {
 		const struct settings_api *s;
@@ -74,15 +74,15 @@ int cli_api_clusters(const struct cli_ctx *ctx, const struct settings_api_list *
 		else
 			s = settings_api_find(&l, n_names ? names[i] : NULL);
 		if (!s && n_names) {
-			r = util_err_set(e, -EINVAL, "%s has no cluster \"%s\" { } block",
+			r = util_err_set(e, -EINVAL, _("%s has no cluster \"%s\" { } block"),
 			                 ctx->config_path, names[i]);
 			break;
 		}
 		if (!s && !o->url) {
 			r = util_err_set(
 			        e, -EINVAL,
-			        "no API to talk to: add an api { url = ... } block to %s or "
-			        "give --api-url (with --api-token-file)",
+			        _("no API to talk to: add an api { url = ... } block to %s or "
+			          "give --api-url (with --api-token-file)"),
 			        ctx->config_path);
 			break;
 		}

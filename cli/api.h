@@ -47,7 +47,7 @@ int cli_api_clusters(const struct cli_ctx *ctx, const struct settings_api_list *
                      struct util_err *e);
 void cli_api_clusters_free(struct cli_api_cluster *v, size_t n);
 
-/* assign --api (cli/api_assign.c). */
+/* assign --api and release --api (cli/api_assign.c): one fetch, plan and PUT for both. */
 struct cli_api_assign_opts {
 	const struct settings_api_list *list; /* the settings' api/cluster blocks */
 	const struct settings_api_overrides *over;
@@ -60,9 +60,10 @@ struct cli_api_assign_result {
 	bool running;          /* PVE puts hostpci changes of a running VM into [PENDING] */
 	bool applied;          /* the PUT went through */
 };
-/* Plans against the VM's node as the API shows it and, unless dry_run, PUTs the change with the
- * digest.  0 (plan->outcome says what) or -errno: -EOPNOTSUPP a token cannot write this
- * (nothing sent), -ESTALE changed meanwhile, -ENOENT no such VM, API/TLS errors. */
+/* Plans req (an assign or a release) against the VM's node as the API shows it and, unless
+ * dry_run, PUTs the change with the digest (released keys as `delete`).  0 (plan->outcome says
+ * what) or -errno: -EOPNOTSUPP a token cannot write this (nothing sent), -ESTALE changed
+ * meanwhile, -EPERM a privilege missing, -ENOENT no such VM, API/TLS errors. */
 int cli_api_assign(const struct cli_ctx *ctx, const struct cli_api_assign_opts *o,
                    const struct assign_request *req, struct assign_plan *plan,
                    struct cli_api_assign_result *res, struct util_err *e);

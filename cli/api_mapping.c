@@ -20,7 +20,7 @@ int cli_api_mapping_checks(const struct cli_ctx *ctx, struct pveapi_client *c,
 	int r;
 
 	if (!nodes)
-		return util_err_set(e, -ENOMEM, "out of memory");
+		return util_err_set(e, -ENOMEM, _("out of memory"));
 	/* gather_api was given no prefix: g's node names are the API's */
 	n = gather_api_mapping_nodes(g, NULL, nodes, g->n_vms);
 	/* a node known unreachable is node-unreachable already: no request for it */
@@ -41,9 +41,9 @@ int cli_api_mapping_checks(const struct cli_ctx *ctx, struct pveapi_client *c,
 			if (v[i].err)
 				cli_warn(
 				        ctx,
-				        "node %s%s: PVE's check of the mappings "
-				        "(GET /cluster/mapping/pci?check-node=%s) could not be read, "
-				        "its map lines are judged here instead: %s",
+				        _("node %s%s: PVE's check of the mappings "
+				          "(GET /cluster/mapping/pci?check-node=%s) could not be read, "
+				          "its map lines are judged here instead: %s"),
 				        prefix, v[i].node, v[i].node, v[i].errmsg);
 		r = gather_api_mapping_checks(g, NULL, v, n, e);
 	}
@@ -82,16 +82,16 @@ int cli_api_mapping_open(const struct cli_ctx *ctx, const struct settings_api_ov
 	n = pveapi_snapshot_node(&s->snap, ctx->node);
 	if (!n)
 		return util_err_set(e, -ENOENT,
-		                    "node %s is not a node of the cluster at %s (GET /nodes); "
-		                    "name it with --node",
+		                    _("node %s is not a node of the cluster at %s (GET /nodes); "
+		                      "name it with --node"),
 		                    ctx->node, pveapi_client_url(s->cl[0].client));
 	if (!n->reachable || !n->has_pci)
 		return util_err_set(e, n->err ? n->err : -EHOSTUNREACH,
-		                    "node %s: its hardware could not be read: %s", ctx->node,
-		                    n->errmsg ? n->errmsg : "no hardware list");
+		                    _("node %s: its hardware could not be read: %s"), ctx->node,
+		                    n->errmsg ? n->errmsg : _("no hardware list"));
 	s->host = gather_api_host(n);
 	if (!s->host)
-		return util_err_set(e, -ENOMEM, "out of memory");
+		return util_err_set(e, -ENOMEM, _("out of memory"));
 	return 0;
 }
 
@@ -124,14 +124,14 @@ static void write_error(const struct cli_ctx *ctx, const char *req, const char *
 	if (r == -EPERM)
 		cli_error(
 		        ctx,
-		        "%s: permission denied: the API token (or user) needs the Mapping.Modify "
-		        "privilege on /mapping/pci%s%s (e.g. pveum acl modify /mapping/pci --roles "
-		        "PVEMappingAdmin --tokens USER@REALM!TOKEN); nothing was written (%s)",
+		        _("%s: permission denied: the API token (or user) needs the Mapping.Modify "
+		          "privilege on /mapping/pci%s%s (e.g. pveum acl modify /mapping/pci --roles "
+		          "PVEMappingAdmin --tokens USER@REALM!TOKEN); nothing was written (%s)"),
 		        req, post ? "" : "/", post ? "" : name, msg);
 	else if (r == -ESTALE)
 		cli_error(ctx,
-		          "%s: the mappings changed meanwhile (the digest no longer matches); "
-		          "nothing was written to '%s': run mapping create again",
+		          _("%s: the mappings changed meanwhile (the digest no longer matches); "
+		            "nothing was written to '%s': run mapping create again"),
 		          req, name);
 	else
 		cli_error(ctx, "%s: %s", req, msg);
@@ -162,8 +162,8 @@ int cli_api_mapping_put(const struct cli_ctx *ctx, struct cli_api_mapping_sessio
 	if (r == 0 && old && (!sec || sec->n_maps != old->nmap))
 		r = util_err_set(
 		        &e, -EBADMSG,
-		        "mapping '%s': PVE sent map entries this tool cannot read; "
-		        "nothing is changed (edit it under Datacenter > Resource Mappings)",
+		        _("mapping '%s': PVE sent map entries this tool cannot read; "
+		          "nothing is changed (edit it under Datacenter > Resource Mappings)"),
 		        name);
 	if (r < 0) {
 		cli_error(ctx, "%s", e.msg);
@@ -182,13 +182,13 @@ int cli_api_mapping_put(const struct cli_ctx *ctx, struct cli_api_mapping_sessio
 	    util_diff_unified("a" PP_ETC_PVE_MAPPING_PCI, before.s ? before.s : "", before.len,
 	                      "b" PP_ETC_PVE_MAPPING_PCI, util_buf_str(&after), after.len, 0,
 	                      diff) < 0) {
-		cli_error(ctx, "%s", e.msg[0] ? e.msg : "out of memory");
+		cli_error(ctx, "%s", e.msg[0] ? e.msg : _("out of memory"));
 		goto out;
 	}
 	res->map = json_array();
 	params = calloc(sec->n_maps + 4, sizeof(*params));
 	if (!res->map || !params) {
-		cli_error(ctx, "out of memory");
+		cli_error(ctx, _("out of memory"));
 		goto out;
 	}
 	/* PVE's form encoding of an array: the key repeated, in order */
@@ -268,19 +268,20 @@ void cli_api_mapping_print_checks(const struct cli_api_mapping_put *res, const c
 	size_t i;
 	json_t *x;
 
-	printf("sent %s; ", res->request);
 	if (res->check_err[0]) {
-		printf("PVE's check of the mapping could not be read: %s\n", res->check_err);
+		printf(_("sent %s; PVE's check of the mapping could not be read: %s\n"),
+		       res->request, res->check_err);
 		return;
 	}
 	if (!json_array_size(res->checks)) {
-		printf("PVE's check on node %s (GET /cluster/mapping/pci?check-node=%s): every map "
-		       "line of '%s' valid\n",
-		       node, node, name);
+		printf(_("sent %s; PVE's check on node %s (GET /cluster/mapping/pci?check-node=%s): "
+		         "every map line of '%s' valid\n"),
+		       res->request, node, node, name);
 		return;
 	}
-	printf("PVE's check on node %s (GET /cluster/mapping/pci?check-node=%s) of '%s':\n", node,
-	       node, name);
+	printf(_("sent %s; PVE's check on node %s (GET /cluster/mapping/pci?check-node=%s) of "
+	         "'%s':\n"),
+	       res->request, node, node, name);
 	json_array_foreach(res->checks, i, x)
 	{
 		printf("  %-8s %s\n", json_string_value(json_object_get(x, "severity")),

@@ -9,52 +9,17 @@
 #include "cli/api.h"
 #include "cli/status.h"
 
-static int cmp_use(const void *pa, const void *pb)
-{
-	const struct cli_use *a = pa, *b = pb;
-	int r = strcmp(a->bdf, b->bdf);
-
-	if (r)
-		return r;
-	if (a->vmid != b->vmid)
-		return a->vmid < b->vmid ? -1 : 1;
-	r = strcmp(a->section, b->section);
-	return r ? r : strcmp(a->key, b->key);
-}
-
-/* Which VM configs of node name each device of h, with the rules' own expansion
- * (policy_uses_collect, as the local status). */
+/* Which VM configs of node name each device of h: the local status's own expansion. */
 static int usage_of(struct gather_node *g, const char *node, const struct sysfs_host *h,
                     struct cli_usage *u, struct util_err *e)
 {
-	struct policy_uses pu = {0};
-	int r;
-
 	g->in.node = node;
 	g->in.host = h;
 	g->in.vms = g->vms;
 	g->in.n_vms = g->n_vms;
 	g->in.mappings = g->mappings;
 	g->in.n_mappings = g->n_mappings;
-	r = policy_uses_collect(&g->in, &pu, e);
-	if (r == 0 && pu.n) {
-		u->uses = calloc(pu.n, sizeof(*u->uses));
-		if (!u->uses)
-			r = util_err_set(e, -ENOMEM, "out of memory");
-	}
-	for (size_t i = 0; r == 0 && i < pu.n; i++) {
-		struct cli_use *x = &u->uses[u->n++];
-
-		snprintf(x->bdf, sizeof(x->bdf), "%s", pu.v[i].bdf);
-		x->vmid = pu.v[i].vm->vmid;
-		policy_section_label(pu.v[i].sec, x->section, sizeof(x->section));
-		snprintf(x->key, sizeof(x->key), "%s", pu.v[i].hp->key);
-		x->running = pu.v[i].vm->running;
-	}
-	if (u->n)
-		qsort(u->uses, u->n, sizeof(*u->uses), cmp_use);
-	policy_uses_free(&pu);
-	return r;
+	return cli_usage_from_input(&g->in, u, e);
 }
 
 /* GET /nodes: names is left "" when node is one of them, else gets the list of nodes. */
@@ -90,12 +55,10 @@ int cli_api_status(struct cli_ctx *ctx, const struct settings_api_overrides *ove
 	struct pveapi_snapshot snap = {0};
 	struct pveapi_snapshot_opts so = {.current = PVEAPI_CURRENT_RUNNING};
 	struct cli_usage usage = {0};
-	struct cli_status_view view;
 	struct util_err e = {0};
 	struct gather_node g;
 	const struct pveapi_node *n;
 	const struct sysfs_host *h = NULL;
-	bool *shown = NULL;
 	char names[512] = "";
 	size_t n_cl = 0;
 	int r, rc = CLI_EXIT_FAIL;
@@ -118,60 +81,43 @@ int cli_api_status(struct cli_ctx *ctx, const struct settings_api_overrides *ove
 	}
 	n = names[0] ? NULL : pveapi_snapshot_node(&snap, node);
 	if (!n) {
-		rc = cli_usage_error(ctx, "status",
-		                     "%s%s%s is not a node of the cluster (nodes: %s); "
-		                     "name one with --node",
-		                     node[0] ? "'" : "", node[0] ? node : "this host",
-		                     node[0] ? "'" : "", names);
+		rc = node[0] ? cli_usage_error(
+		                       ctx, "status",
+		                       _("'%s' is not a node of the cluster (nodes: %s); name "
+		                         "one with --node"),
+		                       node, names)
+		             : cli_usage_error(
+		                       ctx, "status",
+		                       _("this host is not a node of the cluster (nodes: %s); "
+		                         "name one with --node"),
+		                       names);
 		goto out;
 	}
 	if (!n->reachable || !n->has_pci) {
-		cli_error(ctx, "node %s could not be read: %s", node,
-		          n->errmsg ? n->errmsg : "no hardware list");
+		cli_error(ctx, _("node %s could not be read: %s"), node,
+		          n->errmsg ? n->errmsg : _("no hardware list"));
 		goto out;
 	}
 	if (!n->sriov_fields)
-		cli_warn(ctx,
-		         "node %s: its hardware list has no physfn/virtfns (no SR-IOV enabled, or "
-		         "libpve-common before 9.1.12): PF/VF relations are not shown",
-		         node);
+		cli_warn(
+		        ctx,
+		        _("node %s: its hardware list has no physfn/virtfns (no SR-IOV enabled, or "
+		          "libpve-common before 9.1.12): PF/VF relations are not shown"),
+		        node);
 	r = gather_api(&snap, &(struct gather_opts){0}, &g, &e);
 	for (size_t k = 0; r == 0 && k < g.hosts.n; k++) /* the node's hardware, as gathered */
 		if (strcmp(g.hosts.v[k].node, node) == 0)
 			h = g.hosts.v[k].host;
 	if (r == 0 && !h)
-		r = util_err_set(&e, -ENOENT, "node %s: no hardware list", node);
+		r = util_err_set(&e, -ENOENT, _("node %s: no hardware list"), node);
 	if (r == 0)
 		r = usage_of(&g, node, h, &usage, &e);
-	shown = calloc(h && h->n_devices ? h->n_devices : 1, sizeof(*shown));
-	if (r == 0 && !shown)
-		r = util_err_set(&e, -ENOMEM, "out of memory");
 	if (r < 0) {
 		cli_error(ctx, "%s", e.msg);
 		goto out;
 	}
-	for (size_t i = 0; i < h->n_devices; i++) {
-		const struct sysfs_device *d = &h->devices[i];
-		size_t first;
-
-		shown[i] = all || (d->class_code >> 16) == 0x03 || d->role != SYSFS_ROLE_DEVICE ||
-		           cli_usage_of(&usage, d->bdf, &first) > 0;
-	}
-	view.host = h;
-	view.usage = &usage;
-	view.shown = shown;
-	view.node = node;
-	rc = CLI_EXIT_OK;
-	if (ctx->format == CLI_FORMAT_JSON) {
-		if (cli_status_render_json(stdout, &view) < 0) {
-			cli_error(ctx, "cannot write the JSON output");
-			rc = CLI_EXIT_FAIL;
-		}
-	} else {
-		cli_status_render_text(stdout, &view);
-	}
+	rc = cli_status_show(ctx, h, &usage, node, all);
 out:
-	free(shown);
 	cli_usage_free(&usage);
 	gather_free(&g);
 	pveapi_snapshot_free(&snap);

@@ -133,6 +133,8 @@ int cli_assign_run(struct cli_ctx *ctx, const char *cmd, struct assign_request *
 		r = assign_run(&ctx->paths, &o, req, &plan, &err);
 	}
 	gather_free(&g);
+	for (size_t i = 0; i < plan.n_warnings; i++)
+		cli_warn(ctx, "%s", plan.warnings[i]);
 	if (r < 0) {
 		cli_error(ctx, "%s", err.msg);
 		assign_plan_free(&plan);
@@ -159,7 +161,7 @@ int cli_assign_run(struct cli_ctx *ctx, const char *cmd, struct assign_request *
 		r = util_diff_unified(la, plan.before, plan.before_len, lb, plan.after,
 		                      plan.after_len, 0, &diff);
 		if (r < 0) {
-			cli_error(ctx, "out of memory");
+			cli_error(ctx, _("out of memory"));
 			assign_plan_free(&plan);
 			return CLI_EXIT_FAIL;
 		}
@@ -190,7 +192,8 @@ int cli_assign_run(struct cli_ctx *ctx, const char *cmd, struct assign_request *
 				       util_buf_str(&diff));
 			else if (ctx->verbosity >= 0 || plan.outcome == ASSIGN_OUTCOME_NOTHING)
 				printf("%s\n", plan.summary);
-			if (api && applied && ar.running)
+			/* (a release's summary already says what the running VM keeps) */
+			if (api && applied && ar.running && req->kind != ASSIGN_KIND_RELEASE)
 				printf(_("VM %u runs on node %s: PVE put the change into its pending "
 				         "config; it applies at the next start\n"),
 				       plan.vmid, ar.node);
@@ -255,8 +258,8 @@ int cli_cmd_assign(struct cli_ctx *ctx, int argc, char **argv)
 			    cli_arg_bdf(optarg, req.vf, sizeof(req.vf)) < 0)
 				return cli_usage_error(
 				        ctx, "assign",
-				        "--vf '%s': not a PCI address (0000:00:02.1) "
-				        "nor auto",
+				        _("--vf '%s': not a PCI address (0000:00:02.1) "
+				          "nor auto"),
 				        optarg);
 			break;
 		case O_MDEV:
@@ -264,10 +267,11 @@ int cli_cmd_assign(struct cli_ctx *ctx, int argc, char **argv)
 			kinds++;
 			if (strcmp(optarg, "auto") != 0) {
 				if (!valid_mdev_type(optarg))
-					return cli_usage_error(ctx, "assign",
-					                       "--mdev '%s': not an mdev type name "
-					                       "(i915-GVTg_V5_4) nor auto",
-					                       optarg);
+					return cli_usage_error(
+					        ctx, "assign",
+					        _("--mdev '%s': not an mdev type name "
+					          "(i915-GVTg_V5_4) nor auto"),
+					        optarg);
 				snprintf(req.mdev, sizeof(req.mdev), "%s", optarg);
 			}
 			break;
@@ -277,8 +281,8 @@ int cli_cmd_assign(struct cli_ctx *ctx, int argc, char **argv)
 			if (!valid_configid(optarg))
 				return cli_usage_error(
 				        ctx, "assign",
-				        "--mapping '%s': not a mapping name (letters, "
-				        "digits, '-', '_', starting with a letter)",
+				        _("--mapping '%s': not a mapping name (letters, "
+				          "digits, '-', '_', starting with a letter)"),
 				        optarg);
 			snprintf(req.mapping, sizeof(req.mapping), "%s", optarg);
 			break;
@@ -286,13 +290,13 @@ int cli_cmd_assign(struct cli_ctx *ctx, int argc, char **argv)
 			if (cli_arg_bdf(optarg, req.pf, sizeof(req.pf)) < 0)
 				return cli_usage_error(
 				        ctx, "assign",
-				        "--pf '%s': not a PCI address (0000:00:02.0)", optarg);
+				        _("--pf '%s': not a PCI address (0000:00:02.0)"), optarg);
 			break;
 		case O_SLOT: {
 			long v;
 
 			if (cli_arg_long(optarg, 0, PVECONF_HOSTPCI_MAX - 1, &v) < 0)
-				return cli_usage_error(ctx, "assign", "--slot '%s': not 0..15",
+				return cli_usage_error(ctx, "assign", _("--slot '%s': not 0..15"),
 				                       optarg);
 			req.slot = (int)v;
 			break;
@@ -304,7 +308,8 @@ int cli_cmd_assign(struct cli_ctx *ctx, int argc, char **argv)
 			if (!*optarg || strlen(optarg) >= sizeof(req.romfile) ||
 			    strpbrk(optarg, ",;="))
 				return cli_usage_error(ctx, "assign",
-				                       "--romfile '%s': not a file name", optarg);
+				                       _("--romfile '%s': not a file name"),
+				                       optarg);
 			snprintf(req.romfile, sizeof(req.romfile), "%s", optarg);
 			break;
 		case O_DRY: dry_run = true; break;
@@ -319,7 +324,7 @@ int cli_cmd_assign(struct cli_ctx *ctx, int argc, char **argv)
 				return CLI_EXIT_USAGE;
 			break;
 		case ':':
-			return cli_usage_error(ctx, "assign", "option %s needs a value",
+			return cli_usage_error(ctx, "assign", _("option %s needs a value"),
 			                       argv[optind - 1]);
 		default:
 			if (cli_api_option(&over, c, optarg))
@@ -328,17 +333,18 @@ int cli_cmd_assign(struct cli_ctx *ctx, int argc, char **argv)
 		}
 	}
 	if (optind >= argc)
-		return cli_usage_error(ctx, "assign", "which VM? give its VMID");
+		return cli_usage_error(ctx, "assign", _("which VM? give its VMID"));
 	if (cli_arg_vmid(ctx, "assign", argv[optind], &req.vmid))
 		return CLI_EXIT_USAGE;
 	if (optind + 1 < argc)
-		return cli_usage_error(ctx, "assign", "unexpected argument '%s'", argv[optind + 1]);
+		return cli_usage_error(ctx, "assign", _("unexpected argument '%s'"),
+		                       argv[optind + 1]);
 	if (kinds != 1)
 		return cli_usage_error(ctx, "assign",
-		                       "give exactly one of --vf, --mdev, --mapping");
+		                       _("give exactly one of --vf, --mdev, --mapping"));
 	if (ctx->format != CLI_FORMAT_TEXT && ctx->format != CLI_FORMAT_JSON)
-		return cli_usage_error(ctx, "assign", "--format: text or json");
+		return cli_usage_error(ctx, "assign", _("--format: text or json"));
 	if (!use_api && (over.url || over.token_file || over.fingerprint || over.ca_file))
-		return cli_usage_error(ctx, "assign", "the --api-* options go with --api");
+		return cli_usage_error(ctx, "assign", _("the --api-* options go with --api"));
 	return cli_assign_run(ctx, "assign", &req, dry_run, timeout_s, use_api ? &over : NULL);
 }

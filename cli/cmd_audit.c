@@ -104,7 +104,7 @@ static int judge_one(struct audit_api *a, size_t i, const char *prefix,
 			struct policy_finding *v = realloc(f->v, cap * sizeof(*v));
 
 			if (!v) {
-				r = util_err_set(e, -ENOMEM, "out of memory");
+				r = util_err_set(e, -ENOMEM, _("out of memory"));
 				break;
 			}
 			f->v = v;
@@ -134,7 +134,7 @@ static int audit_api_judge(struct cli_ctx *ctx, struct audit_api *a, const struc
 	a->snaps = calloc(a->n_clusters, sizeof(*a->snaps));
 	a->gs = calloc(a->n_clusters, sizeof(*a->gs));
 	if (!a->snaps || !a->gs)
-		return util_err_set(e, -ENOMEM, "out of memory");
+		return util_err_set(e, -ENOMEM, _("out of memory"));
 	for (size_t i = 0; i < a->n_clusters; i++) {
 		/* every VM is fetched even with --vmid: the others count for device sharing */
 		struct pveapi_snapshot_opts so = {.current = PVEAPI_CURRENT_RUNNING};
@@ -148,7 +148,7 @@ static int audit_api_judge(struct cli_ctx *ctx, struct audit_api *a, const struc
 		r = pveapi_snapshot_fetch(c->client, &so, sn, &ce);
 		if (r == 0 && sn->nnodes && !any_reachable(sn))
 			r = util_err_set(&ce, -EHOSTUNREACH,
-			                 "%s: no node of the cluster could be read (%s: %s)",
+			                 _("%s: no node of the cluster could be read (%s: %s)"),
 			                 pveapi_client_url(c->client), sn->nodes[0].name,
 			                 sn->nodes[0].errmsg ? sn->nodes[0].errmsg : "unreachable");
 		if (r < 0) {
@@ -163,7 +163,7 @@ static int audit_api_judge(struct cli_ctx *ctx, struct audit_api *a, const struc
 				if (!why ||
 				    gather_hosts_add_unreachable(&a->gs[i].hosts, "*", why) < 0 ||
 				    judge_one(a, i, prefix, g->severity, f, e) < 0)
-					return util_err_set(e, -ENOMEM, "out of memory");
+					return util_err_set(e, -ENOMEM, _("out of memory"));
 			}
 			continue;
 		}
@@ -173,28 +173,28 @@ static int audit_api_judge(struct cli_ctx *ctx, struct audit_api *a, const struc
 			qsort(sn->nodes, sn->nnodes, sizeof(*sn->nodes), cmp_node);
 		for (size_t k = 0; k < sn->nnodes; k++)
 			if (!sn->nodes[k].reachable)
-				cli_warn(ctx, "%s: node %s: %s", pveapi_client_url(c->client),
+				cli_warn(ctx, _("%s: node %s: %s"), pveapi_client_url(c->client),
 				         sn->nodes[k].name,
 				         sn->nodes[k].errmsg ? sn->nodes[k].errmsg : "unreachable");
 			else if (sn->nodes[k].has_pci && !sn->nodes[k].sriov_fields)
 				cli_warn(
 				        ctx,
-				        "node %s%s: its hardware list has no physfn/virtfns (no SR-IOV "
-				        "enabled, or libpve-common before 9.1.12): PF/VF rules are "
-				        "limited there",
+				        _("node %s%s: its hardware list has no physfn/virtfns (no SR-IOV "
+				          "enabled, or libpve-common before 9.1.12): PF/VF rules are "
+				          "limited there"),
 				        prefix, sn->nodes[k].name);
 		for (size_t k = 0; k < sn->nvms; k++) {
 			const struct pveapi_node *n = pveapi_snapshot_node(sn, sn->vms[k].node);
 
 			if (sn->vms[k].err && n && n->reachable)
-				cli_warn(ctx, "VM %u: %s", sn->vms[k].vmid,
+				cli_warn(ctx, _("VM %u: %s"), sn->vms[k].vmid,
 				         sn->vms[k].errmsg ? sn->vms[k].errmsg
-				                           : "config not readable");
+				                           : _("config not readable"));
 		}
 		if (sn->mappings_err)
 			cli_warn(ctx, "%s: %s", pveapi_client_url(c->client),
 			         sn->mappings_errmsg ? sn->mappings_errmsg
-			                             : "mappings not readable");
+			                             : _("mappings not readable"));
 		r = gather_api(sn, &(struct gather_opts){0}, &a->gs[i], e);
 		if (r == 0)
 			r = cli_api_mapping_checks(ctx, c->client, &a->gs[i], prefix, e);
@@ -233,22 +233,9 @@ static void keep_vmids(struct policy_findings *f, const unsigned *ids, size_t n)
  * pve_passthrough_up 0 - so a monitoring system sees the blind run. */
 static int audit_blind(struct cli_ctx *ctx, const char *node, const char *why)
 {
-	char *unread[1] = {(char *)why};
-	struct policy_findings none = {0};
-	struct cli_report rep = {.kind = CLI_REPORT_AUDIT,
-	                         .node = node,
-	                         .findings = &none,
-	                         .unread = unread,
-	                         .n_unread = 1,
-	                         .now = (long long)time(NULL)};
-
-	if (ctx->format == CLI_FORMAT_NAGIOS) {
-		printf("PVE-PASSTHROUGH UNKNOWN - %s\n", why);
-		return 3;
-	}
-	cli_error(ctx, "%s", why);
-	if (ctx->format == CLI_FORMAT_PROMETHEUS)
-		cli_render_prometheus.report(&rep, stdout);
+	if (ctx->format != CLI_FORMAT_NAGIOS)
+		cli_error(ctx, "%s", why);
+	cli_render_blind(ctx->format, node, why, (long long)time(NULL), stdout);
 	return CLI_EXIT_FAIL;
 }
 
@@ -272,11 +259,11 @@ static void vmid_missing(const struct cli_ctx *ctx, struct gather_node *g, unsig
 	if (exists)
 		return;
 	if (use_api || cluster)
-		gather_unread_add(g, "VM %u: no such VM in the cluster", vmid);
+		gather_unread_add(g, _("VM %u: no such VM in the cluster"), vmid);
 	else
-		gather_unread_add(g,
-		                  "VM %u: no such VM on node %s (another node's VM: add --cluster)",
-		                  vmid, ctx->node);
+		gather_unread_add(
+		        g, _("VM %u: no such VM on node %s (another node's VM: add --cluster)"),
+		        vmid, ctx->node);
 }
 
 static int audit_run(struct cli_ctx *ctx, int argc, char **argv, bool *parsed)
@@ -317,7 +304,7 @@ static int audit_run(struct cli_ctx *ctx, int argc, char **argv, bool *parsed)
 			if (!optarg)
 				api.all = true;
 			else if (api.n_names == AUDIT_MAX_CLUSTERS)
-				return cli_usage_error(ctx, "audit", "at most %d --cluster",
+				return cli_usage_error(ctx, "audit", _("at most %d --cluster"),
 				                       AUDIT_MAX_CLUSTERS);
 			else
 				api.names[api.n_names++] = optarg;
@@ -325,10 +312,10 @@ static int audit_run(struct cli_ctx *ctx, int argc, char **argv, bool *parsed)
 		case OPT_API: use_api = true; break;
 		case OPT_VMID:
 			if (pveconf_vmid_parse(optarg, &vmids[n_vmids]) < 0)
-				return cli_usage_error(ctx, "audit", "--vmid '%s': not a VMID",
+				return cli_usage_error(ctx, "audit", _("--vmid '%s': not a VMID"),
 				                       optarg);
 			if (++n_vmids == AUDIT_MAX_VMIDS)
-				return cli_usage_error(ctx, "audit", "at most %d --vmid",
+				return cli_usage_error(ctx, "audit", _("at most %d --vmid"),
 				                       AUDIT_MAX_VMIDS - 1);
 			break;
 		case OPT_FAIL_ON:
@@ -336,14 +323,14 @@ static int audit_run(struct cli_ctx *ctx, int argc, char **argv, bool *parsed)
 			    fail_on == POLICY_SEVERITY_OFF)
 				return cli_usage_error(
 				        ctx, "audit",
-				        "--fail-on '%s': choose info, warning or error", optarg);
+				        _("--fail-on '%s': choose info, warning or error"), optarg);
 			break;
 		case OPT_FORMAT:
 			if (cli_set_format(ctx, optarg, 0xf))
 				return CLI_EXIT_USAGE;
 			break;
 		case ':':
-			return cli_usage_error(ctx, "audit", "option %s needs a value",
+			return cli_usage_error(ctx, "audit", _("option %s needs a value"),
 			                       argv[optind - 1]);
 		default:
 			if (cli_api_option(&api.over, c, optarg))
@@ -352,16 +339,16 @@ static int audit_run(struct cli_ctx *ctx, int argc, char **argv, bool *parsed)
 		}
 	}
 	if (optind < argc)
-		return cli_usage_error(ctx, "audit", "unexpected argument '%s'", argv[optind]);
+		return cli_usage_error(ctx, "audit", _("unexpected argument '%s'"), argv[optind]);
 	if (!use_api && (api.n_names || api.over.url || api.over.token_file ||
 	                 api.over.fingerprint || api.over.ca_file))
 		return cli_usage_error(ctx, "audit",
-		                       "--cluster NAME and the --api-* options go with --api");
+		                       _("--cluster NAME and the --api-* options go with --api"));
 	if (api.all && api.n_names)
 		return cli_usage_error(
 		        ctx, "audit",
-		        "--cluster without a name means every cluster; name them all "
-		        "or none");
+		        _("--cluster without a name means every cluster; name them all "
+		          "or none"));
 	if (!use_api && !ctx->node[0])
 		return audit_blind(ctx, "localhost", ctx->node_error);
 
@@ -425,7 +412,7 @@ static int audit_run(struct cli_ctx *ctx, int argc, char **argv, bool *parsed)
 		n_unread += g.n_unread;
 	unread = calloc(n_unread + 1, sizeof(*unread));
 	if (!unread) {
-		cli_error(ctx, "out of memory");
+		cli_error(ctx, _("out of memory"));
 		policy_findings_free(&f);
 		gather_free(&g);
 		audit_api_free(&api);

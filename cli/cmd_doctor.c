@@ -48,7 +48,7 @@ int cli_cmd_doctor(struct cli_ctx *ctx, int argc, char **argv)
 		case OPT_FAIL_ON:
 			if (parse_level(optarg, &fail_on) < 0)
 				return cli_usage_error(ctx, "doctor",
-				                       "--fail-on %s: info, warning or error",
+				                       _("--fail-on %s: info, warning or error"),
 				                       optarg);
 			break;
 		case OPT_KERNEL_LOG: kernel_log = optarg; break;
@@ -56,7 +56,7 @@ int cli_cmd_doctor(struct cli_ctx *ctx, int argc, char **argv)
 		}
 	}
 	if (optind != argc)
-		return cli_usage_error(ctx, "doctor", "doctor takes no arguments");
+		return cli_usage_error(ctx, "doctor", _("doctor takes no arguments"));
 
 	/* the settings first: they set the severities of host rules and VM rules alike */
 	memset(&g, 0, sizeof(g));
@@ -131,7 +131,7 @@ int cli_cmd_doctor(struct cli_ctx *ctx, int argc, char **argv)
 	                             .gauges = &fs.gauges};
 	r = cli_render_ops_get(ctx->format)->report(&report, stdout);
 	if (r < 0) {
-		cli_error(ctx, "cannot write the output");
+		cli_error(ctx, _("cannot write the output"));
 		rc = ctx->format == CLI_FORMAT_NAGIOS ? 3 : CLI_EXIT_FAIL;
 	} else if (ctx->format == CLI_FORMAT_NAGIOS) {
 		rc = r; /* prometheus, text, json: exit per --fail-on */

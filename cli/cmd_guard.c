@@ -91,13 +91,14 @@ static int internal_error(const struct cli_ctx *ctx, unsigned vmid, const struct
                           const char *msg)
 {
 	if (s->guard_on_error == SETTINGS_ON_ERROR_REFUSE) {
-		cli_error(ctx,
-		          "guard: VM %u: %s; refusing the start (guard on-internal-error = refuse)",
-		          vmid, msg);
+		cli_error(
+		        ctx,
+		        _("guard: VM %u: %s; refusing the start (guard on-internal-error = refuse)"),
+		        vmid, msg);
 		return CLI_EXIT_FAIL;
 	}
 	fprintf(stderr,
-	        "%s: warning: guard: VM %u: %s; allowing the start unchecked (guard on-internal-error = allow)\n",
+	        _("%s: warning: guard: VM %u: %s; allowing the start unchecked (guard on-internal-error = allow)\n"),
 	        ctx->prog, vmid, msg);
 	return CLI_EXIT_OK;
 }
@@ -115,13 +116,13 @@ int cli_cmd_guard(struct cli_ctx *ctx, int argc, char **argv)
 
 	if (argc != 3)
 		return cli_usage_error(ctx, "guard",
-		                       "guard needs VMID and PHASE (as PVE passes them)");
+		                       _("guard needs VMID and PHASE (as PVE passes them)"));
 	if (cli_arg_vmid(ctx, "guard", argv[1], &vmid))
 		return CLI_EXIT_USAGE;
 	if (!phase_valid(argv[2]))
 		return cli_usage_error(
 		        ctx, "guard",
-		        "'%s' is not a hook phase (pre-start, post-start, pre-stop, post-stop)",
+		        _("'%s' is not a hook phase (pre-start, post-start, pre-stop, post-stop)"),
 		        argv[2]);
 	if (strcmp(argv[2], "pre-start") != 0)
 		return CLI_EXIT_OK;
@@ -137,8 +138,8 @@ int cli_cmd_guard(struct cli_ctx *ctx, int argc, char **argv)
 		alarm(0);
 		cli_error(
 		        ctx,
-		        "guard: VM %u: %s; refusing the start (the guard's own settings are broken: "
-		        "whether on-internal-error allows is unknown)",
+		        _("guard: VM %u: %s; refusing the start (the guard's own settings are broken: "
+		          "whether on-internal-error allows is unknown)"),
 		        vmid, e.msg);
 		return CLI_EXIT_FAIL;
 	}
@@ -148,16 +149,17 @@ int cli_cmd_guard(struct cli_ctx *ctx, int argc, char **argv)
 	if (cli_settings(ctx, &g, &e) < 0) {
 		if (guard.guard_on_error == SETTINGS_ON_ERROR_REFUSE) {
 			alarm(0);
-			cli_error(ctx,
-			          "guard: VM %u: %s; refusing the start (guard on-internal-error = "
-			          "refuse)",
-			          vmid, e.msg);
+			cli_error(
+			        ctx,
+			        _("guard: VM %u: %s; refusing the start (guard on-internal-error = "
+			          "refuse)"),
+			        vmid, e.msg);
 			gather_free(&g);
 			return CLI_EXIT_FAIL;
 		}
 		fprintf(stderr,
-		        "%s: warning: guard: VM %u: ignoring %s; every rule runs with its default "
-		        "severity\n",
+		        _("%s: warning: guard: VM %u: ignoring %s; every rule runs with its default "
+		          "severity\n"),
 		        ctx->prog, vmid, e.msg);
 		memset(&e, 0, sizeof(e));
 	}
@@ -184,18 +186,19 @@ int cli_cmd_guard(struct cli_ctx *ctx, int argc, char **argv)
 	if (g.n_unread && g.settings.guard_on_error == SETTINGS_ON_ERROR_REFUSE) {
 		alarm(0);
 		for (size_t i = 0; i < g.n_unread; i++)
-			cli_error(ctx,
-			          "guard: VM %u: %s; refusing the start (guard on-internal-error = "
-			          "refuse)",
-			          vmid, g.unread[i]);
+			cli_error(
+			        ctx,
+			        _("guard: VM %u: %s; refusing the start (guard on-internal-error = "
+			          "refuse)"),
+			        vmid, g.unread[i]);
 		policy_findings_free(&f);
 		gather_free(&g);
 		return CLI_EXIT_FAIL;
 	}
 	for (size_t i = 0; i < g.n_unread; i++)
 		fprintf(stderr,
-		        "%s: warning: guard: VM %u: %s; counted as running (guard on-internal-error "
-		        "= allow)\n",
+		        _("%s: warning: guard: VM %u: %s; counted as running (guard on-internal-error "
+		          "= allow)\n"),
 		        ctx->prog, vmid, g.unread[i]);
 	/* The happy path prints nothing and loads no message catalog.  Only a guard with something
 	 * to say chooses its language (the `language` setting: PVE runs hookscripts under

@@ -7,14 +7,16 @@
 void cli_help_print(FILE *out, const struct cli_command *c)
 {
 	cli_help_usage_print(out, c->help.usage);
-	fprintf(out, "\n%s.\n", c->help.summary);
+	/* TRANSLATORS: %s is the command's summary, a sentence without its full stop */
+	fprintf(out, _("\n%s.\n"), _(c->help.summary));
 	if (c->help.options) {
-		fprintf(out, "\nOptions:\n");
+		fprintf(out, "%s", _("\nOptions:\n"));
 		cli_help_options_print(out, c->help.options);
 	}
-	fprintf(out, "\nGlobal options (before or after the command): --root DIR, --node NAME, "
-	             "--config FILE,\n--format F, -t SEC, --color WHEN, -q, -v; see "
-	             "pve-passthrough --help.\nSee pve-passthrough(8) for details.\n");
+	fprintf(out, "%s",
+	        _("\nGlobal options (before or after the command): --root DIR, --node NAME, "
+	          "--config FILE,\n--format F, -t SEC, --color WHEN, -q, -v; see "
+	          "pve-passthrough --help.\nSee pve-passthrough(8) for details.\n"));
 }
 
 int cli_cmd_help(struct cli_ctx *ctx, int argc, char **argv)

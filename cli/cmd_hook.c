@@ -60,10 +60,10 @@ static int find_snippets(const struct cli_ctx *ctx, struct snippets *out, struct
 	}
 	pveconf_storages_free(&all);
 	if (st)
-		return r < 0 ? util_err_set(e, r, "snippets directory: path too long") : 0;
+		return r < 0 ? util_err_set(e, r, _("snippets directory: path too long")) : 0;
 	return util_err_set(
 	        e, -ENOENT,
-	        "no storage in /etc/pve/storage.cfg has 'snippets' content on node %s, so there is no place for the hookscript; enable it on a directory storage, e.g. pvesm set local --content iso,vztmpl,backup,snippets (list the content types it has now plus snippets)",
+	        _("no storage in /etc/pve/storage.cfg has 'snippets' content on node %s, so there is no place for the hookscript; enable it on a directory storage, e.g. pvesm set local --content iso,vztmpl,backup,snippets (list the content types it has now plus snippets)"),
 	        ctx->node);
 }
 
@@ -82,7 +82,7 @@ static int write_snippet(const char *path, const char *text, struct util_err *e)
 
 	r = util_file_write_atomic(path, text, strlen(text), &o, e);
 	if (r == 0 && chmod(path, 0755) < 0)
-		r = util_err_errno(e, -errno, "chmod %s", path);
+		r = util_err_errno(e, -errno, _("chmod %s"), path);
 	return r;
 }
 
@@ -144,11 +144,11 @@ static int load_conf(const struct cli_ctx *ctx, const char *node, unsigned vmid,
 	char path[PP_PATH_MAX];
 
 	if (pveconf_vm_conf_path(&ctx->paths, node, vmid, path, sizeof(path)) < 0)
-		return util_err_set(e, -EINVAL, "VM %u: config path too long", vmid);
+		return util_err_set(e, -EINVAL, _("VM %u: config path too long"), vmid);
 	if (!util_exists(path))
 		return util_err_set(e, -ENOENT,
-		                    "[vm-missing] no VM %u on node %s (%s); run this on the VM's "
-		                    "node",
+		                    _("[vm-missing] no VM %u on node %s (%s); run this on the VM's "
+		                      "node"),
 		                    vmid, node, util_path_display(&ctx->paths, path));
 	return pveconf_vm_load(path, vm, e);
 }
@@ -185,10 +185,10 @@ static void warn_node_local(const struct cli_ctx *ctx, const struct snippets *sn
 	if (others.len)
 		cli_warn(
 		        ctx,
-		        "storage '%s' is node-local and this node is in a cluster: the VMs cannot "
-		        "start on %s (migration, HA, restore) until the snippet is there too; copy it "
-		        "(for n in %s; do scp -p %s root@$n:%s/; done) or enable snippets on a "
-		        "shared storage and run hook install again",
+		        _("storage '%s' is node-local and this node is in a cluster: the VMs cannot "
+		          "start on %s (migration, HA, restore) until the snippet is there too; copy it "
+		          "(for n in %s; do scp -p %s root@$n:%s/; done) or enable snippets on a "
+		          "shared storage and run hook install again"),
 		        sn->storage, util_buf_str(&others), util_buf_str(&others), files,
 		        sn->host_dir);
 	util_buf_free(&others);
@@ -214,14 +214,14 @@ static int install_one(const struct cli_ctx *ctx, const struct snippets *sn, con
 		cur = old;
 	}
 	if (cur && strstr(cur, "snippets/pve-passthrough-guard")) {
-		printf("VM %u: the guard is already its hookscript (%s)\n", vmid, cur);
+		printf(_("VM %u: the guard is already its hookscript (%s)\n"), vmid, cur);
 		pveconf_vm_free(vm);
 		return 0;
 	}
 	if (!cur) {
 		if (!join(path, sizeof(path), sn->dir, HOOK_SHARED)) {
 			pveconf_vm_free(vm);
-			return util_err_set(e, -ENAMETOOLONG, "%s: path too long", sn->dir);
+			return util_err_set(e, -ENAMETOOLONG, _("%s: path too long"), sn->dir);
 		}
 		fresh = !util_exists(path);
 		r = util_mkdir_p(sn->dir, e);
@@ -235,7 +235,7 @@ static int install_one(const struct cli_ctx *ctx, const struct snippets *sn, con
 			pveconf_vm_free(vm);
 			return util_err_set(
 			        e, -ENOENT,
-			        "VM %u: its hookscript '%s' names no storage in storage.cfg; fix or remove it first (qm set %u --delete hookscript)",
+			        _("VM %u: its hookscript '%s' names no storage in storage.cfg; fix or remove it first (qm set %u --delete hookscript)"),
 			        vmid, cur, vmid);
 		}
 		/* chained as it is: PVE already refuses every start while it is missing, and
@@ -244,11 +244,14 @@ static int install_one(const struct cli_ctx *ctx, const struct snippets *sn, con
 		    access(path, X_OK) != 0)
 			cli_warn(
 			        ctx,
-			        "VM %u: its previous hookscript %s (%s) %s; the chained snippet runs "
-			        "it and fails the same way until you restore it or run hook remove %u",
-			        vmid, cur, prev,
-			        access(path, F_OK) != 0 ? "does not exist" : "is not executable",
-			        vmid);
+			        access(path, F_OK) != 0
+			                ? _("VM %u: its previous hookscript %s (%s) does not exist; the "
+			                    "chained snippet runs it and fails the same way until you "
+			                    "restore it or run hook remove %u")
+			                : _("VM %u: its previous hookscript %s (%s) is not executable; the "
+			                    "chained snippet runs it and fails the same way until you "
+			                    "restore it or run hook remove %u"),
+			        vmid, cur, prev, vmid);
 		util_buf_addf(
 		        &b,
 		        "#!/bin/sh\n"
@@ -267,7 +270,7 @@ static int install_one(const struct cli_ctx *ctx, const struct snippets *sn, con
 		if (!join(path, sizeof(path), sn->dir, value)) {
 			util_buf_free(&b);
 			pveconf_vm_free(vm);
-			return util_err_set(e, -ENAMETOOLONG, "%s: path too long", sn->dir);
+			return util_err_set(e, -ENAMETOOLONG, _("%s: path too long"), sn->dir);
 		}
 		fresh = !util_exists(path);
 		r = util_mkdir_p(sn->dir, e);
@@ -293,10 +296,10 @@ static int install_one(const struct cli_ctx *ctx, const struct snippets *sn, con
 			util_buf_addf(files, "%s%s", files->len ? " " : "", host);
 	}
 	if (r == 0 && cur)
-		printf("VM %u: hookscript %s (runs the guard, then the previous %s)\n", vmid, value,
-		       cur);
+		printf(_("VM %u: hookscript %s (runs the guard, then the previous %s)\n"), vmid,
+		       value, cur);
 	else if (r == 0)
-		printf("VM %u: hookscript %s\n", vmid, value);
+		printf(_("VM %u: hookscript %s\n"), vmid, value);
 	pveconf_vm_free(vm);
 	return r;
 }
@@ -316,7 +319,7 @@ static int remove_one(const struct cli_ctx *ctx, const struct snippets *sn, cons
 	cur = pveconf_vm_get(vm, NULL, "hookscript", NULL);
 	snprintf(want, sizeof(want), "snippets/pve-passthrough-guard-%u.sh", vmid);
 	if (!cur || (!strstr(cur, "snippets/" HOOK_SHARED) && !strstr(cur, want))) {
-		printf("VM %u: the guard is not its hookscript (%s); nothing to do\n", vmid,
+		printf(_("VM %u: the guard is not its hookscript (%s); nothing to do\n"), vmid,
 		       cur ? cur : "none");
 		pveconf_vm_free(vm);
 		return 0;
@@ -342,11 +345,12 @@ static int remove_one(const struct cli_ctx *ctx, const struct snippets *sn, cons
 	if (r == 0)
 		r = commit(ctx, node, vmid, vm, e);
 	if (r == 0 && path[0] && unlink(path) < 0 && errno != ENOENT)
-		fprintf(stderr, "%s: warning: could not remove %s: %s\n", ctx->prog, path,
+		fprintf(stderr, _("%s: warning: could not remove %s: %s\n"), ctx->prog, path,
 		        strerror(errno));
-	if (r == 0)
-		printf("VM %u: hookscript %s%s\n", vmid, prev[0] ? "restored to " : "removed",
-		       prev);
+	if (r == 0 && prev[0])
+		printf(_("VM %u: hookscript restored to %s\n"), vmid, prev);
+	else if (r == 0)
+		printf(_("VM %u: hookscript removed\n"), vmid);
 	pveconf_vm_free(vm);
 	return r;
 }
@@ -429,7 +433,7 @@ static int hook_status(struct cli_ctx *ctx, const struct pveconf_vmrefs *vms, bo
 		bool pci;
 
 		if (load_conf(ctx, v->node, v->vmid, &vm, &e) < 0) {
-			cli_error(ctx, "VM %u: %s", v->vmid, e.msg);
+			cli_error(ctx, _("VM %u: %s"), v->vmid, e.msg);
 			status = CLI_EXIT_FAIL;
 			continue;
 		}
@@ -451,12 +455,12 @@ static int hook_status(struct cli_ctx *ctx, const struct pveconf_vmrefs *vms, bo
 			char what[600];
 
 			if (st == HOOK_STATE_CHAINED)
-				snprintf(what, sizeof(what), "%s (then %s)", cur, prev);
+				snprintf(what, sizeof(what), _("%s (then %s)"), cur, prev);
 			else if (st == HOOK_STATE_MISSING)
 				snprintf(what, sizeof(what),
-				         "%s: not on this node, PVE refuses the start", cur);
+				         _("%s: not on this node, PVE refuses the start"), cur);
 			else if (st == HOOK_STATE_OTHER)
-				snprintf(what, sizeof(what), "%s (not the guard)", cur);
+				snprintf(what, sizeof(what), _("%s (not the guard)"), cur);
 			else
 				snprintf(what, sizeof(what), "%s", cur ? cur : "-");
 			printf("%-10u %-12s %-12s %s\n", v->vmid, v->node, hook_state_names[st],
@@ -476,8 +480,8 @@ static int hook_status(struct cli_ctx *ctx, const struct pveconf_vmrefs *vms, bo
 	} else {
 		json_decref(arr);
 		if (ctx->verbosity >= 0)
-			printf("%zu guarded, %zu chained, %zu not guarded, %zu with a hookscript "
-			       "missing on this node\n",
+			printf(_("%zu guarded, %zu chained, %zu not guarded, %zu with a hookscript "
+			         "missing on this node\n"),
 			       counts[HOOK_STATE_GUARDED], counts[HOOK_STATE_CHAINED],
 			       counts[HOOK_STATE_NONE] + counts[HOOK_STATE_OTHER],
 			       counts[HOOK_STATE_MISSING]);
@@ -537,17 +541,17 @@ static int hook_run(struct cli_ctx *ctx, enum hook_mode mode, int argc, char **a
 			nids++;
 	}
 	if (!status_cmd && !all && nids == 0)
-		return cli_usage_error(ctx, "hook", "hook %s needs VMIDs or --all", argv[0]);
+		return cli_usage_error(ctx, "hook", _("hook %s needs VMIDs or --all"), argv[0]);
 	if (all && nids)
-		return cli_usage_error(ctx, "hook", "--all and VMIDs do not go together");
+		return cli_usage_error(ctx, "hook", _("--all and VMIDs do not go together"));
 	if (cluster && !all && !status_cmd)
-		return cli_usage_error(ctx, "hook", "--cluster goes with --all");
+		return cli_usage_error(ctx, "hook", _("--cluster goes with --all"));
 	if (cli_need_node(ctx))
 		return CLI_EXIT_FAIL;
 	if (nids) {
 		vms.v = calloc((size_t)nids, sizeof(*vms.v));
 		if (!vms.v) {
-			cli_error(ctx, "out of memory");
+			cli_error(ctx, _("out of memory"));
 			return CLI_EXIT_FAIL;
 		}
 		for (int i = 1; i < argc; i++) {
@@ -585,7 +589,7 @@ static int hook_run(struct cli_ctx *ctx, enum hook_mode mode, int argc, char **a
 			if (j < every.n) {
 				vms.v[i] = every.v[j];
 			} else {
-				cli_error(ctx, "[vm-missing] no VM %u under /etc/pve/nodes",
+				cli_error(ctx, _("[vm-missing] no VM %u under /etc/pve/nodes"),
 				          vms.v[i].vmid);
 				if (status == CLI_EXIT_OK)
 					status = CLI_EXIT_FOUND;
@@ -612,14 +616,14 @@ static int hook_run(struct cli_ctx *ctx, enum hook_mode mode, int argc, char **a
 		return CLI_EXIT_FAIL;
 	}
 	if (all && vms.n == 0)
-		printf("no VM %s\n",
-		       install ? "passes PCI devices" : "has the guard as hookscript");
+		printf("%s", install ? _("no VM passes PCI devices\n")
+		                     : _("no VM has the guard as hookscript\n"));
 	for (size_t i = 0; i < vms.n; i++) {
 		int r = install ? install_one(ctx, &sn, vms.v[i].node, vms.v[i].vmid, &files, &e)
 		                : remove_one(ctx, &sn, vms.v[i].node, vms.v[i].vmid, &e);
 
 		if (r == -EBUSY) { /* lock: set in the config: PVE refuses changes (exit 1) */
-			cli_error(ctx, "[vm-locked] VM %u: %s", vms.v[i].vmid, e.msg);
+			cli_error(ctx, _("[vm-locked] VM %u: %s"), vms.v[i].vmid, e.msg);
 			if (status == CLI_EXIT_OK)
 				status = CLI_EXIT_FOUND;
 		} else if (r == -ENOENT && strstr(e.msg, "[vm-missing]")) {
@@ -627,7 +631,7 @@ static int hook_run(struct cli_ctx *ctx, enum hook_mode mode, int argc, char **a
 			if (status == CLI_EXIT_OK)
 				status = CLI_EXIT_FOUND;
 		} else if (r < 0) {
-			cli_error(ctx, "VM %u: %s", vms.v[i].vmid, e.msg);
+			cli_error(ctx, _("VM %u: %s"), vms.v[i].vmid, e.msg);
 			status = CLI_EXIT_FAIL;
 		}
 	}

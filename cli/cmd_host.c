@@ -243,13 +243,14 @@ static int plan_apply(struct cli_ctx *ctx, struct host_plan *pl, const struct pl
 			json_object_set_new(o, "error", json_string(e.msg));
 		json_out(o);
 	} else if (r == 0) {
-		printf("\nApplied (journal %s%s%s%s/%s).\n",
-		       util_paths_is_host(&ctx->paths) ? "" : "under ",
-		       util_paths_is_host(&ctx->paths) ? "" : ctx->root_opt,
-		       util_paths_is_host(&ctx->paths) ? "" : ": ", HOST_JOURNAL_DIR, journal);
+		if (util_paths_is_host(&ctx->paths))
+			printf(_("\nApplied (journal %s/%s).\n"), HOST_JOURNAL_DIR, journal);
+		else
+			printf(_("\nApplied (journal under %s: %s/%s).\n"), ctx->root_opt,
+			       HOST_JOURNAL_DIR, journal);
 		if (!exec && pl->n_cmds)
-			printf("The commands above were not run (%s is not /): run them on the "
-			       "host.\n",
+			printf(_("The commands above were not run (%s is not /): run them on the "
+			         "host.\n"),
 			       ctx->root_opt);
 	}
 	if (r < 0 && lock_fd < 0) {
@@ -259,7 +260,7 @@ static int plan_apply(struct cli_ctx *ctx, struct host_plan *pl, const struct pl
 	}
 	if (r < 0) {
 		cli_error(ctx, "%s", e.msg);
-		cli_error(ctx, "every change made so far was undone (journal %s marked failed)",
+		cli_error(ctx, _("every change made so far was undone (journal %s marked failed)"),
 		          journal);
 		host_runner_free(&run);
 		return CLI_EXIT_FAIL;
@@ -303,16 +304,16 @@ static int cli_cmd_host_setup(struct cli_ctx *ctx, int argc, char **argv)
 			if (*end || o.vfs < 1 || o.vfs > 256)
 				return cli_usage_error(
 				        ctx, "host",
-				        "--vfs %s: a number from 1 to 7 (iGPU), up to "
-				        "the PF's sriov_totalvfs (--pf)",
+				        _("--vfs %s: a number from 1 to 7 (iGPU), up to "
+				          "the PF's sriov_totalvfs (--pf)"),
 				        optarg);
 			break;
 		case OPT_PF:
 			if (strlen(optarg) != 12 || optarg[4] != ':' || optarg[7] != ':' ||
 			    optarg[10] != '.')
 				return cli_usage_error(
-				        ctx, "host", "--pf '%s': not a PCI address (0000:01:00.0)",
-				        optarg);
+				        ctx, "host",
+				        _("--pf '%s': not a PCI address (0000:01:00.0)"), optarg);
 			pf = optarg;
 			break;
 		case OPT_DRIVER: {
@@ -322,7 +323,7 @@ static int cli_cmd_host_setup(struct cli_ctx *ctx, int argc, char **argv)
 			driver = sysfs_driver_profile_by_option(optarg);
 			if (!driver)
 				return cli_usage_error(
-				        ctx, "host", "--driver %s: %s", optarg,
+				        ctx, "host", _("--driver %s: %s"), optarg,
 				        sysfs_driver_options(names, sizeof(names), " or "));
 			break;
 		}
@@ -335,15 +336,16 @@ static int cli_cmd_host_setup(struct cli_ctx *ctx, int argc, char **argv)
 		}
 	}
 	if (optind + 1 != argc)
-		return cli_usage_error(ctx, "host", "host setup needs one of: sriov, gvtg");
+		return cli_usage_error(ctx, "host", _("host setup needs one of: sriov, gvtg"));
 	if (strcmp(argv[optind], "sriov") == 0)
 		o.mode = driver ? (enum host_mode)driver->id : HOST_MODE_SRIOV_I915;
 	else if (strcmp(argv[optind], "gvtg") == 0 && !driver && !o.vfs)
 		o.mode = HOST_MODE_GVTG;
 	else if (strcmp(argv[optind], "gvtg") == 0)
-		return cli_usage_error(ctx, "host", "--vfs and --driver are for sriov");
+		return cli_usage_error(ctx, "host", _("--vfs and --driver are for sriov"));
 	else
-		return cli_usage_error(ctx, "host", "host setup %s: sriov or gvtg", argv[optind]);
+		return cli_usage_error(ctx, "host", _("host setup %s: sriov or gvtg"),
+		                       argv[optind]);
 	r = cli_host_facts_pf(ctx, NULL, pf, &f, &e);
 	if (r < 0) {
 		cli_error(ctx, "%s", e.msg);
@@ -353,16 +355,16 @@ static int cli_cmd_host_setup(struct cli_ctx *ctx, int argc, char **argv)
 		if (o.mode == HOST_MODE_GVTG || driver || o.dkms_deb)
 			return cli_usage_error(
 			        ctx, "host",
-			        "--pf %s is not an Intel iGPU: host setup sriov --pf "
-			        "BDF --vfs N, without %s",
+			        _("--pf %s is not an Intel iGPU: host setup sriov --pf "
+			          "BDF --vfs N, without %s"),
 			        pf,
 			        o.mode == HOST_MODE_GVTG ? "gvtg"
 			        : driver                 ? "--driver"
 			                                 : "--dkms-deb");
 		o.mode = HOST_MODE_SRIOV_GENERIC;
 	} else if (o.vfs > 7) {
-		return cli_usage_error(ctx, "host", "--vfs %d: a number from 1 to 7 for the iGPU",
-		                       o.vfs);
+		return cli_usage_error(ctx, "host",
+		                       _("--vfs %d: a number from 1 to 7 for the iGPU"), o.vfs);
 	}
 	r = host_setup_plan(&ctx->paths, &o, &f, &pl, &e);
 	if (r < 0) {
@@ -380,7 +382,7 @@ static int cli_cmd_host_setup(struct cli_ctx *ctx, int argc, char **argv)
 	if (o.mode != HOST_MODE_GVTG) {
 		size_t l = strlen(title);
 
-		snprintf(title + l, sizeof(title) - l, ", %d VFs", pl.vfs);
+		snprintf(title + l, sizeof(title) - l, _(", %d VFs"), pl.vfs);
 	}
 	pr.dry = dry;
 	r = plan_decide_show(ctx, &pl, &pr, &jo);
@@ -414,13 +416,18 @@ static int set_numvfs(struct cli_ctx *ctx, const struct host_facts *f, int n, bo
 		                   dry ? res.before : res.after, "unchanged", res.unchanged,
 		                   "partial", res.partial, "note", res.note));
 	else if (r == 0 && res.unchanged)
-		printf("%s already has %d VFs.\n", pf, res.after);
+		printf(_("%s already has %d VFs.\n"), pf, res.after);
 	else if (r == 0 && dry)
-		printf("%s: sriov_numvfs %d -> %d would be written%s (dry run: nothing changed)\n",
-		       pf, res.before, n, res.before > 0 && n > 0 ? " through 0" : "");
+		printf(res.before > 0 && n > 0
+		               ? _("%s: sriov_numvfs %d -> %d would be written through 0 (dry run: "
+		                   "nothing changed)\n")
+		               : _("%s: sriov_numvfs %d -> %d would be written (dry run: nothing "
+		                   "changed)\n"),
+		       pf, res.before, n);
+	else if (r == 0 && res.note[0])
+		printf(_("%s: sriov_numvfs %d -> %d: %s\n"), pf, res.before, res.after, res.note);
 	else if (r == 0)
-		printf("%s: sriov_numvfs %d -> %d%s%s\n", pf, res.before, res.after,
-		       res.note[0] ? ": " : "", res.note);
+		printf("%s: sriov_numvfs %d -> %d\n", pf, res.before, res.after);
 	return r;
 }
 
@@ -452,7 +459,7 @@ static int cli_cmd_host_rollback(struct cli_ctx *ctx, int argc, char **argv)
 		}
 	}
 	if (optind != argc)
-		return cli_usage_error(ctx, "host", "host rollback takes no arguments");
+		return cli_usage_error(ctx, "host", _("host rollback takes no arguments"));
 	r = cli_host_facts_setup(ctx, NULL, &f, &e);
 	if (r == 0)
 		r = host_rollback_plan(&ctx->paths, &ro, &f, &pl, &found, setup_id,
@@ -466,28 +473,36 @@ static int cli_cmd_host_rollback(struct cli_ctx *ctx, int argc, char **argv)
 			json_out(json_pack("{s:i,s:s,s:b,s:n}", "schema_version", 1, "action",
 			                   "rollback", "applied", 0, "journal"));
 		else
-			printf("Nothing to roll back: no applied setup in %s.\n", HOST_JOURNAL_DIR);
+			printf(_("Nothing to roll back: no applied setup in %s.\n"),
+			       HOST_JOURNAL_DIR);
 		return CLI_EXIT_OK;
 	}
+	/* the title: one whole sentence per case (dry run or not) */
 	if (pl.recovering[0] && strcmp(pl.recovering, setup_id) == 0)
-		snprintf(title, sizeof(title), "%s of the interrupted setup %s (%s)",
-		         dry ? "Rollback plan (dry run)" : "Rollback", setup_id,
-		         host_mode_name(pl.mode));
+		snprintf(title, sizeof(title),
+		         dry ? _("Rollback plan (dry run) of the interrupted setup %s (%s)")
+		             : _("Rollback of the interrupted setup %s (%s)"),
+		         setup_id, host_mode_name(pl.mode));
 	else if (pl.recovering[0] && !setup_id[0])
 		snprintf(title, sizeof(title),
-		         "%s the interrupted journal %s: nothing left to undo",
-		         dry ? "Would close" : "Closing", pl.recovering);
+		         dry ? _("Would close the interrupted journal %s: nothing left to undo")
+		             : _("Closing the interrupted journal %s: nothing left to undo"),
+		         pl.recovering);
 	else if (pl.recovering[0])
-		snprintf(title, sizeof(title), "%s of setup %s (%s), resuming the interrupted %s",
-		         dry ? "Rollback plan (dry run)" : "Rollback", setup_id,
-		         host_mode_name(pl.mode), pl.recovering);
+		snprintf(
+		        title, sizeof(title),
+		        dry ? _("Rollback plan (dry run) of setup %s (%s), resuming the interrupted "
+		                "%s")
+		            : _("Rollback of setup %s (%s), resuming the interrupted %s"),
+		        setup_id, host_mode_name(pl.mode), pl.recovering);
 	else
-		snprintf(title, sizeof(title), "%s of setup %s (%s)",
-		         dry ? "Rollback plan (dry run)" : "Rollback", setup_id,
-		         host_mode_name(pl.mode));
+		snprintf(title, sizeof(title),
+		         dry ? _("Rollback plan (dry run) of setup %s (%s)")
+		             : _("Rollback of setup %s (%s)"),
+		         setup_id, host_mode_name(pl.mode));
 	if (!pl.n_refusals && dry && pl.mode != HOST_MODE_GVTG && f.numvfs > 0 &&
 	    ctx->format != CLI_FORMAT_JSON)
-		printf("First: sriov_numvfs of %s %d -> 0 (pve-passthrough host vfs --pf %s 0)\n",
+		printf(_("First: sriov_numvfs of %s %d -> 0 (pve-passthrough host vfs --pf %s 0)\n"),
 		       f.pf_bdf, f.numvfs, f.pf_bdf);
 	pr.dry = dry;
 	pr.of = setup_id[0] ? setup_id : pl.recovering;
@@ -508,8 +523,8 @@ static int cli_cmd_host_rollback(struct cli_ctx *ctx, int argc, char **argv)
 			}
 			r = -1;
 		} else if (ctx->format != CLI_FORMAT_JSON) {
-			printf("\nNext step (not done under %s): pve-passthrough host vfs --pf %s "
-			       "0\n",
+			printf(_("\nNext step (not done under %s): pve-passthrough host vfs --pf %s "
+			         "0\n"),
 			       ctx->root_opt, f.pf_bdf);
 		}
 	}
@@ -553,31 +568,31 @@ static int cli_cmd_host_vfs(struct cli_ctx *ctx, int argc, char **argv)
 		case OPT_WAIT:
 			wait = strtol(optarg, &end, 10);
 			if (*end || wait < 0 || wait > 600)
-				return cli_usage_error(ctx, "host", "--wait %s: seconds, 0 to 600",
-				                       optarg);
+				return cli_usage_error(ctx, "host",
+				                       _("--wait %s: seconds, 0 to 600"), optarg);
 			break;
 		case OPT_DRY: dry = true; break;
 		default: return cli_unknown_option(ctx, "host", argv[optind - 1]);
 		}
 	}
 	if (optind + 1 < argc)
-		return cli_usage_error(ctx, "host", "host vfs takes one VF count N");
+		return cli_usage_error(ctx, "host", _("host vfs takes one VF count N"));
 	if (optind + 1 == argc) {
 		/* N, or PF:N as the VF unit's instance gives it (pve-passthrough-vfs@PF:N.service) */
 		if (host_vf_instance_parse(argv[optind], ipf, &in) < 0 || in > 64)
 			return cli_usage_error(
 			        ctx, "host",
-			        "host vfs %s: a VF count (0 removes every VF), or PF:N",
+			        _("host vfs %s: a VF count (0 removes every VF), or PF:N"),
 			        argv[optind]);
 		n = in;
 		if (ipf[0] && pf && strcmp(pf, ipf) != 0)
 			return cli_usage_error(ctx, "host",
-			                       "host vfs %s: names another PF than --pf %s",
+			                       _("host vfs %s: names another PF than --pf %s"),
 			                       argv[optind], pf);
 		if (ipf[0])
 			pf = ipf;
 	} else if (dry) {
-		return cli_usage_error(ctx, "host", "host vfs --dry-run needs the VF count N");
+		return cli_usage_error(ctx, "host", _("host vfs --dry-run needs the VF count N"));
 	}
 	/* at boot the PF driver may still be probing: wait for a driver and sriov_totalvfs */
 	for (long t = 0;; t++) {
@@ -592,9 +607,9 @@ static int cli_cmd_host_vfs(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if (!f.pf_bdf[0]) {
 		if (pf)
-			cli_error(ctx, "--pf %s: no such PCI device", pf);
+			cli_error(ctx, _("--pf %s: no such PCI device"), pf);
 		else
-			cli_error(ctx, "no Intel iGPU PF found (give it with --pf BDF)");
+			cli_error(ctx, _("no Intel iGPU PF found (give it with --pf BDF)"));
 		return CLI_EXIT_FOUND; /* the exit-code table's "no iGPU": 1 */
 	}
 	if (n < 0) { /* no count: show the current one */
@@ -603,13 +618,17 @@ static int cli_cmd_host_vfs(struct cli_ctx *ctx, int argc, char **argv)
 			                   "action", "vfs", "pf", f.pf_bdf, "numvfs", f.numvfs,
 			                   "totalvfs", f.totalvfs, "in_use", f.vfs_in_use, "driver",
 			                   f.pf_driver[0] ? f.pf_driver : NULL));
+		else if (f.totalvfs <= 0 && f.pf_driver[0])
+			printf(_("%s: no SR-IOV (no sriov_totalvfs), driver %s\n"), f.pf_bdf,
+			       f.pf_driver);
 		else if (f.totalvfs <= 0)
-			printf("%s: no SR-IOV (no sriov_totalvfs)%s%s\n", f.pf_bdf,
-			       f.pf_driver[0] ? ", driver " : ", no driver bound", f.pf_driver);
+			printf(_("%s: no SR-IOV (no sriov_totalvfs), no driver bound\n"), f.pf_bdf);
+		else if (f.pf_driver[0])
+			printf(_("%s: %d of %d VFs (sriov_numvfs), %d in use by VMs, driver %s\n"),
+			       f.pf_bdf, f.numvfs, f.totalvfs, f.vfs_in_use, f.pf_driver);
 		else
-			printf("%s: %d of %d VFs (sriov_numvfs), %d in use by VMs%s%s\n", f.pf_bdf,
-			       f.numvfs, f.totalvfs, f.vfs_in_use,
-			       f.pf_driver[0] ? ", driver " : ", no driver bound", f.pf_driver);
+			printf(_("%s: %d of %d VFs (sriov_numvfs), %d in use by VMs, no driver bound\n"),
+			       f.pf_bdf, f.numvfs, f.totalvfs, f.vfs_in_use);
 		return CLI_EXIT_OK;
 	}
 	/* a generic PF's VFs are for VMs: no host driver may probe them (PVE binds vfio-pci at
@@ -636,7 +655,7 @@ int cli_cmd_host(struct cli_ctx *ctx, int argc, char **argv)
 	};
 
 	if (argc >= 2 && ctx->format != CLI_FORMAT_TEXT && ctx->format != CLI_FORMAT_JSON) {
-		cli_error(ctx, "host: --format text or json");
+		cli_error(ctx, _("host: --format text or json"));
 		return CLI_EXIT_USAGE;
 	}
 	return cli_subcommand_run(ctx, "host", subs, sizeof(subs) / sizeof(subs[0]), argc, argv);

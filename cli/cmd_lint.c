@@ -20,8 +20,9 @@
 static void print_text(const char *file, const struct pveconf_diag *d, size_t n, FILE *out)
 {
 	for (size_t i = 0; i < n; i++)
-		/* TRANSLATORS: the last %s is PVE's own message, quoted as PVE prints it: keep it
-		 * apart (the Chinese text puts it in 「」) */
+		/* TRANSLATORS: a note's and a silent drop's %s is this tool's sentence (already
+		 * translated); a dropped line's is PVE's own warning, quoted as PVE prints it: keep
+		 * that one apart (the Chinese text puts it in 「」) */
 		if (d[i].kind == PVECONF_DIAG_CHANGED)
 			fprintf(out, _("%s:%u: note: %s\n"), file, d[i].line, d[i].message);
 		else if (d[i].kind == PVECONF_DIAG_SILENT)
@@ -96,7 +97,8 @@ static int lint_targets(struct cli_ctx *ctx, bool all, int argc, char **argv, ch
 		    util_path(&ctx->paths, path, sizeof(path),
 		              PP_ETC_PVE_NODES "/%s/qemu-server/%u.conf", ctx->node, vmid) == 0) {
 			if (!util_exists(path)) { /* the exit-code table's missing VM: 1 */
-				cli_error(ctx, "[vm-missing] no VM %u on node %s", vmid, ctx->node);
+				cli_error(ctx, _("[vm-missing] no VM %u on node %s"), vmid,
+				          ctx->node);
 				for (size_t k = 0; k < *n; k++)
 					free((*list)[k]);
 				free(*list);
@@ -110,7 +112,7 @@ static int lint_targets(struct cli_ctx *ctx, bool all, int argc, char **argv, ch
 	}
 	pveconf_vmrefs_free(&refs);
 	if (!*list) {
-		cli_error(ctx, "out of memory");
+		cli_error(ctx, _("out of memory"));
 		return CLI_EXIT_FAIL;
 	}
 	return 0;
@@ -147,11 +149,11 @@ int cli_cmd_lint(struct cli_ctx *ctx, int argc, char **argv)
 			return cli_unknown_option(ctx, "lint", argv[optind - 1]);
 	}
 	if (ctx->format != CLI_FORMAT_TEXT && ctx->format != CLI_FORMAT_JSON) {
-		cli_error(ctx, "lint: --format must be text or json");
+		cli_error(ctx, _("lint: --format must be text or json"));
 		return CLI_EXIT_USAGE;
 	}
 	if (optind >= argc && !all)
-		return cli_usage_error(ctx, "lint", "lint: no FILE, VMID or --all given");
+		return cli_usage_error(ctx, "lint", _("lint: no FILE, VMID or --all given"));
 	if ((r = lint_targets(ctx, all, argc - optind, argv + optind, &targets, &ntargets)) != 0)
 		return r;
 	/* cpu: custom-NAME is kept only when this node's cpu-models.conf defines it */
@@ -179,7 +181,7 @@ int cli_cmd_lint(struct cli_ctx *ctx, int argc, char **argv)
 		if (!file ||
 		    pveconf_vm_load_opts(file, &(struct pveconf_vm_opts){.cpu_models = cpu_models},
 		                         &vm, &err) < 0) {
-			cli_error(ctx, "%s", file ? err.msg : "out of memory");
+			cli_error(ctx, "%s", file ? err.msg : _("out of memory"));
 			failed = true;
 			continue;
 		}
@@ -190,7 +192,7 @@ int cli_cmd_lint(struct cli_ctx *ctx, int argc, char **argv)
 		if (normalize)
 			w = pveconf_vm_write_pve(vm, &norm);
 		if (w < 0 && w != -ERANGE) {
-			cli_error(ctx, "%s: out of memory", file);
+			cli_error(ctx, _("%s: out of memory"), file);
 			failed = true;
 		} else if (root) {
 			json_array_append_new(
@@ -220,7 +222,7 @@ int cli_cmd_lint(struct cli_ctx *ctx, int argc, char **argv)
 		json_decref(root);
 	}
 	if (fflush(stdout) != 0) {
-		cli_error(ctx, "writing the output failed: %s", strerror(errno));
+		cli_error(ctx, _("writing the output failed: %s"), strerror(errno));
 		return CLI_EXIT_FAIL;
 	}
 	if (failed)

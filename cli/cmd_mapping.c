@@ -175,7 +175,7 @@ static int cli_cmd_mapping_check(struct cli_ctx *ctx, int argc, char **argv)
 	if (optind < argc)
 		name = argv[optind++];
 	if (optind < argc)
-		return cli_usage_error(ctx, "mapping", "unexpected argument '%s'", argv[optind]);
+		return cli_usage_error(ctx, "mapping", _("unexpected argument '%s'"), argv[optind]);
 	if ((r = cli_need_node(ctx)))
 		return r;
 	if (pveconf_pci_mappings_load(&ctx->paths, &m, &e) < 0) {
@@ -225,8 +225,8 @@ static const struct sysfs_device *pick_pf(const struct cli_ctx *ctx, const struc
 		pf = sysfs_host_find(h, want);
 		if (!pf || pf->role != SYSFS_ROLE_PF || pf->n_vfs == 0) {
 			cli_error(ctx,
-			          "%s is not an SR-IOV PF with active VFs on node %s "
-			          "(pve-passthrough status shows the PFs and their VFs)",
+			          _("%s is not an SR-IOV PF with active VFs on node %s "
+			            "(pve-passthrough status shows the PFs and their VFs)"),
 			          want, ctx->node);
 			*rc = CLI_EXIT_FOUND;
 			return NULL;
@@ -239,19 +239,21 @@ static const struct sysfs_device *pick_pf(const struct cli_ctx *ctx, const struc
 		if (d->role != SYSFS_ROLE_PF || d->n_vfs == 0 || !d->platform)
 			continue;
 		if (pf) {
-			cli_error(ctx,
-			          "more than one iGPU PF with VFs (%s, %s): choose one with --pf",
-			          pf->bdf, d->bdf);
+			cli_error(
+			        ctx,
+			        _("more than one iGPU PF with VFs (%s, %s): choose one with --pf"),
+			        pf->bdf, d->bdf);
 			*rc = CLI_EXIT_USAGE;
 			return NULL;
 		}
 		pf = d;
 	}
 	if (!pf) {
-		cli_error(ctx,
-		          "node %s has no iGPU with active VFs: create them first "
-		          "(pve-passthrough host setup sriov, host vfs N), or name a PF with --pf",
-		          ctx->node);
+		cli_error(
+		        ctx,
+		        _("node %s has no iGPU with active VFs: create them first "
+		          "(pve-passthrough host setup sriov, host vfs N), or name a PF with --pf"),
+		        ctx->node);
 		*rc = CLI_EXIT_FOUND;
 	}
 	return pf;
@@ -283,8 +285,8 @@ static int pick_vfs(const struct cli_ctx *ctx, const struct sysfs_device *pf, co
 		if (!found) {
 			int r = cli_usage_error(
 			        ctx, "mapping",
-			        "--vfs: '%s' is not a VF of %s (give VF numbers 0-%zu "
-			        "or their addresses, comma-separated, or all)",
+			        _("--vfs: '%s' is not a VF of %s (give VF numbers 0-%zu "
+			          "or their addresses, comma-separated, or all)"),
 			        t, pf->bdf, pf->n_vfs - 1);
 
 			free(copy);
@@ -316,8 +318,8 @@ static int same_digest(void *arg, struct util_err *e)
 	if (r < 0 || strcmp(hex, a->digest) != 0)
 		return util_err_set(
 		        e, -ESTALE,
-		        "%s changed while it was being written (digest %.12s, read %.12s); "
-		        "nothing written: run the command again",
+		        _("%s changed while it was being written (digest %.12s, read %.12s); "
+		          "nothing written: run the command again"),
 		        PP_ETC_PVE_MAPPING_PCI, r < 0 ? "?" : hex, a->digest);
 	return 0;
 }
@@ -431,7 +433,7 @@ static int pool_values(struct cli_ctx *ctx, const struct sysfs_host *h, const ch
 	*taken = calloc(pf->n_vfs, sizeof(**taken));
 	if (!take || !*values || !*taken) {
 		free(take);
-		cli_error(ctx, "out of memory");
+		cli_error(ctx, _("out of memory"));
 		return CLI_EXIT_FAIL;
 	}
 	if ((r = pick_vfs(ctx, pf, vfs, take))) {
@@ -454,7 +456,7 @@ static int pool_values(struct cli_ctx *ctx, const struct sysfs_host *h, const ch
 		if (policy_mapcheck_line_for(vf, ctx->node, line, sizeof(line)) < 0 ||
 		    !((*values)[*n] = strdup(line))) {
 			free(take);
-			cli_error(ctx, "out of memory");
+			cli_error(ctx, _("out of memory"));
 			return CLI_EXIT_FAIL;
 		}
 		(*taken)[(*n)++] = pf->vfs[i];
@@ -504,7 +506,7 @@ static int create_local(struct cli_ctx *ctx, const struct sysfs_host *h, struct 
 	}
 	if (util_diff_unified("a" PP_ETC_PVE_MAPPING_PCI, old, oldlen, "b" PP_ETC_PVE_MAPPING_PCI,
 	                      util_buf_str(&out), out.len, 0, diff) < 0) {
-		cli_error(ctx, "out of memory");
+		cli_error(ctx, _("out of memory"));
 		goto out;
 	}
 	{
@@ -609,7 +611,7 @@ static int cli_cmd_mapping_create(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_usage_error(ctx, "mapping", _("mapping create needs a NAME"));
 	o.name = argv[optind++];
 	if (optind < argc)
-		return cli_usage_error(ctx, "mapping", "unexpected argument '%s'", argv[optind]);
+		return cli_usage_error(ctx, "mapping", _("unexpected argument '%s'"), argv[optind]);
 	if (!use_api && (over.url || over.token_file || over.fingerprint || over.ca_file))
 		return cli_usage_error(ctx, "mapping", _("the --api-* options go with --api"));
 	if ((r = cli_need_node(ctx)))

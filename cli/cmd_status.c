@@ -12,6 +12,37 @@
 #include "cli/usage.h"
 #include "sysfs/host.h"
 
+int cli_status_show(struct cli_ctx *ctx, const struct sysfs_host *h, const struct cli_usage *usage,
+                    const char *node, bool all)
+{
+	struct cli_status_view view = {h, usage, NULL, node};
+	bool *shown = calloc(h->n_devices ? h->n_devices : 1, sizeof(*shown));
+	int r = 0;
+
+	if (!shown) {
+		cli_error(ctx, _("out of memory"));
+		return CLI_EXIT_FAIL;
+	}
+	for (size_t i = 0; i < h->n_devices; i++) {
+		const struct sysfs_device *d = &h->devices[i];
+		size_t first;
+
+		shown[i] = all || (d->class_code >> 16) == 0x03 || d->role != SYSFS_ROLE_DEVICE ||
+		           cli_usage_of(usage, d->bdf, &first) > 0;
+	}
+	view.shown = shown;
+	if (ctx->format == CLI_FORMAT_JSON)
+		r = cli_status_render_json(stdout, &view);
+	else
+		cli_status_render_text(stdout, &view);
+	free(shown);
+	if (r < 0) {
+		cli_error(ctx, _("cannot write the JSON output: %s"), strerror(-r));
+		return CLI_EXIT_FAIL;
+	}
+	return CLI_EXIT_OK;
+}
+
 int cli_cmd_status(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -26,10 +57,9 @@ int cli_cmd_status(struct cli_ctx *ctx, int argc, char **argv)
 	const char *api_node = NULL;
 	bool use_api = false;
 	struct cli_usage usage = {0};
-	struct cli_status_view view;
 	struct util_err e = {0};
 	struct sysfs_host *h = NULL;
-	bool all = false, *shown;
+	bool all = false;
 	int c, r;
 
 	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
@@ -49,13 +79,13 @@ int cli_cmd_status(struct cli_ctx *ctx, int argc, char **argv)
 		}
 	}
 	if (optind < argc)
-		return cli_usage_error(ctx, "status", "unexpected argument '%s'", argv[optind]);
+		return cli_usage_error(ctx, "status", _("unexpected argument '%s'"), argv[optind]);
 	if (ctx->format != CLI_FORMAT_TEXT && ctx->format != CLI_FORMAT_JSON)
-		return cli_usage_error(ctx, "status", "status writes text or json");
+		return cli_usage_error(ctx, "status", _("status writes text or json"));
 	if (!use_api &&
 	    (api_node || over.url || over.token_file || over.fingerprint || over.ca_file))
 		return cli_usage_error(ctx, "status",
-		                       "--node and the --api-* options go with --api");
+		                       _("--node and the --api-* options go with --api"));
 	if (use_api)
 		return cli_api_status(ctx, &over, api_node, all);
 
@@ -72,35 +102,8 @@ int cli_cmd_status(struct cli_ctx *ctx, int argc, char **argv)
 		sysfs_host_free(h);
 		return cli_exit_from_errno(r);
 	}
-	shown = calloc(h->n_devices ? h->n_devices : 1, sizeof(*shown));
-	if (!shown) {
-		cli_error(ctx, "out of memory");
-		cli_usage_free(&usage);
-		sysfs_host_free(h);
-		return CLI_EXIT_FAIL;
-	}
-	for (size_t i = 0; i < h->n_devices; i++) {
-		const struct sysfs_device *d = &h->devices[i];
-		size_t first;
-
-		shown[i] = all || (d->class_code >> 16) == 0x03 || d->role != SYSFS_ROLE_DEVICE ||
-		           cli_usage_of(&usage, d->bdf, &first) > 0;
-	}
-	view.host = h;
-	view.usage = &usage;
-	view.shown = shown;
-	view.node = ctx->node;
-	r = 0;
-	if (ctx->format == CLI_FORMAT_JSON)
-		r = cli_status_render_json(stdout, &view);
-	else
-		cli_status_render_text(stdout, &view);
-	free(shown);
+	r = cli_status_show(ctx, h, &usage, ctx->node, all);
 	cli_usage_free(&usage);
 	sysfs_host_free(h);
-	if (r < 0) {
-		cli_error(ctx, "cannot write the JSON output: %s", strerror(-r));
-		return CLI_EXIT_FAIL;
-	}
-	return CLI_EXIT_OK;
+	return r;
 }

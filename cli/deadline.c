@@ -42,34 +42,23 @@ void cli_deadline_format(const struct cli_ctx *ctx)
 	if (!deadline_secs)
 		return;
 	deadline_err_len = clamp(snprintf(deadline_err, sizeof(deadline_err),
-	                                  "%s: error: %s: not finished within %u s (the deadline: "
-	                                  "-t/--timeout, or timeout in the config file); "
-	                                  "stopped, nothing is half-written\n",
+	                                  _("%s: error: %s: not finished within %u s (the "
+	                                    "deadline: -t/--timeout, or timeout in the config "
+	                                    "file); stopped, nothing is half-written\n"),
 	                                  ctx->prog, deadline_cmd, deadline_secs),
 	                         sizeof(deadline_err));
+	/* Nagios: the UNKNOWN line; Prometheus: the gauges of a blind run (pve_passthrough_up 0,
+	 * the time the deadline expires), so the textfile says the run did not finish */
 	deadline_out_len = 0;
-	if (ctx->format == CLI_FORMAT_NAGIOS)
-		deadline_out_len =
-		        clamp(snprintf(deadline_out, sizeof(deadline_out),
-		                       "PVE-PASSTHROUGH UNKNOWN - %s timed out after %u s\n",
-		                       deadline_cmd, deadline_secs),
-		              sizeof(deadline_out));
-	/* Prometheus: the gauges of a blind run (pve_passthrough_up 0, the time the deadline
-	 * expires), through the one renderer, so the textfile says the run did not finish */
-	if (ctx->format == CLI_FORMAT_PROMETHEUS) {
-		char why[128], *unread[1] = {why};
-		struct policy_findings none = {0};
-		struct cli_report rep = {.kind = CLI_REPORT_AUDIT,
-		                         .node = ctx->node,
-		                         .findings = &none,
-		                         .unread = unread,
-		                         .n_unread = 1,
-		                         .now = (long long)time(NULL) + deadline_secs};
+	if (ctx->format == CLI_FORMAT_NAGIOS || ctx->format == CLI_FORMAT_PROMETHEUS) {
+		char why[128];
 		FILE *f = fmemopen(deadline_out, sizeof(deadline_out), "w");
 
-		snprintf(why, sizeof(why), "%s timed out", deadline_cmd);
-		if (f && cli_render_prometheus.report(&rep, f) == 0 && ftell(f) > 0 &&
-		    (size_t)ftell(f) < sizeof(deadline_out))
+		snprintf(why, sizeof(why), "%s timed out after %u s", deadline_cmd, deadline_secs);
+		if (f &&
+		    cli_render_blind(ctx->format, ctx->node, why,
+		                     (long long)time(NULL) + deadline_secs, f) == 0 &&
+		    ftell(f) > 0 && (size_t)ftell(f) < sizeof(deadline_out))
 			deadline_out_len = (size_t)ftell(f);
 		if (f)
 			fclose(f);

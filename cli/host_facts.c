@@ -36,12 +36,14 @@ static void held_by_reservation(const struct cli_ctx *ctx, const struct sysfs_de
 		if (!vf || strcmp(vf->physfn, pf->bdf) != 0 || strcmp(vf->driver, "vfio-pci") == 0)
 			continue;
 		f->vfs_in_use++;
-		snprintf(f->in_use + l, sizeof(f->in_use) - l, "%s%s reserved by VM %u",
-		         l ? ", " : "", vf->bdf, res.v[i].vmid);
+		snprintf(f->in_use + l, sizeof(f->in_use) - l, "%s", l ? _(", ") : "");
+		l = strlen(f->in_use);
+		snprintf(f->in_use + l, sizeof(f->in_use) - l, _("%s reserved by VM %u"), vf->bdf,
+		         res.v[i].vmid);
 		if (f->n_held < 16) {
 			snprintf(f->held[f->n_held], sizeof(f->held[0]), "%s", vf->bdf);
 			snprintf(f->held_why[f->n_held++], sizeof(f->held_why[0]),
-			         "VM %u holds it (PVE's PCI reservation)", res.v[i].vmid);
+			         _("VM %u holds it (PVE's PCI reservation)"), res.v[i].vmid);
 		}
 	}
 	pveconf_pci_reservations_free(&res);
@@ -58,8 +60,9 @@ static void held_vfs(const struct cli_ctx *ctx, const struct sysfs_device *pf,
 		if (!vf || strcmp(vf->driver, "vfio-pci") != 0)
 			continue;
 		f->vfs_in_use++;
-		snprintf(f->in_use + l, sizeof(f->in_use) - l, "%s%s bound to vfio-pci",
-		         l ? ", " : "", vf->bdf);
+		snprintf(f->in_use + l, sizeof(f->in_use) - l, "%s", l ? _(", ") : "");
+		l = strlen(f->in_use);
+		snprintf(f->in_use + l, sizeof(f->in_use) - l, _("%s bound to vfio-pci"), vf->bdf);
 	}
 	held_by_reservation(ctx, pf, h, f);
 }

@@ -6,9 +6,11 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/render.h"
 #include "gather/gather.h"
 #include "pveconf/node.h"
 #include "settings/settings.h"
@@ -22,140 +24,146 @@
 #define F_JSON (1u << CLI_FORMAT_JSON)
 #define F_ALL  (F_TEXT | F_JSON | 1u << CLI_FORMAT_PROMETHEUS | 1u << CLI_FORMAT_NAGIOS)
 #define OPT_API                                                                                    \
-	{"--api", "read and write through the PVE REST API instead of the local files"},           \
+	{"--api", N_("read and write through the PVE REST API instead of the local files")},       \
 	        {"--api-url URL",                                                                  \
-	         "the API's address (default: the api block of the config file)"},                 \
-	        {"--api-token-file F", "a file with the API token (USER@REALM!ID=SECRET)"},        \
+	         N_("the API's address (default: the api block of the config file)")},             \
+	        {"--api-token-file F", N_("a file with the API token (USER@REALM!ID=SECRET)")},    \
 	        {"--api-fingerprint FP",                                                           \
-	         "the SHA-256 fingerprint the server's certificate must have"},                    \
+	         N_("the SHA-256 fingerprint the server's certificate must have")},                \
 	{                                                                                          \
-		"--api-ca-file F", "the CA certificate file that verifies the server"              \
+		"--api-ca-file F", N_("the CA certificate file that verifies the server")          \
 	}
 #define OPT_FORMAT_TJ                                                                              \
 	{                                                                                          \
-		"--format text|json", "text for people, json for programs"                         \
+		"--format text|json", N_("text for people, json for programs")                     \
 	}
 
 /* The global options, accepted before or after the command (cli_main moves them). */
 static const struct cli_opt_help global_opts[] = {
-        {"--root DIR", "read and write every host path under DIR (env PVE_PASSTHROUGH_ROOT)"},
-        {"--node NAME", "this node's name (default: /etc/pve/local, /etc/hostname, uname -n)"},
-        {"--config FILE", "the tool's configuration (default /etc/pve-passthrough.conf)"},
-        {"--format FORMAT", "text or json (audit and doctor also: prometheus, nagios)"},
-        {"-t, --timeout SEC", "give up after SEC seconds, exit 3 (default: timeout in the config "
-                              "file, else 300; 0 = no limit; the guard has its own)"},
-        {"--color WHEN", "auto (colour on a terminal without NO_COLOR), always or never"},
-        {"-q, --quiet", "only the findings (no headers or summaries) and errors"},
-        {"-v, --verbose", "more detail (first: root, node and config in use, on stderr)"},
-        {"--version", "print the version"},
-        {"-h, --help", "this help; help COMMAND or COMMAND --help for a command"},
+        {"--root DIR", N_("read and write every host path under DIR (env PVE_PASSTHROUGH_ROOT)")},
+        {"--node NAME", N_("this node's name (default: /etc/pve/local, /etc/hostname, uname -n)")},
+        {"--config FILE", N_("the tool's configuration (default /etc/pve-passthrough.conf)")},
+        {"--format FORMAT", N_("text or json (audit and doctor also: prometheus, nagios)")},
+        {"-t, --timeout SEC",
+         N_("give up after SEC seconds, exit 3 (default: timeout in the config "
+            "file, else 300; 0 = no limit; the guard has its own)")},
+        {"--color WHEN", N_("auto (colour on a terminal without NO_COLOR), always or never")},
+        {"-q, --quiet", N_("only the findings (no headers or summaries) and errors")},
+        {"-v, --verbose", N_("more detail (first: root, node and config in use, on stderr)")},
+        {"--version", N_("print the version")},
+        {"-h, --help", N_("this help; help COMMAND or COMMAND --help for a command")},
         {NULL, NULL},
 };
 
 static const struct cli_opt_help lint_opts[] = {
-        {"--normalize", "print each file as PVE's own writer would write it, byte for byte"},
-        {"--all", "every VM config of this node"},
+        {"--normalize", N_("print each file as PVE's own writer would write it, byte for byte")},
+        {"--all", N_("every VM config of this node")},
         OPT_FORMAT_TJ,
         {NULL, NULL},
 };
 static const struct cli_opt_help assign_opts[] = {
-        {"--vf auto|BDF", "an SR-IOV VF: the lowest free one (auto) or this one"},
+        {"--vf auto|BDF", N_("an SR-IOV VF: the lowest free one (auto) or this one")},
         {"--mdev TYPE|auto",
-         "a GVT-g mdev type: this one, or the one with the most instances left"},
-        {"--mapping NAME", "a PCI resource mapping: PVE picks a free device of it at start"},
-        {"--pf BDF", "the PF whose VFs --vf auto picks from (default: the iGPU)"},
-        {"--slot N", "the hostpciN slot, 0-15 (default: the lowest free one)"},
-        {"--pcie, --no-pcie", "pcie=1 or not (default: pcie=1 on q35 machines)"},
-        {"--x-vga", "x-vga=1: the device is the VM's primary display"},
-        {"--romfile FILE", "romfile=FILE, a ROM under /usr/share/kvm"},
-        {"--dry-run", "show the change as a unified diff and write nothing"},
-        {"--lock-timeout S", "wait up to S seconds for the VM's lock (default 10), else exit 3"},
+         N_("a GVT-g mdev type: this one, or the one with the most instances left")},
+        {"--mapping NAME", N_("a PCI resource mapping: PVE picks a free device of it at start")},
+        {"--pf BDF", N_("the PF whose VFs --vf auto picks from (default: the iGPU)")},
+        {"--slot N", N_("the hostpciN slot, 0-15 (default: the lowest free one)")},
+        {"--pcie, --no-pcie", N_("pcie=1 or not (default: pcie=1 on q35 machines)")},
+        {"--x-vga", N_("x-vga=1: the device is the VM's primary display")},
+        {"--romfile FILE", N_("romfile=FILE, a ROM under /usr/share/kvm")},
+        {"--dry-run", N_("show the change as a unified diff and write nothing")},
+        {"--lock-timeout S",
+         N_("wait up to S seconds for the VM's lock (default 10), else exit 3")},
         OPT_FORMAT_TJ,
         OPT_API,
         {NULL, NULL},
 };
 static const struct cli_opt_help release_opts[] = {
-        {"--slot N", "take away hostpciN"},
-        {"--device BDF", "take away every entry that passes this device"},
-        {"--all", "take away every hostpci entry"},
-        {"--dry-run", "show the change as a unified diff and write nothing"},
-        {"--lock-timeout S", "wait up to S seconds for the VM's lock (default 10), else exit 3"},
+        {"--slot N", N_("take away hostpciN")},
+        {"--device BDF", N_("take away every entry that passes this device")},
+        {"--all", N_("take away every hostpci entry")},
+        {"--dry-run", N_("show the change as a unified diff and write nothing")},
+        {"--lock-timeout S",
+         N_("wait up to S seconds for the VM's lock (default 10), else exit 3")},
         OPT_FORMAT_TJ,
+        OPT_API,
         {NULL, NULL},
 };
 static const struct cli_opt_help status_opts[] = {
-        {"--all", "every PCI device, not only display devices, PFs, VFs and used ones"},
+        {"--all", N_("every PCI device, not only display devices, PFs, VFs and used ones")},
         OPT_FORMAT_TJ,
-        {"--api", "a node's hardware as the PVE REST API shows it"},
-        {"--node NAME", "with --api: the node to show (default: this node)"},
-        {"--api-url URL", "the API's address (default: the api block of the config file)"},
-        {"--api-token-file F", "a file with the API token (USER@REALM!ID=SECRET)"},
-        {"--api-fingerprint FP", "the SHA-256 fingerprint the server's certificate must have"},
-        {"--api-ca-file F", "the CA certificate file that verifies the server"},
+        {"--api", N_("a node's hardware as the PVE REST API shows it")},
+        {"--node NAME", N_("with --api: the node to show (default: this node)")},
+        {"--api-url URL", N_("the API's address (default: the api block of the config file)")},
+        {"--api-token-file F", N_("a file with the API token (USER@REALM!ID=SECRET)")},
+        {"--api-fingerprint FP", N_("the SHA-256 fingerprint the server's certificate must have")},
+        {"--api-ca-file F", N_("the CA certificate file that verifies the server")},
         {NULL, NULL},
 };
 static const struct cli_opt_help hook_opts[] = {
-        {"--all", "install: every VM of this node that passes PCI devices; remove: every guarded "
-                  "VM"},
-        {"--cluster", "with --all or status: the VMs of every node"},
-        {"--format text|json", "status: text for people, json for programs"},
+        {"--all",
+         N_("install: every VM of this node that passes PCI devices; remove: every guarded "
+            "VM")},
+        {"--cluster", N_("with --all or status: the VMs of every node")},
+        {"--format text|json", N_("status: text for people, json for programs")},
         {NULL, NULL},
 };
 static const struct cli_opt_help audit_opts[] = {
-        {"--cluster [NAME]", "the VMs of every node (with --api: of the named cluster, or of "
-                             "every configured one)"},
-        {"--vmid N", "only this VM (repeatable); the others still count for sharing"},
-        {"--fail-on info|warning|error", "exit 1 from this severity on (default error)"},
-        {"--format text|json|prometheus|nagios", "text for people, json for programs, "
-                                                 "node_exporter textfile lines, a Nagios status "
-                                                 "line"},
+        {"--cluster [NAME]", N_("the VMs of every node (with --api: of the named cluster, or of "
+                                "every configured one)")},
+        {"--vmid N", N_("only this VM (repeatable); the others still count for sharing")},
+        {"--fail-on info|warning|error", N_("exit 1 from this severity on (default error)")},
+        {"--format text|json|prometheus|nagios", N_("text for people, json for programs, "
+                                                    "node_exporter textfile lines, a Nagios status "
+                                                    "line")},
         OPT_API,
         {NULL, NULL},
 };
 static const struct cli_opt_help host_opts[] = {
-        {"--vfs N", "setup sriov: the VF count the boot unit creates (default: all, at most 7)"},
-        {"--driver i915|xe", "setup sriov: i915-sriov-dkms (default) or the xe driver"},
-        {"--pf BDF", "setup sriov, vfs: a PF other than the iGPU (a NIC, an NVMe controller)"},
-        {"--replace-conflicts", "setup: change kernel command line tokens that work against the "
-                                "setup"},
-        {"--dkms-deb FILE", "setup sriov: install this i915-sriov-dkms package"},
-        {"--dry-run", "setup, rollback, vfs: show what would change and change nothing"},
-        {"--force", "setup: set up even though it would not work after the reboot; rollback: "
-                    "restore files changed since the setup"},
-        {"-y, --yes", "setup, rollback: apply without asking (needed off a terminal)"},
-        {"--wait SEC", "vfs: wait up to SEC seconds for the PF driver (the boot unit uses 60)"},
+        {"--vfs N",
+         N_("setup sriov: the VF count the boot unit creates (default: all, at most 7)")},
+        {"--driver i915|xe", N_("setup sriov: i915-sriov-dkms (default) or the xe driver")},
+        {"--pf BDF", N_("setup sriov, vfs: a PF other than the iGPU (a NIC, an NVMe controller)")},
+        {"--replace-conflicts", N_("setup: change kernel command line tokens that work against the "
+                                   "setup")},
+        {"--dkms-deb FILE", N_("setup sriov: install this i915-sriov-dkms package")},
+        {"--dry-run", N_("setup, rollback, vfs: show what would change and change nothing")},
+        {"--force", N_("setup: set up even though it would not work after the reboot; rollback: "
+                       "restore files changed since the setup")},
+        {"-y, --yes", N_("setup, rollback: apply without asking (needed off a terminal)")},
+        {"--wait SEC", N_("vfs: wait up to SEC seconds for the PF driver (the boot unit uses 60)")},
         {NULL, NULL},
 };
 static const struct cli_opt_help mapping_opts[] = {
-        {"--pf BDF", "create: the PF whose VFs go into the mapping (default: the iGPU)"},
-        {"--vfs all|LIST", "create: VF numbers or addresses, comma-separated (default all)"},
-        {"--description TEXT", "create: the mapping's description"},
-        {"--dry-run", "create: show the change as a unified diff and write nothing"},
-        {"--lock-timeout S", "create: wait up to S seconds for pmxcfs' lock (default 10)"},
+        {"--pf BDF", N_("create: the PF whose VFs go into the mapping (default: the iGPU)")},
+        {"--vfs all|LIST", N_("create: VF numbers or addresses, comma-separated (default all)")},
+        {"--description TEXT", N_("create: the mapping's description")},
+        {"--dry-run", N_("create: show the change as a unified diff and write nothing")},
+        {"--lock-timeout S", N_("create: wait up to S seconds for pmxcfs' lock (default 10)")},
         OPT_FORMAT_TJ,
         OPT_API,
         {NULL, NULL},
 };
 static const struct cli_opt_help doctor_opts[] = {
-        {"--fail-on info|warning|error", "exit 1 from this severity on (default error)"},
-        {"--kernel-log FILE", "read the kernel log from FILE (dmesg, journalctl -k or /dev/kmsg "
-                              "records) instead of /dev/kmsg"},
-        {"--format text|json|prometheus|nagios", "text for people, json for programs, "
-                                                 "node_exporter textfile lines, a Nagios status "
-                                                 "line"},
+        {"--fail-on info|warning|error", N_("exit 1 from this severity on (default error)")},
+        {"--kernel-log FILE", N_("read the kernel log from FILE (dmesg, journalctl -k or /dev/kmsg "
+                                 "records) instead of /dev/kmsg")},
+        {"--format text|json|prometheus|nagios", N_("text for people, json for programs, "
+                                                    "node_exporter textfile lines, a Nagios status "
+                                                    "line")},
         {NULL, NULL},
 };
 
 const struct cli_command cli_commands[] = {
         {"help",
          cli_cmd_help,
-         {"help [COMMAND]", "this list, or the help of one command", NULL},
+         {"help [COMMAND]", N_("this list, or the help of one command"), NULL},
          F_TEXT},
         {"lint",
          cli_cmd_lint,
          {"lint [--normalize] [--format text|json] (FILE|VMID)... | --all",
-          "report what PVE would drop or rewrite in VM configs (a VMID or --all: this node's); "
-          "--normalize prints PVE's rewrite",
+          N_("report what PVE would drop or rewrite in VM configs (a VMID or --all: this node's); "
+             "--normalize prints PVE's rewrite"),
           lint_opts},
          F_TEXT | F_JSON},
         {"assign",
@@ -164,32 +172,33 @@ const struct cli_command cli_commands[] = {
           "[--pcie|--no-pcie] [--x-vga] [--romfile FILE] [--dry-run] [--lock-timeout S] "
           "[--format text|json] [--api [--api-url URL] [--api-token-file F] "
           "[--api-fingerprint FP|--api-ca-file F]]",
-          "give a VM an iGPU VF, a GVT-g type or a mapped device, after the guard's rules",
+          N_("give a VM an iGPU VF, a GVT-g type or a mapped device, after the guard's rules"),
           assign_opts},
          F_TEXT | F_JSON},
         {"release",
          cli_cmd_release,
          {"release VMID (--slot N | --device BDF | --all) [--dry-run] [--lock-timeout S] "
-          "[--format text|json]",
-          "take hostpci entries away from a VM (pending delete while it runs)", release_opts},
+          "[--format text|json] [--api [--api-url URL] [--api-token-file F] "
+          "[--api-fingerprint FP|--api-ca-file F]]",
+          N_("take hostpci entries away from a VM (pending delete while it runs)"), release_opts},
          F_TEXT | F_JSON},
         {"status",
          cli_cmd_status,
          {"status [--all] [--format text|json] [--api [--node NAME] [--api-*]]",
-          "the host's iGPU, SR-IOV PFs/VFs, mdev types, IOMMU groups, drivers and which VMs use "
-          "them",
+          N_("the host's iGPU, SR-IOV PFs/VFs, mdev types, IOMMU groups, drivers and which VMs use "
+             "them"),
           status_opts},
          F_TEXT | F_JSON},
         {"guard",
          cli_cmd_guard,
          {"guard VMID PHASE",
-          "the pre-start hookscript: refuse a start that breaks a rule (exit 1)", NULL},
+          N_("the pre-start hookscript: refuse a start that breaks a rule (exit 1)"), NULL},
          F_TEXT},
         {"hook",
          cli_cmd_hook,
          {"hook install|remove VMID...|--all [--cluster], hook status [--cluster] [VMID...]",
-          "make the guard a VM's hookscript (chaining an existing one), undo that, or show which "
-          "VMs are guarded",
+          N_("make the guard a VM's hookscript (chaining an existing one), undo that, or show which "
+             "VMs are guarded"),
           hook_opts},
          F_TEXT | F_JSON},
         {"audit",
@@ -197,7 +206,7 @@ const struct cli_command cli_commands[] = {
          {"audit [--cluster [NAME]] [--api [--api-url URL] [--api-token-file F] "
           "[--api-fingerprint FP|--api-ca-file F]] [--vmid N]... [--fail-on info|warning|error] "
           "[--format F]",
-          "check every VM config and this host against every rule", audit_opts},
+          N_("check every VM config and this host against every rule"), audit_opts},
          F_ALL},
         {"host",
          cli_cmd_host,
@@ -205,8 +214,8 @@ const struct cli_command cli_commands[] = {
           "[--dkms-deb FILE] [--dry-run] [--force] [--yes] | host setup sriov --pf BDF --vfs N "
           "[--dry-run] [--yes] | host rollback [--dry-run] [--force] [--yes] | "
           "host vfs [--pf BDF] [--wait SEC] [N|PF:N [--dry-run]]",
-          "configure the host for iGPU SR-IOV or GVT-g, or SR-IOV on another PF (--pf); undo "
-          "the last setup; set the VF count",
+          N_("configure the host for iGPU SR-IOV or GVT-g, or SR-IOV on another PF (--pf); undo "
+             "the last setup; set the VF count"),
           host_opts},
          F_TEXT | F_JSON},
         {"mapping",
@@ -215,14 +224,14 @@ const struct cli_command cli_commands[] = {
           "[--lock-timeout S] [--api [--api-url URL] [--api-token-file F] "
           "[--api-fingerprint FP|--api-ca-file F]] [--format text|json] | "
           "mapping check [NAME] [--format text|json]",
-          "a PCI resource mapping with one map line per VF of this node's iGPU (a VF pool), or "
-          "each map line of this node judged as PVE judges it at VM start",
+          N_("a PCI resource mapping with one map line per VF of this node's iGPU (a VF pool), or "
+             "each map line of this node judged as PVE judges it at VM start"),
           mapping_opts},
          F_TEXT | F_JSON},
         {"doctor",
          cli_cmd_doctor,
          {"doctor [--fail-on info|warning|error] [--kernel-log FILE] [--format F]",
-          "check the host end to end: platform, IOMMU, cmdline, driver, VFs, dkms per kernel",
+          N_("check the host end to end: platform, IOMMU, cmdline, driver, VFs, dkms per kernel"),
           doctor_opts},
          F_ALL},
 };
@@ -333,7 +342,7 @@ int cli_unknown_command(const struct cli_ctx *ctx, const char *cmd, const struct
 void cli_help_usage_print(FILE *out, const char *usage)
 {
 	const char *u = usage;
-	int col = fprintf(out, "usage: pve-passthrough");
+	int col = fprintf(out, "%s", _("usage: pve-passthrough"));
 
 	/* words (an option with its argument stays together: "[--vfs N]"), wrapped at 100 */
 	while (*u) {
@@ -355,10 +364,51 @@ void cli_help_usage_print(FILE *out, const char *usage)
 	fputc('\n', out);
 }
 
+/* The length in bytes of the UTF-8 character at s, and in *cols the columns it takes: Chinese
+ * (three- and four-byte sequences) takes two. */
+static size_t u8_char(const char *s, int *cols)
+{
+	unsigned char c = (unsigned char)*s;
+	size_t n = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+
+	for (size_t i = 1; i < n; i++)
+		if (!s[i]) {
+			n = i;
+			break;
+		}
+	*cols = n >= 3 ? 2 : 1;
+	return n;
+}
+
+/* How many bytes of t fill at most room columns: cut at the last blank, or after a wide
+ * character (Chinese lines break between any two characters); at least one character. */
+static size_t fit(const char *t, int room)
+{
+	size_t i = 0, cut = 0, n;
+	int col = 0, w;
+
+	while (t[i]) {
+		n = u8_char(t + i, &w);
+		if (col + w > room)
+			break;
+		if (t[i] == ' ')
+			cut = i;
+		else if (w == 2)
+			cut = i + n;
+		col += w;
+		i += n;
+	}
+	if (!t[i])
+		return i;
+	if (t[i] == ' ')
+		cut = i;
+	return cut ? cut : i ? i : u8_char(t, &w);
+}
+
 void cli_help_options_print(FILE *out, const struct cli_opt_help *o)
 {
 	for (; o && o->opt; o++) {
-		const char *t = o->text;
+		const char *t = _(o->text);
 		int col = fprintf(out, "  %s", o->opt);
 
 		if (col > 26) {
@@ -366,15 +416,8 @@ void cli_help_options_print(FILE *out, const struct cli_opt_help *o)
 			col = 0;
 		}
 		while (*t) {
-			size_t room = 100 - 28, l = strlen(t);
+			size_t l = fit(t, 100 - 28);
 
-			if (l > room) {
-				l = room;
-				while (l > 0 && t[l] != ' ')
-					l--;
-				if (!l)
-					l = room;
-			}
 			fprintf(out, "%*s%.*s\n", 28 - col, "", (int)l, t);
 			col = 0;
 			t += l;
@@ -385,20 +428,20 @@ void cli_help_options_print(FILE *out, const struct cli_opt_help *o)
 
 void cli_usage_print(FILE *out)
 {
-	fprintf(out, "usage: pve-passthrough [GLOBAL OPTIONS] COMMAND [ARGS]\n"
-	             "\n"
-	             "Safe Intel iGPU sharing (SR-IOV VFs, GVT-g mdev) for Proxmox VE.\n"
-	             "\n"
-	             "Global options (before or after the command):\n");
+	fprintf(out, "%s",
+	        _("usage: pve-passthrough [GLOBAL OPTIONS] COMMAND [ARGS]\n"
+	          "\n"
+	          "Safe Intel iGPU sharing (SR-IOV VFs, GVT-g mdev) for Proxmox VE.\n"
+	          "\n"
+	          "Global options (before or after the command):\n"));
 	cli_help_options_print(out, global_opts);
-	fprintf(out, "\n"
-	             "Commands:\n");
+	fprintf(out, "%s", _("\nCommands:\n"));
 	for (size_t i = 0; i < cli_n_commands; i++)
 		fprintf(out, "  %-38s %s\n", cli_commands[i].help.usage,
-		        cli_commands[i].help.summary);
-	fprintf(out,
-	        "\nExit status: 0 ok, 1 refused or findings, 2 usage error, 3 could not finish.\n"
-	        "See pve-passthrough(8).\n");
+		        _(cli_commands[i].help.summary));
+	fprintf(out, "%s",
+	        _("\nExit status: 0 ok, 1 refused or findings, 2 usage error, 3 could not finish.\n"
+	          "See pve-passthrough(8).\n"));
 }
 
 void cli_gather_opts(const struct cli_ctx *ctx, unsigned flags, struct gather_opts *o)
@@ -513,9 +556,14 @@ int cli_set_format(struct cli_ctx *ctx, const char *value, unsigned allowed)
 		cli_deadline_format(ctx);
 		return 0;
 	}
-	cli_error(ctx, _("--format %s is not available here (choose one of:%s%s%s%s)"), value,
-	          allowed & 1 ? " text" : "", allowed & 2 ? " json" : "",
-	          allowed & 4 ? " prometheus" : "", allowed & 8 ? " nagios" : "");
+	static const char *const format_names[] = {"text", "json", "prometheus", "nagios"};
+	char list[64] = "";
+
+	for (size_t i = 0; i < sizeof(format_names) / sizeof(format_names[0]); i++)
+		if (allowed & 1u << i)
+			snprintf(list + strlen(list), sizeof(list) - strlen(list), " %s",
+			         format_names[i]);
+	cli_error(ctx, _("--format %s is not available here (choose one of:%s)"), value, list);
 	return CLI_EXIT_USAGE;
 }
 
@@ -666,8 +714,9 @@ int cli_main(int argc, char **argv, const struct cli_seams *seams)
 			color = optarg ? optarg : "always";
 			if (strcmp(color, "auto") && strcmp(color, "always") &&
 			    strcmp(color, "never"))
-				return cli_usage_error(
-				        &ctx, NULL, "--color '%s': auto, always or never", color);
+				return cli_usage_error(&ctx, NULL,
+				                       _("--color '%s': auto, always or never"),
+				                       color);
 			break;
 		case OPT_ROOT:
 			root = optarg;
@@ -679,7 +728,7 @@ int cli_main(int argc, char **argv, const struct cli_seams *seams)
 		case 't': timeout = optarg; break;
 		case 'q': ctx.verbosity = -1; break;
 		case 'v': ctx.verbosity++; break;
-		case OPT_VERSION: printf("pve-passthrough %s\n", PP_VERSION); return CLI_EXIT_OK;
+		case OPT_VERSION: printf(_("pve-passthrough %s\n"), PP_VERSION); return CLI_EXIT_OK;
 		case 'h': cli_usage_print(stdout); return CLI_EXIT_OK;
 		case ':':
 			return cli_usage_error(&ctx, NULL, _("option %s needs a value"),
@@ -709,8 +758,8 @@ int cli_main(int argc, char **argv, const struct cli_seams *seams)
 		    v > SETTINGS_TIMEOUT_MAX)
 			return cli_usage_error(
 			        &ctx, NULL,
-			        "--timeout '%s': not a number of seconds (0..%d; 0 = no "
-			        "limit)",
+			        _("--timeout '%s': not a number of seconds (0..%d; 0 = no "
+			          "limit)"),
 			        timeout, SETTINGS_TIMEOUT_MAX);
 		deadline = (unsigned)v;
 	}
@@ -728,10 +777,13 @@ int cli_main(int argc, char **argv, const struct cli_seams *seams)
 
 	ctx.root_opt = root_env ? "PVE_PASSTHROUGH_ROOT" : "--root";
 	if (root && *root && !util_is_dir(root)) {
-		cli_error(&ctx, "%s%s%s: not a directory%s", ctx.root_opt, root_env ? "=" : " ",
-		          root,
-		          root_env ? " (it comes from the environment: unset it, or give --root)"
-		                   : "");
+		if (root_env)
+			cli_error(&ctx,
+			          _("PVE_PASSTHROUGH_ROOT=%s: not a directory (it comes from the "
+			            "environment: unset it, or give --root)"),
+			          root);
+		else
+			cli_error(&ctx, _("--root %s: not a directory"), root);
 		return CLI_EXIT_FAIL;
 	}
 	if (util_paths_init(&ctx.paths, root) < 0)
@@ -750,7 +802,7 @@ int cli_main(int argc, char **argv, const struct cli_seams *seams)
 			;
 		if (c == 4 || !(allowed & (1u << c)))
 			return cli_usage_error(&ctx, cmd->name,
-			                       "%s: --format %s is not available (%s writes %s)",
+			                       _("%s: --format %s is not available (%s writes %s)"),
 			                       cmd->name, format, cmd->name, list);
 		cli_set_format(&ctx, format, allowed);
 	}
@@ -761,7 +813,7 @@ int cli_main(int argc, char **argv, const struct cli_seams *seams)
 		strcpy(ctx.config_path, config);
 		ctx.config_explicit = true;
 		if (access(config, R_OK) < 0) {
-			cli_error(&ctx, "--config %s: %s", config, strerror(errno));
+			cli_error(&ctx, _("--config %s: %s"), config, strerror(errno));
 			return CLI_EXIT_FAIL;
 		}
 	} else {
@@ -783,12 +835,13 @@ int cli_main(int argc, char **argv, const struct cli_seams *seams)
 			snprintf(ctx.node_error, sizeof(ctx.node_error), "%s", err.msg);
 	}
 	/* -v: what every command works on, on stderr */
-	cli_info(&ctx, "root %s%s, node %s%s%s%s, config %s%s",
+	cli_info(&ctx, _("root %s%s, node %s%s%s%s, config %s%s"),
 	         ctx.paths.root[0] ? ctx.paths.root : "/",
-	         root_env && ctx.paths.root[0] ? " (PVE_PASSTHROUGH_ROOT)" : "",
-	         ctx.node[0] ? ctx.node : "unknown", ctx.node[0] ? "" : " (",
+	         root_env && ctx.paths.root[0] ? _(" (PVE_PASSTHROUGH_ROOT)") : "",
+	         ctx.node[0] ? ctx.node : _("unknown"), ctx.node[0] ? "" : " (",
 	         ctx.node[0] ? "" : ctx.node_error, ctx.node[0] ? "" : ")", ctx.config_path,
-	         ctx.config_explicit || util_exists(ctx.config_path) ? "" : " (absent: defaults)");
+	         ctx.config_explicit || util_exists(ctx.config_path) ? ""
+	                                                             : _(" (absent: defaults)"));
 	first = optind;
 	for (int i = first + 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
@@ -803,10 +856,20 @@ int cli_main(int argc, char **argv, const struct cli_seams *seams)
 		           (strcmp(cmd->name, "hook") == 0 || strcmp(cmd->name, "host") == 0 ||
 		            strcmp(cmd->name, "mapping") == 0);
 
-		cli_error(&ctx,
-		          "pve-passthrough needs root for %s%s%s (it reads /etc/pve and writes VM "
-		          "configs)",
-		          cmd->name, sub ? " " : "", sub ? argv[first + 1] : "");
+		char why[256];
+
+		snprintf(why, sizeof(why),
+		         "pve-passthrough needs root for %s%s%s (it reads /etc/pve and writes VM "
+		         "configs)",
+		         cmd->name, sub ? " " : "", sub ? argv[first + 1] : "");
+		cli_error(
+		        &ctx,
+		        _("pve-passthrough needs root for %s%s%s (it reads /etc/pve and writes VM "
+		          "configs)"),
+		        cmd->name, sub ? " " : "", sub ? argv[first + 1] : "");
+		/* monitoring still gets its answer, in English (machines read it): Nagios UNKNOWN,
+		 * Prometheus up 0 */
+		cli_render_blind(ctx.format, ctx.node, why, (long long)time(NULL), stdout);
 		return CLI_EXIT_FAIL;
 	}
 	/* test seam (the test binary only, under a --root): a command that never finishes */

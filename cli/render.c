@@ -1,5 +1,6 @@
 /* cli/render.c - what the four renderers share: the table of ops by format and the walk over a
- * report's findings (host first, then the VM configs').  Prints nothing itself. */
+ * report's findings (host first, then the VM configs'), and the machine formats' answer to a blind
+ * run (cli_render_blind), which audit, the root check and the deadline share. */
 #include "cli/render.h"
 
 #include <stdlib.h>
@@ -37,6 +38,25 @@ size_t cli_report_count(const struct cli_report *r, enum policy_severity s)
 const char *cli_report_node_of(const struct cli_report *r, const struct policy_finding *x)
 {
 	return x->node[0] ? x->node : r->node && r->node[0] ? r->node : "localhost";
+}
+
+int cli_render_blind(enum cli_format format, const char *node, const char *why, long long now,
+                     FILE *out)
+{
+	char *unread[1] = {(char *)why};
+	struct policy_findings none = {0};
+	struct cli_report rep = {.kind = CLI_REPORT_AUDIT,
+	                         .node = node,
+	                         .findings = &none,
+	                         .unread = unread,
+	                         .n_unread = 1,
+	                         .now = now};
+
+	if (format == CLI_FORMAT_NAGIOS)
+		fprintf(out, "PVE-PASSTHROUGH UNKNOWN - %s\n", why);
+	else if (format == CLI_FORMAT_PROMETHEUS)
+		return cli_render_prometheus.report(&rep, out);
+	return ferror(out) ? -1 : 0;
 }
 
 bool cli_report_complete(const struct cli_report *r)

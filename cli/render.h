@@ -71,6 +71,14 @@ size_t cli_text_width(const char *s);
 void cli_text_pad(FILE *out, const char *s, size_t width);
 /* Everything could be read. */
 bool cli_report_complete(const struct cli_report *r);
+/* A run that could not look at anything (why: the reason, one line): what the machine formats
+ * say about it - Nagios the UNKNOWN status line, Prometheus the gauges of a blind run
+ * (pve_passthrough_up 0, configs_read 0, ..., with their HELP/TYPE lines) - so a monitoring
+ * system sees the blind run.  node "" = unknown; now: the run's time (Unix seconds).  Text and
+ * JSON write nothing (the caller's error message on stderr says it).  0, or -1 on a write
+ * error; the exit status of such a run is 3 in every format. */
+int cli_render_blind(enum cli_format format, const char *node, const char *why, long long now,
+                     FILE *out);
 /* A finding's node: its own, else the report's, else "localhost". */
 const char *cli_report_node_of(const struct cli_report *r, const struct policy_finding *x);
 

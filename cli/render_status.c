@@ -100,9 +100,9 @@ static void mdev_types_text(FILE *out, const struct sysfs_mdev_type *types, size
 		if (t->resolution[0])
 			fprintf(out, ", %s", t->resolution);
 		if (t->low_gm_mb >= 0)
-			fprintf(out, ", low_gm %ldMB", t->low_gm_mb);
+			fprintf(out, _(", low_gm %ldMB"), t->low_gm_mb);
 		if (t->high_gm_mb >= 0)
-			fprintf(out, ", high_gm %ldMB", t->high_gm_mb);
+			fprintf(out, _(", high_gm %ldMB"), t->high_gm_mb);
 		if (t->weight >= 0)
 			fprintf(out, _(", weight %ld"), t->weight);
 		fputc('\n', out);
@@ -113,7 +113,7 @@ static void mdevs_text(FILE *out, const struct sysfs_host *h, const char *parent
 {
 	for (size_t i = 0; i < h->n_mdevs; i++)
 		if (strcmp(h->mdevs[i].parent, parent) == 0)
-			fprintf(out, "  mdev %s  %s\n", h->mdevs[i].uuid, h->mdevs[i].type);
+			fprintf(out, _("  mdev %s  %s\n"), h->mdevs[i].uuid, h->mdevs[i].type);
 }
 
 static void igpu_text(FILE *out, const struct cli_status_view *v, const struct sysfs_device *d)

@@ -246,7 +246,7 @@ static void unread_text(const struct cli_report *r, FILE *out)
 {
 	if (cli_report_complete(r))
 		return;
-	fprintf(out, "INCOMPLETE: judged only on what could be read; not read:\n");
+	fprintf(out, _("INCOMPLETE: judged only on what could be read; not read:\n"));
 	for (size_t i = 0; i < r->n_unread; i++)
 		fprintf(out, "  %s\n", r->unread[i]);
 }

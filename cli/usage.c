@@ -1,7 +1,7 @@
 /* cli/usage.c - the VM side of `status`: which VM configs of this node name each device
- * (used_by).  Gathers the configs like the audit does (cli/gather.c: every section, running
- * state) and expands their hostpci entries with the rules' own expansion (policy_uses_collect),
- * so status and the rules agree on what "00:02", "A;B", mapping= and mdev= cover.  Must not print
+ * (used_by), local or through the API alike.  Gathers the configs like the audit does (gather/:
+ * every section, running state) and expands their hostpci entries with the rules' own expansion
+ * (policy_uses_collect), so status and the rules agree on what "00:02", "A;B", mapping= and mdev= cover.  Must not print
  * except the gatherer's warnings through cli_warn. */
 #include "cli/usage.h"
 
@@ -40,7 +40,6 @@ int cli_usage_collect(const struct cli_ctx *ctx, const struct sysfs_host *h, str
 {
 	struct gather_opts go;
 	struct gather_node g;
-	struct policy_uses pu = {0};
 	int r;
 
 	out->uses = NULL;
@@ -55,11 +54,22 @@ int cli_usage_collect(const struct cli_ctx *ctx, const struct sysfs_host *h, str
 	for (size_t i = 0; i < g.n_warnings; i++)
 		cli_warn(ctx, "%s", g.warnings[i]);
 	if (r == 0)
-		r = policy_uses_collect(&g.in, &pu, e);
+		r = cli_usage_from_input(&g.in, out, e);
+	gather_free(&g);
+	return r;
+}
+
+int cli_usage_from_input(const struct policy_input *in, struct cli_usage *out, struct util_err *e)
+{
+	struct policy_uses pu = {0};
+	int r = policy_uses_collect(in, &pu, e);
+
+	out->uses = NULL;
+	out->n = 0;
 	if (r == 0 && pu.n) {
 		out->uses = calloc(pu.n, sizeof(*out->uses));
 		if (!out->uses)
-			r = util_err_set(e, -ENOMEM, "out of memory");
+			r = util_err_set(e, -ENOMEM, _("out of memory"));
 	}
 	for (size_t i = 0; r == 0 && i < pu.n; i++) {
 		struct cli_use *u = &out->uses[out->n++];
@@ -73,7 +83,6 @@ int cli_usage_collect(const struct cli_ctx *ctx, const struct sysfs_host *h, str
 	if (out->n)
 		qsort(out->uses, out->n, sizeof(*out->uses), use_cmp);
 	policy_uses_free(&pu);
-	gather_free(&g);
 	if (r < 0)
 		cli_usage_free(out);
 	return r;

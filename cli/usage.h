@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "cli/cli.h"
+#include "policy/policy.h"
 #include "sysfs/host.h"
 
 /* One mention of a device in a VM config. */
@@ -27,6 +28,8 @@ struct cli_usage {
  * message.  Free with cli_usage_free(). */
 int cli_usage_collect(const struct cli_ctx *ctx, const struct sysfs_host *h, struct cli_usage *out,
                       struct util_err *e);
+/* The same from a node model's policy input (in->host, in->node; status --api).  0 or -ENOMEM. */
+int cli_usage_from_input(const struct policy_input *in, struct cli_usage *out, struct util_err *e);
 void cli_usage_free(struct cli_usage *u);
 
 /* The uses of one device: *first (index into u->uses) and the count. */

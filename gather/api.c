@@ -2,7 +2,8 @@
  * (JSON made plain structs by pveapi/) turned into the same struct gather_node the local files
  * give - each node's hardware as a host snapshot, the mappings through pveconf's map-line checks
  * (no pci.cfg text in between, lines as PVE's writer lays the file out), the VM configs as
- * config models.  Reads no file; prints nothing. */
+ * config models built from the API's keys (pveconf_vm_build: no config text in between).
+ * Reads no file; prints nothing. */
 #include "gather/model.h"
 
 #include <errno.h>
@@ -11,6 +12,7 @@
 #include <string.h>
 
 #include "util/buf.h"
+#include "util/i18n.h"
 
 /* ------------------------------------------------------------------ hardware */
 
@@ -105,52 +107,39 @@ struct sysfs_host *gather_api_host(const struct pveapi_node *n)
 
 /* ------------------------------------------------------------------ configs */
 
-/* Keys that never go into the text: the digest is the API's, a description holds newlines (PVE
- * writes it as comments) and no rule reads it. */
-static bool skip_key(const char *k, const char *v)
-{
-	return strcmp(k, "digest") == 0 || strcmp(k, "description") == 0 || strchr(v, '\n');
-}
-
-static int config_text(const struct pveapi_vm *vm, struct util_buf *out)
+/* The config model of what the API returned, built from its keys (no text in between): the
+ * main section is the current config (running VMs, ?current=1) or the config; [PENDING] is what
+ * the pending-applied config has otherwise, with a delete: of what it dropped. */
+static int config_model(const struct pveapi_vm *vm, struct pveconf_vm **out, struct util_err *e)
 {
 	const struct pveapi_kv *main = vm->has_current ? vm->current : vm->config;
-	size_t n_main = vm->has_current ? vm->ncurrent : vm->nconfig;
-	bool pending = false, dels = false;
-	int r = 0;
+	size_t n_main = vm->has_current ? vm->ncurrent : vm->nconfig, np = 0;
+	struct pveconf_key_in *m = calloc(n_main + 1, sizeof(*m));
+	struct pveconf_key_in *p = calloc(vm->nconfig + 1, sizeof(*p));
+	struct util_buf dels = {0};
+	int r = m && p ? 0 : -ENOMEM;
 
 	for (size_t i = 0; i < n_main && r == 0; i++)
-		if (!skip_key(main[i].key, main[i].value))
-			r = util_buf_addf(out, "%s: %s\n", main[i].key, main[i].value);
-	if (!vm->has_current || r < 0)
-		return r;
-	/* what the pending-applied config has that the current lacks or has otherwise */
-	for (size_t i = 0; i < vm->nconfig && r == 0; i++) {
+		m[i] = (struct pveconf_key_in){main[i].key, main[i].value};
+	for (size_t i = 0; vm->has_current && i < vm->nconfig && r == 0; i++) {
 		const struct pveapi_kv *kv = &vm->config[i];
 		const char *cur = pveapi_kv_get(vm->current, vm->ncurrent, kv->key);
 
-		if (skip_key(kv->key, kv->value) || (cur && strcmp(cur, kv->value) == 0))
-			continue;
-		if (!pending)
-			r = util_buf_adds(out, "\n[PENDING]\n");
-		pending = true;
-		if (r == 0)
-			r = util_buf_addf(out, "%s: %s\n", kv->key, kv->value);
+		if (strcmp(kv->key, "digest") != 0 && (!cur || strcmp(cur, kv->value) != 0))
+			p[np++] = (struct pveconf_key_in){kv->key, kv->value};
 	}
-	/* and what it dropped: a pending delete */
-	for (size_t i = 0; i < vm->ncurrent && r == 0; i++) {
-		const struct pveapi_kv *kv = &vm->current[i];
-
-		if (skip_key(kv->key, kv->value) || pveapi_kv_get(vm->config, vm->nconfig, kv->key))
-			continue;
-		if (!pending)
-			r = util_buf_adds(out, "\n[PENDING]\n");
-		if (r == 0)
-			r = util_buf_addf(out, "%s%s", dels ? "," : "delete: ", kv->key);
-		pending = dels = true;
-	}
-	if (r == 0 && dels)
-		r = util_buf_adds(out, "\n");
+	for (size_t i = 0; vm->has_current && i < vm->ncurrent && r == 0; i++)
+		if (!pveapi_kv_get(vm->config, vm->nconfig, vm->current[i].key))
+			r = util_buf_addf(&dels, "%s%s", dels.len ? "," : "", vm->current[i].key);
+	if (r == 0 && dels.len)
+		p[np++] = (struct pveconf_key_in){"delete", util_buf_str(&dels)};
+	if (r == 0)
+		r = pveconf_vm_build(m, n_main, p, np, "api", NULL, out, e);
+	else
+		r = util_err_set(e, -ENOMEM, _("out of memory"));
+	util_buf_free(&dels);
+	free(m);
+	free(p);
 	return r;
 }
 
@@ -226,7 +215,6 @@ int gather_api(const struct pveapi_snapshot *snap, const struct gather_opts *o,
 {
 	const char *prefix = o->prefix ? o->prefix : "";
 	bool keep = o->flags & GATHER_KEEP_CONFS;
-	struct util_buf b = {0};
 	int r = 0;
 
 	if (g->n_mappings == 0 && snap->nmappings) { /* fleets: the first cluster's mappings */
@@ -244,7 +232,7 @@ int gather_api(const struct pveapi_snapshot *snap, const struct gather_opts *o,
 		if (n->reachable && n->has_pci) {
 			h = gather_api_host(n);
 			if (!h)
-				return util_err_set(e, -ENOMEM, "out of memory");
+				return util_err_set(e, -ENOMEM, _("out of memory"));
 		}
 		if (!n->reachable)
 			why = gather_keep(g, n->errmsg ? n->errmsg : "offline");
@@ -255,12 +243,12 @@ int gather_api(const struct pveapi_snapshot *snap, const struct gather_opts *o,
 		else
 			why = NULL;
 		if (why) /* judged without it: the picture is incomplete */
-			gather_unread_add(g, "node %s: %s", name, why);
+			gather_unread_add(g, _("node %s: %s"), name, why);
 		r = hosts_add(&g->hosts, name, h, why);
 		if (r < 0) {
 			if (h)
 				sysfs_host_free(h);
-			return util_err_set(e, r, "out of memory");
+			return util_err_set(e, r, _("out of memory"));
 		}
 	}
 	for (size_t i = 0; i < snap->nvms && r == 0; i++) {
@@ -272,25 +260,23 @@ int gather_api(const struct pveapi_snapshot *snap, const struct gather_opts *o,
 		if (o->only_node && o->only_node[0] && strcmp(vm->node, o->only_node) != 0)
 			continue;
 		if (vm->err && keep) /* assign plans only on a complete picture */
-			r = util_err_set(e, vm->err, "VM %u: %s", vm->vmid,
-			                 vm->errmsg ? vm->errmsg : "config not readable");
+			r = util_err_set(e, vm->err, _("VM %u: %s"), vm->vmid,
+			                 vm->errmsg ? vm->errmsg : _("config not readable"));
 		if (vm->err && r == 0) {
 			const struct pveapi_node *n = pveapi_snapshot_node(snap, vm->node);
 
 			g->n_configs_unreadable++;
 			if (n && n->reachable) /* else its node is named once, above */
-				gather_unread_add(g, "VM %u on %s: %s", vm->vmid,
+				gather_unread_add(g, _("VM %u on %s: %s"), vm->vmid,
 				                  label(g, prefix, vm->node),
-				                  vm->errmsg ? vm->errmsg : "config not readable");
+				                  vm->errmsg ? vm->errmsg
+				                             : _("config not readable"));
 		}
 		if (r == 0 && !vm->err)
 			g->n_configs_read++;
 		if (r < 0 || vm->err || (vm->template_ && !keep))
 			continue; /* its node is reported unreachable, or a template never starts */
-		util_buf_reset(&b);
-		r = config_text(vm, &b);
-		if (r == 0)
-			r = pveconf_vm_parse(b.len ? util_buf_str(&b) : "", b.len, "api", &conf, e);
+		r = config_model(vm, &conf, e);
 		if (r == 0)
 			r = gather_vm_add(g, conf, vm->vmid, label(g, prefix, vm->node), false,
 			                  keep, e);
@@ -331,9 +317,8 @@ int gather_api(const struct pveapi_snapshot *snap, const struct gather_opts *o,
 			g->names[g->n_vms - 1] = gather_keep(g, vm->name);
 		g->digests[g->n_vms - 1] = vm->digest && vm->digest[0] ? vm->digest : NULL;
 	}
-	util_buf_free(&b);
 	if (r < 0)
-		return r == -ENOMEM ? util_err_set(e, r, "out of memory") : r;
+		return r == -ENOMEM ? util_err_set(e, r, _("out of memory")) : r;
 	gather_input_finish(g, g->in.node ? g->in.node : "", 0, 0);
 	return 0;
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "pveapi/mapchecks.h"
+#include "util/i18n.h"
 
 static bool uses_mapping(const struct policy_vm *vm)
 {
@@ -92,7 +93,7 @@ int gather_api_mapping_checks(struct gather_node *g, const char *prefix,
 	g->pve_mappings = calloc(names + 1, sizeof(*g->pve_mappings));
 	g->n_pve_checks = 0;
 	if (!g->pve_checks || !g->pve_mappings)
-		return util_err_set(e, -ENOMEM, "out of memory");
+		return util_err_set(e, -ENOMEM, _("out of memory"));
 	for (size_t i = 0; i < n; i++) {
 		struct policy_node_host *nh = host_entry(g, prefix, v[i].node);
 
@@ -109,7 +110,7 @@ int gather_api_mapping_checks(struct gather_node *g, const char *prefix,
 			if (!mc->has_checks) /* a PVE that ignored check-node: no verdict */
 				continue;
 			if (!(g->pve_mappings[l++] = gather_keep(g, mc->id)))
-				return util_err_set(e, -ENOMEM, "out of memory");
+				return util_err_set(e, -ENOMEM, _("out of memory"));
 			nh->n_pve_mappings++;
 			for (size_t c = 0; c < mc->nchecks; c++) {
 				struct policy_pve_check *x = &g->pve_checks[k];
@@ -118,7 +119,7 @@ int gather_api_mapping_checks(struct gather_node *g, const char *prefix,
 				x->message = trimmed(g, mc->checks[c].message);
 				x->error = strcmp(mc->checks[c].severity, "warning") != 0;
 				if (!x->mapping || !x->message)
-					return util_err_set(e, -ENOMEM, "out of memory");
+					return util_err_set(e, -ENOMEM, _("out of memory"));
 				k++;
 				nh->n_pve_checks++;
 			}

@@ -71,6 +71,10 @@ struct gather_node {
 	const char **names;             /* VM names (name:), NULL when absent; per vms[] */
 	const char **digests;           /* per vms[]: the API's digest (gather_api), else NULL */
 	size_t n_vms, cap_vms;
+	/* gather_local without GATHER_CLUSTER: the HA resources of other nodes whose hookscript
+	 * is absent here (policy_input.hook_only) */
+	struct policy_vm *hook_only;
+	size_t n_hook_only;
 	/* mappings: pveconf's model (map lines with their pci.cfg line) and the rules' view */
 	struct pveconf_pci_mappings pci_mappings;
 	struct policy_mapping *mappings;
@@ -81,6 +85,8 @@ struct gather_node {
 	bool storages_loaded;
 	struct policy_reservation *reservations;
 	size_t n_reservations;
+	char **temp_files; /* gather_local, not the guard: ours a killed write left under /etc/pve */
+	size_t n_temp_files;
 	char owner[256]; /* gather_local with opts.vmid: the node that owns it ("" = none) */
 	struct gather_hosts hosts; /* gather_api: every node's hardware */
 	/* gather_api_mapping_checks: PVE's checks of every node, hosts.v[i].pve_checks point here */

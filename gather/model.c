@@ -3,12 +3,15 @@
  * the rules (pointing into pveconf's model: no second parse), the settings, and freeing.
  * No I/O but settings_load(). */
 #include "gather/model.h"
+#include "util/i18n.h"
 
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "util/fileio.h"
 
 const char *gather_keep(struct gather_node *g, const char *s)
 {
@@ -125,7 +128,7 @@ int gather_vm_add(struct gather_node *g, struct pveconf_vm *conf, unsigned vmid,
 	if ((g->n_vms == g->cap_vms && grow(g) < 0) || !(st = calloc(1, sizeof(*st)))) {
 		if (keep)
 			pveconf_vm_free(conf);
-		return util_err_set(e, -ENOMEM, "out of memory");
+		return util_err_set(e, -ENOMEM, _("out of memory"));
 	}
 	g->store[i] = st;
 	g->confs[i] = keep ? conf : NULL;
@@ -164,7 +167,7 @@ int gather_mappings_view(struct gather_node *g, const char *file, struct util_er
 	g->map_lines = calloc(total + 1, sizeof(*g->map_lines));
 	g->mappings = calloc(pm->n + 1, sizeof(*g->mappings));
 	if (!g->map_lines || !g->mappings)
-		return util_err_set(e, -ENOMEM, "out of memory");
+		return util_err_set(e, -ENOMEM, _("out of memory"));
 	for (size_t i = 0; i < pm->n; i++) {
 		const struct pveconf_pci_mapping *src = &pm->v[i];
 		struct policy_mapping *m = &g->mappings[g->n_mappings++];
@@ -206,8 +209,12 @@ void gather_input_finish(struct gather_node *g, const char *node, unsigned flags
 	g->in.n_mappings = g->n_mappings;
 	g->in.reservations = g->reservations;
 	g->in.n_reservations = g->n_reservations;
+	g->in.temp_files = g->temp_files;
+	g->in.n_temp_files = g->n_temp_files;
 	g->in.other_hosts = g->hosts.v;
 	g->in.n_other_hosts = g->hosts.n;
+	g->in.hook_only = g->hook_only;
+	g->in.n_hook_only = g->n_hook_only;
 	g->in.severity = g->severity;
 }
 
@@ -230,6 +237,7 @@ void gather_free(struct gather_node *g)
 	free(g->store);
 	free(g->confs);
 	free(g->vms);
+	free(g->hook_only);
 	free(g->names);
 	free(g->digests);
 	free(g->mappings);
@@ -238,6 +246,7 @@ void gather_free(struct gather_node *g)
 	if (g->storages_loaded)
 		pveconf_storages_free(&g->storages);
 	free(g->reservations);
+	util_strv_free(g->temp_files, g->n_temp_files);
 	for (size_t i = 0; i < g->hosts.n; i++)
 		if (g->hosts.owned[i])
 			sysfs_host_free(g->hosts.owned[i]);

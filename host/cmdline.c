@@ -1,6 +1,7 @@
 /* host/cmdline.c - kernel command-line tokens: split/join, validation, merge and undo.
  * Pure string work: no I/O, no knowledge of which file the line comes from. */
 #include "host/cmdline.h"
+#include "util/i18n.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -221,7 +222,7 @@ bool host_token_valid(const char *tok, char *why, size_t n)
 
 	host_token_key(tok, key, sizeof(key));
 	if (!key[0]) {
-		snprintf(why, n, "'%s': empty parameter name", tok);
+		snprintf(why, n, _("'%s': empty parameter name"), tok);
 		return false;
 	}
 	dot = strchr(key, '.');
@@ -234,13 +235,13 @@ bool host_token_valid(const char *tok, char *why, size_t n)
 			    strcmp(v, "tboot_noforce") && strcmp(v, "forcedac") &&
 			    strcmp(v, "strict")) {
 				snprintf(why, n,
-				         "'%s': intel_iommu takes on, off, igfx_off, sm_on...",
+				         _("'%s': intel_iommu takes on, off, igfx_off, sm_on..."),
 				         tok);
 				return false;
 			}
 		}
 		if (strcmp(key, "module_blacklist") == 0 && !*token_value(tok)) {
-			snprintf(why, n, "'%s': module_blacklist needs a comma list of modules",
+			snprintf(why, n, _("'%s': module_blacklist needs a comma list of modules"),
 			         tok);
 			return false;
 		}
@@ -260,35 +261,37 @@ bool host_token_valid(const char *tok, char *why, size_t n)
 			if (distance(param, known[i].params[j]) <= 2) {
 				snprintf(
 				        why, n,
-				        "'%s': %s has no parameter '%s' (did you mean %s.%s?); the "
-				        "kernel ignores it silently",
+				        _("'%s': %s has no parameter '%s' (did you mean %s.%s?); the "
+				          "kernel ignores it silently"),
 				        tok, mod, param, mod, known[i].params[j]);
 				return false;
 			}
-		snprintf(why, n, "'%s': %s has no parameter '%s'; the kernel ignores it silently",
-		         tok, mod, param);
+		snprintf(why, n,
+		         _("'%s': %s has no parameter '%s'; the kernel ignores it silently"), tok,
+		         mod, param);
 		return false;
 	}
 	if (!isalpha((unsigned char)mod[0]) && mod[0] != '_') {
-		snprintf(why, n,
-		         "'%s': '%s' cannot be a module name; the kernel ignores it silently", tok,
-		         mod);
 		for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
 			if (distance(mod, known[i].name) == 1) {
-				size_t l = strlen(why);
-
-				snprintf(why + l, n - l, " (did you mean %s.%s?)", known[i].name,
-				         param);
-				break;
+				snprintf(
+				        why, n,
+				        _("'%s': '%s' cannot be a module name; the kernel ignores it "
+				          "silently (did you mean %s.%s?)"),
+				        tok, mod, known[i].name, param);
+				return false;
 			}
+		snprintf(why, n,
+		         _("'%s': '%s' cannot be a module name; the kernel ignores it silently"),
+		         tok, mod);
 		return false;
 	}
 	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
 		if (strlen(mod) >= 3 && distance(mod, known[i].name) == 1) {
 			snprintf(
 			        why, n,
-			        "'%s': no module '%s' (did you mean %s.%s?); the kernel ignores it "
-			        "silently",
+			        _("'%s': no module '%s' (did you mean %s.%s?); the kernel ignores it "
+			          "silently"),
 			        tok, mod, known[i].name, param);
 			return false;
 		}

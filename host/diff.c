@@ -4,6 +4,7 @@
 
 #include "host/setup.h"
 #include "util/diff.h"
+#include "util/i18n.h"
 
 int host_plan_diff(const struct host_plan *plan, struct util_buf *out)
 {
@@ -18,12 +19,14 @@ int host_plan_diff(const struct host_plan *plan, struct util_buf *out)
 		snprintf(b, sizeof(b), "%s%s", c->remove ? "" : "b",
 		         c->remove ? "/dev/null" : c->path);
 		if (c->is_dir) {
-			r = util_buf_addf(out, "remove empty directory %s\n", c->path);
+			r = util_buf_addf(out, _("remove empty directory %s\n"), c->path);
 			continue;
 		}
 		if (c->is_link) {
-			r = util_buf_addf(out, "%s symlink %s -> %s\n",
-			                  c->remove ? "remove" : "create", c->path, c->target);
+			r = util_buf_addf(out,
+			                  c->remove ? _("remove symlink %s -> %s\n")
+			                            : _("create symlink %s -> %s\n"),
+			                  c->path, c->target);
 			continue;
 		}
 		r = util_diff_unified(a, c->old_data, c->existed ? c->old_len : 0, b, c->new_data,

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "util/fileio.h"
+#include "util/i18n.h"
 
 static void trim_copy(char *dst, size_t n, const char *s, size_t len)
 {
@@ -193,7 +194,7 @@ int host_dkms_windows_load(const struct util_paths *p, struct host_dkms_window *
 	if (r == -ENOENT) {
 		*w = malloc(sizeof(builtin_windows));
 		if (!*w)
-			return util_err_set(e, -ENOMEM, "out of memory");
+			return util_err_set(e, -ENOMEM, _("out of memory"));
 		memcpy(*w, builtin_windows, sizeof(builtin_windows));
 		*n = sizeof(builtin_windows) / sizeof(builtin_windows[0]);
 		snprintf(source, source_len, "built-in");
@@ -219,15 +220,15 @@ int host_dkms_windows_load(const struct util_paths *p, struct host_dkms_window *
 			*w = NULL;
 			*n = 0;
 			return util_err_set(e, -EINVAL,
-			                    "%s line %d: expected 'release<TAB>min<TAB>max' with "
-			                    "kernel versions like 6.8 and 6.16",
+			                    _("%s line %d: expected 'release<TAB>min<TAB>max' with "
+			                      "kernel versions like 6.8 and 6.16"),
 			                    used, ln);
 		}
 		snprintf(win.release, sizeof(win.release), "%s", f[0]);
 		nw = realloc(*w, (*n + 1) * sizeof(**w));
 		if (!nw) {
 			free(data);
-			return util_err_set(e, -ENOMEM, "out of memory");
+			return util_err_set(e, -ENOMEM, _("out of memory"));
 		}
 		*w = nw;
 		nw[(*n)++] = win;
@@ -357,7 +358,7 @@ int host_dkms_scan(const struct util_paths *p, const char *running,
 	}
 	if (rc < 0) {
 		host_dkms_report_free(r);
-		return util_err_set(e, rc, "out of memory");
+		return util_err_set(e, rc, _("out of memory"));
 	}
 	if (r->n_kernels)
 		qsort(r->kernels, r->n_kernels, sizeof(*r->kernels), cmp_kver_desc);

@@ -17,6 +17,7 @@
 
 #include "host/dkms.h"
 #include "host/klog.h"
+#include "pveconf/commit.h"
 #include "util/fileio.h"
 #include "util/i18n.h"
 
@@ -227,12 +228,12 @@ static int check_cmdline(const struct util_paths *p, const struct host_facts *f,
 		}
 		if (!has_token(&pt, w.tokens[i]))
 			r = add(rn, POLICY_RULE_CMDLINE_MISSING, NULL, setup,
-			        "%s is not in the persisted command line (%s): %s needs it",
+			        _("%s is not in the persisted command line (%s): %s needs it"),
 			        w.tokens[i], file, host_mode_name(fs->mode));
 		else if (b->proc_cmdline[0] && !has_token(&rt, w.tokens[i]))
 			r = add(rn, POLICY_RULE_CMDLINE_PENDING, NULL,
-			        "reboot; if it is still missing afterwards, the bootloader reads another file",
-			        "%s is persisted in %s but not in /proc/cmdline: a reboot is pending",
+			        _("reboot; if it is still missing afterwards, the bootloader reads another file"),
+			        _("%s is persisted in %s but not in /proc/cmdline: a reboot is pending"),
 			        w.tokens[i], file);
 	}
 	for (size_t i = 0; w.forbid[i] && r == 0; i++) {
@@ -240,8 +241,8 @@ static int check_cmdline(const struct util_paths *p, const struct host_facts *f,
 
 		if (at >= 0)
 			r = add(rn, POLICY_RULE_CMDLINE_CONFLICT, NULL,
-			        "remove it, or let setup do it: host setup ... --replace-conflicts",
-			        "'%s' in %s works against %s", pt.v[at], file,
+			        _("remove it, or let setup do it: host setup ... --replace-conflicts"),
+			        _("'%s' in %s works against %s"), pt.v[at], file,
 			        host_mode_name(fs->mode));
 	}
 	for (size_t i = 0; w.forbid_items[i] && r == 0; i++) {
@@ -251,20 +252,20 @@ static int check_cmdline(const struct util_paths *p, const struct host_facts *f,
 		host_token_key(w.forbid_items[i], key, sizeof(key));
 		if (has_item(&pt, key, item))
 			r = add(rn, POLICY_RULE_CMDLINE_CONFLICT, NULL,
-			        "remove it from the list, or host setup ... --replace-conflicts",
-			        "%s in %s lists %s, the driver %s needs", key, file, item,
+			        _("remove it from the list, or host setup ... --replace-conflicts"),
+			        _("%s in %s lists %s, the driver %s needs"), key, file, item,
 			        host_mode_name(fs->mode));
 	}
 	for (size_t i = 0; i < rt.n && r == 0; i++)
 		if (!host_token_valid(rt.v[i], why, sizeof(why)))
 			r = add(rn, POLICY_RULE_CMDLINE_TYPO, NULL,
-			        "correct the token in the bootloader's file",
+			        _("correct the token in the bootloader's file"),
 			        PP_PROC_CMDLINE ": %s", why);
 	for (size_t i = 0; i < pt.n && r == 0; i++)
 		if (!host_token_valid(pt.v[i], why, sizeof(why)) &&
 		    !(b->proc_cmdline[0] && host_tokens_find(&rt, pt.v[i]) >= 0))
-			r = add(rn, POLICY_RULE_CMDLINE_TYPO, NULL, "correct the token", "%s: %s",
-			        file, why);
+			r = add(rn, POLICY_RULE_CMDLINE_TYPO, NULL, _("correct the token"),
+			        "%s: %s", file, why);
 	/* tokens in the file the bootloader does not read */
 	if (r == 0) {
 		char path[PP_PATH_MAX], *other = NULL, *nl;
@@ -286,8 +287,8 @@ static int check_cmdline(const struct util_paths *p, const struct host_facts *f,
 			for (size_t i = 0; w.tokens[i] && r == 0; i++)
 				if (has_token(&ot, w.tokens[i]) && !has_token(&pt, w.tokens[i])) {
 					r = add(rn, POLICY_RULE_CMDLINE_WRONG_FILE, NULL, setup,
-					        "%s is in %s, but this host boots with %s, which reads %s: "
-					        "the token never reaches the kernel",
+					        _("%s is in %s, but this host boots with %s, which reads %s: "
+					          "the token never reaches the kernel"),
 					        w.tokens[i], ofile, host_loader_name(b->loader),
 					        file);
 					break;
@@ -566,8 +567,8 @@ static int check_dkms(const struct util_paths *p, const struct host_facts *f, st
 			for (size_t i = 0; i < nd && r == 0; i++)
 				if (d[i].state == HOST_DKMS_BROKEN)
 					r = add(rn, POLICY_RULE_DKMS_BROKEN, NULL,
-					        "dkms remove the version, then reinstall the package",
-					        "dkms status: %s/%s is broken", d[i].module,
+					        _("dkms remove the version, then reinstall the package"),
+					        _("dkms status: %s/%s is broken"), d[i].module,
 					        d[i].version);
 		free(d);
 	}
@@ -595,8 +596,8 @@ static int check_klog(const struct util_paths *p, const struct host_facts *f, st
 			return 0;
 		}
 		r = add(rn, POLICY_RULE_KLOG_UNREADABLE, NULL,
-		        "run doctor as root, or give the log with --kernel-log FILE (dmesg > FILE)",
-		        "the kernel log was not read: %s", e ? e->msg : "");
+		        _("run doctor as root, or give the log with --kernel-log FILE (dmesg > FILE)"),
+		        _("the kernel log was not read: %s"), e ? e->msg : "");
 		util_err_clear(e);
 		return r;
 	}
@@ -609,12 +610,12 @@ static int check_klog(const struct util_paths *p, const struct host_facts *f, st
 		size_t k;
 
 		if (!rule) { /* a table row naming no registry rule: the unit test prevents it */
-			r = util_err_set(e, -EINVAL, "kernel log table: unknown rule %s",
+			r = util_err_set(e, -EINVAL, _("kernel log table: unknown rule %s"),
 			                 m[i].rule);
 			break;
 		}
 		if (m[i].count > 1)
-			snprintf(times, sizeof(times), " (%u lines)", m[i].count);
+			snprintf(times, sizeof(times), _(" (%u lines)"), m[i].count);
 		snprintf(quote, sizeof(quote), "\"%s%s%s%s\"%s", l->stamp, l->stamp[0] ? " " : "",
 		         l->text, l->truncated ? "..." : "", times);
 		/* "i915: unknown parameter..." names no device: it confirms the PF's finding */
@@ -626,48 +627,27 @@ static int check_klog(const struct util_paths *p, const struct host_facts *f, st
 			size_t len = strlen(fl->v[k].message);
 
 			snprintf(fl->v[k].message + len, sizeof(fl->v[k].message) - len,
-			         "; kernel log: %s", quote);
+			         _("; kernel log: %s"), quote);
 			continue;
 		}
 		r = add(rn, rule->id, m[i].device[0] ? m[i].device : NULL, m[i].fix,
-		        "%s; kernel log (%s): %s", m[i].meaning, log.source, quote);
+		        _("%s; kernel log (%s): %s"), m[i].meaning, log.source, quote);
 	}
 	free(m);
 	host_klog_free(&log);
 	return r;
 }
 
-/* temp-file-left: our temporary files whose writer is gone, in every directory we write. */
-static int scan_dir_tmp(struct run *rn, const struct util_paths *p, const char *host_dir)
+static int cmp_str(const void *a, const void *b)
 {
-	char full[PP_PATH_MAX], **names;
-	size_t n;
-	int dfd, r = 0;
-
-	if (util_path(p, full, sizeof(full), "%s", host_dir) < 0)
-		return 0;
-	dfd = open(full, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0)
-		return 0;
-	if (util_tmp_stale(dfd, &names, &n) == 0) {
-		for (size_t i = 0; i < n; i++) {
-			if (r == 0)
-				r = add(rn, POLICY_RULE_TEMP_FILE_LEFT, NULL, NULL,
-				        "%s/%s: a write of pve-passthrough was killed before it "
-				        "finished (its process is gone)",
-				        host_dir, names[i]);
-			free(names[i]);
-		}
-		free(names);
-	}
-	close(dfd);
-	return r;
+	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* temp-file-left: our temporary files whose writer is gone, in every directory we write (the
+ * detection is util_tmp_stale_under's, /etc/pve's part pveconf_tmp_stale's, as audit's). */
 static int scan_tmp(struct run *rn, const struct util_paths *p)
 {
 	static const char *const dirs[] = {
-	        PP_ETC_PVE_MAPPING,
 	        PP_ETC_DEFAULT_GRUB_D,
 	        PP_ETC_DEFAULT,
 	        PP_ETC_KERNEL,
@@ -679,33 +659,29 @@ static int scan_tmp(struct run *rn, const struct util_paths *p)
 	        PP_VAR_LIB_TOOL,
 	        HOST_JOURNAL_DIR,
 	};
-	char full[PP_PATH_MAX], sub[PP_PATH_MAX];
+	char full[PP_PATH_MAX], sub[PP_PATH_MAX], **files = NULL;
+	size_t n = 0;
 	DIR *d;
 	struct dirent *de;
-	int r = 0;
+	int r = pveconf_tmp_stale(p, &files, &n);
 
 	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]) && r == 0; i++)
-		r = scan_dir_tmp(rn, p, dirs[i]);
-	/* every node's VM configs, and every journal */
-	util_path(p, full, sizeof(full), PP_ETC_PVE_NODES);
-	if (r == 0 && (d = opendir(full))) {
-		while (r == 0 && (de = readdir(d)))
-			if (de->d_name[0] != '.') {
-				snprintf(sub, sizeof(sub), PP_ETC_PVE_NODES "/%s/qemu-server",
-				         de->d_name);
-				r = scan_dir_tmp(rn, p, sub);
-			}
-		closedir(d);
-	}
+		r = util_tmp_stale_under(p, dirs[i], &files, &n);
+	/* every journal */
 	util_path(p, full, sizeof(full), HOST_JOURNAL_DIR);
 	if (r == 0 && (d = opendir(full))) {
 		while (r == 0 && (de = readdir(d)))
 			if (de->d_name[0] != '.') {
 				snprintf(sub, sizeof(sub), HOST_JOURNAL_DIR "/%s", de->d_name);
-				r = scan_dir_tmp(rn, p, sub);
+				r = util_tmp_stale_under(p, sub, &files, &n);
 			}
 		closedir(d);
 	}
+	if (n > 1)
+		qsort(files, n, sizeof(*files), cmp_str);
+	if (r == 0)
+		r = policy_temp_files_add(&rn->fs->f, rn->severity, NULL, files, n);
+	util_strv_free(files, n);
 	return r;
 }
 
@@ -734,14 +710,14 @@ int host_doctor_run(const struct util_paths *p, const struct host_facts *f,
 
 		if (host_journal_interrupted(p, iid, sizeof(iid), ikind, sizeof(ikind), &je) < 0)
 			r = add(rn, POLICY_RULE_JOURNAL_INTERRUPTED, NULL,
-			        "fix the state directory, then run pve-passthrough host rollback",
+			        _("fix the state directory, then run pve-passthrough host rollback"),
 			        "%s", je.msg);
 		else if (iid[0])
 			r = add(rn, POLICY_RULE_JOURNAL_INTERRUPTED, NULL,
-			        "run pve-passthrough host rollback: it undoes the steps that were "
-			        "applied; host setup refuses until then",
-			        "the %s of journal %s/%s stopped half-way (state applying)", ikind,
-			        HOST_JOURNAL_DIR, iid);
+			        _("run pve-passthrough host rollback: it undoes the steps that were "
+			          "applied; host setup refuses until then"),
+			        _("the %s of journal %s/%s stopped half-way (state applying)"),
+			        ikind, HOST_JOURNAL_DIR, iid);
 		if (r < 0)
 			return r;
 	}
@@ -749,24 +725,35 @@ int host_doctor_run(const struct util_paths *p, const struct host_facts *f,
 	if (r < 0)
 		return r;
 	if (fs->mode == HOST_MODE_SRIOV_GENERIC)
-		r = add(rn, POLICY_RULE_GENERIC_PF, f->pf_bdf[0] ? f->pf_bdf : NULL, NULL,
-		        "%s%04x:%04x%s%s (driver %s): generic SR-IOV PF, %s; %d of %d VFs enabled; %s",
-		        f->pf_bdf[0] ? "" : "the PF of the setup is gone; ", f->vendor_id,
-		        f->device_id, f->pf_name[0] ? " " : "", f->pf_name,
-		        f->pf_driver[0] ? f->pf_driver : "none", fs->mode_why, f->numvfs,
-		        f->totalvfs, f->iommu_why);
+		/* TRANSLATORS: %04x:%04x%s%s is the PF's vendor:device id and its name (" NAME" or
+		 * ""); then its driver, why the host mode is generic, the VF counts and the IOMMU
+		 * state */
+		r = f->pf_bdf[0]
+		            ? add(rn, POLICY_RULE_GENERIC_PF, f->pf_bdf, NULL,
+		                  _("%04x:%04x%s%s (driver %s): generic SR-IOV PF, %s; %d of %d VFs "
+		                    "enabled; %s"),
+		                  f->vendor_id, f->device_id, f->pf_name[0] ? " " : "", f->pf_name,
+		                  f->pf_driver[0] ? f->pf_driver : _("none"), fs->mode_why,
+		                  f->numvfs, f->totalvfs, f->iommu_why)
+		            : add(rn, POLICY_RULE_GENERIC_PF, NULL, NULL,
+		                  _("the PF of the setup is gone; %04x:%04x%s%s (driver %s): generic "
+		                    "SR-IOV PF, %s; %d of %d VFs enabled; %s"),
+		                  f->vendor_id, f->device_id, f->pf_name[0] ? " " : "", f->pf_name,
+		                  f->pf_driver[0] ? f->pf_driver : _("none"), fs->mode_why,
+		                  f->numvfs, f->totalvfs, f->iommu_why);
 	else if (!f->igpu)
 		r = add(rn, POLICY_RULE_IGPU_MISSING, NULL,
-		        "this tool is for Intel iGPUs (vendor 8086, display class)",
-		        "no Intel iGPU found");
+		        _("this tool is for Intel iGPUs (vendor 8086, display class)"),
+		        _("no Intel iGPU found"));
 	else if (!f->platform)
 		r = add(rn, POLICY_RULE_PLATFORM_UNKNOWN, f->pf_bdf,
-		        "update pve-passthrough (its platform table)",
-		        "iGPU 8086:%04x is not in the platform table", f->device_id);
+		        _("update pve-passthrough (its platform table)"),
+		        _("iGPU 8086:%04x is not in the platform table"), f->device_id);
 	else if (!f->can_gvtg && !f->can_sriov_i915 && !f->can_sriov_xe)
 		r = add(rn, POLICY_RULE_PLATFORM_UNSUPPORTED, f->pf_bdf,
-		        "only full passthrough of the whole iGPU to one VM is possible",
-		        "%s (8086:%04x) has neither SR-IOV nor GVT-g", f->platform, f->device_id);
+		        _("only full passthrough of the whole iGPU to one VM is possible"),
+		        _("%s (8086:%04x) has neither SR-IOV nor GVT-g"), f->platform,
+		        f->device_id);
 	else {
 		char id[64], can[160] = "";
 
@@ -788,9 +775,9 @@ int host_doctor_run(const struct util_paths *p, const struct host_facts *f,
 	}
 	if (r == 0 && f->iommu == 0)
 		r = add(rn, POLICY_RULE_IOMMU_OFF, NULL,
-		        "enable VT-d in the firmware setup and put intel_iommu=on on the kernel command "
-		        "line (host setup does)",
-		        "no IOMMU is active (/sys/class/iommu is empty): nothing can be passed through");
+		        _("enable VT-d in the firmware setup and put intel_iommu=on on the kernel command "
+		          "line (host setup does)"),
+		        _("no IOMMU is active (/sys/class/iommu is empty): nothing can be passed through"));
 	if (r == 0)
 		r = check_cmdline(p, f, &b, rn);
 	/* the host rules over facts (policy/host_rules.c): PF driver, VF counts, GVT-g modules */
@@ -807,19 +794,24 @@ int host_doctor_run(const struct util_paths *p, const struct host_facts *f,
 	if (r == 0 && (fs->mode == HOST_MODE_SRIOV_I915 || dkms_registered(p)))
 		r = check_dkms(p, f, rn, e);
 	if (r == 0 && b.secure_boot) {
-		char path[PP_PATH_MAX];
+		char path[PP_PATH_MAX], hint[512];
 
 		util_path(p, path, sizeof(path), HOST_DKMS_MOK);
-		r = add(rn, POLICY_RULE_SECURE_BOOT, NULL,
-		        util_exists(path)
-		                ? "mokutil --import " HOST_DKMS_MOK
-		                  ", reboot, choose Enroll MOK in the MOK manager; check "
-		                  "with mokutil --test-key " HOST_DKMS_MOK
-		                : "the dkms key " HOST_DKMS_MOK
-		                  " appears after the first dkms build; then mokutil --import "
-		                  "it and reboot to enroll it",
-		        "Secure Boot is on: the kernel loads the dkms module only when the dkms key is "
-		        "enrolled (\"Key was rejected by service\" otherwise)");
+		if (util_exists(path))
+			snprintf(
+			        hint, sizeof(hint),
+			        _("mokutil --import %s, reboot, choose Enroll MOK in the MOK manager; "
+			          "check with mokutil --test-key %s"),
+			        HOST_DKMS_MOK, HOST_DKMS_MOK);
+		else
+			snprintf(
+			        hint, sizeof(hint),
+			        _("the dkms key %s appears after the first dkms build; then mokutil "
+			          "--import it and reboot to enroll it"),
+			        HOST_DKMS_MOK);
+		r = add(rn, POLICY_RULE_SECURE_BOOT, NULL, hint,
+		        _("Secure Boot is on: the kernel loads the dkms module only when the dkms key "
+		          "is enrolled (\"Key was rejected by service\" otherwise)"));
 		if (r == 0 && fs->mode == HOST_MODE_GVTG)
 			downgrade(rn, POLICY_SEVERITY_INFO);
 	}
@@ -840,7 +832,7 @@ int host_doctor_run(const struct util_paths *p, const struct host_facts *f,
 	if (r < 0) {
 		host_findings_free(fs);
 		if (e && !e->msg[0])
-			util_err_set(e, r, "out of memory");
+			util_err_set(e, r, _("out of memory"));
 	}
 	return r;
 }

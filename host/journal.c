@@ -19,6 +19,7 @@
 #include "util/diff.h"
 #include "util/fileio.h"
 #include "util/hash.h"
+#include "util/i18n.h"
 
 #define TEXT_MAX (1 << 20)
 
@@ -42,7 +43,7 @@ static int dir_open_verified(int parent, const char *name, const char *shown, bo
 	int fd;
 
 	if (create && mkdirat(parent, name, 0700) < 0 && errno != EEXIST)
-		return util_err_errno(e, -errno, "cannot create %s", shown);
+		return util_err_errno(e, -errno, _("cannot create %s"), shown);
 	fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
 		int r = -errno;
@@ -50,18 +51,18 @@ static int dir_open_verified(int parent, const char *name, const char *shown, bo
 		if (fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
 			return util_err_set(
 			        e, -ELOOP,
-			        "%s is a symbolic link; refusing to follow it for root-owned "
-			        "state (remove the link, keep a real directory)",
+			        _("%s is a symbolic link; refusing to follow it for root-owned "
+			          "state (remove the link, keep a real directory)"),
 			        shown);
-		return util_err_errno(e, r, "cannot open %s", shown);
+		return util_err_errno(e, r, _("cannot open %s"), shown);
 	}
 	if (fstat(fd, &st) < 0 || (st.st_uid != 0 && st.st_uid != geteuid()) ||
 	    (st.st_mode & (S_IWGRP | S_IWOTH))) {
 		close(fd);
 		return util_err_set(
 		        e, -EPERM,
-		        "%s is owned by uid %u with mode %04o; it must belong to root and "
-		        "be writable by it alone (chown root: %s; chmod go-w %s)",
+		        _("%s is owned by uid %u with mode %04o; it must belong to root and "
+		          "be writable by it alone (chown root: %s; chmod go-w %s)"),
 		        shown, (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777), shown, shown);
 	}
 	return fd;
@@ -88,7 +89,7 @@ static int journal_dir_open(const struct util_paths *p, bool create, struct util
 	if (parent < 0)
 		return errno == ENOENT && !create
 		               ? -ENOENT
-		               : util_err_errno(e, -errno, "cannot open %s", full);
+		               : util_err_errno(e, -errno, _("cannot open %s"), full);
 	if (!create && faccessat(parent, tool, F_OK, AT_SYMLINK_NOFOLLOW) < 0 && errno == ENOENT) {
 		close(parent);
 		return -ENOENT;
@@ -122,7 +123,7 @@ static int jsave(struct journal *j, struct util_err *e)
 	if (r == 0)
 		r = util_file_write_atomicat(j->dfd, "journal", shown, b.s, b.len, &wo, e);
 	else
-		util_err_set(e, r, "out of memory");
+		util_err_set(e, r, _("out of memory"));
 	util_buf_free(&b);
 	return r;
 }
@@ -182,9 +183,10 @@ static int jcreate(struct journal *j, const struct util_paths *p, const char *ki
 			return j->dfd < 0 ? j->dfd : jsave(j, e);
 		}
 		if (errno != EEXIST)
-			return util_err_errno(e, -errno, "cannot create the journal %s", j->shown);
+			return util_err_errno(e, -errno, _("cannot create the journal %s"),
+			                      j->shown);
 	}
-	return util_err_set(e, -EEXIST, "too many journals in %s this second", HOST_JOURNAL_DIR);
+	return util_err_set(e, -EEXIST, _("too many journals in %s this second"), HOST_JOURNAL_DIR);
 }
 
 /* Creates the missing parents of a host path, recording each created directory. */
@@ -227,12 +229,12 @@ static int make_parents(struct journal *j, const char *host_path, struct util_er
 		if (r == 0 && missing[i]) {
 			util_path(j->p, full, sizeof(full), "%s", missing[i]);
 			if (mkdir(full, 0755) < 0 && errno != EEXIST)
-				r = util_err_errno(e, -errno, "cannot create %s", missing[i]);
+				r = util_err_errno(e, -errno, _("cannot create %s"), missing[i]);
 		}
 		free(missing[i]);
 	}
 	if (r == -ENOMEM && e && !e->msg[0])
-		util_err_set(e, r, "out of memory");
+		util_err_set(e, r, _("out of memory"));
 	return r;
 }
 
@@ -272,26 +274,26 @@ static int do_change(const struct util_paths *p, const struct host_change *c, bo
 	if (c->is_dir) {
 		if (remove != undo) { /* forward: rmdir; undo: mkdir */
 			if (rmdir(full) < 0 && errno != ENOENT && errno != ENOTEMPTY)
-				return util_err_errno(e, -errno, "cannot remove %s", c->path);
+				return util_err_errno(e, -errno, _("cannot remove %s"), c->path);
 		} else if (mkdir(full, 0755) < 0 && errno != EEXIST) {
-			return util_err_errno(e, -errno, "cannot create %s", c->path);
+			return util_err_errno(e, -errno, _("cannot create %s"), c->path);
 		}
 		return 0;
 	}
 	if (c->is_link) {
 		if (undo ? !c->existed : c->remove) {
 			if (unlink(full) < 0 && errno != ENOENT)
-				return util_err_errno(e, -errno, "cannot remove %s", c->path);
+				return util_err_errno(e, -errno, _("cannot remove %s"), c->path);
 			return 0;
 		}
 		unlink(full);
 		if (symlink(c->target, full) < 0)
-			return util_err_errno(e, -errno, "cannot create the link %s", c->path);
+			return util_err_errno(e, -errno, _("cannot create the link %s"), c->path);
 		return 0;
 	}
 	if (remove) {
 		if (unlink(full) < 0 && errno != ENOENT)
-			return util_err_errno(e, -errno, "cannot remove %s", c->path);
+			return util_err_errno(e, -errno, _("cannot remove %s"), c->path);
 		return 0;
 	}
 	if (undo)
@@ -355,7 +357,7 @@ int host_plan_apply(const struct util_paths *p, const struct host_plan *plan,
 		if (r == 0)
 			r = jsave(&j, e);
 		if (r == 0 && o && o->fail_at_change == (int)i + 1)
-			r = util_err_set(e, -EIO, "%s: injected failure", c->path);
+			r = util_err_set(e, -EIO, _("%s: injected failure"), c->path);
 		if (r == 0)
 			r = do_change(p, c, false, e);
 		if (r == 0 && o && o->kill_at_change == (int)i + 1)
@@ -568,7 +570,8 @@ static int jread_load(int jfd, const char *id, struct jread *jr, bool with_data,
 	close(dfd);
 	if (r < 0) {
 		jread_free(jr);
-		return util_err_errno(e, r, "cannot read the journal %s/%s", HOST_JOURNAL_DIR, id);
+		return util_err_errno(e, r, _("cannot read the journal %s/%s"), HOST_JOURNAL_DIR,
+		                      id);
 	}
 	return 0;
 }
@@ -608,7 +611,7 @@ static int journals_list(const struct util_paths *p, int *jfd, char ***out, size
 	if (d2 < 0 || !(d = fdopendir(d2))) {
 		if (d2 >= 0)
 			close(d2);
-		return util_err_errno(e, -errno, "cannot read %s", HOST_JOURNAL_DIR);
+		return util_err_errno(e, -errno, _("cannot read %s"), HOST_JOURNAL_DIR);
 	}
 	while ((de = readdir(d))) {
 		char **nv;
@@ -619,7 +622,7 @@ static int journals_list(const struct util_paths *p, int *jfd, char ***out, size
 		if (!nv || !(nv[n] = strdup(de->d_name))) {
 			free(nv ? nv : names);
 			closedir(d);
-			return util_err_set(e, -ENOMEM, "out of memory");
+			return util_err_set(e, -ENOMEM, _("out of memory"));
 		}
 		names = nv;
 		n++;
@@ -736,7 +739,7 @@ int host_journal_mark(const struct util_paths *p, const char *id, const char *st
 
 	jfd = journal_dir_open(p, false, e);
 	if (jfd < 0)
-		return jfd == -ENOENT ? util_err_set(e, -ENOENT, "no journal %s", id) : jfd;
+		return jfd == -ENOENT ? util_err_set(e, -ENOENT, _("no journal %s"), id) : jfd;
 	snprintf(shown, sizeof(shown), "%s/%s", HOST_JOURNAL_DIR, id);
 	dfd = dir_open_verified(jfd, id, shown, false, e);
 	close(jfd);
@@ -762,7 +765,7 @@ int host_journal_mark(const struct util_paths *p, const char *id, const char *st
 	if (!s) {
 		free(text);
 		close(dfd);
-		return util_err_set(e, -EINVAL, "%s: no state line", shown);
+		return util_err_set(e, -EINVAL, _("%s: no state line"), shown);
 	}
 	r = util_buf_add(&b, text, (size_t)(s - text));
 	r = r ? r : util_buf_addf(&b, "\nstate %s", state);
@@ -1085,6 +1088,6 @@ int host_rollback_plan(const struct util_paths *p, const struct host_rollback_op
 		r = add_cmd(pl, host_boot_refresh_argv(&pl->boot));
 	jread_free(&jr);
 	if (r < 0 && e && !e->msg[0])
-		util_err_set(e, r, "out of memory");
+		util_err_set(e, r, _("out of memory"));
 	return r;
 }

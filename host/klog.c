@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "util/fileio.h"
+#include "util/i18n.h"
 
 /* Appends a record; takes a copy of text[0..len). */
 static int push(struct host_klog *log, const char *stamp, const char *text, size_t len, int level,
@@ -321,14 +322,14 @@ int host_klog_read(const struct util_paths *p, const char *file, struct host_klo
 		rc = looks_like_records(data, len) ? host_klog_parse_records(data, len, out)
 		                                   : host_klog_parse_text(data, len, out);
 		free(data);
-		return rc ? util_err_set(e, rc, "%s: out of memory", file) : 0;
+		return rc ? util_err_set(e, rc, _("%s: out of memory"), file) : 0;
 	}
 	if (util_path(p, path, sizeof(path), PP_DEV_KMSG) != 0)
-		return util_err_set(e, -ENAMETOOLONG, "%s: path too long", PP_DEV_KMSG);
+		return util_err_set(e, -ENAMETOOLONG, _("%s: path too long"), PP_DEV_KMSG);
 	snprintf(out->source, sizeof(out->source), "%s", PP_DEV_KMSG);
 	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
-		return util_err_errno(e, -errno, "cannot read the kernel log %s", PP_DEV_KMSG);
+		return util_err_errno(e, -errno, _("cannot read the kernel log %s"), PP_DEV_KMSG);
 	if (fstat(fd, &st) != 0) {
 		rc = -errno;
 		close(fd);
@@ -338,17 +339,17 @@ int host_klog_read(const struct util_paths *p, const char *file, struct host_klo
 		/* a new reader starts at the oldest record still in the ring buffer */
 		rc = read_kmsg_device(fd, out);
 		close(fd);
-		return rc ? util_err_errno(e, rc, "reading %s", PP_DEV_KMSG) : 0;
+		return rc ? util_err_errno(e, rc, _("reading %s"), PP_DEV_KMSG) : 0;
 	}
 	close(fd);
 	if (!S_ISREG(st.st_mode))
 		return util_err_set(e, -EINVAL,
-		                    "%s is neither the kernel's device nor a file of records",
+		                    _("%s is neither the kernel's device nor a file of records"),
 		                    util_path_display(p, path));
 	rc = util_file_read(path, HOST_KLOG_READ_MAX, &data, &len, e);
 	if (rc)
 		return rc;
 	rc = host_klog_parse_records(data, len, out);
 	free(data);
-	return rc ? util_err_set(e, rc, "%s: out of memory", PP_DEV_KMSG) : 0;
+	return rc ? util_err_set(e, rc, _("%s: out of memory"), PP_DEV_KMSG) : 0;
 }

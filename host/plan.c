@@ -112,13 +112,14 @@ static int read_old(const struct util_paths *p, struct host_change *c, struct ut
 
 	util_path(p, full, sizeof(full), "%s", c->path);
 	if (lstat(full, &st) < 0)
-		return errno == ENOENT ? 0 : util_err_errno(e, -errno, "cannot read %s", c->path);
+		return errno == ENOENT ? 0
+		                       : util_err_errno(e, -errno, _("cannot read %s"), c->path);
 	c->old_mode = st.st_mode & 07777;
 	if (S_ISLNK(st.st_mode)) {
 		ssize_t l = readlink(full, c->target, sizeof(c->target) - 1);
 
 		if (l < 0)
-			return util_err_errno(e, -errno, "cannot read %s", c->path);
+			return util_err_errno(e, -errno, _("cannot read %s"), c->path);
 		c->target[l] = '\0';
 		c->existed = c->is_link = true;
 		return 0;
@@ -155,7 +156,7 @@ static int host_plan_file(const struct util_paths *p, struct host_plan *pl, cons
 	if (!c) {
 		free(tmp.old_data);
 		free(edits);
-		return util_err_set(e, -ENOMEM, "out of memory");
+		return util_err_set(e, -ENOMEM, _("out of memory"));
 	}
 	c->existed = tmp.existed;
 	c->old_data = tmp.old_data;
@@ -166,7 +167,7 @@ static int host_plan_file(const struct util_paths *p, struct host_plan *pl, cons
 	c->n_edits = n_edits;
 	c->new_data = malloc(len + 1);
 	if (!c->new_data)
-		return util_err_set(e, -ENOMEM, "out of memory");
+		return util_err_set(e, -ENOMEM, _("out of memory"));
 	memcpy(c->new_data, data, len);
 	c->new_data[len] = '\0';
 	c->new_len = len;
@@ -190,12 +191,12 @@ static int plan_link(const struct util_paths *p, struct host_plan *pl, const cha
 		free(tmp.old_data);
 		return note(
 		        pl,
-		        "%s exists and is not the tool's link; left alone (systemctl enable %s)",
+		        _("%s exists and is not the tool's link; left alone (systemctl enable %s)"),
 		        path, strrchr(path, '/') + 1);
 	}
 	c = new_change(pl, path);
 	if (!c)
-		return util_err_set(e, -ENOMEM, "out of memory");
+		return util_err_set(e, -ENOMEM, _("out of memory"));
 	c->is_link = true;
 	snprintf(c->target, sizeof(c->target), "%s", target);
 	return 0;
@@ -216,7 +217,7 @@ static int plan_remove(const struct util_paths *p, struct host_plan *pl, const c
 	c = new_change(pl, path);
 	if (!c) {
 		free(tmp.old_data);
-		return util_err_set(e, -ENOMEM, "out of memory");
+		return util_err_set(e, -ENOMEM, _("out of memory"));
 	}
 	c->existed = true;
 	c->is_link = tmp.is_link;
@@ -243,8 +244,8 @@ static int plan_vf_unit(const struct util_paths *p, struct host_plan *pl, const 
 		util_path(p, path, sizeof(path), HOST_UNIT_TEMPLATE);
 		if (!util_exists(path))
 			return refuse(pl,
-			              "the VF boot unit %s is not installed: install the "
-			              "pve-passthrough package (or make install) first",
+			              _("the VF boot unit %s is not installed: install the "
+			                "pve-passthrough package (or make install) first"),
 			              HOST_UNIT_TEMPLATE);
 		if (pf[0])
 			snprintf(want, sizeof(want), HOST_UNIT_PREFIX "%s:%d.service", pf, vfs);
@@ -253,7 +254,7 @@ static int plan_vf_unit(const struct util_paths *p, struct host_plan *pl, const 
 	}
 	r = host_vf_units_list(p, &names, &n);
 	if (r < 0)
-		return util_err_errno(e, r, "reading %s", HOST_UNIT_WANTS_DIR);
+		return util_err_errno(e, r, _("reading %s"), HOST_UNIT_WANTS_DIR);
 	for (size_t i = 0; i < n && r == 0; i++)
 		if (strcmp(names[i], want) != 0) {
 			snprintf(path, sizeof(path), HOST_UNIT_WANTS_DIR "/%s", names[i]);
@@ -300,92 +301,116 @@ void host_plan_free(struct host_plan *pl)
 static int check_platform(struct host_plan *pl, const struct host_setup_opts *o,
                           const struct host_facts *f, int vfs)
 {
-	const char *name = f->platform ? f->platform : "this iGPU";
+	const char *name = f->platform ? f->platform : _("this iGPU");
 	int r = 0;
 
 	if (o->mode == HOST_MODE_SRIOV_GENERIC) {
 		if (!f->pf_bdf[0])
-			return refuse(pl, "no PCI device at the address given with --pf");
-		if (f->totalvfs <= 0)
+			return refuse(pl, _("no PCI device at the address given with --pf"));
+		if (f->totalvfs == 0)
 			return refuse(
 			        pl,
-			        "%s has no SR-IOV capability (no sriov_totalvfs%s): it cannot "
-			        "create VFs",
-			        f->pf_bdf, f->totalvfs == 0 ? " above 0" : "");
+			        _("%s has no SR-IOV capability (no sriov_totalvfs above 0): it "
+			          "cannot create VFs"),
+			        f->pf_bdf);
+		if (f->totalvfs < 0)
+			return refuse(
+			        pl,
+			        _("%s has no SR-IOV capability (no sriov_totalvfs): it cannot "
+			          "create VFs"),
+			        f->pf_bdf);
 		if (!f->pf_driver[0])
 			r = note(
 			        pl,
-			        "%s has no driver bound now: the unit waits up to 60 s at boot for "
-			        "one (writing sriov_numvfs needs the PF driver)",
+			        _("%s has no driver bound now: the unit waits up to 60 s at boot for "
+			          "one (writing sriov_numvfs needs the PF driver)"),
 			        f->pf_bdf);
 		if (r == 0 && vfs > f->totalvfs)
-			r = refuse(pl, "--vfs %d: %s offers at most %d VFs (sriov_totalvfs)", vfs,
-			           f->pf_bdf, f->totalvfs);
+			r = refuse(pl, _("--vfs %d: %s offers at most %d VFs (sriov_totalvfs)"),
+			           vfs, f->pf_bdf, f->totalvfs);
 		if (r == 0 && f->vfs_in_use > 0 && f->numvfs > 0 && vfs != f->numvfs)
-			r = refuse(pl,
-			           "%d VF(s) of %s are in use (%s); changing the VF count destroys "
-			           "them: stop the VMs that use them first",
-			           f->vfs_in_use, f->pf_bdf, f->in_use);
+			r = refuse(
+			        pl,
+			        _("%d VF(s) of %s are in use (%s); changing the VF count destroys "
+			          "them: stop the VMs that use them first"),
+			        f->vfs_in_use, f->pf_bdf, f->in_use);
 		return r;
 	}
 	if (!f->igpu)
 		return refuse(pl,
-		              "no Intel iGPU found (vendor 8086, display class, at 0000:00:02.0 "
-		              "or with sriov_totalvfs / mdev_supported_types)");
+		              _("no Intel iGPU found (vendor 8086, display class, at 0000:00:02.0 "
+		                "or with sriov_totalvfs / mdev_supported_types)"));
 	if (!f->platform)
 		return refuse(
 		        pl,
-		        "iGPU 8086:%04x is not in the platform table; no setup is known to work "
-		        "for it (update pve-passthrough if it is a new platform)",
+		        _("iGPU 8086:%04x is not in the platform table; no setup is known to work "
+		          "for it (update pve-passthrough if it is a new platform)"),
 		        f->device_id);
 	if (!f->can_gvtg && !f->can_sriov_i915 && !f->can_sriov_xe)
 		return refuse(pl,
-		              "%s (8086:%04x) supports neither GVT-g nor SR-IOV: only full "
-		              "passthrough of the whole iGPU to one VM, or host use",
+		              _("%s (8086:%04x) supports neither GVT-g nor SR-IOV: only full "
+		                "passthrough of the whole iGPU to one VM, or host use"),
 		              name, f->device_id);
 	switch (o->mode) {
 	case HOST_MODE_SRIOV_GENERIC: break; /* handled above */
 	case HOST_MODE_GVTG:
 		if (!f->can_gvtg)
-			r = refuse(
-			        pl,
-			        "%s (8086:%04x%s%s) has no GVT-g: GVT-g ended with 10th gen Core "
-			        "(Gen9); this platform does SR-IOV: pve-passthrough host setup sriov",
-			        name, f->device_id, f->gfx ? ", " : "", f->gfx ? f->gfx : "");
+			r = f->gfx ? refuse(pl,
+			                    _("%s (8086:%04x, %s) has no GVT-g: GVT-g ended with 10th gen "
+			                      "Core (Gen9); this platform does SR-IOV: pve-passthrough "
+			                      "host setup sriov"),
+			                    name, f->device_id, f->gfx)
+			           : refuse(pl,
+			                    _("%s (8086:%04x) has no GVT-g: GVT-g ended with 10th gen "
+			                      "Core (Gen9); this platform does SR-IOV: pve-passthrough "
+			                      "host setup sriov"),
+			                    name, f->device_id);
 		break;
 	case HOST_MODE_SRIOV_I915:
 	case HOST_MODE_SRIOV_XE:
 		if (!f->can_sriov_i915 && !f->can_sriov_xe) {
+			char what[192];
+
+			/* the platform as "NAME (8086:ID, GFX)" or "NAME (8086:ID)" */
+			if (f->gfx)
+				snprintf(what, sizeof(what), _("%s (8086:%04x, %s)"), name,
+				         f->device_id, f->gfx);
+			else
+				snprintf(what, sizeof(what), _("%s (8086:%04x)"), name,
+				         f->device_id);
+			r = f->can_gvtg
+			            ? refuse(pl,
+			                     _("%s has no SR-IOV: SR-IOV starts with Tiger Lake "
+			                       "(Gen12); this platform does GVT-g: "
+			                       "pve-passthrough host setup gvtg"),
+			                     what)
+			            : refuse(pl,
+			                     _("%s has no SR-IOV: SR-IOV starts with Tiger Lake "
+			                       "(Gen12)"),
+			                     what);
+		} else if (o->mode == HOST_MODE_SRIOV_I915 && !f->can_sriov_i915) {
+			r = refuse(pl, _("%s does SR-IOV only through xe: use --driver xe"), name);
+		} else if (o->mode == HOST_MODE_SRIOV_XE && !f->can_sriov_xe) {
 			r = refuse(
 			        pl,
-			        "%s (8086:%04x%s%s) has no SR-IOV: SR-IOV starts with Tiger Lake "
-			        "(Gen12)%s",
-			        name, f->device_id, f->gfx ? ", " : "", f->gfx ? f->gfx : "",
-			        f->can_gvtg ? "; this platform does GVT-g: pve-passthrough host "
-			                      "setup gvtg"
-			                    : "");
-		} else if (o->mode == HOST_MODE_SRIOV_I915 && !f->can_sriov_i915) {
-			r = refuse(pl, "%s does SR-IOV only through xe: use --driver xe", name);
-		} else if (o->mode == HOST_MODE_SRIOV_XE && !f->can_sriov_xe) {
-			r = refuse(pl,
-			           "%s does SR-IOV only through i915-sriov-dkms: use --driver i915",
-			           name);
+			        _("%s does SR-IOV only through i915-sriov-dkms: use --driver i915"),
+			        name);
 		}
 		if (r == 0 && f->totalvfs > 0 && vfs > f->totalvfs)
-			r = refuse(pl, "--vfs %d: %s offers at most %d VFs (sriov_totalvfs)", vfs,
-			           f->pf_bdf, f->totalvfs);
+			r = refuse(pl, _("--vfs %d: %s offers at most %d VFs (sriov_totalvfs)"),
+			           vfs, f->pf_bdf, f->totalvfs);
 		break;
 	}
 	if (r == 0 && f->vfs_in_use > 0 && f->numvfs > 0 &&
 	    (o->mode == HOST_MODE_GVTG || vfs != f->numvfs))
 		r = refuse(pl,
-		           "%d VF(s) of %s are in use (%s); changing the VF count destroys "
-		           "them: stop the VMs that use them first",
+		           _("%d VF(s) of %s are in use (%s); changing the VF count destroys "
+		             "them: stop the VMs that use them first"),
 		           f->vfs_in_use, f->pf_bdf, f->in_use);
 	if (r == 0 && f->mdevs_in_use > 0 && o->mode != HOST_MODE_GVTG)
 		r = refuse(pl,
-		           "running VMs use %d GVT-g mdev(s) (%s); SR-IOV replaces GVT-g: stop "
-		           "those VMs and remove their mdev hostpci entries first",
+		           _("running VMs use %d GVT-g mdev(s) (%s); SR-IOV replaces GVT-g: stop "
+		             "those VMs and remove their mdev hostpci entries first"),
 		           f->mdevs_in_use, f->in_use);
 	return r;
 }
@@ -429,18 +454,18 @@ static int note_edits(struct host_plan *pl, const char *file, const struct host_
 			continue;
 		if (ed[i].kind == HOST_EDIT_REPLACE)
 			r = block(pl,
-			          "conflict in %s: '%s' is set, setup needs %s=%s; left alone "
-			          "(--replace-conflicts changes it)",
+			          _("conflict in %s: '%s' is set, setup needs %s=%s; left alone "
+			            "(--replace-conflicts changes it)"),
 			          file, ed[i].old_value, ed[i].key, ed[i].value);
 		else if (ed[i].kind == HOST_EDIT_REMOVE)
 			r = block(pl,
-			          "conflict in %s: '%s' works against %s; left alone "
-			          "(--replace-conflicts removes it)",
+			          _("conflict in %s: '%s' works against %s; left alone "
+			            "(--replace-conflicts removes it)"),
 			          file, ed[i].old_value, host_mode_name(pl->mode));
 		else if (ed[i].kind == HOST_EDIT_LIST_DEL)
 			r = block(pl,
-			          "conflict in %s: %s lists %s, the driver %s needs; left alone "
-			          "(--replace-conflicts removes it)",
+			          _("conflict in %s: %s lists %s, the driver %s needs; left alone "
+			            "(--replace-conflicts removes it)"),
 			          file, ed[i].key, ed[i].value, host_mode_name(pl->mode));
 	}
 	return r;
@@ -509,8 +534,8 @@ static int plan_grub(const struct util_paths *p, struct host_plan *pl, bool cons
 		}
 		if (r == 0 && removed < nrm)
 			r = note(pl,
-			         "a conflicting token is set outside %s (another grub.d file?): "
-			         "remove it by hand",
+			         _("a conflicting token is set outside %s (another grub.d file?): "
+			           "remove it by hand"),
 			         PP_ETC_DEFAULT_GRUB);
 		if (r == 0 && removed) {
 			r = host_plan_file(p, pl, PP_ETC_DEFAULT_GRUB, rm_text, strlen(rm_text),
@@ -558,7 +583,7 @@ static int plan_sdboot(const struct util_paths *p, struct host_plan *pl, bool co
 	r = util_file_read(path, TEXT_MAX, &text, &len, e);
 	if (r == -ENOENT) {
 		/* proxmox-boot-tool falls back to /proc/cmdline; start from it, minus initrd= */
-		r = note(pl, "%s does not exist: it is created from /proc/cmdline",
+		r = note(pl, _("%s does not exist: it is created from /proc/cmdline"),
 		         PP_ETC_KERNEL_CMDLINE);
 		if (r == 0 && host_tokens_split(pl->boot.proc_cmdline, &t) == 0)
 			for (size_t i = 0; i < t.n; i++)
@@ -582,8 +607,8 @@ static int plan_sdboot(const struct util_paths *p, struct host_plan *pl, bool co
 	if (host_tokens_find(&t, "root") < 0)
 		r = refuse(
 		        pl,
-		        "%s has no root= token: proxmox-boot-tool refresh would fail (\"No root= "
-		        "parameter\"); fix the file first",
+		        _("%s has no root= token: proxmox-boot-tool refresh would fail (\"No root= "
+		          "parameter\"); fix the file first"),
 		        PP_ETC_KERNEL_CMDLINE);
 	if (r == 0)
 		r = host_cmdline_merge(&t, w, consent, &ed, &ned);
@@ -641,7 +666,7 @@ static int plan_notes_scans(const struct util_paths *p, struct host_plan *pl,
 	if (r == 0 && o->mode != HOST_MODE_GVTG)
 		r = host_vf_mechanisms_scan(p, &c, &n, e);
 	for (size_t i = 0; i < n && r == 0; i++)
-		r = note(pl, "%s line %d: '%s': %s", c[i].file, c[i].line, c[i].text, c[i].why);
+		r = note(pl, _("%s line %d: '%s': %s"), c[i].file, c[i].line, c[i].text, c[i].why);
 	free(c);
 	return r;
 }
@@ -684,15 +709,19 @@ static int plan_dkms_notes(const struct util_paths *p, struct host_plan *pl,
 	}
 	if (r == 0 && pl->boot.secure_boot) {
 		util_path(p, path, sizeof(path), HOST_DKMS_MOK);
-		r = note(
-		        pl,
-		        "Secure Boot is on: the kernel rejects the dkms module (\"Key was rejected "
-		        "by service\") until the dkms key is enrolled: mokutil --import %s, reboot, "
-		        "then Enroll MOK in the blue MOK manager screen%s",
-		        HOST_DKMS_MOK,
-		        util_exists(path) ? ""
-		                          : " (the key appears after the first "
-		                            "dkms build)");
+		r = util_exists(path)
+		            ? note(pl,
+		                   _("Secure Boot is on: the kernel rejects the dkms module (\"Key was "
+		                     "rejected by service\") until the dkms key is enrolled: mokutil "
+		                     "--import %s, reboot, then Enroll MOK in the blue MOK manager "
+		                     "screen"),
+		                   HOST_DKMS_MOK)
+		            : note(pl,
+		                   _("Secure Boot is on: the kernel rejects the dkms module (\"Key was "
+		                     "rejected by service\") until the dkms key is enrolled: mokutil "
+		                     "--import %s, reboot, then Enroll MOK in the blue MOK manager "
+		                     "screen (the key appears after the first dkms build)"),
+		                   HOST_DKMS_MOK);
 	}
 	host_dkms_report_free(&rep);
 	free(w);
@@ -724,8 +753,8 @@ int host_setup_plan(const struct util_paths *p, const struct host_setup_opts *o,
 		if (r == 0 && iid[0])
 			r = refuse(
 			        pl,
-			        "an interrupted %s (journal %s/%s, state applying) must be resolved "
-			        "first: run pve-passthrough host rollback",
+			        _("an interrupted %s (journal %s/%s, state applying) must be resolved "
+			          "first: run pve-passthrough host rollback"),
 			        ikind, HOST_JOURNAL_DIR, iid);
 	}
 	if (r == 0)
@@ -738,13 +767,14 @@ int host_setup_plan(const struct util_paths *p, const struct host_setup_opts *o,
 		l = strcspn(base, "_");
 		snprintf(pl->package, sizeof(pl->package), "%.*s", (int)(l < 127 ? l : 127), base);
 		if (access(o->dkms_deb, R_OK) < 0)
-			r = refuse(pl, "--dkms-deb %s: %s", o->dkms_deb, strerror(errno));
+			r = refuse(pl, _("--dkms-deb %s: %s"), o->dkms_deb, strerror(errno));
 		else if (l == strlen(base) || strcmp(base + strlen(base) - 4, ".deb") != 0)
-			r = refuse(pl,
-			           "--dkms-deb %s: not a package file name (NAME_VERSION_ARCH.deb)",
-			           o->dkms_deb);
+			r = refuse(
+			        pl,
+			        _("--dkms-deb %s: not a package file name (NAME_VERSION_ARCH.deb)"),
+			        o->dkms_deb);
 		else if (o->mode != HOST_MODE_SRIOV_I915 && o->mode != HOST_MODE_SRIOV_XE)
-			r = refuse(pl, "--dkms-deb is for SR-IOV setups");
+			r = refuse(pl, _("--dkms-deb is for SR-IOV setups"));
 		if (r == 0) {
 			const char *argv[] = {"dpkg", "-i", o->dkms_deb, NULL};
 
@@ -756,8 +786,8 @@ int host_setup_plan(const struct util_paths *p, const struct host_setup_opts *o,
 		goto out;
 	/* kernel command line, in the file the bootloader in use reads */
 	if (o->mode == HOST_MODE_SRIOV_GENERIC) {
-		r = note(pl, "%s%s", f->iommu_why,
-		         f->iommu_token[0] ? "" : ": no IOMMU token is added");
+		r = f->iommu_token[0] ? note(pl, "%s", f->iommu_why)
+		                      : note(pl, _("%s: no IOMMU token is added"), f->iommu_why);
 		if (r < 0)
 			goto out;
 	}
@@ -771,8 +801,8 @@ int host_setup_plan(const struct util_paths *p, const struct host_setup_opts *o,
 		util_path(p, path, sizeof(path), PP_ETC_KERNEL_CMDLINE);
 		if (r == 0 && util_exists(path))
 			r = note(pl,
-			         "%s exists but this host boots with GRUB (%s): that file is not "
-			         "used and was left alone",
+			         _("%s exists but this host boots with GRUB (%s): that file is not "
+			           "used and was left alone"),
 			         PP_ETC_KERNEL_CMDLINE, pl->boot.why);
 	}
 	/* modules */
@@ -810,11 +840,14 @@ int host_setup_plan(const struct util_paths *p, const struct host_setup_opts *o,
 	if (r == 0 && cmdline_changed)
 		r = plan_cmd(pl, host_boot_refresh_argv(&pl->boot));
 	if (r == 0 && (cmdline_changed || o->dkms_deb))
-		r = note(pl, "reboot to apply the new kernel command line%s",
-		         o->mode == HOST_MODE_GVTG ? "" : "; the unit creates the VFs at boot");
+		r = o->mode == HOST_MODE_GVTG
+		            ? note(pl, "%s", _("reboot to apply the new kernel command line"))
+		            : note(pl, "%s",
+		                   _("reboot to apply the new kernel command line; the unit creates "
+		                     "the VFs at boot"));
 out:
 	util_buf_free(&mods);
 	if (r < 0 && e && !e->msg[0])
-		util_err_set(e, r, "out of memory");
+		util_err_set(e, r, _("out of memory"));
 	return r;
 }

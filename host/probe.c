@@ -100,12 +100,12 @@ void host_iommu_token(const struct util_paths *p, const char *release, char toke
 	util_path(p, path, sizeof(path), PP_SYS_ACPI_TABLES "/DMAR");
 	if (util_exists(path)) {
 		vendor = "intel";
-		evidence = "ACPI DMAR table";
+		evidence = _("ACPI DMAR table");
 	} else {
 		util_path(p, path, sizeof(path), PP_SYS_ACPI_TABLES "/IVRS");
 		if (util_exists(path)) {
 			vendor = "amd";
-			evidence = "ACPI IVRS table";
+			evidence = _("ACPI IVRS table");
 		}
 	}
 	if (!vendor) {
@@ -115,14 +115,14 @@ void host_iommu_token(const struct util_paths *p, const char *release, char toke
 				vendor = "intel";
 			else if (strstr(text, "AuthenticAMD"))
 				vendor = "amd";
-			evidence = "CPU vendor in /proc/cpuinfo";
+			evidence = _("CPU vendor in /proc/cpuinfo");
 			free(text);
 			text = NULL;
 		}
 	}
 	if (vendor && strcmp(vendor, "amd") == 0) {
 		token[0] = '\0';
-		snprintf(why, 256, "AMD IOMMU (%s): the kernel enables it by default", evidence);
+		snprintf(why, 256, _("AMD IOMMU (%s): the kernel enables it by default"), evidence);
 		return;
 	}
 	snprintf(token, 32, "intel_iommu=on");
@@ -135,16 +135,16 @@ void host_iommu_token(const struct util_paths *p, const char *release, char toke
 	}
 	if (!vendor) {
 		snprintf(why, 256,
-		         "IOMMU vendor unknown (no ACPI DMAR/IVRS table, no CPU vendor): "
-		         "intel_iommu=on is added to be sure");
+		         _("IOMMU vendor unknown (no ACPI DMAR/IVRS table, no CPU vendor): "
+		           "intel_iommu=on is added to be sure"));
 		return;
 	}
 	util_path(p, path, sizeof(path), PP_BOOT "/config-%s",
 	          release && release[0] ? release : "?");
 	if (!release || !release[0] || util_file_read(path, 1 << 22, &text, &len, NULL) < 0) {
 		snprintf(why, 256,
-		         "Intel IOMMU (%s); /boot/config-%s unreadable, so it may be off by "
-		         "default",
+		         _("Intel IOMMU (%s); /boot/config-%s unreadable, so it may be off by "
+		           "default"),
 		         evidence, release && release[0] ? release : "?");
 		return;
 	}
@@ -152,12 +152,12 @@ void host_iommu_token(const struct util_paths *p, const char *release, char toke
 	    config_yes(text, "CONFIG_INTEL_IOMMU_DEFAULT_ON_INTGPU_OFF")) {
 		token[0] = '\0';
 		snprintf(why, 256,
-		         "Intel IOMMU (%s): kernel %s enables it by default (/boot/config-%s)",
+		         _("Intel IOMMU (%s): kernel %s enables it by default (/boot/config-%s)"),
 		         evidence, release, release);
 	} else {
 		snprintf(why, 256,
-		         "Intel IOMMU (%s): kernel %s leaves it off by default "
-		         "(/boot/config-%s)",
+		         _("Intel IOMMU (%s): kernel %s leaves it off by default "
+		           "(/boot/config-%s)"),
 		         evidence, release, release);
 	}
 	free(text);
@@ -440,7 +440,7 @@ int host_grub_cmdline(const struct util_paths *p, const char *skip, char **out, 
 		r = -ENOMEM;
 	free(v.linux_);
 	free(v.dflt);
-	return r < 0 ? util_err_errno(e, r, "reading the GRUB configuration") : 0;
+	return r < 0 ? util_err_errno(e, r, _("reading the GRUB configuration")) : 0;
 }
 
 int host_grub_text_remove(const char *text, const char *const *tokens, char **out, size_t *removed)
@@ -572,14 +572,14 @@ static int scan_modprobe_line(struct host_conflict **out, size_t *n, const char 
 	if (nw >= 2 && strcmp(w[0], "blacklist") == 0 && mod_eq(w[1], need))
 		return push_conflict(
 		        out, n, "modprobe-conflict", file, ln, s, len,
-		        "blacklists %s, the driver the iGPU needs for %s "
-		        "(a blacklist only stops autoloading; with nothing else loading "
-		        "it, the PF stays without a driver and no VF/mdev can exist)",
+		        _("blacklists %s, the driver the iGPU needs for %s "
+		          "(a blacklist only stops autoloading; with nothing else loading "
+		          "it, the PF stays without a driver and no VF/mdev can exist)"),
 		        need, host_mode_name(mode));
 	if (nw >= 3 && strcmp(w[0], "install") == 0 && mod_eq(w[1], need) &&
 	    (strstr(w[2], "false") || strstr(w[2], "true")))
 		return push_conflict(out, n, "modprobe-conflict", file, ln, s, len,
-		                     "stops %s from ever loading", need);
+		                     _("stops %s from ever loading"), need);
 	if (nw >= 3 && strcmp(w[0], "options") == 0 && mod_eq(w[1], "vfio_pci")) {
 		for (size_t i = 2; i < nw; i++) {
 			char idbuf[16];
@@ -594,9 +594,9 @@ static int scan_modprobe_line(struct host_conflict **out, size_t *n, const char 
 			            : strcasestr(ids, "8086:") != NULL)
 				return push_conflict(
 				        out, n, "modprobe-conflict", file, ln, s, len,
-				        "vfio-pci claims the iGPU id (%s): it takes the PF before "
-				        "i915/xe, so no VF or mdev can be created (left from a full "
-				        "passthrough setup?)",
+				        _("vfio-pci claims the iGPU id (%s): it takes the PF before "
+				          "i915/xe, so no VF or mdev can be created (left from a full "
+				          "passthrough setup?)"),
 				        igpu_id ? idbuf : "8086:...");
 		}
 	}
@@ -709,7 +709,7 @@ int host_modconf_scan(const struct util_paths *p, enum host_mode mode, unsigned 
 		free(*out);
 		*out = NULL;
 		*n = 0;
-		return util_err_errno(e, r, "scanning modprobe.d and modules");
+		return util_err_errno(e, r, _("scanning modprobe.d and modules"));
 	}
 	return 0;
 }
@@ -817,9 +817,9 @@ static int scan_numvfs(const struct util_paths *p, const char *display, const ch
 		    numvfs_line_writes(line, syn))
 			r = push_conflict(
 			        out, n, "vfs-other-mechanism", display, ln, s, ll,
-			        "%s also sets sriov_numvfs at boot; two mechanisms race "
-			        "(the second write fails with EBUSY or changes the count): "
-			        "keep only the tool's unit",
+			        _("%s also sets sriov_numvfs at boot; two mechanisms race "
+			          "(the second write fails with EBUSY or changes the count): "
+			          "keep only the tool's unit"),
 			        what);
 		free(line);
 		s = eol ? eol + 1 : NULL;
@@ -864,7 +864,7 @@ int host_vf_mechanisms_scan(const struct util_paths *p, struct host_conflict **o
 		free(*out);
 		*out = NULL;
 		*n = 0;
-		return util_err_errno(e, r, "scanning for sriov_numvfs writers");
+		return util_err_errno(e, r, _("scanning for sriov_numvfs writers"));
 	}
 	return 0;
 }

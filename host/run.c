@@ -1,6 +1,7 @@
 /* host/run.c - runs or records external commands for host/ (argv, fork + execvp, no shell).
  * Must not decide which commands to run, and never prints (the child's output goes to stderr). */
 #include "host/run.h"
+#include "util/i18n.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -45,13 +46,14 @@ static int wait_child(pid_t pid, const char *name, struct util_err *e)
 
 	while (waitpid(pid, &st, 0) < 0)
 		if (errno != EINTR)
-			return util_err_errno(e, -errno, "waiting for %s", name);
+			return util_err_errno(e, -errno, _("waiting for %s"), name);
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 127)
-		return util_err_set(e, -ENOENT, "%s: command not found", name);
+		return util_err_set(e, -ENOENT, _("%s: command not found"), name);
 	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
-		return util_err_set(e, -EIO, "%s failed (%s %d)", name,
-		                    WIFEXITED(st) ? "exit status" : "signal",
-		                    WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
+		return WIFEXITED(st) ? util_err_set(e, -EIO, _("%s failed (exit status %d)"), name,
+		                                    WEXITSTATUS(st))
+		                     : util_err_set(e, -EIO, _("%s failed (signal %d)"), name,
+		                                    WTERMSIG(st));
 	return 0;
 }
 
@@ -63,14 +65,14 @@ int host_run(struct host_runner *r, const char *const argv[], struct util_err *e
 	r->count++;
 	rc = host_argv_format(&r->log, argv);
 	if (rc < 0)
-		return util_err_set(e, rc, "out of memory");
+		return util_err_set(e, rc, _("out of memory"));
 	if (r->fail_at && r->count == r->fail_at)
-		return util_err_set(e, -EIO, "%s failed (injected failure)", argv[0]);
+		return util_err_set(e, -EIO, _("%s failed (injected failure)"), argv[0]);
 	if (r->mode == HOST_RUN_RECORD)
 		return 0;
 	pid = fork();
 	if (pid < 0)
-		return util_err_errno(e, -errno, "cannot start %s", argv[0]);
+		return util_err_errno(e, -errno, _("cannot start %s"), argv[0]);
 	if (pid == 0) {
 		dup2(STDERR_FILENO, STDOUT_FILENO);
 		execvp(argv[0], (char *const *)argv);
@@ -89,13 +91,13 @@ int host_run_capture(const char *const argv[], size_t max, char **out, struct ut
 
 	*out = NULL;
 	if (pipe2(fd, O_CLOEXEC) < 0)
-		return util_err_errno(e, -errno, "cannot start %s", argv[0]);
+		return util_err_errno(e, -errno, _("cannot start %s"), argv[0]);
 	pid = fork();
 	if (pid < 0) {
 		rc = -errno;
 		close(fd[0]);
 		close(fd[1]);
-		return util_err_errno(e, rc, "cannot start %s", argv[0]);
+		return util_err_errno(e, rc, _("cannot start %s"), argv[0]);
 	}
 	if (pid == 0) {
 		int null = open("/dev/null", O_RDONLY);
@@ -123,7 +125,7 @@ int host_run_capture(const char *const argv[], size_t max, char **out, struct ut
 		return rc;
 	}
 	if (!b.s && util_buf_adds(&b, "") < 0)
-		return util_err_set(e, -ENOMEM, "out of memory");
+		return util_err_set(e, -ENOMEM, _("out of memory"));
 	*out = util_buf_steal(&b);
 	return 0;
 }

@@ -19,7 +19,7 @@ $(API_TEST_BINS): $(B)/tests/api/%: tests/api/%.c $(API_HARNESS) $(API_SUPPORT) 
 .PHONY: check-api
 check-api: $(API_TEST_BINS) $(BIN)
 	@PP_BIN=$(abspath $(BIN)) tools/run-tier.sh api $(API_TEST_BINS) tests/api/no-libcurl.sh tests/api/cli.sh \
-	  tests/api/mapping.sh
+	  tests/api/mapping.sh tests/api/same-model.sh
 
 CHECK_TIERS += check-api
 # the API tier also runs under `make check-asan` (the network and JSON code is where it matters)

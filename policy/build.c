@@ -184,7 +184,7 @@ int policy_vm_build(const struct pveconf_vm *conf, unsigned vmid, const char *no
 	                                    : build_sections(conf, view == POLICY_BUILD_MAIN, out);
 	if (r < 0) {
 		policy_vm_build_free(out);
-		return util_err_set(e, r, "out of memory");
+		return util_err_set(e, r, _("out of memory"));
 	}
 	out->vm.hookscript = keep(out, pveconf_vm_get(conf, NULL, "hookscript", NULL));
 	lock = pveconf_vm_lock(conf);

@@ -46,6 +46,24 @@ void policy_findings_downgrade(struct policy_findings *f, bool dropped, enum pol
 
 static int add(struct out *o, enum policy_rule_id rule, const char *dev, const char *hint,
                const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+int policy_temp_files_add(struct policy_findings *out, const enum policy_severity *severity,
+                          const char *node, char *const *files, size_t n)
+{
+	struct out o = {out, severity, false};
+	int r = 0;
+
+	for (size_t i = 0; i < n && r == 0; i++) {
+		r = add(&o, POLICY_RULE_TEMP_FILE_LEFT, NULL,
+		        _(policy_rule_get(POLICY_RULE_TEMP_FILE_LEFT)->fix),
+		        _("%s: a write of pve-passthrough was killed before it finished (its "
+		          "process is gone)"),
+		        files[i]);
+		if (r == 0 && !o.last_dropped && node)
+			snprintf(out->v[out->n - 1].node, sizeof(out->v[0].node), "%s", node);
+	}
+	return r;
+}
 static int add(struct out *o, enum policy_rule_id rule, const char *dev, const char *hint,
                const char *fmt, ...)
 {

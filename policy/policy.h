@@ -187,6 +187,13 @@ struct policy_input {
 	size_t n_mappings;
 	const struct policy_reservation *reservations;
 	size_t n_reservations;
+	/* audit: the temporary files of ours that killed writes left under /etc/pve (temp-file-left) */
+	char *const *temp_files;
+	size_t n_temp_files;
+	/* audit: VMs of other nodes judged only for their hookscript here (HA resources that may
+	 * be started on this node; hook_missing_on names it when the file is absent here) */
+	const struct policy_vm *hook_only;
+	size_t n_hook_only;
 	/* Per-rule severity (POLICY_RULE_COUNT entries), NULL = the table's defaults. */
 	const enum policy_severity *severity;
 };
@@ -264,6 +271,11 @@ int policy_findings_vaddf(struct policy_findings *f, const enum policy_severity 
                           bool *dropped, enum policy_rule_id rule, const char *dev,
                           const char *hint, const char *fmt, va_list ap)
         __attribute__((format(printf, 7, 0)));
+/* temp-file-left: one finding per temporary file of ours a killed write left (files: host paths,
+ * util_tmp_stale_under), for doctor and audit alike; node (NULL: none) names the node.
+ * 0 or -ENOMEM. */
+int policy_temp_files_add(struct policy_findings *out, const enum policy_severity *severity,
+                          const char *node, char *const *files, size_t n);
 /* Lowers the severity of the finding just added, unless it was dropped. */
 void policy_findings_downgrade(struct policy_findings *f, bool dropped, enum policy_severity s);
 

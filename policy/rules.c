@@ -970,7 +970,9 @@ static int finding_cmp(const void *pa, const void *pb)
 		return r;
 	if (a->rule != b->rule)
 		return a->rule < b->rule ? -1 : 1;
-	return strcmp(a->device, b->device);
+	r = strcmp(a->device, b->device);
+	/* host-level findings of one rule (temp-file-left) differ only in their text */
+	return r ? r : strcmp(a->message, b->message);
 }
 
 int policy_evaluate(const struct policy_input *in, struct policy_findings *out, struct util_err *e)
@@ -1001,6 +1003,9 @@ int policy_evaluate(const struct policy_input *in, struct policy_findings *out, 
 	if (in->mode == POLICY_MODE_AUDIT) {
 		rule_pf_driver(&c);
 		rule_node_unreachable(&c);
+		if (!c.err && in_scope(&c, POLICY_RULE_TEMP_FILE_LEFT))
+			c.err = policy_temp_files_add(out, in->severity, in->node, in->temp_files,
+			                              in->n_temp_files);
 	}
 	for (size_t v = 0; v < in->n_vms && !c.err; v++) {
 		const struct policy_vm *vm = &in->vms[v];
@@ -1023,6 +1028,8 @@ int policy_evaluate(const struct policy_input *in, struct policy_findings *out, 
 		if (in->mode == POLICY_MODE_AUDIT)
 			rule_hookscript(&c, vm);
 	}
+	for (size_t v = 0; in->mode == POLICY_MODE_AUDIT && v < in->n_hook_only && !c.err; v++)
+		rule_hookscript(&c, &in->hook_only[v]);
 	free(c.mains);
 	if (c.err)
 		return util_err_set(e, c.err, _("out of memory evaluating the rules"));

@@ -2,6 +2,7 @@
  * the same expansion the rules use (policy/expand.c), so that status and the rules never disagree
  * about what "00:02", "A;B", mapping= or mdev= cover.  Pure: no I/O, no printing. */
 #include "policy/expand.h"
+#include "util/i18n.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -55,7 +56,7 @@ int policy_uses_collect(const struct policy_input *in, struct policy_uses *out, 
 
 	memset(out, 0, sizeof(*out));
 	if (!en)
-		return util_err_set(e, -ENOMEM, "out of memory");
+		return util_err_set(e, -ENOMEM, _("out of memory"));
 	for (size_t v = 0; v < in->n_vms; v++) {
 		const struct policy_vm *vm = &in->vms[v];
 
@@ -81,7 +82,7 @@ int policy_uses_collect(const struct policy_input *in, struct policy_uses *out, 
 							free(en);
 							policy_uses_free(out);
 							return util_err_set(e, -ENOMEM,
-							                    "out of memory");
+							                    _("out of memory"));
 						}
 					}
 			}

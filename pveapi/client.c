@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "pveapi/dl.h"
+#include "util/i18n.h"
 
 #define MAX_IN_FLIGHT_DEFAULT 16
 #define MAX_IN_FLIGHT_LIMIT   256
@@ -80,6 +81,7 @@ static long long now_ms(void)
 
 /* ------------------------------------------------------------------ credentials */
 
+/* what: _("token file") or _("password file"), the noun that starts each message */
 static int secret_file_read(const char *path, const char *what, char *out, size_t n,
                             struct util_err *e)
 {
@@ -96,23 +98,24 @@ static int secret_file_read(const char *path, const char *what, char *out, size_
 		goto out;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		r = util_err_set(e, -EINVAL, "%s %s is not a regular file", what, path);
+		/* TRANSLATORS: the first %s is "token file" or "password file", the second its path */
+		r = util_err_set(e, -EINVAL, _("%s %s is not a regular file"), what, path);
 		goto out;
 	}
 	/* someone else's file could have been planted (or be swapped) to feed us a credential */
 	if (st.st_uid != 0 && st.st_uid != getuid()) {
 		r = util_err_set(
 		        e, -EACCES,
-		        "%s %s belongs to uid %u, not to root or to you (uid %u); it holds a "
-		        "secret: chown root: %s",
+		        _("%s %s belongs to uid %u, not to root or to you (uid %u); it holds a "
+		          "secret: chown root: %s"),
 		        what, path, (unsigned)st.st_uid, (unsigned)getuid(), path);
 		goto out;
 	}
 	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
 		r = util_err_set(
 		        e, -EACCES,
-		        "%s %s may be read by group or others (mode %04o); it holds a secret: "
-		        "chmod 600 %s",
+		        _("%s %s may be read by group or others (mode %04o); it holds a secret: "
+		          "chmod 600 %s"),
 		        what, path, (unsigned)(st.st_mode & 07777), path);
 		goto out;
 	}
@@ -124,7 +127,7 @@ static int secret_file_read(const char *path, const char *what, char *out, size_
 	buf[len] = '\0';
 	buf[strcspn(buf, "\r\n")] = '\0';
 	if (strlen(buf) >= n || (size_t)len == sizeof(buf) - 1) {
-		r = util_err_set(e, -EINVAL, "%s %s: the first line is too long", what, path);
+		r = util_err_set(e, -EINVAL, _("%s %s: the first line is too long"), what, path);
 		goto out;
 	}
 	memcpy(out, buf, strlen(buf) + 1);
@@ -153,7 +156,7 @@ static bool token_valid(const char *t)
 
 int pveapi_token_file_read(const char *path, char *out, size_t n, struct util_err *e)
 {
-	int r = secret_file_read(path, "token file", out, n, e);
+	int r = secret_file_read(path, _("token file"), out, n, e);
 
 	if (r)
 		return r;
@@ -161,8 +164,8 @@ int pveapi_token_file_read(const char *path, char *out, size_t n, struct util_er
 		wipe(out, n);
 		return util_err_set(
 		        e, -EINVAL,
-		        "token file %s: the first line must be USER@REALM!TOKENID=SECRET "
-		        "(as printed by `pveum user token add`)",
+		        _("token file %s: the first line must be USER@REALM!TOKENID=SECRET "
+		          "(as printed by `pveum user token add`)"),
 		        path);
 	}
 	return 0;
@@ -338,24 +341,25 @@ static int transport_setup(struct pveapi_client *c, struct util_err *e)
 		c->dl.multi_cleanup(c->multi);
 	c->multi = c->dl.multi_init();
 	if (!c->multi)
-		return util_err_set(e, -ENOMEM, "out of memory");
+		return util_err_set(e, -ENOMEM, _("out of memory"));
 	c->dl.multi_setopt(c->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)c->max_in_flight);
 	c->dl.multi_setopt(c->multi, CURLMOPT_MAXCONNECTS, (long)c->max_in_flight);
 	c->slots = calloc(c->max_in_flight, sizeof(*c->slots));
 	if (!c->slots)
-		return util_err_set(e, -ENOMEM, "out of memory");
+		return util_err_set(e, -ENOMEM, _("out of memory"));
 	c->nslots = c->max_in_flight;
 	for (unsigned i = 0; i < c->nslots; i++) {
 		int r = slot_setup(c, &c->slots[i]);
 
 		if (r == -ENOTSUP)
-			return util_err_set(e, r,
-			                    "this libcurl cannot call back into its TLS library; "
-			                    "fingerprint pinning needs libcurl4 (OpenSSL flavour)");
+			return util_err_set(
+			        e, r,
+			        _("this libcurl cannot call back into its TLS library; "
+			          "fingerprint pinning needs libcurl4 (OpenSSL flavour)"));
 		if (r)
-			return util_err_set(e, r, "out of memory");
+			return util_err_set(e, r, _("out of memory"));
 	}
-	return headers_build(c) ? util_err_set(e, -ENOMEM, "out of memory") : 0;
+	return headers_build(c) ? util_err_set(e, -ENOMEM, _("out of memory")) : 0;
 }
 
 /* ------------------------------------------------------------------ errors */
@@ -428,12 +432,11 @@ static void job_http_error(struct pveapi_client *c, struct pveapi_job *j)
 		util_buf_adds(&b, ")");
 	}
 	if (j->status == 401)
-		util_buf_addf(&b, "; %s",
-		              c->token[0] ? "check the API token (token-file)"
-		                          : "check user and password-file");
+		util_buf_adds(&b, c->token[0] ? _("; check the API token (token-file)")
+		                              : _("; check user and password-file"));
 	j->rc = http_errno(j->status, msg[0] ? msg : reason);
 	if (j->rc == -ESTALE)
-		util_buf_adds(&b, "; the config changed meanwhile, plan again");
+		util_buf_adds(&b, _("; the config changed meanwhile, plan again"));
 	util_err_set(&j->err, j->rc, "%s", util_buf_str(&b));
 	util_buf_free(&b);
 	json_decref(root);
@@ -452,15 +455,15 @@ static void job_finish(struct slot *sl, CURLcode res)
 		switch (res) {
 		case CURLE_OPERATION_TIMEDOUT:
 			j->rc = util_err_set(&j->err, -ETIMEDOUT,
-			                     "%s: %s %s: no answer within %u s (timeout)",
+			                     _("%s: %s %s: no answer within %u s (timeout)"),
 			                     c->hostport, j->method, j->path, c->s.timeout_s);
 			break;
 		case CURLE_COULDNT_CONNECT:
-			j->rc = util_err_set(&j->err, -ECONNREFUSED, "%s: cannot connect: %s",
+			j->rc = util_err_set(&j->err, -ECONNREFUSED, _("%s: cannot connect: %s"),
 			                     c->hostport, why);
 			break;
 		case CURLE_COULDNT_RESOLVE_HOST:
-			j->rc = util_err_set(&j->err, -EHOSTUNREACH, "%s: unknown host: %s",
+			j->rc = util_err_set(&j->err, -EHOSTUNREACH, _("%s: unknown host: %s"),
 			                     c->hostport, why);
 			break;
 		case CURLE_PEER_FAILED_VERIFICATION:
@@ -471,24 +474,28 @@ static void job_finish(struct slot *sl, CURLcode res)
 			if (j->seen_fp[0])
 				j->rc = util_err_set(
 				        &j->err, -EKEYREJECTED,
-				        "%s: TLS: the server's certificate has SHA-256 "
-				        "fingerprint %s, expected %s (fingerprint in %s); "
-				        "not connecting",
+				        _("%s: TLS: the server's certificate has SHA-256 "
+				          "fingerprint %s, expected %s (fingerprint in %s); "
+				          "not connecting"),
 				        c->hostport, j->seen_fp, c->s.fingerprint,
 				        c->s.where[0] ? c->s.where : "--api-fingerprint");
 			else if (c->s.fingerprint[0])
 				j->rc = util_err_set(
 				        &j->err, -EKEYREJECTED,
-				        "%s: TLS handshake failed (pinned fingerprint %s): %s",
+				        _("%s: TLS handshake failed (pinned fingerprint %s): %s"),
 				        c->hostport, c->s.fingerprint, why);
+			else if (c->s.ca_file[0])
+				j->rc = util_err_set(
+				        &j->err, -EKEYREJECTED,
+				        _("%s: TLS: the server's certificate is not trusted (ca-file %s): "
+				          "%s; set ca-file (the cluster's pve-root-ca.pem) or fingerprint"),
+				        c->hostport, c->s.ca_file, why);
 			else
 				j->rc = util_err_set(
 				        &j->err, -EKEYREJECTED,
-				        "%s: TLS: the server's certificate is not trusted "
-				        "(%s%s): %s; set ca-file (the cluster's "
-				        "pve-root-ca.pem) or fingerprint",
-				        c->hostport, c->s.ca_file[0] ? "ca-file " : "system CAs",
-				        c->s.ca_file, why);
+				        _("%s: TLS: the server's certificate is not trusted (system CAs): "
+				          "%s; set ca-file (the cluster's pve-root-ca.pem) or fingerprint"),
+				        c->hostport, why);
 			break;
 		default:
 			j->rc = util_err_set(&j->err, -EIO, "%s: %s %s: %s", c->hostport, j->method,
@@ -504,7 +511,7 @@ static void job_finish(struct slot *sl, CURLcode res)
 	if (!json_is_object(root)) {
 		json_decref(root);
 		j->rc = util_err_set(&j->err, -EBADMSG,
-		                     "%s: %s %s: the answer is not a PVE API JSON object",
+		                     _("%s: %s %s: the answer is not a PVE API JSON object"),
 		                     c->hostport, j->method, j->path);
 		return;
 	}
@@ -606,7 +613,7 @@ static struct pveapi_job *pick(struct pveapi_run *run, const struct pveapi_run_o
 			else
 				util_err_set(
 				        &j->err, fail,
-				        "%s %s: not sent, the deadline for the whole fetch passed",
+				        _("%s %s: not sent, the deadline for the whole fetch passed"),
 				        j->method, j->path);
 			j->rc = fail;
 			ops->done(run, j, ops->arg);
@@ -659,7 +666,7 @@ static int start(struct pveapi_run *run, struct slot *sl, struct pveapi_job *j, 
 	mc = dl->multi_add_handle(c->multi, sl->easy);
 	if (mc != CURLM_OK) {
 		sl->job = NULL;
-		return util_err_set(&j->err, -EIO, "curl: %s", dl->multi_strerror(mc));
+		return util_err_set(&j->err, -EIO, _("curl: %s"), dl->multi_strerror(mc));
 	}
 	run->requests++;
 	run->in_flight++;
@@ -714,7 +721,7 @@ int pveapi_run_jobs(struct pveapi_client *c, struct pveapi_job *first,
 			if (!sl || start(&run, sl, j, deadline) < 0) {
 				if (!sl)
 					util_err_set(&j->err, -EIO,
-					             "internal: no free transfer slot");
+					             _("internal: no free transfer slot"));
 				j->rc = j->err.code;
 				complete(&run, j, ops);
 			}
@@ -766,7 +773,7 @@ int pveapi_client_new(const struct settings_api *s, struct pveapi_client **out, 
 		return r;
 	c = calloc(1, sizeof(*c));
 	if (!c)
-		return util_err_set(e, -ENOMEM, "out of memory");
+		return util_err_set(e, -ENOMEM, _("out of memory"));
 	c->s = *s;
 	c->max_in_flight = MAX_IN_FLIGHT_DEFAULT;
 	/* no core dump and no ptrace by others while a secret is in memory (restored when freed) */
@@ -777,12 +784,12 @@ int pveapi_client_new(const struct settings_api *s, struct pveapi_client **out, 
 	if (s->token_file[0])
 		r = pveapi_token_file_read(s->token_file, c->token, sizeof(c->token), e);
 	else
-		r = secret_file_read(s->password_file, "password file", c->password,
+		r = secret_file_read(s->password_file, _("password file"), c->password,
 		                     sizeof(c->password), e);
 	if (!r && s->password_file[0] && !c->password[0])
-		r = util_err_set(e, -EINVAL, "password file %s is empty", s->password_file);
+		r = util_err_set(e, -EINVAL, _("password file %s is empty"), s->password_file);
 	if (!r && s->ca_file[0] && access(s->ca_file, R_OK) != 0)
-		r = util_err_errno(e, -errno, "ca-file %s", s->ca_file);
+		r = util_err_errno(e, -errno, _("ca-file %s"), s->ca_file);
 	if (!r)
 		r = pveapi_dl_open(&c->dl, e);
 	if (!r)
@@ -900,15 +907,15 @@ int pveapi_client_login(struct pveapi_client *c, struct util_err *e)
 		if (body.s)
 			wipe(body.s, body.len);
 		util_buf_free(&body);
-		return util_err_set(e, -ENOMEM, "out of memory");
+		return util_err_set(e, -ENOMEM, _("out of memory"));
 	}
 	j->body = util_buf_steal(&body);
 	r = run_one(c, j, e);
 	if (r) {
 		if (r == -EACCES)
 			util_err_set(e, r,
-			             "%s: login as %s failed (HTTP 401): check user and "
-			             "password-file %s",
+			             _("%s: login as %s failed (HTTP 401): check user and "
+			               "password-file %s"),
 			             c->hostport, c->s.user, c->s.password_file);
 		pveapi_job_free(j);
 		return r;
@@ -917,7 +924,8 @@ int pveapi_client_login(struct pveapi_client *c, struct util_err *e)
 	csrf = json_string_value(json_object_get(j->data, "CSRFPreventionToken"));
 	if (!t || !csrf || strlen(t) >= sizeof(c->ticket) || strlen(csrf) >= sizeof(c->csrf)) {
 		pveapi_job_free(j);
-		return util_err_set(e, -EBADMSG, "%s: POST /access/ticket: no ticket in the answer",
+		return util_err_set(e, -EBADMSG,
+		                    _("%s: POST /access/ticket: no ticket in the answer"),
 		                    c->hostport);
 	}
 	memcpy(c->ticket, t, strlen(t) + 1);
@@ -944,12 +952,12 @@ int pveapi_request(struct pveapi_client *c, const char *method, const char *path
 	                                                 : "DELETE",
 	                   NULL, 0, 0, "%s", path);
 	if (!j)
-		return util_err_set(e, -ENOMEM, "out of memory");
+		return util_err_set(e, -ENOMEM, _("out of memory"));
 	for (size_t i = 0; i < nparams; i++)
 		if (form_add(c, &body, params[i].name, params[i].value)) {
 			util_buf_free(&body);
 			pveapi_job_free(j);
-			return util_err_set(e, -ENOMEM, "out of memory");
+			return util_err_set(e, -ENOMEM, _("out of memory"));
 		}
 	j->body = body.s ? util_buf_steal(&body) : NULL;
 	r = run_one(c, j, e);
@@ -977,7 +985,7 @@ int pveapi_vm_config_put(struct pveapi_client *c, const char *node, unsigned vmi
 	int r;
 
 	if (!all)
-		return util_err_set(e, -ENOMEM, "out of memory");
+		return util_err_set(e, -ENOMEM, _("out of memory"));
 	for (size_t i = 0; i < nparams; i++)
 		all[n++] = params[i];
 	if (delete_keys && delete_keys[0])

@@ -2,6 +2,7 @@
  * functions pveapi/ uses.  Must not be called from the hookscript path; holds no global state
  * (each client owns its table; the dynamic loader refcounts the library). */
 #include "pveapi/dl.h"
+#include "util/i18n.h"
 
 #include <dlfcn.h>
 #include <errno.h>
@@ -20,8 +21,8 @@ static int sym(struct pveapi_dl *dl, void *slot, const char *name, struct util_e
 	if (!p)
 		return util_err_set(
 		        e, -ENOTSUP,
-		        "%s has no %s; the API commands need libcurl >= 7.80, OpenSSL flavour: "
-		        "apt install %s",
+		        _("%s has no %s; the API commands need libcurl >= 7.80, OpenSSL flavour: "
+		          "apt install %s"),
 		        CURL_SONAME, name, CURL_PACKAGE);
 	memcpy(slot, &p, sizeof(p));
 	return 0;
@@ -35,9 +36,10 @@ int pveapi_dl_open(struct pveapi_dl *dl, struct util_err *e)
 	memset(dl, 0, sizeof(*dl));
 	dl->handle = dlopen(CURL_SONAME, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
 	if (!dl->handle)
-		return util_err_set(e, -ENOENT,
-		                    "cannot load %s (%s); the API commands need it: apt install %s",
-		                    CURL_SONAME, dlerror(), CURL_PACKAGE);
+		return util_err_set(
+		        e, -ENOENT,
+		        _("cannot load %s (%s); the API commands need it: apt install %s"),
+		        CURL_SONAME, dlerror(), CURL_PACKAGE);
 #define S(field, name)                                                                             \
 	if (!r)                                                                                    \
 	r = sym(dl, &dl->field, name, e)
@@ -74,13 +76,13 @@ int pveapi_dl_open(struct pveapi_dl *dl, struct util_err *e)
 	if (!v || !v->ssl_version || strncmp(v->ssl_version, "OpenSSL", 7) != 0) {
 		r = util_err_set(
 		        e, -ENOTSUP,
-		        "%s uses TLS library %s; certificate pinning needs the OpenSSL flavour: "
-		        "apt install %s",
+		        _("%s uses TLS library %s; certificate pinning needs the OpenSSL flavour: "
+		          "apt install %s"),
 		        CURL_SONAME, v && v->ssl_version ? v->ssl_version : "none", CURL_PACKAGE);
 		goto fail;
 	}
 	if (dl->global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-		r = util_err_set(e, -EIO, "curl_global_init failed");
+		r = util_err_set(e, -EIO, _("curl_global_init failed"));
 		goto fail;
 	}
 	return 0;

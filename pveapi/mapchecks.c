@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "pveapi/engine.h"
+#include "util/i18n.h"
 
 struct fetch {
 	struct pveapi_node_map_checks *v;
@@ -88,7 +89,7 @@ int pveapi_map_checks_fetch(struct pveapi_client *c, const char *const *nodes, s
 		return r;
 	f.v = calloc(n, sizeof(*f.v));
 	if (!f.v)
-		return util_err_set(e, -ENOMEM, "out of memory");
+		return util_err_set(e, -ENOMEM, _("out of memory"));
 	for (size_t i = 0; i < n; i++) {
 		/* the node is the job's node: an unreachable one fails alone */
 		struct pveapi_job *j = pveapi_job_new(
@@ -110,11 +111,11 @@ int pveapi_map_checks_fetch(struct pveapi_client *c, const char *const *nodes, s
 			first = next;
 		}
 		pveapi_map_checks_free(f.v, n);
-		return util_err_set(e, -ENOMEM, "out of memory");
+		return util_err_set(e, -ENOMEM, _("out of memory"));
 	}
 	r = pveapi_run_jobs(c, first, &ops, pveapi_client_deadline(c), NULL, e);
 	if (r == 0 && f.oom)
-		r = util_err_set(e, -ENOMEM, "out of memory");
+		r = util_err_set(e, -ENOMEM, _("out of memory"));
 	if (r < 0) {
 		pveapi_map_checks_free(f.v, n);
 		return r;

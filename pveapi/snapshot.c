@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "pveapi/engine.h"
+#include "util/i18n.h"
 
 enum kind {
 	K_NODES,
@@ -205,7 +206,7 @@ static void on_resources(struct fetch *f, struct pveapi_run *run, struct pveapi_
 	}
 	if (!json_is_array(j->data)) {
 		f->resources_rc = util_err_set(&f->resources_err, -EBADMSG,
-		                               "GET /cluster/resources: not a list");
+		                               _("GET /cluster/resources: not a list"));
 		return;
 	}
 	s->vms = calloc(json_array_size(j->data) + 1, sizeof(*s->vms));
@@ -674,7 +675,7 @@ int pveapi_snapshot_fetch(struct pveapi_client *c, const struct pveapi_snapshot_
 		pveapi_job_free(j1);
 		pveapi_job_free(j2);
 		pveapi_job_free(j3);
-		return util_err_set(e, -ENOMEM, "out of memory");
+		return util_err_set(e, -ENOMEM, _("out of memory"));
 	}
 	j1->next = j2;
 	j2->next = j3;
@@ -684,7 +685,7 @@ int pveapi_snapshot_fetch(struct pveapi_client *c, const struct pveapi_snapshot_
 			pveapi_job_free(j1);
 			pveapi_job_free(j2);
 			pveapi_job_free(j3);
-			return util_err_set(e, -ENOMEM, "out of memory");
+			return util_err_set(e, -ENOMEM, _("out of memory"));
 		}
 		j3->next = j4;
 	}
@@ -693,9 +694,9 @@ int pveapi_snapshot_fetch(struct pveapi_client *c, const struct pveapi_snapshot_
 	if (r)
 		return r;
 	if (f.oom)
-		return util_err_set(e, -ENOMEM, "out of memory");
+		return util_err_set(e, -ENOMEM, _("out of memory"));
 	if (f.resources_rc)
-		return util_err_set(e, f.resources_rc, "cannot list the cluster's VMs: %s",
+		return util_err_set(e, f.resources_rc, _("cannot list the cluster's VMs: %s"),
 		                    f.resources_err.msg);
 	return 0;
 }

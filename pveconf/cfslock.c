@@ -11,6 +11,7 @@
 #include <utime.h>
 
 #include "util/fileio.h"
+#include "util/i18n.h"
 
 static void sleep_ms(long ms)
 {
@@ -37,14 +38,14 @@ int pveconf_cfs_lock_file(const struct util_paths *p, const char *file, int time
 
 	memset(l, 0, sizeof(*l));
 	if (snprintf(l->id, sizeof(l->id), "file-%s", file) >= (int)sizeof(l->id))
-		return util_err_set(e, -ENAMETOOLONG, "lock id for %s too long", file);
+		return util_err_set(e, -ENAMETOOLONG, _("lock id for %s too long"), file);
 	for (k = 5; l->id[k]; k++)
 		if (l->id[k] == '.' || l->id[k] == '/')
 			l->id[k] = '_';
 	if (util_path(p, dir, sizeof(dir), PP_ETC_PVE_PRIV_LOCK) < 0 ||
 	    util_path(p, l->path, sizeof(l->path), PP_ETC_PVE_PRIV_LOCK "/%s", l->id) < 0) {
 		l->path[0] = '\0';
-		return util_err_set(e, -ENAMETOOLONG, "path too long");
+		return util_err_set(e, -ENAMETOOLONG, _("path too long"));
 	}
 	/* PVE: mkdir $lockdir; die "pve cluster filesystem not online" unless -d */
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
@@ -54,16 +55,16 @@ int pveconf_cfs_lock_file(const struct util_paths *p, const char *file, int time
 		if (err == ENOENT)
 			return util_err_set(
 			        e, -ENOENT,
-			        "cfs-lock '%s' error: pve cluster filesystem not online "
-			        "(%s is missing: is pmxcfs mounted on /etc/pve?)",
+			        _("cfs-lock '%s' error: pve cluster filesystem not online "
+			          "(%s is missing: is pmxcfs mounted on /etc/pve?)"),
 			        l->id, util_path_display(p, dir));
-		return util_err_set(e, -err, "cfs-lock '%s' error: cannot create %s: %s", l->id,
+		return util_err_set(e, -err, _("cfs-lock '%s' error: cannot create %s: %s"), l->id,
 		                    util_path_display(p, dir), strerror(err));
 	}
 	if (!util_is_dir(dir)) {
 		l->path[0] = '\0';
 		return util_err_set(e, -ENOTDIR,
-		                    "cfs-lock '%s' error: pve cluster filesystem not online",
+		                    _("cfs-lock '%s' error: pve cluster filesystem not online"),
 		                    l->id);
 	}
 	for (;;) {
@@ -78,9 +79,9 @@ int pveconf_cfs_lock_file(const struct util_paths *p, const char *file, int time
 			l->path[0] = '\0';
 			if (err == EACCES || err == EPERM)
 				return util_err_set(e, -err,
-				                    "cfs-lock '%s' error: no quorum! (%s: %s)",
+				                    _("cfs-lock '%s' error: no quorum! (%s: %s)"),
 				                    l->id, d, strerror(err));
-			return util_err_set(e, -err, "cfs-lock '%s' error: %s: %s", l->id, d,
+			return util_err_set(e, -err, _("cfs-lock '%s' error: %s: %s"), l->id, d,
 			                    strerror(err));
 		}
 		/* PVE: utime(0, 0, $filename) = ask pmxcfs to drop an expired lock */
@@ -90,8 +91,8 @@ int pveconf_cfs_lock_file(const struct util_paths *p, const char *file, int time
 			l->path[0] = '\0';
 			return util_err_set(
 			        e, -ETIMEDOUT,
-			        "cfs-lock '%s' error: got lock request timeout (held by "
-			        "another writer of /etc/pve/%s for %d s)",
+			        _("cfs-lock '%s' error: got lock request timeout (held by "
+			          "another writer of /etc/pve/%s for %d s)"),
 			        l->id, file, timeout_ms / 1000);
 		}
 		left = timeout_ms - waited;

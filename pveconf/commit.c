@@ -4,17 +4,20 @@
  * Works on bytes only; must not parse configs beyond finding `lock:`, and must not print. */
 #include "pveconf/commit.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "pveconf/node.h"
 #include "pveconf/vmconf.h"
 #include "pveconf/vmlist.h"
 #include "util/hash.h"
 #include "util/lock.h"
+#include "util/i18n.h"
 
 int pveconf_vm_conf_path(const struct util_paths *p, const char *node, unsigned vmid, char *buf,
                          size_t n)
@@ -95,6 +98,24 @@ bool pveconf_vm_lock_get(const char *data, size_t len, char *buf, size_t n)
 	return found;
 }
 
+int pveconf_tmp_stale(const struct util_paths *p, char ***shown, size_t *n)
+{
+	char full[PP_PATH_MAX], sub[PP_PATH_MAX];
+	struct dirent *de;
+	DIR *d;
+	int r = util_tmp_stale_under(p, PP_ETC_PVE_MAPPING, shown, n);
+
+	if (r < 0 || util_path(p, full, sizeof(full), PP_ETC_PVE_NODES) < 0 || !(d = opendir(full)))
+		return r;
+	while (r == 0 && (de = readdir(d)))
+		if (pveconf_node_name_valid(de->d_name) == 0 &&
+		    snprintf(sub, sizeof(sub), PP_ETC_PVE_NODES "/%s/qemu-server", de->d_name) <
+		            (int)sizeof(sub))
+			r = util_tmp_stale_under(p, sub, shown, n);
+	closedir(d);
+	return r;
+}
+
 /* pmxcfs refuses with EEXIST to create a VMID that lives on another node; we refuse earlier. */
 static int check_owner(const struct util_paths *p, const char *node, unsigned vmid,
                        struct util_err *e)
@@ -109,13 +130,13 @@ static int check_owner(const struct util_paths *p, const char *node, unsigned vm
 		return r;
 	ent = pveconf_vmlist_find(&l, vmid);
 	if (ent && ent->type[0] && strcmp(ent->type, "qemu") != 0)
-		r = util_err_set(e, -EEXIST, "VMID %u is a %s guest on node '%s', not a VM", vmid,
-		                 ent->type, ent->node);
+		r = util_err_set(e, -EEXIST, _("VMID %u is a %s guest on node '%s', not a VM"),
+		                 vmid, ent->type, ent->node);
 	else if (ent && strcmp(ent->node, node) != 0)
 		r = util_err_set(
 		        e, -EEXIST,
-		        "VM %u belongs to node '%s', not '%s' (/etc/pve/.vmlist): change it "
-		        "on %s, or give --node %s",
+		        _("VM %u belongs to node '%s', not '%s' (/etc/pve/.vmlist): change it "
+		          "on %s, or give --node %s"),
 		        vmid, ent->node, node, ent->node, ent->node);
 	pveconf_vmlist_free(&l);
 	return r;
@@ -123,41 +144,44 @@ static int check_owner(const struct util_paths *p, const char *node, unsigned vm
 
 /* Under the lock: is the file still what the caller planned against? */
 static int check_current(const char *path, const char *shown, unsigned vmid,
-                         const char *expected_digest, bool ignore_vm_lock, struct util_err *e)
+                         const char *expected_digest, bool ignore_vm_lock, struct stat *st,
+                         struct util_err *e)
 {
 	char *cur = NULL, hex[UTIL_SHA1_HEX_LEN + 1], lockv[64];
 	size_t curlen = 0;
-	int r = util_file_read(path, PVECONF_VM_MAX_BYTES, &cur, &curlen, e);
+	struct stat dummy;
+	int r = util_file_read_st(path, shown, PVECONF_VM_MAX_BYTES, &cur, &curlen,
+	                          st ? st : &dummy, e);
 
 	if (r == -ENOENT) {
 		if (!expected_digest)
 			return 0;
 		return util_err_set(e, -ENOENT,
-		                    "%s: no such file: VM %u has no config on this node", shown,
+		                    _("%s: no such file: VM %u has no config on this node"), shown,
 		                    vmid);
 	}
 	if (r == -EFBIG)
 		return util_err_set(e, -EFBIG,
-		                    "%s: larger than 1 MiB, not a config PVE could have "
-		                    "written",
+		                    _("%s: larger than 1 MiB, not a config PVE could have "
+		                      "written"),
 		                    shown);
-	if (r < 0)
-		return util_err_errno(e, r, "cannot read %s", shown);
+	if (r < 0) /* the message names the file (a FIFO in its place, EACCES, ...) */
+		return r;
 	if (!expected_digest) {
 		free(cur);
-		return util_err_set(e, -EEXIST, "%s already exists", shown);
+		return util_err_set(e, -EEXIST, _("%s already exists"), shown);
 	}
 	r = util_sha1_hex(cur, curlen, hex);
 	if (r == 0 && strcasecmp(hex, expected_digest) != 0)
 		r = util_err_set(
 		        e, -ESTALE,
-		        "%s changed meanwhile (digest %.12s..., expected %.12s...): nothing "
-		        "written; run the command again",
+		        _("%s changed meanwhile (digest %.12s..., expected %.12s...): nothing "
+		          "written; run the command again"),
 		        shown, hex, expected_digest);
 	else if (r < 0)
-		r = util_err_set(e, r, "cannot compute the digest of %s", shown);
+		r = util_err_set(e, r, _("cannot compute the digest of %s"), shown);
 	if (r == 0 && !ignore_vm_lock && pveconf_vm_lock_get(cur, curlen, lockv, sizeof(lockv)))
-		r = util_err_set(e, -EBUSY, "VM is locked (%s): nothing written to %s", lockv,
+		r = util_err_set(e, -EBUSY, _("VM is locked (%s): nothing written to %s"), lockv,
 		                 shown);
 	free(cur);
 	return r;
@@ -165,7 +189,9 @@ static int check_current(const char *path, const char *shown, unsigned vmid,
 
 /* The same check once more, after the new content is written and immediately before rename():
  * writers that do not take PVE's lock (a script's `sed -i`) are caught unless they rename in the
- * microseconds between this read and our rename() (the remaining window, docs in commit.h). */
+ * microseconds between our last look and our rename() (the remaining window, docs in commit.h).
+ * That last look is a stat() of the name: still the inode (and ctime) whose bytes were just
+ * digested, so the window is one stat() + rename(), not a whole read + SHA-1. */
 struct recheck {
 	const char *path, *shown;
 	unsigned vmid;
@@ -173,11 +199,31 @@ struct recheck {
 	bool ignore_vm_lock;
 };
 
+static bool same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+	       a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
 static int recheck(void *arg, struct util_err *e)
 {
 	const struct recheck *c = arg;
+	struct stat read_st, now;
+	int r = check_current(c->path, c->shown, c->vmid, c->expected_digest, c->ignore_vm_lock,
+	                      &read_st, e);
 
-	return check_current(c->path, c->shown, c->vmid, c->expected_digest, c->ignore_vm_lock, e);
+	if (r < 0)
+		return r;
+	if (!c->expected_digest) /* a new file: still absent */
+		return stat(c->path, &now) < 0 && errno == ENOENT
+		               ? 0
+		               : util_err_set(e, -EEXIST, "%s already exists", c->shown);
+	if (stat(c->path, &now) < 0 || !same_file(&read_st, &now))
+		return util_err_set(e, -ESTALE,
+		                    "%s changed meanwhile (replaced by another writer while we "
+		                    "checked it): nothing written; run the command again",
+		                    c->shown);
+	return 0;
 }
 
 int pveconf_vm_commit(const struct util_paths *p, const char *node, unsigned vmid,
@@ -190,19 +236,20 @@ int pveconf_vm_commit(const struct util_paths *p, const char *node, unsigned vmi
 	int fd, r;
 
 	if (pveconf_vm_conf_path(p, node, vmid, path, sizeof(path)) < 0)
-		return util_err_set(e, -EINVAL, "invalid node name '%s'", node ? node : "");
+		return util_err_set(e, -EINVAL, _("invalid node name '%s'"), node ? node : "");
 	if (pveconf_vm_lock_path(p, vmid, lpath, sizeof(lpath)) < 0)
-		return util_err_set(e, -ENAMETOOLONG, "--root is too long");
+		return util_err_set(e, -ENAMETOOLONG, _("--root is too long"));
 	snprintf(shown, sizeof(shown), "%s", util_path_display(p, path));
 	if (len > PVECONF_VM_MAX_BYTES)
-		return util_err_set(e, -EFBIG,
-		                    "new config for VM %u is %zu bytes; pmxcfs takes at most 1 MiB "
-		                    "per file: nothing written",
-		                    vmid, len);
+		return util_err_set(
+		        e, -EFBIG,
+		        _("new config for VM %u is %zu bytes; pmxcfs takes at most 1 MiB "
+		          "per file: nothing written"),
+		        vmid, len);
 	if (expected_digest &&
 	    (strlen(expected_digest) != UTIL_SHA1_HEX_LEN ||
 	     strspn(expected_digest, "0123456789abcdefABCDEF") != UTIL_SHA1_HEX_LEN))
-		return util_err_set(e, -EINVAL, "'%s' is not a SHA-1 digest (40 hex digits)",
+		return util_err_set(e, -EINVAL, _("'%s' is not a SHA-1 digest (40 hex digits)"),
 		                    expected_digest);
 	r = check_owner(p, node, vmid, e);
 	if (r < 0)
@@ -212,11 +259,12 @@ int pveconf_vm_commit(const struct util_paths *p, const char *node, unsigned vmi
 		return fd == -ETIMEDOUT
 		               ? util_err_set(
 		                         e, -ETIMEDOUT,
-		                         "can't lock file '%s' - got timeout after %g s: another "
-		                         "task is changing VM %u; retry when it has finished",
+		                         _("can't lock file '%s' - got timeout after %g s: another "
+		                           "task is changing VM %u; retry when it has finished"),
 		                         util_path_display(p, lpath), timeout / 1000.0, vmid)
 		               : fd;
-	r = check_current(path, shown, vmid, expected_digest, opts && opts->ignore_vm_lock, e);
+	r = check_current(path, shown, vmid, expected_digest, opts && opts->ignore_vm_lock, NULL,
+	                  e);
 	if (r == 0) {
 		struct recheck rc = {path, shown, vmid, expected_digest,
 		                     opts && opts->ignore_vm_lock};

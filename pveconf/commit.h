@@ -50,6 +50,12 @@ int pveconf_vm_commit(const struct util_paths *p, const char *node, unsigned vmi
                       const char *expected_digest, const void *data, size_t len,
                       const struct pveconf_commit_opts *opts, struct util_err *e);
 
+/* The temporary files our killed writes left under /etc/pve (pmxcfs replicates them to every
+ * node): in /etc/pve/mapping and every node's qemu-server directory, appended to *shown as host
+ * paths (util_tmp_stale_under).  audit and doctor report them (rule temp-file-left).  0 or
+ * -ENOMEM. */
+int pveconf_tmp_stale(const struct util_paths *p, char ***shown, size_t *n);
+
 /* The `lock:` value of a config's main section, as PVE reads it (last one wins, one pair of
  * double quotes removed).  True, with the value in buf, when PVE considers the VM locked (any
  * value but "0"). */

@@ -15,6 +15,7 @@
 #include "pveconf/format.h"
 #include "pveconf/seccfg.h"
 #include "util/fileio.h"
+#include "util/i18n.h"
 
 struct pveconf_cpu_models {
 	char **custom; /* section ids of cpu-models.conf (without "custom-") */
@@ -363,14 +364,14 @@ static int read_qemu_list(const struct util_paths *p, const char *arch,
 	int r = 0;
 
 	if (util_path(p, path, sizeof(path), PP_USR_SHARE_KVM "/cpu-models-%s.json", arch) < 0)
-		return util_err_set(e, -ENAMETOOLONG, "path too long under the root");
+		return util_err_set(e, -ENAMETOOLONG, _("path too long under the root"));
 	root = json_load_file(path, 0, &je);
 	if (!root || !json_is_object(root)) {
 		json_decref(root);
 		return util_err_set(
 		        e, -EINVAL,
-		        "%s: unable to decode the CPU model list (%s); PVE's "
-		        "qemu-server refuses to load with it too: reinstall pve-qemu-kvm",
+		        _("%s: unable to decode the CPU model list (%s); PVE's "
+		          "qemu-server refuses to load with it too: reinstall pve-qemu-kvm"),
 		        path, je.text);
 	}
 	json_object_foreach(root, k, v)
@@ -380,7 +381,7 @@ static int read_qemu_list(const struct util_paths *p, const char *arch,
 			break;
 	}
 	json_decref(root);
-	return r < 0 ? util_err_set(e, r, "out of memory") : 0;
+	return r < 0 ? util_err_set(e, r, _("out of memory")) : 0;
 }
 
 int pveconf_cpu_models_load(const struct util_paths *p, struct pveconf_cpu_models **out,
@@ -395,13 +396,13 @@ int pveconf_cpu_models_load(const struct util_paths *p, struct pveconf_cpu_model
 	*out = NULL;
 	m = calloc(1, sizeof(*m));
 	if (!m)
-		return util_err_set(e, -ENOMEM, "out of memory");
+		return util_err_set(e, -ENOMEM, _("out of memory"));
 	/* initialize_cpu_models: QEMU's lists when the x86_64 one is there */
 	if (util_path(p, path, sizeof(path), PP_USR_SHARE_KVM "/cpu-models-x86_64.json") == 0 &&
 	    stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
 		m->qemu = calloc(1, sizeof(*m->qemu));
 		if (!m->qemu) {
-			r = util_err_set(e, -ENOMEM, "out of memory");
+			r = util_err_set(e, -ENOMEM, _("out of memory"));
 			goto fail;
 		}
 		if ((r = read_qemu_list(p, "x86_64", m, e)) < 0 ||
@@ -418,7 +419,7 @@ int pveconf_cpu_models_load(const struct util_paths *p, struct pveconf_cpu_model
 		r = parse_custom(m, data, len);
 		free(data);
 		if (r < 0) {
-			r = util_err_set(e, r, "out of memory");
+			r = util_err_set(e, r, _("out of memory"));
 			goto fail;
 		}
 	}

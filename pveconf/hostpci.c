@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "pveconf/keys.h"
+#include "util/i18n.h"
 
 enum {
 	HP_HOST,
@@ -237,8 +238,8 @@ static int copy_str(char *dst, size_t n, const struct pveconf_propval *v, const 
 		return 0;
 	}
 	if (v->len >= n || memchr(v->v, '\0', v->len))
-		return util_err_set(e, -EINVAL, "%s: value too long (at most %zu characters)", key,
-		                    n - 1);
+		return util_err_set(e, -EINVAL, _("%s: value too long (at most %zu characters)"),
+		                    key, n - 1);
 	memcpy(dst, v->v, v->len);
 	dst[v->len] = '\0';
 	return 0;
@@ -267,11 +268,11 @@ int pveconf_hostpci_parse(const char *value, struct pveconf_hostpci *out, struct
 			if (i < vl && v[i] != ';')
 				continue;
 			if (out->n_ids == PVECONF_HOSTPCI_MAX_IDS)
-				return util_err_set(e, -EINVAL, "host: more than %d devices",
+				return util_err_set(e, -EINVAL, _("host: more than %d devices"),
 				                    PVECONF_HOSTPCI_MAX_IDS);
 			if (pveconf_pci_id_parse(v + s, i - s, 0, &out->ids[out->n_ids++]) < 0)
 				return util_err_set(e, -EINVAL,
-				                    "host: PCI domain '%.*s' is too large",
+				                    _("host: PCI domain '%.*s' is too large"),
 				                    (int)(i - s), v + s);
 			s = i + 1;
 		}

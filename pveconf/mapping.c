@@ -16,6 +16,7 @@
 #include "pveconf/vmconf.h"
 #include "util/fileio.h"
 #include "util/hash.h"
+#include "util/i18n.h"
 
 static bool hexl(char c)
 {
@@ -457,12 +458,12 @@ int pveconf_pci_mappings_parse(const char *data, size_t len, struct pveconf_pci_
 
 	memset(out, 0, sizeof(*out));
 	if (len > PVECONF_VM_MAX_BYTES)
-		return util_err_set(e, -EFBIG, PP_ETC_PVE_MAPPING_PCI ": larger than 1 MiB");
+		return util_err_set(e, -EFBIG, _("%s: larger than 1 MiB"), PP_ETC_PVE_MAPPING_PCI);
 	if (util_sha1_hex(data, len, out->digest) < 0)
-		return util_err_set(e, -EIO, "cannot compute the digest of pci.cfg");
+		return util_err_set(e, -EIO, _("cannot compute the digest of pci.cfg"));
 	copy = malloc(len + 1);
 	if (!copy)
-		return util_err_set(e, -ENOMEM, "out of memory reading pci.cfg");
+		return util_err_set(e, -ENOMEM, _("out of memory reading pci.cfg"));
 	memcpy(copy, data, len);
 	copy[len] = '\0';
 	/* Lines are C strings from here on: a NUL byte (which PVE treats as an ordinary
@@ -486,7 +487,7 @@ int pveconf_pci_mappings_parse(const char *data, size_t len, struct pveconf_pci_
 	free(copy);
 	if (ps.oom) {
 		pveconf_pci_mappings_free(out);
-		return util_err_set(e, -ENOMEM, "out of memory reading pci.cfg");
+		return util_err_set(e, -ENOMEM, _("out of memory reading pci.cfg"));
 	}
 	return 0;
 }
@@ -540,24 +541,19 @@ int pveconf_pci_mappings_add(struct pveconf_pci_mappings *m,
 	return 0;
 oom:
 	mapping_free(&s);
-	return util_err_set(e, -ENOMEM, "out of memory");
+	return util_err_set(e, -ENOMEM, _("out of memory"));
+}
+
+static int parse_any(const char *data, size_t len, void *out, struct util_err *e)
+{
+	return pveconf_pci_mappings_parse(data, len, out, e);
 }
 
 int pveconf_pci_mappings_load(const struct util_paths *p, struct pveconf_pci_mappings *out,
                               struct util_err *e)
 {
-	char path[PP_PATH_MAX], *data;
-	size_t len;
-	int r;
-
 	memset(out, 0, sizeof(*out));
-	util_path(p, path, sizeof(path), PP_ETC_PVE_MAPPING_PCI);
-	r = pveconf_seccfg_read(path, util_path_display(p, path), &data, &len, e);
-	if (r < 0)
-		return r;
-	r = pveconf_pci_mappings_parse(data, len, out, e);
-	free(data);
-	return r;
+	return pveconf_seccfg_load(p, PP_ETC_PVE_MAPPING_PCI, parse_any, out, e);
 }
 
 void pveconf_pci_mappings_free(struct pveconf_pci_mappings *m)
@@ -616,10 +612,11 @@ int pveconf_pci_mappings_write_pve(const struct pveconf_pci_mappings *m, struct 
 
 	for (size_t i = 0; i < m->n; i++)
 		if (!m->v[i].usable)
-			return util_err_set(e, -EINVAL,
-			                    "pci.cfg line %u: mapping '%s' has no valid map line; "
-			                    "PVE cannot write this file until it is fixed",
-			                    m->v[i].line, m->v[i].name);
+			return util_err_set(
+			        e, -EINVAL,
+			        _("pci.cfg line %u: mapping '%s' has no valid map line; "
+			          "PVE cannot write this file until it is fixed"),
+			        m->v[i].line, m->v[i].name);
 	/* per section: the id, the required key (map), then the optional keys sorted */
 	for (size_t i = 0; i < m->n && r == 0; i++) {
 		const struct pveconf_pci_mapping *s = &m->v[i];
@@ -637,7 +634,7 @@ int pveconf_pci_mappings_write_pve(const struct pveconf_pci_mappings *m, struct 
 		if (r == 0)
 			r = util_buf_addc(out, '\n');
 	}
-	return r < 0 ? util_err_set(e, r, "out of memory writing pci.cfg") : 0;
+	return r < 0 ? util_err_set(e, r, _("out of memory writing pci.cfg")) : 0;
 }
 
 int pveconf_pci_mapping_put(struct pveconf_pci_mappings *m, const char *name,
@@ -649,13 +646,15 @@ int pveconf_pci_mapping_put(struct pveconf_pci_mappings *m, const char *name,
 
 	*replaced = 0;
 	if (!configid_ok(name))
-		return util_err_set(e, -EINVAL,
-		                    "'%s' is not a valid mapping id (PVE: a letter, then letters, "
-		                    "digits, '-' or '_'; at least 2 characters)",
-		                    name);
+		return util_err_set(
+		        e, -EINVAL,
+		        _("'%s' is not a valid mapping id (PVE: a letter, then letters, "
+		          "digits, '-' or '_'; at least 2 characters)"),
+		        name);
 	if (description && (strlen(description) > 4096 || strpbrk(description, "\r\n")))
-		return util_err_set(e, -EINVAL,
-		                    "the description must be one line of at most 4096 characters");
+		return util_err_set(
+		        e, -EINVAL,
+		        _("the description must be one line of at most 4096 characters"));
 	for (size_t i = 0; i < m->n; i++)
 		if (strcmp(m->v[i].name, name) == 0)
 			s = &m->v[i];
@@ -663,20 +662,20 @@ int pveconf_pci_mapping_put(struct pveconf_pci_mappings *m, const char *name,
 		struct pveconf_pci_mapping *nv = realloc(m->v, (m->n + 1) * sizeof(*nv));
 
 		if (!nv)
-			return util_err_set(e, -ENOMEM, "out of memory");
+			return util_err_set(e, -ENOMEM, _("out of memory"));
 		m->v = nv;
 		s = &m->v[m->n];
 		memset(s, 0, sizeof(*s));
 		s->mdev = s->live_migration = PVECONF_UNSET;
 		if (!(s->name = strdup(name)))
-			return util_err_set(e, -ENOMEM, "out of memory");
+			return util_err_set(e, -ENOMEM, _("out of memory"));
 		m->n++;
 	}
 	if (description) {
 		char *d = strdup(description);
 
 		if (!d)
-			return util_err_set(e, -ENOMEM, "out of memory");
+			return util_err_set(e, -ENOMEM, _("out of memory"));
 		free(s->description);
 		s->description = d;
 	}
@@ -686,8 +685,8 @@ int pveconf_pci_mapping_put(struct pveconf_pci_mappings *m, const char *name,
 		size_t at = s->n_maps;
 
 		if (!map_parse(values[k], &mp, &why)) {
-			int r = util_err_set(e, -EINVAL, "map line '%s': %s", values[k],
-			                     why.len ? util_buf_str(&why) : "out of memory");
+			int r = util_err_set(e, -EINVAL, _("map line '%s': %s"), values[k],
+			                     why.len ? util_buf_str(&why) : _("out of memory"));
 
 			util_buf_free(&why);
 			return r;
@@ -695,7 +694,7 @@ int pveconf_pci_mapping_put(struct pveconf_pci_mappings *m, const char *name,
 		util_buf_free(&why);
 		if (strcmp(mp.node, node) != 0) {
 			map_free(&mp);
-			return util_err_set(e, -EINVAL, "map line '%s' is not for node %s",
+			return util_err_set(e, -EINVAL, _("map line '%s' is not for node %s"),
 			                    values[k], node);
 		}
 		for (size_t i = 0; i < s->n_maps; i++)
@@ -709,7 +708,7 @@ int pveconf_pci_mapping_put(struct pveconf_pci_mappings *m, const char *name,
 			s->maps[at] = mp;
 		} else if (add_map(s, &mp) < 0) {
 			map_free(&mp);
-			return util_err_set(e, -ENOMEM, "out of memory");
+			return util_err_set(e, -ENOMEM, _("out of memory"));
 		} else {
 			added++;
 		}

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "util/fileio.h"
+#include "util/i18n.h"
 
 int pveconf_node_name_valid(const char *name)
 {
@@ -72,8 +73,8 @@ int pveconf_node_name(const struct util_paths *p, char *buf, size_t n, struct ut
 	}
 	return util_err_set(
 	        e, -ENOENT,
-	        "cannot tell this node's name (no /etc/pve/local link, no /etc/hostname): "
-	        "give it with --node NAME");
+	        _("cannot tell this node's name (no /etc/pve/local link, no /etc/hostname): "
+	          "give it with --node NAME"));
 }
 
 static int cmp_name(const void *a, const void *b)

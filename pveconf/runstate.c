@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "util/fileio.h"
+#include "util/i18n.h"
 
 #define CMDLINE_MAX (1024 * 1024)
 
@@ -95,8 +96,8 @@ enum pveconf_runstate pveconf_vm_runstate(const struct util_paths *p, unsigned v
 	if (r == -ENOENT)
 		return PVECONF_VM_STOPPED; /* no pid file: PVE says stopped */
 	if (r < 0) {
-		util_err_set(e, r, "cannot tell whether VM %u runs: %s cannot be read (%s)", vmid,
-		             util_path_display(p, path), strerror(-r));
+		util_err_set(e, r, _("cannot tell whether VM %u runs: %s cannot be read (%s)"),
+		             vmid, util_path_display(p, path), strerror(-r));
 		return PVECONF_VM_RUNSTATE_UNKNOWN;
 	}
 	/* first line, digits only (PVE: ^(\d+)$) */
@@ -116,8 +117,8 @@ enum pveconf_runstate pveconf_vm_runstate(const struct util_paths *p, unsigned v
 		/* the process is gone (no /proc/<pid>): stopped; anything else: unknown */
 		if (r == -ENOENT && !util_exists(proc))
 			return PVECONF_VM_STOPPED;
-		util_err_set(e, r, "cannot tell whether VM %u runs: %s", vmid,
-		             r == -ENOENT ? "its /proc entry has no cmdline" : le.msg);
+		util_err_set(e, r, _("cannot tell whether VM %u runs: %s"), vmid,
+		             r == -ENOENT ? _("its /proc entry has no cmdline") : le.msg);
 		return PVECONF_VM_RUNSTATE_UNKNOWN;
 	}
 	ok = pveconf_qemu_cmdline_is_vm(cmd, len, vmid) && !is_zombie(p, v);
@@ -251,7 +252,7 @@ int pveconf_pci_reservations_parse(const char *data, size_t len,
 	return 0;
 oom:
 	pveconf_pci_reservations_free(out);
-	return util_err_set(e, -ENOMEM, "out of memory reading pci-id-reservations");
+	return util_err_set(e, -ENOMEM, _("out of memory reading pci-id-reservations"));
 }
 
 int pveconf_pci_reservations_load(const struct util_paths *p, struct pveconf_pci_reservations *out,
@@ -263,11 +264,12 @@ int pveconf_pci_reservations_load(const struct util_paths *p, struct pveconf_pci
 
 	memset(out, 0, sizeof(*out));
 	util_path(p, path, sizeof(path), PP_RUN_PCI_RESERVATIONS);
-	r = util_file_read(path, 16 * 1024 * 1024, &data, &len, e);
+	r = util_file_readat(AT_FDCWD, path, 0, util_path_display(p, path), 16 * 1024 * 1024, &data,
+	                     &len, e);
 	if (r == -ENOENT)
 		return 0;
-	if (r < 0)
-		return util_err_errno(e, r, "cannot read %s", util_path_display(p, path));
+	if (r < 0) /* the message names the file and what is wrong with it */
+		return r;
 	r = pveconf_pci_reservations_parse(data, len, out, e);
 	free(data);
 	return r;

@@ -13,6 +13,7 @@
 #include "pveconf/vmconf.h"
 #include "pveconf/node.h"
 #include "util/fileio.h"
+#include "util/i18n.h"
 
 #define LOCAL_PATH PP_VAR_LIB_VZ /* the host path PVE forces for `local` */
 
@@ -108,51 +109,6 @@ static bool storage_id_ok(const char *s)
 		                 : !(letter || digit || strchr("-_.", s[i])))
 			return false;
 	}
-	return true;
-}
-
-/* "dir: local" -> type "dir", id "local" (PVE: ^(\S+):\s*(\S+)\s*$, type lowercased) */
-static bool header_split(char *l, char **type, char **id)
-{
-	char *colon = NULL, *t, *e;
-
-	if (!*l || pveconf_seccfg_space(*l))
-		return false;
-	for (t = l; *t && !pveconf_seccfg_space(*t); t++)
-		;
-	/* the first \S+ run, greedy: the type ends at its last ':' that leaves an id */
-	e = t;
-	while (*t && pveconf_seccfg_space(*t))
-		t++;
-	if (*t) { /* "type: id": the first run must end with ':' */
-		char *idend = t;
-
-		while (*idend && !pveconf_seccfg_space(*idend))
-			idend++;
-		for (char *x = idend; *x; x++)
-			if (!pveconf_seccfg_space(*x))
-				return false;
-		if (e[-1] != ':' || e - 1 == l)
-			return false;
-		*idend = '\0';
-		e[-1] = '\0';
-		*id = t;
-	} else { /* "type:id" */
-		for (char *x = e - 2; x > l; x--)
-			if (*x == ':') {
-				colon = x;
-				break;
-			}
-		if (!colon)
-			return false;
-		*e = '\0';
-		*colon = '\0';
-		*id = colon + 1;
-	}
-	*type = l;
-	for (char *x = l; *x; x++)
-		if (*x >= 'A' && *x <= 'Z')
-			*x = (char)(*x - 'A' + 'a');
 	return true;
 }
 
@@ -347,10 +303,10 @@ int pveconf_storages_parse(const char *data, size_t len, struct pveconf_storages
 
 	memset(out, 0, sizeof(*out));
 	if (len > PVECONF_VM_MAX_BYTES)
-		return util_err_set(e, -EFBIG, PP_ETC_PVE_STORAGE ": larger than 1 MiB");
+		return util_err_set(e, -EFBIG, _("%s: larger than 1 MiB"), PP_ETC_PVE_STORAGE);
 	copy = malloc(len + 1);
 	if (!copy)
-		return util_err_set(e, -ENOMEM, "out of memory reading storage.cfg");
+		return util_err_set(e, -ENOMEM, _("out of memory reading storage.cfg"));
 	memcpy(copy, data, len);
 	copy[len] = '\0';
 	pveconf_seccfg_init(&ls, copy, len);
@@ -359,7 +315,7 @@ int pveconf_storages_parse(const char *data, size_t len, struct pveconf_storages
 
 		if (!pveconf_seccfg_truthy(l))
 			continue;
-		if (header_split(l, &type, &id))
+		if (pveconf_seccfg_header(l, &type, &id))
 			parse_section(&ps, &ls, type, id);
 		else
 			diag(&ps, ls.lineno, "ignore config line: %s", l);
@@ -369,26 +325,21 @@ int pveconf_storages_parse(const char *data, size_t len, struct pveconf_storages
 		fix_local(&ps);
 	if (ps.oom) {
 		pveconf_storages_free(out);
-		return util_err_set(e, -ENOMEM, "out of memory reading storage.cfg");
+		return util_err_set(e, -ENOMEM, _("out of memory reading storage.cfg"));
 	}
 	return 0;
+}
+
+static int parse_any(const char *data, size_t len, void *out, struct util_err *e)
+{
+	return pveconf_storages_parse(data, len, out, e);
 }
 
 int pveconf_storages_load(const struct util_paths *p, struct pveconf_storages *out,
                           struct util_err *e)
 {
-	char path[PP_PATH_MAX], *data;
-	size_t len;
-	int r;
-
 	memset(out, 0, sizeof(*out));
-	util_path(p, path, sizeof(path), PP_ETC_PVE_STORAGE);
-	r = pveconf_seccfg_read(path, util_path_display(p, path), &data, &len, e);
-	if (r < 0)
-		return r;
-	r = pveconf_storages_parse(data, len, out, e);
-	free(data);
-	return r;
+	return pveconf_seccfg_load(p, PP_ETC_PVE_STORAGE, parse_any, out, e);
 }
 
 void pveconf_storages_free(struct pveconf_storages *s)

@@ -17,6 +17,7 @@
 #include "pveconf/perlutf8.h"
 #include "util/fileio.h"
 #include "util/hash.h"
+#include "util/i18n.h"
 
 struct vline {
 	size_t off, len; /* the line's bytes in vm->data, without its '\n' */
@@ -89,6 +90,7 @@ struct pveconf_vm {
 	size_t ndiags, diagcap;
 	bool crlf;
 	bool oom;
+	bool built; /* pveconf_vm_build(): no bytes of its own, not edited */
 	struct chunk *arena;
 	struct pveconf_check_ctx ctx; /* how values are checked (pveconf_vm_parse_opts) */
 };
@@ -329,10 +331,11 @@ static void kv_set(struct pveconf_vm *vm, struct sect *s, const char *key, size_
 		old->live = false;
 		if (old->vlen == vlen && memcmp(old->val, val, vlen) == 0)
 			diag_add(vm, PVECONF_DIAG_CHANGED, old->line, old->key, s->name,
-			         "%s: set again with the same value at line %u", old->key, line);
+			         _("%s: set again with the same value at line %u"), old->key, line);
 		else
 			diag_add(vm, PVECONF_DIAG_SILENT, old->line, old->key, s->name,
-			         "%s: set again at line %u, the later value wins", old->key, line);
+			         _("%s: set again at line %u, the later value wins"), old->key,
+			         line);
 	}
 	if (s->nkv == s->kvcap) {
 		size_t cap = s->kvcap ? s->kvcap * 2 : 16;
@@ -392,6 +395,18 @@ static size_t key_prefix(const char *p, size_t n)
 	while (i < n && p[i] >= '0' && p[i] <= '9')
 		i++;
 	return i < n && p[i] == ':' ? i : 0;
+}
+
+/* Is k (NUL-terminated) a whole key of that grammar? */
+static bool key_name_valid(const char *k)
+{
+	char tmp[300];
+	size_t kl = strlen(k);
+
+	if (kl == 0 || kl > 250)
+		return false;
+	snprintf(tmp, sizeof(tmp), "%s:x", k);
+	return key_prefix(tmp, kl + 2) == kl;
 }
 
 /* `^word:\s*(.*\S)\s*$` -> value span, or false */
@@ -587,25 +602,33 @@ static bool header(const char *p, size_t n, int *kind, const char **name, size_t
 	return true;
 }
 
-static void read_key_line(struct pveconf_vm *vm, struct sect *cur, const char *p, size_t n,
-                          size_t kl, unsigned lineno)
+/* A key line's value as PVE's `\s*(.+?)\s*$` takes it: [*s, *e) of v. */
+static void value_span(const char *v, size_t rest, size_t *s, size_t *e)
 {
-	const char *v = p + kl + 1, *out;
-	size_t rest = n - kl - 1, s = 0, e = rest, outlen;
-	char key[256], err[1024], nbuf[64], shown[512];
-	const struct pveconf_keyinfo *ki;
-
-	while (s < rest && pveconf_is_ascii_space((unsigned char)v[s]))
-		s++;
-	if (s == rest) {
-		s = rest - 1; /* `\s*(.+?)` leaves the last blank to the value */
+	*s = 0;
+	*e = rest;
+	while (*s < rest && pveconf_is_ascii_space((unsigned char)v[*s]))
+		(*s)++;
+	if (*s == rest) {
+		*s = rest - 1; /* `\s*(.+?)` leaves the last blank to the value */
 	} else {
-		while (e > s && pveconf_is_ascii_space((unsigned char)v[e - 1]))
-			e--;
+		while (*e > *s && pveconf_is_ascii_space((unsigned char)v[*e - 1]))
+			(*e)--;
 	}
-	snprintf(key, sizeof(key), "%.*s", (int)(kl < 255 ? kl : 255), p);
+}
+
+/* One key's value (already trimmed), from a file's line or from the API alike: the section's
+ * schema, PVE's check of the value, the keys PVE stores elsewhere (description, cdrom). */
+static void read_value(struct pveconf_vm *vm, struct sect *cur, const char *key, const char *v,
+                       size_t vl, unsigned lineno)
+{
+	size_t kl = strlen(key), outlen;
+	char err[1024], nbuf[64], shown[512];
+	const struct pveconf_keyinfo *ki;
+	const char *out;
+
 	if (cur->schema == SCHEMA_RAW) {
-		kv_set(vm, cur, p, kl, v + s, e - s, v + s, e - s, lineno, false);
+		kv_set(vm, cur, key, kl, v, vl, v, vl, lineno, false);
 		return;
 	}
 	if (cur->schema == SCHEMA_NONE) {
@@ -624,10 +647,10 @@ static void read_key_line(struct pveconf_vm *vm, struct sect *cur, const char *p
 
 		ki = strcmp(key, "fleecing-images") == 0 ? &fleecing : NULL;
 	} else {
-		ki = pveconf_key_lookup(p, kl);
+		ki = pveconf_key_lookup(key, kl);
 	}
-	if (pveconf_value_check_at(ki, &vm->ctx, key, v + s, e - s, nbuf, sizeof(nbuf), &out,
-	                           &outlen, err, sizeof(err)) < 0) {
+	if (pveconf_value_check_at(ki, &vm->ctx, key, v, vl, nbuf, sizeof(nbuf), &out, &outlen, err,
+	                           sizeof(err)) < 0) {
 		if (!ki)
 			snprintf(err, sizeof(err), "unknown setting");
 		show(shown, sizeof(shown), err, strlen(err));
@@ -640,12 +663,24 @@ static void read_key_line(struct pveconf_vm *vm, struct sect *cur, const char *p
 		return;
 	}
 	if (strcmp(key, "cdrom") == 0) {
-		kv_set(vm, cur, "ide2", 4, out, outlen, v + s, e - s, lineno, false);
+		kv_set(vm, cur, "ide2", 4, out, outlen, v, vl, lineno, false);
 		diag_add(vm, PVECONF_DIAG_CHANGED, lineno, key, cur->name,
-		         "cdrom: PVE writes it as ide2");
+		         _("cdrom: PVE writes it as ide2"));
 		return;
 	}
-	kv_set(vm, cur, p, kl, out, outlen, v + s, e - s, lineno, false);
+	kv_set(vm, cur, key, kl, out, outlen, v, vl, lineno, false);
+}
+
+static void read_key_line(struct pveconf_vm *vm, struct sect *cur, const char *p, size_t n,
+                          size_t kl, unsigned lineno)
+{
+	const char *v = p + kl + 1;
+	size_t s, e;
+	char key[256];
+
+	value_span(v, n - kl - 1, &s, &e);
+	snprintf(key, sizeof(key), "%.*s", (int)(kl < 255 ? kl : 255), p);
+	read_value(vm, cur, key, v + s, e - s, lineno);
 }
 
 static void read_line(struct pveconf_vm *vm, struct sect *cur, const char *p, size_t n,
@@ -684,7 +719,7 @@ static void read_line(struct pveconf_vm *vm, struct sect *cur, const char *p, si
 			if (cur->del)
 				diag_add(vm, PVECONF_DIAG_SILENT, cur->del_line, "delete",
 				         cur->name,
-				         "delete: set again at line %u, the later value wins",
+				         _("delete: set again at line %u, the later value wins"),
 				         lineno);
 			cur->del = arena_strndup(vm, v, vl);
 			cur->del_line = lineno;
@@ -868,24 +903,24 @@ static void writer_diags(struct pveconf_vm *vm)
 			if (n != kv->rawlen || memcmp(v, kv->raw, n) != 0) {
 				show(shown, sizeof(shown), v, n);
 				diag_add(vm, PVECONF_DIAG_CHANGED, kv->line, kv->key, s->name,
-				         "%s: PVE writes the value as '%s'", kv->key, shown);
+				         _("%s: PVE writes the value as '%s'"), kv->key, shown);
 			}
 		}
 	}
 	if (m->snapstate)
 		diag_add(vm, PVECONF_DIAG_SILENT, m->snapstate_line, "snapstate", m->name,
-		         "snapstate: only kept in snapshot sections");
+		         _("snapstate: only kept in snapshot sections"));
 	if (smp && sockets && perl_true(sockets->val, sockets->vlen)) {
 		diag_add(vm, PVECONF_DIAG_CHANGED, smp->line, "smp", m->name,
-		         "smp: obsolete, PVE drops it because sockets is set");
+		         _("smp: obsolete, PVE drops it because sockets is set"));
 	} else if (smp && perl_true(smp->val, smp->vlen)) {
 		struct kvent *cores = kv_find(m, "cores");
 
 		diag_add(vm, PVECONF_DIAG_CHANGED, smp->line, "smp", m->name,
-		         "smp: obsolete, PVE writes it as sockets");
+		         _("smp: obsolete, PVE writes it as sockets"));
 		if (cores)
 			diag_add(vm, PVECONF_DIAG_SILENT, cores->line, "cores", m->name,
-			         "cores: PVE drops it when it converts smp to sockets");
+			         _("cores: PVE drops it when it converts smp to sockets"));
 	}
 	for (size_t i = 0; i < m->nkv; i++) {
 		struct kvent *u = &m->kv[i];
@@ -904,8 +939,8 @@ static void writer_diags(struct pveconf_vm *vm)
 				if (s->kv[j].live && drive_volume(&s->kv[j], &f, &fl) &&
 				    fl == u->vlen && memcmp(f, u->val, fl) == 0)
 					diag_add(vm, PVECONF_DIAG_SILENT, u->line, u->key, m->name,
-					         "%s: the volume is attached as %s, PVE removes "
-					         "this entry",
+					         _("%s: the volume is attached as %s, PVE removes "
+					           "this entry"),
 					         u->key, s->kv[j].key);
 			}
 		}
@@ -914,8 +949,9 @@ static void writer_diags(struct pveconf_vm *vm)
 		struct sect *ci = find_live(vm, PVECONF_SECTION_SPECIAL, "cloudinit");
 
 		if (ci && !has_cloudinit(vm))
-			diag_add(vm, PVECONF_DIAG_SILENT, ci->line, NULL, ci->name,
-			         "[special:cloudinit] is dropped: the VM has no cloud-init drive");
+			diag_add(
+			        vm, PVECONF_DIAG_SILENT, ci->line, NULL, ci->name,
+			        _("[special:cloudinit] is dropped: the VM has no cloud-init drive"));
 	}
 }
 
@@ -1035,19 +1071,19 @@ int pveconf_vm_parse_opts(const char *data, size_t len, const char *name,
 	if (len > PVECONF_VM_MAX_BYTES)
 		return util_err_set(
 		        e, -EFBIG,
-		        "%s: %zu bytes is larger than 1 MiB, the most a PVE config file "
-		        "can hold (pmxcfs' limit)",
+		        _("%s: %zu bytes is larger than 1 MiB, the most a PVE config file "
+		          "can hold (pmxcfs' limit)"),
 		        name ? name : "config", len);
 	vm = calloc(1, sizeof(*vm));
 	if (!vm)
-		return util_err_set(e, -ENOMEM, "out of memory");
+		return util_err_set(e, -ENOMEM, _("out of memory"));
 	vm->data = malloc(len + 1);
 	vm->name = strdup(name ? name : "config");
 	vm->ctx.level = o && o->lazy ? PVECONF_CHECK_LAZY : PVECONF_CHECK_ALL;
 	vm->ctx.cpu_models = o ? o->cpu_models : NULL;
 	if (!vm->data || !vm->name) {
 		pveconf_vm_free(vm);
-		return util_err_set(e, -ENOMEM, "out of memory");
+		return util_err_set(e, -ENOMEM, _("out of memory"));
 	}
 	if (len)
 		memcpy(vm->data, data, len);
@@ -1055,13 +1091,14 @@ int pveconf_vm_parse_opts(const char *data, size_t len, const char *name,
 	vm->len = len;
 	if (util_sha1_hex(vm->data, len, vm->digest) < 0) {
 		pveconf_vm_free(vm);
-		return util_err_set(e, -EIO, "%s: cannot compute the SHA-1 digest",
+		return util_err_set(e, -EIO, _("%s: cannot compute the SHA-1 digest"),
 		                    name ? name : "config");
 	}
 	r = interpret(vm);
 	if (r < 0) {
 		pveconf_vm_free(vm);
-		return util_err_set(e, r, "out of memory while reading %s", name ? name : "config");
+		return util_err_set(e, r, _("out of memory while reading %s"),
+		                    name ? name : "config");
 	}
 	*out = vm;
 	return 0;
@@ -1083,14 +1120,140 @@ int pveconf_vm_load_opts(const char *path, const struct pveconf_vm_opts *o, stru
 	r = util_file_read(path, PVECONF_VM_MAX_BYTES, &data, &len, e);
 	if (r == -EFBIG)
 		return util_err_set(e, r,
-		                    "%s: larger than 1 MiB, the most a PVE config file can hold "
-		                    "(pmxcfs' limit)",
+		                    _("%s: larger than 1 MiB, the most a PVE config file can hold "
+		                      "(pmxcfs' limit)"),
 		                    path);
 	if (r < 0)
 		return r;
 	r = pveconf_vm_parse_opts(data, len, path, o, out, e);
 	free(data);
 	return r;
+}
+
+/* ------------------------------------------------------------------ built from keys */
+
+static int cmp_key_in(const void *a, const void *b)
+{
+	return strcmp((*(const struct pveconf_key_in *const *)a)->key,
+	              (*(const struct pveconf_key_in *const *)b)->key);
+}
+
+/* How many '#' lines PVE's writer gives a description (gen_raw). */
+static unsigned desc_line_count(const struct sect *s, bool pending)
+{
+	unsigned n = 0;
+	size_t end = s->desc_len;
+
+	if (!s->desc)
+		return 0;
+	if (!perl_true(s->desc, s->desc_len))
+		return pending ? 1 : 0;
+	while (end > 0 && s->desc[end - 1] == '\n')
+		end--;
+	for (size_t a = 0; a < end; n++) {
+		const char *nl = memchr(s->desc + a, '\n', end - a);
+
+		a = nl ? (size_t)(nl - s->desc) + 1 : end;
+	}
+	return n;
+}
+
+/* One section's keys, in the byte-wise order PVE's writer puts them, numbered from *line on. */
+static int build_section(struct pveconf_vm *vm, struct sect *s, const struct pveconf_key_in *in,
+                         size_t n, unsigned *line)
+{
+	const struct pveconf_key_in **sorted = calloc(n ? n : 1, sizeof(*sorted));
+	size_t m = 0;
+
+	if (!sorted)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		if (!in[i].key || !in[i].value || strcmp(in[i].key, "digest") == 0)
+			continue; /* the API's digest of the file: pveconf_vm_digest() */
+		if (strcmp(in[i].key, "description") == 0) {
+			size_t l = strlen(in[i].value), t;
+
+			while ((t = trailing_space((const unsigned char *)in[i].value, l)) > 0)
+				l -= t;
+			s->desc = arena_strndup(vm, in[i].value, l);
+			s->desc_len = l;
+			continue;
+		}
+		sorted[m++] = &in[i];
+	}
+	qsort(sorted, m, sizeof(*sorted), cmp_key_in);
+	*line += desc_line_count(s, s->kind == PVECONF_SECTION_PENDING);
+	for (size_t i = 0; i < m && !vm->oom; i++) {
+		const char *k = sorted[i]->key, *v = sorted[i]->value;
+		size_t kl = strlen(k), vl = strlen(v), a, b;
+		unsigned lineno = (*line)++;
+		char shown[512];
+
+		/* the value as it stands in the model's memory (kv->raw points at it) */
+		v = arena_strndup(vm, v, vl);
+		if (strcmp(k, "delete") == 0 && s->kind == PVECONF_SECTION_PENDING) {
+			s->del = v;
+			s->del_line = lineno;
+		} else if (strcmp(k, "delete") == 0) {
+			diag_add(vm, PVECONF_DIAG_DROPPED, lineno, "delete", s->name,
+			         "property 'delete' is only allowed in [PENDING]");
+		} else if (strcmp(k, "args") == 0) {
+			kv_set(vm, s, "args", 4, v, vl, v, vl, lineno, true);
+		} else if (!key_name_valid(k) || vl == 0 || memchr(v, '\n', vl)) {
+			show(shown, sizeof(shown), k, kl);
+			diag_add(vm, PVECONF_DIAG_DROPPED, lineno, NULL, s->name,
+			         "unable to parse config: %s", shown);
+		} else {
+			value_span(v, vl, &a, &b);
+			read_value(vm, s, k, v + a, b - a, lineno);
+		}
+	}
+	free(sorted);
+	return vm->oom ? -ENOMEM : 0;
+}
+
+int pveconf_vm_build(const struct pveconf_key_in *main, size_t n_main,
+                     const struct pveconf_key_in *pending, size_t n_pending, const char *name,
+                     const struct pveconf_vm_opts *o, struct pveconf_vm **out, struct util_err *e)
+{
+	struct pveconf_vm *vm = calloc(1, sizeof(*vm));
+	struct sect *m, *p;
+	unsigned line = 1;
+	int r = -ENOMEM;
+
+	*out = NULL;
+	if (!vm)
+		return util_err_set(e, -ENOMEM, _("out of memory"));
+	vm->built = true;
+	vm->data = strdup("");
+	vm->name = strdup(name ? name : "config");
+	vm->ctx.level = o && o->lazy ? PVECONF_CHECK_LAZY : PVECONF_CHECK_ALL;
+	vm->ctx.cpu_models = o ? o->cpu_models : NULL;
+	for (size_t i = 0; i < n_main; i++)
+		if (main[i].key && main[i].value && strcmp(main[i].key, "digest") == 0)
+			snprintf(vm->digest, sizeof(vm->digest), "%s", main[i].value);
+	m = vm->data && vm->name ? sect_new(vm, PVECONF_SECTION_MAIN, "main", "main", 0, (size_t)-1)
+	                         : NULL;
+	if (m)
+		r = build_section(vm, m, main, n_main, &line);
+	if (r == 0 && n_pending) {
+		line++; /* the writer's blank line before [PENDING] */
+		p = sect_new(vm, PVECONF_SECTION_PENDING, "PENDING", "pending", line++, (size_t)-1);
+		r = p ? build_section(vm, p, pending, n_pending, &line) : -ENOMEM;
+	}
+	if (r == 0)
+		writer_diags(vm);
+	if (r == 0 && (vm->oom || build_public(vm) < 0))
+		r = -ENOMEM;
+	if (r < 0) {
+		pveconf_vm_free(vm);
+		return util_err_set(e, r, _("out of memory while reading %s"),
+		                    name ? name : "config");
+	}
+	if (vm->ndiags)
+		qsort(vm->diags, vm->ndiags, sizeof(*vm->diags), cmp_diag);
+	*out = vm;
+	return 0;
 }
 
 void pveconf_vm_free(struct pveconf_vm *vm)
@@ -1110,6 +1273,8 @@ const char *pveconf_vm_digest(const struct pveconf_vm *vm)
 
 int pveconf_vm_serialize(const struct pveconf_vm *vm, struct util_buf *out)
 {
+	if (vm->built) /* the file PVE wrote: what its writer makes of the keys */
+		return pveconf_vm_write_pve(vm, out);
 	return util_buf_add(out, vm->data, vm->len);
 }
 
@@ -1417,18 +1582,18 @@ static int splice(struct pveconf_vm *vm, size_t start, size_t ndel, const char *
 	if (r == 0)
 		r = util_buf_add(&b, vm->data + to, vm->len - to);
 	if (r == 0 && b.len > PVECONF_VM_MAX_BYTES)
-		r = util_err_set(e, -EFBIG, "%s: the edited config would be larger than 1 MiB",
+		r = util_err_set(e, -EFBIG, _("%s: the edited config would be larger than 1 MiB"),
 		                 vm->name);
 	if (r < 0) {
 		util_buf_free(&b);
-		return r == -ENOMEM ? util_err_set(e, r, "out of memory") : r;
+		return r == -ENOMEM ? util_err_set(e, r, _("out of memory")) : r;
 	}
 	parse_state_free(vm);
 	free(vm->data);
 	vm->len = b.len;
 	vm->data = b.s ? util_buf_steal(&b) : calloc(1, 1);
 	if (!vm->data || interpret(vm) < 0)
-		return util_err_set(e, -ENOMEM, "out of memory");
+		return util_err_set(e, -ENOMEM, _("out of memory"));
 	return 0;
 }
 
@@ -1466,7 +1631,7 @@ static struct sect *edit_section(struct pveconf_vm *vm, const char *section, str
 		return main_sect(vm);
 	if (strcmp(section, "PENDING") == 0)
 		return find_live(vm, PVECONF_SECTION_PENDING, NULL);
-	util_err_set(e, -EINVAL, "%s: can only edit the main section or [PENDING], not '%s'",
+	util_err_set(e, -EINVAL, _("%s: can only edit the main section or [PENDING], not '%s'"),
 	             vm->name, section);
 	return NULL;
 }
@@ -1479,23 +1644,21 @@ static size_t body_start(const struct sect *s)
 static int check_kv(const struct pveconf_vm *vm, const char *key, const char *value,
                     struct util_err *e)
 {
-	size_t kl = strlen(key), vl = value ? strlen(value) : 1;
+	size_t vl = value ? strlen(value) : 1;
 
-	if (key_prefix(key, kl) != 0 || kl == 0)
-		return util_err_set(e, -EINVAL, "'%s' is not a config key", key);
-	{
-		char tmp[300];
-
-		snprintf(tmp, sizeof(tmp), "%s:x", key);
-		if (kl > 250 || key_prefix(tmp, strlen(tmp)) != kl)
-			return util_err_set(e, -EINVAL, "'%s' is not a config key", key);
-	}
+	if (vm->built)
+		return util_err_set(
+		        e, -EROFS, _("%s: a config built from the API's keys has no lines to edit"),
+		        vm->name);
+	if (!key_name_valid(key))
+		return util_err_set(e, -EINVAL, _("'%s' is not a config key"), key);
 	if (value &&
 	    (vl == 0 || strpbrk(value, "\r\n") || pveconf_is_ascii_space((unsigned char)value[0]) ||
 	     pveconf_is_ascii_space((unsigned char)value[vl - 1])))
-		return util_err_set(e, -EINVAL,
-		                    "%s: value for %s must be one line without surrounding blanks",
-		                    vm->name, key);
+		return util_err_set(
+		        e, -EINVAL,
+		        _("%s: value for %s must be one line without surrounding blanks"), vm->name,
+		        key);
 	return 0;
 }
 
@@ -1517,7 +1680,7 @@ static int create_pending(struct pveconf_vm *vm, const char *line, struct util_e
 		r = util_buf_adds(&t, eol(vm));
 	if (r < 0) {
 		util_buf_free(&t);
-		return util_err_set(e, -ENOMEM, "out of memory");
+		return util_err_set(e, -ENOMEM, _("out of memory"));
 	}
 	r = splice(vm, at, 0, util_buf_str(&t), e);
 	util_buf_free(&t);
@@ -1560,13 +1723,13 @@ static int put_line(struct pveconf_vm *vm, struct sect *s, const char *key, cons
 			util_buf_free(&t);
 			if (r < 0) {
 				util_buf_free(&b);
-				return util_err_set(e, -ENOMEM, "out of memory");
+				return util_err_set(e, -ENOMEM, _("out of memory"));
 			}
 			parse_state_free(vm);
 			free(vm->data);
 			vm->len = b.len;
 			vm->data = util_buf_steal(&b);
-			return interpret(vm) < 0 ? util_err_set(e, -ENOMEM, "out of memory") : 0;
+			return interpret(vm) < 0 ? util_err_set(e, -ENOMEM, _("out of memory")) : 0;
 		}
 		if (r == 0)
 			r = splice(vm, last_same, 1, util_buf_str(&t), e);
@@ -1575,7 +1738,7 @@ static int put_line(struct pveconf_vm *vm, struct sect *s, const char *key, cons
 	}
 	r = util_buf_addf(&t, "%s%s", line, eol(vm));
 	if (r < 0)
-		return util_err_set(e, -ENOMEM, "out of memory");
+		return util_err_set(e, -ENOMEM, _("out of memory"));
 	if (before != (size_t)-1)
 		r = splice(vm, before, 0, util_buf_str(&t), e);
 	else if (last_key != (size_t)-1)
@@ -1649,8 +1812,8 @@ int pveconf_vm_set(struct pveconf_vm *vm, const char *section, const char *key, 
 	if ((r = check_kv(vm, key, value, e)) < 0)
 		return r;
 	if (strcmp(key, "delete") == 0 || strcmp(key, "description") == 0)
-		return util_err_set(e, -EINVAL, "%s: '%s' is not set through this editor", vm->name,
-		                    key);
+		return util_err_set(e, -EINVAL, _("%s: '%s' is not set through this editor"),
+		                    vm->name, key);
 	{
 		/* never write what PVE would drop: its own check, its own words */
 		const struct pveconf_keyinfo *ki = pveconf_key_lookup(key, strlen(key));
@@ -1661,13 +1824,13 @@ int pveconf_vm_set(struct pveconf_vm *vm, const char *section, const char *key, 
 		if (pveconf_value_check_at(ki, &vm->ctx, key, value, strlen(value), nbuf,
 		                           sizeof(nbuf), &o, &ol, err, sizeof(err)) < 0)
 			return util_err_set(e, -EINVAL, "%s: %s: %s", vm->name, key,
-			                    ki ? err : "unknown setting");
+			                    ki ? err : _("unknown setting"));
 	}
 	s = edit_section(vm, section, e);
 	if (!s && !pending)
 		return -EINVAL;
 	if (util_buf_addf(&line, "%s: %s", key, value) < 0)
-		return util_err_set(e, -ENOMEM, "out of memory");
+		return util_err_set(e, -ENOMEM, _("out of memory"));
 	r = s ? put_line(vm, s, key, util_buf_str(&line), e)
 	      : create_pending(vm, util_buf_str(&line), e);
 	util_buf_free(&line);
@@ -1687,15 +1850,15 @@ int pveconf_vm_unset(struct pveconf_vm *vm, const char *section, const char *key
 	s = edit_section(vm, section, e);
 	if (!s)
 		return section && strcmp(section, "PENDING") == 0
-		               ? util_err_set(e, -ENOENT, "%s: no [PENDING] section", vm->name)
+		               ? util_err_set(e, -ENOENT, _("%s: no [PENDING] section"), vm->name)
 		               : -EINVAL;
 	r = drop_lines(vm, s, key, e);
 	if (r < 0)
 		return r;
 	if (r == 0)
-		return util_err_set(e, -ENOENT, "%s: %s is not set in %s", vm->name, key,
+		return util_err_set(e, -ENOENT, _("%s: %s is not set in %s"), vm->name, key,
 		                    s->kind == PVECONF_SECTION_PENDING ? "[PENDING]"
-		                                                       : "the main section");
+		                                                       : _("the main section"));
 	if (section && strcmp(section, "PENDING") == 0)
 		return drop_empty_pending(vm, e);
 	return 0;
@@ -1734,7 +1897,8 @@ static int rewrite_delete(struct pveconf_vm *vm, const char *key, bool add, stru
 					break;
 			if (j == n) {
 				if (n == sizeof(list) / sizeof(list[0]))
-					return util_err_set(e, -E2BIG, "%s: delete: list too long",
+					return util_err_set(e, -E2BIG,
+					                    _("%s: delete: list too long"),
 					                    vm->name);
 				memcpy(list[n].key, k, kl);
 				list[n].key[kl] = '\0';
@@ -1750,7 +1914,7 @@ static int rewrite_delete(struct pveconf_vm *vm, const char *key, bool add, stru
 		}
 	if (add) {
 		if (n == sizeof(list) / sizeof(list[0]))
-			return util_err_set(e, -E2BIG, "%s: delete: list too long", vm->name);
+			return util_err_set(e, -E2BIG, _("%s: delete: list too long"), vm->name);
 		snprintf(list[n].key, sizeof(list[n].key), "%s", key);
 		list[n++].force = false;
 	}
@@ -1767,7 +1931,7 @@ static int rewrite_delete(struct pveconf_vm *vm, const char *key, bool add, stru
 		                  list[j].key);
 	if (r < 0) {
 		util_buf_free(&line);
-		return util_err_set(e, -ENOMEM, "out of memory");
+		return util_err_set(e, -ENOMEM, _("out of memory"));
 	}
 	r = p ? put_line(vm, p, "delete", util_buf_str(&line), e)
 	      : create_pending(vm, util_buf_str(&line), e);
@@ -1783,9 +1947,9 @@ int pveconf_vm_pending_delete(struct pveconf_vm *vm, const char *key, bool add, 
 	if ((r = check_kv(vm, key, NULL, e)) < 0)
 		return r;
 	if (strlen(key) >= sizeof(((struct delent *)0)->key))
-		return util_err_set(e, -EINVAL, "'%s' is not a config key", key);
+		return util_err_set(e, -EINVAL, _("'%s' is not a config key"), key);
 	if (!add && !pveconf_vm_pending_deletes(vm, key, NULL))
-		return util_err_set(e, -ENOENT, "%s: %s is not marked for deletion in [PENDING]",
+		return util_err_set(e, -ENOENT, _("%s: %s is not marked for deletion in [PENDING]"),
 		                    vm->name, key);
 	p = find_live(vm, PVECONF_SECTION_PENDING, NULL);
 	if (add && p && kv_find(p, key)) {

@@ -85,6 +85,22 @@ int pveconf_vm_parse_opts(const char *data, size_t len, const char *name,
                           struct util_err *e);
 int pveconf_vm_load_opts(const char *path, const struct pveconf_vm_opts *o, struct pveconf_vm **out,
                          struct util_err *e);
+/* A key of a section as the REST API gives it (GET /nodes/N/qemu/V/config: numbers as text). */
+struct pveconf_key_in {
+	const char *key;
+	const char *value;
+};
+/* The model of a config the REST API returned, built from its keys without text in between: main
+ * (with the API's "digest", which becomes pveconf_vm_digest()) and [PENDING] (its keys and
+ * "delete": a list as in the file; none when n_pending is 0).  Every value goes through the same
+ * checks as a file's line, so the diagnostics and effective keys are the ones the file gives;
+ * lines are numbered as PVE's writer lays the file out (description lines, keys sorted
+ * byte-wise, a blank line, [PENDING]).  The model has no bytes of its own:
+ * pveconf_vm_serialize() gives what PVE's writer makes of it, and the editor refuses it
+ * (-EROFS).  -ENOMEM only. */
+int pveconf_vm_build(const struct pveconf_key_in *main, size_t n_main,
+                     const struct pveconf_key_in *pending, size_t n_pending, const char *name,
+                     const struct pveconf_vm_opts *o, struct pveconf_vm **out, struct util_err *e);
 void pveconf_vm_free(struct pveconf_vm *vm);
 
 /* SHA-1 hex of the bytes the model was parsed from (PVE's `digest`). */

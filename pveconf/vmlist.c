@@ -4,6 +4,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <jansson.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 
 #include "pveconf/node.h"
 #include "util/fileio.h"
+#include "util/i18n.h"
 
 #define VMLIST_MAX_BYTES (16 * 1024 * 1024)
 
@@ -51,17 +53,17 @@ int pveconf_vmlist_parse(const char *data, size_t len, struct pveconf_vmlist *ou
 	out->n = 0;
 	root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
 	if (!root)
-		return util_err_set(e, -EINVAL, PP_ETC_PVE_VMLIST " line %d column %d: %s", je.line,
-		                    je.column, je.text);
+		return util_err_set(e, -EINVAL, _("%s line %d column %d: %s"), PP_ETC_PVE_VMLIST,
+		                    je.line, je.column, je.text);
 	ids = json_object_get(root, "ids");
 	if (!json_is_object(root) || !json_is_object(ids)) {
 		json_decref(root);
-		return util_err_set(e, -EINVAL, PP_ETC_PVE_VMLIST ": no \"ids\" object");
+		return util_err_set(e, -EINVAL, _("%s: no \"ids\" object"), PP_ETC_PVE_VMLIST);
 	}
 	out->v = calloc(json_object_size(ids) + 1, sizeof(*out->v));
 	if (!out->v) {
 		json_decref(root);
-		return util_err_set(e, -ENOMEM, "out of memory reading /etc/pve/.vmlist");
+		return util_err_set(e, -ENOMEM, _("out of memory reading /etc/pve/.vmlist"));
 	}
 	json_object_foreach(ids, key, val)
 	{
@@ -72,9 +74,9 @@ int pveconf_vmlist_parse(const char *data, size_t len, struct pveconf_vmlist *ou
 
 		if (pveconf_vmid_parse(key, &ent->vmid) < 0 || !node ||
 		    strlen(node) >= sizeof(ent->node) || pveconf_node_name_valid(node) < 0) {
-			int r = util_err_set(
-			        e, -EINVAL,
-			        PP_ETC_PVE_VMLIST ": entry \"%s\" has no valid VMID and node", key);
+			int r = util_err_set(e, -EINVAL,
+			                     _("%s: entry \"%s\" has no valid VMID and node"),
+			                     PP_ETC_PVE_VMLIST, key);
 
 			json_decref(root); /* owns key: after the message */
 			pveconf_vmlist_free(out);
@@ -100,9 +102,10 @@ int pveconf_vmlist_load(const struct util_paths *p, struct pveconf_vmlist *out, 
 	out->v = NULL;
 	out->n = 0;
 	util_path(p, path, sizeof(path), PP_ETC_PVE_VMLIST);
-	r = util_file_read(path, VMLIST_MAX_BYTES, &data, &len, e);
+	r = util_file_readat(AT_FDCWD, path, 0, util_path_display(p, path), VMLIST_MAX_BYTES, &data,
+	                     &len, e);
 	if (r == -ENOENT)
-		return util_err_set(e, -ENOENT, "%s: no such file", util_path_display(p, path));
+		return util_err_set(e, -ENOENT, _("%s: no such file"), util_path_display(p, path));
 	if (r < 0)
 		return r;
 	r = pveconf_vmlist_parse(data, len, out, e);
@@ -163,11 +166,11 @@ static int scan_node(const struct util_paths *p, const char *node, struct pvecon
 	int r = 0;
 
 	if (util_path(p, dir, sizeof(dir), PP_ETC_PVE_NODES "/%s/qemu-server", node) < 0)
-		return util_err_set(e, -ENAMETOOLONG, "--root is too long");
+		return util_err_set(e, -ENAMETOOLONG, _("--root is too long"));
 	d = opendir(dir);
 	if (!d)
 		return errno == ENOENT ? 0
-		                       : util_err_errno(e, -errno, "cannot list %s",
+		                       : util_err_errno(e, -errno, _("cannot list %s"),
 		                                        util_path_display(p, dir));
 	while ((de = readdir(d))) {
 		char name[16];
@@ -186,7 +189,7 @@ static int scan_node(const struct util_paths *p, const char *node, struct pvecon
 			continue;
 		r = add_ref(out, cap, vmid, node);
 		if (r < 0) {
-			r = util_err_set(e, r, "out of memory listing %s",
+			r = util_err_set(e, r, _("out of memory listing %s"),
 			                 util_path_display(p, dir));
 			break;
 		}
@@ -208,14 +211,14 @@ int pveconf_vms_scan(const struct util_paths *p, const char *node, struct pvecon
 	out->n = 0;
 	if (node) {
 		if (pveconf_node_name_valid(node) < 0)
-			return util_err_set(e, -EINVAL, "invalid node name '%s'", node);
+			return util_err_set(e, -EINVAL, _("invalid node name '%s'"), node);
 		r = scan_node(p, node, out, &cap, e);
 	} else {
 		util_path(p, dir, sizeof(dir), PP_ETC_PVE_NODES);
 		d = opendir(dir);
 		if (!d)
 			return errno == ENOENT ? 0
-			                       : util_err_errno(e, -errno, "cannot list %s",
+			                       : util_err_errno(e, -errno, _("cannot list %s"),
 			                                        util_path_display(p, dir));
 		while (r == 0 && (de = readdir(d)))
 			if (pveconf_node_name_valid(de->d_name) == 0 &&

@@ -2,14 +2,18 @@
  * --api-* overrides.  Reads only the config file; never opens the token or password files (that
  * is pveapi/'s job, with its permission check) and never prints. */
 #include "settings/api.h"
+#include "util/i18n.h"
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "util/fileio.h"
 
 /* libconfuse's error callback has no user pointer; this option's simple_value points into the
  * caller's struct err_sink, and its name cannot be written in a config file. */
@@ -65,15 +69,34 @@ void settings_api_cfg_opts(cfg_opt_t out[2])
 	out[1] = secs[1];
 }
 
+/* The config file as a FILE, opened by util_open_regular: a FIFO, directory or device in its
+ * place is refused (never a wait), with a message naming it.  0 or -errno. */
+static int open_config(const char *path, FILE **out, struct util_err *e)
+{
+	int fd = util_open_regular(AT_FDCWD, path, 0, path, e);
+
+	*out = NULL;
+	if (fd < 0)
+		return fd;
+	*out = fdopen(fd, "r");
+	if (!*out) {
+		int r = util_err_errno(e, -errno, "cannot read %s", path);
+
+		close(fd);
+		return r;
+	}
+	return 0;
+}
+
 /* libconfuse records where a section ends; messages point at where it starts: the line of
  * `api {` (title "") or `cluster "title" {`.  Falls back to def. */
 static int header_line(const char *path, const char *title, int def)
 {
-	FILE *f = fopen(path, "re");
+	FILE *f;
 	char line[1024];
 	int n = 0, found = 0;
 
-	if (!f)
+	if (open_config(path, &f, NULL) < 0)
 		return def;
 	while (!found && fgets(line, sizeof(line), f)) {
 		const char *p = line;
@@ -110,7 +133,7 @@ static int copy_opt(cfg_t *sec, const char *opt, char *dst, size_t n, const char
 	if (!v)
 		return 0;
 	if (strlen(v) >= n)
-		return util_err_set(e, -EINVAL, "%s: %s is too long (at most %zu characters)",
+		return util_err_set(e, -EINVAL, _("%s: %s is too long (at most %zu characters)"),
 		                    where, opt, n - 1);
 	memcpy(dst, v, strlen(v) + 1);
 	return 0;
@@ -126,7 +149,7 @@ static int block_from_cfg(cfg_t *sec, const char *path, const char *name, struct
 	memset(s, 0, sizeof(*s));
 	snprintf(s->where, sizeof(s->where), "%s:%d", path, header_line(path, name, sec->line));
 	if (strlen(name) >= sizeof(s->name))
-		return util_err_set(e, -EINVAL, "%s: cluster name \"%s\" is too long", s->where,
+		return util_err_set(e, -EINVAL, _("%s: cluster name \"%s\" is too long"), s->where,
 		                    name);
 	memcpy(s->name, name, strlen(name) + 1);
 	if ((r = copy_opt(sec, "url", url, sizeof(url), s->where, e)) ||
@@ -139,20 +162,20 @@ static int block_from_cfg(cfg_t *sec, const char *path, const char *name, struct
 	if (url[0] && settings_api_url_normalize(url, s->url, sizeof(s->url)) < 0)
 		return util_err_set(
 		        e, -EINVAL,
-		        "%s: url \"%s\" is not an HTTPS address; write HOST, HOST:PORT or "
-		        "https://HOST:PORT",
+		        _("%s: url \"%s\" is not an HTTPS address; write HOST, HOST:PORT or "
+		          "https://HOST:PORT"),
 		        s->where, url);
 	if (cfg_getstr(sec, "fingerprint") &&
 	    settings_api_fingerprint_normalize(cfg_getstr(sec, "fingerprint"), s->fingerprint,
 	                                       sizeof(s->fingerprint)) < 0)
 		return util_err_set(
 		        e, -EINVAL,
-		        "%s: fingerprint must be the certificate's SHA-256 as 32 hex bytes "
-		        "(AA:BB:...), as shown by `pvenode cert info`",
+		        _("%s: fingerprint must be the certificate's SHA-256 as 32 hex bytes "
+		          "(AA:BB:...), as shown by `pvenode cert info`"),
 		        s->where);
 	t = cfg_getint(sec, "timeout");
 	if (t < 1 || t > 3600)
-		return util_err_set(e, -EINVAL, "%s: timeout must be 1..3600 seconds, not %ld",
+		return util_err_set(e, -EINVAL, _("%s: timeout must be 1..3600 seconds, not %ld"),
 		                    s->where, t);
 	s->timeout_s = (unsigned)t;
 	return settings_api_check(s, e);
@@ -168,12 +191,12 @@ int settings_api_from_cfg(cfg_t *root, const char *path, struct settings_api_lis
 	memset(out, 0, sizeof(*out));
 	out->v = calloc(nclusters + 1, sizeof(*out->v));
 	if (!out->v)
-		return util_err_set(e, -ENOMEM, "out of memory");
+		return util_err_set(e, -ENOMEM, _("out of memory"));
 	/* "api" is declared MULTI only so that an absent block counts 0 */
 	if (cfg_size(root, "api") > 1) {
 		r = util_err_set(
 		        e, -EINVAL,
-		        "%s:%d: more than one api block; name the others: cluster \"NAME\" { }",
+		        _("%s:%d: more than one api block; name the others: cluster \"NAME\" { }"),
 		        path, cfg_getnsec(root, "api", 1)->line);
 		goto fail;
 	}
@@ -191,7 +214,7 @@ int settings_api_from_cfg(cfg_t *root, const char *path, struct settings_api_lis
 		if (!out->v[n].name[0]) {
 			r = util_err_set(
 			        e, -EINVAL,
-			        "%s: a cluster block needs a name: cluster \"NAME\" { ... }",
+			        _("%s: a cluster block needs a name: cluster \"NAME\" { ... }"),
 			        out->v[n].where);
 			goto fail;
 		}
@@ -219,6 +242,7 @@ int settings_api_load(const char *path, struct settings_api_list *out, struct ut
 	        CFG_END(),
 	};
 	cfg_t *cfg;
+	FILE *f;
 	int r;
 
 	memset(out, 0, sizeof(*out));
@@ -227,14 +251,21 @@ int settings_api_load(const char *path, struct settings_api_list *out, struct ut
 	util_err_clear(e);
 	cfg = cfg_init(root_opts, CFGF_IGNORE_UNKNOWN);
 	if (!cfg)
-		return util_err_set(e, -ENOMEM, "out of memory");
+		return util_err_set(e, -ENOMEM, _("out of memory"));
 	cfg_set_error_function(cfg, sink_errfunc);
-	r = cfg_parse(cfg, path);
+	r = open_config(path, &f, e);
+	if (r < 0) {
+		free(sink.dummy);
+		cfg_free(cfg);
+		return r;
+	}
+	r = cfg_parse_fp(cfg, f);
+	fclose(f);
 	if (r == CFG_FILE_ERROR) {
-		r = util_err_errno(e, -errno ? -errno : -EIO, "%s", path);
+		r = util_err_errno(e, -EIO, "%s", path);
 	} else if (r != CFG_SUCCESS) {
 		if (!e || !e->code)
-			util_err_set(e, -EINVAL, "%s: syntax error", path);
+			util_err_set(e, -EINVAL, _("%s: syntax error"), path);
 		r = -EINVAL;
 	} else {
 		r = settings_api_from_cfg(cfg, path, out, e);
@@ -267,7 +298,7 @@ const struct settings_api *settings_api_find(const struct settings_api_list *l, 
 static int set_str(char *dst, size_t n, const char *v, const char *opt, struct util_err *e)
 {
 	if (strlen(v) >= n)
-		return util_err_set(e, -EINVAL, "%s: value too long", opt);
+		return util_err_set(e, -EINVAL, _("%s: value too long"), opt);
 	memcpy(dst, v, strlen(v) + 1);
 	return 0;
 }
@@ -279,10 +310,11 @@ int settings_api_override(struct settings_api *s, const struct settings_api_over
 
 	if (o->url) {
 		if (settings_api_url_normalize(o->url, s->url, sizeof(s->url)) < 0)
-			return util_err_set(e, -EINVAL,
-			                    "--api-url \"%s\" is not an HTTPS address; write HOST, "
-			                    "HOST:PORT or https://HOST:PORT",
-			                    o->url);
+			return util_err_set(
+			        e, -EINVAL,
+			        _("--api-url \"%s\" is not an HTTPS address; write HOST, "
+			          "HOST:PORT or https://HOST:PORT"),
+			        o->url);
 	}
 	if (o->token_file) {
 		if ((r = set_str(s->token_file, sizeof(s->token_file), o->token_file,
@@ -295,15 +327,15 @@ int settings_api_override(struct settings_api *s, const struct settings_api_over
 		                                       sizeof(s->fingerprint)) < 0)
 			return util_err_set(
 			        e, -EINVAL,
-			        "--api-fingerprint must be the certificate's SHA-256 as 32 hex "
-			        "bytes (AA:BB:...)");
+			        _("--api-fingerprint must be the certificate's SHA-256 as 32 hex "
+			          "bytes (AA:BB:...)"));
 		s->ca_file[0] = '\0';
 	}
 	if (o->ca_file) {
 		if (o->fingerprint)
 			return util_err_set(
 			        e, -EINVAL,
-			        "--api-ca-file and --api-fingerprint exclude each other");
+			        _("--api-ca-file and --api-fingerprint exclude each other"));
 		if ((r = set_str(s->ca_file, sizeof(s->ca_file), o->ca_file, "--api-ca-file", e)))
 			return r;
 		s->fingerprint[0] = '\0';
@@ -319,17 +351,17 @@ int settings_api_check(const struct settings_api *s, struct util_err *e)
 
 	if (!s->url[0])
 		return util_err_set(e, -EINVAL,
-		                    "%s: no API url; set url in the api block or --api-url", w);
+		                    _("%s: no API url; set url in the api block or --api-url"), w);
 	if (s->token_file[0] && (s->user[0] || s->password_file[0]))
 		return util_err_set(
 		        e, -EINVAL,
-		        "%s: token-file and user/password-file exclude each other; keep one", w);
+		        _("%s: token-file and user/password-file exclude each other; keep one"), w);
 	if (!s->token_file[0] && !(s->user[0] && s->password_file[0]))
-		return util_err_set(e, -EINVAL,
-		                    "%s: no credentials; set token-file, or user and password-file",
-		                    w);
+		return util_err_set(
+		        e, -EINVAL,
+		        _("%s: no credentials; set token-file, or user and password-file"), w);
 	if (s->ca_file[0] && s->fingerprint[0])
-		return util_err_set(e, -EINVAL, "%s: ca-file and fingerprint exclude each other",
+		return util_err_set(e, -EINVAL, _("%s: ca-file and fingerprint exclude each other"),
 		                    w);
 	return 0;
 }

@@ -20,6 +20,7 @@
 
 #include "sysfs/pcilib.h"
 #include "util/fileio.h"
+#include "util/i18n.h"
 
 static int warn_add(struct sysfs_host *h, const char *fmt, ...)
         __attribute__((format(printf, 2, 3)));
@@ -46,44 +47,7 @@ static int warn_add(struct sysfs_host *h, const char *fmt, ...)
 
 static void pci_warn(void *arg, const char *msg)
 {
-	warn_add(arg, "libpci: %s", msg);
-}
-
-static int attr_long_at(int dfd, const char *name, int base, long *out)
-{
-	char buf[64], *end;
-	long v;
-	int r = util_attr_readat(dfd, name, buf, sizeof(buf));
-
-	if (r < 0)
-		return r;
-	errno = 0;
-	v = strtol(buf, &end, base);
-	if (errno || end == buf || *end)
-		return -EINVAL;
-	*out = v;
-	return 0;
-}
-
-/* The last component of a symlink's target ("../../../0000:00:02.0" -> "0000:00:02.0"). */
-static int link_base_at(int dfd, const char *name, char *buf, size_t n)
-{
-	char target[1024];
-	const char *base;
-	ssize_t len = readlinkat(dfd, name, target, sizeof(target) - 1);
-
-	buf[0] = '\0';
-	if (len < 0)
-		return -errno;
-	target[len] = '\0';
-	while (len > 1 && target[len - 1] == '/')
-		target[--len] = '\0';
-	base = strrchr(target, '/');
-	base = base ? base + 1 : target;
-	if (strlen(base) >= n)
-		return -ENAMETOOLONG;
-	strcpy(buf, base);
-	return 0;
+	warn_add(arg, _("libpci: %s"), msg);
 }
 
 /* Copies with truncation (all attribute values here are short; a longer one is cut, not refused). */
@@ -187,6 +151,16 @@ static void parse_uevent(char *text, struct uevent *u)
  * subsystem ids and driver) come from uevent when it has them, else from the vendor/device/class
  * files; when libpci will read the files itself (names), their presence is checked too.
  * Returns NULL, or what is wrong; *dfd is the O_PATH descriptor of the directory (or -1). */
+static bool regular_at(int dfd, const char *name)
+{
+	int fd = util_open_regular(dfd, name, 0, name, NULL);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
 static const char *entry_read(int devfd, const char *name, bool names, int *dfd,
                               struct sysfs_device *dev, bool *from_uevent)
 {
@@ -211,10 +185,14 @@ static const char *entry_read(int devfd, const char *name, bool names, int *dfd,
 		}
 	}
 	if (*from_uevent) {
-		if (names && (faccessat(*dfd, "vendor", R_OK, 0) < 0 ||
-		              faccessat(*dfd, "device", R_OK, 0) < 0 ||
-		              faccessat(*dfd, "class", R_OK, 0) < 0))
-			return "uevent without readable 'vendor', 'device' and 'class'";
+		/* libpci opens these itself, blocking: a FIFO in their place would hang it, so each
+		 * must open as a regular file here (util_open_regular, non-blocking) */
+		if (names && !regular_at(*dfd, "vendor"))
+			return "'vendor' is not a readable regular file";
+		if (names && !regular_at(*dfd, "device"))
+			return "'device' is not a readable regular file";
+		if (names && !regular_at(*dfd, "class"))
+			return "'class' is not a readable regular file";
 		return NULL;
 	}
 	if (hex_at(*dfd, "vendor", &dev->vendor) < 0)
@@ -303,7 +281,7 @@ static int read_mdev_types(int dfd, struct sysfs_mdev_type **types, size_t *n_ty
 		snprintf(rel, sizeof(rel), "%s/device_api", de->d_name);
 		util_attr_readat(dirfd(d), rel, t->device_api, sizeof(t->device_api));
 		snprintf(rel, sizeof(rel), "%s/available_instances", de->d_name);
-		t->available = attr_long_at(dirfd(d), rel, 10, &v) == 0 ? v : -1;
+		t->available = util_attr_readat_long(dirfd(d), rel, 10, &v) == 0 ? v : -1;
 		parse_description(t);
 	}
 	closedir(d);
@@ -312,43 +290,66 @@ static int read_mdev_types(int dfd, struct sysfs_mdev_type **types, size_t *n_ty
 	return 0;
 }
 
+/* util_attr_readat_long for a device's attribute: one that exists but cannot be read as a regular file
+ * holding a number (a FIFO planted in a copied tree: never a wait) is said, not skipped
+ * silently; an absent one is normal. */
+static int dev_long_at(struct sysfs_host *h, int dfd, const char *bdf, const char *name, int base,
+                       long *out)
+{
+	char shown[sizeof(PP_SYS_PCI_DEVICES) + SYSFS_BDF_LEN + 64];
+	struct util_err e = {0};
+	int r = util_attr_readat_long(dfd, name, base, out), fd;
+
+	if (r == 0 || r == -ENOENT)
+		return r;
+	snprintf(shown, sizeof(shown), "%s/%s/%s", PP_SYS_PCI_DEVICES, bdf, name);
+	fd = util_open_regular(dfd, name, 0, shown, &e);
+	if (fd >= 0) {
+		close(fd);
+		util_err_set(&e, r, "%s: not a number", shown);
+	}
+	warn_add(h, "%s; taken as absent", e.msg);
+	return r;
+}
+
 /* All attributes of one device, through the descriptor of its directory. */
-static int read_device(int dfd, struct sysfs_device *dev, bool from_uevent)
+static int read_device(struct sysfs_host *h, int dfd, struct sysfs_device *dev, bool from_uevent)
 {
 	char buf[128], name[32];
 	long v;
 
 	if (!from_uevent) {
-		bool sv = attr_long_at(dfd, "subsystem_vendor", 16, &v) == 0;
+		bool sv = dev_long_at(h, dfd, dev->bdf, "subsystem_vendor", 16, &v) == 0;
 
 		if (sv)
 			dev->subsystem_vendor = (unsigned)v;
-		if (attr_long_at(dfd, "subsystem_device", 16, &v) == 0) {
+		if (dev_long_at(h, dfd, dev->bdf, "subsystem_device", 16, &v) == 0) {
 			dev->subsystem_device = (unsigned)v;
 			dev->has_subsystem = sv;
 		}
-		link_base_at(dfd, "driver", dev->driver, sizeof(dev->driver));
+		util_link_basenameat(dfd, "driver", dev->driver, sizeof(dev->driver));
 	}
 	if (util_attr_readat(dfd, "driver_override", buf, sizeof(buf)) == 0 &&
 	    strcmp(buf, "(null)") != 0)
 		scopy(dev->driver_override, sizeof(dev->driver_override), buf);
 	dev->iommu_group = -1;
-	if (link_base_at(dfd, "iommu_group", buf, sizeof(buf)) == 0)
+	if (util_link_basenameat(dfd, "iommu_group", buf, sizeof(buf)) == 0)
 		dev->iommu_group = atoi(buf);
 	dev->totalvfs = dev->numvfs = -1;
 	dev->vf_index = -1;
 	dev->role = SYSFS_ROLE_DEVICE;
-	if (attr_long_at(dfd, "sriov_totalvfs", 10, &v) == 0) {
+	if (dev_long_at(h, dfd, dev->bdf, "sriov_totalvfs", 10, &v) == 0) {
 		size_t cap = 0;
 
 		dev->role = SYSFS_ROLE_PF;
 		dev->totalvfs = (int)v;
-		dev->numvfs = attr_long_at(dfd, "sriov_numvfs", 10, &v) == 0 ? (int)v : -1;
+		dev->numvfs =
+		        dev_long_at(h, dfd, dev->bdf, "sriov_numvfs", 10, &v) == 0 ? (int)v : -1;
 		for (unsigned i = 0; dev->numvfs != 0 && i < 65536; i++) { /* 0: no virtfn */
 			char vf[SYSFS_BDF_LEN];
 
 			snprintf(name, sizeof(name), "virtfn%u", i);
-			if (link_base_at(dfd, name, vf, sizeof(vf)) < 0)
+			if (util_link_basenameat(dfd, name, vf, sizeof(vf)) < 0)
 				break;
 			if (dev->n_vfs == cap) {
 				char(*nv)[SYSFS_BDF_LEN];
@@ -397,8 +398,8 @@ static int list_bdfs(struct sysfs_host *h, int devfd, char (**out)[SYSFS_BDF_LEN
 			if (de->d_name[0] == '.')
 				continue;
 			if (!is_bdf(de->d_name)) {
-				warn_add(h, "%s/%s: not a PCI address, skipped", PP_SYS_PCI_DEVICES,
-				         de->d_name);
+				warn_add(h, _("%s/%s: not a PCI address, skipped"),
+				         PP_SYS_PCI_DEVICES, de->d_name);
 				*clean = false;
 				continue;
 			}
@@ -443,11 +444,11 @@ static int prescan(struct sysfs_host *h, int devfd, bool names, bool *clean, str
 	*clean = true;
 	r = list_bdfs(h, devfd, &bdfs, &n, clean);
 	if (r < 0)
-		return util_err_errno(e, r, "cannot list %s", shown);
+		return util_err_errno(e, r, _("cannot list %s"), shown);
 	if (n) {
 		h->devices = malloc(n * sizeof(*h->devices));
 		if (!h->devices)
-			r = util_err_set(e, -ENOMEM, "out of memory reading %s", shown);
+			r = util_err_set(e, -ENOMEM, _("out of memory reading %s"), shown);
 	}
 	for (size_t i = 0; r == 0 && i < n; i++) {
 		const char *bad;
@@ -456,19 +457,19 @@ static int prescan(struct sysfs_host *h, int devfd, bool names, bool *clean, str
 		memset(&tmp, 0, sizeof(tmp));
 		bad = entry_read(devfd, bdfs[i], names, &dfd, &tmp, &from_uevent);
 		if (bad) {
-			warn_add(h, "%s/%s: incomplete device entry (%s), skipped", shown, bdfs[i],
-			         bad);
+			warn_add(h, _("%s/%s: incomplete device entry (%s), skipped"), shown,
+			         bdfs[i], bad);
 			if (dfd >= 0)
 				close(dfd);
 			*clean = false;
 			continue;
 		}
 		strcpy(tmp.bdf, bdfs[i]);
-		r = read_device(dfd, &tmp, from_uevent);
+		r = read_device(h, dfd, &tmp, from_uevent);
 		close(dfd);
 		if (r < 0) {
 			device_free(&tmp);
-			r = util_err_errno(e, r, "cannot read %s/%s", shown, bdfs[i]);
+			r = util_err_errno(e, r, _("cannot read %s/%s"), shown, bdfs[i]);
 			break;
 		}
 		h->devices[h->n_devices++] = tmp; /* in bdf order already */
@@ -488,13 +489,13 @@ static int read_devices(const struct util_paths *p, unsigned flags, struct sysfs
 
 	if (util_path(p, path, sizeof(path), PP_SYS_PCI_DEVICES) < 0 ||
 	    util_path(p, buspath, sizeof(buspath), PP_SYS_BUS_PCI) < 0)
-		return util_err_set(e, -ENAMETOOLONG, "--root: path too long");
+		return util_err_set(e, -ENAMETOOLONG, _("--root: path too long"));
 	devfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (devfd < 0) {
 		if (errno == ENOENT) /* no PCI bus here (a container, a --root without sys/) */
-			return warn_add(h, "%s does not exist: no PCI devices listed",
+			return warn_add(h, _("%s does not exist: no PCI devices listed"),
 			                PP_SYS_PCI_DEVICES);
-		return util_err_errno(e, -errno, "cannot open %s", path);
+		return util_err_errno(e, -errno, _("cannot open %s"), path);
 	}
 	r = prescan(h, devfd, flags & SYSFS_READ_NAMES, &clean, e);
 	/* A VF is named by its PF's virtfnN links (read above), so no device needs its physfn
@@ -505,7 +506,7 @@ static int read_devices(const struct util_paths *p, unsigned flags, struct sysfs
 
 		snprintf(rel, sizeof(rel), "%s/physfn", d->bdf);
 		if (d->role != SYSFS_ROLE_PF &&
-		    link_base_at(devfd, rel, d->physfn, sizeof(d->physfn)) == 0)
+		    util_link_basenameat(devfd, rel, d->physfn, sizeof(d->physfn)) == 0)
 			d->role = SYSFS_ROLE_VF;
 	}
 	close(devfd);
@@ -515,13 +516,14 @@ static int read_devices(const struct util_paths *p, unsigned flags, struct sysfs
 	/* libpci enumerates (and names) what the pre-scan found readable */
 	ents = calloc(n, sizeof(*ents));
 	if (!ents)
-		return util_err_set(e, -ENOMEM, "out of memory reading %s", path);
+		return util_err_set(e, -ENOMEM, _("out of memory reading %s"), path);
 	for (size_t i = 0; i < n; i++) {
 		strcpy(ents[i].bdf, h->devices[i].bdf);
 		ents[i].vendor = h->devices[i].vendor;
 		ents[i].device = h->devices[i].device;
 	}
-	r = sysfs_pci_enumerate(buspath, ents, n, clean, flags & SYSFS_READ_NAMES, pci_warn, h, e);
+	r = sysfs_pci_enumerate(buspath, p->root, ents, n, clean, flags & SYSFS_READ_NAMES,
+	                        pci_warn, h, e);
 	for (size_t i = 0; r == 0 && i < n; i++) {
 		if (!ents[i].seen) { /* appeared between the pre-scan and libpci's scan */
 			device_free(&h->devices[i]);
@@ -657,7 +659,7 @@ static int read_mdevs(const struct util_paths *p, struct sysfs_host *h)
 		memset(m, 0, sizeof(*m));
 		strcpy(m->uuid, de->d_name);
 		snprintf(rel, sizeof(rel), "%s/mdev_type", de->d_name);
-		link_base_at(dirfd(d), rel, m->type, sizeof(m->type));
+		util_link_basenameat(dirfd(d), rel, m->type, sizeof(m->type));
 		/* the entry links to <parent device dir>/<uuid> */
 		len = readlinkat(dirfd(d), de->d_name, target, sizeof(target) - 1);
 		if (len > 0) {
@@ -810,24 +812,24 @@ int sysfs_host_read_opts(const struct util_paths *p, const struct sysfs_read_opt
 
 	*out = NULL;
 	if (!h)
-		return util_err_set(e, -ENOMEM, "out of memory");
+		return util_err_set(e, -ENOMEM, _("out of memory"));
 	r = read_devices(p, o->flags, h, e);
 	if (r == 0) {
 		r = read_mdev_parents(p, h);
 		if (r < 0)
-			r = util_err_errno(e, r, "cannot read %s", PP_SYS_CLASS_MDEV_BUS);
+			r = util_err_errno(e, r, _("cannot read %s"), PP_SYS_CLASS_MDEV_BUS);
 	}
 	if (r == 0) {
 		r = read_mdevs(p, h);
 		if (r < 0)
-			r = util_err_errno(e, r, "cannot read %s", PP_SYS_MDEV_DEVICES);
+			r = util_err_errno(e, r, _("cannot read %s"), PP_SYS_MDEV_DEVICES);
 	}
 	if (r == 0)
 		h->n_modules = sysfs_driver_modules(module_names);
 	for (size_t i = 0; r == 0 && i < h->n_modules; i++) {
 		r = read_module(p, o, &h->modules[i], module_names[i]);
 		if (r < 0)
-			r = util_err_errno(e, r, "cannot read %s/%s", PP_SYS_MODULE,
+			r = util_err_errno(e, r, _("cannot read %s/%s"), PP_SYS_MODULE,
 			                   module_names[i]);
 	}
 	if (r < 0) {

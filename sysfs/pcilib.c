@@ -6,6 +6,7 @@
  * static state in the module: a thread-local pointer to the active trap, set only while libpci runs.
  * Must not print, exit, or read any host path other than the sysfs.path it is given. */
 #include "sysfs/pcilib.h"
+#include "util/i18n.h"
 
 #include <errno.h>
 #include <setjmp.h>
@@ -115,9 +116,27 @@ static void take(struct pci_access *a, struct pci_dev *d, struct sysfs_pci_entry
 		memcpy(ent->device_name, buf, sizeof(buf));
 }
 
-int sysfs_pci_enumerate(const char *bus_pci, struct sysfs_pci_entry *ents, size_t n, bool scan,
-                        bool names, void (*warn)(void *arg, const char *msg), void *arg,
-                        struct util_err *e)
+/* Names come from the pci.ids of the host being read: libpci's own list path (where the
+ * distribution's libpci looks, /usr/share/misc/pci.ids on Debian) under the root. */
+static int ids_under_root(struct pci_access *a, const char *root)
+{
+	size_t len;
+	char *ids;
+
+	if (!root || !*root || !a->id_file_name)
+		return 0;
+	len = strlen(root) + strlen(a->id_file_name) + 1;
+	ids = malloc(len);
+	if (!ids)
+		return -ENOMEM;
+	snprintf(ids, len, "%s%s", root, a->id_file_name);
+	pci_set_name_list_path(a, ids, 1); /* libpci frees it */
+	return 0;
+}
+
+int sysfs_pci_enumerate(const char *bus_pci, const char *root, struct sysfs_pci_entry *ents,
+                        size_t n, bool scan, bool names, void (*warn)(void *arg, const char *msg),
+                        void *arg, struct util_err *e)
 {
 	struct pci_trap trap = {.warn = warn, .arg = arg};
 	struct pci_access *volatile a = NULL;
@@ -125,7 +144,7 @@ int sysfs_pci_enumerate(const char *bus_pci, struct sysfs_pci_entry *ents, size_
 	char path[4096];
 
 	if (strlen(bus_pci) >= sizeof(path))
-		return util_err_set(e, -ENAMETOOLONG, "%s: path too long", bus_pci);
+		return util_err_set(e, -ENAMETOOLONG, _("%s: path too long"), bus_pci);
 	snprintf(path, sizeof(path), "%s", bus_pci);
 	active_trap = &trap;
 	if (setjmp(trap.back)) {
@@ -134,7 +153,7 @@ int sysfs_pci_enumerate(const char *bus_pci, struct sysfs_pci_entry *ents, size_
 			pci_free_dev(loose);
 		if (a)
 			pci_cleanup(a);
-		return util_err_set(e, -EIO, "libpci could not read %s: %s", bus_pci, trap.msg);
+		return util_err_set(e, -EIO, _("libpci could not read %s: %s"), bus_pci, trap.msg);
 	}
 	a = pci_alloc();
 	a->error = trap_error;
@@ -144,6 +163,11 @@ int sysfs_pci_enumerate(const char *bus_pci, struct sysfs_pci_entry *ents, size_
 	a->method = PCI_ACCESS_SYS_BUS_PCI;
 	pci_set_param(a, "sysfs.path", path);
 	pci_set_param(a, "hwdb.disable", "1"); /* names from pci.ids only (absent without udev) */
+	if (names && ids_under_root(a, root) < 0) {
+		pci_cleanup(a);
+		active_trap = NULL;
+		return util_err_set(e, -ENOMEM, "out of memory reading %s", bus_pci);
+	}
 	pci_init(a);
 	if (scan) {
 		pci_scan_bus(a);

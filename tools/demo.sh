@@ -7,14 +7,25 @@ PP=./pve-passthrough
 ROOT=examples/demo-host
 # say FORMAT [ARG...]: the narration, in the messages' language (the tool's catalog, through the
 # gettext program; xgettext extracts FORMAT into the template).  Like the tool (util/i18n.c), a
-# language whose locale is not generated here is still used, through C.UTF-8.
+# language whose locale is not generated here is still used, with LANGUAGE under the first locale
+# in which the catalog answers: C.UTF-8 (glibc < 2.39; later ones treat it like C), else this
+# machine's default locale (/etc/default/locale; PVE nodes have en_US.UTF-8).
 export TEXTDOMAIN=pve-passthrough TEXTDOMAINDIR="$PWD/build/locale"
 want=${LC_ALL:-${LC_MESSAGES:-${LANG:-C}}}
 gt_env=""
 case $want in
 C | POSIX | C.* | POSIX.*) ;;
-*) locale -a 2>/dev/null | grep -qix "$(echo "$want" | sed 's/UTF-8/utf8/I')" ||
-	gt_env="LC_ALL=C.UTF-8 LANGUAGE=${LANGUAGE:-$want}" ;;
+*)
+	if ! locale -a 2>/dev/null | grep -qix "$(echo "$want" | sed 's/UTF-8/utf8/I')"; then
+		sys=$(sed -n 's/^[[:space:]]*LANG=//p' /etc/default/locale 2>/dev/null | tr -d "\"'" | tail -n 1)
+		for l in C.UTF-8 $sys; do
+			if [ -n "$(LC_ALL=$l LANGUAGE=${LANGUAGE:-$want} gettext '' 2>/dev/null)" ]; then
+				gt_env="LC_ALL=$l LANGUAGE=${LANGUAGE:-$want}"
+				break
+			fi
+		done
+	fi
+	;;
 esac
 say() {
 	fmt=$1

@@ -5,15 +5,23 @@
 #include <stdio.h>
 #include <string.h>
 
+static void err_vset(struct util_err *e, int code, const char *fmt, va_list ap)
+        __attribute__((format(printf, 3, 0)));
+
+static void err_vset(struct util_err *e, int code, const char *fmt, va_list ap)
+{
+	e->code = code;
+	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+}
+
 int util_err_set(struct util_err *e, int code, const char *fmt, ...)
 {
 	va_list ap;
 
 	if (!e)
 		return code;
-	e->code = code;
 	va_start(ap, fmt);
-	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	err_vset(e, code, fmt, ap);
 	va_end(ap);
 	return code;
 }
@@ -25,9 +33,8 @@ int util_err_errno(struct util_err *e, int code, const char *fmt, ...)
 
 	if (!e)
 		return code;
-	e->code = code;
 	va_start(ap, fmt);
-	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	err_vset(e, code, fmt, ap);
 	va_end(ap);
 	n = strlen(e->msg);
 	if (n < sizeof(e->msg))

@@ -16,17 +16,39 @@
 #include <unistd.h>
 
 #include "util/paths.h"
+#include "util/i18n.h"
 
-/* What a non-regular file is, for the message. */
-static const char *ftype_name(mode_t m)
+/* The error for a path that is not a regular file: one whole sentence per kind of file, so that
+ * a translator sees each one.  Returns code. */
+static int not_regular(struct util_err *e, int code, mode_t m, const char *shown)
 {
-	return S_ISDIR(m)    ? "a directory"
-	       : S_ISFIFO(m) ? "a FIFO"
-	       : S_ISCHR(m)  ? "a character device"
-	       : S_ISBLK(m)  ? "a block device"
-	       : S_ISSOCK(m) ? "a socket"
-	       : S_ISLNK(m)  ? "a symbolic link"
-	                     : "not a regular file";
+	if (S_ISDIR(m))
+		return util_err_set(
+		        e, code, _("%s is a directory, not a regular file: remove or replace it"),
+		        shown);
+	if (S_ISFIFO(m))
+		return util_err_set(e, code,
+		                    _("%s is a FIFO, not a regular file: remove or replace it"),
+		                    shown);
+	if (S_ISCHR(m))
+		return util_err_set(
+		        e, code,
+		        _("%s is a character device, not a regular file: remove or replace it"),
+		        shown);
+	if (S_ISBLK(m))
+		return util_err_set(
+		        e, code,
+		        _("%s is a block device, not a regular file: remove or replace it"), shown);
+	if (S_ISSOCK(m))
+		return util_err_set(e, code,
+		                    _("%s is a socket, not a regular file: remove or replace it"),
+		                    shown);
+	if (S_ISLNK(m))
+		return util_err_set(
+		        e, code,
+		        _("%s is a symbolic link, not a regular file: remove or replace it"),
+		        shown);
+	return util_err_set(e, code, _("%s is not a regular file: remove or replace it"), shown);
 }
 
 int util_open_regular(int dfd, const char *name, int flags, const char *shown, struct util_err *e)
@@ -40,11 +62,12 @@ int util_open_regular(int dfd, const char *name, int flags, const char *shown, s
 		if (errno == ELOOP && (flags & O_NOFOLLOW))
 			return util_err_set(
 			        e, -ELOOP,
-			        "%s is a symbolic link; refusing to follow it (remove it)", shown);
-		return util_err_errno(e, -errno, "cannot read %s", shown);
+			        _("%s is a symbolic link; refusing to follow it (remove it)"),
+			        shown);
+		return util_err_errno(e, -errno, _("cannot read %s"), shown);
 	}
 	if (fstat(fd, &st) < 0) {
-		int r = util_err_errno(e, -errno, "cannot read %s", shown);
+		int r = util_err_errno(e, -errno, _("cannot read %s"), shown);
 
 		close(fd);
 		return r;
@@ -53,9 +76,7 @@ int util_open_regular(int dfd, const char *name, int flags, const char *shown, s
 	if (!S_ISREG(st.st_mode) &&
 	    !(S_ISCHR(st.st_mode) && major(st.st_rdev) == 1 && minor(st.st_rdev) == 3)) {
 		close(fd);
-		return util_err_set(e, S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL,
-		                    "%s is %s, not a regular file: remove or replace it", shown,
-		                    ftype_name(st.st_mode));
+		return not_regular(e, S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL, st.st_mode, shown);
 	}
 	return fd;
 }
@@ -65,8 +86,23 @@ int util_file_read(const char *path, size_t max, char **data, size_t *len, struc
 	return util_file_readat(AT_FDCWD, path, 0, path, max, data, len, e);
 }
 
+static int readat_st(int dfd, const char *name, int flags, const char *shown, size_t max,
+                     char **data, size_t *len, struct stat *st, struct util_err *e);
+
 int util_file_readat(int dfd, const char *name, int flags, const char *shown, size_t max,
                      char **data, size_t *len, struct util_err *e)
+{
+	return readat_st(dfd, name, flags, shown, max, data, len, NULL, e);
+}
+
+int util_file_read_st(const char *path, const char *shown, size_t max, char **data, size_t *len,
+                      struct stat *st, struct util_err *e)
+{
+	return readat_st(AT_FDCWD, path, 0, shown, max, data, len, st, e);
+}
+
+static int readat_st(int dfd, const char *name, int flags, const char *shown, size_t max,
+                     char **data, size_t *len, struct stat *st, struct util_err *e)
 {
 	int fd, r = 0;
 	size_t cap = 4096, n = 0;
@@ -78,10 +114,15 @@ int util_file_readat(int dfd, const char *name, int flags, const char *shown, si
 	fd = util_open_regular(dfd, name, flags, shown, e);
 	if (fd < 0)
 		return fd;
+	if (st && fstat(fd, st) < 0) {
+		r = util_err_errno(e, -errno, "cannot read %s", path);
+		close(fd);
+		return r;
+	}
 	buf = malloc(cap);
 	if (!buf) {
 		close(fd);
-		return util_err_set(e, -ENOMEM, "out of memory reading %s", path);
+		return util_err_set(e, -ENOMEM, _("out of memory reading %s"), path);
 	}
 	for (;;) {
 		ssize_t got;
@@ -90,13 +131,14 @@ int util_file_readat(int dfd, const char *name, int flags, const char *shown, si
 			char *nb;
 
 			if (cap > max + 2) {
-				r = util_err_set(e, -EFBIG, "%s: larger than %zu bytes", path, max);
+				r = util_err_set(e, -EFBIG, _("%s: larger than %zu bytes"), path,
+				                 max);
 				break;
 			}
 			cap *= 2;
 			nb = realloc(buf, cap);
 			if (!nb) {
-				r = util_err_set(e, -ENOMEM, "out of memory reading %s", path);
+				r = util_err_set(e, -ENOMEM, _("out of memory reading %s"), path);
 				break;
 			}
 			buf = nb;
@@ -105,14 +147,14 @@ int util_file_readat(int dfd, const char *name, int flags, const char *shown, si
 		if (got < 0) {
 			if (errno == EINTR)
 				continue;
-			r = util_err_errno(e, -errno, "cannot read %s", path);
+			r = util_err_errno(e, -errno, _("cannot read %s"), path);
 			break;
 		}
 		if (got == 0)
 			break;
 		n += (size_t)got;
 		if (n > max) {
-			r = util_err_set(e, -EFBIG, "%s: larger than %zu bytes", path, max);
+			r = util_err_set(e, -EFBIG, _("%s: larger than %zu bytes"), path, max);
 			break;
 		}
 	}
@@ -160,11 +202,11 @@ int util_attr_read(const char *path, char *buf, size_t n)
 	return util_attr_readat(AT_FDCWD, path, buf, n);
 }
 
-int util_attr_read_long(const char *path, int base, long *out)
+int util_attr_readat_long(int dfd, const char *name, int base, long *out)
 {
 	char buf[64], *end;
 	long v;
-	int r = util_attr_read(path, buf, sizeof(buf));
+	int r = util_attr_readat(dfd, name, buf, sizeof(buf));
 
 	if (r < 0)
 		return r;
@@ -176,21 +218,34 @@ int util_attr_read_long(const char *path, int base, long *out)
 	return 0;
 }
 
-int util_link_basename(const char *path, char *buf, size_t n)
+int util_attr_read_long(const char *path, int base, long *out)
+{
+	return util_attr_readat_long(AT_FDCWD, path, base, out);
+}
+
+int util_link_basenameat(int dfd, const char *name, char *buf, size_t n)
 {
 	char target[PATH_MAX];
-	ssize_t got = readlink(path, target, sizeof(target) - 1);
+	ssize_t got = readlinkat(dfd, name, target, sizeof(target) - 1);
 	const char *slash;
 
+	buf[0] = '\0';
 	if (got < 0)
 		return -errno;
 	target[got] = '\0';
+	while (got > 1 && target[got - 1] == '/')
+		target[--got] = '\0';
 	slash = strrchr(target, '/');
 	slash = slash ? slash + 1 : target;
 	if (strlen(slash) >= n)
 		return -ENAMETOOLONG;
 	strcpy(buf, slash);
 	return 0;
+}
+
+int util_link_basename(const char *path, char *buf, size_t n)
+{
+	return util_link_basenameat(AT_FDCWD, path, buf, n);
 }
 
 bool util_exists(const char *path)
@@ -211,18 +266,18 @@ int util_mkdir_p(const char *path, struct util_err *e)
 	size_t len = strlen(path);
 
 	if (len >= sizeof(tmp))
-		return util_err_set(e, -ENAMETOOLONG, "%s: path too long", path);
+		return util_err_set(e, -ENAMETOOLONG, _("%s: path too long"), path);
 	memcpy(tmp, path, len + 1);
 	for (char *p = tmp + 1; *p; p++) {
 		if (*p != '/')
 			continue;
 		*p = '\0';
 		if (mkdir(tmp, 0755) < 0 && errno != EEXIST)
-			return util_err_errno(e, -errno, "cannot create directory %s", tmp);
+			return util_err_errno(e, -errno, _("cannot create directory %s"), tmp);
 		*p = '/';
 	}
 	if (mkdir(tmp, 0755) < 0 && errno != EEXIST)
-		return util_err_errno(e, -errno, "cannot create directory %s", tmp);
+		return util_err_errno(e, -errno, _("cannot create directory %s"), tmp);
 	return 0;
 }
 
@@ -334,6 +389,47 @@ size_t util_tmp_clean(int dfd)
 	return removed;
 }
 
+int util_tmp_stale_under(const struct util_paths *p, const char *host_dir, char ***shown, size_t *n)
+{
+	char full[PP_PATH_MAX], **names;
+	size_t k;
+	int dfd, r = 0;
+
+	if (util_path(p, full, sizeof(full), "%s", host_dir) < 0)
+		return 0;
+	dfd = open(full, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return 0;
+	if (util_tmp_stale(dfd, &names, &k) < 0) {
+		close(dfd);
+		return 0;
+	}
+	close(dfd);
+	for (size_t i = 0; i < k; i++) {
+		char **nv = r == 0 ? realloc(*shown, (*n + 1) * sizeof(*nv)) : NULL;
+
+		if (nv) {
+			*shown = nv;
+			if (asprintf(&nv[*n], "%s/%s", host_dir, names[i]) >= 0)
+				(*n)++;
+			else
+				r = -ENOMEM;
+		} else {
+			r = -ENOMEM;
+		}
+		free(names[i]);
+	}
+	free(names);
+	return r;
+}
+
+void util_strv_free(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
 static int random_hex(char out[17])
 {
 	unsigned char b[8];
@@ -375,16 +471,16 @@ static int open_parent(const char *path, const char **base, struct util_err *e)
 		size_t l = slash == path ? 1 : (size_t)(slash - path);
 
 		if (l >= sizeof(dir))
-			return util_err_set(e, -ENAMETOOLONG, "%s: path too long", path);
+			return util_err_set(e, -ENAMETOOLONG, _("%s: path too long"), path);
 		memcpy(dir, path, l);
 		dir[l] = '\0';
 		*base = slash + 1;
 	}
 	if (!**base)
-		return util_err_set(e, -EINVAL, "%s: not a file name", path);
+		return util_err_set(e, -EINVAL, _("%s: not a file name"), path);
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
-		return util_err_errno(e, -errno, "cannot open the directory %s", dir);
+		return util_err_errno(e, -errno, _("cannot open the directory %s"), dir);
 	return fd;
 }
 
@@ -421,7 +517,7 @@ int util_file_write_atomicat(int dfd, const char *name, const char *shown, const
 	util_tmp_clean(dfd);
 	had_old = fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
 	if (had_old && S_ISLNK(st.st_mode) && opts && opts->nofollow)
-		return util_err_set(e, -ELOOP, "%s is a symbolic link; refusing to replace it",
+		return util_err_set(e, -ELOOP, _("%s is a symbolic link; refusing to replace it"),
 		                    shown);
 	if (had_old && !S_ISREG(st.st_mode))
 		had_old = fstatat(dfd, name, &st, 0) == 0 && S_ISREG(st.st_mode);
@@ -429,8 +525,8 @@ int util_file_write_atomicat(int dfd, const char *name, const char *shown, const
 	               : (opts && opts->mode_if_new ? opts->mode_if_new : 0644);
 	r = tmp_name(name, tmp, sizeof(tmp));
 	if (r < 0)
-		return util_err_set(e, r, "%s: cannot make a temporary name (%s)", shown,
-		                    r == -ENAMETOOLONG ? "name too long" : "no random bytes");
+		return util_err_set(e, r, _("%s: cannot make a temporary name (%s)"), shown,
+		                    r == -ENAMETOOLONG ? _("name too long") : _("no random bytes"));
 
 	/* unnamed until complete where the file system allows it (a kill leaves nothing) */
 	fd = openat(dfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, mode);
@@ -439,16 +535,16 @@ int util_file_write_atomicat(int dfd, const char *name, const char *shown, const
 		fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
 	}
 	if (fd < 0)
-		return util_err_errno(e, -errno, "cannot create a temporary file next to %s",
+		return util_err_errno(e, -errno, _("cannot create a temporary file next to %s"),
 		                      shown);
 	step(opts, UTIL_WRITE_STEP_TMP_CREATED);
 	/* keep mode and ownership of the file we replace (umask must not narrow it) */
 	if (fchmod(fd, mode) < 0) {
-		r = util_err_errno(e, -errno, "cannot set the mode of the new %s", shown);
+		r = util_err_errno(e, -errno, _("cannot set the mode of the new %s"), shown);
 		goto fail;
 	}
 	if (had_old && fchown(fd, st.st_uid, st.st_gid) < 0 && errno != EPERM) {
-		r = util_err_errno(e, -errno, "cannot set the owner of the new %s", shown);
+		r = util_err_errno(e, -errno, _("cannot set the owner of the new %s"), shown);
 		goto fail;
 	}
 	r = write_all(fd, data, half);
@@ -457,12 +553,12 @@ int util_file_write_atomicat(int dfd, const char *name, const char *shown, const
 	if (r == 0)
 		r = write_all(fd, (const char *)data + half, len - half);
 	if (r < 0) {
-		util_err_errno(e, r, "cannot write the new %s", shown);
+		util_err_errno(e, r, _("cannot write the new %s"), shown);
 		goto fail;
 	}
 	/* EINVAL: file systems without fsync (pmxcfs accepts it; some FUSE/tmpfs variants do not) */
 	if (fsync(fd) < 0 && errno != EINVAL) {
-		r = util_err_errno(e, -errno, "cannot sync the new %s", shown);
+		r = util_err_errno(e, -errno, _("cannot sync the new %s"), shown);
 		goto fail;
 	}
 	if (!named) {
@@ -470,7 +566,7 @@ int util_file_write_atomicat(int dfd, const char *name, const char *shown, const
 		if (linkat(fd, "", dfd, tmp, AT_EMPTY_PATH) < 0) {
 			snprintf(fdpath, sizeof(fdpath), PP_PROC_SELF_FD "/%d", fd);
 			if (linkat(AT_FDCWD, fdpath, dfd, tmp, AT_SYMLINK_FOLLOW) < 0) {
-				r = util_err_errno(e, -errno, "cannot name the new %s", shown);
+				r = util_err_errno(e, -errno, _("cannot name the new %s"), shown);
 				goto fail;
 			}
 		}
@@ -478,7 +574,7 @@ int util_file_write_atomicat(int dfd, const char *name, const char *shown, const
 	}
 	if (close(fd) < 0) {
 		fd = -1;
-		r = util_err_errno(e, -errno, "cannot close the new %s", shown);
+		r = util_err_errno(e, -errno, _("cannot close the new %s"), shown);
 		goto fail;
 	}
 	fd = -1;
@@ -487,7 +583,7 @@ int util_file_write_atomicat(int dfd, const char *name, const char *shown, const
 	if (opts && opts->precommit && (r = opts->precommit(opts->precommit_arg, e)) < 0)
 		goto fail;
 	if (renameat(dfd, tmp, dfd, name) < 0) {
-		r = util_err_errno(e, -errno, "cannot replace %s", shown);
+		r = util_err_errno(e, -errno, _("cannot replace %s"), shown);
 		goto fail;
 	}
 	step(opts, UTIL_WRITE_STEP_RENAMED);

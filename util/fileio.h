@@ -22,6 +22,11 @@ int util_file_read(const char *path, size_t max, char **data, size_t *len, struc
  * in messages. */
 int util_file_readat(int dfd, const char *name, int flags, const char *shown, size_t max,
                      char **data, size_t *len, struct util_err *e);
+struct stat;
+/* util_file_read that also gives the fstat() of the file it read (which inode, its ctime), so a
+ * caller can tell later whether the name still refers to that same file. */
+int util_file_read_st(const char *path, const char *shown, size_t max, char **data, size_t *len,
+                      struct stat *st, struct util_err *e);
 
 /* Reads a small text attribute (sysfs, /proc) into buf, trailing whitespace trimmed.  Anything
  * but a regular file (a FIFO planted in a copied tree) is -EINVAL / -EISDIR, never a hang.
@@ -31,10 +36,12 @@ int util_attr_read(const char *path, char *buf, size_t n);
 int util_attr_readat(int dfd, const char *name, char *buf, size_t n);
 /* Parses an attribute as an integer in the given base (0 = auto, accepts 0x). 0 or -errno. */
 int util_attr_read_long(const char *path, int base, long *out);
+int util_attr_readat_long(int dfd, const char *name, int base, long *out);
 
-/* Resolves a symlink and returns its last path component ("../../../0000:00:02.0" -> "0000:00:02.0").
- * 0 or -errno. */
+/* Resolves a symlink and returns its last path component ("../../../0000:00:02.0" -> "0000:00:02.0",
+ * trailing slashes ignored).  0 or -errno (buf "" then). */
 int util_link_basename(const char *path, char *buf, size_t n);
+int util_link_basenameat(int dfd, const char *name, char *buf, size_t n);
 
 bool util_exists(const char *path);
 bool util_is_dir(const char *path);
@@ -88,5 +95,14 @@ bool util_tmp_name_parse(const char *entry, char *base, size_t n, long *pid);
 int util_tmp_stale(int dfd, char ***names, size_t *n);
 /* Removes them; the number removed. */
 size_t util_tmp_clean(int dfd);
+struct util_paths;
+/* The stale temporary files of ours in the host directory host_dir (under p's root), appended
+ * to *shown (malloc'd array, *n entries) as "host_dir/name", the way findings name them.  A
+ * directory that does not exist or cannot be read adds nothing.  The one detection doctor and
+ * audit (rule temp-file-left) share.  0 or -ENOMEM. */
+int util_tmp_stale_under(const struct util_paths *p, const char *host_dir, char ***shown,
+                         size_t *n);
+/* Frees such an array. */
+void util_strv_free(char **v, size_t n);
 
 #endif

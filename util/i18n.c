@@ -33,13 +33,73 @@ static const char *env_messages_locale(void)
 	return NULL;
 }
 
-/* Messages in `language` under a locale that exists everywhere (glibc >= 2.35 builds C.UTF-8 in;
- * LANGUAGE is honoured under any locale but "C"). */
+/* The catalog answers: gettext("") is the header of the catalog it found for the current
+ * LC_MESSAGES / LANGUAGE, "" when it found none. */
+static bool catalog_found(void)
+{
+	static const char header[] = ""; /* not a literal: xgettext would take it for a message */
+	const char *h = dgettext(PP_TEXTDOMAIN, header);
+
+	return h && *h;
+}
+
+/* LANG= of the running machine's default locale file ("" when none): a locale that is generated
+ * there (PVE nodes: en_US.UTF-8). */
+static void system_locale(char *buf, size_t n)
+{
+	char line[256];
+	FILE *f = fopen(PP_ETC_DEFAULT_LOCALE, "re");
+
+	buf[0] = '\0';
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		char *v = line + strspn(line, " \t");
+		size_t len;
+
+		if (strncmp(v, "LANG=", 5) != 0)
+			continue;
+		v += 5;
+		if (*v == '"' || *v == '\'')
+			v++;
+		len = strcspn(v, "\"' \t\r\n");
+		if (len < n) {
+			memcpy(buf, v, len);
+			buf[len] = '\0';
+		}
+	}
+	fclose(f);
+}
+
+/* Messages in `language` (a LANGUAGE value: "zh_CN", "zh_CN:en").  gettext honours LANGUAGE
+ * under any LC_MESSAGES locale but the C ones; since glibc 2.39 (Debian 13) C.UTF-8 counts as C
+ * too (glibc bug 16621), so C.UTF-8 alone no longer does.  Tried in order, the first under which
+ * the catalog answers is kept: the language's own locale (when generated), C.UTF-8 (built into
+ * glibc >= 2.35: enough before 2.39), the machine's default locale (/etc/default/locale; PVE nodes
+ * generate en_US.UTF-8).  Numbers and dates stay "C" (only LC_MESSAGES and LC_CTYPE change).
+ * None: English. */
 static void use_language(const char *language)
 {
+	char own[128], sys[128];
+	const char *cand[3];
+	size_t n = 0;
+
 	setenv("LANGUAGE", language, 1);
-	if (setlocale(LC_MESSAGES, "C.UTF-8"))
-		setlocale(LC_CTYPE, "C.UTF-8");
+	snprintf(own, sizeof(own), "%.*s.UTF-8", (int)strcspn(language, ":."), language);
+	cand[n++] = own;
+	cand[n++] = "C.UTF-8";
+	system_locale(sys, sizeof(sys));
+	if (sys[0] && !is_c(sys))
+		cand[n++] = sys;
+	for (size_t i = 0; i < n; i++) {
+		if (!setlocale(LC_MESSAGES, cand[i]))
+			continue;
+		if (catalog_found()) {
+			setlocale(LC_CTYPE, cand[i]);
+			return;
+		}
+	}
+	setlocale(LC_MESSAGES, "C");
 }
 
 /* The installed catalogs, or, for a binary that is not the installed one, the build tree's
@@ -72,26 +132,28 @@ static void find_localedir(void)
 
 void util_i18n_init(const char *language)
 {
-	const char *msgs, *want;
+	const char *msgs, *want, *lv;
 
 	setlocale(LC_CTYPE, "");
 	msgs = setlocale(LC_MESSAGES, "");
-	if (language && *language) {
-		use_language(language);
-	} else if (!msgs) {
-		/* the environment names a locale this host has not generated: its language all the
-		 * same, unless LANGUAGE already says which */
-		want = env_messages_locale();
-		if (is_c(want))
-			return;
-		const char *lv = getenv("LANGUAGE");
-		use_language(lv && *lv ? lv : want);
-	} else if (is_c(msgs)) {
-		return; /* LC_ALL=C and friends: English, and gettext never looks for a catalog */
+	if (!language || !*language) {
+		if (msgs && is_c(msgs))
+			return; /* LC_ALL=C and friends: English, and gettext never looks for a catalog */
+		if (!msgs) {
+			/* the environment names a locale this host has not generated: its language all
+			 * the same, unless LANGUAGE already says which */
+			want = env_messages_locale();
+			if (is_c(want))
+				return;
+			lv = getenv("LANGUAGE");
+			language = lv && *lv ? lv : want;
+		}
 	}
 	if (!localedir[0])
 		find_localedir();
 	bindtextdomain(PP_TEXTDOMAIN, localedir);
+	if (language && *language)
+		use_language(language);
 	/* a C (ASCII) character type would turn every translated character into '?' */
 	if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0 && is_c(setlocale(LC_CTYPE, NULL)))
 		bind_textdomain_codeset(PP_TEXTDOMAIN, "UTF-8");

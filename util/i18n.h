@@ -20,9 +20,11 @@
  * from language (a LANGUAGE value such as "zh_CN"; NULL or "" = the environment).  Only
  * LC_MESSAGES and LC_CTYPE follow the environment (numbers, sorting and dates stay "C": JSON and
  * the Prometheus lines never change).  A language whose locale is not generated on the host
- * (PVE nodes usually have only en_US.UTF-8) still gets its messages, through C.UTF-8.  Loads no
- * catalog: gettext reads it at the first translated message, and never under the C locale.  May be
- * called again (the guard calls it with its `language` setting only when it has to speak). */
+ * (PVE nodes usually have only en_US.UTF-8) still gets its messages, through C.UTF-8 (glibc < 2.39)
+ * or the host's default locale (util/i18n.c); the catalog is then opened here, to see that the
+ * chosen locale lets it answer.  Otherwise gettext reads it at the first translated message, and
+ * never under the C locale.  May be called again (the guard calls it with its `language` setting
+ * only when it has to speak). */
 void util_i18n_init(const char *language);
 
 /* Where the catalogs were looked up (PP_LOCALEDIR, or the build tree's for an uninstalled

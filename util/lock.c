@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "util/fileio.h"
+#include "util/i18n.h"
 
 static long now_ms(void)
 {
@@ -43,9 +44,10 @@ int util_lock_acquire(const char *path, int timeout_ms, struct util_err *e)
 	if (fd < 0 && errno == ELOOP)
 		return util_err_set(
 		        e, -ELOOP,
-		        "lock file %s is a symbolic link; refusing to follow it (remove it)", path);
+		        _("lock file %s is a symbolic link; refusing to follow it (remove it)"),
+		        path);
 	if (fd < 0)
-		return util_err_errno(e, -errno, "cannot open lock file %s", path);
+		return util_err_errno(e, -errno, _("cannot open lock file %s"), path);
 	deadline = now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
 	for (;;) {
 		struct timespec pause = {0, 10 * 1000000L};
@@ -53,7 +55,7 @@ int util_lock_acquire(const char *path, int timeout_ms, struct util_err *e)
 		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
 			return fd;
 		if (errno != EWOULDBLOCK && errno != EINTR) {
-			int r = util_err_errno(e, -errno, "cannot lock %s", path);
+			int r = util_err_errno(e, -errno, _("cannot lock %s"), path);
 
 			close(fd);
 			return r;
@@ -64,8 +66,8 @@ int util_lock_acquire(const char *path, int timeout_ms, struct util_err *e)
 	}
 	close(fd);
 	return util_err_set(e, -ETIMEDOUT,
-	                    "could not get the lock %s within %d s: another task holds it; retry "
-	                    "when it has finished",
+	                    _("could not get the lock %s within %d s: another task holds it; retry "
+	                      "when it has finished"),
 	                    path, timeout_ms / 1000);
 }
 

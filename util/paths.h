@@ -29,6 +29,9 @@
 /* The running binary (not under --root: the tool's own file, to find an uninstalled build's
  * catalogs). */
 #define PP_PROC_SELF_EXE "/proc/self/exe"
+/* The running machine's default locale (Debian's update-locale writes LANG= here; the PVE
+ * installer sets it): not under --root, as setlocale() only knows this machine's locales. */
+#define PP_ETC_DEFAULT_LOCALE "/etc/default/locale"
 
 /* Host paths, relative to the root (always starting with '/'). */
 #define PP_SYS_BUS_PCI           "/sys/bus/pci"
@@ -57,6 +60,7 @@
 #define PP_ETC_PVE_MAPPING_PCI   "/etc/pve/mapping/pci.cfg"
 #define PP_ETC_PVE_PRIV_LOCK     "/etc/pve/priv/lock" /* pmxcfs lock directories */
 #define PP_ETC_PVE_STORAGE       "/etc/pve/storage.cfg"
+#define PP_ETC_PVE_HA_RESOURCES  "/etc/pve/ha/resources.cfg"              /* HA resources */
 #define PP_ETC_PVE_CPU_MODELS    "/etc/pve/virtual-guest/cpu-models.conf" /* custom CPU models */
 #define PP_ETC_PVE_VMLIST        "/etc/pve/.vmlist"
 #define PP_ETC_HOSTNAME          "/etc/hostname"

@@ -1,5 +1,5 @@
 #!/bin/sh
-# tests/api/cli.sh - golden tests of `audit --api`, `status --api` and `assign --api` against the
+# tests/api/cli.sh - golden tests of `audit --api`, `status --api`, `assign --api` and `release --api` against the
 # local HTTPS test server (tests/api/server.py, fixture tests/api/fixtures/demo.json: 4 nodes whose
 # hardware is what PVE's own lspci returned for our fake hosts (../shared/corpus/pve-api): the demo
 # host's iGPU PF with 7 VFs on pve1 (2 on pve4), an older libpve-common without physfn/virtfns on
@@ -155,6 +155,54 @@ run assign-ticket-vf $PP --config "$d/pp-root.conf" assign --api 401 --vf auto
 expect "host= written with a ticket and the digest" \
 	grep -Eq '^put 401 digest=[0-9a-f]{40} hostpci0=0000:00:02.2,pcie=1$' "$d/log"
 expect "the write used the ticket cookie" grep -q '^req PUT /nodes/pve4/qemu/401/config auth=cookie' "$d/log"
+
+# --- release --api: the same fetch, plan and PUT with the digest as assign --api; the keys go as
+# `delete`, which PVE turns into a [PENDING] delete for a running VM
+# hostpci VMID NODE [current]: the VM's hostpci keys as GET .../config shows them (pending
+# applied; with "current": ?current=1, without the pending part)
+hostpci() {
+	"$py" - "$url" "$d/certs/ca.pem" "$(cat "$d/token")" "$@" <<'PY'
+import json, ssl, sys, urllib.request
+url, ca, tok, vmid, node = sys.argv[1:6]
+q = "?current=1" if len(sys.argv) > 6 else ""
+req = urllib.request.Request("%s/api2/json/nodes/%s/qemu/%s/config%s" % (url, node, vmid, q),
+                             headers={"Authorization": "PVEAPIToken=" + tok})
+c = json.load(urllib.request.urlopen(req, context=ssl.create_default_context(cafile=ca)))["data"]
+print(" ".join("%s=%s" % (k, c[k]) for k in sorted(c) if k.startswith("hostpci")) or "none")
+PY
+}
+is() { [ "$("$@" 2>&1)" = "$want" ] || { echo "  got: $("$@" 2>&1)"; false; }; }
+run release-dry $PPC release --api 108 --slot 0 --dry-run
+expect "release dry run: nothing written" sh -c "! grep -q '^put 108 delete' '$d/log'"
+run release-mapping $PPC release --api 108 --slot 0
+expect "release: PUT delete=hostpci0 with the digest" \
+	grep -Eq '^put 108 delete=hostpci0 digest=[0-9a-f]{40}$' "$d/log"
+want=none expect "release: VM 108 has no hostpci entry left" is hostpci 108 pve1
+run release-again $PPC release --api 108 --slot 0
+# a token may not remove a host= entry (PVE: root@pam only): refused before anything is sent
+puts101() { grep -c '^req PUT /nodes/pve1/qemu/101/' "$d/log"; }
+before=$(puts101)
+run release-host-token $PPC release --api 101 --slot 0
+expect "token + host= release: no PUT sent" [ "$(puts101)" = "$before" ]
+# running VM 105: hostpci3 (the mapping assign --api put there) is only pending: dropped, no
+# [PENDING] delete left; hostpci0 (host=, root@pam) becomes a pending delete, still in use now
+run release-running-pending $PPC release --api 105 --slot 3
+want="hostpci0=0000:00:02.4,pcie=1 hostpci1=0000:00:02.5,pcie=1" \
+	expect "release of a pending-only entry drops it" is hostpci 105 pve1
+run release-running-ticket $PP --config "$d/pp-root.conf" release --api 105 --device 0000:00:02.4
+want="hostpci1=0000:00:02.5,pcie=1" expect "running VM: hostpci0 deleted in [PENDING]" is hostpci 105 pve1
+want="hostpci0=0000:00:02.4,pcie=1" \
+	expect "running VM: hostpci0 still in the running config" is hostpci 105 pve1 current
+# a concurrent change between our GET and PUT: the digest no longer matches, nothing written
+ctl '{"touch_before_put": [101]}'
+run release-digest $PP --config "$d/pp-root.conf" release --api 101 --slot 0
+want="hostpci0=0000:00:02.1,pcie=1" expect "digest mismatch: VM 101 keeps hostpci0" is hostpci 101 pve1
+# a token without Mapping.Use on the mapping: PVE's 403, said with the privilege to grant
+ctl '{"token_lacks": ["Mapping.Use"]}'
+run release-403 $PPC release --api 302 --slot 0
+want="hostpci0=mapping=igpu-vf,pcie=1" expect "403: VM 302 keeps hostpci0" is hostpci 302 pve3
+ctl '{}'
+run release-usage $PPC release 101 --slot 0 --api-url "$url"
 expect "the password is in no output" sh -c "! grep -rq 'Tr0ub4dor' '$d'/*.out"
 
 finish

@@ -42,6 +42,8 @@ Behaviour that tests change while it runs is read from --control FILE (JSON) on 
    "offline": ["pve3"],           # /nodes/pve3/... answer 595 "No route to host", /nodes says offline
    "hang": ["pve2"], "hang_s": 5, # /nodes/pve2/... answer only after hang_s seconds
    "touch_before_put": [101],     # a PUT of VM 101's config finds it changed by someone else
+   "token_lacks": ["Mapping.Use"],  # (or "VM.Config.HWType", "Mapping.Modify") a token's PUT of
+                                  # a mapping= hostpci answers 403 as PVE's permission check
    "rules": [{"method": "GET", "path": "/nodes/pve1/hardware/pci", "status": 500,
               "reason": "...", "message": "...", "errors": {"p": "msg"}, "empty": false}]}
 A rule's path is a regular expression matched against the whole path (with query).
@@ -99,8 +101,15 @@ def hardware(node, corpus):
     return pci, mdev, {d["id"] for d in raw["hardware/pci"]} - {d["id"] for d in pci}
 
 
-def digest_of(conf):
+def digest_of(vm):
+    """SHA-1 of the config file: its main section, then [PENDING] (values and delete:)."""
+    conf = vm["config"]
     text = "".join("%s: %s\n" % (k, conf[k]) for k in sorted(conf))
+    if vm.get("pending") or vm.get("pending_delete"):
+        text += "\n[PENDING]\n" + "".join("%s: %s\n" % (k, vm["pending"][k])
+                                         for k in sorted(vm["pending"]))
+        if vm.get("pending_delete"):
+            text += "delete: %s\n" % ",".join(vm["pending_delete"])
     return hashlib.sha1(text.encode()).hexdigest()
 
 
@@ -322,7 +331,7 @@ class Cluster:
             conf.update(vm["pending"])
             for k in vm["pending_delete"]:
                 conf.pop(k, None)
-        conf["digest"] = digest_of(vm["config"])
+        conf["digest"] = digest_of(vm)
         return conf
 
 
@@ -516,10 +525,11 @@ class Handler(BaseHTTPRequestHandler):
                 return self.reply(200, c.config(vm, query.get("current") == "1"))
             if method == "PUT":
                 if vm["vmid"] in ctl.get("touch_before_put", []):
-                    vm["config"]["tags"] = "changed-meanwhile"  # another writer got there first
+                    vm["touched"] = vm.get("touched", 0) + 1  # another writer got there first
+                    vm["config"]["tags"] = "changed-meanwhile-%d" % vm["touched"]
                 self.server.note("put %d %s" % (vm["vmid"], " ".join(
                     "%s=%s" % (k, v) for k, v in sorted(params.items()))))
-                return self.put_config(vm, params, kind)
+                return self.put_config(vm, params, kind, ctl)
         return self.fail(501, "Method '%s %s' not implemented" % (method, path))
 
     def mapping(self, method, path, query, params, kind, ctl, offline):
@@ -600,7 +610,27 @@ class Handler(BaseHTTPRequestHandler):
         cur.update(opts)
         return self.reply(200, None)
 
-    def put_config(self, vm, params, kind):
+    def hostpci_perm(self, vm, key, value, kind, ctl):
+        """qemu-server's check_hostpci_perm, for a value set or (its old value) deleted: None
+        when allowed, else the failure."""
+        if kind != "token":  # root@pam (ticket) may do anything
+            return None
+        mapping = re.search(r"(?:^|,)mapping=([^,]+)", value)
+        if not mapping:  # a die, not a permission exception: HTTP 500
+            return (500, "only root can set '%s' config for non-mapped devices" % key)
+        lacks = ctl.get("token_lacks", [])
+        if "Mapping.Use" in lacks:
+            return (403, "Permission check failed (/mapping/pci/%s, Mapping.Use)"
+                    % mapping.group(1))
+        if "VM.Config.HWType" in lacks:
+            return (403, "Permission check failed (/vms/%d, VM.Config.HWType)" % vm["vmid"])
+        return None
+
+    def put_config(self, vm, params, kind, ctl):
+        """PUT .../config as qemu-server's update_vm_api: the digest checked, each delete takes
+        the key's pending value and becomes a pending delete, each value becomes pending, then
+        what changes nothing is cleaned up and the pending part applied - at once for a
+        stopped VM; for a running one except hostpci (no PCI hot-plug), which stays pending."""
         errors = {}
         for k in params:
             if k not in ("digest", "delete") and not re.fullmatch(r"[a-z][a-z0-9_-]*", k):
@@ -608,23 +638,48 @@ class Handler(BaseHTTPRequestHandler):
                             "additional properties"
         if errors:
             return self.fail(400, "Parameter verification failed.", errors)
-        if params.get("digest") and params["digest"] != digest_of(vm["config"]):
+        if params.get("digest") and params["digest"] != digest_of(vm):
             return self.fail(500, "detected modified configuration - file changed by other "
                              "user? Try again.")
-        if kind == "token":
-            for k, v in params.items():
-                if re.fullmatch(r"hostpci\d+", k) and not v.startswith("mapping="):
-                    return self.fail(403, "Permission check failed (/, Sys.Modify)")
+        conf, pending, dels = vm["config"], vm["pending"], vm["pending_delete"]
+        for k in filter(None, re.split(r"[,;\s]+", params.get("delete", ""))):
+            val = conf.get(k, pending.get(k))
+            if val is None:
+                continue  # PVE warns "cannot delete 'k' - not set in current configuration!"
+            if re.fullmatch(r"hostpci\d+", k):
+                denied = self.hostpci_perm(vm, k, str(val), kind, ctl)
+                if denied:
+                    return self.fail(*denied)
+            pending.pop(k, None)
+            if k not in dels:
+                dels.append(k)
         for k, v in params.items():
             if k in ("digest", "delete"):
                 continue
-            if vm["status"] == "running" and re.fullmatch(r"hostpci\d+", k):
-                vm["pending"][k] = v  # as PVE: hot-plugging a PCI device is not possible
-                continue
-            vm["config"][k] = int(v) if re.fullmatch(r"-?\d+", v) and k in (
+            if re.fullmatch(r"hostpci\d+", k):
+                for value in ([conf[k]] if k in conf else []) + [v]:
+                    denied = self.hostpci_perm(vm, k, value, kind, ctl)
+                    if denied:
+                        return self.fail(*denied)
+            pending[k] = v
+            if k in dels:
+                dels.remove(k)
+        # cleanup_pending: values equal to the current ones, deletes of keys not set
+        for k in [k for k in pending if str(conf.get(k)) == str(pending[k])]:
+            del pending[k]
+        dels[:] = [k for k in dels if k in conf]
+        running = vm["status"] == "running"
+        for k in list(pending):
+            if running and re.fullmatch(r"hostpci\d+", k):
+                continue  # as PVE: hot-plugging a PCI device is not possible
+            v = pending.pop(k)
+            conf[k] = int(v) if re.fullmatch(r"-?\d+", v) and k in (
                 "cores", "sockets", "numa", "balloon", "onboot") else v
-        for k in filter(None, params.get("delete", "").split(",")):
-            vm["config"].pop(k.strip(), None)
+        for k in list(dels):
+            if running and re.fullmatch(r"hostpci\d+", k):
+                continue  # a pending delete until the next start
+            conf.pop(k, None)
+            dels.remove(k)
         self.reply(200, None)
 
 

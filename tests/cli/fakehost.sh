@@ -2,7 +2,7 @@
 # that need more than the demo host (examples/demo-host, see examples/README.md) and for
 # tools/bench-guard.sh.  The hardware (sys/, proc/cmdline) is copied from the demo host.
 #
-#   fh_init ROOT [NODE]             sys/ of the demo host + etc/pve skeleton for NODE (pve1)
+#   fh_init ROOT [NODE]             sys/ and pci.ids of the demo host + etc/pve skeleton for NODE (pve1)
 #   fh_vm ROOT VMID [NODE] <<EOF    writes a VM config from stdin (and updates .vmlist)
 #   fh_vmlist ROOT                  /etc/pve/.vmlist from the configs present, as pmxcfs keeps it
 #   fh_running ROOT VMID PID        makes VMID run: pid file + proc/PID/cmdline as PVE starts QEMU
@@ -15,6 +15,8 @@ fh_init() {
 	_r=$1; _n=${2:-pve1}
 	mkdir -p "$_r"
 	cp -a "${DEMO:-$SRC/examples/demo-host}/sys" "$_r/"
+	mkdir -p "$_r/usr/share/misc" # names under --root come from the node's pci.ids
+	cp "${DEMO:-$SRC/examples/demo-host}/usr/share/misc/pci.ids" "$_r/usr/share/misc/"
 	mkdir -p "$_r/proc/sys/kernel" "$_r/etc/pve/nodes/$_n/qemu-server" "$_r/run/qemu-server" \
 		"$_r/var/lib/vz/snippets"
 	cp "${DEMO:-$SRC/examples/demo-host}/proc/cmdline" "$_r/proc/cmdline"

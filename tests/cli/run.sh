@@ -7,6 +7,7 @@
 # path).  What it prints (stdout, then stderr, then the exit status) must equal NAME.out, with $TMP
 # replaced by "@TMP@" and the Prometheus run timestamp by "@NOW@" (lib/now-filter.awk: only when it
 # lies within the case's run).  UPDATE_GOLDEN=1 rewrites the .out files instead of comparing.
+# PP_CASES="NAME ..." runs only those cases.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 SRC=$(cd "$here/../.." && pwd)
@@ -28,6 +29,8 @@ fi
 for case in "$here"/cases/*.sh; do
 	[ -e "$case" ] || continue
 	name=$(basename "$case" .sh)
+	# PP_CASES="a b": only those cases (tools/defects-vs-old.sh runs one defect's cases)
+	case " ${PP_CASES:-$name} " in *" $name "*) ;; *) continue ;; esac
 	TMP=$(mktemp -d /tmp/pp-cli-XXXXXX); export TMP
 	out=$TMP.out
 	t0=$(date +%s)

@@ -3,7 +3,8 @@
 # leaves no English word in its text output outside the exemptions of tests/i18n/english.py
 # (commands, machine formats, diffs, PVE's quoted messages, identifiers, data).  The locale
 # zh_CN.UTF-8 is deliberately not generated (as on most PVE nodes, which have only en_US.UTF-8):
-# the tool and the demo's narration must still speak Chinese (through C.UTF-8 + LANGUAGE).  As a
+# the tool and the demo's narration must still speak Chinese (LANGUAGE under C.UTF-8, or under the
+# default locale from glibc 2.39 on: util/i18n.c).  As a
 # control, the same check on the English demo (LC_ALL=C) must find English, so the check is not
 # empty.  Ends with "demo-zh: N passed, N failed".
 set -u

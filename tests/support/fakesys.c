@@ -105,11 +105,32 @@ static void write_uevent(const char *root, const char *bdf)
 	writef(root, text, DEVDIR "/%s/uevent", bdf);
 }
 
+/* The node's pci.ids, where the tool reads names under --root: the demo host's excerpt of
+ * Debian 12's file (examples/demo-host/usr/share/misc/pci.ids), so names never depend on the
+ * machine running the tests. */
+#define PCI_IDS "usr/share/misc/pci.ids"
+static void copy_pci_ids(const char *root)
+{
+	char *data, *have;
+	size_t len;
+
+	if ((have = tt_read(root, PCI_IDS, &len))) {
+		free(have);
+		return;
+	}
+	data = tt_read(tt_src("examples/demo-host"), PCI_IDS, &len);
+	if (!data)
+		abort();
+	tt_write_bytes(root, PCI_IDS, data, len);
+	free(data);
+}
+
 void fs_add_device(const char *root, const char *bdf, unsigned vendor, unsigned device,
                    unsigned class_code)
 {
 	char buf[32], target[PATH_MAX], rel[PATH_MAX];
 
+	copy_pci_ids(root);
 	snprintf(buf, sizeof(buf), "0x%04x\n", vendor);
 	writef(root, buf, DEVDIR "/%s/vendor", bdf);
 	snprintf(buf, sizeof(buf), "0x%04x\n", device);

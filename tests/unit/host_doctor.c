@@ -121,9 +121,9 @@ static void test_pf_states(void **state)
 	host_findings_free(&fs);
 	/* what setup enables now: the package's template as pve-passthrough-vfs@PF:N (the PF and
 	 * count are the instance); the old unit file is not read while an instance exists */
-	tt_symlink(root, HOST_UNIT_WANTS_DIR "/" HOST_UNIT_PREFIX "0000:00:02.0:5.service" + 1,
+	tt_symlink(root, &(HOST_UNIT_WANTS_DIR "/" HOST_UNIT_PREFIX "0000:00:02.0:5.service")[1],
 	           HOST_UNIT_TEMPLATE);
-	tt_write(root, HOST_UNIT_TEMPLATE + 1, "[Service]\n");
+	tt_write(root, &HOST_UNIT_TEMPLATE[1], "[Service]\n");
 	run(root, &f, &fs);
 	assert_non_null(find(&fs, "vf-count-mismatch"));
 	assert_non_null(strstr(find(&fs, "vf-count-mismatch")->message, "asks for 5"));

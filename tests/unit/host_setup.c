@@ -49,7 +49,7 @@ static void install_template(const char *root)
 	char *t = tt_read(tt_src(""), "units/pve-passthrough-vfs@.service.in", &len);
 
 	assert_non_null(t);
-	tt_write(root, HOST_UNIT_TEMPLATE + 1, t);
+	tt_write(root, &HOST_UNIT_TEMPLATE[1], t);
 	free(t);
 }
 
@@ -705,7 +705,7 @@ static void test_mode_switch_and_stacked_rollbacks(void **state)
 		assert_int_equal(apply(root, &pl, 0, 0, NULL), 0);
 		host_plan_free(&pl);
 	}
-	assert_null(tt_read(root, VF_LINK + 1, &len));
+	assert_null(tt_read(root, &VF_LINK[1], &len));
 	/* rollbacks undo the last setup first, then the one before */
 	assert_int_equal(rollback(root, false, &rb, &found), 0);
 	host_plan_free(&rb);
@@ -754,10 +754,10 @@ static void test_vf_unit_template(void **state)
 	host_plan_free(&pl);
 	install_template(root);
 	/* an older version's unit, enabled */
-	tt_write(root, HOST_UNIT_LEGACY + 1,
+	tt_write(root, &HOST_UNIT_LEGACY[1],
 	         "[Service]\nExecStart=/usr/sbin/pve-passthrough host vfs --pf 0000:00:02.0 --wait "
 	         "60 7\n");
-	tt_symlink(root, HOST_UNIT_LEGACY_WANTS + 1, HOST_UNIT_LEGACY);
+	tt_symlink(root, &HOST_UNIT_LEGACY_WANTS[1], HOST_UNIT_LEGACY);
 	start = snapshot(root);
 	plan_for(root, HOST_MODE_SRIOV_I915, false, &pl);
 	assert_int_equal(pl.n_refusals, 0);

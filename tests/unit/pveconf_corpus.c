@@ -2,8 +2,10 @@
  * back byte for byte, PVE's writer reproduces every .pve-normalized file and edge-input's
  * .pve-written, and the reader's diagnostics are exactly PVE's warnings. */
 #include <dirent.h>
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -141,6 +143,140 @@ static void test_writer_matches_pve_on_whole_corpus(void **state)
 	free_files(files, n);
 	assert_int_equal(checked, 227);
 	assert_int_equal(bad, 0);
+}
+
+/* What GET .../config would send for a file PVE wrote: its key lines, [PENDING]'s apart (the test
+ * reads the text only to make the API's keys; NULL when the file has what the API does not send:
+ * description lines, snapshot or special sections). */
+struct api_keys {
+	struct pveconf_key_in main[256], pending[256];
+	size_t n_main, n_pending;
+	char *copy;
+	struct util_buf desc[2]; /* the description lines, %XX decoded, as the API sends it */
+};
+
+static void api_keys_free(struct api_keys *k)
+{
+	free(k->copy);
+	util_buf_free(&k->desc[0]);
+	util_buf_free(&k->desc[1]);
+}
+
+static void decode_into(struct util_buf *b, const char *s)
+{
+	for (; *s; s++) {
+		unsigned v;
+
+		if (s[0] == '%' && sscanf(s + 1, "%2x", &v) == 1) {
+			assert_int_equal(util_buf_addc(b, (char)v), 0);
+			s += 2;
+		} else {
+			assert_int_equal(util_buf_addc(b, *s), 0);
+		}
+	}
+	assert_int_equal(util_buf_addc(b, '\n'), 0);
+}
+
+static bool api_keys_of(const char *data, size_t len, struct api_keys *k)
+{
+	bool pending = false;
+	char *save = NULL, *line;
+
+	memset(k, 0, sizeof(*k));
+	k->copy = strndup(data, len);
+	assert_non_null(k->copy);
+	for (line = strtok_r(k->copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *colon = strchr(line, ':');
+
+		if (strcmp(line, "[PENDING]") == 0 && !pending) {
+			pending = true;
+			continue;
+		}
+		if (line[0] == '#') {
+			decode_into(&k->desc[pending], line + 1);
+			continue;
+		}
+		if (line[0] == '[' || !colon || colon[1] != ' ' ||
+		    (pending ? k->n_pending : k->n_main) == 255)
+			return false;
+		*colon = '\0';
+		(pending ? k->pending : k->main)[pending ? k->n_pending++ : k->n_main++] =
+		        (struct pveconf_key_in){line, colon + 2};
+	}
+	for (int i = 0; i < 2; i++)
+		if (k->desc[i].len)
+			(i ? k->pending : k->main)[i ? k->n_pending++ : k->n_main++] =
+			        (struct pveconf_key_in){"description", util_buf_str(&k->desc[i])};
+	return true;
+}
+
+/* gather's API producer builds the model from keys (pveconf_vm_build): for every file PVE wrote
+ * that the API can show whole, the built model equals the parsed one - every section's effective
+ * keys with their lines, every diagnostic - and serialises to the file itself. */
+static void test_built_from_keys_is_the_parsed_file(void **state)
+{
+	char **files;
+	size_t n = corpus_files(&files), checked = 0;
+
+	(void)state;
+	for (size_t i = 0; i < n; i++) {
+		size_t len;
+		char *exp = read_shared(EXPECTED, files[i], ".pve-normalized", &len);
+		struct pveconf_vm *parsed = NULL, *built = NULL;
+		struct util_err e = {0};
+		struct util_buf out = {0};
+		const struct pveconf_diag *pd, *bd;
+		struct api_keys k;
+		size_t npd, nbd;
+
+		if (!exp || !api_keys_of(exp, len, &k)) {
+			if (exp)
+				api_keys_free(&k);
+			free(exp);
+			continue;
+		}
+		checked++;
+		assert_int_equal(pveconf_vm_parse(exp, len, files[i], &parsed, &e), 0);
+		assert_int_equal(pveconf_vm_build(k.main, k.n_main, k.pending, k.n_pending,
+		                                  files[i], NULL, &built, &e),
+		                 0);
+		assert_int_equal(pveconf_vm_section_count(built), pveconf_vm_section_count(parsed));
+		for (size_t s = 0; s < pveconf_vm_section_count(parsed); s++) {
+			const struct pveconf_kv *pk, *bk;
+			size_t np = pveconf_vm_keys(parsed, s, &pk),
+			       nb = pveconf_vm_keys(built, s, &bk);
+
+			assert_int_equal(pveconf_vm_section(built, s)->line,
+			                 pveconf_vm_section(parsed, s)->line);
+			assert_int_equal(nb, np);
+			for (size_t j = 0; j < np; j++) {
+				assert_string_equal(bk[j].key, pk[j].key);
+				assert_string_equal(bk[j].value, pk[j].value);
+				assert_int_equal(bk[j].line, pk[j].line);
+			}
+		}
+		npd = pveconf_vm_diags(parsed, &pd);
+		nbd = pveconf_vm_diags(built, &bd);
+		assert_int_equal(nbd, npd);
+		for (size_t j = 0; j < npd; j++) {
+			assert_int_equal(bd[j].kind, pd[j].kind);
+			assert_int_equal(bd[j].line, pd[j].line);
+			assert_string_equal(bd[j].message, pd[j].message);
+		}
+		assert_int_equal(pveconf_vm_serialize(built, &out), 0);
+		assert_int_equal(out.len, len);
+		assert_memory_equal(out.s, exp, len);
+		/* no lines of its own to edit */
+		assert_int_equal(pveconf_vm_set(built, NULL, "name", "x", &e), -EROFS);
+		util_buf_free(&out);
+		pveconf_vm_free(parsed);
+		pveconf_vm_free(built);
+		api_keys_free(&k);
+		free(exp);
+	}
+	free_files(files, n);
+	print_message("%zu files built from their keys\n", checked);
+	assert_int_equal(checked, 136);
 }
 
 static void test_writer_edge_input(void **state)
@@ -312,6 +448,7 @@ int main(void)
 	        cmocka_unit_test(test_roundtrip_whole_corpus),
 	        cmocka_unit_test(test_writer_matches_pve_on_whole_corpus),
 	        cmocka_unit_test(test_writer_edge_input),
+	        cmocka_unit_test(test_built_from_keys_is_the_parsed_file),
 	        cmocka_unit_test(test_diagnostics_are_pves_warnings),
 	};
 

@@ -106,6 +106,16 @@ static void test_shared_pick(void **state)
 	assert_string_equal(pveconf_storage_snippets_pick(&s, "pve2")->id, "some");
 	assert_string_equal(pveconf_storage_snippets_pick(&s, "pve3")->id, "local");
 	pveconf_storages_free(&s);
+	/* every shared type PVE mounts (nfs, cifs, cephfs, glusterfs) is shared without `shared 1` */
+	parse("cifs: smb\n\tserver 192.0.2.20\n\tshare pve\n\tcontent snippets\n\n"
+	      "glusterfs: gv\n\tserver 192.0.2.30\n\tvolume gv0\n\tcontent snippets\n\n"
+	      "btrfs: bt\n\tpath /srv/bt\n\tcontent snippets\n",
+	      &s);
+	assert_true(pveconf_storage_find(&s, "smb")->shared);
+	assert_true(pveconf_storage_find(&s, "gv")->shared);
+	assert_false(pveconf_storage_find(&s, "bt")->shared);
+	assert_string_equal(pveconf_storage_snippets_pick(&s, "pve1")->id, "smb");
+	pveconf_storages_free(&s);
 }
 
 /* Where does a node find snippets?  Each case is a whole storage.cfg. */

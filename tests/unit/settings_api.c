@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -25,6 +27,30 @@ static int load(const char *content, struct settings_api_list *l, struct util_er
 	tt_rmrf(dir);
 	free(dir);
 	return r;
+}
+
+/* Issue 13 defect 6: a FIFO (or a directory) in place of the config file is refused with a
+ * message naming it, never waited on; alarm() turns a hang into a failure. */
+static void test_not_a_regular_file(void **state)
+{
+	char *dir = tt_mkdtemp(), path[1100];
+	struct settings_api_list l;
+	struct util_err e = {0};
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/pve-passthrough.conf", dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	alarm(10);
+	assert_int_equal(settings_api_load(path, &l, &e), -EINVAL);
+	alarm(0);
+	assert_non_null(strstr(e.msg, "pve-passthrough.conf is a FIFO, not a regular file"));
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(mkdir(path, 0700), 0);
+	memset(&e, 0, sizeof(e));
+	assert_int_equal(settings_api_load(path, &l, &e), -EISDIR);
+	assert_non_null(strstr(e.msg, "is a directory"));
+	tt_rmrf(dir);
+	free(dir);
 }
 
 static void test_blocks(void **state)
@@ -276,6 +302,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_blocks),
+	        cmocka_unit_test(test_not_a_regular_file),
 	        cmocka_unit_test(test_merged_schema),
 	        cmocka_unit_test(test_missing_file_is_empty),
 	        cmocka_unit_test(test_errors_name_file_and_line),

@@ -352,6 +352,34 @@ static void no_warn(void *arg, const char *msg)
 	(void)msg;
 }
 
+/* Names come from the pci.ids of the root being read (libpci's own path under it), never from
+ * the machine running the tool: a node's own file names the device its way, and a root without
+ * one has no names. */
+static void test_names_from_root_pci_ids(void **state)
+{
+	char *root = build_sriov_host(), ids[4096];
+	struct sysfs_host *h;
+
+	(void)state;
+	tt_write(root, "usr/share/misc/pci.ids",
+	         "# a node's own list\n8086  Vendor Of This Node\n\ta7a0  GPU Of This Node\n");
+	h = read_root(root, SYSFS_READ_NAMES);
+	assert_string_equal(sysfs_host_find(h, PF)->vendor_name, "Vendor Of This Node");
+	assert_string_equal(sysfs_host_find(h, PF)->device_name, "GPU Of This Node");
+	assert_string_equal(sysfs_host_find(h, "0000:01:00.0")->vendor_name, "");
+	sysfs_host_free(h);
+	snprintf(ids, sizeof(ids), "%s/usr/share/misc/pci.ids", root);
+	assert_int_equal(unlink(ids), 0);
+	h = read_root(root, SYSFS_READ_NAMES);
+	assert_int_equal(h->n_devices, 7);
+	assert_int_equal(h->n_warnings, 0);
+	assert_string_equal(sysfs_host_find(h, PF)->vendor_name, "");
+	assert_string_equal(sysfs_host_find(h, PF)->device_name, "");
+	sysfs_host_free(h);
+	tt_rmrf(root);
+	free(root);
+}
+
 /* libpci itself meets an entry it cannot parse: its fatal error comes back as -EIO, the process
  * lives on, and the next call works. */
 static void test_libpci_error_trapped(void **state)
@@ -363,15 +391,18 @@ static void test_libpci_error_trapped(void **state)
 	(void)state;
 	tt_mkdir(root, "sys/bus/pci/devices/garbage");
 	snprintf(bus, sizeof(bus), "%s/sys/bus/pci", root);
-	assert_int_equal(sysfs_pci_enumerate(bus, ents, 1, true, false, no_warn, NULL, &e), -EIO);
+	assert_int_equal(sysfs_pci_enumerate(bus, NULL, ents, 1, true, false, no_warn, NULL, &e),
+	                 -EIO);
 	assert_non_null(strstr(e.msg, "libpci could not read"));
 	assert_non_null(strstr(e.msg, "garbage"));
 	/* a missing sysfs.path is also a libpci error, not an exit */
 	snprintf(bus, sizeof(bus), "%s/nowhere", root);
-	assert_int_equal(sysfs_pci_enumerate(bus, ents, 1, true, false, no_warn, NULL, &e), -EIO);
+	assert_int_equal(sysfs_pci_enumerate(bus, NULL, ents, 1, true, false, no_warn, NULL, &e),
+	                 -EIO);
 	/* opened by address, it works */
 	snprintf(bus, sizeof(bus), "%s/sys/bus/pci", root);
-	assert_int_equal(sysfs_pci_enumerate(bus, ents, 1, false, true, no_warn, NULL, &e), 0);
+	assert_int_equal(sysfs_pci_enumerate(bus, NULL, ents, 1, false, true, no_warn, NULL, &e),
+	                 0);
 	assert_true(ents[0].seen);
 	assert_int_equal(ents[0].device, 0xa7a0);
 	assert_string_equal(ents[0].vendor_name, "Intel Corporation");
@@ -547,6 +578,7 @@ int main(void)
 	        cmocka_unit_test(test_without_names),
 	        cmocka_unit_test(test_uevent_and_files_agree),
 	        cmocka_unit_test(test_broken_entries_skipped),
+	        cmocka_unit_test(test_names_from_root_pci_ids),
 	        cmocka_unit_test(test_libpci_error_trapped),
 	        cmocka_unit_test(test_gvtg_host),
 	        cmocka_unit_test(test_module_param_choice),

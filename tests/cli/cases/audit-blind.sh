@@ -31,6 +31,16 @@ else
 	$U --root "$R" --format json audit 2>/dev/null |
 		python3 -c 'import json,sys; j=json.load(sys.stdin); print("complete", j["complete"], "read", j["configs_read"], "unreadable", j["configs_unreadable"], "unread", j["unread"], "vms", j["summary"]["vms"])'
 	blind $U --root "$R"
+	echo "== /etc/pve 0750 root:www-data as on PVE, a user outside www-data: the root check stops"
+	echo "== the run before anything is read, and monitoring still gets UNKNOWN / up 0"
+	chgrp www-data "$R/etc/pve" && chmod 0750 "$R/etc/pve"
+	U="setpriv --reuid=pp-blind-test --regid=nogroup --clear-groups -- $TMP/bin/pve-passthrough"
+	$U --root "$R" audit; echo "rc=$?"
+	blind $U --root "$R"
+	grep -c '^# \(HELP\|TYPE\) pve_passthrough_\(up\|configs_read\|configs_unreadable\|last_run_timestamp_seconds\) ' "$TMP/p.prom"
+	$U --root "$R" --format nagios doctor 2>/dev/null; echo "doctor nagios exit $?"
+	$U --root "$R" doctor --format prometheus 2>/dev/null >"$TMP/p.prom"; echo "doctor prometheus exit $?"
+	grep -E '^pve_passthrough_(up|configs_)' "$TMP/p.prom"
 fi
 
 echo "== an empty /etc/pve (pmxcfs not running, or not a PVE node)"

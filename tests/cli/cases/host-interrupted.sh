@@ -19,8 +19,4 @@ PVE_PASSTHROUGH_TEST_FAIL_AT=kill:1 "$PP_TEST" --root h host rollback --yes >/de
 "$PP" --root h host setup sriov --yes 2>&1 | grep -i interrupted | stamp
 "$PP" --root h host rollback --yes 2>&1 | grep -v '^[-+@ ]' | stamp; echo "rollback rc=$?"
 snap h >after; cmp before after && echo "byte-identical after the resumed rollback"
-"$PP" --root h doctor 2>&1 | grep -c journal-interrupted
-echo "== a symbolic link in place of the state directory is refused"
-rm -rf h/var/lib/pve-passthrough; mkdir "$TMP/elsewhere"; ln -s "$TMP/elsewhere" h/var/lib/pve-passthrough
-"$PP" --root h host setup sriov --yes >/dev/null 2>err; echo "setup rc=$?"; grep -o 'error: .*' err
-ls "$TMP/elsewhere"
+"$PP" --root h doctor 2>&1 | grep -c journal-interrupted || :

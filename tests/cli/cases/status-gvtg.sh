@@ -5,6 +5,7 @@ mkdir -p $d r/sys/bus/pci/devices r/sys/class/mdev_bus r/sys/bus/mdev/devices r/
 echo 0x8086 >$d/vendor; echo 0x3e92 >$d/device; echo 0x030000 >$d/class
 mkdir -p r/sys/bus/pci/drivers/i915; ln -s ../../../bus/pci/drivers/i915 $d/driver
 ln -s ../../../devices/pci0000:00/0000:00:02.0 r/sys/bus/pci/devices/0000:00:02.0
+mkdir -p r/usr/share/misc && cp "$DEMO/usr/share/misc/pci.ids" r/usr/share/misc/ # names: the node's pci.ids
 ln -s ../../devices/pci0000:00/0000:00:02.0 r/sys/class/mdev_bus/0000:00:02.0
 for t in 1:1:512:2048:1920x1200:16 2:1:256:1024:1920x1200:8 4:2:128:512:1920x1200:4 8:3:64:384:1024x768:2; do
 	IFS=: read n avail low high res weight <<EOT

@@ -24,6 +24,7 @@ r=gvt; d=$r/sys/devices/pci0000:00/0000:00:02.0
 mkdir -p $d $r/sys/bus/pci/devices $r/sys/class/mdev_bus $r/sys/class/iommu/dmar0 $r/etc/pve/nodes/pve2/qemu-server
 echo 0x8086 >$d/vendor; echo 0x3e92 >$d/device; echo 0x030000 >$d/class
 ln -s ../../../devices/pci0000:00/0000:00:02.0 $r/sys/bus/pci/devices/0000:00:02.0
+mkdir -p $r/usr/share/misc && cp "$DEMO/usr/share/misc/pci.ids" $r/usr/share/misc/ # names: the node's pci.ids
 ln -s ../../devices/pci0000:00/0000:00:02.0 $r/sys/class/mdev_bus/0000:00:02.0
 mkdir -p $d/mdev_supported_types/i915-GVTg_V5_4/devices
 echo GVTg_V5_4 >$d/mdev_supported_types/i915-GVTg_V5_4/name
