@@ -97,12 +97,21 @@ int cli_host_facts(const struct cli_ctx *ctx, const struct sysfs_host *given, st
 int cli_host_facts_setup(const struct cli_ctx *ctx, const struct sysfs_host *given,
                          struct host_facts *f, struct util_err *e)
 {
-	char id[128], mode[32], pf[16] = "";
+	char id[128], mode[32], kind[32], pf[16] = "";
 	int r;
 
-	r = host_journal_last_setup(&ctx->paths, id, sizeof(id), mode, sizeof(mode), e);
-	if (r == 0 && id[0] && host_mode_parse(mode) == HOST_MODE_SRIOV_GENERIC)
+	/* the setup a rollback undoes: an interrupted one first (as host_rollback_plan), else the
+	 * last applied one.  Only a generic PF's journal names a PF: the one whose VFs rollback
+	 * sets to 0 (found on the real system: after a killed setup and a reboot, the VF unit had
+	 * created them and rollback looked at the last finished setup's PF instead) */
+	r = host_journal_interrupted(&ctx->paths, id, sizeof(id), kind, sizeof(kind), e);
+	if (r == 0 && id[0] && strcmp(kind, "setup") == 0) {
 		r = host_journal_setup_pf(&ctx->paths, id, pf, sizeof(pf), e);
+	} else if (r == 0) {
+		r = host_journal_last_setup(&ctx->paths, id, sizeof(id), mode, sizeof(mode), e);
+		if (r == 0 && id[0] && host_mode_parse(mode) == HOST_MODE_SRIOV_GENERIC)
+			r = host_journal_setup_pf(&ctx->paths, id, pf, sizeof(pf), e);
+	}
 	return r < 0 ? r : cli_host_facts_pf(ctx, given, pf[0] ? pf : NULL, f, e);
 }
 

@@ -11,8 +11,8 @@
 #      mkfs.ext4 -d, attached read-only as /dev/vdb
 #   5. a copy-on-write overlay of the cached disk, booted once per guest reboot (QEMU -no-reboot)
 #      until the guest prints SYSTEST-END (tests/system/boot.sh)
-# Step 5 (kill -9 of a setup half-way, reboot, rollback from the journal) runs unless
-# SYSTEST_KILL_STEP=0.  Ends with "system: N passed, N failed" and appends "system N M" to $PP_TALLY.
+# Step 5 (kill -9 of a setup right after its update-grub, by a script bind-mounted at
+# update-grub's path in the guest; reboot, rollback from the journal) runs unless SYSTEST_KILL_STEP=0.  Ends with "system: N passed, N failed" and appends "system N M" to $PP_TALLY.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 out=$1
