@@ -273,7 +273,7 @@ static int gather_all(const struct gather_opts *o, struct gather_node *g, struct
 	if (pveconf_ha_load(o->paths, &ha, &he) < 0) {
 		if (he.code == -ENOMEM) {
 			pveconf_vmrefs_free(&refs);
-			return util_err_set(e, -ENOMEM, "out of memory");
+			return util_err_set(e, -ENOMEM, _("out of memory"));
 		}
 		gather_warn(g, "%s", he.msg);
 		gather_unread_add(g, "%s", he.msg);
@@ -304,7 +304,7 @@ static int gather_all(const struct gather_opts *o, struct gather_node *g, struct
 	if (r == 0 && !(o->flags & GATHER_CLUSTER))
 		r = ha_elsewhere(o, g, &ha);
 	if (r == -ENOMEM)
-		r = util_err_set(e, r, "out of memory");
+		r = util_err_set(e, r, _("out of memory"));
 	if (r == 0)
 		check_complete(o, g, &refs);
 	pveconf_vmrefs_free(&refs);

@@ -80,7 +80,7 @@ static int open_config(const char *path, FILE **out, struct util_err *e)
 		return fd;
 	*out = fdopen(fd, "r");
 	if (!*out) {
-		int r = util_err_errno(e, -errno, "cannot read %s", path);
+		int r = util_err_errno(e, -errno, _("cannot read %s"), path);
 
 		close(fd);
 		return r;

@@ -306,9 +306,9 @@ static int dev_long_at(struct sysfs_host *h, int dfd, const char *bdf, const cha
 	fd = util_open_regular(dfd, name, 0, shown, &e);
 	if (fd >= 0) {
 		close(fd);
-		util_err_set(&e, r, "%s: not a number", shown);
+		util_err_set(&e, r, _("%s: not a number"), shown);
 	}
-	warn_add(h, "%s; taken as absent", e.msg);
+	warn_add(h, _("%s; taken as absent"), e.msg);
 	return r;
 }
 

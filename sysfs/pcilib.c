@@ -166,7 +166,7 @@ int sysfs_pci_enumerate(const char *bus_pci, const char *root, struct sysfs_pci_
 	if (names && ids_under_root(a, root) < 0) {
 		pci_cleanup(a);
 		active_trap = NULL;
-		return util_err_set(e, -ENOMEM, "out of memory reading %s", bus_pci);
+		return util_err_set(e, -ENOMEM, _("out of memory reading %s"), bus_pci);
 	}
 	pci_init(a);
 	if (scan) {

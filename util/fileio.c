@@ -115,7 +115,7 @@ static int readat_st(int dfd, const char *name, int flags, const char *shown, si
 	if (fd < 0)
 		return fd;
 	if (st && fstat(fd, st) < 0) {
-		r = util_err_errno(e, -errno, "cannot read %s", path);
+		r = util_err_errno(e, -errno, _("cannot read %s"), path);
 		close(fd);
 		return r;
 	}
