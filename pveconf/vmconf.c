@@ -500,11 +500,6 @@ static bool is_cloudinit_volume(const char *f, size_t n)
 	return false;
 }
 
-static bool perl_true(const char *v, size_t n)
-{
-	return !(n == 0 || (n == 1 && v[0] == '0'));
-}
-
 /* ------------------------------------------------------------------ reading */
 
 static struct sect *main_sect(struct pveconf_vm *vm)
@@ -848,9 +843,10 @@ static bool writer_removes(struct pveconf_vm *vm, const struct sect *s, const st
 
 	if (s != m || !smp)
 		return false;
-	if (sockets && perl_true(sockets->val, sockets->vlen))
+	if (sockets && pveconf_perl_true(sockets->val, sockets->vlen))
 		return kv == smp;
-	return perl_true(smp->val, smp->vlen) && (kv == smp || strcmp(kv->key, "cores") == 0);
+	return pveconf_perl_true(smp->val, smp->vlen) &&
+	       (kv == smp || strcmp(kv->key, "cores") == 0);
 }
 
 static bool vm_unwritable(struct pveconf_vm *vm)
@@ -910,10 +906,10 @@ static void writer_diags(struct pveconf_vm *vm)
 	if (m->snapstate)
 		diag_add(vm, PVECONF_DIAG_SILENT, m->snapstate_line, "snapstate", m->name,
 		         _("snapstate: only kept in snapshot sections"));
-	if (smp && sockets && perl_true(sockets->val, sockets->vlen)) {
+	if (smp && sockets && pveconf_perl_true(sockets->val, sockets->vlen)) {
 		diag_add(vm, PVECONF_DIAG_CHANGED, smp->line, "smp", m->name,
 		         _("smp: obsolete, PVE drops it because sockets is set"));
-	} else if (smp && perl_true(smp->val, smp->vlen)) {
+	} else if (smp && pveconf_perl_true(smp->val, smp->vlen)) {
 		struct kvent *cores = kv_find(m, "cores");
 
 		diag_add(vm, PVECONF_DIAG_CHANGED, smp->line, "smp", m->name,
@@ -1146,7 +1142,7 @@ static unsigned desc_line_count(const struct sect *s, bool pending)
 
 	if (!s->desc)
 		return 0;
-	if (!perl_true(s->desc, s->desc_len))
+	if (!pveconf_perl_true(s->desc, s->desc_len))
 		return pending ? 1 : 0;
 	while (end > 0 && s->desc[end - 1] == '\n')
 		end--;
@@ -1304,7 +1300,7 @@ static int gen_raw(struct pveconf_vm *vm, struct sect *s, bool pending, struct u
 	if (!w)
 		return -ENOMEM;
 	if (s->desc) {
-		if (perl_true(s->desc, s->desc_len)) {
+		if (pveconf_perl_true(s->desc, s->desc_len)) {
 			size_t a = 0;
 
 			/* split(/\n/): inner empty lines stay, trailing ones go */
@@ -1330,9 +1326,9 @@ static int gen_raw(struct pveconf_vm *vm, struct sect *s, bool pending, struct u
 	if (is_main) {
 		sockets = kv_find(m, "sockets");
 		smp = kv_find(m, "smp");
-		if (smp && sockets && perl_true(sockets->val, sockets->vlen))
+		if (smp && sockets && pveconf_perl_true(sockets->val, sockets->vlen))
 			drop_smp = true;
-		else if (smp && perl_true(smp->val, smp->vlen))
+		else if (smp && pveconf_perl_true(smp->val, smp->vlen))
 			smp_to_sockets = true;
 	}
 	for (size_t i = 0; i < s->nkv; i++) {
