@@ -15,6 +15,7 @@
 #include "pveconf/format.h"
 #include "pveconf/keys.h"
 #include "pveconf/perlutf8.h"
+#include "util/array.h"
 #include "util/fileio.h"
 #include "util/hash.h"
 #include "util/i18n.h"
@@ -152,16 +153,9 @@ static void diag_add(struct pveconf_vm *vm, enum pveconf_diag_kind kind, unsigne
 	char msg[1024];
 	va_list ap;
 
-	if (vm->ndiags == vm->diagcap) {
-		size_t cap = vm->diagcap ? vm->diagcap * 2 : 8;
-		struct pveconf_diag *d = realloc(vm->diags, cap * sizeof(*d));
-
-		if (!d) {
-			vm->oom = true;
-			return;
-		}
-		vm->diags = d;
-		vm->diagcap = cap;
+	if (util_array_grow(&vm->diags, &vm->diagcap, vm->ndiags, sizeof(*vm->diags), 8) < 0) {
+		vm->oom = true;
+		return;
 	}
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
@@ -282,16 +276,9 @@ static struct sect *sect_new(struct pveconf_vm *vm, enum pveconf_section_kind ki
 {
 	struct sect *s;
 
-	if (vm->nsects == vm->sectcap) {
-		size_t cap = vm->sectcap ? vm->sectcap * 2 : 4;
-		struct sect *n = realloc(vm->sects, cap * sizeof(*n));
-
-		if (!n) {
-			vm->oom = true;
-			return NULL;
-		}
-		vm->sects = n;
-		vm->sectcap = cap;
+	if (util_array_grow(&vm->sects, &vm->sectcap, vm->nsects, sizeof(*vm->sects), 4) < 0) {
+		vm->oom = true;
+		return NULL;
 	}
 	s = &vm->sects[vm->nsects++];
 	memset(s, 0, sizeof(*s));
@@ -337,16 +324,9 @@ static void kv_set(struct pveconf_vm *vm, struct sect *s, const char *key, size_
 			         _("%s: set again at line %u, the later value wins"), old->key,
 			         line);
 	}
-	if (s->nkv == s->kvcap) {
-		size_t cap = s->kvcap ? s->kvcap * 2 : 16;
-		struct kvent *n = realloc(s->kv, cap * sizeof(*n));
-
-		if (!n) {
-			vm->oom = true;
-			return;
-		}
-		s->kv = n;
-		s->kvcap = cap;
+	if (util_array_grow(&s->kv, &s->kvcap, s->nkv, sizeof(*s->kv), 16) < 0) {
+		vm->oom = true;
+		return;
 	}
 	s->kv[s->nkv++] = (struct kvent){
 	        .key = oldkey ? oldkey : arena_strndup(vm, kbuf, strlen(kbuf)),

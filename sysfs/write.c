@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "sysfs/igpu.h"
+#include "util/array.h"
 #include "util/fileio.h"
 #include "util/i18n.h"
 
@@ -90,16 +91,9 @@ static int list_vfs(const struct util_paths *p, const char *pf, char (**out)[SYS
 		snprintf(name, sizeof(name), "virtfn%u", i);
 		if (dev_read(p, pf, name, util_link_basename, vf, sizeof(vf)) < 0)
 			break;
-		if (n == cap) {
-			char(*nv)[SYSFS_BDF_LEN];
-
-			cap = cap ? cap * 2 : 8;
-			nv = realloc(vfs, cap * sizeof(*nv));
-			if (!nv) {
-				free(vfs);
-				return -ENOMEM;
-			}
-			vfs = nv;
+		if (util_array_grow(&vfs, &cap, n, sizeof(*vfs), 8) < 0) {
+			free(vfs);
+			return -ENOMEM;
 		}
 		memcpy(vfs[n++], vf, sizeof(vf));
 	}
