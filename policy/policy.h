@@ -68,7 +68,11 @@ struct policy_hostpci {
 	unsigned line;
 	bool valid;                    /* false: PVE drops the value */
 	const char *error;             /* PVE's reason when !valid */
-	struct pveconf_hostpci parsed; /* meaningful when valid */
+	struct pveconf_hostpci parsed; /* meaningful when valid or lenient */
+	/* POLICY_BUILD_ALL_DROPPED only: parsed is what a value PVE drops says (read as written, or
+	 * without the blanks PVE rejects), the device a person meant */
+	bool lenient;
+	bool dropped; /* PVE's reader drops the whole line (a diagnostic, not a key) */
 };
 
 enum policy_section_kind {
@@ -413,8 +417,18 @@ struct policy_uses {
 	size_t n, cap;
 };
 
-/* Every use of a device of in->host by the VMs of in->node, every section.  0 or -ENOMEM. */
-int policy_uses_collect(const struct policy_input *in, struct policy_uses *out, struct util_err *e);
+/* What policy_uses_collect counts besides the entries PVE keeps. */
+enum policy_uses_flags {
+	/* also the values PVE drops that still name a device (policy_hostpci.lenient, from a
+	 * POLICY_BUILD_ALL_DROPPED build): assign and release count what a person meant, so a
+	 * broken entry still holds its device */
+	POLICY_USES_DROPPED = 1,
+};
+
+/* Every use of a device of in->host by the VMs of in->node, every section.  flags: enum
+ * policy_uses_flags.  0 or -ENOMEM. */
+int policy_uses_collect(const struct policy_input *in, unsigned flags, struct policy_uses *out,
+                        struct util_err *e);
 void policy_uses_free(struct policy_uses *u);
 
 #endif
