@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "host/doctor.h"
+#include "support/fixture.h"
 #include "support/hostfacts.h"
 #include "support/tmpdir.h"
 #include "util/fileio.h"
@@ -31,17 +32,16 @@ static struct host_facts facts(void)
 	return f;
 }
 
-static char *host(const char *cmdline)
+static void host(struct tt_root *t, const char *cmdline)
 {
-	char *root = tt_mkdtemp(), buf[1024];
+	char buf[1024];
 
 	snprintf(buf, sizeof(buf),
 	         "BOOT_IMAGE=/boot/vmlinuz-6.8.12-4-pve root=/dev/mapper/pve-root ro %s\n",
 	         cmdline);
-	tt_write(root, "proc/cmdline", buf);
+	tt_write(t->dir, "proc/cmdline", buf);
 	snprintf(buf, sizeof(buf), "GRUB_CMDLINE_LINUX_DEFAULT=\"%s\"\n", cmdline);
-	tt_write(root, "etc/default/grub", buf);
-	return root;
+	tt_write(t->dir, "etc/default/grub", buf);
 }
 
 static const struct policy_finding *find(const struct host_findings *fs, const char *rule)
@@ -52,14 +52,10 @@ static const struct policy_finding *find(const struct host_findings *fs, const c
 	return NULL;
 }
 
-static void run_sev(const char *root, const struct host_facts *f, const enum policy_severity *sev,
+static void run_sev(struct tt_root *t, const struct host_facts *f, const enum policy_severity *sev,
                     struct host_findings *fs)
 {
-	struct util_paths p;
-	struct util_err e = {0};
-
-	util_paths_init(&p, root);
-	assert_int_equal(host_doctor_run(&p, f, sev, fs, &e), 0);
+	assert_int_equal(host_doctor_run(&t->p, f, sev, fs, &t->e), 0);
 	/* every finding is of a registry rule of host scope, never more severe than configured */
 	for (size_t i = 0; i < fs->f.n; i++) {
 		const struct policy_rule *r = policy_rule_get(fs->f.v[i].rule);
@@ -71,20 +67,19 @@ static void run_sev(const char *root, const struct host_facts *f, const enum pol
 	}
 }
 
-static void run(const char *root, const struct host_facts *f, struct host_findings *fs)
+static void run(struct tt_root *t, const struct host_facts *f, struct host_findings *fs)
 {
-	run_sev(root, f, NULL, fs);
+	run_sev(t, f, NULL, fs);
 }
 
 static void test_pf_states(void **state)
 {
-	char *root =
-	        host("quiet intel_iommu=on i915.enable_guc=3 i915.max_vfs=7 module_blacklist=xe");
+	struct tt_root *t = *state;
 	struct host_facts f = facts();
 	struct host_findings fs;
 
-	(void)state;
-	run(root, &f, &fs);
+	host(t, "quiet intel_iommu=on i915.enable_guc=3 i915.max_vfs=7 module_blacklist=xe");
+	run(t, &f, &fs);
 	assert_null(find(&fs, "cmdline-missing"));
 	assert_null(find(&fs, "cmdline-pending"));
 	assert_null(find(&fs, "pf-unbound"));
@@ -94,57 +89,55 @@ static void test_pf_states(void **state)
 	/* stock i915: no max_vfs */
 	f.max_vfs[0] = '\0';
 	f.totalvfs = 0;
-	run(root, &f, &fs);
+	run(t, &f, &fs);
 	assert_non_null(find(&fs, "pf-driver-stock"));
 	assert_int_equal(find(&fs, "pf-driver-stock")->severity, POLICY_SEVERITY_ERROR);
 	host_findings_free(&fs);
 	/* the PF on vfio-pci: every VF gone */
 	f = facts();
 	snprintf(f.pf_driver, sizeof(f.pf_driver), "vfio-pci");
-	run(root, &f, &fs);
+	run(t, &f, &fs);
 	assert_non_null(strstr(find(&fs, "pf-unbound")->message, "vfio-pci"));
 	host_findings_free(&fs);
 	/* the unit asks for 3, 7 are there */
 	f = facts();
-	tt_write(root, "etc/systemd/system/pve-passthrough-vfs.service",
+	tt_write(t->dir, "etc/systemd/system/pve-passthrough-vfs.service",
 	         "[Service]\nExecStart=/usr/sbin/pve-passthrough host vfs --wait 60 3\n");
-	run(root, &f, &fs);
+	run(t, &f, &fs);
 	assert_non_null(strstr(find(&fs, "vf-count-mismatch")->message, "asks for 3"));
 	/* exists but is not enabled */
 	assert_non_null(strstr(find(&fs, "vfs-not-persistent")->message, "not enabled"));
 	host_findings_free(&fs);
 	/* what setup enables now: the package's template as pve-passthrough-vfs@PF:N (the PF and
 	 * count are the instance); the old unit file is not read while an instance exists */
-	tt_symlink(root, &(HOST_UNIT_WANTS_DIR "/" HOST_UNIT_PREFIX "0000:00:02.0:5.service")[1],
+	tt_symlink(t->dir, &(HOST_UNIT_WANTS_DIR "/" HOST_UNIT_PREFIX "0000:00:02.0:5.service")[1],
 	           HOST_UNIT_TEMPLATE);
-	tt_write(root, &HOST_UNIT_TEMPLATE[1], "[Service]\n");
-	run(root, &f, &fs);
+	tt_write(t->dir, &HOST_UNIT_TEMPLATE[1], "[Service]\n");
+	run(t, &f, &fs);
 	assert_non_null(find(&fs, "vf-count-mismatch"));
 	assert_non_null(strstr(find(&fs, "vf-count-mismatch")->message, "asks for 5"));
 	assert_null(find(&fs, "vfs-not-persistent"));
 	host_findings_free(&fs);
 	f.iommu = 0;
-	run(root, &f, &fs);
+	run(t, &f, &fs);
 	assert_non_null(find(&fs, "iommu-off"));
 	host_findings_free(&fs);
-	tt_rmrf(root);
-	free(root);
 }
 
 static void test_gvtg(void **state)
 {
-	char *root = host("quiet intel_iommu=on i915.enable_gvt=1 i915.enable_guc=2");
+	struct tt_root *t = *state;
 	struct host_facts f = facts();
 	struct host_findings fs;
 
-	(void)state;
+	host(t, "quiet intel_iommu=on i915.enable_gvt=1 i915.enable_guc=2");
 	f.platform = "Comet Lake";
 	f.device_id = 0x9bc8;
 	f.can_sriov_i915 = f.can_sriov_xe = false;
 	f.can_gvtg = true;
 	f.totalvfs = f.numvfs = -1;
 	f.max_vfs[0] = f.enable_guc[0] = '\0';
-	run(root, &f, &fs);
+	run(t, &f, &fs);
 	assert_int_equal(fs.mode, HOST_MODE_GVTG);
 	assert_non_null(find(&fs, "gvtg-disabled"));
 	assert_non_null(find(&fs, "gvtg-kvmgt"));
@@ -156,54 +149,50 @@ static void test_gvtg(void **state)
 	f.kvmgt_loaded = true;
 	f.n_mdev_types = 2;
 	/* loaded now, but nothing loads it at the next boot */
-	run(root, &f, &fs);
+	run(t, &f, &fs);
 	assert_non_null(strstr(find(&fs, "gvtg-kvmgt")->message, "at boot"));
 	host_findings_free(&fs);
-	tt_write(root, "etc/modules-load.d/gvt.conf", "# GVT-g\n  kvmgt\n");
-	run(root, &f, &fs);
+	tt_write(t->dir, "etc/modules-load.d/gvt.conf", "# GVT-g\n  kvmgt\n");
+	run(t, &f, &fs);
 	assert_null(find(&fs, "gvtg-disabled"));
 	assert_null(find(&fs, "gvtg-kvmgt"));
 	assert_null(find(&fs, "gvtg-no-types"));
 	host_findings_free(&fs);
-	tt_rmrf(root);
-	free(root);
 }
 
 /* The settings' severities reach the host rules: off drops a finding, a lower one caps it (the
  * rules are the registry's, so `rule vfs-count { ... }` is a setting of doctor, not an error). */
 static void test_settings_severity(void **state)
 {
-	char *root =
-	        host("quiet intel_iommu=on i915.enable_guc=3 i915.max_vfs=7 module_blacklist=xe");
+	struct tt_root *t = *state;
 	struct host_facts f = facts();
 	struct host_findings fs;
 	enum policy_severity sev[POLICY_RULE_COUNT];
 
-	(void)state;
+	host(t, "quiet intel_iommu=on i915.enable_guc=3 i915.max_vfs=7 module_blacklist=xe");
 	for (int r = 0; r < POLICY_RULE_COUNT; r++)
 		sev[r] = policy_rule_get((enum policy_rule_id)r)->severity;
 	f.max_vfs[0] = '\0';
 	f.totalvfs = 0;
-	run(root, &f, &fs);
+	run(t, &f, &fs);
 	assert_int_equal(find(&fs, "pf-driver-stock")->severity, POLICY_SEVERITY_ERROR);
 	assert_non_null(find(&fs, "vfs-not-persistent"));
 	host_findings_free(&fs);
 	sev[POLICY_RULE_PF_DRIVER_STOCK] = POLICY_SEVERITY_WARNING;
 	sev[POLICY_RULE_VFS_NOT_PERSISTENT] = POLICY_SEVERITY_OFF;
-	run_sev(root, &f, sev, &fs);
+	run_sev(t, &f, sev, &fs);
 	assert_int_equal(find(&fs, "pf-driver-stock")->severity, POLICY_SEVERITY_WARNING);
 	assert_null(find(&fs, "vfs-not-persistent"));
 	host_findings_free(&fs);
-	tt_rmrf(root);
-	free(root);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_pf_states),
-	        cmocka_unit_test(test_gvtg),
-	        cmocka_unit_test(test_settings_severity),
+	        cmocka_unit_test_setup_teardown(test_pf_states, tt_root_setup, tt_root_teardown),
+	        cmocka_unit_test_setup_teardown(test_gvtg, tt_root_setup, tt_root_teardown),
+	        cmocka_unit_test_setup_teardown(test_settings_severity, tt_root_setup,
+	                                        tt_root_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -37,11 +37,13 @@ static struct sysfs_device *dev(const char *bdf, unsigned vendor, unsigned devic
 	return d;
 }
 
-/* sorted by bdf, as sysfs_host_read gives it */
-static void host_build(void)
+/* The host every test judges against, built afresh before each (cmocka setup); sorted by bdf, as
+ * sysfs_host_read gives it. */
+static int host_build(void **state)
 {
 	char bdf[16];
 
+	(void)state;
 	memset(&host, 0, sizeof(host));
 	host.devices = devs;
 	dev("0000:00:02.0", 0x8086, 0xa7a0, 0);
@@ -56,6 +58,7 @@ static void host_build(void)
 	dev("0000:06:00.0", 0x10de, 0x2684, 9);  /* a multifunction card */
 	dev("0000:06:00.1", 0x10de, 0x22ba, 9);
 	dev("0000:07:00.1", 0x10de, 0x22ba, 10); /* function 1 without a function 0 */
+	return 0;
 }
 
 struct mcase {
@@ -181,7 +184,6 @@ static void judge(const char *map, bool mdev, struct policy_mapcheck *out)
 static void test_table(void **state)
 {
 	(void)state;
-	host_build();
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const struct mcase *c = &cases[i];
 		struct policy_mapcheck r;
@@ -220,7 +222,6 @@ static void test_0x_ignored(void **state)
 	struct policy_mapcheck r;
 
 	(void)state;
-	host_build();
 	policy_mapcheck_line(&host, "pool", false, &ml, &r);
 	assert_true(r.valid);
 	ml.subsystem_id = "0x1028:0x0b1a";
@@ -236,7 +237,6 @@ static void test_line_for(void **state)
 	char buf[256];
 
 	(void)state;
-	host_build();
 	for (size_t i = 0; i < host.n_devices; i++) {
 		struct policy_mapcheck r;
 
@@ -255,9 +255,9 @@ static void test_line_for(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_table),
-	        cmocka_unit_test(test_0x_ignored),
-	        cmocka_unit_test(test_line_for),
+	        cmocka_unit_test_setup(test_table, host_build),
+	        cmocka_unit_test_setup(test_0x_ignored, host_build),
+	        cmocka_unit_test_setup(test_line_for, host_build),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
