@@ -14,34 +14,32 @@
 #include <cmocka.h>
 
 #include "pveconf/cfslock.h"
+#include "support/fixture.h"
 #include "support/tmpdir.h"
 #include "util/fileio.h"
 
 static void test_lock_cycle(void **state)
 {
-	char *root = tt_mkdtemp(), priv[PP_PATH_MAX], held[PP_PATH_MAX];
-	struct util_paths p;
+	struct tt_root *t = *state;
+	char priv[PP_PATH_MAX], held[PP_PATH_MAX];
 	struct pveconf_cfs_lock a, b;
-	struct util_err e = {0};
 	struct stat st;
 
-	(void)state;
-	util_paths_init(&p, root);
 	/* no /etc/pve/priv: pmxcfs is not mounted */
-	assert_int_equal(pveconf_cfs_lock_file(&p, "mapping/pci.cfg", 0, &a, &e), -ENOENT);
-	assert_non_null(strstr(e.msg, "not online"));
-	snprintf(priv, sizeof(priv), "%s/etc/pve/priv", root);
-	assert_int_equal(util_mkdir_p(priv, &e), 0);
+	assert_int_equal(pveconf_cfs_lock_file(&t->p, "mapping/pci.cfg", 0, &a, &t->e), -ENOENT);
+	assert_non_null(strstr(t->e.msg, "not online"));
+	snprintf(priv, sizeof(priv), "%s/etc/pve/priv", t->dir);
+	assert_int_equal(util_mkdir_p(priv, &t->e), 0);
 
-	assert_int_equal(pveconf_cfs_lock_file(&p, "mapping/pci.cfg", 0, &a, &e), 0);
+	assert_int_equal(pveconf_cfs_lock_file(&t->p, "mapping/pci.cfg", 0, &a, &t->e), 0);
 	assert_string_equal(a.id, "file-mapping_pci_cfg");
-	snprintf(held, sizeof(held), "%s/etc/pve/priv/lock/file-mapping_pci_cfg", root);
+	snprintf(held, sizeof(held), "%s/etc/pve/priv/lock/file-mapping_pci_cfg", t->dir);
 	assert_string_equal(a.path, held);
 	assert_true(util_is_dir(held));
 	/* a second taker times out, leaves the holder's lock, and asked for it with utime(0, 0) */
-	assert_int_equal(pveconf_cfs_lock_file(&p, "mapping/pci.cfg", 0, &b, &e), -ETIMEDOUT);
-	assert_non_null(
-	        strstr(e.msg, "cfs-lock 'file-mapping_pci_cfg' error: got lock request timeout"));
+	assert_int_equal(pveconf_cfs_lock_file(&t->p, "mapping/pci.cfg", 0, &b, &t->e), -ETIMEDOUT);
+	assert_non_null(strstr(t->e.msg,
+	                       "cfs-lock 'file-mapping_pci_cfg' error: got lock request timeout"));
 	assert_string_equal(b.path, "");
 	assert_int_equal(stat(held, &st), 0);
 	assert_int_equal(st.st_mtime, 0);
@@ -50,16 +48,14 @@ static void test_lock_cycle(void **state)
 	pveconf_cfs_unlock(&a);
 	assert_false(util_exists(held));
 	/* free again */
-	assert_int_equal(pveconf_cfs_lock_file(&p, "mapping/pci.cfg", 0, &b, &e), 0);
+	assert_int_equal(pveconf_cfs_lock_file(&t->p, "mapping/pci.cfg", 0, &b, &t->e), 0);
 	pveconf_cfs_unlock(&b);
-	tt_rmrf(root);
-	free(root);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_lock_cycle),
+	        cmocka_unit_test_setup_teardown(test_lock_cycle, tt_root_setup, tt_root_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
