@@ -276,24 +276,19 @@ static void test_cmdline_rules(void **state)
 	        {false, true, "915.enable_guc: no module 915"},
 	        {false, false, "i915.enable_gcu: i915 has no parameter enable_gcu"},
 	};
-	struct policy_cmdline c = {
-	        .loader = "grub",
-	        .grub_dropins = true,
-	        .loader_why = "BOOT_IMAGE= in /proc/cmdline",
-	        .file = "/etc/default/grub",
-	        .other_file = "/etc/kernel/cmdline",
-	        .running_known = true,
-	        .tokens = tok,
-	        .n_tokens = 3,
-	        .conflicts = cf,
-	        .n_conflicts = 2,
-	        .typos = ty,
-	        .n_typos = 3,
-	};
+	struct policy_cmdline c = {.loader = "grub",
+	                           .grub_dropins = true,
+	                           .loader_why = "BOOT_IMAGE= in /proc/cmdline",
+	                           .file = "/etc/default/grub",
+	                           .other_file = "/etc/kernel/cmdline"};
 	struct policy_host h = healthy();
 	struct policy_findings f = {0};
 
 	(void)state;
+	c.running_known = true;
+	c.tokens = tok, c.n_tokens = 3;
+	c.conflicts = cf, c.n_conflicts = 2;
+	c.typos = ty, c.n_typos = 3;
 	h.cmdline = &c;
 	assert_string_equal(ids(&h, NULL),
 	                    "bootloader cmdline-pending cmdline-missing cmdline-conflict "
