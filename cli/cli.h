@@ -181,6 +181,10 @@ bool cli_needs_root(const struct cli_ctx *ctx, const struct cli_command *cmd, in
 /* For commands that need this node's name: 0, or prints why it is unknown and returns
  * CLI_EXIT_FAIL. */
 int cli_need_node(const struct cli_ctx *ctx);
+/* For text output with tables (status, audit, doctor): loads libsmartcols (cli/table.h) before
+ * anything is printed.  0 (also for the other formats, which need no tables), or prints which
+ * package to install and returns CLI_EXIT_FAIL. */
+int cli_text_tables(const struct cli_ctx *ctx);
 
 /* The per-command deadline (cli/deadline.c): after secs seconds (0: never) the process prints
  * that cmd did not finish (under --format nagios an UNKNOWN line on stdout too) and exits 3.

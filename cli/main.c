@@ -469,6 +469,16 @@ int cli_need_node(const struct cli_ctx *ctx)
 	return CLI_EXIT_FAIL;
 }
 
+int cli_text_tables(const struct cli_ctx *ctx)
+{
+	struct util_err e = {0};
+
+	if (ctx->format != CLI_FORMAT_TEXT || cli_table_load(&e) == 0)
+		return 0;
+	cli_error(ctx, "%s", e.msg);
+	return CLI_EXIT_FAIL;
+}
+
 /* kind: 'e' error, 'w' warning, 0 none; level is its label in the reader's language ("error: ",
  * "错误："), coloured up to its colon (ASCII or full-width). */
 static void vmsg(const struct cli_ctx *ctx, char kind, const char *level, const char *fmt,
