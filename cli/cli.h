@@ -127,9 +127,12 @@ int cli_unknown_command(const struct cli_ctx *ctx, const char *cmd, const struct
  * command's help (help COMMAND, COMMAND --help; cli/cmd_help.c). */
 void cli_usage_print(FILE *out);
 void cli_help_print(FILE *out, const struct cli_command *c);
-/* Prints "usage: pve-passthrough USAGE" wrapped at 100 columns (a bracketed group stays whole). */
+/* Help is laid out at this many columns, whatever the terminal (CJK characters count 2). */
+#define CLI_HELP_WIDTH 100
+/* Prints "usage: pve-passthrough USAGE" wrapped at CLI_HELP_WIDTH at option boundaries (a
+ * bracketed group stays whole unless it is longer than a line). */
 void cli_help_usage_print(FILE *out, const char *usage);
-/* Prints each option of o as "  --opt ARG   sentence", the sentence wrapped at 100 columns. */
+/* Prints each option of o as "  --opt ARG   sentence", the sentence wrapped at CLI_HELP_WIDTH. */
 void cli_help_options_print(FILE *out, const struct cli_opt_help *o);
 
 /* assign and release share the run of a plan and its rendering (cli/cmd_assign.c).  api: the
