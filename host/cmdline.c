@@ -1,5 +1,6 @@
-/* host/cmdline.c - kernel command-line tokens: split/join, validation, merge and undo.
- * Pure string work: no I/O, no knowledge of which file the line comes from. */
+/* host/cmdline.c - kernel command-line tokens: split/join, validation, merge and undo (setup), and
+ * the token facts doctor gathers for policy/host_rules.c (which token is where, which is a typo).
+ * Pure string work: no I/O, no knowledge of which file the line comes from, no findings. */
 #include "host/cmdline.h"
 #include "util/i18n.h"
 
