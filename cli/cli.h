@@ -91,6 +91,9 @@ int cli_cmd_assign(struct cli_ctx *ctx, int argc, char **argv);
 int cli_cmd_release(struct cli_ctx *ctx, int argc, char **argv);
 int cli_cmd_status(struct cli_ctx *ctx, int argc, char **argv);
 int cli_cmd_guard(struct cli_ctx *ctx, int argc, char **argv);
+/* The guard re-executed by its own timeout to say so in its language (cli/cmd_guard.c): its exit
+ * status, or -1 when argv is not that internal form.  cli_main tries it first. */
+int cli_guard_timed_out(int argc, char **argv);
 int cli_cmd_hook(struct cli_ctx *ctx, int argc, char **argv);
 int cli_cmd_audit(struct cli_ctx *ctx, int argc, char **argv);
 int cli_cmd_host(struct cli_ctx *ctx, int argc, char **argv);

@@ -4,6 +4,7 @@
  * configured timeout; internal errors allow (with a warning) or refuse, as configured.  A broken
  * settings file never weakens it (see cli_cmd_guard). */
 #include <errno.h>
+#include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,35 +16,85 @@
 #include "gather/gather.h"
 #include "pveconf/vmlist.h"
 
-/* The SIGALRM handler can only see globals: what to say and how to exit when time is up. */
+/* The guard's timeout, in the guard's language.  When time is up the process is stuck
+ * somewhere (a hung read of /etc/pve) and only async-signal-safe calls are allowed in the SIGALRM
+ * handler: no gettext, no setlocale, no stdio.  Formatting the sentence in the guard's language
+ * when the clock is armed would load the catalog on the happy path, which must load none (it
+ * runs before every VM start).  So the handler, when a language other than English is in play
+ * (the `language` setting, or the environment's), re-executes this binary (execve() is
+ * async-signal-safe) with the arguments prepared at arm time:
+ *   pve-passthrough guard --timed-out VMID SECS STATUS LANGUAGE
+ * A fresh process may use gettext: it prints the sentence in that language and exits with the
+ * configured status (cli_guard_timed_out, called first thing by cli_main, before anything is read
+ * under /etc/pve).  Without a language, or when the execve() fails, the handler writes the
+ * English line prepared at arm time.  A backstop: alarm(2) before the execve() (an alarm survives
+ * exec), whose handler in the new process writes that English line. */
+#define TIMED_OUT "--timed-out"
+static const char timeout_refuse[] =
+        N_("guard: VM %u: no answer within %u s (guard timeout); refusing the start");
+static const char timeout_allow[] = N_(
+        "%s: warning: guard: VM %u: no answer within %u s (guard timeout); allowing the start\n");
 static char timeout_msg[512];
 static size_t timeout_len;
 static volatile sig_atomic_t timeout_status;
+static char exec_vmid[16], exec_secs[16], exec_status[4], exec_lang[64];
+static char *exec_argv[] = {"pve-passthrough", "guard",     TIMED_OUT, exec_vmid,
+                            exec_secs,         exec_status, exec_lang, NULL};
+static volatile sig_atomic_t exec_speaks; /* a language to re-execute for */
 
 static void on_alarm(int sig)
 {
 	(void)sig;
+	if (exec_speaks) {
+		alarm(2);
+		execve(PP_PROC_SELF_EXE, exec_argv, environ);
+	}
 	if (write(STDERR_FILENO, timeout_msg, timeout_len) < 0) {
 		/* nothing left to try: the exit status still tells PVE */
 	}
 	_exit(timeout_status);
 }
 
-/* (Re)starts the clock: after s->guard_timeout seconds the process says so and exits with the
- * configured status. */
-static void arm_timeout(const struct cli_ctx *ctx, unsigned vmid, const struct settings *s)
+/* The English line of a timeout after secs seconds, with status 0 (allow) or CLI_EXIT_FAIL. */
+static void timeout_english(const char *prog, unsigned vmid, unsigned secs, int status)
 {
 	int n;
 
-	alarm(0);
-	timeout_status = s->guard_on_error == SETTINGS_ON_ERROR_REFUSE ? CLI_EXIT_FAIL : 0;
-	n = snprintf(timeout_msg, sizeof(timeout_msg),
-	             "%s: %sguard: VM %u: no answer within %u s (guard timeout); %s the start\n",
-	             ctx->prog, timeout_status ? "error: " : "warning: ", vmid, s->guard_timeout,
-	             timeout_status ? "refusing" : "allowing");
+	if (status)
+		n = snprintf(timeout_msg, sizeof(timeout_msg), "%s: error: ", prog);
+	else
+		n = 0;
+	if (n >= 0 && (size_t)n < sizeof(timeout_msg)) {
+		int m = status ? snprintf(timeout_msg + n, sizeof(timeout_msg) - (size_t)n,
+		                          timeout_refuse, vmid, secs)
+		               : snprintf(timeout_msg, sizeof(timeout_msg), timeout_allow, prog,
+		                          vmid, secs);
+
+		n = m < 0 ? -1 : status ? n + m : m;
+		if (status && n >= 0 && (size_t)n + 1 < sizeof(timeout_msg))
+			timeout_msg[n++] = '\n';
+	}
 	timeout_len = n < 0                              ? 0
 	              : (size_t)n >= sizeof(timeout_msg) ? sizeof(timeout_msg) - 1
 	                                                 : (size_t)n;
+}
+
+/* (Re)starts the clock: after s->guard_timeout seconds the process says so (in the guard's
+ * language: see above) and exits with the configured status. */
+static void arm_timeout(const struct cli_ctx *ctx, unsigned vmid, const struct settings *s)
+{
+	const char *msgs = setlocale(LC_MESSAGES, NULL);
+
+	alarm(0);
+	timeout_status = s->guard_on_error == SETTINGS_ON_ERROR_REFUSE ? CLI_EXIT_FAIL : 0;
+	timeout_english(ctx->prog, vmid, s->guard_timeout, timeout_status);
+	/* a language: the setting's, or the environment's (messages not in the C locale) */
+	snprintf(exec_lang, sizeof(exec_lang), "%s", s->guard_language);
+	snprintf(exec_vmid, sizeof(exec_vmid), "%u", vmid);
+	snprintf(exec_secs, sizeof(exec_secs), "%u", s->guard_timeout);
+	snprintf(exec_status, sizeof(exec_status), "%d", (int)timeout_status);
+	exec_speaks =
+	        exec_lang[0] || (msgs && strcmp(msgs, "C") != 0 && strcmp(msgs, "POSIX") != 0);
 	alarm(s->guard_timeout);
 }
 
@@ -239,4 +290,39 @@ int cli_cmd_guard(struct cli_ctx *ctx, int argc, char **argv)
 	policy_findings_free(&f);
 	gather_free(&g);
 	return refused ? CLI_EXIT_FOUND : CLI_EXIT_OK;
+}
+
+/* The re-executed guard after its timeout (see on_alarm): says it in the guard's language and
+ * exits with the configured status.  -1 when argv is not that form. */
+int cli_guard_timed_out(int argc, char **argv)
+{
+	struct sigaction sa;
+	sigset_t set;
+	unsigned vmid, secs;
+	int status;
+
+	if (argc != 7 || strcmp(argv[1], "guard") != 0 || strcmp(argv[2], TIMED_OUT) != 0)
+		return -1;
+	vmid = (unsigned)strtoul(argv[3], NULL, 10);
+	secs = (unsigned)strtoul(argv[4], NULL, 10);
+	status = atoi(argv[5]) ? CLI_EXIT_FAIL : 0;
+	/* the backstop: the English line if the language cannot be had within 2 s */
+	timeout_status = status;
+	timeout_english("pve-passthrough", vmid, secs, status);
+	exec_speaks = 0;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, NULL);
+	sigemptyset(&set);
+	sigaddset(&set, SIGALRM); /* blocked while the old process's handler ran: kept by exec */
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	alarm(2);
+	util_i18n_init(argv[6][0] ? argv[6] : NULL);
+	if (status)
+		cli_error(NULL, _(timeout_refuse), vmid, secs);
+	else
+		fprintf(stderr, _(timeout_allow), "pve-passthrough", vmid, secs);
+	alarm(0);
+	return status;
 }

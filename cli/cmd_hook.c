@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/render.h"
 #include "gather/gather.h"
 #include "pveconf/vmlist.h"
 #include "pveconf/commit.h"
@@ -383,8 +384,28 @@ enum hook_state {
 	HOOK_STATE_MISSING, /* the hookscript's file is not on this node: PVE refuses the start */
 };
 
+/* the states as JSON says them (machines read them: never translated) */
 static const char *const hook_state_names[] = {"not-guarded", "not-guarded", "guarded", "chained",
                                                "missing"};
+/* and as text says them, in the reader's language */
+static const char *const hook_state_labels[] = {
+        /* TRANSLATORS: hook status, STATE column: the VM has no guard as its hookscript */
+        N_("not-guarded"), N_("not-guarded"),
+        /* TRANSLATORS: hook status, STATE column: the guard is the VM's hookscript */
+        N_("guarded"),
+        /* TRANSLATORS: hook status, STATE column: the guard runs, then the VM's previous
+         * hookscript */
+        N_("chained"),
+        /* TRANSLATORS: hook status, STATE column: the hookscript's file is not on this node */
+        N_("missing")};
+
+/* One cell of hook status' text table: s padded to width columns (a CJK character takes two;
+ * a longer s is written whole), then the space between columns. */
+static void status_cell(const char *s, size_t width)
+{
+	cli_text_pad(stdout, s, width);
+	fputc(' ', stdout);
+}
 
 /* What a VM's hookscript is, judged on this node; prev gets a chained snippet's previous one. */
 static enum hook_state hook_state_of(const struct cli_ctx *ctx, unsigned vmid, const char *cur,
@@ -421,8 +442,13 @@ static int hook_status(struct cli_ctx *ctx, const struct pveconf_vmrefs *vms, bo
 	size_t counts[5] = {0};
 	int status = CLI_EXIT_OK;
 
-	if (ctx->format == CLI_FORMAT_TEXT && ctx->verbosity >= 0)
-		printf("%-10s %-12s %-12s %s\n", "VMID", "NODE", "STATE", "HOOKSCRIPT");
+	if (ctx->format == CLI_FORMAT_TEXT && ctx->verbosity >= 0) {
+		/* TRANSLATORS: hook status' column headings */
+		status_cell(_("VMID"), 10);
+		status_cell(_("NODE"), 12);
+		status_cell(_("STATE"), 12);
+		printf("%s\n", _("HOOKSCRIPT"));
+	}
 	for (size_t i = 0; i < vms->n; i++) {
 		const struct pveconf_vmref *v = &vms->v[i];
 		struct pveconf_vm *vm = NULL;
@@ -463,8 +489,10 @@ static int hook_status(struct cli_ctx *ctx, const struct pveconf_vmrefs *vms, bo
 				snprintf(what, sizeof(what), _("%s (not the guard)"), cur);
 			else
 				snprintf(what, sizeof(what), "%s", cur ? cur : "-");
-			printf("%-10u %-12s %-12s %s\n", v->vmid, v->node, hook_state_names[st],
-			       what);
+			printf("%-10u ", v->vmid);
+			status_cell(v->node, 12);
+			status_cell(_(hook_state_labels[st]), 12);
+			printf("%s\n", what);
 		}
 		pveconf_vm_free(vm);
 	}

@@ -427,7 +427,7 @@ static int set_numvfs(struct cli_ctx *ctx, const struct host_facts *f, int n, bo
 	else if (r == 0 && res.note[0])
 		printf(_("%s: sriov_numvfs %d -> %d: %s\n"), pf, res.before, res.after, res.note);
 	else if (r == 0)
-		printf("%s: sriov_numvfs %d -> %d\n", pf, res.before, res.after);
+		printf(_("%s: sriov_numvfs %d -> %d\n"), pf, res.before, res.after);
 	return r;
 }
 

@@ -707,6 +707,10 @@ int cli_main(int argc, char **argv, const struct cli_seams *seams)
 	struct util_err err = {0};
 	int c, first;
 
+	/* the guard's timeout, re-executed to speak its language: nothing else to do */
+	c = cli_guard_timed_out(argc, argv);
+	if (c >= 0)
+		return c;
 	/* the environment's language (LC_ALL=C, as PVE runs the guard: English, no catalog) */
 	util_i18n_init(NULL);
 	memset(&ctx, 0, sizeof(ctx));

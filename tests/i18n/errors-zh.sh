@@ -89,5 +89,13 @@ case_ cli "--slot '16': not 0..15" "--slot '16'：不在 0..15 之间" \
 case_ "cli help" "show the change as a unified diff and write nothing" "以统一 diff 格式显示改动，不写入任何内容" \
 	-- "$BIN" help assign
 
+# cli: hook status' table, its column headings and its state words (JSON keeps "not-guarded")
+fresh
+"$BIN" --root "$R" hook install 100 >/dev/null 2>&1
+case_ "hook status headings" "STATE        HOOKSCRIPT" "状态         钩子脚本" -- "$BIN" --root "$R" hook status
+case_ "hook status guarded" "100        pve1         guarded " "100        pve1         受保护 " \
+	-- "$BIN" --root "$R" hook status
+case_ "hook status not guarded" "not-guarded" "未受保护" -- "$BIN" --root "$R" hook status
+
 echo "errors-zh: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
