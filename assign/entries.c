@@ -1,6 +1,7 @@
-/* assign/entries.c - what plan.c and release.c share: every hostpci entry of a VM in every section
- * (values PVE drops included, read from the file's bytes), who names a device, findings, and the
- * private copy of a config that a plan edits.  Pure: no I/O, no printing. */
+/* assign/entries.c - what plan.c, check.c and release.c share: the node as policy/ sees it (struct
+ * assign_view: policy_vm_build's models, with the values PVE drops when asked), who names a
+ * device (policy_uses_collect's expansion, never a loop of its own), findings, and the private
+ * copy of a config that a plan edits.  Pure: no I/O, no printing. */
 #include "assign/entries.h"
 #include "util/i18n.h"
 
@@ -25,26 +26,6 @@ bool assign_hostpci_index(const char *key, int *idx)
 		return false;
 	*idx = (int)n;
 	return true;
-}
-
-/* Parses a hostpci value as PVE does; a value PVE rejects only because of blanks ("0000:00:02.3,
- * pcie=1", PVE drops it) is read without them, so the device a person meant still counts as used. */
-int assign_hostpci_parse_lenient(const char *value, struct pveconf_hostpci *h, bool *lenient)
-{
-	char tmp[1024];
-	size_t n = 0;
-
-	*lenient = false;
-	if (pveconf_hostpci_parse(value, h, NULL) == 0)
-		return 0;
-	for (const char *s = value; *s && n + 1 < sizeof(tmp); s++)
-		if (!isspace((unsigned char)*s))
-			tmp[n++] = *s;
-	tmp[n] = '\0';
-	if (pveconf_hostpci_parse(tmp, h, NULL) < 0)
-		return -EINVAL;
-	*lenient = true;
-	return 0;
 }
 
 const struct sysfs_device *assign_host_find(const struct sysfs_host *h, const char *bdf)
@@ -109,197 +90,158 @@ void assign_finding_add(struct assign_plan *p, const char *rule, bool refuses, c
 
 /* ------------------------------------------------------------------ who names what */
 
-/* The value of a line PVE drops, from the file's bytes ("hostpci0: 0000:00:02.3, pcie=1"). */
-static bool raw_value(const char *data, size_t len, unsigned line, const char *key, char *buf,
-                      size_t n)
+int assign_view_build(const struct assign_input *in, enum policy_build_view view, unsigned vmid,
+                      const struct pveconf_vm *candidate, struct assign_view *v, struct util_err *e)
 {
-	const char *p = data, *end = data + len, *eol;
-	size_t kl = strlen(key);
+	size_t n_lines = 0, li = 0;
+	int r = 0;
 
-	for (unsigned l = 1; l < line && p < end; l++) {
-		p = memchr(p, '\n', (size_t)(end - p));
-		p = p ? p + 1 : end;
+	memset(v, 0, sizeof(*v));
+	v->vms = calloc(in->n_vms ? in->n_vms : 1, sizeof(*v->vms));
+	v->builds = calloc(in->n_vms ? in->n_vms : 1, sizeof(*v->builds));
+	for (size_t i = 0; i < in->n_mappings; i++)
+		n_lines += in->mappings[i].n_alts;
+	v->maps = calloc(in->n_mappings ? in->n_mappings : 1, sizeof(*v->maps));
+	v->lines = calloc(n_lines ? n_lines : 1, sizeof(*v->lines));
+	if (!v->vms || !v->builds || !v->maps || !v->lines) {
+		assign_view_free(v);
+		return util_err_set(e, -ENOMEM, _("out of memory"));
 	}
-	if (p >= end)
-		return false;
-	eol = memchr(p, '\n', (size_t)(end - p));
-	eol = eol ? eol : end;
-	if ((size_t)(eol - p) <= kl || strncmp(p, key, kl) != 0 || p[kl] != ':')
-		return false;
-	p += kl + 1;
-	while (p < eol && isspace((unsigned char)*p))
-		p++;
-	while (eol > p && isspace((unsigned char)eol[-1]))
-		eol--;
-	snprintf(buf, n, "%.*s", (int)(eol - p), p);
-	return eol > p;
-}
+	v->in = (struct policy_input){
+	        .mode = candidate ? POLICY_MODE_GUARD : POLICY_MODE_AUDIT,
+	        .guard_vmid = vmid,
+	        .node = in->node,
+	        .host = in->host,
+	        .vms = v->vms,
+	        .n_vms = in->n_vms,
+	        .mappings = v->maps,
+	        .n_mappings = in->n_mappings,
+	        .reservations = in->reservations,
+	        .n_reservations = in->n_reservations,
+	        .severity = in->severity,
+	};
+	for (size_t i = 0; i < in->n_vms && r == 0; i++) {
+		const struct assign_vm *vm = &in->vms[i];
+		bool cand = candidate && vm->vmid == vmid;
 
-void assign_vm_entries(const struct assign_vm *vm,
-                       bool (*fn)(const struct assign_entry *en, void *arg), void *arg)
-{
-	size_t ns = pveconf_vm_section_count(vm->conf);
-	const struct pveconf_diag *diags;
-	size_t nd = pveconf_vm_diags(vm->conf, &diags);
-	struct util_buf bytes = {0};
+		r = policy_vm_build(cand ? candidate : vm->conf, vm->vmid, in->node,
+		                    cand ? POLICY_BUILD_NEXT_START : view, &v->builds[i], e);
+		v->vms[i] = v->builds[i].vm;
+		v->vms[i].running = cand ? false : vm->running;
+		v->vms[i].hookscript = NULL; /* judged by the guard at start, not by assign */
+		v->vms[i].hook_state = POLICY_HOOK_NONE;
+	}
+	for (size_t i = 0; i < in->n_mappings; i++) {
+		const struct assign_mapping *m = &in->mappings[i];
 
-	for (size_t s = 0; s < ns; s++) {
-		const struct pveconf_section *sec = pveconf_vm_section(vm->conf, s);
-		const struct pveconf_kv *kv;
-		size_t nk = pveconf_vm_keys(vm->conf, s, &kv);
+		v->maps[i].name = m->name;
+		v->maps[i].maps = v->lines + li;
+		v->maps[i].n_maps = m->n_alts;
+		v->maps[i].mdev = m->mdev;
+		for (size_t a = 0; a < m->n_alts; a++, li++) {
+			const struct assign_mapping_alt *alt = &m->alts[a];
 
-		for (size_t k = 0; k < nk; k++) {
-			struct assign_entry en;
-
-			memset(&en, 0, sizeof(en));
-			if (!assign_hostpci_index(kv[k].key, &en.index))
-				continue;
-			en.vm = vm;
-			en.section = sec->name;
-			en.kind = sec->kind;
-			en.key = kv[k].key;
-			en.value = kv[k].value;
-			en.parsed =
-			        assign_hostpci_parse_lenient(kv[k].value, &en.h, &en.lenient) == 0;
-			if (!fn(&en, arg))
-				goto out;
-		}
-		/* values PVE drops still tell which device a person meant: count them as used */
-		for (size_t d = 0; d < nd; d++) {
-			struct assign_entry en;
-			char value[512];
-			const char *sname = diags[d].section ? diags[d].section : "main";
-
-			memset(&en, 0, sizeof(en));
-			if (!pveconf_diag_is_loss(diags[d].kind) || !diags[d].key ||
-			    !assign_hostpci_index(diags[d].key, &en.index) ||
-			    strcmp(sname, sec->name) != 0 ||
-			    pveconf_vm_get(vm->conf, s == 0 ? NULL : sec->name, diags[d].key, NULL))
-				continue;
-			if (!bytes.s && pveconf_vm_serialize(vm->conf, &bytes) < 0)
-				goto out;
-			if (!raw_value(util_buf_str(&bytes), bytes.len, diags[d].line, diags[d].key,
-			               value, sizeof(value)))
-				continue;
-			en.vm = vm;
-			en.section = sec->name;
-			en.kind = sec->kind;
-			en.key = diags[d].key;
-			en.value = value;
-			en.parsed = assign_hostpci_parse_lenient(value, &en.h, &en.lenient) == 0;
-			en.lenient = true;
-			if (!fn(&en, arg))
-				goto out;
+			v->lines[li] = (struct policy_map_line){
+			        .node = in->node,
+			        .path = alt->path,
+			        .ids = alt->ids,
+			        .n_ids = alt->n,
+			        .id = alt->id,
+			        .subsystem_id = alt->subsystem_id[0] ? alt->subsystem_id : NULL,
+			        .iommugroup = alt->iommugroup,
+			        .line = alt->line,
+			        .iommugroup_text =
+			                alt->iommugroup_text[0] ? alt->iommugroup_text : NULL,
+			        .raw = alt->raw[0] ? alt->raw : NULL,
+			};
 		}
 	}
-out:
-	util_buf_free(&bytes);
+	if (r == 0 && view == POLICY_BUILD_ALL_DROPPED)
+		r = policy_uses_collect(&v->in, POLICY_USES_DROPPED, &v->uses, e);
+	if (r < 0)
+		assign_view_free(v);
+	return r;
 }
 
-void assign_entry_where(const struct assign_entry *en, char *buf, size_t n)
+void assign_view_free(struct assign_view *v)
 {
-	if (en->kind == PVECONF_SECTION_MAIN)
-		snprintf(buf, n, "%s", en->key);
-	else if (en->kind == PVECONF_SECTION_PENDING)
-		snprintf(buf, n, "[PENDING] %s", en->key);
+	for (size_t i = 0; v->builds && i < v->in.n_vms; i++)
+		policy_vm_build_free(&v->builds[i]);
+	policy_uses_free(&v->uses);
+	free(v->builds);
+	free(v->vms);
+	free(v->maps);
+	free(v->lines);
+	memset(v, 0, sizeof(*v));
+}
+
+void assign_hostpci_where(const struct policy_section *sec, const char *key, char *buf, size_t n)
+{
+	if (sec->kind == POLICY_SECTION_MAIN)
+		snprintf(buf, n, "%s", key);
+	else if (sec->kind == POLICY_SECTION_PENDING)
+		snprintf(buf, n, "[PENDING] %s", key);
 	else
-		snprintf(buf, n, _("snapshot '%s' %s"), en->section, en->key);
+		snprintf(buf, n, _("snapshot '%s' %s"), sec->name, key);
 }
 
-/* Does this entry pass (not as an mdev parent) the device bdf?  How, in *how. */
-static bool entry_names(const struct assign_input *in, const struct assign_entry *en,
-                        const char *bdf, const char **how)
+/* How a use passes bdf: "every function of the slot", "in a ';' list", "through its mapping" or
+ * "" (its one id). */
+static const char *use_how(const struct policy_use *u)
 {
-	if (!en->parsed || en->h.mdev[0])
-		return false;
-	for (size_t i = 0; i < en->h.n_ids; i++) {
-		if (pveconf_pci_id_match(&en->h.ids[i], bdf)) {
-			*how = !en->h.ids[i].has_function ? _("every function of the slot")
-			       : en->h.n_ids > 1          ? _("in a ';' list")
-			                                  : "";
-			return true;
-		}
-	}
-	if (en->h.mapping[0]) {
-		const struct assign_mapping *m = assign_mapping_find(in, en->h.mapping);
+	const struct pveconf_hostpci *h = &u->hp->parsed;
 
-		for (size_t a = 0; m && a < m->n_alts; a++)
-			for (size_t j = 0; j < m->alts[a].n; j++)
-				if (strcmp(m->alts[a].bdfs[j], bdf) == 0) {
-					*how = _("through its mapping");
-					return true;
-				}
-	}
-	return false;
+	if (h->mapping[0])
+		return _("through its mapping");
+	for (size_t i = 0; i < h->n_ids; i++)
+		if (pveconf_pci_id_match(&h->ids[i], u->bdf))
+			return !h->ids[i].has_function ? _("every function of the slot")
+			       : h->n_ids > 1          ? _("in a ';' list")
+			                               : "";
+	return "";
 }
 
-struct holders {
-	const struct assign_input *in;
-	const char *bdf;
-	struct util_buf *out; /* "VM 100 hostpci0, VM 103 hostpci0 (every function of the slot)" */
-	size_t count;
-};
-
-static bool holders_cb(const struct assign_entry *en, void *arg)
-{
-	struct holders *h = arg;
-	const char *how = "";
-	char where[160];
-
-	if (!entry_names(h->in, en, h->bdf, &how))
-		return true;
-	assign_entry_where(en, where, sizeof(where));
-	if (h->out) {
-		char note[256] = "";
-
-		if (*how && en->lenient)
-			snprintf(note, sizeof(note), _("%s; PVE drops the value"), how);
-		else if (*how)
-			snprintf(note, sizeof(note), "%s", how);
-		else if (en->lenient)
-			snprintf(note, sizeof(note), "%s", _("PVE drops the value"));
-		util_buf_addf(h->out, "%s", h->count ? _(", ") : "");
-		util_buf_addf(h->out, _("VM %u %s"), en->vm->vmid, where);
-		if (note[0])
-			util_buf_addf(h->out, _(" (%s)"), note);
-	}
-	h->count++;
-	return true;
-}
-
-/* How many entries of VMs other than skip name bdf; their list in out (may be NULL). */
-size_t assign_holders_of(const struct assign_input *in, unsigned skip, const char *bdf,
+size_t assign_holders_of(const struct assign_view *v, unsigned skip, const char *bdf,
                          struct util_buf *out)
 {
-	struct holders h = {in, bdf, out, 0};
+	size_t count = 0;
 
-	for (size_t i = 0; i < in->n_vms; i++)
-		if (in->vms[i].vmid != skip)
-			assign_vm_entries(&in->vms[i], holders_cb, &h);
+	for (size_t i = 0; i < v->uses.n; i++) {
+		const struct policy_use *u = &v->uses.v[i];
+		const char *how;
+		char where[160], note[256] = "";
+
+		if (u->mdev || u->vm->vmid == skip || strcmp(u->bdf, bdf) != 0)
+			continue;
+		how = use_how(u);
+		if (out) {
+			if (*how && !u->hp->valid)
+				snprintf(note, sizeof(note), _("%s; PVE drops the value"), how);
+			else if (*how)
+				snprintf(note, sizeof(note), "%s", how);
+			else if (!u->hp->valid)
+				snprintf(note, sizeof(note), "%s", _("PVE drops the value"));
+			assign_hostpci_where(u->sec, u->hp->key, where, sizeof(where));
+			util_buf_addf(out, "%s", count ? _(", ") : "");
+			util_buf_addf(out, _("VM %u %s"), u->vm->vmid, where);
+			if (note[0])
+				util_buf_addf(out, _(" (%s)"), note);
+		}
+		count++;
+	}
 	/* PVE's own reservations: a VM that starts or runs with it, whatever its config says now */
-	for (size_t i = 0; i < in->n_reservations; i++) {
-		if (in->reservations[i].vmid == skip || strcmp(in->reservations[i].bdf, bdf) != 0)
+	for (size_t i = 0; i < v->in.n_reservations; i++) {
+		if (v->in.reservations[i].vmid == skip ||
+		    strcmp(v->in.reservations[i].bdf, bdf) != 0)
 			continue;
 		if (out) {
-			util_buf_addf(out, "%s", h.count ? _(", ") : "");
+			util_buf_addf(out, "%s", count ? _(", ") : "");
 			util_buf_addf(out, _("VM %u (pci-id-reservations)"),
-			              in->reservations[i].vmid);
+			              v->in.reservations[i].vmid);
 		}
-		h.count++;
+		count++;
 	}
-	return h.count;
-}
-
-bool assign_entry_live(const struct assign_entry *en)
-{
-	bool force;
-
-	if (en->kind == PVECONF_SECTION_PENDING)
-		return true;
-	if (en->kind != PVECONF_SECTION_MAIN)
-		return false;
-	/* a main entry marked for deletion in [PENDING] goes away at the next start */
-	return !pveconf_vm_pending_deletes(en->vm->conf, en->key, &force);
+	return count;
 }
 
 int assign_conf_copy(const struct pveconf_vm *conf, struct assign_plan *p, struct pveconf_vm **out,

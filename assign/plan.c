@@ -29,16 +29,6 @@ static const char *short_bdf(const char *bdf)
 
 /* ------------------------------------------------------------------ mdev accounting */
 
-struct mdev_need {
-	const struct assign_input *in;
-	const char *parent, *type;
-	unsigned skip;
-	size_t count;
-	unsigned seen_vmid;
-	unsigned seen_mask; /* hostpci indexes already counted for seen_vmid */
-	struct util_buf *who;
-};
-
 static bool mdev_live(const struct sysfs_host *h, int index, unsigned vmid)
 {
 	char uuid[40];
@@ -50,40 +40,40 @@ static bool mdev_live(const struct sysfs_host *h, int index, unsigned vmid)
 	return false;
 }
 
-static bool mdev_need_cb(const struct assign_entry *en, void *arg)
-{
-	struct mdev_need *m = arg;
-
-	if (!en->parsed || strcmp(en->h.mdev, m->type) != 0 || en->h.n_ids == 0 ||
-	    !pveconf_pci_id_match(&en->h.ids[0], m->parent))
-		return true;
-	if (en->kind != PVECONF_SECTION_MAIN && en->kind != PVECONF_SECTION_PENDING)
-		return true; /* a snapshot only matters after a rollback */
-	if (m->seen_vmid != en->vm->vmid) {
-		m->seen_vmid = en->vm->vmid;
-		m->seen_mask = 0;
-	}
-	if (m->seen_mask & (1u << en->index))
-		return true; /* main and [PENDING] of the same key need one instance */
-	m->seen_mask |= 1u << en->index;
-	if (mdev_live(m->in->host, en->index, en->vm->vmid))
-		return true; /* its instance exists: already out of available_instances */
-	if (m->who)
-		util_buf_addf(m->who, "%sVM %u %s", m->count ? ", " : "", en->vm->vmid, en->key);
-	m->count++;
-	return true;
-}
-
-/* Instances of type under parent that other VMs configured for it still need. */
-static size_t mdev_needs(const struct assign_input *in, unsigned skip, const char *parent,
+/* Instances of type under parent that other VMs configured for it still need: entries of main
+ * or [PENDING] (a snapshot only matters after a rollback; main and [PENDING] of the same key need
+ * one instance) whose instance does not exist yet (one that exists is already out of
+ * available_instances).  A value PVE drops still counts: the person meant it. */
+static size_t mdev_needs(const struct assign_view *v, unsigned skip, const char *parent,
                          const char *type, struct util_buf *who)
 {
-	struct mdev_need m = {in, parent, type, skip, 0, 0, 0, who};
+	unsigned seen_vmid = 0, seen_mask = 0; /* hostpci indexes already counted for seen_vmid */
+	size_t count = 0;
 
-	for (size_t i = 0; i < in->n_vms; i++)
-		if (in->vms[i].vmid != skip)
-			assign_vm_entries(&in->vms[i], mdev_need_cb, &m);
-	return m.count;
+	for (size_t i = 0; i < v->uses.n; i++) {
+		const struct policy_use *u = &v->uses.v[i];
+		int index;
+
+		if (!u->mdev || u->vm->vmid == skip || strcmp(u->bdf, parent) != 0 ||
+		    strcmp(u->hp->parsed.mdev, type) != 0 ||
+		    u->sec->kind == POLICY_SECTION_SNAPSHOT ||
+		    !assign_hostpci_index(u->hp->key, &index))
+			continue;
+		if (seen_vmid != u->vm->vmid) {
+			seen_vmid = u->vm->vmid;
+			seen_mask = 0;
+		}
+		if (seen_mask & (1u << index))
+			continue;
+		seen_mask |= 1u << index;
+		if (mdev_live(v->in.host, index, u->vm->vmid))
+			continue;
+		if (who)
+			util_buf_addf(who, "%sVM %u %s", count ? ", " : "", u->vm->vmid,
+			              u->hp->key);
+		count++;
+	}
+	return count;
 }
 
 /* ------------------------------------------------------------------ the target VM */
@@ -95,41 +85,55 @@ struct already {
 	char found[256];
 };
 
-static bool already_cb(const struct assign_entry *en, void *arg)
+/* Does the VM already have what the request asks for in hp (an entry that counts at its next
+ * start: main not marked deleted, or [PENDING]; a value PVE drops is not assigned)? */
+static bool already_has(struct already *a, const struct assign_vm *vm,
+                        const struct policy_section *sec, const struct policy_hostpci *hp)
 {
-	struct already *a = arg;
 	const struct assign_request *r = a->req;
+	const struct pveconf_hostpci *h = &hp->parsed;
 	char where[160];
-	bool hit = false;
+	bool hit = false, force;
 
-	if (!assign_entry_live(en) || !en->parsed || en->lenient)
-		return true; /* a value PVE drops is not assigned */
+	if (!hp->valid || sec->kind == POLICY_SECTION_SNAPSHOT ||
+	    (sec->kind == POLICY_SECTION_MAIN &&
+	     pveconf_vm_pending_deletes(vm->conf, hp->key, &force)))
+		return false;
 	switch (r->kind) {
 	case ASSIGN_KIND_VF:
-		if (en->h.mdev[0] || en->h.n_ids != 1 || !en->h.ids[0].has_function)
+		if (h->mdev[0] || h->n_ids != 1 || !h->ids[0].has_function)
 			break;
 		if (r->vf[0]) {
-			hit = pveconf_pci_id_match(&en->h.ids[0], r->vf);
+			hit = pveconf_pci_id_match(&h->ids[0], r->vf);
 		} else if (a->pf) {
 			const struct sysfs_device *pf = assign_host_find(a->host, a->pf);
 
 			for (size_t i = 0; pf && i < pf->n_vfs && !hit; i++)
-				hit = pveconf_pci_id_match(&en->h.ids[0], pf->vfs[i]);
+				hit = pveconf_pci_id_match(&h->ids[0], pf->vfs[i]);
 		}
 		break;
 	case ASSIGN_KIND_MDEV:
-		hit = en->h.mdev[0] && en->h.n_ids > 0 && a->pf &&
-		      pveconf_pci_id_match(&en->h.ids[0], a->pf) &&
-		      (!r->mdev[0] || strcmp(r->mdev, en->h.mdev) == 0);
+		hit = h->mdev[0] && h->n_ids > 0 && a->pf &&
+		      pveconf_pci_id_match(&h->ids[0], a->pf) &&
+		      (!r->mdev[0] || strcmp(r->mdev, h->mdev) == 0);
 		break;
-	case ASSIGN_KIND_MAPPING: hit = strcmp(en->h.mapping, r->mapping) == 0; break;
+	case ASSIGN_KIND_MAPPING: hit = strcmp(h->mapping, r->mapping) == 0; break;
 	case ASSIGN_KIND_RELEASE: break;
 	}
 	if (!hit)
-		return true;
-	assign_entry_where(en, where, sizeof(where));
-	snprintf(a->found, sizeof(a->found), "%s: %s", where, en->value);
-	return false;
+		return false;
+	assign_hostpci_where(sec, hp->key, where, sizeof(where));
+	snprintf(a->found, sizeof(a->found), "%s: %s", where, hp->value);
+	return true;
+}
+
+/* The first entry of vm (pvm: its model) that already has it, into a->found. */
+static void already_find(struct already *a, const struct assign_vm *vm, const struct policy_vm *pvm)
+{
+	for (size_t s = 0; s < pvm->n_sections; s++)
+		for (size_t h = 0; h < pvm->sections[s].n_hostpci; h++)
+			if (already_has(a, vm, &pvm->sections[s], &pvm->sections[s].hostpci[h]))
+				return;
 }
 
 /* ------------------------------------------------------------------ choices */
@@ -238,8 +242,9 @@ static const struct sysfs_device *choose_parent(const struct assign_input *in,
 	return found;
 }
 
-static int choose_vf(const struct assign_input *in, const struct assign_request *req,
-                     const struct sysfs_device *pf, struct assign_plan *p, char *out)
+static int choose_vf(const struct assign_input *in, const struct assign_view *v,
+                     const struct assign_request *req, const struct sysfs_device *pf,
+                     struct assign_plan *p, char *out)
 {
 	struct util_buf held = {0};
 	size_t existing = 0;
@@ -261,7 +266,7 @@ static int choose_vf(const struct assign_input *in, const struct assign_request 
 		if (!vf)
 			continue; /* a virtfn link without a device directory: not usable */
 		existing++;
-		holders = assign_holders_of(in, req->vmid, pf->vfs[i], &who);
+		holders = assign_holders_of(v, req->vmid, pf->vfs[i], &who);
 		if (holders == 0 && sysfs_driver_is_igpu(vf->driver)) {
 			/* free by the configs, but the host uses it (a media server): auto leaves
 			 * it alone (an explicit --vf keeps the vf-bound-on-host warning) */
@@ -310,7 +315,7 @@ static int choose_vf(const struct assign_input *in, const struct assign_request 
 	return 0;
 }
 
-static void choose_mdev(const struct assign_input *in, const struct assign_request *req,
+static void choose_mdev(const struct assign_view *v, const struct assign_request *req,
                         const struct sysfs_device *parent, struct assign_plan *p, char *out,
                         size_t outn)
 {
@@ -326,7 +331,7 @@ static void choose_mdev(const struct assign_input *in, const struct assign_reque
 		if (req->mdev[0] && strcmp(req->mdev, t->id) != 0 &&
 		    strcmp(req->mdev, t->name) != 0)
 			continue;
-		needs = (long)mdev_needs(in, req->vmid, parent->bdf, t->id, &who);
+		needs = (long)mdev_needs(v, req->vmid, parent->bdf, t->id, &who);
 		left = t->available < 0 ? 0 : t->available - needs;
 		if (req->mdev[0]) {
 			if (left < 1 && needs)
@@ -396,8 +401,9 @@ static void choose_mdev(const struct assign_input *in, const struct assign_reque
  * the request, and a VF that is not free (another VM config names it: the allocation's own
  * definition of free, wider than device-shared).  Everything that is a rule (pf-with-vfs,
  * device-missing, iommu-off, vf-bound-on-host, ...) is policy's, judged on the candidate. */
-static void device_refusals(const struct assign_input *in, const struct assign_request *req,
-                            const char *bdf, struct assign_plan *p)
+static void device_refusals(const struct assign_input *in, const struct assign_view *v,
+                            const struct assign_request *req, const char *bdf,
+                            struct assign_plan *p)
 {
 	const struct sysfs_device *d = assign_host_find(in->host, bdf);
 	struct util_buf who = {0};
@@ -432,7 +438,7 @@ static void device_refusals(const struct assign_input *in, const struct assign_r
 		        _("%s is not an SR-IOV virtual function"), bdf);
 		return;
 	}
-	if (assign_holders_of(in, req->vmid, bdf, &who) > 0)
+	if (assign_holders_of(v, req->vmid, bdf, &who) > 0)
 		assign_finding_add(
 		        p, "vf-taken", true,
 		        _("pick a free VF (--vf auto), or release it from that VM first"),
@@ -480,8 +486,9 @@ static int guard_rules(const struct assign_input *in, unsigned vmid, const struc
 	return 0;
 }
 
-static int plan_assign(const struct assign_input *in, const struct assign_request *req,
-                       const struct assign_vm *vm, struct assign_plan *p, struct util_err *e)
+static int plan_assign(const struct assign_input *in, const struct assign_view *v, size_t vm_at,
+                       const struct assign_request *req, const struct assign_vm *vm,
+                       struct assign_plan *p, struct util_err *e)
 {
 	const struct sysfs_device *dev = NULL;
 	struct pveconf_hostpci h;
@@ -509,7 +516,7 @@ static int plan_assign(const struct assign_input *in, const struct assign_reques
 	a.req = req;
 	a.pf = dev ? dev->bdf : NULL;
 	a.host = in->host;
-	assign_vm_entries(vm, already_cb, &a);
+	already_find(&a, vm, &v->vms[vm_at]);
 	if (a.found[0]) {
 		p->outcome = ASSIGN_OUTCOME_NOTHING;
 		snprintf(p->summary, sizeof(p->summary),
@@ -536,18 +543,18 @@ static int plan_assign(const struct assign_input *in, const struct assign_reques
 			}
 			snprintf(chosen, sizeof(chosen), "%s", req->vf);
 		} else {
-			choose_vf(in, req, dev, p, chosen);
+			choose_vf(in, v, req, dev, p, chosen);
 		}
 		if (!chosen[0])
 			return 0;
-		device_refusals(in, req, chosen, p);
+		device_refusals(in, v, req, chosen, p);
 		if (pveconf_hostpci_parse(chosen, &h, NULL) < 0) {
 			assign_finding_add(p, "hostpci-invalid", true, NULL,
 			                   _("%s is not a PCI address"), chosen);
 			return 0;
 		}
 	} else if (req->kind == ASSIGN_KIND_MDEV) {
-		choose_mdev(in, req, dev, p, chosen, sizeof(chosen));
+		choose_mdev(v, req, dev, p, chosen, sizeof(chosen));
 		if (!chosen[0])
 			return 0;
 		if (pveconf_hostpci_parse(dev->bdf, &h, NULL) < 0)
@@ -562,14 +569,14 @@ static int plan_assign(const struct assign_input *in, const struct assign_reques
 	if (req->slot >= 0) {
 		if (slot_taken(vm->conf, req->slot)) {
 			char key[24];
-			const char *v;
+			const char *now;
 
 			snprintf(key, sizeof(key), "hostpci%d", req->slot);
-			v = next_value(vm->conf, key);
+			now = next_value(vm->conf, key);
 			assign_finding_add(
 			        p, "slot-taken", true,
 			        _("pick another --slot, or leave it out to take the lowest free one"),
-			        _("VM %u already uses %s (%s)"), req->vmid, key, v ? v : "");
+			        _("VM %u already uses %s (%s)"), req->vmid, key, now ? now : "");
 		} else {
 			slot = req->slot;
 		}
@@ -640,6 +647,8 @@ int assign_plan_make(const struct assign_input *in, const struct assign_request 
                      struct assign_plan *p, struct util_err *e)
 {
 	const struct assign_vm *vm;
+	struct assign_view v;
+	int r;
 
 	memset(p, 0, sizeof(*p));
 	p->severity = in->severity;
@@ -661,9 +670,16 @@ int assign_plan_make(const struct assign_input *in, const struct assign_request 
 		return 0;
 	}
 	snprintf(p->digest, sizeof(p->digest), "%s", pveconf_vm_digest(vm->conf));
+	/* the node as policy sees it, broken entries included: who uses what */
+	r = assign_view_build(in, POLICY_BUILD_ALL_DROPPED, 0, NULL, &v, e);
+	if (r < 0)
+		return r;
 	if (req->kind == ASSIGN_KIND_RELEASE)
-		return assign_release_plan(in, req, vm, p, e);
-	return plan_assign(in, req, vm, p, e);
+		r = assign_release_plan(&v, (size_t)(vm - in->vms), req, vm, p, e);
+	else
+		r = plan_assign(in, &v, (size_t)(vm - in->vms), req, vm, p, e);
+	assign_view_free(&v);
+	return r;
 }
 
 void assign_plan_free(struct assign_plan *p)

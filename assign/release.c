@@ -1,7 +1,8 @@
 /* assign/release.c - the plan of a release: which hostpci entries go, and how (removed from a
  * stopped VM; a [PENDING] delete for a running VM, so PVE's stop cleanup still sees the entry and
- * removes its mdev; a not-yet-applied [PENDING] value dropped; a line PVE drops removed).
- * Pure: edits a private copy of the config; no I/O, no printing. */
+ * removes its mdev; a not-yet-applied [PENDING] value dropped; a line PVE drops removed).  The
+ * entries are the VM's policy model with the values PVE drops (assign_view, ALL_DROPPED): no
+ * reading of its own.  Pure: edits a private copy of the config; no I/O, no printing. */
 #include "assign/entries.h"
 #include "util/i18n.h"
 
@@ -9,101 +10,77 @@
 #include <stdio.h>
 #include <string.h>
 
-static bool release_matches(const struct assign_request *req, const char *key, const char *value)
+/* Does the request name entry hp?  A value PVE drops is matched by what it says (lenient). */
+static bool release_matches(const struct assign_request *req, const struct policy_hostpci *hp)
 {
-	struct pveconf_hostpci h;
-	bool lenient;
 	int idx;
 
-	if (!assign_hostpci_index(key, &idx))
+	if (!assign_hostpci_index(hp->key, &idx))
 		return false;
 	switch (req->release) {
 	case ASSIGN_RELEASE_ALL: return true;
 	case ASSIGN_RELEASE_SLOT: return idx == req->slot;
 	case ASSIGN_RELEASE_DEVICE:
-		if (assign_hostpci_parse_lenient(value, &h, &lenient) < 0)
-			return false;
-		for (size_t i = 0; i < h.n_ids; i++)
-			if (pveconf_pci_id_match(&h.ids[i], req->device))
+		for (size_t i = 0; (hp->valid || hp->lenient) && i < hp->parsed.n_ids; i++)
+			if (pveconf_pci_id_match(&hp->parsed.ids[i], req->device))
 				return true;
 		return false;
 	}
 	return false;
 }
 
-struct dropped_ctx {
-	const struct assign_request *req;
-	struct assign_plan *p;
-};
-
-static bool dropped_cb(const struct assign_entry *en, void *arg)
+static bool change_has(const struct assign_plan *p, const char *key)
 {
-	struct dropped_ctx *dc = arg;
-	struct assign_change *c;
-
-	if (!en->lenient || en->kind != PVECONF_SECTION_MAIN ||
-	    dc->p->n_changes >= PVECONF_HOSTPCI_MAX ||
-	    !release_matches(dc->req, en->key, en->value))
-		return true;
-	for (size_t j = 0; j < dc->p->n_changes; j++)
-		if (strcmp(dc->p->changes[j].key, en->key) == 0)
+	for (size_t j = 0; j < p->n_changes; j++)
+		if (strcmp(p->changes[j].key, key) == 0)
 			return true;
-	c = &dc->p->changes[dc->p->n_changes++];
-	memset(c, 0, sizeof(*c));
-	snprintf(c->key, sizeof(c->key), "%s", en->key);
-	snprintf(c->value, sizeof(c->value), "%s", en->value);
-	c->remove = true;
-	c->dropped = true;
-	return true;
+	return false;
 }
 
-int assign_release_plan(const struct assign_input *in, const struct assign_request *req,
+int assign_release_plan(const struct assign_view *v, size_t vm_at, const struct assign_request *req,
                         const struct assign_vm *vm, struct assign_plan *p, struct util_err *e)
 {
+	const struct policy_vm *pvm = &v->vms[vm_at];
 	struct pveconf_vm *copy = NULL;
-	const struct pveconf_kv *kv;
 	int pend = pveconf_vm_section_find(vm->conf, "PENDING");
 	const char *lock = pveconf_vm_lock(vm->conf);
 	size_t marked = 0;
 	int r;
 
-	(void)in;
-	/* keys to release: main ones, then pending-only ones */
-	for (int sec = 0; sec < 2; sec++) {
-		size_t nk;
+	/* keys to release: main ones, then pending-only ones; then the lines PVE drops (a typo):
+	 * never active, so they go directly, running or not */
+	for (int pass = 0; pass < 3; pass++) {
+		const struct policy_section *sec = NULL;
 
-		if (sec == 1 && pend < 0)
-			break;
-		nk = pveconf_vm_keys(vm->conf, sec == 0 ? 0 : (size_t)pend, &kv);
-		for (size_t k = 0; k < nk && p->n_changes < PVECONF_HOSTPCI_MAX; k++) {
+		for (size_t s = 0; s < pvm->n_sections && !sec; s++)
+			if (pvm->sections[s].kind ==
+			    (pass == 1 ? POLICY_SECTION_PENDING : POLICY_SECTION_MAIN))
+				sec = &pvm->sections[s];
+		for (size_t k = 0; sec && k < sec->n_hostpci && p->n_changes < PVECONF_HOSTPCI_MAX;
+		     k++) {
+			const struct policy_hostpci *hp = &sec->hostpci[k];
 			struct assign_change *c = &p->changes[p->n_changes];
-			bool force, dup = false;
+			bool force, dup;
 
-			if (!release_matches(req, kv[k].key, kv[k].value))
+			if (hp->dropped != (pass == 2) || !hp->value || !release_matches(req, hp))
 				continue;
-			for (size_t j = 0; j < p->n_changes; j++)
-				dup |= strcmp(p->changes[j].key, kv[k].key) == 0;
-			if (dup && (sec == 0 || !vm->running))
+			dup = change_has(p, hp->key);
+			if (dup && (pass != 1 || !vm->running))
 				continue;
-			if (sec == 0 && vm->running &&
-			    pveconf_vm_pending_deletes(vm->conf, kv[k].key, &force)) {
+			if (pass == 0 && vm->running &&
+			    pveconf_vm_pending_deletes(vm->conf, hp->key, &force)) {
 				marked++; /* already marked for deletion */
 				continue;
 			}
 			memset(c, 0, sizeof(*c));
-			snprintf(c->key, sizeof(c->key), "%s", kv[k].key);
-			snprintf(c->value, sizeof(c->value), "%s", kv[k].value);
+			snprintf(c->key, sizeof(c->key), "%s", hp->key);
+			snprintf(c->value, sizeof(c->value), "%s", hp->value);
 			c->remove = true;
-			c->pending = vm->running || sec == 1;
-			c->pending_drop = sec == 1;
+			c->pending = pass == 1 || (pass == 0 && vm->running);
+			c->pending_drop = pass == 1;
+			c->dropped = pass == 2;
 			p->n_changes++;
 		}
-	}
-	/* lines PVE drops (a typo): never active, so they go directly, running or not */
-	{
-		struct dropped_ctx dc = {req, p};
-
-		assign_vm_entries(vm, dropped_cb, &dc);
 	}
 	if (p->n_changes == 0 && marked) {
 		p->outcome = ASSIGN_OUTCOME_NOTHING;

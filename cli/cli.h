@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "settings/api.h"
 #include "util/err.h"
 #include "util/i18n.h"
 #include "util/paths.h"
@@ -127,17 +128,43 @@ int cli_unknown_command(const struct cli_ctx *ctx, const char *cmd, const struct
  * command's help (help COMMAND, COMMAND --help; cli/cmd_help.c). */
 void cli_usage_print(FILE *out);
 void cli_help_print(FILE *out, const struct cli_command *c);
-/* Prints "usage: pve-passthrough USAGE" wrapped at 100 columns (a bracketed group stays whole). */
+/* Help is laid out at this many columns, whatever the terminal (CJK characters count 2). */
+#define CLI_HELP_WIDTH 100
+/* Prints "usage: pve-passthrough USAGE" wrapped at CLI_HELP_WIDTH at option boundaries (a
+ * bracketed group stays whole unless it is longer than a line). */
 void cli_help_usage_print(FILE *out, const char *usage);
-/* Prints each option of o as "  --opt ARG   sentence", the sentence wrapped at 100 columns. */
+/* Prints each option of o as "  --opt ARG   sentence", the sentence wrapped at CLI_HELP_WIDTH. */
 void cli_help_options_print(FILE *out, const struct cli_opt_help *o);
 
-/* assign and release share the run of a plan and its rendering (cli/cmd_assign.c).  api: the
- * --api-* overrides for assign --api, NULL for the local node. */
+/* assign and release change a VM config and share (cli/cmd_assign.c) the options of a change:
+ * CLI_CHANGE_OPTIONS (--dry-run, --api, --lock-timeout, --format and the --api-* ones of
+ * cli/api.h) goes into the command's getopt table; cli_change_option takes getopt's c for every
+ * option that is not the command's own (and ':', a value missing, and unknown ones): 0, or the
+ * exit status of the usage error it printed.  cli_change_run checks the VMID operand (into
+ * req->vmid), that exactly one of the command's own what-options was given (n_what, else the
+ * usage error what_msg), the format and the --api-* options, then runs the plan and renders it. */
+enum {
+	CLI_CHANGE_OPT_DRY = 0x4100,
+	CLI_CHANGE_OPT_API,
+	CLI_CHANGE_OPT_TIMEOUT,
+	CLI_CHANGE_OPT_FORMAT,
+};
+#define CLI_CHANGE_OPTIONS                                                                         \
+	{"dry-run", no_argument, NULL, CLI_CHANGE_OPT_DRY},                                        \
+	        {"api", no_argument, NULL, CLI_CHANGE_OPT_API},                                    \
+	        {"lock-timeout", required_argument, NULL, CLI_CHANGE_OPT_TIMEOUT},                 \
+	        {"format", required_argument, NULL, CLI_CHANGE_OPT_FORMAT}, CLI_API_OPTIONS
+struct cli_change {
+	bool dry_run, use_api;
+	int timeout_s;                      /* --lock-timeout */
+	struct settings_api_overrides over; /* --api-* */
+};
 struct assign_request;
-struct settings_api_overrides;
-int cli_assign_run(struct cli_ctx *ctx, const char *cmd, struct assign_request *req, bool dry_run,
-                   int timeout_s, const struct settings_api_overrides *api);
+void cli_change_init(struct cli_change *ch);
+int cli_change_option(struct cli_ctx *ctx, const char *cmd, struct cli_change *ch, int c,
+                      char **argv);
+int cli_change_run(struct cli_ctx *ctx, const char *cmd, struct cli_change *ch, int argc,
+                   char **argv, struct assign_request *req, int n_what, const char *what_msg);
 
 /* The argument grammar every command shares (cli/args.c).  cli_arg_vmid and cli_arg_seconds
  * print the usage error for cmd themselves and return CLI_EXIT_USAGE, else 0; cli_arg_bdf
@@ -181,6 +208,10 @@ bool cli_needs_root(const struct cli_ctx *ctx, const struct cli_command *cmd, in
 /* For commands that need this node's name: 0, or prints why it is unknown and returns
  * CLI_EXIT_FAIL. */
 int cli_need_node(const struct cli_ctx *ctx);
+/* For text output with tables (status, audit, doctor): loads libsmartcols (cli/table.h) before
+ * anything is printed.  0 (also for the other formats, which need no tables), or prints which
+ * package to install and returns CLI_EXIT_FAIL. */
+int cli_text_tables(const struct cli_ctx *ctx);
 
 /* The per-command deadline (cli/deadline.c): after secs seconds (0: never) the process prints
  * that cmd did not finish (under --format nagios an UNKNOWN line on stdout too) and exits 3.

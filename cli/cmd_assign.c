@@ -103,10 +103,13 @@ static int render_json(const struct cli_ctx *ctx, const struct assign_request *r
 	return 0;
 }
 
-int cli_assign_run(struct cli_ctx *ctx, const char *cmd, struct assign_request *req, bool dry_run,
-                   int timeout_s, const struct settings_api_overrides *api)
+/* Runs the plan of req (locally, or through the API with --api) and renders it. */
+static int assign_run_render(struct cli_ctx *ctx, const char *cmd, struct assign_request *req,
+                             const struct cli_change *ch)
 {
-	struct assign_run_opts o = {ctx->node, dry_run, timeout_s * 1000, NULL, NULL, NULL};
+	const struct settings_api_overrides *api = ch->use_api ? &ch->over : NULL;
+	bool dry_run = ch->dry_run;
+	struct assign_run_opts o = {ctx->node, dry_run, ch->timeout_s * 1000, NULL, NULL, NULL};
 	struct assign_plan plan;
 	struct util_err err = {0};
 	struct util_buf diff = {0};
@@ -209,6 +212,52 @@ int cli_assign_run(struct cli_ctx *ctx, const char *cmd, struct assign_request *
 	return rc;
 }
 
+void cli_change_init(struct cli_change *ch)
+{
+	memset(ch, 0, sizeof(*ch));
+	ch->timeout_s = ASSIGN_LOCK_TIMEOUT_MS / 1000;
+}
+
+int cli_change_option(struct cli_ctx *ctx, const char *cmd, struct cli_change *ch, int c,
+                      char **argv)
+{
+	switch (c) {
+	case CLI_CHANGE_OPT_DRY: ch->dry_run = true; return 0;
+	case CLI_CHANGE_OPT_API: ch->use_api = true; return 0;
+	case CLI_CHANGE_OPT_TIMEOUT:
+		return cli_arg_seconds(ctx, cmd, "--lock-timeout", optarg, &ch->timeout_s);
+	case CLI_CHANGE_OPT_FORMAT:
+		if (cli_set_format(ctx, optarg, 1u << CLI_FORMAT_TEXT | 1u << CLI_FORMAT_JSON))
+			return CLI_EXIT_USAGE;
+		return 0;
+	case ':': return cli_usage_error(ctx, cmd, _("option %s needs a value"), argv[optind - 1]);
+	default:
+		if (cli_api_option(&ch->over, c, optarg))
+			return 0;
+		return cli_unknown_option(ctx, cmd, argv[optind - 1]);
+	}
+}
+
+int cli_change_run(struct cli_ctx *ctx, const char *cmd, struct cli_change *ch, int argc,
+                   char **argv, struct assign_request *req, int n_what, const char *what_msg)
+{
+	const struct settings_api_overrides *o = &ch->over;
+
+	if (optind >= argc)
+		return cli_usage_error(ctx, cmd, _("which VM? give its VMID"));
+	if (cli_arg_vmid(ctx, cmd, argv[optind], &req->vmid))
+		return CLI_EXIT_USAGE;
+	if (optind + 1 < argc)
+		return cli_usage_error(ctx, cmd, _("unexpected argument '%s'"), argv[optind + 1]);
+	if (n_what != 1)
+		return cli_usage_error(ctx, cmd, "%s", what_msg);
+	if (ctx->format != CLI_FORMAT_TEXT && ctx->format != CLI_FORMAT_JSON)
+		return cli_usage_error(ctx, cmd, _("--format: text or json"));
+	if (!ch->use_api && (o->url || o->token_file || o->fingerprint || o->ca_file))
+		return cli_usage_error(ctx, cmd, _("the --api-* options go with --api"));
+	return assign_run_render(ctx, cmd, req, ch);
+}
+
 int cli_cmd_assign(struct cli_ctx *ctx, int argc, char **argv)
 {
 	enum {
@@ -221,10 +270,6 @@ int cli_cmd_assign(struct cli_ctx *ctx, int argc, char **argv)
 		O_NOPCIE,
 		O_XVGA,
 		O_ROM,
-		O_DRY,
-		O_API,
-		O_TIMEOUT,
-		O_FORMAT
 	};
 	static const struct option opts[] = {
 	        {"vf", required_argument, NULL, O_VF},
@@ -236,18 +281,14 @@ int cli_cmd_assign(struct cli_ctx *ctx, int argc, char **argv)
 	        {"no-pcie", no_argument, NULL, O_NOPCIE},
 	        {"x-vga", no_argument, NULL, O_XVGA},
 	        {"romfile", required_argument, NULL, O_ROM},
-	        {"dry-run", no_argument, NULL, O_DRY},
-	        {"api", no_argument, NULL, O_API},
-	        {"lock-timeout", required_argument, NULL, O_TIMEOUT},
-	        {"format", required_argument, NULL, O_FORMAT},
-	        CLI_API_OPTIONS,
+	        CLI_CHANGE_OPTIONS,
 	        {NULL, 0, NULL, 0},
 	};
 	struct assign_request req;
-	struct settings_api_overrides over = {0};
-	bool dry_run = false, use_api = false;
-	int c, kinds = 0, timeout_s = ASSIGN_LOCK_TIMEOUT_MS / 1000;
+	struct cli_change ch;
+	int c, r, kinds = 0;
 
+	cli_change_init(&ch);
 	memset(&req, 0, sizeof(req));
 	req.slot = -1;
 	req.pcie = PVECONF_UNSET;
@@ -315,39 +356,11 @@ int cli_cmd_assign(struct cli_ctx *ctx, int argc, char **argv)
 				                       optarg);
 			snprintf(req.romfile, sizeof(req.romfile), "%s", optarg);
 			break;
-		case O_DRY: dry_run = true; break;
-		case O_API: use_api = true; break;
-		case O_TIMEOUT:
-			if (cli_arg_seconds(ctx, "assign", "--lock-timeout", optarg, &timeout_s))
-				return CLI_EXIT_USAGE;
-			break;
-		case O_FORMAT:
-			if (cli_set_format(ctx, optarg,
-			                   1u << CLI_FORMAT_TEXT | 1u << CLI_FORMAT_JSON))
-				return CLI_EXIT_USAGE;
-			break;
-		case ':':
-			return cli_usage_error(ctx, "assign", _("option %s needs a value"),
-			                       argv[optind - 1]);
 		default:
-			if (cli_api_option(&over, c, optarg))
-				break;
-			return cli_unknown_option(ctx, "assign", argv[optind - 1]);
+			if ((r = cli_change_option(ctx, "assign", &ch, c, argv)))
+				return r;
 		}
 	}
-	if (optind >= argc)
-		return cli_usage_error(ctx, "assign", _("which VM? give its VMID"));
-	if (cli_arg_vmid(ctx, "assign", argv[optind], &req.vmid))
-		return CLI_EXIT_USAGE;
-	if (optind + 1 < argc)
-		return cli_usage_error(ctx, "assign", _("unexpected argument '%s'"),
-		                       argv[optind + 1]);
-	if (kinds != 1)
-		return cli_usage_error(ctx, "assign",
-		                       _("give exactly one of --vf, --mdev, --mapping"));
-	if (ctx->format != CLI_FORMAT_TEXT && ctx->format != CLI_FORMAT_JSON)
-		return cli_usage_error(ctx, "assign", _("--format: text or json"));
-	if (!use_api && (over.url || over.token_file || over.fingerprint || over.ca_file))
-		return cli_usage_error(ctx, "assign", _("the --api-* options go with --api"));
-	return cli_assign_run(ctx, "assign", &req, dry_run, timeout_s, use_api ? &over : NULL);
+	return cli_change_run(ctx, "assign", &ch, argc, argv, &req, kinds,
+	                      _("give exactly one of --vf, --mdev, --mapping"));
 }

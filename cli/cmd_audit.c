@@ -97,20 +97,12 @@ static int judge_one(struct audit_api *a, size_t i, const char *prefix,
 	g->in.severity = severity;
 	r = policy_evaluate(&g->in, &fi, e);
 	for (size_t k = 0; r == 0 && k < fi.n; k++) {
-		struct policy_finding *x;
+		struct policy_finding *x = policy_findings_add(f);
 
-		if (f->n == f->cap) {
-			size_t cap = f->cap ? f->cap * 2 : 64;
-			struct policy_finding *v = realloc(f->v, cap * sizeof(*v));
-
-			if (!v) {
-				r = util_err_set(e, -ENOMEM, _("out of memory"));
-				break;
-			}
-			f->v = v;
-			f->cap = cap;
+		if (!x) {
+			r = util_err_set(e, -ENOMEM, _("out of memory"));
+			break;
 		}
-		x = &f->v[f->n++];
 		*x = fi.v[k];
 		if (*prefix)
 			snprintf(x->node, sizeof(x->node), "%s%s", prefix, fi.v[k].node);
@@ -349,6 +341,9 @@ static int audit_run(struct cli_ctx *ctx, int argc, char **argv, bool *parsed)
 		        ctx, "audit",
 		        _("--cluster without a name means every cluster; name them all "
 		          "or none"));
+	/* text tables (not -q's lines): libsmartcols, loaded before anything is read */
+	if (ctx->verbosity >= 0 && (r = cli_text_tables(ctx)) != 0)
+		return r;
 	if (!use_api && !ctx->node[0])
 		return audit_blind(ctx, "localhost", ctx->node_error);
 

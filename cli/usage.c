@@ -64,7 +64,7 @@ int cli_usage_judge(const struct policy_input *in, struct cli_usage *out, struct
 {
 	struct policy_uses pu = {0};
 	struct policy_findings f = {0};
-	int r = policy_uses_collect(in, &pu, e);
+	int r = policy_uses_collect(in, 0, &pu, e);
 
 	out->uses = NULL;
 	out->n = 0;

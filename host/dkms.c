@@ -1,5 +1,7 @@
 /* host/dkms.c - dkms status parsing, the dkms tree per installed kernel, headers, next-boot kernel,
- * and the release -> kernel window table.  Reads only; never runs dkms itself. */
+ * and the release -> kernel window table: facts (struct policy_kernel per kernel) for setup's plan
+ * and for the dkms rules of policy/host_rules.c, which judge them.  Reads only; never runs dkms
+ * itself. */
 #include "host/dkms.h"
 
 #include <ctype.h>
@@ -252,8 +254,8 @@ bool host_dkms_window_fits(const struct host_dkms_window *w, const char *kver)
 
 static int cmp_kver_desc(const void *a, const void *b)
 {
-	return host_kver_cmp(((const struct host_kernel *)b)->release,
-	                     ((const struct host_kernel *)a)->release);
+	return host_kver_cmp(((const struct policy_kernel *)b)->release,
+	                     ((const struct policy_kernel *)a)->release);
 }
 
 /* Does dir (host path) hold i915.ko, i915.ko.xz or i915.ko.zst? */
@@ -290,7 +292,7 @@ static bool link_is_dir(const struct util_paths *p, const char *host_path)
 
 static int add_kernel(struct host_dkms_report *r, const char *rel)
 {
-	struct host_kernel *nk = realloc(r->kernels, (r->n_kernels + 1) * sizeof(*nk));
+	struct policy_kernel *nk = realloc(r->kernels, (r->n_kernels + 1) * sizeof(*nk));
 
 	if (!nk)
 		return -ENOMEM;
@@ -366,7 +368,7 @@ int host_dkms_scan(const struct util_paths *p, const char *running,
 	if (util_attr_read(path, pin, sizeof(pin)) < 0)
 		pin[0] = '\0';
 	for (size_t i = 0; i < r->n_kernels; i++) {
-		struct host_kernel *k = &r->kernels[i];
+		struct policy_kernel *k = &r->kernels[i];
 		char host[PP_PATH_MAX];
 
 		snprintf(host, sizeof(host), PP_LIB_MODULES "/%s/build", k->release);

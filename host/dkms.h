@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "policy/policy.h"
 #include "util/err.h"
 #include "util/paths.h"
 
@@ -52,22 +53,11 @@ int host_dkms_windows_load(const struct util_paths *p, struct host_dkms_window *
                            char *source, size_t source_len, struct util_err *e);
 bool host_dkms_window_fits(const struct host_dkms_window *w, const char *kver);
 
-struct host_kernel {
-	char release[128];
-	bool headers;        /* lib/modules/<kver>/build resolves to a directory */
-	bool dkms_built;     /* the dkms tree has the module built for it */
-	bool dkms_installed; /* lib/modules/<kver>/updates/dkms/i915.ko* */
-	char dkms_version[64];
-	bool source_fits; /* an added dkms source version's window covers this kernel */
-	char fitting[64]; /* the window table's newest release that covers it, "" if none */
-	bool running, next_boot, pinned;
-};
-
 struct host_dkms_report {
 	char module[64];     /* dkms module name found ("i915-sriov-dkms"), "" when none */
 	char (*sources)[64]; /* versions added to dkms (/var/lib/dkms/<module>/<ver>) */
 	size_t n_sources;
-	struct host_kernel *kernels; /* installed kernels, newest first */
+	struct policy_kernel *kernels; /* installed kernels, newest first (the host rules' facts) */
 	size_t n_kernels;
 	long next_boot; /* index into kernels, -1 when none; whether the running i915 is the
 	                   dkms one is a fact of the snapshot (struct host_facts.max_vfs) */

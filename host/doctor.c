@@ -1,15 +1,14 @@
-/* host/doctor.c - the host half of `doctor`: gathers what the host checks need (the persisted and
- * running cmdline, dkms per installed kernel, Secure Boot, modprobe.d, the kernel log, the files
- * that set the VF count at boot) and reports the checks that are read line by line from those
- * files; the rules over plain facts (PF driver, VF counts, GVT-g modules) are policy's
- * (policy/host_rules.c, fed by host_rule_facts here).  Findings are data; never prints, never
- * changes anything. */
+/* host/doctor.c - the host half of `doctor`: GATHERS the facts the host rules judge (struct
+ * policy_host: the sysfs snapshot's facts, the mode the host is set up for, the bootloader and the
+ * needed tokens in its persisted and running command lines, dkms per installed kernel, Secure Boot,
+ * modprobe.d lines, the kernel log's matches, the files that set the VF count at boot, the setup
+ * journal, our temporary files) and hands them to policy_host_evaluate (policy/host_rules.c), the
+ * one judge: no finding is made here.  Also fills the gauges of the machine formats from the same
+ * facts.  Never prints, never changes anything. */
 #include "host/doctor.h"
 
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,33 +21,6 @@
 #include "util/i18n.h"
 
 #define TEXT_MAX (1 << 20)
-
-/* The settings' severities while host_doctor_run() runs (NULL = the registry's defaults). */
-struct run {
-	struct host_findings *fs;
-	const enum policy_severity *severity;
-};
-
-static int add(struct run *rn, enum policy_rule_id rule, const char *dev, const char *hint,
-               const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-static int add(struct run *rn, enum policy_rule_id rule, const char *dev, const char *hint,
-               const char *fmt, ...)
-{
-	va_list ap;
-	int r;
-
-	va_start(ap, fmt);
-	r = policy_findings_vaddf(&rn->fs->f, rn->severity, &rn->fs->last_dropped, rule, dev, hint,
-	                          fmt, ap);
-	va_end(ap);
-	return r;
-}
-
-/* Lowers the severity of the finding just added (never above what the settings allow). */
-static void downgrade(struct run *rn, enum policy_severity s)
-{
-	policy_findings_downgrade(&rn->fs->f, rn->fs->last_dropped, s);
-}
 
 void host_findings_free(struct host_findings *fs)
 {
@@ -180,126 +152,146 @@ static bool has_token(const struct host_tokens *t, const char *tok)
 	                         strchr(tok, '=') ? strchr(tok, '=') + 1 : "") == 0;
 }
 
-static int check_cmdline(const struct util_paths *p, const struct host_facts *f,
-                         const struct host_boot *b, struct run *rn)
-{
-	struct host_findings *fs = rn->fs;
-	struct host_cmdline_want w;
-	struct host_tokens pt = {0}, rt = {0};
+/* Everything doctor gathers for the host rules, and the storage the facts point into. */
+struct gathered {
+	struct policy_host h;
+	struct host_boot b;
+	char journal_id[128], journal_kind[32], journal_error[1024];
+	char **temp;
+	size_t n_temp;
+	struct policy_vf_boot *vb;
+	/* the command lines */
+	struct policy_cmdline c;
 	struct host_mode_tokens want_buf;
-	char why[512], setup[64];
-	const char *file;
-	char *line = NULL;
+	struct policy_cmdline_token tokens[HOST_MODE_TOKENS_MAX];
+	struct policy_cmdline_conflict *conflicts;
+	struct policy_cmdline_typo *typos;
+	struct host_tokens pt, rt;
+	char *line, *other;
+	/* dkms */
+	bool dkms_gathered;
+	struct policy_dkms d;
+	struct host_dkms_report rep;
+	struct host_dkms_window *w;
+	char said[400];
+	struct host_dkms_entry *entries;
+	struct policy_dkms_broken *broken;
+	/* modprobe.d, the kernel log */
+	struct host_conflict *mc;
+	struct policy_modconf *modconf;
+	struct host_klog log;
+	struct host_klog_match *m;
+	struct policy_klog_match *klog;
+	char klog_unreadable[1024];
+};
+
+static void gathered_free(struct gathered *g)
+{
+	void *owned[] = {g->vb,      g->conflicts, g->typos, g->line,    g->other, g->w,
+	                 g->entries, g->broken,    g->mc,    g->modconf, g->m,     g->klog};
+
+	for (size_t i = 0; i < sizeof(owned) / sizeof(owned[0]); i++)
+		free(owned[i]);
+	util_strv_free(g->temp, g->n_temp);
+	host_tokens_free(&g->pt);
+	host_tokens_free(&g->rt);
+	if (g->dkms_gathered)
+		host_dkms_report_free(&g->rep);
+	host_klog_free(&g->log);
+}
+
+/* The needed tokens in the persisted and running command lines and in the file the bootloader
+ * does not read, the persisted tokens that work against the mode, the typos of both lines. */
+static int gather_cmdline(const struct util_paths *p, const struct host_facts *f,
+                          enum host_mode mode, struct gathered *g)
+{
+	struct policy_cmdline *c = &g->c;
+	const struct host_boot *b = &g->b;
+	struct host_cmdline_want w;
+	struct host_tokens ot = {0};
+	size_t n_forbid = 0, nt = 0;
 	int r;
 
-	snprintf(setup, sizeof(setup), "pve-passthrough host setup %s",
-	         host_mode_profile(fs->mode)->setup);
-	r = persisted(p, b, &line, &file);
+	r = persisted(p, b, &g->line, &c->file);
 	if (r < 0)
 		return r;
-	{
-		char loader[128], files[PP_PATH_MAX + 64];
+	c->loader = host_loader_name(b->loader);
+	c->pbt = b->pbt;
+	c->grub_dropins = b->loader == HOST_LOADER_GRUB;
+	c->loader_why = b->why;
+	c->running_known = b->proc_cmdline[0] != '\0';
+	host_mode_want(mode, f->device_id, f->iommu_token, &g->want_buf, &w);
+	if ((r = host_tokens_split(g->line, &g->pt)) < 0 ||
+	    (r = host_tokens_split(b->proc_cmdline, &g->rt)) < 0)
+		return r;
+	/* the file the bootloader does not read */
+	if (b->loader == HOST_LOADER_GRUB) {
+		char path[PP_PATH_MAX], *nl;
+		size_t len;
 
-		if (b->pbt)
-			snprintf(loader, sizeof(loader),
-			         _("%s on ESPs managed by proxmox-boot-tool"),
-			         host_loader_name(b->loader));
-		else
-			snprintf(loader, sizeof(loader), "%s", host_loader_name(b->loader));
-		snprintf(files, sizeof(files), "%s%s", file,
-		         b->loader == HOST_LOADER_GRUB ? " + /etc/default/grub.d/*.cfg" : "");
-		r = add(rn, POLICY_RULE_BOOTLOADER, NULL, NULL, _("%s; command line in %s (%s)"),
-		        loader, files, b->why);
-	}
-	host_mode_want(fs->mode, f->device_id, f->iommu_token, &want_buf, &w);
-	if (r == 0)
-		r = host_tokens_split(line, &pt);
-	if (r == 0)
-		r = host_tokens_split(b->proc_cmdline, &rt);
-	for (size_t i = 0; w.tokens[i] && r == 0; i++) {
-		struct host_gauges *g = &fs->gauges;
-
-		if (g->n_tokens < sizeof(g->tokens) / sizeof(g->tokens[0])) {
-			struct host_gauge_token *t = &g->tokens[g->n_tokens++];
-
-			snprintf(t->token, sizeof(t->token), "%s", w.tokens[i]);
-			t->persisted = has_token(&pt, w.tokens[i]);
-			t->active = has_token(&rt, w.tokens[i]);
+		util_path(p, path, sizeof(path), PP_ETC_KERNEL_CMDLINE);
+		if (util_file_read(path, TEXT_MAX, &g->other, &len, NULL) == 0) {
+			if ((nl = strchr(g->other, '\n')))
+				*nl = '\0';
+			c->other_file = PP_ETC_KERNEL_CMDLINE;
 		}
-		if (!has_token(&pt, w.tokens[i]))
-			r = add(rn, POLICY_RULE_CMDLINE_MISSING, NULL, setup,
-			        _("%s is not in the persisted command line (%s): %s needs it"),
-			        w.tokens[i], file, host_mode_name(fs->mode));
-		else if (b->proc_cmdline[0] && !has_token(&rt, w.tokens[i]))
-			r = add(rn, POLICY_RULE_CMDLINE_PENDING, NULL,
-			        _("reboot; if it is still missing afterwards, the bootloader reads another file"),
-			        _("%s is persisted in %s but not in /proc/cmdline: a reboot is pending"),
-			        w.tokens[i], file);
+	} else if (host_grub_cmdline(p, NULL, &g->other, NULL) == 0) {
+		c->other_file = PP_ETC_DEFAULT_GRUB;
 	}
-	for (size_t i = 0; w.forbid[i] && r == 0; i++) {
-		long at = host_tokens_find(&pt, w.forbid[i]);
+	if (c->other_file && host_tokens_split(g->other, &ot) < 0)
+		c->other_file = NULL;
+	for (size_t i = 0; w.tokens[i] && i < HOST_MODE_TOKENS_MAX; i++) {
+		g->tokens[i].token = w.tokens[i];
+		g->tokens[i].persisted = has_token(&g->pt, w.tokens[i]);
+		g->tokens[i].active = has_token(&g->rt, w.tokens[i]);
+		g->tokens[i].other_file = c->other_file && has_token(&ot, w.tokens[i]);
+		c->n_tokens = i + 1;
+	}
+	host_tokens_free(&ot);
+	c->tokens = g->tokens;
+	for (size_t i = 0; w.forbid[i]; i++)
+		n_forbid++;
+	for (size_t i = 0; w.forbid_items[i]; i++)
+		n_forbid++;
+	g->conflicts = calloc(n_forbid + 1, sizeof(*g->conflicts));
+	g->typos = calloc(g->pt.n + g->rt.n + 1, sizeof(*g->typos));
+	if (!g->conflicts || !g->typos)
+		return -ENOMEM;
+	for (size_t i = 0; w.forbid[i]; i++) {
+		long at = host_tokens_find(&g->pt, w.forbid[i]);
 
 		if (at >= 0)
-			r = add(rn, POLICY_RULE_CMDLINE_CONFLICT, NULL,
-			        _("remove it, or let setup do it: host setup ... --replace-conflicts"),
-			        _("'%s' in %s works against %s"), pt.v[at], file,
-			        host_mode_name(fs->mode));
+			g->conflicts[c->n_conflicts++].token = g->pt.v[at];
 	}
-	for (size_t i = 0; w.forbid_items[i] && r == 0; i++) {
-		char key[64];
+	for (size_t i = 0; w.forbid_items[i]; i++) {
+		struct policy_cmdline_conflict *x = &g->conflicts[c->n_conflicts];
 		const char *item = strchr(w.forbid_items[i], '=') + 1;
 
-		host_token_key(w.forbid_items[i], key, sizeof(key));
-		if (has_item(&pt, key, item))
-			r = add(rn, POLICY_RULE_CMDLINE_CONFLICT, NULL,
-			        _("remove it from the list, or host setup ... --replace-conflicts"),
-			        _("%s in %s lists %s, the driver %s needs"), key, file, item,
-			        host_mode_name(fs->mode));
+		host_token_key(w.forbid_items[i], x->key, sizeof(x->key));
+		if (!has_item(&g->pt, x->key, item))
+			continue;
+		x->token = w.forbid_items[i];
+		x->item = item;
+		c->n_conflicts++;
 	}
-	for (size_t i = 0; i < rt.n && r == 0; i++)
-		if (!host_token_valid(rt.v[i], why, sizeof(why)))
-			r = add(rn, POLICY_RULE_CMDLINE_TYPO, NULL,
-			        _("correct the token in the bootloader's file"),
-			        PP_PROC_CMDLINE ": %s", why);
-	for (size_t i = 0; i < pt.n && r == 0; i++)
-		if (!host_token_valid(pt.v[i], why, sizeof(why)) &&
-		    !(b->proc_cmdline[0] && host_tokens_find(&rt, pt.v[i]) >= 0))
-			r = add(rn, POLICY_RULE_CMDLINE_TYPO, NULL, _("correct the token"),
-			        "%s: %s", file, why);
-	/* tokens in the file the bootloader does not read */
-	if (r == 0) {
-		char path[PP_PATH_MAX], *other = NULL, *nl;
-		size_t len;
-		const char *ofile = NULL;
-		struct host_tokens ot = {0};
+	c->conflicts = g->conflicts;
+	for (int running = 1; running >= 0; running--) {
+		const struct host_tokens *t = running ? &g->rt : &g->pt;
 
-		if (b->loader == HOST_LOADER_GRUB) {
-			util_path(p, path, sizeof(path), PP_ETC_KERNEL_CMDLINE);
-			if (util_file_read(path, TEXT_MAX, &other, &len, NULL) == 0) {
-				if ((nl = strchr(other, '\n')))
-					*nl = '\0';
-				ofile = PP_ETC_KERNEL_CMDLINE;
-			}
-		} else if (host_grub_cmdline(p, NULL, &other, NULL) == 0) {
-			ofile = PP_ETC_DEFAULT_GRUB;
+		for (size_t i = 0; i < t->n; i++) {
+			struct policy_cmdline_typo *y = &g->typos[nt];
+
+			if (host_token_valid(t->v[i], y->why, sizeof(y->why)))
+				continue;
+			y->running = running;
+			y->also_running = !running && host_tokens_find(&g->rt, t->v[i]) >= 0;
+			nt++;
 		}
-		if (ofile && host_tokens_split(other, &ot) == 0)
-			for (size_t i = 0; w.tokens[i] && r == 0; i++)
-				if (has_token(&ot, w.tokens[i]) && !has_token(&pt, w.tokens[i])) {
-					r = add(rn, POLICY_RULE_CMDLINE_WRONG_FILE, NULL, setup,
-					        _("%s is in %s, but this host boots with %s, which reads %s: "
-					          "the token never reaches the kernel"),
-					        w.tokens[i], ofile, host_loader_name(b->loader),
-					        file);
-					break;
-				}
-		host_tokens_free(&ot);
-		free(other);
 	}
-	host_tokens_free(&pt);
-	host_tokens_free(&rt);
-	free(line);
-	return r;
+	c->typos = g->typos;
+	c->n_typos = nt;
+	g->h.cmdline = c;
+	return 0;
 }
 
 static bool file_lists(const char *path, const char *module)
@@ -344,58 +336,6 @@ static bool loaded_at_boot(const struct util_paths *p, const char *module)
 	return found;
 }
 
-/* The kernel log of this boot against host/klog_sig.c's table.  A message that confirms a finding
- * already made (same rule and device: pf-driver-stock from sysfs, module-obsolete from
- * /etc/modules) is quoted in that finding; any other is a finding of its own.  Under a --root
- * without <root>/dev/kmsg there is nothing to read (a copied host); on the real host a log we may
- * not read is an info finding; a --kernel-log FILE that cannot be read is an error. */
-/* The facts the host rules of policy/host_rules.c judge: from f (the snapshot), the mode doctor
- * picked, and the files that set the VF count at boot.  vf_boot is malloc'd into *vb. */
-static int host_rule_facts(const struct util_paths *p, const struct host_facts *f,
-                           enum host_mode mode, struct policy_host *h, struct policy_vf_boot **vb)
-{
-	const struct sysfs_driver_profile *pr = host_mode_profile(mode);
-	size_t n = 0;
-	int r;
-
-	memset(h, 0, sizeof(*h));
-	h->mode = (enum sysfs_profile_id)mode;
-	h->igpu = f->igpu;
-	h->generic = f->generic;
-	h->pf_bdf = f->pf_bdf;
-	h->pf_driver = f->pf_driver;
-	h->totalvfs = f->totalvfs;
-	h->numvfs = f->numvfs;
-	h->running = f->running;
-	h->pf_module_loaded = f->i915_loaded;
-	h->max_vfs = f->max_vfs;
-	h->enable_guc = f->enable_guc;
-	h->enable_gvt = f->enable_gvt;
-	h->extra_module_loaded = f->kvmgt_loaded;
-	h->extra_module_at_boot = pr->extra_modules[0] && loaded_at_boot(p, pr->extra_modules[0]);
-	h->n_mdev_types = f->n_mdev_types;
-	h->unit_vfs = -1;
-	r = host_vf_boot_scan(p, vb, &n, &h->unit_enabled);
-	if (r < 0)
-		return r;
-	h->vf_boot = *vb;
-	h->n_vf_boot = n;
-	for (size_t i = 0; i < n; i++)
-		if ((*vb)[i].tool_unit) {
-			h->unit = true;
-			h->unit_vfs = (*vb)[i].count;
-		}
-	return 0;
-}
-
-/* The headers package of a kernel release: Proxmox VE's kernels end in -pve, Debian's do not. */
-static const char *headers_pkg(const char *release)
-{
-	size_t l = strlen(release);
-
-	return l > 4 && strcmp(release + l - 4, "-pve") == 0 ? "proxmox-headers" : "linux-headers";
-}
-
 static bool dkms_registered(const struct util_paths *p)
 {
 	char path[PP_PATH_MAX];
@@ -404,248 +344,14 @@ static bool dkms_registered(const struct util_paths *p)
 	return util_exists(path);
 }
 
-static int check_dkms(const struct util_paths *p, const struct host_facts *f, struct run *rn,
-                      struct util_err *e)
-{
-	struct host_dkms_window *w = NULL;
-	struct host_dkms_report rep;
-	size_t nw = 0;
-	char src[PP_PATH_MAX], said[400] = "";
-	char *status = NULL; /* `dkms status`, run on the real host only */
-	int r;
-
-	r = host_dkms_windows_load(p, &w, &nw, src, sizeof(src), e);
-	if (r < 0)
-		return r;
-	r = host_dkms_scan(p, f->running, w, nw, &rep, e);
-	if (r < 0) {
-		free(w);
-		return r;
-	}
-	if (util_paths_is_host(p)) {
-		const char *argv[] = {"dkms", "status", NULL};
-
-		if (host_run_capture(argv, 1 << 20, &status, NULL) < 0)
-			status = NULL;
-	}
-	/* dkms' own words about the module, quoted in the findings */
-	for (const char *s = status; s && *s;) {
-		size_t l = strcspn(s, "\n"), at = strlen(said);
-
-		if (strncmp(s, "i915-sriov-dkms", 15) == 0 && at + l + 3 < sizeof(said))
-			snprintf(said + at, sizeof(said) - at, "%s%.*s", at ? "; " : "", (int)l, s);
-		s += l + (s[l] == '\n');
-	}
-	rn->fs->gauges.dkms_checked = true;
-	for (size_t i = 0; i < rep.n_kernels && r == 0; i++) {
-		const struct host_kernel *k = &rep.kernels[i];
-		struct host_gauges *g = &rn->fs->gauges;
-
-		if (g->n_kernels < sizeof(g->kernels) / sizeof(g->kernels[0])) {
-			struct host_gauge_kernel *gk = &g->kernels[g->n_kernels++];
-
-			snprintf(gk->release, sizeof(gk->release), "%s", k->release);
-			gk->dkms = k->dkms_installed;
-			gk->headers = k->headers;
-			gk->next_boot = k->next_boot;
-			gk->running = k->running;
-		}
-		char kname[160];
-		char hint[512];
-
-		/* the kernel as the findings name it: "6.8.12-8-pve (newest: boots next)" */
-		if (k->next_boot && k->pinned)
-			snprintf(kname, sizeof(kname), _("%s (pinned: boots next)"), k->release);
-		else if (k->next_boot)
-			snprintf(kname, sizeof(kname), _("%s (newest: boots next)"), k->release);
-		else if (k->running)
-			snprintf(kname, sizeof(kname), _("%s (running)"), k->release);
-		else
-			snprintf(kname, sizeof(kname), "%s", k->release);
-
-		if (!k->dkms_built && !k->dkms_installed) {
-			if (!rep.n_sources)
-				snprintf(
-				        hint, sizeof(hint),
-				        _("i915-sriov-dkms is not installed: get the release that fits "
-				          "(%s) and run host setup sriov --dkms-deb FILE"),
-				        k->fitting[0] ? k->fitting
-				                      : _("none known for this kernel"));
-			else if (!k->headers && k->fitting[0])
-				snprintf(
-				        hint, sizeof(hint),
-				        _("apt install %s-%s, then dkms autoinstall -k %s; release "
-				          "fitting it: %s"),
-				        headers_pkg(k->release), k->release, k->release,
-				        k->fitting);
-			else if (!k->headers)
-				snprintf(hint, sizeof(hint),
-				         _("apt install %s-%s, then dkms autoinstall -k %s"),
-				         headers_pkg(k->release), k->release, k->release);
-			else if (rep.n_sources && !k->source_fits && k->fitting[0])
-				snprintf(
-				        hint, sizeof(hint),
-				        _("the added i915-sriov-dkms release does not cover %s: install "
-				          "release %s (host setup sriov --dkms-deb FILE)"),
-				        k->release, k->fitting);
-			else if (k->fitting[0])
-				snprintf(hint, sizeof(hint),
-				         _("dkms autoinstall -k %s; release fitting it: %s"),
-				         k->release, k->fitting);
-			else
-				snprintf(hint, sizeof(hint), "dkms autoinstall -k %s", k->release);
-			if (k->next_boot && said[0])
-				r = add(rn, POLICY_RULE_DKMS_MISSING, NULL, hint,
-				        _("kernel %s has no i915-sriov-dkms module: after the reboot the "
-				          "stock i915 loads and every VF is gone; dkms status: %s"),
-				        kname, said);
-			else if (k->next_boot)
-				r = add(rn, POLICY_RULE_DKMS_MISSING, NULL, hint,
-				        _("kernel %s has no i915-sriov-dkms module: after the reboot the "
-				          "stock i915 loads and every VF is gone"),
-				        kname);
-			else if (said[0])
-				r = add(rn, POLICY_RULE_DKMS_MISSING, NULL, hint,
-				        _("kernel %s has no i915-sriov-dkms module; dkms status: %s"),
-				        kname, said);
-			else
-				r = add(rn, POLICY_RULE_DKMS_MISSING, NULL, hint,
-				        _("kernel %s has no i915-sriov-dkms module"), kname);
-			if (r == 0 && !k->next_boot && !k->running)
-				downgrade(rn, POLICY_SEVERITY_WARNING);
-		} else if (k->dkms_built && !k->dkms_installed) {
-			char h2[512];
-
-			snprintf(h2, sizeof(h2), "dkms install %s/%s -k %s", rep.module,
-			         k->dkms_version, k->release);
-			r = add(rn, POLICY_RULE_DKMS_NOT_INSTALLED, NULL, h2,
-			        _("i915-sriov-dkms %s is built for %s but not installed"),
-			        k->dkms_version, kname);
-		}
-		if (r == 0 && !k->headers && (k->next_boot || k->running)) {
-			snprintf(hint, sizeof(hint), "apt install %s-%s", headers_pkg(k->release),
-			         k->release);
-			r = add(rn, POLICY_RULE_HEADERS_MISSING, NULL, hint,
-			        _("no headers for kernel %s (/lib/modules/%s/build): dkms cannot build "
-			          "the module for it"),
-			        kname, k->release);
-		}
-		if (r == 0 && k->next_boot && rep.n_sources && !k->source_fits &&
-		    !k->dkms_installed) {
-			const struct host_dkms_window *sw = NULL;
-
-			for (size_t j = 0; j < nw; j++)
-				for (size_t s = 0; s < rep.n_sources; s++)
-					if (strcmp(w[j].release, rep.sources[s]) == 0)
-						sw = &w[j];
-			if (sw && k->fitting[0])
-				r = add(rn, POLICY_RULE_DKMS_WINDOW, NULL,
-				        _("install the release that fits (host setup sriov --dkms-deb "
-				          "FILE) or pin an older kernel: proxmox-boot-tool kernel pin "
-				          "<kver>"),
-				        _("i915-sriov-dkms %s supports kernels %d.%d to %d.%d; %s is "
-				          "outside, dkms skips the build silently; release fitting it: %s"),
-				        sw->release, sw->min_major, sw->min_minor, sw->max_major,
-				        sw->max_minor, k->release, k->fitting);
-			else if (sw)
-				r = add(rn, POLICY_RULE_DKMS_WINDOW, NULL,
-				        _("install the release that fits (host setup sriov --dkms-deb "
-				          "FILE) or pin an older kernel: proxmox-boot-tool kernel pin "
-				          "<kver>"),
-				        _("i915-sriov-dkms %s supports kernels %d.%d to %d.%d; %s is "
-				          "outside, dkms skips the build silently"),
-				        sw->release, sw->min_major, sw->min_minor, sw->max_major,
-				        sw->max_minor, k->release);
-		}
-	}
-	/* dkms' own view, on the real host only */
-	if (r == 0 && status) {
-		struct host_dkms_entry *d = NULL;
-		size_t nd = 0, skipped = 0;
-
-		if (host_dkms_status_parse(status, &d, &nd, &skipped) == 0)
-			for (size_t i = 0; i < nd && r == 0; i++)
-				if (d[i].state == HOST_DKMS_BROKEN)
-					r = add(rn, POLICY_RULE_DKMS_BROKEN, NULL,
-					        _("dkms remove the version, then reinstall the package"),
-					        _("dkms status: %s/%s is broken"), d[i].module,
-					        d[i].version);
-		free(d);
-	}
-	free(status);
-	host_dkms_report_free(&rep);
-	free(w);
-	return r;
-}
-
-/* Does the modules-style file (full path) have a line naming module? */
-static int check_klog(const struct util_paths *p, const struct host_facts *f, struct run *rn,
-                      struct util_err *e)
-{
-	struct host_klog log;
-	struct host_klog_match *m = NULL;
-	size_t nm = 0;
-	int r = host_klog_read(p, f->kernel_log, &log, e);
-
-	if (r < 0) {
-		host_klog_free(&log);
-		if (f->kernel_log)
-			return r;
-		if (r == -ENOENT && !util_paths_is_host(p)) {
-			util_err_clear(e);
-			return 0;
-		}
-		r = add(rn, POLICY_RULE_KLOG_UNREADABLE, NULL,
-		        _("run doctor as root, or give the log with --kernel-log FILE (dmesg > FILE)"),
-		        _("the kernel log was not read: %s"), e ? e->msg : "");
-		util_err_clear(e);
-		return r;
-	}
-	r = host_klog_match(&log, &m, &nm);
-	for (size_t i = 0; i < nm && r == 0; i++) {
-		const struct policy_rule *rule = policy_rule_find(m[i].rule);
-		const struct host_klog_record *l = m[i].first;
-		char quote[600], times[32] = "";
-		struct policy_findings *fl = &rn->fs->f;
-		size_t k;
-
-		if (!rule) { /* a table row naming no registry rule: the unit test prevents it */
-			r = util_err_set(e, -EINVAL, _("kernel log table: unknown rule %s"),
-			                 m[i].rule);
-			break;
-		}
-		if (m[i].count > 1)
-			snprintf(times, sizeof(times), _(" (%u lines)"), m[i].count);
-		snprintf(quote, sizeof(quote), "\"%s%s%s%s\"%s", l->stamp, l->stamp[0] ? " " : "",
-		         l->text, l->truncated ? "..." : "", times);
-		/* "i915: unknown parameter..." names no device: it confirms the PF's finding */
-		for (k = 0; k < fl->n; k++)
-			if (fl->v[k].rule == rule->id &&
-			    (!m[i].device[0] || strcmp(fl->v[k].device, m[i].device) == 0))
-				break;
-		if (k < fl->n) {
-			size_t len = strlen(fl->v[k].message);
-
-			snprintf(fl->v[k].message + len, sizeof(fl->v[k].message) - len,
-			         _("; kernel log: %s"), quote);
-			continue;
-		}
-		r = add(rn, rule->id, m[i].device[0] ? m[i].device : NULL, m[i].fix,
-		        _("%s; kernel log (%s): %s"), m[i].meaning, log.source, quote);
-	}
-	free(m);
-	host_klog_free(&log);
-	return r;
-}
-
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* temp-file-left: our temporary files whose writer is gone, in every directory we write (the
+/* Our temporary files whose writer is gone (temp-file-left), in every directory we write (the
  * detection is util_tmp_stale_under's, /etc/pve's part pveconf_tmp_stale's, as audit's). */
-static int scan_tmp(struct run *rn, const struct util_paths *p)
+static int scan_tmp(const struct util_paths *p, struct gathered *g)
 {
 	static const char *const dirs[] = {
 	        PP_ETC_DEFAULT_GRUB_D,
@@ -679,156 +385,280 @@ static int scan_tmp(struct run *rn, const struct util_paths *p)
 	}
 	if (n > 1)
 		qsort(files, n, sizeof(*files), cmp_str);
-	if (r == 0)
-		r = policy_temp_files_add(&rn->fs->f, rn->severity, NULL, files, n);
-	util_strv_free(files, n);
+	g->temp = files;
+	g->n_temp = n;
+	g->h.temp_files = files;
+	g->h.n_temp_files = n;
 	return r;
+}
+
+/* The snapshot's facts, the mode doctor picked, and the files that set the VF count at boot. */
+static int gather_host(const struct util_paths *p, const struct host_facts *f,
+                       const struct host_findings *fs, struct gathered *g)
+{
+	const struct sysfs_driver_profile *pr = host_mode_profile(fs->mode);
+	struct policy_host *h = &g->h;
+	size_t n = 0;
+	int r;
+
+	h->mode = (enum sysfs_profile_id)fs->mode;
+	h->mode_why = fs->mode_why;
+	h->igpu = f->igpu;
+	h->generic = f->generic;
+	h->pf_bdf = f->pf_bdf;
+	h->pf_driver = f->pf_driver;
+	h->vendor_id = f->vendor_id;
+	h->device_id = f->device_id;
+	h->pf_name = f->pf_name;
+	h->platform = f->platform;
+	h->gfx = f->gfx;
+	h->can_gvtg = f->can_gvtg;
+	h->can_sriov_i915 = f->can_sriov_i915;
+	h->can_sriov_xe = f->can_sriov_xe;
+	h->iommu = f->iommu;
+	h->iommu_why = f->iommu_why;
+	h->totalvfs = f->totalvfs;
+	h->numvfs = f->numvfs;
+	h->running = f->running;
+	h->pf_module_loaded = f->i915_loaded;
+	h->max_vfs = f->max_vfs;
+	h->enable_guc = f->enable_guc;
+	h->enable_gvt = f->enable_gvt;
+	h->extra_module_loaded = f->kvmgt_loaded;
+	h->extra_module_at_boot = pr->extra_modules[0] && loaded_at_boot(p, pr->extra_modules[0]);
+	h->n_mdev_types = f->n_mdev_types;
+	h->unit_vfs = -1;
+	r = host_vf_boot_scan(p, &g->vb, &n, &h->unit_enabled);
+	if (r < 0)
+		return r;
+	h->vf_boot = g->vb;
+	h->n_vf_boot = n;
+	for (size_t i = 0; i < n; i++)
+		if (g->vb[i].tool_unit) {
+			h->unit = true;
+			h->unit_vfs = g->vb[i].count;
+		}
+	return 0;
+}
+
+/* dkms per installed kernel, the window of the added release, and `dkms status` (the real host
+ * only): on an i915 SR-IOV host, and wherever i915-sriov-dkms is registered. */
+static int gather_dkms(const struct util_paths *p, const struct host_facts *f, struct gathered *g,
+                       struct util_err *e)
+{
+	struct policy_dkms *d = &g->d;
+	char src[PP_PATH_MAX];
+	char *status = NULL;
+	size_t nw = 0, nd = 0, skipped = 0;
+	int r;
+
+	r = host_dkms_windows_load(p, &g->w, &nw, src, sizeof(src), e);
+	if (r < 0)
+		return r;
+	r = host_dkms_scan(p, f->running, g->w, nw, &g->rep, e);
+	if (r < 0)
+		return r;
+	g->dkms_gathered = true;
+	if (util_paths_is_host(p)) {
+		const char *argv[] = {"dkms", "status", NULL};
+
+		if (host_run_capture(argv, 1 << 20, &status, NULL) < 0)
+			status = NULL;
+	}
+	/* dkms' own words about the module, quoted in the findings */
+	for (const char *s = status; s && *s;) {
+		size_t l = strcspn(s, "\n"), at = strlen(g->said);
+
+		if (strncmp(s, "i915-sriov-dkms", 15) == 0 && at + l + 3 < sizeof(g->said))
+			snprintf(g->said + at, sizeof(g->said) - at, "%s%.*s", at ? "; " : "",
+			         (int)l, s);
+		s += l + (s[l] == '\n');
+	}
+	if (status && host_dkms_status_parse(status, &g->entries, &nd, &skipped) == 0 && nd) {
+		g->broken = calloc(nd, sizeof(*g->broken));
+		for (size_t i = 0; g->broken && i < nd; i++)
+			if (g->entries[i].state == HOST_DKMS_BROKEN)
+				g->broken[d->n_broken++] = (struct policy_dkms_broken){
+				        g->entries[i].module, g->entries[i].version};
+	}
+	free(status);
+	if (nd && !g->broken)
+		return -ENOMEM;
+	d->broken = g->broken;
+	d->module = g->rep.module;
+	d->n_sources = g->rep.n_sources;
+	/* the window table's row of the added release (the last that matches) */
+	for (size_t j = 0; j < nw; j++)
+		for (size_t s = 0; s < g->rep.n_sources; s++)
+			if (strcmp(g->w[j].release, g->rep.sources[s]) == 0) {
+				d->window_release = g->w[j].release;
+				d->window_min[0] = g->w[j].min_major;
+				d->window_min[1] = g->w[j].min_minor;
+				d->window_max[0] = g->w[j].max_major;
+				d->window_max[1] = g->w[j].max_minor;
+			}
+	d->kernels = g->rep.kernels;
+	d->n_kernels = g->rep.n_kernels;
+	d->said = g->said;
+	g->h.dkms = d;
+	return 0;
+}
+
+/* The modprobe.d, /etc/modules and modules-load.d lines that work against the mode. */
+static int gather_modconf(const struct util_paths *p, const struct host_facts *f,
+                          enum host_mode mode, struct gathered *g, struct util_err *e)
+{
+	size_t n = 0;
+	int r = host_modconf_scan(p, mode, f->device_id, &g->mc, &n, e);
+
+	if (r < 0)
+		return r;
+	g->modconf = calloc(n + 1, sizeof(*g->modconf));
+	if (!g->modconf)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		const struct host_conflict *c = &g->mc[i];
+
+		g->modconf[i] = (struct policy_modconf){
+		        .obsolete = strcmp(c->rule, "module-obsolete") == 0,
+		        .modprobe_d =
+		                strncmp(c->file, PP_ETC_MODPROBE_D, strlen(PP_ETC_MODPROBE_D)) == 0,
+		        .file = c->file,
+		        .line = c->line,
+		        .text = c->text,
+		        .why = c->why,
+		};
+	}
+	g->h.modconf = g->modconf;
+	g->h.n_modconf = n;
+	return 0;
+}
+
+/* The kernel log of this boot, matched against host/klog_sig.c's table.  Under a --root without
+ * <root>/dev/kmsg there is nothing to read (a copied host); on the real host a log we may not read
+ * is a fact for klog-unreadable; a --kernel-log FILE that cannot be read is an error. */
+static int gather_klog(const struct util_paths *p, const struct host_facts *f, struct gathered *g,
+                       struct util_err *e)
+{
+	size_t nm = 0;
+	int r = host_klog_read(p, f->kernel_log, &g->log, e);
+
+	if (r < 0) {
+		if (f->kernel_log)
+			return r;
+		if (r != -ENOENT || util_paths_is_host(p)) {
+			snprintf(g->klog_unreadable, sizeof(g->klog_unreadable), "%s",
+			         e ? e->msg : "");
+			g->h.klog_unreadable = g->klog_unreadable;
+		}
+		util_err_clear(e);
+		return 0;
+	}
+	r = host_klog_match(&g->log, &g->m, &nm);
+	if (r == 0 && !(g->klog = calloc(nm + 1, sizeof(*g->klog))))
+		r = -ENOMEM;
+	for (size_t i = 0; i < nm && r == 0; i++) {
+		const struct policy_rule *rule = policy_rule_find(g->m[i].rule);
+		const struct host_klog_record *l = g->m[i].first;
+
+		if (!rule) /* a table row naming no registry rule: the unit test prevents it */
+			return util_err_set(e, -EINVAL, _("kernel log table: unknown rule %s"),
+			                    g->m[i].rule);
+		g->klog[i] = (struct policy_klog_match){
+		        .rule = rule->id,
+		        .device = g->m[i].device,
+		        .meaning = g->m[i].meaning,
+		        .fix = g->m[i].fix,
+		        .stamp = l->stamp,
+		        .text = l->text,
+		        .truncated = l->truncated,
+		        .count = g->m[i].count,
+		};
+	}
+	g->h.klog = g->klog;
+	g->h.n_klog = nm;
+	g->h.klog_source = g->log.source;
+	return r;
+}
+
+/* The gauges of the machine formats, from the facts the rules judged. */
+static void gauges_fill(const struct host_facts *f, const struct gathered *g,
+                        struct host_gauges *gg)
+{
+	gg->iommu = f->iommu;
+	gg->vfs_enabled = g->h.numvfs;
+	gg->vfs_boot = g->h.unit_vfs;
+	snprintf(gg->pf, sizeof(gg->pf), "%s", f->pf_bdf);
+	for (size_t i = 0;
+	     i < g->c.n_tokens && gg->n_tokens < sizeof(gg->tokens) / sizeof(gg->tokens[0]); i++) {
+		struct host_gauge_token *t = &gg->tokens[gg->n_tokens++];
+
+		snprintf(t->token, sizeof(t->token), "%s", g->c.tokens[i].token);
+		t->persisted = g->c.tokens[i].persisted;
+		t->active = g->c.tokens[i].active;
+	}
+	gg->dkms_checked = g->dkms_gathered;
+	for (size_t i = 0;
+	     i < g->d.n_kernels && gg->n_kernels < sizeof(gg->kernels) / sizeof(gg->kernels[0]);
+	     i++) {
+		const struct policy_kernel *k = &g->d.kernels[i];
+		struct host_gauge_kernel *gk = &gg->kernels[gg->n_kernels++];
+
+		snprintf(gk->release, sizeof(gk->release), "%s", k->release);
+		gk->dkms = k->dkms_installed;
+		gk->headers = k->headers;
+		gk->next_boot = k->next_boot;
+		gk->running = k->running;
+	}
 }
 
 int host_doctor_run(const struct util_paths *p, const struct host_facts *f,
                     const enum policy_severity *severity, struct host_findings *fs,
                     struct util_err *e)
 {
-	struct run run = {fs, severity}, *rn = &run;
-	struct host_boot b;
-	struct host_conflict *c = NULL;
-	struct policy_host hf;
-	struct policy_vf_boot *vb = NULL;
-	size_t n = 0;
+	struct gathered *g = calloc(1, sizeof(*g));
+	struct util_err je = {0};
+	char mok[PP_PATH_MAX];
 	int r;
 
 	memset(fs, 0, sizeof(*fs));
-	r = host_boot_detect(p, &b, e);
+	if (!g)
+		return util_err_set(e, -ENOMEM, _("out of memory"));
+	r = host_boot_detect(p, &g->b, e);
 	if (r < 0)
-		return r;
-	pick_mode(p, f, b.proc_cmdline, fs);
-	fs->gauges.iommu = f->iommu;
-	fs->gauges.vfs_enabled = fs->gauges.vfs_boot = -1;
-	{
-		char iid[128], ikind[32];
-		struct util_err je = {0};
-
-		if (host_journal_interrupted(p, iid, sizeof(iid), ikind, sizeof(ikind), &je) < 0)
-			r = add(rn, POLICY_RULE_JOURNAL_INTERRUPTED, NULL,
-			        _("fix the state directory, then run pve-passthrough host rollback"),
-			        "%s", je.msg);
-		else if (iid[0])
-			r = add(rn, POLICY_RULE_JOURNAL_INTERRUPTED, NULL,
-			        _("run pve-passthrough host rollback: it undoes the steps that were "
-			          "applied; host setup refuses until then"),
-			        _("the %s of journal %s/%s stopped half-way (state applying)"),
-			        ikind, HOST_JOURNAL_DIR, iid);
-		if (r < 0)
-			return r;
+		goto out;
+	pick_mode(p, f, g->b.proc_cmdline, fs);
+	if (host_journal_interrupted(p, g->journal_id, sizeof(g->journal_id), g->journal_kind,
+	                             sizeof(g->journal_kind), &je) < 0) {
+		snprintf(g->journal_error, sizeof(g->journal_error), "%s", je.msg);
+		g->h.journal_error = g->journal_error;
+	} else if (g->journal_id[0]) {
+		g->h.journal_interrupted = g->journal_id;
+		g->h.journal_kind = g->journal_kind;
+		g->h.journal_dir = HOST_JOURNAL_DIR;
 	}
-	r = scan_tmp(rn, p);
-	if (r < 0)
-		return r;
-	if (fs->mode == HOST_MODE_SRIOV_GENERIC)
-		/* TRANSLATORS: %04x:%04x%s%s is the PF's vendor:device id and its name (" NAME" or
-		 * ""); then its driver, why the host mode is generic, the VF counts and the IOMMU
-		 * state */
-		r = f->pf_bdf[0]
-		            ? add(rn, POLICY_RULE_GENERIC_PF, f->pf_bdf, NULL,
-		                  _("%04x:%04x%s%s (driver %s): generic SR-IOV PF, %s; %d of %d VFs "
-		                    "enabled; %s"),
-		                  f->vendor_id, f->device_id, f->pf_name[0] ? " " : "", f->pf_name,
-		                  f->pf_driver[0] ? f->pf_driver : _("none"), fs->mode_why,
-		                  f->numvfs, f->totalvfs, f->iommu_why)
-		            : add(rn, POLICY_RULE_GENERIC_PF, NULL, NULL,
-		                  _("the PF of the setup is gone; %04x:%04x%s%s (driver %s): generic "
-		                    "SR-IOV PF, %s; %d of %d VFs enabled; %s"),
-		                  f->vendor_id, f->device_id, f->pf_name[0] ? " " : "", f->pf_name,
-		                  f->pf_driver[0] ? f->pf_driver : _("none"), fs->mode_why,
-		                  f->numvfs, f->totalvfs, f->iommu_why);
-	else if (!f->igpu)
-		r = add(rn, POLICY_RULE_IGPU_MISSING, NULL,
-		        _("this tool is for Intel iGPUs (vendor 8086, display class)"),
-		        _("no Intel iGPU found"));
-	else if (!f->platform)
-		r = add(rn, POLICY_RULE_PLATFORM_UNKNOWN, f->pf_bdf,
-		        _("update pve-passthrough (its platform table)"),
-		        _("iGPU 8086:%04x is not in the platform table"), f->device_id);
-	else if (!f->can_gvtg && !f->can_sriov_i915 && !f->can_sriov_xe)
-		r = add(rn, POLICY_RULE_PLATFORM_UNSUPPORTED, f->pf_bdf,
-		        _("only full passthrough of the whole iGPU to one VM is possible"),
-		        _("%s (8086:%04x) has neither SR-IOV nor GVT-g"), f->platform,
-		        f->device_id);
-	else {
-		char id[64], can[160] = "";
-
-		if (f->gfx)
-			snprintf(id, sizeof(id), "8086:%04x, %s", f->device_id, f->gfx);
-		else
-			snprintf(id, sizeof(id), "8086:%04x", f->device_id);
-		/* what the platform can do, as a list of ways */
-		if (f->can_gvtg)
-			snprintf(can, sizeof(can), "GVT-g");
-		if (f->can_sriov_i915)
-			snprintf(can + strlen(can), sizeof(can) - strlen(can), "%s%s",
-			         can[0] ? _(", ") : "", _("SR-IOV via i915-sriov-dkms"));
-		if (f->can_sriov_xe)
-			snprintf(can + strlen(can), sizeof(can) - strlen(can), "%s%s",
-			         can[0] ? _(", ") : "", _("SR-IOV via xe"));
-		r = add(rn, POLICY_RULE_PLATFORM, f->pf_bdf, NULL, _("%s (%s) can do %s"),
-		        f->platform, id, can);
-	}
-	if (r == 0 && f->iommu == 0)
-		r = add(rn, POLICY_RULE_IOMMU_OFF, NULL,
-		        _("enable VT-d in the firmware setup and put intel_iommu=on on the kernel command "
-		          "line (host setup does)"),
-		        _("no IOMMU is active (/sys/class/iommu is empty): nothing can be passed through"));
+	r = scan_tmp(p, g);
 	if (r == 0)
-		r = check_cmdline(p, f, &b, rn);
-	/* the host rules over facts (policy/host_rules.c): PF driver, VF counts, GVT-g modules */
+		r = gather_host(p, f, fs, g);
 	if (r == 0)
-		r = host_rule_facts(p, f, fs->mode, &hf, &vb);
-	if (r == 0) {
-		fs->gauges.vfs_enabled = hf.numvfs;
-		fs->gauges.vfs_boot = hf.unit_vfs;
-		snprintf(fs->gauges.pf, sizeof(fs->gauges.pf), "%s", f->pf_bdf);
-		r = policy_host_evaluate(&hf, severity, &fs->f);
-	}
-	free(vb);
-	/* the dkms checks: on an i915 SR-IOV host, and wherever i915-sriov-dkms is registered */
+		r = gather_cmdline(p, f, fs->mode, g);
 	if (r == 0 && (fs->mode == HOST_MODE_SRIOV_I915 || dkms_registered(p)))
-		r = check_dkms(p, f, rn, e);
-	if (r == 0 && b.secure_boot) {
-		char path[PP_PATH_MAX], hint[512];
-
-		util_path(p, path, sizeof(path), HOST_DKMS_MOK);
-		if (util_exists(path))
-			snprintf(
-			        hint, sizeof(hint),
-			        _("mokutil --import %s, reboot, choose Enroll MOK in the MOK manager; "
-			          "check with mokutil --test-key %s"),
-			        HOST_DKMS_MOK, HOST_DKMS_MOK);
-		else
-			snprintf(
-			        hint, sizeof(hint),
-			        _("the dkms key %s appears after the first dkms build; then mokutil "
-			          "--import it and reboot to enroll it"),
-			        HOST_DKMS_MOK);
-		r = add(rn, POLICY_RULE_SECURE_BOOT, NULL, hint,
-		        _("Secure Boot is on: the kernel loads the dkms module only when the dkms key "
-		          "is enrolled (\"Key was rejected by service\" otherwise)"));
-		if (r == 0 && fs->mode == HOST_MODE_GVTG)
-			downgrade(rn, POLICY_SEVERITY_INFO);
-	}
+		r = gather_dkms(p, f, g, e);
+	g->h.secure_boot = g->b.secure_boot;
+	g->h.mok = HOST_DKMS_MOK;
+	util_path(p, mok, sizeof(mok), HOST_DKMS_MOK);
+	g->h.mok_exists = util_exists(mok);
 	if (r == 0 && f->igpu)
-		r = host_modconf_scan(p, fs->mode, f->device_id, &c, &n, e);
-	for (size_t i = 0; i < n && r == 0; i++)
-		r = add(rn,
-		        strcmp(c[i].rule, "module-obsolete") == 0 ? POLICY_RULE_MODULE_OBSOLETE
-		                                                  : POLICY_RULE_MODPROBE_CONFLICT,
-		        NULL,
-		        strncmp(c[i].file, PP_ETC_MODPROBE_D, strlen(PP_ETC_MODPROBE_D)) == 0
-		                ? _("fix or remove that line, then update-initramfs -u -k all")
-		                : _("remove that line"),
-		        _("%s line %d: '%s': %s"), c[i].file, c[i].line, c[i].text, c[i].why);
-	free(c);
+		r = gather_modconf(p, f, fs->mode, g, e);
 	if (r == 0)
-		r = check_klog(p, f, rn, e);
+		r = gather_klog(p, f, g, e);
+	if (r == 0)
+		r = policy_host_evaluate(&g->h, severity, &fs->f);
+	if (r == 0)
+		gauges_fill(f, g, &fs->gauges);
+out:
+	gathered_free(g);
+	free(g);
 	if (r < 0) {
 		host_findings_free(fs);
 		if (e && !e->msg[0])

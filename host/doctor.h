@@ -1,6 +1,7 @@
-/* host/doctor.h - the host half of `doctor`: every check of the iGPU setup end to end, each a
- * finding with a rule id of the registry (policy/rules.def, host scope), a cause and a fix.
- * Reads files under --root; /sys facts come in through struct host_facts. */
+/* host/doctor.h - the host half of `doctor`: gathers every fact of the iGPU setup end to end
+ * (files under --root; /sys facts come in through struct host_facts) into struct policy_host and
+ * has policy/host_rules.c judge them: findings with a rule id of the registry (policy/rules.def,
+ * host scope), a cause and a fix. */
 #ifndef PP_HOST_DOCTOR_H
 #define PP_HOST_DOCTOR_H
 
@@ -36,7 +37,6 @@ struct host_findings {
 	struct host_gauges gauges;
 	enum host_mode mode;
 	char mode_why[384];
-	bool last_dropped; /* (internal) the last add() was dropped: its severity is off */
 };
 
 /* Runs every host check.  severity: per-rule severities of the settings (POLICY_RULE_COUNT

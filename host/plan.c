@@ -689,7 +689,7 @@ static int plan_dkms_notes(const struct util_paths *p, struct host_plan *pl,
 	/* the running release is a fact the front end read with the snapshot */
 	r = host_dkms_scan(p, f->running, w, nw, &rep, e);
 	if (r == 0 && rep.next_boot >= 0 && !o->dkms_deb) {
-		const struct host_kernel *k = &rep.kernels[rep.next_boot];
+		const struct policy_kernel *k = &rep.kernels[rep.next_boot];
 
 		if (!k->dkms_built && !k->dkms_installed && k->headers)
 			r = block(

@@ -653,8 +653,11 @@ static int scan_modules_line(struct host_conflict **out, size_t *n, const char *
 	return 0;
 }
 
-static int scan_file(const struct util_paths *p, const char *display, bool modules_syntax,
-                     enum host_mode mode, unsigned id, struct host_conflict **out, size_t *n)
+/* Hands each line of the text file display (under p's root) to each_line(arg, ln, s, ll): ln
+ * counts from 1, s[0..ll) is the line without its newline.  Stops at the first non-zero return,
+ * which it returns; a file that cannot be read has no lines. */
+static int scan_lines(const struct util_paths *p, const char *display,
+                      int (*each_line)(void *arg, int ln, const char *s, size_t ll), void *arg)
 {
 	char path[PP_PATH_MAX], *data;
 	size_t len;
@@ -667,13 +670,38 @@ static int scan_file(const struct util_paths *p, const char *display, bool modul
 		const char *eol = strchr(s, '\n');
 		size_t ll = eol ? (size_t)(eol - s) : strlen(s);
 
-		ln++;
-		r = modules_syntax ? scan_modules_line(out, n, display, ln, s, ll, mode)
-		                   : scan_modprobe_line(out, n, display, ln, s, ll, mode, id);
+		r = each_line(arg, ++ln, s, ll);
 		s = eol ? eol + 1 : NULL;
 	}
 	free(data);
 	return r;
+}
+
+/* One modprobe.d file, /etc/modules or a modules-load.d file being scanned. */
+struct modconf_scan {
+	struct host_conflict **out;
+	size_t *n;
+	const char *display;
+	bool modules_syntax; /* /etc/modules, modules-load.d: one module a line */
+	enum host_mode mode;
+	unsigned id;
+};
+
+static int modconf_line(void *arg, int ln, const char *s, size_t ll)
+{
+	const struct modconf_scan *m = arg;
+
+	if (m->modules_syntax)
+		return scan_modules_line(m->out, m->n, m->display, ln, s, ll, m->mode);
+	return scan_modprobe_line(m->out, m->n, m->display, ln, s, ll, m->mode, m->id);
+}
+
+static int scan_file(const struct util_paths *p, const char *display, bool modules_syntax,
+                     enum host_mode mode, unsigned id, struct host_conflict **out, size_t *n)
+{
+	struct modconf_scan m = {out, n, display, modules_syntax, mode, id};
+
+	return scan_lines(p, display, modconf_line, &m);
 }
 
 int host_modconf_scan(const struct util_paths *p, enum host_mode mode, unsigned igpu_id,
@@ -795,37 +823,39 @@ static bool numvfs_line_writes(const char *line, enum numvfs_syntax syn)
 	return shell_writes_numvfs(t);
 }
 
+/* One file of another boot-time mechanism being scanned for sriov_numvfs writes. */
+struct numvfs_scan {
+	struct host_conflict **out;
+	size_t *n;
+	const char *display, *what;
+	enum numvfs_syntax syn;
+};
+
+static int numvfs_line(void *arg, int ln, const char *s, size_t ll)
+{
+	const struct numvfs_scan *v = arg;
+	const char *t = s;
+	char *line = strndup(s, ll);
+	int r = 0;
+
+	while (*t == ' ' || *t == '\t')
+		t++;
+	if (line && *t != '#' && strstr(line, "sriov_numvfs") && numvfs_line_writes(line, v->syn))
+		r = push_conflict(v->out, v->n, "vfs-other-mechanism", v->display, ln, s, ll,
+		                  _("%s also sets sriov_numvfs at boot; two mechanisms race "
+		                    "(the second write fails with EBUSY or changes the count): "
+		                    "keep only the tool's unit"),
+		                  v->what);
+	free(line);
+	return r;
+}
+
 static int scan_numvfs(const struct util_paths *p, const char *display, const char *what,
                        enum numvfs_syntax syn, struct host_conflict **out, size_t *n)
 {
-	char path[PP_PATH_MAX], *data;
-	size_t len;
-	int ln = 0, r = 0;
+	struct numvfs_scan v = {out, n, display, what, syn};
 
-	util_path(p, path, sizeof(path), "%s", display);
-	if (util_file_read(path, TEXT_MAX, &data, &len, NULL) < 0)
-		return 0;
-	for (const char *s = data; s && *s && r == 0;) {
-		const char *eol = strchr(s, '\n'), *t = s;
-		size_t ll = eol ? (size_t)(eol - s) : strlen(s);
-		char *line = strndup(s, ll);
-
-		ln++;
-		while (*t == ' ' || *t == '\t')
-			t++;
-		if (line && *t != '#' && strstr(line, "sriov_numvfs") &&
-		    numvfs_line_writes(line, syn))
-			r = push_conflict(
-			        out, n, "vfs-other-mechanism", display, ln, s, ll,
-			        _("%s also sets sriov_numvfs at boot; two mechanisms race "
-			          "(the second write fails with EBUSY or changes the count): "
-			          "keep only the tool's unit"),
-			        what);
-		free(line);
-		s = eol ? eol + 1 : NULL;
-	}
-	free(data);
-	return r;
+	return scan_lines(p, display, numvfs_line, &v);
 }
 
 int host_vf_mechanisms_scan(const struct util_paths *p, struct host_conflict **out, size_t *n,

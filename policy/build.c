@@ -2,6 +2,7 @@
  * their hostpci entries parsed with pveconf_hostpci_parse, machine and vga, hookscript and lock.
  * Pure: no I/O, no printing; must not decide anything the rules decide. */
 #include "policy/build.h"
+#include "util/buf.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -62,12 +63,75 @@ static enum policy_section_kind kind_of(enum pveconf_section_kind k)
 	                                      : POLICY_SECTION_SNAPSHOT;
 }
 
-/* Sections as written (ALL, or MAIN only). */
-static int build_sections(const struct pveconf_vm *conf, bool main_only, struct policy_vm_build *b)
+/* The value of a line PVE drops, from the file's bytes ("hostpci0: 0000:00:02.3, pcie=1"). */
+static bool raw_value(const char *data, size_t len, unsigned line, const char *key, char *buf,
+                      size_t n)
+{
+	const char *p = data, *end = data + len, *eol;
+	size_t kl = strlen(key);
+
+	for (unsigned l = 1; l < line && p < end; l++) {
+		p = memchr(p, '\n', (size_t)(end - p));
+		p = p ? p + 1 : end;
+	}
+	if (p >= end)
+		return false;
+	eol = memchr(p, '\n', (size_t)(end - p));
+	eol = eol ? eol : end;
+	if ((size_t)(eol - p) <= kl || strncmp(p, key, kl) != 0 || p[kl] != ':')
+		return false;
+	p += kl + 1;
+	while (p < eol && isspace((unsigned char)*p))
+		p++;
+	while (eol > p && isspace((unsigned char)eol[-1]))
+		eol--;
+	snprintf(buf, n, "%.*s", (int)(eol - p), p);
+	return eol > p;
+}
+
+/* POLICY_BUILD_ALL_DROPPED: what a value PVE drops says, read as written or without the blanks
+ * PVE rejects ("0000:00:02.3, pcie=1"), so the device a person meant still counts as used. */
+static void hp_lenient(struct policy_hostpci *hp)
+{
+	char tmp[1024];
+	size_t n = 0;
+
+	if (!hp->value)
+		return;
+	hp->lenient = pveconf_hostpci_parse(hp->value, &hp->parsed, NULL) == 0;
+	for (const char *s = hp->value; !hp->lenient && *s && n + 1 < sizeof(tmp); s++)
+		if (!isspace((unsigned char)*s))
+			tmp[n++] = *s;
+	tmp[n] = '\0';
+	if (!hp->lenient)
+		hp->lenient = pveconf_hostpci_parse(tmp, &hp->parsed, NULL) == 0;
+}
+
+/* A dropped line's value from the file's bytes (serialised once, into *bytes), unless the section
+ * has a key of that name PVE keeps. */
+static const char *dropped_value(struct policy_vm_build *b, const struct pveconf_vm *conf, size_t s,
+                                 const struct pveconf_diag *d, struct util_buf *bytes)
+{
+	const struct pveconf_section *ps = pveconf_vm_section(conf, s);
+	char value[1024];
+
+	if (pveconf_vm_get(conf, s == 0 ? NULL : ps->name, d->key, NULL))
+		return NULL;
+	if (!bytes->s && pveconf_vm_serialize(conf, bytes) < 0)
+		return NULL;
+	if (!raw_value(util_buf_str(bytes), bytes->len, d->line, d->key, value, sizeof(value)))
+		return NULL;
+	return keep(b, value);
+}
+
+/* Sections as written (ALL, or MAIN only); dropped: values PVE drops read too. */
+static int build_sections(const struct pveconf_vm *conf, bool main_only, bool dropped,
+                          struct policy_vm_build *b)
 {
 	const struct pveconf_diag *diags;
 	size_t n_sec = pveconf_vm_section_count(conf), n_diags = pveconf_vm_diags(conf, &diags);
 	size_t total = 0, n_hps = 0, ns = 0;
+	struct util_buf bytes = {0};
 
 	for (size_t s = 0; s < n_sec; s++) {
 		const struct pveconf_kv *kv;
@@ -101,8 +165,12 @@ static int build_sections(const struct pveconf_vm *conf, bool main_only, struct 
 				sec->machine = keep(b, kv[i].value);
 			else if (strcmp(kv[i].key, "vga") == 0)
 				sec->vga = keep(b, kv[i].value);
-			else if (is_hostpci_key(kv[i].key))
-				hp_set(b, &b->hps[n_hps++], kv[i].key, kv[i].value, kv[i].line);
+			else if (is_hostpci_key(kv[i].key)) {
+				hp_set(b, &b->hps[n_hps], kv[i].key, kv[i].value, kv[i].line);
+				if (dropped && !b->hps[n_hps].valid)
+					hp_lenient(&b->hps[n_hps]);
+				n_hps++;
+			}
 		}
 		/* values PVE drops never reach the keys: they are diagnostics of the reader */
 		for (size_t d = 0; d < n_diags; d++) {
@@ -113,14 +181,19 @@ static int build_sections(const struct pveconf_vm *conf, bool main_only, struct 
 				continue;
 			hp = &b->hps[n_hps++];
 			hp->key = keep(b, diags[d].key);
-			hp->value = NULL; /* the reader keeps only its reason */
+			/* the reader keeps only its reason; the bytes the value */
+			hp->value = dropped ? dropped_value(b, conf, s, &diags[d], &bytes) : NULL;
 			hp->line = diags[d].line;
 			hp->valid = false;
+			hp->dropped = true;
 			hp->error = keep(b, diags[d].message);
+			if (dropped)
+				hp_lenient(hp);
 		}
 		sec->n_hostpci = (size_t)(&b->hps[n_hps] - sec->hostpci);
 		ns++;
 	}
+	util_buf_free(&bytes);
 	b->vm.sections = b->secs;
 	b->vm.n_sections = ns;
 	return 0;
@@ -181,7 +254,8 @@ int policy_vm_build(const struct pveconf_vm *conf, unsigned vmid, const char *no
 	out->vm.vmid = vmid;
 	out->vm.node = keep(out, node);
 	r = view == POLICY_BUILD_NEXT_START ? build_next_start(conf, out)
-	                                    : build_sections(conf, view == POLICY_BUILD_MAIN, out);
+	                                    : build_sections(conf, view == POLICY_BUILD_MAIN,
+	                                                     view == POLICY_BUILD_ALL_DROPPED, out);
 	if (r < 0) {
 		policy_vm_build_free(out);
 		return util_err_set(e, r, _("out of memory"));

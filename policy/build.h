@@ -13,6 +13,9 @@ enum policy_build_view {
 	POLICY_BUILD_MAIN,       /* main only: the guard (PVE applied [PENDING] before a start) */
 	POLICY_BUILD_NEXT_START, /* main with [PENDING] values and deletes applied, as one main
 	                            section: the VM as its next start sees it (assign's candidate) */
+	/* ALL, and every hostpci value PVE drops read from the file's bytes (lenient: what the
+	 * person meant): who holds a device for assign and release (POLICY_USES_DROPPED) */
+	POLICY_BUILD_ALL_DROPPED,
 };
 
 /* One built VM.  vm.running, vm.hook_state and vm.hook_is_guard are left to the caller.  Every

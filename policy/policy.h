@@ -6,7 +6,6 @@
 #ifndef PP_POLICY_H
 #define PP_POLICY_H
 
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -69,7 +68,11 @@ struct policy_hostpci {
 	unsigned line;
 	bool valid;                    /* false: PVE drops the value */
 	const char *error;             /* PVE's reason when !valid */
-	struct pveconf_hostpci parsed; /* meaningful when valid */
+	struct pveconf_hostpci parsed; /* meaningful when valid or lenient */
+	/* POLICY_BUILD_ALL_DROPPED only: parsed is what a value PVE drops says (read as written, or
+	 * without the blanks PVE rejects), the device a person meant */
+	bool lenient;
+	bool dropped; /* PVE's reader drops the whole line (a diagnostic, not a key) */
 };
 
 enum policy_section_kind {
@@ -246,15 +249,119 @@ struct policy_vf_boot {
 	bool tool_unit;         /* the tool's own unit (host setup's) */
 };
 
-/* What the host rules judge: plain facts doctor gathered (sysfs snapshot, files under --root). */
+/* One kernel command-line token the host mode needs (its driver profile's tokens), where it is. */
+struct policy_cmdline_token {
+	const char *token; /* "intel_iommu=on" */
+	bool persisted;    /* in the file the bootloader reads */
+	bool active;       /* in /proc/cmdline */
+	bool other_file;   /* in the file the bootloader in use does not read */
+};
+
+/* A persisted token that works against the mode: a whole token (item NULL: "i915.enable_gvt=1")
+ * or one item of a comma list (key "module_blacklist", item "i915"). */
+struct policy_cmdline_conflict {
+	const char *token; /* as written */
+	char key[64];      /* the list's key, "" for a whole token */
+	const char *item;
+};
+
+/* A token the kernel ignores (a typo), with host/cmdline.c's reason. */
+struct policy_cmdline_typo {
+	bool running;      /* from /proc/cmdline; false: from the persisted file */
+	bool also_running; /* a persisted token that /proc/cmdline has too */
+	char why[512];     /* "915.enable_guc: no module 915 - did you mean i915?" */
+};
+
+/* The kernel command line as doctor found it: the bootloader, the persisted and running tokens. */
+struct policy_cmdline {
+	const char *loader;     /* "grub", "systemd-boot" */
+	bool pbt;               /* on ESPs managed by proxmox-boot-tool */
+	bool grub_dropins;      /* GRUB: /etc/default/grub.d/ *.cfg are read too */
+	const char *loader_why; /* the evidence, one sentence */
+	const char *file;       /* the file the bootloader reads ("/etc/default/grub") */
+	const char *other_file; /* the one it does not read, NULL when absent */
+	bool running_known;     /* /proc/cmdline was read (not empty) */
+	const struct policy_cmdline_token *tokens;
+	size_t n_tokens;
+	const struct policy_cmdline_conflict *conflicts; /* whole tokens first, then list items */
+	size_t n_conflicts;
+	const struct policy_cmdline_typo *typos; /* /proc/cmdline's first, then the file's */
+	size_t n_typos;
+};
+
+/* One installed kernel and i915-sriov-dkms for it (host/dkms.c fills these). */
+struct policy_kernel {
+	char release[128];
+	bool headers;        /* lib/modules/<kver>/build resolves to a directory */
+	bool dkms_built;     /* the dkms tree has the module built for it */
+	bool dkms_installed; /* lib/modules/<kver>/updates/dkms/i915.ko* */
+	char dkms_version[64];
+	bool source_fits; /* an added dkms source version's window covers this kernel */
+	char fitting[64]; /* the window table's newest release that covers it, "" if none */
+	bool running, next_boot, pinned;
+};
+
+/* i915-sriov-dkms across the installed kernels. */
+struct policy_dkms {
+	const char *module; /* dkms module name found ("i915-sriov-dkms"), "" when none */
+	size_t n_sources;   /* versions added to dkms */
+	/* the kernel window of the added release (its row of the window table), NULL when none */
+	const char *window_release;
+	int window_min[2], window_max[2];    /* major, minor */
+	const struct policy_kernel *kernels; /* newest first */
+	size_t n_kernels;
+	const char *said; /* `dkms status`'s lines about the module, "; "-joined, "" when none */
+	/* what `dkms status` says is broken (on the real host only) */
+	const struct policy_dkms_broken {
+		const char *module, *version;
+	} * broken;
+	size_t n_broken;
+};
+
+/* A modprobe.d / modules line that works against the setup (host/probe.c's scan). */
+struct policy_modconf {
+	bool obsolete;    /* a module that no longer exists (module-obsolete) */
+	bool modprobe_d;  /* in /etc/modprobe.d (an initramfs update applies it) */
+	const char *file; /* "/etc/modprobe.d/i915.conf" */
+	int line;         /* 1-based */
+	const char *text; /* the line */
+	const char *why;  /* what it does wrong */
+};
+
+/* One kernel-log signature that matched (host/klog_sig.c's table), with its first line. */
+struct policy_klog_match {
+	enum policy_rule_id rule;
+	const char *device;  /* "0000:00:02.0", "" when the message names none */
+	const char *meaning; /* what the kernel is saying */
+	const char *fix;
+	const char *stamp, *text; /* the first matching line */
+	bool truncated;
+	unsigned count; /* lines that matched for that device */
+};
+
+/* What the host rules judge: plain facts doctor gathered (sysfs snapshot, files under --root).
+ * host/doctor.c only gathers these; every host rule is a function of policy/host_rules.c. */
 struct policy_host {
 	enum sysfs_profile_id mode; /* the driver profile the host is (being) set up for */
-	bool igpu, generic;         /* an iGPU PF / a generic SR-IOV PF (--pf) was found */
-	const char *pf_bdf;         /* "" when none */
-	const char *pf_driver;      /* "" when unbound */
-	int totalvfs, numvfs;       /* -1 when unknown */
-	const char *running;        /* running kernel release, "" when unknown */
-	bool pf_module_loaded;      /* the profile's module (i915) is loaded */
+	const char *mode_why;       /* why that mode, one clause */
+	/* a setup or rollback stopped half-way: its journal (dir/id) and kind, or the error that
+	 * kept the journals from being read; NULL when none */
+	const char *journal_dir, *journal_interrupted, *journal_kind, *journal_error;
+	char *const *temp_files; /* our temporary files whose writer is gone (host paths) */
+	size_t n_temp_files;
+	bool igpu, generic;    /* an iGPU PF / a generic SR-IOV PF (--pf) was found */
+	const char *pf_bdf;    /* "" when none */
+	const char *pf_driver; /* "" when unbound */
+	unsigned vendor_id, device_id;
+	const char *pf_name;  /* "vendor device" from pci.ids, "" when unknown */
+	const char *platform; /* the platform table's name, NULL when not in it */
+	const char *gfx;      /* "Xe-LP", NULL when unknown */
+	bool can_gvtg, can_sriov_i915, can_sriov_xe;
+	int iommu;             /* 1 on, 0 off, -1 unknown */
+	const char *iommu_why; /* generic PF: whether the kernel needs an IOMMU token */
+	int totalvfs, numvfs;  /* -1 when unknown */
+	const char *running;   /* running kernel release, "" when unknown */
+	bool pf_module_loaded; /* the profile's module (i915) is loaded */
 	/* module parameters of the profile's module ("" when absent): the dkms i915's max_vfs,
 	 * enable_guc, enable_gvt */
 	const char *max_vfs, *enable_guc, *enable_gvt;
@@ -265,25 +372,27 @@ struct policy_host {
 	int unit_vfs;                         /* the count the tool's unit sets, -1 when unknown */
 	const struct policy_vf_boot *vf_boot; /* every place that sets the count at boot */
 	size_t n_vf_boot;
+	const struct policy_cmdline *cmdline; /* NULL: not read */
+	const struct policy_dkms *dkms;       /* NULL: not an i915-sriov-dkms host */
+	bool secure_boot;                     /* the SecureBoot efivar reads 1 */
+	const char *mok;                      /* the dkms signing key's path */
+	bool mok_exists;
+	const struct policy_modconf *modconf;
+	size_t n_modconf;
+	/* the kernel log: the matches, or why it was not read (NULL: read, or nothing to read) */
+	const struct policy_klog_match *klog;
+	size_t n_klog;
+	const char *klog_source; /* "/dev/kmsg", the --kernel-log file */
+	const char *klog_unreadable;
 };
 
-/* Appends a host-level finding of rule at the severity the settings give it (severity as in
- * struct policy_input); nothing when that is off, and *dropped says so (for a later downgrade).
- * 0 or -ENOMEM.  Shared by the host rules here and doctor's file checks in host/. */
-int policy_findings_vaddf(struct policy_findings *f, const enum policy_severity *severity,
-                          bool *dropped, enum policy_rule_id rule, const char *dev,
-                          const char *hint, const char *fmt, va_list ap)
-        __attribute__((format(printf, 7, 0)));
 /* temp-file-left: one finding per temporary file of ours a killed write left (files: host paths,
  * util_tmp_stale_under), for doctor and audit alike; node (NULL: none) names the node.
  * 0 or -ENOMEM. */
 int policy_temp_files_add(struct policy_findings *out, const enum policy_severity *severity,
                           const char *node, char *const *files, size_t n);
-/* Lowers the severity of the finding just added, unless it was dropped. */
-void policy_findings_downgrade(struct policy_findings *f, bool dropped, enum policy_severity s);
-
-/* Runs every host rule of policy/host_rules.c over h, appending to out in the registry's
- * order of checks.  severity as in struct policy_input (NULL = defaults); a rule set to off
+/* Runs every host rule of policy/host_rules.c over h (doctor's whole host judgement), appending
+ * to out in the order doctor reports them.  severity as in struct policy_input (NULL = defaults); a rule set to off
  * adds nothing.  0 or -ENOMEM. */
 int policy_host_evaluate(const struct policy_host *h, const enum policy_severity *severity,
                          struct policy_findings *out);
@@ -308,8 +417,18 @@ struct policy_uses {
 	size_t n, cap;
 };
 
-/* Every use of a device of in->host by the VMs of in->node, every section.  0 or -ENOMEM. */
-int policy_uses_collect(const struct policy_input *in, struct policy_uses *out, struct util_err *e);
+/* What policy_uses_collect counts besides the entries PVE keeps. */
+enum policy_uses_flags {
+	/* also the values PVE drops that still name a device (policy_hostpci.lenient, from a
+	 * POLICY_BUILD_ALL_DROPPED build): assign and release count what a person meant, so a
+	 * broken entry still holds its device */
+	POLICY_USES_DROPPED = 1,
+};
+
+/* Every use of a device of in->host by the VMs of in->node, every section.  flags: enum
+ * policy_uses_flags.  0 or -ENOMEM. */
+int policy_uses_collect(const struct policy_input *in, unsigned flags, struct policy_uses *out,
+                        struct util_err *e);
 void policy_uses_free(struct policy_uses *u);
 
 #endif

@@ -1,6 +1,8 @@
-/* policy/uses.c - which devices of this node the VM configs name (status's used_by), through
- * the same expansion the rules use (policy/expand.c), so that status and the rules never disagree
- * about what "00:02", "A;B", mapping= or mdev= cover.  Pure: no I/O, no printing. */
+/* policy/uses.c - which devices of this node the VM configs name: status's used_by, and (with
+ * POLICY_USES_DROPPED, values PVE drops counted as the person meant them) who holds a device for
+ * assign and release.  One loop, through the same expansion the rules use (policy/expand.c), so
+ * that status, assign, release and the rules never disagree about what "00:02", "A;B", mapping= or
+ * mdev= cover.  Pure: no I/O, no printing. */
 #include "policy/expand.h"
 #include "util/i18n.h"
 
@@ -55,7 +57,8 @@ static int add(struct policy_uses *u, const struct policy_entry *en, const char 
 	return 0;
 }
 
-int policy_uses_collect(const struct policy_input *in, struct policy_uses *out, struct util_err *e)
+int policy_uses_collect(const struct policy_input *in, unsigned flags, struct policy_uses *out,
+                        struct util_err *e)
 {
 	struct policy_entry *en = malloc(sizeof(*en)); /* ~4 KiB: not on the stack */
 
@@ -74,8 +77,9 @@ int policy_uses_collect(const struct policy_input *in, struct policy_uses *out, 
 			for (size_t h = 0; h < sec->n_hostpci; h++) {
 				size_t first = out->n;
 
-				if (!sec->hostpci[h].valid)
-					continue; /* PVE drops it: it names nothing */
+				if (!sec->hostpci[h].valid &&
+				    !(sec->hostpci[h].lenient && (flags & POLICY_USES_DROPPED)))
+					continue; /* PVE drops it: it names nothing to PVE */
 				policy_entry_expand(in, vm, sec, &sec->hostpci[h], en);
 				for (size_t a = 0; a < en->n_alts; a++)
 					for (size_t d = 0; d < en->alts[a].n_devs; d++) {

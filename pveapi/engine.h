@@ -11,6 +11,20 @@
 #include "util/buf.h"
 #include "util/err.h"
 
+#include <stdlib.h>
+#include <string.h>
+
+/* A JSON string's copy for the answers' plain structs: NULL becomes ""; without memory NULL, and
+ * *oom is set (the parsers carry on and fail once at the end). */
+static inline char *pveapi_strdup(const char *s, int *oom)
+{
+	char *p = strdup(s ? s : "");
+
+	if (!p)
+		*oom = 1;
+	return p;
+}
+
 struct pveapi_job {
 	struct pveapi_job *next;
 	const char *method; /* static string */

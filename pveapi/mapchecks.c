@@ -14,21 +14,12 @@ struct fetch {
 	int oom;
 };
 
-static char *dup_or(struct fetch *f, const char *s)
-{
-	char *p = strdup(s ? s : "");
-
-	if (!p)
-		f->oom = 1;
-	return p;
-}
-
 static void parse_entry(struct fetch *f, json_t *it, struct pveapi_map_checks *m)
 {
 	json_t *checks = json_object_get(it, "checks"), *c;
 	size_t k;
 
-	m->id = dup_or(f, json_string_value(json_object_get(it, "id")));
+	m->id = pveapi_strdup(json_string_value(json_object_get(it, "id")), &f->oom);
 	if (!json_is_array(checks))
 		return;
 	m->has_checks = true;
@@ -41,8 +32,10 @@ static void parse_entry(struct fetch *f, json_t *it, struct pveapi_map_checks *m
 	{
 		struct pveapi_map_check *x = &m->checks[m->nchecks++];
 
-		x->severity = dup_or(f, json_string_value(json_object_get(c, "severity")));
-		x->message = dup_or(f, json_string_value(json_object_get(c, "message")));
+		x->severity =
+		        pveapi_strdup(json_string_value(json_object_get(c, "severity")), &f->oom);
+		x->message =
+		        pveapi_strdup(json_string_value(json_object_get(c, "message")), &f->oom);
 	}
 }
 
@@ -56,10 +49,11 @@ static void on_done(struct pveapi_run *run, struct pveapi_job *j, void *arg)
 	(void)run;
 	if (j->rc) {
 		nc->err = j->rc;
-		nc->errmsg = dup_or(f, j->err.msg);
+		nc->errmsg = pveapi_strdup(j->err.msg, &f->oom);
 	} else if (!json_is_array(j->data)) {
 		nc->err = -EBADMSG;
-		nc->errmsg = dup_or(f, "GET /cluster/mapping/pci?check-node: not a list");
+		nc->errmsg =
+		        pveapi_strdup("GET /cluster/mapping/pci?check-node: not a list", &f->oom);
 	} else {
 		nc->mappings = calloc(json_array_size(j->data) + 1, sizeof(*nc->mappings));
 		if (!nc->mappings)
@@ -95,7 +89,7 @@ int pveapi_map_checks_fetch(struct pveapi_client *c, const char *const *nodes, s
 		struct pveapi_job *j = pveapi_job_new(
 		        "GET", nodes[i], 0, i, "/cluster/mapping/pci?check-node=%s", nodes[i]);
 
-		f.v[i].node = dup_or(&f, nodes[i]);
+		f.v[i].node = pveapi_strdup(nodes[i], &f.oom);
 		if (!j) {
 			f.oom = 1;
 			break;

@@ -38,15 +38,6 @@ struct fetch {
 	size_t n_ha;
 };
 
-static char *xstrdup(struct fetch *f, const char *s)
-{
-	char *p = strdup(s ? s : "");
-
-	if (!p)
-		f->oom = 1;
-	return p;
-}
-
 /* A JSON scalar as text: numbers in decimal, booleans 1/0, null "". */
 static char *val_str(struct fetch *f, json_t *v)
 {
@@ -54,16 +45,16 @@ static char *val_str(struct fetch *f, json_t *v)
 	char *p;
 
 	switch (json_typeof(v)) {
-	case JSON_STRING: return xstrdup(f, json_string_value(v));
+	case JSON_STRING: return pveapi_strdup(json_string_value(v), &f->oom);
 	case JSON_INTEGER:
 		snprintf(buf, sizeof(buf), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-		return xstrdup(f, buf);
+		return pveapi_strdup(buf, &f->oom);
 	case JSON_REAL:
 		snprintf(buf, sizeof(buf), "%.15g", json_real_value(v));
-		return xstrdup(f, buf);
-	case JSON_TRUE: return xstrdup(f, "1");
-	case JSON_FALSE: return xstrdup(f, "0");
-	case JSON_NULL: return xstrdup(f, "");
+		return pveapi_strdup(buf, &f->oom);
+	case JSON_TRUE: return pveapi_strdup("1", &f->oom);
+	case JSON_FALSE: return pveapi_strdup("0", &f->oom);
+	case JSON_NULL: return pveapi_strdup("", &f->oom);
 	default:
 		p = json_dumps(v, JSON_COMPACT);
 		if (!p)
@@ -76,7 +67,7 @@ static char *get_str(struct fetch *f, json_t *obj, const char *key)
 {
 	json_t *v = json_object_get(obj, key);
 
-	return v ? val_str(f, v) : xstrdup(f, "");
+	return v ? val_str(f, v) : pveapi_strdup("", &f->oom);
 }
 
 static long get_long(json_t *obj, const char *key, long def)
@@ -111,7 +102,7 @@ static void set_err(struct fetch *f, int *err, char **msg, const struct pveapi_j
 	if (*err)
 		return;
 	*err = j->rc;
-	*msg = xstrdup(f, j->err.msg);
+	*msg = pveapi_strdup(j->err.msg, &f->oom);
 }
 
 /* Adds a node (once) and queues its hardware request. */
@@ -135,9 +126,9 @@ static size_t node_add(struct fetch *f, struct pveapi_run *run, const char *name
 	i = s->nnodes++;
 	n = &s->nodes[i];
 	memset(n, 0, sizeof(*n));
-	n->name = xstrdup(f, name);
-	n->status = xstrdup(f, "");
-	n->ssl_fingerprint = xstrdup(f, "");
+	n->name = pveapi_strdup(name, &f->oom);
+	n->status = pveapi_strdup("", &f->oom);
+	n->ssl_fingerprint = pveapi_strdup("", &f->oom);
 	n->reachable = true;
 	if (!f->o->no_hardware) {
 		j = pveapi_job_new("GET", name, K_PCI, i, "/nodes/%s/hardware/pci", name);
@@ -177,7 +168,7 @@ static void on_nodes(struct fetch *f, struct pveapi_run *run, struct pveapi_job 
 			f->s->nodes[i].reachable = false;
 			f->s->nodes[i].err = -EHOSTUNREACH;
 			free(f->s->nodes[i].errmsg);
-			f->s->nodes[i].errmsg = xstrdup(f, why);
+			f->s->nodes[i].errmsg = pveapi_strdup(why, &f->oom);
 			pveapi_run_node_down(run, name, -EHOSTUNREACH, why);
 		}
 	}
@@ -229,7 +220,7 @@ static void on_resources(struct fetch *f, struct pveapi_run *run, struct pveapi_
 			continue;
 		vm = &s->vms[n];
 		vm->vmid = (unsigned)vmid;
-		vm->node = xstrdup(f, node);
+		vm->node = pveapi_strdup(node, &f->oom);
 		vm->name = get_str(f, it, "name");
 		vm->status = get_str(f, it, "status");
 		vm->lock = get_str(f, it, "lock");
@@ -262,7 +253,7 @@ static void on_mapping(struct fetch *f, struct pveapi_job *j)
 
 	if (j->rc) {
 		s->mappings_err = j->rc;
-		s->mappings_errmsg = xstrdup(f, j->err.msg);
+		s->mappings_errmsg = pveapi_strdup(j->err.msg, &f->oom);
 		return;
 	}
 	if (!json_is_array(j->data))
@@ -345,7 +336,7 @@ static void virtfns_from(struct fetch *f, json_t *obj, struct pveapi_pci *p)
 	if (!p->virtfns)
 		f->oom = 1;
 	for (size_t i = 0; p->virtfns && i < n; i++)
-		p->virtfns[p->nvirtfns++] = xstrdup(f, ents[i].bdf);
+		p->virtfns[p->nvirtfns++] = pveapi_strdup(ents[i].bdf, &f->oom);
 	free(ents);
 }
 
@@ -446,7 +437,7 @@ static void kv_from(struct fetch *f, json_t *obj, struct pveapi_kv **out, size_t
 	}
 	json_object_foreach(obj, k, v)
 	{
-		(*out)[n].key = xstrdup(f, k);
+		(*out)[n].key = pveapi_strdup(k, &f->oom);
 		(*out)[n].value = val_str(f, v);
 		n++;
 	}
@@ -463,7 +454,7 @@ static void on_config(struct fetch *f, struct pveapi_job *j)
 	}
 	if (!json_is_object(j->data)) {
 		vm->err = -EBADMSG;
-		vm->errmsg = xstrdup(f, "the config answer is not an object");
+		vm->errmsg = pveapi_strdup("the config answer is not an object", &f->oom);
 		return;
 	}
 	if (j->kind == K_CONFIG) {
@@ -509,7 +500,7 @@ static void snippets_want(struct fetch *f, struct pveapi_run *run, size_t i, con
 	n->snippets = v;
 	v = &n->snippets[n->nsnippets];
 	memset(v, 0, sizeof(*v));
-	v->storage = xstrdup(f, id);
+	v->storage = pveapi_strdup(id, &f->oom);
 	j = pveapi_job_new("GET", n->name, K_SNIPPETS, i,
 	                   "/nodes/%s/storage/%s/content?content=snippets", n->name, id);
 	if (!j) {
@@ -596,7 +587,7 @@ static void on_snippets(struct fetch *f, struct pveapi_job *j)
 	}
 	if (!json_is_array(j->data)) {
 		sn->err = -EBADMSG;
-		sn->errmsg = xstrdup(f, "the content answer is not a list");
+		sn->errmsg = pveapi_strdup("the content answer is not a list", &f->oom);
 		return;
 	}
 	sn->volids = calloc(json_array_size(j->data) + 1, sizeof(char *));
@@ -609,7 +600,7 @@ static void on_snippets(struct fetch *f, struct pveapi_job *j)
 		const char *volid = json_string_value(json_object_get(it, "volid"));
 
 		if (volid)
-			sn->volids[sn->nvolids++] = xstrdup(f, volid);
+			sn->volids[sn->nvolids++] = pveapi_strdup(volid, &f->oom);
 	}
 }
 

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "pveconf/format.h"
+#include "pveconf/keys.h"
 #include "pveconf/seccfg.h"
 #include "util/fileio.h"
 #include "util/i18n.h"
@@ -216,7 +217,7 @@ int pveconf_cpu_check(const char *v, size_t n, const struct pveconf_cpu_models *
 		return -1;
 	type = vals[0], tl = lens[0], rep = vals[1], fl = vals[4];
 	/* validate_cpu_conf: Perl truth of cputype */
-	if (!type || tl == 0 || (tl == 1 && type[0] == '0')) {
+	if (!type || !pveconf_perl_true(type, tl)) {
 		snprintf(err, errn, "CPU is missing cputype");
 		return -1;
 	}

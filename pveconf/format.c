@@ -67,18 +67,6 @@ bool pveconf_is_number(const char *v, size_t n)
 	return i == n;
 }
 
-/* pve-common parse_boolean: 1 / 0 / -1 */
-static int parse_bool(const char *s, size_t n)
-{
-	if ((n == 1 && s[0] == '1') || pveconf_ieq(s, n, "on") || pveconf_ieq(s, n, "yes") ||
-	    pveconf_ieq(s, n, "true"))
-		return 1;
-	if ((n == 1 && s[0] == '0') || pveconf_ieq(s, n, "off") || pveconf_ieq(s, n, "no") ||
-	    pveconf_ieq(s, n, "false"))
-		return 0;
-	return -1;
-}
-
 int pveconf_format_prop(const struct pveconf_format *f, const char *name)
 {
 	for (size_t i = 0; i < f->n; i++)
@@ -186,11 +174,6 @@ int pveconf_format_list(pveconf_fmt_fn fn, const char *v, size_t n, char *err, s
 
 /* ------------------------------------------------------------------ property strings */
 
-static bool perl_true(const char *v, size_t n)
-{
-	return !(n == 0 || (n == 1 && v[0] == '0'));
-}
-
 static bool in_enum(const char *enm, const char *v, size_t n)
 {
 	const char *p = enm;
@@ -279,27 +262,19 @@ static int check_value(const struct pveconf_prop *p, const char *v, size_t n, ch
 int pveconf_format_parse(const struct pveconf_format *f, const char *data, size_t len,
                          const char **vals, size_t *lens, char *err, size_t errn)
 {
+	struct pveconf_propstr_part pp;
 	size_t pos = 0;
 	int default_key = -1;
 
 	for (size_t i = 0; i < f->n; i++)
 		vals[i] = NULL, lens[i] = 0;
-	while (pos <= len) {
-		const char *part = data + pos;
-		const char *comma = memchr(part, ',', len - pos);
-		size_t plen = comma ? (size_t)(comma - part) : len - pos;
-		const char *eq = memchr(part, '=', plen);
-		bool blank = true;
+	while (pveconf_propstr_next(data, len, &pos, &pp)) {
+		const char *part = pp.part;
+		size_t plen = pp.plen;
 
-		pos += plen + 1;
-		for (size_t i = 0; i < plen; i++)
-			if (!pveconf_is_ascii_space((unsigned char)part[i]))
-				blank = false;
-		if (blank)
-			continue;
-		if (eq && eq > part && eq + 1 < part + plen) {
-			size_t kl = (size_t)(eq - part), vl = plen - kl - 1;
-			const char *v = eq + 1;
+		if (pp.kind == PVECONF_PROPSTR_KEY_VALUE) {
+			size_t kl = pp.kl, vl = pp.vl;
+			const char *v = pp.v;
 			int k = prop_n(f, part, kl);
 
 			if (k >= 0 && vals[k]) {
@@ -337,12 +312,13 @@ int pveconf_format_parse(const struct pveconf_format *f, const char *data, size_
 				         (int)kl, part);
 				return -1;
 			}
-			if (f->props[k].type == PVECONF_PT_BOOL && parse_bool(v, vl) >= 0) {
-				v = parse_bool(v, vl) ? "1" : "0";
+			if (f->props[k].type == PVECONF_PT_BOOL &&
+			    pveconf_parse_boolean(v, vl) >= 0) {
+				v = pveconf_parse_boolean(v, vl) ? "1" : "0";
 				vl = 1;
 			}
 			vals[k] = v, lens[k] = vl;
-		} else if (!eq) {
+		} else if (pp.kind == PVECONF_PROPSTR_BARE) {
 			int k = -1;
 
 			if (default_key >= 0) {
@@ -361,14 +337,16 @@ int pveconf_format_parse(const struct pveconf_format *f, const char *data, size_
 				return -1;
 			}
 			default_key = k;
-			if (vals[k] && perl_true(vals[k], lens[k])) {
+			if (vals[k] && pveconf_perl_true(vals[k], lens[k])) {
 				snprintf(err, errn,
 				         "duplicate key in comma-separated list property: %s",
 				         f->props[k].name);
 				return -1;
 			}
-			if (f->props[k].type == PVECONF_PT_BOOL && parse_bool(part, plen) >= 0)
-				vals[k] = parse_bool(part, plen) ? "1" : "0", lens[k] = 1;
+			if (f->props[k].type == PVECONF_PT_BOOL &&
+			    pveconf_parse_boolean(part, plen) >= 0)
+				vals[k] = pveconf_parse_boolean(part, plen) ? "1" : "0",
+				lens[k] = 1;
 			else
 				vals[k] = part, lens[k] = plen;
 		} else {

@@ -313,7 +313,7 @@ int pveconf_fmt_startup(const char *v, size_t n, char *err, size_t errn)
 {
 	size_t pos = 0;
 
-	if (n == 0 || (n == 1 && v[0] == '0'))
+	if (!pveconf_perl_true(v, n))
 		goto bad;
 	while (pos <= n) {
 		const char *c = memchr(v + pos, ',', n - pos);

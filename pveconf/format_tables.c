@@ -3,6 +3,7 @@
  * bounds and aliases.  Transcribed facts (qemu-server 9.2.6 Drive.pm, Network.pm, Memory.pm,
  * USB.pm, Agent.pm, ...); pveconf/format.c applies them.  Patterns use [0-9] for Perl's \d. */
 #include "pveconf/format.h"
+#include "pveconf/keys.h"
 
 #include <stddef.h>
 #include <string.h>
@@ -304,7 +305,7 @@ FORMAT(pveconf_fmt_sev, "pve-qemu-sev-fmt", sev);
 
 static bool truthy(const char *v, size_t n)
 {
-	return v && !(n == 0 || (n == 1 && v[0] == '0'));
+	return v && pveconf_perl_true(v, n);
 }
 
 static const char *prop_val(const struct pveconf_format *f, const char **vals, const size_t *lens,

@@ -44,20 +44,15 @@ int pveconf_ha_parse(const char *data, size_t len, struct pveconf_ha *out, struc
 	return 0;
 }
 
+static int parse_any(const char *data, size_t len, void *out, struct util_err *e)
+{
+	return pveconf_ha_parse(data, len, out, e);
+}
+
 int pveconf_ha_load(const struct util_paths *p, struct pveconf_ha *out, struct util_err *e)
 {
-	char path[PP_PATH_MAX], *data;
-	size_t len;
-	int r;
-
 	memset(out, 0, sizeof(*out));
-	util_path(p, path, sizeof(path), PP_ETC_PVE_HA_RESOURCES);
-	r = pveconf_seccfg_read(path, util_path_display(p, path), &data, &len, e);
-	if (r < 0)
-		return r;
-	r = pveconf_ha_parse(data, len, out, e);
-	free(data);
-	return r;
+	return pveconf_seccfg_load(p, PP_ETC_PVE_HA_RESOURCES, parse_any, out, e);
 }
 
 bool pveconf_ha_has(const struct pveconf_ha *ha, unsigned vmid)

@@ -248,8 +248,7 @@ bool pveconf_ieq(const char *s, size_t n, const char *word)
 	return true;
 }
 
-/* pve-common parse_boolean: 1 / 0 / -1 (not a boolean) */
-static int parse_boolean(const char *s, size_t n)
+int pveconf_parse_boolean(const char *s, size_t n)
 {
 	if ((n == 1 && s[0] == '1') || pveconf_ieq(s, n, "on") || pveconf_ieq(s, n, "yes") ||
 	    pveconf_ieq(s, n, "true"))
@@ -260,31 +259,59 @@ static int parse_boolean(const char *s, size_t n)
 	return -1;
 }
 
+bool pveconf_perl_true(const char *v, size_t n)
+{
+	return !(n == 0 || (n == 1 && v[0] == '0'));
+}
+
+bool pveconf_propstr_next(const char *data, size_t len, size_t *pos,
+                          struct pveconf_propstr_part *out)
+{
+	while (*pos <= len) {
+		const char *part = data + *pos;
+		const char *comma = memchr(part, ',', len - *pos);
+		size_t plen = comma ? (size_t)(comma - part) : len - *pos;
+		const char *eq = memchr(part, '=', plen);
+		bool blank = true;
+
+		*pos += plen + 1;
+		for (size_t i = 0; i < plen && blank; i++)
+			blank = pveconf_is_ascii_space((unsigned char)part[i]);
+		if (blank)
+			continue;
+		*out = (struct pveconf_propstr_part){.part = part, .plen = plen};
+		if (!eq) {
+			out->kind = PVECONF_PROPSTR_BARE;
+		} else if (eq > part && eq + 1 < part + plen) {
+			out->kind = PVECONF_PROPSTR_KEY_VALUE;
+			out->kl = (size_t)(eq - part);
+			out->v = eq + 1;
+			out->vl = plen - out->kl - 1;
+		} else {
+			out->kind = PVECONF_PROPSTR_NO_KEY;
+		}
+		return true;
+	}
+	return false;
+}
+
 int pveconf_propstr_split(const char *data, size_t len, const struct pveconf_propdef *defs,
                           size_t n, struct pveconf_propval *vals, char *err, size_t errn)
 {
+	struct pveconf_propstr_part pp;
 	size_t pos = 0;
 	bool default_used = false;
 
 	for (size_t i = 0; i < n; i++)
 		vals[i] = (struct pveconf_propval){0};
-	while (pos <= len) {
-		const char *part = data + pos;
-		const char *comma = memchr(part, ',', len - pos);
-		size_t plen = comma ? (size_t)(comma - part) : len - pos;
-		const char *eq = memchr(part, '=', plen);
-		bool blank = true;
+	while (pveconf_propstr_next(data, len, &pos, &pp)) {
+		const char *part = pp.part;
+		size_t plen = pp.plen;
 
-		pos += plen + 1;
-		for (size_t i = 0; i < plen; i++)
-			if (!pveconf_is_ascii_space((unsigned char)part[i]))
-				blank = false;
-		if (blank)
-			continue;
-		if (eq && eq > part && eq + 1 < part + plen) {
-			size_t kl = (size_t)(eq - part), k;
-			const char *v = eq + 1;
-			size_t vl = plen - kl - 1;
+		if (pp.kind == PVECONF_PROPSTR_KEY_VALUE) {
+			size_t kl = pp.kl, k;
+			const char *v = pp.v;
+			size_t vl = pp.vl;
 
 			for (k = 0; k < n; k++)
 				if (strlen(defs[k].key) == kl && memcmp(defs[k].key, part, kl) == 0)
@@ -301,12 +328,12 @@ int pveconf_propstr_split(const char *data, size_t len, const struct pveconf_pro
 				         (int)kl, part);
 				return -EINVAL;
 			}
-			if (defs[k].is_bool && parse_boolean(v, vl) >= 0) {
-				v = parse_boolean(v, vl) ? "1" : "0";
+			if (defs[k].is_bool && pveconf_parse_boolean(v, vl) >= 0) {
+				v = pveconf_parse_boolean(v, vl) ? "1" : "0";
 				vl = 1;
 			}
 			vals[k] = (struct pveconf_propval){v, vl, true};
-		} else if (!eq) {
+		} else if (pp.kind == PVECONF_PROPSTR_BARE) {
 			size_t k;
 
 			for (k = 0; k < n; k++)
@@ -326,16 +353,15 @@ int pveconf_propstr_split(const char *data, size_t len, const struct pveconf_pro
 			}
 			default_used = true;
 			/* PVE only refuses when the earlier value is true in Perl's sense */
-			if (vals[k].set &&
-			    !(vals[k].len == 0 || (vals[k].len == 1 && vals[k].v[0] == '0'))) {
+			if (vals[k].set && pveconf_perl_true(vals[k].v, vals[k].len)) {
 				snprintf(err, errn,
 				         "duplicate key in comma-separated list property: %s",
 				         defs[k].key);
 				return -EINVAL;
 			}
-			if (defs[k].is_bool && parse_boolean(part, plen) >= 0)
+			if (defs[k].is_bool && pveconf_parse_boolean(part, plen) >= 0)
 				vals[k] = (struct pveconf_propval){
-				        parse_boolean(part, plen) ? "1" : "0", 1, true};
+				        pveconf_parse_boolean(part, plen) ? "1" : "0", 1, true};
 			else
 				vals[k] = (struct pveconf_propval){part, plen, true};
 		} else {
@@ -436,7 +462,7 @@ int pveconf_value_check_at(const struct pveconf_keyinfo *ki, const struct pvecon
 	*outlen = len;
 	switch (ki->type) {
 	case PVECONF_KTYPE_BOOL: {
-		int b = parse_boolean(value, len);
+		int b = pveconf_parse_boolean(value, len);
 
 		if (b < 0) {
 			snprintf(err, errn, "type check ('boolean') failed - got '%.*s'", shown,

@@ -80,6 +80,25 @@ struct pveconf_propval {
 	bool set;
 };
 
+/* One non-blank part of a property string, cut as parse_property_string cuts it: at each ','
+ * (parts of only white space skipped), then at the first '='. */
+enum pveconf_propstr_kind {
+	PVECONF_PROPSTR_KEY_VALUE, /* "k=v": key and value both non-empty */
+	PVECONF_PROPSTR_BARE,      /* no '=': a value for the default key */
+	PVECONF_PROPSTR_NO_KEY,    /* "=v", "k=" or "=": PVE's "missing key" */
+};
+struct pveconf_propstr_part {
+	enum pveconf_propstr_kind kind;
+	const char *part; /* the whole part (the key starts here) */
+	size_t plen;
+	size_t kl;     /* KEY_VALUE: the key is part[0..kl) */
+	const char *v; /* KEY_VALUE: the value, vl bytes */
+	size_t vl;
+};
+/* The next part of data[0..len) from *pos (start at 0); false when there is none left. */
+bool pveconf_propstr_next(const char *data, size_t len, size_t *pos,
+                          struct pveconf_propstr_part *out);
+
 /* Splits a property string the way parse_property_string does (empty parts skipped, bare value =
  * default key, duplicate/invalid/missing key = error).  vals has n entries parallel to defs.
  * 0, or -EINVAL with PVE's words in err. */
@@ -96,5 +115,9 @@ bool pveconf_is_ascii_space(unsigned char c);
 
 /* Does s (n bytes) equal the lowercase word, ASCII case ignored? */
 bool pveconf_ieq(const char *s, size_t n, const char *word);
+/* pve-common parse_boolean: 1 (1/on/yes/true), 0 (0/off/no/false, any case), -1 (not a boolean). */
+int pveconf_parse_boolean(const char *s, size_t n);
+/* Perl's truth of a string: false for "" and "0" only. */
+bool pveconf_perl_true(const char *v, size_t n);
 
 #endif

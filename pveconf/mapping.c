@@ -14,6 +14,7 @@
 #include "pveconf/node.h"
 #include "pveconf/seccfg.h"
 #include "pveconf/vmconf.h"
+#include "util/array.h"
 #include "util/fileio.h"
 #include "util/hash.h"
 #include "util/i18n.h"
@@ -82,15 +83,8 @@ static bool path_parse(const char *s, struct pveconf_pci_map *m)
 		/* PVE's path regex takes a domain of any length: a too large one is clamped */
 		if (pveconf_pci_id_parse(s, used, PVECONF_PCI_ID_NEED_DOMAIN, &id) == -EINVAL)
 			return false;
-		if (m->n_ids == cap) {
-			struct pveconf_pci_id *nv;
-
-			cap = cap ? cap * 2 : 4;
-			nv = realloc(m->ids, cap * sizeof(*nv));
-			if (!nv)
-				return false;
-			m->ids = nv;
-		}
+		if (util_array_grow(&m->ids, &cap, m->n_ids, sizeof(*m->ids), 4) < 0)
+			return false;
 		m->ids[m->n_ids++] = id;
 		s += used;
 		if (*s == '\0')
@@ -302,15 +296,8 @@ static int add_mapping(struct parser *ps, struct pveconf_pci_mapping *s)
 		m->n--;
 		break;
 	}
-	if (m->n == ps->cap_v) {
-		size_t nc = ps->cap_v ? ps->cap_v * 2 : 8;
-		struct pveconf_pci_mapping *nv = realloc(m->v, nc * sizeof(*nv));
-
-		if (!nv)
-			return -ENOMEM;
-		m->v = nv;
-		ps->cap_v = nc;
-	}
+	if (util_array_grow(&m->v, &ps->cap_v, m->n, sizeof(*m->v), 8) < 0)
+		return -ENOMEM;
 	m->v[m->n++] = *s;
 	return 0;
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/array.h"
 #include "util/fileio.h"
 #include "util/i18n.h"
 
@@ -223,15 +224,8 @@ int pveconf_pci_reservations_parse(const char *data, size_t len,
 				if (strcmp(out->v[i].id, r.id) == 0)
 					break;
 			if (i == out->n) {
-				if (out->n == cap) {
-					size_t nc = cap ? cap * 2 : 8;
-					void *nv = realloc(out->v, nc * sizeof(*out->v));
-
-					if (!nv)
-						goto oom;
-					out->v = nv;
-					cap = nc;
-				}
+				if (util_array_grow(&out->v, &cap, out->n, sizeof(*out->v), 8) < 0)
+					goto oom;
 				out->n++;
 			}
 			out->v[i] = r;

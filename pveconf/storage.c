@@ -12,6 +12,7 @@
 #include "pveconf/seccfg.h"
 #include "pveconf/vmconf.h"
 #include "pveconf/node.h"
+#include "util/array.h"
 #include "util/fileio.h"
 #include "util/i18n.h"
 
@@ -146,15 +147,8 @@ static int add(struct parser *ps, struct pveconf_storage *st, bool front)
 		s->n--;
 		break;
 	}
-	if (s->n == ps->cap) {
-		size_t nc = ps->cap ? ps->cap * 2 : 8;
-		struct pveconf_storage *nv = realloc(s->v, nc * sizeof(*nv));
-
-		if (!nv)
-			return -ENOMEM;
-		s->v = nv;
-		ps->cap = nc;
-	}
+	if (util_array_grow(&s->v, &ps->cap, s->n, sizeof(*s->v), 8) < 0)
+		return -ENOMEM;
 	if (front) {
 		memmove(&s->v[1], &s->v[0], s->n * sizeof(*s->v));
 		s->v[0] = *st;

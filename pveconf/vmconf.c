@@ -15,6 +15,7 @@
 #include "pveconf/format.h"
 #include "pveconf/keys.h"
 #include "pveconf/perlutf8.h"
+#include "util/array.h"
 #include "util/fileio.h"
 #include "util/hash.h"
 #include "util/i18n.h"
@@ -152,16 +153,9 @@ static void diag_add(struct pveconf_vm *vm, enum pveconf_diag_kind kind, unsigne
 	char msg[1024];
 	va_list ap;
 
-	if (vm->ndiags == vm->diagcap) {
-		size_t cap = vm->diagcap ? vm->diagcap * 2 : 8;
-		struct pveconf_diag *d = realloc(vm->diags, cap * sizeof(*d));
-
-		if (!d) {
-			vm->oom = true;
-			return;
-		}
-		vm->diags = d;
-		vm->diagcap = cap;
+	if (util_array_grow(&vm->diags, &vm->diagcap, vm->ndiags, sizeof(*vm->diags), 8) < 0) {
+		vm->oom = true;
+		return;
 	}
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
@@ -282,16 +276,9 @@ static struct sect *sect_new(struct pveconf_vm *vm, enum pveconf_section_kind ki
 {
 	struct sect *s;
 
-	if (vm->nsects == vm->sectcap) {
-		size_t cap = vm->sectcap ? vm->sectcap * 2 : 4;
-		struct sect *n = realloc(vm->sects, cap * sizeof(*n));
-
-		if (!n) {
-			vm->oom = true;
-			return NULL;
-		}
-		vm->sects = n;
-		vm->sectcap = cap;
+	if (util_array_grow(&vm->sects, &vm->sectcap, vm->nsects, sizeof(*vm->sects), 4) < 0) {
+		vm->oom = true;
+		return NULL;
 	}
 	s = &vm->sects[vm->nsects++];
 	memset(s, 0, sizeof(*s));
@@ -337,16 +324,9 @@ static void kv_set(struct pveconf_vm *vm, struct sect *s, const char *key, size_
 			         _("%s: set again at line %u, the later value wins"), old->key,
 			         line);
 	}
-	if (s->nkv == s->kvcap) {
-		size_t cap = s->kvcap ? s->kvcap * 2 : 16;
-		struct kvent *n = realloc(s->kv, cap * sizeof(*n));
-
-		if (!n) {
-			vm->oom = true;
-			return;
-		}
-		s->kv = n;
-		s->kvcap = cap;
+	if (util_array_grow(&s->kv, &s->kvcap, s->nkv, sizeof(*s->kv), 16) < 0) {
+		vm->oom = true;
+		return;
 	}
 	s->kv[s->nkv++] = (struct kvent){
 	        .key = oldkey ? oldkey : arena_strndup(vm, kbuf, strlen(kbuf)),
@@ -498,11 +478,6 @@ static bool is_cloudinit_volume(const char *f, size_t n)
 			return true;
 	}
 	return false;
-}
-
-static bool perl_true(const char *v, size_t n)
-{
-	return !(n == 0 || (n == 1 && v[0] == '0'));
 }
 
 /* ------------------------------------------------------------------ reading */
@@ -848,9 +823,10 @@ static bool writer_removes(struct pveconf_vm *vm, const struct sect *s, const st
 
 	if (s != m || !smp)
 		return false;
-	if (sockets && perl_true(sockets->val, sockets->vlen))
+	if (sockets && pveconf_perl_true(sockets->val, sockets->vlen))
 		return kv == smp;
-	return perl_true(smp->val, smp->vlen) && (kv == smp || strcmp(kv->key, "cores") == 0);
+	return pveconf_perl_true(smp->val, smp->vlen) &&
+	       (kv == smp || strcmp(kv->key, "cores") == 0);
 }
 
 static bool vm_unwritable(struct pveconf_vm *vm)
@@ -910,10 +886,10 @@ static void writer_diags(struct pveconf_vm *vm)
 	if (m->snapstate)
 		diag_add(vm, PVECONF_DIAG_SILENT, m->snapstate_line, "snapstate", m->name,
 		         _("snapstate: only kept in snapshot sections"));
-	if (smp && sockets && perl_true(sockets->val, sockets->vlen)) {
+	if (smp && sockets && pveconf_perl_true(sockets->val, sockets->vlen)) {
 		diag_add(vm, PVECONF_DIAG_CHANGED, smp->line, "smp", m->name,
 		         _("smp: obsolete, PVE drops it because sockets is set"));
-	} else if (smp && perl_true(smp->val, smp->vlen)) {
+	} else if (smp && pveconf_perl_true(smp->val, smp->vlen)) {
 		struct kvent *cores = kv_find(m, "cores");
 
 		diag_add(vm, PVECONF_DIAG_CHANGED, smp->line, "smp", m->name,
@@ -1146,7 +1122,7 @@ static unsigned desc_line_count(const struct sect *s, bool pending)
 
 	if (!s->desc)
 		return 0;
-	if (!perl_true(s->desc, s->desc_len))
+	if (!pveconf_perl_true(s->desc, s->desc_len))
 		return pending ? 1 : 0;
 	while (end > 0 && s->desc[end - 1] == '\n')
 		end--;
@@ -1304,7 +1280,7 @@ static int gen_raw(struct pveconf_vm *vm, struct sect *s, bool pending, struct u
 	if (!w)
 		return -ENOMEM;
 	if (s->desc) {
-		if (perl_true(s->desc, s->desc_len)) {
+		if (pveconf_perl_true(s->desc, s->desc_len)) {
 			size_t a = 0;
 
 			/* split(/\n/): inner empty lines stay, trailing ones go */
@@ -1330,9 +1306,9 @@ static int gen_raw(struct pveconf_vm *vm, struct sect *s, bool pending, struct u
 	if (is_main) {
 		sockets = kv_find(m, "sockets");
 		smp = kv_find(m, "smp");
-		if (smp && sockets && perl_true(sockets->val, sockets->vlen))
+		if (smp && sockets && pveconf_perl_true(sockets->val, sockets->vlen))
 			drop_smp = true;
-		else if (smp && perl_true(smp->val, smp->vlen))
+		else if (smp && pveconf_perl_true(smp->val, smp->vlen))
 			smp_to_sockets = true;
 	}
 	for (size_t i = 0; i < s->nkv; i++) {

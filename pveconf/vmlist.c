@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "pveconf/node.h"
+#include "util/array.h"
 #include "util/fileio.h"
 #include "util/i18n.h"
 
@@ -141,15 +142,8 @@ static int cmp_ref(const void *a, const void *b)
 
 static int add_ref(struct pveconf_vmrefs *r, size_t *cap, unsigned vmid, const char *node)
 {
-	if (r->n == *cap) {
-		size_t nc = *cap ? *cap * 2 : 64;
-		struct pveconf_vmref *nv = realloc(r->v, nc * sizeof(*nv));
-
-		if (!nv)
-			return -ENOMEM;
-		r->v = nv;
-		*cap = nc;
-	}
+	if (util_array_grow(&r->v, cap, r->n, sizeof(*r->v), 64) < 0)
+		return -ENOMEM;
 	r->v[r->n].vmid = vmid;
 	snprintf(r->v[r->n].node, sizeof(r->v[r->n].node), "%s", node);
 	r->n++;

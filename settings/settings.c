@@ -203,6 +203,65 @@ static size_t guard_blocks(const char *data, size_t len, char *out)
 	return blocks;
 }
 
+/* The options of guard { }, read by settings_load and, alone, by settings_guard_load. */
+/* clang-format off */
+#define GUARD_OPTS {                                                                               \
+	CFG_STR("on-internal-error", "allow", CFGF_NONE),                                          \
+	CFG_INT("timeout", SETTINGS_GUARD_TIMEOUT_DEFAULT, CFGF_NONE),                             \
+	CFG_STR("language", "", CFGF_NONE),                                                        \
+	CFG_END(),                                                                                 \
+}
+/* clang-format on */
+
+/* settings_defaults(out), then the file's bytes (NUL-terminated).  1: no file and none needed
+ * (the defaults stand), 0: read, or -errno with a message. */
+static int read_file(const char *path, bool must_exist, struct settings *out, char **data,
+                     size_t *len, struct util_err *e)
+{
+	int r;
+
+	settings_defaults(out);
+	r = util_file_read(path, 1 << 20, data, len, e);
+	return r == -ENOENT && !must_exist ? 1 : r;
+}
+
+/* A libconfuse context for opts whose errors go to on_error; NULL (text freed, e set) without
+ * memory. */
+static cfg_t *cfg_new(cfg_opt_t *opts, const char *path, char *text, struct util_err *e)
+{
+	cfg_t *cfg = cfg_init(opts, CFGF_NONE);
+
+	if (!cfg) {
+		free(text);
+		util_err_set(e, -ENOMEM, _("%s: out of memory"), path);
+		return NULL;
+	}
+	cfg_set_error_function(cfg, on_error);
+	return cfg;
+}
+
+/* Parses text (then freed) into cfg.  -EINVAL (cfg freed) with on_error's file:line message, or a
+ * general one when libconfuse gave none. */
+static int cfg_parse_text(cfg_t *cfg, struct parse_ctx *ctx, char *text, bool guard_only,
+                          struct util_err *e)
+{
+	int r;
+
+	current = ctx;
+	r = cfg_parse_buf(cfg, text);
+	current = NULL;
+	free(text);
+	if (r == CFG_SUCCESS)
+		return 0;
+	if (!ctx->failed)
+		snprintf(ctx->msg, sizeof(ctx->msg),
+		         guard_only ? _("%s: the guard block cannot be parsed")
+		                    : _("%s: cannot be parsed"),
+		         ctx->path);
+	cfg_free(cfg);
+	return util_err_set(e, -EINVAL, "%s", ctx->msg);
+}
+
 void settings_defaults(struct settings *s)
 {
 	memset(s, 0, sizeof(*s));
@@ -215,12 +274,7 @@ int settings_load(const char *path, bool must_exist, const char *const *known_ru
                   struct settings *out, struct util_err *e)
 {
 	cfg_opt_t rule_opts[] = {CFG_STR("severity", "", CFGF_NONE), CFG_END()};
-	cfg_opt_t guard_opts[] = {
-	        CFG_STR("on-internal-error", "allow", CFGF_NONE),
-	        CFG_INT("timeout", SETTINGS_GUARD_TIMEOUT_DEFAULT, CFGF_NONE),
-	        CFG_STR("language", "", CFGF_NONE),
-	        CFG_END(),
-	};
+	cfg_opt_t guard_opts[] = GUARD_OPTS;
 	cfg_opt_t opts[] = {
 	        CFG_SEC("guard", guard_opts, CFGF_NONE),
 	        CFG_SEC("rule", rule_opts, CFGF_MULTI | CFGF_TITLE | CFGF_NO_TITLE_DUPES),
@@ -237,12 +291,9 @@ int settings_load(const char *path, bool must_exist, const char *const *known_ru
 	size_t len;
 	int r;
 
-	settings_defaults(out);
-	r = util_file_read(path, 1 << 20, &data, &len, e);
-	if (r == -ENOENT && !must_exist)
-		return 0;
-	if (r < 0)
-		return r;
+	r = read_file(path, must_exist, out, &data, &len, e);
+	if (r)
+		return r < 0 ? r : 0;
 	if (strlen(data) != len) {
 		unsigned line = 1;
 
@@ -259,28 +310,18 @@ int settings_load(const char *path, bool must_exist, const char *const *known_ru
 		return util_err_set(e, -EINVAL, _("%s:%d: this '{' is never closed; add the '}'"),
 		                    path, r);
 	}
-	cfg = cfg_init(opts, CFGF_NONE);
-	if (!cfg) {
-		free(data);
-		return util_err_set(e, -ENOMEM, _("%s: out of memory"), path);
-	}
-	cfg_set_error_function(cfg, on_error);
+	cfg = cfg_new(opts, path, data, e);
+	if (!cfg)
+		return -ENOMEM;
 	cfg_set_validate_func(cfg, "rule|severity", check_severity);
 	cfg_set_validate_func(cfg, "rule", check_rule);
 	cfg_set_validate_func(cfg, "guard|on-internal-error", check_on_error);
 	cfg_set_validate_func(cfg, "guard|timeout", check_timeout);
 	cfg_set_validate_func(cfg, "guard|language", check_language);
 	cfg_set_validate_func(cfg, "timeout", check_deadline);
-	current = &ctx;
-	r = cfg_parse_buf(cfg, data);
-	current = NULL;
-	free(data);
-	if (r != CFG_SUCCESS) {
-		if (!ctx.failed)
-			snprintf(ctx.msg, sizeof(ctx.msg), _("%s: cannot be parsed"), path);
-		cfg_free(cfg);
-		return util_err_set(e, -EINVAL, "%s", ctx.msg);
-	}
+	r = cfg_parse_text(cfg, &ctx, data, false, e);
+	if (r < 0)
+		return r;
 	guard = cfg_getsec(cfg, "guard");
 	if (guard) {
 		out->guard_on_error = strcmp(cfg_getstr(guard, "on-internal-error"), "refuse") == 0
@@ -334,12 +375,7 @@ void settings_timeout_load(const char *path, unsigned *secs)
 
 int settings_guard_load(const char *path, bool must_exist, struct settings *out, struct util_err *e)
 {
-	cfg_opt_t guard_opts[] = {
-	        CFG_STR("on-internal-error", "allow", CFGF_NONE),
-	        CFG_INT("timeout", SETTINGS_GUARD_TIMEOUT_DEFAULT, CFGF_NONE),
-	        CFG_STR("language", "", CFGF_NONE),
-	        CFG_END(),
-	};
+	cfg_opt_t guard_opts[] = GUARD_OPTS;
 	cfg_opt_t opts[] = {
 	        CFG_SEC("guard", guard_opts, CFGF_NONE),
 	        CFG_END(),
@@ -352,12 +388,9 @@ int settings_guard_load(const char *path, bool must_exist, struct settings *out,
 	long timeout;
 	int r;
 
-	settings_defaults(out);
-	r = util_file_read(path, 1 << 20, &data, &len, e);
-	if (r == -ENOENT && !must_exist)
-		return 0;
-	if (r < 0)
-		return r;
+	r = read_file(path, must_exist, out, &data, &len, e);
+	if (r)
+		return r < 0 ? r : 0;
 	text = malloc(len + 1);
 	if (!text) {
 		free(data);
@@ -371,24 +404,13 @@ int settings_guard_load(const char *path, bool must_exist, struct settings *out,
 		              : util_err_set(e, -EINVAL,
 		                             _("%s: a guard { } block contains a NUL byte"), path);
 	}
-	cfg = cfg_init(opts, CFGF_NONE);
-	if (!cfg) {
-		free(text);
-		return util_err_set(e, -ENOMEM, _("%s: out of memory"), path);
-	}
-	cfg_set_error_function(cfg, on_error);
+	cfg = cfg_new(opts, path, text, e);
+	if (!cfg)
+		return -ENOMEM;
 	cfg_set_validate_func(cfg, "guard|on-internal-error", check_on_error);
-	current = &ctx;
-	r = cfg_parse_buf(cfg, text);
-	current = NULL;
-	free(text);
-	if (r != CFG_SUCCESS) {
-		if (!ctx.failed)
-			snprintf(ctx.msg, sizeof(ctx.msg),
-			         _("%s: the guard block cannot be parsed"), path);
-		cfg_free(cfg);
-		return util_err_set(e, -EINVAL, "%s", ctx.msg);
-	}
+	r = cfg_parse_text(cfg, &ctx, text, true, e);
+	if (r < 0)
+		return r;
 	guard = cfg_getsec(cfg, "guard");
 	oie = guard ? cfg_getstr(guard, "on-internal-error") : "allow";
 	timeout = guard ? cfg_getint(guard, "timeout") : SETTINGS_GUARD_TIMEOUT_DEFAULT;

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "sysfs/pcilib.h"
+#include "util/array.h"
 #include "util/fileio.h"
 #include "util/i18n.h"
 
@@ -260,16 +261,9 @@ static int read_mdev_types(int dfd, struct sysfs_mdev_type **types, size_t *n_ty
 
 		if (de->d_name[0] == '.' || strlen(de->d_name) >= sizeof(t->id))
 			continue;
-		if (*n_types == cap) {
-			struct sysfs_mdev_type *nt;
-
-			cap = cap ? cap * 2 : 8;
-			nt = realloc(*types, cap * sizeof(*nt));
-			if (!nt) {
-				closedir(d);
-				return -ENOMEM;
-			}
-			*types = nt;
+		if (util_array_grow(types, &cap, *n_types, sizeof(**types), 8) < 0) {
+			closedir(d);
+			return -ENOMEM;
 		}
 		t = &(*types)[(*n_types)++];
 		memset(t, 0, sizeof(*t));
@@ -351,15 +345,8 @@ static int read_device(struct sysfs_host *h, int dfd, struct sysfs_device *dev, 
 			snprintf(name, sizeof(name), "virtfn%u", i);
 			if (util_link_basenameat(dfd, name, vf, sizeof(vf)) < 0)
 				break;
-			if (dev->n_vfs == cap) {
-				char(*nv)[SYSFS_BDF_LEN];
-
-				cap = cap ? cap * 2 : 8;
-				nv = realloc(dev->vfs, cap * sizeof(*nv));
-				if (!nv)
-					return -ENOMEM;
-				dev->vfs = nv;
-			}
+			if (util_array_grow(&dev->vfs, &cap, dev->n_vfs, sizeof(*dev->vfs), 8) < 0)
+				return -ENOMEM;
 			strcpy(dev->vfs[dev->n_vfs++], vf);
 		}
 	}
@@ -403,16 +390,9 @@ static int list_bdfs(struct sysfs_host *h, int devfd, char (**out)[SYSFS_BDF_LEN
 				*clean = false;
 				continue;
 			}
-			if (*n == cap) {
-				char(*nb)[SYSFS_BDF_LEN];
-
-				cap = cap ? cap * 2 : 64;
-				nb = realloc(bdfs, cap * sizeof(*nb));
-				if (!nb) {
-					free(bdfs);
-					return -ENOMEM;
-				}
-				bdfs = nb;
+			if (util_array_grow(&bdfs, &cap, *n, sizeof(*bdfs), 64) < 0) {
+				free(bdfs);
+				return -ENOMEM;
 			}
 			strcpy(bdfs[(*n)++], de->d_name);
 		}
@@ -588,16 +568,10 @@ static int read_mdev_parents(const struct util_paths *p, struct sysfs_host *h)
 		if (de->d_name[0] == '.' || (dev && dev->n_mdev_types) ||
 		    (!dev && (is_bdf(de->d_name) || strlen(de->d_name) >= sizeof(mp->name))))
 			continue;
-		if (!dev && h->n_mdev_parents == cap) {
-			struct sysfs_mdev_parent *np;
-
-			cap = cap ? cap * 2 : 4;
-			np = realloc(h->mdev_parents, cap * sizeof(*np));
-			if (!np) {
-				r = -ENOMEM;
-				break;
-			}
-			h->mdev_parents = np;
+		if (!dev && util_array_grow(&h->mdev_parents, &cap, h->n_mdev_parents,
+		                            sizeof(*h->mdev_parents), 4) < 0) {
+			r = -ENOMEM;
+			break;
 		}
 		dfd = openat(dirfd(d), de->d_name, O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (dfd < 0)
@@ -644,16 +618,9 @@ static int read_mdevs(const struct util_paths *p, struct sysfs_host *h)
 
 		if (de->d_name[0] == '.' || strlen(de->d_name) >= sizeof(m->uuid))
 			continue;
-		if (h->n_mdevs == cap) {
-			struct sysfs_mdev *nm;
-
-			cap = cap ? cap * 2 : 8;
-			nm = realloc(h->mdevs, cap * sizeof(*nm));
-			if (!nm) {
-				closedir(d);
-				return -ENOMEM;
-			}
-			h->mdevs = nm;
+		if (util_array_grow(&h->mdevs, &cap, h->n_mdevs, sizeof(*h->mdevs), 8) < 0) {
+			closedir(d);
+			return -ENOMEM;
 		}
 		m = &h->mdevs[h->n_mdevs++];
 		memset(m, 0, sizeof(*m));
@@ -687,15 +654,8 @@ static int cmp_param(const void *a, const void *b)
 
 static int param_add(struct sysfs_module *m, size_t *cap, struct sysfs_module_param **out)
 {
-	if (m->n_params == *cap) {
-		struct sysfs_module_param *np;
-
-		*cap = *cap ? *cap * 2 : 16;
-		np = realloc(m->params, *cap * sizeof(*np));
-		if (!np)
-			return -ENOMEM;
-		m->params = np;
-	}
+	if (util_array_grow(&m->params, cap, m->n_params, sizeof(*m->params), 16) < 0)
+		return -ENOMEM;
 	*out = &m->params[m->n_params];
 	return 0;
 }

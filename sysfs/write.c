@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "sysfs/igpu.h"
+#include "util/array.h"
 #include "util/fileio.h"
 #include "util/i18n.h"
 
@@ -44,16 +45,17 @@ int sysfs_attr_write(const struct sysfs_writer *w, const char *path, const char 
 	return sysfs_attr_write_real(NULL, path, data, strlen(data));
 }
 
-/* Reads an attribute of a PCI device: <root>/sys/bus/pci/devices/<bdf>/<attr>. */
-static int dev_attr(const struct util_paths *p, const char *bdf, const char *attr, char *buf,
-                    size_t n)
+/* Reads <root>/sys/bus/pci/devices/<bdf>/<name> of a PCI device into buf with reader:
+ * util_attr_read (an attribute's text) or util_link_basename (the last part of a link's target). */
+static int dev_read(const struct util_paths *p, const char *bdf, const char *name,
+                    int (*reader)(const char *path, char *buf, size_t n), char *buf, size_t n)
 {
 	char path[PP_PATH_MAX];
 
 	buf[0] = '\0';
-	if (util_path(p, path, sizeof(path), PP_SYS_PCI_DEVICES "/%s/%s", bdf, attr) < 0)
+	if (util_path(p, path, sizeof(path), PP_SYS_PCI_DEVICES "/%s/%s", bdf, name) < 0)
 		return -ENAMETOOLONG;
-	return util_attr_read(path, buf, n);
+	return reader(path, buf, n);
 }
 
 static int dev_attr_int(const struct util_paths *p, const char *bdf, const char *attr, int *out)
@@ -68,17 +70,6 @@ static int dev_attr_int(const struct util_paths *p, const char *bdf, const char 
 	if (r == 0)
 		*out = (int)v;
 	return r;
-}
-
-static int dev_link(const struct util_paths *p, const char *bdf, const char *link, char *buf,
-                    size_t n)
-{
-	char path[PP_PATH_MAX];
-
-	buf[0] = '\0';
-	if (util_path(p, path, sizeof(path), PP_SYS_PCI_DEVICES "/%s/%s", bdf, link) < 0)
-		return -ENAMETOOLONG;
-	return util_link_basename(path, buf, n);
 }
 
 static bool dev_exists(const struct util_paths *p, const char *bdf)
@@ -98,18 +89,11 @@ static int list_vfs(const struct util_paths *p, const char *pf, char (**out)[SYS
 
 	for (unsigned i = 0; i < 65536; i++) {
 		snprintf(name, sizeof(name), "virtfn%u", i);
-		if (dev_link(p, pf, name, vf, sizeof(vf)) < 0)
+		if (dev_read(p, pf, name, util_link_basename, vf, sizeof(vf)) < 0)
 			break;
-		if (n == cap) {
-			char(*nv)[SYSFS_BDF_LEN];
-
-			cap = cap ? cap * 2 : 8;
-			nv = realloc(vfs, cap * sizeof(*nv));
-			if (!nv) {
-				free(vfs);
-				return -ENOMEM;
-			}
-			vfs = nv;
+		if (util_array_grow(&vfs, &cap, n, sizeof(*vfs), 8) < 0) {
+			free(vfs);
+			return -ENOMEM;
 		}
 		memcpy(vfs[n++], vf, sizeof(vf));
 	}
@@ -127,13 +111,13 @@ static bool intel_gpu(const struct util_paths *p, const char *bdf,
 	unsigned long vendor, device, cls;
 
 	*pl = NULL;
-	if (dev_attr(p, bdf, "vendor", buf, sizeof(buf)) < 0)
+	if (dev_read(p, bdf, "vendor", util_attr_read, buf, sizeof(buf)) < 0)
 		return false;
 	vendor = strtoul(buf, NULL, 16);
-	if (dev_attr(p, bdf, "device", buf, sizeof(buf)) < 0)
+	if (dev_read(p, bdf, "device", util_attr_read, buf, sizeof(buf)) < 0)
 		return false;
 	device = strtoul(buf, NULL, 16);
-	if (dev_attr(p, bdf, "class", buf, sizeof(buf)) < 0)
+	if (dev_read(p, bdf, "class", util_attr_read, buf, sizeof(buf)) < 0)
 		return false;
 	cls = strtoul(buf, NULL, 16);
 	if (vendor != 0x8086 || (cls >> 16) != 0x03)
@@ -151,7 +135,7 @@ static int numvfs_error(const struct util_paths *p, struct util_err *e, int r, c
 	bool igpu = intel_gpu(p, pf, &pl);
 	char drv[64], plat[320] = "", desc[256];
 
-	dev_link(p, pf, "driver", drv, sizeof(drv));
+	dev_read(p, pf, "driver", util_link_basename, drv, sizeof(drv));
 	if (pl && pl->virt != SYSFS_VIRT_SRIOV)
 		snprintf(plat, sizeof(plat), _(" (%s)"),
 		         sysfs_igpu_describe(pl, desc, sizeof(desc)));
@@ -330,7 +314,7 @@ int sysfs_sriov_check_numvfs(const struct util_paths *p, const char *pf, int n,
 				free(vfs);
 				return r;
 			}
-		if (dev_link(p, vfs[i], "driver", drv, sizeof(drv)) == 0 &&
+		if (dev_read(p, vfs[i], "driver", util_link_basename, drv, sizeof(drv)) == 0 &&
 		    strcmp(drv, "vfio-pci") == 0) {
 			r = util_err_set(
 			        e, -EBUSY,

@@ -5,42 +5,22 @@
  * used, dynamically, by the libcurl that pveapi/ loads for --api (certificate pins). */
 #include "util/hash.h"
 
+#include <errno.h>
 #include <sys/types.h>
 
 #include <sha1.h>
 #include <sha2.h>
 
-static void to_hex(const unsigned char *raw, unsigned int n, char *out)
-{
-	static const char hex[] = "0123456789abcdef";
-
-	for (unsigned int i = 0; i < n; i++) {
-		out[2 * i] = hex[raw[i] >> 4];
-		out[2 * i + 1] = hex[raw[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
+/* libmd's *Data functions digest a buffer and write it as lowercase hex, NUL-terminated, to out. */
+_Static_assert(UTIL_SHA1_HEX_LEN + 1 == SHA1_DIGEST_STRING_LENGTH, "util_sha1_hex's buffer");
+_Static_assert(UTIL_SHA256_HEX_LEN + 1 == SHA256_DIGEST_STRING_LENGTH, "util_sha256_hex's buffer");
 
 int util_sha1_hex(const void *data, size_t len, char *out)
 {
-	unsigned char raw[SHA1_DIGEST_LENGTH];
-	SHA1_CTX c;
-
-	SHA1Init(&c);
-	SHA1Update(&c, data, len);
-	SHA1Final(raw, &c);
-	to_hex(raw, SHA1_DIGEST_LENGTH, out);
-	return 0;
+	return SHA1Data(data, len, out) ? 0 : -EIO;
 }
 
 int util_sha256_hex(const void *data, size_t len, char *out)
 {
-	unsigned char raw[SHA256_DIGEST_LENGTH];
-	SHA2_CTX c;
-
-	SHA256Init(&c);
-	SHA256Update(&c, data, len);
-	SHA256Final(raw, &c);
-	to_hex(raw, SHA256_DIGEST_LENGTH, out);
-	return 0;
+	return SHA256Data(data, len, out) ? 0 : -EIO;
 }

@@ -25,6 +25,7 @@ api_server_start() {
 	url="https://127.0.0.1:$port"
 }
 ctl() { echo "$1" >"$d/ctl"; }
+. "$here/../cli/lib/golden.sh"
 
 pass=0; fail=0
 # check NAME: compares what the case wrote to $d/case.{stdout,stderr,rc}, scrubbed (and a Unix
@@ -33,20 +34,9 @@ pass=0; fail=0
 check() {
 	name=$1
 	out=$d/$name.out
-	{ cat "$d/case.stdout"; echo "--- stderr"; cat "$d/case.stderr"; echo "--- status"
-	  cat "$d/case.rc"; } | scrub |
+	transcript "$d/case" | scrub |
 		awk -v t0="$t0" -v t1="$(date +%s)" -f "$here/../cli/lib/now-filter.awk" >"$out"
-	if [ -n "${UPDATE_GOLDEN:-}" ]; then
-		mkdir -p "$GOLDEN"
-		cp "$out" "$GOLDEN/$name.out"
-		pass=$((pass + 1))
-	elif cmp -s "$out" "$GOLDEN/$name.out"; then
-		pass=$((pass + 1))
-	else
-		echo "FAIL $TIER/$name"
-		diff -u "$GOLDEN/$name.out" "$out" | head -n 40
-		fail=$((fail + 1))
-	fi
+	golden "$out" "$GOLDEN/$name.out" "$TIER/$name"
 }
 # run NAME CMD...: runs the command, then check
 t0=$(date +%s)

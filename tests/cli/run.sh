@@ -20,6 +20,7 @@ DEMO=$SRC/examples/demo-host
 export PP PP_TEST SRC SHARED DEMO LC_ALL=C NO_COLOR=1
 unset PVE_PASSTHROUGH_ROOT COLUMNS # piped output: never wrapped (cli/table.h)
 pass=0; fail=0
+. "$here/lib/golden.sh"
 # the ground truth is not optional: the corpus cases need it; say so and fail instead of a diff
 if [ ! -d "$SHARED/corpus" ]; then
 	echo "FAIL cli: $SHARED/corpus is missing (the shared ground truth next to the source tree);" \
@@ -40,18 +41,9 @@ for case in "$here"/cases/*.sh; do
 		. "$case" >"$TMP.stdout" 2>"$TMP.stderr"
 		echo "exit $?" >"$TMP.rc"
 	)
-	{ cat "$TMP.stdout"; echo "--- stderr"; cat "$TMP.stderr"; echo "--- status"; cat "$TMP.rc"; } |
+	transcript "$TMP" |
 		sed "s#$TMP#@TMP@#g" | awk -v t0="$t0" -v t1="$(date +%s)" -f "$here/lib/now-filter.awk" >"$out"
-	if [ -n "${UPDATE_GOLDEN:-}" ]; then
-		cp "$out" "$here/cases/$name.out"
-		pass=$((pass + 1))
-	elif cmp -s "$out" "$here/cases/$name.out"; then
-		pass=$((pass + 1))
-	else
-		echo "FAIL cli/$name"
-		diff -u "$here/cases/$name.out" "$out" | head -n 40
-		fail=$((fail + 1))
-	fi
+	golden "$out" "$here/cases/$name.out" "cli/$name"
 	rm -rf "$TMP" "$TMP.stdout" "$TMP.stderr" "$TMP.rc" "$out"
 done
 echo "cli: $pass passed, $fail failed"

@@ -120,23 +120,29 @@ char *tt_read(const char *dir, const char *rel, size_t *len)
 	return buf;
 }
 
-const char *tt_src(const char *rel)
+/* The next of eight static PATH_MAX buffers, so that a few paths can be used together. */
+static char *next_buf(void)
 {
-	static char buf[4][PATH_MAX];
+	static char buf[8][PATH_MAX];
 	static int i;
 
-	i = (i + 1) % 4;
-	snprintf(buf[i], sizeof(buf[i]), "%s/%s", PP_SRCDIR, rel);
+	i = (i + 1) % 8;
 	return buf[i];
+}
+
+const char *tt_src(const char *rel)
+{
+	char *b = next_buf();
+
+	snprintf(b, PATH_MAX, "%s/%s", PP_SRCDIR, rel);
+	return b;
 }
 
 const char *tt_shared(const char *rel)
 {
-	static char buf[4][PATH_MAX];
-	static int i;
+	char *b = next_buf();
 
-	i = (i + 1) % 4;
-	snprintf(buf[i], sizeof(buf[i]), "%s/../shared/%s", PP_SRCDIR, rel);
+	snprintf(b, PATH_MAX, "%s/../shared/%s", PP_SRCDIR, rel);
 	/* the ground truth is not optional: without it a test fails at once, saying why */
 	{
 		char top[PATH_MAX];
@@ -150,5 +156,5 @@ const char *tt_shared(const char *rel)
 			abort();
 		}
 	}
-	return buf[i];
+	return b;
 }

@@ -332,6 +332,44 @@ static void test_snapshot_and_dropped_values_count_as_used(void **state)
 	cleanup(root);
 }
 
+/* Who holds a device is policy's one expansion (policy_uses_collect with POLICY_USES_DROPPED), the
+ * same as status and the rules use.  Two places where assign's own loop used to differ:
+ * a mapped GVT-g entry (mapping=NAME,mdev=TYPE) needs an instance of the type as much as one that
+ * names the parent, and a [special:cloudinit] section is never started with, so it holds nothing. */
+static void test_holders_are_policy_uses(void **state)
+{
+	char *root = gvtg_host(1, 3), *sroot = sriov_host(2);
+	struct assign_request req = vf_req(101, NULL);
+	struct assign_plan plan;
+	struct util_err e = {0};
+	const struct assign_finding *f;
+
+	(void)state;
+	tt_write(root, "etc/pve/mapping/pci.cfg",
+	         "gvt\n\tmap id=8086:3e92,iommugroup=0,node=pve1,path=0000:00:02.0\n\tmdev 1\n\n");
+	put_vm(root, 100, "hostpci0: mapping=gvt,mdev=i915-GVTg_V5_4\n");
+	put_vm(root, 101, BASE);
+	req.kind = ASSIGN_KIND_MDEV;
+	snprintf(req.mdev, sizeof(req.mdev), "i915-GVTg_V5_4");
+	assert_int_equal(run(root, &req, true, &plan, &e), 0);
+	f = finding(&plan, "mdev-exhausted");
+	if (!f)
+		fail_msg("not refused: %s / %s", plan.summary, plan.why);
+	assert_non_null(strstr(f->message, "VM 100 hostpci0"));
+	assign_plan_free(&plan);
+	cleanup(root);
+
+	/* VM 100 names 02.1 only in [special:cloudinit]: the lowest free VF is still 02.1 */
+	put_vm(sroot, 100, "cores: 1\n\n[special:cloudinit]\nhostpci0: 0000:00:02.1\n");
+	put_vm(sroot, 101, BASE);
+	req = vf_req(101, NULL);
+	assert_int_equal(run(sroot, &req, true, &plan, &e), 0);
+	assert_int_equal(plan.outcome, ASSIGN_OUTCOME_CHANGE);
+	assert_string_equal(plan.changes[0].value, "0000:00:02.1,pcie=1");
+	assign_plan_free(&plan);
+	cleanup(sroot);
+}
+
 static void test_several_pfs_need_pf(void **state)
 {
 	char *root = sriov_host(2);
@@ -868,6 +906,7 @@ int main(void)
 	        cmocka_unit_test(test_vf_auto_i440fx_no_pcie),
 	        cmocka_unit_test(test_no_free_vf_lists_holders),
 	        cmocka_unit_test(test_snapshot_and_dropped_values_count_as_used),
+	        cmocka_unit_test(test_holders_are_policy_uses),
 	        cmocka_unit_test(test_several_pfs_need_pf),
 	        cmocka_unit_test(test_reservations_hold_devices),
 	        cmocka_unit_test(test_refuse_pf_and_shared),

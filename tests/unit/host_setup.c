@@ -20,6 +20,7 @@
 
 #include "host/setup.h"
 #include "policy/policy.h"
+#include "support/hostfacts.h"
 #include "support/tmpdir.h"
 #include "util/buf.h"
 #include "util/fileio.h"
@@ -109,23 +110,6 @@ static char *mkhost(enum boot_case c, const char *extra)
 	return root;
 }
 
-static struct host_facts raptor(void)
-{
-	struct host_facts f;
-
-	memset(&f, 0, sizeof(f));
-	f.igpu = true;
-	snprintf(f.pf_bdf, sizeof(f.pf_bdf), "0000:00:02.0");
-	f.device_id = 0xa7a0;
-	f.platform = "Raptor Lake-P";
-	f.gfx = "Gen12 Xe-LP";
-	f.can_sriov_i915 = f.can_sriov_xe = true;
-	f.totalvfs = 7;
-	f.numvfs = 0;
-	f.iommu = 1;
-	return f;
-}
-
 /* Every file, link and directory under root (outside the tool's own state) with mode and SHA-256. */
 static void snap_dir(const char *root, const char *rel, struct util_buf *b)
 {
@@ -196,7 +180,7 @@ static void plan_for(const char *root, enum host_mode m, bool consent, struct ho
 	struct util_paths p;
 	struct host_setup_opts o = {
 	        .mode = m, .replace_conflicts = consent, .tool = "/usr/sbin/pve-passthrough"};
-	struct host_facts f = raptor();
+	struct host_facts f = tt_facts_raptor();
 	struct util_err e = {0};
 
 	util_paths_init(&p, root);
@@ -231,7 +215,7 @@ static int rollback(const char *root, bool force, struct host_plan *pl, bool *fo
 {
 	struct util_paths p;
 	struct host_rollback_opts ro = {.force = force};
-	struct host_facts f = raptor();
+	struct host_facts f = tt_facts_raptor();
 	struct util_err e = {0};
 	char id[128];
 	int r;
@@ -494,7 +478,7 @@ static void test_refusals(void **state)
 	char *root = mkhost(GRUB_LVM, "quiet");
 	struct util_paths p;
 	struct host_plan pl;
-	struct host_facts f = raptor();
+	struct host_facts f = tt_facts_raptor();
 	struct host_setup_opts o = {.mode = HOST_MODE_GVTG, .tool = "x"};
 	struct util_err e = {0};
 
@@ -522,7 +506,7 @@ static void test_refusals(void **state)
 	assert_non_null(strstr(pl.refusals[0], "host setup gvtg"));
 	host_plan_free(&pl);
 	/* VFs in use and the count would change */
-	f = raptor();
+	f = tt_facts_raptor();
 	f.numvfs = 7;
 	f.vfs_in_use = 1;
 	snprintf(f.in_use, sizeof(f.in_use), "0000:00:02.1 bound to vfio-pci");
@@ -543,7 +527,7 @@ static void test_gvtg_and_scans(void **state)
 	char *root = mkhost(GRUB_LVM, "quiet i915.enable_guc=3");
 	struct util_paths p;
 	struct host_plan pl;
-	struct host_facts f = raptor();
+	struct host_facts f = tt_facts_raptor();
 	struct host_setup_opts o = {.mode = HOST_MODE_GVTG, .tool = "x"};
 	struct host_conflict *c;
 	size_t n;
@@ -629,7 +613,7 @@ static void test_dkms_deb_and_xe(void **state)
 	char *root = mkhost(GRUB_LVM, "quiet"), deb[4200];
 	struct util_paths p;
 	struct host_plan pl, rb;
-	struct host_facts f = raptor();
+	struct host_facts f = tt_facts_raptor();
 	struct host_setup_opts o = {.mode = HOST_MODE_SRIOV_I915, .tool = "x"};
 	struct util_buf argv = {0};
 	struct util_err e = {0};
@@ -693,7 +677,7 @@ static void test_mode_switch_and_stacked_rollbacks(void **state)
 	/* GVT-g afterwards (say, the platform table was wrong): the VF unit and its link go */
 	{
 		struct util_paths p;
-		struct host_facts f = raptor();
+		struct host_facts f = tt_facts_raptor();
 		struct host_setup_opts o = {.mode = HOST_MODE_GVTG, .tool = "x"};
 		struct util_err e = {0};
 
@@ -731,7 +715,7 @@ static void test_vf_unit_template(void **state)
 	char *root = mkhost(GRUB_LVM, "quiet"), *start, *now;
 	const char *three = HOST_UNIT_WANTS_DIR "/" HOST_UNIT_PREFIX "0000:00:02.0:3.service";
 	struct util_paths p;
-	struct host_facts f = raptor();
+	struct host_facts f = tt_facts_raptor();
 	struct host_setup_opts o = {.mode = HOST_MODE_SRIOV_I915, .tool = "x"};
 	struct util_err e = {0};
 	struct host_plan pl, rb;

@@ -1,5 +1,6 @@
-/* Unit tests: policy/build.c (a pveconf model turned into rule input, in its three views) and
- * policy/uses.c (which devices the entries name: status's used_by), on configs parsed by the real
+/* Unit tests: policy/build.c (a pveconf model turned into rule input, in its four views) and
+ * policy/uses.c (which devices the entries name: status's used_by; with the values PVE drops,
+ * who holds a device for assign and release), on configs parsed by the real
  * pveconf reader and a small hand-built host snapshot (02.0 PF with VFs 02.1, 02.2; 1f.3). */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -103,8 +104,11 @@ static void dev(struct sysfs_device *d, const char *bdf)
 	d->iommu_group = -1;
 }
 
-static void test_uses(void **state)
+/* The uses of VM 101 (the config above, built in view) on the small host of node pve1, as
+ * "BDF SECTION KEY|" one after the other; node names the node asked about. */
+static const char *uses_of(enum policy_build_view view, const char *node, unsigned flags)
 {
+	static char got[1024];
 	struct sysfs_device devs[4];
 	struct sysfs_host host;
 	struct pveconf_vm *conf = parse();
@@ -112,9 +116,7 @@ static void test_uses(void **state)
 	struct policy_input in;
 	struct policy_uses u;
 	struct util_err e = {0};
-	char got[1024] = "";
 
-	(void)state;
 	memset(&host, 0, sizeof(host));
 	dev(&devs[0], "0000:00:02.0");
 	dev(&devs[1], "0000:00:02.1");
@@ -122,14 +124,15 @@ static void test_uses(void **state)
 	dev(&devs[3], "0000:00:1f.3");
 	host.devices = devs;
 	host.n_devices = 4;
-	assert_int_equal(policy_vm_build(conf, 101, "pve1", POLICY_BUILD_ALL, &b, &e), 0);
+	assert_int_equal(policy_vm_build(conf, 101, "pve1", view, &b, &e), 0);
 	pveconf_vm_free(conf);
 	memset(&in, 0, sizeof(in));
-	in.node = "pve1";
+	in.node = node;
 	in.host = &host;
 	in.vms = &b.vm;
 	in.n_vms = 1;
-	assert_int_equal(policy_uses_collect(&in, &u, &e), 0);
+	assert_int_equal(policy_uses_collect(&in, flags, &u, &e), 0);
+	got[0] = '\0';
 	for (size_t i = 0; i < u.n; i++) {
 		char label[80];
 		size_t l = strlen(got);
@@ -137,20 +140,49 @@ static void test_uses(void **state)
 		policy_section_label(u.v[i].sec, label, sizeof(label));
 		snprintf(got + l, sizeof(got) - l, "%s %s %s|", u.v[i].bdf, label, u.v[i].hp->key);
 	}
+	policy_uses_free(&u);
+	policy_vm_build_free(&b);
+	return got;
+}
+
+static void test_uses(void **state)
+{
+	struct pveconf_vm *conf = parse();
+	struct policy_vm_build b;
+	struct util_err e = {0};
+	const struct policy_hostpci *hp;
+	char all[1024];
+
+	(void)state;
 	/* main: 02.1, (02.2 dropped: nothing), 1f.3 domain-less; pending: 00:02 = PF + both VFs;
-	 * snapshot: the PF */
-	assert_string_equal(got,
+	 * snapshot: the PF; [special:cloudinit]: nothing */
+	assert_string_equal(uses_of(POLICY_BUILD_ALL, "pve1", 0),
 	                    "0000:00:02.1 main hostpci0|0000:00:1f.3 main hostpci3|"
 	                    "0000:00:02.0 pending hostpci2|0000:00:02.1 pending hostpci2|"
 	                    "0000:00:02.2 pending hostpci2|0000:00:02.0 snapshot:snap1 hostpci0|");
-	policy_uses_free(&u);
-
 	/* another node's VM names nothing on this node's hardware */
-	in.node = "pve2";
-	assert_int_equal(policy_uses_collect(&in, &u, &e), 0);
-	assert_int_equal(u.n, 0);
-	policy_uses_free(&u);
+	assert_string_equal(uses_of(POLICY_BUILD_ALL, "pve2", 0), "");
+
+	/* POLICY_BUILD_ALL_DROPPED + POLICY_USES_DROPPED (assign and release): the value PVE drops
+	 * is read from the file's bytes and names what the person meant; [special:cloudinit] still
+	 * names nothing */
+	assert_int_equal(policy_vm_build(conf, 101, "pve1", POLICY_BUILD_ALL_DROPPED, &b, &e), 0);
+	pveconf_vm_free(conf);
+	hp = entry(&b.vm.sections[0], "hostpci1");
+	assert_non_null(hp);
+	assert_false(hp->valid);
+	assert_true(hp->dropped && hp->lenient);
+	assert_string_equal(hp->value, "0000:00:02.2, pcie=1");
+	assert_int_equal(hp->parsed.n_ids, 1);
 	policy_vm_build_free(&b);
+	assert_string_equal(uses_of(POLICY_BUILD_ALL_DROPPED, "pve1", POLICY_USES_DROPPED),
+	                    "0000:00:02.1 main hostpci0|0000:00:1f.3 main hostpci3|"
+	                    "0000:00:02.2 main hostpci1|"
+	                    "0000:00:02.0 pending hostpci2|0000:00:02.1 pending hostpci2|"
+	                    "0000:00:02.2 pending hostpci2|0000:00:02.0 snapshot:snap1 hostpci0|");
+	/* without the flag: what PVE uses, as status shows it */
+	snprintf(all, sizeof(all), "%s", uses_of(POLICY_BUILD_ALL, "pve1", 0));
+	assert_string_equal(uses_of(POLICY_BUILD_ALL_DROPPED, "pve1", 0), all);
 }
 
 int main(void)

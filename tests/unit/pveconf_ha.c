@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "pveconf/ha.h"
+#include "support/fixture.h"
 #include "support/tmpdir.h"
 
 /* As ha-manager writes it (`ha-manager add vm:100 --max_relocate 2`), plus what a hand edit may
@@ -57,29 +58,23 @@ static void test_parse(void **state)
 /* A missing file is no HA resource (a node without HA), as PVE reads it. */
 static void test_load(void **state)
 {
-	char *dir = tt_mkdtemp();
-	struct util_paths p;
+	struct tt_root *t = *state;
 	struct pveconf_ha ha;
-	struct util_err e = {0};
 
-	(void)state;
-	util_paths_init(&p, dir);
-	assert_int_equal(pveconf_ha_load(&p, &ha, &e), 0);
+	assert_int_equal(pveconf_ha_load(&t->p, &ha, &t->e), 0);
 	assert_int_equal(ha.n, 0);
 	pveconf_ha_free(&ha);
-	tt_write(dir, "etc/pve/ha/resources.cfg", resources);
-	assert_int_equal(pveconf_ha_load(&p, &ha, &e), 0);
+	tt_write(t->dir, "etc/pve/ha/resources.cfg", resources);
+	assert_int_equal(pveconf_ha_load(&t->p, &ha, &t->e), 0);
 	assert_int_equal(ha.n, 3);
 	pveconf_ha_free(&ha);
-	tt_rmrf(dir);
-	free(dir);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_parse),
-	        cmocka_unit_test(test_load),
+	        cmocka_unit_test_setup_teardown(test_load, tt_root_setup, tt_root_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "pveconf/mapping.h"
+#include "support/fixture.h"
 #include "support/tmpdir.h"
 #include "util/fileio.h"
 
@@ -304,24 +305,18 @@ static void test_hostile(void **state)
 
 static void test_load(void **state)
 {
-	char *dir = tt_mkdtemp();
-	struct util_paths p;
+	struct tt_root *t = *state;
 	struct pveconf_pci_mappings m;
-	struct util_err e = {0};
 
-	(void)state;
-	util_paths_init(&p, dir);
-	assert_int_equal(pveconf_pci_mappings_load(&p, &m, &e), 0); /* missing = none */
+	assert_int_equal(pveconf_pci_mappings_load(&t->p, &m, &t->e), 0); /* missing = none */
 	assert_int_equal(m.n, 0);
 	pveconf_pci_mappings_free(&m);
-	tt_write(dir, "etc/pve/mapping/pci.cfg",
+	tt_write(t->dir, "etc/pve/mapping/pci.cfg",
 	         "iGPU-VF\n\tmap id=8086:a7a0,iommugroup=22,node=pve1,path=0000:00:02.3\n");
-	assert_int_equal(pveconf_pci_mappings_load(&p, &m, &e), 0);
+	assert_int_equal(pveconf_pci_mappings_load(&t->p, &m, &t->e), 0);
 	assert_int_equal(m.n, 1);
 	assert_int_equal(m.v[0].maps[0].iommugroup, 22);
 	pveconf_pci_mappings_free(&m);
-	tt_rmrf(dir);
-	free(dir);
 }
 
 /* PVE's own written pci.cfg goes through our reader and writer byte for byte; putting this node's
@@ -392,9 +387,12 @@ static void test_put_and_round_trip(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_corpus_round_trip), cmocka_unit_test(test_put_and_round_trip),
-	        cmocka_unit_test(test_body_lines_table),  cmocka_unit_test(test_sections),
-	        cmocka_unit_test(test_hostile),           cmocka_unit_test(test_load),
+	        cmocka_unit_test(test_corpus_round_trip),
+	        cmocka_unit_test(test_put_and_round_trip),
+	        cmocka_unit_test(test_body_lines_table),
+	        cmocka_unit_test(test_sections),
+	        cmocka_unit_test(test_hostile),
+	        cmocka_unit_test_setup_teardown(test_load, tt_root_setup, tt_root_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

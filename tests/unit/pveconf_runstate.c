@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "pveconf/runstate.h"
+#include "support/fixture.h"
 #include "support/tmpdir.h"
 
 /* NUL-separated argv as in /proc/<pid>/cmdline; "|" stands for NUL in the table. */
@@ -73,52 +74,47 @@ static void write_argv(const char *dir, const char *rel, const char *spec)
 
 static void test_running(void **state)
 {
-	char *dir = tt_mkdtemp();
-	struct util_paths p;
+	struct tt_root *t = *state;
 	long pid = -1;
 
-	(void)state;
-	util_paths_init(&p, dir);
 	/* 100 runs (PVE's own spelling /var/run) */
-	tt_write(dir, "run/qemu-server/100.pid", "4242\n");
-	write_argv(dir, "proc/4242/cmdline",
+	tt_write(t->dir, "run/qemu-server/100.pid", "4242\n");
+	write_argv(t->dir, "proc/4242/cmdline",
 	           "/usr/bin/kvm|-id|100|-pidfile|/var/run/qemu-server/100.pid|");
-	assert_true(pveconf_vm_running(&p, 100, &pid));
+	assert_true(pveconf_vm_running(&t->p, 100, &pid));
 	assert_int_equal(pid, 4242);
-	assert_true(pveconf_vm_running(&p, 100, NULL));
+	assert_true(pveconf_vm_running(&t->p, 100, NULL));
 	/* a zombie is not running */
-	tt_write(dir, "proc/4242/stat", "4242 (kvm) Z 1 4242 4242 0 -1\n");
-	assert_false(pveconf_vm_running(&p, 100, &pid));
+	tt_write(t->dir, "proc/4242/stat", "4242 (kvm) Z 1 4242 4242 0 -1\n");
+	assert_false(pveconf_vm_running(&t->p, 100, &pid));
 	assert_int_equal(pid, 0);
-	tt_write(dir, "proc/4242/stat", "4242 (kvm) S 1 4242 4242 0 -1\n");
-	assert_true(pveconf_vm_running(&p, 100, &pid));
+	tt_write(t->dir, "proc/4242/stat", "4242 (kvm) S 1 4242 4242 0 -1\n");
+	assert_true(pveconf_vm_running(&t->p, 100, &pid));
 	/* 101: stale pid file, the pid now belongs to something else */
-	tt_write(dir, "run/qemu-server/101.pid", "777\n");
-	write_argv(dir, "proc/777/cmdline", "/usr/sbin/sshd|-D|");
-	assert_false(pveconf_vm_running(&p, 101, &pid));
+	tt_write(t->dir, "run/qemu-server/101.pid", "777\n");
+	write_argv(t->dir, "proc/777/cmdline", "/usr/sbin/sshd|-D|");
+	assert_false(pveconf_vm_running(&t->p, 101, &pid));
 	/* 102: stale pid file, no such process */
-	tt_write(dir, "run/qemu-server/102.pid", "31337\n");
-	assert_false(pveconf_vm_running(&p, 102, &pid));
+	tt_write(t->dir, "run/qemu-server/102.pid", "31337\n");
+	assert_false(pveconf_vm_running(&t->p, 102, &pid));
 	/* 103: the pid is another VM's QEMU */
-	tt_write(dir, "run/qemu-server/103.pid", "4242\n");
-	assert_false(pveconf_vm_running(&p, 103, &pid));
+	tt_write(t->dir, "run/qemu-server/103.pid", "4242\n");
+	assert_false(pveconf_vm_running(&t->p, 103, &pid));
 	/* malformed pid files */
-	tt_write(dir, "run/qemu-server/104.pid", " 4242\n");
-	assert_false(pveconf_vm_running(&p, 104, &pid));
-	tt_write(dir, "run/qemu-server/105.pid", "");
-	assert_false(pveconf_vm_running(&p, 105, &pid));
-	tt_write(dir, "run/qemu-server/106.pid", "0\n");
-	assert_false(pveconf_vm_running(&p, 106, &pid));
+	tt_write(t->dir, "run/qemu-server/104.pid", " 4242\n");
+	assert_false(pveconf_vm_running(&t->p, 104, &pid));
+	tt_write(t->dir, "run/qemu-server/105.pid", "");
+	assert_false(pveconf_vm_running(&t->p, 105, &pid));
+	tt_write(t->dir, "run/qemu-server/106.pid", "0\n");
+	assert_false(pveconf_vm_running(&t->p, 106, &pid));
 	/* no pid file */
-	assert_false(pveconf_vm_running(&p, 107, &pid));
+	assert_false(pveconf_vm_running(&t->p, 107, &pid));
 	/* qemu-system with /run spelling */
-	tt_write(dir, "run/qemu-server/108.pid", "5000");
-	write_argv(dir, "proc/5000/cmdline",
+	tt_write(t->dir, "run/qemu-server/108.pid", "5000");
+	write_argv(t->dir, "proc/5000/cmdline",
 	           "/usr/bin/qemu-system-x86_64|-pidfile|/run/qemu-server/108.pid");
-	assert_true(pveconf_vm_running(&p, 108, &pid));
+	assert_true(pveconf_vm_running(&t->p, 108, &pid));
 	assert_int_equal(pid, 5000);
-	tt_rmrf(dir);
-	free(dir);
 }
 
 static void test_reservations(void **state)
@@ -169,48 +165,44 @@ static void test_reservations(void **state)
 
 static void test_reservations_load_active(void **state)
 {
-	char *dir = tt_mkdtemp();
-	struct util_paths p;
+	struct tt_root *t = *state;
 	struct pveconf_pci_reservations r;
-	struct util_err e = {0};
 
-	(void)state;
-	util_paths_init(&p, dir);
-	assert_int_equal(pveconf_pci_reservations_load(&p, &r, &e), 0); /* missing: none */
+	assert_int_equal(pveconf_pci_reservations_load(&t->p, &r, &t->e), 0); /* missing: none */
 	assert_int_equal(r.n, 0);
-	tt_write(dir, "run/qemu-server/pci-id-reservations",
+	tt_write(t->dir, "run/qemu-server/pci-id-reservations",
 	         "0000:00:02.1 100 pid:4242\n0000:00:02.2 101 pid:4343\n"
 	         "0000:00:02.3 102 time:1000\n");
-	tt_write(dir, "run/qemu-server/100.pid", "4242\n");
-	write_argv(dir, "proc/4242/cmdline", "/usr/bin/kvm|-pidfile|/var/run/qemu-server/100.pid|");
-	assert_int_equal(pveconf_pci_reservations_load(&p, &r, &e), 0);
+	tt_write(t->dir, "run/qemu-server/100.pid", "4242\n");
+	write_argv(t->dir, "proc/4242/cmdline",
+	           "/usr/bin/kvm|-pidfile|/var/run/qemu-server/100.pid|");
+	assert_int_equal(pveconf_pci_reservations_load(&t->p, &r, &t->e), 0);
 	assert_int_equal(r.n, 3);
-	assert_true(pveconf_pci_reservation_active(&p, &r.v[0], 0));  /* VM 100 runs as 4242 */
-	assert_false(pveconf_pci_reservation_active(&p, &r.v[1], 0)); /* VM 101 does not run */
-	assert_true(pveconf_pci_reservation_active(&p, &r.v[2], 999));
-	assert_false(pveconf_pci_reservation_active(&p, &r.v[2], 1000));
+	assert_true(pveconf_pci_reservation_active(&t->p, &r.v[0], 0));  /* VM 100 runs as 4242 */
+	assert_false(pveconf_pci_reservation_active(&t->p, &r.v[1], 0)); /* VM 101 does not run */
+	assert_true(pveconf_pci_reservation_active(&t->p, &r.v[2], 999));
+	assert_false(pveconf_pci_reservation_active(&t->p, &r.v[2], 1000));
 	pveconf_pci_reservations_free(&r);
 	/* the same filter in one call: at 999 VM 100's and the time: entry hold, at 1000 only 100's */
-	assert_int_equal(pveconf_pci_reservations_load_active(&p, 999, &r, &e), 0);
+	assert_int_equal(pveconf_pci_reservations_load_active(&t->p, 999, &r, &t->e), 0);
 	assert_int_equal(r.n, 2);
 	assert_string_equal(r.v[0].id, "0000:00:02.1");
 	assert_string_equal(r.v[1].id, "0000:00:02.3");
 	pveconf_pci_reservations_free(&r);
-	assert_int_equal(pveconf_pci_reservations_load_active(&p, 1000, &r, &e), 0);
+	assert_int_equal(pveconf_pci_reservations_load_active(&t->p, 1000, &r, &t->e), 0);
 	assert_int_equal(r.n, 1);
 	assert_int_equal(r.v[0].vmid, 100);
 	pveconf_pci_reservations_free(&r);
-	tt_rmrf(dir);
-	free(dir);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_cmdline_table),
-	        cmocka_unit_test(test_running),
+	        cmocka_unit_test_setup_teardown(test_running, tt_root_setup, tt_root_teardown),
 	        cmocka_unit_test(test_reservations),
-	        cmocka_unit_test(test_reservations_load_active),
+	        cmocka_unit_test_setup_teardown(test_reservations_load_active, tt_root_setup,
+	                                        tt_root_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "pveconf/storage.h"
+#include "support/fixture.h"
 #include "support/tmpdir.h"
 
 /* A typical PVE 9 node (as in examples/demo-host). */
@@ -204,23 +205,17 @@ static void test_snippets_table(void **state)
 
 static void test_load(void **state)
 {
-	char *dir = tt_mkdtemp();
-	struct util_paths p;
+	struct tt_root *t = *state;
 	struct pveconf_storages s;
-	struct util_err e = {0};
 
-	(void)state;
-	util_paths_init(&p, dir);
-	assert_int_equal(pveconf_storages_load(&p, &s, &e), 0); /* missing: PVE's default */
+	assert_int_equal(pveconf_storages_load(&t->p, &s, &t->e), 0); /* missing: PVE's default */
 	assert_int_equal(s.n, 1);
 	assert_int_equal(s.v[0].line, 0);
 	pveconf_storages_free(&s);
-	tt_write(dir, "etc/pve/storage.cfg", typical);
-	assert_int_equal(pveconf_storages_load(&p, &s, &e), 0);
+	tt_write(t->dir, "etc/pve/storage.cfg", typical);
+	assert_int_equal(pveconf_storages_load(&t->p, &s, &t->e), 0);
 	assert_int_equal(s.n, 4);
 	pveconf_storages_free(&s);
-	tt_rmrf(dir);
-	free(dir);
 }
 
 int main(void)
@@ -229,7 +224,7 @@ int main(void)
 	        cmocka_unit_test(test_typical),
 	        cmocka_unit_test(test_snippets_table),
 	        cmocka_unit_test(test_shared_pick),
-	        cmocka_unit_test(test_load),
+	        cmocka_unit_test_setup_teardown(test_load, tt_root_setup, tt_root_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

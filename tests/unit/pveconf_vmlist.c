@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "pveconf/vmlist.h"
+#include "support/fixture.h"
 #include "support/tmpdir.h"
 
 static void test_vmid_parse_table(void **state)
@@ -101,31 +102,23 @@ static void test_vmlist_bad_table(void **state)
 
 static void test_vmlist_load(void **state)
 {
-	char *dir = tt_mkdtemp();
-	struct util_paths p;
+	struct tt_root *t = *state;
 	struct pveconf_vmlist l;
-	struct util_err e = {0};
 
-	(void)state;
-	util_paths_init(&p, dir);
-	assert_int_equal(pveconf_vmlist_load(&p, &l, &e), -ENOENT);
-	assert_non_null(strstr(e.msg, "/etc/pve/.vmlist"));
-	tt_write(dir, "etc/pve/.vmlist",
+	assert_int_equal(pveconf_vmlist_load(&t->p, &l, &t->e), -ENOENT);
+	assert_non_null(strstr(t->e.msg, "/etc/pve/.vmlist"));
+	tt_write(t->dir, "etc/pve/.vmlist",
 	         "{\"ids\":{\"100\":{\"node\":\"pve1\",\"type\":\"qemu\"}}}");
-	assert_int_equal(pveconf_vmlist_load(&p, &l, &e), 0);
+	assert_int_equal(pveconf_vmlist_load(&t->p, &l, &t->e), 0);
 	assert_int_equal(l.n, 1);
 	assert_int_equal(l.v[0].version, 0);
 	pveconf_vmlist_free(&l);
-	tt_rmrf(dir);
-	free(dir);
 }
 
 static void test_scan(void **state)
 {
-	char *dir = tt_mkdtemp();
-	struct util_paths p;
+	struct tt_root *t = *state;
 	struct pveconf_vmrefs r;
-	struct util_err e = {0};
 	static const char *present[] = {
 	        "etc/pve/nodes/pve1/qemu-server/101.conf",
 	        "etc/pve/nodes/pve1/qemu-server/100.conf",
@@ -141,25 +134,23 @@ static void test_scan(void **state)
 	        "etc/pve/nodes/pve1/qemu-server/.104.conf",
 	};
 
-	(void)state;
-	util_paths_init(&p, dir);
 	/* no /etc/pve/nodes at all: no VMs, no error */
-	assert_int_equal(pveconf_vms_scan(&p, NULL, &r, &e), 0);
+	assert_int_equal(pveconf_vms_scan(&t->p, NULL, &r, &t->e), 0);
 	assert_int_equal(r.n, 0);
 	for (size_t i = 0; i < sizeof(present) / sizeof(present[0]); i++)
-		tt_write(dir, present[i], "cores: 1\n");
-	tt_mkdir(dir, "etc/pve/nodes/pve1/qemu-server/105.conf"); /* a directory */
-	tt_mkdir(dir, "etc/pve/nodes/pve3");                      /* node without VMs */
-	tt_symlink(dir, "etc/pve/qemu-server", "nodes/pve1/qemu-server");
+		tt_write(t->dir, present[i], "cores: 1\n");
+	tt_mkdir(t->dir, "etc/pve/nodes/pve1/qemu-server/105.conf"); /* a directory */
+	tt_mkdir(t->dir, "etc/pve/nodes/pve3");                      /* node without VMs */
+	tt_symlink(t->dir, "etc/pve/qemu-server", "nodes/pve1/qemu-server");
 
-	assert_int_equal(pveconf_vms_scan(&p, "pve1", &r, &e), 0);
+	assert_int_equal(pveconf_vms_scan(&t->p, "pve1", &r, &t->e), 0);
 	assert_int_equal(r.n, 2);
 	assert_int_equal(r.v[0].vmid, 100);
 	assert_int_equal(r.v[1].vmid, 101);
 	assert_string_equal(r.v[1].node, "pve1");
 	pveconf_vmrefs_free(&r);
 
-	assert_int_equal(pveconf_vms_scan(&p, NULL, &r, &e), 0);
+	assert_int_equal(pveconf_vms_scan(&t->p, NULL, &r, &t->e), 0);
 	assert_int_equal(r.n, 4);
 	assert_int_equal(r.v[0].vmid, 100);
 	assert_string_equal(r.v[0].node, "pve1");
@@ -170,13 +161,11 @@ static void test_scan(void **state)
 	assert_string_equal(r.v[3].node, "pve2");
 	pveconf_vmrefs_free(&r);
 
-	assert_int_equal(pveconf_vms_scan(&p, "pve3", &r, &e), 0);
+	assert_int_equal(pveconf_vms_scan(&t->p, "pve3", &r, &t->e), 0);
 	assert_int_equal(r.n, 0);
-	assert_int_equal(pveconf_vms_scan(&p, "nosuch", &r, &e), 0);
+	assert_int_equal(pveconf_vms_scan(&t->p, "nosuch", &r, &t->e), 0);
 	assert_int_equal(r.n, 0);
-	assert_int_equal(pveconf_vms_scan(&p, "../..", &r, &e), -EINVAL);
-	tt_rmrf(dir);
-	free(dir);
+	assert_int_equal(pveconf_vms_scan(&t->p, "../..", &r, &t->e), -EINVAL);
 }
 
 int main(void)
@@ -185,8 +174,8 @@ int main(void)
 	        cmocka_unit_test(test_vmid_parse_table),
 	        cmocka_unit_test(test_vmlist_parse),
 	        cmocka_unit_test(test_vmlist_bad_table),
-	        cmocka_unit_test(test_vmlist_load),
-	        cmocka_unit_test(test_scan),
+	        cmocka_unit_test_setup_teardown(test_vmlist_load, tt_root_setup, tt_root_teardown),
+	        cmocka_unit_test_setup_teardown(test_scan, tt_root_setup, tt_root_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "settings/api.h"
+#include "support/fixture.h"
 #include "support/tmpdir.h"
 
 static int load(const char *content, struct settings_api_list *l, struct util_err *e)
@@ -33,24 +34,20 @@ static int load(const char *content, struct settings_api_list *l, struct util_er
  * message naming it, never waited on; alarm() turns a hang into a failure. */
 static void test_not_a_regular_file(void **state)
 {
-	char *dir = tt_mkdtemp(), path[1100];
+	struct tt_root *t = *state;
 	struct settings_api_list l;
-	struct util_err e = {0};
 
-	(void)state;
-	snprintf(path, sizeof(path), "%s/pve-passthrough.conf", dir);
-	assert_int_equal(mkfifo(path, 0600), 0);
+	tt_root_path(t, "pve-passthrough.conf");
+	assert_int_equal(mkfifo(t->path, 0600), 0);
 	alarm(10);
-	assert_int_equal(settings_api_load(path, &l, &e), -EINVAL);
+	assert_int_equal(settings_api_load(t->path, &l, &t->e), -EINVAL);
 	alarm(0);
-	assert_non_null(strstr(e.msg, "pve-passthrough.conf is a FIFO, not a regular file"));
-	assert_int_equal(unlink(path), 0);
-	assert_int_equal(mkdir(path, 0700), 0);
-	memset(&e, 0, sizeof(e));
-	assert_int_equal(settings_api_load(path, &l, &e), -EISDIR);
-	assert_non_null(strstr(e.msg, "is a directory"));
-	tt_rmrf(dir);
-	free(dir);
+	assert_non_null(strstr(t->e.msg, "pve-passthrough.conf is a FIFO, not a regular file"));
+	assert_int_equal(unlink(t->path), 0);
+	assert_int_equal(mkdir(t->path, 0700), 0);
+	memset(&t->e, 0, sizeof(t->e));
+	assert_int_equal(settings_api_load(t->path, &l, &t->e), -EISDIR);
+	assert_non_null(strstr(t->e.msg, "is a directory"));
 }
 
 static void test_blocks(void **state)
@@ -103,33 +100,29 @@ static void test_blocks(void **state)
 /* The way settings/settings.c takes the sections into its own (strict) schema. */
 static void test_merged_schema(void **state)
 {
+	struct tt_root *t = *state;
 	cfg_opt_t guard[] = {CFG_INT("timeout", 5, CFGF_NONE), CFG_END()};
 	cfg_opt_t opts[] = {CFG_SEC("guard", guard, CFGF_NONE), CFG_END(), CFG_END(), CFG_END()};
-	char *dir = tt_mkdtemp(), path[1100];
 	struct settings_api_list l;
-	struct util_err e = {0};
 	cfg_t *cfg;
 
-	(void)state;
 	settings_api_cfg_opts(&opts[1]);
 	tt_write(
-	        dir, "c.conf",
+	        t->dir, "c.conf",
 	        "guard { timeout = 7 }\n"
 	        "api { url = \"pve1\" token-file = \"/t\" }\n"
 	        "cluster \"b\" { url = \"pve9:443\" user = \"root@pam\" password-file = \"/p\" }\n");
-	snprintf(path, sizeof(path), "%s/c.conf", dir);
+	tt_root_path(t, "c.conf");
 	cfg = cfg_init(opts, CFGF_NONE);
-	assert_int_equal(cfg_parse(cfg, path), CFG_SUCCESS);
+	assert_int_equal(cfg_parse(cfg, t->path), CFG_SUCCESS);
 	assert_int_equal(cfg_getint(cfg_getsec(cfg, "guard"), "timeout"), 7);
-	assert_int_equal(settings_api_from_cfg(cfg, path, &l, &e), 0);
+	assert_int_equal(settings_api_from_cfg(cfg, t->path, &l, &t->e), 0);
 	assert_int_equal(l.n, 2);
 	assert_string_equal(settings_api_find(&l, NULL)->url, "https://pve1:8006/api2/json");
 	assert_string_equal(settings_api_find(&l, "b")->url, "https://pve9:443/api2/json");
 	assert_non_null(strstr(settings_api_find(&l, "b")->where, "c.conf:3"));
 	settings_api_list_free(&l);
 	cfg_free(cfg);
-	tt_rmrf(dir);
-	free(dir);
 }
 
 static void test_missing_file_is_empty(void **state)
@@ -302,8 +295,10 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_blocks),
-	        cmocka_unit_test(test_not_a_regular_file),
-	        cmocka_unit_test(test_merged_schema),
+	        cmocka_unit_test_setup_teardown(test_not_a_regular_file, tt_root_setup,
+	                                        tt_root_teardown),
+	        cmocka_unit_test_setup_teardown(test_merged_schema, tt_root_setup,
+	                                        tt_root_teardown),
 	        cmocka_unit_test(test_missing_file_is_empty),
 	        cmocka_unit_test(test_errors_name_file_and_line),
 	        cmocka_unit_test(test_url_normalize),

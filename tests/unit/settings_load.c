@@ -12,37 +12,32 @@
 #include <cmocka.h>
 
 #include "settings/settings.h"
+#include "support/fixture.h"
 #include "support/tmpdir.h"
 
 static const char *const known[] = {"pf-with-vfs", "guard-missing", NULL};
 
 static void test_missing_file(void **state)
 {
-	char *dir = tt_mkdtemp(), path[4096];
+	struct tt_root *t = *state;
 	struct settings s;
-	struct util_err e = {0};
 
-	(void)state;
-	snprintf(path, sizeof(path), "%s/none.conf", dir);
-	assert_int_equal(settings_load(path, false, known, &s, &e), 0);
+	tt_root_path(t, "none.conf");
+	assert_int_equal(settings_load(t->path, false, known, &s, &t->e), 0);
 	assert_int_equal(s.guard_on_error, SETTINGS_ON_ERROR_ALLOW);
 	assert_int_equal(s.guard_timeout, SETTINGS_GUARD_TIMEOUT_DEFAULT);
 	assert_int_equal(s.n_rules, 0);
 	settings_free(&s);
-	assert_int_equal(settings_load(path, true, known, &s, &e), -ENOENT);
-	assert_non_null(strstr(e.msg, "none.conf"));
-	tt_rmrf(dir);
-	free(dir);
+	assert_int_equal(settings_load(t->path, true, known, &s, &t->e), -ENOENT);
+	assert_non_null(strstr(t->e.msg, "none.conf"));
 }
 
 static void test_full_file(void **state)
 {
-	char *dir = tt_mkdtemp(), path[4096];
+	struct tt_root *t = *state;
 	struct settings s;
-	struct util_err e = {0};
 
-	(void)state;
-	tt_write(dir, "pp.conf",
+	tt_write(t->dir, "pp.conf",
 	         "# the guard\n"
 	         "guard {\n"
 	         "  on-internal-error = refuse\n"
@@ -56,8 +51,8 @@ static void test_full_file(void **state)
 	         "  url = \"pve1\"\n"
 	         "  token-file = \"/etc/pve-passthrough/api-token\"\n"
 	         "}\n");
-	snprintf(path, sizeof(path), "%s/pp.conf", dir);
-	assert_int_equal(settings_load(path, true, known, &s, &e), 0);
+	tt_root_path(t, "pp.conf");
+	assert_int_equal(settings_load(t->path, true, known, &s, &t->e), 0);
 	assert_int_equal(s.guard_on_error, SETTINGS_ON_ERROR_REFUSE);
 	assert_int_equal(s.guard_timeout, 3);
 	assert_int_equal(s.n_rules, 2);
@@ -69,12 +64,11 @@ static void test_full_file(void **state)
 	assert_int_equal(s.api.n, 1);
 	assert_string_equal(s.api.v[0].url, "https://pve1:8006/api2/json");
 	settings_free(&s);
-	tt_rmrf(dir);
-	free(dir);
 }
 
 static void test_malformed(void **state)
 {
+	struct tt_root *t = *state;
 	static const struct {
 		const char *text, *want;
 	} bad[] = {
@@ -90,29 +84,26 @@ static void test_malformed(void **state)
 	        {"guard {\n  timeout = 3\n", ":1: this '{' is never closed"},
 	        {"rule pf-with-vfs { severity = info }\napi {\n  token-file = \"/t\"\n}\n", ":2:"},
 	};
-	char *dir = tt_mkdtemp(), path[4096];
 
-	(void)state;
-	snprintf(path, sizeof(path), "%s/pp.conf", dir);
+	tt_root_path(t, "pp.conf");
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct settings s;
 		struct util_err e = {0};
 		int r;
 
-		tt_write(dir, "pp.conf", bad[i].text);
-		r = settings_load(path, true, known, &s, &e);
-		if (r != -EINVAL || !strstr(e.msg, bad[i].want) || !strstr(e.msg, path))
+		tt_write(t->dir, "pp.conf", bad[i].text);
+		r = settings_load(t->path, true, known, &s, &e);
+		if (r != -EINVAL || !strstr(e.msg, bad[i].want) || !strstr(e.msg, t->path))
 			fail_msg("case %zu: r=%d msg '%s', want '%s'", i, r, e.msg, bad[i].want);
 		settings_free(&s);
 	}
-	tt_rmrf(dir);
-	free(dir);
 }
 
 /* The guard's own two settings are read apart from the rest, so a broken rule line elsewhere
  * cannot hide on-internal-error = refuse (issue 15, defect 1). */
 static void test_guard_settings_first(void **state)
 {
+	struct tt_root *t = *state;
 	static const struct {
 		const char *text;
 		size_t len; /* 0: strlen */
@@ -136,42 +127,39 @@ static void test_guard_settings_first(void **state)
 	        {"guard {\n on-internal-error = refuse\n timeout = soon\n}\n", 0, -EINVAL,
 	         SETTINGS_ON_ERROR_ALLOW, 0, ":3:"},
 	};
-	char *dir = tt_mkdtemp(), path[4096];
 
-	(void)state;
-	snprintf(path, sizeof(path), "%s/pp.conf", dir);
+	tt_root_path(t, "pp.conf");
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct settings s;
 		struct util_err e = {0};
 		size_t len = cases[i].len ? cases[i].len : strlen(cases[i].text);
-		FILE *fp = fopen(path, "w");
+		FILE *fp = fopen(t->path, "w");
 		int r;
 
 		assert_non_null(fp);
 		assert_int_equal(fwrite(cases[i].text, 1, len, fp), len);
 		fclose(fp);
-		r = settings_guard_load(path, true, &s, &e);
+		r = settings_guard_load(t->path, true, &s, &e);
 		if (r != cases[i].want_r)
 			fail_msg("case %zu: r=%d (%s), want %d", i, r, e.msg, cases[i].want_r);
 		if (r == 0) {
 			assert_int_equal(s.guard_on_error, cases[i].want_oie);
 			assert_int_equal(s.guard_timeout, cases[i].want_timeout);
-		} else if (!strstr(e.msg, cases[i].want_msg) || !strstr(e.msg, path)) {
+		} else if (!strstr(e.msg, cases[i].want_msg) || !strstr(e.msg, t->path)) {
 			fail_msg("case %zu: msg '%s', want '%s'", i, e.msg, cases[i].want_msg);
 		}
 		settings_free(&s);
 	}
-	tt_rmrf(dir);
-	free(dir);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_missing_file),
-	        cmocka_unit_test(test_full_file),
-	        cmocka_unit_test(test_malformed),
-	        cmocka_unit_test(test_guard_settings_first),
+	        cmocka_unit_test_setup_teardown(test_missing_file, tt_root_setup, tt_root_teardown),
+	        cmocka_unit_test_setup_teardown(test_full_file, tt_root_setup, tt_root_teardown),
+	        cmocka_unit_test_setup_teardown(test_malformed, tt_root_setup, tt_root_teardown),
+	        cmocka_unit_test_setup_teardown(test_guard_settings_first, tt_root_setup,
+	                                        tt_root_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

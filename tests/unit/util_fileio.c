@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "support/fixture.h"
 #include "support/tmpdir.h"
 #include "util/fileio.h"
 #include "util/hash.h"
@@ -24,52 +25,47 @@
 
 static void test_read_whole_and_limit(void **state)
 {
-	char *dir = tt_mkdtemp(), path[4096], *data;
+	struct tt_root *t = *state;
+	char *data;
 	size_t len;
-	struct util_err e = {0};
 
-	(void)state;
-	tt_write_bytes(dir, "f", "a\0b\n", 4);
-	snprintf(path, sizeof(path), "%s/f", dir);
-	assert_int_equal(util_file_read(path, 100, &data, &len, &e), 0);
+	tt_write_bytes(t->dir, "f", "a\0b\n", 4);
+	tt_root_path(t, "f");
+	assert_int_equal(util_file_read(t->path, 100, &data, &len, &t->e), 0);
 	assert_int_equal(len, 4);
 	assert_memory_equal(data, "a\0b\n", 4);
 	free(data);
-	assert_int_equal(util_file_read(path, 3, &data, &len, &e), -EFBIG);
+	assert_int_equal(util_file_read(t->path, 3, &data, &len, &t->e), -EFBIG);
 	assert_null(data);
-	assert_non_null(strstr(e.msg, "larger than 3 bytes"));
-	snprintf(path, sizeof(path), "%s/missing", dir);
-	assert_int_equal(util_file_read(path, 100, &data, &len, &e), -ENOENT);
-	assert_non_null(strstr(e.msg, "No such file"));
-	tt_rmrf(dir);
-	free(dir);
+	assert_non_null(strstr(t->e.msg, "larger than 3 bytes"));
+	tt_root_path(t, "missing");
+	assert_int_equal(util_file_read(t->path, 100, &data, &len, &t->e), -ENOENT);
+	assert_non_null(strstr(t->e.msg, "No such file"));
 }
 
 static void test_attr(void **state)
 {
-	char *dir = tt_mkdtemp(), path[4096], buf[16];
+	struct tt_root *t = *state;
+	char buf[16];
 	long v;
 
-	(void)state;
-	tt_write(dir, "numvfs", "7\n");
-	tt_write(dir, "vendor", "0x8086\n");
-	tt_write(dir, "bad", "7x\n");
-	snprintf(path, sizeof(path), "%s/numvfs", dir);
-	assert_int_equal(util_attr_read(path, buf, sizeof(buf)), 0);
+	tt_write(t->dir, "numvfs", "7\n");
+	tt_write(t->dir, "vendor", "0x8086\n");
+	tt_write(t->dir, "bad", "7x\n");
+	tt_root_path(t, "numvfs");
+	assert_int_equal(util_attr_read(t->path, buf, sizeof(buf)), 0);
 	assert_string_equal(buf, "7");
-	assert_int_equal(util_attr_read_long(path, 10, &v), 0);
+	assert_int_equal(util_attr_read_long(t->path, 10, &v), 0);
 	assert_int_equal(v, 7);
-	snprintf(path, sizeof(path), "%s/vendor", dir);
-	assert_int_equal(util_attr_read_long(path, 16, &v), 0);
+	tt_root_path(t, "vendor");
+	assert_int_equal(util_attr_read_long(t->path, 16, &v), 0);
 	assert_int_equal(v, 0x8086);
-	snprintf(path, sizeof(path), "%s/bad", dir);
-	assert_int_equal(util_attr_read_long(path, 10, &v), -EINVAL);
-	tt_symlink(dir, "link", "../../../0000:00:02.0");
-	snprintf(path, sizeof(path), "%s/link", dir);
-	assert_int_equal(util_link_basename(path, buf, sizeof(buf)), 0);
+	tt_root_path(t, "bad");
+	assert_int_equal(util_attr_read_long(t->path, 10, &v), -EINVAL);
+	tt_symlink(t->dir, "link", "../../../0000:00:02.0");
+	tt_root_path(t, "link");
+	assert_int_equal(util_link_basename(t->path, buf, sizeof(buf)), 0);
 	assert_string_equal(buf, "0000:00:02.0");
-	tt_rmrf(dir);
-	free(dir);
 }
 
 static void test_paths(void **state)
@@ -94,46 +90,40 @@ static void test_paths(void **state)
 
 static void test_atomic_keeps_mode(void **state)
 {
-	char *dir = tt_mkdtemp(), path[4096], *got;
-	struct util_err e = {0};
+	struct tt_root *t = *state;
+	char *got;
 	struct stat st;
 
-	(void)state;
-	tt_write(dir, "100.conf", "old\n");
-	snprintf(path, sizeof(path), "%s/100.conf", dir);
-	chmod(path, 0640);
-	assert_int_equal(util_file_write_atomic(path, "new\n", 4, NULL, &e), 0);
-	got = tt_read(dir, "100.conf", NULL);
+	tt_write(t->dir, "100.conf", "old\n");
+	tt_root_path(t, "100.conf");
+	chmod(t->path, 0640);
+	assert_int_equal(util_file_write_atomic(t->path, "new\n", 4, NULL, &t->e), 0);
+	got = tt_read(t->dir, "100.conf", NULL);
 	assert_string_equal(got, "new\n");
 	free(got);
-	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(stat(t->path, &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0640);
 	/* no temp file left behind */
-	snprintf(path, sizeof(path), "%s/100.conf.tmp.%ld", dir, (long)getpid());
-	assert_false(util_exists(path));
-	tt_rmrf(dir);
-	free(dir);
+	snprintf(t->path, sizeof(t->path), "%s/100.conf.tmp.%ld", t->dir, (long)getpid());
+	assert_false(util_exists(t->path));
 }
 
 static void test_atomic_failure_leaves_old(void **state)
 {
-	char *dir = tt_mkdtemp(), path[4096], *got;
-	struct util_err e = {0};
+	struct tt_root *t = *state;
+	char *got;
 
-	(void)state;
 	/* target is a directory: rename fails, the temp file must go, nothing else changes */
-	tt_mkdir(dir, "d.conf");
-	tt_write(dir, "d.conf/keep", "x");
-	snprintf(path, sizeof(path), "%s/d.conf", dir);
-	assert_true(util_file_write_atomic(path, "new\n", 4, NULL, &e) < 0);
-	assert_non_null(strstr(e.msg, "cannot replace"));
-	got = tt_read(dir, "d.conf/keep", NULL);
+	tt_mkdir(t->dir, "d.conf");
+	tt_write(t->dir, "d.conf/keep", "x");
+	tt_root_path(t, "d.conf");
+	assert_true(util_file_write_atomic(t->path, "new\n", 4, NULL, &t->e) < 0);
+	assert_non_null(strstr(t->e.msg, "cannot replace"));
+	got = tt_read(t->dir, "d.conf/keep", NULL);
 	assert_string_equal(got, "x");
 	free(got);
-	snprintf(path, sizeof(path), "%s/d.conf.tmp.%ld", dir, (long)getpid());
-	assert_false(util_exists(path));
-	tt_rmrf(dir);
-	free(dir);
+	snprintf(t->path, sizeof(t->path), "%s/d.conf.tmp.%ld", t->dir, (long)getpid());
+	assert_false(util_exists(t->path));
 }
 
 /* The child stops itself at the chosen step; the parent kills it there with SIGKILL. */
@@ -189,15 +179,15 @@ static void test_atomic_killed_at_every_step(void **state)
  * old file as it was and no temp file.  Run in a child, whose limit does not touch the tests. */
 static void test_atomic_write_error_removes_tmp(void **state)
 {
-	char *dir = tt_mkdtemp(), path[4096], tmp[4200], *got;
+	struct tt_root *t = *state;
+	char tmp[4200], *got;
 	static char newc[8192];
 	int status;
 	pid_t pid;
 
-	(void)state;
 	memset(newc, 'n', sizeof(newc));
-	tt_write(dir, "100.conf", "old content\n");
-	snprintf(path, sizeof(path), "%s/100.conf", dir);
+	tt_write(t->dir, "100.conf", "old content\n");
+	tt_root_path(t, "100.conf");
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
@@ -208,8 +198,8 @@ static void test_atomic_write_error_removes_tmp(void **state)
 		signal(SIGXFSZ, SIG_IGN);
 		if (setrlimit(RLIMIT_FSIZE, &rl) < 0)
 			_exit(10);
-		r = util_file_write_atomic(path, newc, sizeof(newc), NULL, &e);
-		snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
+		r = util_file_write_atomic(t->path, newc, sizeof(newc), NULL, &e);
+		snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", t->path, (long)getpid());
 		if (r != -EFBIG)
 			_exit(11);
 		if (!strstr(e.msg, "cannot write"))
@@ -219,29 +209,25 @@ static void test_atomic_write_error_removes_tmp(void **state)
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFEXITED(status));
 	assert_int_equal(WEXITSTATUS(status), 0);
-	got = tt_read(dir, "100.conf", NULL);
+	got = tt_read(t->dir, "100.conf", NULL);
 	assert_string_equal(got, "old content\n");
 	free(got);
-	snprintf(tmp, sizeof(tmp), "%s/100.conf.tmp.%ld", dir, (long)pid);
+	snprintf(tmp, sizeof(tmp), "%s/100.conf.tmp.%ld", t->dir, (long)pid);
 	assert_false(util_exists(tmp));
-	tt_rmrf(dir);
-	free(dir);
 }
 
 static void test_lock_timeout_real_process(void **state)
 {
-	char *dir = tt_mkdtemp(), path[4096];
-	struct util_err e = {0};
+	struct tt_root *t = *state;
 	int pipefd[2], fd;
 	char c;
 	pid_t pid;
 
-	(void)state;
-	snprintf(path, sizeof(path), "%s/var/lock/qemu-server/lock-100.conf", dir);
+	tt_root_path(t, "var/lock/qemu-server/lock-100.conf");
 	assert_int_equal(pipe(pipefd), 0);
 	pid = fork();
 	if (pid == 0) {
-		int lfd = util_lock_acquire(path, 1000, NULL);
+		int lfd = util_lock_acquire(t->path, 1000, NULL);
 
 		c = lfd >= 0 ? 'y' : 'n';
 		if (write(pipefd[1], &c, 1) != 1)
@@ -251,26 +237,24 @@ static void test_lock_timeout_real_process(void **state)
 	}
 	assert_int_equal(read(pipefd[0], &c, 1), 1);
 	assert_int_equal(c, 'y');
-	assert_int_equal(util_lock_acquire(path, 200, &e), -ETIMEDOUT);
-	assert_non_null(strstr(e.msg, "lock-100.conf"));
+	assert_int_equal(util_lock_acquire(t->path, 200, &t->e), -ETIMEDOUT);
+	assert_non_null(strstr(t->e.msg, "lock-100.conf"));
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
-	fd = util_lock_acquire(path, 200, &e);
+	fd = util_lock_acquire(t->path, 200, &t->e);
 	assert_true(fd >= 0);
 	util_lock_release(fd);
 	/* a symbolic link in place of the lock file is not followed (issue 13 defect 9) */
 	{
 		char target[4200];
 
-		snprintf(target, sizeof(target), "%s/elsewhere", dir);
-		unlink(path);
-		assert_int_equal(symlink(target, path), 0);
-		assert_int_equal(util_lock_acquire(path, 200, &e), -ELOOP);
-		assert_non_null(strstr(e.msg, "symbolic link"));
+		snprintf(target, sizeof(target), "%s/elsewhere", t->dir);
+		unlink(t->path);
+		assert_int_equal(symlink(target, t->path), 0);
+		assert_int_equal(util_lock_acquire(t->path, 200, &t->e), -ELOOP);
+		assert_non_null(strstr(t->e.msg, "symbolic link"));
 		assert_false(util_exists(target));
 	}
-	tt_rmrf(dir);
-	free(dir);
 }
 
 static void test_sha(void **state)
@@ -289,30 +273,27 @@ static void test_sha(void **state)
  * once (issue 13 defect 6).  alarm() turns a regression (a blocking open) into a failure. */
 static void test_not_regular_never_blocks(void **state)
 {
-	char *dir = tt_mkdtemp(), path[4096], buf[64], *data;
-	struct util_err e = {0};
+	struct tt_root *t = *state;
+	char buf[64], *data;
 	size_t len;
 
-	(void)state;
 	alarm(10);
-	snprintf(path, sizeof(path), "%s/pci.cfg", dir);
-	assert_int_equal(mkfifo(path, 0644), 0);
-	assert_int_equal(util_file_read(path, 1 << 20, &data, &len, &e), -EINVAL);
-	assert_non_null(strstr(e.msg, "pci.cfg is a FIFO, not a regular file"));
-	assert_int_equal(util_attr_read(path, buf, sizeof(buf)), -EINVAL);
-	tt_mkdir(dir, "d");
-	snprintf(path, sizeof(path), "%s/d", dir);
-	assert_int_equal(util_file_read(path, 1 << 20, &data, &len, &e), -EISDIR);
-	assert_non_null(strstr(e.msg, "is a directory"));
-	assert_int_equal(util_file_read("/dev/zero", 1 << 20, &data, &len, &e), -EINVAL);
-	assert_non_null(strstr(e.msg, "/dev/zero is a character device"));
+	tt_root_path(t, "pci.cfg");
+	assert_int_equal(mkfifo(t->path, 0644), 0);
+	assert_int_equal(util_file_read(t->path, 1 << 20, &data, &len, &t->e), -EINVAL);
+	assert_non_null(strstr(t->e.msg, "pci.cfg is a FIFO, not a regular file"));
+	assert_int_equal(util_attr_read(t->path, buf, sizeof(buf)), -EINVAL);
+	tt_mkdir(t->dir, "d");
+	tt_root_path(t, "d");
+	assert_int_equal(util_file_read(t->path, 1 << 20, &data, &len, &t->e), -EISDIR);
+	assert_non_null(strstr(t->e.msg, "is a directory"));
+	assert_int_equal(util_file_read("/dev/zero", 1 << 20, &data, &len, &t->e), -EINVAL);
+	assert_non_null(strstr(t->e.msg, "/dev/zero is a character device"));
 	/* /dev/null is the empty file */
-	assert_int_equal(util_file_read("/dev/null", 1 << 20, &data, &len, &e), 0);
+	assert_int_equal(util_file_read("/dev/null", 1 << 20, &data, &len, &t->e), 0);
 	assert_int_equal(len, 0);
 	free(data);
 	alarm(0);
-	tt_rmrf(dir);
-	free(dir);
 }
 
 /* Temporary names are unique: a leftover with the old "<file>.tmp.<pid>" naming of this very pid
@@ -320,18 +301,17 @@ static void test_not_regular_never_blocks(void **state)
  * writes in a row leave nothing; our naming is recognised. */
 static void test_tmp_names(void **state)
 {
-	char *dir = tt_mkdtemp(), path[4096], name[64], base[64], *got;
-	struct util_err e = {0};
+	struct tt_root *t = *state;
+	char name[64], base[64], *got;
 	long pid;
 
-	(void)state;
-	tt_write(dir, "100.conf", "old\n");
+	tt_write(t->dir, "100.conf", "old\n");
 	snprintf(name, sizeof(name), "100.conf.tmp.%ld", (long)getpid());
-	tt_write(dir, name, "left by a killed run\n");
-	snprintf(path, sizeof(path), "%s/100.conf", dir);
-	assert_int_equal(util_file_write_atomic(path, "new\n", 4, NULL, &e), 0);
-	assert_int_equal(util_file_write_atomic(path, "new2\n", 5, NULL, &e), 0);
-	got = tt_read(dir, "100.conf", NULL);
+	tt_write(t->dir, name, "left by a killed run\n");
+	tt_root_path(t, "100.conf");
+	assert_int_equal(util_file_write_atomic(t->path, "new\n", 4, NULL, &t->e), 0);
+	assert_int_equal(util_file_write_atomic(t->path, "new2\n", 5, NULL, &t->e), 0);
+	got = tt_read(t->dir, "100.conf", NULL);
 	assert_string_equal(got, "new2\n");
 	free(got);
 	assert_true(util_tmp_name_parse("100.conf.pp-tmp.4242.0123456789abcdef", base, sizeof(base),
@@ -340,24 +320,28 @@ static void test_tmp_names(void **state)
 	assert_int_equal(pid, 4242);
 	assert_false(util_tmp_name_parse("100.conf.tmp.4242", NULL, 0, NULL));
 	assert_false(util_tmp_name_parse("100.conf.pp-tmp.4242.xyz", NULL, 0, NULL));
-	tt_rmrf(dir);
-	free(dir);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_read_whole_and_limit),
-	        cmocka_unit_test(test_attr),
+	        cmocka_unit_test_setup_teardown(test_read_whole_and_limit, tt_root_setup,
+	                                        tt_root_teardown),
+	        cmocka_unit_test_setup_teardown(test_attr, tt_root_setup, tt_root_teardown),
 	        cmocka_unit_test(test_paths),
-	        cmocka_unit_test(test_atomic_keeps_mode),
-	        cmocka_unit_test(test_atomic_failure_leaves_old),
+	        cmocka_unit_test_setup_teardown(test_atomic_keeps_mode, tt_root_setup,
+	                                        tt_root_teardown),
+	        cmocka_unit_test_setup_teardown(test_atomic_failure_leaves_old, tt_root_setup,
+	                                        tt_root_teardown),
 	        cmocka_unit_test(test_atomic_killed_at_every_step),
-	        cmocka_unit_test(test_atomic_write_error_removes_tmp),
-	        cmocka_unit_test(test_lock_timeout_real_process),
+	        cmocka_unit_test_setup_teardown(test_atomic_write_error_removes_tmp, tt_root_setup,
+	                                        tt_root_teardown),
+	        cmocka_unit_test_setup_teardown(test_lock_timeout_real_process, tt_root_setup,
+	                                        tt_root_teardown),
 	        cmocka_unit_test(test_sha),
-	        cmocka_unit_test(test_not_regular_never_blocks),
-	        cmocka_unit_test(test_tmp_names),
+	        cmocka_unit_test_setup_teardown(test_not_regular_never_blocks, tt_root_setup,
+	                                        tt_root_teardown),
+	        cmocka_unit_test_setup_teardown(test_tmp_names, tt_root_setup, tt_root_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,12 +1,7 @@
 # a GVT-g host (the demo hardware turned into a Coffee Lake iGPU with two mdev types and no VFs):
 # --mdev auto says which type and why, a type with no instance left after the needs of the VMs
 # configured for it is refused, an unknown type is refused, a VF request is refused
-. "$SRC/tests/cli/lib/assign-host.sh"
-D="$root/sys/devices/pci0000:00/0000:00:02.0"
-for f in 1 2 3 4 5 6 7; do rm -rf "$root/sys/bus/pci/devices/0000:00:02.$f" "$root/sys/devices/pci0000:00/0000:00:02.$f"; done
-rm -f "$D"/virtfn* "$D"/sriov_*
-echo 0x3e92 >"$D/device"
-sed -i 's/^PCI_ID=8086:A7A0/PCI_ID=8086:3E92/' "$D/uevent"
+. "$SRC/tests/cli/lib/gvtg-host.sh"
 mdev_type() { # type name available
 	mkdir -p "$D/mdev_supported_types/$1/devices"
 	echo "$2" >"$D/mdev_supported_types/$1/name"

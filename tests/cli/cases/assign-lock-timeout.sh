@@ -1,10 +1,7 @@
 # another assign holds the node's allocation lock: exit 3 with a clear message, nothing written;
 # once it lets go, the assign goes through
 . "$SRC/tests/cli/lib/assign-host.sh"
-mkdir -p "$root/run/lock/pve-passthrough"
-flock "$root/run/lock/pve-passthrough/assign.lock" sh -c 'touch held; while [ ! -e release ]; do sleep 0.05; done' &
-holder=$!
-while [ ! -e held ]; do sleep 0.05; done
+hold_lock "$root/run/lock/pve-passthrough/assign.lock"
 cp "$Q/101.conf" before.conf
 pp assign 101 --vf auto --lock-timeout 1
 cmp before.conf "$Q/101.conf" && echo "unchanged"

@@ -2,10 +2,7 @@
 # `timeout`; when it expires the command says so and exits 3, nothing half-written.  Here a real
 # flock held by another process keeps assign waiting (its own --lock-timeout is longer).
 . "$SRC/tests/cli/lib/assign-host.sh"
-mkdir -p "$root/var/lock/qemu-server"
-flock "$root/var/lock/qemu-server/lock-101.conf" sh -c 'touch held; while [ ! -e release ]; do sleep 0.05; done' &
-holder=$!
-while [ ! -e held ]; do sleep 0.05; done
+hold_lock "$root/var/lock/qemu-server/lock-101.conf"
 cp "$Q/101.conf" before.conf
 echo "== -t 1: the deadline comes before the 60 s lock timeout"
 "$PP" -t 1 --root "$root" assign 101 --vf auto --lock-timeout 60; echo "exit $?"

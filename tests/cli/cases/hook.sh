@@ -3,12 +3,12 @@
 # was there; no snippets storage: refused with how to enable it; VM locked / not on this node.
 . "$SRC/tests/cli/fakehost.sh"
 . "$SRC/tests/cli/lib/installed.sh"
-R=$(copy_demo)
-C=$R/etc/pve/nodes/pve1/qemu-server
-mkdir -p "$R/var/lib/vz/snippets"
-printf '#!/bin/sh\necho "old hook: $1 $2"\n[ "$2" = post-stop ] && exit 7\nexit 0\n' >"$R/var/lib/vz/snippets/old.sh"
-chmod +x "$R/var/lib/vz/snippets/old.sh"
-sed -i 's/^cores: 4$/cores: 4\nhookscript: local:snippets\/old.sh/' "$C/101.conf"
+. "$SRC/tests/cli/lib/hook-host.sh"
+old_hook <<'EOF'
+echo "old hook: $1 $2"
+[ "$2" = post-stop ] && exit 7
+exit 0
+EOF
 cp "$C/100.conf" "$TMP/100.before"; cp "$C/101.conf" "$TMP/101.before"
 "$PP" --root "$R" hook install 100 101; echo "install rc=$?"
 diff "$TMP/100.before" "$C/100.conf"

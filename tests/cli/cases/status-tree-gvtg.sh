@@ -3,12 +3,7 @@
 # its instance has PVE's uuid of hostpci0 + VMID 100); a stopped VM configured for a type hangs
 # under its type; a VM naming a type the PF does not offer hangs under the PF, marked by the
 # rules (mdev-type-missing); --table is the flat view
-. "$SRC/tests/cli/lib/assign-host.sh"
-D="$root/sys/devices/pci0000:00/0000:00:02.0"
-for f in 1 2 3 4 5 6 7; do rm -rf "$root/sys/bus/pci/devices/0000:00:02.$f" "$root/sys/devices/pci0000:00/0000:00:02.$f"; done
-rm -f "$D"/virtfn* "$D"/sriov_*
-echo 0x3e92 >"$D/device"
-sed -i 's/^PCI_ID=8086:A7A0/PCI_ID=8086:3E92/' "$D/uevent"
+. "$SRC/tests/cli/lib/gvtg-host.sh"
 for t in 4:1 8:2; do
 	n=${t%:*}
 	mkdir -p "$D/mdev_supported_types/i915-GVTg_V5_$n/devices"

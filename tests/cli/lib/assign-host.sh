@@ -21,3 +21,11 @@ printf 'iGPU-VF\n\tmap id=8086:a7a0,iommugroup=23,node=pve1,path=0000:00:02.4,su
 echo 4242 >"$root/run/qemu-server/100.pid"
 printf '/usr/bin/kvm\0-id\0100\0-name\0win11\0-pidfile\0/var/run/qemu-server/100.pid\0' >"$root/proc/4242/cmdline"
 pp() { if [ "$1" = -q ]; then shift; "$PP" -q --root "$root" "$@"; else "$PP" --root "$root" "$@"; fi; echo "exit $?"; }
+# hold_lock FILE: another process takes a real flock on FILE (its directory made) and holds it
+# until ./release exists; $holder is its pid.  Returns once the lock is held.
+hold_lock() {
+	mkdir -p "${1%/*}"
+	flock "$1" sh -c 'touch held; while [ ! -e release ]; do sleep 0.05; done' &
+	holder=$!
+	while [ ! -e held ]; do sleep 0.05; done
+}
