@@ -3,7 +3,7 @@
 # and substituted into the shipped systemd units.  `make install` installs everything the Debian
 # package contains; `make deb` builds that package (debian/).  Tiers: check-install (a DESTDIR
 # install built with another prefix names only that prefix) and check-package (the .deb installed,
-# used and purged in a clean debootstrap chroot: tests/package/chroot.sh).
+# used and purged in a clean minbase chroot: tests/package/chroot.sh).
 DATADIR  := $(PREFIX)/share/pve-passthrough
 DOCDIR   := $(PREFIX)/share/doc/pve-passthrough
 COMPDIR  := $(PREFIX)/share/bash-completion/completions

@@ -6,7 +6,7 @@
 set -eu
 PKGS="build-essential gcc make pkg-config gettext libpci-dev libconfuse-dev libjansson-dev libcurl4-openssl-dev libssl-dev libmd-dev libsmartcols-dev
 libcmocka-dev pciutils clang clang-format libclang-rt-dev python3 openssl hyperfine time python3-proxmoxer python3-requests
-dpkg-dev debhelper fakeroot debootstrap strace lintian"
+dpkg-dev debhelper fakeroot mmdebstrap strace lintian"
 # apt-cache needs the package lists (a fresh debootstrap tree has none)
 if [ "$(id -u)" -eq 0 ] && ! ls /var/lib/apt/lists/*_Packages >/dev/null 2>&1; then apt-get update -qq >&2; fi
 if apt-cache show systemd-dev >/dev/null 2>&1; then PKGS="$PKGS systemd-dev"; else PKGS="$PKGS systemd"; fi

@@ -15,14 +15,14 @@ OUT=$(mkdir -p "$2" && cd "$2" && pwd)
 . tests/package/suite.sh
 pass=0; fail=0
 die() { echo "FAIL package-build/$SUITE: $*"; echo "package-build: $pass passed, $((fail + 1)) failed"; exit 1; }
-[ "$(id -u)" -eq 0 ] || die "needs root (debootstrap, chroot)"
-command -v debootstrap >/dev/null || die "debootstrap is missing (tools/deps.sh installs it)"
+[ "$(id -u)" -eq 0 ] || die "needs root (mmdebstrap, chroot)"
+command -v mmdebstrap >/dev/null || die "mmdebstrap is missing (tools/deps.sh installs it)"
 trap 'suite_umount "$PP_CACHE/build-$SUITE"' EXIT
 # make deps inside: installs what is missing (everything on first use, nothing later)
 t=$(date +%s)
 B=$(suite_build_root "$SUITE" "$OUT/deps.log") || {
 	tail -n 20 "$OUT/deps.log"
-	die "debootstrap $SUITE or make deps (tools/deps.sh) in it failed"
+	die "mmdebstrap $SUITE or make deps (tools/deps.sh) in it failed"
 }
 pass=$((pass + 1))
 grep '^deps: installing' "$OUT/deps.log" | sed "s/^deps:/package-build: $SUITE: make deps:/"

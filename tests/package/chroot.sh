@@ -1,12 +1,12 @@
 #!/bin/sh
 # tests/package/chroot.sh - the .deb installed the way an administrator installs it, in a clean
-# Debian chroot of SUITE (default bookworm = PVE 8; trixie = PVE 9): debootstrap --variant=minbase,
+# Debian chroot of SUITE (default bookworm = PVE 8; trixie = PVE 9): mmdebstrap --variant=minbase,
 # cached in /var/cache/pve-passthrough-test/chroot-SUITE (tests/package/suite.sh: made on first
 # use; each run works on a fresh copy), then `apt-get install ./pve-passthrough_*.deb`
 # (dependencies from the archive, nothing else preinstalled but man-db for `man -w`), and inside: --version, man -w, the bash completion,
 # status on the shipped demo host, the hook snippet, the missing-libcurl error; then removal and
 # purge (the prerm/postrm messages and what they keep), and no file of the package is left.
-# Needs root, debootstrap and the Debian archive.  Tier check-package.
+# Needs root, mmdebstrap and the Debian archive.  Tier check-package.
 set -u
 cd "$(dirname "$0")/../.."
 SRC=$(pwd)
@@ -16,8 +16,8 @@ ok() { pass=$((pass + 1)); }
 bad() { echo "FAIL package/$SUITE: $*"; fail=$((fail + 1)); }
 die() { echo "FAIL package/$SUITE: $*"; echo "package: $pass passed, $((fail + 1)) failed"; exit 1; }
 
-[ "$(id -u)" -eq 0 ] || die "needs root (debootstrap, chroot)"
-command -v debootstrap >/dev/null || die "debootstrap is missing (tools/deps.sh installs it)"
+[ "$(id -u)" -eq 0 ] || die "needs root (mmdebstrap, chroot)"
+command -v mmdebstrap >/dev/null || die "mmdebstrap is missing (tools/deps.sh installs it)"
 
 . tests/package/suite.sh
 # 1. the package: on this machine's suite built from this tree by `make deb`; on another suite
@@ -41,7 +41,7 @@ else
 fi
 
 # 2. the cached minbase chroot, made on first use
-CACHE=$(suite_root "$SUITE") || die "debootstrap $SUITE failed"
+CACHE=$(suite_root "$SUITE") || die "mmdebstrap $SUITE failed"
 
 # 3. a fresh copy of it for this run
 W=$(mktemp -d /tmp/pp-chroot-XXXXXX)

@@ -20,12 +20,12 @@ TIERS=${*:-${SUITE_TIERS:-check-unit check-cli check-api check-i18n check-po che
 check-igpu-table check-pveconf-diff check-fuzz-smoke}}
 . tests/package/suite.sh
 die() { echo "FAIL in-$SUITE: $*"; echo "in-$SUITE: 0 passed, 1 failed"; exit 1; }
-[ "$(id -u)" -eq 0 ] || die "needs root (debootstrap, chroot)"
-command -v debootstrap >/dev/null || die "debootstrap is missing (tools/deps.sh installs it)"
+[ "$(id -u)" -eq 0 ] || die "needs root (mmdebstrap, chroot)"
+command -v mmdebstrap >/dev/null || die "mmdebstrap is missing (tools/deps.sh installs it)"
 LOG=$(mktemp -d /tmp/pp-in-suite-XXXXXX)
 trap 'suite_umount "$PP_CACHE/build-$SUITE"; rm -rf "$LOG"' EXIT
 t=$(date +%s)
-B=$(suite_build_root "$SUITE" "$LOG/deps.log") || { tail -n 20 "$LOG/deps.log"; die "debootstrap $SUITE or make deps in it failed"; }
+B=$(suite_build_root "$SUITE" "$LOG/deps.log") || { tail -n 20 "$LOG/deps.log"; die "mmdebstrap $SUITE or make deps in it failed"; }
 echo "in-$SUITE: chroot and make deps took $(($(date +%s) - t))s"
 suite_copy_tree "$B"
 suite_mount "$B" || die "cannot mount /proc and /dev in $B"

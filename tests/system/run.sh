@@ -25,7 +25,7 @@ fail() {
 	exit 1
 }
 t0=$(date +%s)
-"$here/../kernel/packages.sh" system qemu-system-x86 qemu-utils debootstrap e2fsprogs fdisk
+"$here/../kernel/packages.sh" system qemu-system-x86 qemu-utils mmdebstrap dpkg-dev e2fsprogs fdisk
 case $? in
 0) ;;
 77)
