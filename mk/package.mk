@@ -71,7 +71,7 @@ deb:
 # (tests/package/build.sh, lintian there).  One suite: `make check-package PACKAGE_SUITES=trixie`;
 # a .deb built elsewhere: `SUITE=trixie DEB=... tests/package/chroot.sh`.
 PACKAGE_SUITES ?= bookworm trixie
-check-package:
+check-package: $(BIN)
 	@st=0; for s in $(PACKAGE_SUITES); do \
 	  SUITE=$$s tools/run-tier.sh package-$$s tests/package/chroot.sh || st=1; done; exit $$st
 CHECK_TIERS += check-package
