@@ -16,7 +16,9 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -I. -DPP_VERSION=\"$(VERSI
              -DPP_PREFIX=\"$(PREFIX)\" \
              $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # Digests come from libmd (util/hash.c), all shared: Debian's security updates reach every library.
-LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# libsmartcols is not linked: cli/table.c loads it with dlopen() for text tables only (the binary
+# is also the pre-start hookscript; one more linked library costs every start).  Its headers are used.
+LIBS     = $(shell pkg-config --libs $(filter-out smartcols,$(PKGS)) 2>/dev/null)
 TESTLIBS = $(shell pkg-config --libs $(TESTPKGS) 2>/dev/null)
 
 B := build

@@ -128,9 +128,12 @@ int cli_unknown_command(const struct cli_ctx *ctx, const char *cmd, const struct
  * command's help (help COMMAND, COMMAND --help; cli/cmd_help.c). */
 void cli_usage_print(FILE *out);
 void cli_help_print(FILE *out, const struct cli_command *c);
-/* Prints "usage: pve-passthrough USAGE" wrapped at 100 columns (a bracketed group stays whole). */
+/* Help is laid out at this many columns, whatever the terminal (CJK characters count 2). */
+#define CLI_HELP_WIDTH 100
+/* Prints "usage: pve-passthrough USAGE" wrapped at CLI_HELP_WIDTH at option boundaries (a
+ * bracketed group stays whole unless it is longer than a line). */
 void cli_help_usage_print(FILE *out, const char *usage);
-/* Prints each option of o as "  --opt ARG   sentence", the sentence wrapped at 100 columns. */
+/* Prints each option of o as "  --opt ARG   sentence", the sentence wrapped at CLI_HELP_WIDTH. */
 void cli_help_options_print(FILE *out, const struct cli_opt_help *o);
 
 /* assign and release change a VM config and share (cli/cmd_assign.c) the options of a change:
@@ -205,6 +208,10 @@ bool cli_needs_root(const struct cli_ctx *ctx, const struct cli_command *cmd, in
 /* For commands that need this node's name: 0, or prints why it is unknown and returns
  * CLI_EXIT_FAIL. */
 int cli_need_node(const struct cli_ctx *ctx);
+/* For text output with tables (status, audit, doctor): loads libsmartcols (cli/table.h) before
+ * anything is printed.  0 (also for the other formats, which need no tables), or prints which
+ * package to install and returns CLI_EXIT_FAIL. */
+int cli_text_tables(const struct cli_ctx *ctx);
 
 /* The per-command deadline (cli/deadline.c): after secs seconds (0: never) the process prints
  * that cmd did not finish (under --format nagios an UNKNOWN line on stdout too) and exits 3.

@@ -341,6 +341,9 @@ static int audit_run(struct cli_ctx *ctx, int argc, char **argv, bool *parsed)
 		        ctx, "audit",
 		        _("--cluster without a name means every cluster; name them all "
 		          "or none"));
+	/* text tables (not -q's lines): libsmartcols, loaded before anything is read */
+	if (ctx->verbosity >= 0 && (r = cli_text_tables(ctx)) != 0)
+		return r;
 	if (!use_api && !ctx->node[0])
 		return audit_blind(ctx, "localhost", ctx->node_error);
 

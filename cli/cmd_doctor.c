@@ -57,6 +57,9 @@ int cli_cmd_doctor(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if (optind != argc)
 		return cli_usage_error(ctx, "doctor", _("doctor takes no arguments"));
+	/* text tables (not -q's lines): libsmartcols, loaded before anything is read */
+	if (ctx->verbosity >= 0 && (r = cli_text_tables(ctx)) != 0)
+		return r;
 
 	/* the settings first: they set the severities of host rules and VM rules alike */
 	memset(&g, 0, sizeof(g));

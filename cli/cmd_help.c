@@ -1,14 +1,20 @@
 /* cli/cmd_help.c - `help [COMMAND]`: the command list (cli_usage_print, from the command table),
  * or one command's help, which `COMMAND --help` prints too.  Reads the table only. */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "cli/cli.h"
+#include "cli/table.h"
 
 void cli_help_print(FILE *out, const struct cli_command *c)
 {
+	char *summary = NULL;
+
 	cli_help_usage_print(out, c->help.usage);
 	/* TRANSLATORS: %s is the command's summary, a sentence without its full stop */
-	fprintf(out, _("\n%s.\n"), _(c->help.summary));
+	if (asprintf(&summary, _("\n%s.\n"), _(c->help.summary)) >= 0)
+		cli_text_wrap(out, summary, 0, 0, CLI_HELP_WIDTH);
+	free(summary);
 	if (c->help.options) {
 		fprintf(out, "%s", _("\nOptions:\n"));
 		cli_help_options_print(out, c->help.options);

@@ -93,6 +93,9 @@ int cli_cmd_status(struct cli_ctx *ctx, int argc, char **argv)
 	    (api_node || over.url || over.token_file || over.fingerprint || over.ca_file))
 		return cli_usage_error(ctx, "status",
 		                       _("--node and the --api-* options go with --api"));
+	r = cli_text_tables(ctx); /* before anything is read or printed */
+	if (r)
+		return r;
 	if (use_api)
 		return cli_api_status(ctx, &over, api_node, all, table);
 

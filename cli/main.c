@@ -24,20 +24,27 @@
 #define F_TEXT (1u << CLI_FORMAT_TEXT)
 #define F_JSON (1u << CLI_FORMAT_JSON)
 #define F_ALL  (F_TEXT | F_JSON | 1u << CLI_FORMAT_PROMETHEUS | 1u << CLI_FORMAT_NAGIOS)
+/* Help entries several commands share (one text each, one msgid). */
+// clang-format off
+#define OPT_API_CONNECTION                                                                         \
+	{"--api-url URL", N_("the API's address (default: the api block of the config file)")},    \
+	{"--api-token-file F", N_("a file with the API token (USER@REALM!ID=SECRET)")},            \
+	{"--api-fingerprint FP", N_("the SHA-256 fingerprint the server's certificate must have")},\
+	{"--api-ca-file F", N_("the CA certificate file that verifies the server")}
 #define OPT_API                                                                                    \
 	{"--api", N_("read and write through the PVE REST API instead of the local files")},       \
-	        {"--api-url URL",                                                                  \
-	         N_("the API's address (default: the api block of the config file)")},             \
-	        {"--api-token-file F", N_("a file with the API token (USER@REALM!ID=SECRET)")},    \
-	        {"--api-fingerprint FP",                                                           \
-	         N_("the SHA-256 fingerprint the server's certificate must have")},                \
-	{                                                                                          \
-		"--api-ca-file F", N_("the CA certificate file that verifies the server")          \
-	}
-#define OPT_FORMAT_TJ                                                                              \
-	{                                                                                          \
-		"--format text|json", N_("text for people, json for programs")                     \
-	}
+	OPT_API_CONNECTION
+#define OPT_FORMAT_TJ {"--format text|json", N_("text for people, json for programs")}
+#define OPT_FORMAT_ALL                                                                             \
+	{"--format text|json|prometheus|nagios",                                                   \
+	 N_("text for people, json for programs, node_exporter textfile lines, a Nagios status "   \
+	    "line")}
+#define OPT_FAIL_ON                                                                                \
+	{"--fail-on info|warning|error", N_("exit 1 from this severity on (default error)")}
+#define OPT_DRY_RUN {"--dry-run", N_("show the change as a unified diff and write nothing")}
+#define OPT_LOCK_TIMEOUT                                                                           \
+	{"--lock-timeout S", N_("wait up to S seconds for the VM's lock (default 10), else exit 3")}
+// clang-format on
 
 /* The global options, accepted before or after the command (cli_main moves them). */
 static const struct cli_opt_help global_opts[] = {
@@ -72,9 +79,8 @@ static const struct cli_opt_help assign_opts[] = {
         {"--pcie, --no-pcie", N_("pcie=1 or not (default: pcie=1 on q35 machines)")},
         {"--x-vga", N_("x-vga=1: the device is the VM's primary display")},
         {"--romfile FILE", N_("romfile=FILE, a ROM under /usr/share/kvm")},
-        {"--dry-run", N_("show the change as a unified diff and write nothing")},
-        {"--lock-timeout S",
-         N_("wait up to S seconds for the VM's lock (default 10), else exit 3")},
+        OPT_DRY_RUN,
+        OPT_LOCK_TIMEOUT,
         OPT_FORMAT_TJ,
         OPT_API,
         {NULL, NULL},
@@ -83,9 +89,8 @@ static const struct cli_opt_help release_opts[] = {
         {"--slot N", N_("take away hostpciN")},
         {"--device BDF", N_("take away every entry that passes this device")},
         {"--all", N_("take away every hostpci entry")},
-        {"--dry-run", N_("show the change as a unified diff and write nothing")},
-        {"--lock-timeout S",
-         N_("wait up to S seconds for the VM's lock (default 10), else exit 3")},
+        OPT_DRY_RUN,
+        OPT_LOCK_TIMEOUT,
         OPT_FORMAT_TJ,
         OPT_API,
         {NULL, NULL},
@@ -97,10 +102,7 @@ static const struct cli_opt_help status_opts[] = {
         OPT_FORMAT_TJ,
         {"--api", N_("a node's hardware as the PVE REST API shows it")},
         {"--node NAME", N_("with --api: the node to show (default: this node)")},
-        {"--api-url URL", N_("the API's address (default: the api block of the config file)")},
-        {"--api-token-file F", N_("a file with the API token (USER@REALM!ID=SECRET)")},
-        {"--api-fingerprint FP", N_("the SHA-256 fingerprint the server's certificate must have")},
-        {"--api-ca-file F", N_("the CA certificate file that verifies the server")},
+        OPT_API_CONNECTION,
         {NULL, NULL},
 };
 static const struct cli_opt_help hook_opts[] = {
@@ -115,10 +117,8 @@ static const struct cli_opt_help audit_opts[] = {
         {"--cluster [NAME]", N_("the VMs of every node (with --api: of the named cluster, or of "
                                 "every configured one)")},
         {"--vmid N", N_("only this VM (repeatable); the others still count for sharing")},
-        {"--fail-on info|warning|error", N_("exit 1 from this severity on (default error)")},
-        {"--format text|json|prometheus|nagios", N_("text for people, json for programs, "
-                                                    "node_exporter textfile lines, a Nagios status "
-                                                    "line")},
+        OPT_FAIL_ON,
+        OPT_FORMAT_ALL,
         OPT_API,
         {NULL, NULL},
 };
@@ -148,12 +148,10 @@ static const struct cli_opt_help mapping_opts[] = {
         {NULL, NULL},
 };
 static const struct cli_opt_help doctor_opts[] = {
-        {"--fail-on info|warning|error", N_("exit 1 from this severity on (default error)")},
+        OPT_FAIL_ON,
         {"--kernel-log FILE", N_("read the kernel log from FILE (dmesg, journalctl -k or /dev/kmsg "
                                  "records) instead of /dev/kmsg")},
-        {"--format text|json|prometheus|nagios", N_("text for people, json for programs, "
-                                                    "node_exporter textfile lines, a Nagios status "
-                                                    "line")},
+        OPT_FORMAT_ALL,
         {NULL, NULL},
 };
 
@@ -342,90 +340,66 @@ int cli_unknown_command(const struct cli_ctx *ctx, const char *cmd, const struct
 	                              list);
 }
 
-void cli_help_usage_print(FILE *out, const char *usage)
+/* Writes the synopsis words u[0..n) (ASCII: synopses are not translated) from column col,
+ * wrapped at CLI_HELP_WIDTH with indent for a broken line, at option boundaries: at the spaces
+ * outside brackets first; a bracketed group longer than a line ("[--api [--api-url URL] ...]")
+ * is broken at the spaces one level inside it, and so on.  *sep: a space goes before the next
+ * word (false at the start of a line).  Returns the column after the last word. */
+static int synopsis_wrap(FILE *out, const char *u, size_t n, int col, int indent, int depth,
+                         bool *sep)
 {
-	const char *u = usage;
-	int col = fprintf(out, "%s", _("usage: pve-passthrough"));
+	size_t i = 0;
+	int d = 0; /* the bracket depth at u + i, counted from u */
 
-	/* words (an option with its argument stays together: "[--vfs N]"), wrapped at 100 */
-	while (*u) {
-		size_t l = 0;
-		int depth = 0;
+	while (i < n) {
+		int l = 0;
 
-		while (u[l] && (depth > 0 || u[l] != ' ')) {
-			depth += (u[l] == '[' || u[l] == '(') - (u[l] == ']' || u[l] == ')');
+		/* one piece: up to a space at this depth */
+		while (i + (size_t)l < n && (d > depth || u[i + l] != ' ')) {
+			d += (u[i + l] == '[' || u[i + l] == '(') -
+			     (u[i + l] == ']' || u[i + l] == ')');
 			l++;
 		}
-		if (col + 1 + (int)l > 100 && col > 24) {
-			fputs("\n", out);
-			col = fprintf(out, "       ");
+		if (*sep && col + 1 + l > CLI_HELP_WIDTH) {
+			col = fprintf(out, "\n%*s", indent, "") - 1;
+			*sep = false;
 		}
-		col += fprintf(out, " %.*s", (int)l, u);
-		u += l;
-		u += strspn(u, " ");
+		if (col + *sep + l > CLI_HELP_WIDTH && depth < 8) {
+			/* too long for a line of its own: its inner boundaries */
+			col = synopsis_wrap(out, u + i, (size_t)l, col, indent, depth + 1, sep);
+		} else {
+			col += fprintf(out, "%s%.*s", *sep ? " " : "", l, u + i);
+			*sep = true;
+		}
+		i += (size_t)l;
+		while (i < n && u[i] == ' ')
+			i++;
 	}
+	return col;
+}
+
+void cli_help_usage_print(FILE *out, const char *usage)
+{
+	const char *lead = _("usage: pve-passthrough");
+	bool sep = true;
+
+	fputs(lead, out);
+	synopsis_wrap(out, usage, strlen(usage), (int)cli_text_width(lead), 8, 0, &sep);
 	fputc('\n', out);
-}
-
-/* The length in bytes of the UTF-8 character at s, and in *cols the columns it takes: Chinese
- * (three- and four-byte sequences) takes two. */
-static size_t u8_char(const char *s, int *cols)
-{
-	unsigned char c = (unsigned char)*s;
-	size_t n = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
-
-	for (size_t i = 1; i < n; i++)
-		if (!s[i]) {
-			n = i;
-			break;
-		}
-	*cols = n >= 3 ? 2 : 1;
-	return n;
-}
-
-/* How many bytes of t fill at most room columns: cut at the last blank, or after a wide
- * character (Chinese lines break between any two characters); at least one character. */
-static size_t fit(const char *t, int room)
-{
-	size_t i = 0, cut = 0, n;
-	int col = 0, w;
-
-	while (t[i]) {
-		n = u8_char(t + i, &w);
-		if (col + w > room)
-			break;
-		if (t[i] == ' ')
-			cut = i;
-		else if (w == 2)
-			cut = i + n;
-		col += w;
-		i += n;
-	}
-	if (!t[i])
-		return i;
-	if (t[i] == ' ')
-		cut = i;
-	return cut ? cut : i ? i : u8_char(t, &w);
 }
 
 void cli_help_options_print(FILE *out, const struct cli_opt_help *o)
 {
 	for (; o && o->opt; o++) {
-		const char *t = _(o->text);
 		int col = fprintf(out, "  %s", o->opt);
 
 		if (col > 26) {
 			fputc('\n', out);
 			col = 0;
 		}
-		while (*t) {
-			size_t l = fit(t, 100 - 28);
-
-			fprintf(out, "%*s%.*s\n", 28 - col, "", (int)l, t);
-			col = 0;
-			t += l;
-			t += strspn(t, " ");
-		}
+		fprintf(out, "%*s", 28 - col, "");
+		cli_text_wrap(out, _(o->text), 28, 28, CLI_HELP_WIDTH);
+		fputc('\n', out);
 	}
 }
 
@@ -439,9 +413,23 @@ void cli_usage_print(FILE *out)
 	          "Global options (before or after the command):\n"));
 	cli_help_options_print(out, global_opts);
 	fprintf(out, "%s", _("\nCommands:\n"));
-	for (size_t i = 0; i < cli_n_commands; i++)
-		fprintf(out, "  %-38s %s\n", cli_commands[i].help.usage,
-		        _(cli_commands[i].help.summary));
+	/* a short synopsis and the summary side by side; a long one wrapped on lines of its own
+	 * (broken lines under the command's name), the summary under it in the same column */
+	for (size_t i = 0; i < cli_n_commands; i++) {
+		const char *u = cli_commands[i].help.usage;
+		bool sep = false;
+		int col;
+
+		fputs("  ", out);
+		col = synopsis_wrap(out, u, strlen(u), 2, 6, 0, &sep);
+		if (col > 40) {
+			fputc('\n', out);
+			col = 0;
+		}
+		fprintf(out, "%*s", 41 - col, "");
+		cli_text_wrap(out, _(cli_commands[i].help.summary), 41, 41, CLI_HELP_WIDTH);
+		fputc('\n', out);
+	}
 	fprintf(out, "%s",
 	        _("\nExit status: 0 ok, 1 refused or findings, 2 usage error, 3 could not finish.\n"
 	          "See pve-passthrough(8).\n"));
@@ -466,6 +454,16 @@ int cli_need_node(const struct cli_ctx *ctx)
 	if (ctx->node[0])
 		return 0;
 	cli_error(ctx, "%s", ctx->node_error);
+	return CLI_EXIT_FAIL;
+}
+
+int cli_text_tables(const struct cli_ctx *ctx)
+{
+	struct util_err e = {0};
+
+	if (ctx->format != CLI_FORMAT_TEXT || cli_table_load(&e) == 0)
+		return 0;
+	cli_error(ctx, "%s", e.msg);
 	return CLI_EXIT_FAIL;
 }
 

@@ -2,9 +2,14 @@
  * word wrapper every long sentence goes through, and the one table helper over libsmartcols.
  * libsmartcols lays out the columns (widths, the tree art, colours, cut columns); a wrapped
  * column is laid out first without its text, and its cells are then word-wrapped here to the
- * room left, because libsmartcols itself wraps in the middle of words. */
+ * room left, because libsmartcols itself wraps in the middle of words.
+ * libsmartcols is not linked: the binary is also the pre-start hookscript, and loading one more
+ * library costs every start (issue 14: +15% CPU per guard call).  It is dlopen()ed when the first
+ * table is made (cli_table_load) and called through the table of functions below; its header
+ * only gives the types. */
 #include "cli/table.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <libsmartcols/libsmartcols.h>
 #include <stdarg.h>
@@ -14,7 +19,94 @@
 #include <unistd.h>
 #include <wchar.h>
 
+#include "util/i18n.h"
+
 #define MAX_COLS 12
+
+/* ---------------------------------------------------------------- libsmartcols, loaded */
+
+#define SCOLS_SONAME "libsmartcols.so.1"
+
+/* Every scols_ function used here (scols_<name>), with the type its header declares. */
+#define SCOLS_FUNCTIONS(X)                                                                         \
+	X(new_table)                                                                               \
+	X(unref_table)                                                                             \
+	X(table_set_stream)                                                                        \
+	X(table_enable_colors)                                                                     \
+	X(table_enable_noheadings)                                                                 \
+	X(table_enable_minout)                                                                     \
+	X(table_set_column_separator)                                                              \
+	X(table_set_termforce)                                                                     \
+	X(table_set_termwidth)                                                                     \
+	X(table_new_column)                                                                        \
+	X(table_new_line)                                                                          \
+	X(column_set_wrapfunc)                                                                     \
+	X(column_set_safechars)                                                                    \
+	X(column_set_whint)                                                                        \
+	X(column_get_width)                                                                        \
+	X(wrapnl_chunksize)                                                                        \
+	X(wrapnl_nextchunk)                                                                        \
+	X(line_get_cell)                                                                           \
+	X(line_set_data)                                                                           \
+	X(cell_set_color)                                                                          \
+	X(print_table)                                                                             \
+	X(print_table_to_string)
+
+#define SCOLS_FIELD(name) __typeof__(scols_##name) *name;
+static struct {
+	SCOLS_FUNCTIONS(SCOLS_FIELD)
+} sc;
+#undef SCOLS_FIELD
+
+/* 0 not tried, 1 loaded, -1 failed (load_err says why) */
+static int sc_state;
+static struct util_err load_err;
+
+/* Resolves scols_<name> of h into *slot; else records why in load_err. */
+static void sym(void *h, const char *name, void *slot)
+{
+	void *p;
+
+	dlerror();
+	p = dlsym(h, name);
+	if (p) {
+		memcpy(slot, &p, sizeof(p));
+		return;
+	}
+	sc_state = -1;
+	util_err_set(&load_err, -ENOTSUP,
+	             _("%s has no %s; text tables need it: apt install --reinstall libsmartcols1 "
+	               "(or use --format json)"),
+	             SCOLS_SONAME, name);
+}
+
+int cli_table_load(struct util_err *e)
+{
+	void *h;
+
+	if (sc_state == 0) {
+		/* RTLD_NODELETE: its functions stay callable for the rest of the process */
+		h = dlopen(SCOLS_SONAME, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
+		sc_state = h ? 1 : -1;
+		if (!h)
+			util_err_set(&load_err, -ENOENT,
+			             _("cannot load %s (%s); text tables need it: apt install "
+			               "libsmartcols1 (or use --format json)"),
+			             SCOLS_SONAME, dlerror());
+#define SCOLS_LOAD(name)                                                                           \
+	if (sc_state == 1)                                                                         \
+		sym(h, "scols_" #name, &sc.name);
+		SCOLS_FUNCTIONS(SCOLS_LOAD)
+#undef SCOLS_LOAD
+		if (sc_state < 0 && h)
+			dlclose(h);
+	}
+	if (sc_state > 0)
+		return 0;
+	if (e)
+		*e = load_err;
+	return load_err.code;
+}
 
 size_t cli_term_width(FILE *out)
 {
@@ -175,9 +267,11 @@ struct cli_table *cli_table_new(FILE *out, bool color, bool headings)
 {
 	struct cli_table *t = calloc(1, sizeof(*t));
 
-	if (!t)
+	if (!t || cli_table_load(NULL) < 0) {
+		free(t);
 		return NULL;
-	t->tb = scols_new_table();
+	}
+	t->tb = sc.new_table();
 	if (!t->tb) {
 		free(t);
 		return NULL;
@@ -185,16 +279,16 @@ struct cli_table *cli_table_new(FILE *out, bool color, bool headings)
 	t->out = out;
 	t->tail = &t->rows;
 	t->width = cli_term_width(out);
-	scols_table_set_stream(t->tb, out);
-	scols_table_enable_colors(t->tb, color);
-	scols_table_enable_noheadings(t->tb, !headings);
-	scols_table_enable_minout(t->tb, 1); /* no trailing blanks after the last non-empty cell */
-	scols_table_set_column_separator(t->tb, "  ");
+	sc.table_set_stream(t->tb, out);
+	sc.table_enable_colors(t->tb, color);
+	sc.table_enable_noheadings(t->tb, !headings);
+	sc.table_enable_minout(t->tb, 1); /* no trailing blanks after the last non-empty cell */
+	sc.table_set_column_separator(t->tb, "  ");
 	if (t->width) {
-		scols_table_set_termforce(t->tb, SCOLS_TERMFORCE_ALWAYS);
-		scols_table_set_termwidth(t->tb, t->width);
+		sc.table_set_termforce(t->tb, SCOLS_TERMFORCE_ALWAYS);
+		sc.table_set_termwidth(t->tb, t->width);
 	} else {
-		scols_table_set_termforce(t->tb, SCOLS_TERMFORCE_NEVER);
+		sc.table_set_termforce(t->tb, SCOLS_TERMFORCE_NEVER);
 	}
 	return t;
 }
@@ -209,7 +303,7 @@ void cli_table_free(struct cli_table *t)
 			free(r->text[c]);
 		free(r);
 	}
-	scols_unref_table(t->tb);
+	sc.unref_table(t->tb);
 	free(t);
 }
 
@@ -228,12 +322,12 @@ int cli_table_column(struct cli_table *t, const char *heading, unsigned flags)
 		f |= SCOLS_FL_RIGHT;
 	if (flags & CLI_COL_WRAP)
 		f |= SCOLS_FL_WRAP;
-	cl = scols_table_new_column(t->tb, heading, 0, f);
+	cl = sc.table_new_column(t->tb, heading, 0, f);
 	if (!cl)
 		return -ENOMEM;
 	if (flags & CLI_COL_WRAP) { /* lines broken here, at words: libsmartcols keeps them */
-		scols_column_set_wrapfunc(cl, scols_wrapnl_chunksize, scols_wrapnl_nextchunk, NULL);
-		scols_column_set_safechars(cl, "\n");
+		sc.column_set_wrapfunc(cl, sc.wrapnl_chunksize, sc.wrapnl_nextchunk, NULL);
+		sc.column_set_safechars(cl, "\n");
 	}
 	t->col[t->ncols] = cl;
 	t->flags[t->ncols++] = flags;
@@ -243,7 +337,7 @@ int cli_table_column(struct cli_table *t, const char *heading, unsigned flags)
 void cli_table_column_min(struct cli_table *t, size_t col, size_t min)
 {
 	if (col < t->ncols)
-		scols_column_set_whint(t->col[col], (double)min);
+		sc.column_set_whint(t->col[col], (double)min);
 }
 
 struct cli_row *cli_table_row(struct cli_table *t, struct cli_row *parent)
@@ -252,7 +346,7 @@ struct cli_row *cli_table_row(struct cli_table *t, struct cli_row *parent)
 
 	if (!r)
 		return NULL;
-	r->ln = scols_table_new_line(t->tb, parent ? parent->ln : NULL);
+	r->ln = sc.table_new_line(t->tb, parent ? parent->ln : NULL);
 	if (!r->ln) {
 		free(r);
 		return NULL;
@@ -280,10 +374,10 @@ void cli_table_cell(struct cli_row *r, size_t col, const char *fmt, ...)
 void cli_table_cell_color(struct cli_row *r, size_t col, enum cli_color c)
 {
 	static const char *const names[] = {NULL, "red", "yellow", "green"};
-	struct libscols_cell *ce = r ? scols_line_get_cell(r->ln, col) : NULL;
+	struct libscols_cell *ce = r ? sc.line_get_cell(r->ln, col) : NULL;
 
 	if (ce && c != CLI_COLOR_NONE)
-		scols_cell_set_color(ce, names[c]);
+		sc.cell_set_color(ce, names[c]);
 }
 
 /* Every cell's text into libsmartcols; the wrapped columns' cells empty when !wrapped, else
@@ -309,7 +403,7 @@ static int cells_set(struct cli_table *t, bool wrapped, size_t room)
 					return -ENOMEM;
 				s = buf;
 			}
-			rc = scols_line_set_data(r->ln, c, s);
+			rc = sc.line_set_data(r->ln, c, s);
 			free(buf);
 			if (rc)
 				return rc;
@@ -328,18 +422,18 @@ int cli_table_print(struct cli_table *t)
 		char *dry = NULL;
 		size_t used = 0;
 
-		if (cells_set(t, false, 0) || scols_print_table_to_string(t->tb, &dry))
+		if (cells_set(t, false, 0) || sc.print_table_to_string(t->tb, &dry))
 			return -1;
 		free(dry);
 		for (size_t c = 0; c < t->ncols; c++)
 			if (!(t->flags[c] & CLI_COL_WRAP))
-				used += scols_column_get_width(t->col[c]);
+				used += sc.column_get_width(t->col[c]);
 		used += 2 * (t->ncols - 1);
 		room = used + 10 * nwrap < t->width ? (t->width - used) / nwrap : 10;
 	}
 	if (cells_set(t, true, room))
 		return -1;
-	if (scols_print_table(t->tb))
+	if (sc.print_table(t->tb))
 		return -1;
 	return ferror(t->out) ? -1 : 0;
 }

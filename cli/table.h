@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "util/err.h"
+
 /* The columns text on out may take: $COLUMNS when it is set to a number (also into a pipe, as
  * lsblk does), else the terminal's width when out is a terminal, else 0: no limit, so piped
  * output stays the same whatever the terminal. */
@@ -36,8 +38,13 @@ enum cli_col_flags {
 
 enum cli_color { CLI_COLOR_NONE, CLI_COLOR_RED, CLI_COLOR_YELLOW, CLI_COLOR_GREEN };
 
+/* Loads libsmartcols (dlopen, once per process; the hookscript path never calls it).  0, or
+ * -ENOENT/-ENOTSUP with a message in e (may be NULL) saying which package to install.  Commands
+ * call it (cli_text_tables) before they print anything, so a missing library is one clear error. */
+int cli_table_load(struct util_err *e);
 /* A table for out, colours only when color (the caller's --color/NO_COLOR/terminal decision);
- * headings off when !headings.  NULL when out of memory. */
+ * headings off when !headings.  NULL when out of memory or libsmartcols
+ * cannot be loaded (cli_table_load). */
 struct cli_table *cli_table_new(FILE *out, bool color, bool headings);
 void cli_table_free(struct cli_table *t);
 /* Adds a column with heading (already translated; NULL: none, and a column without heading or

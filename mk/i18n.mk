@@ -6,7 +6,7 @@
 # none fuzzy, placeholders kept), check-i18n (the demo under LANG=zh_CN.UTF-8 leaves no English
 # sentence; the zh_CN man page names every command and rule of the English one; one error of
 # each module comes out in Chinese; every demo line fits in 100 columns at COLUMNS=100, in both
-# languages).
+# languages; the same for --help and every command's help).
 LINGUAS    := $(patsubst po/%.po,%,$(wildcard po/*.po))
 LOCALEDIR  := $(PREFIX)/share/locale
 POT        := $(B)/po/pve-passthrough.pot
@@ -48,7 +48,7 @@ CHECK_TIERS += check-po
 
 check-i18n: $(BIN) $(MO_FILES) $(B)/locale/LINGUAS
 	@tools/run-tier.sh i18n tests/i18n/demo-zh.sh tests/i18n/man-zh.sh tests/i18n/errors-zh.sh \
-	  tests/i18n/demo-width.sh
+	  tests/i18n/demo-width.sh tests/i18n/help-width.sh
 CHECK_TIERS += check-i18n
 
 install: install-i18n

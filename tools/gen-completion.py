@@ -85,7 +85,8 @@ def main():
     gopts = parse_args("\n".join(gcol), optargs)
     gopts += [m.group(0) for line in section(top, "Global options:")
               for m in re.finditer(r"(?<![\w-])-[a-z](?=[,\s])", line)]
-    commands = [line.split()[0] for line in section(top, "Commands:")]
+    # a command's line starts at column 3; a long synopsis and the summary go on, indented more
+    commands = [line.split()[0] for line in section(top, "Commands:") if re.match(r"  \S", line)]
     if not commands:
         sys.exit("gen-completion: no 'Commands:' list in the help output")
 

@@ -11,20 +11,8 @@ pass=0; fail=0
 ok() { echo "PASS $1"; pass=$((pass + 1)); }
 bad() { echo "FAIL $1"; fail=$((fail + 1)); }
 out=$(mktemp -d /tmp/pp-width-XXXXXX)
-# wide LINE...: the lines of FILE wider than $2 columns, as "width: line" (east-asian wide and
-# full-width characters count two, combining marks none: what a terminal shows)
-wide() {
-	python3 - "$1" "$2" <<'PY'
-import sys, unicodedata
-limit = int(sys.argv[2])
-for n, line in enumerate(open(sys.argv[1], encoding="utf-8", errors="replace"), 1):
-    line = line.rstrip("\n")
-    w = sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1
-            for c in line)
-    if w > limit:
-        print(f"line {n}: {w} columns: {line[:120]}")
-PY
-}
+# wide FILE LIMIT: the lines of FILE wider than LIMIT columns (CJK counts two: tests/i18n/wide.py)
+wide() { python3 tests/i18n/wide.py "$1" "$2"; }
 run_demo() { # NAME ENV...: the demo's stdout and stderr in $out/NAME
 	name=$1; shift
 	env -u LC_ALL -u LC_MESSAGES -u LANGUAGE -u COLUMNS NO_COLOR=1 "$@" tools/demo.sh >"$out/$name" 2>&1

@@ -64,6 +64,9 @@ inr sh -c 'DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-re
 if inr sh -c "DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends /tmp/${DEB##*/}" \
 	>>"$W/apt.log" 2>&1; then ok; else tail -n 20 "$W/apt.log"; die "apt-get install ./${DEB##*/}"; fi
 inr dpkg -L pve-passthrough >"$W/files"
+# libsmartcols is loaded with dlopen (cli/table.c): shlibdeps cannot see it, the control file names it
+d=$(dpkg-deb -f "$DEB" Depends)
+case ", $d," in *", libsmartcols1"[,\ ]*) ok ;; *) bad "Depends does not name libsmartcols1: $d" ;; esac
 
 # 4. inside
 v=$(inr pve-passthrough --version) && [ -n "$v" ] && ok || bad "--version: $v"

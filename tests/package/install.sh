@@ -88,7 +88,8 @@ want "pve-passthrough --root $DEMO release 101 --device 0000:00:02.7" "02.7"
 want "pve-passthrough --root $DEMO host vfs --pf " "0000:00:02.0"
 want "pve-passthrough audit --fail-on " "error info warning"
 # every command of the binary's help is offered
-cmds=$("$PP" help | awk '/^Commands:/ {on = 1; next} on && NF {print $1} on && !NF {exit}' | tr '\n' ' ')
+# (a command's line starts at column 3; a wrapped synopsis and the summary are indented more)
+cmds=$("$PP" help | awk '/^Commands:/ {on = 1; next} on && /^  [^ ]/ {print $1} on && !NF {exit}' | tr '\n' ' ')
 want "pve-passthrough " "$(comp "pve-passthrough -" | tr ' ' '\n' | sort | tr '\n' ' ' | sed 's/ $//') ${cmds% }"
 
 echo "install: $pass passed, $fail failed"
