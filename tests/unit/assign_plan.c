@@ -335,7 +335,8 @@ static void test_snapshot_and_dropped_values_count_as_used(void **state)
 /* Who holds a device is policy's one expansion (policy_uses_collect with POLICY_USES_DROPPED), the
  * same as status and the rules use.  Two places where assign's own loop used to differ:
  * a mapped GVT-g entry (mapping=NAME,mdev=TYPE) needs an instance of the type as much as one that
- * names the parent, and a [special:cloudinit] section is never started with, so it holds nothing. */
+ * names the parent, a [special:cloudinit] section is never started with, so it holds nothing, and
+ * hostpci16 (dropped by PVE) holds its VF like any other dropped value. */
 static void test_holders_are_policy_uses(void **state)
 {
 	char *root = gvtg_host(1, 3), *sroot = sriov_host(2);
@@ -366,6 +367,12 @@ static void test_holders_are_policy_uses(void **state)
 	assert_int_equal(run(sroot, &req, true, &plan, &e), 0);
 	assert_int_equal(plan.outcome, ASSIGN_OUTCOME_CHANGE);
 	assert_string_equal(plan.changes[0].value, "0000:00:02.1,pcie=1");
+	assign_plan_free(&plan);
+	/* an index past hostpci15 is dropped by PVE like any bad value: it still holds its VF */
+	put_vm(sroot, 102, "hostpci16: 0000:00:02.1\n");
+	assert_int_equal(run(sroot, &req, true, &plan, &e), 0);
+	assert_string_equal(plan.changes[0].value, "0000:00:02.2,pcie=1");
+	assert_non_null(strstr(plan.why, "02.1 by VM 102 hostpci16 (PVE drops the value)"));
 	assign_plan_free(&plan);
 	cleanup(sroot);
 }
