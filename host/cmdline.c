@@ -216,10 +216,19 @@ static int distance(const char *a, const char *b)
 	return d[la][lb];
 }
 
+/* The first known module one edit away from mod ("915" -> "i915"), or NULL. */
+static const char *near_module(const char *mod)
+{
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (distance(mod, known[i].name) == 1)
+			return known[i].name;
+	return NULL;
+}
+
 bool host_token_valid(const char *tok, char *why, size_t n)
 {
 	char key[64], mod[64];
-	const char *dot, *param;
+	const char *dot, *param, *near;
 
 	host_token_key(tok, key, sizeof(key));
 	if (!key[0]) {
@@ -272,30 +281,27 @@ bool host_token_valid(const char *tok, char *why, size_t n)
 		         mod, param);
 		return false;
 	}
+	near = near_module(mod);
 	if (!isalpha((unsigned char)mod[0]) && mod[0] != '_') {
-		for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
-			if (distance(mod, known[i].name) == 1) {
-				snprintf(
-				        why, n,
-				        _("'%s': '%s' cannot be a module name; the kernel ignores it "
-				          "silently (did you mean %s.%s?)"),
-				        tok, mod, known[i].name, param);
-				return false;
-			}
-		snprintf(why, n,
-		         _("'%s': '%s' cannot be a module name; the kernel ignores it silently"),
-		         tok, mod);
-		return false;
-	}
-	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
-		if (strlen(mod) >= 3 && distance(mod, known[i].name) == 1) {
+		if (near)
+			snprintf(why, n,
+			         _("'%s': '%s' cannot be a module name; the kernel ignores it "
+			           "silently (did you mean %s.%s?)"),
+			         tok, mod, near, param);
+		else
 			snprintf(
 			        why, n,
-			        _("'%s': no module '%s' (did you mean %s.%s?); the kernel ignores it "
-			          "silently"),
-			        tok, mod, known[i].name, param);
-			return false;
-		}
+			        _("'%s': '%s' cannot be a module name; the kernel ignores it silently"),
+			        tok, mod);
+		return false;
+	}
+	if (near && strlen(mod) >= 3) {
+		snprintf(why, n,
+		         _("'%s': no module '%s' (did you mean %s.%s?); the kernel ignores it "
+		           "silently"),
+		         tok, mod, near, param);
+		return false;
+	}
 	return true;
 }
 

@@ -187,23 +187,16 @@ struct gathered {
 
 static void gathered_free(struct gathered *g)
 {
+	void *owned[] = {g->vb,      g->conflicts, g->typos, g->line,    g->other, g->w,
+	                 g->entries, g->broken,    g->mc,    g->modconf, g->m,     g->klog};
+
+	for (size_t i = 0; i < sizeof(owned) / sizeof(owned[0]); i++)
+		free(owned[i]);
 	util_strv_free(g->temp, g->n_temp);
-	free(g->vb);
-	free(g->conflicts);
-	free(g->typos);
 	host_tokens_free(&g->pt);
 	host_tokens_free(&g->rt);
-	free(g->line);
-	free(g->other);
 	if (g->dkms_gathered)
 		host_dkms_report_free(&g->rep);
-	free(g->w);
-	free(g->entries);
-	free(g->broken);
-	free(g->mc);
-	free(g->modconf);
-	free(g->m);
-	free(g->klog);
 	host_klog_free(&g->log);
 }
 

@@ -203,6 +203,13 @@ static int bootloader(const struct policy_host *h, struct out *o)
 	           files, c->loader_why);
 }
 
+/* The hint of the rules that host setup fixes: "pve-passthrough host setup sriov". */
+static const char *setup_hint(const struct policy_host *h, char *buf, size_t n)
+{
+	snprintf(buf, n, "pve-passthrough host setup %s", sysfs_driver_profile(h->mode)->setup);
+	return buf;
+}
+
 /* cmdline-missing and cmdline-pending, token by token */
 static int cmdline_tokens(const struct policy_host *h, struct out *o)
 {
@@ -210,15 +217,12 @@ static int cmdline_tokens(const struct policy_host *h, struct out *o)
 	char setup[64];
 	int r = 0;
 
-	if (!c)
-		return 0;
-	snprintf(setup, sizeof(setup), "pve-passthrough host setup %s",
-	         sysfs_driver_profile(h->mode)->setup);
-	for (size_t i = 0; i < c->n_tokens && r == 0; i++) {
+	for (size_t i = 0; c && i < c->n_tokens && r == 0; i++) {
 		const struct policy_cmdline_token *t = &c->tokens[i];
 
 		if (!t->persisted)
-			r = add(o, POLICY_RULE_CMDLINE_MISSING, NULL, setup,
+			r = add(o, POLICY_RULE_CMDLINE_MISSING, NULL,
+			        setup_hint(h, setup, sizeof(setup)),
 			        _("%s is not in the persisted command line (%s): %s needs it"),
 			        t->token, c->file, mode_name(h));
 		else if (c->running_known && !t->active)
@@ -230,42 +234,50 @@ static int cmdline_tokens(const struct policy_host *h, struct out *o)
 	return r;
 }
 
-static int cmdline_conflict(const struct policy_host *h, struct out *o)
+/* cmdline-conflict: a whole token, or one item of a comma list */
+static int conflict(const struct policy_host *h, const struct policy_cmdline_conflict *x,
+                    struct out *o)
+{
+	if (!x->item)
+		return add(o, POLICY_RULE_CMDLINE_CONFLICT, NULL,
+		           _("remove it, or let setup do it: host setup ... --replace-conflicts"),
+		           _("'%s' in %s works against %s"), x->token, h->cmdline->file,
+		           mode_name(h));
+	return add(o, POLICY_RULE_CMDLINE_CONFLICT, NULL,
+	           _("remove it from the list, or host setup ... --replace-conflicts"),
+	           _("%s in %s lists %s, the driver %s needs"), x->key, h->cmdline->file, x->item,
+	           mode_name(h));
+}
+
+/* cmdline-typo; a typo of the persisted file that /proc/cmdline has too was said once, from
+ * /proc/cmdline */
+static int typo(const struct policy_host *h, const struct policy_cmdline_typo *t, struct out *o)
 {
 	const struct policy_cmdline *c = h->cmdline;
+
+	if (!t->running && c->running_known && t->also_running)
+		return 0;
+	return add(o, POLICY_RULE_CMDLINE_TYPO, NULL,
+	           t->running ? _("correct the token in the bootloader's file")
+	                      : _("correct the token"),
+	           "%s: %s", t->running ? PP_PROC_CMDLINE : c->file, t->why);
+}
+
+static int cmdline_conflict(const struct policy_host *h, struct out *o)
+{
 	int r = 0;
 
-	for (size_t i = 0; c && i < c->n_conflicts && r == 0; i++) {
-		const struct policy_cmdline_conflict *x = &c->conflicts[i];
-
-		if (!x->item)
-			r = add(o, POLICY_RULE_CMDLINE_CONFLICT, NULL,
-			        _("remove it, or let setup do it: host setup ... --replace-conflicts"),
-			        _("'%s' in %s works against %s"), x->token, c->file, mode_name(h));
-		else
-			r = add(o, POLICY_RULE_CMDLINE_CONFLICT, NULL,
-			        _("remove it from the list, or host setup ... --replace-conflicts"),
-			        _("%s in %s lists %s, the driver %s needs"), x->key, c->file,
-			        x->item, mode_name(h));
-	}
+	for (size_t i = 0; h->cmdline && i < h->cmdline->n_conflicts && r == 0; i++)
+		r = conflict(h, &h->cmdline->conflicts[i], o);
 	return r;
 }
 
-/* A typo of the persisted file that /proc/cmdline has too was said once, from /proc/cmdline. */
 static int cmdline_typo(const struct policy_host *h, struct out *o)
 {
-	const struct policy_cmdline *c = h->cmdline;
 	int r = 0;
 
-	for (size_t i = 0; c && i < c->n_typos && r == 0; i++) {
-		const struct policy_cmdline_typo *t = &c->typos[i];
-
-		if (t->running || !(c->running_known && t->also_running))
-			r = add(o, POLICY_RULE_CMDLINE_TYPO, NULL,
-			        t->running ? _("correct the token in the bootloader's file")
-			                   : _("correct the token"),
-			        "%s: %s", t->running ? PP_PROC_CMDLINE : c->file, t->why);
-	}
+	for (size_t i = 0; h->cmdline && i < h->cmdline->n_typos && r == 0; i++)
+		r = typo(h, &h->cmdline->typos[i], o);
 	return r;
 }
 
@@ -275,13 +287,10 @@ static int cmdline_wrong_file(const struct policy_host *h, struct out *o)
 	const struct policy_cmdline *c = h->cmdline;
 	char setup[64];
 
-	if (!c || !c->other_file)
-		return 0;
-	snprintf(setup, sizeof(setup), "pve-passthrough host setup %s",
-	         sysfs_driver_profile(h->mode)->setup);
-	for (size_t i = 0; i < c->n_tokens; i++)
+	for (size_t i = 0; c && c->other_file && i < c->n_tokens; i++)
 		if (c->tokens[i].other_file && !c->tokens[i].persisted)
-			return add(o, POLICY_RULE_CMDLINE_WRONG_FILE, NULL, setup,
+			return add(o, POLICY_RULE_CMDLINE_WRONG_FILE, NULL,
+			           setup_hint(h, setup, sizeof(setup)),
 			           _("%s is in %s, but this host boots with %s, which reads %s: "
 			             "the token never reaches the kernel"),
 			           c->tokens[i].token, c->other_file, c->loader, c->file);

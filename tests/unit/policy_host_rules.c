@@ -276,24 +276,19 @@ static void test_cmdline_rules(void **state)
 	        {false, true, "915.enable_guc: no module 915"},
 	        {false, false, "i915.enable_gcu: i915 has no parameter enable_gcu"},
 	};
-	struct policy_cmdline c = {
-	        .loader = "grub",
-	        .grub_dropins = true,
-	        .loader_why = "BOOT_IMAGE= in /proc/cmdline",
-	        .file = "/etc/default/grub",
-	        .other_file = "/etc/kernel/cmdline",
-	        .running_known = true,
-	        .tokens = tok,
-	        .n_tokens = 3,
-	        .conflicts = cf,
-	        .n_conflicts = 2,
-	        .typos = ty,
-	        .n_typos = 3,
-	};
+	struct policy_cmdline c = {.loader = "grub",
+	                           .grub_dropins = true,
+	                           .loader_why = "BOOT_IMAGE= in /proc/cmdline",
+	                           .file = "/etc/default/grub",
+	                           .other_file = "/etc/kernel/cmdline"};
 	struct policy_host h = healthy();
 	struct policy_findings f = {0};
 
 	(void)state;
+	c.running_known = true;
+	c.tokens = tok, c.n_tokens = 3;
+	c.conflicts = cf, c.n_conflicts = 2;
+	c.typos = ty, c.n_typos = 3;
 	h.cmdline = &c;
 	assert_string_equal(ids(&h, NULL),
 	                    "bootloader cmdline-pending cmdline-missing cmdline-conflict "
@@ -393,7 +388,39 @@ static void test_dkms_rules(void **state)
 	assert_string_equal(ids(&h, NULL), "");
 }
 
-/* Secure Boot, modprobe.d lines, the setup's journal, temporary files. */
+/* A kernel-log message that confirms a finding already made is quoted in it; any other is its
+ * own finding; a log that could not be read says so. */
+static void klog_facts(void)
+{
+	struct policy_klog_match m[] = {
+	        {POLICY_RULE_PF_DRIVER_STOCK, "", "the stock i915", "dkms", "[    3.1]",
+	         "i915: unknown parameter 'max_vfs' ignored", false, 1},
+	        {POLICY_RULE_KLOG_MMIO, "0000:00:02.0", "no MMIO space for the VFs",
+	         "Above 4G Decoding", "[    5.2]", "not enough MMIO resources for SR-IOV", false,
+	         3},
+	};
+	struct policy_host h = healthy();
+	struct policy_findings f = {0};
+
+	h.max_vfs = ""; /* the stock i915: pf-driver-stock from sysfs */
+	h.klog = m;
+	h.n_klog = 2;
+	h.klog_source = "/dev/kmsg";
+	assert_string_equal(ids(&h, NULL), "pf-driver-stock klog-mmio");
+	judge(&h, NULL, &f);
+	assert_non_null(strstr(f.v[0].message, "; kernel log: \"[    3.1] i915: unknown parameter "
+	                                       "'max_vfs' ignored\""));
+	assert_string_equal(
+	        f.v[1].message,
+	        "no MMIO space for the VFs; kernel log (/dev/kmsg): \"[    5.2] not enough "
+	        "MMIO resources for SR-IOV\" (3 lines)");
+	assert_string_equal(f.v[1].device, "0000:00:02.0");
+	policy_findings_free(&f);
+	h.klog_unreadable = "/dev/kmsg: Permission denied";
+	assert_string_equal(ids(&h, NULL), "pf-driver-stock klog-unreadable");
+}
+
+/* Secure Boot, modprobe.d lines, the setup's journal, temporary files, the kernel log. */
 static void test_file_facts(void **state)
 {
 	const struct policy_modconf mc[] = {
@@ -440,39 +467,7 @@ static void test_file_facts(void **state)
 	assert_int_equal(first(&f, POLICY_RULE_SECURE_BOOT)->severity, POLICY_SEVERITY_INFO);
 	assert_non_null(strstr(first(&f, POLICY_RULE_SECURE_BOOT)->hint, "mokutil --test-key"));
 	policy_findings_free(&f);
-}
-
-/* A kernel-log message that confirms a finding already made is quoted in it; any other is its
- * own finding; a log that could not be read says so. */
-static void test_klog(void **state)
-{
-	struct policy_klog_match m[] = {
-	        {POLICY_RULE_PF_DRIVER_STOCK, "", "the stock i915", "dkms", "[    3.1]",
-	         "i915: unknown parameter 'max_vfs' ignored", false, 1},
-	        {POLICY_RULE_KLOG_MMIO, "0000:00:02.0", "no MMIO space for the VFs",
-	         "Above 4G Decoding", "[    5.2]", "not enough MMIO resources for SR-IOV", false,
-	         3},
-	};
-	struct policy_host h = healthy();
-	struct policy_findings f = {0};
-
-	(void)state;
-	h.max_vfs = ""; /* the stock i915: pf-driver-stock from sysfs */
-	h.klog = m;
-	h.n_klog = 2;
-	h.klog_source = "/dev/kmsg";
-	assert_string_equal(ids(&h, NULL), "pf-driver-stock klog-mmio");
-	judge(&h, NULL, &f);
-	assert_non_null(strstr(f.v[0].message, "; kernel log: \"[    3.1] i915: unknown parameter "
-	                                       "'max_vfs' ignored\""));
-	assert_string_equal(
-	        f.v[1].message,
-	        "no MMIO space for the VFs; kernel log (/dev/kmsg): \"[    5.2] not enough "
-	        "MMIO resources for SR-IOV\" (3 lines)");
-	assert_string_equal(f.v[1].device, "0000:00:02.0");
-	policy_findings_free(&f);
-	h.klog_unreadable = "/dev/kmsg: Permission denied";
-	assert_string_equal(ids(&h, NULL), "pf-driver-stock klog-unreadable");
+	klog_facts();
 }
 
 /* What the host is: the platform finding, or why there is nothing to judge. */
@@ -507,8 +502,7 @@ int main(void)
 	        cmocka_unit_test(test_other_mechanism),   cmocka_unit_test(test_vf_count_mismatch),
 	        cmocka_unit_test(test_gvtg_rules),        cmocka_unit_test(test_severity_settings),
 	        cmocka_unit_test(test_cmdline_rules),     cmocka_unit_test(test_dkms_rules),
-	        cmocka_unit_test(test_file_facts),        cmocka_unit_test(test_klog),
-	        cmocka_unit_test(test_platform),
+	        cmocka_unit_test(test_file_facts),        cmocka_unit_test(test_platform),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
