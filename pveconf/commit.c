@@ -217,11 +217,11 @@ static int recheck(void *arg, struct util_err *e)
 	if (!c->expected_digest) /* a new file: still absent */
 		return stat(c->path, &now) < 0 && errno == ENOENT
 		               ? 0
-		               : util_err_set(e, -EEXIST, "%s already exists", c->shown);
+		               : util_err_set(e, -EEXIST, _("%s already exists"), c->shown);
 	if (stat(c->path, &now) < 0 || !same_file(&read_st, &now))
 		return util_err_set(e, -ESTALE,
-		                    "%s changed meanwhile (replaced by another writer while we "
-		                    "checked it): nothing written; run the command again",
+		                    _("%s changed meanwhile (replaced by another writer while we "
+		                      "checked it): nothing written; run the command again"),
 		                    c->shown);
 	return 0;
 }

@@ -11,6 +11,7 @@
 #include "pveconf/seccfg.h"
 #include "pveconf/vmconf.h"
 #include "pveconf/vmlist.h"
+#include "util/i18n.h"
 
 int pveconf_ha_parse(const char *data, size_t len, struct pveconf_ha *out, struct util_err *e)
 {
@@ -19,13 +20,13 @@ int pveconf_ha_parse(const char *data, size_t len, struct pveconf_ha *out, struc
 
 	memset(out, 0, sizeof(*out));
 	if (len > PVECONF_VM_MAX_BYTES)
-		return util_err_set(e, -EFBIG, PP_ETC_PVE_HA_RESOURCES ": larger than 1 MiB");
+		return util_err_set(e, -EFBIG, _("%s: larger than 1 MiB"), PP_ETC_PVE_HA_RESOURCES);
 	copy = malloc(len + 1);
 	out->vmids = calloc(len / 4 + 1, sizeof(*out->vmids)); /* "vm:1" is the shortest */
 	if (!copy || !out->vmids) {
 		free(copy);
 		pveconf_ha_free(out);
-		return util_err_set(e, -ENOMEM, "out of memory reading resources.cfg");
+		return util_err_set(e, -ENOMEM, _("out of memory reading %s"), "resources.cfg");
 	}
 	memcpy(copy, data, len);
 	copy[len] = '\0';

@@ -278,7 +278,8 @@ static void fix_local(struct parser *ps)
 	}
 	if (loc)
 		diag(ps, loc->line,
-		     "storage 'local' is not dir:%s: PVE replaces it with its default", LOCAL_PATH);
+		     _("storage 'local' is not dir:%s: PVE replaces it with its default"),
+		     LOCAL_PATH);
 	def.snippets = true;
 	if (set_str(&def.id, "local") < 0 || set_str(&def.type, "dir") < 0 ||
 	    set_str(&def.path, LOCAL_PATH) < 0 || snippets_dir(&def, "snippets") < 0 ||

@@ -719,11 +719,6 @@ static void start_section(struct pveconf_vm *vm, struct sect **cur, int kind, co
 	char name[600], shown[512];
 	struct sect *old, *s;
 	const char *key, *pubname;
-	static const char *const what[] = {
-	        [PVECONF_SECTION_PENDING] = "section",
-	        [PVECONF_SECTION_SPECIAL] = "special section",
-	        [PVECONF_SECTION_SNAPSHOT] = "snapshot section",
-	};
 
 	close_section(vm, *cur, idx);
 	if (kind < 0) {
@@ -745,9 +740,23 @@ static void start_section(struct pveconf_vm *vm, struct sect **cur, int kind, co
 	old = find_live(vm, (enum pveconf_section_kind)kind, key);
 	if (old) {
 		old->live = false;
-		diag_add(vm, PVECONF_DIAG_DROPPED, old->line, NULL, old->name,
-		         "duplicate %s: %s (the one at line %u replaces this one)", what[kind], key,
-		         lineno);
+		/* whole sentences per kind, for the translators */
+		if (kind == PVECONF_SECTION_PENDING)
+			diag_add(vm, PVECONF_DIAG_DROPPED, old->line, NULL, old->name,
+			         _("duplicate section: %s (the one at line %u replaces this one)"),
+			         key, lineno);
+		else if (kind == PVECONF_SECTION_SPECIAL)
+			diag_add(
+			        vm, PVECONF_DIAG_DROPPED, old->line, NULL, old->name,
+			        _("duplicate special section: %s (the one at line %u replaces this "
+			          "one)"),
+			        key, lineno);
+		else
+			diag_add(
+			        vm, PVECONF_DIAG_DROPPED, old->line, NULL, old->name,
+			        _("duplicate snapshot section: %s (the one at line %u replaces this "
+			          "one)"),
+			        key, lineno);
 	}
 	s = sect_new(vm, (enum pveconf_section_kind)kind, pubname, key, lineno, idx);
 	if (!s) {
@@ -852,8 +861,8 @@ static void writer_diags(struct pveconf_vm *vm)
 			if (unwritable(s, kv) && !writer_removes(vm, s, kv))
 				diag_add(
 				        vm, PVECONF_DIAG_UNWRITABLE, kv->line, kv->key, s->name,
-				        "%s: PVE reads it as %s, which its writer refuses (type check "
-				        "('integer') failed): every PVE write of this VM fails",
+				        _("%s: PVE reads it as %s, which its writer refuses (type check "
+				          "('integer') failed): every PVE write of this VM fails"),
 				        kv->key, kv->val);
 		}
 	for (size_t si = 0; si < vm->nsects; si++) {
