@@ -137,6 +137,15 @@ static int load_vm(const struct gather_opts *o, struct gather_node *g, const cha
  * qemu VM .vmlist places on the nodes read had its config found.  What is missing goes to
  * g->unread, so a run on a host that is not a PVE node, with pmxcfs down, or without the right to
  * read /etc/pve is never reported as healthy. */
+/* refs are sorted by vmid (pveconf_vms_scan): a binary search per .vmlist entry, not a scan of all
+ * of them (10,000 VMs made that 50 million comparisons, a fifth of audit's CPU) */
+static int cmp_vmref(const void *key, const void *elem)
+{
+	unsigned a = *(const unsigned *)key, b = ((const struct pveconf_vmref *)elem)->vmid;
+
+	return a < b ? -1 : a > b;
+}
+
 static void check_complete(const struct gather_opts *o, struct gather_node *g,
                            const struct pveconf_vmrefs *refs)
 {
@@ -170,14 +179,11 @@ static void check_complete(const struct gather_opts *o, struct gather_node *g,
 	}
 	for (size_t i = 0; i < l.n; i++) {
 		const struct pveconf_vmlist_entry *x = &l.v[i];
-		bool found = false;
 
 		if (strcmp(x->type, "qemu") != 0 ||
 		    (!(o->flags & GATHER_CLUSTER) && strcmp(x->node, o->node) != 0))
 			continue;
-		for (size_t k = 0; k < refs->n && !found; k++)
-			found = refs->v[k].vmid == x->vmid;
-		if (!found) {
+		if (!bsearch(&x->vmid, refs->v, refs->n, sizeof(*refs->v), cmp_vmref)) {
 			g->n_configs_unreadable++;
 			pveconf_vm_conf_path(p, x->node, x->vmid, path, sizeof(path));
 			gather_unread_add(
