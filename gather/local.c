@@ -183,7 +183,7 @@ static void check_complete(const struct gather_opts *o, struct gather_node *g,
 		if (strcmp(x->type, "qemu") != 0 ||
 		    (!(o->flags & GATHER_CLUSTER) && strcmp(x->node, o->node) != 0))
 			continue;
-		if (!bsearch(&x->vmid, refs->v, refs->n, sizeof(*refs->v), cmp_vmref)) {
+		if (!refs->n || !bsearch(&x->vmid, refs->v, refs->n, sizeof(*refs->v), cmp_vmref)) {
 			g->n_configs_unreadable++;
 			pveconf_vm_conf_path(p, x->node, x->vmid, path, sizeof(path));
 			gather_unread_add(
