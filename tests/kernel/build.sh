@@ -92,6 +92,12 @@ for bin in "$@"; do
 	done
 done
 [ -e /lib64/ld-linux-x86-64.so.2 ] && copy_file /lib64/ld-linux-x86-64.so.2
+# what the tool loads with dlopen() rather than links (ldd does not list it): libsmartcols for
+# the text tables of status, audit and doctor (cli/table.c)
+smartcols=$(ldconfig -p | awk '/^[ \t]*libsmartcols\.so\.1 .*x86-64/ {print $NF; exit}')
+[ -n "$smartcols" ] || die "libsmartcols.so.1 not found (install libsmartcols1)"
+copy_file "$smartcols"
+ldd "$smartcols" | awk '/=> \// {print $3}' | while read -r lib; do copy_file "$lib"; done
 # libpci's names (status shows them); hwdb is not used in the guest
 [ -f /usr/share/misc/pci.ids ] && copy_file /usr/share/misc/pci.ids
 
